@@ -1,0 +1,16 @@
+import type { Session } from "../auth/sessions";
+import type { Database } from "../db/database";
+import type { Kube } from "../kube/client";
+
+/** The long-lived services procedures use, built once by main.ts. */
+export interface Services {
+  database: Database;
+  kube: Kube;
+}
+
+/** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */
+export interface Context {
+  services: Services;
+  session: Session | undefined;
+  address: string;
+}

@@ -1,0 +1,10 @@
+import { sessionRouter } from "./session-router";
+import { systemRouter } from "./system-router";
+import { router } from "./trpc";
+
+export const appRouter = router({
+  session: sessionRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,21 @@
+/**
+ * Demo people for the development OpenID Provider, one or more per role. Development only: the provider
+ * that serves them is refused when NODE_ENV=production.
+ */
+export interface DemoAccount {
+  subject: string;
+  name: string;
+  email: string;
+  groups: string[];
+}
+
+export const DEMO_PASSWORD = "demo";
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { subject: "alice", name: "Alice Andersson", email: "alice@uni.example", groups: ["researcher"] },
+  { subject: "bob", name: "Bob Berg", email: "bob@uni.example", groups: ["researcher"] },
+  { subject: "olof", name: "Olof Operatör", email: "olof@scb.example", groups: ["operator"] },
+  { subject: "karin", name: "Karin Kontrollant", email: "karin@scb.example", groups: ["output-checker"] },
+  { subject: "kalle", name: "Kalle Kontrollant", email: "kalle@scb.example", groups: ["output-checker"] },
+  { subject: "ida", name: "Ida Inspektör", email: "ida@ivo.example", groups: ["auditor"] },
+];

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import { exportJWK, generateKeyPair } from "jose";
+import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { SpeError } from "../errors";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+import { loginPage } from "./dev-login-page";
+
+export interface DevIdentityProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  stop(): Promise<void>;
+}
+
+export interface DevProviderOptions {
+  host: string;
+  port: number;
+  /** The orchestrator's public URL: its callback and post-logout URLs are registered from it. */
+  appUrl: string;
+}
+
+const SCOPE = "openid profile email groups";
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+      if (body.length > 10_000) req.destroy(new Error("form too large"));
+    });
+    req.on("end", () => resolve(new URLSearchParams(body)));
+    req.on("error", reject);
+  });
+}
+
+/** Our login form in place of oidc-provider's devInteractions: it checks the demo password. */
+async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  const send = (status: number, html: string) => {
+    res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(html);
+  };
+  if (req.method === "GET") return send(200, loginPage(details.uid));
+  if (req.method !== "POST") return send(405, "Method not allowed");
+  const form = await readForm(req);
+  const subject = form.get("username")?.trim() ?? "";
+  const account = DEMO_ACCOUNTS.find((a) => a.subject === subject);
+  if (!account || form.get("password") !== DEMO_PASSWORD) {
+    return send(401, loginPage(details.uid, "Unknown user name or wrong password."));
+  }
+  await provider.interactionFinished(req, res, { login: { accountId: account.subject } }, { mergeWithLastSubmission: false });
+}
+
+/**
+ * Starts a development OpenID Provider on its own port with the demo accounts and one confidential client,
+ * the orchestrator. Development only.
+ */
+export async function startDevIdentityProvider(options: DevProviderOptions): Promise<DevIdentityProvider> {
+  const issuer = `http://localhost:${options.port}`;
+  const clientId = "spe-orchestrator";
+  const clientSecret = randomBytes(24).toString("base64url");
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: "dev-1", alg: "RS256", use: "sig" };
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: [`${options.appUrl}/auth/callback`],
+        post_logout_redirect_uris: [`${options.appUrl}/`],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString("base64url")] },
+    scopes: SCOPE.split(" "),
+    claims: { openid: ["sub"], profile: ["name"], email: ["email"], groups: ["groups"] },
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async findAccount(_ctx, id) {
+      const account = DEMO_ACCOUNTS.find((a) => a.subject === id);
+      if (!account) return undefined;
+      return {
+        accountId: account.subject,
+        claims: () => ({ sub: account.subject, name: account.name, email: account.email, groups: account.groups }),
+      };
+    },
+    // The orchestrator is a first-party client: grant its scopes without a consent screen.
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const existing = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      if (existing) return ctx.oidc.provider.Grant.find(existing);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope(SCOPE);
+      grant.addOIDCClaims(["name", "email", "groups"]);
+      await grant.save();
+      return grant;
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  const callback = provider.callback();
+
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith("/interaction/")) {
+      interaction(provider, req, res).catch((err: Error) => {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+        res.end(`The sign-in could not continue: ${err.message}. Start again from the application.`);
+      });
+      return;
+    }
+    callback(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new SpeError("PORT_IN_USE", `Port ${options.port} for the development OpenID Provider is taken. Set DEV_IDP_PORT to a free port.`)
+          : err,
+      ),
+    );
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : options.port;
+  if (boundPort !== options.port) {
+    // Port 0 asked for any free port: the issuer must name the real one, so start again on it.
+    await new Promise((r) => server.close(r));
+    return startDevIdentityProvider({ ...options, port: boundPort });
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

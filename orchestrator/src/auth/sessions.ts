@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from "node:crypto";
+import { eq, lt } from "drizzle-orm";
+import type { Role } from "../config";
+import type { Db } from "../db/database";
+import { sessions } from "../db/schema";
+
+export interface SessionUser {
+  subject: string;
+  name: string;
+  email: string | null;
+  roles: Role[];
+}
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface Session extends SessionUser {
+  idToken: string | null;
+  expiresAt: Date;
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+// Refreshing last-seen on every request would make each read a write; a minute's granularity is enough.
+const TOUCH_AFTER_MS = 60_000;
+
+export class SessionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  /** Creates a session and returns the token for the cookie; only its hash is stored. */
+  async create(user: SessionUser, idToken: string | undefined, now = new Date()): Promise<string> {
+    const token = randomBytes(32).toString("base64url");
+    await this.db.insert(sessions).values({
+      tokenHash: hashToken(token),
+      subject: user.subject,
+      name: user.name,
+      email: user.email,
+      roles: user.roles,
+      idToken: idToken ?? null,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + this.policy.absoluteMs),
+    });
+    return token;
+  }
+
+  /** The live session for a cookie token, or undefined when it is unknown, idle too long or past its end. */
+  async get(token: string | undefined, now = new Date()): Promise<Session | undefined> {
+    if (!token) return undefined;
+    const tokenHash = hashToken(token);
+    const [row] = await this.db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).limit(1);
+    if (!row) return undefined;
+    const idleUntil = row.lastSeenAt.getTime() + this.policy.idleMs;
+    if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleUntil) {
+      await this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+      return undefined;
+    }
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+      await this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
+    }
+    return { subject: row.subject, name: row.name, email: row.email, roles: row.roles as Role[], idToken: row.idToken, expiresAt: row.expiresAt };
+  }
+
+  async delete(token: string | undefined): Promise<void> {
+    if (token) await this.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+  }
+
+  /** Removes sessions past their absolute end. */
+  async purgeExpired(now = new Date()): Promise<void> {
+    await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
+  }
+}

@@ -1,0 +1,71 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { SpeError } from "./errors";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+const role = z.enum(["researcher", "operator", "output-checker", "auditor"]);
+export type Role = z.infer<typeof role>;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Maps group names from the IdP's claim to our roles: `group=role,group=role`. */
+const roleMapping = z
+  .string()
+  .transform((s, ctx) => {
+    const map: Record<string, Role> = {};
+    for (const pair of s.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const [group, mapped] = pair.split("=").map((p) => p.trim());
+      const parsed = role.safeParse(mapped);
+      if (!group || !parsed.success) {
+        ctx.addIssue({ code: "custom", message: `"${pair}" is not group=role with role one of ${role.options.join(", ")}` });
+        return z.NEVER;
+      }
+      map[group] = parsed.data;
+    }
+    return map;
+  });
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATA_DIR: z.string().min(1).default(`${repoRoot}.spe`),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    KUBECONFIG: z.string().min(1).optional(),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_ROLES_CLAIM: z.string().min(1).default("groups"),
+    OIDC_ROLE_MAPPING: roleMapping.prefault(
+      "researcher=researcher,operator=operator,output-checker=output-checker,auditor=auditor",
+    ),
+    DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    SESSION_IDLE_MINUTES: positiveInt(30),
+    SESSION_MAX_HOURS: positiveInt(12),
+  })
+  .superRefine((env, ctx) => {
+    if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
+      for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when OIDC_ISSUER is set" });
+    }
+    if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
+  });
+
+export type Config = z.infer<typeof schema> & { publicUrl: string };
+
+/** Parses the environment once at start-up; every problem is listed in one error. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]));
+  const result = schema.safeParse(known);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `- ${i.path.join(".") || "environment"}: ${i.message}`);
+    throw new SpeError("CONFIG_INVALID", `The configuration has ${lines.length} problem(s):\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  return { ...c, publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "") };
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { SpeError } from "../errors";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Where the data lives, without credentials: a folder for PGlite, host/database for PostgreSQL. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+
+export type DatabaseTarget = { url: string } | { pgliteDir: string } | { memory: true };
+
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/** Opens PostgreSQL (a URL) or embedded PGlite (a folder, or memory) and applies every migration. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ("url" in target) {
+    const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    try {
+      const db = drizzlePg(pool, { schema });
+      await migratePg(db, { migrationsFolder });
+      return { db: db as unknown as Db, kind: "postgres", location: describeUrl(target.url), close: () => pool.end() };
+    } catch (err) {
+      await pool.end();
+      throw new SpeError("DATABASE_UNAVAILABLE", `Could not open PostgreSQL at ${describeUrl(target.url)}: ${(err as Error).message}. Check DATABASE_URL.`, { cause: err });
+    }
+  }
+  const dir = "pgliteDir" in target ? target.pgliteDir : undefined;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  try {
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder });
+    return { db: db as unknown as Db, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
+  } catch (err) {
+    await client.close();
+    throw new SpeError("DATABASE_UNAVAILABLE", `Could not open the embedded database in ${dir ?? "memory"}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The embedded database's folder for a data directory. */
+export const pgliteDirIn = (dataDir: string) => join(dataDir, "pglite");

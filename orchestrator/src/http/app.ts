@@ -1,0 +1,75 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import cookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Services } from "../api/context";
+import { appRouter, type AppRouter } from "../api/router";
+import type { OidcRelyingParty } from "../auth/oidc";
+import type { SessionStore } from "../auth/sessions";
+import type { Config } from "../config";
+import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
+import { requireSameOrigin } from "./same-origin";
+
+export interface AppOptions {
+  config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "SESSION_MAX_HOURS">;
+  services: Services;
+  sessions: SessionStore;
+  relyingParty: OidcRelyingParty;
+  /** Signs the short-lived login cookie; random per process is fine. */
+  cookieSecret: string;
+  /** The built UI (workspace-ui/dist); the API works without it. */
+  uiDir?: string;
+}
+
+/** The orchestrator's HTTP face: health, sign-in, the tRPC API and the UI, on one port. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, services, sessions } = options;
+  const app = Fastify({ logger: { level: config.LOG_LEVEL }, disableRequestLogging: true, trustProxy: false });
+  await app.register(cookie, { secret: options.cookieSecret });
+  app.addHook("onRequest", requireSameOrigin(config.publicUrl));
+
+  app.get("/healthz", async (_req, reply) => {
+    try {
+      const version = await services.kube.version();
+      return { status: "ok", kubernetes: { server: services.kube.server, version }, database: { kind: services.database.kind } };
+    } catch (err) {
+      return reply.code(503).send({ status: "degraded", kubernetes: { server: services.kube.server, error: (err as Error).message }, database: { kind: services.database.kind } });
+    }
+  });
+
+  registerAuthRoutes(app, {
+    relyingParty: options.relyingParty,
+    sessions,
+    publicUrl: config.publicUrl,
+    rolesClaim: config.OIDC_ROLES_CLAIM,
+    roleMapping: config.OIDC_ROLE_MAPPING,
+    absoluteSessionMs: config.SESSION_MAX_HOURS * 3_600_000,
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: "/trpc",
+    trpcOptions: {
+      router: appRouter,
+      createContext: async ({ req }) => ({
+        services,
+        session: await sessions.get(req.cookies[SESSION_COOKIE]),
+        address: req.ip,
+      }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  if (options.uiDir && existsSync(join(options.uiDir, "index.html"))) {
+    await app.register(fastifyStatic, { root: options.uiDir, index: "index.html" });
+    // The UI routes on the client: any other GET that wants a page gets the app shell.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === "GET" && req.headers.accept?.includes("text/html")) return reply.sendFile("index.html");
+      return reply.code(404).send({ error: "NOT_FOUND", message: `No route for ${req.method} ${req.url}` });
+    });
+  }
+  return app;
+}

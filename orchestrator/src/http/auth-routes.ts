@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import type { Role } from "../config";
+import { rolesFromClaims } from "../auth/roles";
+import type { OidcRelyingParty } from "../auth/oidc";
+import type { SessionStore } from "../auth/sessions";
+import { SpeError } from "../errors";
+import { errorPage } from "./error-page";
+
+export interface AuthRouteOptions {
+  relyingParty: OidcRelyingParty;
+  sessions: SessionStore;
+  publicUrl: string;
+  rolesClaim: string;
+  roleMapping: Record<string, Role>;
+  absoluteSessionMs: number;
+}
+
+export const SESSION_COOKIE = "spe_session";
+const LOGIN_COOKIE = "spe_login";
+const LOGIN_TTL_S = 600;
+
+const transactionSchema = z.object({ state: z.string().min(1), nonce: z.string().min(1), verifier: z.string().min(43) });
+
+export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptions): void {
+  const secure = options.publicUrl.startsWith("https:");
+  const cookieBase = { httpOnly: true, secure, sameSite: "lax" as const };
+
+  const refuse = (reply: FastifyReply, status: number, title: string, message: string) =>
+    reply.code(status).type("text/html; charset=utf-8").send(errorPage(title, message));
+
+  app.get("/auth/login", async (_req, reply) => {
+    const { url, transaction } = await options.relyingParty.start();
+    reply.setCookie(LOGIN_COOKIE, JSON.stringify(transaction), { ...cookieBase, path: "/auth", maxAge: LOGIN_TTL_S, signed: true });
+    return reply.redirect(url);
+  });
+
+  app.get("/auth/callback", async (req, reply) => {
+    const raw = req.cookies[LOGIN_COOKIE];
+    const unsigned = raw ? req.unsignCookie(raw) : undefined;
+    reply.clearCookie(LOGIN_COOKIE, { path: "/auth" });
+    const parsed = unsigned?.valid ? transactionSchema.safeParse(JSON.parse(unsigned.value ?? "null")) : undefined;
+    if (!parsed?.success) {
+      req.log.warn("Refused sign-in callback without a valid login transaction");
+      return refuse(reply, 400, "Sign-in expired", "This sign-in was not started here or took too long. Start again.");
+    }
+    let result;
+    try {
+      result = await options.relyingParty.finish(new URL(req.url, options.publicUrl), parsed.data);
+    } catch (err) {
+      req.log.warn({ code: err instanceof SpeError ? err.code : undefined }, "Refused sign-in callback");
+      return refuse(reply, 400, "Sign-in failed", "The identity provider's answer could not be verified. Start again.");
+    }
+    const { claims, idToken } = result;
+    const roles = rolesFromClaims(claims, options.rolesClaim, options.roleMapping);
+    const subject = String(claims.sub);
+    if (roles.length === 0) {
+      req.log.warn({ subject }, "Refused sign-in of a person without a role");
+      return refuse(reply, 403, "No access", "Your account has no role in the secure processing environment. Ask your organisation's administrator for one.");
+    }
+    const token = await options.sessions.create(
+      { subject, name: typeof claims.name === "string" ? claims.name : subject, email: typeof claims.email === "string" ? claims.email : null, roles },
+      idToken,
+    );
+    reply.setCookie(SESSION_COOKIE, token, { ...cookieBase, path: "/", maxAge: Math.floor(options.absoluteSessionMs / 1000) });
+    req.log.info({ subject, roles }, "Created session");
+    return reply.redirect("/");
+  });
+
+  app.post("/auth/logout", async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    const session = await options.sessions.get(token);
+    await options.sessions.delete(token);
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return { redirect: options.relyingParty.logoutUrl(session?.idToken ?? null) };
+  });
+}

@@ -1,0 +1,78 @@
+// Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./auth/demo-accounts";
+import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-provider";
+import { createRelyingParty } from "./auth/oidc";
+import { SessionStore } from "./auth/sessions";
+import { parseConfig } from "./config";
+import { openDatabase, pgliteDirIn } from "./db/database";
+import { SpeError } from "./errors";
+import { buildApp } from "./http/app";
+import { connectKube } from "./kube/client";
+import { connectCluster } from "./kube/local-or-configured";
+
+const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
+const stops: Array<() => Promise<void>> = [];
+
+async function shutdown(code: number): Promise<never> {
+  for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error(err));
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig();
+  const progress = (line: string) => console.error(line);
+
+  const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) });
+  stops.push(() => database.close());
+
+  const cluster = await connectCluster(config.KUBECONFIG, config.DATA_DIR, progress);
+  stops.push(() => cluster.stop());
+  const kube = connectKube(cluster.kubeconfig);
+  const kubeVersion = await kube.version();
+
+  let devIdp: DevIdentityProvider | undefined;
+  if (!config.OIDC_ISSUER) {
+    devIdp = await startDevIdentityProvider({ host: config.HOST, port: config.DEV_IDP_PORT, appUrl: config.publicUrl });
+    stops.push(() => devIdp!.stop());
+  }
+  const relyingParty = await createRelyingParty({
+    issuer: config.OIDC_ISSUER ?? devIdp!.issuer,
+    clientId: config.OIDC_CLIENT_ID ?? devIdp!.clientId,
+    clientSecret: config.OIDC_CLIENT_SECRET ?? devIdp!.clientSecret,
+    redirectUri: `${config.publicUrl}/auth/callback`,
+    postLogoutRedirectUri: `${config.publicUrl}/`,
+  });
+
+  const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
+  const app = await buildApp({ config, services: { database, kube }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  stops.push(() => app.close());
+  try {
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new SpeError("PORT_IN_USE", `Port ${config.PORT} is taken by another program. Stop it or set PORT to a free port.`);
+    throw err;
+  }
+
+  const accounts = devIdp
+    ? `\nDemo accounts (development identity provider at ${devIdp.issuer}; password "${DEMO_PASSWORD}"):\n` +
+      DEMO_ACCOUNTS.map((a) => `  ${a.subject.padEnd(8)} ${a.name.padEnd(20)} ${a.groups.join(", ")}`).join("\n") + "\n"
+    : "";
+  console.log(
+    `\nSPE orchestrator is running at ${config.publicUrl}\n` +
+      `  Kubernetes ${kubeVersion} at ${kube.server} (${cluster.origin})${cluster.adminKubeconfig ? `; admin kubeconfig ${cluster.adminKubeconfig}` : ""}\n` +
+      `  Database: ${database.kind} (${database.location})\n` +
+      accounts,
+  );
+}
+
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+main().catch(async (err: unknown) => {
+  // Our errors (SpeError, LocalClusterError) carry a stable code and a message meant for people.
+  const coded = err instanceof Error && typeof (err as { code?: unknown }).code === "string";
+  console.error(coded ? `${(err as SpeError).code}: ${(err as Error).message}` : err);
+  await shutdown(1);
+});

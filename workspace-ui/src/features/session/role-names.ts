@@ -1,0 +1,6 @@
+export const ROLE_NAMES: Record<string, string> = {
+  researcher: "Forskare",
+  operator: "Operatör",
+  "output-checker": "Utdatagranskare",
+  auditor: "Tillsyn",
+};

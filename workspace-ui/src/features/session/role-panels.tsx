@@ -1,0 +1,33 @@
+import { SystemStatus } from "../system/system-status";
+
+/** One panel per role the person has; later issues fill each with that role's work. */
+export function RolePanels({ roles }: { roles: string[] }) {
+  return (
+    <div className="panels">
+      {roles.includes("researcher") && (
+        <section className="card" aria-labelledby="researcher-h">
+          <h2 id="researcher-h">Mina miljöer</h2>
+          <p>Du har inga behandlingsmiljöer ännu. De visas här när ett dataåtkomstbeslut som nämner dig har tagits emot.</p>
+        </section>
+      )}
+      {roles.includes("operator") && (
+        <section className="card" aria-labelledby="operator-h">
+          <h2 id="operator-h">Drift</h2>
+          <SystemStatus />
+        </section>
+      )}
+      {roles.includes("output-checker") && (
+        <section className="card" aria-labelledby="checker-h">
+          <h2 id="checker-h">Granskningskö</h2>
+          <p>Inga utdataförfrågningar väntar på din granskning.</p>
+        </section>
+      )}
+      {roles.includes("auditor") && (
+        <section className="card" aria-labelledby="auditor-h">
+          <h2 id="auditor-h">Granskningslogg</h2>
+          <p>Granskningsloggen och efterlevnadsrapporterna visas här.</p>
+        </section>
+      )}
+    </div>
+  );
+}

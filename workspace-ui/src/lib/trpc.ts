@@ -1,0 +1,9 @@
+import type { AppRouter } from "@spe/orchestrator/api";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+export function makeTrpcClient() {
+  return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc" })] });
+}
