@@ -3,17 +3,6 @@ import { startLocalCluster } from "@spe/infra/local-cluster";
 import { startLocalPostgres } from "@spe/infra/local-postgres";
 import type { TestProject } from "vitest/node";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Administrator (system:masters) kubeconfig of the shared local cluster. */
-    kubeconfig: string;
-    /** Kubeconfig of the orchestrator's own, unprivileged identity. */
-    orchestratorKubeconfig: string;
-    /** A PostgreSQL server tests may create databases on. */
-    postgresUrl: string;
-  }
-}
-
 export default async function setup(project: TestProject) {
   const [cluster, postgres] = await Promise.all([
     startLocalCluster({ progress: (line) => console.error(line) }),

@@ -3,3 +3,4 @@ export { ensureBinaries, binaryCacheDir, KUBERNETES_VERSION, ETCD_VERSION, type 
 export { LocalClusterError, type LocalClusterErrorCode } from "./errors";
 export { IDENTITIES } from "./pki";
 export { readClusterState } from "./state";
+export { freePort } from "./processes";

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "./config";
+import { SpeError } from "./errors";
+
+function problems(env: NodeJS.ProcessEnv): string {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SpeError);
+    expect((err as SpeError).code).toBe("CONFIG_INVALID");
+    return (err as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("parseConfig", () => {
+  it("runs on embedded defaults with an empty environment", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ PORT: 8080, HOST: "127.0.0.1", publicUrl: "http://localhost:8080", OIDC_ROLES_CLAIM: "groups", DEV_IDP_PORT: 8081 });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.OIDC_ROLE_MAPPING).toEqual({ researcher: "researcher", operator: "operator", "output-checker": "output-checker", auditor: "auditor" });
+  });
+
+  it.each([
+    [{ PORT: "9090" }, { PORT: 9090, publicUrl: "http://localhost:9090" }],
+    [{ PUBLIC_URL: "https://spe.scb.example/" }, { publicUrl: "https://spe.scb.example" }],
+    [{ DATABASE_URL: "postgresql://u@db:5432/spe" }, { DATABASE_URL: "postgresql://u@db:5432/spe" }],
+    [{ OIDC_ROLE_MAPPING: "spe-forskare=researcher, spe-drift=operator" }, { OIDC_ROLE_MAPPING: { "spe-forskare": "researcher", "spe-drift": "operator" } }],
+    [{ OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "spe", OIDC_CLIENT_SECRET: "s" }, { OIDC_ISSUER: "https://idp.example" }],
+    [{ PORT: "" }, { PORT: 8080 }],
+  ])("accepts %o", (env, expected) => {
+    expect(parseConfig(env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /PORT: /],
+    [{ PORT: "70000" }, /PORT: /],
+    [{ DATABASE_URL: "mysql://db/spe" }, /DATABASE_URL: /],
+    [{ PUBLIC_URL: "ftp://x" }, /PUBLIC_URL: /],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL: /],
+    [{ OIDC_ROLE_MAPPING: "admins=root" }, /OIDC_ROLE_MAPPING: "admins=root" is not group=role/],
+    [{ OIDC_ISSUER: "https://idp.example" }, /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set[\s\S]*OIDC_CLIENT_SECRET: is required/],
+    [{ NODE_ENV: "production" }, /OIDC_ISSUER: is required in production/],
+    [{ SESSION_IDLE_MINUTES: "0" }, /SESSION_IDLE_MINUTES: /],
+  ])("refuses %o", (env, message) => {
+    expect(problems(env)).toMatch(message);
+  });
+
+  it("lists every problem in one message", () => {
+    const message = problems({ PORT: "x", LOG_LEVEL: "loud", DATABASE_URL: "nope" });
+    expect(message).toMatch(/has 3 problem\(s\)/);
+    for (const key of ["PORT", "LOG_LEVEL", "DATABASE_URL"]) expect(message).toContain(`- ${key}: `);
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KUBERNETES_VERSION } from "@spe/infra/local-cluster";
+import { CookieClient } from "../../test/cookie-client";
+import { startStack, type Stack } from "../../test/stack";
+
+async function trpcQuery(client: CookieClient, appUrl: string, path: string) {
+  const res = await client.request(`${appUrl}/trpc/${path}`);
+  return { status: res.status, body: (await res.json()) as { result?: { data: unknown }; error?: { data: { code: string } } } };
+}
+
+describe("sign-in round trip through the development OpenID Provider", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.stop());
+
+  it("answers /healthz with the connected API server's version", async () => {
+    const res = await fetch(`${stack.appUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", kubernetes: { version: KUBERNETES_VERSION }, database: { kind: "pglite" } });
+  });
+
+  it("knows nobody before sign-in", async () => {
+    const me = await trpcQuery(new CookieClient(), stack.appUrl, "session.me");
+    expect(me.body.result?.data).toBeNull();
+  });
+
+  it("signs a researcher in with authorization code + PKCE and gives her a session with her role", async () => {
+    const alice = await stack.signIn("alice");
+    const cookie = alice.cookies(stack.appUrl).get("spe_session");
+    expect(cookie).toBeTruthy();
+    const me = await trpcQuery(alice, stack.appUrl, "session.me");
+    expect(me.body.result?.data).toMatchObject({ subject: "alice", name: "Alice Andersson", email: "alice@uni.example", roles: ["researcher"] });
+    // Role procedures narrow: a researcher cannot read the operators' status.
+    const status = await trpcQuery(alice, stack.appUrl, "system.status");
+    expect(status.status).toBe(403);
+    expect(status.body.error?.data.code).toBe("FORBIDDEN");
+  });
+
+  it("lets an operator read the system status", async () => {
+    const olof = await stack.signIn("olof");
+    const status = await trpcQuery(olof, stack.appUrl, "system.status");
+    expect(status.body.result?.data).toMatchObject({ kubernetes: { version: KUBERNETES_VERSION }, database: { kind: "pglite" } });
+  });
+
+  it("sets the session cookie HttpOnly and SameSite=Lax", async () => {
+    const client = new CookieClient();
+    const login = await client.follow(`${stack.appUrl}/auth/login`);
+    const action = /action="([^"]+)"/.exec(await login.res.text())![1]!;
+    let res = await client.request(new URL(action, login.url).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "username=bob&password=demo",
+    });
+    let url = new URL(action, login.url).href;
+    while (!url.startsWith(`${stack.appUrl}/auth/callback`)) {
+      url = new URL(res.headers.get("location")!, url).href;
+      res = await client.request(url);
+    }
+    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("spe_session="));
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).not.toMatch(/Secure/); // http://localhost: a Secure cookie would never come back
+  });
+
+  it("refuses a wrong password at the provider and creates no session", async () => {
+    const client = new CookieClient();
+    const login = await client.follow(`${stack.appUrl}/auth/login`);
+    const action = /action="([^"]+)"/.exec(await login.res.text())![1]!;
+    const res = await client.request(new URL(action, login.url).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "username=alice&password=wrong",
+    });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain("wrong password");
+    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+  });
+
+  it("refuses a callback whose state was not issued to this browser", async () => {
+    const client = new CookieClient();
+    await client.request(`${stack.appUrl}/auth/login`); // holds a genuine login transaction
+    const res = await client.request(`${stack.appUrl}/auth/callback?code=forged&state=forged`);
+    expect(res.status).toBe(400);
+    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+    // Without any login transaction the callback is refused too.
+    const bare = await new CookieClient().request(`${stack.appUrl}/auth/callback?code=x&state=y`);
+    expect(bare.status).toBe(400);
+  });
+
+  it("ignores a tampered session cookie", async () => {
+    const alice = await stack.signIn("alice");
+    const cookies = alice.cookies(stack.appUrl);
+    cookies.set("spe_session", cookies.get("spe_session")!.slice(0, -2) + "xx");
+    expect((await trpcQuery(alice, stack.appUrl, "session.me")).body.result?.data).toBeNull();
+  });
+
+  it("logs out: the session ends for good and the provider's end-session URL comes back", async () => {
+    const alice = await stack.signIn("alice");
+    const stolen = alice.cookies(stack.appUrl).get("spe_session")!;
+    const res = await alice.request(`${stack.appUrl}/auth/logout`, { method: "POST", headers: { origin: stack.appUrl } });
+    expect(res.status).toBe(200);
+    const { redirect } = (await res.json()) as { redirect: string };
+    expect(redirect.startsWith(`${stack.idpUrl}/session/end`)).toBe(true);
+    expect(new URL(redirect).searchParams.get("id_token_hint")).toBeTruthy();
+    const replay = new CookieClient();
+    replay.cookies(stack.appUrl).set("spe_session", stolen);
+    expect((await trpcQuery(replay, stack.appUrl, "session.me")).body.result?.data).toBeNull();
+  });
+
+  it("refuses a state-changing request from another site", async () => {
+    const alice = await stack.signIn("alice");
+    const res = await alice.request(`${stack.appUrl}/auth/logout`, { method: "POST", headers: { origin: "https://evil.example" } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toBe("CSRF_ORIGIN_MISMATCH");
+    expect((await trpcQuery(alice, stack.appUrl, "session.me")).body.result?.data).toMatchObject({ subject: "alice" });
+  });
+});
+
+describe("sign-in of a person without a role", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ OIDC_ROLE_MAPPING: "spe-only-group=researcher" });
+  });
+  afterAll(() => stack.stop());
+
+  it("is refused with a page that says why, and no session", async () => {
+    const client = new CookieClient();
+    const login = await client.follow(`${stack.appUrl}/auth/login`);
+    const action = /action="([^"]+)"/.exec(await login.res.text())![1]!;
+    const { res } = await client.follow(new URL(action, login.url).href, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "username=alice&password=demo",
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("has no role");
+    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+  });
+});

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { freePort } from "@spe/infra/local-cluster";
+import { inject } from "vitest";
+import { startDevIdentityProvider } from "../src/auth/dev-provider";
+import { createRelyingParty } from "../src/auth/oidc";
+import { SessionStore } from "../src/auth/sessions";
+import { parseConfig, type Config } from "../src/config";
+import { openDatabase } from "../src/db/database";
+import { buildApp } from "../src/http/app";
+import { connectKube } from "../src/kube/client";
+import { CookieClient } from "./cookie-client";
+
+export interface Stack {
+  appUrl: string;
+  idpUrl: string;
+  config: Config;
+  /** A fresh browser-like client that signs in as a demo account. */
+  signIn(subject: string, password?: string): Promise<CookieClient>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The orchestrator as `npm start` wires it (real HTTP, the development OpenID Provider, PGlite, the shared
+ * local cluster with the orchestrator's own identity), on free ports.
+ */
+export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const [port, idpPort] = [await freePort(), await freePort()];
+  const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "silent", ...env });
+  const database = await openDatabase({ memory: true });
+  const kube = connectKube(inject("orchestratorKubeconfig"));
+  const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
+  const relyingParty = await createRelyingParty({
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    redirectUri: `${config.publicUrl}/auth/callback`,
+    postLogoutRedirectUri: `${config.publicUrl}/`,
+  });
+  const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
+  const app = await buildApp({ config, services: { database, kube }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
+  await app.listen({ host: "127.0.0.1", port });
+  const appUrl = config.publicUrl;
+
+  return {
+    appUrl,
+    idpUrl: idp.issuer,
+    config,
+    async signIn(subject, password = "demo") {
+      const client = new CookieClient();
+      const { res, url } = await client.follow(`${appUrl}/auth/login`);
+      const action = /action="([^"]+)"/.exec(await res.text())?.[1];
+      if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);
+      await client.follow(new URL(action, url).href, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username: subject, password }).toString(),
+      }, (next) => next === `${appUrl}/`);
+      return client;
+    },
+    async stop() {
+      await app.close();
+      await idp.stop();
+      await database.close();
+    },
+  };
+}
