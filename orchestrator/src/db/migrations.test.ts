@@ -16,6 +16,9 @@ async function freshPostgresUrl(): Promise<string> {
   return url.href;
 }
 
+// Both drivers answer execute() with { rows }; the shared database type does not say so.
+const rowsOf = (result: unknown) => (result as { rows: Array<Record<string, unknown>> }).rows;
+
 /** Tables, columns with types and nullability, and indexes: what the migrations made, comparably. */
 async function describeSchema(database: Database) {
   const columns = await database.db.execute(sql`
@@ -23,7 +26,7 @@ async function describeSchema(database: Database) {
     from information_schema.columns where table_schema = 'public' order by table_name, column_name`);
   const indexes = await database.db.execute(sql`
     select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname`);
-  return { columns: columns.rows, indexes: indexes.rows };
+  return { columns: rowsOf(columns), indexes: rowsOf(indexes) };
 }
 
 describe("one migration set on PGlite and on PostgreSQL", () => {
