@@ -1,4 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { PermitPayload } from "../permits/permit";
 
 /**
  * Server-side sessions of people signed in through OIDC. The cookie carries a random token; only its
@@ -20,3 +21,56 @@ export const sessions = pgTable(
   },
   (t) => [index("sessions_subject_idx").on(t.subject), index("sessions_expires_at_idx").on(t.expiresAt)],
 );
+
+/** The current version of every permit received: the highest sequence wins. */
+export const permits = pgTable("permits", {
+  permitId: text("permit_id").primaryKey(),
+  issuer: text("issuer").notNull(),
+  sequence: integer("sequence").notNull(),
+  status: text("status").$type<"granted" | "revoked">().notNull(),
+  payload: jsonb("payload").$type<PermitPayload>().notNull(),
+  /** SHA-256 of the canonical payload: tells an identical re-import from a conflicting one. */
+  payloadHash: text("payload_hash").notNull(),
+  validFrom: timestamp("valid_from", { withTimezone: true }).notNull(),
+  validUntil: timestamp("valid_until", { withTimezone: true }).notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+});
+
+/** Every signed version of every permit, as received: the evidence of what was granted when. */
+export const permitRevisions = pgTable(
+  "permit_revisions",
+  {
+    permitId: text("permit_id").notNull().references(() => permits.permitId),
+    sequence: integer("sequence").notNull(),
+    jws: text("jws").notNull(),
+    payloadHash: text("payload_hash").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.permitId, t.sequence] })],
+);
+
+/** One environment per permit: what we want of it and what the reconciler last saw. */
+export const environments = pgTable("environments", {
+  permitId: text("permit_id").primaryKey().references(() => permits.permitId),
+  namespace: text("namespace").notNull().unique(),
+  /** active: workspace running; suspended: scaled to zero, gateway refuses; torn-down: namespace deleted. */
+  desiredState: text("desired_state").$type<"active" | "suspended" | "torn-down">().notNull(),
+  /** Moves whenever what we want changes (amendment, suspend, resume, teardown). */
+  generation: integer("generation").notNull(),
+  observedGeneration: integer("observed_generation").notNull().default(0),
+  conditions: jsonb("conditions").$type<Condition[]>().notNull().default([]),
+  /** What teardown deleted and when, once it has. */
+  teardown: jsonb("teardown").$type<Record<string, unknown>>(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+});
+
+/** A status condition in the Kubernetes style. */
+export interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  observedGeneration: number;
+  lastTransitionTime: string;
+}

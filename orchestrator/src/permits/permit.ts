@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/** The secondary-use purposes of EHDS (Regulation (EU) 2025/327, Art. 53). */
+export const PURPOSE_CATEGORIES = [
+  "public-interest",
+  "policy-making",
+  "statistics",
+  "education",
+  "scientific-research",
+  "development-innovation",
+  "ai-training",
+  "personalised-medicine",
+] as const;
+
+export const WORKSPACE_TOOLS = ["jupyterlab", "rstudio", "vscode"] as const;
+
+const MAX_VALIDITY_MS = Date.UTC(2010, 0, 1) - Date.UTC(2000, 0, 1); // ten calendar years, leap days included
+
+const person = z.object({
+  subject: z.string().min(1).max(255),
+  name: z.string().min(1).max(200),
+  email: z.email(),
+});
+
+const dataset = z.object({
+  id: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a lower-case identifier of letters, digits and dashes"),
+  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, dots, dashes or underscores"),
+});
+
+const cpu = z.string().regex(/^([1-9]\d{0,2}|[1-9]\d{0,5}m)$/, 'whole cores ("4") or millicores ("500m")');
+const bytes = z.string().regex(/^[1-9]\d{0,5}(Mi|Gi|Ti)$/, 'a size in Mi, Gi or Ti ("16Gi")');
+const timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * The payload of a data permit as a Health Data Access Body signs it. Unknown fields are refused so that
+ * a field we would silently ignore cannot carry a condition nobody enforces.
+ */
+export const permitPayloadSchema = z
+  .strictObject({
+    permitId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, dots, dashes or underscores, at most 128"),
+    sequence: z.int().min(1).max(1_000_000),
+    status: z.enum(["granted", "revoked"]),
+    issuer: z.url(),
+    issuedAt: timestamp,
+    validFrom: timestamp,
+    validUntil: timestamp,
+    purpose: z.strictObject({ category: z.enum(PURPOSE_CATEGORIES), description: z.string().min(1).max(2000) }),
+    principalInvestigator: person,
+    authorisedPersons: z.array(person).min(1).max(200),
+    datasets: z.array(dataset).max(100),
+    environment: z.strictObject({
+      tools: z.array(z.enum(WORKSPACE_TOOLS)).min(1),
+      cpu,
+      memory: bytes,
+      storage: bytes,
+    }),
+    outputPolicy: z.strictObject({
+      profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "a lower-case profile name"),
+      reviewersRequired: z.int().min(2).max(10),
+    }),
+    conditions: z.string().max(10_000).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const from = Date.parse(p.validFrom);
+    const until = Date.parse(p.validUntil);
+    if (until <= from) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be after validFrom" });
+    if (until - from > MAX_VALIDITY_MS) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be at most 10 years after validFrom (EHDS Art. 68)" });
+    const subjects = p.authorisedPersons.map((a) => a.subject);
+    subjects.forEach((s, i) => {
+      if (subjects.indexOf(s) !== i) ctx.addIssue({ code: "custom", path: ["authorisedPersons", i, "subject"], message: `"${s}" is listed twice` });
+    });
+    if (!subjects.includes(p.principalInvestigator.subject))
+      ctx.addIssue({ code: "custom", path: ["principalInvestigator", "subject"], message: "must also be one of authorisedPersons" });
+    const ids = p.datasets.map((d) => d.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: ["datasets", i, "id"], message: `"${id}" is listed twice` });
+    });
+    if (new Set(p.environment.tools).size !== p.environment.tools.length)
+      ctx.addIssue({ code: "custom", path: ["environment", "tools"], message: "lists a tool twice" });
+  });
+
+export type PermitPayload = z.infer<typeof permitPayloadSchema>;
