@@ -1,0 +1,131 @@
+import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { permitPayload } from "../../../test/permits";
+import { defaultEnvironmentConfig as config } from "../environment-config";
+import type { EnvironmentInput } from "./environment-input";
+import { desiredObjects } from "./index";
+import { addQuantities } from "./quota";
+
+const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
+  namespace: "spe-se-hdab-2026-0042-0123456789",
+  permit: permitPayload(),
+  desiredState: "active",
+  ...overrides,
+});
+const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata?.name === name) as T;
+const podSpecs = (objects: KubernetesObject[]): V1PodSpec[] =>
+  objects.flatMap((o) => (o.kind === "Deployment" || o.kind === "Job" ? [(o as V1Deployment | V1Job).spec!.template.spec!] : []));
+
+describe("desiredObjects", () => {
+  it("gives exactly the objects of an environment, namespace and isolation first", () => {
+    expect(desiredObjects(input(), config).map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
+      "Namespace/spe-se-hdab-2026-0042-0123456789",
+      "NetworkPolicy/deny-all",
+      "NetworkPolicy/allow-gateway-to-workspace",
+      "NetworkPolicy/allow-loader-to-orchestrator",
+      "ResourceQuota/environment",
+      "LimitRange/environment",
+      "ServiceAccount/workspace",
+      "PersistentVolumeClaim/data",
+      "PersistentVolumeClaim/home",
+      expect.stringMatching(/^Job\/data-loader-[0-9a-f]{10}$/),
+      "Deployment/workspace",
+      "Service/workspace",
+    ]);
+  });
+
+  it("is deterministic", () => {
+    expect(JSON.stringify(desiredObjects(input(), config))).toBe(JSON.stringify(desiredObjects(input(), config)));
+  });
+
+  it("marks every object as ours and places it in the environment's namespace", () => {
+    for (const o of desiredObjects(input(), config)) {
+      expect(o.metadata?.labels).toMatchObject({ "app.kubernetes.io/managed-by": "spe-orchestrator", "spe.ehds.eu/environment": input().namespace });
+      if (o.kind !== "Namespace") expect(o.metadata?.namespace).toBe(input().namespace);
+    }
+  });
+
+  it("labels the namespace Pod Security restricted and records the full permit id", () => {
+    const ns = desiredObjects(input(), config)[0]!;
+    expect(ns.metadata?.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" });
+    expect(ns.metadata?.annotations?.["spe.ehds.eu/permit-id"]).toBe("SE-HDAB-2026-0042");
+  });
+
+  it("denies all ingress and egress to every pod", () => {
+    const deny = find<V1NetworkPolicy>(desiredObjects(input(), config), "NetworkPolicy", "deny-all");
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+  });
+
+  it("opens the workspace only to the gateway in the platform namespace, on the workspace port", () => {
+    const allow = find<V1NetworkPolicy>(desiredObjects(input(), config), "NetworkPolicy", "allow-gateway-to-workspace");
+    expect(allow.spec?.egress).toBeUndefined();
+    expect(allow.spec?.ingress).toEqual([
+      {
+        _from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "gateway" } } }],
+        ports: [{ protocol: "TCP", port: 8888 }],
+      },
+    ]);
+  });
+
+  it("runs every pod non-root, unprivileged, without a service account token, from the configured registry", () => {
+    const specs = podSpecs(desiredObjects(input(), config));
+    expect(specs).toHaveLength(2);
+    for (const spec of specs) {
+      expect(spec.automountServiceAccountToken).toBe(false);
+      expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.hostNetwork ?? false).toBe(false);
+      for (const c of spec.containers) {
+        expect(c.image?.startsWith(`${config.imageRegistry}/`)).toBe(true);
+        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+      }
+    }
+  });
+
+  it("mounts the data read-only in the workspace and sizes it from the permit", () => {
+    const workspace = find<V1Deployment>(desiredObjects(input(), config), "Deployment", "workspace");
+    const pod = workspace.spec!.template.spec!;
+    expect(pod.volumes?.find((v) => v.name === "data")?.persistentVolumeClaim).toEqual({ claimName: "data", readOnly: true });
+    expect(pod.containers[0]!.volumeMounts?.find((m) => m.name === "data")?.readOnly).toBe(true);
+    expect(pod.containers[0]!.resources?.limits).toEqual({ cpu: "4", memory: "16Gi" });
+    expect(pod.containers[0]!.image).toBe(`${config.imageRegistry}/${config.images.jupyterlab}`);
+  });
+
+  it.each([
+    ["active", 1],
+    ["suspended", 0],
+  ] as const)("runs %s environments with %i workspace replicas", (desiredState, replicas) => {
+    const workspace = find<V1Deployment>(desiredObjects(input({ desiredState }), config), "Deployment", "workspace");
+    expect(workspace.spec?.replicas).toBe(replicas);
+  });
+
+  it.each([
+    [{ cpu: "4", memory: "16Gi", storage: "50Gi" }, { "requests.cpu": "4", "limits.memory": "16Gi", "requests.storage": "70Gi" }],
+    [{ cpu: "500m", memory: "512Mi", storage: "100Mi" }, { "limits.cpu": "500m", "requests.memory": "512Mi", "requests.storage": "20580Mi" }],
+  ])("caps the namespace at the permit's profile %o", (profile, expected) => {
+    const permit = permitPayload({ environment: { tools: ["rstudio"], ...profile } });
+    const quota = find<V1ResourceQuota>(desiredObjects(input({ permit }), config), "ResourceQuota", "environment");
+    expect(quota.spec?.hard).toMatchObject({ ...expected, "services.nodeports": "0", "services.loadbalancers": "0" });
+  });
+
+  it("starts a new data-loader Job when the datasets change, not when their order does", () => {
+    const jobName = (datasets: { id: string; version: string }[]) =>
+      desiredObjects(input({ permit: permitPayload({ datasets }) }), config).find((o) => o.kind === "Job")!.metadata!.name;
+    const a = { id: "patientregistret", version: "2026-09" };
+    const b = { id: "lakemedelsregistret", version: "2026-06" };
+    expect(jobName([a, b])).toBe(jobName([b, a]));
+    expect(jobName([a, b])).not.toBe(jobName([a]));
+    expect(jobName([a])).not.toBe(jobName([{ ...a, version: "2026-10" }]));
+  });
+});
+
+describe("addQuantities", () => {
+  it.each([
+    ["50Gi", "20Gi", "70Gi"],
+    ["512Mi", "512Mi", "1Gi"],
+    ["100Mi", "1Gi", "1124Mi"],
+    ["1Ti", "1Gi", "1025Gi"],
+  ])("%s + %s = %s", (a, b, sum) => {
+    expect(addQuantities(a, b)).toBe(sum);
+  });
+});

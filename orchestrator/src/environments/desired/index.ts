@@ -1,0 +1,25 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { EnvironmentConfig } from "../environment-config";
+import type { EnvironmentInput } from "./environment-input";
+import { namespaceObject } from "./namespace";
+import { networkPolicies } from "./network-policies";
+import { limitRange, resourceQuota } from "./quota";
+import { dataLoaderJob, serviceAccount, volumeClaims, workspaceDeployment, workspaceService } from "./workload";
+
+/**
+ * Everything an environment consists of, in the order it is applied: the namespace first, isolation before
+ * anything that could run. Pure: the same input always gives the same objects.
+ */
+export function desiredObjects(input: EnvironmentInput, config: EnvironmentConfig): KubernetesObject[] {
+  return [
+    namespaceObject(input),
+    ...networkPolicies(input, config),
+    resourceQuota(input, config),
+    limitRange(input),
+    serviceAccount(input),
+    ...volumeClaims(input, config),
+    dataLoaderJob(input, config),
+    workspaceDeployment(input, config),
+    workspaceService(input, config),
+  ];
+}

@@ -1,0 +1,48 @@
+import type { V1NetworkPolicy } from "@kubernetes/client-node";
+import type { EnvironmentConfig } from "../environment-config";
+import type { EnvironmentInput } from "./environment-input";
+import { COMPONENT_LABEL, ownedLabels } from "./labels";
+
+export const DENY_ALL_POLICY = "deny-all";
+
+const platformPods = (config: EnvironmentConfig, component: string) => ({
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.platformNamespace } },
+  podSelector: { matchLabels: { [COMPONENT_LABEL]: component } },
+});
+
+/**
+ * Default deny both ways, then two narrow openings: the gateway may reach the workspace port, and the data
+ * loader may reach the orchestrator to fetch the permit's staged extracts. Nothing else gets in or out —
+ * no internet, no DNS, no other environment.
+ */
+export function networkPolicies({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1NetworkPolicy[] {
+  const meta = (name: string) => ({ name, namespace, labels: ownedLabels(namespace) });
+  return [
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta(DENY_ALL_POLICY),
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta("allow-gateway-to-workspace"),
+      spec: {
+        podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ _from: [platformPods(config, "gateway")], ports: [{ protocol: "TCP", port: config.workspacePort }] }],
+      },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta("allow-loader-to-orchestrator"),
+      spec: {
+        podSelector: { matchLabels: { [COMPONENT_LABEL]: "data-loader" } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: 8080 }] }],
+      },
+    },
+  ];
+}

@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import type { V1Deployment, V1Job, V1PersistentVolumeClaim, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
+import type { EnvironmentConfig } from "../environment-config";
+import type { EnvironmentInput } from "./environment-input";
+import { COMPONENT_LABEL, ownedLabels } from "./labels";
+import { containerSecurityContext, podSecurityContext } from "./security-context";
+
+const SERVICE_ACCOUNT = "workspace";
+
+export function serviceAccount({ namespace }: EnvironmentInput): V1ServiceAccount {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: SERVICE_ACCOUNT, namespace, labels: ownedLabels(namespace) },
+    // Nothing in an environment talks to the Kubernetes API.
+    automountServiceAccountToken: false,
+  };
+}
+
+export function volumeClaims({ namespace, permit }: EnvironmentInput, config: EnvironmentConfig): V1PersistentVolumeClaim[] {
+  const claim = (name: string, size: string): V1PersistentVolumeClaim => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name, namespace, labels: ownedLabels(namespace) },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
+  });
+  return [claim("data", config.dataVolumeSize), claim("home", permit.environment.storage)];
+}
+
+/** A short hash of the permit's dataset list: a Job's pod template is immutable, so new data means a new Job. */
+export function datasetsHash({ permit }: EnvironmentInput): string {
+  const list = permit.datasets.map((d) => `${d.id}@${d.version}`).sort().join(",");
+  return createHash("sha256").update(list).digest("hex").slice(0, 10);
+}
+
+export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig): V1Job {
+  const { namespace, permit } = input;
+  const labels = ownedLabels(namespace, "data-loader");
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: `data-loader-${datasetsHash(input)}`, namespace, labels },
+    spec: {
+      backoffLimit: 3,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: "OnFailure",
+          serviceAccountName: SERVICE_ACCOUNT,
+          automountServiceAccountToken: false,
+          securityContext: podSecurityContext,
+          containers: [
+            {
+              name: "loader",
+              image: `${config.imageRegistry}/${config.images.dataLoader}`,
+              env: [
+                { name: "SPE_PERMIT_ID", value: permit.permitId },
+                { name: "SPE_DATASETS", value: JSON.stringify(permit.datasets) },
+              ],
+              securityContext: containerSecurityContext,
+              resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+              volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [
+            { name: "data", persistentVolumeClaim: { claimName: "data" } },
+            { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The researcher's workspace: the permit's first tool, its data read-only, a home with an outbox. */
+export function workspaceDeployment(input: EnvironmentInput, config: EnvironmentConfig): V1Deployment {
+  const { namespace, permit } = input;
+  const tool = permit.environment.tools[0]!;
+  const labels = ownedLabels(namespace, "workspace");
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "workspace", namespace, labels },
+    spec: {
+      replicas: input.desiredState === "active" ? 1 : 0,
+      // A single RWO home volume: never run the old and the new pod at once.
+      strategy: { type: "Recreate" },
+      selector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
+      template: {
+        metadata: { labels: { ...labels, "spe.ehds.eu/tool": tool } },
+        spec: {
+          serviceAccountName: SERVICE_ACCOUNT,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext,
+          containers: [
+            {
+              name: tool,
+              image: `${config.imageRegistry}/${config.images[tool]}`,
+              ports: [{ name: "http", containerPort: config.workspacePort }],
+              env: [{ name: "SPE_PERMIT_ID", value: permit.permitId }],
+              securityContext: containerSecurityContext,
+              resources: {
+                requests: { cpu: permit.environment.cpu, memory: permit.environment.memory },
+                limits: { cpu: permit.environment.cpu, memory: permit.environment.memory },
+              },
+              readinessProbe: { tcpSocket: { port: config.workspacePort }, periodSeconds: 5 },
+              volumeMounts: [
+                { name: "data", mountPath: "/data", readOnly: true },
+                { name: "home", mountPath: "/home/researcher" },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "data", persistentVolumeClaim: { claimName: "data", readOnly: true } },
+            { name: "home", persistentVolumeClaim: { claimName: "home" } },
+            { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function workspaceService({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "workspace", namespace, labels: ownedLabels(namespace, "workspace") },
+    spec: {
+      type: "ClusterIP",
+      selector: { [COMPONENT_LABEL]: "workspace" },
+      ports: [{ name: "http", port: 80, targetPort: "http" }],
+    },
+  };
+}

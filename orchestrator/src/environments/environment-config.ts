@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** How environments are built: images, sizes and who may talk to them. Fixed per installation. */
+export const environmentConfigSchema = z.object({
+  /** Namespace of the orchestrator and the gateway: the only source of traffic into an environment. */
+  platformNamespace: z.string().default("spe-system"),
+  /** Images must come from here; admission policies refuse others. */
+  imageRegistry: z.string().default("registry.spe.internal/spe"),
+  images: z
+    .object({
+      jupyterlab: z.string().default("workspace-jupyterlab:1.0.0"),
+      rstudio: z.string().default("workspace-rstudio:1.0.0"),
+      vscode: z.string().default("workspace-vscode:1.0.0"),
+      dataLoader: z.string().default("data-loader:1.0.0"),
+    })
+    .prefault({}),
+  workspacePort: z.int().default(8888),
+  /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */
+  dataVolumeSize: z.string().default("20Gi"),
+});
+
+export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+export const defaultEnvironmentConfig: EnvironmentConfig = environmentConfigSchema.parse({});
