@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinaries, type ControlPlaneBinaries } from "./binaries";
 import { LocalClusterError } from "./errors";
+import { installPlatform } from "./install-platform";
 import { kubeconfigFile } from "./kubeconfig";
 import { createClusterPki, IDENTITIES, type ClusterPki } from "./pki";
 import { freePort, startProcess, tailOf, type ManagedProcess } from "./processes";
@@ -144,6 +145,8 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
     const tls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
     await waitFor("the API server was ready", processes, readyTimeoutMs, async () => (await get(`${server}/readyz`, tls)).status === 200);
     const version = (JSON.parse((await get(`${server}/version`, tls)).body) as { gitVersion: string }).gitVersion;
+    // The local cluster exists for the orchestrator: give its identity its roles right away.
+    await installPlatform(kubeconfig);
 
     if (binaries.kubeControllerManager) {
       processes.push(

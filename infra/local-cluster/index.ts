@@ -4,3 +4,4 @@ export { LocalClusterError, type LocalClusterErrorCode } from "./errors";
 export { IDENTITIES } from "./pki";
 export { readClusterState } from "./state";
 export { freePort } from "./processes";
+export { installPlatform, platformObjects, PLATFORM_NAMESPACE } from "./install-platform";
