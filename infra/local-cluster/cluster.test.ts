@@ -121,6 +121,8 @@ describe("local control plane", () => {
     ["create", "namespaces", "", undefined, true],
     ["delete", "namespaces", "", undefined, true],
     ["patch", "networkpolicies", "networking.k8s.io", "spe-x", true],
+    ["update", "networkpolicies", "networking.k8s.io", "spe-x", true],
+    ["update", "deployments", "apps", "spe-x", false],
     ["watch", "deployments", "apps", undefined, true],
     ["create", "jobs", "batch", "spe-x", true],
     ["update", "leases", "coordination.k8s.io", "spe-system", true],

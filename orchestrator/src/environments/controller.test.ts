@@ -1,0 +1,191 @@
+import * as k8s from "@kubernetes/client-node";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
+import { eventually } from "../../test/eventually";
+import { permitPayload } from "../../test/permits";
+import { openDatabase, type Database } from "../db/database";
+import { EnvironmentController } from "./controller";
+import { desiredObjects } from "./desired/index";
+import { defaultEnvironmentConfig as config } from "./environment-config";
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+const kubeconfig = (path: string) => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(path);
+  return kc;
+};
+let seq = 0;
+const uniquePermit = (overrides: Parameters<typeof permitPayload>[0] = {}) =>
+  permitPayload({ permitId: `SE-TEST-${Date.now().toString(36)}-${seq++}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z", ...overrides });
+
+describe("environment controller against the real API server, as the orchestrator's own identity", () => {
+  let database: Database;
+  let controller: EnvironmentController;
+  let admin: k8s.KubernetesObjectApi;
+  let adminCore: k8s.CoreV1Api;
+  let adminNet: k8s.NetworkingV1Api;
+
+  beforeAll(async () => {
+    database = await openDatabase({ memory: true });
+    const kc = kubeconfig(inject("orchestratorKubeconfig"));
+    controller = new EnvironmentController({ db: database.db, kubeConfig: kc, config, log, leaseName: `test-${Date.now()}`, resyncMs: 60_000, pollMs: 100 });
+    controller.start();
+    await eventually("the controller leads", async () => controller.isLeader);
+    const adminKc = kubeconfig(inject("kubeconfig"));
+    admin = k8s.KubernetesObjectApi.makeApiClient(adminKc);
+    adminCore = adminKc.makeApiClient(k8s.CoreV1Api);
+    adminNet = adminKc.makeApiClient(k8s.NetworkingV1Api);
+  });
+  afterAll(async () => {
+    await controller.stop();
+    await database.close();
+  });
+
+  const provisioned = (namespace: string) =>
+    eventually(`${namespace} is provisioned`, async () => {
+      const row = await environmentRow(database.db, namespace);
+      return row.conditions.find((c) => c.type === "Provisioned")?.status === "True" && row.observedGeneration === row.generation && row;
+    });
+  const resourceVersions = async (namespace: string, permit: ReturnType<typeof uniquePermit>) => {
+    const versions: Record<string, string> = {};
+    for (const o of desiredObjects({ namespace, permit, desiredState: "active" }, config)) {
+      const live = await admin.read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata!.namespace } });
+      versions[`${o.kind}/${o.metadata!.name}`] = live.metadata!.resourceVersion!;
+    }
+    return versions;
+  };
+
+  it("provisions exactly the desired objects and reports conditions in words", async () => {
+    const permit = uniquePermit();
+    const namespace = await insertEnvironment(database.db, permit);
+    controller.enqueue(namespace);
+    const row = await provisioned(namespace);
+    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(12);
+    const byType = Object.fromEntries(row.conditions.map((c) => [c.type, c]));
+    expect(byType.NetworkIsolated).toMatchObject({ status: "True", reason: "DenyAllInForce" });
+    // No kubelet here: the loader and the workspace never run, and the conditions say so.
+    expect(byType.DataStaged).toMatchObject({ status: "False", reason: "Loading" });
+    expect(byType.Ready).toMatchObject({ status: "False" });
+    const ns = await adminCore.readNamespace({ name: namespace });
+    expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("changes nothing when it reconciles again", async () => {
+    const permit = uniquePermit();
+    const namespace = await insertEnvironment(database.db, permit);
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    await controller.idle();
+    const before = await resourceVersions(namespace, permit);
+    controller.enqueue(namespace);
+    await new Promise((r) => setTimeout(r, 50));
+    await controller.idle();
+    expect(await resourceVersions(namespace, permit)).toEqual(before);
+  });
+
+  it("brings back a deleted deny-all NetworkPolicy", async () => {
+    const namespace = await insertEnvironment(database.db, uniquePermit());
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    await adminNet.deleteNamespacedNetworkPolicy({ name: "deny-all", namespace });
+    const back = await eventually("deny-all is back", () => adminNet.readNamespacedNetworkPolicy({ name: "deny-all", namespace }).catch(() => undefined), 5000);
+    expect(back.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
+  });
+
+  it("undoes an allow-all rule someone adds to the deny-all policy", async () => {
+    const namespace = await insertEnvironment(database.db, uniquePermit());
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    await adminNet.patchNamespacedNetworkPolicy(
+      { name: "deny-all", namespace, body: { spec: { ingress: [{}], egress: [{}] } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    const repaired = await eventually("deny-all denies again", async () => {
+      const policy = await adminNet.readNamespacedNetworkPolicy({ name: "deny-all", namespace });
+      return !policy.spec?.ingress?.length && !policy.spec?.egress?.length && policy;
+    }, 5000);
+    expect(repaired.spec?.podSelector?.matchLabels ?? {}).toEqual({});
+  });
+
+  it("prunes what an amendment no longer needs", async () => {
+    const permit = uniquePermit({ datasets: [{ id: "patientregistret", version: "2026-09" }, { id: "lakemedelsregistret", version: "2026-06" }] });
+    const namespace = await insertEnvironment(database.db, permit);
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    const jobs = async () => (await adminCore.listNamespacedPod({ namespace }), (await kubeconfig(inject("kubeconfig")).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace })).items.map((j) => j.metadata!.name));
+    const [oldJob] = await jobs();
+    await amendEnvironment(database.db, { ...permit, sequence: 2, datasets: [permit.datasets[0]!] });
+    controller.enqueue(namespace);
+    const after = await eventually("the old loader Job is gone", async () => {
+      const names = await jobs();
+      return names.length === 1 && names[0] !== oldJob && names;
+    });
+    expect(after[0]).toMatch(/^data-loader-/);
+  });
+
+  it("tears down a revoked permit's environment and certifies the deletion", async () => {
+    const permit = uniquePermit();
+    const namespace = await insertEnvironment(database.db, permit);
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    await amendEnvironment(database.db, { ...permit, sequence: 2, status: "revoked" });
+    controller.enqueue(namespace);
+    const row = await eventually("the teardown is complete", async () => {
+      const r = await environmentRow(database.db, namespace);
+      return r.teardown?.completedAt !== undefined && r;
+    }, 30_000);
+    expect(row.desiredState).toBe("torn-down");
+    expect(row.teardown).toMatchObject({ namespace, reason: "revoked" });
+    expect(row.teardown?.objects).toEqual(expect.arrayContaining(["NetworkPolicy/deny-all", `Namespace/${namespace}`]));
+    expect(row.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
+    await expect(adminCore.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it("tears down an environment whose permit has expired", async () => {
+    const permit = uniquePermit({ validUntil: new Date(Date.now() + 1500).toISOString() });
+    const namespace = await insertEnvironment(database.db, permit);
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    // The reconciler asked to come back at validUntil; nobody enqueues it here.
+    const row = await eventually("the expired environment is torn down", async () => {
+      const r = await environmentRow(database.db, namespace);
+      return r.teardown?.completedAt !== undefined && r;
+    }, 30_000);
+    expect(row.teardown).toMatchObject({ reason: "expired" });
+  });
+
+  it("waits for a permit that is not valid yet", async () => {
+    const namespace = await insertEnvironment(database.db, uniquePermit({ validFrom: "2029-01-01T00:00:00Z" }));
+    controller.enqueue(namespace);
+    const row = await eventually("the environment says it is not valid yet", async () => {
+      const r = await environmentRow(database.db, namespace);
+      return r.conditions.length > 0 && r;
+    });
+    expect(row.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "NotYetValid" });
+    await expect(adminCore.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it("lets a second orchestrator wait while the first holds the Lease", async () => {
+    const leaseName = `test-lease-${Date.now()}`;
+    const db2 = await openDatabase({ memory: true });
+    const kc = kubeconfig(inject("orchestratorKubeconfig"));
+    const first = new EnvironmentController({ db: db2.db, kubeConfig: kc, config, log, leaseName, pollMs: 100 });
+    const second = new EnvironmentController({ db: db2.db, kubeConfig: kc, config, log, leaseName, pollMs: 100 });
+    try {
+      first.start();
+      await eventually("the first leads", async () => first.isLeader);
+      second.start();
+      const namespace = await insertEnvironment(db2.db, uniquePermit());
+      await eventually("the leader provisions", async () => (await environmentRow(db2.db, namespace)).observedGeneration === 1);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(second.isLeader).toBe(false);
+      await first.stop();
+      await eventually("the second takes over once the first steps down", async () => second.isLeader, 20_000);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await db2.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Db } from "../db/database";
+import { environments, permits, type Condition } from "../db/schema";
+
+export type EnvironmentRow = typeof environments.$inferSelect;
+export type PermitRow = typeof permits.$inferSelect;
+
+/** An environment with its permit, by namespace. */
+export async function loadEnvironment(db: Db, namespace: string): Promise<{ environment: EnvironmentRow; permit: PermitRow } | undefined> {
+  const [row] = await db
+    .select({ environment: environments, permit: permits })
+    .from(environments)
+    .innerJoin(permits, eq(environments.permitId, permits.permitId))
+    .where(eq(environments.namespace, namespace))
+    .limit(1);
+  return row;
+}
+
+/** Records what the reconciler saw, for the generation it worked from. */
+export async function saveStatus(db: Db, namespace: string, conditions: Condition[], observedGeneration: number, now: Date): Promise<void> {
+  await db.update(environments).set({ conditions, observedGeneration, updatedAt: now }).where(eq(environments.namespace, namespace));
+}
+
+/** Marks an environment for teardown (expiry found by the reconciler): a new generation to work towards. */
+export async function requestTeardown(db: Db, namespace: string, now: Date): Promise<void> {
+  await db
+    .update(environments)
+    .set({ desiredState: "torn-down", generation: sql`${environments.generation} + 1`, updatedAt: now })
+    .where(and(eq(environments.namespace, namespace), ne(environments.desiredState, "torn-down")));
+}
+
+export async function saveTeardown(db: Db, namespace: string, teardown: Record<string, unknown>, now: Date): Promise<void> {
+  await db.update(environments).set({ teardown, updatedAt: now }).where(eq(environments.namespace, namespace));
+}
+
+/** Namespaces whose wanted state moved past what the reconciler last worked from: work for the leader. */
+export async function namespacesBehind(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ namespace: environments.namespace })
+    .from(environments)
+    .where(ne(environments.generation, environments.observedGeneration));
+  return rows.map((r) => r.namespace);
+}
+
+export async function allNamespaces(db: Db): Promise<string[]> {
+  return (await db.select({ namespace: environments.namespace }).from(environments)).map((r) => r.namespace);
+}

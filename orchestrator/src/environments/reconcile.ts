@@ -1,0 +1,108 @@
+import * as k8s from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { Db } from "../db/database";
+import { applyObject, deleteObject, describeKubeError } from "../kube/apply";
+import { objectKey } from "../kube/managed-kinds";
+import type { WatchCache } from "../kube/watch-cache";
+import { mergeConditions, type ObservedCondition } from "./conditions";
+import { desiredObjects } from "./desired/index";
+import type { EnvironmentConfig } from "./environment-config";
+import { loadEnvironment, requestTeardown, saveStatus, saveTeardown, type EnvironmentRow, type PermitRow } from "./environment-store";
+import { inactiveConditions, observeConditions } from "./observe";
+
+export interface ReconcileDeps {
+  db: Db;
+  client: k8s.KubernetesObjectApi;
+  cache: WatchCache;
+  config: EnvironmentConfig;
+  log: Logger;
+  now: () => Date;
+  /** resourceVersion of each object as our last apply left it: watch events that only echo our own writes are ignored. */
+  lastApplied: Map<string, string>;
+}
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/** How often to look again while a namespace is being deleted. */
+const TEARDOWN_POLL_MS = 1000;
+
+async function saveIfChanged(deps: ReconcileDeps, environment: EnvironmentRow, observed: ObservedCondition[], now: Date) {
+  const conditions = mergeConditions(environment.conditions, observed, environment.generation, now);
+  if (JSON.stringify(conditions) !== JSON.stringify(environment.conditions) || environment.observedGeneration !== environment.generation)
+    await saveStatus(deps.db, environment.namespace, conditions, environment.generation, now);
+}
+
+async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit: PermitRow, now: Date): Promise<ReconcileResult> {
+  const { namespace } = environment;
+  const present = deps.cache.objectsIn(namespace);
+  if (!environment.teardown) {
+    const reason = permit.status === "revoked" ? "revoked" : now >= permit.validUntil ? "expired" : "operator";
+    await saveTeardown(deps.db, namespace, { namespace, reason, requestedAt: now.toISOString(), objects: present.map((o) => `${o.kind}/${o.metadata?.name}`).sort() }, now);
+    deps.log.info({ ns: namespace, permit: permit.permitId, reason }, "Deleting Namespace of torn-down environment");
+  }
+  try {
+    await deps.client.read({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  } catch (err) {
+    if (!(err instanceof k8s.ApiException && err.code === 404)) throw err;
+    // Gone: the deletion is complete and can be certified.
+    if (!environment.teardown?.completedAt) {
+      const record = (await loadEnvironment(deps.db, namespace))!.environment.teardown ?? {};
+      await saveTeardown(deps.db, namespace, { ...record, completedAt: now.toISOString() }, now);
+      deps.log.info({ ns: namespace, permit: permit.permitId }, "Deleted Namespace of torn-down environment");
+    }
+    await saveIfChanged(deps, environment, inactiveConditions("TornDown", "The environment and everything in it has been deleted."), now);
+    return {};
+  }
+  await deleteObject(deps.client, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  await saveIfChanged(deps, environment, inactiveConditions("TearingDown", "The environment is being deleted."), now);
+  return { requeueAfterMs: TEARDOWN_POLL_MS };
+}
+
+/**
+ * Drives one environment's namespace to what its permit and desired state call for. Level-based: it reads
+ * everything it needs and never asks what event brought it here; running it again changes nothing.
+ */
+export async function reconcileEnvironment(namespace: string, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const now = deps.now();
+  const found = await loadEnvironment(deps.db, namespace);
+  if (!found) {
+    deps.log.warn({ ns: namespace }, "Ignored Namespace with our label but no environment record");
+    return {};
+  }
+  const { environment, permit } = found;
+  if (environment.desiredState !== "torn-down" && (now >= permit.validUntil || permit.status === "revoked")) {
+    await requestTeardown(deps.db, namespace, now);
+    return reconcileEnvironment(namespace, deps);
+  }
+  if (environment.desiredState === "torn-down") return teardown(deps, environment, permit, now);
+  if (now < permit.validFrom) {
+    await saveIfChanged(deps, environment, inactiveConditions("NotYetValid", `The permit is valid from ${permit.validFrom.toISOString()}.`), now);
+    return { requeueAfterMs: permit.validFrom.getTime() - now.getTime() };
+  }
+
+  const desired = desiredObjects({ namespace, permit: permit.payload, desiredState: environment.desiredState }, deps.config);
+  const applied: k8s.KubernetesObject[] = [];
+  let applyError: string | undefined;
+  for (const object of desired) {
+    try {
+      const result = await applyObject(deps.client, object);
+      deps.lastApplied.set(objectKey(result), result.metadata?.resourceVersion ?? "");
+      applied.push(result);
+    } catch (err) {
+      applyError = `${object.kind} ${object.metadata?.name}: ${describeKubeError(err)}`;
+      break;
+    }
+  }
+  if (!applyError) {
+    const wanted = new Set(desired.map(objectKey));
+    for (const stale of deps.cache.objectsIn(namespace).filter((o) => !wanted.has(objectKey(o)))) {
+      await deleteObject(deps.client, stale);
+      deps.log.info({ ns: namespace, kind: stale.kind, name: stale.metadata?.name }, "Pruned object no longer desired");
+    }
+  }
+  await saveIfChanged(deps, environment, observeConditions({ applied, applyError, desiredState: environment.desiredState }), now);
+  if (applyError) throw new Error(`Reconciling ${namespace} failed: ${applyError}`);
+  return { requeueAfterMs: permit.validUntil.getTime() - now.getTime() };
+}

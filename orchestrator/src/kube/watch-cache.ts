@@ -1,0 +1,68 @@
+import * as k8s from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { managedSelector, ENVIRONMENT_LABEL } from "../environments/desired/labels";
+import { MANAGED_KINDS, type ManagedKind } from "./managed-kinds";
+
+export type WatchEvent = "add" | "update" | "delete";
+export type WatchHandler = (event: WatchEvent, object: k8s.KubernetesObject) => void;
+
+/**
+ * Informers over every managed kind (only objects carrying our managed-by label): a cache for pruning and
+ * status, and events for drift repair. client-node's informer does not restart itself after an error, so
+ * this does, with backoff.
+ */
+export class WatchCache {
+  private readonly informers = new Map<string, k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>>();
+  private stopped = false;
+
+  constructor(
+    private readonly kc: k8s.KubeConfig,
+    private readonly log: Logger,
+    private readonly onEvent: WatchHandler,
+  ) {}
+
+  async start(): Promise<void> {
+    const objects = k8s.KubernetesObjectApi.makeApiClient(this.kc);
+    await Promise.all(MANAGED_KINDS.map((kind) => this.startKind(kind, objects)));
+  }
+
+  private async startKind(kind: ManagedKind, objects: k8s.KubernetesObjectApi): Promise<void> {
+    const list = () =>
+      objects.list(kind.apiVersion, kind.kind, undefined, undefined, undefined, undefined, undefined, managedSelector) as Promise<
+        k8s.KubernetesListObject<k8s.KubernetesObject>
+      >;
+    const informer = k8s.makeInformer(this.kc, kind.path, list, managedSelector);
+    for (const event of ["add", "update", "delete"] as const) informer.on(event, (o) => this.onEvent(event, { ...o, kind: kind.kind, apiVersion: kind.apiVersion }));
+    let failures = 0;
+    informer.on("error", (err: unknown) => {
+      if (this.stopped) return;
+      const delay = Math.min(30_000, 500 * 2 ** failures++);
+      this.log.warn({ kind: kind.kind, err: (err as Error)?.message, delay }, "Restarting watch after an error");
+      setTimeout(() => !this.stopped && informer.start().then(() => (failures = 0), () => {}), delay);
+    });
+    this.informers.set(kind.kind, informer);
+    await informer.start();
+  }
+
+  /** The cached objects of one environment, every managed kind. */
+  objectsIn(namespace: string): k8s.KubernetesObject[] {
+    const found: k8s.KubernetesObject[] = [];
+    for (const kind of MANAGED_KINDS) {
+      const informer = this.informers.get(kind.kind);
+      if (!informer) continue;
+      const items = kind.namespaced ? informer.list(namespace) : [informer.get(namespace)].filter((o) => o !== undefined);
+      for (const o of items) if (o.metadata?.labels?.[ENVIRONMENT_LABEL] === namespace) found.push({ ...o, kind: kind.kind, apiVersion: kind.apiVersion });
+    }
+    return found;
+  }
+
+  /** Every environment namespace the cluster holds that we made. */
+  namespaces(): string[] {
+    return (this.informers.get("Namespace")?.list() ?? []).map((n) => n.metadata!.name!);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+}
