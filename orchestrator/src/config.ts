@@ -46,6 +46,8 @@ const schema = z
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_MAX_HOURS: positiveInt(12),
+    /** JSON `{ "<issuer>": { "keys": [JWK, …] } }`: the HDABs whose signed permits we accept. */
+    TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {

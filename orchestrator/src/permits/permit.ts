@@ -14,15 +14,22 @@ export const PURPOSE_CATEGORIES = [
 
 export const WORKSPACE_TOOLS = ["jupyterlab", "rstudio", "vscode"] as const;
 
-const MAX_VALIDITY_MS = Date.UTC(2010, 0, 1) - Date.UTC(2000, 0, 1); // ten calendar years, leap days included
+/** The same instant ten calendar years later (EHDS Art. 68: a permit lasts at most ten years). */
+function tenYearsAfter(ms: number): number {
+  const d = new Date(ms);
+  d.setUTCFullYear(d.getUTCFullYear() + 10);
+  return d.getTime();
+}
 
-const person = z.object({
+// Strict objects throughout: z.object would silently drop an unknown member (a dataset's column list, a
+// person's role), and the permit would then be enforced without it.
+const person = z.strictObject({
   subject: z.string().min(1).max(255),
   name: z.string().min(1).max(200),
   email: z.email(),
 });
 
-const dataset = z.object({
+const dataset = z.strictObject({
   id: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a lower-case identifier of letters, digits and dashes"),
   version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, dots, dashes or underscores"),
 });
@@ -64,7 +71,7 @@ export const permitPayloadSchema = z
     const from = Date.parse(p.validFrom);
     const until = Date.parse(p.validUntil);
     if (until <= from) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be after validFrom" });
-    if (until - from > MAX_VALIDITY_MS) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be at most 10 years after validFrom (EHDS Art. 68)" });
+    if (until > tenYearsAfter(from)) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be at most 10 years after validFrom (EHDS Art. 68)" });
     const subjects = p.authorisedPersons.map((a) => a.subject);
     subjects.forEach((s, i) => {
       if (subjects.indexOf(s) !== i) ctx.addIssue({ code: "custom", path: ["authorisedPersons", i, "subject"], message: `"${s}" is listed twice` });

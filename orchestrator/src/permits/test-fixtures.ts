@@ -1,0 +1,50 @@
+// Permits and issuer keys for the tests of permits/, cli/ and the permits router. Not used at run time.
+import { exportJWK, generateKeyPair, type JWK } from "jose";
+import type { PermitPayload } from "./permit";
+import { signPermit } from "./sign-permit";
+import type { PublicSigningJwk, TrustedIssuers } from "./trusted-issuers";
+
+export const TEST_ISSUER = "https://hdab.example.se";
+export const OTHER_ISSUER = "https://findata.example.fi";
+
+/** The example permit of issue 3, valid from 2026-11-02 to 2028-11-01. */
+export function examplePermit(overrides: Partial<PermitPayload> = {}): PermitPayload {
+  const alice = { subject: "alice", name: "Alice Andersson", email: "alice@uni.example" };
+  return {
+    permitId: "SE-HDAB-2026-0042",
+    sequence: 1,
+    status: "granted",
+    issuer: TEST_ISSUER,
+    issuedAt: "2026-11-01T09:00:00Z",
+    validFrom: "2026-11-02T00:00:00Z",
+    validUntil: "2028-11-01T23:59:59Z",
+    purpose: { category: "scientific-research", description: "Statin use and stroke outcomes" },
+    principalInvestigator: alice,
+    authorisedPersons: [alice],
+    datasets: [{ id: "patientregistret", version: "2026-09" }],
+    environment: { tools: ["jupyterlab"], cpu: "4", memory: "16Gi", storage: "50Gi" },
+    outputPolicy: { profile: "default", reviewersRequired: 2 },
+    conditions: "Results may only be published in aggregate form.",
+    ...overrides,
+  };
+}
+
+/** A moment when the example permit is current. */
+export const DURING_PERMIT = new Date("2027-03-01T12:00:00Z");
+
+export interface IssuerKey {
+  privateJwk: JWK;
+  publicJwk: PublicSigningJwk;
+  sign(payload: unknown): Promise<string>;
+}
+
+/** A fresh signing key of an issuer, as the issuer would hold it. */
+export async function issuerKey(alg: "EdDSA" | "ES256", kid: string): Promise<IssuerKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid } as PublicSigningJwk;
+  return { privateJwk, publicJwk, sign: (payload) => signPermit(payload, privateJwk) };
+}
+
+export const trustOf = (entries: Record<string, IssuerKey[]>): TrustedIssuers =>
+  new Map(Object.entries(entries).map(([issuer, keys]) => [issuer, { keys: keys.map((k) => k.publicJwk) }]));
