@@ -11,6 +11,8 @@ import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
 import { connectKube } from "./kube/client";
 import { connectCluster } from "./kube/local-or-configured";
+import { importDemoPermit } from "./permits/demo-permit";
+import { createPermitIntake } from "./permits/permit-intake";
 
 const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
 const stops: Array<() => Promise<void>> = [];
@@ -23,9 +25,18 @@ async function shutdown(code: number): Promise<never> {
 async function main(): Promise<void> {
   const config = parseConfig();
   const progress = (line: string) => console.error(line);
+  // Read before anything starts, so that a bad trusted-issuers file stops the start at once.
+  const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
 
   const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) });
   stops.push(() => database.close());
+  if (config.NODE_ENV !== "production") {
+    const demo = await importDemoPermit(database.db, { trustedIssuers: permitIntake.trustedIssuers, now: permitIntake.now() }).then(
+      (r) => `${r.outcome} (permit ${r.permitId}, sequence ${r.sequence}, namespace ${r.namespace})`,
+      (err: unknown) => `refused: ${err instanceof SpeError ? `${err.code}: ${err.message}` : String(err)}`,
+    );
+    progress(`Demo permit of the development HDAB: ${demo}`);
+  }
 
   const cluster = await connectCluster(config.KUBECONFIG, config.DATA_DIR, progress);
   stops.push(() => cluster.stop());
@@ -46,7 +57,7 @@ async function main(): Promise<void> {
   });
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
-  const app = await buildApp({ config, services: { database, kube }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  const app = await buildApp({ config, services: { database, kube, permitIntake }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

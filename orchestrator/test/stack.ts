@@ -8,6 +8,7 @@ import { parseConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/database";
 import { buildApp } from "../src/http/app";
 import { connectKube } from "../src/kube/client";
+import { createPermitIntake } from "../src/permits/permit-intake";
 import { CookieClient } from "./cookie-client";
 
 export interface Stack {
@@ -28,6 +29,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "silent", ...env });
   const database = await openDatabase({ memory: true });
   const kube = connectKube(inject("orchestratorKubeconfig"));
+  const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
   const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
   const relyingParty = await createRelyingParty({
     issuer: idp.issuer,
@@ -37,7 +39,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     postLogoutRedirectUri: `${config.publicUrl}/`,
   });
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
-  const app = await buildApp({ config, services: { database, kube }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
+  const app = await buildApp({ config, services: { database, kube, permitIntake }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;
 

@@ -1,8 +1,10 @@
+import { permitsRouter } from "./permits-router";
 import { sessionRouter } from "./session-router";
 import { systemRouter } from "./system-router";
 import { router } from "./trpc";
 
 export const appRouter = router({
+  permits: permitsRouter,
   session: sessionRouter,
   system: systemRouter,
 });

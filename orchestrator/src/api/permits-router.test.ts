@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CookieClient } from "../../test/cookie-client";
+import { startStack, type Stack } from "../../test/stack";
+import { DEMO_PERMIT_ID, demoPermitPayload, signDemoPermit } from "../permits/demo-permit";
+import { devHdabPrivateKey } from "../permits/dev-hdab";
+import { signPermit } from "../permits/sign-permit";
+
+interface Answer {
+  status: number;
+  data?: Record<string, unknown> & { outcome?: string };
+  error?: { message: string; data: { code: string; httpStatus: number } };
+}
+
+async function call(client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST"): Promise<Answer> {
+  const url = `${stack.appUrl}/trpc/${path}` + (method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "");
+  const res = await client.request(url, method === "POST" ? { method, headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : {});
+  const body = (await res.json()) as { result?: { data: Answer["data"] }; error?: Answer["error"] };
+  return { status: res.status, data: body.result?.data, error: body.error };
+}
+
+describe("permits over tRPC and HTTP", () => {
+  let stack: Stack;
+  let hdab: CookieClient; // a machine client: no session, no cookies of anyone
+  let olof: CookieClient;
+  const now = new Date();
+
+  beforeAll(async () => {
+    stack = await startStack();
+    hdab = new CookieClient();
+    olof = await stack.signIn("olof");
+  });
+  afterAll(() => stack.stop());
+
+  it("lets the HDAB push a signed permit without a session: created, then unchanged", async () => {
+    const jws = await signDemoPermit(now);
+    const first = await call(hdab, stack, "permits.push", { jws });
+    expect(first.status).toBe(200);
+    expect(first.data).toMatchObject({ outcome: "created", permitId: DEMO_PERMIT_ID, sequence: 1, namespace: expect.stringMatching(/^spe-demo-hdab-2026-0001-[0-9a-f]{10}$/) });
+    expect((await call(hdab, stack, "permits.push", { jws: `${jws}\n` })).data).toMatchObject({ outcome: "unchanged" });
+  });
+
+  it("answers a forged permit with 400 and our stable code", async () => {
+    const [h, , s] = (await signDemoPermit(now)).split(".");
+    const forged = `${h}.${Buffer.from(JSON.stringify(demoPermitPayload(now, 2))).toString("base64url")}.${s}`;
+    const answer = await call(hdab, stack, "permits.push", { jws: forged });
+    expect(answer.status).toBe(400);
+    expect(answer.error?.data.code).toBe("BAD_REQUEST");
+    expect(answer.error?.message).toMatch(/^PERMIT_SIGNATURE_INVALID: /);
+  });
+
+  it("answers different content under a held sequence with 409 PERMIT_CONFLICT", async () => {
+    const conflicting = await signPermit({ ...demoPermitPayload(now), conditions: "Something else." }, devHdabPrivateKey());
+    const answer = await call(hdab, stack, "permits.push", { jws: conflicting });
+    expect(answer.status).toBe(409);
+    expect(answer.error?.message).toMatch(/^PERMIT_CONFLICT: /);
+  });
+
+  it("refuses an empty or oversized body before any verification", async () => {
+    expect((await call(hdab, stack, "permits.push", { jws: " " })).status).toBe(400);
+    expect((await call(hdab, stack, "permits.push", { jws: "a".repeat(600 * 1024) })).status).toBe(400);
+  });
+
+  it("lets an operator upload an amendment, list permits and get one with its revisions", async () => {
+    const amendment = await signPermit(demoPermitPayload(now, 2), devHdabPrivateKey());
+    expect((await call(olof, stack, "permits.upload", { jws: amendment })).data).toMatchObject({ outcome: "amended", sequence: 2 });
+
+    const list = await call(olof, stack, "permits.list", undefined, "GET");
+    expect(list.data).toEqual([
+      expect.objectContaining({ permitId: DEMO_PERMIT_ID, sequence: 2, status: "granted", environment: expect.objectContaining({ desiredState: "active", generation: 2, conditions: [] }) }),
+    ]);
+    const detail = await call(olof, stack, "permits.get", { permitId: DEMO_PERMIT_ID }, "GET");
+    expect(detail.data).toMatchObject({ payload: { sequence: 2 }, revisions: [{ sequence: 1 }, { sequence: 2 }] });
+    const missing = await call(olof, stack, "permits.get", { permitId: "NOPE-1" }, "GET");
+    expect(missing.status).toBe(404);
+    expect(missing.error?.message).toMatch(/^PERMIT_NOT_FOUND: /);
+  });
+
+  it("keeps upload, list and get to operators", async () => {
+    const jws = await signDemoPermit(now);
+    expect((await call(hdab, stack, "permits.upload", { jws })).status).toBe(401);
+    expect((await call(hdab, stack, "permits.list", undefined, "GET")).status).toBe(401);
+    const alice = await stack.signIn("alice");
+    expect((await call(alice, stack, "permits.list", undefined, "GET")).status).toBe(403);
+    expect((await call(alice, stack, "permits.upload", { jws })).status).toBe(403);
+  });
+});

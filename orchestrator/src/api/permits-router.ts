@@ -1,0 +1,39 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { SpeError, type SpeErrorCode } from "../errors";
+import { importPermit } from "../permits/import-permit";
+import { getPermit, listPermits } from "../permits/permit-queries";
+import { MAX_PERMIT_JWS_LENGTH } from "../permits/verify-permit";
+import type { Services } from "./context";
+import { operatorProcedure, publicProcedure, router } from "./trpc";
+
+const signedPermit = z.object({ jws: z.string().trim().min(1, "is empty: send the compact JWS").max(MAX_PERMIT_JWS_LENGTH) });
+
+// The permit is valid but does not fit what we hold; everything else is a bad request.
+const CONFLICTS: ReadonlySet<SpeErrorCode> = new Set(["PERMIT_CONFLICT", "PERMIT_STALE", "PERMIT_ISSUER_MISMATCH", "PERMIT_TORN_DOWN"]);
+
+/**
+ * SpeError → TRPCError, here at the edge only. The message starts with our stable code
+ * (`PERMIT_EXPIRED: …`) so that clients, the CLI among them, can match on it.
+ */
+function toTrpcError(err: unknown): never {
+  if (!(err instanceof SpeError) || !err.code.startsWith("PERMIT_")) throw err;
+  const code = err.code === "PERMIT_NOT_FOUND" ? "NOT_FOUND" : CONFLICTS.has(err.code) ? "CONFLICT" : "BAD_REQUEST";
+  throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
+}
+
+function importSigned({ database, permitIntake }: Services, jws: string) {
+  const { trustedIssuers, now } = permitIntake;
+  return importPermit(database.db, jws, { trustedIssuers, now: now() }).catch(toTrpcError);
+}
+
+export const permitsRouter = router({
+  /** The HDAB's machine client pushes a granted, amended or revoked permit; the signature is its credential. */
+  push: publicProcedure.input(signedPermit).mutation(({ ctx, input }) => importSigned(ctx.services, input.jws)),
+  /** An operator uploads a permit file the HDAB sent another way; the same checks apply. */
+  upload: operatorProcedure.input(signedPermit).mutation(({ ctx, input }) => importSigned(ctx.services, input.jws)),
+  list: operatorProcedure.query(({ ctx }) => listPermits(ctx.services.database.db)),
+  get: operatorProcedure
+    .input(z.object({ permitId: z.string().min(1).max(128) }))
+    .query(({ ctx, input }) => getPermit(ctx.services.database.db, input.permitId).catch(toTrpcError)),
+});
