@@ -1,0 +1,42 @@
+import { readFileSync } from "node:fs";
+
+/** Where `npm start` serves the orchestrator. */
+export const DEFAULT_ORCHESTRATOR_URL = "http://localhost:8080";
+
+export const USAGE = `Usage:
+  spe permit validate FILE [--trusted-issuers FILE] [--json]
+      Verify a signed permit: signature, issuer, schema, validity. Exit 0 valid, 1 invalid.
+  spe permit import FILE [--url URL]
+      Send a signed permit to a running orchestrator (default ${DEFAULT_ORCHESTRATOR_URL}) and print the outcome.
+  spe permit sign --key KEY.jwk PAYLOAD.json
+      Sign a permit payload with a private JWK (Ed25519 or P-256, with a kid); prints the compact JWS.
+
+FILE holds the compact JWS ("-" reads standard input). Without --trusted-issuers, validate trusts the
+file named by TRUSTED_ISSUERS_FILE, and, unless NODE_ENV=production, the development HDAB.
+Exit codes: 0 success, 1 invalid or refused, 2 usage error.`;
+
+export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+
+/** A mistake in how the command was called: the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A file's text, or standard input for "-"; a file that cannot be read is a usage error. */
+export function readArgumentFile(path: string, what: string): string {
+  try {
+    return readFileSync(path === "-" ? 0 : path, "utf8");
+  } catch (err) {
+    throw new UsageError(`Cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A file's JSON; text that is not JSON is a usage error. */
+export function readJsonArgument(path: string, what: string): unknown {
+  const text = readArgumentFile(path, what);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`The ${what} ${path} is not JSON: ${(err as Error).message}`);
+  }
+}
