@@ -22,7 +22,7 @@ export function createPermitIntake(options: PermitIntakeOptions): PermitIntake {
 }
 
 export function trustedIssuersFor({ trustedIssuersFile, production }: Pick<PermitIntakeOptions, "trustedIssuersFile" | "production">): TrustedIssuers {
-  const fromFile = trustedIssuersFile ? readTrustedIssuersFile(trustedIssuersFile) : new Map();
+  const fromFile: TrustedIssuers = trustedIssuersFile ? readTrustedIssuersFile(trustedIssuersFile) : new Map();
   if (production) {
     for (const [issuer, { keys }] of fromFile)
       if (issuer === DEV_HDAB_ISSUER || keys.some(isDevHdabKey))
