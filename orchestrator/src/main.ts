@@ -1,5 +1,6 @@
 // Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
 import { randomBytes } from "node:crypto";
+import { pino } from "pino";
 import { fileURLToPath } from "node:url";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./auth/demo-accounts";
 import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-provider";
@@ -7,6 +8,8 @@ import { createRelyingParty } from "./auth/oidc";
 import { SessionStore } from "./auth/sessions";
 import { parseConfig } from "./config";
 import { openDatabase, pgliteDirIn } from "./db/database";
+import { EnvironmentController } from "./environments/controller";
+import { defaultEnvironmentConfig } from "./environments/environment-config";
 import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
 import { connectKube } from "./kube/client";
@@ -42,6 +45,10 @@ async function main(): Promise<void> {
   stops.push(() => cluster.stop());
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
+  const log = pino({ level: config.LOG_LEVEL });
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log });
+  controller.start();
+  stops.push(() => controller.stop());
 
   let devIdp: DevIdentityProvider | undefined;
   if (!config.OIDC_ISSUER) {
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
   });
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
-  const app = await buildApp({ config, services: { database, kube, permitIntake }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

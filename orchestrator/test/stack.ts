@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { pino } from "pino";
 import { freePort } from "@spe/infra/local-cluster";
 import { inject } from "vitest";
 import { startDevIdentityProvider } from "../src/auth/dev-provider";
@@ -6,6 +7,8 @@ import { createRelyingParty } from "../src/auth/oidc";
 import { SessionStore } from "../src/auth/sessions";
 import { parseConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/database";
+import { EnvironmentController } from "../src/environments/controller";
+import { defaultEnvironmentConfig } from "../src/environments/environment-config";
 import { buildApp } from "../src/http/app";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
@@ -39,7 +42,10 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
     postLogoutRedirectUri: `${config.publicUrl}/`,
   });
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
-  const app = await buildApp({ config, services: { database, kube, permitIntake }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
+  // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}` });
+  controller.start();
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;
 
@@ -60,6 +66,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
       return client;
     },
     async stop() {
+      await controller.stop();
       await app.close();
       await idp.stop();
       await database.close();

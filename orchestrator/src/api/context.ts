@@ -3,11 +3,17 @@ import type { Database } from "../db/database";
 import type { Kube } from "../kube/client";
 import type { PermitIntake } from "../permits/permit-intake";
 
+/** Asks the reconciler to look at an environment soon (a no-op on replicas that do not lead). */
+export interface EnvironmentQueue {
+  enqueue(namespace: string): void;
+}
+
 /** The long-lived services procedures use, built once by main.ts. */
 export interface Services {
   database: Database;
   kube: Kube;
   permitIntake: PermitIntake;
+  environments: EnvironmentQueue;
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

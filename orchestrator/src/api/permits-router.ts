@@ -22,9 +22,11 @@ function toTrpcError(err: unknown): never {
   throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
 }
 
-function importSigned({ database, permitIntake }: Services, jws: string) {
+async function importSigned({ database, permitIntake, environments }: Services, jws: string) {
   const { trustedIssuers, now } = permitIntake;
-  return importPermit(database.db, jws, { trustedIssuers, now: now() }).catch(toTrpcError);
+  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }).catch(toTrpcError);
+  if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
+  return result;
 }
 
 export const permitsRouter = router({

@@ -1,9 +1,11 @@
+import { environmentsRouter } from "./environments-router";
 import { permitsRouter } from "./permits-router";
 import { sessionRouter } from "./session-router";
 import { systemRouter } from "./system-router";
 import { router } from "./trpc";
 
 export const appRouter = router({
+  environments: environmentsRouter,
   permits: permitsRouter,
   session: sessionRouter,
   system: systemRouter,

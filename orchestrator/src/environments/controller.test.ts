@@ -76,6 +76,10 @@ describe("environment controller against the real API server, as the orchestrato
     const namespace = await insertEnvironment(database.db, permit);
     controller.enqueue(namespace);
     await provisioned(namespace);
+    // The API server rewrites a PersistentVolumeClaim once on its second apply (the finalizer its admission
+    // added at creation changes hands); from then on the environment is at rest.
+    controller.enqueue(namespace);
+    await new Promise((r) => setTimeout(r, 50));
     await controller.idle();
     const before = await resourceVersions(namespace, permit);
     controller.enqueue(namespace);

@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import * as k8s from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Db } from "../db/database";
+import { reuseConnections } from "../kube/connection-reuse";
+import { fingerprint } from "../kube/fingerprint";
 import { LeaderElector } from "../kube/leader-election";
 import { objectKey } from "../kube/managed-kinds";
 import { WatchCache, type WatchEvent } from "../kube/watch-cache";
@@ -25,6 +27,10 @@ export interface ControllerOptions {
   pollMs?: number;
   identity?: string;
   leaseName?: string;
+  /** Told each time an environment's recorded status changes. */
+  onStatus?: ReconcileDeps["onStatus"];
+  /** Wraps the client the reconciler writes with (benchmarks count requests through it). */
+  wrapClient?: (client: k8s.KubernetesObjectApi) => k8s.KubernetesObjectApi;
 }
 
 /**
@@ -72,28 +78,50 @@ export class EnvironmentController {
   }
 
   private async lead(): Promise<void> {
-    const { db, kubeConfig, config, log } = this.options;
+    const { db, config, log } = this.options;
+    const kubeConfig = reuseConnections(this.options.kubeConfig);
     const lastApplied = new Map<string, string>();
+    // Events that arrive while their namespace is being reconciled are often that reconcile's own writes,
+    // seen before its apply calls have returned: judge them once it has finished.
+    const seenDuringReconcile = new Map<string, Map<string, string>>();
     const onEvent = (event: WatchEvent, object: k8s.KubernetesObject) => {
       const namespace = object.metadata?.labels?.[ENVIRONMENT_LABEL];
       if (!namespace) return;
+      const key = objectKey(object);
+      const print = fingerprint(object);
       // Our own writes come back as events: only a change by someone else (or the cluster) needs work.
-      if (event !== "delete" && lastApplied.get(objectKey(object)) === object.metadata?.resourceVersion) return;
-      if (event === "delete") lastApplied.delete(objectKey(object));
+      if (event !== "delete" && lastApplied.get(key) === print) return;
+      if (event !== "delete" && this.queue?.isActive(namespace)) {
+        if (!seenDuringReconcile.has(namespace)) seenDuringReconcile.set(namespace, new Map());
+        seenDuringReconcile.get(namespace)!.set(key, print);
+        return;
+      }
+      if (event === "delete") lastApplied.delete(key);
+      log.debug({ ns: namespace, event, kind: object.kind, name: object.metadata?.name }, "Queued environment after a watch event");
       this.queue?.add(namespace);
+    };
+    const reconcile = async (namespace: string) => {
+      try {
+        return await reconcileEnvironment(namespace, deps);
+      } finally {
+        const seen = seenDuringReconcile.get(namespace);
+        seenDuringReconcile.delete(namespace);
+        if (seen && [...seen].some(([key, print]) => lastApplied.get(key) !== print)) this.queue?.add(namespace);
+      }
     };
     const cache = new WatchCache(kubeConfig, log, onEvent);
     const deps: ReconcileDeps = {
       db,
-      client: k8s.KubernetesObjectApi.makeApiClient(kubeConfig),
+      client: (this.options.wrapClient ?? ((c) => c))(k8s.KubernetesObjectApi.makeApiClient(kubeConfig)),
       cache,
       config,
       log,
       now: this.options.now ?? (() => new Date()),
       lastApplied,
+      onStatus: this.options.onStatus,
     };
     const queue = new WorkQueue(
-      (namespace) => reconcileEnvironment(namespace, deps),
+      reconcile,
       this.options.concurrency ?? 16,
       (namespace, err, retryInMs) => log.warn({ ns: namespace, err: (err as Error).message, retryInMs }, "Failed to reconcile environment"),
     );
@@ -104,7 +132,8 @@ export class EnvironmentController {
       for (const namespace of new Set([...(await allNamespaces(db)), ...cache.namespaces()])) queue.add(namespace);
     };
     const poll = async () => {
-      for (const namespace of await namespacesBehind(db)) queue.add(namespace);
+      // A reconcile in flight will record its generation; only what nobody is working on needs queueing.
+      for (const namespace of await namespacesBehind(db)) queue.add(namespace, { unlessActive: true });
     };
     await resync();
     this.timers = [

@@ -1,7 +1,9 @@
 import * as k8s from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Db } from "../db/database";
+import type { Condition } from "../db/schema";
 import { applyObject, deleteObject, describeKubeError } from "../kube/apply";
+import { fingerprint } from "../kube/fingerprint";
 import { objectKey } from "../kube/managed-kinds";
 import type { WatchCache } from "../kube/watch-cache";
 import { mergeConditions, type ObservedCondition } from "./conditions";
@@ -17,8 +19,10 @@ export interface ReconcileDeps {
   config: EnvironmentConfig;
   log: Logger;
   now: () => Date;
-  /** resourceVersion of each object as our last apply left it: watch events that only echo our own writes are ignored. */
+  /** Fingerprint of each object as our last apply left it: watch events that only echo our own writes are ignored. */
   lastApplied: Map<string, string>;
+  /** Told each time an environment's recorded status changes (benchmarks, live updates). */
+  onStatus?: (namespace: string, conditions: Condition[]) => void;
 }
 
 export interface ReconcileResult {
@@ -30,8 +34,10 @@ const TEARDOWN_POLL_MS = 1000;
 
 async function saveIfChanged(deps: ReconcileDeps, environment: EnvironmentRow, observed: ObservedCondition[], now: Date) {
   const conditions = mergeConditions(environment.conditions, observed, environment.generation, now);
-  if (JSON.stringify(conditions) !== JSON.stringify(environment.conditions) || environment.observedGeneration !== environment.generation)
+  if (JSON.stringify(conditions) !== JSON.stringify(environment.conditions) || environment.observedGeneration !== environment.generation) {
     await saveStatus(deps.db, environment.namespace, conditions, environment.generation, now);
+    deps.onStatus?.(environment.namespace, conditions);
+  }
 }
 
 async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit: PermitRow, now: Date): Promise<ReconcileResult> {
@@ -88,7 +94,7 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   for (const object of desired) {
     try {
       const result = await applyObject(deps.client, object);
-      deps.lastApplied.set(objectKey(result), result.metadata?.resourceVersion ?? "");
+      deps.lastApplied.set(objectKey(result), fingerprint(result));
       applied.push(result);
     } catch (err) {
       applyError = `${object.kind} ${object.metadata?.name}: ${describeKubeError(err)}`;

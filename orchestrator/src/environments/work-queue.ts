@@ -21,9 +21,11 @@ export class WorkQueue {
     private readonly maxBackoffMs = 60_000,
   ) {}
 
-  add(key: string): void {
+  /** Queues the key. `unlessActive`: a key being handled right now is left alone (polls, resyncs). */
+  add(key: string, options: { unlessActive?: boolean } = {}): void {
     if (this.stopped) return;
     if (this.active.has(key)) {
+      if (options.unlessActive) return;
       this.dirty.add(key);
       return;
     }
@@ -31,6 +33,11 @@ export class WorkQueue {
     this.waiting.add(key);
     this.order.push(key);
     this.pump();
+  }
+
+  /** Whether a worker is handling the key right now. */
+  isActive(key: string): boolean {
+    return this.active.has(key);
   }
 
   /** Adds the key after a delay; an earlier pending delay for the same key wins. setTimeout caps at ~24.8 days. */

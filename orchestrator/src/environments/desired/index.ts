@@ -20,6 +20,6 @@ export function desiredObjects(input: EnvironmentInput, config: EnvironmentConfi
     ...volumeClaims(input, config),
     dataLoaderJob(input, config),
     workspaceDeployment(input, config),
-    workspaceService(input, config),
+    workspaceService(input),
   ];
 }

@@ -123,7 +123,7 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
   };
 }
 
-export function workspaceService({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1Service {
+export function workspaceService({ namespace }: EnvironmentInput): V1Service {
   return {
     apiVersion: "v1",
     kind: "Service",

@@ -1,0 +1,93 @@
+import * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { CookieClient } from "../../test/cookie-client";
+import { eventually } from "../../test/eventually";
+import { startStack, type Stack } from "../../test/stack";
+import { demoPermitPayload } from "../permits/demo-permit";
+import { devHdabPrivateKey } from "../permits/dev-hdab";
+import { signPermit } from "../permits/sign-permit";
+
+interface Answer {
+  status: number;
+  data?: unknown;
+  error?: { message: string; data: { code: string } };
+}
+
+async function call(client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST"): Promise<Answer> {
+  const url = `${stack.appUrl}/trpc/${path}` + (method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "");
+  const init = method === "POST" ? { method, headers: { "content-type": "application/json", origin: stack.appUrl }, body: JSON.stringify(input) } : {};
+  const res = await client.request(url, init);
+  const body = (await res.json()) as { result?: { data: unknown }; error?: Answer["error"] };
+  return { status: res.status, data: body.result?.data, error: body.error };
+}
+
+type Environment = { namespace: string; desiredState: string; conditions: Array<{ type: string; status: string; reason: string }>; teardown: { completedAt?: string } | null };
+
+describe("environment lifecycle through the API", () => {
+  let stack: Stack;
+  let olof: CookieClient;
+  let alice: CookieClient;
+  let bob: CookieClient;
+  let namespace: string;
+  let apps: k8s.AppsV1Api;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    [olof, alice, bob] = [await stack.signIn("olof"), await stack.signIn("alice"), await stack.signIn("bob")];
+    const payload = { ...demoPermitPayload(new Date()), permitId: `SE-LIFECYCLE-${Date.now().toString(36)}` };
+    const pushed = await call(new CookieClient(), stack, "permits.push", { jws: await signPermit(payload, devHdabPrivateKey()) });
+    namespace = (pushed.data as { namespace: string }).namespace;
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(inject("kubeconfig"));
+    apps = kc.makeApiClient(k8s.AppsV1Api);
+  });
+  afterAll(() => stack.stop());
+
+  const get = async () => (await call(olof, stack, "environments.get", { namespace }, "GET")).data as Environment;
+
+  it("provisions a pushed permit and shows operators its conditions", async () => {
+    const environment = await eventually("Provisioned", async () => {
+      const e = await get();
+      return e.conditions.some((c) => c.type === "Provisioned" && c.status === "True") && e;
+    });
+    expect(environment.desiredState).toBe("active");
+    const list = (await call(olof, stack, "environments.list", undefined, "GET")).data as Environment[];
+    expect(list.map((e) => e.namespace)).toContain(namespace);
+  });
+
+  it("shows researchers only the environments whose permit names them", async () => {
+    expect(((await call(alice, stack, "environments.mine", undefined, "GET")).data as Environment[]).map((e) => e.namespace)).toContain(namespace);
+    expect((await call(bob, stack, "environments.mine", undefined, "GET")).data).toEqual([]);
+    expect((await call(alice, stack, "environments.list", undefined, "GET")).status).toBe(403);
+    expect((await call(alice, stack, "environments.suspend", { namespace })).status).toBe(403);
+  });
+
+  it("suspends (no workspace runs) and resumes", async () => {
+    expect((await call(olof, stack, "environments.suspend", { namespace })).data).toMatchObject({ desiredState: "suspended" });
+    await eventually("the workspace is scaled to zero", async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 0);
+    const again = await call(olof, stack, "environments.suspend", { namespace });
+    expect(again.status).toBe(409);
+    expect(again.error?.message).toMatch(/^ENVIRONMENT_STATE_CONFLICT: Cannot suspend .* it is suspended/);
+    expect((await call(olof, stack, "environments.resume", { namespace })).data).toMatchObject({ desiredState: "active" });
+    await eventually("the workspace is back", async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 1);
+  });
+
+  it("tears down only when the operator confirms with the namespace, then certifies the deletion", async () => {
+    const unconfirmed = await call(olof, stack, "environments.teardown", { namespace, confirm: "yes" });
+    expect(unconfirmed.status).toBe(400);
+    expect((await get()).desiredState).toBe("active");
+    expect((await call(olof, stack, "environments.teardown", { namespace, confirm: namespace })).data).toMatchObject({ desiredState: "torn-down" });
+    const done = await eventually("the deletion is complete", async () => {
+      const e = await get();
+      return e.teardown?.completedAt !== undefined && e;
+    }, 40_000);
+    expect(done.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
+    expect((await call(olof, stack, "environments.resume", { namespace })).status).toBe(409);
+  });
+
+  it("refuses a malformed namespace with a message that says what is expected", async () => {
+    const bad = await call(olof, stack, "environments.get", { namespace: "kube-system" }, "GET");
+    expect(bad.status).toBe(400);
+    expect(bad.error?.message).toContain("an environment namespace (spe-…)");
+  });
+});

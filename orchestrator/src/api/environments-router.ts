@@ -1,0 +1,42 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
+import { environmentsOf, getEnvironment, listEnvironments } from "../environments/environment-queries";
+import { SpeError } from "../errors";
+import { operatorProcedure, researcherProcedure, router } from "./trpc";
+
+const namespaceInput = z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") });
+
+function toTrpcError(err: unknown): never {
+  if (err instanceof SpeError) {
+    const code = err.code === "ENVIRONMENT_NOT_FOUND" ? "NOT_FOUND" : "CONFLICT";
+    throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
+  }
+  throw err;
+}
+
+const lifecycle = (action: LifecycleAction) =>
+  operatorProcedure
+    .input(action === "teardown" ? namespaceInput.extend({ confirm: z.string() }) : namespaceInput)
+    .mutation(async ({ ctx, input }) => {
+      // Tearing down deletes a researcher's work: the operator types the namespace to confirm.
+      if (action === "teardown" && (input as { confirm?: string }).confirm !== input.namespace)
+        throw new TRPCError({ code: "BAD_REQUEST", message: "ENVIRONMENT_CONFIRMATION_MISMATCH: type the environment's namespace to confirm its teardown." });
+      const result = await changeDesiredState(ctx.services.database.db, input.namespace, action, new Date()).catch(toTrpcError);
+      ctx.services.environments.enqueue(input.namespace);
+      return result;
+    });
+
+export const environmentsRouter = router({
+  list: operatorProcedure.query(({ ctx }) => listEnvironments(ctx.services.database.db)),
+  get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
+    const environment = await getEnvironment(ctx.services.database.db, input.namespace);
+    if (!environment) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
+    return environment;
+  }),
+  suspend: lifecycle("suspend"),
+  resume: lifecycle("resume"),
+  teardown: lifecycle("teardown"),
+  /** A researcher's own environments: only those whose permit names them. */
+  mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
+});
