@@ -21,6 +21,8 @@ export interface LocalCluster {
   dir: string;
   /** The API server's gitVersion, e.g. v1.34.4. */
   version: string;
+  /** Stops the API server, waits, starts it again on the same port: for tests of outages. */
+  restartApiServer(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -123,27 +125,28 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
     );
     await waitFor("etcd was healthy", processes, 15_000, async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'));
 
-    processes.push(
-      startProcess("kube-apiserver", binaries.kubeApiserver, [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${apiPort}`,
-        `--tls-cert-file=${files.servingCert}`,
-        `--tls-private-key-file=${files.servingKey}`,
-        `--client-ca-file=${files.caCert}`,
-        "--authorization-mode=RBAC",
-        `--service-cluster-ip-range=${SERVICE_CIDR}`,
-        "--service-account-issuer=https://kubernetes.default.svc",
-        `--service-account-key-file=${files.saPublic}`,
-        `--service-account-signing-key-file=${files.saPrivate}`,
-        // PodSecurity admission, not this flag, is what refuses privileged pods in restricted namespaces.
-        "--allow-privileged=true",
-        "--profiling=false",
-      ], join(dir, "kube-apiserver.log")),
-    );
+    const apiServerArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${apiPort}`,
+      `--tls-cert-file=${files.servingCert}`,
+      `--tls-private-key-file=${files.servingKey}`,
+      `--client-ca-file=${files.caCert}`,
+      "--authorization-mode=RBAC",
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      "--service-account-issuer=https://kubernetes.default.svc",
+      `--service-account-key-file=${files.saPublic}`,
+      `--service-account-signing-key-file=${files.saPrivate}`,
+      // PodSecurity admission, not this flag, is what refuses privileged pods in restricted namespaces.
+      "--allow-privileged=true",
+      "--profiling=false",
+    ];
+    const startApiServer = () => startProcess("kube-apiserver", binaries.kubeApiserver, apiServerArgs, join(dir, "kube-apiserver.log"));
+    processes.push(startApiServer());
     const tls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
-    await waitFor("the API server was ready", processes, readyTimeoutMs, async () => (await get(`${server}/readyz`, tls)).status === 200);
+    const apiServerReady = () => waitFor("the API server was ready", processes, readyTimeoutMs, async () => (await get(`${server}/readyz`, tls)).status === 200);
+    await apiServerReady();
     const version = (JSON.parse((await get(`${server}/version`, tls)).body) as { gitVersion: string }).gitVersion;
     // The local cluster exists for the orchestrator: give its identity its roles right away.
     await installPlatform(kubeconfig);
@@ -163,7 +166,14 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
         ], join(dir, "kube-controller-manager.log")),
       );
     }
-    return { server, kubeconfig, orchestratorKubeconfig, dir, version, stop };
+    const restartApiServer = async (downMs: number) => {
+      const index = processes.findIndex((p) => p.name === "kube-apiserver");
+      await processes[index]!.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      processes[index] = startApiServer();
+      await apiServerReady();
+    };
+    return { server, kubeconfig, orchestratorKubeconfig, dir, version, stop, restartApiServer };
   } catch (err) {
     await stop();
     throw err;

@@ -145,8 +145,9 @@ export class EnvironmentController {
   private async follow(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.queue?.stop();
+    const queue = this.queue;
     this.queue = undefined;
+    await queue?.stop();
     await this.cache?.stop();
     this.cache = undefined;
   }

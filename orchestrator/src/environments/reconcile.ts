@@ -29,6 +29,17 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
+/**
+ * Objects in the order they may be applied: the namespace; then isolation, limits and storage; only then
+ * anything that could run. Within a wave the applies go out together.
+ */
+const WAVE_OF_KIND: Record<string, number> = { Namespace: 0, Job: 2, Deployment: 2, Service: 2 };
+export function applyWaves(objects: k8s.KubernetesObject[]): k8s.KubernetesObject[][] {
+  const waves: k8s.KubernetesObject[][] = [[], [], []];
+  for (const o of objects) waves[WAVE_OF_KIND[o.kind!] ?? 1]!.push(o);
+  return waves.filter((w) => w.length > 0);
+}
+
 /** How often to look again while a namespace is being deleted. */
 const TEARDOWN_POLL_MS = 1000;
 
@@ -91,15 +102,15 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   const desired = desiredObjects({ namespace, permit: permit.payload, desiredState: environment.desiredState }, deps.config);
   const applied: k8s.KubernetesObject[] = [];
   let applyError: string | undefined;
-  for (const object of desired) {
-    try {
-      const result = await applyObject(deps.client, object);
-      deps.lastApplied.set(objectKey(result), fingerprint(result));
-      applied.push(result);
-    } catch (err) {
-      applyError = `${object.kind} ${object.metadata?.name}: ${describeKubeError(err)}`;
-      break;
-    }
+  for (const wave of applyWaves(desired)) {
+    const results = await Promise.allSettled(wave.map((object) => applyObject(deps.client, object)));
+    results.forEach((result, i) => {
+      if (result.status === "fulfilled") {
+        deps.lastApplied.set(objectKey(result.value), fingerprint(result.value));
+        applied.push(result.value);
+      } else applyError ??= `${wave[i]!.kind} ${wave[i]!.metadata?.name}: ${describeKubeError(result.reason)}`;
+    });
+    if (applyError) break;
   }
   if (!applyError) {
     const wanted = new Set(desired.map(objectKey));

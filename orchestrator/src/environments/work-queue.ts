@@ -89,9 +89,13 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleResolvers.push(resolve));
   }
 
-  stop(): void {
+  /** Takes no more work and resolves once the keys being handled are done. */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.order.length = 0;
+    this.waiting.clear();
+    await this.idle();
   }
 }

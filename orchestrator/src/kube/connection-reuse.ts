@@ -8,7 +8,7 @@ type AgentFactory = (cluster: k8s.Cluster | null, options: Record<string, unknow
  * makes one KubeConfig hand out one keep-alive agent per cluster instead (the credentials are fixed per
  * KubeConfig, so sharing the agent shares nothing that differs between requests).
  */
-export function reuseConnections(kubeConfig: k8s.KubeConfig, maxSockets = 64): k8s.KubeConfig {
+export function reuseConnections(kubeConfig: k8s.KubeConfig): k8s.KubeConfig {
   const target = kubeConfig as unknown as { createAgent: AgentFactory };
   const create = target.createAgent.bind(kubeConfig);
   const agents = new Map<string, Agent>();
@@ -16,7 +16,8 @@ export function reuseConnections(kubeConfig: k8s.KubeConfig, maxSockets = 64): k
     const key = cluster?.name ?? "";
     let agent = agents.get(key);
     if (!agent) {
-      agent = create(cluster, { ...options, keepAlive: true, maxSockets });
+      // No maxSockets: requests queued inside the agent end in node-fetch's "Premature close" under load.
+      agent = create(cluster, { ...options, keepAlive: true });
       agents.set(key, agent);
     }
     return agent;

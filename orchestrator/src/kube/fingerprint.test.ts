@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { fingerprint } from "./fingerprint";
+
+describe("fingerprint", () => {
+  const policy = {
+    kind: "NetworkPolicy",
+    metadata: { name: "p", labels: { a: "b" }, resourceVersion: "1", finalizers: [] as string[] },
+    spec: { podSelector: {}, ingress: [{ _from: [{ podSelector: {} }] }] },
+  };
+
+  it("sees the model's _from and the watch event's from as the same", () => {
+    const raw = { ...policy, spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] } };
+    expect(fingerprint(raw)).toBe(fingerprint(policy));
+  });
+
+  it.each([
+    ["a new resourceVersion", { ...policy, metadata: { ...policy.metadata, resourceVersion: "2" } }, true],
+    ["a finalizer", { ...policy, metadata: { ...policy.metadata, finalizers: ["x"] } }, true],
+    ["an undefined field", { ...policy, spec: { ...policy.spec, egress: undefined } }, true],
+    ["a changed label", { ...policy, metadata: { ...policy.metadata, labels: { a: "c" } } }, false],
+    ["an added rule", { ...policy, spec: { ...policy.spec, egress: [{}] } }, false],
+  ])("%s: same fingerprint is %s", (_name, other, same) => {
+    expect(fingerprint(other) === fingerprint(policy)).toBe(same);
+  });
+
+  it("counts the status fields that feed conditions, and only those", () => {
+    const job = { kind: "Job", metadata: { name: "j" }, spec: {}, status: { succeeded: 0, startTime: "t1" } };
+    expect(fingerprint({ ...job, status: { succeeded: 0, startTime: "t2" } })).toBe(fingerprint(job));
+    expect(fingerprint({ ...job, status: { succeeded: 1, startTime: "t1" } })).not.toBe(fingerprint(job));
+  });
+});
