@@ -10,7 +10,7 @@ import { signPermit } from "../permits/sign-permit";
 interface Answer {
   status: number;
   data?: unknown;
-  error?: { message: string; data: { code: string } };
+  error?: { message: string; data: { code: string; speCode?: string; stack?: string; issues?: Array<{ path: string; message: string }> } };
 }
 
 async function call(client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST"): Promise<Answer> {
@@ -68,6 +68,8 @@ describe("environment lifecycle through the API", () => {
     const again = await call(olof, stack, "environments.suspend", { namespace });
     expect(again.status).toBe(409);
     expect(again.error?.message).toMatch(/^ENVIRONMENT_STATE_CONFLICT: Cannot suspend .* it is suspended/);
+    expect(again.error?.data.speCode).toBe("ENVIRONMENT_STATE_CONFLICT");
+    expect(again.error?.data.stack).toBeUndefined();
     expect((await call(olof, stack, "environments.resume", { namespace })).data).toMatchObject({ desiredState: "active" });
     await eventually("the workspace is back", async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 1);
   });
@@ -88,6 +90,6 @@ describe("environment lifecycle through the API", () => {
   it("refuses a malformed namespace with a message that says what is expected", async () => {
     const bad = await call(olof, stack, "environments.get", { namespace: "kube-system" }, "GET");
     expect(bad.status).toBe(400);
-    expect(bad.error?.message).toContain("an environment namespace (spe-…)");
+    expect(bad.error?.data.issues).toEqual([{ path: "namespace", message: "an environment namespace (spe-…)" }]);
   });
 });

@@ -1,8 +1,26 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import type { Role } from "../config";
+import { SpeError } from "../errors";
 import type { Context } from "./context";
 
-const t = initTRPC.context<Context>().create();
+const t = initTRPC.context<Context>().create({
+  // Stack traces would tell an attacker about our internals; they stay in the server's log.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        /** Our stable error code, for clients to match on. */
+        speCode: cause instanceof SpeError ? cause.code : undefined,
+        /** Input problems field by field, for forms. */
+        issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined,
+      },
+    };
+  },
+});
 
 export const router = t.router;
 export const publicProcedure = t.procedure;
