@@ -155,7 +155,7 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
       processes.push(
         startProcess("kube-controller-manager", binaries.kubeControllerManager, [
           `--kubeconfig=${kcmKubeconfig}`,
-          "--controllers=namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,root-ca-certificate-publisher-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller",
+          "--controllers=namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,root-ca-certificate-publisher-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller,deployment-controller,replicaset-controller,job-controller",
           "--use-service-account-credentials=true",
           `--service-account-private-key-file=${files.saPrivate}`,
           `--root-ca-file=${files.caCert}`,

@@ -51,7 +51,9 @@ describe("environment controller against the real API server, as the orchestrato
     const versions: Record<string, string> = {};
     for (const o of desiredObjects({ namespace, permit, desiredState: "active" }, config)) {
       const live = await admin.read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata!.namespace } });
-      versions[`${o.kind}/${o.metadata!.name}`] = live.metadata!.resourceVersion!;
+      // Controllers write the status of Deployments and Jobs on their own; generation moves only with the spec.
+      const statusByControllers = o.kind === "Deployment" || o.kind === "Job";
+      versions[`${o.kind}/${o.metadata!.name}`] = statusByControllers ? `generation ${live.metadata!.generation}` : live.metadata!.resourceVersion!;
     }
     return versions;
   };
@@ -69,6 +71,18 @@ describe("environment controller against the real API server, as the orchestrato
     expect(byType.Ready).toMatchObject({ status: "False" });
     const ns = await adminCore.readNamespace({ name: namespace });
     expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("makes pods that Pod Security restricted admits (the workspace and the loader exist, waiting for a node)", async () => {
+    const namespace = await insertEnvironment(database.db, uniquePermit());
+    controller.enqueue(namespace);
+    await provisioned(namespace);
+    const pods = await eventually("the controllers created both pods", async () => {
+      const items = (await adminCore.listNamespacedPod({ namespace })).items;
+      return items.length === 2 && items;
+    });
+    expect(pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]).sort()).toEqual(["data-loader", "workspace"]);
+    for (const pod of pods) expect(pod.spec?.automountServiceAccountToken).toBe(false);
   });
 
   it("changes nothing when it reconciles again", async () => {
