@@ -27,7 +27,7 @@ export interface Stack {
  * The orchestrator as `npm start` wires it (real HTTP, the development OpenID Provider, PGlite, the shared
  * local cluster with the orchestrator's own identity), on free ports.
  */
-export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?: string } = {}): Promise<Stack> {
   const [port, idpPort] = [await freePort(), await freePort()];
   const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "silent", ...env });
   const database = await openDatabase({ memory: true });
@@ -45,7 +45,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}` });
   controller.start();
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;
 

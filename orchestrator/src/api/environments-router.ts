@@ -3,6 +3,7 @@ import { z } from "zod";
 import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
 import { environmentsOf, getEnvironment, listEnvironments } from "../environments/environment-queries";
 import { SpeError } from "../errors";
+import type { Services } from "./context";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
 const namespaceInput = z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") });
@@ -15,17 +16,11 @@ function toTrpcError(err: unknown): never {
   throw err;
 }
 
-const lifecycle = (action: LifecycleAction) =>
-  operatorProcedure
-    .input(action === "teardown" ? namespaceInput.extend({ confirm: z.string() }) : namespaceInput)
-    .mutation(async ({ ctx, input }) => {
-      // Tearing down deletes a researcher's work: the operator types the namespace to confirm.
-      if (action === "teardown" && (input as { confirm?: string }).confirm !== input.namespace)
-        throw new TRPCError({ code: "BAD_REQUEST", message: "ENVIRONMENT_CONFIRMATION_MISMATCH: type the environment's namespace to confirm its teardown." });
-      const result = await changeDesiredState(ctx.services.database.db, input.namespace, action, new Date()).catch(toTrpcError);
-      ctx.services.environments.enqueue(input.namespace);
-      return result;
-    });
+async function changeState(ctx: { services: Services }, namespace: string, action: LifecycleAction) {
+  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date()).catch(toTrpcError);
+  ctx.services.environments.enqueue(namespace);
+  return result;
+}
 
 export const environmentsRouter = router({
   list: operatorProcedure.query(({ ctx }) => listEnvironments(ctx.services.database.db)),
@@ -34,9 +29,14 @@ export const environmentsRouter = router({
     if (!environment) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
     return environment;
   }),
-  suspend: lifecycle("suspend"),
-  resume: lifecycle("resume"),
-  teardown: lifecycle("teardown"),
+  suspend: operatorProcedure.input(namespaceInput).mutation(({ ctx, input }) => changeState(ctx, input.namespace, "suspend")),
+  resume: operatorProcedure.input(namespaceInput).mutation(({ ctx, input }) => changeState(ctx, input.namespace, "resume")),
+  teardown: operatorProcedure.input(namespaceInput.extend({ confirm: z.string() })).mutation(({ ctx, input }) => {
+    // Tearing down deletes a researcher's work: the operator types the namespace to confirm.
+    if (input.confirm !== input.namespace)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "ENVIRONMENT_CONFIRMATION_MISMATCH: type the environment's namespace to confirm its teardown." });
+    return changeState(ctx, input.namespace, "teardown");
+  }),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
 });

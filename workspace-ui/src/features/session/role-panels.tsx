@@ -1,3 +1,5 @@
+import { EnvironmentsTable } from "../environments/environments-table";
+import { MyEnvironments } from "../environments/my-environments";
 import { SystemStatus } from "../system/system-status";
 
 /** One panel per role the person has; later issues fill each with that role's work. */
@@ -7,13 +9,15 @@ export function RolePanels({ roles }: { roles: string[] }) {
       {roles.includes("researcher") && (
         <section className="card" aria-labelledby="researcher-h">
           <h2 id="researcher-h">Mina miljöer</h2>
-          <p>Du har inga behandlingsmiljöer ännu. De visas här när ett dataåtkomstbeslut som nämner dig har tagits emot.</p>
+          <MyEnvironments />
         </section>
       )}
       {roles.includes("operator") && (
         <section className="card" aria-labelledby="operator-h">
           <h2 id="operator-h">Drift</h2>
           <SystemStatus />
+          <h3>Miljöer</h3>
+          <EnvironmentsTable />
         </section>
       )}
       {roles.includes("output-checker") && (

@@ -1,0 +1,82 @@
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CookieClient } from "../orchestrator/test/cookie-client";
+import { startStack, type Stack } from "../orchestrator/test/stack";
+import { demoPermitPayload } from "../orchestrator/src/permits/demo-permit";
+import { devHdabPrivateKey } from "../orchestrator/src/permits/dev-hdab";
+import { signPermit } from "../orchestrator/src/permits/sign-permit";
+import { launchChromium } from "./browser";
+import { buildUi } from "./build-ui";
+
+/** Signs in through the real pages: the app's start page, the provider's form, back to the app. */
+async function signIn(page: Page, stack: Stack, user: string) {
+  await page.goto(stack.appUrl);
+  await page.getByRole("link", { name: "Logga in" }).click();
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill("demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${stack.appUrl}/`);
+}
+
+describe("the UI in a real Chromium", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let permitId: string;
+  let uiDir: string;
+
+  beforeAll(async () => {
+    uiDir = await buildUi();
+    stack = await startStack({}, { uiDir });
+    browser = await launchChromium();
+    permitId = `SE-JOURNEY-${Date.now().toString(36)}`;
+    const payload = { ...demoPermitPayload(new Date()), permitId, purpose: { category: "scientific-research" as const, description: "Statiner och stroke" } };
+    const res = await new CookieClient().request(`${stack.appUrl}/trpc/permits.push`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jws: await signPermit(payload, devHdabPrivateKey()) }),
+    });
+    expect(res.status).toBe(200);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    rmSync(dirname(uiDir), { recursive: true, force: true });
+  });
+
+  it("shows a researcher her environment, its state in words, after signing in", async () => {
+    const page = await browser.newPage();
+    await signIn(page, stack, "alice");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Hej Alice Andersson");
+    const mine = page.getByRole("region", { name: "Mina miljöer" });
+    await expect.poll(() => mine.getByText("Statiner och stroke").count()).toBe(1);
+    await expect.poll(() => mine.getByText(permitId).count()).toBe(1);
+    // No kubelet here: the data loader never finishes, and the page says so in words.
+    await expect.poll(() => mine.getByText("Data laddas").count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
+    await page.close();
+  });
+
+  it("lets an operator see the API server and pause an environment, with the state updated", async () => {
+    const page = await browser.newPage();
+    await signIn(page, stack, "olof");
+    const operations = page.getByRole("region", { name: "Drift" });
+    await expect.poll(() => operations.getByText(/v1\.34\.\d+/).count()).toBe(1);
+    const row = operations.getByRole("row").filter({ hasText: permitId });
+    await row.getByRole("button", { name: "Pausa" }).click();
+    await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => row.getByRole("button", { name: "Återuppta" }).count()).toBe(1);
+    await page.close();
+  });
+
+  it("signs out", async () => {
+    const page = await browser.newPage();
+    await signIn(page, stack, "alice");
+    await page.getByRole("button", { name: "Logga ut" }).click();
+    await page.waitForURL(/\/session\/end/);
+    await page.goto(stack.appUrl);
+    await expect.poll(() => page.getByRole("link", { name: "Logga in" }).count()).toBe(1);
+    await page.close();
+  });
+});
