@@ -127,6 +127,8 @@ describe("local control plane", () => {
     ["create", "jobs", "batch", "spe-x", true],
     ["update", "leases", "coordination.k8s.io", "spe-system", true],
     ["update", "leases", "coordination.k8s.io", "kube-system", false],
+    ["list", "events", "", "spe-x", true],
+    ["create", "events", "", "spe-x", false],
     ["get", "secrets", "", "spe-x", false],
     ["create", "pods", "", "spe-x", false],
     ["create", "pods/exec", "", "spe-x", false],

@@ -51,6 +51,12 @@ describe("environment lifecycle through the API", () => {
       return e.conditions.some((c) => c.type === "Provisioned" && c.status === "True") && e;
     });
     expect(environment.desiredState).toBe("active");
+    // Kubernetes' own events come along: here, the deployment controller scaling up the workspace.
+    const withEvents = await eventually("events are shown", async () => {
+      const e = (await call(olof, stack, "environments.get", { namespace }, "GET")).data as Environment & { events: Array<{ reason: string; object: string }> };
+      return e.events.some((ev) => ev.object === "Deployment/workspace" && ev.reason === "ScalingReplicaSet") && e;
+    });
+    expect(withEvents.events.length).toBeGreaterThan(0);
     const list = (await call(olof, stack, "environments.list", undefined, "GET")).data as Environment[];
     expect(list.map((e) => e.namespace)).toContain(namespace);
   });

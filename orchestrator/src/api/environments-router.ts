@@ -27,7 +27,9 @@ export const environmentsRouter = router({
   get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
     const environment = await getEnvironment(ctx.services.database.db, input.namespace);
     if (!environment) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
-    return environment;
+    // Kubernetes' own account (a refused pod, a failed mount) helps operators; a torn-down namespace has none.
+    const events = environment.desiredState === "torn-down" ? [] : await ctx.services.kube.events(input.namespace).catch(() => []);
+    return { ...environment, events };
   }),
   suspend: operatorProcedure.input(namespaceInput).mutation(({ ctx, input }) => changeState(ctx, input.namespace, "suspend")),
   resume: operatorProcedure.input(namespaceInput).mutation(({ ctx, input }) => changeState(ctx, input.namespace, "resume")),

@@ -7,6 +7,17 @@ export interface Kube {
   server: string;
   /** The API server's gitVersion, read live. */
   version(): Promise<string>;
+  /** What Kubernetes recorded about a namespace's objects lately (refused pods, failed mounts…), newest first. */
+  events(namespace: string, limit?: number): Promise<KubeEvent[]>;
+}
+
+export interface KubeEvent {
+  time: string | null;
+  type: string;
+  reason: string;
+  object: string;
+  message: string;
+  count: number;
 }
 
 export function connectKube(kubeconfigPath: string): Kube {
@@ -19,6 +30,7 @@ export function connectKube(kubeconfigPath: string): Kube {
   const server = config.getCurrentCluster()?.server;
   if (!server) throw new SpeError("KUBERNETES_UNAVAILABLE", `The kubeconfig ${kubeconfigPath} names no current cluster.`);
   const versionApi = config.makeApiClient(k8s.VersionApi);
+  const coreApi = config.makeApiClient(k8s.CoreV1Api);
   return {
     config,
     server,
@@ -28,6 +40,21 @@ export function connectKube(kubeconfigPath: string): Kube {
       } catch (err) {
         throw new SpeError("KUBERNETES_UNAVAILABLE", `The Kubernetes API server at ${server} did not answer: ${(err as Error).message}`, { cause: err });
       }
+    },
+    async events(namespace, limit = 50) {
+      const list = await coreApi.listNamespacedEvent({ namespace });
+      const when = (e: k8s.CoreV1Event) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+      return list.items
+        .map((e) => ({
+          time: when(e) ? new Date(when(e) as Date).toISOString() : null,
+          type: e.type ?? "Normal",
+          reason: e.reason ?? "",
+          object: `${e.involvedObject.kind}/${e.involvedObject.name}`,
+          message: e.message ?? "",
+          count: e.count ?? 1,
+        }))
+        .sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""))
+        .slice(0, limit);
     },
   };
 }
