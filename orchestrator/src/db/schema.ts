@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { PermitPayload } from "../permits/permit";
 
 /**
@@ -64,6 +64,28 @@ export const environments = pgTable("environments", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
 });
+
+/**
+ * The audit log: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and hash-chained, so that a
+ * supervisor can check that no event was changed or removed. See src/audit/.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    /** 1, 2, 3, … without gaps: appends take a table lock, never a database sequence (those skip on rollback). */
+    sequence: bigint("sequence", { mode: "number" }).primaryKey(),
+    time: timestamp("time", { withTimezone: true }).notNull(),
+    actorSubject: text("actor_subject").notNull(),
+    actorRole: text("actor_role").notNull(),
+    actorAddress: text("actor_address"),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+    previousHash: text("previous_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [index("audit_events_time_idx").on(t.time), index("audit_events_target_idx").on(t.target), index("audit_events_actor_subject_idx").on(t.actorSubject)],
+);
 
 /** A status condition in the Kubernetes style. */
 export interface Condition {
