@@ -109,10 +109,11 @@ export class EnvironmentController {
         if (seen && [...seen].some(([key, print]) => lastApplied.get(key) !== print)) this.queue?.add(namespace);
       }
     };
-    const cache = new WatchCache(kubeConfig, log, onEvent);
+    const client = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
+    const cache = new WatchCache(kubeConfig, client, log, onEvent);
     const deps: ReconcileDeps = {
       db,
-      client: (this.options.wrapClient ?? ((c) => c))(k8s.KubernetesObjectApi.makeApiClient(kubeConfig)),
+      client: (this.options.wrapClient ?? ((c) => c))(client),
       cache,
       config,
       log,

@@ -15,15 +15,16 @@ export class WatchCache {
   private readonly informers = new Map<string, k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>>();
   private stopped = false;
 
+  /** `objects` lists for the informers; sharing the reconciler's client also warms its API discovery cache. */
   constructor(
     private readonly kc: k8s.KubeConfig,
+    private readonly objects: k8s.KubernetesObjectApi,
     private readonly log: Logger,
     private readonly onEvent: WatchHandler,
   ) {}
 
   async start(): Promise<void> {
-    const objects = k8s.KubernetesObjectApi.makeApiClient(this.kc);
-    await Promise.all(MANAGED_KINDS.map((kind) => this.startKind(kind, objects)));
+    await Promise.all(MANAGED_KINDS.map((kind) => this.startKind(kind, this.objects)));
   }
 
   private async startKind(kind: ManagedKind, objects: k8s.KubernetesObjectApi): Promise<void> {
