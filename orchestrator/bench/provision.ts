@@ -1,5 +1,6 @@
 // Permit accepted → environment Provisioned, for many permits at once, against a local control plane.
-// Usage: npm run bench -- provision [--permits N] [--concurrency C]
+// Usage: npm run bench -- provision [--permits N] [--concurrency C] [--rate R]
+// Without --rate all permits arrive at once (a burst); with it, R permits arrive per second.
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import { startLocalCluster } from "@spe/infra/local-cluster";
@@ -10,11 +11,12 @@ import { openDatabase } from "../src/db/database";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
 
-const { values } = parseArgs({ options: { permits: { type: "string", default: "200" }, concurrency: { type: "string", default: "32" } } });
+const { values } = parseArgs({ options: { permits: { type: "string", default: "200" }, concurrency: { type: "string", default: "32" }, rate: { type: "string" } } });
 const permits = Number(values.permits);
 const concurrency = Number(values.concurrency);
-if (!Number.isInteger(permits) || permits < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
-  console.error("--permits and --concurrency take positive whole numbers");
+const rate = values.rate === undefined ? undefined : Number(values.rate);
+if (!Number.isInteger(permits) || permits < 1 || !Number.isInteger(concurrency) || concurrency < 1 || (rate !== undefined && !(rate > 0))) {
+  console.error("--permits and --concurrency take positive whole numbers, --rate a positive number of permits per second");
   process.exit(2);
 }
 
@@ -64,13 +66,14 @@ const controller = new EnvironmentController({
 controller.start();
 while (!controller.isLeader) await new Promise((r) => setTimeout(r, 20));
 
-console.log(`Provisioning ${permits} environments on Kubernetes ${cluster.version}, ${concurrency} reconciles at a time…`);
+console.log(`Provisioning ${permits} environments on Kubernetes ${cluster.version}, ${concurrency} reconciles at a time, ${rate ? `${rate} permits/s` : "all at once"}…`);
 const wallStart = performance.now();
 for (let i = 0; i < permits; i++) {
   const permit = permitPayload({ permitId: `SE-BENCH-${i}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z" });
   const namespace = await insertEnvironment(database.db, permit);
   accepted.set(namespace, performance.now());
   controller.enqueue(namespace);
+  if (rate) await new Promise((r) => setTimeout(r, Math.max(0, wallStart + ((i + 1) * 1000) / rate - performance.now())));
 }
 await finished;
 const wallS = (performance.now() - wallStart) / 1000;
@@ -100,5 +103,5 @@ const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(latencies,
 console.log(`accepted → Provisioned: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms`);
 console.log(`wall time for ${permits}: ${wallS.toFixed(2)} s; API requests per environment: ${requestsPerEnv.toFixed(1)}`);
 console.log(`drift repair (deny-all deleted → back): ${Math.round(driftMs)} ms`);
-console.log(JSON.stringify({ permits, p50_ms: p50, p95_ms: p95, p99_ms: p99, wall_s: Number(wallS.toFixed(2)), requests_per_env: Number(requestsPerEnv.toFixed(1)), drift_repair_ms: Math.round(driftMs) }));
+console.log(JSON.stringify({ permits, rate_per_s: rate ?? null, p50_ms: p50, p95_ms: p95, p99_ms: p99, wall_s: Number(wallS.toFixed(2)), requests_per_env: Number(requestsPerEnv.toFixed(1)), drift_repair_ms: Math.round(driftMs) }));
 process.exit(0);
