@@ -3,6 +3,7 @@ import { z } from "zod";
 import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
 import { environmentsOf, getEnvironment, listEnvironments } from "../environments/environment-queries";
 import { SpeError } from "../errors";
+import type { Session } from "../auth/sessions";
 import type { Services } from "./context";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
@@ -16,8 +17,9 @@ function toTrpcError(err: unknown): never {
   throw err;
 }
 
-async function changeState(ctx: { services: Services }, namespace: string, action: LifecycleAction) {
-  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date()).catch(toTrpcError);
+async function changeState(ctx: { services: Services; session: Session; address: string }, namespace: string, action: LifecycleAction) {
+  const operator = { subject: ctx.session.subject, role: "operator" as const, address: ctx.address };
+  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date(), operator).catch(toTrpcError);
   ctx.services.environments.enqueue(namespace);
   return result;
 }

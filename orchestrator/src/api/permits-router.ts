@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { SpeError, type SpeErrorCode } from "../errors";
-import { importPermit } from "../permits/import-permit";
+import { importPermit, type PermitSender } from "../permits/import-permit";
 import { getPermit, listPermits } from "../permits/permit-queries";
 import { MAX_PERMIT_JWS_LENGTH } from "../permits/verify-permit";
 import type { Services } from "./context";
@@ -22,18 +22,20 @@ function toTrpcError(err: unknown): never {
   throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
 }
 
-async function importSigned({ database, permitIntake, environments }: Services, jws: string) {
+async function importSigned({ database, permitIntake, environments }: Services, jws: string, sender: PermitSender) {
   const { trustedIssuers, now } = permitIntake;
-  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }).catch(toTrpcError);
+  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }, sender).catch(toTrpcError);
   if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
   return result;
 }
 
 export const permitsRouter = router({
   /** The HDAB's machine client pushes a granted, amended or revoked permit; the signature is its credential. */
-  push: publicProcedure.input(signedPermit).mutation(({ ctx, input }) => importSigned(ctx.services, input.jws)),
+  push: publicProcedure.input(signedPermit).mutation(({ ctx, input }) => importSigned(ctx.services, input.jws, { address: ctx.address })),
   /** An operator uploads a permit file the HDAB sent another way; the same checks apply. */
-  upload: operatorProcedure.input(signedPermit).mutation(({ ctx, input }) => importSigned(ctx.services, input.jws)),
+  upload: operatorProcedure
+    .input(signedPermit)
+    .mutation(({ ctx, input }) => importSigned(ctx.services, input.jws, { operator: { subject: ctx.session.subject, role: "operator", address: ctx.address } })),
   list: operatorProcedure.query(({ ctx }) => listPermits(ctx.services.database.db)),
   get: operatorProcedure
     .input(z.object({ permitId: z.string().min(1).max(128) }))

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, lt } from "drizzle-orm";
+import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Role } from "../config";
 import type { Db } from "../db/database";
 import { sessions } from "../db/schema";
@@ -31,19 +32,24 @@ export class SessionStore {
     private readonly policy: SessionPolicy,
   ) {}
 
-  /** Creates a session and returns the token for the cookie; only its hash is stored. */
-  async create(user: SessionUser, idToken: string | undefined, now = new Date()): Promise<string> {
+  /** Creates a session and returns the token for the cookie; only its hash is stored. Audited as `session.created`. */
+  async create(user: SessionUser, idToken: string | undefined, now = new Date(), address: string | null = null): Promise<string> {
     const token = randomBytes(32).toString("base64url");
-    await this.db.insert(sessions).values({
-      tokenHash: hashToken(token),
-      subject: user.subject,
-      name: user.name,
-      email: user.email,
-      roles: user.roles,
-      idToken: idToken ?? null,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + this.policy.absoluteMs),
+    const expiresAt = new Date(now.getTime() + this.policy.absoluteMs);
+    await this.db.transaction(async (tx) => {
+      await tx.insert(sessions).values({
+        tokenHash: hashToken(token),
+        subject: user.subject,
+        name: user.name,
+        email: user.email,
+        roles: user.roles,
+        idToken: idToken ?? null,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt,
+      });
+      const actor = { subject: user.subject, role: "person" as const, address };
+      await appendAuditEvent(tx, { actor, action: "session.created", target: `person:${user.subject}`, details: { roles: user.roles, expiresAt: expiresAt.toISOString() } }, now);
     });
     return token;
   }
@@ -65,8 +71,13 @@ export class SessionStore {
     return { subject: row.subject, name: row.name, email: row.email, roles: row.roles as Role[], idToken: row.idToken, expiresAt: row.expiresAt };
   }
 
-  async delete(token: string | undefined): Promise<void> {
-    if (token) await this.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+  /** Ends a session at logout; audited as `session.ended` when there was one. */
+  async delete(token: string | undefined, address: string | null = null): Promise<void> {
+    if (!token) return;
+    await this.db.transaction(async (tx) => {
+      const [ended] = await tx.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).returning({ subject: sessions.subject });
+      if (ended) await appendAuditEvent(tx, { actor: { subject: ended.subject, role: "person", address }, action: "session.ended", target: `person:${ended.subject}`, details: { reason: "logout" } });
+    });
   }
 
   /** Removes sessions past their absolute end. */

@@ -47,6 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rolesClaim: config.OIDC_ROLES_CLAIM,
     roleMapping: config.OIDC_ROLE_MAPPING,
     absoluteSessionMs: config.SESSION_MAX_HOURS * 3_600_000,
+    db: services.database.db,
   });
 
   await app.register(fastifyTRPCPlugin, {

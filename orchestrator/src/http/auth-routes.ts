@@ -1,6 +1,8 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { recordAuditEvent } from "../audit/append-audit-event";
 import type { Role } from "../config";
+import type { Db } from "../db/database";
 import { rolesFromClaims } from "../auth/roles";
 import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
@@ -14,6 +16,8 @@ export interface AuthRouteOptions {
   rolesClaim: string;
   roleMapping: Record<string, Role>;
   absoluteSessionMs: number;
+  /** Where refused sign-ins are recorded as audit events. */
+  db: Db;
 }
 
 export const SESSION_COOKIE = "spe_session";
@@ -28,6 +32,9 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
 
   const refuse = (reply: FastifyReply, status: number, title: string, message: string) =>
     reply.code(status).type("text/html; charset=utf-8").send(errorPage(title, message));
+  // A refused sign-in changes nothing, but who tried from where is part of the access log.
+  const recordRefusal = (req: FastifyRequest, subject: string | undefined, reason: string) =>
+    recordAuditEvent(options.db, { actor: { subject: subject ?? "anonymous", role: subject ? "person" : "anonymous", address: req.ip }, action: "session.refused", target: `person:${subject ?? "anonymous"}`, details: { reason } });
 
   app.get("/auth/login", async (_req, reply) => {
     const { url, transaction } = await options.relyingParty.start();
@@ -42,6 +49,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const parsed = unsigned?.valid ? transactionSchema.safeParse(JSON.parse(unsigned.value ?? "null")) : undefined;
     if (!parsed?.success) {
       req.log.warn("Refused sign-in callback without a valid login transaction");
+      await recordRefusal(req, undefined, "no valid login transaction");
       return refuse(reply, 400, "Sign-in expired", "This sign-in was not started here or took too long. Start again.");
     }
     let result;
@@ -49,6 +57,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       result = await options.relyingParty.finish(new URL(req.url, options.publicUrl), parsed.data);
     } catch (err) {
       req.log.warn({ code: err instanceof SpeError ? err.code : undefined }, "Refused sign-in callback");
+      await recordRefusal(req, undefined, "identity provider's answer not verified");
       return refuse(reply, 400, "Sign-in failed", "The identity provider's answer could not be verified. Start again.");
     }
     const { claims, idToken } = result;
@@ -56,11 +65,14 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const subject = String(claims.sub);
     if (roles.length === 0) {
       req.log.warn({ subject }, "Refused sign-in of a person without a role");
+      await recordRefusal(req, subject, "no role");
       return refuse(reply, 403, "No access", "Your account has no role in the secure processing environment. Ask your organisation's administrator for one.");
     }
     const token = await options.sessions.create(
       { subject, name: typeof claims.name === "string" ? claims.name : subject, email: typeof claims.email === "string" ? claims.email : null, roles },
       idToken,
+      new Date(),
+      req.ip,
     );
     reply.setCookie(SESSION_COOKIE, token, { ...cookieBase, path: "/", maxAge: Math.floor(options.absoluteSessionMs / 1000) });
     req.log.info({ subject, roles }, "Created session");
@@ -70,7 +82,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   app.post("/auth/logout", async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     const session = await options.sessions.get(token);
-    await options.sessions.delete(token);
+    await options.sessions.delete(token, req.ip);
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
     return { redirect: options.relyingParty.logoutUrl(session?.idToken ?? null) };
   });

@@ -1,4 +1,6 @@
 import { eq, sql } from "drizzle-orm";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { environments, permitRevisions, permits } from "../db/schema";
 import { namespaceFor } from "../environments/namespace-name";
@@ -15,6 +17,12 @@ export interface ImportResult {
   namespace: string;
 }
 
+/** Who sent the permit: an operator who uploaded it, or else the issuing HDAB's machine client (from `address`). */
+export interface PermitSender {
+  operator?: AuditActor;
+  address?: string | null;
+}
+
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type HeldPermit = typeof permits.$inferSelect;
 
@@ -23,18 +31,28 @@ type HeldPermit = typeof permits.$inferSelect;
  * changes nothing, a higher sequence amends (or revokes) and moves the environment's generation so that
  * the reconciler acts. One transaction: when anything fails, nothing is written.
  */
-export async function importPermit(db: Db, jws: string, options: VerifyOptions): Promise<ImportResult> {
+export async function importPermit(db: Db, jws: string, options: VerifyOptions, sender: PermitSender = {}): Promise<ImportResult> {
   // Verification touches no table, so it runs before the transaction and keeps it short.
   const verified = await verifyPermit(jws, options);
   const receivedAt = options.now;
   try {
-    return await db.transaction((tx) => record(tx, verified, receivedAt));
+    return await db.transaction((tx) => recordAudited(tx, verified, receivedAt, sender));
   } catch (err) {
     // Two first imports of one permit at once (the HDAB's push and an operator's upload): the loser's
     // insert hits the primary key. Once more, it finds the winner's row and answers like any re-import.
     if (!isUniqueViolation(err)) throw err;
-    return db.transaction((tx) => record(tx, verified, receivedAt));
+    return db.transaction((tx) => recordAudited(tx, verified, receivedAt, sender));
   }
+}
+
+/** Records the permit and, when that changed anything, its audit event in the same transaction. */
+async function recordAudited(tx: Tx, verified: VerifiedPermit, receivedAt: Date, sender: PermitSender): Promise<ImportResult> {
+  const result = await record(tx, verified, receivedAt);
+  if (result.outcome === "unchanged") return result;
+  const { issuer, sequence, status } = verified.payload;
+  const actor = sender.operator ?? { subject: issuer, role: "hdab" as const, address: sender.address ?? null };
+  await appendAuditEvent(tx, { actor, action: "permit.imported", target: `permit:${result.permitId}`, details: { outcome: result.outcome, issuer, sequence, status, namespace: result.namespace } }, receivedAt);
+  return result;
 }
 
 async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promise<ImportResult> {
