@@ -46,6 +46,16 @@ const schema = z
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_MAX_HOURS: positiveInt(12),
+    /**
+     * How long audit events are kept. EHDS wants access logs kept at least one year, so less than 365 is
+     * refused. The default, ten years, matches the longest a permit may run (EHDS: at most ten years), so
+     * the log of a permit's whole life stays until the permit's end at the least.
+     */
+    AUDIT_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year")
+      .default(3650),
     /** JSON `{ "<issuer>": { "keys": [JWK, …] } }`: the HDABs whose signed permits we accept. */
     TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   })
