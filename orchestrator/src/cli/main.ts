@@ -1,4 +1,6 @@
 // The `spe` command (bin/spe.js runs this file through tsx).
+import { auditExport } from "./audit-export";
+import { auditVerify } from "./audit-verify";
 import { permitImport } from "./permit-import";
 import { permitSign } from "./permit-sign";
 import { permitValidate } from "./permit-validate";
@@ -10,13 +12,19 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   sign: permitSign,
 };
 
+const AUDIT_COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  verify: auditVerify,
+  export: auditExport,
+};
+
 async function run(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === "help" || group === "--help" || group === "-h") {
     console.log(USAGE);
     return EXIT.ok;
   }
-  const handler = group === "permit" && command !== undefined ? COMMANDS[command] : undefined;
+  const commands = group === "permit" ? COMMANDS : group === "audit" ? AUDIT_COMMANDS : {};
+  const handler = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!handler) throw new UsageError(`Unknown command: spe ${argv.slice(0, 2).join(" ")}`);
   return handler(rest);
 }

@@ -10,9 +10,15 @@ export const USAGE = `Usage:
       Send a signed permit to a running orchestrator (default ${DEFAULT_ORCHESTRATOR_URL}) and print the outcome.
   spe permit sign --key KEY.jwk PAYLOAD.json
       Sign a permit payload with a private JWK (Ed25519 or P-256, with a kid); prints the compact JWS.
+  spe audit verify [--database-url URL | --data-dir DIR]
+      Walk the audit log's hash chain. Exit 0 intact, 1 broken (names the first broken event).
+  spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
+      Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
 
 FILE holds the compact JWS ("-" reads standard input). Without --trusted-issuers, validate trusts the
 file named by TRUSTED_ISSUERS_FILE, and, unless NODE_ENV=production, the development HDAB.
+The audit commands read DATABASE_URL, else the embedded database under DATA_DIR (default ./.spe); the
+embedded database cannot be opened while the orchestrator runs on it.
 Exit codes: 0 success, 1 invalid or refused, 2 usage error.`;
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;

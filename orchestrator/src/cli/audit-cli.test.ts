@@ -1,0 +1,91 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { recordAuditEvent } from "../audit/append-audit-event";
+import { asSuperuser, freshPostgres } from "../audit/test-databases";
+import { openDatabase, pgliteDirIn, type Database } from "../db/database";
+
+const spe = fileURLToPath(new URL("../../bin/spe.js", import.meta.url));
+
+/** Runs the real `spe` command in a child process; DATABASE_URL and DATA_DIR only as the test says. */
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const key of ["DATABASE_URL", "DATA_DIR"]) if (!(key in env)) delete childEnv[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [spe, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const olof = { subject: "olof", role: "operator", address: "127.0.0.1" } as const;
+async function appendThree(database: Database) {
+  for (let n = 1; n <= 3; n++)
+    await recordAuditEvent(database.db, { actor: olof, action: "environment.suspended", target: `environment:spe-${n}`, details: { n } }, new Date(Date.UTC(2026, 0, n)));
+}
+
+describe("spe audit on an embedded data directory", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "spe-audit-"));
+  beforeAll(async () => {
+    const database = await openDatabase({ pgliteDir: pgliteDirIn(dataDir) });
+    await appendThree(database);
+    await database.close();
+  });
+
+  it("verify: exit 0 for an intact log", async () => {
+    const result = await run(["audit", "verify", "--data-dir", dataDir]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Intact: 3 audit events in .*; the last hash is [0-9a-f]{64}\.\n$/);
+  });
+
+  it("export: JSON Lines, all or from --since on", async () => {
+    const all = await run(["audit", "export", "--data-dir", dataDir]);
+    expect(all.code, all.stderr).toBe(0);
+    const lines = all.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { sequence: number; time: string; hash: string });
+    expect(lines.map((l) => l.sequence)).toEqual([1, 2, 3]);
+    expect(lines[1]).toMatchObject({ time: "2026-01-02T00:00:00.000Z", actor: olof, action: "environment.suspended", target: "environment:spe-2", details: { n: 2 } });
+    const since = await run(["audit", "export", "--since", "2026-01-02T00:00:00Z"], { DATA_DIR: dataDir });
+    expect(since.stdout.trimEnd().split("\n").map((l) => (JSON.parse(l) as { sequence: number }).sequence)).toEqual([2, 3]);
+  });
+
+  it("exit 2 for usage errors: unknown option, bad --since, a folder without a database", async () => {
+    for (const args of [["audit", "verify", "--bogus"], ["audit", "export", "--since", "last tuesday", "--data-dir", dataDir], ["audit", "verify", "--data-dir", join(dataDir, "nowhere")], ["audit", "check"]]) {
+      const result = await run(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain("Usage:");
+    }
+  });
+
+  it("verify: exit 1 naming the first changed event", async () => {
+    const database = await openDatabase({ pgliteDir: pgliteDirIn(dataDir) });
+    await database.db.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+    await database.db.execute(sql`update audit_events set target = 'environment:forged' where sequence = 2`);
+    await database.close();
+    const result = await run(["audit", "verify", "--data-dir", dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Broken at event 2: its content does not match its hash.*The 1 event\(s\) before it are intact\.\n$/);
+  });
+});
+
+describe("spe audit verify on PostgreSQL", () => {
+  it("reads --database-url (or DATABASE_URL) and names a removed event", async () => {
+    const { database, url } = await freshPostgres();
+    await appendThree(database);
+    await database.close();
+    expect((await run(["audit", "verify", "--database-url", url])).code).toBe(0);
+    await asSuperuser(url, "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+    await asSuperuser(url, "DELETE FROM audit_events WHERE sequence = 1");
+    const result = await run(["audit", "verify"], { DATABASE_URL: url });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("Broken at event 1: event 1 is missing: the next event is 2");
+  });
+});
