@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
 import { permitPayload } from "../../test/permits";
+import { eq } from "drizzle-orm";
 import { openDatabase, type Database } from "../db/database";
+import { auditEvents } from "../db/schema";
 import { EnvironmentController } from "./controller";
 import { desiredObjects } from "./desired/index";
 import { defaultEnvironmentConfig as config } from "./environment-config";
@@ -158,6 +160,9 @@ describe("environment controller against the real API server, as the orchestrato
     expect(row.teardown?.objects).toEqual(expect.arrayContaining(["NetworkPolicy/deny-all", `Namespace/${namespace}`]));
     expect(row.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
     await expect(adminCore.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
+    // The deletion certificate is in the audit log, after the request that started the teardown.
+    const events = (await database.db.select().from(auditEvents).where(eq(auditEvents.target, `environment:${namespace}`))).map((e) => e.action);
+    expect(events).toEqual(["environment.teardown-requested", "environment.torn-down"]);
   });
 
   it("tears down an environment whose permit has expired", async () => {

@@ -1,4 +1,6 @@
 import { and, eq, ne, sql } from "drizzle-orm";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import { SYSTEM_ACTOR } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { environments, permits, type Condition } from "../db/schema";
 
@@ -22,15 +24,28 @@ export async function saveStatus(db: Db, namespace: string, conditions: Conditio
 }
 
 /** Marks an environment for teardown (expiry found by the reconciler): a new generation to work towards. */
-export async function requestTeardown(db: Db, namespace: string, now: Date): Promise<void> {
-  await db
-    .update(environments)
-    .set({ desiredState: "torn-down", generation: sql`${environments.generation} + 1`, updatedAt: now })
-    .where(and(eq(environments.namespace, namespace), ne(environments.desiredState, "torn-down")));
+export async function requestTeardown(db: Db, namespace: string, reason: "expired" | "revoked", now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const changed = await tx
+      .update(environments)
+      .set({ desiredState: "torn-down", generation: sql`${environments.generation} + 1`, updatedAt: now })
+      .where(and(eq(environments.namespace, namespace), ne(environments.desiredState, "torn-down")))
+      .returning({ namespace: environments.namespace });
+    if (changed.length)
+      await appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "environment.teardown-requested", target: `environment:${namespace}`, details: { reason } }, now);
+  });
 }
 
+/**
+ * Records the teardown: when it was asked for, and once the namespace is gone the deletion certificate,
+ * which also goes into the audit log in the same transaction.
+ */
 export async function saveTeardown(db: Db, namespace: string, teardown: Record<string, unknown>, now: Date): Promise<void> {
-  await db.update(environments).set({ teardown, updatedAt: now }).where(eq(environments.namespace, namespace));
+  await db.transaction(async (tx) => {
+    await tx.update(environments).set({ teardown, updatedAt: now }).where(eq(environments.namespace, namespace));
+    if (teardown.completedAt)
+      await appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "environment.torn-down", target: `environment:${namespace}`, details: { certificate: teardown } }, now);
+  });
 }
 
 /** Namespaces whose wanted state moved past what the reconciler last worked from: work for the leader. */

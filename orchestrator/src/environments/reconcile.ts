@@ -90,7 +90,7 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   }
   const { environment, permit } = found;
   if (environment.desiredState !== "torn-down" && (now >= permit.validUntil || permit.status === "revoked")) {
-    await requestTeardown(deps.db, namespace, now);
+    await requestTeardown(deps.db, namespace, permit.status === "revoked" ? "revoked" : "expired", now);
     return reconcileEnvironment(namespace, deps);
   }
   if (environment.desiredState === "torn-down") return teardown(deps, environment, permit, now);
