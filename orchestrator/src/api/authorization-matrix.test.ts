@@ -1,0 +1,75 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Session } from "../auth/sessions";
+import type { Role } from "../config";
+import { openDatabase, type Database } from "../db/database";
+import { connectKube } from "../kube/client";
+import { createPermitIntake } from "../permits/permit-intake";
+import type { Context } from "./context";
+import { appRouter } from "./router";
+
+type Who = "anonymous" | Role;
+type Outcome = "allowed" | "denied";
+const WHO: Who[] = ["anonymous", "researcher", "operator", "output-checker", "auditor"];
+
+const only = (...allowed: Who[]): Record<Who, Outcome> => Object.fromEntries(WHO.map((w) => [w, allowed.includes(w) ? "allowed" : "denied"])) as Record<Who, Outcome>;
+const everyone = only(...WHO);
+
+/**
+ * Every procedure × every caller. A procedure missing here fails the first test: whoever adds one must
+ * decide, in this table, who may call it. Inputs are only well-formed enough to get past validation.
+ */
+const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }> = {
+  "session.me": { expected: everyone },
+  "system.status": { expected: only("operator") },
+  // The HDAB's machine client is authenticated by the permit's signature, not a session.
+  "permits.push": { expected: everyone, input: { jws: "a.b.c" } },
+  "permits.upload": { expected: only("operator"), input: { jws: "a.b.c" } },
+  "permits.list": { expected: only("operator") },
+  "permits.get": { expected: only("operator"), input: { permitId: "SE-NONE-1" } },
+  "environments.list": { expected: only("operator") },
+  "environments.get": { expected: only("operator"), input: { namespace: "spe-none" } },
+  "environments.suspend": { expected: only("operator"), input: { namespace: "spe-none" } },
+  "environments.resume": { expected: only("operator"), input: { namespace: "spe-none" } },
+  "environments.teardown": { expected: only("operator"), input: { namespace: "spe-none", confirm: "spe-none" } },
+  "environments.mine": { expected: only("researcher") },
+};
+
+const session = (role: Role): Session => ({ subject: `test-${role}`, name: role, email: null, roles: [role], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });
+
+describe("authorization matrix", () => {
+  let database: Database;
+  let contextFor: (who: Who) => Context;
+
+  beforeAll(async () => {
+    database = await openDatabase({ memory: true });
+    const services = {
+      database,
+      kube: connectKube(inject("orchestratorKubeconfig")),
+      permitIntake: createPermitIntake({ production: false }),
+      // No reconciler here: the matrix is about who may call, not what happens after.
+      environments: { enqueue: () => {} },
+    };
+    contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
+  });
+  afterAll(() => database.close());
+
+  it("has an entry for every procedure, and no entry for a procedure that does not exist", () => {
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  const cases = Object.entries(MATRIX).flatMap(([path, { expected, input }]) => WHO.map((who) => [path, who, expected[who], input] as const));
+  it.each(cases)("%s as %s: %s", async (path, who, expected, input) => {
+    const caller = appRouter.createCaller(contextFor(who));
+    const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input?: unknown) => Promise<unknown>;
+    const outcome = await procedure(input).then(
+      () => "allowed",
+      (err: unknown) => {
+        if (!(err instanceof TRPCError)) throw err;
+        // Refused for who the caller is; any other error (bad input, not found) came after authorization.
+        return err.code === "UNAUTHORIZED" || err.code === "FORBIDDEN" ? "denied" : "allowed";
+      },
+    );
+    expect(outcome).toBe(expected);
+  });
+});
