@@ -70,6 +70,20 @@ describe("the UI in a real Chromium", () => {
     await page.close();
   });
 
+  it("shows an auditor the operator's pause in the audit log, and an intact chain", async () => {
+    const page = await browser.newPage();
+    await signIn(page, stack, "ida");
+    const log = page.getByRole("region", { name: "Granskningslogg" });
+    await expect.poll(() => log.getByText(/Kedjan är obruten: \d+ händelser/).count()).toBe(1);
+    await log.getByLabel("Händelse").fill("environment.*");
+    await log.getByRole("button", { name: "Sök" }).click();
+    const row = log.getByRole("row").filter({ hasText: "environment.suspended" });
+    await expect.poll(() => row.filter({ hasText: "olof" }).count()).toBe(1);
+    expect(await log.getByRole("row").filter({ hasText: "session.created" }).count()).toBe(0);
+    expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
+    await page.close();
+  });
+
   it("signs out", async () => {
     const page = await browser.newPage();
     await signIn(page, stack, "alice");

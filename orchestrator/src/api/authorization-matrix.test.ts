@@ -33,6 +33,8 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "environments.resume": { expected: only("operator"), input: { namespace: "spe-none" } },
   "environments.teardown": { expected: only("operator"), input: { namespace: "spe-none", confirm: "spe-none" } },
   "environments.mine": { expected: only("researcher") },
+  "audit.events": { expected: only("auditor"), input: { action: "environment.*" } },
+  "audit.verify": { expected: only("auditor") },
 };
 
 const session = (role: Role): Session => ({ subject: `test-${role}`, name: role, email: null, roles: [role], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });

@@ -1,3 +1,4 @@
+import { auditRouter } from "./audit-router";
 import { environmentsRouter } from "./environments-router";
 import { permitsRouter } from "./permits-router";
 import { sessionRouter } from "./session-router";
@@ -5,6 +6,7 @@ import { systemRouter } from "./system-router";
 import { router } from "./trpc";
 
 export const appRouter = router({
+  audit: auditRouter,
   environments: environmentsRouter,
   permits: permitsRouter,
   session: sessionRouter,

@@ -1,3 +1,4 @@
+import { AuditLog } from "../audit/audit-log";
 import { EnvironmentsTable } from "../environments/environments-table";
 import { MyEnvironments } from "../environments/my-environments";
 import { SystemStatus } from "../system/system-status";
@@ -29,7 +30,7 @@ export function RolePanels({ roles }: { roles: string[] }) {
       {roles.includes("auditor") && (
         <section className="card" aria-labelledby="auditor-h">
           <h2 id="auditor-h">Granskningslogg</h2>
-          <p>Granskningsloggen och efterlevnadsrapporterna visas här.</p>
+          <AuditLog />
         </section>
       )}
     </div>
