@@ -46,6 +46,12 @@ describe("permits over tRPC and HTTP", () => {
     expect(answer.status).toBe(400);
     expect(answer.error?.data.code).toBe("BAD_REQUEST");
     expect(answer.error?.message).toMatch(/^PERMIT_SIGNATURE_INVALID: /);
+    // The attempt is evidence: an auditor finds it, with the code and the sender's address.
+    const ida = await stack.signIn("ida");
+    const refused = await call(ida, stack, "audit.events", { action: "permit.refused" }, "GET");
+    expect(refused.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ role: "anonymous" }), details: { code: "PERMIT_SIGNATURE_INVALID" } })]),
+    );
   });
 
   it("answers different content under a held sequence with 409 PERMIT_CONFLICT", async () => {

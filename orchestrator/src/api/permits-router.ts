@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { recordAuditEvent } from "../audit/append-audit-event";
 import { SpeError, type SpeErrorCode } from "../errors";
 import { importPermit, type PermitSender } from "../permits/import-permit";
 import { getPermit, listPermits } from "../permits/permit-queries";
@@ -22,9 +23,18 @@ function toTrpcError(err: unknown): never {
   throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
 }
 
+/** A refused permit is evidence too (a forged signature, a replayed old sequence): it goes into the audit log. */
+async function recordRefusal(db: Services["database"]["db"], err: unknown, sender: PermitSender): Promise<never> {
+  if (err instanceof SpeError && err.code.startsWith("PERMIT_")) {
+    const actor = sender.operator ?? { subject: "unauthenticated", role: "anonymous" as const, address: sender.address ?? null };
+    await recordAuditEvent(db, { actor, action: "permit.refused", target: "permit:unknown", details: { code: err.code } });
+  }
+  return toTrpcError(err);
+}
+
 async function importSigned({ database, permitIntake, environments }: Services, jws: string, sender: PermitSender) {
   const { trustedIssuers, now } = permitIntake;
-  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }, sender).catch(toTrpcError);
+  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }, sender).catch((err: unknown) => recordRefusal(database.db, err, sender));
   if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
   return result;
 }

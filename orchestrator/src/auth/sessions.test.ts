@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../db/database";
-import { sessions as sessionsTable } from "../db/schema";
+import { eq } from "drizzle-orm";
+import { auditEvents, sessions as sessionsTable } from "../db/schema";
 import { SessionStore } from "./sessions";
 
 const MINUTE = 60_000;
@@ -41,6 +42,8 @@ describe("SessionStore", () => {
     expect(await store.get(active, at(40))).toBeDefined(); // 20 minutes after its last use
     expect(await store.get(idle, at(31))).toBeUndefined();
     expect(await store.get(idle, at(1))).toBeUndefined(); // ended for good, not only hidden
+    const ended = await database.db.select().from(auditEvents).where(eq(auditEvents.action, "session.ended"));
+    expect(ended.map((e) => e.details)).toContainEqual({ reason: "idle" });
   });
 
   it("ends every session at the absolute timeout however active", async () => {

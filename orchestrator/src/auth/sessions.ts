@@ -62,7 +62,12 @@ export class SessionStore {
     if (!row) return undefined;
     const idleUntil = row.lastSeenAt.getTime() + this.policy.idleMs;
     if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleUntil) {
-      await this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+      const reason = now.getTime() >= row.expiresAt.getTime() ? "expired" : "idle";
+      await this.db.transaction(async (tx) => {
+        // Only the request that removes the row records the end: two requests racing here write one event.
+        const [ended] = await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).returning({ subject: sessions.subject });
+        if (ended) await appendAuditEvent(tx, { actor: { subject: ended.subject, role: "person", address: null }, action: "session.ended", target: `person:${ended.subject}`, details: { reason } }, now);
+      });
       return undefined;
     }
     if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
