@@ -81,6 +81,11 @@ describe("the UI in a real Chromium", () => {
     await expect.poll(() => row.filter({ hasText: "olof" }).count()).toBe(1);
     expect(await log.getByRole("row").filter({ hasText: "session.created" }).count()).toBe(0);
     expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
+    // The printable compliance report of the environment shows the isolation in force.
+    await log.getByRole("link", { name: permitId }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Efterlevnadsrapport");
+    const isolation = page.getByRole("region", { name: /^Isolation/ });
+    await expect.poll(() => isolation.getByText(/"deny-all"/).count()).toBeGreaterThan(0);
     await page.close();
   });
 

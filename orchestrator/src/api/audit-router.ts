@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { TRPCError } from "@trpc/server";
+import { complianceEvidence } from "../audit/compliance-evidence";
 import { searchAuditEvents } from "../audit/search-audit-events";
+import { listEnvironments } from "../environments/environment-queries";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
 import { auditorProcedure, router } from "./trpc";
 
@@ -26,4 +29,14 @@ export const auditRouter = router({
   ),
   /** Whether the hash chain is intact, and where it first breaks if not. */
   verify: auditorProcedure.query(({ ctx }) => verifyAuditChain(ctx.services.database.db)),
+  /** The environments there is evidence about (auditors never see their data). */
+  environments: auditorProcedure.query(async ({ ctx }) =>
+    (await listEnvironments(ctx.services.database.db)).map((e) => ({ namespace: e.namespace, permitId: e.permitId, desiredState: e.desiredState, createdAt: e.createdAt })),
+  ),
+  /** The compliance evidence report of one environment, requirement by requirement. */
+  evidence: auditorProcedure.input(z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") })).query(async ({ ctx, input }) => {
+    const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace);
+    if (!report) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
+    return report;
+  }),
 });

@@ -35,6 +35,8 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "environments.mine": { expected: only("researcher") },
   "audit.events": { expected: only("auditor"), input: { action: "environment.*" } },
   "audit.verify": { expected: only("auditor") },
+  "audit.environments": { expected: only("auditor") },
+  "audit.evidence": { expected: only("auditor"), input: { namespace: "spe-none" } },
 };
 
 const session = (role: Role): Session => ({ subject: `test-${role}`, name: role, email: null, roles: [role], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });

@@ -80,6 +80,25 @@ describe("environment lifecycle through the API", () => {
     await eventually("the workspace is back", async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 1);
   });
 
+  type Evidence = { requirements: Array<{ requirement: string; evidence: Record<string, unknown>; gaps: string[] }> };
+  const evidence = async () => {
+    const ida = await stack.signIn("ida");
+    return (await call(ida, stack, "audit.evidence", { namespace }, "GET")).data as Evidence;
+  };
+
+  it("gives auditors the evidence of a running environment: isolation in force, persons, the log", async () => {
+    const report = await evidence();
+    const [access, isolation, , logs] = report.requirements;
+    expect(access!.evidence.authorisedPersons).toEqual([expect.objectContaining({ subject: "alice" })]);
+    const inForce = isolation!.evidence.inForce as { labels: Record<string, string>; networkPolicies: Array<{ metadata: { name: string } }> };
+    expect(inForce.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(inForce.networkPolicies.map((p) => p.metadata.name)).toContain("deny-all");
+    const actions = (logs!.evidence.events as Array<{ action: string }>).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["permit.imported", "environment.suspended", "environment.resumed"]));
+    expect(logs!.evidence.chain).toMatchObject({ intact: true });
+    expect(report.requirements.every((r) => Array.isArray(r.gaps))).toBe(true);
+  });
+
   it("tears down only when the operator confirms with the namespace, then certifies the deletion", async () => {
     const unconfirmed = await call(olof, stack, "environments.teardown", { namespace, confirm: "yes" });
     expect(unconfirmed.status).toBe(400);
@@ -91,6 +110,11 @@ describe("environment lifecycle through the API", () => {
     }, 40_000);
     expect(done.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
     expect((await call(olof, stack, "environments.resume", { namespace })).status).toBe(409);
+    // The evidence now shows the deletion and its certificate instead of policies in force.
+    const [, isolation, , logs, , duration] = (await evidence()).requirements;
+    expect(isolation!.evidence.namespace).toBe("deleted");
+    expect(duration!.evidence.teardown).toMatchObject({ completedAt: expect.any(String) });
+    expect((logs!.evidence.events as Array<{ action: string }>).map((e) => e.action)).toContain("environment.torn-down");
   });
 
   it("refuses a malformed namespace with a message that says what is expected", async () => {

@@ -9,6 +9,8 @@ export interface Kube {
   version(): Promise<string>;
   /** What Kubernetes recorded about a namespace's objects lately (refused pods, failed mounts…), newest first. */
   events(namespace: string, limit?: number): Promise<KubeEvent[]>;
+  /** A namespace's labels and its NetworkPolicies as the API server holds them now; undefined once it is gone. */
+  isolationInForce(namespace: string): Promise<{ labels: Record<string, string>; networkPolicies: k8s.V1NetworkPolicy[] } | undefined>;
 }
 
 export interface KubeEvent {
@@ -31,6 +33,7 @@ export function connectKube(kubeconfigPath: string): Kube {
   if (!server) throw new SpeError("KUBERNETES_UNAVAILABLE", `The kubeconfig ${kubeconfigPath} names no current cluster.`);
   const versionApi = config.makeApiClient(k8s.VersionApi);
   const coreApi = config.makeApiClient(k8s.CoreV1Api);
+  const networkingApi = config.makeApiClient(k8s.NetworkingV1Api);
   return {
     config,
     server,
@@ -55,6 +58,16 @@ export function connectKube(kubeconfigPath: string): Kube {
         }))
         .sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""))
         .slice(0, limit);
+    },
+    async isolationInForce(namespace) {
+      try {
+        const ns = await coreApi.readNamespace({ name: namespace });
+        const policies = await networkingApi.listNamespacedNetworkPolicy({ namespace });
+        return { labels: ns.metadata?.labels ?? {}, networkPolicies: policies.items };
+      } catch (err) {
+        if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+        throw err;
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import { Layout } from "./layout";
 
 // Each role's pages load only when someone opens them.
 const Home = lazy(() => import("../routes/home"));
+const Evidence = lazy(() => import("../routes/evidence"));
 
 export function AppRouter() {
   return (
@@ -11,6 +12,7 @@ export function AppRouter() {
       <Layout>
         <Suspense fallback={<p aria-busy="true">Laddar…</p>}>
           <Routes>
+            <Route path="/evidence/:namespace" element={<Evidence />} />
             <Route path="*" element={<Home />} />
           </Routes>
         </Suspense>

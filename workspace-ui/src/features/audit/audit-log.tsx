@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../lib/trpc";
 import { ChainStatus } from "./chain-status";
+import { EvidenceLinks } from "./evidence-links";
 
 const timeFormat = new Intl.DateTimeFormat("sv-SE", { dateStyle: "short", timeStyle: "medium" });
 
@@ -15,6 +16,7 @@ export function AuditLog() {
   return (
     <>
       <ChainStatus />
+      <EvidenceLinks />
       <form
         className="filters"
         onSubmit={(e) => {

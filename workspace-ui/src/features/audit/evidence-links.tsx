@@ -1,0 +1,22 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { useTRPC } from "../../lib/trpc";
+
+/** One compliance evidence report per environment. */
+export function EvidenceLinks() {
+  const trpc = useTRPC();
+  const environments = useQuery(trpc.audit.environments.queryOptions());
+  if (!environments.data?.length) return null;
+  return (
+    <>
+      <h3>Efterlevnadsrapporter</h3>
+      <ul>
+        {environments.data.map((e) => (
+          <li key={e.namespace}>
+            <Link to={`/evidence/${e.namespace}`}>{e.permitId}</Link> <span className="muted">({e.desiredState})</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
