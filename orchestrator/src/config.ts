@@ -44,6 +44,11 @@ const schema = z
       "researcher=researcher,operator=operator,output-checker=output-checker,auditor=auditor",
     ),
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    /** Where the gateway finds an environment's workspace; `{namespace}` is replaced by the environment's. */
+    WORKSPACE_UPSTREAM: z
+      .string()
+      .regex(/^https?:\/\/[^/]+$/, "must be an http(s) origin without a path, e.g. http://workspace.{namespace}.svc.cluster.local")
+      .default("http://workspace.{namespace}.svc.cluster.local"),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_MAX_HOURS: positiveInt(12),
     /**

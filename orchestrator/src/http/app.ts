@@ -9,11 +9,12 @@ import { appRouter, type AppRouter } from "../api/router";
 import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
+import { registerGateway } from "../gateway/gateway";
 import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
 import { requireSameOrigin } from "./same-origin";
 
 export interface AppOptions {
-  config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "SESSION_MAX_HOURS">;
+  config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "SESSION_MAX_HOURS" | "WORKSPACE_UPSTREAM">;
   services: Services;
   sessions: SessionStore;
   relyingParty: OidcRelyingParty;
@@ -48,6 +49,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     roleMapping: config.OIDC_ROLE_MAPPING,
     absoluteSessionMs: config.SESSION_MAX_HOURS * 3_600_000,
     db: services.database.db,
+  });
+
+  await registerGateway(app, {
+    db: services.database.db,
+    sessions,
+    upstreamFor: (namespace) => config.WORKSPACE_UPSTREAM.replace("{namespace}", namespace),
   });
 
   await app.register(fastifyTRPCPlugin, {

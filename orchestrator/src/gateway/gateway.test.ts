@@ -1,0 +1,123 @@
+import { createServer, type Server } from "node:http";
+import { freePort } from "@spe/infra/local-cluster";
+import { WebSocket, WebSocketServer } from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CookieClient } from "../../test/cookie-client";
+import { startStack, type Stack } from "../../test/stack";
+import { demoPermitPayload } from "../permits/demo-permit";
+import { devHdabPrivateKey } from "../permits/dev-hdab";
+import { signPermit } from "../permits/sign-permit";
+
+/** A stand-in for JupyterLab: answers HTTP with what it received, echoes WebSocket messages. */
+async function startUpstream(): Promise<{ url: string; seen: Array<{ url: string; cookie?: string }>; server: Server }> {
+  const seen: Array<{ url: string; cookie?: string }> = [];
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url!, cookie: req.headers.cookie });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ path: req.url }));
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on("connection", (socket, req) => {
+    seen.push({ url: `ws:${req.url}`, cookie: req.headers.cookie });
+    socket.on("message", (data) => socket.send(`echo:${data.toString()}`));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}`, seen, server };
+}
+
+function openSocket(url: string, cookie?: string): Promise<WebSocket | { refused: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+    ws.once("open", () => resolve(ws));
+    ws.once("unexpected-response", (_req, res) => resolve({ refused: res.statusCode ?? 0 }));
+    ws.once("error", () => resolve({ refused: -1 }));
+  });
+}
+
+describe("workspace gateway", () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let stack: Stack;
+  let namespace: string;
+  let alice: CookieClient;
+  let bob: CookieClient;
+  const cookieHeader = (client: CookieClient, url: string) => [...client.cookies(url)].map(([k, v]) => `${k}=${v}`).join("; ");
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    stack = await startStack({ WORKSPACE_UPSTREAM: upstream.url });
+    const payload = { ...demoPermitPayload(new Date()), permitId: `SE-GATEWAY-${Date.now().toString(36)}` };
+    const pushed = await new CookieClient().request(`${stack.appUrl}/trpc/permits.push`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jws: await signPermit(payload, devHdabPrivateKey()) }),
+    });
+    namespace = ((await pushed.json()) as { result: { data: { namespace: string } } }).result.data.namespace;
+    [alice, bob] = [await stack.signIn("alice"), await stack.signIn("bob")];
+  });
+  afterAll(async () => {
+    await stack.stop();
+    upstream.server.close();
+  });
+
+  it("lets a person named in the permit through, without passing on our session cookie", async () => {
+    alice.cookies(stack.appUrl).set("_xsrf", "jupyter-own");
+    const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab?x=1`, { headers: { accept: "text/html" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ path: `/workspaces/${namespace}/lab?x=1` });
+    const last = upstream.seen.at(-1)!;
+    expect(last.cookie).toBe("_xsrf=jupyter-own");
+  });
+
+  it.each([
+    ["nobody signed in", undefined, 401],
+    ["a researcher the permit does not name", "bob", 404],
+  ] as const)("refuses %s", async (_name, who, status) => {
+    const client = who === "bob" ? bob : new CookieClient();
+    const before = upstream.seen.length;
+    const res = await client.request(`${stack.appUrl}/workspaces/${namespace}/lab`);
+    expect(res.status).toBe(status);
+    expect(upstream.seen.length).toBe(before);
+  });
+
+  it("refuses an environment that does not exist the same way as one the person is not named in", async () => {
+    const res = await alice.request(`${stack.appUrl}/workspaces/spe-nothing-here-0000000000/lab`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toBe("WORKSPACE_NOT_FOUND");
+  });
+
+  it("proxies WebSockets for the named person and refuses them for others", async () => {
+    const wsUrl = `${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/api/kernels/k1/channels`;
+    const socket = await openSocket(wsUrl, cookieHeader(alice, stack.appUrl));
+    expect(socket).toBeInstanceOf(WebSocket);
+    const ws = socket as WebSocket;
+    const reply = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
+    ws.send("hello");
+    expect(await reply).toBe("echo:hello");
+    ws.close();
+    expect(upstream.seen.find((s) => s.url.startsWith("ws:"))?.cookie ?? "").not.toContain("spe_session");
+    expect(await openSocket(wsUrl, cookieHeader(bob, stack.appUrl))).toEqual({ refused: 404 });
+    expect(await openSocket(wsUrl)).toEqual({ refused: 401 });
+  });
+
+  it("refuses while the environment is suspended, and records who opened what", async () => {
+    const olof = await stack.signIn("olof");
+    const suspend = await olof.request(`${stack.appUrl}/trpc/environments.suspend`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: stack.appUrl },
+      body: JSON.stringify({ namespace }),
+    });
+    expect(suspend.status).toBe(200);
+    const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab`);
+    expect(res.status).toBe(423);
+    const ida = await stack.signIn("ida");
+    const events = await ida.request(`${stack.appUrl}/trpc/audit.events?input=${encodeURIComponent(JSON.stringify({ action: "workspace.*" }))}`);
+    const actions = ((await events.json()) as { result: { data: Array<{ action: string; actor: { subject: string } }> } }).result.data;
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: "workspace.opened", actor: expect.objectContaining({ subject: "alice" }) }),
+        expect.objectContaining({ action: "workspace.websocket-opened", actor: expect.objectContaining({ subject: "alice" }) }),
+      ]),
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import proxy from "@fastify/http-proxy";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ClientOptions } from "ws";
+import { recordAuditEvent } from "../audit/append-audit-event";
+import type { SessionStore } from "../auth/sessions";
+import type { Db } from "../db/database";
+import { SESSION_COOKIE } from "../http/auth-routes";
+import { decideWorkspaceAccess } from "./workspace-access";
+
+export interface GatewayOptions {
+  db: Db;
+  sessions: SessionStore;
+  /** The workspace Service of an environment, e.g. http://workspace.<namespace>.svc.cluster.local */
+  upstreamFor: (namespace: string) => string;
+}
+
+const PREFIX = "/workspaces";
+const namespaceOf = (url: string) => /^\/workspaces\/(spe-[a-z0-9-]{1,59})(?:[/?]|$)/.exec(url)?.[1];
+
+/** Our cookies are for us alone: the workspace never sees a researcher's session token. */
+function withoutOurCookies(cookie: string | undefined): string | undefined {
+  if (!cookie) return undefined;
+  const kept = cookie.split(";").map((c) => c.trim()).filter((c) => c && !c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith("spe_login="));
+  return kept.length ? kept.join("; ") : undefined;
+}
+
+/**
+ * `/workspaces/<namespace>/…`: an authenticated reverse proxy, HTTP and WebSocket, into an environment's
+ * workspace. Every request is authorised; each page load and each WebSocket opened is an audit event.
+ */
+export async function registerGateway(app: FastifyInstance, options: GatewayOptions): Promise<void> {
+  const authorise = async (req: FastifyRequest, reply: FastifyReply) => {
+    const namespace = namespaceOf(req.url);
+    if (!namespace) return reply.code(404).send({ error: "WORKSPACE_NOT_FOUND", message: "There is no workspace here for you." });
+    const session = await options.sessions.get(req.cookies[SESSION_COOKIE]);
+    const decision = await decideWorkspaceAccess(options.db, namespace, session?.subject, new Date());
+    if (!decision.allowed) return reply.code(decision.status).send({ error: decision.code, message: decision.message });
+    const websocket = req.headers.upgrade?.toLowerCase() === "websocket";
+    const pageLoad = req.method === "GET" && req.headers.accept?.includes("text/html");
+    if (websocket || pageLoad)
+      await recordAuditEvent(options.db, {
+        actor: { subject: session!.subject, role: "researcher", address: req.ip },
+        action: websocket ? "workspace.websocket-opened" : "workspace.opened",
+        target: `environment:${namespace}`,
+        details: { path: req.url.split("?")[0] },
+      });
+  };
+
+  await app.register(proxy, {
+    prefix: PREFIX,
+    rewritePrefix: PREFIX,
+    // Empty: the upstream is chosen per request, by namespace, for HTTP and WebSocket alike.
+    upstream: "",
+    websocket: true,
+    preHandler: authorise,
+    replyOptions: {
+      getUpstream: (req) => options.upstreamFor(namespaceOf(req.url)!),
+      rewriteRequestHeaders: (_req, headers) => ({ ...headers, cookie: withoutOurCookies(headers.cookie as string | undefined) }),
+    },
+    // The plugin honours rewriteRequestHeaders for WebSockets too (its default forwards every cookie);
+    // its types do not list it yet.
+    wsClientOptions: {
+      rewriteRequestHeaders: (headers: Record<string, string>, req: FastifyRequest) => {
+        const cookie = withoutOurCookies(req.headers.cookie);
+        return cookie ? { ...headers, cookie } : { ...headers };
+      },
+    } as unknown as ClientOptions,
+  });
+}

@@ -1,0 +1,22 @@
+import type { Db } from "../db/database";
+import { loadEnvironment } from "../environments/environment-store";
+
+export type AccessDecision =
+  | { allowed: true; permitId: string }
+  | { allowed: false; status: 401 | 403 | 404 | 423; code: string; message: string };
+
+/**
+ * Who may open an environment's workspace: a signed-in person named in its permit, while the environment
+ * is active and the permit valid. Everyone else is refused with a reason they can act on.
+ */
+export async function decideWorkspaceAccess(db: Db, namespace: string, subject: string | undefined, now: Date): Promise<AccessDecision> {
+  if (!subject) return { allowed: false, status: 401, code: "AUTH_UNAUTHENTICATED", message: "Sign in first." };
+  const found = await loadEnvironment(db, namespace);
+  const named = found?.permit.payload.authorisedPersons.some((p) => p.subject === subject);
+  // Not named and not existing look the same from outside: no hint which environments exist.
+  if (!found || !named) return { allowed: false, status: 404, code: "WORKSPACE_NOT_FOUND", message: "There is no workspace here for you." };
+  const { environment, permit } = found;
+  if (environment.desiredState !== "active" || now < permit.validFrom || now >= permit.validUntil)
+    return { allowed: false, status: 423, code: "WORKSPACE_UNAVAILABLE", message: `This environment is ${environment.desiredState === "active" ? "outside its permit's validity" : environment.desiredState}; ask the operators.` };
+  return { allowed: true, permitId: permit.permitId };
+}
