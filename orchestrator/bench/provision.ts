@@ -6,7 +6,7 @@ import * as k8s from "@kubernetes/client-node";
 import { startLocalCluster } from "@spe/infra/local-cluster";
 import { pino } from "pino";
 import { insertEnvironment } from "../test/environment-rows";
-import { permitPayload } from "../test/permits";
+import { examplePermit } from "../src/permits/test-fixtures";
 import { openDatabase } from "../src/db/database";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
@@ -69,7 +69,7 @@ while (!controller.isLeader) await new Promise((r) => setTimeout(r, 20));
 console.log(`Provisioning ${permits} environments on Kubernetes ${cluster.version}, ${concurrency} reconciles at a time, ${rate ? `${rate} permits/s` : "all at once"}…`);
 const wallStart = performance.now();
 for (let i = 0; i < permits; i++) {
-  const permit = permitPayload({ permitId: `SE-BENCH-${i}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z" });
+  const permit = examplePermit({ permitId: `SE-BENCH-${i}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z" });
   const namespace = await insertEnvironment(database.db, permit);
   accepted.set(namespace, performance.now());
   controller.enqueue(namespace);

@@ -1,17 +1,11 @@
 import pg from "pg";
-import { inject } from "vitest";
+import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { openDatabase, type Database } from "../db/database";
 
 /** A fresh, empty database on the test run's PostgreSQL server, migrated; and its URL for raw clients. */
 export async function freshPostgres(): Promise<{ database: Database; url: string }> {
-  const admin = new pg.Client({ connectionString: inject("postgresUrl") });
-  await admin.connect();
-  const name = `spe_audit_${Math.random().toString(36).slice(2, 10)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(inject("postgresUrl"));
-  url.pathname = `/${name}`;
-  return { database: await openDatabase({ url: url.href }), url: url.href };
+  const url = await freshPostgresUrl("spe_audit");
+  return { database: await openDatabase({ url }), url };
 }
 
 /** Runs one statement as the server's superuser on a raw connection (outside the orchestrator's pool). */

@@ -1,20 +1,8 @@
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { openDatabase, type Database } from "./database";
 import { sessions } from "./schema";
-
-/** A fresh, empty database on the test run's PostgreSQL server. */
-async function freshPostgresUrl(): Promise<string> {
-  const admin = new pg.Client({ connectionString: inject("postgresUrl") });
-  await admin.connect();
-  const name = `spe_test_${Math.random().toString(36).slice(2, 10)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(inject("postgresUrl"));
-  url.pathname = `/${name}`;
-  return url.href;
-}
 
 // Both drivers answer execute() with { rows }; the shared database type does not say so.
 const rowsOf = (result: unknown) => (result as { rows: Array<Record<string, unknown>> }).rows;

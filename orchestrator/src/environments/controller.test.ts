@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
-import { permitPayload } from "../../test/permits";
+import { examplePermit } from "../permits/test-fixtures";
 import { eq } from "drizzle-orm";
 import { openDatabase, type Database } from "../db/database";
 import { auditEvents } from "../db/schema";
@@ -18,8 +18,8 @@ const kubeconfig = (path: string) => {
   return kc;
 };
 let seq = 0;
-const uniquePermit = (overrides: Parameters<typeof permitPayload>[0] = {}) =>
-  permitPayload({ permitId: `SE-TEST-${Date.now().toString(36)}-${seq++}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z", ...overrides });
+const uniquePermit = (overrides: Parameters<typeof examplePermit>[0] = {}) =>
+  examplePermit({ permitId: `SE-TEST-${Date.now().toString(36)}-${seq++}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z", ...overrides });
 
 describe("environment controller against the real API server, as the orchestrator's own identity", () => {
   let database: Database;

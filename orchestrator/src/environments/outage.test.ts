@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { environmentRow, insertEnvironment } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
-import { permitPayload } from "../../test/permits";
+import { examplePermit } from "../permits/test-fixtures";
 import { openDatabase, type Database } from "../db/database";
 import { EnvironmentController } from "./controller";
 import { defaultEnvironmentConfig } from "./environment-config";
@@ -33,14 +33,14 @@ const provisioned = (namespace: string) =>
   eventually(`${namespace} is provisioned`, async () => (await environmentRow(database.db, namespace)).conditions.some((c) => c.type === "Provisioned" && c.status === "True"), 60_000);
 
 it("converges after the API server has been down for a while, without crashing", async () => {
-  const before = await insertEnvironment(database.db, permitPayload({ permitId: "SE-OUTAGE-1", validFrom: "2026-01-01T00:00:00Z" }));
+  const before = await insertEnvironment(database.db, examplePermit({ permitId: "SE-OUTAGE-1", validFrom: "2026-01-01T00:00:00Z" }));
   controller.enqueue(before);
   await provisioned(before);
 
   // While the API server is away, a permit arrives: its reconcile fails and is retried with backoff.
   const outage = cluster.restartApiServer(4000);
   await new Promise((r) => setTimeout(r, 500));
-  const during = await insertEnvironment(database.db, permitPayload({ permitId: "SE-OUTAGE-2", validFrom: "2026-01-01T00:00:00Z" }));
+  const during = await insertEnvironment(database.db, examplePermit({ permitId: "SE-OUTAGE-2", validFrom: "2026-01-01T00:00:00Z" }));
   controller.enqueue(during);
   await eventually("the failure is recorded", async () => (await environmentRow(database.db, during)).conditions.some((c) => c.reason === "ApplyFailed"), 10_000);
   await outage;

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { openDatabase, type Database } from "../db/database";
 import { environments, permitRevisions, permits } from "../db/schema";
 import { namespaceFor } from "../environments/namespace-name";
@@ -165,14 +165,7 @@ describe("importPermit", () => {
 
 describe("importPermit on PostgreSQL, concurrently", () => {
   it("creates a permit once when it arrives many times at once; the others find it unchanged", async () => {
-    const admin = new pg.Client({ connectionString: inject("postgresUrl") });
-    await admin.connect();
-    const name = `spe_test_${Math.random().toString(36).slice(2, 10)}`;
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(inject("postgresUrl"));
-    url.pathname = `/${name}`;
-    const postgres = await openDatabase({ url: url.href });
+    const postgres = await openDatabase({ url: await freshPostgresUrl() });
     try {
       const jws = await se.sign(examplePermit());
       const results = await Promise.all(Array.from({ length: 8 }, () => importPermit(postgres.db, jws, { trustedIssuers, now: DURING_PERMIT })));

@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { permitPayload } from "../../../test/permits";
+import { examplePermit } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { desiredObjects } from "./index";
@@ -8,7 +8,7 @@ import { addQuantities } from "./quota";
 
 const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
   namespace: "spe-se-hdab-2026-0042-0123456789",
-  permit: permitPayload(),
+  permit: examplePermit(),
   desiredState: "active",
   ...overrides,
 });
@@ -103,14 +103,14 @@ describe("desiredObjects", () => {
     [{ cpu: "4", memory: "16Gi", storage: "50Gi" }, { "requests.cpu": "4", "limits.memory": "16Gi", "requests.storage": "70Gi" }],
     [{ cpu: "500m", memory: "512Mi", storage: "100Mi" }, { "limits.cpu": "500m", "requests.memory": "512Mi", "requests.storage": "20580Mi" }],
   ])("caps the namespace at the permit's profile %o", (profile, expected) => {
-    const permit = permitPayload({ environment: { tools: ["rstudio"], ...profile } });
+    const permit = examplePermit({ environment: { tools: ["rstudio"], ...profile } });
     const quota = find<V1ResourceQuota>(desiredObjects(input({ permit }), config), "ResourceQuota", "environment");
     expect(quota.spec?.hard).toMatchObject({ ...expected, "services.nodeports": "0", "services.loadbalancers": "0" });
   });
 
   it("starts a new data-loader Job when the datasets change, not when their order does", () => {
     const jobName = (datasets: { id: string; version: string }[]) =>
-      desiredObjects(input({ permit: permitPayload({ datasets }) }), config).find((o) => o.kind === "Job")!.metadata!.name;
+      desiredObjects(input({ permit: examplePermit({ datasets }) }), config).find((o) => o.kind === "Job")!.metadata!.name;
     const a = { id: "patientregistret", version: "2026-09" };
     const b = { id: "lakemedelsregistret", version: "2026-06" };
     expect(jobName([a, b])).toBe(jobName([b, a]));
