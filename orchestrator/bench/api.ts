@@ -1,0 +1,77 @@
+// An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
+// Usage: npm run bench -- api [--seconds S]. autocannon runs in its own process so that the load
+// generator does not share the server's event loop.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
+import { startDevIdentityProvider } from "../src/auth/dev-provider";
+import { createRelyingParty } from "../src/auth/oidc";
+import { SessionStore } from "../src/auth/sessions";
+import { parseConfig } from "../src/config";
+import { openDatabase } from "../src/db/database";
+import { buildApp } from "../src/http/app";
+import { connectKube } from "../src/kube/client";
+import { createPermitIntake } from "../src/permits/permit-intake";
+import { examplePermit } from "../src/permits/test-fixtures";
+import { insertEnvironment } from "../test/environment-rows";
+
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" } } });
+const seconds = Number(values.seconds);
+if (!Number.isInteger(seconds) || seconds < 1) {
+  console.error("--seconds takes a positive whole number");
+  process.exit(2);
+}
+
+const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
+const database = await openDatabase({ memory: true });
+const [port, idpPort] = [await freePort(), await freePort()];
+const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn" });
+const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
+const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
+const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
+const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} } };
+const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
+await app.listen({ host: "127.0.0.1", port });
+
+// 100 environments, every tenth naming the researcher: the query has something to filter.
+const bob = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
+for (let i = 0; i < 100; i++) {
+  const persons = i % 10 === 0 ? [examplePermit().principalInvestigator, bob] : [bob];
+  await insertEnvironment(database.db, examplePermit({ permitId: `SE-API-${i}`, principalInvestigator: persons[0]!, authorisedPersons: persons }));
+}
+const token = await sessions.create({ subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] }, undefined);
+const url = `${config.publicUrl}/trpc/environments.mine`;
+const check = await fetch(url, { headers: { cookie: `spe_session=${token}` } });
+const found = ((await check.json()) as { result: { data: unknown[] } }).result.data.length;
+console.log(`environments.mine answers ${check.status} with ${found} environments; ${seconds} s per step`);
+
+const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+function load(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [autocannon, "-c", String(connections), "-d", String(seconds), "-j", "-H", `cookie=spe_session=${token}`, url], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("error", reject);
+    child.on("close", () => {
+      const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+      resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+    });
+  });
+}
+
+const results: Array<{ concurrency: number; rps: number; p50_ms: number; p99_ms: number }> = [];
+for (const concurrency of [1, 4, 16, 32, 64]) {
+  const r = await load(concurrency);
+  if (r.errors) console.log(`  ${r.errors} errors or non-2xx answers at concurrency ${concurrency}`);
+  console.log(`concurrency ${String(concurrency).padStart(3)}: ${String(r.rps).padStart(6)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+  results.push({ concurrency, rps: r.rps, p50_ms: r.p50, p99_ms: r.p99 });
+}
+await app.close();
+await idp.stop();
+await database.close();
+await cluster.stop();
+const best = results.reduce((a, b) => (b.rps > a.rps ? b : a));
+console.log(JSON.stringify(best));
+process.exit(0);
