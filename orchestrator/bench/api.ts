@@ -1,11 +1,12 @@
 // An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
-// Usage: npm run bench -- api [--seconds S]. autocannon runs in its own process so that the load
+// Usage: npm run bench -- api [--seconds S] [--db pglite|postgres] (postgres: a throw-away local server). autocannon runs in its own process so that the load
 // generator does not share the server's event loop.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
+import { startLocalPostgres } from "@spe/infra/local-postgres";
 import { startDevIdentityProvider } from "../src/auth/dev-provider";
 import { createRelyingParty } from "../src/auth/oidc";
 import { SessionStore } from "../src/auth/sessions";
@@ -17,15 +18,16 @@ import { createPermitIntake } from "../src/permits/permit-intake";
 import { examplePermit } from "../src/permits/test-fixtures";
 import { insertEnvironment } from "../test/environment-rows";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "pglite" } } });
 const seconds = Number(values.seconds);
-if (!Number.isInteger(seconds) || seconds < 1) {
-  console.error("--seconds takes a positive whole number");
+if (!Number.isInteger(seconds) || seconds < 1 || !["pglite", "postgres"].includes(values.db)) {
+  console.error("--seconds takes a positive whole number, --db pglite or postgres");
   process.exit(2);
 }
 
 const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
-const database = await openDatabase({ memory: true });
+const postgres = values.db === "postgres" ? await startLocalPostgres() : undefined;
+const database = await openDatabase(postgres ? { url: postgres.url } : { memory: true });
 const [port, idpPort] = [await freePort(), await freePort()];
 const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn" });
 const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
@@ -45,7 +47,7 @@ const token = await sessions.create({ subject: "alice", name: "Alice Andersson",
 const url = `${config.publicUrl}/trpc/environments.mine`;
 const check = await fetch(url, { headers: { cookie: `spe_session=${token}` } });
 const found = ((await check.json()) as { result: { data: unknown[] } }).result.data.length;
-console.log(`environments.mine answers ${check.status} with ${found} environments; ${seconds} s per step`);
+console.log(`environments.mine answers ${check.status} with ${found} environments; ${database.kind}; ${seconds} s per step`);
 
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 function load(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
@@ -71,6 +73,7 @@ for (const concurrency of [1, 4, 16, 32, 64]) {
 await app.close();
 await idp.stop();
 await database.close();
+await postgres?.stop();
 await cluster.stop();
 const best = results.reduce((a, b) => (b.rps > a.rps ? b : a));
 console.log(JSON.stringify(best));
