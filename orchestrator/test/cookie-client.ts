@@ -29,8 +29,13 @@ export class CookieClient {
 
   /** Follows redirects from `url` until a response that is not a redirect, or until `stopAt` says stop. */
   async follow(url: string, init: RequestInit = {}, stopAt: (url: string) => boolean = () => false): Promise<{ res: Response; url: string }> {
+    return this.followFrom(await this.request(url, init), url, stopAt);
+  }
+
+  /** Follows the redirects of a response already received from `url`. */
+  async followFrom(first: Response, url: string, stopAt: (url: string) => boolean = () => false): Promise<{ res: Response; url: string }> {
     let current = url;
-    let res = await this.request(current, init);
+    let res = first;
     for (let hops = 0; res.status >= 300 && res.status < 400 && hops < 20; hops++) {
       current = new URL(res.headers.get("location")!, current).href;
       if (stopAt(current)) break;

@@ -18,6 +18,8 @@ export interface Stack {
   appUrl: string;
   idpUrl: string;
   config: Config;
+  /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
+  submitLoginForm(client: CookieClient, subject: string, password: string): Promise<{ res: Response; url: string }>;
   /** A fresh browser-like client that signs in as a demo account. */
   signIn(subject: string, password?: string): Promise<CookieClient>;
   stop(): Promise<void>;
@@ -49,20 +51,29 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;
 
+  // Opens the sign-in page and posts the provider's form; the redirects after it are the caller's.
+  const submitLoginForm = async (client: CookieClient, subject: string, password: string) => {
+    const { res, url } = await client.follow(`${appUrl}/auth/login`);
+    const action = /action="([^"]+)"/.exec(await res.text())?.[1];
+    if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);
+    const formUrl = new URL(action, url).href;
+    const answer = await client.request(formUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ username: subject, password }).toString(),
+    });
+    return { res: answer, url: formUrl };
+  };
+
   return {
     appUrl,
     idpUrl: idp.issuer,
     config,
+    submitLoginForm,
     async signIn(subject, password = "demo") {
       const client = new CookieClient();
-      const { res, url } = await client.follow(`${appUrl}/auth/login`);
-      const action = /action="([^"]+)"/.exec(await res.text())?.[1];
-      if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);
-      await client.follow(new URL(action, url).href, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ username: subject, password }).toString(),
-      }, (next) => next === `${appUrl}/`);
+      const { res, url } = await submitLoginForm(client, subject, password);
+      await client.followFrom(res, url, (next) => next === `${appUrl}/`);
       return client;
     },
     async stop() {

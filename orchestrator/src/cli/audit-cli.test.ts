@@ -1,30 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runSpe } from "../../test/run-spe";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import { asSuperuser, freshPostgres } from "../audit/test-databases";
 import { openDatabase, pgliteDirIn, type Database } from "../db/database";
 
-const spe = fileURLToPath(new URL("../../bin/spe.js", import.meta.url));
 
-/** Runs the real `spe` command in a child process; DATABASE_URL and DATA_DIR only as the test says. */
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const key of ["DATABASE_URL", "DATA_DIR"]) if (!(key in env)) delete childEnv[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [spe, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `spe`, with DATABASE_URL and DATA_DIR only as the test says. */
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runSpe(args, { env, isolate: ["DATABASE_URL", "DATA_DIR"] });
 
 const olof = { subject: "olof", role: "operator", address: "127.0.0.1" } as const;
 async function appendThree(database: Database) {

@@ -1,39 +1,19 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort } from "@spe/infra/local-cluster";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSpe } from "../../test/run-spe";
 import { startStack, type Stack } from "../../test/stack";
 import { demoPermitPayload } from "../permits/demo-permit";
 import { devHdabKeyFile } from "../permits/dev-hdab";
 import { issuerKey, TEST_ISSUER, type IssuerKey } from "../permits/test-fixtures";
 
-const spe = fileURLToPath(new URL("../../bin/spe.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "spe-cli-"));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `spe` command in a child process, as a person or a script would. */
-function run(args: string[], { env = {}, stdin }: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development", ...env };
-  if (!("TRUSTED_ISSUERS_FILE" in env)) delete childEnv.TRUSTED_ISSUERS_FILE;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [spe, ...args], { env: childEnv, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
-  });
-}
+/** The real `spe`, in development mode, with TRUSTED_ISSUERS_FILE only as the test says. */
+const run = (args: string[], { env = {}, stdin }: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) =>
+  runSpe(args, { env: { NODE_ENV: "development", ...env }, stdin, isolate: ["TRUSTED_ISSUERS_FILE"] });
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);

@@ -46,14 +46,7 @@ describe("sign-in round trip through the development OpenID Provider", () => {
 
   it("sets the session cookie HttpOnly and SameSite=Lax", async () => {
     const client = new CookieClient();
-    const login = await client.follow(`${stack.appUrl}/auth/login`);
-    const action = /action="([^"]+)"/.exec(await login.res.text())![1]!;
-    let res = await client.request(new URL(action, login.url).href, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "username=bob&password=demo",
-    });
-    let url = new URL(action, login.url).href;
+    let { res, url } = await stack.submitLoginForm(client, "bob", "demo");
     while (!url.startsWith(`${stack.appUrl}/auth/callback`)) {
       url = new URL(res.headers.get("location")!, url).href;
       res = await client.request(url);
@@ -66,13 +59,7 @@ describe("sign-in round trip through the development OpenID Provider", () => {
 
   it("refuses a wrong password at the provider and creates no session", async () => {
     const client = new CookieClient();
-    const login = await client.follow(`${stack.appUrl}/auth/login`);
-    const action = /action="([^"]+)"/.exec(await login.res.text())![1]!;
-    const res = await client.request(new URL(action, login.url).href, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "username=alice&password=wrong",
-    });
+    const { res } = await stack.submitLoginForm(client, "alice", "wrong");
     expect(res.status).toBe(401);
     expect(await res.text()).toContain("wrong password");
     expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
@@ -127,13 +114,8 @@ describe("sign-in of a person without a role", () => {
 
   it("is refused with a page that says why, and no session", async () => {
     const client = new CookieClient();
-    const login = await client.follow(`${stack.appUrl}/auth/login`);
-    const action = /action="([^"]+)"/.exec(await login.res.text())![1]!;
-    const { res } = await client.follow(new URL(action, login.url).href, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "username=alice&password=demo",
-    });
+    const submitted = await stack.submitLoginForm(client, "alice", "demo");
+    const { res } = await client.followFrom(submitted.res, submitted.url);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("has no role");
     expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
