@@ -6,27 +6,26 @@ import { permitSign } from "./permit-sign";
 import { permitValidate } from "./permit-validate";
 import { EXIT, USAGE, UsageError } from "./usage";
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  validate: permitValidate,
-  import: permitImport,
-  sign: permitSign,
-};
+type Command = (args: string[]) => Promise<number>;
 
-const AUDIT_COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  verify: auditVerify,
-  export: auditExport,
+/** `spe <group> <command>` or, for a group that is one command, `spe <command>`. One line per command. */
+const COMMANDS: Record<string, Command | Record<string, Command>> = {
+  permit: { validate: permitValidate, import: permitImport, sign: permitSign },
+  audit: { verify: auditVerify, export: auditExport },
 };
 
 async function run(argv: string[]): Promise<number> {
-  const [group, command, ...rest] = argv;
+  const [group, ...rest] = argv;
   if (group === "help" || group === "--help" || group === "-h") {
     console.log(USAGE);
     return EXIT.ok;
   }
-  const commands = group === "permit" ? COMMANDS : group === "audit" ? AUDIT_COMMANDS : {};
-  const handler = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+  const entry = group !== undefined && Object.hasOwn(COMMANDS, group) ? COMMANDS[group] : undefined;
+  if (typeof entry === "function") return entry(rest);
+  const [command, ...args] = rest;
+  const handler = entry && command !== undefined && Object.hasOwn(entry, command) ? entry[command] : undefined;
   if (!handler) throw new UsageError(`Unknown command: spe ${argv.slice(0, 2).join(" ")}`);
-  return handler(rest);
+  return handler(args);
 }
 
 try {
