@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { fileDecision, requestDecision, voteRefusal, votesVisible, type CastVote, type FileDecision, type Vote } from "./review-rules";
+
+/** Votes in casting order, by checkers c1, c2, … unless named. */
+const votes = (...cast: Array<Vote | [string, Vote]>): CastVote[] =>
+  cast.map((v, i) => (Array.isArray(v) ? { checker: v[0], vote: v[1], at: `2026-11-22T10:00:0${i}Z` } : { checker: `c${i + 1}`, vote: v, at: `2026-11-22T10:00:0${i}Z` }));
+
+describe("fileDecision", () => {
+  it.each<[string, CastVote[], number, FileDecision]>([
+    ["no votes", [], 2, "pending"],
+    ["one approval of two", votes("approve"), 2, "pending"],
+    ["two approvals", votes("approve", "approve"), 2, "approved"],
+    ["two approvals of three required", votes("approve", "approve"), 3, "pending"],
+    ["three approvals of three", votes("approve", "approve", "approve"), 3, "approved"],
+    ["the same checker twice is one vote", votes(["c1", "approve"], ["c1", "approve"]), 2, "pending"],
+    ["a second vote by the same checker does not change theirs", votes(["c1", "reject"], ["c1", "approve"], ["c2", "approve"]), 2, "conflicted"],
+    ["two rejections", votes("reject", "reject"), 2, "rejected"],
+    ["two requests for changes", votes("request_changes", "request_changes"), 2, "changes_requested"],
+    ["disagreement", votes("approve", "reject"), 2, "conflicted"],
+    ["approve and request changes disagree too", votes("approve", "request_changes"), 2, "conflicted"],
+    ["a third checker settles a conflict: approve", votes("approve", "reject", "approve"), 2, "approved"],
+    ["a third checker settles a conflict: reject", votes("approve", "reject", "reject"), 2, "rejected"],
+    ["a third checker settles a conflict: changes", votes("approve", "reject", "request_changes"), 2, "changes_requested"],
+    ["votes count in casting order, not in the order given", [{ checker: "c2", vote: "reject", at: "2026-11-22T10:00:05Z" }, ...votes("approve", ["c3", "approve"])], 2, "approved"],
+  ])("%s", (_, cast, required, expected) => {
+    expect(fileDecision(cast, required)).toBe(expected);
+  });
+});
+
+describe("requestDecision", () => {
+  it.each<[FileDecision[], ReturnType<typeof requestDecision>]>([
+    [[], undefined],
+    [["pending"], undefined],
+    [["approved", "pending"], undefined],
+    [["approved", "conflicted"], undefined],
+    [["approved"], "approved"],
+    [["approved", "approved"], "approved"],
+    [["approved", "rejected"], "approved"],
+    [["rejected", "rejected"], "rejected"],
+    [["approved", "changes_requested"], "changes_requested"],
+    [["rejected", "changes_requested"], "changes_requested"],
+  ])("%j → %s", (files, expected) => {
+    expect(requestDecision(files)).toBe(expected);
+  });
+});
+
+describe("voteRefusal", () => {
+  const base = { checker: "karin", requester: "alice", permitPersons: ["alice", "bob"], votedBy: [], decision: "pending" as FileDecision };
+  it.each<[string, Partial<typeof base> & { votedBy?: string[] }, RegExp | undefined]>([
+    ["an independent checker on a pending file", {}, undefined],
+    ["an independent checker settling a conflict", { decision: "conflicted", votedBy: ["kalle", "kerstin"] }, undefined],
+    ["the requester", { checker: "alice" }, /author can never review/],
+    ["another person on the permit", { checker: "bob" }, /named in this permit/],
+    ["a checker who voted already", { votedBy: ["karin"] }, /already voted/],
+    ["a decided file", { decision: "approved" }, /already decided/],
+  ])("%s", (_, change, expected) => {
+    const refusal = voteRefusal({ ...base, ...change });
+    if (expected) expect(refusal).toMatch(expected);
+    else expect(refusal).toBeUndefined();
+  });
+});
+
+describe("votesVisible", () => {
+  it.each<[FileDecision, boolean]>([
+    ["pending", false],
+    ["conflicted", true],
+    ["approved", true],
+    ["rejected", true],
+  ])("%s → %s", (decision, visible) => expect(votesVisible(decision)).toBe(visible));
+});
