@@ -1,4 +1,7 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { OutputFileType } from "../outputs/requests/output-file-type";
+import type { RequestState } from "../outputs/requests/request-state";
+import type { FileDecision, Vote } from "../outputs/requests/review-rules";
 import type { PermitPayload } from "../permits/permit";
 
 /**
@@ -96,3 +99,72 @@ export interface Condition {
   observedGeneration: number;
   lastTransitionTime: string;
 }
+
+/**
+ * An export request: files a researcher asks to take out of an environment. Its state moves only through
+ * the table in src/outputs/requests/request-state.ts.
+ */
+export const exportRequests = pgTable(
+  "export_requests",
+  {
+    id: text("id").primaryKey(),
+    permitId: text("permit_id").notNull().references(() => permits.permitId),
+    namespace: text("namespace").notNull(),
+    requester: text("requester").notNull(),
+    title: text("title").notNull(),
+    justification: text("justification").notNull(),
+    state: text("state").$type<RequestState>().notNull(),
+    /** From the permit when the request was made: the SDC profile and the approvals each file needs. */
+    profile: text("profile").notNull(),
+    reviewersRequired: integer("reviewers_required").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    /** The release record as a compact JWS signed by the orchestrator, once released. */
+    releaseRecord: text("release_record"),
+  },
+  (t) => [index("export_requests_permit_idx").on(t.permitId), index("export_requests_state_idx").on(t.state)],
+);
+
+/**
+ * One version of one file of a request. Submitting copies the file into quarantine (content-addressed by
+ * its SHA-256) and checks it; a new version after changes were requested starts its votes afresh.
+ */
+export const exportFiles = pgTable(
+  "export_files",
+  {
+    requestId: text("request_id").notNull().references(() => exportRequests.id),
+    path: text("path").notNull(),
+    version: integer("version").notNull(),
+    /** The newest version of its path; older versions stay as the record of what was reviewed. */
+    current: boolean("current").notNull(),
+    type: text("type").$type<OutputFileType>().notNull(),
+    /** Set when the file is copied into quarantine on submit. */
+    size: bigint("size", { mode: "number" }),
+    sha256: text("sha256"),
+    checkStatus: text("check_status").$type<"pass" | "review" | "fail">(),
+    checkReport: jsonb("check_report").$type<Record<string, unknown>>(),
+    decision: text("decision").$type<FileDecision>().notNull(),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.path, t.version] })],
+);
+
+/** One checker's vote on one version of one file; the first vote of each checker is the one that counts. */
+export const exportVotes = pgTable(
+  "export_votes",
+  {
+    requestId: text("request_id").notNull(),
+    path: text("path").notNull(),
+    version: integer("version").notNull(),
+    checker: text("checker").notNull(),
+    vote: text("vote").$type<Vote>().notNull(),
+    comment: text("comment").notNull(),
+    castAt: timestamp("cast_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.path, t.version, t.checker] }),
+    foreignKey({ columns: [t.requestId, t.path, t.version], foreignColumns: [exportFiles.requestId, exportFiles.path, exportFiles.version] }),
+  ],
+);
