@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileDecision, requestDecision, voteRefusal, votesVisible, type CastVote, type FileDecision, type Vote } from "./review-rules";
+import { fileDecision, requestDecision, voteRefusal, votesVisible, type CastVote, type FileDecision, type Vote, type VoteContext } from "./review-rules";
 
 /** Votes in casting order, by checkers c1, c2, … unless named. */
 const votes = (...cast: Array<Vote | [string, Vote]>): CastVote[] =>
@@ -45,8 +45,8 @@ describe("requestDecision", () => {
 });
 
 describe("voteRefusal", () => {
-  const base = { checker: "karin", requester: "alice", permitPersons: ["alice", "bob"], votedBy: [], decision: "pending" as FileDecision };
-  it.each<[string, Partial<typeof base> & { votedBy?: string[] }, RegExp | undefined]>([
+  const base: VoteContext = { checker: "karin", requester: "alice", permitPersons: ["alice", "bob"], votedBy: [], decision: "pending" };
+  it.each<[string, Partial<VoteContext>, RegExp | undefined]>([
     ["an independent checker on a pending file", {}, undefined],
     ["an independent checker settling a conflict", { decision: "conflicted", votedBy: ["kalle", "kerstin"] }, undefined],
     ["the requester", { checker: "alice" }, /author can never review/],
