@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { readTable } from "./read-table";
+
+const quoted = (rows: string[][]) => rows.map((r) => r.map((c) => `"${c.replaceAll('"', '""')}"`).join(",")).join("\r\n");
+const plain = (rows: string[][]) => rows.map((r) => r.join(",")).join("\n");
+
+describe("readTable", () => {
+  // Plain text takes the fast path; quoted text goes through csv-parse. Both must read the same table.
+  const records = [
+    ["region", "sex", "count"],
+    ["Norrbotten", "F", "12"],
+    ["Skåne", "M", ""],
+    [" spaced ", "x", "0"],
+  ];
+
+  it("reads plain and quoted CSV alike", () => {
+    const expected = { columns: ["region", "sex", "count"], rows: records.slice(1) };
+    expect(readTable(plain(records))).toEqual(expected);
+    expect(readTable(`${plain(records)}\n`)).toEqual(expected);
+    expect(readTable(plain(records).replaceAll("\n", "\r\n"))).toEqual(expected);
+    expect(readTable(quoted(records))).toEqual(expected);
+    expect(readTable(new TextEncoder().encode(`\uFEFF${quoted(records)}\r\n`))).toEqual(expected);
+  });
+
+  it("keeps commas, quotes and line breaks inside quoted fields", () => {
+    expect(readTable('name,count\n"Stockholm, city",10\n"a ""b""\nc",11\n').rows).toEqual([
+      ["Stockholm, city", "10"],
+      ['a "b"\nc', "11"],
+    ]);
+  });
+
+  it("skips blank lines, so rows count data lines", () => {
+    expect(readTable("a,count\n\n1,10\n\n2,11\n").rows).toEqual([["1", "10"], ["2", "11"]]);
+    expect(readTable('"a",count\n\n1,10\n\n2,11\n').rows).toEqual([["1", "10"], ["2", "11"]]);
+  });
+
+  it("takes semicolons or tabs when the header has no comma", () => {
+    expect(readTable("län;count\nA;12\n")).toEqual({ columns: ["län", "count"], rows: [["A", "12"]] });
+    expect(readTable("län\tcount\nA\t12\n").rows).toEqual([["A", "12"]]);
+  });
+
+  it.each<[string, string | Uint8Array, RegExp]>([
+    ["a ragged row (plain)", "a,b\n1,2\n3\n", /Line 3 has 1 fields, the header 2/],
+    ["a ragged row (quoted)", '"a",b\n1,2\n3\n', /Invalid Record Length/],
+    ["an unclosed quote", 'a,b\n"1,2\n', /Quote Not Closed/],
+    ["an empty file", "", /empty/],
+    ["a column named twice", "count,count\n1,2\n", /"count" twice/],
+    ["bytes that are not UTF-8", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]), /not UTF-8/],
+  ])("throws OUTPUT_FILE_UNREADABLE for %s", (_name, input, message) => {
+    expect(() => readTable(input)).toThrow(expect.objectContaining({ code: "OUTPUT_FILE_UNREADABLE", message: expect.stringMatching(message) }));
+  });
+});
