@@ -1,7 +1,10 @@
 import { eq, or } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { auditEvents } from "../db/schema";
+import { networkPolicies } from "../environments/desired/network-policies";
+import { defaultEnvironmentConfig, type EnvironmentConfig } from "../environments/environment-config";
 import { getEnvironment } from "../environments/environment-queries";
+import { analyseNetwork } from "../environments/network-analysis";
 import type { Kube } from "../kube/client";
 import { getPermit } from "../permits/permit-queries";
 import { toAuditEvent } from "./audit-events-query";
@@ -19,7 +22,7 @@ export interface Requirement {
  * The compliance evidence for one environment, for the supervisory authority: each requirement with its
  * evidence, from the permit, the audit log and the cluster as it is now.
  */
-export async function complianceEvidence(db: Db, kube: Kube, namespace: string, now = new Date()) {
+export async function complianceEvidence(db: Db, kube: Kube, namespace: string, now = new Date(), config: EnvironmentConfig = defaultEnvironmentConfig) {
   const environment = await getEnvironment(db, namespace);
   if (!environment) return undefined;
   const permit = await getPermit(db, environment.permitId);
@@ -75,5 +78,7 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
     environment: { namespace, permitId: environment.permitId, desiredState: environment.desiredState, conditions: environment.conditions, createdAt: environment.createdAt.toISOString() },
     permit: { permitId: permit.permitId, issuer: payload.issuer, purpose: payload.purpose, conditions: payload.conditions ?? null, revisions: permit.revisions },
     requirements,
+    /** What the NetworkPolicies the orchestrator applies to this environment let in and out, derived from them. */
+    network: analyseNetwork(networkPolicies({ namespace, permit: payload, desiredState: environment.desiredState === "suspended" ? "suspended" : "active" }, config)),
   };
 }
