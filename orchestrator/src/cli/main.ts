@@ -1,6 +1,7 @@
 // The `spe` command (bin/spe.js runs this file through tsx).
 import { auditExport } from "./audit-export";
 import { auditVerify } from "./audit-verify";
+import { outputCheck } from "./output-check";
 import { permitImport } from "./permit-import";
 import { permitSign } from "./permit-sign";
 import { permitValidate } from "./permit-validate";
@@ -12,6 +13,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command | Record<string, Command>> = {
   permit: { validate: permitValidate, import: permitImport, sign: permitSign },
   audit: { verify: auditVerify, export: auditExport },
+  output: { check: outputCheck },
 };
 
 async function run(argv: string[]): Promise<number> {

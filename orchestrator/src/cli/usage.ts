@@ -14,6 +14,10 @@ export const USAGE = `Usage:
       Walk the audit log's hash chain. Exit 0 intact, 1 broken (names the first broken event).
   spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
       Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
+  spe output check FILE --type TYPE [--profile NAME] [--count-column NAME] [--json]
+      Run the automated disclosure checks on an output file. TYPE: frequency, magnitude, regression, figure,
+      code, text or other; NAME: a profile in policies/sdc/ (default "default"); the count column of a
+      frequency table defaults to "count". Exit 0 pass, 1 fail or review, 2 usage or unreadable file.
 
 FILE holds the compact JWS ("-" reads standard input). Without --trusted-issuers, validate trusts the
 file named by TRUSTED_ISSUERS_FILE, and, unless NODE_ENV=production, the development HDAB.
