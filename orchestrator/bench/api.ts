@@ -1,3 +1,6 @@
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { mkdtempSync } from "node:fs";
 // An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
 // Usage: npm run bench -- api [--seconds S] [--db pglite|postgres] (postgres: a throw-away local server). autocannon runs in its own process so that the load
 // generator does not share the server's event loop.
@@ -17,6 +20,9 @@ import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
 import { examplePermit } from "../src/permits/test-fixtures";
 import { insertEnvironment } from "../test/environment-rows";
+import { agentOutbox } from "../src/outputs/agent-outbox";
+import { createAirlock } from "../src/outputs/airlock";
+import { sdcCheck } from "../src/outputs/sdc-check";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "pglite" } } });
 const seconds = Number(values.seconds);
@@ -29,11 +35,11 @@ const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
 const postgres = values.db === "postgres" ? await startLocalPostgres() : undefined;
 const database = await openDatabase(postgres ? { url: postgres.url } : { memory: true });
 const [port, idpPort] = [await freePort(), await freePort()];
-const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn" });
+const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(join(tmpdir(), "spe-bench-api-")) });
 const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
 const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} } };
+const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck }) };
 const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
 await app.listen({ host: "127.0.0.1", port });
 

@@ -41,6 +41,9 @@ describe("parseConfig", () => {
     [{ OIDC_ROLE_MAPPING: "admins=root" }, /OIDC_ROLE_MAPPING: "admins=root" is not group=role/],
     [{ OIDC_ISSUER: "https://idp.example" }, /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set[\s\S]*OIDC_CLIENT_SECRET: is required/],
     [{ NODE_ENV: "production" }, /OIDC_ISSUER: is required in production/],
+    [{ NODE_ENV: "production" }, /RELEASE_SIGNING_KEY_FILE: is required in production/],
+    [{ AIRLOCK_AGENT_URL: "http://airlock.{namespace}/outbox" }, /AIRLOCK_AGENT_URL: must be an http\(s\) origin/],
+    [{ AIRLOCK_MAX_FILES: "0" }, /AIRLOCK_MAX_FILES: /],
     [{ SESSION_IDLE_MINUTES: "0" }, /SESSION_IDLE_MINUTES: /],
   ])("refuses %o", (env, message) => {
     expect(problems(env)).toMatch(message);

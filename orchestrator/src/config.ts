@@ -61,6 +61,16 @@ const schema = z
       .int()
       .min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year")
       .default(3650),
+    /** Where the orchestrator reaches an environment's airlock agent (its outbox, read-only). */
+    AIRLOCK_AGENT_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/]+$/, "must be an http(s) origin without a path, e.g. http://airlock.{namespace}.svc.cluster.local:8090")
+      .default("http://airlock.{namespace}.svc.cluster.local:8090"),
+    AIRLOCK_MAX_FILES: positiveInt(20),
+    AIRLOCK_MAX_FILE_BYTES: positiveInt(16 * 1024 * 1024),
+    AIRLOCK_MAX_CSV_ROWS: positiveInt(5000),
+    /** Private P-256 JWK that signs release records; by default made on first start under DATA_DIR (not in production). */
+    RELEASE_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** JSON `{ "<issuer>": { "keys": [JWK, …] } }`: the HDABs whose signed permits we accept. */
     TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   })
@@ -69,6 +79,8 @@ const schema = z
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when OIDC_ISSUER is set" });
     }
+    if (env.NODE_ENV === "production" && !env.RELEASE_SIGNING_KEY_FILE)
+      ctx.addIssue({ code: "custom", path: ["RELEASE_SIGNING_KEY_FILE"], message: "is required in production: release records must be signed with a key you keep" });
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
   });

@@ -16,6 +16,9 @@ import { connectKube } from "./kube/client";
 import { connectCluster } from "./kube/local-or-configured";
 import { importDemoPermit } from "./permits/demo-permit";
 import { createPermitIntake } from "./permits/permit-intake";
+import { agentOutbox } from "./outputs/agent-outbox";
+import { createAirlock } from "./outputs/airlock";
+import { sdcCheck } from "./outputs/sdc-check";
 
 const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
 const stops: Array<() => Promise<void>> = [];
@@ -64,7 +67,8 @@ async function main(): Promise<void> {
   });
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

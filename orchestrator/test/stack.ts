@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pino } from "pino";
 import { freePort } from "@spe/infra/local-cluster";
 import { inject } from "vitest";
@@ -9,7 +12,11 @@ import { parseConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/database";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
+import type { Services } from "../src/api/context";
 import { buildApp } from "../src/http/app";
+import { agentOutbox } from "../src/outputs/agent-outbox";
+import { createAirlock } from "../src/outputs/airlock";
+import { sdcCheck } from "../src/outputs/sdc-check";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
 import { CookieClient } from "./cookie-client";
@@ -18,6 +25,8 @@ export interface Stack {
   appUrl: string;
   idpUrl: string;
   config: Config;
+  /** The services the API runs on, for tests that look behind it (the database, the airlock). */
+  services: Services;
   /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
   submitLoginForm(client: CookieClient, subject: string, password: string): Promise<{ res: Response; url: string }>;
   /** A fresh browser-like client that signs in as a demo account. */
@@ -31,7 +40,8 @@ export interface Stack {
  */
 export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?: string } = {}): Promise<Stack> {
   const [port, idpPort] = [await freePort(), await freePort()];
-  const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "silent", ...env });
+  // A data folder of its own: release keys and quarantined files of one test never meet another's.
+  const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "silent", DATA_DIR: mkdtempSync(join(tmpdir(), "spe-stack-")), ...env });
   const database = await openDatabase({ memory: true });
   const kube = connectKube(inject("orchestratorKubeconfig"));
   const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
@@ -47,7 +57,9 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}` });
   controller.start();
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir });
+  const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
+  const services: Services = { database, kube, permitIntake, environments: controller, airlock };
+  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;
 
@@ -69,6 +81,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     appUrl,
     idpUrl: idp.issuer,
     config,
+    services,
     submitLoginForm,
     async signIn(subject, password = "demo") {
       const client = new CookieClient();

@@ -1,9 +1,15 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Session } from "../auth/sessions";
-import type { Role } from "../config";
+import { parseConfig, type Role } from "../config";
 import { openDatabase, type Database } from "../db/database";
 import { connectKube } from "../kube/client";
+import { agentOutbox } from "../outputs/agent-outbox";
+import { createAirlock } from "../outputs/airlock";
+import { sdcCheck } from "../outputs/sdc-check";
 import { createPermitIntake } from "../permits/permit-intake";
 import type { Context } from "./context";
 import { appRouter } from "./router";
@@ -12,6 +18,7 @@ type Who = "anonymous" | Role;
 type Outcome = "allowed" | "denied";
 const WHO: Who[] = ["anonymous", "researcher", "operator", "output-checker", "auditor"];
 
+const NO_REQUEST = "00000000-0000-4000-8000-000000000000";
 const only = (...allowed: Who[]): Record<Who, Outcome> => Object.fromEntries(WHO.map((w) => [w, allowed.includes(w) ? "allowed" : "denied"])) as Record<Who, Outcome>;
 const everyone = only(...WHO);
 
@@ -37,6 +44,17 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "audit.verify": { expected: only("auditor") },
   "audit.environments": { expected: only("auditor") },
   "audit.evidence": { expected: only("auditor"), input: { namespace: "spe-none" } },
+  "exports.list": { expected: only("researcher") },
+  "exports.get": { expected: only("researcher"), input: { id: NO_REQUEST } },
+  "exports.outbox": { expected: only("researcher"), input: { namespace: "spe-none" } },
+  "exports.precheck": { expected: only("researcher"), input: { namespace: "spe-none", path: "t.csv", type: "frequency" } },
+  "exports.create": { expected: only("researcher"), input: { namespace: "spe-none", title: "Tables", justification: "Aggregate counts per region.", files: [{ path: "t.csv", type: "frequency" }] } },
+  "exports.submit": { expected: only("researcher"), input: { id: NO_REQUEST } },
+  "exports.revise": { expected: only("researcher"), input: { id: NO_REQUEST, path: "t.csv" } },
+  "exports.withdraw": { expected: only("researcher"), input: { id: NO_REQUEST } },
+  "reviews.queue": { expected: only("output-checker") },
+  "reviews.get": { expected: only("output-checker"), input: { id: NO_REQUEST } },
+  "reviews.vote": { expected: only("output-checker"), input: { id: NO_REQUEST, path: "t.csv", version: 1, vote: "approve" } },
 };
 
 const session = (role: Role): Session => ({ subject: `test-${role}`, name: role, email: null, roles: [role], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });
@@ -47,12 +65,14 @@ describe("authorization matrix", () => {
 
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
+    const config = parseConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "spe-matrix-")) });
     const services = {
       database,
       kube: connectKube(inject("orchestratorKubeconfig")),
       permitIntake: createPermitIntake({ production: false }),
       // No reconciler here: the matrix is about who may call, not what happens after.
       environments: { enqueue: () => {} },
+      airlock: await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck }),
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
   });

@@ -1,6 +1,7 @@
 import type { Session } from "../auth/sessions";
 import type { Database } from "../db/database";
 import type { Kube } from "../kube/client";
+import type { Airlock } from "../outputs/airlock";
 import type { PermitIntake } from "../permits/permit-intake";
 
 /** Asks the reconciler to look at an environment soon (a no-op on replicas that do not lead). */
@@ -14,6 +15,7 @@ export interface Services {
   kube: Kube;
   permitIntake: PermitIntake;
   environments: EnvironmentQueue;
+  airlock: Airlock;
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

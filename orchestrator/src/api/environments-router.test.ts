@@ -3,23 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CookieClient } from "../../test/cookie-client";
 import { eventually } from "../../test/eventually";
 import { startStack, type Stack } from "../../test/stack";
+import { callTrpc } from "../../test/trpc-call";
 import { demoPermitPayload } from "../permits/demo-permit";
 import { devHdabPrivateKey } from "../permits/dev-hdab";
 import { signPermit } from "../permits/sign-permit";
 
-interface Answer {
-  status: number;
-  data?: unknown;
-  error?: { message: string; data: { code: string; speCode?: string; stack?: string; issues?: Array<{ path: string; message: string }> } };
-}
-
-async function call(client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST"): Promise<Answer> {
-  const url = `${stack.appUrl}/trpc/${path}` + (method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "");
-  const init = method === "POST" ? { method, headers: { "content-type": "application/json", origin: stack.appUrl }, body: JSON.stringify(input) } : {};
-  const res = await client.request(url, init);
-  const body = (await res.json()) as { result?: { data: unknown }; error?: Answer["error"] };
-  return { status: res.status, data: body.result?.data, error: body.error };
-}
+const call = (client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST") => callTrpc(client, stack.appUrl, path, input, method);
 
 type Environment = { namespace: string; desiredState: string; conditions: Array<{ type: string; status: string; reason: string }>; teardown: { completedAt?: string } | null };
 

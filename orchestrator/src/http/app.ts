@@ -10,6 +10,7 @@ import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
+import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
 import { requireSameOrigin } from "./same-origin";
 
@@ -56,6 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions,
     upstreamFor: (namespace) => config.WORKSPACE_UPSTREAM.replace("{namespace}", namespace),
   });
+
+  registerAirlockRoutes(app, { db: services.database.db, sessions, airlock: services.airlock });
 
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",

@@ -1,0 +1,71 @@
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { AuditActor } from "../audit/audit-hash";
+import { loadEnvironment } from "../environments/environment-store";
+import { decideWorkspaceAccess } from "../gateway/workspace-access";
+import { SpeError, type SpeErrorCode } from "../errors";
+import { createRequest, newRequestInput, outboxPath, reviseFile, withdrawRequest } from "../outputs/requests/author-actions";
+import { loadRequestFor, requestsOf } from "../outputs/requests/export-request-store";
+import { OUTPUT_FILE_TYPES } from "../outputs/requests/output-file-type";
+import { researcherView } from "../outputs/requests/request-views";
+import { precheckFile, submitRequest } from "../outputs/requests/submit-request";
+import type { Session } from "../auth/sessions";
+import type { Services } from "./context";
+import { researcherProcedure, router } from "./trpc";
+
+const TRPC_CODES: Partial<Record<SpeErrorCode, TRPCError["code"]>> = {
+  EXPORT_REQUEST_NOT_FOUND: "NOT_FOUND",
+  EXPORT_REQUEST_STATE_CONFLICT: "CONFLICT",
+  EXPORT_FILE_REFUSED: "BAD_REQUEST",
+  EXPORT_VOTE_REFUSED: "FORBIDDEN",
+  OUTBOX_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+/** SpeError → TRPCError at the edge; the message starts with the stable code for clients to match on. */
+export function exportError(err: unknown): never {
+  const code = err instanceof SpeError ? TRPC_CODES[err.code] : undefined;
+  if (!code || !(err instanceof SpeError)) throw err;
+  throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
+}
+
+const researcher = (session: Session, address: string): AuditActor => ({ subject: session.subject, role: "researcher", address });
+const idInput = z.object({ id: z.uuid() });
+const namespace = newRequestInput.shape.namespace;
+
+/** Only the outbox of an environment the researcher may open right now; anything else looks like nothing there. */
+async function openOutbox(services: Services, ns: string, subject: string): Promise<void> {
+  const access = await decideWorkspaceAccess(services.database.db, ns, subject, new Date());
+  if (!access.allowed) throw new TRPCError({ code: access.status === 404 ? "NOT_FOUND" : "CONFLICT", message: `${access.code}: ${access.message}` });
+}
+
+export const exportsRouter = router({
+  /** Every request of the permits that name me. */
+  list: researcherProcedure.query(({ ctx }) => requestsOf(ctx.services.database.db, ctx.session.subject)),
+  get: researcherProcedure.input(idInput).query(async ({ ctx, input }) => researcherView(await loadRequestFor(ctx.services.database.db, input.id, ctx.session.subject).catch(exportError))),
+  /** What is in an environment's outbox now. */
+  outbox: researcherProcedure.input(z.object({ namespace })).query(async ({ ctx, input }) => {
+    await openOutbox(ctx.services, input.namespace, ctx.session.subject);
+    return ctx.services.airlock.outbox.list(input.namespace).catch(exportError);
+  }),
+  /** The automated checks on one outbox file, before anything is submitted; nothing is kept. */
+  precheck: researcherProcedure.input(z.object({ namespace, path: outboxPath, type: z.enum(OUTPUT_FILE_TYPES) })).mutation(async ({ ctx, input }) => {
+    await openOutbox(ctx.services, input.namespace, ctx.session.subject);
+    const { airlock, database } = ctx.services;
+    const { profile } = (await loadEnvironment(database.db, input.namespace))!.permit.payload.outputPolicy;
+    return precheckFile(airlock, input.namespace, input.path, input.type, profile, join(airlock.scratchDir, randomUUID())).catch(exportError);
+  }),
+  create: researcherProcedure.input(newRequestInput).mutation(({ ctx, input }) =>
+    createRequest(ctx.services.database.db, input, ctx.services.airlock.limits, researcher(ctx.session, ctx.address)).catch(exportError),
+  ),
+  submit: researcherProcedure.input(idInput).mutation(({ ctx, input }) =>
+    submitRequest(ctx.services.database.db, ctx.services.airlock, input.id, researcher(ctx.session, ctx.address)).catch(exportError),
+  ),
+  revise: researcherProcedure.input(idInput.extend({ path: outboxPath })).mutation(({ ctx, input }) =>
+    reviseFile(ctx.services.database.db, input.id, input.path, researcher(ctx.session, ctx.address)).catch(exportError),
+  ),
+  withdraw: researcherProcedure.input(idInput).mutation(({ ctx, input }) =>
+    withdrawRequest(ctx.services.database.db, input.id, researcher(ctx.session, ctx.address)).catch(exportError),
+  ),
+});

@@ -1,0 +1,100 @@
+import { createReadStream } from "node:fs";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { recordAuditEvent } from "../audit/append-audit-event";
+import type { SessionStore } from "../auth/sessions";
+import type { Db } from "../db/database";
+import { SpeError } from "../errors";
+import type { Airlock } from "../outputs/airlock";
+import { outboxPath } from "../outputs/requests/author-actions";
+import { loadRequest, permitPersons, type ExportFileRow } from "../outputs/requests/export-request-store";
+import { extensionOf } from "../outputs/requests/output-file-type";
+import { SESSION_COOKIE } from "./auth-routes";
+
+export interface AirlockRoutesOptions {
+  db: Db;
+  sessions: SessionStore;
+  airlock: Airlock;
+}
+
+const fileQuery = z.object({ path: outboxPath, version: z.coerce.number().int().min(1).optional() });
+const idParams = z.object({ id: z.uuid() });
+
+/** How a checker's browser shows a file: as inert as possible (no scripts, even inside an SVG). */
+const PREVIEW_TYPES: Record<string, string> = {
+  csv: "text/plain; charset=utf-8",
+  json: "text/plain; charset=utf-8",
+  txt: "text/plain; charset=utf-8",
+  md: "text/plain; charset=utf-8",
+  py: "text/plain; charset=utf-8",
+  r: "text/plain; charset=utf-8",
+  sql: "text/plain; charset=utf-8",
+  do: "text/plain; charset=utf-8",
+  sas: "text/plain; charset=utf-8",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  svg: "image/svg+xml",
+};
+
+const notFound = (reply: FastifyReply) => reply.code(404).send({ error: "EXPORT_REQUEST_NOT_FOUND", message: "There is no such file here for you." });
+
+function sendQuarantined(reply: FastifyReply, airlock: Airlock, file: ExportFileRow, disposition: "inline" | "attachment") {
+  const name = file.path.slice(file.path.lastIndexOf("/") + 1);
+  return reply
+    .header("content-type", disposition === "inline" ? (PREVIEW_TYPES[extensionOf(file.path)] ?? "application/octet-stream") : "application/octet-stream")
+    .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header("x-content-type-options", "nosniff")
+    .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+    .header("cache-control", "private, no-store")
+    .header("digest", `sha-256=${Buffer.from(file.sha256!, "hex").toString("base64")}`)
+    .send(createReadStream(airlock.quarantine.pathOf(file.sha256!)));
+}
+
+/**
+ * Files leave the airlock only here: released files to the researchers of the permit (as downloads, with
+ * the signed release record), and quarantined files to output checkers for review. Every one is audited.
+ */
+export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airlock }: AirlockRoutesOptions): void {
+  app.get("/.well-known/spe-release-keys.json", async () => ({ keys: [airlock.signer.publicJwk] }));
+
+  const load = async (id: string) => loadRequest(db, id).catch((err: unknown) => (err instanceof SpeError ? undefined : Promise.reject(err)));
+
+  app.get("/exports/:id/files", async (req, reply) => {
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    const params = idParams.safeParse(req.params);
+    const query = fileQuery.safeParse(req.query);
+    if (!session) return reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
+    if (!params.success || !query.success) return notFound(reply);
+    const loaded = await load(params.data.id);
+    const file = loaded?.files.find((f) => f.path === query.data.path && f.decision === "approved");
+    if (!loaded || !file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !permitPersons(loaded.permit).includes(session.subject)) return notFound(reply);
+    await recordAuditEvent(db, { actor: { subject: session.subject, role: "researcher", address: req.ip }, action: "export.downloaded", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
+    return sendQuarantined(reply, airlock, file, "attachment");
+  });
+
+  app.get("/exports/:id/release-record", async (req, reply) => {
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    const params = idParams.safeParse(req.params);
+    if (!session) return reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
+    if (!params.success) return notFound(reply);
+    const loaded = await load(params.data.id);
+    const mayRead = session.roles.includes("auditor") || (session.roles.includes("researcher") && loaded && permitPersons(loaded.permit).includes(session.subject));
+    if (!loaded?.request.releaseRecord || !mayRead) return notFound(reply);
+    return reply.header("content-type", "application/jose").header("content-disposition", `attachment; filename="release-${loaded.request.id}.jws"`).send(loaded.request.releaseRecord);
+  });
+
+  app.get("/reviews/:id/file", async (req, reply) => {
+    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    const params = idParams.safeParse(req.params);
+    const query = fileQuery.safeParse(req.query);
+    if (!session) return reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
+    if (!params.success || !query.success) return notFound(reply);
+    const loaded = await load(params.data.id);
+    const file = loaded?.files.find((f) => f.path === query.data.path && (query.data.version === undefined || f.version === query.data.version));
+    const checker = session.roles.includes("output-checker") && loaded && !permitPersons(loaded.permit).includes(session.subject);
+    if (!loaded || !file?.sha256 || !checker || loaded.request.state === "draft") return notFound(reply);
+    await recordAuditEvent(db, { actor: { subject: session.subject, role: "output-checker", address: req.ip }, action: "export.file-viewed", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
+    return sendQuarantined(reply, airlock, file, "inline");
+  });
+}

@@ -1,0 +1,94 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../../audit/append-audit-event";
+import type { Db } from "../../db/database";
+import { exportFiles, exportRequests, exportVotes, permits } from "../../db/schema";
+import { SpeError } from "../../errors";
+import type { PermitPayload } from "../../permits/permit";
+
+export type ExportRequestRow = typeof exportRequests.$inferSelect;
+export type ExportFileRow = typeof exportFiles.$inferSelect;
+export type ExportVoteRow = typeof exportVotes.$inferSelect;
+
+export interface LoadedRequest {
+  request: ExportRequestRow;
+  permit: PermitPayload;
+  /** The current version of every file, by path. */
+  files: ExportFileRow[];
+  /** Votes on the current versions. */
+  votes: ExportVoteRow[];
+}
+
+/** Everyone a permit names: only they may make or see its requests, and none of them may review them. */
+export function permitPersons(permit: PermitPayload): string[] {
+  return [...new Set([permit.principalInvestigator.subject, ...permit.authorisedPersons.map((p) => p.subject)])];
+}
+
+/**
+ * A request with its permit, current files and their votes. In a transaction, `lock` takes the request's
+ * row lock first, so concurrent votes and submits on one request take turns.
+ */
+export async function loadRequest(db: Db | Tx, id: string, { lock = false } = {}): Promise<LoadedRequest> {
+  const base = db.select({ request: exportRequests, permit: permits.payload }).from(exportRequests).innerJoin(permits, eq(exportRequests.permitId, permits.permitId)).where(eq(exportRequests.id, id));
+  const [row] = lock ? await base.for("update", { of: exportRequests }) : await base;
+  if (!row) throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${id}.`);
+  const files = await db.select().from(exportFiles).where(and(eq(exportFiles.requestId, id), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
+  const votes = files.length
+    ? await db
+        .select()
+        .from(exportVotes)
+        .where(and(eq(exportVotes.requestId, id), sql`(${exportVotes.path}, ${exportVotes.version}) in (select ${exportFiles.path}, ${exportFiles.version} from ${exportFiles} where ${exportFiles.requestId} = ${id} and ${exportFiles.current})`))
+        .orderBy(asc(exportVotes.castAt))
+    : [];
+  return { request: row.request, permit: row.permit, files, votes };
+}
+
+/**
+ * A request as a person on its permit may see it; anyone else gets the same answer as for a request that
+ * does not exist, so request ids reveal nothing about other permits.
+ */
+export async function loadRequestFor(db: Db | Tx, id: string, subject: string, options?: { lock?: boolean }): Promise<LoadedRequest> {
+  const loaded = await loadRequest(db, id, options);
+  if (!permitPersons(loaded.permit).includes(subject)) throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${id}.`);
+  return loaded;
+}
+
+/** The requests of every permit that names this person, newest first. */
+export function requestsOf(db: Db, subject: string) {
+  return db
+    .select({
+      id: exportRequests.id,
+      namespace: exportRequests.namespace,
+      permitId: exportRequests.permitId,
+      requester: exportRequests.requester,
+      title: exportRequests.title,
+      state: exportRequests.state,
+      createdAt: exportRequests.createdAt,
+      submittedAt: exportRequests.submittedAt,
+      decidedAt: exportRequests.decidedAt,
+      files: sql<number>`(select count(*)::int from ${exportFiles} where ${exportFiles.requestId} = ${exportRequests.id} and ${exportFiles.current})`,
+    })
+    .from(exportRequests)
+    .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))
+    .where(sql`(${permits.payload}->'authorisedPersons' @> ${JSON.stringify([{ subject }])}::jsonb or ${permits.payload}->'principalInvestigator'->>'subject' = ${subject})`)
+    .orderBy(sql`${exportRequests.createdAt} desc`);
+}
+
+/** Every request waiting for checkers, loaded whole (three queries however many there are). */
+export async function loadRequestsUnderReview(db: Db): Promise<LoadedRequest[]> {
+  const rows = await db
+    .select({ request: exportRequests, permit: permits.payload })
+    .from(exportRequests)
+    .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))
+    .where(inArray(exportRequests.state, ["submitted", "in_review"]));
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.request.id);
+  const files = await db.select().from(exportFiles).where(and(inArray(exportFiles.requestId, ids), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
+  const votes = await db.select().from(exportVotes).where(inArray(exportVotes.requestId, ids)).orderBy(asc(exportVotes.castAt));
+  const current = new Set(files.map((f) => `${f.requestId}\0${f.path}\0${f.version}`));
+  return rows.map(({ request, permit }) => ({
+    request,
+    permit,
+    files: files.filter((f) => f.requestId === request.id),
+    votes: votes.filter((v) => v.requestId === request.id && current.has(`${v.requestId}\0${v.path}\0${v.version}`)),
+  }));
+}

@@ -1,0 +1,97 @@
+import type { ExportFileRow, ExportRequestRow, ExportVoteRow, LoadedRequest } from "./export-request-store";
+import { permitPersons } from "./export-request-store";
+import { votesVisible } from "./review-rules";
+
+/**
+ * What each kind of person sees of a request. Pure functions over loaded rows, so blinding is decided in
+ * one place and tested without a database.
+ */
+
+const requestFields = (r: ExportRequestRow) => ({
+  id: r.id,
+  namespace: r.namespace,
+  permitId: r.permitId,
+  requester: r.requester,
+  title: r.title,
+  justification: r.justification,
+  state: r.state,
+  reviewersRequired: r.reviewersRequired,
+  profile: r.profile,
+  createdAt: r.createdAt,
+  submittedAt: r.submittedAt,
+  decidedAt: r.decidedAt,
+  released: r.releaseRecord !== null,
+});
+
+const fileFields = (f: ExportFileRow) => ({
+  path: f.path,
+  version: f.version,
+  type: f.type,
+  size: f.size,
+  sha256: f.sha256,
+  checkStatus: f.checkStatus,
+  checkReport: f.checkReport,
+  decision: f.decision,
+});
+
+const votesOn = (votes: ExportVoteRow[], f: ExportFileRow) => votes.filter((v) => v.path === f.path && v.version === f.version);
+
+/**
+ * The researchers' view: the checkers' votes and comments once a file is decided (a pending or conflicted
+ * file shows only how many votes are in); checkers are not named, so no one lobbies them.
+ */
+export function researcherView({ request, files, votes }: LoadedRequest) {
+  return {
+    ...requestFields(request),
+    files: files.map((f) => {
+      const on = votesOn(votes, f);
+      const decided = f.decision !== "pending" && f.decision !== "conflicted";
+      return { ...fileFields(f), votesIn: on.length, reviews: decided ? on.map((v) => ({ vote: v.vote, comment: v.comment, at: v.castAt })) : [] };
+    }),
+  };
+}
+
+/**
+ * An output checker's view: the justification, each file's check report, their own vote, and the other
+ * checkers' votes only once the required number are in, so that every vote is cast independently.
+ */
+export function checkerView({ request, files, votes }: LoadedRequest, checker: string) {
+  return {
+    ...requestFields(request),
+    files: files.map((f) => {
+      const on = votesOn(votes, f);
+      const mine = on.find((v) => v.checker === checker);
+      const visible = votesVisible(f.decision);
+      return {
+        ...fileFields(f),
+        votesIn: on.length,
+        myVote: mine ? { vote: mine.vote, comment: mine.comment, at: mine.castAt } : null,
+        votes: visible ? on.map((v) => ({ checker: v.checker, vote: v.vote, comment: v.comment, at: v.castAt })) : [],
+        awaitingMe: !mine && (f.decision === "pending" || f.decision === "conflicted"),
+      };
+    }),
+  };
+}
+
+/** A checker's queue: requests under review they may vote on and have not finished, oldest first. */
+export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now: Date) {
+  return requests
+    .filter(({ request, permit }) => request.requester !== checker && !permitPersons(permit).includes(checker))
+    .map((loaded) => {
+      const view = checkerView(loaded, checker);
+      const submitted = loaded.request.submittedAt ?? loaded.request.createdAt;
+      return {
+        id: view.id,
+        title: view.title,
+        namespace: view.namespace,
+        state: view.state,
+        submittedAt: submitted,
+        ageHours: Math.floor((now.getTime() - submitted.getTime()) / 3_600_000),
+        files: view.files.length,
+        awaitingMe: view.files.filter((f) => f.awaitingMe).length,
+        failedChecks: view.files.filter((f) => f.checkStatus === "fail").length,
+      };
+    })
+    .filter((r) => r.awaitingMe > 0)
+    .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+}

@@ -1,0 +1,124 @@
+import { createReadStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { and, eq, inArray } from "drizzle-orm";
+import { appendAuditEvent } from "../../audit/append-audit-event";
+import type { AuditActor } from "../../audit/audit-hash";
+import type { Db } from "../../db/database";
+import { exportFiles, exportRequests } from "../../db/schema";
+import { SpeError } from "../../errors";
+import type { AirlockLimits } from "./airlock-limits";
+import type { CheckOutputFile, FileCheck, Outbox } from "./airlock-ports";
+import { loadForAuthor } from "./author-actions";
+import type { ExportFileRow } from "./export-request-store";
+import { extensionOf } from "./output-file-type";
+import type { Quarantine } from "./quarantine";
+import type { RequestState } from "./request-state";
+
+export interface AirlockServices {
+  outbox: Outbox;
+  quarantine: Quarantine;
+  checkOutputFile: CheckOutputFile;
+  limits: AirlockLimits;
+}
+
+interface Quarantined {
+  file: ExportFileRow;
+  sha256: string;
+  size: number;
+  check: FileCheck;
+}
+
+/** Lines after the header of a CSV, counted without holding the file in memory. */
+async function csvDataRows(path: string): Promise<number> {
+  let newlines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+    if (chunk.length) last = chunk[chunk.length - 1]!;
+  }
+  const lines = newlines + (last === 10 ? 0 : 1);
+  return Math.max(0, lines - 1);
+}
+
+/** Copies one file out of the outbox into quarantine and checks it there: what is checked is what is kept. */
+async function quarantineFile(airlock: AirlockServices, namespace: string, profile: string, file: ExportFileRow, listed: Map<string, number>): Promise<Quarantined> {
+  const { limits } = airlock;
+  const size = listed.get(file.path);
+  if (size === undefined) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is not in the outbox (any more). Put it back or revise the request.`);
+  if (size > limits.maxFileBytes) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is ${size} bytes; at most ${limits.maxFileBytes} may leave in one file.`);
+  const kept = await airlock.quarantine.admit((destination) => airlock.outbox.copy(namespace, file.path, destination, limits.maxFileBytes));
+  const path = airlock.quarantine.pathOf(kept.sha256);
+  if (extensionOf(file.path) === "csv") {
+    const rows = await csvDataRows(path);
+    if (rows > limits.maxCsvRows) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} has ${rows} rows; at most ${limits.maxCsvRows} may leave in one table. Aggregate further.`);
+  }
+  const check = await airlock.checkOutputFile({ file: path, type: file.type, profile });
+  return { file, ...kept, check };
+}
+
+/**
+ * Sends a draft (or, after changes were requested, its revised files) to the output checkers. Each new
+ * file version is copied into quarantine, hashed and checked first; only when all of them succeeded does
+ * the request change, in one transaction with its audit event. A failure leaves the request as it was.
+ */
+export async function submitRequest(db: Db, airlock: AirlockServices, id: string, actor: AuditActor, now = new Date()): Promise<{ state: string; files: Array<{ path: string; version: number; sha256: string; check: FileCheck["status"] }> }> {
+  // A draft is submitted; a request sent back for changes is resubmitted.
+  const { request, files } = await loadForAuthor(db, id, actor, (state) => (state === "changes_requested" ? "resubmit" : "submit"));
+  const event = request.state === "changes_requested" ? "resubmit" : "submit";
+  const unrevised = files.filter((f) => f.sha256 !== null && f.decision === "changes_requested");
+  if (unrevised.length)
+    throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `Checkers asked for changes to ${unrevised.map((f) => f.path).join(", ")}: revise ${unrevised.length > 1 ? "them" : "it"} before resubmitting.`);
+  const fresh = files.filter((f) => f.sha256 === null);
+  const listed = new Map((await airlock.outbox.list(request.namespace)).map((f) => [f.path, f.size]));
+  const quarantined: Quarantined[] = [];
+  try {
+    for (const file of fresh) quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed));
+    await recordSubmission(db, id, request.state, event, quarantined, actor, now);
+  } catch (err) {
+    await forgetUnreferenced(db, airlock.quarantine, quarantined.map((q) => q.sha256));
+    throw err;
+  }
+  return { state: "submitted", files: quarantined.map((q) => ({ path: q.file.path, version: q.file.version, sha256: q.sha256, check: q.check.status })) };
+}
+
+/** A failed submission keeps nothing: copies no request refers to are removed from quarantine again. */
+async function forgetUnreferenced(db: Db, quarantine: Quarantine, hashes: string[]): Promise<void> {
+  if (!hashes.length) return;
+  const referenced = await db.select({ sha256: exportFiles.sha256 }).from(exportFiles).where(inArray(exportFiles.sha256, hashes));
+  const keep = new Set(referenced.map((r) => r.sha256));
+  for (const sha256 of hashes) if (!keep.has(sha256)) await rm(quarantine.pathOf(sha256), { force: true });
+}
+
+async function recordSubmission(db: Db, id: string, from: RequestState, event: "submit" | "resubmit", quarantined: Quarantined[], actor: AuditActor, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(exportRequests)
+      .set({ state: "submitted", submittedAt: now, updatedAt: now })
+      .where(and(eq(exportRequests.id, id), eq(exportRequests.state, from)))
+      .returning({ id: exportRequests.id });
+    if (!row) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "The request changed while its files were copied; look again.");
+    for (const q of quarantined)
+      await tx
+        .update(exportFiles)
+        .set({ sha256: q.sha256, size: q.size, checkStatus: q.check.status, checkReport: q.check.report })
+        .where(and(eq(exportFiles.requestId, id), eq(exportFiles.path, q.file.path), eq(exportFiles.version, q.file.version)));
+    await appendAuditEvent(
+      tx,
+      { actor, action: event === "submit" ? "export.submitted" : "export.resubmitted", target: `export:${id}`, details: { files: quarantined.map((q) => ({ path: q.file.path, version: q.file.version, type: q.file.type, sha256: q.sha256, size: q.size, check: q.check.status })) } },
+      now,
+    );
+  });
+}
+
+/**
+ * Runs the checks on one outbox file without keeping anything: what a researcher sees before submitting.
+ */
+export async function precheckFile(airlock: AirlockServices, namespace: string, path: string, type: ExportFileRow["type"], profile: string, scratch: string): Promise<FileCheck & { size: number }> {
+  try {
+    const { size } = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);
+    const check = await airlock.checkOutputFile({ file: scratch, type, profile });
+    return { ...check, size };
+  } finally {
+    await rm(scratch, { force: true });
+  }
+}
