@@ -1,18 +1,37 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as k8s from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { IDENTITIES } from "./pki";
 
 export const PLATFORM_NAMESPACE = "spe-system";
-const rbacFile = fileURLToPath(new URL("../../policies/rbac/orchestrator.yaml", import.meta.url));
+const policiesDir = fileURLToPath(new URL("../../policies/", import.meta.url));
 
-/** The objects that make a local cluster ready for the orchestrator: its namespace, its roles, bound to it. */
+function readObjects(file: string): k8s.KubernetesObject[] {
+  return parseAllDocuments(readFileSync(file, "utf8"))
+    .map((d) => d.toJS() as k8s.KubernetesObject | null)
+    .filter((o): o is k8s.KubernetesObject => o !== null);
+}
+
+/** What must exist before what: parameters before the policies that read them, policies before their bindings. */
+const INSTALL_ORDER = ["Namespace", "ConfigMap", "ClusterRole", "Role", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
+
+/** Every file in policies/admission/: the environments' admission policies, their bindings and parameters. */
+export function admissionObjects(): k8s.KubernetesObject[] {
+  const dir = `${policiesDir}admission/`;
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  return files.flatMap((f) => readObjects(dir + f)).sort((a, b) => INSTALL_ORDER.indexOf(a.kind!) - INSTALL_ORDER.indexOf(b.kind!));
+}
+
+/**
+ * The objects that make a local cluster ready for the orchestrator: its namespace, its roles bound to it,
+ * and the admission policies that keep every environment isolated, in the order they must be applied.
+ */
 export function platformObjects(): k8s.KubernetesObject[] {
-  const roles = parseAllDocuments(readFileSync(rbacFile, "utf8")).map((d) => d.toJS() as k8s.KubernetesObject);
+  const roles = readObjects(`${policiesDir}rbac/orchestrator.yaml`);
   const subject = { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: IDENTITIES.orchestrator.user };
   const labels = { "app.kubernetes.io/part-of": "spe" };
-  return [
+  const objects: k8s.KubernetesObject[] = [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: PLATFORM_NAMESPACE, labels } } as k8s.V1Namespace,
     ...roles,
     {
@@ -30,6 +49,7 @@ export function platformObjects(): k8s.KubernetesObject[] {
       subjects: [subject],
     } as k8s.V1RoleBinding,
   ];
+  return [...objects, ...admissionObjects()];
 }
 
 /** Applies platformObjects() as a cluster administrator (server-side apply). */
