@@ -26,6 +26,11 @@ const roleMapping = z
     return map;
   });
 
+const commaList = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -43,6 +48,10 @@ const schema = z
     OIDC_ROLE_MAPPING: roleMapping.prefault(
       "researcher=researcher,operator=operator,output-checker=output-checker,auditor=auditor",
     ),
+    /** Assurance levels (`acr`) accepted at sign-in, comma-separated; empty: no requirement on the level. */
+    OIDC_REQUIRED_ACR: commaList,
+    /** Authentication methods (`amr`, RFC 8176) of which a sign-in must show one, e.g. `mfa,otp,hwk`; empty: none required. */
+    OIDC_REQUIRED_AMR: commaList,
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
     /** Where the gateway finds an environment's workspace; `{namespace}` is replaced by the environment's. */
     WORKSPACE_UPSTREAM: z

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     clientSecret: config.OIDC_CLIENT_SECRET ?? devIdp!.clientSecret,
     redirectUri: `${config.publicUrl}/auth/callback`,
     postLogoutRedirectUri: `${config.publicUrl}/`,
+    acrValues: config.OIDC_REQUIRED_ACR,
   });
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });

@@ -28,7 +28,7 @@ export interface Stack {
   /** The services the API runs on, for tests that look behind it (the database, the airlock). */
   services: Services;
   /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
-  submitLoginForm(client: CookieClient, subject: string, password: string): Promise<{ res: Response; url: string }>;
+  submitLoginForm(client: CookieClient, subject: string, password: string, fields?: Record<string, string>): Promise<{ res: Response; url: string }>;
   /** A fresh browser-like client that signs in as a demo account. */
   signIn(subject: string, password?: string): Promise<CookieClient>;
   stop(): Promise<void>;
@@ -52,6 +52,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     clientSecret: idp.clientSecret,
     redirectUri: `${config.publicUrl}/auth/callback`,
     postLogoutRedirectUri: `${config.publicUrl}/`,
+    acrValues: config.OIDC_REQUIRED_ACR,
   });
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
@@ -64,7 +65,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const appUrl = config.publicUrl;
 
   // Opens the sign-in page and posts the provider's form; the redirects after it are the caller's.
-  const submitLoginForm = async (client: CookieClient, subject: string, password: string) => {
+  const submitLoginForm = async (client: CookieClient, subject: string, password: string, fields: Record<string, string> = {}) => {
     const { res, url } = await client.follow(`${appUrl}/auth/login`);
     const action = /action="([^"]+)"/.exec(await res.text())?.[1];
     if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);
@@ -72,7 +73,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     const answer = await client.request(formUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ username: subject, password }).toString(),
+      body: new URLSearchParams({ username: subject, password, ...fields }).toString(),
     });
     return { res: answer, url: formUrl };
   };

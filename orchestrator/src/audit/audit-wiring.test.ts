@@ -129,7 +129,7 @@ describe("sessions and sign-in", () => {
     await app.register(cookie, { secret: "test-secret" });
     // The callback without a login transaction is refused before the provider is asked anything.
     const relyingParty = {} as OidcRelyingParty;
-    registerAuthRoutes(app, { relyingParty, sessions: store(), publicUrl: "http://localhost", rolesClaim: "groups", roleMapping: {}, absoluteSessionMs: 3_600_000, db: database.db });
+    registerAuthRoutes(app, { relyingParty, sessions: store(), publicUrl: "http://localhost", rolesClaim: "groups", roleMapping: {}, assurance: { acr: [], amr: [] }, absoluteSessionMs: 3_600_000, db: database.db });
     const before = await eventCount();
     const res = await app.inject({ method: "GET", url: "/auth/callback?code=forged&state=forged", remoteAddress: "198.51.100.9" });
     await app.close();

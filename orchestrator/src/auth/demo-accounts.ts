@@ -10,6 +10,8 @@ export interface DemoAccount {
 }
 
 export const DEMO_PASSWORD = "demo";
+/** The development provider's second factor: any demo account that also gives this code signs in with two factors. */
+export const DEMO_ONE_TIME_CODE = "123456";
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { subject: "alice", name: "Alice Andersson", email: "alice@uni.example", groups: ["researcher"] },

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../http/html";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+import { DEMO_ACCOUNTS, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
 
 /** The development provider's sign-in page, listing the demo accounts. */
 export function loginPage(uid: string, error?: string): string {
@@ -20,6 +20,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
 <form method="post" action="/interaction/${escapeHtml(uid)}">
 <label>User name<input name="username" autocomplete="username" required autofocus></label>
 <label>Password<input name="password" type="password" autocomplete="current-password" required></label>
+<label>One-time code (optional: the second factor, <code>${DEMO_ONE_TIME_CODE}</code>)<input name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}"></label>
 <button type="submit">Sign in</button></form>
 <h2>Demo accounts</h2><p>Every demo account's password is <code>${DEMO_PASSWORD}</code>.</p>
 <table><thead><tr><th>User</th><th>Name</th><th>Groups</th></tr></thead><tbody>${rows}</tbody></table>

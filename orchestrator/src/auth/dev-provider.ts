@@ -3,7 +3,11 @@ import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { SpeError } from "../errors";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+import { DEMO_ACCOUNTS, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
+
+/** Swedish e-identification assurance levels (Digg's trust framework), as `acr` values. */
+const LOA2 = "http://id.elegnamnden.se/loa/1.0/loa2";
+const LOA3 = "http://id.elegnamnden.se/loa/1.0/loa3";
 import { loginPage } from "./dev-login-page";
 
 export interface DevIdentityProvider {
@@ -50,7 +54,11 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
   if (!account || form.get("password") !== DEMO_PASSWORD) {
     return send(401, loginPage(details.uid, "Unknown user name or wrong password."));
   }
-  await provider.interactionFinished(req, res, { login: { accountId: account.subject } }, { mergeWithLastSubmission: false });
+  // A one-time code, when given, makes it a two-factor sign-in, stated the way real providers do.
+  const code = form.get("otp")?.trim();
+  if (code && code !== DEMO_ONE_TIME_CODE) return send(401, loginPage(details.uid, "Wrong one-time code."));
+  const login = code ? { accountId: account.subject, acr: LOA3, amr: ["pwd", "otp"] } : { accountId: account.subject, acr: LOA2, amr: ["pwd"] };
+  await provider.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
 }
 
 /**
@@ -78,9 +86,12 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     scopes: SCOPE.split(" "),
-    claims: { openid: ["sub"], profile: ["name"], email: ["email"], groups: ["groups"] },
+    // How the person signed in (acr, amr) goes with every ID token, as real providers do; the provider
+    // includes a claim only when a requested scope lists it.
+    claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ["sub", "acr", "amr", "auth_time"], profile: ["name"], email: ["email"], groups: ["groups"] },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    acrValues: [LOA2, LOA3],
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, id) {

@@ -7,6 +7,8 @@ export interface OidcSettings {
   clientSecret: string;
   redirectUri: string;
   postLogoutRedirectUri: string;
+  /** Asked of the provider (`acr_values`) when sign-ins must reach one of these assurance levels. */
+  acrValues?: readonly string[];
 }
 
 /** What the browser carries between /auth/login and /auth/callback, in a signed HttpOnly cookie. */
@@ -46,6 +48,7 @@ export async function createRelyingParty(settings: OidcSettings): Promise<OidcRe
         code_challenge_method: "S256",
         state: transaction.state,
         nonce: transaction.nonce,
+        ...(settings.acrValues?.length ? { acr_values: settings.acrValues.join(" ") } : {}),
       });
       return { url: url.href, transaction };
     },

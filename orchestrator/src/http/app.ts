@@ -15,7 +15,7 @@ import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
 import { requireSameOrigin } from "./same-origin";
 
 export interface AppOptions {
-  config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "SESSION_MAX_HOURS" | "WORKSPACE_UPSTREAM">;
+  config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "OIDC_REQUIRED_ACR" | "OIDC_REQUIRED_AMR" | "SESSION_MAX_HOURS" | "WORKSPACE_UPSTREAM">;
   services: Services;
   sessions: SessionStore;
   relyingParty: OidcRelyingParty;
@@ -48,6 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     rolesClaim: config.OIDC_ROLES_CLAIM,
     roleMapping: config.OIDC_ROLE_MAPPING,
+    assurance: { acr: config.OIDC_REQUIRED_ACR, amr: config.OIDC_REQUIRED_AMR },
     absoluteSessionMs: config.SESSION_MAX_HOURS * 3_600_000,
     db: services.database.db,
   });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import type { Role } from "../config";
 import type { Db } from "../db/database";
+import { assuranceRefusal, type AssuranceRequirement } from "../auth/assurance";
 import { rolesFromClaims } from "../auth/roles";
 import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
@@ -15,6 +16,8 @@ export interface AuthRouteOptions {
   publicUrl: string;
   rolesClaim: string;
   roleMapping: Record<string, Role>;
+  /** How strongly people must have signed in (multi-factor); empty lists require nothing. */
+  assurance: AssuranceRequirement;
   absoluteSessionMs: number;
   /** Where refused sign-ins are recorded as audit events. */
   db: Db;
@@ -63,6 +66,12 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const { claims, idToken } = result;
     const roles = rolesFromClaims(claims, options.rolesClaim, options.roleMapping);
     const subject = String(claims.sub);
+    const weak = assuranceRefusal(claims, options.assurance);
+    if (weak) {
+      req.log.warn({ subject }, "Refused sign-in without the required assurance");
+      await recordRefusal(req, subject, `insufficient assurance (acr ${String(claims.acr ?? "none")}, amr ${Array.isArray(claims.amr) ? claims.amr.join(" ") : "none"})`);
+      return refuse(reply, 403, "Stronger sign-in needed", weak);
+    }
     if (roles.length === 0) {
       req.log.warn({ subject }, "Refused sign-in of a person without a role");
       await recordRefusal(req, subject, "no role");

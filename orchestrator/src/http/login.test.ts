@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KUBERNETES_VERSION } from "@spe/infra/local-cluster";
 import { CookieClient } from "../../test/cookie-client";
+import { DEMO_ONE_TIME_CODE } from "../auth/demo-accounts";
 import { startStack, type Stack } from "../../test/stack";
 
 async function trpcQuery(client: CookieClient, appUrl: string, path: string) {
@@ -76,6 +77,23 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     expect(bare.status).toBe(400);
   });
 
+  it("refuses a replayed callback: the code and the login transaction are good once", async () => {
+    const client = new CookieClient();
+    const submitted = await stack.submitLoginForm(client, "alice", "demo");
+    let callback = "";
+    await client.followFrom(submitted.res, submitted.url, (next) => {
+      if (next.startsWith(`${stack.appUrl}/auth/callback`)) callback = next;
+      return next === `${stack.appUrl}/`;
+    });
+    expect(callback).toContain("code=");
+    // The same browser again (its login cookie is spent), and another browser with a fresh transaction.
+    expect((await client.request(callback)).status).toBe(400);
+    const other = new CookieClient();
+    await other.request(`${stack.appUrl}/auth/login`);
+    expect((await other.request(callback)).status).toBe(400);
+    expect(other.cookies(stack.appUrl).has("spe_session")).toBe(false);
+  });
+
   it("ignores a tampered session cookie", async () => {
     const alice = await stack.signIn("alice");
     const cookies = alice.cookies(stack.appUrl);
@@ -119,5 +137,38 @@ describe("sign-in of a person without a role", () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("has no role");
     expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+  });
+});
+
+describe("sign-in where a second factor is required", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ OIDC_REQUIRED_AMR: "mfa,otp,hwk" });
+  });
+  afterAll(() => stack.stop());
+
+  it("refuses a password-only sign-in with a page that says what is needed, and no session", async () => {
+    const client = new CookieClient();
+    const submitted = await stack.submitLoginForm(client, "alice", "demo");
+    const { res } = await client.followFrom(submitted.res, submitted.url);
+    expect(res.status).toBe(403);
+    const page = await res.text();
+    expect(page).toContain("Stronger sign-in needed");
+    expect(page).toContain("Yours used level http://id.elegnamnden.se/loa/1.0/loa2 and methods pwd");
+    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+  });
+
+  it("signs in a person who gives the second factor", async () => {
+    const client = new CookieClient();
+    const submitted = await stack.submitLoginForm(client, "alice", "demo", { otp: DEMO_ONE_TIME_CODE });
+    await client.followFrom(submitted.res, submitted.url, (next) => next === `${stack.appUrl}/`);
+    const me = await trpcQuery(client, stack.appUrl, "session.me");
+    expect(me.body.result?.data).toMatchObject({ subject: "alice" });
+  });
+
+  it("refuses a wrong one-time code at the provider", async () => {
+    const { res } = await stack.submitLoginForm(new CookieClient(), "alice", "demo", { otp: "000000" });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain("Wrong one-time code");
   });
 });
