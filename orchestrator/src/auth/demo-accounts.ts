@@ -21,3 +21,12 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { subject: "kalle", name: "Kalle Kontrollant", email: "kalle@scb.example", groups: ["output-checker"] },
   { subject: "ida", name: "Ida Inspektör", email: "ida@ivo.example", groups: ["auditor"] },
 ];
+
+/**
+ * A demo data holder (a region's register unit) as an OAuth client of the development provider: it gets
+ * access tokens with client credentials to deliver extracts. Development only, like the accounts.
+ */
+export const DEMO_DATA_HOLDER = { clientId: "region-demo", clientSecret: "demo-data-holder-secret", name: "Region Demo, registerenheten" } as const;
+
+/** The scope a data holder's access token must carry to deliver extracts. */
+export const DELIVERY_SCOPE = "deliveries";

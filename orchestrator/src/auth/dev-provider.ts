@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
-import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { SpeError } from "../errors";
-import { DEMO_ACCOUNTS, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
+import { DELIVERY_SCOPE, DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
 
 /** Swedish e-identification assurance levels (Digg's trust framework), as `acr` values. */
 const LOA2 = "http://id.elegnamnden.se/loa/1.0/loa2";
@@ -22,6 +22,8 @@ export interface DevProviderOptions {
   port: number;
   /** The orchestrator's public URL: its callback and post-logout URLs are registered from it. */
   appUrl: string;
+  /** The audience of data holders' access tokens (a resource indicator); by default the app's API. */
+  machineAudience?: string;
 }
 
 const SCOPE = "openid profile email groups";
@@ -68,6 +70,7 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
 export async function startDevIdentityProvider(options: DevProviderOptions): Promise<DevIdentityProvider> {
   const issuer = `http://localhost:${options.port}`;
   const clientId = "spe-orchestrator";
+  const machineAudience = options.machineAudience ?? `${options.appUrl}/api/v1`;
   const clientSecret = randomBytes(24).toString("base64url");
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: "dev-1", alg: "RS256", use: "sig" };
@@ -82,17 +85,40 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
         grant_types: ["authorization_code"],
         response_types: ["code"],
       },
+      {
+        client_id: DEMO_DATA_HOLDER.clientId,
+        client_secret: DEMO_DATA_HOLDER.clientSecret,
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        scope: DELIVERY_SCOPE,
+      },
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
-    scopes: SCOPE.split(" "),
+    scopes: [...SCOPE.split(" "), DELIVERY_SCOPE],
     // How the person signed in (acr, amr) goes with every ID token, as real providers do; the provider
     // includes a claim only when a requested scope lists it.
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ["sub", "acr", "amr", "auth_time"], profile: ["name"], email: ["email"], groups: ["groups"] },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     acrValues: [LOA2, LOA3],
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      clientCredentials: { enabled: true },
+      // Data holders' tokens are JWTs (RFC 9068) for one audience, so the orchestrator verifies them with
+      // the provider's published keys and never needs to call back.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => machineAudience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== machineAudience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+          return { scope: DELIVERY_SCOPE, audience: machineAudience, accessTokenFormat: "jwt", accessTokenTTL: 600, jwt: { sign: { alg: "RS256" } } };
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx, id) {
       const account = DEMO_ACCOUNTS.find((a) => a.subject === id);

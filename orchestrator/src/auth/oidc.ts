@@ -20,6 +20,8 @@ export interface LoginTransaction {
 
 export interface OidcRelyingParty {
   issuer: string;
+  /** The provider's published signing keys, for verifying machine clients' access tokens. */
+  jwksUri: string | undefined;
   start(): Promise<{ url: string; transaction: LoginTransaction }>;
   finish(callbackUrl: URL, transaction: LoginTransaction): Promise<{ claims: Record<string, unknown>; idToken: string | undefined }>;
   logoutUrl(idToken: string | null): string;
@@ -39,6 +41,7 @@ export async function createRelyingParty(settings: OidcSettings): Promise<OidcRe
   }
   return {
     issuer: settings.issuer,
+    jwksUri: config.serverMetadata().jwks_uri,
     async start() {
       const transaction = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
       const url = client.buildAuthorizationUrl(config, {
