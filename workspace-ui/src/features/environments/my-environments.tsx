@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { describeState, formatDate, type EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
@@ -26,6 +27,13 @@ export function MyEnvironments() {
             <dt>Giltig till</dt>
             <dd>{formatDate(e.validUntil)}</dd>
           </dl>
+          {e.desiredState === "active" && (
+            <p className="environment-links">
+              <Link to={`/environments/${e.namespace}/outbox`} aria-label={`Utkorg och ny exportförfrågan för ${e.purpose ?? e.permitId}`}>
+                Utkorg och ny exportförfrågan
+              </Link>
+            </p>
+          )}
         </li>
       ))}
     </ul>

@@ -1,6 +1,8 @@
+import { Link } from "react-router";
 import { AuditLog } from "../audit/audit-log";
 import { EnvironmentsTable } from "../environments/environments-table";
 import { MyEnvironments } from "../environments/my-environments";
+import { ReviewQueue } from "../reviews/review-queue";
 import { SystemStatus } from "../system/system-status";
 
 /** One panel per role the person has; later issues fill each with that role's work. */
@@ -11,6 +13,9 @@ export function RolePanels({ roles }: { roles: string[] }) {
         <section className="card" aria-labelledby="researcher-h">
           <h2 id="researcher-h">Mina miljöer</h2>
           <MyEnvironments />
+          <p>
+            <Link to="/exports">Mina exportförfrågningar</Link>
+          </p>
         </section>
       )}
       {roles.includes("operator") && (
@@ -24,7 +29,7 @@ export function RolePanels({ roles }: { roles: string[] }) {
       {roles.includes("output-checker") && (
         <section className="card" aria-labelledby="checker-h">
           <h2 id="checker-h">Granskningskö</h2>
-          <p>Inga utdataförfrågningar väntar på din granskning.</p>
+          <ReviewQueue />
         </section>
       )}
       {roles.includes("auditor") && (

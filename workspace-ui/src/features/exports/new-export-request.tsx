@@ -1,0 +1,124 @@
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { useTRPC, useTRPCClient } from "../../lib/trpc";
+import type { OutputFileType } from "../airlock/airlock-api";
+import { ApiError } from "../airlock/api-error";
+import { guessType } from "./file-types";
+import { OutboxPicker, type Picked } from "./outbox-picker";
+import { Precheck, precheckQuery } from "./precheck";
+
+const MIN_JUSTIFICATION = 10;
+
+/**
+ * A new export request from one environment's outbox: pick files, say what each is, see the automated
+ * checks on each before sending, explain why the files may leave, then create and submit in one go.
+ */
+export function NewExportRequest({ namespace }: { namespace: string }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const id = useId();
+  const outbox = useQuery(trpc.exports.outbox.queryOptions({ namespace }));
+  const [picked, setPicked] = useState<Picked>(new Map());
+  const [title, setTitle] = useState("");
+  const [justification, setJustification] = useState("");
+  const [tried, setTried] = useState(false);
+  const [draftId, setDraftId] = useState<string>();
+  const create = useMutation(trpc.exports.create.mutationOptions());
+  const submit = useMutation(trpc.exports.submit.mutationOptions());
+  const checks = useQueries({ queries: [...picked].map(([path, type]) => precheckQuery(client, namespace, path, type)) });
+
+  const pick = (path: string, on: boolean) => {
+    const next = new Map(picked);
+    const type = guessType(path);
+    if (on && type) next.set(path, type);
+    else next.delete(path);
+    setPicked(next);
+  };
+  const declare = (path: string, type: OutputFileType) => setPicked(new Map(picked).set(path, type));
+
+  const problems = {
+    files: picked.size === 0 ? "Välj minst en fil." : undefined,
+    title: title.trim() === "" ? "Ge förfrågan en rubrik." : undefined,
+    justification: justification.trim().length < MIN_JUSTIFICATION ? `Skriv med en mening eller två vad filerna visar och varför de kan lämnas ut (minst ${MIN_JUSTIFICATION} tecken).` : undefined,
+  };
+  const valid = !problems.files && !problems.title && !problems.justification;
+  const flagged = checks.filter((c) => c.data && c.data.status !== "pass").length;
+  const sending = create.isPending || submit.isPending;
+
+  const send = async () => {
+    setTried(true);
+    if (!valid) return;
+    const files = [...picked].map(([path, type]) => ({ path, type }));
+    const draft = draftId ?? (await create.mutateAsync({ namespace, title, justification, files })).id;
+    setDraftId(draft);
+    await submit.mutateAsync({ id: draft });
+    await queryClient.invalidateQueries({ queryKey: trpc.exports.list.queryKey() });
+    await navigate(`/exports/${draft}`);
+  };
+
+  if (outbox.isPending) return <p aria-busy="true">Läser utkorgen…</p>;
+  if (outbox.isError) return <ApiError error={outbox.error} lead="Utkorgen kunde inte läsas." />;
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        send().catch(() => undefined); // the mutations' errors are shown below
+      }}
+    >
+      <section aria-labelledby={`${id}-files`}>
+        <h2 id={`${id}-files`}>1. Välj filer i utkorgen</h2>
+        <OutboxPicker files={outbox.data} picked={picked} onPick={pick} onType={declare} />
+        {tried && problems.files && <p className="field-error" role="alert">{problems.files}</p>}
+      </section>
+
+      {picked.size > 0 && (
+        <section aria-labelledby={`${id}-checks`}>
+          <h2 id={`${id}-checks`}>2. Automatisk kontroll</h2>
+          <p className="muted">
+            Varje vald fil kontrolleras mot beslutets regler för röjandekontroll. Samma kontroll görs igen när du skickar in, och granskarna ser resultatet.
+          </p>
+          <div className="file-cards">
+            {[...picked].map(([path, type]) => (
+              <Precheck key={path} namespace={namespace} path={path} type={type} />
+            ))}
+          </div>
+        </section>
+      )}
+
+      <section aria-labelledby={`${id}-why`}>
+        <h2 id={`${id}-why`}>3. Beskriv och skicka in</h2>
+        <div className="field">
+          <label htmlFor={`${id}-title`}>Rubrik</label>
+          <input id={`${id}-title`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} aria-invalid={tried && !!problems.title} aria-describedby={`${id}-title-error`} />
+          <span id={`${id}-title-error`} className="field-error">{tried && problems.title}</span>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-justification`}>Motivering</label>
+          <span id={`${id}-justification-hint`} className="muted small">Vad visar filerna, hur hänger de ihop med forskningsfrågan, och varför kan de inte röja enskilda personer?</span>
+          <textarea id={`${id}-justification`} rows={5} maxLength={5000} value={justification} onChange={(e) => setJustification(e.target.value)} aria-invalid={tried && !!problems.justification} aria-describedby={`${id}-justification-hint ${id}-justification-error`} />
+          <span id={`${id}-justification-error`} className="field-error">{tried && problems.justification}</span>
+        </div>
+        {flagged > 0 && (
+          <p className="notice">
+            <span aria-hidden="true">! </span>
+            {flagged === 1 ? "En fil" : `${flagged} filer`} har anmärkningar i den automatiska kontrollen. Du kan skicka in ändå, men granskarna kommer sannolikt att begära ändringar.
+          </p>
+        )}
+        {create.isError && <ApiError error={create.error} lead="Förfrågan kunde inte skapas." />}
+        {submit.isError && (
+          <>
+            <ApiError error={submit.error} lead="Förfrågan sparades som utkast men kunde inte skickas in." />
+            {draftId && <p><Link to={`/exports/${draftId}`}>Öppna utkastet</Link></p>}
+          </>
+        )}
+        <button type="submit" disabled={sending}>
+          {sending ? "Skickar in…" : `Skicka in för granskning${picked.size ? ` (${picked.size} ${picked.size === 1 ? "fil" : "filer"})` : ""}`}
+        </button>
+      </section>
+    </form>
+  );
+}

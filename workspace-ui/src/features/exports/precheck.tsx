@@ -1,0 +1,43 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTRPCClient } from "../../lib/trpc";
+import type { OutputFileType } from "../airlock/airlock-api";
+import { FILE_TYPE_WORDS } from "../airlock/airlock-words";
+import { ApiError } from "../airlock/api-error";
+import { CheckReport } from "../airlock/check-report";
+import { formatBytes } from "../airlock/format";
+import { readSdcReport } from "../airlock/sdc-report";
+
+/** The query behind a precheck, shared so the form can see every picked file's outcome. */
+export function precheckQuery(client: ReturnType<typeof useTRPCClient>, namespace: string, path: string, type: OutputFileType) {
+  return {
+    queryKey: ["exports.precheck", namespace, path, type],
+    // A mutation in the API because it copies the file to run the checks; nothing is kept, so it reads like a query here.
+    queryFn: () => client.exports.precheck.mutate({ namespace, path, type }),
+    staleTime: 5 * 60_000,
+    retry: false,
+    refetchOnWindowFocus: false,
+  };
+}
+
+/** The automated checks on one picked file as it is in the outbox now, before anything is submitted. */
+export function Precheck({ namespace, path, type }: { namespace: string; path: string; type: OutputFileType }) {
+  const client = useTRPCClient();
+  const check = useQuery(precheckQuery(client, namespace, path, type));
+  return (
+    <section className="file-card" aria-label={`Kontroll av ${path}`}>
+      <h3>
+        <code>{path}</code>
+      </h3>
+      <p className="muted">
+        {FILE_TYPE_WORDS[type]}
+        {check.data && ` · ${formatBytes(check.data.size)}`}
+      </p>
+      {check.isFetching && <p aria-busy="true">Kontrollerar filen…</p>}
+      {check.isError && <ApiError error={check.error} lead="Filen kunde inte kontrolleras." />}
+      {check.data && !check.isFetching && <CheckReport report={readSdcReport(check.data.report)} file={path} />}
+      <button type="button" className="secondary" onClick={() => void check.refetch()} disabled={check.isFetching}>
+        Kontrollera igen
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import Papa from "papaparse";
+import { useMemo, useState } from "react";
+import { CELL_STATUS_WORDS, CHECK_STATUS_WORDS } from "../airlock/airlock-words";
+import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
+
+/** Rows drawn at most at once; the flagged rows are always reachable through the filter. */
+const MAX_ROWS = 500;
+
+/**
+ * The delimiter the orchestrator's checks read the file with (read-table.ts): a comma unless the header
+ * has none but a semicolon or a tab. Parsing it the same way keeps the checks' row numbers on the right rows.
+ */
+function delimiterOf(text: string): string {
+  const end = text.search(/\r|\n/);
+  const header = end === -1 ? text : text.slice(0, end);
+  if (header.includes(",")) return ",";
+  if (header.includes(";")) return ";";
+  return header.includes("\t") ? "\t" : ",";
+}
+
+/** A quarantined CSV as a table, with the cells the checks flagged marked by colour, symbol and words. */
+export function CsvPreview({ text, cells, file }: { text: string; cells: readonly SdcCell[]; file: string }) {
+  const [onlyFlagged, setOnlyFlagged] = useState(false);
+  const table = useMemo(() => {
+    const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { delimiter: delimiterOf(text.replace(/^\uFEFF/, "")), skipEmptyLines: true });
+    const [header = [], ...rows] = parsed.data;
+    return { header: header.map((h) => h.trim()), rows, errors: parsed.errors.length };
+  }, [text]);
+  const flagged = useMemo(() => cellIndex(cells), [cells]);
+  const flaggedRows = new Set(cells.map((c) => c.row));
+  // Data rows are numbered from 1, as in the check report.
+  const numbered = table.rows.map((cells, i) => ({ row: i + 1, cells }));
+  const shown = (onlyFlagged ? numbered.filter((r) => flaggedRows.has(r.row)) : numbered).slice(0, MAX_ROWS);
+  const hidden = (onlyFlagged ? flaggedRows.size : numbered.length) - shown.length;
+
+  return (
+    <div className="csv-preview">
+      {cells.length > 0 && (
+        <label className="inline">
+          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} /> Visa bara rader med flaggade celler ({flaggedRows.size})
+        </label>
+      )}
+      {table.errors > 0 && <p className="notice">Filen kunde inte tolkas helt som CSV; visa den hellre som text.</p>}
+      <div className="table-scroll tall" tabIndex={0} role="region" aria-label={`Innehållet i ${file}`}>
+        <table className="table data">
+          <caption className="visually-hidden">Innehållet i {file}; flaggade celler är markerade</caption>
+          <thead>
+            <tr>
+              <th scope="col">Rad</th>
+              {table.header.map((h, i) => (
+                <th scope="col" key={i}>
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map(({ row, cells: values }) => (
+              <tr key={row}>
+                <th scope="row" className="row-number">
+                  {row}
+                </th>
+                {values.map((value, i) => {
+                  const flag = flagged.get(cellKey(row, table.header[i] ?? ""));
+                  return flag ? <FlaggedCell key={i} value={value} flag={flag} /> : <td key={i}>{value}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {hidden > 0 && <p className="muted small">{hidden} rader till visas inte här. Bocka i filtret ovan för att se de flaggade raderna.</p>}
+    </div>
+  );
+}
+
+function FlaggedCell({ value, flag }: { value: string; flag: SdcCell }) {
+  const words = CHECK_STATUS_WORDS[flag.status];
+  return (
+    <td className={`flag-${flag.status}`} title={flag.reasons.join("; ")}>
+      <span aria-hidden="true" className="flag-symbol">
+        {words.symbol}{" "}
+      </span>
+      {value}
+      <span className="visually-hidden">
+        {" "}
+        ({CELL_STATUS_WORDS[flag.status]}: {flag.reasons.join("; ")})
+      </span>
+    </td>
+  );
+}

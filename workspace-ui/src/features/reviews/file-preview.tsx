@@ -1,0 +1,52 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { CheckerFile } from "../airlock/airlock-api";
+import { extensionOf } from "../airlock/format";
+import type { SdcCell } from "../airlock/sdc-report";
+import { CsvPreview } from "./csv-preview";
+
+const IMAGES = new Set(["png", "jpg", "jpeg", "svg"]);
+
+/** Where a checker's browser reads one quarantined file version (inert: no scripts, audited on each read). */
+export const previewUrl = (requestId: string, file: Pick<CheckerFile, "path" | "version">) => `/reviews/${requestId}/file?path=${encodeURIComponent(file.path)}&version=${file.version}`;
+
+/** The file as it was submitted: a CSV as a table with the flagged cells marked, an image inline, anything else as text. */
+export function FilePreview({ requestId, file, cells }: { requestId: string; file: CheckerFile; cells: readonly SdcCell[] }) {
+  const url = previewUrl(requestId, file);
+  const extension = extensionOf(file.path);
+  const image = IMAGES.has(extension);
+  const [asText, setAsText] = useState(false);
+  // Each read of the file is an audit event: read it once per page, not on every focus.
+  const content = useQuery({
+    queryKey: ["reviews.file", requestId, file.path, file.version],
+    queryFn: async () => {
+      const res = await fetch(url, { credentials: "same-origin" });
+      if (!res.ok) throw new Error(`Filen kunde inte hämtas (${res.status}).`);
+      return res.text();
+    },
+    enabled: !image && file.sha256 !== null,
+    staleTime: Infinity,
+    retry: false,
+  });
+  if (file.sha256 === null) return <p className="muted">Filen har inte kopierats in ännu.</p>;
+  if (image) return <img src={url} alt={`Figuren ${file.path}, som den skickades in`} className="preview-image" />;
+  if (content.isPending) return <p aria-busy="true">Hämtar filen…</p>;
+  if (content.isError) return <p role="alert">{content.error.message}</p>;
+  const csv = extension === "csv";
+  return (
+    <>
+      {csv && (
+        <button type="button" className="secondary small" aria-pressed={asText} onClick={() => setAsText(!asText)}>
+          Visa som text
+        </button>
+      )}
+      {csv && !asText ? (
+        <CsvPreview text={content.data} cells={cells} file={file.path} />
+      ) : (
+        <pre className="text-preview" tabIndex={0} aria-label={`Innehållet i ${file.path}`}>
+          {content.data}
+        </pre>
+      )}
+    </>
+  );
+}
