@@ -18,9 +18,28 @@ describe("parseNumber", () => {
     ["1,5", undefined],
     ["Inf", undefined],
     ["0x10", undefined],
+    ["+", undefined],
+    [".", undefined],
+    ["1.2.3", undefined],
+    ["+-1", undefined],
+    ["-0.25", -0.25],
     ["1e1000", undefined],
   ])("%j → %s", (text, value) => {
     expect(parseNumber(text)).toBe(value);
+  });
+});
+
+describe("parseNumber's fast path", () => {
+  it("gives the same double as Number() for short decimals", () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (let i = 0; i < 20_000; i++) {
+      const text = `${next() < 0.3 ? "-" : ""}${(next() * 10 ** Math.floor(next() * 13)).toFixed(Math.floor(next() * 6))}`;
+      expect(parseNumber(text), text).toBe(Number(text));
+    }
+    expect(parseNumber("0.1")).toBe(0.1);
+    expect(parseNumber("123456789012.345")).toBe(123456789012.345);
+    expect(parseNumber("12345678901234567.89")).toBe(Number("12345678901234567.89"));
   });
 });
 

@@ -1,4 +1,4 @@
-import { parseNumber, signOfSum } from "./decimal";
+import { exactSign, nearZero, parseNumber } from "./decimal";
 import type { SdcProfile } from "./profile";
 import { columnIndex, type Table } from "./read-table";
 import { CellFindings, CheckTally, cannotRun, type SdcCheck, type TableFindings } from "./report";
@@ -9,15 +9,7 @@ export const MAGNITUDE_COLUMNS = { value: "value", contributors: "n", largest: "
 type Rules = SdcProfile["magnitude"];
 
 const WHOLE = /^\d+(?:\.0*)?$/;
-
-/** The text of one cell, as read. */
-interface Cell {
-  row: number;
-  n: string | undefined;
-  value: string | undefined;
-  max1: string | undefined;
-  max2: string | undefined;
-}
+const COLUMN = MAGNITUDE_COLUMNS.value;
 
 /**
  * Checks a magnitude table (category columns, `value` = the cell total, `n` = contributors, `max1` and
@@ -39,87 +31,119 @@ interface Cell {
  * (max2 > max1, max1 + max2 > value) make the cell `review`.
  */
 export function checkMagnitudeTable(table: Table, rules: Rules): TableFindings {
+  if (table.rowCount === 0) return { checks: [cannotRun("threshold", "The table has no data rows.")], cells: [] };
   const index = {
     value: columnIndex(table, MAGNITUDE_COLUMNS.value),
     n: columnIndex(table, MAGNITUDE_COLUMNS.contributors),
     max1: columnIndex(table, MAGNITUDE_COLUMNS.largest),
     max2: columnIndex(table, MAGNITUDE_COLUMNS.second),
   };
-  if (table.rows.length === 0) return { checks: [cannotRun("threshold", "The table has no data rows.")], cells: [] };
-  const at = (record: string[], i: number) => (i === -1 ? undefined : record[i]!.trim());
-  const rows: Cell[] = table.rows.map((r, i) => ({ row: i + 1, n: at(r, index.n), value: at(r, index.value), max1: at(r, index.max1), max2: at(r, index.max2) }));
-
   const cells = new CellFindings();
-  const checks: SdcCheck[] = [checkThreshold(rows, rules, index.n !== -1, cells)];
-  const missing = (["value", "n", "max1", "max2"] as const).filter((c) => index[c] === -1);
-  if (missing.length) {
+  const present = (["n", "value", "max1", "max2"] as const).filter((c) => index[c] !== -1);
+  const selected = table.select(present.map((c) => index[c]));
+  const column = (name: (typeof present)[number]) => selected[present.indexOf(name)];
+
+  const contributors = column("n");
+  const threshold = contributors && checkThreshold(contributors, rules, cells);
+  const checks: SdcCheck[] = [threshold ? threshold.check : cannotRun("threshold", `Needs the column n (the number of contributors to each cell) to check the threshold of ${rules.threshold}.`)];
+  const [values, max1s, max2s] = [column("value"), column("max1"), column("max2")];
+  if (threshold && values && max1s && max2s) checks.push(...checkDominance({ counts: threshold.counts, value: values, max1: max1s, max2: max2s }, rules, cells));
+  else {
+    const missing = (["value", "n", "max1", "max2"] as const).filter((c) => index[c] === -1);
     const message = `Needs the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (cell total, contributors, two largest contributions); without ${missing.length > 1 ? "them" : "it"} dominance cannot be checked.`;
     checks.push(...["nk-dominance", "p-ratio", "identical-values", "negative-values", "values"].map((name) => cannotRun(name, message)));
-  } else checks.push(...checkDominance(rows, rules, cells));
+  }
   return { checks, cells: cells.list() };
 }
 
-function checkThreshold(rows: Cell[], rules: Rules, present: boolean, cells: CellFindings): SdcCheck {
-  if (!present) return cannotRun("threshold", `Needs the column n (the number of contributors to each cell) to check the threshold of ${rules.threshold}.`);
+/** The threshold on contributors; also returns each cell's n (undefined where unreadable). */
+function checkThreshold(contributors: string[], rules: Rules, cells: CellFindings): { check: SdcCheck; counts: (number | undefined)[] } {
   const tally = new CheckTally("threshold", cells);
-  for (const { row, n } of rows) {
-    if (!WHOLE.test(n!)) tally.review(row, MAGNITUDE_COLUMNS.value, `n "${n}" is not a whole number of contributors`);
-    else if (Number(n) < rules.threshold) tally.fail(row, MAGNITUDE_COLUMNS.value, `${Number(n)} contributors, below the threshold ${rules.threshold}`);
-  }
-  return tally.result({ passed: `Every cell has at least ${rules.threshold} contributors.`, failed: `fewer than ${rules.threshold} contributors`, reviewed: "unreadable n" });
+  const counts = contributors.map((raw, i) => {
+    const text = raw.trim();
+    if (!WHOLE.test(text)) return void tally.review(i + 1, COLUMN, `n "${text}" is not a whole number of contributors`);
+    const n = Number(text);
+    if (n < rules.threshold) tally.fail(i + 1, COLUMN, `${n} contributors, below the threshold ${rules.threshold}`);
+    return n;
+  });
+  return { counts, check: tally.result({ passed: `Every cell has at least ${rules.threshold} contributors.`, failed: `fewer than ${rules.threshold} contributors`, reviewed: "unreadable n" }) };
 }
 
-function checkDominance(rows: Cell[], rules: Rules, cells: CellFindings): SdcCheck[] {
+interface Columns {
+  counts: (number | undefined)[];
+  value: string[];
+  max1: string[];
+  max2: string[];
+}
+
+/**
+ * Each comparison is made in doubles and, only when the result is too close to the boundary to trust
+ * (nearZero), again exactly on the decimal texts.
+ */
+function checkDominance(columns: Columns, rules: Rules, cells: CellFindings): SdcCheck[] {
   const nk = new CheckTally("nk-dominance", cells);
   const pRatio = new CheckTally("p-ratio", cells);
   const identical = new CheckTally("identical-values", cells);
   const negative = new CheckTally("negative-values", cells);
-  const values = new CheckTally("values", cells);
+  const unusable = new CheckTally("values", cells);
   const { n: nkN, k } = rules.nkDominance;
   const p = rules.pRatio;
-  const column = MAGNITUDE_COLUMNS.value;
 
-  for (const cell of rows) {
-    const n = WHOLE.test(cell.n!) ? Number(cell.n) : undefined;
+  for (let i = 0; i < columns.value.length; i++) {
+    const row = i + 1;
+    const n = columns.counts[i];
+    const vText = columns.value[i]!.trim();
+    const m1Text = columns.max1[i]!.trim();
     // A single contributor has no second largest; an empty max2 then means 0.
-    const max2Text = cell.max2 === "" && n === 1 ? "0" : cell.max2!;
-    const [value, max1, max2] = [parseNumber(cell.value!), parseNumber(cell.max1!), parseNumber(max2Text)];
-    if (value === undefined || max1 === undefined || max2 === undefined) {
-      values.review(cell.row, column, "value, max1 and max2 must be numbers");
+    let m2Text = columns.max2[i]!.trim();
+    if (m2Text === "" && n === 1) m2Text = "0";
+    const v = parseNumber(vText);
+    const m1 = parseNumber(m1Text);
+    const m2 = parseNumber(m2Text);
+    if (v === undefined || m1 === undefined || m2 === undefined) {
+      unusable.review(row, COLUMN, "value, max1 and max2 must be numbers");
       continue;
     }
-    if (value < 0 || max1 < 0 || max2 < 0) {
-      negative.review(cell.row, column, "a negative value or contribution: dominance is undefined");
+    if (v < 0 || m1 < 0 || m2 < 0) {
+      negative.review(row, COLUMN, "a negative value or contribution: dominance is undefined");
       continue;
     }
-    const v = cell.value!;
-    const m1 = cell.max1!;
-    const m2 = max2Text;
-    const inconsistent = signOfSum([{ sign: 1, factors: [m2] }, { sign: -1, factors: [m1] }]) > 0 || signOfSum([{ sign: 1, factors: [m1] }, { sign: 1, factors: [m2] }, { sign: -1, factors: [v] }]) > 0;
-    if (inconsistent) {
-      values.review(cell.row, column, "max1, max2 and value do not fit together (max2 > max1 or max1 + max2 > value)");
+    // max2 ≤ max1 and max1 + max2 ≤ value, or the numbers contradict each other.
+    const m2OverM1 = fastSign(m2 - m1, m2 + m1) ?? exactSign([plus(m2Text), minus(m1Text)]);
+    const topOverValue = fastSign(m1 + m2 - v, m1 + m2 + v) ?? exactSign([plus(m1Text), plus(m2Text), minus(vText)]);
+    if (m2OverM1 > 0 || topOverValue > 0) {
+      unusable.review(row, COLUMN, "max1, max2 and value do not fit together (max2 > max1 or max1 + max2 > value)");
       continue;
     }
-    if (n !== undefined && n >= 2 && signOfSum([{ sign: 1, factors: [m1] }, { sign: -1, factors: [m2] }]) === 0 && signOfSum([{ sign: 1, factors: [v] }, { sign: -1, factors: [n, m1] }]) === 0)
-      identical.fail(cell.row, column, `all ${n} contributions are the same (${m1})`);
+    if (n !== undefined && n >= 2 && m2OverM1 === 0 && (fastSign(v - n * m1, v + n * m1) ?? exactSign([plus(vText), minus(n, m1Text)])) === 0)
+      identical.fail(row, COLUMN, `all ${n} contributions are the same (${m1Text})`);
     // A total of 0 with no negative contributions means every contribution is 0: dominance says nothing
     // there (identical-values or the threshold decide).
-    if (value === 0) continue;
+    if (v === 0) continue;
     // NK: the largest nkN contributions reach k of the total or more → fail (≥ k, see above).
-    const top: string[] = nkN === 2 ? [m1, m2] : [m1];
-    if (signOfSum([...top.map((t) => ({ sign: 1 as const, factors: [t] })), { sign: -1, factors: [k, v] }]) >= 0)
-      nk.fail(cell.row, column, `the largest ${nkN === 2 ? "two contributions make" : "contribution makes"} up ${percent(top, v)} of the total, at least ${percentOf(k)}`);
+    const top = nkN === 2 ? m1 + m2 : m1;
+    const nkSign = fastSign(top - k * v, top + k * v) ?? exactSign([plus(m1Text), plus(nkN === 2 ? m2Text : "0"), minus(k, vText)]);
+    if (nkSign >= 0) nk.fail(row, COLUMN, `the largest ${nkN === 2 ? "two contributions make" : "contribution makes"} up ${share(top, v)} of the total, at least ${percentOf(k)}`);
     // p-ratio: the rest, value − max1 − max2, below p·max1 → fail; exactly p·max1 passes.
-    if (signOfSum([{ sign: 1, factors: [v] }, { sign: -1, factors: [m1] }, { sign: -1, factors: [m2] }, { sign: -1, factors: [p, m1] }]) < 0)
-      pRatio.fail(cell.row, column, `the rest of the total (value − max1 − max2) is less than ${percentOf(p)} of the largest contribution`);
+    const pSign = fastSign(v - m1 - m2 - p * m1, v + m1 + m2 + p * m1) ?? exactSign([plus(vText), minus(m1Text), minus(m2Text), minus(p, m1Text)]);
+    if (pSign < 0) pRatio.fail(row, COLUMN, `the rest of the total (value − max1 − max2) is less than ${percentOf(p)} of the largest contribution`);
   }
   return [
     nk.result({ passed: `No cell is dominated by its ${nkN === 2 ? "two largest contributors" : "largest contributor"} (${percentOf(k)}).`, failed: `dominated (NK ${nkN}, ${percentOf(k)})` }),
     pRatio.result({ passed: `Every cell's largest contribution is protected by at least ${percentOf(p)}.`, failed: `p-ratio below ${percentOf(p)}` }),
     identical.result({ passed: "No cell whose contributions are all the same.", failed: "all contributions the same" }),
     negative.result({ passed: "No negative values.", reviewed: "negative values (dominance undefined)" }),
-    values.result({ passed: "Every cell's value, max1 and max2 are numbers that fit together.", reviewed: "unreadable or inconsistent value, max1, max2" }),
+    unusable.result({ passed: "Every cell's value, max1 and max2 are numbers that fit together.", reviewed: "unreadable or inconsistent value, max1, max2" }),
   ];
+}
+
+const plus = (...factors: (string | number)[]) => ({ sign: 1 as const, factors });
+const minus = (...factors: (string | number)[]) => ({ sign: -1 as const, factors });
+
+/** The sign of a difference computed in doubles, or undefined when it is too close to 0 to trust. */
+function fastSign(difference: number, size: number): -1 | 1 | undefined {
+  if (Number.isFinite(difference) && !nearZero(difference, size)) return difference > 0 ? 1 : -1;
+  return undefined;
 }
 
 /** 0.9 → "90 %", without binary noise (0.07 × 100 is 7.000000000000001). */
@@ -127,7 +151,6 @@ function percentOf(fraction: number): string {
   return `${Math.round(fraction * 1e8) / 1e6} %`;
 }
 
-function percent(top: string[], value: string): string {
-  const share = top.reduce((sum, t) => sum + Number(t), 0) / Number(value);
-  return `${Math.round(share * 1000) / 10} %`;
+function share(part: number, whole: number): string {
+  return `${Math.round((part / whole) * 1000) / 10} %`;
 }

@@ -14,29 +14,32 @@ describe("readTable", () => {
   ];
 
   it("reads plain and quoted CSV alike", () => {
-    const expected = { columns: ["region", "sex", "count"], rows: records.slice(1) };
-    expect(readTable(plain(records))).toEqual(expected);
-    expect(readTable(`${plain(records)}\n`)).toEqual(expected);
-    expect(readTable(plain(records).replaceAll("\n", "\r\n"))).toEqual(expected);
-    expect(readTable(quoted(records))).toEqual(expected);
-    expect(readTable(new TextEncoder().encode(`\uFEFF${quoted(records)}\r\n`))).toEqual(expected);
+    for (const input of [plain(records), `${plain(records)}\n`, plain(records).replaceAll("\n", "\r\n"), quoted(records), new TextEncoder().encode(`\uFEFF${quoted(records)}\r\n`)]) {
+      const table = readTable(input);
+      expect(table.columns).toEqual(["region", "sex", "count"]);
+      expect(table.rowCount).toBe(3);
+      expect(table.records()).toEqual(records.slice(1));
+      expect(table.select([2, 0])).toEqual([["12", "", "0"], ["Norrbotten", "Skåne", " spaced "]]);
+    }
   });
 
   it("keeps commas, quotes and line breaks inside quoted fields", () => {
-    expect(readTable('name,count\n"Stockholm, city",10\n"a ""b""\nc",11\n').rows).toEqual([
+    expect(readTable('name,count\n"Stockholm, city",10\n"a ""b""\nc",11\n').records()).toEqual([
       ["Stockholm, city", "10"],
       ['a "b"\nc', "11"],
     ]);
   });
 
   it("skips blank lines, so rows count data lines", () => {
-    expect(readTable("a,count\n\n1,10\n\n2,11\n").rows).toEqual([["1", "10"], ["2", "11"]]);
-    expect(readTable('"a",count\n\n1,10\n\n2,11\n').rows).toEqual([["1", "10"], ["2", "11"]]);
+    expect(readTable("a,count\n\n1,10\n\n2,11\n").records()).toEqual([["1", "10"], ["2", "11"]]);
+    expect(readTable('"a",count\n\n1,10\n\n2,11\n').records()).toEqual([["1", "10"], ["2", "11"]]);
+    expect(readTable("a,count\r\n\r\n1,10\r\n").records()).toEqual([["1", "10"]]);
   });
 
   it("takes semicolons or tabs when the header has no comma", () => {
-    expect(readTable("län;count\nA;12\n")).toEqual({ columns: ["län", "count"], rows: [["A", "12"]] });
-    expect(readTable("län\tcount\nA\t12\n").rows).toEqual([["A", "12"]]);
+    const semicolons = readTable("län;count\nA;12\n");
+    expect([semicolons.columns, semicolons.records()]).toEqual([["län", "count"], [["A", "12"]]]);
+    expect(readTable("län\tcount\nA\t12\n").records()).toEqual([["A", "12"]]);
   });
 
   it.each<[string, string | Uint8Array, RegExp]>([

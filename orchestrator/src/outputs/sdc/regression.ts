@@ -24,11 +24,11 @@ export function checkRegression(text: string, rules: Rules): TableFindings {
 function checkCsv(text: string, rules: Rules): TableFindings {
   const table = readTable(text);
   const column = columnIndex(table, RESIDUAL_DF);
-  if (column === -1 || table.rows.length === 0) return { checks: [cannotRun("residual-df", missingMessage)], cells: [] };
+  if (column === -1 || table.rowCount === 0) return { checks: [cannotRun("residual-df", missingMessage)], cells: [] };
   const cells = new CellFindings();
   const tally = new CheckTally("residual-df", cells);
-  table.rows.forEach((record, i) => {
-    const verdict = judge(record[column]!, rules);
+  table.select([column])[0]!.forEach((text, i) => {
+    const verdict = judge(text, rules);
     if (verdict.status === "fail") tally.fail(i + 1, RESIDUAL_DF, verdict.reason);
     if (verdict.status === "review") tally.review(i + 1, RESIDUAL_DF, verdict.reason);
   });
