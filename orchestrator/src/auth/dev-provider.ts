@@ -111,8 +111,9 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
       // the provider's published keys and never needs to call back.
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => machineAudience,
-        useGrantedResource: () => true,
+        // Only the data holder's tokens are for our API; people's sign-ins keep opaque tokens for userinfo.
+        defaultResource: (_ctx, client) => (client?.clientId === DEMO_DATA_HOLDER.clientId ? machineAudience : undefined),
+        useGrantedResource: () => false,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== machineAudience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
           return { scope: DELIVERY_SCOPE, audience: machineAudience, accessTokenFormat: "jwt", accessTokenTTL: 600, jwt: { sign: { alg: "RS256" } } };
