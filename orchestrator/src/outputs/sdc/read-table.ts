@@ -23,7 +23,7 @@ export interface Table {
 export function readTable(input: Uint8Array | string): Table {
   const text = typeof input === "string" ? input.replace(/^\uFEFF/, "") : decodeText(input);
   const delimiter = delimiterOf(text);
-  const table = isPlain(text) ? plainTable(text, delimiter) : parsedTable(text, delimiter);
+  const table = (isSimple(text) && simpleTable(text, delimiter)) || parsedTable(text, delimiter);
   const seen = new Set<string>();
   for (const name of table.columns) {
     if (seen.has(name)) throw unreadable(`The header names the column "${name}" twice.`);
@@ -55,18 +55,24 @@ function delimiterOf(text: string): string {
 }
 
 /**
- * Without quotes, CSV is lines split at the delimiter, and scanning for delimiters is many times faster
- * than a general parser. Only text without `"` and without a lone carriage return takes this path;
- * anything else goes to csv-parse. read-table.test.ts checks that both read the same tables.
+ * Most CSV is simple: no quotes, or quotes only around whole fields that hold no delimiter, quote or line
+ * break (R's write.csv quotes every text field). Such text is lines split at the delimiter, and scanning
+ * for delimiters is many times faster than a general parser. Anything else (escaped quotes, delimiters or
+ * line breaks inside quotes, a lone carriage return, malformed quoting) goes to csv-parse, which also
+ * words the errors. read-table.test.ts checks that both read the same tables.
  */
-function isPlain(text: string): boolean {
-  return !text.includes('"') && (!text.includes("\r") || !/\r(?!\n)/.test(text));
+function isSimple(text: string): boolean {
+  return !text.includes("\r") || !/\r(?!\n)/.test(text);
 }
 
-/** Indexes the lines of plain CSV (start and end of each row) and checks every row's width. */
-function plainTable(text: string, delimiter: string): Table {
+/**
+ * Indexes the lines of simple CSV (start and end of each row) and checks every row's width; undefined
+ * when a line is not simple after all.
+ */
+function simpleTable(text: string, delimiter: string): Table | undefined {
   const starts: number[] = [];
   const ends: number[] = [];
+  const quoted = text.includes('"');
   let header: string[] | undefined;
   let line = 0;
   // indexOf is native and fast on long strings; a loop over charCodeAt is several times slower here.
@@ -77,7 +83,11 @@ function plainTable(text: string, delimiter: string): Table {
     const stop = newline === -1 ? text.length : newline;
     const end = stop > start && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
     if (end > start) {
-      if (!header) header = text.slice(start, end).split(delimiter);
+      if (quoted) {
+        const quote = text.indexOf('"', start);
+        if (quote !== -1 && quote < end && !simplyQuoted(text, start, end, delimiter)) return undefined;
+      }
+      if (!header) header = text.slice(start, end).split(delimiter).map(unquote);
       else {
         let fields = 1;
         for (let at = text.indexOf(delimiter, start); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1)) fields++;
@@ -102,7 +112,7 @@ function plainTable(text: string, delimiter: string): Table {
         let stop = text.indexOf(delimiter, at);
         if (stop === -1 || stop > end) stop = end;
         const slot = slots[column]!;
-        if (slot !== -1) out[slot]![row] = text.slice(at, stop);
+        if (slot !== -1) out[slot]![row] = text.charCodeAt(at) === 34 ? text.slice(at + 1, stop - 1) : text.slice(at, stop);
         at = stop + 1;
       }
     }
@@ -110,6 +120,33 @@ function plainTable(text: string, delimiter: string): Table {
   };
   return tableOf(header, starts.length, select);
 }
+
+/**
+ * Whether every quote on the line (start to end) is one of a pair around a whole field that holds no
+ * delimiter and no quote: then splitting at delimiters and dropping the pair reads the line right.
+ */
+function simplyQuoted(text: string, start: number, end: number, delimiter: string): boolean {
+  for (let at = start; ; ) {
+    if (text.charCodeAt(at) === 34) {
+      const close = text.indexOf('"', at + 1);
+      if (close === -1 || close >= end) return false; // unclosed, or a line break inside
+      const inner = text.indexOf(delimiter, at + 1);
+      if (inner !== -1 && inner < close) return false;
+      if (close + 1 === end) return true;
+      if (text.startsWith(delimiter, close + 1)) at = close + 2;
+      else return false; // "" (an escaped quote) or text after the closing quote
+    } else {
+      let stop = text.indexOf(delimiter, at);
+      if (stop === -1 || stop > end) stop = end;
+      const quote = text.indexOf('"', at);
+      if (quote !== -1 && quote < stop) return false; // a quote inside an unquoted field
+      if (stop === end) return true;
+      at = stop + 1;
+    }
+  }
+}
+
+const unquote = (field: string) => (field.length >= 2 && field.startsWith('"') ? field.slice(1, -1) : field);
 
 function parsedTable(text: string, delimiter: string): Table {
   let records: string[][];
