@@ -1,51 +1,23 @@
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { z } from "zod";
 import { SpeError } from "../errors";
+import { airlockAgentClient } from "./airlock-agent/client";
 import type { Outbox } from "./requests/airlock-ports";
 
-const listing = z.array(z.object({ path: z.string(), size: z.number().int().min(0), modified: z.string() }).loose());
+/** The agent's refusals in the words of an export request: a missing or refused file is the researcher's to fix. */
+function asExportError(err: unknown, namespace: string): unknown {
+  if (!(err instanceof SpeError)) return err;
+  if (err.code === "AIRLOCK_AGENT_FAILED") return new SpeError("OUTBOX_UNAVAILABLE", `The outbox of ${namespace} cannot be read now (${err.message}); try again when the workspace runs.`, { cause: err });
+  if (err.code === "OUTBOX_FILE_NOT_FOUND" || err.code === "OUTBOX_PATH_REFUSED" || err.code === "OUTBOX_PATH_INVALID") return new SpeError("EXPORT_FILE_REFUSED", err.message, { cause: err });
+  return err;
+}
 
 /**
  * The outboxes of environments, read through each environment's airlock agent (`{namespace}` in the URL
  * template is replaced). The agent serves the outbox read-only and only to us.
  */
 export function agentOutbox(urlTemplate: string): Outbox {
-  const base = (namespace: string) => urlTemplate.replace("{namespace}", namespace);
-  const unavailable = (namespace: string, err: unknown) =>
-    new SpeError("OUTBOX_UNAVAILABLE", `The outbox of ${namespace} cannot be read now (${(err as Error).message}); try again when the workspace runs.`, { cause: err });
+  const agent = (namespace: string) => airlockAgentClient(urlTemplate.replace("{namespace}", namespace));
   return {
-    async list(namespace) {
-      const res = await fetch(`${base(namespace)}/files`).catch((err: unknown) => Promise.reject(unavailable(namespace, err)));
-      if (!res.ok) throw unavailable(namespace, new Error(`agent answered ${res.status}`));
-      return listing.parse(await res.json()).map(({ path, size, modified }) => ({ path, size, modified }));
-    },
-    async copy(namespace, path, destination, maxBytes) {
-      const url = `${base(namespace)}/files/${path.split("/").map(encodeURIComponent).join("/")}`;
-      const res = await fetch(url).catch((err: unknown) => Promise.reject(unavailable(namespace, err)));
-      if (res.status === 404) throw new SpeError("EXPORT_FILE_REFUSED", `${path} is not in the outbox (any more).`);
-      if (!res.ok || !res.body) throw new SpeError("EXPORT_FILE_REFUSED", `The airlock agent refused ${path} (${res.status}): ${await res.text().catch(() => "")}`);
-      const hash = createHash("sha256");
-      let size = 0;
-      const measure = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          if (size > maxBytes) return done(new SpeError("EXPORT_FILE_REFUSED", `${path} is larger than ${maxBytes} bytes, the most that may leave in one file.`));
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      try {
-        await pipeline(Readable.fromWeb(res.body as WebReadableStream), measure, createWriteStream(destination, { flags: "wx", mode: 0o600 }));
-      } catch (err) {
-        await rm(destination, { force: true });
-        throw err;
-      }
-      return { sha256: hash.digest("hex"), size };
-    },
+    list: (namespace) => agent(namespace).list().catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
+    copy: (namespace, path, destination, maxBytes) => agent(namespace).download(path, destination, { maxBytes }).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
   };
 }

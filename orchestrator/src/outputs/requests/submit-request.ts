@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
@@ -41,12 +42,13 @@ async function csvDataRows(path: string): Promise<number> {
 }
 
 /** Copies one file out of the outbox into quarantine and checks it there: what is checked is what is kept. */
-async function quarantineFile(airlock: AirlockServices, namespace: string, profile: string, file: ExportFileRow, listed: Map<string, number>): Promise<Quarantined> {
+async function quarantineFile(airlock: AirlockServices, namespace: string, profile: string, file: ExportFileRow, listed: Map<string, number>, admitted: string[]): Promise<Quarantined> {
   const { limits } = airlock;
   const size = listed.get(file.path);
   if (size === undefined) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is not in the outbox (any more). Put it back or revise the request.`);
   if (size > limits.maxFileBytes) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is ${size} bytes; at most ${limits.maxFileBytes} may leave in one file.`);
   const kept = await airlock.quarantine.admit((destination) => airlock.outbox.copy(namespace, file.path, destination, limits.maxFileBytes));
+  admitted.push(kept.sha256);
   const path = airlock.quarantine.pathOf(kept.sha256);
   if (extensionOf(file.path) === "csv") {
     const rows = await csvDataRows(path);
@@ -71,11 +73,12 @@ export async function submitRequest(db: Db, airlock: AirlockServices, id: string
   const fresh = files.filter((f) => f.sha256 === null);
   const listed = new Map((await airlock.outbox.list(request.namespace)).map((f) => [f.path, f.size]));
   const quarantined: Quarantined[] = [];
+  const admitted: string[] = [];
   try {
-    for (const file of fresh) quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed));
+    for (const file of fresh) quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted));
     await recordSubmission(db, id, request.state, event, quarantined, actor, now);
   } catch (err) {
-    await forgetUnreferenced(db, airlock.quarantine, quarantined.map((q) => q.sha256));
+    await forgetUnreferenced(db, airlock.quarantine, admitted);
     throw err;
   }
   return { state: "submitted", files: quarantined.map((q) => ({ path: q.file.path, version: q.file.version, sha256: q.sha256, check: q.check.status })) };
@@ -115,6 +118,7 @@ async function recordSubmission(db: Db, id: string, from: RequestState, event: "
  */
 export async function precheckFile(airlock: AirlockServices, namespace: string, path: string, type: ExportFileRow["type"], profile: string, scratch: string): Promise<FileCheck & { size: number }> {
   try {
+    await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
     const { size } = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);
     const check = await airlock.checkOutputFile({ file: scratch, type, profile });
     return { ...check, size };
