@@ -1,0 +1,185 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAirlockAgent, type AirlockAgentProcess } from "../orchestrator/test/airlock-agent-process";
+import { insertEnvironment } from "../orchestrator/test/environment-rows";
+import { startStack, type Stack } from "../orchestrator/test/stack";
+import { examplePermit } from "../orchestrator/src/permits/test-fixtures";
+import { launchChromium } from "./browser";
+import { buildUi } from "./build-ui";
+
+// A frequency table with one cell of 3 people (below the threshold of 10), and one that passes.
+const BY_REGION = "region,kön,count\nNorrland,kvinnor,124\nNorrland,män,3\nSvealand,kvinnor,310\nSvealand,män,288\n";
+const BY_AGE = "åldersgrupp,count\n18-39,412\n40-64,655\n65+,530\n";
+const SMALL_TABLE = "tabeller/per-region.csv";
+const SAFE_TABLE = "tabeller/per-alder.csv";
+const TITLE = "Strokeincidens per region och ålder";
+
+/** A laptop's viewport, to see the pages as most people will. */
+const VIEWPORT = { width: 1366, height: 800 };
+
+/** Signs in through the real pages: the app's start page, the provider's form, back to the app. */
+async function signIn(page: Page, stack: Stack, user: string) {
+  await page.goto(stack.appUrl);
+  await page.getByRole("link", { name: "Logga in" }).click();
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill("demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${stack.appUrl}/`);
+}
+
+/** Set AIRLOCK_SCREENSHOTS to a folder to look at the pages afterwards. */
+async function screenshot(page: Page, name: string) {
+  const folder = process.env.AIRLOCK_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+}
+
+/** An output checker opens the request from their queue, sees the flagged cell, and votes on both files. */
+async function review(page: Page, stack: Stack, checker: string, votes: { small: string; safe: string }) {
+  await signIn(page, stack, checker);
+  const queue = page.getByRole("region", { name: "Granskningskö" });
+  await queue.getByRole("link", { name: TITLE }).click();
+  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(TITLE);
+  await expect.poll(() => page.getByText(/^Strokeincidens bland statinanvändare/).count()).toBe(1);
+
+  const small = page.getByRole("region", { name: SMALL_TABLE, exact: true });
+  // The quarantined file as a table, the small cell marked in it, in words as well as colour.
+  const content = small.getByRole("region", { name: `Innehållet i ${SMALL_TABLE}` });
+  const flagged = content.locator("td.flag-fail");
+  await expect.poll(() => flagged.count()).toBe(1);
+  expect(await flagged.textContent()).toMatch(/^✗ 3 \(underkänd: count 3 is below the threshold 10\)$/);
+  expect(await content.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "2", exact: true }) }).textContent()).toContain("Norrland");
+  await vote(small, votes.small);
+
+  const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });
+  expect(await safe.locator("td.flag-fail, td.flag-review").count()).toBe(0);
+  await vote(safe, votes.safe);
+}
+
+async function vote(file: Locator, choice: string) {
+  await file.getByRole("radio", { name: choice }).check();
+  if (choice !== "Godkänn") await file.getByLabel(/^Kommentar/).fill("Cellen Norrland/män har 3 personer; slå ihop eller undertryck den.");
+  await file.getByRole("button", { name: "Lämna omdöme" }).click();
+  await expect.poll(() => file.getByRole("button", { name: "Lämna omdöme" }).count()).toBe(0);
+}
+
+describe("the airlock in a real Chromium", () => {
+  let stack: Stack;
+  let agent: AirlockAgentProcess;
+  let browser: Browser;
+  let uiDir: string;
+  let outboxDir: string;
+  let requestUrl: string;
+  const permitId = `SE-AIRLOCK-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    outboxDir = mkdtempSync(join(tmpdir(), "spe-outbox-"));
+    mkdirSync(join(outboxDir, "tabeller"));
+    writeFileSync(join(outboxDir, SMALL_TABLE), BY_REGION);
+    writeFileSync(join(outboxDir, SAFE_TABLE), BY_AGE);
+    writeFileSync(join(outboxDir, "anteckningar.ipynb"), "{}");
+    [uiDir, agent] = await Promise.all([buildUi(), startAirlockAgent(outboxDir)]);
+    stack = await startStack({ AIRLOCK_AGENT_URL: agent.url }, { uiDir });
+    const now = Date.now();
+    await insertEnvironment(
+      stack.services.database.db,
+      examplePermit({
+        permitId,
+        purpose: { category: "scientific-research", description: "Statiner och stroke" },
+        validFrom: new Date(now - 86_400_000).toISOString(),
+        validUntil: new Date(now + 365 * 86_400_000).toISOString(),
+      }),
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await agent?.stop();
+    rmSync(dirname(uiDir), { recursive: true, force: true });
+    rmSync(outboxDir, { recursive: true, force: true });
+  });
+
+  it("lets a researcher pick outbox files, see the checks flag a small cell before submitting, and submit", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "alice");
+    const mine = page.getByRole("region", { name: "Mina miljöer" });
+    await mine.getByRole("link", { name: /Utkorg och ny exportförfrågan för Statiner och stroke/ }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Ny exportförfrågan");
+
+    // A notebook may not leave at all; the two tables may.
+    await expect.poll(() => page.getByRole("checkbox", { name: "anteckningar.ipynb" }).isDisabled()).toBe(true);
+    await page.getByRole("checkbox", { name: SMALL_TABLE }).check();
+    await page.getByRole("checkbox", { name: SAFE_TABLE }).check();
+    expect(await page.getByLabel(`Typ av ${SMALL_TABLE}`).inputValue()).toBe("frequency");
+
+    const smallCheck = page.getByRole("region", { name: `Kontroll av ${SMALL_TABLE}` });
+    await expect.poll(() => smallCheck.getByText("Automatisk kontroll: underkänd").count(), { timeout: 15_000 }).toBe(1);
+    const cells = smallCheck.getByRole("table", { name: /Flaggade celler/ });
+    const row = cells.getByRole("row").filter({ hasText: "count 3 is below the threshold 10" });
+    expect(await row.getByRole("cell").allTextContents()).toEqual(["2", "count", "✗ underkänd", "count 3 is below the threshold 10"]);
+    const safeCheck = page.getByRole("region", { name: `Kontroll av ${SAFE_TABLE}` });
+    await expect.poll(() => safeCheck.getByText("Automatisk kontroll: godkänd").count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.getByText("En fil har anmärkningar").count()).toBe(1);
+    await screenshot(page, "1-researcher-precheck");
+
+    // Nothing is sent without a title and a justification; the form says what is missing.
+    await page.getByRole("button", { name: /Skicka in för granskning/ }).click();
+    await expect.poll(() => page.getByText("Ge förfrågan en rubrik.").count()).toBe(1);
+    await page.getByLabel("Rubrik").fill(TITLE);
+    await page.getByLabel("Motivering").fill("Strokeincidens bland statinanvändare per region och åldersgrupp, till artikelns tabell 2.");
+    await page.getByRole("button", { name: "Skicka in för granskning (2 filer)" }).click();
+    await page.waitForURL(/\/exports\/[0-9a-f-]{36}$/);
+    requestUrl = page.url();
+    await expect.poll(() => page.locator(".state-line").textContent()).toMatch(/^Inskickad/);
+    expect(await page.getByRole("region", { name: SMALL_TABLE, exact: true }).getByText("0 av 2 omdömen inlämnade").count()).toBe(1);
+    await page.close();
+  });
+
+  it("lets two output checkers review from their queues, each blind to the other until both have voted", async () => {
+    const karin = await browser.newPage({ viewport: VIEWPORT });
+    await review(karin, stack, "karin", { small: "Avslå", safe: "Godkänn" });
+    const small = karin.getByRole("region", { name: SMALL_TABLE, exact: true });
+    await expect.poll(() => small.getByText("Du avslog").count()).toBe(1);
+    await expect.poll(() => small.getByText(/1 av 2 omdömen inlämnade/).count()).toBe(1);
+    await screenshot(karin, "2-checker-review");
+    await karin.goto(stack.appUrl);
+    await expect.poll(() => karin.getByRole("region", { name: "Granskningskö" }).getByText("Inga utdataförfrågningar väntar på din granskning.").count()).toBe(1);
+    await karin.close();
+
+    const kalle = await browser.newPage({ viewport: VIEWPORT });
+    await review(kalle, stack, "kalle", { small: "Avslå", safe: "Godkänn" });
+    // With both votes in, each checker sees the other's.
+    const decided = kalle.getByRole("region", { name: SMALL_TABLE, exact: true });
+    await expect.poll(() => decided.getByText("karin: avslog").count()).toBe(1);
+    await expect.poll(() => decided.getByText("kalle: avslog").count()).toBe(1);
+    await kalle.close();
+  });
+
+  it("shows the researcher the decision with the checkers' comments, and lets her download the released file and its record", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "alice");
+    await page.goto(requestUrl);
+    await expect.poll(() => page.locator(".state-line").textContent()).toMatch(/^Utlämnad/);
+    const small = page.getByRole("region", { name: SMALL_TABLE, exact: true });
+    expect(await small.getByText("Avslagen").count()).toBe(1);
+    expect(await small.getByText(/Norrland\/män har 3 personer/).count()).toBe(2);
+    expect(await small.getByRole("link", { name: /Ladda ner/ }).count()).toBe(0);
+    await screenshot(page, "3-researcher-released");
+
+    const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });
+    const [download] = await Promise.all([page.waitForEvent("download"), safe.getByRole("link", { name: "Ladda ner per-alder.csv" }).click()]);
+    expect(download.suggestedFilename()).toBe("per-alder.csv");
+    expect(readFileSync((await download.path())!, "utf8")).toBe(BY_AGE);
+
+    const [record] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner utlämningsintyget" }).click()]);
+    expect(readFileSync((await record.path())!, "utf8")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    await page.getByRole("link", { name: "Mina exportförfrågningar" }).click();
+    const listed = page.getByRole("row").filter({ hasText: TITLE });
+    await expect.poll(() => listed.getByText("Utlämnad").count()).toBe(1);
+    await page.close();
+  });
+});
