@@ -52,12 +52,26 @@ export function platformObjects(): k8s.KubernetesObject[] {
   return [...objects, ...admissionObjects()];
 }
 
+function statusMessage(body: unknown): string {
+  try {
+    return (JSON.parse(String(body)) as { message?: string }).message ?? String(body);
+  } catch {
+    return String(body);
+  }
+}
+
 /** Applies platformObjects() as a cluster administrator (server-side apply). */
 export async function installPlatform(adminKubeconfig: string): Promise<void> {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(adminKubeconfig);
   const client = k8s.KubernetesObjectApi.makeApiClient(kc);
   for (const object of platformObjects()) {
-    await client.patch(object, undefined, undefined, "spe-local-install", true, k8s.PatchStrategy.ServerSideApply);
+    try {
+      await client.patch(object, undefined, undefined, "spe-local-install", true, k8s.PatchStrategy.ServerSideApply);
+    } catch (err) {
+      // Say which file's object the API server refused and why, not only the status code.
+      const reason = err instanceof k8s.ApiException ? `${err.code}: ${statusMessage(err.body)}` : String(err);
+      throw new Error(`Could not install ${object.kind} ${object.metadata?.name} from policies/: ${reason}`, { cause: err });
+    }
   }
 }

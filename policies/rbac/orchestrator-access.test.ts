@@ -8,6 +8,11 @@ const load = (path: string) => {
   kc.loadFromFile(path);
   return kc;
 };
+const refusalOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => ({ code: 200, message: "accepted" }),
+    (err: unknown) => (err instanceof k8s.ApiException ? { code: err.code, message: (JSON.parse(err.body as string) as { message: string }).message } : Promise.reject(err)),
+  );
 const statusOf = (promise: Promise<unknown>) => promise.then(() => 200, (err: unknown) => (err instanceof k8s.ApiException ? err.code : Promise.reject(err)));
 
 describe("the orchestrator's identity cannot read credentials or escalate", () => {
@@ -75,5 +80,28 @@ describe("the orchestrator's identity cannot read credentials or escalate", () =
     expect(
       await statusOf(core.patchNamespacedConfigMap({ name: "spe-admission-parameters", namespace: "spe-system", body: { data: { orchestratorUsername: "x" } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch))),
     ).toBe(403);
+  });
+
+  it("is confined by admission to environment namespaces: nothing in kube-system or default, no unlabelled namespace", async () => {
+    const objects = k8s.KubernetesObjectApi.makeApiClient(orchestrator);
+    const deployment: k8s.V1Deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "spe-escape", namespace: "kube-system" },
+      spec: {
+        selector: { matchLabels: { app: "x" } },
+        template: { metadata: { labels: { app: "x" } }, spec: { hostPID: true, containers: [{ name: "x", image: "docker.io/library/alpine:3", securityContext: { privileged: true } }] } },
+      },
+    };
+    const service: k8s.V1Service = { apiVersion: "v1", kind: "Service", metadata: { name: "spe-escape", namespace: "default" }, spec: { type: "NodePort", ports: [{ port: 80 }] } };
+    const namespace: k8s.V1Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: `not-an-environment-${Date.now()}` } };
+    for (const object of [deployment, service, namespace]) {
+      const r = await refusalOf(objects.create(object));
+      expect(r.code).toBe(403);
+      expect(r.message).toContain("ValidatingAdmissionPolicy 'spe-orchestrator-scope'");
+      expect(r.message).toMatch(/was refused for the SPE orchestrator: it only makes and changes environment namespaces/);
+    }
+    const r = await refusalOf(objects.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: "spe-system" } }));
+    expect(r).toMatchObject({ code: 403, message: expect.stringContaining("spe-orchestrator-scope") });
   });
 });
