@@ -84,6 +84,7 @@ describe("frequency tables, redact7-round5", () => {
       ["threshold", threshold],
       ["zeros", zeros],
       ["rounding", rounding],
+      ["totals", "pass"],
     ]);
   });
 

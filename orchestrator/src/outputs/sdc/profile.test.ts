@@ -15,14 +15,20 @@ describe("SDC rule profiles in policies/sdc/", () => {
 
   it("default: threshold 10, zeros disclosive, NK (2, 0.90), p-ratio 0.10, residual df 10", () => {
     expect(loadSdcProfile("default")).toMatchObject({
-      frequency: { threshold: 10, zerosDisclosive: true, roundingBase: null, redactedMarkers: [] },
+      frequency: { threshold: 10, zerosDisclosive: true, roundingBase: null, redactedMarkers: [], totalLabels: [] },
       magnitude: { threshold: 10, nkDominance: { n: 2, k: 0.9 }, pRatio: 0.1 },
       regression: { minResidualDf: 10 },
     });
   });
 
-  it("redact7-round5: counts of 7 or fewer fail, others must be multiples of 5, [REDACTED] passes", () => {
-    expect(loadSdcProfile("redact7-round5").frequency).toEqual({ threshold: 8, zerosDisclosive: true, roundingBase: 5, redactedMarkers: ["[REDACTED]", "REDACTED", "redacted"] });
+  it("redact7-round5: counts of 7 or fewer fail, others must be multiples of 5, [REDACTED] passes, totals add up", () => {
+    expect(loadSdcProfile("redact7-round5").frequency).toEqual({
+      threshold: 8,
+      zerosDisclosive: true,
+      roundingBase: 5,
+      redactedMarkers: ["[REDACTED]", "REDACTED", "redacted"],
+      totalLabels: ["Total", "All", "Totalt"],
+    });
   });
 });
 

@@ -26,6 +26,8 @@ export const sdcProfileSchema = z.strictObject({
     roundingBase: z.int().min(2).nullable(),
     /** Cell texts that stand for a suppressed count; such a cell passes. */
     redactedMarkers: z.array(z.string().trim().min(1)),
+    /** Category values that mark a total row (any case); such rows must equal the sum of their cells. Empty: not checked. */
+    totalLabels: z.array(z.string().trim().min(1)),
   }),
   magnitude: z.strictObject({
     /** A cell passes when at least this many units contributed to it. */
