@@ -36,12 +36,16 @@ async function screenshot(page: Page, name: string) {
   if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
 }
 
+/** An output checker signs in and opens a request from the queue on their start page. */
+async function openFromQueue(page: Page, stack: Stack, checker: string, title: string) {
+  await signIn(page, stack, checker);
+  await page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).click();
+  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
+}
+
 /** An output checker opens the request from their queue, sees the flagged cell, and votes on both files. */
 async function review(page: Page, stack: Stack, checker: string, votes: { small: string; safe: string }) {
-  await signIn(page, stack, checker);
-  const queue = page.getByRole("region", { name: "Granskningskö" });
-  await queue.getByRole("link", { name: TITLE }).click();
-  await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(TITLE);
+  await openFromQueue(page, stack, checker, TITLE);
   await expect.poll(() => page.getByText(/^Strokeincidens bland statinanvändare/).count()).toBe(1);
 
   const small = page.getByRole("region", { name: SMALL_TABLE, exact: true });
@@ -181,5 +185,45 @@ describe("the airlock in a real Chromium", () => {
     const listed = page.getByRole("row").filter({ hasText: TITLE });
     await expect.poll(() => listed.getByText("Utlämnad").count()).toBe(1);
     await page.close();
+  });
+
+  it("lets the researcher revise a file the checkers sent back, resubmit it, and withdraw the request", async () => {
+    const retitled = "Regiontabell, omarbetad";
+    const alice = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(alice, stack, "alice");
+    await alice.getByRole("region", { name: "Mina miljöer" }).getByRole("link", { name: /Utkorg och ny exportförfrågan/ }).click();
+    await alice.getByRole("checkbox", { name: SMALL_TABLE }).check();
+    await alice.getByLabel("Rubrik").fill(retitled);
+    await alice.getByLabel("Motivering").fill("Samma tabell som förut, för att granskarna ska kunna föreslå en sammanslagning.");
+    await alice.getByRole("button", { name: "Skicka in för granskning (1 fil)" }).click();
+    await alice.waitForURL(/\/exports\/[0-9a-f-]{36}$/);
+    const url = alice.url();
+
+    for (const checker of ["karin", "kalle"]) {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await openFromQueue(page, stack, checker, retitled);
+      await vote(page.getByRole("region", { name: SMALL_TABLE, exact: true }), "Begär ändringar");
+      await page.close();
+    }
+
+    await alice.goto(url);
+    await expect.poll(() => alice.locator(".state-line").textContent()).toMatch(/^Ändringar begärda/);
+    const file = alice.getByRole("region", { name: SMALL_TABLE, exact: true });
+    expect(await file.getByText(/Norrland\/män har 3 personer/).count()).toBe(2);
+    expect(await alice.getByRole("button", { name: "Skicka in igen" }).isDisabled()).toBe(true);
+    // The researcher merges the small cell in her workspace, then takes the new version.
+    writeFileSync(join(outboxDir, SMALL_TABLE), "region,count\nNorrland,127\nSvealand,598\n");
+    await file.getByRole("button", { name: "Ersätt med ny version från utkorgen" }).click();
+    await expect.poll(() => file.getByText("Filen kopieras från utkorgen och kontrolleras när förfrågan skickas in.").count()).toBe(1);
+    await alice.getByRole("button", { name: "Skicka in igen" }).click();
+    await expect.poll(() => alice.locator(".state-line").textContent()).toMatch(/^Inskickad/);
+    await expect.poll(() => file.getByText("Automatisk kontroll: godkänd").count()).toBe(1);
+    expect(await file.getByText("0 av 2 omdömen inlämnade").count()).toBe(1);
+
+    await alice.getByRole("button", { name: "Dra tillbaka…" }).click();
+    await alice.getByRole("button", { name: "Ja, dra tillbaka" }).click();
+    await expect.poll(() => alice.locator(".state-line").textContent()).toMatch(/^Återkallad/);
+    expect(await alice.getByRole("button", { name: "Dra tillbaka…" }).count()).toBe(0);
+    await alice.close();
   });
 });

@@ -7,13 +7,17 @@ import type { SdcReport } from "./sdc-report";
  * not pass as a table (row, column, why). No cell values: the researcher sees this before anything has
  * left the environment.
  */
-export function CheckReport({ report, file }: { report: SdcReport | undefined; file: string }) {
+export function CheckReport({ report, file, headline = true }: { report: SdcReport | undefined; file: string; headline?: boolean }) {
   if (!report) return <p className="muted">Ingen automatisk kontroll finns för filen.</p>;
   return (
     <div className="check-report">
-      <p>
-        <CheckStatusBadge status={report.status} prefix="Automatisk kontroll" /> <span className="muted">regelprofil {report.profile}</span>
-      </p>
+      {headline ? (
+        <p>
+          <CheckStatusBadge status={report.status} prefix="Automatisk kontroll" /> <span className="muted">regelprofil {report.profile}</span>
+        </p>
+      ) : (
+        <p className="muted">Regelprofil {report.profile}</p>
+      )}
       <ul className="checks">
         {report.checks.map((c) => (
           <li key={c.name} className={`check check-${c.status}`}>

@@ -69,7 +69,7 @@ export function RequestFile({ request: r, file: f, isAuthor }: { request: Resear
           <summary>
             <CheckStatusBadge status={report.status} prefix="Automatisk kontroll" />
           </summary>
-          <CheckReport report={report} file={f.path} />
+          <CheckReport report={report} file={f.path} headline={false} />
         </details>
       )}
       {revise.isError && <ApiError error={revise.error} lead="Filen kunde inte ersättas." />}

@@ -1,31 +1,15 @@
-import Papa from "papaparse";
 import { useMemo, useState } from "react";
 import { CELL_STATUS_WORDS, CHECK_STATUS_WORDS } from "../airlock/airlock-words";
 import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
+import { parseCsv } from "./parse-csv";
 
 /** Rows drawn at most at once; the flagged rows are always reachable through the filter. */
 const MAX_ROWS = 500;
 
-/**
- * The delimiter the orchestrator's checks read the file with (read-table.ts): a comma unless the header
- * has none but a semicolon or a tab. Parsing it the same way keeps the checks' row numbers on the right rows.
- */
-function delimiterOf(text: string): string {
-  const end = text.search(/\r|\n/);
-  const header = end === -1 ? text : text.slice(0, end);
-  if (header.includes(",")) return ",";
-  if (header.includes(";")) return ";";
-  return header.includes("\t") ? "\t" : ",";
-}
-
 /** A quarantined CSV as a table, with the cells the checks flagged marked by colour, symbol and words. */
 export function CsvPreview({ text, cells, file }: { text: string; cells: readonly SdcCell[]; file: string }) {
   const [onlyFlagged, setOnlyFlagged] = useState(false);
-  const table = useMemo(() => {
-    const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { delimiter: delimiterOf(text.replace(/^\uFEFF/, "")), skipEmptyLines: true });
-    const [header = [], ...rows] = parsed.data;
-    return { header: header.map((h) => h.trim()), rows, errors: parsed.errors.length };
-  }, [text]);
+  const table = useMemo(() => parseCsv(text), [text]);
   const flagged = useMemo(() => cellIndex(cells), [cells]);
   const flaggedRows = new Set(cells.map((c) => c.row));
   // Data rows are numbered from 1, as in the check report.
@@ -40,7 +24,7 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
           <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} /> Visa bara rader med flaggade celler ({flaggedRows.size})
         </label>
       )}
-      {table.errors > 0 && <p className="notice">Filen kunde inte tolkas helt som CSV; visa den hellre som text.</p>}
+      {table.damaged && <p className="notice">Filen kunde inte tolkas helt som CSV; visa den hellre som text.</p>}
       <div className="table-scroll tall" tabIndex={0} role="region" aria-label={`Innehållet i ${file}`}>
         <table className="table data">
           <caption className="visually-hidden">Innehållet i {file}; flaggade celler är markerade</caption>
