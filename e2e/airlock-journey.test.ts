@@ -39,6 +39,8 @@ async function screenshot(page: Page, name: string) {
 /** An output checker signs in and opens a request from the queue on their start page. */
 async function openFromQueue(page: Page, stack: Stack, checker: string, title: string) {
   await signIn(page, stack, checker);
+  await expect.poll(() => page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).count()).toBe(1);
+  await screenshot(page, `0-queue-${checker}`);
   await page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).click();
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
 }
@@ -181,6 +183,9 @@ describe("the airlock in a real Chromium", () => {
     const [record] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner utlämningsintyget" }).click()]);
     expect(readFileSync((await record.path())!, "utf8")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
+    await page.goto(stack.appUrl);
+    await expect.poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnade").count()).toBe(1);
+    await screenshot(page, "4-researcher-home");
     await page.getByRole("link", { name: "Mina exportförfrågningar" }).click();
     const listed = page.getByRole("row").filter({ hasText: TITLE });
     await expect.poll(() => listed.getByText("Utlämnad").count()).toBe(1);

@@ -1,7 +1,7 @@
-import { Link } from "react-router";
 import { AuditLog } from "../audit/audit-log";
 import { EnvironmentsTable } from "../environments/environments-table";
 import { MyEnvironments } from "../environments/my-environments";
+import { ExportsSummary } from "../exports/exports-summary";
 import { ReviewQueue } from "../reviews/review-queue";
 import { SystemStatus } from "../system/system-status";
 
@@ -13,9 +13,7 @@ export function RolePanels({ roles }: { roles: string[] }) {
         <section className="card" aria-labelledby="researcher-h">
           <h2 id="researcher-h">Mina miljöer</h2>
           <MyEnvironments />
-          <p>
-            <Link to="/exports">Mina exportförfrågningar</Link>
-          </p>
+          <ExportsSummary />
         </section>
       )}
       {roles.includes("operator") && (
