@@ -1,10 +1,13 @@
 // The `spe` command (bin/spe.js runs this file through tsx).
 import { auditExport } from "./audit-export";
 import { auditVerify } from "./audit-verify";
+import { deliveryValidate } from "./delivery-validate";
 import { outputCheck } from "./output-check";
 import { permitImport } from "./permit-import";
 import { permitSign } from "./permit-sign";
 import { permitValidate } from "./permit-validate";
+import { pseudonymise } from "./pseudonymise";
+import { synthRegister } from "./synth-register";
 import { EXIT, USAGE, UsageError } from "./usage";
 
 type Command = (args: string[]) => Promise<number>;
@@ -14,6 +17,9 @@ const COMMANDS: Record<string, Command | Record<string, Command>> = {
   permit: { validate: permitValidate, import: permitImport, sign: permitSign },
   audit: { verify: auditVerify, export: auditExport },
   output: { check: outputCheck },
+  pseudonymise,
+  delivery: { validate: deliveryValidate },
+  synth: { register: synthRegister },
 };
 
 async function run(argv: string[]): Promise<number> {

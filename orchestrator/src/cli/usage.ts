@@ -18,11 +18,21 @@ export const USAGE = `Usage:
       Run the automated disclosure checks on an output file. TYPE: frequency, magnitude, regression, figure,
       code, text or other; NAME: a profile in policies/sdc/ (default "default"); the count column of a
       frequency table defaults to "count". Exit 0 pass, 1 fail or review, 2 usage or unreadable file.
+  spe delivery validate --descriptor D FILE [--reference-date YYYY-MM-DD] [--first-rows N] [--json]
+      Check an extract (CSV or Parquet) against a dataset descriptor; stores nothing. Lists each problem with
+      its first N row numbers (default 10) and its count. Exit 0 valid, 1 invalid.
+  spe pseudonymise --permit P --key-file K --descriptor D IN OUT [--reference-date YYYY-MM-DD] [--json]
+      Validate extract IN and write its pseudonymised Parquet and manifest.json into the new folder OUT (only
+      if IN is valid). K holds the master key as hex or base64, at least 32 bytes (openssl rand -hex 32).
+  spe synth register [--rows N] [--seed S] > extract.csv
+      Write a synthetic Patientregistret extract (patientregistret@2026-09) to standard output; same seed, same file.
 
 FILE holds the compact JWS ("-" reads standard input). Without --trusted-issuers, validate trusts the
 file named by TRUSTED_ISSUERS_FILE, and, unless NODE_ENV=production, the development HDAB.
 The audit commands read DATABASE_URL, else the embedded database under DATA_DIR (default ./.spe); the
 embedded database cannot be opened while the orchestrator runs on it.
+D is a descriptor file (YAML or JSON) or ID@VERSION of the catalogue (catalogue/). The reference date, the
+day the extract was made, decides the century of 10-digit personnummer (default today).
 Exit codes: 0 success, 1 invalid or refused, 2 usage error.`;
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
