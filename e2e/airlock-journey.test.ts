@@ -46,7 +46,7 @@ async function openFromQueue(page: Page, stack: Stack, checker: string, title: s
 }
 
 /** An output checker opens the request from their queue, sees the flagged cell, and votes on both files. */
-async function review(page: Page, stack: Stack, checker: string, votes: { small: string; safe: string }) {
+async function review(page: Page, stack: Stack, checker: string, votes: { small: string; safe: "Godkänn" | "keyboard" }) {
   await openFromQueue(page, stack, checker, TITLE);
   await expect.poll(() => page.getByText(/^Strokeincidens bland statinanvändare/).count()).toBe(1);
 
@@ -61,7 +61,20 @@ async function review(page: Page, stack: Stack, checker: string, votes: { small:
 
   const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });
   expect(await safe.locator("td.flag-fail, td.flag-review").count()).toBe(0);
-  await vote(safe, votes.safe);
+  if (votes.safe === "keyboard") await approveByKeyboard(page, safe);
+  else await vote(safe, votes.safe);
+}
+
+/** Approves with the keyboard only: Space on the choice, Tab through the comment, Enter on the button, focus visible. */
+async function approveByKeyboard(page: Page, file: Locator) {
+  await file.getByRole("radio", { name: "Godkänn" }).focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, outline: getComputedStyle(document.activeElement!).outlineStyle }));
+  expect(focused).toEqual({ text: "Lämna omdöme", outline: "solid" });
+  await page.keyboard.press("Enter");
+  await expect.poll(() => file.getByRole("button", { name: "Lämna omdöme" }).count()).toBe(0);
 }
 
 async function vote(file: Locator, choice: string) {
@@ -156,11 +169,13 @@ describe("the airlock in a real Chromium", () => {
     await karin.close();
 
     const kalle = await browser.newPage({ viewport: VIEWPORT });
-    await review(kalle, stack, "kalle", { small: "Avslå", safe: "Godkänn" });
+    await review(kalle, stack, "kalle", { small: "Avslå", safe: "keyboard" });
     // With both votes in, each checker sees the other's.
     const decided = kalle.getByRole("region", { name: SMALL_TABLE, exact: true });
     await expect.poll(() => decided.getByText("karin: avslog").count()).toBe(1);
     await expect.poll(() => decided.getByText("kalle: avslog").count()).toBe(1);
+    const approved = kalle.getByRole("region", { name: SAFE_TABLE, exact: true });
+    await expect.poll(() => approved.getByText(/^(karin|kalle): godkände$/).count()).toBe(2);
     await kalle.close();
   });
 
