@@ -246,4 +246,35 @@ describe("the airlock in a real Chromium", () => {
     expect(await alice.getByRole("button", { name: "Dra tillbaka…" }).count()).toBe(0);
     await alice.close();
   });
+
+  it("shows a checker a submitted figure inline and analysis code as text", async () => {
+    const title = "Figur och kod";
+    mkdirSync(join(outboxDir, "figurer"));
+    mkdirSync(join(outboxDir, "kod"));
+    writeFileSync(join(outboxDir, "figurer/kurva.svg"), '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#0b5c8a"/></svg>');
+    writeFileSync(join(outboxDir, "kod/analys.py"), 'print("överlevnad per region")\n');
+    const alice = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(alice, stack, "alice");
+    await alice.getByRole("region", { name: "Mina miljöer" }).getByRole("link", { name: /Utkorg och ny exportförfrågan/ }).click();
+    await alice.getByRole("checkbox", { name: "figurer/kurva.svg" }).check();
+    await alice.getByRole("checkbox", { name: "kod/analys.py" }).check();
+    expect(await alice.getByLabel("Typ av figurer/kurva.svg").inputValue()).toBe("figure");
+    expect(await alice.getByLabel("Typ av kod/analys.py").inputValue()).toBe("code");
+    // Figures and code are not checked automatically: a person looks at them.
+    await expect.poll(() => alice.getByText("Automatisk kontroll: granskas manuellt").count()).toBe(2);
+    await alice.getByLabel("Rubrik").fill(title);
+    await alice.getByLabel("Motivering").fill("Kaplan–Meier-kurvan i artikeln och koden som ritade den.");
+    await alice.getByRole("button", { name: "Skicka in för granskning (2 filer)" }).click();
+    await alice.waitForURL(/\/exports\/[0-9a-f-]{36}$/);
+    await alice.close();
+
+    const karin = await browser.newPage({ viewport: VIEWPORT });
+    await openFromQueue(karin, stack, "karin", title);
+    const figure = karin.getByRole("region", { name: "figurer/kurva.svg", exact: true }).getByRole("img", { name: /figurer\/kurva\.svg/ });
+    await expect.poll(() => figure.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+    const code = karin.getByRole("region", { name: "kod/analys.py", exact: true });
+    await expect.poll(() => code.locator("pre").textContent()).toBe('print("överlevnad per region")\n');
+    await screenshot(karin, "5-checker-figure-and-code");
+    await karin.close();
+  });
 });
