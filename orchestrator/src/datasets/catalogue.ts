@@ -18,7 +18,7 @@ export function loadCatalogue(dir = CATALOGUE_DIR): DatasetDescriptor[] {
     const descriptor = parseDescriptor(readFileSync(join(dir, file), "utf8"), file);
     const key = `${descriptor.id}@${descriptor.version}`;
     const other = seen.get(key);
-    if (other) throw new SpeError("DESCRIPTOR_INVALID", `${file} and ${other} both describe ${descriptor.id} version ${descriptor.version}.`);
+    if (other) throw new SpeError("DESCRIPTOR_INVALID", `${other} and ${file} both describe ${descriptor.id} version ${descriptor.version}.`);
     seen.set(key, file);
     return descriptor;
   });

@@ -26,6 +26,8 @@ export interface PseudonymiseExtractOptions {
   referenceDate?: Date;
   maxBytes?: number;
   firstRows?: number;
+  /** zstd by default; uncompressed lets one inspect the bytes. */
+  parquetCompression?: "zstd" | "snappy" | "uncompressed";
   /** DuckDB's memory limit ("1GB"); it spills beyond it. */
   memoryLimit?: string;
   /** The clock for the manifest's createdAt. */
@@ -89,7 +91,7 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
     // Row order is free: that lets DuckDB write in parallel, and the order of the extract (often sorted by
     // personnummer) does not survive into the output.
     await conn.run("SET preserve_insertion_order = false");
-    const copied = await conn.run(`COPY (${outputQuery(source, descriptor)}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    const copied = await conn.run(`COPY (${outputQuery(source, descriptor)}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION ${options.parquetCompression ?? "zstd"})`);
     rows = copied.rowsChanged;
   } catch (err) {
     return rejectWithDiagnosis(conn, file, descriptor, counts, firstRows, err);
