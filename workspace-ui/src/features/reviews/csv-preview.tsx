@@ -3,6 +3,10 @@ import { CELL_STATUS_WORDS, CHECK_STATUS_WORDS } from "../airlock/airlock-words"
 import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
 import { parseCsv } from "./parse-csv";
 
+/** Numbers line up on the right, as in a printed table; "1 234,5" and "-3.2" count. */
+const NUMBER = /^\s*[-+]?[\d\s]*[.,]?\d+\s*$/;
+const alignment = (value: string) => (NUMBER.test(value) ? "num" : undefined);
+
 /** Rows drawn at most at once; the flagged rows are always reachable through the filter. */
 const MAX_ROWS = 500;
 
@@ -46,7 +50,13 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
                 </th>
                 {values.map((value, i) => {
                   const flag = flagged.get(cellKey(row, table.header[i] ?? ""));
-                  return flag ? <FlaggedCell key={i} value={value} flag={flag} /> : <td key={i}>{value}</td>;
+                  return flag ? (
+                    <FlaggedCell key={i} value={value} flag={flag} />
+                  ) : (
+                    <td key={i} className={alignment(value)}>
+                      {value}
+                    </td>
+                  );
                 })}
               </tr>
             ))}
@@ -61,7 +71,7 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
 function FlaggedCell({ value, flag }: { value: string; flag: SdcCell }) {
   const words = CHECK_STATUS_WORDS[flag.status];
   return (
-    <td className={`flag-${flag.status}`} title={flag.reasons.join("; ")}>
+    <td className={[`flag-${flag.status}`, alignment(value)].filter(Boolean).join(" ")} title={flag.reasons.join("; ")}>
       <span aria-hidden="true" className="flag-symbol">
         {words.symbol}{" "}
       </span>
