@@ -65,7 +65,7 @@ describe("environment controller against the real API server, as the orchestrato
     const namespace = await insertEnvironment(database.db, permit);
     controller.enqueue(namespace);
     const row = await provisioned(namespace);
-    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(12);
+    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(14);
     const byType = Object.fromEntries(row.conditions.map((c) => [c.type, c]));
     expect(byType.NetworkIsolated).toMatchObject({ status: "True", reason: "DenyAllInForce" });
     // No kubelet here: the loader and the workspace never run, and the conditions say so.

@@ -12,9 +12,12 @@ export const environmentConfigSchema = z.object({
       rstudio: z.string().default("workspace-rstudio:1.0.0"),
       vscode: z.string().default("workspace-vscode:1.0.0"),
       dataLoader: z.string().default("data-loader:1.0.0"),
+      airlockAgent: z.string().default("airlock-agent:1.0.0"),
     })
     .prefault({}),
   workspacePort: z.int().default(8888),
+  /** Where the airlock agent beside each workspace serves its outbox, read-only, to the orchestrator alone. */
+  airlockPort: z.int().default(8090),
   /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */
   dataVolumeSize: z.string().default("20Gi"),
 });

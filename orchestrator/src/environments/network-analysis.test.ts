@@ -21,7 +21,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
   const cases = WORKSPACE_TOOLS.flatMap((tool) =>
     profiles.flatMap((profile) => (["active", "suspended"] as const).map((desiredState) => ({ tool, profile, desiredState }))),
   );
-  it.each(cases)("$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway, out only to the orchestrator", ({ tool, profile, desiredState }) => {
+  it.each(cases)("$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway and the orchestrator (airlock), out only to the orchestrator", ({ tool, profile, desiredState }) => {
     const permit = examplePermit({ environment: { tools: [tool], ...profile } });
     const policies = desiredObjects({ namespace: "spe-x", permit, desiredState }, config).filter((o): o is V1NetworkPolicy => o.kind === "NetworkPolicy");
     const analysis = analyseNetwork(policies);
@@ -42,10 +42,19 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
         peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=gateway" },
         ports: [`TCP/${config.workspacePort}`],
       },
+      {
+        policy: "allow-orchestrator-to-airlock",
+        pods: "app.kubernetes.io/component=workspace",
+        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=orchestrator" },
+        ports: [`TCP/${config.airlockPort}`],
+      },
     ]);
-    expect(analysis.ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system"]);
+    expect(analysis.ingress.allowedFrom).toEqual([
+      "pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system",
+      "pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system",
+    ]);
     expect(analysis.sentences).toEqual([
-      "Ingress is denied to every pod except from: pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace).",
+      "Ingress is denied to every pod except from: pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
       "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator).",
       "No egress to the internet.",
     ]);

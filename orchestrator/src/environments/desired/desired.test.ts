@@ -23,6 +23,7 @@ describe("desiredObjects", () => {
       "Namespace/spe-se-hdab-2026-0042-0123456789",
       "NetworkPolicy/deny-all",
       "NetworkPolicy/allow-gateway-to-workspace",
+      "NetworkPolicy/allow-orchestrator-to-airlock",
       "NetworkPolicy/allow-loader-to-orchestrator",
       "ResourceQuota/environment",
       "LimitRange/environment",
@@ -32,6 +33,7 @@ describe("desiredObjects", () => {
       expect.stringMatching(/^Job\/data-loader-[0-9a-f]{10}$/),
       "Deployment/workspace",
       "Service/workspace",
+      "Service/airlock",
     ]);
   });
 
@@ -66,6 +68,20 @@ describe("desiredObjects", () => {
         ports: [{ protocol: "TCP", port: 8888 }],
       },
     ]);
+  });
+
+  it("opens the airlock agent's port only to the orchestrator, and the agent sees only the outbox, read-only", () => {
+    const objects = desiredObjects(input(), config);
+    const allow = find<V1NetworkPolicy>(objects, "NetworkPolicy", "allow-orchestrator-to-airlock");
+    expect(allow.spec?.ingress).toEqual([
+      {
+        _from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }],
+        ports: [{ protocol: "TCP", port: 8090 }],
+      },
+    ]);
+    const agent = find<V1Deployment>(objects, "Deployment", "workspace").spec!.template.spec!.containers.find((c) => c.name === "airlock-agent")!;
+    expect(agent.volumeMounts).toEqual([{ name: "home", mountPath: "/outbox", subPath: "outbox", readOnly: true }]);
+    expect(agent.env).toContainEqual({ name: "OUTBOX_DIR", value: "/outbox" });
   });
 
   it("runs every pod non-root, unprivileged, without a service account token, from the configured registry", () => {

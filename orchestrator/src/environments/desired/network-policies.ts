@@ -11,9 +11,10 @@ const platformPods = (config: EnvironmentConfig, component: string) => ({
 });
 
 /**
- * Default deny both ways, then two narrow openings: the gateway may reach the workspace port, and the data
- * loader may reach the orchestrator to fetch the permit's staged extracts. Nothing else gets in or out —
- * no internet, no DNS, no other environment.
+ * Default deny both ways, then three narrow openings: the gateway may reach the workspace port, the
+ * orchestrator the airlock agent's port (to copy submitted outputs), and the data loader may reach the
+ * orchestrator to fetch the permit's staged extracts. Nothing else gets in or out — no internet, no DNS,
+ * no other environment.
  */
 export function networkPolicies({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1NetworkPolicy[] {
   const meta = (name: string) => ({ name, namespace, labels: ownedLabels(namespace) });
@@ -32,6 +33,16 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
         policyTypes: ["Ingress"],
         ingress: [{ _from: [platformPods(config, "gateway")], ports: [{ protocol: "TCP", port: config.workspacePort }] }],
+      },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta("allow-orchestrator-to-airlock"),
+      spec: {
+        podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.airlockPort }] }],
       },
     },
     {

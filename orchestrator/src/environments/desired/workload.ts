@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { V1Deployment, V1Job, V1PersistentVolumeClaim, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
+import type { V1Container, V1Deployment, V1Job, V1PersistentVolumeClaim, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "./labels";
@@ -111,6 +111,7 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
                 { name: "tmp", mountPath: "/tmp" },
               ],
             },
+            airlockAgentContainer(config),
           ],
           volumes: [
             { name: "data", persistentVolumeClaim: { claimName: "data", readOnly: true } },
@@ -119,6 +120,41 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
           ],
         },
       },
+    },
+  };
+}
+
+/**
+ * The airlock agent beside the workspace: it sees only the outbox (the home volume's `outbox` folder),
+ * read-only, and serves it to the orchestrator, which copies files into quarantine on submission.
+ */
+function airlockAgentContainer(config: EnvironmentConfig): V1Container {
+  return {
+    name: "airlock-agent",
+    image: `${config.imageRegistry}/${config.images.airlockAgent}`,
+    ports: [{ name: "airlock", containerPort: config.airlockPort }],
+    env: [
+      { name: "OUTBOX_DIR", value: "/outbox" },
+      { name: "PORT", value: String(config.airlockPort) },
+      { name: "HOST", value: "0.0.0.0" },
+    ],
+    securityContext: containerSecurityContext,
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+    readinessProbe: { httpGet: { path: "/healthz", port: "airlock" }, periodSeconds: 10 },
+    volumeMounts: [{ name: "home", mountPath: "/outbox", subPath: "outbox", readOnly: true }],
+  };
+}
+
+/** The airlock agent's address inside the cluster (airlock.<namespace>.svc), for the orchestrator only. */
+export function airlockService({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "airlock", namespace, labels: ownedLabels(namespace, "workspace") },
+    spec: {
+      type: "ClusterIP",
+      selector: { [COMPONENT_LABEL]: "workspace" },
+      ports: [{ name: "airlock", port: config.airlockPort, targetPort: "airlock" }],
     },
   };
 }
