@@ -80,6 +80,12 @@ const schema = z
     AIRLOCK_MAX_CSV_ROWS: positiveInt(5000),
     /** Private P-256 JWK that signs release records; by default made on first start under DATA_DIR (not in production). */
     RELEASE_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    /** The pseudonymisation master key (hex or base64, ≥ 32 bytes); by default made on first start under DATA_DIR (not in production). */
+    PSEUDONYMISATION_KEY_FILE: z.string().min(1).optional(),
+    /** The largest extract one delivery may carry. */
+    DELIVERY_MAX_BYTES: positiveInt(20 * 1024 ** 3),
+    /** The audience data holders' access tokens must name; by default PUBLIC_URL + /api/v1. */
+    MACHINE_TOKEN_AUDIENCE: z.url().optional(),
     /** JSON `{ "<issuer>": { "keys": [JWK, …] } }`: the HDABs whose signed permits we accept. */
     TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   })
@@ -88,13 +94,15 @@ const schema = z
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when OIDC_ISSUER is set" });
     }
+    if (env.NODE_ENV === "production" && !env.PSEUDONYMISATION_KEY_FILE)
+      ctx.addIssue({ code: "custom", path: ["PSEUDONYMISATION_KEY_FILE"], message: "is required in production: the master key must be one you keep (and never in an environment)" });
     if (env.NODE_ENV === "production" && !env.RELEASE_SIGNING_KEY_FILE)
       ctx.addIssue({ code: "custom", path: ["RELEASE_SIGNING_KEY_FILE"], message: "is required in production: release records must be signed with a key you keep" });
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
   });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & { publicUrl: string; machineAudience: string };
 
 /** Parses the environment once at start-up; every problem is listed in one error. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -105,5 +113,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new SpeError("CONFIG_INVALID", `The configuration has ${lines.length} problem(s):\n${lines.join("\n")}`);
   }
   const c = result.data;
-  return { ...c, publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "") };
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
+  return { ...c, publicUrl, machineAudience: c.MACHINE_TOKEN_AUDIENCE ?? `${publicUrl}/api/v1` };
 }

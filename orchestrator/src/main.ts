@@ -19,6 +19,8 @@ import { createPermitIntake } from "./permits/permit-intake";
 import { agentOutbox } from "./outputs/agent-outbox";
 import { createAirlock } from "./outputs/airlock";
 import { sdcCheck } from "./outputs/sdc-check";
+import { machineTokenVerifier } from "./auth/machine-tokens";
+import { deliveryServices } from "./deliveries/delivery-services";
 
 const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
 const stops: Array<() => Promise<void>> = [];
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
 
   let devIdp: DevIdentityProvider | undefined;
   if (!config.OIDC_ISSUER) {
-    devIdp = await startDevIdentityProvider({ host: config.HOST, port: config.DEV_IDP_PORT, appUrl: config.publicUrl });
+    devIdp = await startDevIdentityProvider({ host: config.HOST, port: config.DEV_IDP_PORT, appUrl: config.publicUrl, machineAudience: config.machineAudience });
     stops.push(() => devIdp!.stop());
   }
   const relyingParty = await createRelyingParty({
@@ -69,7 +71,8 @@ async function main(): Promise<void> {
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries: deliveryServices(config), machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

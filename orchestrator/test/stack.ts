@@ -6,10 +6,12 @@ import { pino } from "pino";
 import { freePort } from "@spe/infra/local-cluster";
 import { inject } from "vitest";
 import { startDevIdentityProvider } from "../src/auth/dev-provider";
+import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { createRelyingParty } from "../src/auth/oidc";
 import { SessionStore } from "../src/auth/sessions";
 import { parseConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/database";
+import { deliveryServices } from "../src/deliveries/delivery-services";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
 import type { Services } from "../src/api/context";
@@ -45,7 +47,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const database = await openDatabase({ memory: true });
   const kube = connectKube(inject("orchestratorKubeconfig"));
   const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
-  const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
+  const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl, machineAudience: config.machineAudience });
   const relyingParty = await createRelyingParty({
     issuer: idp.issuer,
     clientId: idp.clientId,
@@ -59,7 +61,8 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}` });
   controller.start();
   const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
-  const services: Services = { database, kube, permitIntake, environments: controller, airlock };
+  const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
+  const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries: deliveryServices(config), machineTokens };
   const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;

@@ -7,6 +7,8 @@ import type { Session } from "../auth/sessions";
 import { parseConfig, type Role } from "../config";
 import { openDatabase, type Database } from "../db/database";
 import { connectKube } from "../kube/client";
+import { machineTokenVerifier } from "../auth/machine-tokens";
+import { deliveryServices } from "../deliveries/delivery-services";
 import { agentOutbox } from "../outputs/agent-outbox";
 import { createAirlock } from "../outputs/airlock";
 import { sdcCheck } from "../outputs/sdc-check";
@@ -73,6 +75,9 @@ describe("authorization matrix", () => {
       // No reconciler here: the matrix is about who may call, not what happens after.
       environments: { enqueue: () => {} },
       airlock: await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck }),
+      deliveries: deliveryServices(config),
+      // Machine tokens are for the delivery API, not tRPC: no procedure here asks for one.
+      machineTokens: machineTokenVerifier({ issuer: "http://127.0.0.1:9", jwksUri: "http://127.0.0.1:9/jwks", audience: config.machineAudience }),
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
   });

@@ -2,6 +2,8 @@ import type { Session } from "../auth/sessions";
 import type { Database } from "../db/database";
 import type { Kube } from "../kube/client";
 import type { Airlock } from "../outputs/airlock";
+import type { MachineTokenVerifier } from "../auth/machine-tokens";
+import type { DeliveryServices } from "../deliveries/receive-delivery";
 import type { PermitIntake } from "../permits/permit-intake";
 
 /** Asks the reconciler to look at an environment soon (a no-op on replicas that do not lead). */
@@ -16,6 +18,9 @@ export interface Services {
   permitIntake: PermitIntake;
   environments: EnvironmentQueue;
   airlock: Airlock;
+  deliveries: DeliveryServices;
+  /** Verifies machine clients' (data holders') access tokens. */
+  machineTokens: MachineTokenVerifier;
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

@@ -9,7 +9,7 @@ export const GENESIS_HASH = "0".repeat(64);
  * Who acted: a signed-in person under one of their roles (or "person" for sign-in itself, which is not
  * done under one role), the HDAB's machine client, the orchestrator itself, or someone not yet known.
  */
-export type AuditActorRole = Role | "person" | "hdab" | "system" | "anonymous";
+export type AuditActorRole = Role | "person" | "hdab" | "data-holder" | "system" | "anonymous";
 
 export interface AuditActor {
   subject: string;

@@ -168,3 +168,34 @@ export const exportVotes = pgTable(
     foreignKey({ columns: [t.requestId, t.path, t.version], foreignColumns: [exportFiles.requestId, exportFiles.path, exportFiles.version] }),
   ],
 );
+
+/**
+ * A data holder's delivery of one dataset extract for one permit. The raw upload lives only until it is
+ * validated; what stays is its hash, the validation report and, once staged, the pseudonymised manifest.
+ */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: text("id").primaryKey(),
+    permitId: text("permit_id").notNull().references(() => permits.permitId),
+    namespace: text("namespace").notNull(),
+    datasetId: text("dataset_id").notNull(),
+    datasetVersion: text("dataset_version").notNull(),
+    /** The data holder's OAuth client id, or an operator's subject for an upload through the UI/CLI. */
+    deliveredBy: text("delivered_by").notNull(),
+    /** receiving → staged | rejected | failed. */
+    state: text("state").$type<"receiving" | "staged" | "rejected" | "failed">().notNull(),
+    bytes: bigint("bytes", { mode: "number" }),
+    uploadSha256: text("upload_sha256"),
+    rows: bigint("rows", { mode: "number" }),
+    /** Every finding of a rejected extract (row numbers, never values). */
+    report: jsonb("report").$type<Record<string, unknown>>(),
+    /** The pseudonymised files' manifest once staged. */
+    manifest: jsonb("manifest").$type<Record<string, unknown>>(),
+    manifestSha256: text("manifest_sha256"),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("deliveries_permit_idx").on(t.permitId, t.datasetId, t.datasetVersion)],
+);

@@ -12,6 +12,7 @@ import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
+import { registerDeliveryRoutes } from "./delivery-routes";
 import { requireSameOrigin } from "./same-origin";
 
 export interface AppOptions {
@@ -60,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerAirlockRoutes(app, { db: services.database.db, sessions, airlock: services.airlock });
+  await registerDeliveryRoutes(app, { db: services.database.db, deliveries: services.deliveries, verifyToken: services.machineTokens });
 
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",

@@ -1,0 +1,117 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import canonicalize from "canonicalize";
+import { and, eq, ne } from "drizzle-orm";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import type { AuditActor } from "../audit/audit-hash";
+import type { Db } from "../db/database";
+import { deliveries } from "../db/schema";
+import { findDataset } from "../datasets/catalogue";
+import type { DatasetDescriptor } from "../datasets/descriptor";
+import { ExtractRejectedError } from "../datasets/extract-issues";
+import type { DeliveryManifest } from "../datasets/manifest";
+import { pseudonymiseExtract } from "../datasets/pseudonymise-extract";
+import { SpeError } from "../errors";
+
+export interface DeliveryServices {
+  catalogue: readonly DatasetDescriptor[];
+  /** Never leaves the orchestrator: it derives each permit's pseudonymisation key. */
+  masterKey: Uint8Array;
+  /** Raw uploads while they are checked; emptied after each delivery. */
+  incomingDir: string;
+  /** Pseudonymised deliveries, per environment, from where the data loader takes them. */
+  stagingDir: string;
+  maxBytes: number;
+}
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+/** Where a staged delivery's Parquet files and manifest live. */
+export const stagedPath = (stagingDir: string, d: Pick<DeliveryRow, "namespace" | "datasetId" | "datasetVersion" | "id">) => join(stagingDir, d.namespace, `${d.datasetId}@${d.datasetVersion}`, d.id);
+
+/** Writes the upload to `destination`, hashing and counting as it goes; refuses past `maxBytes`. */
+async function receive(body: Readable, destination: string, maxBytes: number): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) return done(new SpeError("DELIVERY_TOO_LARGE", `The extract is larger than ${maxBytes} bytes, the most accepted in one delivery. Split it or ask the operators.`));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(body, measure, createWriteStream(destination, { flags: "wx", mode: 0o600 }));
+  return { bytes, sha256: hash.digest("hex") };
+}
+
+/**
+ * Receives the extract of an open delivery, validates it against the dataset's descriptor and stages its
+ * pseudonymised form. The raw upload is deleted whatever happens. A rejected extract keeps nothing but its
+ * report (row numbers, never values); a staged one replaces the environment's earlier delivery of the same
+ * dataset. Each outcome is an audit event with the hashes that prove what came in and what was staged.
+ */
+export async function receiveDelivery(db: Db, services: DeliveryServices, id: string, body: Readable, actor: AuditActor, now: () => Date = () => new Date()): Promise<DeliveryRow> {
+  const [delivery] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  if (!delivery || delivery.deliveredBy !== actor.subject) throw new SpeError("DELIVERY_NOT_FOUND", `There is no delivery ${id} of yours.`);
+  if (delivery.state !== "receiving") throw new SpeError("DELIVERY_STATE_CONFLICT", `Delivery ${id} is ${delivery.state} already; start a new delivery to send another extract.`);
+  const descriptor = findDataset(delivery.datasetId, delivery.datasetVersion, services.catalogue);
+  await mkdir(services.incomingDir, { recursive: true, mode: 0o700 });
+  const upload = join(services.incomingDir, `${id}-${randomUUID()}`);
+  const target = stagedPath(services.stagingDir, delivery);
+  try {
+    const received = await receive(body, upload, services.maxBytes);
+    await mkdir(join(target, ".."), { recursive: true, mode: 0o700 });
+    const manifest = await pseudonymiseExtract({ input: upload, outputDir: target, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
+    return await recordStaged(db, services, delivery, received, manifest, actor, now());
+  } catch (err) {
+    await rm(target, { recursive: true, force: true });
+    // Awaited here, not returned: the finally below runs first and the rejection must already be handled.
+    return await recordFailure(db, delivery, err, actor, now());
+  } finally {
+    await rm(upload, { force: true });
+  }
+}
+
+async function recordStaged(db: Db, services: DeliveryServices, delivery: DeliveryRow, received: { bytes: number; sha256: string }, manifest: DeliveryManifest, actor: AuditActor, now: Date): Promise<DeliveryRow> {
+  const manifestSha256 = createHash("sha256").update(canonicalize(manifest)!).digest("hex");
+  const [row] = await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(deliveries)
+      .set({ state: "staged", bytes: received.bytes, uploadSha256: received.sha256, rows: manifest.rows, manifest: manifest as unknown as Record<string, unknown>, manifestSha256, finishedAt: now })
+      .where(eq(deliveries.id, delivery.id))
+      .returning();
+    await appendAuditEvent(
+      tx,
+      { actor, action: "delivery.staged", target: `delivery:${delivery.id}`, details: { permitId: delivery.permitId, namespace: delivery.namespace, dataset: { id: delivery.datasetId, version: delivery.datasetVersion }, upload: received, rows: manifest.rows, files: manifest.files, manifestSha256 } },
+      now,
+    );
+    return updated;
+  });
+  await removeSuperseded(services.stagingDir, row!);
+  return row!;
+}
+
+/** Only the newest staged delivery of a dataset stays in staging: older pseudonymised copies are removed. */
+async function removeSuperseded(stagingDir: string, latest: DeliveryRow): Promise<void> {
+  const folder = join(stagingDir, latest.namespace, `${latest.datasetId}@${latest.datasetVersion}`);
+  for (const entry of await readdir(folder)) if (entry !== latest.id) await rm(join(folder, entry), { recursive: true, force: true });
+}
+
+async function recordFailure(db: Db, delivery: DeliveryRow, err: unknown, actor: AuditActor, now: Date): Promise<never> {
+  const rejected = err instanceof ExtractRejectedError;
+  const known = err instanceof SpeError;
+  const state = rejected || (known && err.code === "DELIVERY_TOO_LARGE") || (known && err.code === "DELIVERY_UNREADABLE") ? "rejected" : "failed";
+  const report = rejected ? (err.report as unknown as Record<string, unknown>) : null;
+  // A failure of ours (not the extract's) keeps its message out of the record: it may name internals.
+  const message = known ? err.message : "The delivery could not be processed; the operators have the details.";
+  await db.transaction(async (tx) => {
+    await tx.update(deliveries).set({ state, report, error: message, finishedAt: now }).where(and(eq(deliveries.id, delivery.id), ne(deliveries.state, "staged")));
+    await appendAuditEvent(tx, { actor, action: state === "rejected" ? "delivery.rejected" : "delivery.failed", target: `delivery:${delivery.id}`, details: { code: known ? err.code : "INTERNAL", issues: rejected ? err.report.issues.map((i) => ({ code: i.code, column: i.column, count: i.count })) : [] } }, now);
+  });
+  throw err;
+}
