@@ -1,0 +1,116 @@
+// A synthetic Patientregistret extract → validated, pseudonymised Parquet with its manifest, end to end.
+// Usage: npm run bench -- pseudonymise [--rows N] [--seed S] [--keep]
+// The pipeline runs in a child process of its own, so that its peak RSS is the pipeline's alone (Node and
+// DuckDB); `sha256sum` over the same file is the floor: reading the bytes once, and nothing more.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { findDataset } from "../src/datasets/catalogue";
+import { pseudonymiseExtract } from "../src/datasets/pseudonymise-extract";
+import { synthRegisterCsv } from "../src/datasets/synth-register";
+
+interface ChildResult {
+  rows: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMb: number;
+  steps: Record<string, number>;
+  distinctIdentifiers: number;
+  outputBytes: number;
+}
+
+const { values } = parseArgs({
+  options: { rows: { type: "string", default: "10000000" }, seed: { type: "string", default: "1" }, keep: { type: "boolean" }, child: { type: "string" } },
+});
+
+if (values.child) {
+  // The measured run: input, output folder and hex master key come from the parent.
+  const [input, outputDir, key] = JSON.parse(values.child) as [string, string, string];
+  const steps: Record<string, number> = {};
+  const started = performance.now();
+  const manifest = await pseudonymiseExtract({
+    input,
+    outputDir,
+    descriptor: findDataset("patientregistret", "2026-09"),
+    permitId: "SE-BENCH-1",
+    masterKey: Buffer.from(key, "hex"),
+    onStep: (step, seconds) => (steps[step] = seconds),
+  });
+  const cpu = process.cpuUsage();
+  const result: ChildResult = {
+    rows: manifest.rows,
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    steps,
+    distinctIdentifiers: manifest.pseudonymisation.distinctIdentifiers,
+    outputBytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
+  };
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
+
+const rows = Number(values.rows);
+const seed = Number(values.seed);
+if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(seed) || seed < 0) {
+  console.error("--rows takes a positive whole number, --seed a whole number");
+  process.exit(2);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "spe-bench-pseudonymise-"));
+try {
+  const input = join(dir, "patientregistret.csv");
+  let t = performance.now();
+  await pipeline(Readable.from(synthRegisterCsv({ rows, seed })), createWriteStream(input));
+  const bytes = statSync(input).size;
+  const mb = bytes / 1e6;
+  console.log(`Synthesised ${rows} rows (${mb.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s.`);
+
+  t = performance.now();
+  const floor = spawnSync("sha256sum", [input], { stdio: ["ignore", "ignore", "inherit"] });
+  const floorS = (performance.now() - t) / 1000;
+  if (floor.status !== 0) throw new Error("sha256sum failed");
+  console.log(`Floor: sha256sum read it in ${floorS.toFixed(2)} s (${(mb / floorS).toFixed(0)} MB/s).`);
+
+  const child = await runChild([input, join(dir, "out"), randomBytes(32).toString("hex")]);
+  const steps = Object.entries(child.steps).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ");
+  console.log(
+    `Pseudonymised ${child.rows} rows (${child.distinctIdentifiers} distinct personnummer) in ${child.seconds.toFixed(2)} s (${steps}); ` +
+      `${(child.rows / child.seconds).toFixed(0)} rows/s, ${(mb / child.seconds).toFixed(0)} MB/s, ${(child.seconds / floorS).toFixed(1)}× the floor; ` +
+      `CPU ${child.cpuSeconds.toFixed(1)} s on ${availableParallelism()} cores; peak RSS ${child.maxRssMb.toFixed(0)} MB; Parquet ${(child.outputBytes / 1e6).toFixed(0)} MB.`,
+  );
+  console.log(
+    JSON.stringify({
+      rows: child.rows,
+      total_s: round(child.seconds),
+      rows_per_s: Math.round(child.rows / child.seconds),
+      mb_per_s: round(mb / child.seconds),
+      peak_rss_mb: Math.round(child.maxRssMb),
+      floor_s: round(floorS),
+    }),
+  );
+} finally {
+  if (values.keep) console.error(`Kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+
+function runChild(args: [string, string, string]): Promise<ChildResult> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, self, "--child", JSON.stringify(args)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as ChildResult) : reject(new Error(`The pipeline exited with ${code}`))));
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
