@@ -195,8 +195,12 @@ describe("the airlock in a real Chromium", () => {
     expect(download.suggestedFilename()).toBe("per-alder.csv");
     expect(readFileSync((await download.path())!, "utf8")).toBe(BY_AGE);
 
-    const [record] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner utlämningsintyget" }).click()]);
-    expect(readFileSync((await record.path())!, "utf8")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    // The page checks the record's signature against the published release keys.
+    const record = page.getByRole("region", { name: "Utlämningsintyg" });
+    await expect.poll(() => record.getByText(/^✓ Signaturen stämmer/).count()).toBe(1);
+    expect(await record.getByText(/Utlämnat .*: tabeller\/per-alder\.csv; inte utlämnat: tabeller\/per-region\.csv\./).count()).toBe(1);
+    const [jws] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner utlämningsintyget" }).click()]);
+    expect(readFileSync((await jws.path())!, "utf8")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     await page.goto(stack.appUrl);
     await expect.poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnade").count()).toBe(1);

@@ -7,6 +7,7 @@ import { ApiError } from "../airlock/api-error";
 import { formatDateTime } from "../airlock/format";
 import { RequestStateBadge } from "../airlock/request-state-badge";
 import { useMe } from "../session/use-me";
+import { ReleaseRecord } from "./release-record";
 import { RequestFile } from "./request-file";
 
 /** One export request as its researchers see it: where it stands, each file's decision, and what they can do next. */
@@ -48,14 +49,7 @@ export function RequestDetail({ id }: { id: string }) {
           <RequestFile key={`${f.path}@${f.version}`} request={r} file={f} isAuthor={isAuthor} />
         ))}
       </div>
-      {r.released && (
-        <p>
-          <a className="button" href={`/exports/${r.id}/release-record`} download>
-            Ladda ner utlämningsintyget
-          </a>{" "}
-          <span className="muted small">Ett signerat intyg (JWS) över vilka filer som lämnades ut, deras kontrollsummor, kontrollerna och granskarna.</span>
-        </p>
-      )}
+      {r.released && <ReleaseRecord id={r.id} />}
       {isAuthor ? <AuthorActions request={r} /> : <p className="muted">Bara {r.requester}, som gjorde förfrågan, kan ändra den.</p>}
     </article>
   );
