@@ -2,6 +2,7 @@
 // row-numbered diagnosis both take their checks from here, so that they cannot disagree.
 import type { ColumnDescriptor } from "./descriptor";
 import { ident, sqlString } from "./extract-file";
+import { regexToGlobs } from "./glob-pattern";
 
 type ValueColumn = Exclude<ColumnDescriptor, { type: "personnummer" }>;
 
@@ -45,7 +46,10 @@ export function typedValue(c: ValueColumn, raw = ident(c.name)): string {
 export function invalidCondition(c: ValueColumn, raw = ident(c.name), typed = typedValue(c, raw)): string {
   const conditions: string[] = [];
   if (c.type === "string") {
-    if (c.pattern !== undefined) conditions.push(`NOT regexp_full_match(${raw}, ${sqlString(c.pattern)})`);
+    if (c.pattern !== undefined) {
+      const globs = regexToGlobs(c.pattern);
+      conditions.push(globs ? `NOT (${globs.map((g) => `${raw} GLOB ${sqlString(g)}`).join(" OR ")})` : `NOT regexp_full_match(${raw}, ${sqlString(c.pattern)})`);
+    }
     if (c.values !== undefined) conditions.push(`${raw} NOT IN (${c.values.map(sqlString).join(", ")})`);
     if (c.maxLength !== undefined) conditions.push(`length(${raw}) > ${c.maxLength}`);
   } else {

@@ -82,10 +82,10 @@ async function identifierIssues(conn: DuckDBConnection, c: ColumnDescriptor, col
   return [...byProblem.values()];
 }
 
-/** Rows whose key repeats an earlier row's; identifiers compare by their canonical form. */
+/** Rows whose key repeats an earlier row's; identifiers compare by person (canonical form or pseudonym). */
 async function duplicateKeys(conn: DuckDBConnection, keyColumns: ColumnDescriptor[], firstRows: number): Promise<ExtractIssue[]> {
   const joins = keyColumns.map((c, i) => (c.type === "personnummer" ? `LEFT JOIN ${IDENTIFIER_TABLE} j${i} ON r.pk${i} = j${i}.raw` : "")).join(" ");
-  const key = keyColumns.map((c, i) => (c.type === "personnummer" ? `coalesce(j${i}.canonical, r.pk${i})` : `r.pk${i}`)).join(", ");
+  const key = keyColumns.map((c, i) => (c.type === "personnummer" ? `coalesce(j${i}.person, r.pk${i})` : `r.pk${i}`)).join(", ");
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE duplicate_rows AS SELECT row FROM (
        SELECT r.rowid + 1 AS row, row_number() OVER (PARTITION BY ${key} ORDER BY r.rowid) AS k FROM ${ROW_CHECKS} r ${joins})

@@ -141,7 +141,7 @@ export function outputQuery(source: string, descriptor: DatasetDescriptor): stri
     if (c.type !== "personnummer") return `${raw}`;
     const p = `p${joins.length}`;
     joins.push(`LEFT JOIN ${IDENTIFIER_TABLE} ${p} ON ${raw} = ${p}.raw`);
-    return `CASE WHEN ${raw} IS NULL THEN ${missing(c)} WHEN ${p}.pseudonym IS NULL THEN ${missing(c, "IDENTIFIER_INVALID")} ELSE ${p}.pseudonym END AS ${ident(outputColumnName(c))}`;
+    return `CASE WHEN ${raw} IS NULL THEN ${missing(c)} WHEN ${p}.person IS NULL THEN ${missing(c, "IDENTIFIER_INVALID")} ELSE ${p}.person END AS ${ident(outputColumnName(c))}`;
   });
   return `SELECT ${outer.join(", ")} FROM (SELECT ${checked.join(", ")} FROM (SELECT ${inner.join(", ")} FROM ${source})) r ${joins.join(" ")}`;
 }
