@@ -75,6 +75,8 @@ async function approveByKeyboard(page: Page, file: Locator) {
   expect(focused).toEqual({ text: "Lämna omdöme", outline: "solid" });
   await page.keyboard.press("Enter");
   await expect.poll(() => file.getByRole("button", { name: "Lämna omdöme" }).count()).toBe(0);
+  // The form is gone; the focus waits on the file's votes, not at the top of the page.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Omdömen");
 }
 
 async function vote(file: Locator, choice: string) {

@@ -32,9 +32,11 @@ export function Precheck({ namespace, path, type }: { namespace: string; path: s
         {FILE_TYPE_WORDS[type]}
         {check.data && ` · ${formatBytes(check.data.size)}`}
       </p>
-      {check.isFetching && <p aria-busy="true">Kontrollerar filen…</p>}
-      {check.isError && <ApiError error={check.error} lead="Filen kunde inte kontrolleras." />}
-      {check.data && !check.isFetching && <CheckReport report={readSdcReport(check.data.report)} file={path} />}
+      <div aria-live="polite">
+        {check.isFetching && <p aria-busy="true">Kontrollerar filen…</p>}
+        {check.isError && <ApiError error={check.error} lead="Filen kunde inte kontrolleras." />}
+        {check.data && !check.isFetching && <CheckReport report={readSdcReport(check.data.report)} file={path} />}
+      </div>
       <button type="button" className="secondary" onClick={() => void check.refetch()} disabled={check.isFetching}>
         Kontrollera igen
       </button>

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
 import { useTRPC } from "../../lib/trpc";
 import type { CheckerFile, CheckerRequest } from "../airlock/airlock-api";
 import { FILE_TYPE_WORDS, REQUEST_STATE_WORDS, VOTE_WORDS } from "../airlock/airlock-words";
@@ -52,6 +53,8 @@ export function ReviewRequest({ id }: { id: string }) {
 
 function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: CheckerFile }) {
   const report = readSdcReport(f.checkReport);
+  // After a vote the form goes away; keyboard and screen reader users land on the votes instead of the page top.
+  const votesHeading = useRef<HTMLHeadingElement>(null);
   return (
     <section className="file-card review-file" aria-label={f.path}>
       <h3>
@@ -69,9 +72,11 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
       <CheckReport report={report} file={f.path} />
       <h4>Filen</h4>
       <FilePreview requestId={r.id} file={f} cells={report?.cells ?? []} />
-      <h4>Omdömen</h4>
+      <h4 ref={votesHeading} tabIndex={-1}>
+        Omdömen
+      </h4>
       <Votes request={r} file={f} />
-      {f.awaitingMe && <VoteForm requestId={r.id} file={f} />}
+      {f.awaitingMe && <VoteForm requestId={r.id} file={f} onVoted={() => votesHeading.current?.focus()} />}
     </section>
   );
 }

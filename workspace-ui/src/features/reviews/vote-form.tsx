@@ -8,7 +8,7 @@ import { ApiError } from "../airlock/api-error";
 const VOTES = Object.keys(VOTE_WORDS) as Vote[];
 
 /** One checker's vote on one version of one file; a comment is required unless they approve. */
-export function VoteForm({ requestId, file }: { requestId: string; file: CheckerFile }) {
+export function VoteForm({ requestId, file, onVoted }: { requestId: string; file: CheckerFile; onVoted?: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -17,7 +17,10 @@ export function VoteForm({ requestId, file }: { requestId: string; file: Checker
   const [tried, setTried] = useState(false);
   const cast = useMutation(
     trpc.reviews.vote.mutationOptions({
-      onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.reviews.get.queryKey({ id: requestId }) }), queryClient.invalidateQueries({ queryKey: trpc.reviews.queue.queryKey() })]),
+      onSuccess: async () => {
+        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.reviews.get.queryKey({ id: requestId }) }), queryClient.invalidateQueries({ queryKey: trpc.reviews.queue.queryKey() })]);
+        onVoted?.();
+      },
     }),
   );
   const problem = !vote ? "Välj ett omdöme." : vote !== "approve" && comment.trim() === "" ? "Skriv vad som behöver ändras eller varför filen inte kan lämnas ut." : undefined;
