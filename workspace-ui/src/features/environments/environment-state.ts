@@ -25,6 +25,7 @@ export function describeState(e: EnvironmentSummary): { label: string; detail: s
     ApplyFailed: { label: "Problem", tone: "problem" },
     LoadFailed: { label: "Problem med data", tone: "problem" },
     Loading: { label: "Data laddas", tone: "working" },
+    AwaitingDelivery: { label: "Väntar på data", tone: "working" },
     Starting: { label: "Arbetsytan startar", tone: "working" },
     NotYetValid: { label: "Inte giltig än", tone: "paused" },
   };
