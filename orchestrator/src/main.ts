@@ -1,5 +1,6 @@
 // Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { pino } from "pino";
 import { fileURLToPath } from "node:url";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./auth/demo-accounts";
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
   const log = pino({ level: config.LOG_LEVEL });
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log });
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log, stagingDir: join(config.DATA_DIR, "staging") });
   controller.start();
   stops.push(() => controller.stop());
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../src/db/database";
-import { environments, permits } from "../src/db/schema";
+import { deliveries, environments, permits } from "../src/db/schema";
 import { namespaceFor } from "../src/environments/namespace-name";
 import type { PermitPayload } from "../src/permits/permit";
 
@@ -39,4 +39,29 @@ export async function amendEnvironment(db: Db, payload: PermitPayload, desiredSt
 export async function environmentRow(db: Db, namespace: string) {
   const [row] = await db.select().from(environments).where(eq(environments.namespace, namespace));
   return row!;
+}
+
+/**
+ * Records a staged delivery of one of the permit's datasets as the delivery pipeline would, with a new
+ * generation for the reconciler: for tests of what staging changes in the cluster.
+ */
+export async function stageDelivery(db: Db, payload: PermitPayload, dataset = payload.datasets[0]!, now = new Date()): Promise<string> {
+  const id = crypto.randomUUID();
+  const files = [{ path: `${dataset.id}.parquet`, rows: 10, bytes: 100, sha256: createHash("sha256").update(id).digest("hex") }];
+  await db.insert(deliveries).values({
+    id,
+    permitId: payload.permitId,
+    namespace: namespaceFor(payload.permitId),
+    datasetId: dataset.id,
+    datasetVersion: dataset.version,
+    deliveredBy: "region-test",
+    state: "staged",
+    rows: 10,
+    manifest: { files },
+    manifestSha256: createHash("sha256").update(JSON.stringify(files)).digest("hex"),
+    createdAt: now,
+    finishedAt: now,
+  });
+  await db.update(environments).set({ generation: sql`${environments.generation} + 1` }).where(eq(environments.permitId, payload.permitId));
+  return id;
 }

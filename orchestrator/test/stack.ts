@@ -58,7 +58,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   });
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}` });
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}`, stagingDir: join(config.DATA_DIR, "staging") });
   controller.start();
   const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import canonicalize from "canonicalize";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
-import { deliveries } from "../db/schema";
+import { deliveries, environments } from "../db/schema";
 import { findDataset } from "../datasets/catalogue";
 import type { DatasetDescriptor } from "../datasets/descriptor";
 import { ExtractRejectedError } from "../datasets/extract-issues";
@@ -85,6 +85,8 @@ async function recordStaged(db: Db, services: DeliveryServices, delivery: Delive
       .set({ state: "staged", bytes: received.bytes, uploadSha256: received.sha256, rows: manifest.rows, manifest: manifest as unknown as Record<string, unknown>, manifestSha256, finishedAt: now })
       .where(eq(deliveries.id, delivery.id))
       .returning();
+    // New data is a change of what the environment should hold: a new generation for the reconciler.
+    await tx.update(environments).set({ generation: sql`${environments.generation} + 1`, updatedAt: now }).where(eq(environments.namespace, delivery.namespace));
     await appendAuditEvent(
       tx,
       { actor, action: "delivery.staged", target: `delivery:${delivery.id}`, details: { permitId: delivery.permitId, namespace: delivery.namespace, dataset: { id: delivery.datasetId, version: delivery.datasetVersion }, upload: received, rows: manifest.rows, files: manifest.files, manifestSha256 } },

@@ -35,8 +35,8 @@ describe("observeConditions", () => {
   const deny = { kind: "NetworkPolicy", metadata: { name: "deny-all" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
   const job = (status: object) => ({ kind: "Job", metadata: { name: "data-loader-x" }, spec: { backoffLimit: 3 }, status });
   const deployment = (availableReplicas: number) => ({ kind: "Deployment", metadata: { name: "workspace" }, status: { availableReplicas } });
-  const reasons = (applied: object[], desiredState: "active" | "suspended" = "active", applyError?: string) =>
-    Object.fromEntries(observeConditions({ applied: applied as never, desiredState, applyError }).map((x) => [x.type, `${x.status}/${x.reason}`]));
+  const reasons = (applied: object[], desiredState: "active" | "suspended" = "active", applyError?: string, data = { awaitingDelivery: [] as string[], anythingStaged: true }) =>
+    Object.fromEntries(observeConditions({ applied: applied as never, desiredState, applyError, ...data }).map((x) => [x.type, `${x.status}/${x.reason}`]));
 
   it.each([
     ["everything running", [deny, job({ succeeded: 1 }), deployment(1)], "active", { NetworkIsolated: "True/DenyAllInForce", DataStaged: "True/Loaded", WorkspaceReady: "True/Available", Ready: "True/EnvironmentReady" }],
@@ -47,6 +47,14 @@ describe("observeConditions", () => {
     ["deny-all selecting some pods only", [{ ...deny, spec: { ...deny.spec, podSelector: { matchLabels: { a: "b" } } } }], "active", { NetworkIsolated: "False/DenyAllMissing" }],
   ] as const)("%s", (_name, applied, desiredState, expected) => {
     expect(reasons([...applied], desiredState)).toMatchObject(expected);
+  });
+
+  it.each([
+    ["nothing delivered yet", { awaitingDelivery: ["patientregistret@2026-09"], anythingStaged: false }, "False/AwaitingDelivery"],
+    ["one of two delivered", { awaitingDelivery: ["lakemedelsregistret@2026-06"], anythingStaged: true }, "False/AwaitingDelivery"],
+    ["a permit without datasets", { awaitingDelivery: [], anythingStaged: false }, "True/NoDatasets"],
+  ])("DataStaged when %s", (_, data, expected) => {
+    expect(reasons([deny, deployment(1)], "active", undefined, data).DataStaged).toBe(expected);
   });
 
   it("reports a failed apply as not provisioned and not ready, with the reason", () => {

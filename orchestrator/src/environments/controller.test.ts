@@ -1,7 +1,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
+import { amendEnvironment, environmentRow, insertEnvironment, stageDelivery } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
 import { examplePermit } from "../permits/test-fixtures";
 import { eq } from "drizzle-orm";
@@ -65,18 +65,30 @@ describe("environment controller against the real API server, as the orchestrato
     const namespace = await insertEnvironment(database.db, permit);
     controller.enqueue(namespace);
     const row = await provisioned(namespace);
-    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(14);
+    // Nothing delivered yet: everything but the loader, and the conditions say what is awaited.
+    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(13);
     const byType = Object.fromEntries(row.conditions.map((c) => [c.type, c]));
     expect(byType.NetworkIsolated).toMatchObject({ status: "True", reason: "DenyAllInForce" });
-    // No kubelet here: the loader and the workspace never run, and the conditions say so.
-    expect(byType.DataStaged).toMatchObject({ status: "False", reason: "Loading" });
+    expect(byType.DataStaged).toMatchObject({ status: "False", reason: "AwaitingDelivery", message: expect.stringContaining("patientregistret@2026-09") });
     expect(byType.Ready).toMatchObject({ status: "False" });
+    // Once a delivery is staged the loader Job comes; no kubelet here, so it never runs, and the conditions say so.
+    await stageDelivery(database.db, permit);
+    controller.enqueue(namespace);
+    const loading = await eventually("the loader is on its way", async () => {
+      const r = await environmentRow(database.db, namespace);
+      return r.conditions.find((c) => c.type === "DataStaged")?.reason === "Loading" && r;
+    });
+    expect(loading.observedGeneration).toBe(loading.generation);
+    const jobs = await kubeconfig(inject("kubeconfig")).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace });
+    expect(jobs.items.map((j) => j.metadata!.name)).toEqual([expect.stringMatching(/^data-loader-[0-9a-f]{10}$/)]);
     const ns = await adminCore.readNamespace({ name: namespace });
     expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
   });
 
   it("makes pods that Pod Security restricted admits (the workspace and the loader exist, waiting for a node)", async () => {
-    const namespace = await insertEnvironment(database.db, uniquePermit());
+    const permit = uniquePermit();
+    const namespace = await insertEnvironment(database.db, permit);
+    await stageDelivery(database.db, permit);
     controller.enqueue(namespace);
     await provisioned(namespace);
     const pods = await eventually("the controllers created both pods", async () => {
@@ -131,6 +143,7 @@ describe("environment controller against the real API server, as the orchestrato
   it("prunes what an amendment no longer needs", async () => {
     const permit = uniquePermit({ datasets: [{ id: "patientregistret", version: "2026-09" }, { id: "lakemedelsregistret", version: "2026-06" }] });
     const namespace = await insertEnvironment(database.db, permit);
+    for (const dataset of permit.datasets) await stageDelivery(database.db, permit, dataset);
     controller.enqueue(namespace);
     await provisioned(namespace);
     const jobs = async () => (await adminCore.listNamespacedPod({ namespace }), (await kubeconfig(inject("kubeconfig")).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace })).items.map((j) => j.metadata!.name));
@@ -147,6 +160,7 @@ describe("environment controller against the real API server, as the orchestrato
   it("tears down a revoked permit's environment and certifies the deletion", async () => {
     const permit = uniquePermit();
     const namespace = await insertEnvironment(database.db, permit);
+    await stageDelivery(database.db, permit);
     controller.enqueue(namespace);
     await provisioned(namespace);
     await amendEnvironment(database.db, { ...permit, sequence: 2, status: "revoked" });
@@ -157,6 +171,8 @@ describe("environment controller against the real API server, as the orchestrato
     }, 30_000);
     expect(row.desiredState).toBe("torn-down");
     expect(row.teardown).toMatchObject({ namespace, reason: "revoked" });
+    // The certificate names the staged data it deleted, file by file with hashes.
+    expect(row.teardown?.stagedData).toEqual([expect.objectContaining({ datasetId: "patientregistret", files: [expect.objectContaining({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })] })]);
     expect(row.teardown?.objects).toEqual(expect.arrayContaining(["NetworkPolicy/deny-all", `Namespace/${namespace}`]));
     expect(row.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
     await expect(adminCore.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });

@@ -29,6 +29,8 @@ export interface ControllerOptions {
   leaseName?: string;
   /** Told each time an environment's recorded status changes. */
   onStatus?: ReconcileDeps["onStatus"];
+  /** Where staged deliveries live (per namespace); a torn-down environment's are deleted with it. */
+  stagingDir?: string;
   /** Wraps the client the reconciler writes with (benchmarks count requests through it). */
   wrapClient?: (client: k8s.KubernetesObjectApi) => k8s.KubernetesObjectApi;
 }
@@ -120,6 +122,7 @@ export class EnvironmentController {
       now: this.options.now ?? (() => new Date()),
       lastApplied,
       onStatus: this.options.onStatus,
+      stagingDir: this.options.stagingDir,
     };
     const queue = new WorkQueue(
       reconcile,

@@ -16,6 +16,8 @@ export const environmentConfigSchema = z.object({
     })
     .prefault({}),
   workspacePort: z.int().default(8888),
+  /** Where data loaders fetch staged deliveries: the orchestrator's staging endpoint, inside the cluster. */
+  stagingUrl: z.string().default("http://orchestrator.spe-system.svc.cluster.local:8080/staging"),
   /** Where the airlock agent beside each workspace serves its outbox, read-only, to the orchestrator alone. */
   airlockPort: z.int().default(8090),
   /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */

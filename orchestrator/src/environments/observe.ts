@@ -8,13 +8,17 @@ export interface Observation {
   /** Why applying stopped, if it did. */
   applyError?: string;
   desiredState: "active" | "suspended";
+  /** The permit's datasets (id@version) that no delivery has staged yet. */
+  awaitingDelivery?: readonly string[];
+  /** Whether anything is staged for the loader to load. */
+  anythingStaged?: boolean;
 }
 
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name?: string) =>
   objects.find((o) => o.kind === kind && (name === undefined || o.metadata?.name === name)) as T | undefined;
 
 /** The environment's conditions, in words people can act on, from what the API server told us. */
-export function observeConditions({ applied, applyError, desiredState }: Observation): ObservedCondition[] {
+export function observeConditions({ applied, applyError, desiredState, awaitingDelivery = [], anythingStaged = false }: Observation): ObservedCondition[] {
   const provisioned: ObservedCondition = applyError
     ? { type: "Provisioned", status: "False", reason: "ApplyFailed", message: `Could not create the environment's objects: ${applyError}` }
     : { type: "Provisioned", status: "True", reason: "Applied", message: "Every object of the environment is in place." };
@@ -28,14 +32,7 @@ export function observeConditions({ applied, applyError, desiredState }: Observa
     ? { type: "NetworkIsolated", status: "True", reason: "DenyAllInForce", message: "All traffic in and out is denied but through the gateway." }
     : { type: "NetworkIsolated", status: "False", reason: "DenyAllMissing", message: "The deny-all network policy is not in force yet." };
 
-  const job = find<V1Job>(applied, "Job");
-  const failed = (job?.status?.failed ?? 0) > (job?.spec?.backoffLimit ?? 6);
-  const data: ObservedCondition =
-    (job?.status?.succeeded ?? 0) > 0
-      ? { type: "DataStaged", status: "True", reason: "Loaded", message: "The permit's datasets are staged, read-only." }
-      : failed
-        ? { type: "DataStaged", status: "False", reason: "LoadFailed", message: "Loading the datasets failed; operators have been told." }
-        : { type: "DataStaged", status: "False", reason: "Loading", message: "The permit's datasets are being staged." };
+  const data = dataCondition(find<V1Job>(applied, "Job"), awaitingDelivery, anythingStaged);
 
   const deployment = find<V1Deployment>(applied, "Deployment", "workspace");
   const workspace: ObservedCondition =
@@ -51,4 +48,14 @@ export function observeConditions({ applied, applyError, desiredState }: Observa
 /** Conditions of an environment that does not run: not yet valid, or torn down. */
 export function inactiveConditions(reason: "NotYetValid" | "TornDown" | "TearingDown", message: string): ObservedCondition[] {
   return withReady([{ type: "Provisioned", status: "False", reason, message }]);
+}
+
+/** Whether the permit's data is in the environment: delivered by its holders, then loaded by the loader Job. */
+function dataCondition(job: V1Job | undefined, awaitingDelivery: readonly string[], anythingStaged: boolean): ObservedCondition {
+  const condition = (status: "True" | "False", reason: string, message: string): ObservedCondition => ({ type: "DataStaged", status, reason, message });
+  if ((job?.status?.failed ?? 0) > (job?.spec?.backoffLimit ?? 6)) return condition("False", "LoadFailed", "Loading the datasets failed; operators have been told.");
+  if (awaitingDelivery.length > 0) return condition("False", "AwaitingDelivery", `Waiting for the data holder's delivery of ${awaitingDelivery.join(", ")}.`);
+  if (!anythingStaged) return condition("True", "NoDatasets", "The permit names no datasets.");
+  if ((job?.status?.succeeded ?? 0) > 0) return condition("True", "Loaded", "The permit's datasets are staged, read-only.");
+  return condition("False", "Loading", "The permit's datasets are being loaded into the environment.");
 }

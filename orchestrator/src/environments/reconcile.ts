@@ -1,3 +1,5 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Db } from "../db/database";
@@ -7,6 +9,8 @@ import { fingerprint } from "../kube/fingerprint";
 import { objectKey } from "../kube/managed-kinds";
 import type { WatchCache } from "../kube/watch-cache";
 import { mergeConditions, type ObservedCondition } from "./conditions";
+import { stagedDatasets } from "../deliveries/staged-deliveries";
+import { datasetsAwaitingDelivery } from "./desired/environment-input";
 import { desiredObjects } from "./desired/index";
 import type { EnvironmentConfig } from "./environment-config";
 import { loadEnvironment, requestTeardown, saveStatus, saveTeardown, type EnvironmentRow, type PermitRow } from "./environment-store";
@@ -23,6 +27,8 @@ export interface ReconcileDeps {
   lastApplied: Map<string, string>;
   /** Told each time an environment's recorded status changes (benchmarks, live updates). */
   onStatus?: (namespace: string, conditions: Condition[]) => void;
+  /** Where staged deliveries live, per namespace; deleted with the environment. */
+  stagingDir?: string;
 }
 
 export interface ReconcileResult {
@@ -56,7 +62,9 @@ async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit
   const present = deps.cache.objectsIn(namespace);
   if (!environment.teardown) {
     const reason = permit.status === "revoked" ? "revoked" : now >= permit.validUntil ? "expired" : "operator";
-    await saveTeardown(deps.db, namespace, { namespace, reason, requestedAt: now.toISOString(), objects: present.map((o) => `${o.kind}/${o.metadata?.name}`).sort() }, now);
+    // What was staged into it, with the hashes of every file: the certificate names the data it deleted.
+    const stagedData = await stagedDatasets(deps.db, permit.permitId);
+    await saveTeardown(deps.db, namespace, { namespace, reason, requestedAt: now.toISOString(), objects: present.map((o) => `${o.kind}/${o.metadata?.name}`).sort(), stagedData }, now);
     deps.log.info({ ns: namespace, permit: permit.permitId, reason }, "Deleting Namespace of torn-down environment");
   }
   try {
@@ -66,7 +74,8 @@ async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit
     // Gone: the deletion is complete and can be certified.
     if (!environment.teardown?.completedAt) {
       const record = (await loadEnvironment(deps.db, namespace))!.environment.teardown ?? {};
-      await saveTeardown(deps.db, namespace, { ...record, completedAt: now.toISOString() }, now);
+      if (deps.stagingDir) await rm(join(deps.stagingDir, namespace), { recursive: true, force: true });
+      await saveTeardown(deps.db, namespace, { ...record, stagingDeleted: deps.stagingDir !== undefined, completedAt: now.toISOString() }, now);
       deps.log.info({ ns: namespace, permit: permit.permitId }, "Deleted Namespace of torn-down environment");
     }
     await saveIfChanged(deps, environment, inactiveConditions("TornDown", "The environment and everything in it has been deleted."), now);
@@ -99,7 +108,11 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
     return { requeueAfterMs: permit.validFrom.getTime() - now.getTime() };
   }
 
-  const desired = desiredObjects({ namespace, permit: permit.payload, desiredState: environment.desiredState }, deps.config);
+  // Only datasets the permit (still) grants: an amendment that drops one also drops its data.
+  const granted = (s: { datasetId: string; version: string }) => permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
+  const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
+  const input = { namespace, permit: permit.payload, desiredState: environment.desiredState, staged };
+  const desired = desiredObjects(input, deps.config);
   const applied: k8s.KubernetesObject[] = [];
   let applyError: string | undefined;
   for (const wave of applyWaves(desired)) {
@@ -119,7 +132,8 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
       deps.log.info({ ns: namespace, kind: stale.kind, name: stale.metadata?.name }, "Pruned object no longer desired");
     }
   }
-  await saveIfChanged(deps, environment, observeConditions({ applied, applyError, desiredState: environment.desiredState }), now);
+  const data = { awaitingDelivery: datasetsAwaitingDelivery(input), anythingStaged: staged.length > 0 };
+  await saveIfChanged(deps, environment, observeConditions({ applied, applyError, desiredState: environment.desiredState, ...data }), now);
   if (applyError) throw new Error(`Reconciling ${namespace} failed: ${applyError}`);
   return { requeueAfterMs: permit.validUntil.getTime() - now.getTime() };
 }

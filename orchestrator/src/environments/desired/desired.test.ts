@@ -2,14 +2,22 @@ import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy, V1PodSpec,
 import { describe, expect, it } from "vitest";
 import { examplePermit } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
-import type { EnvironmentInput } from "./environment-input";
+import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";
 import { desiredObjects } from "./index";
 import { addQuantities } from "./quota";
 
+const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset => ({
+  datasetId,
+  version: "2026-09",
+  deliveryId: "00000000-0000-4000-8000-000000000001",
+  manifestSha256,
+  files: [{ path: "patientregistret.parquet", sha256: "b".repeat(64) }],
+});
 const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
   namespace: "spe-se-hdab-2026-0042-0123456789",
   permit: examplePermit(),
   desiredState: "active",
+  staged: [staged()],
   ...overrides,
 });
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
@@ -124,14 +132,23 @@ describe("desiredObjects", () => {
     expect(quota.spec?.hard).toMatchObject({ ...expected, "services.nodeports": "0", "services.loadbalancers": "0" });
   });
 
-  it("starts a new data-loader Job when the datasets change, not when their order does", () => {
-    const jobName = (datasets: { id: string; version: string }[]) =>
-      desiredObjects(input({ permit: examplePermit({ datasets }) }), config).find((o) => o.kind === "Job")!.metadata!.name;
-    const a = { id: "patientregistret", version: "2026-09" };
-    const b = { id: "lakemedelsregistret", version: "2026-06" };
-    expect(jobName([a, b])).toBe(jobName([b, a]));
-    expect(jobName([a, b])).not.toBe(jobName([a]));
-    expect(jobName([a])).not.toBe(jobName([{ ...a, version: "2026-10" }]));
+  it("starts a new data-loader Job for each new delivery, and none while nothing is staged", () => {
+    const jobs = (list: StagedDataset[]) => desiredObjects(input({ staged: list }), config).filter((o) => o.kind === "Job");
+    expect(jobs([])).toEqual([]);
+    const name = (list: StagedDataset[]) => jobs(list)[0]!.metadata!.name;
+    expect(name([staged()])).toBe(name([staged()]));
+    expect(name([staged()])).not.toBe(name([staged("c".repeat(64))]));
+    expect(name([staged()])).not.toBe(name([staged(), staged("d".repeat(64), "lakemedelsregistret")]));
+    const env = (jobs([staged()])[0] as V1Job).spec!.template.spec!.containers[0]!.env!;
+    expect(JSON.parse(env.find((e) => e.name === "SPE_STAGED")!.value!)).toEqual([staged()]);
+  });
+
+  it.each<[string, StagedDataset[], string[]]>([
+    ["nothing staged", [], ["patientregistret@2026-09"]],
+    ["the permit's dataset staged", [staged()], []],
+    ["another dataset staged", [staged(undefined, "lakemedelsregistret")], ["patientregistret@2026-09"]],
+  ])("knows which datasets await delivery: %s", (_, list, expected) => {
+    expect(datasetsAwaitingDelivery(input({ staged: list }))).toEqual(expected);
   });
 });
 

@@ -18,7 +18,7 @@ export function desiredObjects(input: EnvironmentInput, config: EnvironmentConfi
     limitRange(input),
     serviceAccount(input),
     ...volumeClaims(input, config),
-    dataLoaderJob(input, config),
+    ...dataLoaderJob(input, config),
     workspaceDeployment(input, config),
     workspaceService(input),
     airlockService(input, config),

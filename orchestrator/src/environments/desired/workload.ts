@@ -27,19 +27,24 @@ export function volumeClaims({ namespace, permit }: EnvironmentInput, config: En
   return [claim("data", config.dataVolumeSize), claim("home", permit.environment.storage)];
 }
 
-/** A short hash of the permit's dataset list: a Job's pod template is immutable, so new data means a new Job. */
-export function datasetsHash({ permit }: EnvironmentInput): string {
-  const list = permit.datasets.map((d) => `${d.id}@${d.version}`).sort().join(",");
+/** A short hash of what is staged: a Job's pod template is immutable, so a new delivery means a new Job. */
+export function stagedHash({ staged = [] }: EnvironmentInput): string {
+  const list = staged.map((s) => `${s.datasetId}@${s.version}:${s.manifestSha256}`).join(",");
   return createHash("sha256").update(list).digest("hex").slice(0, 10);
 }
 
-export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig): V1Job {
-  const { namespace, permit } = input;
+/**
+ * Copies the staged deliveries into the data volume, checking each file against its manifest's hash. None
+ * while nothing is staged; a new Job whenever a delivery is staged anew.
+ */
+export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig): V1Job[] {
+  const { namespace, permit, staged = [] } = input;
+  if (staged.length === 0) return [];
   const labels = ownedLabels(namespace, "data-loader");
-  return {
+  const job: V1Job = {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: `data-loader-${datasetsHash(input)}`, namespace, labels },
+    metadata: { name: `data-loader-${stagedHash(input)}`, namespace, labels },
     spec: {
       backoffLimit: 3,
       template: {
@@ -55,7 +60,8 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
               image: `${config.imageRegistry}/${config.images.dataLoader}`,
               env: [
                 { name: "SPE_PERMIT_ID", value: permit.permitId },
-                { name: "SPE_DATASETS", value: JSON.stringify(permit.datasets) },
+                { name: "SPE_STAGING_URL", value: `${config.stagingUrl}/${namespace}` },
+                { name: "SPE_STAGED", value: JSON.stringify(staged) },
               ],
               securityContext: containerSecurityContext,
               resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
@@ -70,6 +76,7 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
       },
     },
   };
+  return [job];
 }
 
 /** The researcher's workspace: the permit's first tool, its data read-only, a home with an outbox. */
