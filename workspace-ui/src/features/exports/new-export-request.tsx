@@ -35,9 +35,14 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
     const type = guessType(path);
     if (on && type) next.set(path, type);
     else next.delete(path);
-    setPicked(next);
+    choose(next);
   };
-  const declare = (path: string, type: OutputFileType) => setPicked(new Map(picked).set(path, type));
+  const declare = (path: string, type: OutputFileType) => choose(new Map(picked).set(path, type));
+  // A draft left by a failed submission holds the files picked then; other files need a draft of their own.
+  const choose = (next: Picked) => {
+    setPicked(next);
+    setDraftId(undefined);
+  };
 
   const problems = {
     files: picked.size === 0 ? "Välj minst en fil." : undefined,
