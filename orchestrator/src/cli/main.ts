@@ -1,6 +1,7 @@
 // The `spe` command (bin/spe.js runs this file through tsx).
 import { auditExport } from "./audit-export";
 import { auditVerify } from "./audit-verify";
+import { deliveryUpload } from "./delivery-upload";
 import { deliveryValidate } from "./delivery-validate";
 import { outputCheck } from "./output-check";
 import { permitImport } from "./permit-import";
@@ -18,7 +19,7 @@ const COMMANDS: Record<string, Command | Record<string, Command>> = {
   audit: { verify: auditVerify, export: auditExport },
   output: { check: outputCheck },
   pseudonymise,
-  delivery: { validate: deliveryValidate },
+  delivery: { validate: deliveryValidate, upload: deliveryUpload },
   synth: { register: synthRegister },
 };
 

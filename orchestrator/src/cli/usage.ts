@@ -18,6 +18,9 @@ export const USAGE = `Usage:
       Run the automated disclosure checks on an output file. TYPE: frequency, magnitude, regression, figure,
       code, text or other; NAME: a profile in policies/sdc/ (default "default"); the count column of a
       frequency table defaults to "count". Exit 0 pass, 1 fail or review, 2 usage or unreadable file.
+  spe delivery upload --permit P --dataset ID@VERSION FILE [--url URL] [--issuer URL] [--client-id ID --client-secret S]
+      Deliver an extract as a data holder (client credentials, or SPE_CLIENT_ID/SPE_CLIENT_SECRET): it is
+      validated, pseudonymised and staged. Exit 0 staged, 1 refused (every finding listed).
   spe delivery validate --descriptor D FILE [--reference-date YYYY-MM-DD] [--first-rows N] [--json]
       Check an extract (CSV or Parquet) against a dataset descriptor; stores nothing. Lists each problem with
       its first N row numbers (default 10) and its count. Exit 0 valid, 1 invalid.

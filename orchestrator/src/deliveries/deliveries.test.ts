@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertEnvironment } from "../../test/environment-rows";
+import { runSpe } from "../../test/run-spe";
 import { startStack, type Stack } from "../../test/stack";
 import { callTrpc } from "../../test/trpc-call";
 import { DELIVERY_SCOPE, DEMO_DATA_HOLDER } from "../auth/demo-accounts";
@@ -107,5 +108,21 @@ describe("deliveries through /api/v1 with a data holder's access token", () => {
     const res = await send();
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toBe(code);
+  });
+
+  it("delivers from the command line: spe delivery upload exits 0 when staged, 1 with the findings, 2 on misuse", async () => {
+    const credentials = ["--url", stack.appUrl, "--issuer", stack.idpUrl, "--client-id", DEMO_DATA_HOLDER.clientId, "--client-secret", DEMO_DATA_HOLDER.clientSecret];
+    const ok = await runSpe(["delivery", "upload", "--permit", permitId, "--dataset", "patientregistret@2026-09", ...credentials, extract("cli.csv", 100)]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^Staged: delivery [0-9a-f-]{36}, 100 rows pseudonymised/);
+    const bad = await runSpe(["delivery", "upload", "--permit", permitId, "--dataset", "patientregistret@2026-09", ...credentials, extract("cli-bad.csv", 20, (lines) => (lines[2] = lines[2]!.replace(/^\d{12}/, "190001019999")))]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/PERSONNR: IDENTIFIER_INVALID: .*\(rows 2\)/);
+    const wrongSecret = await runSpe(["delivery", "upload", "--permit", permitId, "--dataset", "patientregistret@2026-09", ...credentials.slice(0, -1), "wrong", extract("cli2.csv", 10)]);
+    expect(wrongSecret.code).toBe(1);
+    expect(wrongSecret.stderr).toMatch(/Could not get an access token/);
+    const misuse = await runSpe(["delivery", "upload", "--permit", permitId, "--dataset", "patientregistret", ...credentials, "x.csv"]);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toMatch(/--dataset must be ID@VERSION/);
   });
 });
