@@ -91,6 +91,9 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
     // Row order is free: that lets DuckDB write in parallel, and the order of the extract (often sorted by
     // personnummer) does not survive into the output.
     await conn.run("SET preserve_insertion_order = false");
+    // DuckDB guesses a CSV scan at a few dozen rows and would build its hash table from the whole extract,
+    // every column of every row, to probe it with the identifiers. The identifiers are the small side.
+    await conn.run("SET disabled_optimizers = 'build_side_probe_side'");
     const copied = await conn.run(`COPY (${outputQuery(source, descriptor)}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION ${options.parquetCompression ?? "zstd"})`);
     rows = copied.rowsChanged;
   } catch (err) {
