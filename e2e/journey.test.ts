@@ -52,8 +52,8 @@ describe("the UI in a real Chromium", () => {
     const mine = page.getByRole("region", { name: "Mina miljöer" });
     await expect.poll(() => mine.getByText("Statiner och stroke").count()).toBe(1);
     await expect.poll(() => mine.getByText(permitId).count()).toBe(1);
-    // No kubelet here: the data loader never finishes, and the page says so in words.
-    await expect.poll(() => mine.getByText("Data laddas").count(), { timeout: 15_000 }).toBe(1);
+    // Nothing delivered for this permit yet, and the page says so in words.
+    await expect.poll(() => mine.getByText("Väntar på data").count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
     await page.close();
   });

@@ -21,6 +21,7 @@ import { agentOutbox } from "./outputs/agent-outbox";
 import { createAirlock } from "./outputs/airlock";
 import { sdcCheck } from "./outputs/sdc-check";
 import { machineTokenVerifier } from "./auth/machine-tokens";
+import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
 
 const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   // Read before anything starts, so that a bad trusted-issuers file stops the start at once.
   const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
 
+  const deliveries = deliveryServices(config);
   const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) });
   stops.push(() => database.close());
   if (config.NODE_ENV !== "production") {
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
       (err: unknown) => `refused: ${err instanceof SpeError ? `${err.code}: ${err.message}` : String(err)}`,
     );
     progress(`Demo permit of the development HDAB: ${demo}`);
+    const delivered = await deliverDemoExtract(database.db, deliveries).catch((err: unknown) => `refused: ${err instanceof SpeError ? `${err.code}: ${err.message}` : String(err)}`);
+    progress(`Demo dataset patientregistret@2026-09: ${delivered}`);
   }
 
   const cluster = await connectCluster(config.KUBECONFIG, config.DATA_DIR, progress);
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries: deliveryServices(config), machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });
