@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findDataset } from "./catalogue";
+import { parseDescriptor } from "./descriptor";
 import { ExtractRejectedError } from "./extract-issues";
 import { parseIdentifier } from "./personnummer";
 import { derivePermitKey, pseudonymOf } from "./pseudonym-key";
@@ -133,6 +134,21 @@ describe("pseudonymiseExtract", () => {
     expect(error.report.issues).toEqual([expect.objectContaining({ code: "VALUE_INVALID", column: "INDATUM", count: 1, rows: [2999] })]);
     expect(existsSync(outputDir)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes("partial"))).toEqual([]);
+  });
+
+  it("refuses a repeated primary key, one person written in two forms, and leaves nothing behind", async () => {
+    const keyed = parseDescriptor(JSON.stringify({ ...descriptor, version: "keyed", primaryKey: ["PERSONNR", "INDATUM"] }), "keyed.json");
+    const input = join(dir, "keyed.csv");
+    const again = lines[1]!.replace(/^\d{2}(\d{6})(\d{4})/, "$1-$2");
+    writeFileSync(input, [...lines.slice(0, 40), again].join("\n") + "\n");
+    const outputDir = join(dir, "refused-key");
+    expect(await run({ input, outputDir, descriptor: keyed }).catch((e: unknown) => (e as ExtractRejectedError).report.issues)).toEqual([
+      { code: "PRIMARY_KEY_DUPLICATE", column: "PERSONNR, INDATUM", message: expect.any(String), count: 1, rows: [40] },
+    ]);
+    expect(existsSync(outputDir)).toBe(false);
+    const unique = join(dir, "keyed-ok.csv");
+    writeFileSync(unique, lines.slice(0, 41).join("\n") + "\n");
+    expect(await run({ input: unique, descriptor: keyed })).toMatchObject({ rows: 40 });
   });
 
   it("refuses a file over the size limit before reading it, an output folder in use, and a short master key", async () => {
