@@ -9,6 +9,7 @@ import { startStack, type Stack } from "../orchestrator/test/stack";
 import { examplePermit } from "../orchestrator/src/permits/test-fixtures";
 import { launchChromium } from "./browser";
 import { buildUi } from "./build-ui";
+import { signIn } from "./sign-in";
 
 // A frequency table with one cell of 3 people (below the threshold of 10), and one that passes.
 const BY_REGION = "region,kön,count\nNorrland,kvinnor,124\nNorrland,män,3\nSvealand,kvinnor,310\nSvealand,män,288\n";
@@ -19,16 +20,6 @@ const TITLE = "Strokeincidens per region och ålder";
 
 /** A laptop's viewport, to see the pages as most people will. */
 const VIEWPORT = { width: 1366, height: 800 };
-
-/** Signs in through the real pages: the app's start page, the provider's form, back to the app. */
-async function signIn(page: Page, stack: Stack, user: string) {
-  await page.goto(stack.appUrl);
-  await page.getByRole("link", { name: "Logga in" }).click();
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill("demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${stack.appUrl}/`);
-}
 
 /** Set AIRLOCK_SCREENSHOTS to a folder to look at the pages afterwards. */
 async function screenshot(page: Page, name: string) {

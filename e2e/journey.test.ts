@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieClient } from "../orchestrator/test/cookie-client";
 import { startStack, type Stack } from "../orchestrator/test/stack";
@@ -9,16 +9,7 @@ import { devHdabPrivateKey } from "../orchestrator/src/permits/dev-hdab";
 import { signPermit } from "../orchestrator/src/permits/sign-permit";
 import { launchChromium } from "./browser";
 import { buildUi } from "./build-ui";
-
-/** Signs in through the real pages: the app's start page, the provider's form, back to the app. */
-async function signIn(page: Page, stack: Stack, user: string) {
-  await page.goto(stack.appUrl);
-  await page.getByRole("link", { name: "Logga in" }).click();
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill("demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${stack.appUrl}/`);
-}
+import { signIn } from "./sign-in";
 
 describe("the UI in a real Chromium", () => {
   let stack: Stack;

@@ -307,7 +307,9 @@ describe("admission policies of an environment namespace, against the real API s
         const ns = `spe-ok-${tool}-${desiredState}-${unique()}`;
         const permit = examplePermit({ environment: { tools: [tool], cpu: "2", memory: "4Gi", storage: "10Gi" } });
         try {
-          for (const object of desiredObjects({ namespace: ns, permit, desiredState }, config)) await applyObject(orchestrator, object);
+          // With a delivery staged, so that the data loader is among what is applied.
+          const staged = [{ datasetId: "patientregistret", version: "2026-09", deliveryId: "00000000-0000-4000-8000-000000000001", manifestSha256: "a".repeat(64), files: [] }];
+          for (const object of desiredObjects({ namespace: ns, permit, desiredState, staged }, config)) await applyObject(orchestrator, object);
           const core = admin.makeApiClient(k8s.CoreV1Api);
           const expected = desiredState === "active" ? ["data-loader", "workspace"] : ["data-loader"];
           const pods = await eventually(`${ns}'s pods exist`, async () => {

@@ -49,9 +49,11 @@ function neededPermissions(): Set<string> {
   const needed = new Set<string>();
   // Server-side apply (kube/apply.ts applyObject) creates and patches every kind desiredObjects makes.
   expect(source).toContain("PatchStrategy.ServerSideApply");
+  // With a delivery staged and without: the data loader Job exists only with one.
+  const staged = [{ datasetId: "patientregistret", version: "2026-09", deliveryId: "00000000-0000-4000-8000-000000000001", manifestSha256: "a".repeat(64), files: [] }];
   for (const tool of WORKSPACE_TOOLS)
     for (const desiredState of ["active", "suspended"] as const)
-      for (const o of desiredObjects({ namespace: "spe-x", permit: examplePermit({ environment: { tools: [tool], cpu: "1", memory: "1Gi", storage: "1Gi" } }), desiredState }, config)) {
+      for (const o of desiredObjects({ namespace: "spe-x", permit: examplePermit({ environment: { tools: [tool], cpu: "1", memory: "1Gi", storage: "1Gi" } }), desiredState, staged }, config)) {
         expect(MANAGED_KINDS.map((k) => k.kind), "every desired kind is watched and pruned").toContain(o.kind);
         needed.add(permission(o.kind!, "create")).add(permission(o.kind!, "patch"));
       }

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import type { SessionStore } from "../auth/sessions";
@@ -60,40 +60,43 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
 
   const load = async (id: string) => loadRequest(db, id).catch((err: unknown) => (err instanceof SpeError ? undefined : Promise.reject(err)));
 
-  app.get("/exports/:id/files", async (req, reply) => {
+  /** Who asks about which request: undefined once the reply is sent (not signed in, or no such request). */
+  const lookUp = async (req: FastifyRequest, reply: FastifyReply) => {
     const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    if (!session) return void reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
     const params = idParams.safeParse(req.params);
+    const loaded = params.success ? await load(params.data.id) : undefined;
+    if (!loaded) return void notFound(reply);
+    return { session, loaded, onPermit: permitPersons(loaded.permit).includes(session.subject) };
+  };
+
+  app.get("/exports/:id/files", async (req, reply) => {
+    const found = await lookUp(req, reply);
+    if (!found) return reply;
+    const { session, loaded, onPermit } = found;
     const query = fileQuery.safeParse(req.query);
-    if (!session) return reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
-    if (!params.success || !query.success) return notFound(reply);
-    const loaded = await load(params.data.id);
-    const file = loaded?.files.find((f) => f.path === query.data.path && f.decision === "approved");
-    if (!loaded || !file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !permitPersons(loaded.permit).includes(session.subject)) return notFound(reply);
+    const file = query.success ? loaded.files.find((f) => f.path === query.data.path && f.decision === "approved") : undefined;
+    if (!file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !onPermit) return notFound(reply);
     await recordAuditEvent(db, { actor: { subject: session.subject, role: "researcher", address: req.ip }, action: "export.downloaded", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
     return sendQuarantined(reply, airlock, file, "attachment");
   });
 
   app.get("/exports/:id/release-record", async (req, reply) => {
-    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
-    const params = idParams.safeParse(req.params);
-    if (!session) return reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
-    if (!params.success) return notFound(reply);
-    const loaded = await load(params.data.id);
-    const mayRead = session.roles.includes("auditor") || (session.roles.includes("researcher") && loaded && permitPersons(loaded.permit).includes(session.subject));
-    if (!loaded?.request.releaseRecord || !mayRead) return notFound(reply);
+    const found = await lookUp(req, reply);
+    if (!found) return reply;
+    const { session, loaded, onPermit } = found;
+    const mayRead = session.roles.includes("auditor") || (session.roles.includes("researcher") && onPermit);
+    if (!loaded.request.releaseRecord || !mayRead) return notFound(reply);
     return reply.header("content-type", "application/jose").header("content-disposition", `attachment; filename="release-${loaded.request.id}.jws"`).send(loaded.request.releaseRecord);
   });
 
   app.get("/reviews/:id/file", async (req, reply) => {
-    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
-    const params = idParams.safeParse(req.params);
+    const found = await lookUp(req, reply);
+    if (!found) return reply;
+    const { session, loaded, onPermit } = found;
     const query = fileQuery.safeParse(req.query);
-    if (!session) return reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
-    if (!params.success || !query.success) return notFound(reply);
-    const loaded = await load(params.data.id);
-    const file = loaded?.files.find((f) => f.path === query.data.path && (query.data.version === undefined || f.version === query.data.version));
-    const checker = session.roles.includes("output-checker") && loaded && !permitPersons(loaded.permit).includes(session.subject);
-    if (!loaded || !file?.sha256 || !checker || loaded.request.state === "draft") return notFound(reply);
+    const file = query.success ? loaded.files.find((f) => f.path === query.data.path && (query.data.version === undefined || f.version === query.data.version)) : undefined;
+    if (!file?.sha256 || !session.roles.includes("output-checker") || onPermit || loaded.request.state === "draft") return notFound(reply);
     await recordAuditEvent(db, { actor: { subject: session.subject, role: "output-checker", address: req.ip }, action: "export.file-viewed", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
     return sendQuarantined(reply, airlock, file, "inline");
   });

@@ -1,19 +1,8 @@
+// The orchestrator's own table of allowed endings (a module of constants, no server code): the form never
+// offers a choice the orchestrator would refuse, and the two cannot drift apart.
+import { ALLOWED_EXTENSIONS } from "@spe/orchestrator/output-file-types";
 import type { OutputFileType } from "../airlock/airlock-api";
 import { extensionOf } from "../airlock/format";
-
-/**
- * File name endings allowed out per declared type. The orchestrator decides (output-file-type.ts); this
- * copy only keeps the form from offering a choice it would refuse.
- */
-const ALLOWED_EXTENSIONS: Record<OutputFileType, readonly string[]> = {
-  frequency: ["csv"],
-  magnitude: ["csv"],
-  regression: ["csv", "json"],
-  figure: ["png", "jpg", "jpeg", "svg"],
-  code: ["py", "r", "sql", "do", "sas", "txt"],
-  text: ["txt", "md"],
-  other: ["csv", "json", "txt", "md", "png", "jpg", "jpeg", "svg"],
-};
 
 export const FILE_TYPES = Object.keys(ALLOWED_EXTENSIONS) as OutputFileType[];
 
