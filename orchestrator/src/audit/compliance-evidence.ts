@@ -1,11 +1,14 @@
 import { eq, or } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { auditEvents } from "../db/schema";
+import { auditEvents, deliveries } from "../db/schema";
+import { stagedDatasets } from "../deliveries/staged-deliveries";
+import { datasetsAwaitingDelivery } from "../environments/desired/environment-input";
 import { networkPolicies } from "../environments/desired/network-policies";
 import { defaultEnvironmentConfig, type EnvironmentConfig } from "../environments/environment-config";
 import { getEnvironment } from "../environments/environment-queries";
 import { analyseNetwork } from "../environments/network-analysis";
 import type { Kube } from "../kube/client";
+import { exportsOfPermit } from "../outputs/requests/export-evidence";
 import { getPermit } from "../permits/permit-queries";
 import { toAuditEvent } from "./audit-events-query";
 import { verifyAuditChain } from "./verify-audit-chain";
@@ -36,6 +39,13 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
   ).map(toAuditEvent);
   const isolation = await kube.isolationInForce(namespace).catch((err: Error) => ({ error: err.message }));
   const chain = await verifyAuditChain(db);
+  const staged = await stagedDatasets(db, environment.permitId);
+  const deliveryRecords = await db
+    .select({ id: deliveries.id, dataset: deliveries.datasetId, version: deliveries.datasetVersion, state: deliveries.state, deliveredBy: deliveries.deliveredBy, uploadSha256: deliveries.uploadSha256, manifestSha256: deliveries.manifestSha256, rows: deliveries.rows, finishedAt: deliveries.finishedAt })
+    .from(deliveries)
+    .where(eq(deliveries.permitId, environment.permitId))
+    .orderBy(deliveries.createdAt);
+  const exports = await exportsOfPermit(db, environment.permitId);
 
   const requirements: Requirement[] = [
     {
@@ -44,8 +54,9 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
         authorisedPersons: payload.authorisedPersons,
         principalInvestigator: payload.principalInvestigator,
         rule: "Researchers see and open only environments whose permit names their OIDC subject.",
+        workspaceSessions: events.filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened").map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
       },
-      gaps: ["Workspace sessions are not listed yet: the workspace gateway is still to be built."],
+      gaps: [],
     },
     {
       requirement: "Isolation: no traffic in or out but through the gateway; Pod Security restricted",
@@ -54,8 +65,8 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
     },
     {
       requirement: "Only the data covered by the permit",
-      evidence: { datasets: payload.datasets },
-      gaps: ["Hashes of the staged extracts come with the data pipeline."],
+      evidence: { datasets: payload.datasets, staged, deliveries: deliveryRecords },
+      gaps: datasetsAwaitingDelivery({ namespace, permit: payload, desiredState: "active", staged }).map((d) => `${d} has not been delivered yet.`),
     },
     {
       requirement: "Identifiable, tamper-evident logs of access and activity",
@@ -64,8 +75,8 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
     },
     {
       requirement: "Only non-personal outputs leave, after checks and two reviewers",
-      evidence: { outputPolicy: payload.outputPolicy, exports: [] },
-      gaps: ["The airlock is still to be built: no exports are possible yet."],
+      evidence: { outputPolicy: payload.outputPolicy, exports },
+      gaps: [],
     },
     {
       requirement: "Limited duration; teardown at the permit's end or on revocation, with proof of deletion",

@@ -70,6 +70,11 @@ describe("deliveries through /api/v1 with a data holder's access token", () => {
     const events = (await callTrpc(ida, stack.appUrl, "audit.events", { target: `delivery:${id}` }, "GET")).data as Array<{ action: string; actor: { subject: string; role: string }; details: { files?: unknown[] } }>;
     expect(events.map((e) => e.action).sort()).toEqual(["delivery.staged", "delivery.started"]);
     expect(events[0]).toMatchObject({ actor: { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder" } });
+    // The supervisor's evidence report lists what was staged, with the manifest's hash, and no gap for it.
+    const evidence = (await callTrpc(ida, stack.appUrl, "audit.evidence", { namespace }, "GET")).data as { requirements: Array<{ requirement: string; evidence: { staged?: Array<{ manifestSha256: string }> }; gaps: string[] }> };
+    const data = evidence.requirements.find((r) => r.requirement === "Only the data covered by the permit")!;
+    expect(data.evidence.staged).toEqual([expect.objectContaining({ manifestSha256: body.manifestSha256 })]);
+    expect(data.gaps).toEqual([]);
   });
 
   it("rejects an extract with an invalid personnummer, names the row, and stages nothing", async () => {

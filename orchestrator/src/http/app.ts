@@ -5,6 +5,8 @@ import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { Services } from "../api/context";
+import { recordAuditEvent } from "../audit/append-audit-event";
+import { SpeError } from "../errors";
 import { appRouter, type AppRouter } from "../api/router";
 import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
@@ -72,8 +74,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         session: await sessions.get(req.cookies[SESSION_COOKIE]),
         address: req.ip,
       }),
-      onError: ({ error, path }) => {
+      onError: ({ error, path, ctx }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
+        // A signed-in person refused, or asking for what is not theirs (another permit's request, an
+        // environment they are not named in), is part of the access log: IDOR attempts show up here.
+        if (ctx?.session && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {
+          const actor = { subject: ctx.session.subject, role: "person" as const, address: ctx.address };
+          const details = { code: error.code, speCode: error.cause instanceof SpeError ? error.cause.code : undefined, roles: ctx.session.roles };
+          recordAuditEvent(services.database.db, { actor, action: "access.refused", target: `procedure:${path ?? "unknown"}`, details }).catch((err: unknown) => app.log.error({ err }, "Failed to record a refused access"));
+        }
       },
     },
   } satisfies FastifyTRPCPluginOptions<AppRouter>);

@@ -8,6 +8,7 @@ import { startAirlockAgent, type AirlockAgentProcess } from "../../../test/airlo
 import type { CookieClient } from "../../../test/cookie-client";
 import { insertEnvironment } from "../../../test/environment-rows";
 import { startStack, type Stack } from "../../../test/stack";
+import { eventually } from "../../../test/eventually";
 import { callTrpc } from "../../../test/trpc-call";
 import { examplePermit } from "../../permits/test-fixtures";
 
@@ -61,9 +62,14 @@ describe("export requests through the API, with a real airlock agent", () => {
     expect(pre.error).toBeUndefined();
     expect(pre.data).toMatchObject({ status: "fail" });
     expect(JSON.stringify(pre.data)).toContain('"row":2');
-    // Someone not on the permit learns nothing about the environment.
+    // Someone not on the permit learns nothing about the environment, and the attempt is in the access log.
     const stranger = await query(karin, "exports.outbox", { namespace });
     expect(stranger.error?.data.code).toBe("FORBIDDEN");
+    const refused = await eventually("the refusal is recorded", async () => {
+      const events = (await query(ida, "audit.events", { action: "access.refused", actor: "karin" })).data as Array<{ target: string; details: { code: string } }>;
+      return events.length > 0 && events;
+    });
+    expect(refused[0]).toMatchObject({ target: "procedure:exports.outbox", details: { code: "FORBIDDEN" } });
   });
 
   it("refuses files that may not leave, before anything is copied", async () => {
@@ -124,6 +130,12 @@ describe("export requests through the API, with a real airlock agent", () => {
     const events = (await query(ida, "audit.events", { target: `export:${id}` })).data as Array<{ action: string }>;
     const actions = events.map((e) => e.action);
     for (const action of ["export.created", "export.submitted", "export.viewed", "export.file-viewed", "export.vote-cast", "export.decided", "export.released", "export.downloaded"]) expect(actions).toContain(action);
+
+    // The supervisor's evidence report names the export, its files' hashes and who reviewed them.
+    const evidence = (await query(ida, "audit.evidence", { namespace })).data as { requirements: Array<{ requirement: string; evidence: { exports?: Array<{ id: string; released: boolean; files: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }> }> } }> };
+    const exported = evidence.requirements.flatMap((r) => r.evidence.exports ?? []).find((e) => e.id === id)!;
+    expect(exported.released).toBe(true);
+    expect(exported.files.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ sha256: sha256(SAFE_TABLE), reviews: [{ checker: "karin" }, { checker: "kalle" }] });
   });
 
   it("sends a request back for changes; a new version of a file starts its votes afresh", async () => {
