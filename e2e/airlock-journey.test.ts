@@ -70,11 +70,15 @@ async function approveByKeyboard(page: Page, file: Locator) {
   await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Omdömen");
 }
 
+const page = (l: Locator) => l.page();
+
 async function vote(file: Locator, choice: string) {
   await file.getByRole("radio", { name: choice }).check();
   if (choice !== "Godkänn") await file.getByLabel(/^Kommentar/).fill("Cellen Norrland/män har 3 personer; slå ihop eller undertryck den.");
   await file.getByRole("button", { name: "Lämna omdöme" }).click();
   await expect.poll(() => file.getByRole("button", { name: "Lämna omdöme" }).count()).toBe(0);
+  // The page moves focus to this file's votes once it has reloaded them; wait for that before going on.
+  await expect.poll(() => page(file).evaluate(() => document.activeElement?.textContent)).toBe("Omdömen");
 }
 
 describe("the airlock in a real Chromium", () => {
