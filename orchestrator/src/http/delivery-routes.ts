@@ -94,6 +94,9 @@ export async function registerDeliveryRoutes(app: FastifyInstance, options: Deli
         const row = await receiveDelivery(options.db, options.deliveries, params.data.id, req.body as Readable, actor);
         return describe(row);
       } catch (err) {
+        // Refused before the whole extract arrived (too large, not authorised): the rest of it is still on
+        // this connection, so it must not carry another request. Close it after the answer.
+        if (!req.raw.complete) void reply.header("connection", "close");
         return sendError(reply, err);
       }
     });
