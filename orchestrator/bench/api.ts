@@ -22,9 +22,7 @@ import { examplePermit } from "../src/permits/test-fixtures";
 import { insertEnvironment } from "../test/environment-rows";
 import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { deliveryServices } from "../src/deliveries/delivery-services";
-import { agentOutbox } from "../src/outputs/agent-outbox";
 import { createAirlock } from "../src/outputs/airlock";
-import { sdcCheck } from "../src/outputs/sdc-check";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "pglite" } } });
 const seconds = Number(values.seconds);
@@ -41,7 +39,7 @@ const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), 
 const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
 const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck }), deliveries: deliveryServices(config), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }) };
+const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }) };
 const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
 await app.listen({ host: "127.0.0.1", port });
 

@@ -17,9 +17,7 @@ import { connectKube } from "./kube/client";
 import { connectCluster } from "./kube/local-or-configured";
 import { importDemoPermit } from "./permits/demo-permit";
 import { createPermitIntake } from "./permits/permit-intake";
-import { agentOutbox } from "./outputs/agent-outbox";
 import { createAirlock } from "./outputs/airlock";
-import { sdcCheck } from "./outputs/sdc-check";
 import { machineTokenVerifier } from "./auth/machine-tokens";
 import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
   });
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
-  const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
+  const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
   const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
   stops.push(() => app.close());

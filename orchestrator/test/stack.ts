@@ -16,9 +16,7 @@ import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
 import type { Services } from "../src/api/context";
 import { buildApp } from "../src/http/app";
-import { agentOutbox } from "../src/outputs/agent-outbox";
 import { createAirlock } from "../src/outputs/airlock";
-import { sdcCheck } from "../src/outputs/sdc-check";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
 import { CookieClient } from "./cookie-client";
@@ -60,7 +58,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}`, stagingDir: join(config.DATA_DIR, "staging") });
   controller.start();
-  const airlock = await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck });
+  const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
   const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries: deliveryServices(config), machineTokens };
   const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir });

@@ -9,9 +9,7 @@ import { openDatabase, type Database } from "../db/database";
 import { connectKube } from "../kube/client";
 import { machineTokenVerifier } from "../auth/machine-tokens";
 import { deliveryServices } from "../deliveries/delivery-services";
-import { agentOutbox } from "../outputs/agent-outbox";
 import { createAirlock } from "../outputs/airlock";
-import { sdcCheck } from "../outputs/sdc-check";
 import { createPermitIntake } from "../permits/permit-intake";
 import type { Context } from "./context";
 import { appRouter } from "./router";
@@ -74,7 +72,7 @@ describe("authorization matrix", () => {
       permitIntake: createPermitIntake({ production: false }),
       // No reconciler here: the matrix is about who may call, not what happens after.
       environments: { enqueue: () => {} },
-      airlock: await createAirlock(config, { outbox: agentOutbox(config.AIRLOCK_AGENT_URL), checkOutputFile: sdcCheck }),
+      airlock: await createAirlock(config),
       deliveries: deliveryServices(config),
       // Machine tokens are for the delivery API, not tRPC: no procedure here asks for one.
       machineTokens: machineTokenVerifier({ issuer: "http://127.0.0.1:9", jwksUri: "http://127.0.0.1:9/jwks", audience: config.machineAudience }),

@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import type { Config } from "../config";
+import { agentOutbox } from "./agent-outbox";
 import { airlockLimitsSchema } from "./requests/airlock-limits";
-import type { CheckOutputFile, Outbox } from "./requests/airlock-ports";
 import { createQuarantine } from "./requests/quarantine";
 import type { ReleaseSigner } from "./requests/release-record";
 import { loadReleaseSigner } from "./requests/release-signer";
 import type { AirlockServices } from "./requests/submit-request";
+import { sdcCheck } from "./sdc-check";
 
 /** Everything export requests need beyond the database: outboxes, quarantine, checks, limits, the signer. */
 export interface Airlock extends AirlockServices {
@@ -14,11 +15,12 @@ export interface Airlock extends AirlockServices {
   scratchDir: string;
 }
 
-/** The airlock of an installation, from its configuration; the outbox and the checks are passed in. */
-export async function createAirlock(config: Config, parts: { outbox: Outbox; checkOutputFile: CheckOutputFile }): Promise<Airlock> {
+/** The airlock of an installation, from its configuration: environments' agents, the SDC checks, quarantine. */
+export async function createAirlock(config: Config): Promise<Airlock> {
   const keyFile = config.RELEASE_SIGNING_KEY_FILE ?? join(config.DATA_DIR, "keys", "release-signing.jwk");
   return {
-    ...parts,
+    outbox: agentOutbox(config.AIRLOCK_AGENT_URL),
+    checkOutputFile: sdcCheck,
     quarantine: createQuarantine(join(config.DATA_DIR, "quarantine")),
     scratchDir: join(config.DATA_DIR, "scratch"),
     limits: airlockLimitsSchema.parse({ maxFiles: config.AIRLOCK_MAX_FILES, maxFileBytes: config.AIRLOCK_MAX_FILE_BYTES, maxCsvRows: config.AIRLOCK_MAX_CSV_ROWS }),
