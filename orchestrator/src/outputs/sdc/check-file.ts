@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { OUTPUT_FILE_TYPES, type OutputFileType } from "../requests/output-file-type";
 import { combineStatus, type SdcStatus } from "./combine-status";
 import { checkFrequencyTable, DEFAULT_COUNT_COLUMN } from "./frequency";
 import { checkMagnitudeTable } from "./magnitude";
@@ -11,11 +12,11 @@ export type { SdcStatus } from "./combine-status";
 export type { SdcCell, SdcCheck } from "./report";
 
 /**
- * What a file is declared to be; it decides which checks run. The same list as an export request's
- * declared file types: figures, code, text and other files are never checked automatically.
+ * What a file is declared to be; it decides which checks run. It is an export request's declared file type
+ * (one list, in output-file-type.ts): figures, code, text and other files are never checked automatically.
  */
-export const SDC_OUTPUT_TYPES = ["frequency", "magnitude", "regression", "figure", "code", "text", "other"] as const;
-export type SdcOutputType = (typeof SDC_OUTPUT_TYPES)[number];
+export const SDC_OUTPUT_TYPES = OUTPUT_FILE_TYPES;
+export type SdcOutputType = OutputFileType;
 
 /**
  * The automated disclosure check of one output file, as shown to output checkers and kept in the release
