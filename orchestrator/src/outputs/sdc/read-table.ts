@@ -1,5 +1,6 @@
 import { CsvError, parse } from "csv-parse/sync";
 import { SpeError } from "../../errors";
+import { csvDelimiterOf } from "./csv-delimiter";
 
 /**
  * A CSV table as text: the header, and the data rows (row 1 is the first line after the header). The
@@ -22,7 +23,7 @@ export interface Table {
  */
 export function readTable(input: Uint8Array | string): Table {
   const text = typeof input === "string" ? input.replace(/^\uFEFF/, "") : decodeText(input);
-  const delimiter = delimiterOf(text);
+  const delimiter = csvDelimiterOf(text);
   const table = (isSimple(text) && simpleTable(text, delimiter)) || parsedTable(text, delimiter);
   const seen = new Set<string>();
   for (const name of table.columns) {
@@ -44,14 +45,6 @@ export function decodeText(bytes: Uint8Array): string {
   } catch (err) {
     throw unreadable("The file is not UTF-8 text; a table or summary must be a CSV (or JSON) file.", err);
   }
-}
-
-function delimiterOf(text: string): string {
-  const end = text.search(/\r|\n/);
-  const header = end === -1 ? text : text.slice(0, end);
-  if (header.includes(",")) return ",";
-  if (header.includes(";")) return ";";
-  return header.includes("\t") ? "\t" : ",";
 }
 
 /**
