@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { AuditActor } from "../audit/audit-hash";
-import { loadEnvironment } from "../environments/environment-store";
+import type { PermitRow } from "../environments/environment-store";
 import { decideWorkspaceAccess } from "../gateway/workspace-access";
 import { SpeError, type SpeErrorCode } from "../errors";
 import { createRequest, newRequestInput, outboxPath, reviseFile, withdrawRequest } from "../outputs/requests/author-actions";
@@ -34,10 +34,14 @@ const researcher = (session: Session, address: string): AuditActor => ({ subject
 const idInput = z.object({ id: z.uuid() });
 const namespace = newRequestInput.shape.namespace;
 
-/** Only the outbox of an environment the researcher may open right now; anything else looks like nothing there. */
-async function openOutbox(services: Services, ns: string, subject: string): Promise<void> {
+/**
+ * Only the outbox of an environment the researcher may open right now; anything else looks like nothing
+ * there. Gives the environment's permit.
+ */
+async function openOutbox(services: Services, ns: string, subject: string): Promise<PermitRow> {
   const access = await decideWorkspaceAccess(services.database.db, ns, subject, new Date());
   if (!access.allowed) throw new TRPCError({ code: access.status === 404 ? "NOT_FOUND" : "CONFLICT", message: `${access.code}: ${access.message}` });
+  return access.permit;
 }
 
 export const exportsRouter = router({
@@ -51,9 +55,9 @@ export const exportsRouter = router({
   }),
   /** The automated checks on one outbox file, before anything is submitted; nothing is kept. */
   precheck: researcherProcedure.input(z.object({ namespace, path: outboxPath, type: z.enum(OUTPUT_FILE_TYPES) })).mutation(async ({ ctx, input }) => {
-    await openOutbox(ctx.services, input.namespace, ctx.session.subject);
-    const { airlock, database } = ctx.services;
-    const { profile } = (await loadEnvironment(database.db, input.namespace))!.permit.payload.outputPolicy;
+    const permit = await openOutbox(ctx.services, input.namespace, ctx.session.subject);
+    const { airlock } = ctx.services;
+    const { profile } = permit.payload.outputPolicy;
     return precheckFile(airlock, input.namespace, input.path, input.type, profile, join(airlock.scratchDir, randomUUID())).catch(exportError);
   }),
   create: researcherProcedure.input(newRequestInput).mutation(({ ctx, input }) =>

@@ -1,8 +1,8 @@
 import type { Db } from "../db/database";
-import { loadEnvironment } from "../environments/environment-store";
+import { loadEnvironment, type PermitRow } from "../environments/environment-store";
 
 export type AccessDecision =
-  | { allowed: true; permitId: string }
+  | { allowed: true; permit: PermitRow }
   | { allowed: false; status: 401 | 403 | 404 | 423; code: string; message: string };
 
 /**
@@ -18,5 +18,5 @@ export async function decideWorkspaceAccess(db: Db, namespace: string, subject: 
   const { environment, permit } = found;
   if (environment.desiredState !== "active" || now < permit.validFrom || now >= permit.validUntil)
     return { allowed: false, status: 423, code: "WORKSPACE_UNAVAILABLE", message: `This environment is ${environment.desiredState === "active" ? "outside its permit's validity" : environment.desiredState}; ask the operators.` };
-  return { allowed: true, permitId: permit.permitId };
+  return { allowed: true, permit };
 }
