@@ -9,7 +9,7 @@ import { desiredObjects } from "../../orchestrator/src/environments/desired/inde
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
 import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
-import { examplePermit } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
 import { admissionObjects } from "../../infra/local-cluster/install-platform";
 
 const load = (path: string, impersonate?: string) => {
@@ -308,7 +308,7 @@ describe("admission policies of an environment namespace, against the real API s
         const permit = examplePermit({ environment: { tools: [tool], cpu: "2", memory: "4Gi", storage: "10Gi" } });
         try {
           // With a delivery staged, so that the data loader is among what is applied.
-          const staged = [{ datasetId: "patientregistret", version: "2026-09", deliveryId: "00000000-0000-4000-8000-000000000001", manifestSha256: "a".repeat(64), files: [] }];
+          const staged = [exampleStagedDataset()];
           for (const object of desiredObjects({ namespace: ns, permit, desiredState, staged }, config)) await applyObject(orchestrator, object);
           const core = admin.makeApiClient(k8s.CoreV1Api);
           const expected = desiredState === "active" ? ["data-loader", "workspace"] : ["data-loader"];

@@ -10,7 +10,7 @@ import { desiredObjects } from "../../orchestrator/src/environments/desired/inde
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { MANAGED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
 import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
-import { examplePermit } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
 
 const srcDir = fileURLToPath(new URL("../../orchestrator/src/", import.meta.url));
 const [clusterRole, leaderRole] = parseAllDocuments(readFileSync(fileURLToPath(new URL("./orchestrator.yaml", import.meta.url)), "utf8")).map((d) => d.toJS()) as [
@@ -50,7 +50,7 @@ function neededPermissions(): Set<string> {
   // Server-side apply (kube/apply.ts applyObject) creates and patches every kind desiredObjects makes.
   expect(source).toContain("PatchStrategy.ServerSideApply");
   // With a delivery staged and without: the data loader Job exists only with one.
-  const staged = [{ datasetId: "patientregistret", version: "2026-09", deliveryId: "00000000-0000-4000-8000-000000000001", manifestSha256: "a".repeat(64), files: [] }];
+  const staged = [exampleStagedDataset()];
   for (const tool of WORKSPACE_TOOLS)
     for (const desiredState of ["active", "suspended"] as const)
       for (const o of desiredObjects({ namespace: "spe-x", permit: examplePermit({ environment: { tools: [tool], cpu: "1", memory: "1Gi", storage: "1Gi" } }), desiredState, staged }, config)) {

@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { PermitPayload } from "./permit";
 import { signPermit } from "./sign-permit";
 import type { PublicSigningJwk, TrustedIssuers } from "./trusted-issuers";
+import type { StagedDataset } from "../environments/desired/environment-input";
 
 export const TEST_ISSUER = "https://hdab.example.se";
 export const OTHER_ISSUER = "https://findata.example.fi";
@@ -25,6 +26,18 @@ export function examplePermit(overrides: Partial<PermitPayload> = {}): PermitPay
     environment: { tools: ["jupyterlab"], cpu: "4", memory: "16Gi", storage: "50Gi" },
     outputPolicy: { profile: "default", reviewersRequired: 2 },
     conditions: "Results may only be published in aggregate form.",
+    ...overrides,
+  };
+}
+
+/** A staged delivery of the example permit's dataset, as the reconciler hands it to desiredObjects. */
+export function exampleStagedDataset(overrides: Partial<StagedDataset> = {}): StagedDataset {
+  return {
+    datasetId: "patientregistret",
+    version: "2026-09",
+    deliveryId: "00000000-0000-4000-8000-000000000001",
+    manifestSha256: "a".repeat(64),
+    files: [{ path: "patientregistret.parquet", sha256: "b".repeat(64) }],
     ...overrides,
   };
 }

@@ -1,18 +1,12 @@
 import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { examplePermit } from "../../permits/test-fixtures";
+import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";
 import { desiredObjects } from "./index";
 import { addQuantities } from "./quota";
 
-const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset => ({
-  datasetId,
-  version: "2026-09",
-  deliveryId: "00000000-0000-4000-8000-000000000001",
-  manifestSha256,
-  files: [{ path: "patientregistret.parquet", sha256: "b".repeat(64) }],
-});
+const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset => exampleStagedDataset({ manifestSha256, datasetId });
 const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
   namespace: "spe-se-hdab-2026-0042-0123456789",
   permit: examplePermit(),
