@@ -152,29 +152,26 @@ function airlockAgentContainer(config: EnvironmentConfig): V1Container {
   };
 }
 
-/** The airlock agent's address inside the cluster (airlock.<namespace>.svc), for the orchestrator only. */
-export function airlockService({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1Service {
+/** A ClusterIP Service in front of one named port of the workspace pod. */
+function workspacePodService(namespace: string, name: string, port: { name: string; port: number }): V1Service {
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: "airlock", namespace, labels: ownedLabels(namespace, "workspace") },
+    metadata: { name, namespace, labels: ownedLabels(namespace, "workspace") },
     spec: {
       type: "ClusterIP",
       selector: { [COMPONENT_LABEL]: "workspace" },
-      ports: [{ name: "airlock", port: config.airlockPort, targetPort: "airlock" }],
+      ports: [{ name: port.name, port: port.port, targetPort: port.name }],
     },
   };
 }
 
+/** The airlock agent's address inside the cluster (airlock.<namespace>.svc), for the orchestrator only. */
+export function airlockService({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1Service {
+  return workspacePodService(namespace, "airlock", { name: "airlock", port: config.airlockPort });
+}
+
+/** The workspace's address for the gateway (workspace.<namespace>.svc). */
 export function workspaceService({ namespace }: EnvironmentInput): V1Service {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: "workspace", namespace, labels: ownedLabels(namespace, "workspace") },
-    spec: {
-      type: "ClusterIP",
-      selector: { [COMPONENT_LABEL]: "workspace" },
-      ports: [{ name: "http", port: 80, targetPort: "http" }],
-    },
-  };
+  return workspacePodService(namespace, "workspace", { name: "http", port: 80 });
 }
