@@ -4,6 +4,7 @@ import type { Db } from "../../db/database";
 import { exportFiles, exportRequests, exportVotes, permits } from "../../db/schema";
 import { SpeError } from "../../errors";
 import type { PermitPayload } from "../../permits/permit";
+import { UNDER_REVIEW } from "./request-state";
 
 export type ExportRequestRow = typeof exportRequests.$inferSelect;
 export type ExportFileRow = typeof exportFiles.$inferSelect;
@@ -31,15 +32,23 @@ export async function loadRequest(db: Db | Tx, id: string, { lock = false } = {}
   const base = db.select({ request: exportRequests, permit: permits.payload }).from(exportRequests).innerJoin(permits, eq(exportRequests.permitId, permits.permitId)).where(eq(exportRequests.id, id));
   const [row] = lock ? await base.for("update", { of: exportRequests }) : await base;
   if (!row) throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${id}.`);
-  const files = await db.select().from(exportFiles).where(and(eq(exportFiles.requestId, id), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
-  const votes = files.length
-    ? await db
-        .select()
-        .from(exportVotes)
-        .where(and(eq(exportVotes.requestId, id), sql`(${exportVotes.path}, ${exportVotes.version}) in (select ${exportFiles.path}, ${exportFiles.version} from ${exportFiles} where ${exportFiles.requestId} = ${id} and ${exportFiles.current})`))
-        .orderBy(asc(exportVotes.castAt))
-    : [];
-  return { request: row.request, permit: row.permit, files, votes };
+  const [loaded] = await withCurrentFilesAndVotes(db, [row]);
+  return loaded!;
+}
+
+/** Requests with the current version of each file and the votes on those versions (two queries for any number). */
+async function withCurrentFilesAndVotes(db: Db | Tx, rows: Array<Pick<LoadedRequest, "request" | "permit">>): Promise<LoadedRequest[]> {
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.request.id);
+  const files = await db.select().from(exportFiles).where(and(inArray(exportFiles.requestId, ids), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
+  const votes = await db.select().from(exportVotes).where(inArray(exportVotes.requestId, ids)).orderBy(asc(exportVotes.castAt));
+  const current = new Set(files.map((f) => `${f.requestId}\0${f.path}\0${f.version}`));
+  return rows.map(({ request, permit }) => ({
+    request,
+    permit,
+    files: files.filter((f) => f.requestId === request.id),
+    votes: votes.filter((v) => v.requestId === request.id && current.has(`${v.requestId}\0${v.path}\0${v.version}`)),
+  }));
 }
 
 /**
@@ -73,22 +82,12 @@ export function requestsOf(db: Db, subject: string) {
     .orderBy(sql`${exportRequests.createdAt} desc`);
 }
 
-/** Every request waiting for checkers, loaded whole (three queries however many there are). */
+/** Every request waiting for checkers, loaded whole. */
 export async function loadRequestsUnderReview(db: Db): Promise<LoadedRequest[]> {
   const rows = await db
     .select({ request: exportRequests, permit: permits.payload })
     .from(exportRequests)
     .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))
-    .where(inArray(exportRequests.state, ["submitted", "in_review"]));
-  if (!rows.length) return [];
-  const ids = rows.map((r) => r.request.id);
-  const files = await db.select().from(exportFiles).where(and(inArray(exportFiles.requestId, ids), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
-  const votes = await db.select().from(exportVotes).where(inArray(exportVotes.requestId, ids)).orderBy(asc(exportVotes.castAt));
-  const current = new Set(files.map((f) => `${f.requestId}\0${f.path}\0${f.version}`));
-  return rows.map(({ request, permit }) => ({
-    request,
-    permit,
-    files: files.filter((f) => f.requestId === request.id),
-    votes: votes.filter((v) => v.requestId === request.id && current.has(`${v.requestId}\0${v.path}\0${v.version}`)),
-  }));
+    .where(inArray(exportRequests.state, [...UNDER_REVIEW]));
+  return withCurrentFilesAndVotes(db, rows);
 }
