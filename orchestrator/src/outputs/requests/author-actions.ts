@@ -8,7 +8,7 @@ import { exportFiles, exportRequests } from "../../db/schema";
 import { loadEnvironment } from "../../environments/environment-store";
 import { SpeError } from "../../errors";
 import type { AirlockLimits } from "./airlock-limits";
-import { loadRequestFor, type LoadedRequest } from "./export-request-store";
+import { loadRequestFor, updateIfStill, type LoadedRequest } from "./export-request-store";
 import { ALLOWED_EXTENSIONS, extensionOf, OUTPUT_FILE_TYPES } from "./output-file-type";
 import { statesAllowing, transition, type RequestEvent, type RequestState } from "./request-state";
 
@@ -84,12 +84,7 @@ export async function loadForAuthor(db: Db, id: string, actor: AuditActor, event
 export async function withdrawRequest(db: Db, id: string, actor: AuditActor, now = new Date()): Promise<void> {
   const { request } = await loadForAuthor(db, id, actor, "withdraw");
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(exportRequests)
-      .set({ state: "withdrawn", updatedAt: now })
-      .where(and(eq(exportRequests.id, id), eq(exportRequests.state, request.state)))
-      .returning({ id: exportRequests.id });
-    if (!row) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "The request changed while you withdrew it; look again.");
+    await updateIfStill(tx, id, request.state, { state: "withdrawn", updatedAt: now }, "while you withdrew it");
     await appendAuditEvent(tx, { actor, action: "export.withdrawn", target: `export:${id}`, details: { from: request.state } }, now);
   });
 }
@@ -105,12 +100,7 @@ export async function reviseFile(db: Db, id: string, path: string, actor: AuditA
   if (file.sha256 === null) return { version: file.version };
   const version = file.version + 1;
   await db.transaction(async (tx) => {
-    const [still] = await tx
-      .update(exportRequests)
-      .set({ updatedAt: now })
-      .where(and(eq(exportRequests.id, id), eq(exportRequests.state, request.state)))
-      .returning({ id: exportRequests.id });
-    if (!still) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "The request changed meanwhile; look again.");
+    await updateIfStill(tx, id, request.state, { updatedAt: now }, "meanwhile");
     await tx.update(exportFiles).set({ current: false }).where(and(eq(exportFiles.requestId, id), eq(exportFiles.path, path)));
     await tx.insert(exportFiles).values({ requestId: id, path, version, current: true, type: file.type, decision: "pending", addedAt: now });
     await appendAuditEvent(tx, { actor, action: "export.file-revised", target: `export:${id}`, details: { path, version, previous: { version: file.version, sha256: file.sha256, decision: file.decision } } }, now);

@@ -4,7 +4,7 @@ import type { Db } from "../../db/database";
 import { exportFiles, exportRequests, exportVotes, permits } from "../../db/schema";
 import { SpeError } from "../../errors";
 import type { PermitPayload } from "../../permits/permit";
-import { UNDER_REVIEW } from "./request-state";
+import { UNDER_REVIEW, type RequestState } from "./request-state";
 
 export type ExportRequestRow = typeof exportRequests.$inferSelect;
 export type ExportFileRow = typeof exportFiles.$inferSelect;
@@ -49,6 +49,19 @@ async function withCurrentFilesAndVotes(db: Db | Tx, rows: Array<Pick<LoadedRequ
     files: files.filter((f) => f.requestId === request.id),
     votes: votes.filter((v) => v.requestId === request.id && current.has(`${v.requestId}\0${v.path}\0${v.version}`)),
   }));
+}
+
+/**
+ * Changes a request only if it is still in the state it was read in: two people acting on one request at
+ * once cannot both succeed. Otherwise EXPORT_REQUEST_STATE_CONFLICT with `changedWhile` in the message.
+ */
+export async function updateIfStill(tx: Tx, id: string, state: RequestState, set: Partial<ExportRequestRow>, changedWhile: string): Promise<void> {
+  const [row] = await tx
+    .update(exportRequests)
+    .set(set)
+    .where(and(eq(exportRequests.id, id), eq(exportRequests.state, state)))
+    .returning({ id: exportRequests.id });
+  if (!row) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `The request changed ${changedWhile}; look again.`);
 }
 
 /**

@@ -5,12 +5,12 @@ import { and, eq, inArray } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
 import type { Db } from "../../db/database";
-import { exportFiles, exportRequests } from "../../db/schema";
+import { exportFiles } from "../../db/schema";
 import { SpeError } from "../../errors";
 import type { AirlockLimits } from "./airlock-limits";
 import type { CheckOutputFile, FileCheck, Outbox } from "./airlock-ports";
 import { loadForAuthor } from "./author-actions";
-import type { ExportFileRow } from "./export-request-store";
+import { updateIfStill, type ExportFileRow } from "./export-request-store";
 import { extensionOf } from "./output-file-type";
 import type { Quarantine } from "./quarantine";
 import type { RequestState } from "./request-state";
@@ -65,8 +65,9 @@ async function quarantineFile(airlock: AirlockServices, namespace: string, profi
  */
 export async function submitRequest(db: Db, airlock: AirlockServices, id: string, actor: AuditActor, now = new Date()): Promise<{ state: string; files: Array<{ path: string; version: number; sha256: string; check: FileCheck["status"] }> }> {
   // A draft is submitted; a request sent back for changes is resubmitted.
-  const { request, files } = await loadForAuthor(db, id, actor, (state) => (state === "changes_requested" ? "resubmit" : "submit"));
-  const event = request.state === "changes_requested" ? "resubmit" : "submit";
+  const eventFor = (state: RequestState) => (state === "changes_requested" ? ("resubmit" as const) : ("submit" as const));
+  const { request, files } = await loadForAuthor(db, id, actor, eventFor);
+  const event = eventFor(request.state);
   const unrevised = files.filter((f) => f.sha256 !== null && f.decision === "changes_requested");
   if (unrevised.length)
     throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `Checkers asked for changes to ${unrevised.map((f) => f.path).join(", ")}: revise ${unrevised.length > 1 ? "them" : "it"} before resubmitting.`);
@@ -94,12 +95,7 @@ async function forgetUnreferenced(db: Db, quarantine: Quarantine, hashes: string
 
 async function recordSubmission(db: Db, id: string, from: RequestState, event: "submit" | "resubmit", quarantined: Quarantined[], actor: AuditActor, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(exportRequests)
-      .set({ state: "submitted", submittedAt: now, updatedAt: now })
-      .where(and(eq(exportRequests.id, id), eq(exportRequests.state, from)))
-      .returning({ id: exportRequests.id });
-    if (!row) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "The request changed while its files were copied; look again.");
+    await updateIfStill(tx, id, from, { state: "submitted", submittedAt: now, updatedAt: now }, "while its files were copied");
     for (const q of quarantined)
       await tx
         .update(exportFiles)
