@@ -199,3 +199,25 @@ export const deliveries = pgTable(
   },
   (t) => [index("deliveries_permit_idx").on(t.permitId, t.datasetId, t.datasetVersion)],
 );
+
+/**
+ * What a machine client's POST with an `Idempotency-Key` answered, so that a retry of the same request
+ * gets the same answer and creates nothing twice. Keyed per client: two clients may pick the same key.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    /** The OAuth client id, or the permit issuer for a permit push (authenticated by its signature). */
+    clientId: text("client_id").notNull(),
+    key: text("key").notNull(),
+    /** e.g. "POST /api/v1/permits": the same key on another operation is a conflict. */
+    operation: text("operation").notNull(),
+    /** SHA-256 of the request body: the same key with another body is a conflict. */
+    requestSha256: text("request_sha256").notNull(),
+    /** null while the first request is still being handled. */
+    status: integer("status"),
+    response: jsonb("response").$type<unknown>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);
