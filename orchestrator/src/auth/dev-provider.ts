@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { SpeError } from "../errors";
-import { DELIVERY_SCOPE, DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
+import { DELIVERY_SCOPE, DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT, DEMO_ONE_TIME_CODE, DEMO_PASSWORD, PERMITS_SCOPE } from "./demo-accounts";
 
 /** Swedish e-identification assurance levels (Digg's trust framework), as `acr` values. */
 const LOA2 = "http://id.elegnamnden.se/loa/1.0/loa2";
@@ -27,6 +27,7 @@ export interface DevProviderOptions {
 }
 
 const SCOPE = "openid profile email groups";
+const MACHINE_CLIENTS: ReadonlySet<string> = new Set([DEMO_DATA_HOLDER.clientId, DEMO_HDAB_CLIENT.clientId]);
 
 function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
@@ -93,10 +94,18 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
         redirect_uris: [],
         scope: DELIVERY_SCOPE,
       },
+      {
+        client_id: DEMO_HDAB_CLIENT.clientId,
+        client_secret: DEMO_HDAB_CLIENT.clientSecret,
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        scope: PERMITS_SCOPE,
+      },
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
-    scopes: [...SCOPE.split(" "), DELIVERY_SCOPE],
+    scopes: [...SCOPE.split(" "), DELIVERY_SCOPE, PERMITS_SCOPE],
     // How the person signed in (acr, amr) goes with every ID token, as real providers do; the provider
     // includes a claim only when a requested scope lists it.
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ["sub", "acr", "amr", "auth_time"], profile: ["name"], email: ["email"], groups: ["groups"] },
@@ -111,12 +120,13 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
       // the provider's published keys and never needs to call back.
       resourceIndicators: {
         enabled: true,
-        // Only the data holder's tokens are for our API; people's sign-ins keep opaque tokens for userinfo.
-        defaultResource: (_ctx, client) => (client?.clientId === DEMO_DATA_HOLDER.clientId ? machineAudience : undefined),
+        // Only the machine clients' tokens are for our API; people's sign-ins keep opaque tokens for userinfo.
+        defaultResource: (_ctx, client) => (client && MACHINE_CLIENTS.has(client.clientId) ? machineAudience : undefined),
         useGrantedResource: () => false,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== machineAudience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
-          return { scope: DELIVERY_SCOPE, audience: machineAudience, accessTokenFormat: "jwt", accessTokenTTL: 600, jwt: { sign: { alg: "RS256" } } };
+          // Each client is further held to its own registered scope: a data holder cannot ask for `permits`.
+          return { scope: `${DELIVERY_SCOPE} ${PERMITS_SCOPE}`, audience: machineAudience, accessTokenFormat: "jwt", accessTokenTTL: 600, jwt: { sign: { alg: "RS256" } } };
         },
       },
     },
