@@ -56,26 +56,43 @@ const found = ((await check.json()) as { result: { data: unknown[] } }).result.d
 console.log(`environments.mine answers ${check.status} with ${found} environments; ${database.kind}; ${seconds} s per step`);
 
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
-function load(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+// The server runs in this process, so its CPU time per answered request is a figure the other processes
+// on the machine do not distort the way they distort requests/s.
+async function load(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest: number }> {
+  const cpu = process.cpuUsage();
+  const r = await autocannonRun(connections);
+  const used = process.cpuUsage(cpu);
+  return { ...r, cpuUsPerRequest: Math.round((used.user + used.system) / Math.max(1, r.total)) };
+}
+
+function autocannonRun(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number; total: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [autocannon, "-c", String(connections), "-d", String(seconds), "-j", "-H", `cookie=spe_session=${token}`, url], { stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.on("error", reject);
     child.on("close", () => {
-      const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-      resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+      const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
+      resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total });
     });
   });
 }
 
-const results: Array<{ concurrency: number; rps: number; p50_ms: number; p99_ms: number }> = [];
+{
+  const idle = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const u = process.cpuUsage(idle);
+  console.log(`idle: ${Math.round((u.user + u.system) / 2000)} ms CPU per second`);
+}
+const results: Array<{ concurrency: number; rps: number; p50_ms: number; p99_ms: number; server_cpu_us_per_req: number }> = [];
 for (const concurrency of [1, 4, 16, 32, 64]) {
   const r = await load(concurrency);
   if (r.errors) console.log(`  ${r.errors} errors or non-2xx answers at concurrency ${concurrency}`);
-  console.log(`concurrency ${String(concurrency).padStart(3)}: ${String(r.rps).padStart(6)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
-  results.push({ concurrency, rps: r.rps, p50_ms: r.p50, p99_ms: r.p99 });
+  console.log(`concurrency ${String(concurrency).padStart(3)}: ${String(r.rps).padStart(6)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server CPU ${r.cpuUsPerRequest} µs/request`);
+  results.push({ concurrency, rps: r.rps, p50_ms: r.p50, p99_ms: r.p99, server_cpu_us_per_req: r.cpuUsPerRequest });
 }
+// autocannon stops with requests still queued on the server; let them finish before the pool closes.
+await new Promise((resolve) => setTimeout(resolve, 1000));
 await app.close();
 await idp.stop();
 await database.close();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Role } from "../config";
 import type { Db } from "../db/database";
@@ -27,10 +27,15 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 const TOUCH_AFTER_MS = 60_000;
 
 export class SessionStore {
+  // Every signed-in request reads its session: prepare that query once rather than build it each time.
+  private readonly byTokenHash;
+
   constructor(
     private readonly db: Db,
     private readonly policy: SessionPolicy,
-  ) {}
+  ) {
+    this.byTokenHash = db.select().from(sessions).where(eq(sessions.tokenHash, sql.placeholder("tokenHash"))).limit(1).prepare("session_by_token_hash");
+  }
 
   /** Creates a session and returns the token for the cookie; only its hash is stored. Audited as `session.created`. */
   async create(user: SessionUser, idToken: string | undefined, now = new Date(), address: string | null = null): Promise<string> {
@@ -58,7 +63,7 @@ export class SessionStore {
   async get(token: string | undefined, now = new Date()): Promise<Session | undefined> {
     if (!token) return undefined;
     const tokenHash = hashToken(token);
-    const [row] = await this.db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).limit(1);
+    const [row] = await this.byTokenHash.execute({ tokenHash });
     if (!row) return undefined;
     const idleUntil = row.lastSeenAt.getTime() + this.policy.idleMs;
     if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleUntil) {

@@ -24,13 +24,22 @@ export function listEnvironments(db: Db) {
 }
 
 /** The environments whose permit names this person (by OIDC subject): a researcher's view. */
-export function environmentsOf(db: Db, subject: string) {
-  return db
+const environmentsOfQuery = (db: Db) =>
+  db
     .select(summary)
     .from(environments)
     .innerJoin(permits, eq(environments.permitId, permits.permitId))
-    .where(sql`${permits.payload}->'authorisedPersons' @> ${JSON.stringify([{ subject }])}::jsonb`)
-    .orderBy(desc(environments.createdAt));
+    .where(sql`${permits.payload}->'authorisedPersons' @> ${sql.placeholder("persons")}::jsonb`)
+    .orderBy(desc(environments.createdAt))
+    .prepare("environments_of_subject");
+
+// A researcher's every page load asks this: prepared once per database, not built per request.
+const preparedEnvironmentsOf = new WeakMap<Db, ReturnType<typeof environmentsOfQuery>>();
+
+export function environmentsOf(db: Db, subject: string) {
+  let query = preparedEnvironmentsOf.get(db);
+  if (!query) preparedEnvironmentsOf.set(db, (query = environmentsOfQuery(db)));
+  return query.execute({ persons: JSON.stringify([{ subject }]) });
 }
 
 export async function getEnvironment(db: Db, namespace: string) {
