@@ -17,7 +17,7 @@ export interface ControlPlaneBinaries {
   kubectl?: string;
 }
 
-type Progress = (line: string) => void;
+export type Progress = (line: string) => void;
 
 const goModules = fileURLToPath(new URL("./go/", import.meta.url));
 
@@ -47,7 +47,7 @@ function goMinorVersion(env: NodeJS.ProcessEnv): number | undefined {
   return match ? Number(match[1]) : 0;
 }
 
-interface GoBuild {
+export interface GoBuild {
   moduleDir: string;
   out: string;
   packages: string[];
@@ -56,7 +56,8 @@ interface GoBuild {
   logFile: string;
 }
 
-function runGoBuild({ moduleDir, out, packages, ldflags, label, logFile }: GoBuild, env: NodeJS.ProcessEnv, progress: Progress): Promise<void> {
+/** Builds Go packages from a wrapper module, printing progress every 10 s; node builds (infra/local-node) use it too. */
+export function runGoBuild({ moduleDir, out, packages, ldflags, label, logFile }: GoBuild, env: NodeJS.ProcessEnv, progress: Progress): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     let compiled = 0;
@@ -93,7 +94,7 @@ function runGoBuild({ moduleDir, out, packages, ldflags, label, logFile }: GoBui
   });
 }
 
-const kubeLdflags = [
+export const kubeLdflags = [
   "-s -w",
   `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
   "-X k8s.io/component-base/version.gitMajor=1",
@@ -103,7 +104,7 @@ const kubeLdflags = [
 ].join(" ");
 
 /** Holds a build lock so that two processes (tests and `npm start`) never build into the same folder at once. */
-async function withBuildLock<T>(dir: string, progress: Progress, fn: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(dir: string, progress: Progress, fn: () => Promise<T>): Promise<T> {
   const lock = join(dir, ".build-lock");
   for (;;) {
     try {

@@ -1,0 +1,3 @@
+module spe.local/probe
+
+go 1.24.0

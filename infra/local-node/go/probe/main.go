@@ -1,0 +1,117 @@
+// spe-probe: the one program in the local node's test image. It plays every part a network test needs
+// (pause container, server, client) so the image stays a single static binary with no shell inside.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fail("usage: spe-probe pause | serve PORT... | connect TIMEOUT_MS HOST:PORT... | read-only PATH")
+	}
+	switch os.Args[1] {
+	case "pause":
+		waitForSignal()
+	case "serve":
+		serve(os.Args[2:])
+	case "connect":
+		connect(os.Args[2:])
+	case "read-only":
+		readOnly(os.Args[2:])
+	default:
+		fail("unknown command " + os.Args[1])
+	}
+}
+
+func fail(message string) {
+	fmt.Fprintln(os.Stderr, message)
+	os.Exit(2)
+}
+
+func waitForSignal() {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	<-signals
+}
+
+// serve answers every HTTP request on each port with the pod's host name, so a client knows whom it reached.
+func serve(ports []string) {
+	host, _ := os.Hostname()
+	for _, port := range ports {
+		if _, err := strconv.Atoi(port); err != nil {
+			fail("not a port: " + port)
+		}
+		go func(port string) {
+			handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, "spe-probe %s\n", host) })
+			fail(http.ListenAndServe(":"+port, handler).Error())
+		}(port)
+	}
+	waitForSignal()
+}
+
+// connect tries a TCP connection to each address and reports, as JSON in the termination message the
+// kubelet puts into the pod's status, which ones answered: the test reads the verdict without exec.
+func connect(args []string) {
+	if len(args) < 2 {
+		fail("usage: spe-probe connect TIMEOUT_MS HOST:PORT...")
+	}
+	timeoutMs, err := strconv.Atoi(args[0])
+	if err != nil {
+		fail("not a timeout in milliseconds: " + args[0])
+	}
+	results := map[string]string{}
+	for _, address := range args[1:] {
+		results[address] = dial(address, time.Duration(timeoutMs)*time.Millisecond)
+	}
+	report(results)
+}
+
+func dial(address string, timeout time.Duration) string {
+	conn, err := net.DialTimeout("tcp", address, timeout)
+	if err == nil {
+		conn.Close()
+		return "connected"
+	}
+	var netErr net.Error
+	switch {
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "refused"
+	default:
+		return "error: " + err.Error()
+	}
+}
+
+// readOnly reports whether PATH can be written, for the test of the data volume.
+func readOnly(args []string) {
+	if len(args) != 1 {
+		fail("usage: spe-probe read-only PATH")
+	}
+	file, err := os.Create(args[0] + "/.spe-probe-write")
+	result := "writable"
+	if err != nil {
+		result = err.Error()
+	} else {
+		file.Close()
+	}
+	report(map[string]string{args[0]: result})
+}
+
+func report(results map[string]string) {
+	text, _ := json.Marshal(results)
+	fmt.Println(string(text))
+	if err := os.WriteFile("/dev/termination-log", text, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "could not write the termination message:", err)
+	}
+}
