@@ -4,6 +4,7 @@ import { chmod, lstat, mkdir, open, readdir, rename, rm, rmdir } from "node:fs/p
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream } from "node:stream/web";
 import { dataManifest, MANIFEST_FILE, PARTIAL_DIR, planLoad, type LoaderEnvironment, type PlannedFile } from "./loader-plan";
 
 export type LoaderErrorCode = "LOADER_FETCH_FAILED" | "LOADER_REFUSED" | "LOADER_HASH_MISMATCH";
@@ -93,7 +94,7 @@ async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: s
     },
   });
   try {
-    await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), measure, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    await pipeline(Readable.fromWeb(res.body as ReadableStream), measure, createWriteStream(path, { flags: "wx", mode: 0o600 }));
     const sha256 = hash.digest("hex");
     if (sha256 !== file.sha256)
       throw new LoaderError("LOADER_HASH_MISMATCH", `${file.target} from ${file.url} has SHA-256 ${sha256}, not the staged ${file.sha256}: it was changed on the way or in staging. Nothing of it was kept.`);
