@@ -14,7 +14,7 @@ import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
-import { registerDeliveryRoutes } from "./delivery-routes";
+import { registerApiV1 } from "./api-v1/register-api-v1";
 import { requireSameOrigin } from "./same-origin";
 
 export interface AppOptions {
@@ -63,7 +63,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerAirlockRoutes(app, { db: services.database.db, sessions, airlock: services.airlock });
-  await registerDeliveryRoutes(app, { db: services.database.db, deliveries: services.deliveries, verifyToken: services.machineTokens });
+  await registerApiV1(app, {
+    db: services.database.db,
+    deliveries: services.deliveries,
+    permitIntake: services.permitIntake,
+    environments: services.environments,
+    verifyToken: services.machineTokens,
+    publicUrl: config.publicUrl,
+    issuer: options.relyingParty.issuer,
+  });
 
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
