@@ -1,0 +1,51 @@
+/**
+ * The Node programs that go into images: each is bundled into one ES module, so an image carries Node and
+ * that file, and no dev dependency, no npm and no TypeScript at run time.
+ */
+export interface Program {
+  /** The entry point, relative to the repository root. */
+  entry: string;
+  /** The bundle's file name under `bin/` of the output folder. */
+  bundle: string;
+  /**
+   * Packages left out of the bundle and copied whole, with what they depend on, into `node_modules/`:
+   * native addons (DuckDB's `.node` and shared library) and packages that load files next to their own
+   * modules (PGlite's WebAssembly). Nothing else needs a `node_modules` at run time.
+   */
+  external: string[];
+  /** Folders of data files the program reads, relative to the repository root, copied to the same place. */
+  assets: string[];
+}
+
+export const PROGRAMS = {
+  orchestrator: {
+    entry: "orchestrator/src/main.ts",
+    bundle: "orchestrator.mjs",
+    external: ["@duckdb/node-api", "@electric-sql/pglite"],
+    // The development HDAB's key (orchestrator/dev/) stays out: the image runs with NODE_ENV=production.
+    assets: ["orchestrator/migrations", "catalogue", "policies/sdc", "workspace-ui/dist"],
+  },
+  "airlock-agent": {
+    entry: "orchestrator/src/outputs/airlock-agent/main.ts",
+    bundle: "airlock-agent.mjs",
+    external: [],
+    assets: [],
+  },
+  "data-loader": {
+    entry: "orchestrator/src/deliveries/data-loader/main.ts",
+    bundle: "data-loader.mjs",
+    external: [],
+    assets: [],
+  },
+  // The workspace's `spe`: only the commands a researcher has use for inside an environment.
+  "spe-workspace": {
+    entry: "images/workspace/spe-cli.ts",
+    bundle: "spe.mjs",
+    external: [],
+    assets: ["policies/sdc"],
+  },
+} satisfies Record<string, Program>;
+
+export type ProgramName = keyof typeof PROGRAMS;
+
+export const isProgramName = (name: string): name is ProgramName => Object.hasOwn(PROGRAMS, name);
