@@ -1,0 +1,163 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { defaultEnvironmentConfig } from "../orchestrator/src/environments/environment-config";
+import { podSecurityContext } from "../orchestrator/src/environments/desired/security-context";
+import { namespaceFor } from "../orchestrator/src/environments/namespace-name";
+import { keyValues, parseDockerfile } from "./dockerfile-parser";
+import { checkImage, imageFolders, LISTENS_ON_LABEL, readImageFolder, REQUIRED_IGNORES } from "./dockerfile-rules";
+import { PROGRAMS } from "./programs";
+
+const imagesDir = fileURLToPath(new URL(".", import.meta.url));
+const repoRoot = join(imagesDir, "..");
+const uid = podSecurityContext.runAsUser!;
+
+const DIGEST = "sha256:" + "ab".repeat(32);
+const IGNORES = REQUIRED_IGNORES.join("\n");
+/** A Dockerfile that passes every rule; each bad case below changes one thing in it. */
+const GOOD = `ARG BASE=example.org/node@${DIGEST}
+FROM \${BASE} AS build
+RUN npm ci
+COPY . .
+FROM build AS bundle
+FROM example.org/distroless@${DIGEST}
+COPY --from=bundle /out/ /app/
+USER ${uid}:${uid}
+EXPOSE 8080
+CMD ["/app/main.mjs"]
+`;
+const good = { dockerfile: GOOD, ignoreFile: IGNORES, readme: "What it is for." };
+
+describe("the Dockerfile checker", () => {
+  it("passes a Dockerfile that keeps every rule", () => {
+    expect(checkImage(good, { uid })).toEqual([]);
+  });
+
+  it.each([
+    ["a base by tag", GOOD.replace(`example.org/distroless@${DIGEST}`, "example.org/distroless:latest"), "FROM example.org/distroless:latest is not pinned by digest"],
+    ["a build stage by tag through its ARG", GOOD.replace(`node@${DIGEST}`, "node:22"), "FROM example.org/node:22 is not pinned by digest"],
+    ["an ARG without a default in FROM", GOOD.replace(`ARG BASE=example.org/node@${DIGEST}`, "ARG BASE"), "names no image"],
+    ["a short digest", GOOD.replace(`distroless@${DIGEST}`, "distroless@sha256:abc"), "is not pinned by digest"],
+    ["no USER", GOOD.replace(`USER ${uid}:${uid}\n`, ""), "the final stage has no USER"],
+    ["USER by name", GOOD.replace(`USER ${uid}:${uid}`, "USER node"), "USER node is not numeric"],
+    ["USER root by number", GOOD.replace(`USER ${uid}:${uid}`, "USER 0"), "USER 0 is root"],
+    ["a root group", GOOD.replace(`USER ${uid}:${uid}`, `USER ${uid}:0`), `USER ${uid}:0 is root`],
+    ["another uid than the pods'", GOOD.replace(`USER ${uid}:${uid}`, "USER 10001"), `not the pods' uid ${uid}`],
+    ["USER only in a build stage", GOOD.replace(`USER ${uid}:${uid}\n`, "").replace("RUN npm ci", `USER ${uid}\nRUN npm ci`), "the final stage has no USER"],
+    ["a secret build argument", GOOD.replace("FROM ${BASE} AS build", "FROM ${BASE} AS build\nARG NPM_TOKEN"), "ARG NPM_TOKEN looks like a secret"],
+    ["a secret in ENV", GOOD.replace("EXPOSE 8080", "ENV OIDC_CLIENT_SECRET=abc PORT=8080\nEXPOSE 8080"), "ENV OIDC_CLIENT_SECRET looks like a secret"],
+    ["a secret in legacy ENV", GOOD.replace("EXPOSE 8080", "ENV DB_PASSWORD hunter2\nEXPOSE 8080"), "ENV DB_PASSWORD looks like a secret"],
+    ["a key file copied", GOOD.replace("EXPOSE 8080", "COPY orchestrator/dev/DEVELOPMENT-ONLY-hdab-signing-key.jwk /app/\nEXPOSE 8080"), "copies a key or credential file"],
+    ["local state copied", GOOD.replace("EXPOSE 8080", "COPY .spe/keys /app/keys\nEXPOSE 8080"), "COPY .spe/keys copies a key or credential file"],
+    ["an .npmrc copied", GOOD.replace("COPY . .", "COPY .npmrc ./\nCOPY . ."), "COPY .npmrc copies a key or credential file"],
+    ["a download by ADD", GOOD.replace("EXPOSE 8080", "ADD https://example.org/tool.tgz /opt/\nEXPOSE 8080"), "fetches from the network unchecked"],
+    ["npm in the final stage", GOOD.replace("EXPOSE 8080", "RUN npm install --omit=dev\nEXPOSE 8080"), "the final stage runs a Node package manager"],
+    ["no port, health check or label", GOOD.replace("EXPOSE 8080\n", ""), "no EXPOSE, HEALTHCHECK or LABEL"],
+    ["no FROM at all", "RUN true\n", "Dockerfile has no FROM"],
+  ])("fails %s, naming the problem", (_case, dockerfile, problem) => {
+    const problems = checkImage({ ...good, dockerfile }, { uid });
+    expect(problems.join("\n")).toContain(problem);
+  });
+
+  it("fails a whole-context COPY without an ignore file, naming what to leave out", () => {
+    expect(checkImage({ ...good, ignoreFile: undefined }, { uid }).join("\n")).toContain(`Dockerfile.dockerignore does not leave out ${REQUIRED_IGNORES.join(", ")}`);
+    expect(checkImage({ ...good, ignoreFile: IGNORES.replace(".spe\n", "") }, { uid })).toEqual([
+      expect.stringMatching(/does not leave out \.spe: add them/),
+    ]);
+  });
+
+  it("fails an image without a README", () => {
+    expect(checkImage({ ...good, readme: " \n" }, { uid })).toEqual([expect.stringContaining("README.md is missing or empty")]);
+  });
+
+  it("accepts a Job image that says it listens on nothing, and a HEALTHCHECK instead of EXPOSE", () => {
+    const job = GOOD.replace("EXPOSE 8080", `LABEL org.opencontainers.image.title="x" \\\n      ${LISTENS_ON_LABEL}="nothing: a Job"`);
+    expect(checkImage({ ...good, dockerfile: job }, { uid })).toEqual([]);
+    const empty = GOOD.replace("EXPOSE 8080", `LABEL ${LISTENS_ON_LABEL}=""`);
+    expect(checkImage({ ...good, dockerfile: empty }, { uid })).toHaveLength(1);
+    const health = GOOD.replace("EXPOSE 8080", 'HEALTHCHECK CMD ["node", "-e", "process.exit(0)"]');
+    expect(checkImage({ ...good, dockerfile: health }, { uid })).toEqual([]);
+  });
+
+  it("reads continuations, comments inside them, heredocs and JSON arguments", () => {
+    const parsed = parseDockerfile('FROM a AS b\nRUN <<EOF\nFROM nothing\nEOF\nENV A=1 \\\n# a comment\n    B="x y"\nCMD ["node", "m.mjs"]\n');
+    expect(parsed.map((i) => i.keyword)).toEqual(["FROM", "RUN", "ENV", "CMD"]);
+    expect(keyValues(parsed[2]!)).toEqual([["A", "1"], ["B", "x y"]]);
+    expect(parsed[3]!.args).toEqual(["node", "m.mjs"]);
+    expect(parsed[3]!.line).toBe(8);
+  });
+});
+
+describe.each(imageFolders(imagesDir))("image %s", (folder) => {
+  const sources = readImageFolder(join(imagesDir, folder));
+
+  it("has a Dockerfile that keeps every rule", () => {
+    expect(sources, `images/${folder} has no Dockerfile or Containerfile`).toBeDefined();
+    expect(checkImage(sources!, { uid })).toEqual([]);
+  });
+
+  it("bundles only programs that exist", () => {
+    const bundled = [...sources!.dockerfile.matchAll(/bundle-program\.ts (\S+)/g)].map((m) => m[1]!);
+    for (const name of bundled) {
+      expect(Object.keys(PROGRAMS), `images/${folder} bundles ${name}`).toContain(name);
+      const program = PROGRAMS[name as keyof typeof PROGRAMS];
+      expect(existsSync(join(repoRoot, program.entry)), `${program.entry} (the entry of ${name}) is missing`).toBe(true);
+      for (const asset of program.assets.filter((a) => !a.endsWith("dist"))) expect(existsSync(join(repoRoot, asset)), asset).toBe(true);
+    }
+  });
+});
+
+/** The port each image serves must be the one the orchestrator's configuration sends traffic to. */
+describe.each([
+  ["airlock-agent", defaultEnvironmentConfig.airlockPort],
+  ["workspace", defaultEnvironmentConfig.workspacePort],
+  ["orchestrator", 8080],
+])("image %s", (folder, port) => {
+  it(`exposes port ${port}`, () => {
+    const exposed = parseDockerfile(readImageFolder(join(imagesDir, folder))!.dockerfile).filter((i) => i.keyword === "EXPOSE").flatMap((i) => i.args);
+    expect(exposed).toEqual([String(port)]);
+  });
+});
+
+describe("the workspace", () => {
+  const dir = join(imagesDir, "workspace");
+  const text = (file: string) => readFileSync(join(dir, file), "utf8");
+  const env = new Map(parseDockerfile(text("Dockerfile")).filter((i) => i.keyword === "ENV").flatMap(keyValues));
+
+  it("points pip, conda/mamba and R at no package index", () => {
+    expect(env.get("PIP_NO_INDEX")).toBe("1");
+    expect(env.get("CONDA_OFFLINE")).toBe("true");
+    expect(text("pip.conf")).toMatch(/^no-index = true$/m);
+    expect(text("condarc")).toMatch(/^channels: \[\]$/m);
+    expect(text("condarc")).toMatch(/^offline: true$/m);
+    expect(text("Rprofile.site")).toMatch(/options\(repos = character\(0\)/);
+    const copies = text("Dockerfile");
+    for (const [file, target] of [["pip.conf", "/etc/pip.conf"], ["condarc", "/opt/conda/.condarc"], ["Rprofile.site", "/opt/conda/lib/R/etc/Rprofile.site"]])
+      expect(copies).toContain(`COPY images/workspace/${file} ${target}`);
+  });
+
+  it("asks for no token and serves on the orchestrator's workspace port", () => {
+    const config = text("jupyter_server_config.py");
+    expect(config).toMatch(/^c\.IdentityProvider\.token = ""$/m);
+    expect(config).toMatch(new RegExp(`^c\\.ServerApp\\.port = ${defaultEnvironmentConfig.workspacePort}\\b`, "m"));
+  });
+
+  it.each(["DEMO-HDAB-2026-0001", "Permit/ÅÄÖ 17", "---", "a".repeat(80), "x--Y__z"])(
+    "serves under the gateway's path for permit %s, the namespace as the orchestrator names it",
+    (permitId) => {
+      const script = "import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url({'SPE_PERMIT_ID': sys.argv[2]}))";
+      const baseUrl = execFileSync("python3", ["-c", script, dir, permitId], { encoding: "utf8" }).trim();
+      expect(baseUrl).toBe(`/workspaces/${namespaceFor(permitId)}/`);
+    },
+  );
+
+  it("prefers SPE_NAMESPACE and refuses to start without any namespace", () => {
+    const run = (env: string) =>
+      execFileSync("python3", ["-c", `import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url(${env}))`, dir], { encoding: "utf8", stdio: "pipe" }).trim();
+    expect(run("{'SPE_NAMESPACE': 'spe-x-1', 'SPE_PERMIT_ID': 'P'}")).toBe("/workspaces/spe-x-1/");
+    expect(() => run("{}")).toThrow(/Set SPE_NAMESPACE or SPE_PERMIT_ID/);
+    expect(() => run("{'SPE_NAMESPACE': '../etc'}")).toThrow(/is not an environment namespace/);
+  });
+});

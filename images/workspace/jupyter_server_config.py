@@ -1,0 +1,27 @@
+# JupyterLab inside an environment. The orchestrator's gateway authenticates every request and reaches the
+# pod alone (NetworkPolicy), so Jupyter asks for no token; it serves only under the gateway's path.
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from spe_namespace import gateway_base_url  # noqa: E402
+
+c = get_config()  # noqa: F821 (Jupyter provides it)
+
+c.ServerApp.ip = "0.0.0.0"
+c.ServerApp.port = 8888  # the orchestrator's config.workspacePort
+c.ServerApp.base_url = gateway_base_url()
+c.ServerApp.open_browser = False
+c.ServerApp.allow_remote_access = True  # requests arrive with the orchestrator's Host
+c.ServerApp.trust_xheaders = True
+c.IdentityProvider.token = ""
+c.PasswordIdentityProvider.hashed_password = ""
+c.ServerApp.allow_origin = ""  # same origin only: no cross-site calls into the kernel API
+c.ServerApp.root_dir = "/home/researcher"
+c.ContentsManager.allow_hidden = False
+# Nothing phones home: no news, no update checks, no extension manager (page_config.json disables it).
+c.LabApp.news_url = None
+c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+
+# The outbox is what the airlock agent serves; make it visible from the first start.
+os.makedirs("/home/researcher/outbox", exist_ok=True)
