@@ -1,10 +1,12 @@
-import { TRPCError } from "@trpc/server";
+import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
+import { environmentChanges } from "../environments/environment-events";
 import { environmentsOf, getEnvironment, listEnvironments } from "../environments/environment-queries";
 import { SpeError } from "../errors";
 import type { Session } from "../auth/sessions";
 import type { Services } from "./context";
+import { environmentEventId, instantOfEventId } from "./environment-event-id";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
 const namespaceInput = z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") });
@@ -24,8 +26,40 @@ async function changeState(ctx: { services: Services; session: Session; address:
   return result;
 }
 
+type EnvironmentSummary = Awaited<ReturnType<typeof listEnvironments>>[number];
+
+/**
+ * Operators' live view: every environment whose row is written from now on, as the list shows it. With the
+ * id of the last update it saw (the browser's EventSource sends it on reconnect), the stream first sends
+ * every environment written since then.
+ */
+async function* environmentUpdates(db: Services["database"]["db"], lastEventId: string | null | undefined, signal: AbortSignal | undefined) {
+  const changes = environmentChanges(db, signal);
+  const since = instantOfEventId(lastEventId);
+  const sent = new Map<string, string>();
+  // The reconciler rewrites a row on every resync; an update that changes nothing operators see is not sent.
+  const fresh = (e: EnvironmentSummary) => {
+    const { updatedAt: _updatedAt, ...seen } = e;
+    const key = JSON.stringify(seen);
+    if (sent.get(e.namespace) === key) return false;
+    sent.set(e.namespace, key);
+    return true;
+  };
+  if (since) for (const e of await listEnvironments(db)) if (e.updatedAt > since && fresh(e)) yield tracked(environmentEventId(e.updatedAt, e.namespace), e);
+  for await (const { namespace } of changes) {
+    const row = await getEnvironment(db, namespace);
+    if (!row) continue;
+    const { permit: _permit, ...environment } = row;
+    if (fresh(environment)) yield tracked(environmentEventId(environment.updatedAt, namespace), environment);
+  }
+}
+
 export const environmentsRouter = router({
   list: operatorProcedure.query(({ ctx }) => listEnvironments(ctx.services.database.db)),
+  /** Server-sent events over HTTP: each environment as the list shows it, whenever its row changes. */
+  updates: operatorProcedure
+    .input(z.object({ lastEventId: z.string().max(200).nullish() }).optional())
+    .subscription(({ ctx, input, signal }) => environmentUpdates(ctx.services.database.db, input?.lastEventId, signal)),
   get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
     const environment = await getEnvironment(ctx.services.database.db, input.namespace);
     if (!environment) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
