@@ -21,6 +21,7 @@ import { createAirlock } from "./outputs/airlock";
 import { machineTokenVerifier } from "./auth/machine-tokens";
 import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
+import { stagingCapabilitiesFrom } from "./deliveries/data-loader/staging-key";
 
 const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
 const stops: Array<() => Promise<void>> = [];
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
 
   const deliveries = deliveryServices(config);
+  // One key for the capabilities the reconciler writes into loader Jobs and the staging endpoint checks.
+  const staging = stagingCapabilitiesFrom(config);
   const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) });
   stops.push(() => database.close());
   if (config.NODE_ENV !== "production") {
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
   const log = pino({ level: config.LOG_LEVEL });
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log, stagingDir: join(config.DATA_DIR, "staging") });
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...defaultEnvironmentConfig, stagingCapabilities: staging }, log, stagingDir: join(config.DATA_DIR, "staging") });
   controller.start();
   stops.push(() => controller.stop());
 
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir, staging });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

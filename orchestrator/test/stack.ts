@@ -12,6 +12,7 @@ import { SessionStore } from "../src/auth/sessions";
 import { parseConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/database";
 import { deliveryServices } from "../src/deliveries/delivery-services";
+import { stagingCapabilitiesFrom } from "../src/deliveries/data-loader/staging-key";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
 import type { Services } from "../src/api/context";
@@ -55,13 +56,14 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     acrValues: config.OIDC_REQUIRED_ACR,
   });
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
+  const staging = stagingCapabilitiesFrom(config);
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), leaseName: `stack-${port}`, stagingDir: join(config.DATA_DIR, "staging") });
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...defaultEnvironmentConfig, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, stagingDir: join(config.DATA_DIR, "staging") });
   controller.start();
   const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
   const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries: deliveryServices(config), machineTokens };
-  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir });
+  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir, staging });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { StagingCapabilities } from "../deliveries/data-loader/staging-capability";
 
 /** How environments are built: images, sizes and who may talk to them. Fixed per installation. */
 export const environmentConfigSchema = z.object({
@@ -24,6 +25,12 @@ export const environmentConfigSchema = z.object({
   dataVolumeSize: z.string().default("20Gi"),
 });
 
-export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentConfigSchema> & {
+  /**
+   * Signs each staged file's capability for the loader Job; the key stays inside it. Without it the Job
+   * carries no capabilities and the staging endpoint refuses the loader (tests that never run one).
+   */
+  stagingCapabilities?: Pick<StagingCapabilities, "sign">;
+};
 
 export const defaultEnvironmentConfig: EnvironmentConfig = environmentConfigSchema.parse({});

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import cookie from "@fastify/cookie";
@@ -16,6 +17,8 @@ import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
 import { registerApiV1 } from "./api-v1/register-api-v1";
 import { requireSameOrigin } from "./same-origin";
+import { registerStagingRoutes } from "./staging-routes";
+import { stagingCapabilities, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
 
 export interface AppOptions {
   config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "OIDC_REQUIRED_ACR" | "OIDC_REQUIRED_AMR" | "SESSION_MAX_HOURS" | "WORKSPACE_UPSTREAM">;
@@ -26,6 +29,11 @@ export interface AppOptions {
   cookieSecret: string;
   /** The built UI (workspace-ui/dist); the API works without it. */
   uiDir?: string;
+  /**
+   * Verifies the data loaders' capabilities at /staging: the reconciler's, signed with the same key. Without
+   * it a key of this process alone, so no loader gets anything (for servers that run no reconciler).
+   */
+  staging?: StagingCapabilities;
 }
 
 /** The orchestrator's HTTP face: health, sign-in, the tRPC API and the UI, on one port. */
@@ -44,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.code(503).send({ status: "degraded", kubernetes: { server: services.kube.server, error: (err as Error).message }, database: { kind: services.database.kind } });
     }
   });
+
+  registerStagingRoutes(app, { db: services.database.db, stagingDir: services.deliveries.stagingDir, capabilities: options.staging ?? stagingCapabilities(randomBytes(32)) });
 
   registerAuthRoutes(app, {
     relyingParty: options.relyingParty,

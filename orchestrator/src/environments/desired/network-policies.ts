@@ -10,6 +10,12 @@ const platformPods = (config: EnvironmentConfig, component: string) => ({
   podSelector: { matchLabels: { [COMPONENT_LABEL]: component } },
 });
 
+/** The port the loader reaches the staging endpoint on: the one in its URL. */
+export function stagingPort(config: EnvironmentConfig): number {
+  const url = new URL(config.stagingUrl);
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+}
+
 /**
  * Default deny both ways, then three narrow openings: the gateway may reach the workspace port, the
  * orchestrator the airlock agent's port (to copy submitted outputs), and the data loader may reach the
@@ -52,7 +58,7 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
       spec: {
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "data-loader" } },
         policyTypes: ["Egress"],
-        egress: [{ to: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: 8080 }] }],
+        egress: [{ to: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: stagingPort(config) }] }],
       },
     },
   ];

@@ -27,30 +27,48 @@ export function volumeClaims({ namespace, permit }: EnvironmentInput, config: En
   return [claim("data", config.dataVolumeSize), claim("home", permit.environment.storage)];
 }
 
-/** A short hash of what is staged: a Job's pod template is immutable, so a new delivery means a new Job. */
-export function stagedHash({ staged = [] }: EnvironmentInput): string {
-  const list = staged.map((s) => `${s.datasetId}@${s.version}:${s.manifestSha256}`).join(",");
-  return createHash("sha256").update(list).digest("hex").slice(0, 10);
+/**
+ * SPE_STAGED: what the loader must load, each file with its capability to fetch it from the staging
+ * endpoint. A capability opens only that file for this namespace and lapses when the permit ends, so it
+ * is no secret worth keeping out of the namespace; the key that makes them never enters it.
+ */
+export function loaderStaged({ namespace, permit, staged = [] }: EnvironmentInput, config: EnvironmentConfig) {
+  const signer = config.stagingCapabilities;
+  const expiresAt = new Date(permit.validUntil);
+  return staged.map((s) => ({
+    ...s,
+    files: s.files.map((f) => (signer ? { ...f, capability: signer.sign({ namespace, deliveryId: s.deliveryId, path: f.path, sha256: f.sha256 }, expiresAt) } : f)),
+  }));
 }
 
 /**
- * Copies the staged deliveries into the data volume, checking each file against its manifest's hash. None
- * while nothing is staged; a new Job whenever a delivery is staged anew.
+ * Copies the staged deliveries into the data volume (deliveries/data-loader), checking each file against
+ * its manifest's hash. None while nothing is staged. A Job's pod template is immutable, so its name is a
+ * hash of everything the loader is told: a new delivery, a new staging key or a prolonged permit (new
+ * capabilities) each bring a new Job, and the old one is pruned; files already loaded are not fetched again.
  */
 export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig): V1Job[] {
   const { namespace, permit, staged = [] } = input;
   if (staged.length === 0) return [];
   const labels = ownedLabels(namespace, "data-loader");
+  const env = [
+    { name: "SPE_PERMIT_ID", value: permit.permitId },
+    { name: "SPE_STAGING_URL", value: `${config.stagingUrl}/${namespace}` },
+    { name: "SPE_STAGED", value: JSON.stringify(loaderStaged(input, config)) },
+  ];
   const job: V1Job = {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: `data-loader-${stagedHash(input)}`, namespace, labels },
+    metadata: { name: `data-loader-${createHash("sha256").update(JSON.stringify(env)).digest("hex").slice(0, 10)}`, namespace, labels },
     spec: {
       backoffLimit: 3,
       template: {
         metadata: { labels },
         spec: {
-          restartPolicy: "OnFailure",
+          // Never, not OnFailure: each try is a fresh pod, counted in the Job's status.failed, which is what
+          // the DataStaged condition compares with backoffLimit to say LoadFailed (OnFailure restarts in
+          // place and ends with one failed pod however often it tried).
+          restartPolicy: "Never",
           serviceAccountName: SERVICE_ACCOUNT,
           automountServiceAccountToken: false,
           securityContext: podSecurityContext,
@@ -58,11 +76,7 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
             {
               name: "loader",
               image: `${config.imageRegistry}/${config.images.dataLoader}`,
-              env: [
-                { name: "SPE_PERMIT_ID", value: permit.permitId },
-                { name: "SPE_STAGING_URL", value: `${config.stagingUrl}/${namespace}` },
-                { name: "SPE_STAGED", value: JSON.stringify(staged) },
-              ],
+              env,
               securityContext: containerSecurityContext,
               resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
               volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }],

@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline, Transform } from "node:stream";
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { recordAuditEvent } from "../audit/append-audit-event";
+import type { AuditActor } from "../audit/audit-hash";
+import type { Db } from "../db/database";
+import type { StagingCapabilities } from "../deliveries/data-loader/staging-capability";
+import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
+import { stagedPath } from "../deliveries/receive-delivery";
+import { stagedDatasets } from "../deliveries/staged-deliveries";
+import { loadEnvironment } from "../environments/environment-store";
+
+export interface StagingRoutesOptions {
+  db: Db;
+  /** Where the delivery pipeline stages pseudonymised files, per namespace. */
+  stagingDir: string;
+  capabilities: StagingCapabilities;
+  now?: () => Date;
+}
+
+/** Stable codes of the staging endpoint, each with the HTTP status it answers with. */
+export const STAGING_REFUSALS = {
+  STAGING_PATH_INVALID: 400,
+  STAGING_CAPABILITY_MISSING: 401,
+  STAGING_CAPABILITY_INVALID: 403,
+  STAGING_CAPABILITY_EXPIRED: 403,
+  STAGING_NAMESPACE_UNKNOWN: 404,
+  STAGING_FILE_NOT_STAGED: 404,
+  STAGING_FILE_UNAVAILABLE: 503,
+} as const;
+export type StagingRefusalCode = keyof typeof STAGING_REFUSALS;
+
+const MESSAGES: Record<StagingRefusalCode, string> = {
+  STAGING_PATH_INVALID: "The path must be /staging/<namespace>/<delivery id>/<file> with a plain relative file path (no '..', no hidden or absolute parts).",
+  STAGING_CAPABILITY_MISSING: "Send the file's capability from the loader Job's SPE_STAGED as 'Authorization: Bearer <capability>'.",
+  STAGING_CAPABILITY_INVALID: "The capability was not made for this file of this environment. Use the one the loader Job carries for it.",
+  STAGING_CAPABILITY_EXPIRED: "The capability has expired; the permit it was made for has ended.",
+  STAGING_NAMESPACE_UNKNOWN: "There is no active environment with this namespace.",
+  STAGING_FILE_NOT_STAGED: "This file is not staged for this environment (a newer delivery may have replaced it; the reconciler starts a new loader Job).",
+  STAGING_FILE_UNAVAILABLE: "The staged file cannot be read now; the operators have been told. The Job will try again.",
+};
+
+const stagingParams = z.object({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/),
+  deliveryId: z.uuid(),
+  "*": z.string().refine(isSafeStagedPath),
+});
+const bearer = z.string().regex(/^Bearer ([A-Za-z0-9._-]{1,200})$/);
+
+class Refusal extends Error {
+  constructor(
+    readonly code: StagingRefusalCode,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(MESSAGES[code]);
+  }
+}
+
+/**
+ * `GET /staging/<namespace>/<delivery id>/<file>`: one staged, pseudonymised file for the environment's
+ * data loader, streamed from disk. The loader pulls (rather than the orchestrator pushing into a listening
+ * loader) so that a Job's retries, backoff and completion carry the loading, and nothing in the namespace
+ * has to listen. It authenticates with a per-file capability the reconciler wrote into the Job (see
+ * staging-capability.ts): no long-lived secret sits in the namespace, since a capability opens only a file
+ * that namespace may hold anyway, and only until the permit ends. Every file served and every refusal is
+ * an audit event.
+ */
+export function registerStagingRoutes(app: FastifyInstance, options: StagingRoutesOptions): void {
+  const now = options.now ?? (() => new Date());
+  app.get("/staging/:namespace/:deliveryId/*", { exposeHeadRoute: false }, async (req, reply) => {
+    try {
+      return await serveStagedFile(req, reply, options, now());
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      const params = req.params as Record<string, string>;
+      const target = stagingParams.shape.namespace.safeParse(params.namespace).success ? `environment:${params.namespace}` : "environment:unknown";
+      const details = { code: err.code, deliveryId: params.deliveryId?.slice(0, 64), path: params["*"]?.slice(0, 256), ...err.details };
+      await recordAuditEvent(options.db, { actor: { subject: "unknown", role: "anonymous", address: req.ip }, action: "staging.refused", target, details });
+      if (err.code === "STAGING_CAPABILITY_MISSING") void reply.header("www-authenticate", 'Bearer realm="spe-staging"');
+      return reply.code(STAGING_REFUSALS[err.code]).send({ error: err.code, message: err.message });
+    }
+  });
+}
+
+async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, stagingDir, capabilities }: StagingRoutesOptions, now: Date) {
+  const params = stagingParams.safeParse(req.params);
+  if (!params.success) throw new Refusal("STAGING_PATH_INVALID");
+  const { namespace, deliveryId, "*": path } = params.data;
+  const token = bearer.safeParse(req.headers.authorization);
+  if (!token.success) throw new Refusal("STAGING_CAPABILITY_MISSING");
+
+  const found = await loadEnvironment(db, namespace);
+  if (!found || found.environment.desiredState === "torn-down" || found.permit.status !== "granted") throw new Refusal("STAGING_NAMESPACE_UNKNOWN");
+  // What the reconciler would give this environment now: the newest staged delivery of each dataset the permit still grants.
+  const granted = found.permit.payload.datasets;
+  const delivery = (await stagedDatasets(db, found.permit.permitId)).find((s) => s.deliveryId === deliveryId && granted.some((d) => d.id === s.datasetId && d.version === s.version));
+  const file = delivery?.files.find((f) => f.path === path);
+  if (!delivery || !file) throw new Refusal("STAGING_FILE_NOT_STAGED");
+
+  const verdict = capabilities.verify(token.data.slice("Bearer ".length), { namespace, deliveryId, path, sha256: file.sha256 }, now);
+  if (!verdict.ok) throw new Refusal(verdict.code);
+
+  const location = join(stagedPath(stagingDir, { namespace, datasetId: delivery.datasetId, datasetVersion: delivery.version, id: deliveryId }), path);
+  // O_NOFOLLOW: the staging folder is ours, but a link planted in it must not lead anywhere else.
+  const handle = await open(location, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
+    req.log.error({ ns: namespace, delivery: deliveryId, path, code: err.code }, "Failed to open staged file");
+    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: err.code });
+  });
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: "not a file" });
+  }
+  const loader: AuditActor = { subject: `data-loader:${namespace}`, role: "system", address: req.ip };
+  const audit = { target: `environment:${namespace}`, details: { deliveryId, dataset: { id: delivery.datasetId, version: delivery.version }, path, sha256: file.sha256, bytes: stat.size } };
+  const checked = withheldUntilVerified(file.sha256, req.log, {
+    served: () => recordAuditEvent(db, { actor: loader, action: "staging.file-served", ...audit }).then(() => undefined),
+    mismatch: (actual) => recordAuditEvent(db, { actor: { subject: "system", role: "system", address: null }, action: "staging.file-mismatch", ...audit, details: { ...audit.details, actualSha256: actual } }).then(() => undefined),
+  });
+  return reply
+    .header("content-type", "application/octet-stream")
+    .header("content-length", String(stat.size))
+    .header("cache-control", "no-store")
+    .header("repr-digest", `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`)
+    // pipeline, not pipe: a broken connection or a mismatch closes the file too.
+    .send(pipeline(handle.createReadStream({ highWaterMark: 1024 * 1024 }), checked, () => {}));
+}
+
+/**
+ * Passes a file through while hashing it, one chunk behind: the last chunk goes out only once the whole
+ * file has hashed to what the manifest says and the serving is in the audit log. A staged file changed on
+ * disk thus never reaches a loader whole (the connection breaks short of its length), and is reported.
+ */
+function withheldUntilVerified(expected: string, log: FastifyBaseLogger, record: { served: () => Promise<void>; mismatch: (actual: string) => Promise<void> }): Transform {
+  const hash = createHash("sha256");
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      const previous = held;
+      held = chunk;
+      done(null, previous);
+    },
+    flush(done) {
+      const actual = hash.digest("hex");
+      if (actual === expected) return void record.served().then(() => done(null, held), done);
+      log.error({ expected, actual }, "Refused to finish serving a staged file that no longer matches its manifest");
+      void record.mismatch(actual).finally(() => done(new Error("The staged file does not match its manifest's SHA-256.")));
+    },
+  });
+}
