@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Role } from "../config";
 import { SpeError } from "../errors";
+import { PermitSchemaError } from "../permits/permit-issues";
 import type { Context } from "./context";
 
 const t = initTRPC.context<Context>().create({
@@ -15,8 +16,13 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         /** Our stable error code, for clients to match on. */
         speCode: cause instanceof SpeError ? cause.code : undefined,
-        /** Input problems field by field, for forms. */
-        issues: cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : undefined,
+        /** Input problems field by field, for forms; a signed permit's bad fields too, for the upload page. */
+        issues:
+          cause instanceof ZodError
+            ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }))
+            : cause instanceof PermitSchemaError
+              ? cause.issues.map((i) => ({ path: i.path, message: i.message }))
+              : undefined,
       },
     };
   },
