@@ -1,0 +1,45 @@
+// Names the orchestrator's code and the policies already rely on; changing one here breaks them there.
+
+/** The platform namespace: the orchestrator's environments admit traffic only from pods in it. */
+export const PLATFORM_NAMESPACE = "spe-system";
+
+/**
+ * The Service name and port are fixed by the orchestrator's environment config: data loaders fetch staged
+ * extracts from http://orchestrator.spe-system.svc.cluster.local:8080/staging.
+ */
+export const ORCHESTRATOR_NAME = "orchestrator";
+export const ORCHESTRATOR_PORT = 8080;
+
+/**
+ * policies/README.md names this ServiceAccount's user as the orchestrator's identity in production; the
+ * admission policies trust exactly that user name.
+ */
+export const SERVICE_ACCOUNT = "spe-orchestrator";
+export const ORCHESTRATOR_USERNAME = `system:serviceaccount:${PLATFORM_NAMESPACE}:${SERVICE_ACCOUNT}`;
+
+/** Ports inside environments the orchestrator reaches: the workspace (gateway) and the airlock agent. */
+export const WORKSPACE_PORT = 8888;
+export const AIRLOCK_AGENT_PORT = 8090;
+
+/** The label every environment namespace carries (set only by the orchestrator, guarded by admission). */
+export const ENVIRONMENT_LABEL = "spe.ehds.eu/environment";
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+export const PART_OF = { "app.kubernetes.io/part-of": "spe" } as const;
+
+/**
+ * Pod labels of the orchestrator. Environments' NetworkPolicies admit platform pods by component; the
+ * orchestrator process also serves the gateway (see the report on issue 9 about the "gateway" component).
+ */
+export const ORCHESTRATOR_POD_LABELS = {
+  ...PART_OF,
+  "app.kubernetes.io/name": ORCHESTRATOR_NAME,
+  [COMPONENT_LABEL]: ORCHESTRATOR_NAME,
+} as const;
+
+/** Where the pod finds what the program mounts. */
+export const MOUNTS = {
+  dataDir: "/var/lib/spe",
+  tmp: "/tmp",
+  files: "/etc/spe/config",
+  keys: "/etc/spe/keys",
+} as const;

@@ -1,0 +1,78 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ORCHESTRATOR_NAME, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT } from "./names";
+import { orchestratorPodTemplate } from "./orchestrator-pod";
+import type { StackConfig } from "./stack-config";
+
+export interface OrchestratorArgs {
+  namespace: pulumi.Input<string>;
+  config: StackConfig;
+  serviceAccountName: pulumi.Input<string>;
+  credentialsSecretName: pulumi.Input<string>;
+  filesConfigMapName: pulumi.Input<string>;
+}
+
+/**
+ * The orchestrator: API, reconciler, gateway and the UI in one image (it serves the built workspace-ui
+ * itself, so there is no second web server to install). At least two replicas — one holds the reconciler's
+ * Lease, the others serve the API and take the Lease over — a PodDisruptionBudget that keeps one up
+ * through node drains, a ClusterIP Service under the name data loaders expect, and the data volume the
+ * replicas share.
+ */
+export class Orchestrator extends pulumi.ComponentResource {
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("spe:platform:Orchestrator", name, {}, opts);
+    const { config } = args;
+    const child = { parent: this };
+    const labels = { ...ORCHESTRATOR_POD_LABELS };
+    // Only for a test control plane without nodes: nothing would ever become ready there.
+    const annotations = config.skipAwait ? { "pulumi.com/skipAwait": "true" } : undefined;
+
+    const data = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-data`,
+      {
+        metadata: { name: "spe-orchestrator-data", namespace: args.namespace, labels, annotations },
+        spec: {
+          accessModes: ["ReadWriteMany"],
+          storageClassName: config.dataVolume.storageClassName,
+          resources: { requests: { storage: config.dataVolume.size } },
+        },
+      },
+      // Deleting the stack must not delete staged extracts and quarantined outputs with it.
+      { ...child, retainOnDelete: true },
+    );
+
+    const selector = { matchLabels: labels };
+    const deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name: ORCHESTRATOR_NAME, namespace: args.namespace, labels, annotations },
+        spec: {
+          replicas: config.replicas,
+          selector,
+          // Never fewer ready replicas than asked for during a rollout: surge one, then retire one.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: orchestratorPodTemplate(config, { ...args, dataClaimName: data.metadata.name }),
+        },
+      },
+      child,
+    );
+    const service = new k8s.core.v1.Service(
+      name,
+      {
+        metadata: { name: ORCHESTRATOR_NAME, namespace: args.namespace, labels, annotations },
+        spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: ORCHESTRATOR_PORT, targetPort: "http", protocol: "TCP" }] },
+      },
+      { ...child, dependsOn: [deployment] },
+    );
+    new k8s.policy.v1.PodDisruptionBudget(
+      name,
+      { metadata: { name: ORCHESTRATOR_NAME, namespace: args.namespace, labels }, spec: { minAvailable: 1, selector } },
+      child,
+    );
+    this.serviceName = service.metadata.name;
+    this.registerOutputs({ serviceName: this.serviceName });
+  }
+}

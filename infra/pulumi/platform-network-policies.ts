@@ -1,0 +1,74 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AIRLOCK_AGENT_PORT, ENVIRONMENT_LABEL, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT, PART_OF, WORKSPACE_PORT } from "./names";
+import type { StackConfig } from "./stack-config";
+
+export interface PlatformNetworkPoliciesArgs {
+  namespace: pulumi.Input<string>;
+  network: StackConfig["network"];
+}
+
+type Destination = StackConfig["network"]["apiServer"];
+const toAddresses = ({ cidrs, port }: Destination) => ({
+  to: cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+  ports: [{ protocol: "TCP", port }],
+});
+
+/**
+ * The platform namespace's own isolation: deny everything both ways, then open only what the orchestrator
+ * needs. In: its HTTP port (people through the ingress, data loaders fetching staged extracts). Out: DNS,
+ * the Kubernetes API server, PostgreSQL, the OpenID Provider, and, inside environment namespaces, the
+ * workspace port (the gateway proxies researchers there) and the airlock agent's port (exports are copied
+ * from it). The outside services are addresses from the stack config: a NetworkPolicy cannot name a host.
+ */
+export class PlatformNetworkPolicies extends pulumi.ComponentResource {
+  constructor(name: string, args: PlatformNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("spe:platform:PlatformNetworkPolicies", name, {}, opts);
+    const metadata = (policyName: string) => ({ name: policyName, namespace: args.namespace, labels: { ...PART_OF } });
+    const orchestratorPods = { matchLabels: { ...ORCHESTRATOR_POD_LABELS } };
+    const { apiServer, postgres, oidc } = args.network;
+
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-deny-all`,
+      { metadata: metadata("deny-all"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+      { parent: this },
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-orchestrator-ingress`,
+      {
+        metadata: metadata("allow-orchestrator-ingress"),
+        spec: {
+          podSelector: orchestratorPods,
+          policyTypes: ["Ingress"],
+          ingress: [{ ports: [{ protocol: "TCP", port: ORCHESTRATOR_PORT }] }],
+        },
+      },
+      { parent: this },
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-orchestrator-egress`,
+      {
+        metadata: metadata("allow-orchestrator-egress"),
+        spec: {
+          podSelector: orchestratorPods,
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+              ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            },
+            toAddresses(apiServer),
+            toAddresses(postgres),
+            toAddresses(oidc),
+            {
+              to: [{ namespaceSelector: { matchExpressions: [{ key: ENVIRONMENT_LABEL, operator: "Exists" }] } }],
+              ports: [{ protocol: "TCP", port: WORKSPACE_PORT }, { protocol: "TCP", port: AIRLOCK_AGENT_PORT }],
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
