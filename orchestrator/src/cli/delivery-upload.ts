@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { parseArgs } from "node:util";
@@ -105,7 +106,8 @@ export async function deliveryUpload(args: string[]): Promise<number> {
   }
   const headers = { authorization: `Bearer ${token}` };
   try {
-    const started = await fetch(`${url}/api/v1/deliveries`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ permitId: values.permit, dataset: { id: datasetId, version } }) });
+    // One key per upload: were this request retried, the orchestrator would answer with the same delivery.
+    const started = await fetch(`${url}/api/v1/deliveries`, { method: "POST", headers: { ...headers, "content-type": "application/json", "idempotency-key": randomUUID() }, body: JSON.stringify({ permitId: values.permit, dataset: { id: datasetId, version } }) });
     const opened = (await started.json()) as DeliveryAnswer;
     if (started.status !== 201) return printOutcome(opened, started.status);
     const res = await fetch(`${url}/api/v1/deliveries/${opened.id}/file`, {

@@ -56,7 +56,8 @@ export function renderMarkdown(source: string): string {
 }
 
 function table(rows: string[]): string {
-  const cells = (row: string) => row.replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
+  // A cell may hold an escaped pipe (`\|`): split only on the others.
+  const cells = (row: string) => row.replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
   const [head, , ...body] = rows;
   return `<table><thead><tr>${cells(head!).map((c) => `<th>${inline(c)}</th>`).join("")}</tr></thead><tbody>${body.map((r) => `<tr>${cells(r).map((c) => `<td>${inline(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
 }
