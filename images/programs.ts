@@ -21,9 +21,10 @@ export const PROGRAMS = {
   orchestrator: {
     entry: "orchestrator/src/main.ts",
     bundle: "orchestrator.mjs",
-    external: ["@duckdb/node-api", "@electric-sql/pglite"],
+    // swagger-ui-dist: the developer portal serves two of its files, found by require.resolve.
+    external: ["@duckdb/node-api", "@electric-sql/pglite", "swagger-ui-dist"],
     // The development HDAB's key (orchestrator/dev/) stays out: the image runs with NODE_ENV=production.
-    assets: ["orchestrator/migrations", "catalogue", "policies/sdc", "workspace-ui/dist"],
+    assets: ["orchestrator/migrations", "catalogue", "policies/sdc", "docs", "workspace-ui/dist"],
   },
   "airlock-agent": {
     entry: "orchestrator/src/outputs/airlock-agent/main.ts",

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Builds the Node images of images/ with buildah, where there is no Docker engine and no container registry:
+# run as root, no daemon (storage driver vfs, isolation chroot). The base is a Debian root made once with
+# debootstrap, with Debian's own nodejs (trixie: Node 20), imported as a local image and named by digest;
+# the programs are bundled on the host (images/bundle-program.ts) and the Dockerfiles take them through
+# their bundle-on-host stage. Each image is then started once to show that it runs.
+#
+#   scripts/build-images.sh [IMAGE…]        default: airlock-agent data-loader orchestrator
+#
+# Settings (environment): SPE_IMAGE_CACHE (default ~/.cache/spe-images: the root and build contexts, outside
+# the repository), DEBIAN_MIRROR (default: the first mirror of this machine's apt sources), DEBIAN_SUITE
+# (default trixie), IMAGE_TAG (default dev), SMOKE_PORT (default 18990, loopback). Needs: apt-get install
+# buildah debootstrap. Idempotent: the root and base image are made once, image layers are cached.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cache=${SPE_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spe-images}
+suite=${DEBIAN_SUITE:-trixie}
+tag=${IMAGE_TAG:-dev}
+smoke_port=${SMOKE_PORT:-18990}
+base=localhost/spe-local/debian-node:$suite
+export STORAGE_DRIVER=${STORAGE_DRIVER:-vfs} BUILDAH_ISOLATION=${BUILDAH_ISOLATION:-chroot}
+
+images=("$@")
+[ ${#images[@]} -gt 0 ] || images=(airlock-agent data-loader orchestrator)
+
+say() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+fail() { say "error: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || fail "run as root: buildah without a daemon needs it here (or set up subuids for rootless)."
+for tool in buildah debootstrap node; do
+  command -v "$tool" >/dev/null || fail "$tool is missing: apt-get install buildah debootstrap (and Node ≥ 20 with npm ci done for the bundles)."
+done
+
+# The mirror this machine's apt already uses, so that nothing here names one.
+debian_mirror() {
+  if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
+  local uri
+  uri=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n1 || true)
+  [ -n "$uri" ] || uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || fail "no Debian mirror in the apt sources: set DEBIAN_MIRROR."
+  echo "$uri"
+}
+
+# The Debian root with nodejs, made once and kept in the cache.
+ensure_root() {
+  local root=$cache/rootfs-$suite
+  [ -f "$root/.complete" ] && return
+  local mirror; mirror=$(debian_mirror)
+  say "Making a Debian $suite root with nodejs (debootstrap, a few minutes)"
+  rm -rf "$root.tmp"
+  debootstrap --variant=minbase --include=nodejs "$suite" "$root.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 \
+    || fail "debootstrap failed; see $cache/debootstrap.log"
+  # Nothing a running image needs: package lists and archives, documentation.
+  rm -rf "$root.tmp"/var/cache/apt/archives/*.deb "$root.tmp"/var/lib/apt/lists/* "$root.tmp"/usr/share/{doc,man,info}
+  local version major; version=$(chroot "$root.tmp" node --version); major=${version#v}; major=${major%%.*}
+  [ "$major" -ge 20 ] || fail "Debian $suite has Node $version; the programs need ≥ 20 (use DEBIAN_SUITE=trixie or later)."
+  touch "$root.tmp/.complete"
+  rm -rf "$root" && mv "$root.tmp" "$root"
+}
+
+# The root as a local image whose entrypoint is node, like the distroless runtime the Dockerfiles name.
+ensure_base_image() {
+  if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
+    say "Importing the root as $base"
+    local ctr mnt
+    ctr=$(buildah from scratch)
+    mnt=$(buildah mount "$ctr")
+    cp -a "$cache/rootfs-$suite/." "$mnt/"
+    rm -f "$mnt/.complete"
+    buildah umount "$ctr" >/dev/null
+    buildah config --entrypoint '["/usr/bin/node"]' --cmd '' --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$ctr"
+    buildah commit -q "$ctr" "$base" >/dev/null
+    buildah rm "$ctr" >/dev/null
+  fi
+  # The Dockerfiles want a digest; the local image has one too.
+  base_ref=localhost/spe-local/debian-node@$(buildah images --digests --noheading --format '{{.Digest}}' "$base" | head -n1)
+}
+
+program_of() {
+  case "$1" in
+    airlock-agent | data-loader | orchestrator) echo "$1" ;;
+    workspace) fail "the workspace builds on Jupyter's image and conda-forge, which this machine cannot reach; build it with docker build -f images/workspace/Dockerfile ." ;;
+    *) fail "no image $1 in images/ (one of airlock-agent, data-loader, orchestrator)" ;;
+  esac
+}
+
+build_image() {
+  local image=$1 program; program=$(program_of "$image")
+  local context=$cache/context/$image
+  rm -rf "$context" && mkdir -p "$context"
+  if [ "$image" = orchestrator ] && [ ! -f "$repo/workspace-ui/dist/index.html" ]; then
+    say "Building the web UI (npm run build -w workspace-ui)"
+    (cd "$repo" && npm run build -w workspace-ui >/dev/null)
+  fi
+  (cd "$repo" && node --import tsx images/bundle-program.ts "$program" "$context/.bundles/$program" --root /app)
+  # The context is the bundle alone; an explicit empty ignore file keeps its node_modules in it.
+  : >"$context/.dockerignore"
+  say "Building localhost/spe/$image:$tag"
+  buildah bud --quiet --layers --format oci \
+    -f "$repo/images/$image/Dockerfile" --ignorefile "$context/.dockerignore" \
+    --build-arg BUNDLE_FROM=bundle-on-host --build-arg NODE_RUNTIME_IMAGE="$base_ref" --build-arg NODE_BUILD_IMAGE="$base_ref" \
+    -t "localhost/spe/$image:$tag" "$context" >/dev/null
+  local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "localhost/spe/$image:$tag")
+  [ "$user" = 1000:1000 ] || fail "localhost/spe/$image:$tag runs as '$user', not 1000:1000"
+}
+
+# Starts the image once, as its Dockerfile says (uid 1000), and checks that the program answers. Each check
+# runs inside the container, so nothing it starts outlives it.
+smoke_test() {
+  local image=$1 ctr out status=0
+  ctr=$(buildah from --quiet "localhost/spe/$image:$tag")
+  containers+=("$ctr")
+  case "$image" in
+    airlock-agent)
+      # The agent on loopback over a one-file outbox, asked for its list by node's fetch.
+      # shellcheck disable=SC2016 # expanded by the container's shell, not here
+      local script='mkdir -p /tmp/outbox && printf "region;count\nA;12\n" > /tmp/outbox/table.csv
+        OUTBOX_DIR=/tmp/outbox PORT=$0 HOST=127.0.0.1 node /app/bin/airlock-agent.mjs >/dev/null & agent=$!
+        node -e "const u = process.argv[1]; const go = (n) => fetch(u).then((r) => r.text()).then(console.log, () => n ? setTimeout(go, 200, n - 1) : process.exit(1)); go(50)" "http://127.0.0.1:$0/files"
+        kill $agent'
+      out=$(buildah run --tty=false "$ctr" -- /bin/sh -c "$script" "$smoke_port" 2>&1) || status=$?
+      [[ "$out" == *'"path":"table.csv"'* ]] || fail "the airlock agent did not list its outbox ($status): $out"
+      ;;
+    data-loader)
+      # Without the Job's environment it must refuse with exit 2 and say what is missing.
+      out=$(buildah run "$ctr" -- /usr/bin/node /app/bin/data-loader.mjs 2>&1) || status=$?
+      [[ "$status" = 2 && "$out" == *SPE_STAGING_URL* ]] || fail "the data loader answered $status: $out"
+      ;;
+    orchestrator)
+      # Loading every module (DuckDB's addon, PGlite) and refusing a production start without its settings.
+      out=$(buildah run "$ctr" -- /usr/bin/node /app/bin/orchestrator.mjs 2>&1) || status=$?
+      [[ "$status" = 1 && "$out" == *CONFIG_INVALID*PSEUDONYMISATION_KEY_FILE* ]] || fail "the orchestrator answered $status: $out"
+      ;;
+  esac
+  say "Started localhost/spe/$image:$tag once: it runs"
+}
+
+containers=()
+remove_containers() { for ctr in "${containers[@]}"; do buildah rm "$ctr" >/dev/null 2>&1 || true; done; }
+trap remove_containers EXIT
+
+mkdir -p "$cache"
+started=$SECONDS
+ensure_root
+ensure_base_image
+say "Base $base_ref"
+for image in "${images[@]}"; do
+  build_image "$image"
+  smoke_test "$image"
+done
+say "Built ${images[*]} in $((SECONDS - started)) s; buildah images localhost/spe/* lists them"
