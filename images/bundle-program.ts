@@ -65,7 +65,7 @@ export async function bundleProgram(program: Program, outDir: string, root: stri
     platform: "node",
     format: "esm",
     target: "node20",
-    external: program.external,
+    external: [...program.external, ...program.servedPackages],
     plugins: [repositoryImportMetaUrl(root)],
     // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
     banner: { js: 'import { createRequire as __speCreateRequire } from "node:module"; const require = __speCreateRequire(import.meta.url);' },
@@ -74,6 +74,11 @@ export async function bundleProgram(program: Program, outDir: string, root: stri
   });
   const copied = new Set<string>();
   for (const name of program.external) copyPackageClosure(name, repoRoot, outDir, copied);
+  for (const name of program.servedPackages) {
+    const dir = packageDir(name, repoRoot);
+    if (!dir) throw new Error(`Package ${name} is not installed (run npm ci first).`);
+    cpSync(dir, join(outDir, "node_modules", name), { recursive: true, dereference: true });
+  }
   for (const asset of program.assets) {
     if (!existsSync(join(repoRoot, asset))) throw new Error(`${asset} is missing: it must exist before bundling (e.g. npm run build -w workspace-ui).`);
     mkdirSync(dirname(join(outDir, asset)), { recursive: true });

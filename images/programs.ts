@@ -13,6 +13,8 @@ export interface Program {
    * modules (PGlite's WebAssembly). Nothing else needs a `node_modules` at run time.
    */
   external: string[];
+  /** Packages whose files are served, never run: copied alone, without what they depend on. */
+  servedPackages: string[];
   /** Folders of data files the program reads, relative to the repository root, copied to the same place. */
   assets: string[];
 }
@@ -21,8 +23,9 @@ export const PROGRAMS = {
   orchestrator: {
     entry: "orchestrator/src/main.ts",
     bundle: "orchestrator.mjs",
-    // swagger-ui-dist: the developer portal serves two of its files, found by require.resolve.
-    external: ["@duckdb/node-api", "@electric-sql/pglite", "swagger-ui-dist"],
+    external: ["@duckdb/node-api", "@electric-sql/pglite"],
+    // The developer portal serves two of its files, found by require.resolve (its telemetry dependency stays out).
+    servedPackages: ["swagger-ui-dist"],
     // The development HDAB's key (orchestrator/dev/) stays out: the image runs with NODE_ENV=production.
     assets: ["orchestrator/migrations", "catalogue", "policies/sdc", "docs", "workspace-ui/dist"],
   },
@@ -30,12 +33,14 @@ export const PROGRAMS = {
     entry: "orchestrator/src/outputs/airlock-agent/main.ts",
     bundle: "airlock-agent.mjs",
     external: [],
+    servedPackages: [],
     assets: [],
   },
   "data-loader": {
     entry: "orchestrator/src/deliveries/data-loader/main.ts",
     bundle: "data-loader.mjs",
     external: [],
+    servedPackages: [],
     assets: [],
   },
   // The workspace's `spe`: only the commands a researcher has use for inside an environment.
@@ -43,6 +48,7 @@ export const PROGRAMS = {
     entry: "images/workspace/spe-cli.ts",
     bundle: "spe.mjs",
     external: [],
+    servedPackages: [],
     assets: ["policies/sdc"],
   },
 } satisfies Record<string, Program>;

@@ -4,5 +4,5 @@ import { defineConfig } from "vitest/config";
 // npx vitest run --config images/vitest.config.ts
 export default defineConfig({
   root: new URL("..", import.meta.url).pathname,
-  test: { include: ["images/**/*.test.ts"] },
+  test: { include: ["images/**/*.test.ts"], testTimeout: 60_000 },
 });
