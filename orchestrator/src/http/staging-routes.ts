@@ -51,6 +51,13 @@ const stagingParams = z.object({
 });
 const bearer = z.string().regex(/^Bearer ([A-Za-z0-9._-]{1,200})$/);
 
+/** Request text as it may go into the audit log: bounded, and no control characters (jsonb refuses NUL). */
+const printable = (text: string | undefined) =>
+  text === undefined ? undefined : [...text.slice(0, 256)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c)).join("");
+
+/** Thrown into the response stream when a staged file turns out not to be what its manifest says. */
+class StagedFileChanged extends Error {}
+
 class Refusal extends Error {
   constructor(
     readonly code: StagingRefusalCode,
@@ -71,14 +78,23 @@ class Refusal extends Error {
  */
 export function registerStagingRoutes(app: FastifyInstance, options: StagingRoutesOptions): void {
   const now = options.now ?? (() => new Date());
-  app.get("/staging/:namespace/:deliveryId/*", { exposeHeadRoute: false }, async (req, reply) => {
+  const routeOptions = {
+    exposeHeadRoute: false,
+    // A file found changed before its first byte went out (a small one) still gets a stable answer.
+    errorHandler: (err: Error, _req: FastifyRequest, reply: FastifyReply) => {
+      if (!(err instanceof StagedFileChanged) || reply.sent) return reply.send(err);
+      void reply.removeHeader("repr-digest").removeHeader("content-length").type("application/json; charset=utf-8");
+      return reply.code(STAGING_REFUSALS.STAGING_FILE_UNAVAILABLE).send({ error: "STAGING_FILE_UNAVAILABLE", message: MESSAGES.STAGING_FILE_UNAVAILABLE });
+    },
+  };
+  app.get("/staging/:namespace/:deliveryId/*", routeOptions, async (req, reply) => {
     try {
       return await serveStagedFile(req, reply, options, now());
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       const params = req.params as Record<string, string>;
       const target = stagingParams.shape.namespace.safeParse(params.namespace).success ? `environment:${params.namespace}` : "environment:unknown";
-      const details = { code: err.code, deliveryId: params.deliveryId?.slice(0, 64), path: params["*"]?.slice(0, 256), ...err.details };
+      const details = { code: err.code, deliveryId: printable(params.deliveryId), path: printable(params["*"]), ...err.details };
       await recordAuditEvent(options.db, { actor: { subject: "unknown", role: "anonymous", address: req.ip }, action: "staging.refused", target, details });
       if (err.code === "STAGING_CAPABILITY_MISSING") void reply.header("www-authenticate", 'Bearer realm="spe-staging"');
       return reply.code(STAGING_REFUSALS[err.code]).send({ error: err.code, message: err.message });
@@ -149,7 +165,7 @@ function withheldUntilVerified(expected: string, log: FastifyBaseLogger, record:
       const actual = hash.digest("hex");
       if (actual === expected) return void record.served().then(() => done(null, held), done);
       log.error({ expected, actual }, "Refused to finish serving a staged file that no longer matches its manifest");
-      void record.mismatch(actual).finally(() => done(new Error("The staged file does not match its manifest's SHA-256.")));
+      void record.mismatch(actual).finally(() => done(new StagedFileChanged("The staged file does not match its manifest's SHA-256.")));
     },
   });
 }
