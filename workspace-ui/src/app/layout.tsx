@@ -1,12 +1,18 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { LanguageSwitch } from "../features/session/language-switch";
 import { SessionBar } from "../features/session/session-bar";
 
 export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <>
       <header className="top">
-        <span className="brand">SPE · Säker behandlingsmiljö</span>
-        <SessionBar />
+        <span className="brand">{t("app.brand")}</span>
+        <div className="top-right">
+          <LanguageSwitch />
+          <SessionBar />
+        </div>
       </header>
       <main>{children}</main>
     </>

@@ -1,21 +1,25 @@
+import { useTranslation } from "react-i18next";
 import { useMe } from "../features/session/use-me";
 import { RolePanels } from "../features/session/role-panels";
 
 export default function Home() {
+  const { t } = useTranslation();
   const me = useMe();
-  if (me.isPending) return <p aria-busy="true">Laddar…</p>;
-  if (me.isError) return <p role="alert">Kunde inte nå servern: {me.error.message}</p>;
+  if (me.isPending) return <p aria-busy="true">{t("app.loading")}</p>;
+  if (me.isError) return <p role="alert">{t("app.serverUnreachable", { message: me.error.message })}</p>;
   if (!me.data)
     return (
       <section className="card narrow">
-        <h1>Välkommen</h1>
-        <p>Säker behandlingsmiljö för hälsodata enligt det europeiska hälsodataområdet (EHDS).</p>
-        <a className="button" href="/auth/login">Logga in</a>
+        <h1>{t("home.welcome")}</h1>
+        <p>{t("home.intro")}</p>
+        <a className="button" href="/auth/login">
+          {t("session.signIn")}
+        </a>
       </section>
     );
   return (
     <>
-      <h1>Hej {me.data.name}</h1>
+      <h1>{t("home.hello", { name: me.data.name })}</h1>
       <RolePanels roles={me.data.roles} />
     </>
   );

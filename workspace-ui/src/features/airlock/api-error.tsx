@@ -1,15 +1,10 @@
 import { TRPCClientError } from "@trpc/client";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { sv } from "../../locales/sv";
 
-/** What to tell people for the airlock's stable error codes; the server's own sentence follows as detail. */
-const CODE_WORDS: Record<string, string> = {
-  EXPORT_REQUEST_NOT_FOUND: "Förfrågan finns inte, eller så får du inte se den.",
-  EXPORT_REQUEST_STATE_CONFLICT: "Förfrågan har ändrats eller är i ett läge där det inte går. Ladda om sidan och försök igen.",
-  EXPORT_FILE_REFUSED: "En fil kan inte tas med.",
-  EXPORT_VOTE_REFUSED: "Omdömet kan inte lämnas.",
-  OUTBOX_UNAVAILABLE: "Utkorgen kan inte läsas just nu. Den går att läsa när arbetsytan är igång.",
-  WORKSPACE_UNAVAILABLE: "Miljön är inte aktiv, så utkorgen kan inte användas.",
-  WORKSPACE_NOT_FOUND: "Det finns ingen sådan miljö för dig.",
-};
+type KnownCode = keyof typeof sv.airlock.errors;
+const isKnownCode = (code: string | undefined): code is KnownCode => code !== undefined && code in sv.airlock.errors;
 
 /** The stable code of an API error: from `data.speCode`, else from the message ("CODE: sentence"). */
 export function errorCode(error: unknown): string | undefined {
@@ -18,17 +13,24 @@ export function errorCode(error: unknown): string | undefined {
   return data?.speCode ?? /^([A-Z][A-Z_]+):/.exec(error.message)?.[1];
 }
 
+/** Our words for an error's stable code, when we have them. */
+export const errorWords = (error: unknown, t: TFunction): string | undefined => {
+  const code = errorCode(error);
+  return isKnownCode(code) ? t(`airlock.errors.${code}`) : undefined;
+};
+
+/** The server's own sentence, without the code in front. */
+export const serverSentence = (error: unknown) => (error instanceof Error ? error.message.replace(/^[A-Z][A-Z_]+:\s*/, "") : String(error));
+
 /** An API error as an alert: our words for its code, and the server's sentence for the details. */
 export function ApiError({ error, lead }: { error: unknown; lead?: string }) {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message.replace(/^[A-Z][A-Z_]+:\s*/, "") : String(error);
-  const words = code ? CODE_WORDS[code] : undefined;
+  const { t } = useTranslation();
   return (
     <div role="alert" className="alert">
       {lead && <strong>{lead} </strong>}
-      {words ?? "Något gick fel."}{" "}
+      {errorWords(error, t) ?? t("app.somethingWrong")}{" "}
       <span className="muted" lang="en">
-        {message}
+        {serverSentence(error)}
       </span>
     </div>
   );

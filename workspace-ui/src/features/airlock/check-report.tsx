@@ -1,4 +1,5 @@
-import { CELL_STATUS_WORDS, CHECK_STATUS_WORDS, checkName } from "./airlock-words";
+import { useTranslation } from "react-i18next";
+import { checkName } from "./check-names";
 import { CheckStatusBadge } from "./check-status";
 import type { SdcReport } from "./sdc-report";
 
@@ -8,22 +9,25 @@ import type { SdcReport } from "./sdc-report";
  * left the environment.
  */
 export function CheckReport({ report, file, headline = true }: { report: SdcReport | undefined; file: string; headline?: boolean }) {
-  if (!report) return <p className="muted">Ingen automatisk kontroll finns för filen.</p>;
+  const { t } = useTranslation();
+  if (!report) return <p className="muted">{t("checks.none")}</p>;
   return (
     <div className="check-report">
       {headline ? (
         <p>
-          <CheckStatusBadge status={report.status} prefix="Automatisk kontroll" /> <span className="muted">regelprofil {report.profile}</span>
+          <CheckStatusBadge status={report.status} prefix={t("checks.automatic")} /> <span className="muted">{t("checks.profile", { profile: report.profile })}</span>
         </p>
       ) : (
-        <p className="muted">Regelprofil {report.profile}</p>
+        <p className="muted">{t("checks.profileHeading", { profile: report.profile })}</p>
       )}
       <ul className="checks">
         {report.checks.map((c) => (
           <li key={c.name} className={`check check-${c.status}`}>
-            <span className="check-symbol" aria-hidden="true">{CHECK_STATUS_WORDS[c.status].symbol}</span>
+            <span className="check-symbol" aria-hidden="true">
+              {t(`airlock.checkStatus.${c.status}.symbol`)}
+            </span>
             <span>
-              <strong>{checkName(c.name)}</strong> <span className="visually-hidden">({CHECK_STATUS_WORDS[c.status].label})</span>— <span lang="en">{c.message}</span>
+              <strong>{checkName(c.name, t)}</strong> <span className="visually-hidden">({t(`airlock.checkStatus.${c.status}.label`)})</span>— <span lang="en">{c.message}</span>
             </span>
           </li>
         ))}
@@ -34,18 +38,17 @@ export function CheckReport({ report, file, headline = true }: { report: SdcRepo
 }
 
 function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string }) {
+  const { t } = useTranslation();
   return (
     <div className="table-scroll">
       <table className="table flagged-cells">
-        <caption>
-          Flaggade celler i {file} ({cells.length})
-        </caption>
+        <caption>{t("checks.flagged", { file, count: cells.length })}</caption>
         <thead>
           <tr>
-            <th scope="col">Rad</th>
-            <th scope="col">Kolumn</th>
-            <th scope="col">Bedömning</th>
-            <th scope="col">Skäl</th>
+            <th scope="col">{t("checks.row")}</th>
+            <th scope="col">{t("checks.column")}</th>
+            <th scope="col">{t("checks.assessment")}</th>
+            <th scope="col">{t("checks.reason")}</th>
           </tr>
         </thead>
         <tbody>
@@ -56,8 +59,8 @@ function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string
                 <code>{c.column}</code>
               </td>
               <td>
-                <span aria-hidden="true">{CHECK_STATUS_WORDS[c.status].symbol} </span>
-                {CELL_STATUS_WORDS[c.status]}
+                <span aria-hidden="true">{t(`airlock.checkStatus.${c.status}.symbol`)} </span>
+                {t(`airlock.cellStatus.${c.status}`)}
               </td>
               <td lang="en">{c.reasons.join("; ")}</td>
             </tr>

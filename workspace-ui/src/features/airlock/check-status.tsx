@@ -1,15 +1,15 @@
+import { useTranslation } from "react-i18next";
 import type { CheckStatus } from "./airlock-api";
-import { CHECK_STATUS_WORDS } from "./airlock-words";
 
 const TONE: Record<CheckStatus, string> = { pass: "ok", review: "paused", fail: "problem" };
 
 /** A check outcome as a symbol and a word, never by colour alone. */
 export function CheckStatusBadge({ status, prefix }: { status: CheckStatus; prefix?: string }) {
-  const words = CHECK_STATUS_WORDS[status];
+  const { t } = useTranslation();
   return (
     <span className={`state state-${TONE[status]}`}>
-      <span aria-hidden="true">{words.symbol} </span>
-      {prefix ? `${prefix}: ${words.label.toLowerCase()}` : words.label}
+      <span aria-hidden="true">{t(`airlock.checkStatus.${status}.symbol`)} </span>
+      {prefix ? `${prefix}: ${t(`airlock.checkStatus.${status}.lower`)}` : t(`airlock.checkStatus.${status}.label`)}
     </span>
   );
 }

@@ -1,22 +1,25 @@
-const dateTime = new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium", timeStyle: "short" });
+import type { TFunction } from "i18next";
+import { intlLocale } from "../../lib/i18n";
 
 /** The API sends dates as ISO strings (no transformer), typed as Date; both read the same here. */
-export const formatDateTime = (d: string | Date | null | undefined) => (d ? dateTime.format(new Date(d)) : "–");
+export const formatDateTime = (d: string | Date | null | undefined) => (d ? new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "–");
 
-const sizes = new Intl.NumberFormat("sv-SE", { maximumFractionDigits: 1 });
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return "–";
+  const sizes = new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 });
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${sizes.format(bytes / 1024)} kB`;
   return `${sizes.format(bytes / 1024 / 1024)} MB`;
 }
 
+/** A whole number as people read it in the chosen language ("20 000" or "20,000"). */
+export const formatCount = (n: number | null | undefined) => (n === null || n === undefined ? "–" : new Intl.NumberFormat(intlLocale()).format(n));
+
 /** How long something has waited, in the unit people think in. */
-export function formatAge(hours: number): string {
-  if (hours < 1) return "under en timme";
-  if (hours < 48) return `${hours} ${hours === 1 ? "timme" : "timmar"}`;
-  const days = Math.floor(hours / 24);
-  return `${days} dygn`;
+export function formatAge(hours: number, t: TFunction): string {
+  if (hours < 1) return t("format.lessThanHour");
+  if (hours < 48) return t("format.hours", { count: Math.floor(hours) });
+  return t("format.days", { count: Math.floor(hours / 24) });
 }
 
 /** The file name of a path, for labels. */

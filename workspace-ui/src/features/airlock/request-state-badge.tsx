@@ -1,5 +1,5 @@
+import { useTranslation } from "react-i18next";
 import type { FileDecision, RequestState } from "./airlock-api";
-import { DECISION_WORDS, REQUEST_STATE_WORDS } from "./airlock-words";
 
 const STATE_TONE: Record<RequestState, string> = {
   draft: "working",
@@ -15,14 +15,15 @@ const STATE_TONE: Record<RequestState, string> = {
 const DECISION_TONE: Record<FileDecision, string> = { pending: "working", conflicted: "paused", approved: "ok", changes_requested: "paused", rejected: "problem" };
 
 export function RequestStateBadge({ state }: { state: RequestState }) {
-  const words = REQUEST_STATE_WORDS[state];
+  const { t } = useTranslation();
   return (
-    <span className={`state state-${STATE_TONE[state]}`} title={words.detail}>
-      {words.label}
+    <span className={`state state-${STATE_TONE[state]}`} title={t(`airlock.requestState.${state}.detail`)}>
+      {t(`airlock.requestState.${state}.label`)}
     </span>
   );
 }
 
 export function DecisionBadge({ decision }: { decision: FileDecision }) {
-  return <span className={`state state-${DECISION_TONE[decision]}`}>{DECISION_WORDS[decision]}</span>;
+  const { t } = useTranslation();
+  return <span className={`state state-${DECISION_TONE[decision]}`}>{t(`airlock.decision.${decision}`)}</span>;
 }

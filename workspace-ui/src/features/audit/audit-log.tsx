@@ -1,14 +1,17 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { intlLocale } from "../../lib/i18n";
 import { useTRPC } from "../../lib/trpc";
 import { ChainStatus } from "./chain-status";
 import { EvidenceLinks } from "./evidence-links";
 
-const timeFormat = new Intl.DateTimeFormat("sv-SE", { dateStyle: "short", timeStyle: "medium" });
 
 /** Auditors: the chain's state and a search over the log, newest first. */
 export function AuditLog() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
+  const timeFormat = new Intl.DateTimeFormat(intlLocale(), { dateStyle: "short", timeStyle: "medium" });
   const [filter, setFilter] = useState({ action: "", target: "" });
   const [applied, setApplied] = useState(filter);
   const search = { limit: 50, ...(applied.action && { action: applied.action }), ...(applied.target && { target: applied.target }) };
@@ -25,27 +28,27 @@ export function AuditLog() {
         }}
       >
         <label>
-          Händelse
+          {t("audit.search.action")}
           <input value={filter.action} placeholder="environment.*" onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
         </label>
         <label>
-          Gäller
+          {t("audit.search.target")}
           <input value={filter.target} placeholder="permit:SE-*" onChange={(e) => setFilter({ ...filter, target: e.target.value })} />
         </label>
-        <button type="submit">Sök</button>
+        <button type="submit">{t("audit.search.submit")}</button>
       </form>
-      {events.isPending && <p aria-busy="true">Hämtar händelser…</p>}
+      {events.isPending && <p aria-busy="true">{t("audit.search.loading")}</p>}
       {events.isError && <p role="alert">{events.error.message}</p>}
       {events.data && (
         <table className="table">
-          <caption className="visually-hidden">Granskningslogg</caption>
+          <caption className="visually-hidden">{t("audit.search.caption")}</caption>
           <thead>
             <tr>
               <th scope="col">#</th>
-              <th scope="col">Tid</th>
-              <th scope="col">Vem</th>
-              <th scope="col">Händelse</th>
-              <th scope="col">Gäller</th>
+              <th scope="col">{t("audit.search.time")}</th>
+              <th scope="col">{t("audit.search.who")}</th>
+              <th scope="col">{t("audit.search.action")}</th>
+              <th scope="col">{t("audit.search.target")}</th>
             </tr>
           </thead>
           <tbody>

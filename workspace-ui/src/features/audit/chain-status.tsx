@@ -1,18 +1,20 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 
 /** Whether the audit log's hash chain is intact: the first thing a supervisor wants to know. */
 export function ChainStatus() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const verify = useQuery(trpc.audit.verify.queryOptions());
-  if (verify.isPending) return <p aria-busy="true">Kontrollerar kedjan…</p>;
-  if (verify.isError) return <p role="alert">Kedjan kunde inte kontrolleras: {verify.error.message}</p>;
+  if (verify.isPending) return <p aria-busy="true">{t("audit.chain.checking")}</p>;
+  if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: verify.error.message })}</p>;
   const result = verify.data;
   return result.intact ? (
-    <p className="state state-ok">Kedjan är obruten: {result.events} händelser</p>
+    <p className="state state-ok">{t("audit.chain.intact", { count: result.events })}</p>
   ) : (
     <p className="state state-problem" role="alert">
-      Kedjan är bruten vid händelse {result.brokenAt}: {result.problem}
+      {t("audit.chain.broken", { at: result.brokenAt, problem: result.problem })}
     </p>
   );
 }

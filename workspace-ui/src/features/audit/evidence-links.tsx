@@ -1,15 +1,17 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 
 /** One compliance evidence report per environment. */
 export function EvidenceLinks() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const environments = useQuery(trpc.audit.environments.queryOptions());
   if (!environments.data?.length) return null;
   return (
     <>
-      <h3>Efterlevnadsrapporter</h3>
+      <h3>{t("audit.evidenceReports")}</h3>
       <ul>
         {environments.data.map((e) => (
           <li key={e.namespace}>

@@ -1,3 +1,6 @@
+import type { TFunction } from "i18next";
+import { intlLocale } from "../../lib/i18n";
+
 /** The parts of an environment the UI describes; matches what the API returns. */
 export interface EnvironmentSummary {
   namespace: string;
@@ -11,27 +14,43 @@ export interface EnvironmentSummary {
 
 export type Tone = "ok" | "working" | "paused" | "problem" | "gone";
 
-/** An environment's state in words people use, not in condition jargon. */
-export function describeState(e: EnvironmentSummary): { label: string; detail: string; tone: Tone } {
+const REASON_TONES = {
+  ApplyFailed: "problem",
+  LoadFailed: "problem",
+  Loading: "working",
+  AwaitingDelivery: "working",
+  Starting: "working",
+  NotYetValid: "paused",
+} as const satisfies Record<string, Tone>;
+
+type KnownReason = keyof typeof REASON_TONES;
+const isKnownReason = (reason: string): reason is KnownReason => reason in REASON_TONES;
+
+/** Which words an environment's state takes, and its tone: pure, so it is table-tested without a language. */
+export function stateOf(e: Pick<EnvironmentSummary, "desiredState" | "conditions">): { key: "tornDown" | "tearingDown" | "suspended" | "notCreated" | "ready" | KnownReason | "other"; tone: Tone; message?: string } {
   const ready = e.conditions.find((c) => c.type === "Ready");
-  if (e.desiredState === "torn-down")
-    return ready?.reason === "TornDown"
-      ? { label: "Avvecklad", detail: "Miljön och allt i den är raderat.", tone: "gone" }
-      : { label: "Avvecklas", detail: "Miljön håller på att raderas.", tone: "working" };
-  if (e.desiredState === "suspended") return { label: "Pausad", detail: "Ingen arbetsyta körs just nu.", tone: "paused" };
-  if (!ready) return { label: "Förbereds", detail: "Miljön har inte skapats ännu.", tone: "working" };
-  if (ready.status === "True") return { label: "Klar", detail: "Miljön är redo att användas.", tone: "ok" };
-  const words: Record<string, { label: string; tone: Tone }> = {
-    ApplyFailed: { label: "Problem", tone: "problem" },
-    LoadFailed: { label: "Problem med data", tone: "problem" },
-    Loading: { label: "Data laddas", tone: "working" },
-    AwaitingDelivery: { label: "Väntar på data", tone: "working" },
-    Starting: { label: "Arbetsytan startar", tone: "working" },
-    NotYetValid: { label: "Inte giltig än", tone: "paused" },
-  };
-  const known = words[ready.reason] ?? { label: "Förbereds", tone: "working" as Tone };
-  return { ...known, detail: ready.message };
+  if (e.desiredState === "torn-down") return ready?.reason === "TornDown" ? { key: "tornDown", tone: "gone" } : { key: "tearingDown", tone: "working" };
+  if (e.desiredState === "suspended") return { key: "suspended", tone: "paused" };
+  if (!ready) return { key: "notCreated", tone: "working" };
+  if (ready.status === "True") return { key: "ready", tone: "ok" };
+  if (isKnownReason(ready.reason)) return { key: ready.reason, tone: REASON_TONES[ready.reason], message: ready.message };
+  return { key: "other", tone: "working", message: ready.message };
 }
 
-const dateFormat = new Intl.DateTimeFormat("sv-SE", { dateStyle: "medium" });
-export const formatDate = (d: string | Date) => dateFormat.format(new Date(d));
+/** An environment's state in words people use, not in condition jargon. */
+export function describeState(e: EnvironmentSummary, t: TFunction): { label: string; detail: string; tone: Tone } {
+  const state = stateOf(e);
+  switch (state.key) {
+    case "tornDown":
+    case "tearingDown":
+    case "suspended":
+    case "notCreated":
+    case "ready":
+      return { label: t(`environmentState.${state.key}.label`), detail: t(`environmentState.${state.key}.detail`), tone: state.tone };
+    default:
+      // The reconciler's own sentence says what it waits for (in English: it names objects and datasets).
+      return { label: t(`environmentState.reasons.${state.key}`), detail: state.message ?? "", tone: state.tone };
+  }
+}
+
+export const formatDate = (d: string | Date) => new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));

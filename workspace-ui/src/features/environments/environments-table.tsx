@@ -1,12 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
+import { ApiError } from "../airlock/api-error";
 import { formatDate, type EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { TeardownDialog } from "./teardown-dialog";
 
-/** Operators: every environment, its state, and what they may do with it. */
+/** Operators' start page: every environment, its state, and what they may do with it at a glance. */
 export function EnvironmentsTable() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery({ ...trpc.environments.list.queryOptions(), refetchInterval: 3000 });
@@ -15,23 +19,23 @@ export function EnvironmentsTable() {
   const resume = useMutation(trpc.environments.resume.mutationOptions({ onSuccess: refresh }));
   const [tearingDown, setTearingDown] = useState<string | undefined>();
 
-  if (list.isPending) return <p aria-busy="true">Hämtar miljöer…</p>;
-  if (list.isError) return <p role="alert">Miljöerna kunde inte hämtas: {list.error.message}</p>;
+  if (list.isPending) return <p aria-busy="true">{t("environments.loading")}</p>;
+  if (list.isError) return <p role="alert">{t("environments.failed", { message: list.error.message })}</p>;
   const environments = list.data as unknown as EnvironmentSummary[];
-  if (environments.length === 0) return <p>Inga miljöer ännu.</p>;
+  if (environments.length === 0) return <p>{t("environments.none")}</p>;
   const error = suspend.error ?? resume.error;
   return (
     <>
-      {error && <p role="alert">{error.message}</p>}
+      {error && <ApiError error={error} />}
       <table className="table">
-        <caption className="visually-hidden">Behandlingsmiljöer</caption>
+        <caption className="visually-hidden">{t("environments.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Beslut</th>
-            <th scope="col">Läge</th>
-            <th scope="col">Skapad</th>
-            <th scope="col">Giltig till</th>
-            <th scope="col">Åtgärder</th>
+            <th scope="col">{t("environments.permit")}</th>
+            <th scope="col">{t("environments.state")}</th>
+            <th scope="col">{t("environments.created")}</th>
+            <th scope="col">{t("environments.validUntil")}</th>
+            <th scope="col">{t("environments.actions")}</th>
           </tr>
         </thead>
         <tbody>
@@ -49,20 +53,37 @@ export function EnvironmentsTable() {
               <td>{formatDate(e.validUntil)}</td>
               <td className="actions">
                 {e.desiredState === "active" && (
-                  <button type="button" onClick={() => suspend.mutate({ namespace: e.namespace })}>Pausa</button>
+                  <button type="button" onClick={() => suspend.mutate({ namespace: e.namespace })}>
+                    {t("environments.suspend")}
+                  </button>
                 )}
                 {e.desiredState === "suspended" && (
-                  <button type="button" onClick={() => resume.mutate({ namespace: e.namespace })}>Återuppta</button>
+                  <button type="button" onClick={() => resume.mutate({ namespace: e.namespace })}>
+                    {t("environments.resume")}
+                  </button>
                 )}
                 {e.desiredState !== "torn-down" && (
-                  <button type="button" className="danger" onClick={() => setTearingDown(e.namespace)}>Avveckla…</button>
+                  <button type="button" className="danger" onClick={() => setTearingDown(e.namespace)}>
+                    {t("environments.teardown")}
+                  </button>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {tearingDown && <TeardownDialog namespace={tearingDown} onClose={() => { setTearingDown(undefined); void refresh(); }} />}
+      <p>
+        <Link to="/operator/environments">{t("environments.allLink")}</Link>
+      </p>
+      {tearingDown && (
+        <TeardownDialog
+          namespace={tearingDown}
+          onClose={() => {
+            setTearingDown(undefined);
+            void refresh();
+          }}
+        />
+      )}
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { describeState, formatDate, type EnvironmentSummary } from "./environment-state";
@@ -6,13 +7,13 @@ import { StateBadge } from "./state-badge";
 
 /** A researcher's environments: only those whose permit names them. */
 export function MyEnvironments() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const mine = useQuery({ ...trpc.environments.mine.queryOptions(), refetchInterval: 5000 });
-  if (mine.isPending) return <p aria-busy="true">Hämtar dina miljöer…</p>;
-  if (mine.isError) return <p role="alert">Miljöerna kunde inte hämtas: {mine.error.message}</p>;
+  if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
+  if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
   const environments = mine.data as unknown as EnvironmentSummary[];
-  if (environments.length === 0)
-    return <p>Du har inga behandlingsmiljöer ännu. De visas här när ett dataåtkomstbeslut som nämner dig har tagits emot.</p>;
+  if (environments.length === 0) return <p>{t("environments.mine.none")}</p>;
   return (
     <ul className="environment-list">
       {environments.map((e) => (
@@ -20,17 +21,17 @@ export function MyEnvironments() {
           <div className="environment-head">
             <strong>{e.purpose ?? e.permitId}</strong> <StateBadge environment={e} />
           </div>
-          <p className="muted">{describeState(e).detail}</p>
+          <p className="muted">{describeState(e, t).detail}</p>
           <dl className="facts">
-            <dt>Beslut</dt>
+            <dt>{t("environments.permit")}</dt>
             <dd>{e.permitId}</dd>
-            <dt>Giltig till</dt>
+            <dt>{t("environments.validUntil")}</dt>
             <dd>{formatDate(e.validUntil)}</dd>
           </dl>
           {e.desiredState === "active" && (
             <p className="environment-links">
-              <Link to={`/environments/${e.namespace}/outbox`} aria-label={`Utkorg och ny exportförfrågan för ${e.purpose ?? e.permitId}`}>
-                Utkorg och ny exportförfrågan
+              <Link to={`/environments/${e.namespace}/outbox`} aria-label={t("environments.mine.outboxFor", { name: e.purpose ?? e.permitId })}>
+                {t("environments.mine.outbox")}
               </Link>
             </p>
           )}

@@ -1,19 +1,23 @@
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
+import { ApiError } from "../airlock/api-error";
 
 /** Tearing down deletes a researcher's work: the operator types the namespace to confirm. */
 export function TeardownDialog({ namespace, onClose }: { namespace: string; onClose: () => void }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
+  const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState("");
   const teardown = useMutation(trpc.environments.teardown.mutationOptions({ onSuccess: onClose }));
   useEffect(() => dialog.current?.showModal(), []);
   return (
-    <dialog ref={dialog} onClose={onClose} aria-labelledby="teardown-h">
-      <h2 id="teardown-h">Avveckla miljön?</h2>
+    <dialog ref={dialog} onClose={onClose} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{t("environments.teardownDialog.title")}</h2>
       <p>
-        Allt i <code>{namespace}</code> raderas och kan inte återställas. Skriv miljöns namn för att bekräfta.
+        <Trans i18nKey="environments.teardownDialog.body" values={{ namespace }} components={{ code: <code /> }} />
       </p>
       <form
         onSubmit={(event) => {
@@ -22,14 +26,16 @@ export function TeardownDialog({ namespace, onClose }: { namespace: string; onCl
         }}
       >
         <label>
-          Miljöns namn
+          {t("environments.teardownDialog.name")}
           <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
         </label>
-        {teardown.error && <p role="alert">{teardown.error.message}</p>}
+        {teardown.error && <ApiError error={teardown.error} />}
         <div className="actions">
-          <button type="button" onClick={onClose}>Avbryt</button>
+          <button type="button" onClick={onClose}>
+            {t("app.cancel")}
+          </button>
           <button type="submit" className="danger" disabled={typed !== namespace || teardown.isPending}>
-            Avveckla
+            {t("environments.teardownDialog.confirm")}
           </button>
         </div>
       </form>

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../airlock/api-error";
@@ -7,22 +8,23 @@ import { RequestStateBadge } from "../airlock/request-state-badge";
 
 /** Every export request of the permits that name me, newest first, with its state in words. */
 export function MyRequests() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const list = useQuery({ ...trpc.exports.list.queryOptions(), refetchInterval: 10_000 });
-  if (list.isPending) return <p aria-busy="true">Hämtar förfrågningar…</p>;
-  if (list.isError) return <ApiError error={list.error} lead="Förfrågningarna kunde inte hämtas." />;
-  if (list.data.length === 0) return <p>Inga exportförfrågningar ännu. Börja från utkorgen i en av dina miljöer.</p>;
+  if (list.isPending) return <p aria-busy="true">{t("exports.list.loading")}</p>;
+  if (list.isError) return <ApiError error={list.error} lead={t("exports.list.failed")} />;
+  if (list.data.length === 0) return <p>{t("exports.list.none")}</p>;
   return (
     <div className="table-scroll">
       <table className="table">
-        <caption className="visually-hidden">Exportförfrågningar</caption>
+        <caption className="visually-hidden">{t("exports.list.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Rubrik</th>
-            <th scope="col">Läge</th>
-            <th scope="col">Filer</th>
-            <th scope="col">Beslut</th>
-            <th scope="col">Skapad</th>
+            <th scope="col">{t("exports.list.title")}</th>
+            <th scope="col">{t("exports.list.state")}</th>
+            <th scope="col">{t("exports.list.files")}</th>
+            <th scope="col">{t("exports.list.permit")}</th>
+            <th scope="col">{t("exports.list.created")}</th>
           </tr>
         </thead>
         <tbody>
@@ -30,7 +32,7 @@ export function MyRequests() {
             <tr key={r.id}>
               <td>
                 <Link to={`/exports/${r.id}`}>{r.title}</Link>
-                {r.requester && <span className="muted small"> av {r.requester}</span>}
+                {r.requester && <span className="muted small">{t("exports.list.by", { who: r.requester })}</span>}
               </td>
               <td>
                 <RequestStateBadge state={r.state} />

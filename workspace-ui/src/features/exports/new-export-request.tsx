@@ -1,5 +1,6 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { useTRPC, useTRPCClient } from "../../lib/trpc";
 import type { OutputFileType } from "../airlock/airlock-api";
@@ -15,6 +16,7 @@ const MIN_JUSTIFICATION = 10;
  * checks on each before sending, explain why the files may leave, then create and submit in one go.
  */
 export function NewExportRequest({ namespace }: { namespace: string }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -45,9 +47,9 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
   };
 
   const problems = {
-    files: picked.size === 0 ? "Välj minst en fil." : undefined,
-    title: title.trim() === "" ? "Ge förfrågan en rubrik." : undefined,
-    justification: justification.trim().length < MIN_JUSTIFICATION ? `Skriv med en mening eller två vad filerna visar och varför de kan lämnas ut (minst ${MIN_JUSTIFICATION} tecken).` : undefined,
+    files: picked.size === 0 ? t("exports.form.pickOne") : undefined,
+    title: title.trim() === "" ? t("exports.form.needTitle") : undefined,
+    justification: justification.trim().length < MIN_JUSTIFICATION ? t("exports.form.needJustification", { min: MIN_JUSTIFICATION }) : undefined,
   };
   const valid = !problems.files && !problems.title && !problems.justification;
   const flagged = checks.filter((c) => c.data && c.data.status !== "pass").length;
@@ -64,8 +66,8 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
     await navigate(`/exports/${draft}`);
   };
 
-  if (outbox.isPending) return <p aria-busy="true">Läser utkorgen…</p>;
-  if (outbox.isError) return <ApiError error={outbox.error} lead="Utkorgen kunde inte läsas." />;
+  if (outbox.isPending) return <p aria-busy="true">{t("exports.outbox.reading")}</p>;
+  if (outbox.isError) return <ApiError error={outbox.error} lead={t("exports.outbox.failed")} />;
   return (
     <form
       noValidate
@@ -75,16 +77,16 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
       }}
     >
       <section aria-labelledby={`${id}-files`}>
-        <h2 id={`${id}-files`}>1. Välj filer i utkorgen</h2>
+        <h2 id={`${id}-files`}>{t("exports.form.step1")}</h2>
         <OutboxPicker files={outbox.data} picked={picked} onPick={pick} onType={declare} />
         {tried && problems.files && <p className="field-error" role="alert">{problems.files}</p>}
       </section>
 
       {picked.size > 0 && (
         <section aria-labelledby={`${id}-checks`}>
-          <h2 id={`${id}-checks`}>2. Automatisk kontroll</h2>
+          <h2 id={`${id}-checks`}>{t("exports.form.step2")}</h2>
           <p className="muted">
-            Varje vald fil kontrolleras mot beslutets regler för röjandekontroll. Samma kontroll görs igen när du skickar in, och granskarna ser resultatet.
+            {t("exports.form.step2Intro")}
           </p>
           <div className="file-cards">
             {[...picked].map(([path, type]) => (
@@ -95,33 +97,33 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
       )}
 
       <section aria-labelledby={`${id}-why`}>
-        <h2 id={`${id}-why`}>3. Beskriv och skicka in</h2>
+        <h2 id={`${id}-why`}>{t("exports.form.step3")}</h2>
         <div className="field">
-          <label htmlFor={`${id}-title`}>Rubrik</label>
+          <label htmlFor={`${id}-title`}>{t("exports.form.title")}</label>
           <input id={`${id}-title`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} aria-invalid={tried && !!problems.title} aria-describedby={`${id}-title-error`} />
           <span id={`${id}-title-error`} className="field-error">{tried && problems.title}</span>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-justification`}>Motivering</label>
-          <span id={`${id}-justification-hint`} className="muted small">Vad visar filerna, hur hänger de ihop med forskningsfrågan, och varför kan de inte röja enskilda personer?</span>
+          <label htmlFor={`${id}-justification`}>{t("exports.form.justification")}</label>
+          <span id={`${id}-justification-hint`} className="muted small">{t("exports.form.justificationHint")}</span>
           <textarea id={`${id}-justification`} rows={5} maxLength={5000} value={justification} onChange={(e) => setJustification(e.target.value)} aria-invalid={tried && !!problems.justification} aria-describedby={`${id}-justification-hint ${id}-justification-error`} />
           <span id={`${id}-justification-error`} className="field-error">{tried && problems.justification}</span>
         </div>
         {flagged > 0 && (
           <p className="notice">
             <span aria-hidden="true">! </span>
-            {flagged === 1 ? "En fil" : `${flagged} filer`} har anmärkningar i den automatiska kontrollen. Du kan skicka in ändå, men granskarna kommer sannolikt att begära ändringar.
+            {t("exports.form.flagged", { count: flagged })}
           </p>
         )}
-        {create.isError && <ApiError error={create.error} lead="Förfrågan kunde inte skapas." />}
+        {create.isError && <ApiError error={create.error} lead={t("exports.form.createFailed")} />}
         {submit.isError && (
           <>
-            <ApiError error={submit.error} lead="Förfrågan sparades som utkast men kunde inte skickas in." />
-            {draftId && <p><Link to={`/exports/${draftId}`}>Öppna utkastet</Link></p>}
+            <ApiError error={submit.error} lead={t("exports.form.submitFailed")} />
+            {draftId && <p><Link to={`/exports/${draftId}`}>{t("exports.form.openDraft")}</Link></p>}
           </>
         )}
         <button type="submit" disabled={sending}>
-          {sending ? "Skickar in…" : `Skicka in för granskning${picked.size ? ` (${picked.size} ${picked.size === 1 ? "fil" : "filer"})` : ""}`}
+          {sending ? t("exports.form.sending") : picked.size ? t("exports.form.submitFiles", { count: picked.size }) : t("exports.form.submit")}
         </button>
       </section>
     </form>

@@ -1,6 +1,6 @@
 import { useId } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { OutboxFile, OutputFileType } from "../airlock/airlock-api";
-import { FILE_TYPE_WORDS } from "../airlock/airlock-words";
 import { formatBytes, formatDateTime } from "../airlock/format";
 import { typesFor } from "./file-types";
 
@@ -8,17 +8,23 @@ export type Picked = ReadonlyMap<string, OutputFileType>;
 
 /** The outbox's files, each with a box to pick it and, once picked, what the researcher declares it to be. */
 export function OutboxPicker({ files, picked, onPick, onType }: { files: OutboxFile[]; picked: Picked; onPick: (path: string, on: boolean) => void; onType: (path: string, type: OutputFileType) => void }) {
-  if (files.length === 0) return <p>Utkorgen är tom. Lägg resultaten du vill ta ut i mappen <code>outbox</code> i din arbetsyta.</p>;
+  const { t } = useTranslation();
+  if (files.length === 0)
+    return (
+      <p>
+        <Trans i18nKey="exports.outbox.empty" components={{ code: <code /> }} />
+      </p>
+    );
   return (
     <div className="table-scroll">
       <table className="table">
-        <caption className="visually-hidden">Filer i utkorgen</caption>
+        <caption className="visually-hidden">{t("exports.outbox.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Fil</th>
-            <th scope="col">Storlek</th>
-            <th scope="col">Ändrad</th>
-            <th scope="col">Typ av utdata</th>
+            <th scope="col">{t("exports.outbox.file")}</th>
+            <th scope="col">{t("exports.outbox.size")}</th>
+            <th scope="col">{t("exports.outbox.modified")}</th>
+            <th scope="col">{t("exports.outbox.type")}</th>
           </tr>
         </thead>
         <tbody>
@@ -32,6 +38,7 @@ export function OutboxPicker({ files, picked, onPick, onType }: { files: OutboxF
 }
 
 function OutboxRow({ file, type, onPick, onType }: { file: OutboxFile; type: OutputFileType | undefined; onPick: (path: string, on: boolean) => void; onType: (path: string, type: OutputFileType) => void }) {
+  const { t } = useTranslation();
   const id = useId();
   const allowed = typesFor(file.path);
   return (
@@ -44,7 +51,7 @@ function OutboxRow({ file, type, onPick, onType }: { file: OutboxFile; type: Out
         {allowed.length === 0 && (
           <span id={`${id}-no`} className="muted small">
             {" "}
-            Filtypen får inte lämna miljön.
+            {t("exports.outbox.notAllowed")}
           </span>
         )}
       </td>
@@ -52,13 +59,13 @@ function OutboxRow({ file, type, onPick, onType }: { file: OutboxFile; type: Out
       <td>{formatDateTime(file.modified)}</td>
       <td>
         <label className="visually-hidden" htmlFor={`${id}-type`}>
-          Typ av {file.path}
+          {t("exports.outbox.typeOf", { path: file.path })}
         </label>
         <select id={`${id}-type`} value={type ?? ""} disabled={type === undefined} onChange={(e) => onType(file.path, e.target.value as OutputFileType)}>
-          {type === undefined && <option value="">Välj filen först</option>}
-          {allowed.map((t) => (
-            <option key={t} value={t}>
-              {FILE_TYPE_WORDS[t]}
+          {type === undefined && <option value="">{t("exports.outbox.pickFirst")}</option>}
+          {allowed.map((option) => (
+            <option key={option} value={option}>
+              {t(`airlock.fileType.${option}`)}
             </option>
           ))}
         </select>

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { useTRPCClient } from "../../lib/trpc";
 import type { OutputFileType } from "../airlock/airlock-api";
-import { FILE_TYPE_WORDS } from "../airlock/airlock-words";
 import { ApiError } from "../airlock/api-error";
 import { CheckReport } from "../airlock/check-report";
 import { formatBytes } from "../airlock/format";
@@ -21,24 +21,25 @@ export function precheckQuery(client: ReturnType<typeof useTRPCClient>, namespac
 
 /** The automated checks on one picked file as it is in the outbox now, before anything is submitted. */
 export function Precheck({ namespace, path, type }: { namespace: string; path: string; type: OutputFileType }) {
+  const { t } = useTranslation();
   const client = useTRPCClient();
   const check = useQuery(precheckQuery(client, namespace, path, type));
   return (
-    <section className="file-card" aria-label={`Kontroll av ${path}`}>
+    <section className="file-card" aria-label={t("exports.precheck.of", { path })}>
       <h3>
         <code>{path}</code>
       </h3>
       <p className="muted">
-        {FILE_TYPE_WORDS[type]}
+        {t(`airlock.fileType.${type}`)}
         {check.data && ` · ${formatBytes(check.data.size)}`}
       </p>
       <div aria-live="polite">
-        {check.isFetching && <p aria-busy="true">Kontrollerar filen…</p>}
-        {check.isError && <ApiError error={check.error} lead="Filen kunde inte kontrolleras." />}
+        {check.isFetching && <p aria-busy="true">{t("exports.precheck.checking")}</p>}
+        {check.isError && <ApiError error={check.error} lead={t("exports.precheck.failed")} />}
         {check.data && !check.isFetching && <CheckReport report={readSdcReport(check.data.report)} file={path} />}
       </div>
       <button type="button" className="secondary" onClick={() => void check.refetch()} disabled={check.isFetching}>
-        Kontrollera igen
+        {t("exports.precheck.again")}
       </button>
     </section>
   );

@@ -1,15 +1,26 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../airlock/format";
 import { verifyReleaseRecord } from "./verify-release-record";
 
+class FetchFailed extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`${url} ${status}`);
+  }
+}
+
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url, { credentials: "same-origin" });
-  if (!res.ok) throw new Error(`${url} svarade ${res.status}.`);
+  if (!res.ok) throw new FetchFailed(url, res.status);
   return res;
 }
 
 /** The signed release record: a download, and what it says once its signature is checked here. */
 export function ReleaseRecord({ id }: { id: string }) {
+  const { t } = useTranslation();
   const url = `/exports/${id}/release-record`;
   const check = useQuery({
     queryKey: ["release-record", id],
@@ -20,31 +31,33 @@ export function ReleaseRecord({ id }: { id: string }) {
     staleTime: Infinity,
     retry: false,
   });
+  const failure = check.error instanceof FetchFailed ? t("exports.record.answered", { url: check.error.url, status: check.error.status }) : check.error?.message;
   return (
     <section aria-labelledby="release-record-h" className="file-card">
-      <h2 id="release-record-h">Utlämningsintyg</h2>
-      <p>Ett signerat intyg (JWS) över vilka filer som lämnades ut, deras kontrollsummor, kontrollerna och granskarna. Skicka med det när du delar filerna.</p>
-      {check.isPending && <p aria-busy="true">Kontrollerar intygets signatur…</p>}
-      {check.isError && <p role="alert">Intyget kunde inte kontrolleras: {check.error.message}</p>}
+      <h2 id="release-record-h">{t("exports.record.title")}</h2>
+      <p>{t("exports.record.intro")}</p>
+      {check.isPending && <p aria-busy="true">{t("exports.record.checking")}</p>}
+      {check.isError && <p role="alert">{t("exports.record.failed", { message: failure })}</p>}
       {check.data?.valid === false && (
         <p role="alert" className="state state-problem">
           <span aria-hidden="true">✗ </span>
-          {check.data.reason}
+          {check.data.reason === "unknownAlgorithm" ? t("exports.record.unknownAlgorithm", { alg: check.data.alg }) : t(`exports.record.${check.data.reason}`)}
         </p>
       )}
       {check.data?.valid && (
         <>
           <p className="state state-ok">
-            <span aria-hidden="true">✓ </span>Signaturen stämmer (nyckel {check.data.kid})
+            <span aria-hidden="true">✓ </span>
+            {t("exports.record.valid", { kid: check.data.kid })}
           </p>
           <p>
-            Utlämnat {formatDateTime(check.data.record.releasedAt)}: {check.data.record.released.map((f) => f.path).join(", ")}
-            {check.data.record.withheld.length > 0 && `; inte utlämnat: ${check.data.record.withheld.map((f) => f.path).join(", ")}`}.
+            {t("exports.record.released", { when: formatDateTime(check.data.record.releasedAt), files: check.data.record.released.map((f) => f.path).join(", ") })}
+            {check.data.record.withheld.length > 0 && t("exports.record.withheld", { files: check.data.record.withheld.map((f) => f.path).join(", ") })}.
           </p>
         </>
       )}
       <a className="button" href={url} download>
-        Ladda ner utlämningsintyget
+        {t("exports.record.download")}
       </a>
     </section>
   );

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { ResearcherRequest } from "../airlock/airlock-api";
-import { REQUEST_STATE_WORDS } from "../airlock/airlock-words";
 import { ApiError } from "../airlock/api-error";
 import { formatDateTime } from "../airlock/format";
 import { RequestStateBadge } from "../airlock/request-state-badge";
@@ -12,51 +12,53 @@ import { RequestFile } from "./request-file";
 
 /** One export request as its researchers see it: where it stands, each file's decision, and what they can do next. */
 export function RequestDetail({ id }: { id: string }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const me = useMe();
   const request = useQuery({ ...trpc.exports.get.queryOptions({ id }), refetchInterval: (q) => (q.state.data && ["submitted", "in_review"].includes(q.state.data.state) ? 5000 : false) });
-  if (request.isPending) return <p aria-busy="true">Hämtar förfrågan…</p>;
-  if (request.isError) return <ApiError error={request.error} lead="Förfrågan kunde inte hämtas." />;
+  if (request.isPending) return <p aria-busy="true">{t("exports.detail.loading")}</p>;
+  if (request.isError) return <ApiError error={request.error} lead={t("exports.detail.failed")} />;
   const r = request.data;
   const isAuthor = me.data?.subject === r.requester;
   return (
     <article className="request">
       <h1>{r.title}</h1>
       <p className="state-line">
-        <RequestStateBadge state={r.state} /> {REQUEST_STATE_WORDS[r.state].detail}
+        <RequestStateBadge state={r.state} /> {t(`airlock.requestState.${r.state}.detail`)}
       </p>
       <dl className="facts">
-        <dt>Miljö</dt>
+        <dt>{t("exports.detail.environment")}</dt>
         <dd>
-          <code>{r.namespace}</code> (beslut {r.permitId})
+          <code>{r.namespace}</code> {t("exports.detail.permitNote", { permitId: r.permitId })}
         </dd>
-        <dt>Skapad</dt>
+        <dt>{t("exports.detail.created")}</dt>
         <dd>
-          {formatDateTime(r.createdAt)} av {r.requester}
+          {t("exports.detail.createdBy", { when: formatDateTime(r.createdAt), who: r.requester })}
         </dd>
-        <dt>Inskickad</dt>
+        <dt>{t("exports.detail.submitted")}</dt>
         <dd>{formatDateTime(r.submittedAt)}</dd>
-        <dt>Avgjord</dt>
+        <dt>{t("exports.detail.decided")}</dt>
         <dd>{formatDateTime(r.decidedAt)}</dd>
-        <dt>Granskning</dt>
-        <dd>{r.reviewersRequired} oberoende utdatagranskare per fil</dd>
+        <dt>{t("exports.detail.review")}</dt>
+        <dd>{t("exports.detail.reviewers", { count: r.reviewersRequired })}</dd>
       </dl>
-      <h2>Motivering</h2>
+      <h2>{t("exports.detail.justification")}</h2>
       <p className="justification">{r.justification}</p>
-      <h2>Filer</h2>
+      <h2>{t("exports.detail.files")}</h2>
       <div className="file-cards">
         {r.files.map((f) => (
           <RequestFile key={`${f.path}@${f.version}`} request={r} file={f} isAuthor={isAuthor} />
         ))}
       </div>
       {r.released && <ReleaseRecord id={r.id} />}
-      {isAuthor ? <AuthorActions request={r} /> : <p className="muted">Bara {r.requester}, som gjorde förfrågan, kan ändra den.</p>}
+      {isAuthor ? <AuthorActions request={r} /> : <p className="muted">{t("exports.detail.onlyAuthor", { who: r.requester })}</p>}
     </article>
   );
 }
 
 /** Submit a draft, resubmit after changes, or withdraw before a decision. */
 function AuthorActions({ request: r }: { request: ResearcherRequest }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -68,36 +70,36 @@ function AuthorActions({ request: r }: { request: ResearcherRequest }) {
   const unrevised = r.files.filter((f) => f.decision === "changes_requested" && f.sha256 !== null);
   if (!canSubmit && !canWithdraw) return null;
   return (
-    <section aria-label="Åtgärder" className="actions-panel">
+    <section aria-label={t("exports.detail.actions")} className="actions-panel">
       {r.state === "changes_requested" && unrevised.length > 0 && (
         <p className="notice">
           <span aria-hidden="true">! </span>
-          Ersätt {unrevised.length === 1 ? "filen" : `de ${unrevised.length} filerna`} där granskarna begärt ändringar med en ny version från utkorgen innan du skickar in igen.
+          {t("exports.detail.replaceFirst", { count: unrevised.length })}
         </p>
       )}
-      {submit.isError && <ApiError error={submit.error} lead="Förfrågan kunde inte skickas in." />}
-      {withdraw.isError && <ApiError error={withdraw.error} lead="Förfrågan kunde inte dras tillbaka." />}
+      {submit.isError && <ApiError error={submit.error} lead={t("exports.detail.submitFailed")} />}
+      {withdraw.isError && <ApiError error={withdraw.error} lead={t("exports.detail.withdrawFailed")} />}
       <div className="actions">
         {canSubmit && (
           <button type="button" disabled={submit.isPending || unrevised.length > 0} onClick={() => submit.mutate({ id: r.id })}>
-            {submit.isPending ? "Skickar in…" : r.state === "draft" ? "Skicka in för granskning" : "Skicka in igen"}
+            {submit.isPending ? t("exports.detail.sending") : r.state === "draft" ? t("exports.detail.submit") : t("exports.detail.resubmit")}
           </button>
         )}
         {canWithdraw && !confirming && (
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
-            Dra tillbaka…
+            {t("exports.detail.withdraw")}
           </button>
         )}
       </div>
       {confirming && (
-        <div role="group" aria-label="Bekräfta" className="confirm">
-          <p>Dra tillbaka förfrågan? Inga av filerna lämnas ut, och den kan inte skickas in igen.</p>
+        <div role="group" aria-label={t("exports.detail.confirm")} className="confirm">
+          <p>{t("exports.detail.withdrawQuestion")}</p>
           <div className="actions">
             <button type="button" className="danger" disabled={withdraw.isPending} onClick={() => withdraw.mutate({ id: r.id }, { onSettled: () => setConfirming(false) })}>
-              Ja, dra tillbaka
+              {t("exports.detail.withdrawYes")}
             </button>
             <button type="button" className="secondary" autoFocus onClick={() => setConfirming(false)}>
-              Avbryt
+              {t("app.cancel")}
             </button>
           </div>
         </div>

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { ResearcherFile, ResearcherRequest } from "../airlock/airlock-api";
-import { FILE_TYPE_WORDS, VOTE_WORDS } from "../airlock/airlock-words";
 import { ApiError } from "../airlock/api-error";
 import { CheckReport } from "../airlock/check-report";
 import { CheckStatusBadge } from "../airlock/check-status";
@@ -11,6 +11,7 @@ import { readSdcReport } from "../airlock/sdc-report";
 
 /** One file of a request: its decision, the checkers' comments once decided, its check, and what can be done with it. */
 export function RequestFile({ request: r, file: f, isAuthor }: { request: ResearcherRequest; file: ResearcherFile; isAuthor: boolean }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const revise = useMutation(trpc.exports.revise.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.exports.pathKey() }) }));
@@ -27,16 +28,16 @@ export function RequestFile({ request: r, file: f, isAuthor }: { request: Resear
         {(f.decision === "pending" || f.decision === "conflicted") && !awaitingCopy && (
           <span className="muted">
             {" "}
-            {f.votesIn} av {r.reviewersRequired} omdömen inlämnade
+            {t("exports.file.votesIn", { votes: f.votesIn, required: r.reviewersRequired })}
           </span>
         )}
       </p>
       <dl className="facts">
-        <dt>Typ</dt>
-        <dd>{FILE_TYPE_WORDS[f.type]}</dd>
-        <dt>Version</dt>
+        <dt>{t("exports.file.type")}</dt>
+        <dd>{t(`airlock.fileType.${f.type}`)}</dd>
+        <dt>{t("exports.file.version")}</dt>
         <dd>{f.version}</dd>
-        <dt>Storlek</dt>
+        <dt>{t("exports.file.size")}</dt>
         <dd>{formatBytes(f.size)}</dd>
         {f.sha256 && (
           <>
@@ -47,16 +48,14 @@ export function RequestFile({ request: r, file: f, isAuthor }: { request: Resear
           </>
         )}
       </dl>
-      {awaitingCopy && r.state !== "withdrawn" && <p className="muted">Filen kopieras från utkorgen och kontrolleras när förfrågan skickas in.</p>}
+      {awaitingCopy && r.state !== "withdrawn" && <p className="muted">{t("exports.file.awaitingCopy")}</p>}
       {f.reviews.length > 0 && (
         <>
-          <h4>Granskarnas omdömen</h4>
+          <h4>{t("exports.file.reviews")}</h4>
           <ul className="reviews">
             {f.reviews.map((v, i) => (
               <li key={i}>
-                <strong>
-                  Granskare {i + 1}: {VOTE_WORDS[v.vote].chosen.toLowerCase()}
-                </strong>{" "}
+                <strong>{t("exports.file.reviewer", { n: i + 1, vote: t(`airlock.vote.${v.vote}.chosen`) })}</strong>{" "}
                 <span className="muted small">{formatDateTime(v.at)}</span>
                 {v.comment && <blockquote>{v.comment}</blockquote>}
               </li>
@@ -67,21 +66,21 @@ export function RequestFile({ request: r, file: f, isAuthor }: { request: Resear
       {report && (
         <details>
           <summary>
-            <CheckStatusBadge status={report.status} prefix="Automatisk kontroll" />
+            <CheckStatusBadge status={report.status} prefix={t("exports.file.automatic")} />
           </summary>
           <CheckReport report={report} file={f.path} headline={false} />
         </details>
       )}
-      {revise.isError && <ApiError error={revise.error} lead="Filen kunde inte ersättas." />}
+      {revise.isError && <ApiError error={revise.error} lead={t("exports.file.replaceFailed")} />}
       <div className="actions">
         {downloadable && (
           <a className="button" href={`/exports/${r.id}/files?path=${encodeURIComponent(f.path)}`} download={baseName(f.path)}>
-            Ladda ner {baseName(f.path)}
+            {t("exports.file.download", { name: baseName(f.path) })}
           </a>
         )}
         {isAuthor && r.state === "changes_requested" && f.decision === "changes_requested" && !awaitingCopy && (
           <button type="button" disabled={revise.isPending} onClick={() => revise.mutate({ id: r.id, path: f.path })}>
-            Ersätt med ny version från utkorgen
+            {t("exports.file.replace")}
           </button>
         )}
       </div>

@@ -39,11 +39,11 @@ describe("verifyReleaseRecord", () => {
   it("refuses a record whose content was changed after signing", async () => {
     const [header, , signature] = jws.split(".");
     const forged = Buffer.from(JSON.stringify({ ...record, title: "Något annat" })).toString("base64url");
-    expect(await verifyReleaseRecord(`${header}.${forged}.${signature}`, [signer.publicJwk as JsonWebKey & { kid: string }])).toEqual({ valid: false, reason: "Signaturen stämmer inte med innehållet." });
+    expect(await verifyReleaseRecord(`${header}.${forged}.${signature}`, [signer.publicJwk as JsonWebKey & { kid: string }])).toEqual({ valid: false, reason: "badSignature" });
   });
 
   it("refuses a record signed with a key that is not published", async () => {
-    expect(await verifyReleaseRecord(jws, [])).toMatchObject({ valid: false, reason: expect.stringMatching(/publicerade nycklarna/) });
-    expect(await verifyReleaseRecord("not-a-jws", [])).toMatchObject({ valid: false });
+    expect(await verifyReleaseRecord(jws, [])).toEqual({ valid: false, reason: "unknownKey" });
+    expect(await verifyReleaseRecord("not-a-jws", [])).toEqual({ valid: false, reason: "notJws" });
   });
 });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { CELL_STATUS_WORDS, CHECK_STATUS_WORDS } from "../airlock/airlock-words";
+import { useTranslation } from "react-i18next";
 import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
 import { parseCsv } from "./parse-csv";
 
@@ -12,6 +12,7 @@ const MAX_ROWS = 500;
 
 /** A quarantined CSV as a table, with the cells the checks flagged marked by colour, symbol and words. */
 export function CsvPreview({ text, cells, file }: { text: string; cells: readonly SdcCell[]; file: string }) {
+  const { t } = useTranslation();
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const table = useMemo(() => parseCsv(text), [text]);
   const flagged = useMemo(() => cellIndex(cells), [cells]);
@@ -25,16 +26,16 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
     <div className="csv-preview">
       {cells.length > 0 && (
         <label className="inline">
-          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} /> Visa bara rader med flaggade celler ({flaggedRows.size})
+          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} /> {t("reviews.preview.onlyFlagged", { count: flaggedRows.size })}
         </label>
       )}
-      {table.damaged && <p className="notice">Filen kunde inte tolkas helt som CSV; visa den hellre som text.</p>}
-      <div className="table-scroll tall" tabIndex={0} role="region" aria-label={`Innehållet i ${file}`}>
+      {table.damaged && <p className="notice">{t("reviews.preview.damaged")}</p>}
+      <div className="table-scroll tall" tabIndex={0} role="region" aria-label={t("reviews.preview.contentOf", { file })}>
         <table className="table data">
-          <caption className="visually-hidden">Innehållet i {file}; flaggade celler är markerade</caption>
+          <caption className="visually-hidden">{t("reviews.preview.caption", { file })}</caption>
           <thead>
             <tr>
-              <th scope="col">Rad</th>
+              <th scope="col">{t("reviews.preview.row")}</th>
               {table.header.map((h, i) => (
                 <th scope="col" key={i}>
                   {h}
@@ -63,22 +64,22 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
           </tbody>
         </table>
       </div>
-      {hidden > 0 && <p className="muted small">{hidden} rader till visas inte här. Bocka i filtret ovan för att se de flaggade raderna.</p>}
+      {hidden > 0 && <p className="muted small">{t("reviews.preview.hidden", { count: hidden })}</p>}
     </div>
   );
 }
 
 function FlaggedCell({ value, flag }: { value: string; flag: SdcCell }) {
-  const words = CHECK_STATUS_WORDS[flag.status];
+  const { t } = useTranslation();
   return (
     <td className={[`flag-${flag.status}`, alignment(value)].filter(Boolean).join(" ")} title={flag.reasons.join("; ")}>
       <span aria-hidden="true" className="flag-symbol">
-        {words.symbol}{" "}
+        {t(`airlock.checkStatus.${flag.status}.symbol`)}{" "}
       </span>
       {value}
       <span className="visually-hidden">
         {" "}
-        ({CELL_STATUS_WORDS[flag.status]}: {flag.reasons.join("; ")})
+        ({t(`airlock.cellStatus.${flag.status}`)}: {flag.reasons.join("; ")})
       </span>
     </td>
   );

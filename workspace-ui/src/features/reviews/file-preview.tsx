@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { CheckerFile } from "../airlock/airlock-api";
 import { extensionOf } from "../airlock/format";
 import type { SdcCell } from "../airlock/sdc-report";
@@ -12,6 +13,7 @@ export const previewUrl = (requestId: string, file: Pick<CheckerFile, "path" | "
 
 /** The file as it was submitted: a CSV as a table with the flagged cells marked, an image inline, anything else as text. */
 export function FilePreview({ requestId, file, cells }: { requestId: string; file: CheckerFile; cells: readonly SdcCell[] }) {
+  const { t } = useTranslation();
   const url = previewUrl(requestId, file);
   const extension = extensionOf(file.path);
   const image = IMAGES.has(extension);
@@ -21,29 +23,29 @@ export function FilePreview({ requestId, file, cells }: { requestId: string; fil
     queryKey: ["reviews.file", requestId, file.path, file.version],
     queryFn: async () => {
       const res = await fetch(url, { credentials: "same-origin" });
-      if (!res.ok) throw new Error(`Filen kunde inte hämtas (${res.status}).`);
+      if (!res.ok) throw new Error(t("reviews.preview.fetchFailed", { status: res.status }));
       return res.text();
     },
     enabled: !image && file.sha256 !== null,
     staleTime: Infinity,
     retry: false,
   });
-  if (file.sha256 === null) return <p className="muted">Filen har inte kopierats in ännu.</p>;
-  if (image) return <img src={url} alt={`Figuren ${file.path}, som den skickades in`} className="preview-image" />;
-  if (content.isPending) return <p aria-busy="true">Hämtar filen…</p>;
+  if (file.sha256 === null) return <p className="muted">{t("reviews.preview.notCopied")}</p>;
+  if (image) return <img src={url} alt={t("reviews.preview.figure", { file: file.path })} className="preview-image" />;
+  if (content.isPending) return <p aria-busy="true">{t("reviews.preview.fetching")}</p>;
   if (content.isError) return <p role="alert">{content.error.message}</p>;
   const csv = extension === "csv";
   return (
     <>
       {csv && (
         <button type="button" className="secondary small" aria-pressed={asText} onClick={() => setAsText(!asText)}>
-          Visa som text
+          {t("reviews.preview.asText")}
         </button>
       )}
       {csv && !asText ? (
         <CsvPreview text={content.data} cells={cells} file={file.path} />
       ) : (
-        <pre className="text-preview" tabIndex={0} aria-label={`Innehållet i ${file.path}`}>
+        <pre className="text-preview" tabIndex={0} aria-label={t("reviews.preview.contentOf", { file: file.path })}>
           {content.data}
         </pre>
       )}

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../airlock/api-error";
@@ -7,21 +8,22 @@ import { RequestStateBadge } from "../airlock/request-state-badge";
 
 /** Requests awaiting my vote, oldest first: the longest wait is at the top. */
 export function ReviewQueue() {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const queue = useQuery({ ...trpc.reviews.queue.queryOptions(), refetchInterval: 10_000 });
-  if (queue.isPending) return <p aria-busy="true">Hämtar granskningskön…</p>;
-  if (queue.isError) return <ApiError error={queue.error} lead="Kön kunde inte hämtas." />;
-  if (queue.data.length === 0) return <p>Inga utdataförfrågningar väntar på din granskning.</p>;
+  if (queue.isPending) return <p aria-busy="true">{t("reviews.queue.loading")}</p>;
+  if (queue.isError) return <ApiError error={queue.error} lead={t("reviews.queue.failed")} />;
+  if (queue.data.length === 0) return <p>{t("reviews.queue.none")}</p>;
   return (
     <div className="table-scroll">
       <table className="table">
-        <caption className="visually-hidden">Förfrågningar som väntar på ditt omdöme, äldst först</caption>
+        <caption className="visually-hidden">{t("reviews.queue.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Förfrågan</th>
-            <th scope="col">Väntat</th>
-            <th scope="col">Filer att granska</th>
-            <th scope="col">Automatisk kontroll</th>
+            <th scope="col">{t("reviews.queue.request")}</th>
+            <th scope="col">{t("reviews.queue.waited")}</th>
+            <th scope="col">{t("reviews.queue.toReview")}</th>
+            <th scope="col">{t("reviews.queue.automatic")}</th>
           </tr>
         </thead>
         <tbody>
@@ -33,19 +35,19 @@ export function ReviewQueue() {
                 <code className="muted small">{r.namespace}</code>
               </td>
               <td>
-                <span title={`Inskickad ${formatDateTime(r.submittedAt)}`}>{formatAge(r.ageHours)}</span>
+                <span title={t("reviews.queue.submitted", { when: formatDateTime(r.submittedAt) })}>{formatAge(r.ageHours, t)}</span>
               </td>
               <td>
-                {r.awaitingMe} av {r.files}
+                {t("reviews.queue.of", { count: r.awaitingMe, total: r.files })}
               </td>
               <td>
                 {r.failedChecks > 0 ? (
                   <span className="state state-problem">
                     <span aria-hidden="true">✗ </span>
-                    {r.failedChecks} {r.failedChecks === 1 ? "fil underkänd" : "filer underkända"}
+                    {t("reviews.queue.failedFiles", { count: r.failedChecks })}
                   </span>
                 ) : (
-                  <span className="muted">Inga underkända filer</span>
+                  <span className="muted">{t("reviews.queue.noFailed")}</span>
                 )}
               </td>
             </tr>

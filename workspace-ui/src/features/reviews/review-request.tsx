@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { CheckerFile, CheckerRequest } from "../airlock/airlock-api";
-import { FILE_TYPE_WORDS, REQUEST_STATE_WORDS, VOTE_WORDS } from "../airlock/airlock-words";
 import { ApiError } from "../airlock/api-error";
 import { CheckReport } from "../airlock/check-report";
 import { formatBytes, formatDateTime } from "../airlock/format";
@@ -13,37 +13,38 @@ import { VoteForm } from "./vote-form";
 
 /** One request as an output checker sees it: why, and per file the check, the file itself and a vote. */
 export function ReviewRequest({ id }: { id: string }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   // Every look is an audit event; the page refreshes only after a vote, not on a timer.
   const request = useQuery({ ...trpc.reviews.get.queryOptions({ id }), refetchOnWindowFocus: false, staleTime: 60_000 });
-  if (request.isPending) return <p aria-busy="true">Hämtar förfrågan…</p>;
-  if (request.isError) return <ApiError error={request.error} lead="Förfrågan kunde inte hämtas." />;
+  if (request.isPending) return <p aria-busy="true">{t("reviews.request.loading")}</p>;
+  if (request.isError) return <ApiError error={request.error} lead={t("reviews.request.failed")} />;
   const r = request.data;
   const left = r.files.filter((f) => f.awaitingMe).length;
   return (
     <article className="request">
       <h1>{r.title}</h1>
       <p className="state-line">
-        <RequestStateBadge state={r.state} /> {REQUEST_STATE_WORDS[r.state].detail}{" "}
-        <strong>{left === 0 ? "Du har lämnat omdöme om alla filer." : `${left} ${left === 1 ? "fil väntar" : "filer väntar"} på ditt omdöme.`}</strong>
+        <RequestStateBadge state={r.state} /> {t(`airlock.requestState.${r.state}.detail`)}{" "}
+        <strong>{left === 0 ? t("reviews.request.allDone") : t("reviews.request.left", { count: left })}</strong>
       </p>
       <dl className="facts">
-        <dt>Forskare</dt>
+        <dt>{t("reviews.request.researcher")}</dt>
         <dd>{r.requester}</dd>
-        <dt>Miljö</dt>
+        <dt>{t("reviews.request.environment")}</dt>
         <dd>
-          <code>{r.namespace}</code> (beslut {r.permitId})
+          <code>{r.namespace}</code> {t("reviews.request.permitNote", { permitId: r.permitId })}
         </dd>
-        <dt>Inskickad</dt>
+        <dt>{t("reviews.request.submitted")}</dt>
         <dd>{formatDateTime(r.submittedAt)}</dd>
-        <dt>Regler</dt>
+        <dt>{t("reviews.request.rules")}</dt>
         <dd>
-          profil {r.profile}; {r.reviewersRequired} oberoende omdömen per fil
+          {t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}
         </dd>
       </dl>
-      <h2>Motivering</h2>
+      <h2>{t("reviews.request.justification")}</h2>
       <p className="justification">{r.justification}</p>
-      <h2>Filer</h2>
+      <h2>{t("reviews.request.files")}</h2>
       {r.files.map((f) => (
         <ReviewFile key={`${f.path}@${f.version}`} request={r} file={f} />
       ))}
@@ -52,6 +53,7 @@ export function ReviewRequest({ id }: { id: string }) {
 }
 
 function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: CheckerFile }) {
+  const { t } = useTranslation();
   const report = readSdcReport(f.checkReport);
   // After a vote the form goes away; keyboard and screen reader users land on the votes instead of the page top.
   const votesHeading = useRef<HTMLHeadingElement>(null);
@@ -61,19 +63,19 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
         <code>{f.path}</code>
       </h3>
       <p>
-        <DecisionBadge decision={f.decision} /> <span className="muted">{FILE_TYPE_WORDS[f.type]} · version {f.version} · {formatBytes(f.size)}</span>
+        <DecisionBadge decision={f.decision} /> <span className="muted">{t("reviews.request.fileFacts", { type: t(`airlock.fileType.${f.type}`), version: f.version, size: formatBytes(f.size) })}</span>
       </p>
       {f.sha256 && (
         <p className="muted small">
           SHA-256 <code className="hash">{f.sha256}</code>
         </p>
       )}
-      <h4>Automatisk kontroll</h4>
+      <h4>{t("reviews.request.automatic")}</h4>
       <CheckReport report={report} file={f.path} />
-      <h4>Filen</h4>
+      <h4>{t("reviews.request.file")}</h4>
       <FilePreview requestId={r.id} file={f} cells={report?.cells ?? []} />
       <h4 ref={votesHeading} tabIndex={-1}>
-        Omdömen
+        {t("reviews.request.votes")}
       </h4>
       <Votes request={r} file={f} />
       {f.awaitingMe && <VoteForm requestId={r.id} file={f} onVoted={() => votesHeading.current?.focus()} />}
@@ -83,14 +85,13 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
 
 /** The votes a checker may see: their own always, the others' only once the required number are in. */
 function Votes({ request: r, file: f }: { request: CheckerRequest; file: CheckerFile }) {
+  const { t } = useTranslation();
   if (f.votes.length > 0)
     return (
       <ul className="reviews">
         {f.votes.map((v) => (
           <li key={v.checker}>
-            <strong>
-              {v.checker}: {VOTE_WORDS[v.vote].chosen.toLowerCase()}
-            </strong>{" "}
+            <strong>{t("reviews.request.voted", { who: v.checker, vote: t(`airlock.vote.${v.vote}.chosen`) })}</strong>{" "}
             <span className="muted small">{formatDateTime(v.at)}</span>
             {v.comment && <blockquote>{v.comment}</blockquote>}
           </li>
@@ -101,12 +102,12 @@ function Votes({ request: r, file: f }: { request: CheckerRequest; file: Checker
     <>
       {f.myVote && (
         <p>
-          <strong>Du {VOTE_WORDS[f.myVote.vote].chosen.toLowerCase()}</strong> <span className="muted small">{formatDateTime(f.myVote.at)}</span>
+          <strong>{t("reviews.request.youVoted", { vote: t(`airlock.vote.${f.myVote.vote}.chosen`) })}</strong> <span className="muted small">{formatDateTime(f.myVote.at)}</span>
           {f.myVote.comment && <blockquote>{f.myVote.comment}</blockquote>}
         </p>
       )}
       <p className="muted">
-        {f.votesIn} av {r.reviewersRequired} omdömen inlämnade. Andras omdömen visas först när alla {r.reviewersRequired} har lämnat sina, så att varje omdöme är oberoende.
+        {t("reviews.request.blinded", { votes: f.votesIn, required: r.reviewersRequired })}
       </p>
     </>
   );

@@ -1,14 +1,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { CheckerFile, Vote } from "../airlock/airlock-api";
-import { VOTE_WORDS } from "../airlock/airlock-words";
 import { ApiError } from "../airlock/api-error";
 
-const VOTES = Object.keys(VOTE_WORDS) as Vote[];
+const VOTES: Vote[] = ["approve", "request_changes", "reject"];
 
 /** One checker's vote on one version of one file; a comment is required unless they approve. */
 export function VoteForm({ requestId, file, onVoted }: { requestId: string; file: CheckerFile; onVoted?: () => void }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -23,7 +24,7 @@ export function VoteForm({ requestId, file, onVoted }: { requestId: string; file
       },
     }),
   );
-  const problem = !vote ? "Välj ett omdöme." : vote !== "approve" && comment.trim() === "" ? "Skriv vad som behöver ändras eller varför filen inte kan lämnas ut." : undefined;
+  const problem = !vote ? t("reviews.vote.pick") : vote !== "approve" && comment.trim() === "" ? t("reviews.vote.needComment") : undefined;
   return (
     <form
       className="vote-form"
@@ -35,25 +36,25 @@ export function VoteForm({ requestId, file, onVoted }: { requestId: string; file
       }}
     >
       <fieldset>
-        <legend>Ditt omdöme om {file.path}</legend>
+        <legend>{t("reviews.vote.legend", { file: file.path })}</legend>
         <div className="choices">
           {VOTES.map((v) => (
             <label key={v} className={`choice choice-${v}`}>
-              <input type="radio" name={`${id}-vote`} value={v} checked={vote === v} onChange={() => setVote(v)} /> {VOTE_WORDS[v].choose}
+              <input type="radio" name={`${id}-vote`} value={v} checked={vote === v} onChange={() => setVote(v)} /> {t(`airlock.vote.${v}.choose`)}
             </label>
           ))}
         </div>
         <div className="field">
-          <label htmlFor={`${id}-comment`}>Kommentar{vote && vote !== "approve" ? " (krävs)" : " (frivillig vid godkännande)"}</label>
+          <label htmlFor={`${id}-comment`}>{t("reviews.vote.comment")}{vote && vote !== "approve" ? t("reviews.vote.required") : t("reviews.vote.optional")}</label>
           <textarea id={`${id}-comment`} rows={3} maxLength={5000} value={comment} onChange={(e) => setComment(e.target.value)} aria-describedby={`${id}-hint ${id}-error`} aria-invalid={tried && !!problem && vote !== undefined} />
-          <span id={`${id}-hint`} className="muted small">Forskaren ser kommentaren när filen är avgjord, men inte vem som skrev den.</span>
+          <span id={`${id}-hint`} className="muted small">{t("reviews.vote.hint")}</span>
         </div>
         <p id={`${id}-error`} className="field-error" role={tried && problem ? "alert" : undefined}>
           {tried && problem}
         </p>
-        {cast.isError && <ApiError error={cast.error} lead="Omdömet sparades inte." />}
+        {cast.isError && <ApiError error={cast.error} lead={t("reviews.vote.failed")} />}
         <button type="submit" disabled={cast.isPending}>
-          {cast.isPending ? "Sparar…" : "Lämna omdöme"}
+          {cast.isPending ? t("reviews.vote.saving") : t("reviews.vote.submit")}
         </button>
       </fieldset>
     </form>

@@ -1,38 +1,42 @@
+import { useTranslation } from "react-i18next";
 import { AuditLog } from "../audit/audit-log";
 import { EnvironmentsTable } from "../environments/environments-table";
 import { MyEnvironments } from "../environments/my-environments";
 import { ExportsSummary } from "../exports/exports-summary";
+import { OperatorNav } from "../operator/operator-nav";
 import { ReviewQueue } from "../reviews/review-queue";
 import { SystemStatus } from "../system/system-status";
 
 /** One panel per role the person has; later issues fill each with that role's work. */
 export function RolePanels({ roles }: { roles: string[] }) {
+  const { t } = useTranslation();
   return (
     <div className="panels">
       {roles.includes("researcher") && (
         <section className="card" aria-labelledby="researcher-h">
-          <h2 id="researcher-h">Mina miljöer</h2>
+          <h2 id="researcher-h">{t("home.researcher")}</h2>
           <MyEnvironments />
           <ExportsSummary />
         </section>
       )}
       {roles.includes("operator") && (
         <section className="card" aria-labelledby="operator-h">
-          <h2 id="operator-h">Drift</h2>
+          <h2 id="operator-h">{t("home.operator")}</h2>
+          <OperatorNav />
           <SystemStatus />
-          <h3>Miljöer</h3>
+          <h3>{t("home.operatorEnvironments")}</h3>
           <EnvironmentsTable />
         </section>
       )}
       {roles.includes("output-checker") && (
         <section className="card" aria-labelledby="checker-h">
-          <h2 id="checker-h">Granskningskö</h2>
+          <h2 id="checker-h">{t("home.checker")}</h2>
           <ReviewQueue />
         </section>
       )}
       {roles.includes("auditor") && (
         <section className="card" aria-labelledby="auditor-h">
-          <h2 id="auditor-h">Granskningslogg</h2>
+          <h2 id="auditor-h">{t("home.auditor")}</h2>
           <AuditLog />
         </section>
       )}

@@ -1,17 +1,23 @@
-import { ROLE_NAMES } from "./role-names";
+import { useTranslation } from "react-i18next";
+import { roleName } from "./role-names";
 import { signOut } from "./sign-out";
 import { useMe } from "./use-me";
 
 export function SessionBar() {
+  const { t } = useTranslation();
   const me = useMe();
   if (!me.data) return null;
   return (
     <div className="session">
       <span>{me.data.name}</span>
       {me.data.roles.map((r) => (
-        <span key={r} className="badge">{ROLE_NAMES[r] ?? r}</span>
+        <span key={r} className="badge">
+          {roleName(r, t)}
+        </span>
       ))}
-      <button type="button" onClick={() => void signOut()}>Logga ut</button>
+      <button type="button" onClick={() => void signOut()}>
+        {t("session.signOut")}
+      </button>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { NewExportRequest } from "../../features/exports/new-export-request";
@@ -6,13 +7,14 @@ import { RequireRole } from "../../features/session/require-role";
 
 /** An environment's outbox and a new export request from it. */
 export default function Outbox() {
+  const { t } = useTranslation();
   const { namespace = "" } = useParams();
   return (
     <RequireRole role="researcher">
-      <nav aria-label="Brödsmulor" className="crumbs">
-        <Link to="/">Mina miljöer</Link> › <Link to="/exports">Mina exportförfrågningar</Link>
+      <nav aria-label={t("app.crumbs")} className="crumbs">
+        <Link to="/">{t("home.researcher")}</Link> › <Link to="/exports">{t("exports.mine")}</Link>
       </nav>
-      <h1>Ny exportförfrågan</h1>
+      <h1>{t("exports.newTitle")}</h1>
       <EnvironmentLine namespace={namespace} />
       <NewExportRequest namespace={namespace} />
     </RequireRole>
@@ -20,13 +22,15 @@ export default function Outbox() {
 }
 
 function EnvironmentLine({ namespace }: { namespace: string }) {
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const mine = useQuery(trpc.environments.mine.queryOptions());
   const environment = mine.data?.find((e) => e.namespace === namespace);
   return (
     <p className="muted">
-      Från utkorgen i {environment?.purpose ? <strong>{environment.purpose}</strong> : null} <code>{namespace}</code>
-      {environment && ` (beslut ${environment.permitId})`}. Filerna kopieras när du skickar in; senare ändringar i utkorgen påverkar inte förfrågan.
+      {t("exports.fromOutbox")} {environment?.purpose ? <strong>{environment.purpose}</strong> : null} <code>{namespace}</code>
+      {environment && t("exports.permitNote", { permitId: environment.permitId })}
+      {t("exports.copiedNote")}
     </p>
   );
 }
