@@ -44,6 +44,9 @@ state = "${join(dir, "state")}"
   sandbox_image = "${SANDBOX_IMAGE}"
   enable_selinux = false
   disable_apparmor = true
+  # Root here lacks CAP_SYS_RESOURCE, so no process may lower its OOM score below containerd's own; without
+  # this, runc fails every pod sandbox (the CRI asks -998 for it) with "can't get final child's PID from pipe".
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"

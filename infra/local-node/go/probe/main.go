@@ -11,13 +11,14 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: spe-probe pause | serve PORT... | connect TIMEOUT_MS HOST:PORT... | read-only PATH")
+		fail("usage: spe-probe pause | serve PORT... | connect WINDOW_MS HOST:PORT... | read-only PATH")
 	}
 	switch os.Args[1] {
 	case "pause":
@@ -59,21 +60,40 @@ func serve(ports []string) {
 	waitForSignal()
 }
 
-// connect tries a TCP connection to each address and reports, as JSON in the termination message the
-// kubelet puts into the pod's status, which ones answered: the test reads the verdict without exec.
+// connect tries each address, all at once, again and again until it connects or WINDOW_MS have passed,
+// and reports, as JSON in the termination message the kubelet puts into the pod's status, whether each one
+// ever answered: the test reads the verdict without exec. Retrying matters: a new pod's first packets may
+// leave before the policy enforcer has learnt its address (it drops them until then, failing closed).
 func connect(args []string) {
 	if len(args) < 2 {
-		fail("usage: spe-probe connect TIMEOUT_MS HOST:PORT...")
+		fail("usage: spe-probe connect WINDOW_MS HOST:PORT...")
 	}
-	timeoutMs, err := strconv.Atoi(args[0])
+	windowMs, err := strconv.Atoi(args[0])
 	if err != nil {
-		fail("not a timeout in milliseconds: " + args[0])
+		fail("not a time in milliseconds: " + args[0])
 	}
-	results := map[string]string{}
-	for _, address := range args[1:] {
-		results[address] = dial(address, time.Duration(timeoutMs)*time.Millisecond)
+	deadline := time.Now().Add(time.Duration(windowMs) * time.Millisecond)
+	results := make([]string, len(args)-1)
+	var wg sync.WaitGroup
+	for i, address := range args[1:] {
+		wg.Add(1)
+		go func(i int, address string) {
+			defer wg.Done()
+			for {
+				results[i] = dial(address, 300*time.Millisecond)
+				if results[i] == "connected" || time.Now().After(deadline) {
+					return
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+		}(i, address)
 	}
-	report(results)
+	wg.Wait()
+	report := map[string]string{}
+	for i, address := range args[1:] {
+		report[address] = results[i]
+	}
+	writeReport(report)
 }
 
 func dial(address string, timeout time.Duration) string {
@@ -105,10 +125,10 @@ func readOnly(args []string) {
 	} else {
 		file.Close()
 	}
-	report(map[string]string{args[0]: result})
+	writeReport(map[string]string{args[0]: result})
 }
 
-func report(results map[string]string) {
+func writeReport(results map[string]string) {
 	text, _ := json.Marshal(results)
 	fmt.Println(string(text))
 	if err := os.WriteFile("/dev/termination-log", text, 0o644); err != nil {

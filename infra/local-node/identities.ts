@@ -1,0 +1,75 @@
+import * as k8s from "@kubernetes/client-node";
+
+/** Each node component's identity: a ServiceAccount bound to the built-in ClusterRoles its job needs, no more. */
+export const NODE_COMPONENTS = {
+  kubelet: { serviceAccount: "spe-node-kubelet", clusterRoles: ["system:node"] },
+  scheduler: { serviceAccount: "spe-node-scheduler", clusterRoles: ["system:kube-scheduler", "system:volume-scheduler"] },
+  policyEnforcer: { serviceAccount: "spe-node-policy-enforcer", clusterRoles: ["spe:network-policy-enforcer"] },
+} as const;
+export type NodeComponent = keyof typeof NODE_COMPONENTS;
+
+const NAMESPACE = "kube-system";
+const TOKEN_SECONDS = 24 * 3600;
+
+/** The enforcer reads the objects that decide what may talk to what; it writes nothing in the cluster. */
+const enforcerRole: k8s.V1ClusterRole = {
+  metadata: { name: "spe:network-policy-enforcer" },
+  rules: [
+    { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] },
+  ],
+};
+
+async function ignoreConflict(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (err) {
+    if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
+  }
+}
+
+/**
+ * Creates (if absent) each component's ServiceAccount and bindings and returns a token for each, valid a
+ * day: the kubelet and friends authenticate with these rather than with client certificates, because the
+ * local cluster's CA key never leaves the process that started it.
+ */
+export async function nodeComponentTokens(admin: k8s.KubeConfig): Promise<Record<NodeComponent, string>> {
+  const core = admin.makeApiClient(k8s.CoreV1Api);
+  const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
+  await ignoreConflict(rbac.createClusterRole({ body: enforcerRole }));
+  const tokens = {} as Record<NodeComponent, string>;
+  for (const [component, { serviceAccount, clusterRoles }] of Object.entries(NODE_COMPONENTS) as Array<[NodeComponent, (typeof NODE_COMPONENTS)[NodeComponent]]>) {
+    await ignoreConflict(core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name: serviceAccount } } }));
+    for (const role of clusterRoles) {
+      await ignoreConflict(
+        rbac.createClusterRoleBinding({
+          body: {
+            metadata: { name: `${serviceAccount}:${role.replace(/^system:/, "")}` },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+            subjects: [{ kind: "ServiceAccount", name: serviceAccount, namespace: NAMESPACE }],
+          },
+        }),
+      );
+    }
+    const request = await core.createNamespacedServiceAccountToken({
+      name: serviceAccount,
+      namespace: NAMESPACE,
+      body: { spec: { audiences: [], expirationSeconds: TOKEN_SECONDS } },
+    });
+    tokens[component] = request.status!.token;
+  }
+  return tokens;
+}
+
+/** A kubeconfig (JSON) for a bearer token against the local cluster. */
+export function tokenKubeconfig(server: string, caCert: string, user: string, token: string): string {
+  const config = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "spe-local", cluster: { server, "certificate-authority-data": Buffer.from(caCert).toString("base64") } }],
+    users: [{ name: user, user: { token } }],
+    contexts: [{ name: `${user}@spe-local`, context: { cluster: "spe-local", user } }],
+    "current-context": `${user}@spe-local`,
+  };
+  return JSON.stringify(config, null, 2) + "\n";
+}

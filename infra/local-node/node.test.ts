@@ -1,0 +1,103 @@
+// The local node: real pods from a locally built image, and the orchestrator's own NetworkPolicies enforced
+// in the kernel, proven by connections that succeed or fail. Opt-in (SPE_LOCAL_NODE=1, root): elsewhere the
+// suite prints why it skipped.
+import { createServer, type Server } from "node:net";
+import { randomBytes } from "node:crypto";
+import * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { namespaceObject } from "../../orchestrator/src/environments/desired/namespace";
+import { networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
+import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/environments/desired/labels";
+import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
+import { applyObject } from "../../orchestrator/src/kube/apply";
+import { examplePermit } from "../../orchestrator/src/permits/test-fixtures";
+import { nodeCapability } from "./capability";
+import { startLocalNode, type LocalNode } from "./node";
+import { probeFrom, startServerPod } from "./test-pods";
+
+const capability = nodeCapability();
+if (!capability.ok) console.warn(`Skipped the local node tests: ${capability.reason}.`);
+
+const load = (path: string) => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(path);
+  return kc;
+};
+const unique = () => randomBytes(3).toString("hex");
+
+describe.skipIf(!capability.ok)("a local node running the orchestrator's environments", () => {
+  const envA = `spe-node-a-${unique()}`;
+  const envB = `spe-node-b-${unique()}`;
+  const open = `spe-node-open-${unique()}`;
+  let node: LocalNode;
+  let core: k8s.CoreV1Api;
+  let hostServer: Server;
+  const hostPort = 18000 + Math.floor(Math.random() * 1000);
+  const workspaceIp: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const admin = load(inject("kubeconfig"));
+    core = admin.makeApiClient(k8s.CoreV1Api);
+    node = await startLocalNode({ adminKubeconfig: inject("kubeconfig") });
+    // Two environments exactly as the orchestrator makes their namespace and isolation, applied by its identity.
+    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(inject("orchestratorKubeconfig")));
+    for (const namespace of [envA, envB]) {
+      const input = { namespace, permit: examplePermit({ permitId: `SE-HDAB-NODE-${namespace}` }), desiredState: "active" as const };
+      for (const object of [namespaceObject(input), ...networkPolicies(input, config)]) await applyObject(orchestrator, object);
+    }
+    await core.createNamespace({ body: { metadata: { name: open } } });
+    const ports = [config.workspacePort, config.airlockPort, 9999];
+    [workspaceIp[envA], workspaceIp[envB], workspaceIp[open]] = await Promise.all([
+      startServerPod(core, envA, "workspace", ownedLabels(envA, "workspace"), ports),
+      startServerPod(core, envB, "workspace", ownedLabels(envB, "workspace"), ports),
+      startServerPod(core, open, "server", {}, ports),
+    ]);
+    // A server on the host, on the pod network's gateway address (the bridge exists once a pod runs).
+    hostServer = createServer((socket) => socket.end("host\n"));
+    await new Promise<void>((resolve, reject) => hostServer.once("error", reject).listen(hostPort, node.network.gateway, resolve));
+  }, 20 * 60_000);
+
+  afterAll(async () => {
+    hostServer?.close();
+    for (const namespace of [envA, envB, open]) await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
+    await node?.stop();
+  }, 60_000);
+
+  it("runs a workspace-like pod in an environment namespace (restricted, imported image, no pull)", async () => {
+    const pod = await core.readNamespacedPod({ namespace: envA, name: "workspace" });
+    expect(pod.status?.phase).toBe("Running");
+    expect(pod.spec?.nodeName).toBe(node.name);
+    expect(pod.status?.podIP).toMatch(/^10\.244\.0\.\d+$/);
+  });
+
+  it("lets a pod without policies reach the host and other pods: the network itself works", async () => {
+    const host = `${node.network.gateway}:${hostPort}`;
+    const peer = `${workspaceIp[open]}:${config.workspacePort}`;
+    expect(await probeFrom(core, open, "control", {}, [host, peer])).toEqual({ [host]: "connected", [peer]: "connected" });
+  });
+
+  it("keeps an environment's pod from the host, from another environment and from its own neighbours", async () => {
+    const host = `${node.network.gateway}:${hostPort}`;
+    const otherEnvironment = `${workspaceIp[envB]}:${config.workspacePort}`;
+    const neighbour = `${workspaceIp[envA]}:${config.workspacePort}`;
+    const outside = `${workspaceIp[open]}:${config.workspacePort}`;
+    const result = await probeFrom(core, envA, "escape", ownedLabels(envA, "workspace"), [host, otherEnvironment, neighbour, outside]);
+    expect(result).toEqual({ [host]: "timeout", [otherEnvironment]: "timeout", [neighbour]: "timeout", [outside]: "timeout" });
+  });
+
+  it("lets the gateway reach the workspace port, and nothing else of the environment", async () => {
+    const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
+    const otherPort = `${workspaceIp[envA]}:9999`;
+    const airlock = `${workspaceIp[envA]}:${config.airlockPort}`;
+    const gateway = await probeFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "gateway" }, [workspace, otherPort, airlock]);
+    expect(gateway).toEqual({ [workspace]: "connected", [otherPort]: "timeout", [airlock]: "timeout" });
+  });
+
+  it("keeps out a platform pod that is not the gateway, and a pod outside the platform that calls itself one", async () => {
+    const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
+    const notGateway = await probeFrom(core, config.platformNamespace, `other-${unique()}`, { [COMPONENT_LABEL]: "metrics" }, [workspace]);
+    const impostor = await probeFrom(core, open, "impostor", { [COMPONENT_LABEL]: "gateway" }, [workspace]);
+    expect(notGateway).toEqual({ [workspace]: "timeout" });
+    expect(impostor).toEqual({ [workspace]: "timeout" });
+  });
+});
