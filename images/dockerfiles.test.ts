@@ -138,9 +138,10 @@ describe("the workspace", () => {
       expect(copies).toContain(`COPY images/workspace/${file} ${target}`);
   });
 
-  it("asks for no token and serves on the orchestrator's workspace port", () => {
+  it("asks for no token, installs no extensions and serves on the orchestrator's workspace port", () => {
     const config = text("jupyter_server_config.py");
     expect(config).toMatch(/^c\.IdentityProvider\.token = ""$/m);
+    expect(config).toMatch(/^c\.LabApp\.extension_manager = "readonly"$/m);
     expect(config).toMatch(new RegExp(`^c\\.ServerApp\\.port = ${defaultEnvironmentConfig.workspacePort}\\b`, "m"));
   });
 
