@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pino } from "pino";
 import { fileURLToPath } from "node:url";
-import { DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./auth/demo-accounts";
+import { DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./auth/demo-accounts";
 import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-provider";
 import { createRelyingParty } from "./auth/oidc";
 import { SessionStore } from "./auth/sessions";
@@ -92,10 +92,12 @@ async function main(): Promise<void> {
     ? `\nDemo accounts (development identity provider at ${devIdp.issuer}; password "${DEMO_PASSWORD}"):\n` +
       DEMO_ACCOUNTS.map((a) => `  ${a.subject.padEnd(8)} ${a.name.padEnd(20)} ${a.groups.join(", ")}`).join("\n") +
       `\n  One-time code for a two-factor sign-in: ${DEMO_ONE_TIME_CODE}` +
-      `\n  Data holder (client credentials for spe delivery upload): ${DEMO_DATA_HOLDER.clientId} / ${DEMO_DATA_HOLDER.clientSecret}\n`
+      `\n  Data holder (client credentials for spe delivery upload): ${DEMO_DATA_HOLDER.clientId} / ${DEMO_DATA_HOLDER.clientSecret}` +
+      `\n  HDAB (client credentials for GET /api/v1/permits/{id}): ${DEMO_HDAB_CLIENT.clientId} / ${DEMO_HDAB_CLIENT.clientSecret}\n`
     : "";
   console.log(
     `\nSPE orchestrator is running at ${config.publicUrl}\n` +
+      `  Integrator API and developer portal: ${config.publicUrl}/developers\n` +
       `  Kubernetes ${kubeVersion} at ${kube.server} (${cluster.origin})${cluster.adminKubeconfig ? `; admin kubeconfig ${cluster.adminKubeconfig}` : ""}\n` +
       `  Database: ${database.kind} (${database.location})\n` +
       accounts,

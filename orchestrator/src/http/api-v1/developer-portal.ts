@@ -12,7 +12,7 @@ export const DOCS_DIR = fileURLToPath(new URL("../../../../docs/", import.meta.u
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 /** The only files of swagger-ui-dist we serve: a fixed list, so no request can name another path. */
-const SWAGGER_FILES = { "swagger-ui-bundle.js": "text/javascript; charset=utf-8", "swagger-ui.css": "text/css; charset=utf-8" } as const;
+const SWAGGER_FILES = { "swagger-ui-bundle.js": "text/javascript; charset=utf-8", "swagger-ui.css": "text/css; charset=utf-8", "favicon-32x32.png": "image/png" } as const;
 
 /** A guide's Markdown: the error guide from the error table, the others from docs/. */
 export function guideMarkdown(slug: GuideSlug): string {

@@ -21,6 +21,7 @@ function layout(title: string, main: string, extraHead = ""): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · SPE developer portal</title>
+<link rel="icon" href="/developers/assets/favicon-32x32.png">
 <link rel="stylesheet" href="/developers/assets/portal.css">${extraHead}</head>
 <body><header><strong>SPE developer portal</strong><nav aria-label="Portal">${nav}</nav></header>
 <main>${main}</main></body></html>`;

@@ -1,5 +1,4 @@
 import { rm } from "node:fs/promises";
-import type { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../audit/append-audit-event";
 import type { MachineTokenVerifier } from "../../auth/machine-tokens";
@@ -8,7 +7,7 @@ import { findDataset } from "../../datasets/catalogue";
 import type { DeliveryServices } from "../../deliveries/receive-delivery";
 import { receiveUpload, validateUpload } from "../../integrator/dry-run-validation";
 import { ApiRequestError } from "./api-errors";
-import { dataHolder } from "./delivery-routes";
+import { dataHolder, isStream } from "./delivery-routes";
 import { EXTRACT_MEDIA_TYPES, validateExtractOperation as op } from "./operations";
 import { answer, fastifyPath, idempotencyKeyOf, idempotently, operationName, parsePart, sendAnswer, sha256Hex } from "./request-parts";
 
@@ -29,8 +28,8 @@ export function registerValidateRoute(api: FastifyInstance, options: ValidateRou
     const key = idempotencyKeyOf(req);
     const [id, version] = parsePart(op.query, req.query, "query").dataset.split("@") as [string, string];
     const descriptor = findDataset(id, version, options.deliveries.catalogue);
-    if (!req.body || typeof (req.body as Readable).pipe !== "function") throw new ApiRequestError("MEDIA_TYPE_UNSUPPORTED", `Send the extract as ${EXTRACT_MEDIA_TYPES.join(", ")}.`);
-    const upload = await receiveUpload(req.body as Readable, options.deliveries.incomingDir, options.deliveries.maxBytes);
+    if (!isStream(req.body)) throw new ApiRequestError("MEDIA_TYPE_UNSUPPORTED", `Send the extract as ${EXTRACT_MEDIA_TYPES.join(", ")}.`);
+    const upload = await receiveUpload(req.body, options.deliveries.incomingDir, options.deliveries.maxBytes);
     try {
       const check = async () => {
         const report = await validateUpload(upload, descriptor, options.deliveries.maxBytes);
