@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { stagingCapabilities } from "../../deliveries/data-loader/staging-capability";
 import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";
@@ -135,6 +137,57 @@ describe("desiredObjects", () => {
     expect(name([staged()])).not.toBe(name([staged(), staged("d".repeat(64), "lakemedelsregistret")]));
     const env = (jobs([staged()])[0] as V1Job).spec!.template.spec!.containers[0]!.env!;
     expect(JSON.parse(env.find((e) => e.name === "SPE_STAGED")!.value!)).toEqual([staged()]);
+  });
+
+  describe("the data loader's access to staging", () => {
+    const key = randomBytes(32);
+    const caps = stagingCapabilities(key);
+    const signing = { ...config, stagingCapabilities: caps };
+    const loader = (objects: KubernetesObject[]) => objects.find((o): o is V1Job => o.kind === "Job")!;
+    const loaderEnv = (job: V1Job) => Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value!]));
+
+    it("gives each staged file a capability for this namespace, that file and its hash, lapsing when the permit ends", () => {
+      const env = loaderEnv(loader(desiredObjects(input(), signing)));
+      expect(env.SPE_STAGING_URL).toBe(`${config.stagingUrl}/${input().namespace}`);
+      const [dataset] = JSON.parse(env.SPE_STAGED!) as Array<StagedDataset & { files: Array<{ path: string; sha256: string; capability: string }> }>;
+      const file = dataset!.files[0]!;
+      const claim = { namespace: input().namespace, deliveryId: staged().deliveryId, path: file.path, sha256: file.sha256 };
+      expect(caps.verify(file.capability, claim, new Date("2027-03-01T12:00:00Z"))).toEqual({ ok: true, expiresAt: new Date("2028-11-01T23:59:59Z") });
+      expect(caps.verify(file.capability, { ...claim, namespace: "spe-other" }, new Date("2027-03-01T12:00:00Z"))).toMatchObject({ ok: false });
+      expect(caps.verify(file.capability, claim, new Date("2028-11-02T00:00:00Z"))).toEqual({ ok: false, code: "STAGING_CAPABILITY_EXPIRED" });
+    });
+
+    it("puts the staging key into no object of the namespace, in any spelling", () => {
+      const json = JSON.stringify(desiredObjects(input(), signing));
+      for (const spelling of [key.toString("hex"), key.toString("base64"), key.toString("base64url")]) expect(json).not.toContain(spelling);
+    });
+
+    it("names the Job after everything it is told: another key or a prolonged permit make a new Job, the same input the same one", () => {
+      const name = (permit = examplePermit(), c = signing) => loader(desiredObjects(input({ permit }), c)).metadata!.name;
+      expect(name()).toBe(name());
+      expect(name()).not.toBe(name(undefined, { ...config, stagingCapabilities: stagingCapabilities(randomBytes(32)) }));
+      expect(name()).not.toBe(name(examplePermit({ validUntil: "2029-11-01T23:59:59Z" })));
+    });
+
+    it("runs each try in a pod of its own, so that the Job counts failures towards LoadFailed", () => {
+      const job = loader(desiredObjects(input(), signing));
+      expect(job.spec?.backoffLimit).toBe(3);
+      expect(job.spec?.template.spec?.restartPolicy).toBe("Never");
+    });
+
+    it.each([
+      ["http://orchestrator.spe-system.svc.cluster.local:8080/staging", 8080],
+      ["https://orchestrator.spe-system.svc.cluster.local:9443/staging", 9443],
+      ["https://orchestrator.spe-system.svc.cluster.local/staging", 443],
+      ["http://orchestrator.spe-system.svc.cluster.local/staging", 80],
+    ])("lets the loader reach the orchestrator only on the port of %s", (stagingUrl, port) => {
+      const policy = find<V1NetworkPolicy>(desiredObjects(input(), { ...config, stagingUrl }), "NetworkPolicy", "allow-loader-to-orchestrator");
+      expect(policy.spec).toEqual({
+        podSelector: { matchLabels: { "app.kubernetes.io/component": "data-loader" } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }], ports: [{ protocol: "TCP", port }] }],
+      });
+    });
   });
 
   it.each<[string, StagedDataset[], string[]]>([
