@@ -9,13 +9,15 @@
 #
 # Settings (environment): SPE_IMAGE_CACHE (default ~/.cache/spe-images: the root and build contexts, outside
 # the repository), DEBIAN_MIRROR (default: the first mirror of this machine's apt sources), DEBIAN_SUITE
-# (default trixie), IMAGE_TAG (default dev), SMOKE_PORT (default 18990, loopback). Needs: apt-get install
+# (default trixie), IMAGE_PREFIX (default localhost/spe; the environments' registry is registry.spe.internal/spe),
+# IMAGE_TAG (default dev), SMOKE_PORT (default 18990, loopback). Needs: apt-get install
 # buildah debootstrap. Idempotent: the root and base image are made once, image layers are cached.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${SPE_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spe-images}
 suite=${DEBIAN_SUITE:-trixie}
+prefix=${IMAGE_PREFIX:-localhost/spe}
 tag=${IMAGE_TAG:-dev}
 smoke_port=${SMOKE_PORT:-18990}
 base=localhost/spe-local/debian-node:$suite
@@ -96,20 +98,20 @@ build_image() {
   (cd "$repo" && node --import tsx images/bundle-program.ts "$program" "$context/.bundles/$program" --root /app)
   # The context is the bundle alone; an explicit empty ignore file keeps its node_modules in it.
   : >"$context/.dockerignore"
-  say "Building localhost/spe/$image:$tag"
+  say "Building $prefix/$image:$tag"
   buildah bud --quiet --layers --format oci \
     -f "$repo/images/$image/Dockerfile" --ignorefile "$context/.dockerignore" \
     --build-arg BUNDLE_FROM=bundle-on-host --build-arg NODE_RUNTIME_IMAGE="$base_ref" --build-arg NODE_BUILD_IMAGE="$base_ref" \
-    -t "localhost/spe/$image:$tag" "$context" >/dev/null
-  local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "localhost/spe/$image:$tag")
-  [ "$user" = 1000:1000 ] || fail "localhost/spe/$image:$tag runs as '$user', not 1000:1000"
+    -t "$prefix/$image:$tag" "$context" >/dev/null
+  local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$prefix/$image:$tag")
+  [ "$user" = 1000:1000 ] || fail "$prefix/$image:$tag runs as '$user', not 1000:1000"
 }
 
 # Starts the image once, as its Dockerfile says (uid 1000), and checks that the program answers. Each check
 # runs inside the container, so nothing it starts outlives it.
 smoke_test() {
   local image=$1 ctr out status=0
-  ctr=$(buildah from --quiet "localhost/spe/$image:$tag")
+  ctr=$(buildah from --quiet "$prefix/$image:$tag")
   containers+=("$ctr")
   case "$image" in
     airlock-agent)
@@ -133,7 +135,7 @@ smoke_test() {
       [[ "$status" = 1 && "$out" == *CONFIG_INVALID*PSEUDONYMISATION_KEY_FILE* ]] || fail "the orchestrator answered $status: $out"
       ;;
   esac
-  say "Started localhost/spe/$image:$tag once: it runs"
+  say "Started $prefix/$image:$tag once: it runs"
 }
 
 containers=()
@@ -149,4 +151,4 @@ for image in "${images[@]}"; do
   build_image "$image"
   smoke_test "$image"
 done
-say "Built ${images[*]} in $((SECONDS - started)) s; buildah images localhost/spe/* lists them"
+say "Built ${images[*]} in $((SECONDS - started)) s; buildah images $prefix/* lists them"
