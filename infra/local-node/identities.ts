@@ -5,6 +5,7 @@ export const NODE_COMPONENTS = {
   kubelet: { serviceAccount: "spe-node-kubelet", clusterRoles: ["system:node"] },
   scheduler: { serviceAccount: "spe-node-scheduler", clusterRoles: ["system:kube-scheduler", "system:volume-scheduler"] },
   policyEnforcer: { serviceAccount: "spe-node-policy-enforcer", clusterRoles: ["spe:network-policy-enforcer"] },
+  volumeProvisioner: { serviceAccount: "spe-node-volume-provisioner", clusterRoles: ["spe:local-volume-provisioner"] },
 } as const;
 export type NodeComponent = keyof typeof NODE_COMPONENTS;
 
@@ -17,6 +18,15 @@ const enforcerRole: k8s.V1ClusterRole = {
   rules: [
     { apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] },
+  ],
+};
+
+/** The provisioner sees claims and makes volumes for them; it never reads what is in them. */
+const provisionerRole: k8s.V1ClusterRole = {
+  metadata: { name: "spe:local-volume-provisioner" },
+  rules: [
+    { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch"] },
+    { apiGroups: [""], resources: ["persistentvolumes"], verbs: ["get", "list", "watch", "create"] },
   ],
 };
 
@@ -36,7 +46,7 @@ async function ignoreConflict(request: Promise<unknown>): Promise<void> {
 export async function nodeComponentTokens(admin: k8s.KubeConfig): Promise<Record<NodeComponent, string>> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
   const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
-  await ignoreConflict(rbac.createClusterRole({ body: enforcerRole }));
+  for (const role of [enforcerRole, provisionerRole]) await ignoreConflict(rbac.createClusterRole({ body: role }));
   const tokens = {} as Record<NodeComponent, string>;
   for (const [component, { serviceAccount, clusterRoles }] of Object.entries(NODE_COMPONENTS) as Array<[NodeComponent, (typeof NODE_COMPONENTS)[NodeComponent]]>) {
     await ignoreConflict(core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name: serviceAccount } } }));

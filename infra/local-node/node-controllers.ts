@@ -12,8 +12,9 @@ export function startScheduler(binary: string, kubeconfig: string, dir: string):
 }
 
 /**
- * A second kube-controller-manager running only the node lifecycle controller: the local cluster's own one
- * runs without it (it has no nodes), and without it the `not-ready` taint the API server puts on every new
+ * A second kube-controller-manager running what only a cluster with a node needs, which the local cluster's
+ * own one leaves out: the persistent volume binder (claims of the workspace's volumes), and the node
+ * lifecycle controller — without it the `not-ready` taint the API server puts on every new
  * node is never lifted, so nothing would be scheduled. It uses the cluster's controller-manager identity and,
  * like upstream, each controller's own ServiceAccount.
  */
@@ -23,7 +24,7 @@ export function startNodeLifecycleController(binary: string, controllerManagerKu
     binary,
     [
       `--kubeconfig=${controllerManagerKubeconfig}`,
-      "--controllers=node-lifecycle-controller",
+      "--controllers=node-lifecycle-controller,persistentvolume-binder-controller",
       "--use-service-account-credentials=true",
       "--leader-elect=false",
       "--secure-port=0",

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:net";
 import { randomBytes } from "node:crypto";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { namespaceObject } from "../../orchestrator/src/environments/desired/namespace";
 import { networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
 import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/environments/desired/labels";
@@ -13,7 +14,7 @@ import { applyObject } from "../../orchestrator/src/kube/apply";
 import { examplePermit } from "../../orchestrator/src/permits/test-fixtures";
 import { nodeCapability } from "./capability";
 import { startLocalNode, type LocalNode } from "./node";
-import { probeFrom, startServerPod } from "./test-pods";
+import { getFrom, probeFrom, startServerPod } from "./test-pods";
 
 const capability = nodeCapability();
 if (!capability.ok) console.warn(`Skipped the local node tests: ${capability.reason}.`);
@@ -29,6 +30,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   const envA = `spe-node-a-${unique()}`;
   const envB = `spe-node-b-${unique()}`;
   const open = `spe-node-open-${unique()}`;
+  const envWorkspace = `spe-node-ws-${unique()}`;
   let node: LocalNode;
   let core: k8s.CoreV1Api;
   let hostServer: Server;
@@ -38,7 +40,12 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   beforeAll(async () => {
     const admin = load(inject("kubeconfig"));
     core = admin.makeApiClient(k8s.CoreV1Api);
-    node = await startLocalNode({ adminKubeconfig: inject("kubeconfig") });
+    // The workspace and airlock images are the probe, serving the ports the orchestrator's pod template names.
+    const images = [
+      { name: `${config.imageRegistry}/${config.images.jupyterlab}`, entrypoint: ["probe", "serve", String(config.workspacePort)] },
+      { name: `${config.imageRegistry}/${config.images.airlockAgent}`, entrypoint: ["probe", "serve", String(config.airlockPort)] },
+    ];
+    node = await startLocalNode({ adminKubeconfig: inject("kubeconfig"), images });
     // Two environments exactly as the orchestrator makes their namespace and isolation, applied by its identity.
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(inject("orchestratorKubeconfig")));
     for (const namespace of [envA, envB]) {
@@ -53,13 +60,14 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       startServerPod(core, open, "server", {}, ports),
     ]);
     // A server on the host, on the pod network's gateway address (the bridge exists once a pod runs).
-    hostServer = createServer((socket) => socket.end("host\n"));
+    // The probes close at once after connecting: a reset from them is expected, not an error of the test.
+    hostServer = createServer((socket) => socket.on("error", () => undefined).end("host\n"));
     await new Promise<void>((resolve, reject) => hostServer.once("error", reject).listen(hostPort, node.network.gateway, resolve));
   }, 20 * 60_000);
 
   afterAll(async () => {
     hostServer?.close();
-    for (const namespace of [envA, envB, open]) await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
+    for (const namespace of [envA, envB, open, envWorkspace]) await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
     await node?.stop();
   }, 60_000);
 
@@ -100,4 +108,31 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     expect(notGateway).toEqual({ [workspace]: "timeout" });
     expect(impostor).toEqual({ [workspace]: "timeout" });
   });
+
+  it("runs the environment the orchestrator applies: the workspace pod Ready, its data volume read-only", async () => {
+    // A permit whose environment fits this two-core machine; everything else as the orchestrator builds it,
+    // applied in its order by its identity (no staged delivery: no loader Job, the data volume is empty).
+    const permit = examplePermit({ permitId: `SE-HDAB-NODE-${envWorkspace}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
+    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(inject("orchestratorKubeconfig")));
+    for (const object of desiredObjects({ namespace: envWorkspace, permit, desiredState: "active" }, config)) await applyObject(orchestrator, object);
+
+    const deadline = Date.now() + 90_000;
+    let pod: k8s.V1Pod | undefined;
+    while (Date.now() < deadline) {
+      const pods = await core.listNamespacedPod({ namespace: envWorkspace, labelSelector: `${COMPONENT_LABEL}=workspace` });
+      pod = pods.items[0];
+      if (pod?.status?.containerStatuses?.length && pod.status.containerStatuses.every((c) => c.ready)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(pod?.status?.phase, JSON.stringify(pod?.status)).toBe("Running");
+    expect(pod!.status!.containerStatuses!.map((c) => [c.name, c.ready])).toEqual([["airlock-agent", true], ["jupyterlab", true]]);
+
+    // Asked through the one path the policies open (the gateway, the workspace port), the workspace itself
+    // says what it can write: its home, not the data.
+    const base = `http://${pod!.status!.podIP}:${config.workspacePort}/`;
+    const urls = ["/data", "/home/researcher"].map((dir) => `${base}?write-check=${dir}`);
+    const answers = await getFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "gateway" }, urls);
+    expect(answers[urls[0]!]).toMatch(/^200 .*read-only file system/);
+    expect(answers[urls[1]!]).toBe("200 writable");
+  }, 180_000);
 });

@@ -13,6 +13,7 @@ import { NODE_NAME, startKubelet } from "./kubelet";
 import { ensureNodeBinaries } from "./node-binaries";
 import { startNodeLifecycleController, startScheduler } from "./node-controllers";
 import { startNetworkPolicyEnforcer, type NetworkPolicyEnforcer } from "./network-policy/enforcer";
+import { startVolumeProvisioner, type VolumeProvisioner } from "./volumes";
 import { DEFAULT_POD_NETWORK, SANDBOX_IMAGE, startContainerRuntime, type PodNetwork } from "./runtime";
 
 /** The test image: the probe program under the registry prefix the admission policies allow. */
@@ -87,7 +88,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const processes: ManagedProcess[] = [];
   let runtime: { socket: string; process: ManagedProcess } | undefined;
   let enforcer: NetworkPolicyEnforcer | undefined;
+  let provisioner: VolumeProvisioner | undefined;
   const stop = async () => {
+    await provisioner?.stop();
     for (const p of [...processes].reverse()) await p.stop();
     if (runtime) removeContainers(runtime.socket);
     await runtime?.process.stop();
@@ -110,12 +113,15 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     const enforcerConfig = new k8s.KubeConfig();
     enforcerConfig.loadFromFile(kubeconfig("policy-enforcer", tokens.policyEnforcer));
     enforcer = await startNetworkPolicyEnforcer(enforcerConfig, network.podCidr, progress);
+    const provisionerConfig = new k8s.KubeConfig();
+    provisionerConfig.loadFromFile(kubeconfig("volume-provisioner", tokens.volumeProvisioner));
+    provisioner = await startVolumeProvisioner(provisionerConfig, join(dir, "volumes"), progress);
     processes.push(
       await startKubelet({ binary: binaries.kubelet, dir: join(dir, "kubelet"), kubeconfig: kubeconfig("kubelet", tokens.kubelet), runtimeEndpoint: `unix://${runtime.socket}`, network }),
       startScheduler(binaries.kubeScheduler, kubeconfig("scheduler", tokens.scheduler), dir),
       startNodeLifecycleController(control.kubeControllerManager, controllerManagerKubeconfig, dir),
     );
-    progress(`Started node ${NODE_NAME} (containerd, kubelet, kube-scheduler, node lifecycle controller) in ${dir}`);
+    progress(`Started node ${NODE_NAME} (containerd, kubelet, kube-scheduler, node lifecycle and volume binder controllers, policy enforcer, volume provisioner) in ${dir}`);
     await waitForNodeReady(admin, [runtime.process, ...processes], options.readyTimeoutMs ?? 60_000);
     return { name: NODE_NAME, network, containerdSocket: runtime.socket, dir, enforcer, stop };
   } catch (err) {

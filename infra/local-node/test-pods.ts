@@ -43,16 +43,9 @@ export async function startServerPod(core: k8s.CoreV1Api, namespace: string, nam
   });
 }
 
-/** Runs a pod that tries each address for `windowMs` and returns, per address, "connected", "timeout", "refused"… */
-export async function probeFrom(
-  core: k8s.CoreV1Api,
-  namespace: string,
-  name: string,
-  labels: Record<string, string>,
-  addresses: string[],
-  windowMs = 3000,
-): Promise<Record<string, string>> {
-  await core.createNamespacedPod({ namespace, body: { metadata: { name, labels }, spec: probePodSpec(["connect", String(windowMs), ...addresses], "Never") } });
+/** Runs a probe pod to completion and returns the JSON of its termination message. */
+async function runToEnd(core: k8s.CoreV1Api, namespace: string, name: string, labels: Record<string, string>, args: string[]): Promise<Record<string, string>> {
+  await core.createNamespacedPod({ namespace, body: { metadata: { name, labels }, spec: probePodSpec(args, "Never") } });
   const message = await until(`probe ${namespace}/${name} finishes`, 60_000, async () => {
     const pod = await core.readNamespacedPod({ namespace, name });
     const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
@@ -60,4 +53,21 @@ export async function probeFrom(
     return pod.status?.phase === "Succeeded" ? (terminated?.message ?? "") : undefined;
   });
   return JSON.parse(message) as Record<string, string>;
+}
+
+/** Runs a pod that GETs each URL and returns, per URL, "<status> <body>" or the error. */
+export function getFrom(core: k8s.CoreV1Api, namespace: string, name: string, labels: Record<string, string>, urls: string[]): Promise<Record<string, string>> {
+  return runToEnd(core, namespace, name, labels, ["get", ...urls]);
+}
+
+/** Runs a pod that tries each address for `windowMs` and returns, per address, "connected", "timeout", "refused"… */
+export function probeFrom(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  addresses: string[],
+  windowMs = 3000,
+): Promise<Record<string, string>> {
+  return runToEnd(core, namespace, name, labels, ["connect", String(windowMs), ...addresses]);
 }

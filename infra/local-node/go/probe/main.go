@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -18,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: spe-probe pause | serve PORT... | connect WINDOW_MS HOST:PORT... | read-only PATH")
+		fail("usage: spe-probe pause | serve PORT... | connect WINDOW_MS HOST:PORT... | get URL...")
 	}
 	switch os.Args[1] {
 	case "pause":
@@ -27,8 +29,8 @@ func main() {
 		serve(os.Args[2:])
 	case "connect":
 		connect(os.Args[2:])
-	case "read-only":
-		readOnly(os.Args[2:])
+	case "get":
+		get(os.Args[2:])
 	default:
 		fail("unknown command " + os.Args[1])
 	}
@@ -53,7 +55,15 @@ func serve(ports []string) {
 			fail("not a port: " + port)
 		}
 		go func(port string) {
-			handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, "spe-probe %s\n", host) })
+			handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// Lets a test ask a running workspace, through the network path it allows, whether a
+				// folder can be written: the data volume must not be.
+				if dir := r.URL.Query().Get("write-check"); dir != "" {
+					fmt.Fprintln(w, writeCheck(dir))
+					return
+				}
+				fmt.Fprintf(w, "spe-probe %s\n", host)
+			})
 			fail(http.ListenAndServe(":"+port, handler).Error())
 		}(port)
 	}
@@ -113,19 +123,38 @@ func dial(address string, timeout time.Duration) string {
 	}
 }
 
-// readOnly reports whether PATH can be written, for the test of the data volume.
-func readOnly(args []string) {
-	if len(args) != 1 {
-		fail("usage: spe-probe read-only PATH")
-	}
-	file, err := os.Create(args[0] + "/.spe-probe-write")
-	result := "writable"
+// writeCheck reports whether a file can be created in dir: "writable", or the error (e.g. read-only file system).
+func writeCheck(dir string) string {
+	file, err := os.CreateTemp(dir, ".spe-probe-*")
 	if err != nil {
-		result = err.Error()
-	} else {
-		file.Close()
+		return err.Error()
 	}
-	writeReport(map[string]string{args[0]: result})
+	file.Close()
+	os.Remove(file.Name())
+	return "writable"
+}
+
+// get fetches each URL and reports its status and body (or the last error) in the termination message;
+// a connection that fails is tried again for five seconds, like connect does, for the enforcer to catch up.
+func get(urls []string) {
+	client := http.Client{Timeout: time.Second}
+	results := map[string]string{}
+	for _, url := range urls {
+		deadline := time.Now().Add(5 * time.Second)
+		res, err := client.Get(url)
+		for err != nil && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+			res, err = client.Get(url)
+		}
+		if err != nil {
+			results[url] = "error: " + err.Error()
+			continue
+		}
+		body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+		res.Body.Close()
+		results[url] = fmt.Sprintf("%d %s", res.StatusCode, strings.TrimSpace(string(body)))
+	}
+	writeReport(results)
 }
 
 func writeReport(results map[string]string) {
