@@ -47,6 +47,7 @@ export function checkImage(sources: ImageSources, options: RuleOptions): string[
   const final = stages.at(-1)!;
   return [
     ...(sources.readme?.trim() ? [] : ["README.md is missing or empty: say in one line what the image is for."]),
+    ...syntaxProblems(sources.dockerfile),
     ...stages.flatMap((stage, i) => baseProblems(stage, stages.slice(0, i))),
     ...userProblems(final, options.uid),
     ...instructions.flatMap(secretProblems),
@@ -56,6 +57,13 @@ export function checkImage(sources: ImageSources, options: RuleOptions): string[
       (i) => `line ${i.line}: the final stage runs a Node package manager (${i.raw.slice(0, 40)}…): install and bundle in a build stage, copy only the result.`,
     ),
   ];
+}
+
+/** A `# syntax=` parser directive makes BuildKit pull that frontend image: it runs the build, so it is pinned too. */
+function syntaxProblems(dockerfile: string): string[] {
+  const directive = /^#\s*syntax\s*=\s*(\S+)/im.exec(dockerfile.split(/\n(?!\s*#)/)[0] ?? "");
+  if (!directive || DIGEST.test(directive[1]!)) return [];
+  return [`# syntax=${directive[1]} pulls a build frontend by tag: pin it by digest, or drop the directive for the builder's own.`];
 }
 
 function splitStages(instructions: Instruction[]): Stage[] {

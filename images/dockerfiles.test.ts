@@ -55,6 +55,7 @@ describe("the Dockerfile checker", () => {
     ["a download by ADD", GOOD.replace("EXPOSE 8080", "ADD https://example.org/tool.tgz /opt/\nEXPOSE 8080"), "fetches from the network unchecked"],
     ["npm in the final stage", GOOD.replace("EXPOSE 8080", "RUN npm install --omit=dev\nEXPOSE 8080"), "the final stage runs a Node package manager"],
     ["no port, health check or label", GOOD.replace("EXPOSE 8080\n", ""), "no EXPOSE, HEALTHCHECK or LABEL"],
+    ["a build frontend by tag", `# syntax=docker/dockerfile:1\n${GOOD}`, "# syntax=docker/dockerfile:1 pulls a build frontend by tag"],
     ["no FROM at all", "RUN true\n", "Dockerfile has no FROM"],
   ])("fails %s, naming the problem", (_case, dockerfile, problem) => {
     const problems = checkImage({ ...good, dockerfile }, { uid });
