@@ -45,7 +45,7 @@ export class Orchestrator extends pulumi.ComponentResource {
     );
 
     const selector = { matchLabels: labels };
-    const deployment = new k8s.apps.v1.Deployment(
+    new k8s.apps.v1.Deployment(
       name,
       {
         metadata: { name: ORCHESTRATOR_NAME, namespace: args.namespace, labels, annotations },
@@ -63,9 +63,16 @@ export class Orchestrator extends pulumi.ComponentResource {
       name,
       {
         metadata: { name: ORCHESTRATOR_NAME, namespace: args.namespace, labels, annotations },
-        spec: { type: "ClusterIP", selector: labels, ports: [{ name: "http", port: ORCHESTRATOR_PORT, targetPort: "http", protocol: "TCP" }] },
+        spec: {
+          type: "ClusterIP",
+          selector: labels,
+          ports: [{ name: "http", port: ORCHESTRATOR_PORT, targetPort: "http", protocol: "TCP" }],
+          // Each replica signs its sign-in cookies with a key of its own (orchestrator/src/main.ts), so a
+          // sign-in must come back to the replica it started on until they share one.
+          sessionAffinity: "ClientIP",
+        },
       },
-      { ...child, dependsOn: [deployment] },
+      child,
     );
     new k8s.policy.v1.PodDisruptionBudget(
       name,

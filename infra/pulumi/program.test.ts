@@ -180,6 +180,7 @@ describe("the orchestrator", () => {
   it("is reachable where data loaders fetch staged extracts", () => {
     const service = one("kubernetes:core/v1:Service", "orchestrator");
     expect(service.spec.type).toBe("ClusterIP");
+    expect(service.spec.sessionAffinity).toBe("ClientIP");
     const url = `http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}/`;
     expect(defaultEnvironmentConfig.stagingUrl.startsWith(url)).toBe(true);
     expect(defaultEnvironmentConfig.imageRegistry).toBe("registry.spe.internal/spe");
