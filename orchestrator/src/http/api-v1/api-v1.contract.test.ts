@@ -147,6 +147,16 @@ describe("GET /api/v1/permits/{id}", () => {
     ["no token", () => call(`/api/v1/permits/API-STATUS-${suffix}`), 401, "AUTH_UNAUTHENTICATED"],
     ["a data holder's token (no permits scope)", () => call(`/api/v1/permits/API-STATUS-${suffix}`, { token: holderToken }), 403, "AUTH_FORBIDDEN"],
     ["an unknown permit", () => call("/api/v1/permits/NO-SUCH-PERMIT", { token: hdabToken }), 404, "PERMIT_NOT_FOUND"],
+    ["a data holder that asks the provider for the permits scope", async () => {
+      const res = await fetch(`${stack.idpUrl}/token`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${DEMO_DATA_HOLDER.clientId}:${DEMO_DATA_HOLDER.clientSecret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", scope: PERMITS_SCOPE, resource: stack.config.machineAudience }).toString(),
+      });
+      // The provider itself refuses: each machine client gets only its own scope. Then no token is no access.
+      expect(res.status).toBe(400);
+      return call(`/api/v1/permits/API-STATUS-${suffix}`, { token: ((await res.json()) as { access_token?: string }).access_token });
+    }, 401, "AUTH_UNAUTHENTICATED"],
     ["an id that cannot be a permit id", () => call("/api/v1/permits/-bad", { token: hdabToken }), 400, "REQUEST_INVALID"],
   ])("refuses %s", async (_, send, status, code) => {
     await expectDocumented(getStatus, await send(), status, code);
