@@ -1,4 +1,5 @@
 import { lazy, Suspense } from "react";
+import { useTranslation } from "react-i18next";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { Layout } from "./layout";
 
@@ -10,12 +11,17 @@ const MyExports = lazy(() => import("../routes/researcher/my-exports"));
 const ExportRequest = lazy(() => import("../routes/researcher/export-request"));
 const ReviewQueue = lazy(() => import("../routes/checker/review-queue"));
 const Review = lazy(() => import("../routes/checker/review"));
+const Permits = lazy(() => import("../routes/operator/permits"));
+const Environments = lazy(() => import("../routes/operator/environments"));
+const Deliveries = lazy(() => import("../routes/operator/deliveries"));
+const Statistics = lazy(() => import("../routes/operator/statistics"));
 
 export function AppRouter() {
+  const { t } = useTranslation();
   return (
     <BrowserRouter>
       <Layout>
-        <Suspense fallback={<p aria-busy="true">Laddar…</p>}>
+        <Suspense fallback={<p aria-busy="true">{t("app.loading")}</p>}>
           <Routes>
             <Route path="/evidence/:namespace" element={<Evidence />} />
             <Route path="/environments/:namespace/outbox" element={<Outbox />} />
@@ -23,6 +29,10 @@ export function AppRouter() {
             <Route path="/exports/:id" element={<ExportRequest />} />
             <Route path="/reviews" element={<ReviewQueue />} />
             <Route path="/reviews/:id" element={<Review />} />
+            <Route path="/operator/permits" element={<Permits />} />
+            <Route path="/operator/environments" element={<Environments />} />
+            <Route path="/operator/deliveries" element={<Deliveries />} />
+            <Route path="/operator/statistics" element={<Statistics />} />
             <Route path="*" element={<Home />} />
           </Routes>
         </Suspense>

@@ -112,6 +112,7 @@ export const en: Messages = {
       sortBy: { newest: "Newest first", oldest: "Oldest first", expiry: "Expiring first", permit: "Permit A–Z" },
       shown: "{{shown}} of {{total}} environments",
       noMatch: "No environments match the filter.",
+      tones: { ok: "Ready", working: "In progress", paused: "Suspended", problem: "With problems", gone: "Torn down" },
       age: "Age",
       expires: "Expires",
       conditions: "Conditions",

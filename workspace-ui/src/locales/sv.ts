@@ -115,6 +115,7 @@ export const sv = {
       sortBy: { newest: "Nyast först", oldest: "Äldst först", expiry: "Går ut först", permit: "Beslut A–Ö" },
       shown: "{{shown}} av {{total}} miljöer",
       noMatch: "Inga miljöer matchar filtret.",
+      tones: { ok: "Klara", working: "På gång", paused: "Pausade", problem: "Med problem", gone: "Avvecklade" },
       age: "Ålder",
       expires: "Går ut",
       conditions: "Villkor",
