@@ -99,10 +99,13 @@ build_image() {
   # The context is the bundle alone; an explicit empty ignore file keeps its node_modules in it.
   : >"$context/.dockerignore"
   say "Building $prefix/$image:$tag"
+  local before; before=$(buildah containers --quiet --notruncate | sort)
   buildah bud --quiet --layers --format oci \
     -f "$repo/images/$image/Dockerfile" --ignorefile "$context/.dockerignore" \
     --build-arg BUNDLE_FROM=bundle-on-host --build-arg NODE_RUNTIME_IMAGE="$base_ref" --build-arg NODE_BUILD_IMAGE="$base_ref" \
     -t "$prefix/$image:$tag" "$context" >/dev/null
+  # buildah 1.28 leaves the working container of a stage used only by COPY --from: remove what this build left.
+  comm -13 <(echo "$before") <(buildah containers --quiet --notruncate | sort) | xargs -r buildah rm >/dev/null
   local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$prefix/$image:$tag")
   [[ "$user" =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] || fail "$prefix/$image:$tag runs as '$user', not a numeric non-root uid:gid"
 }
