@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 
 function quiet(command: string, args: string[]): string {
@@ -53,4 +54,53 @@ function ownedByBridge(netns: string, bridge: string): boolean {
   const inside = quiet("ip", ["-n", netns, "-o", "link", "show", "eth0"]);
   const peerIndex = /eth0@if(\d+)/.exec(inside)?.[1];
   return peerIndex !== undefined && new RegExp(`^${peerIndex}:`, "m").test(peers);
+}
+
+function commandLine(pid: string): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return [];
+  }
+}
+
+function parentOf(pid: string): string | undefined {
+  try {
+    // The command name may hold spaces and parentheses: the fields start after the last ")".
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").at(-1)?.split(" ")[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ends what a killed earlier run left behind: the shims of a local node whose containerd no longer runs
+ * (its folder under `stateRoot`, named spe-node-*), with the container processes they hold, and then that
+ * node's folder, mounts and pod networks. Returns the folders cleaned.
+ */
+export function endOrphanedNodes(stateRoot: string, bridge: string): string[] {
+  const pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  const argvs = new Map(pids.map((pid) => [pid, commandLine(pid)]));
+  const containerdConfigs = new Set([...argvs.values()].filter((a) => a[0]?.endsWith("containerd")).map((a) => a[a.indexOf("--config") + 1]));
+  const orphanDirs = new Set<string>();
+  for (const [pid, argv] of argvs) {
+    if (!argv[0]?.endsWith("containerd-shim-runc-v2")) continue;
+    const address = argv[argv.indexOf("-address") + 1] ?? "";
+    if (!address.startsWith(join(stateRoot, "spe-node-"))) continue;
+    const runtimeDir = dirname(address);
+    if (containerdConfigs.has(join(runtimeDir, "config.toml"))) continue;
+    for (const child of pids.filter((p) => parentOf(p) === pid)) quietKill(child);
+    quietKill(pid);
+    orphanDirs.add(dirname(runtimeDir));
+  }
+  for (const dir of orphanDirs) cleanUpHost(dir, bridge);
+  return [...orphanDirs];
+}
+
+function quietKill(pid: string): void {
+  try {
+    process.kill(Number(pid), "SIGKILL");
+  } catch {
+    // Already gone.
+  }
 }

@@ -5,12 +5,13 @@ import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries } from "../local-cluster/binaries";
 import { tailOf, type ManagedProcess } from "../local-cluster/processes";
 import { nodeCapability } from "./capability";
-import { cleanUpHost, removeContainers } from "./cleanup";
+import { cleanUpHost, endOrphanedNodes, removeContainers } from "./cleanup";
+import { lockHostForNode } from "./host-lock";
 import { LocalNodeError } from "./errors";
 import { nodeComponentTokens, tokenKubeconfig } from "./identities";
 import { buildProbeArchive, importImages, type ProbeImage } from "./image";
 import { NODE_NAME, startKubelet } from "./kubelet";
-import { ensureNodeBinaries } from "./node-binaries";
+import { ensureNodeBinaries, nodeCacheDir } from "./node-binaries";
 import { startNodeLifecycleController, startScheduler } from "./node-controllers";
 import { startNetworkPolicyEnforcer, type NetworkPolicyEnforcer } from "./network-policy/enforcer";
 import { startVolumeProvisioner, type VolumeProvisioner } from "./volumes";
@@ -83,6 +84,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const server = admin.getCurrentCluster()!.server;
   const caCert = readFileSync(caFile, "utf8");
 
+  const unlock = lockHostForNode(nodeCacheDir());
+  for (const orphan of endOrphanedNodes(tmpdir(), DEFAULT_POD_NETWORK.bridge)) progress(`Ended the containers a killed earlier local node left running, and removed ${orphan}`);
   const dir = mkdtempSync(join(tmpdir(), "spe-node-"));
   const network = DEFAULT_POD_NETWORK;
   const processes: ManagedProcess[] = [];
@@ -96,6 +99,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     await runtime?.process.stop();
     cleanUpHost(dir, network.bridge);
     await enforcer?.stop();
+    unlock();
   };
   try {
     runtime = await startContainerRuntime(join(dir, "containerd"), network);
