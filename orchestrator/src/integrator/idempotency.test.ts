@@ -76,16 +76,19 @@ describe("runIdempotently on PostgreSQL", () => {
     expect(await runIdempotently(database.db, r, counted(201).handle)).toMatchObject({ status: 201, replayed: false });
   });
 
-  it("forgets a key after 24 hours, lazily, on the next request", async () => {
+  it("forgets a key after 24 hours: it counts as unused, and expired keys are swept lazily", async () => {
     const r = request();
     const { runs, handle } = counted();
     const start = new Date("2026-11-23T00:00:00Z");
-    await runIdempotently(database.db, r, handle, () => start);
-    await runIdempotently(database.db, r, handle, () => new Date(start.getTime() + IDEMPOTENCY_TTL_MS - 1000));
-    expect(runs.count).toBe(1);
-    await runIdempotently(database.db, request(), counted().handle, () => new Date(start.getTime() + IDEMPOTENCY_TTL_MS + 1000));
-    expect(await row(r)).toBeUndefined();
-    expect(await runIdempotently(database.db, r, handle, () => new Date(start.getTime() + IDEMPOTENCY_TTL_MS + 2000))).toMatchObject({ replayed: false });
+    const at = (ms: number) => () => new Date(start.getTime() + ms);
+    await runIdempotently(database.db, r, handle, at(0));
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_TTL_MS - 1000))).toMatchObject({ replayed: true });
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_TTL_MS + 1000))).toMatchObject({ replayed: false });
     expect(runs.count).toBe(2);
+    const old = request();
+    await runIdempotently(database.db, old, counted().handle, at(0));
+    expect(await row(old)).toBeDefined();
+    await runIdempotently(database.db, request(), counted().handle, at(IDEMPOTENCY_TTL_MS + 5 * 60_000));
+    expect(await row(old)).toBeUndefined();
   });
 });

@@ -38,11 +38,12 @@ export class IdempotencyError extends Error {
  * it does anything, so a concurrent retry finds the claim and is told to wait (IDEMPOTENCY_IN_PROGRESS),
  * and a later retry gets the stored answer without anything happening twice. Only successes are kept: a
  * refused request created nothing, so its key is released and the same request may be sent again once
- * the cause is fixed. Keys older than a day are removed lazily, here.
+ * the cause is fixed. Keys older than a day count as unused and are removed lazily: here, at most once a minute.
  */
 export async function runIdempotently(db: Db, request: IdempotentRequest, handle: () => Promise<StoredAnswer>, now: () => Date = () => new Date()): Promise<StoredAnswer & { replayed: boolean }> {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now().getTime() - IDEMPOTENCY_TTL_MS)));
-  // A claim released between our insert and our read (the first request failed) is claimed again.
+  const cutoff = new Date(now().getTime() - IDEMPOTENCY_TTL_MS);
+  await sweepExpired(db, now());
+  // A claim released between our insert and our read (the first request failed), or expired, is claimed again.
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimed = await db
       .insert(idempotencyKeys)
@@ -52,6 +53,10 @@ export async function runIdempotently(db: Db, request: IdempotentRequest, handle
     if (claimed.length > 0) return { ...(await handleClaimed(db, request, handle)), replayed: false };
     const [held] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key)));
     if (!held) continue;
+    if (held.createdAt < cutoff) {
+      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key), lt(idempotencyKeys.createdAt, cutoff)));
+      continue;
+    }
     if (held.operation !== request.operation || held.requestSha256 !== request.requestSha256)
       throw new IdempotencyError(
         "IDEMPOTENCY_KEY_REUSED",
@@ -61,6 +66,17 @@ export async function runIdempotently(db: Db, request: IdempotentRequest, handle
     return { status: held.status, body: held.response, replayed: true };
   }
   throw new IdempotencyError("IDEMPOTENCY_IN_PROGRESS", `Requests with Idempotency-Key "${request.key}" keep failing and retrying at the same time. Retry in a moment.`);
+}
+
+/** When each database's expired keys were last removed: once a minute is enough, and saves a statement per request. */
+const lastSweep = new WeakMap<Db, number>();
+const SWEEP_INTERVAL_MS = 60_000;
+
+async function sweepExpired(db: Db, now: Date): Promise<void> {
+  const last = lastSweep.get(db);
+  if (last !== undefined && Math.abs(now.getTime() - last) < SWEEP_INTERVAL_MS) return;
+  lastSweep.set(db, now.getTime());
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)));
 }
 
 async function handleClaimed(db: Db, request: IdempotentRequest, handle: () => Promise<StoredAnswer>): Promise<StoredAnswer> {

@@ -12,6 +12,7 @@ import { demoPermitPayload } from "../../permits/demo-permit";
 import { devHdabPrivateKey } from "../../permits/dev-hdab";
 import type { PermitPayload } from "../../permits/permit";
 import { signPermit } from "../../permits/sign-permit";
+import { MAX_PERMIT_JWS_LENGTH } from "../../permits/verify-permit";
 import { API_V1_OPERATIONS, type ApiOperation } from "./operations";
 
 type Documented = Record<string, Record<string, { responses: Record<string, { "x-error-codes"?: ApiErrorCode[] }> }>>;
@@ -113,6 +114,7 @@ describe("POST /api/v1/permits", () => {
     ["the JSON payload instead of the JWS", async () => push(JSON.stringify(permitOf("JSON"))), 422, "PERMIT_MALFORMED"],
     ["JSON content", async () => call("/api/v1/permits", { method: "POST", type: "application/json", body: JSON.stringify({ jws: await sign(permitOf("CT")) }) }), 415, "MEDIA_TYPE_UNSUPPORTED"],
     ["a body over the limit", async () => push("a".repeat(600 * 1024)), 413, "REQUEST_TOO_LARGE"],
+    ["a body just over the longest permit", async () => push("a".repeat(MAX_PERMIT_JWS_LENGTH + 10)), 400, "REQUEST_INVALID"],
     ["a malformed Idempotency-Key", async () => push(await sign(permitOf("KEY")), "short"), 400, "IDEMPOTENCY_KEY_INVALID"],
   ])("refuses %s", async (_, send, status, code, field) => {
     const body = await expectDocumented(importPermit, await send(), status, code);

@@ -52,7 +52,7 @@ export const importPermitOperation = {
     201: { description: "The permit is new: its environment is being provisioned.", schema: permitImportedSchema },
     200: { description: "Identical re-import (`unchanged`), or an amendment or revocation (`amended`, `revoked`).", schema: permitImportedSchema },
   },
-  errors: ["MEDIA_TYPE_UNSUPPORTED", "REQUEST_TOO_LARGE", "PERMIT_MALFORMED", "PERMIT_ALGORITHM_REFUSED", "PERMIT_ISSUER_UNKNOWN", "PERMIT_KEY_UNKNOWN", "PERMIT_SIGNATURE_INVALID", "PERMIT_SCHEMA_INVALID", "PERMIT_EXPIRED", "PERMIT_NOT_YET_VALID", "PERMIT_CONFLICT", "PERMIT_STALE", "PERMIT_ISSUER_MISMATCH", "PERMIT_TORN_DOWN", ...keyErrors, "INTERNAL_ERROR"],
+  errors: ["REQUEST_INVALID", "MEDIA_TYPE_UNSUPPORTED", "REQUEST_TOO_LARGE", "PERMIT_MALFORMED", "PERMIT_ALGORITHM_REFUSED", "PERMIT_ISSUER_UNKNOWN", "PERMIT_KEY_UNKNOWN", "PERMIT_SIGNATURE_INVALID", "PERMIT_SCHEMA_INVALID", "PERMIT_EXPIRED", "PERMIT_NOT_YET_VALID", "PERMIT_CONFLICT", "PERMIT_STALE", "PERMIT_ISSUER_MISMATCH", "PERMIT_TORN_DOWN", ...keyErrors, "INTERNAL_ERROR"],
 } as const satisfies ApiOperation;
 
 export const getPermitStatusOperation = {
