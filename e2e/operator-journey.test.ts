@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "../orchestrator/test/stack";
+import { DEMO_DATA_HOLDER } from "../orchestrator/src/auth/demo-accounts";
+import { synthRegisterCsv } from "../orchestrator/src/datasets/synth-register";
+import { exportRequests } from "../orchestrator/src/db/schema";
+import { namespaceFor } from "../orchestrator/src/environments/namespace-name";
+import { receiveDelivery } from "../orchestrator/src/deliveries/receive-delivery";
+import { startDelivery } from "../orchestrator/src/deliveries/start-delivery";
+import { demoPermitPayload } from "../orchestrator/src/permits/demo-permit";
+import { devHdabPrivateKey } from "../orchestrator/src/permits/dev-hdab";
+import { signPermit } from "../orchestrator/src/permits/sign-permit";
+import { launchChromium } from "./browser";
+import { buildUi } from "./build-ui";
+import { signIn } from "./sign-in";
+
+/** A laptop's viewport, to see the pages as most people will. */
+const VIEWPORT = { width: 1366, height: 800 };
+const DELIVERED_ROWS = 2_000;
+
+/** Set SPE_SCREENSHOTS to a folder to look at the pages afterwards. */
+async function screenshot(page: Page, name: string) {
+  const folder = process.env.SPE_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: join(folder, `operator-${name}.png`), fullPage: true });
+}
+
+const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
+
+describe("the operators' pages in a real Chromium", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let uiDir: string;
+  const suffix = Date.now().toString(36);
+  const deliveredPermit = `SE-DELIVERED-${suffix}`;
+  const uploadedPermit = `SE-UPLOADED-${suffix}`;
+
+  beforeAll(async () => {
+    uiDir = await buildUi();
+    stack = await startStack({}, { uiDir });
+    browser = await launchChromium();
+    const { db } = stack.services.database;
+    const now = new Date();
+
+    // A permit from the HDAB's push, and the demo data holder's synthetic extract for it through the real pipeline.
+    const pushed = await signPermit({ ...demoPermitPayload(now), permitId: deliveredPermit }, devHdabPrivateKey());
+    const res = await fetch(`${stack.appUrl}/trpc/permits.push`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jws: pushed }) });
+    expect(res.status).toBe(200);
+    const holder = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null } as const;
+    const { id } = await startDelivery(db, { permitId: deliveredPermit, dataset: { id: "patientregistret", version: "2026-09" } }, holder, stack.services.deliveries.catalogue);
+    await receiveDelivery(db, stack.services.deliveries, id, Readable.from(synthRegisterCsv({ rows: DELIVERED_ROWS, seed: 7 })), holder);
+
+    // One decided export request, so that the review turnaround has something to show.
+    const submittedAt = new Date(now.getTime() - 5 * 3_600_000);
+    await db.insert(exportRequests).values({
+      id: randomUUID(),
+      permitId: deliveredPermit,
+      namespace: namespaceFor(deliveredPermit),
+      requester: "alice",
+      title: "Tabell 1",
+      justification: "Antal per region.",
+      state: "released",
+      profile: "default",
+      reviewersRequired: 2,
+      createdAt: submittedAt,
+      updatedAt: now,
+      submittedAt,
+      decidedAt: new Date(submittedAt.getTime() + 2 * 3_600_000),
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (uiDir) rmSync(dirname(uiDir), { recursive: true, force: true });
+  });
+
+  it("switches to English and back, remembered across a reload, with <html lang> following", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "olof");
+    await expect.poll(() => heading(page)).toBe("Hej Olof Operatör");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("sv");
+
+    await page.getByLabel("Språk").selectOption("en");
+    await expect.poll(() => heading(page)).toBe("Hello Olof Operatör");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    expect(await page.getByRole("region", { name: "Operations" }).getByRole("button", { name: "Suspend" }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
+    await screenshot(page, "1-home-english");
+
+    await page.reload();
+    await expect.poll(() => heading(page)).toBe("Hello Olof Operatör");
+    await page.getByLabel("Language").selectOption("sv");
+    await expect.poll(() => heading(page)).toBe("Hej Olof Operatör");
+    expect(await page.evaluate(() => [document.documentElement.lang, document.title])).toEqual(["sv", "SPE — säker behandlingsmiljö"]);
+    await page.close();
+  });
+
+  it("shows a refused permit's errors field by field, then sees an accepted one's environment appear and change live", async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const watcher = await context.newPage();
+    await signIn(watcher, stack, "olof");
+    await watcher.goto(`${stack.appUrl}/operator/environments`);
+    await expect.poll(() => watcher.getByRole("status").filter({ hasText: "Uppdateras live" }).count()).toBe(1);
+    // Marks this page: a reload would lose it, so the row below can only have come over the live stream.
+    await watcher.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    const uploader = await context.newPage();
+    await uploader.goto(`${stack.appUrl}/operator/permits`);
+    await expect.poll(() => heading(uploader)).toBe("Beslut");
+    const good = { ...demoPermitPayload(new Date()), permitId: uploadedPermit, purpose: { category: "scientific-research" as const, description: "Uppladdat beslut" } };
+    const bad = { ...good, environment: { ...good.environment, memory: "lots" }, authorisedPersons: [{ ...good.authorisedPersons[0]!, email: "not-an-email" }] };
+    const box = uploader.getByLabel("…eller klistra in det signerade beslutet");
+    await box.fill(await signPermit(bad, devHdabPrivateKey()));
+    await uploader.getByRole("button", { name: "Ta emot beslutet" }).click();
+    const fields = uploader.getByRole("table", { name: /Fel i beslutets fält/ });
+    await expect.poll(() => fields.getByRole("rowheader").allTextContents()).toEqual(expect.arrayContaining(["environment.memory", "authorisedPersons[0].email"]));
+    expect(await fields.getByRole("row").filter({ hasText: "environment.memory" }).getByRole("cell").textContent()).toMatch(/Mi, Gi or Ti/);
+    expect(await box.getAttribute("aria-invalid")).toBe("true");
+    await screenshot(uploader, "2-permit-refused");
+    expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
+
+    await box.fill(await signPermit(good, devHdabPrivateKey()));
+    await uploader.getByRole("button", { name: "Ta emot beslutet" }).click();
+    await expect.poll(() => uploader.getByRole("status").filter({ hasText: `Beslutet ${uploadedPermit} är mottaget` }).count()).toBe(1);
+    expect(await fields.count()).toBe(0);
+
+    const row = watcher.getByRole("row").filter({ hasText: uploadedPermit });
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    // Nothing was delivered for it: the reconciler's condition reaches the page over the same stream.
+    await expect.poll(() => row.getByText("Väntar på data").count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.getByText("Nätverket är isolerat").count()).toBe(1);
+    expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await screenshot(watcher, "3-environments-live");
+
+    // Suspending asks first; Cancel changes nothing, confirming does, and the page shows it without a reload.
+    await row.getByRole("button", { name: /^Pausa/ }).click();
+    const dialog = watcher.getByRole("dialog", { name: "Pausa miljön?" });
+    await dialog.getByRole("button", { name: "Avbryt" }).click();
+    expect(await dialog.count()).toBe(0);
+    await row.getByRole("button", { name: /^Pausa/ }).click();
+    await dialog.getByRole("button", { name: "Pausa miljön" }).click();
+    await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
+    expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    // Filter and sort find it among the others.
+    await watcher.getByLabel("Läge").selectOption("paused");
+    await expect.poll(() => watcher.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(0);
+    expect(await row.count()).toBe(1);
+    await watcher.getByLabel("Läge").selectOption("all");
+    await watcher.getByRole("searchbox", { name: "Sök" }).fill("uppladdat");
+    await expect.poll(() => watcher.getByText(/^1 av \d+ miljöer$/).count()).toBe(1);
+    await context.close();
+  });
+
+  it("shows the data holder's delivery with its state, rows, size and progress", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "olof");
+    await page.getByRole("navigation", { name: "Drift" }).getByRole("link", { name: "Leveranser" }).click();
+    await expect.poll(() => heading(page)).toBe("Leveranser");
+    const row = page.getByRole("row").filter({ hasText: deliveredPermit });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByRole("rowheader").textContent()).toBe("patientregistret@2026-09");
+    expect(await row.getByText("På plats", { exact: true }).count()).toBe(1);
+    expect((await row.getByRole("cell").nth(3).textContent())?.replace(/\s/g, "")).toBe(String(DELIVERED_ROWS));
+    expect(await row.getByRole("cell").nth(4).textContent()).toMatch(/\d+(,\d)? kB/);
+    const progress = row.getByRole("progressbar", { name: "Förlopp för patientregistret@2026-09" });
+    expect(await progress.evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([3, 3]);
+    expect(await row.getByText(DEMO_DATA_HOLDER.clientId).count()).toBe(1);
+    await screenshot(page, "4-deliveries");
+    await page.close();
+  });
+
+  it("draws the charts, loaded only when the statistics page is opened", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    const scripts: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
+    });
+    await signIn(page, stack, "olof");
+    await expect.poll(() => heading(page)).toBe("Hej Olof Operatör");
+    expect(scripts.filter((s) => /chart/i.test(s))).toEqual([]);
+
+    await page.getByRole("navigation", { name: "Drift" }).getByRole("link", { name: "Statistik" }).click();
+    const environments = page.getByRole("region", { name: /Miljöer per läge/ });
+    await expect.poll(() => environments.locator("svg.recharts-surface path.recharts-area-area").count(), { timeout: 15_000 }).toBe(3);
+    // Today's row of the table behind the chart counts the two environments of this stack.
+    await environments.getByText("Visa som tabell").click();
+    const today = environments.getByRole("row").last();
+    expect((await today.getByRole("cell").allTextContents()).map(Number).reduce((a, b) => a + b)).toBe(2);
+
+    const turnaround = page.getByRole("region", { name: "Granskningstid för exportförfrågningar" });
+    await expect.poll(() => turnaround.locator("svg.recharts-surface .recharts-bar-rectangle path").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await turnaround.getByText(/för 1 avgjorda förfrågningar\. Median 2 timmar\./).count()).toBe(1);
+    expect(scripts.filter((s) => /chart/i.test(s)).length).toBeGreaterThan(0);
+    await screenshot(page, "5-statistics");
+    await page.close();
+  });
+});
