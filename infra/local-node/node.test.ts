@@ -11,7 +11,12 @@ import { networkPolicies } from "../../orchestrator/src/environments/desired/net
 import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/environments/desired/labels";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
-import { examplePermit } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, issuerKey, TEST_ISSUER, trustOf } from "../../orchestrator/src/permits/test-fixtures";
+import { importPermit } from "../../orchestrator/src/permits/import-permit";
+import { openDatabase } from "../../orchestrator/src/db/database";
+import { EnvironmentController } from "../../orchestrator/src/environments/controller";
+import { environmentRow } from "../../orchestrator/test/environment-rows";
+import { pino } from "pino";
 import { nodeCapability } from "./capability";
 import { startLocalNode, type LocalNode } from "./node";
 import { getFrom, probeFrom, startServerPod } from "./test-pods";
@@ -134,5 +139,41 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     const answers = await getFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "gateway" }, urls);
     expect(answers[urls[0]!]).toMatch(/^200 .*read-only file system/);
     expect(answers[urls[1]!]).toBe("200 writable");
+  }, 180_000);
+
+  it("imports a signed permit and the orchestrator's controller brings its workspace up on the node", async () => {
+    const database = await openDatabase({ memory: true });
+    const controller = new EnvironmentController({
+      db: database.db,
+      kubeConfig: load(inject("orchestratorKubeconfig")),
+      config,
+      log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+      leaseName: `node-test-${unique()}`,
+      resyncMs: 60_000,
+      pollMs: 100,
+    });
+    try {
+      const hdab = await issuerKey("EdDSA", "node-test");
+      const permit = examplePermit({ permitId: `SE-HDAB-NODE-${unique()}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
+      const { namespace } = await importPermit(database.db, await hdab.sign(permit), { trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }), now: new Date() });
+      controller.start();
+      controller.enqueue(namespace);
+      const deadline = Date.now() + 120_000;
+      let conditions: Awaited<ReturnType<typeof environmentRow>>["conditions"] = [];
+      while (Date.now() < deadline) {
+        conditions = (await environmentRow(database.db, namespace)).conditions;
+        if (conditions.find((c) => c.type === "WorkspaceReady")?.status === "True") break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const byType = Object.fromEntries(conditions.map((c) => [c.type, c]));
+      expect(byType.WorkspaceReady, JSON.stringify(conditions)).toMatchObject({ status: "True", reason: "Available" });
+      expect(byType.NetworkIsolated).toMatchObject({ status: "True" });
+      // Nothing was delivered: the one thing between this environment and Ready is its data.
+      expect(byType.DataStaged).toMatchObject({ status: "False", reason: "AwaitingDelivery" });
+      await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    } finally {
+      await controller.stop();
+      await database.close();
+    }
   }, 180_000);
 });
