@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysSince, daysUntil, filterEnvironments, type EnvironmentFilter } from "./environment-filter";
+import { daysUntil, hoursSince, filterEnvironments, type EnvironmentFilter } from "./environment-filter";
 import type { EnvironmentSummary } from "./environment-state";
 
 const env = (permitId: string, createdAt: string, validUntil: string, overrides: Partial<EnvironmentSummary> = {}): EnvironmentSummary => ({
@@ -44,11 +44,11 @@ describe("filtering and sorting environments", () => {
 describe("age and time left", () => {
   const now = new Date("2026-11-23T12:00:00Z");
   it.each([
-    ["2026-11-23T11:00:00Z", 0],
-    ["2026-11-22T12:00:00Z", 1],
-    ["2026-11-01T00:00:00Z", 22],
+    ["2026-11-23T11:30:00Z", 0.5],
+    ["2026-11-22T12:00:00Z", 24],
+    ["2026-11-01T00:00:00Z", 540],
     ["2027-01-01T00:00:00Z", 0],
-  ])("created %s is %i days old", (created, days) => expect(daysSince(created, now)).toBe(days));
+  ])("created %s is %d hours old", (created, hours) => expect(hoursSince(created, now)).toBe(hours));
   it.each([
     ["2026-11-23T18:00:00Z", 1],
     ["2026-11-30T12:00:00Z", 7],

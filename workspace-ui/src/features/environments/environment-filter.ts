@@ -30,8 +30,8 @@ export function filterEnvironments<T extends EnvironmentSummary>(environments: r
     .sort((a, b) => ORDER[filter.sort](a, b) || a.namespace.localeCompare(b.namespace));
 }
 
-/** Whole days since `from` (0 on the first day). */
-export const daysSince = (from: string | Date, now: Date) => Math.max(0, Math.floor((now.getTime() - time(from)) / DAY));
+/** Hours since `from`, never negative (a clock a little ahead of ours). */
+export const hoursSince = (from: string | Date, now: Date) => Math.max(0, (now.getTime() - time(from)) / 3_600_000);
 
 /** Whole days left until `until`, rounded up (a permit ending later today has 1); negative once past. */
 export const daysUntil = (until: string | Date, now: Date) => Math.ceil((time(until) - now.getTime()) / DAY);

@@ -6,7 +6,7 @@ import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../airlock/api-error";
 import { formatAge } from "../airlock/format";
 import { ConditionList } from "./condition-list";
-import { daysSince, daysUntil, filterEnvironments, SORTS, TONES, type EnvironmentFilter, type SortKey } from "./environment-filter";
+import { daysUntil, hoursSince, filterEnvironments, SORTS, TONES, type EnvironmentFilter, type SortKey } from "./environment-filter";
 import { formatDate, type EnvironmentSummary, type Tone } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { SuspendDialog } from "./suspend-dialog";
@@ -97,7 +97,7 @@ export function EnvironmentsPage() {
                       <ConditionList conditions={e.conditions} />
                     </td>
                     <td>
-                      <span title={formatDate(e.createdAt)}>{formatAge(daysSince(e.createdAt, now) * 24, t)}</span>
+                      <span title={formatDate(e.createdAt)}>{formatAge(hoursSince(e.createdAt, now), t)}</span>
                     </td>
                     <td>
                       {formatDate(e.validUntil)}
