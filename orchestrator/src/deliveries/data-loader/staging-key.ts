@@ -15,7 +15,12 @@ export function stagingCapabilitiesFrom(config: Pick<Config, "STAGING_KEY_FILE" 
   const file = config.STAGING_KEY_FILE ?? join(config.DATA_DIR, "keys", "staging.key");
   if (!config.STAGING_KEY_FILE && !existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+    } catch (err) {
+      // Another process on the same DATA_DIR made it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
   }
   let text: string;
   try {
