@@ -1,6 +1,6 @@
 // What the Pulumi program would create, run against Pulumi's mock monitor: the security-relevant
 // properties of every object, checked on the inputs the engine would receive.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -101,8 +101,15 @@ describe("the orchestrator's rights", () => {
 });
 
 describe("the admission policies", () => {
-  const files = ["credentials", "egress", "exposure", "isolation", "namespace", "pods"].map((f) => `admission/environment-${f}.yaml`).concat("admission/orchestrator-scope.yaml");
-  const fileObjects = files.flatMap(yamlObjects);
+  const fileObjects = readdirSync(`${policies}admission`)
+    .filter((f) => f.endsWith(".yaml"))
+    .flatMap((f) => yamlObjects(`admission/${f}`));
+
+  it("include the ones every environment relies on", () => {
+    const names = ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").map((o) => o.metadata.name);
+    for (const name of ["credentials", "egress", "exposure", "isolation", "namespace", "pods"]) expect(names).toContain(`spe-environment-${name}`);
+    expect(names).toContain("spe-orchestrator-scope");
+  });
 
   it("are every policy and binding of policies/admission/, as the files state them", () => {
     for (const kind of ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]) {
