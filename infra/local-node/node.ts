@@ -116,7 +116,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     // Before the kubelet: no pod may ever run on this node without its policies enforced.
     const enforcerConfig = new k8s.KubeConfig();
     enforcerConfig.loadFromFile(kubeconfig("policy-enforcer", tokens.policyEnforcer));
-    enforcer = await startNetworkPolicyEnforcer(enforcerConfig, network.podCidr, progress);
+    enforcer = await startNetworkPolicyEnforcer(enforcerConfig, network, progress);
     const provisionerConfig = new k8s.KubeConfig();
     provisionerConfig.loadFromFile(kubeconfig("volume-provisioner", tokens.volumeProvisioner));
     provisioner = await startVolumeProvisioner(provisionerConfig, join(dir, "volumes"), progress);

@@ -25,10 +25,10 @@ export function removeEnforcerTable(): void {
 
 /**
  * Watches pods, namespaces and NetworkPolicies and keeps one nftables table equal to what they say, for the
- * pods on `podCidr`. Every change recomputes the whole table and swaps it in one nft transaction, so there is
+ * pods on the network's bridge and CIDR. Every change recomputes the whole table and swaps it in one nft transaction, so there is
  * never a moment with half a policy. A watch that fails is started again; until then the last rules stay.
  */
-export async function startNetworkPolicyEnforcer(kc: k8s.KubeConfig, podCidr: string, log: Log = (l) => console.error(l)): Promise<NetworkPolicyEnforcer> {
+export async function startNetworkPolicyEnforcer(kc: k8s.KubeConfig, network: { podCidr: string; bridge: string }, log: Log = (l) => console.error(l)): Promise<NetworkPolicyEnforcer> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const networking = kc.makeApiClient(k8s.NetworkingV1Api);
   const pods = k8s.makeInformer<k8s.V1Pod>(kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
@@ -43,7 +43,7 @@ export async function startNetworkPolicyEnforcer(kc: k8s.KubeConfig, podCidr: st
   const sync = async () => {
     while (dirty && !stopped) {
       dirty = false;
-      const script = nftScript({ pods: pods.list(), namespaces: namespaces.list(), policies: policies.list() }, podCidr);
+      const script = nftScript({ pods: pods.list(), namespaces: namespaces.list(), policies: policies.list() }, network.podCidr, network.bridge);
       if (script === lastScript) continue;
       try {
         applyScript(script);

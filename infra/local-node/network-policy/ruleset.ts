@@ -101,8 +101,10 @@ const chainName = (direction: "in" | "eg", ip: string) => `${direction}_${ip.rep
  * gets only what the union of those policies' rules allows; replies to allowed connections pass. Traffic
  * from and to pod addresses the enforcer does not know yet is dropped, so a new pod is never open before its
  * policies are in place. Traffic the host itself starts towards pods (the kubelet's probes) is not filtered.
+ * IPv6 on the pod bridge is dropped whole: pods have only link-local IPv6 addresses, which no policy names,
+ * and without this rule a pod reached another environment's workspace at fe80::…%eth0 past every deny.
  */
-export function nftScript(view: ClusterView, podCidr: string): string {
+export function nftScript(view: ClusterView, podCidr: string, bridge: string): string {
   const pods = governedPods(view.pods, podCidr);
   const namespaces = new Map(view.namespaces.map((n) => [n.metadata!.name!, n.metadata?.labels ?? {}]));
   const chains: string[] = [];
@@ -147,12 +149,14 @@ export function nftScript(view: ClusterView, podCidr: string): string {
     `  set pods {\n    type ipv4_addr\n${known.length ? `    elements = { ${known.join(", ")} }\n` : ""}  }`,
     ...chains,
     base("forward", "forward", [
+      `meta nfproto ipv6 iifname "${bridge}" drop`,
+      `meta nfproto ipv6 oifname "${bridge}" drop`,
       "ct state established,related accept",
       `ip saddr ${podCidr} ip saddr != @pods drop`,
       `ip daddr ${podCidr} ip daddr != @pods drop`,
       ...forward,
     ]),
-    base("input", "input", ["ct state established,related accept", 'iifname "lo" accept', `ip saddr ${podCidr} ip saddr != @pods drop`, ...input]),
+    base("input", "input", [`meta nfproto ipv6 iifname "${bridge}" drop`, "ct state established,related accept", 'iifname "lo" accept', `ip saddr ${podCidr} ip saddr != @pods drop`, ...input]),
     "}",
     "",
   ].join("\n");
