@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { openDatabase, type Database } from "../db/database";
 import { idempotencyKeys } from "../db/schema";
-import { IDEMPOTENCY_TTL_MS, IdempotencyError, runIdempotently, type IdempotentRequest } from "./idempotency";
+import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS, IdempotencyError, runIdempotently, type IdempotentRequest } from "./idempotency";
 
 // A real PostgreSQL server with a pool: concurrent requests really run at the same time.
 describe("runIdempotently on PostgreSQL", () => {
@@ -90,5 +90,19 @@ describe("runIdempotently on PostgreSQL", () => {
     expect(await row(old)).toBeDefined();
     await runIdempotently(database.db, request(), counted().handle, at(IDEMPOTENCY_TTL_MS + 5 * 60_000));
     expect(await row(old)).toBeUndefined();
+  });
+
+  it("takes over a claim left unanswered by a process that ended mid-way, but only after an hour", async () => {
+    const r = request();
+    const start = new Date("2026-11-23T00:00:00Z");
+    const at = (ms: number) => () => new Date(start.getTime() + ms);
+    // What a crash between claiming the key and keeping the answer leaves behind.
+    await database.db.insert(idempotencyKeys).values({ ...r, status: null, response: null, createdAt: start });
+    const { runs, handle } = counted();
+    await expect(runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS - 60_000))).rejects.toMatchObject({ code: "IDEMPOTENCY_IN_PROGRESS" });
+    expect(runs.count).toBe(0);
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS + 60_000))).toMatchObject({ status: 201, replayed: false });
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS + 120_000))).toMatchObject({ replayed: true });
+    expect(runs.count).toBe(1);
   });
 });

@@ -6,6 +6,13 @@ import type { ApiErrorCode } from "./error-codes";
 /** How long a key and its answer are kept: a client retries within minutes, a day is ample. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
+/**
+ * A claim still unanswered after this long belongs to a request whose process ended mid-way (a crash or a
+ * restart): its domain transaction rolled back or committed without the answer being kept. Either way
+ * the client must be able to retry, so such a claim is taken over. An hour outlasts the slowest upload.
+ */
+export const IDEMPOTENCY_ABANDONED_MS = 3_600_000;
+
 /** Visible ASCII, long enough that a random key does not collide by chance (a UUID fits). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{8,255}$/;
 
@@ -42,6 +49,7 @@ export class IdempotencyError extends Error {
  */
 export async function runIdempotently(db: Db, request: IdempotentRequest, handle: () => Promise<StoredAnswer>, now: () => Date = () => new Date()): Promise<StoredAnswer & { replayed: boolean }> {
   const cutoff = new Date(now().getTime() - IDEMPOTENCY_TTL_MS);
+  const abandoned = new Date(now().getTime() - IDEMPOTENCY_ABANDONED_MS);
   await sweepExpired(db, now());
   // A claim released between our insert and our read (the first request failed), or expired, is claimed again.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -62,6 +70,11 @@ export async function runIdempotently(db: Db, request: IdempotentRequest, handle
         "IDEMPOTENCY_KEY_REUSED",
         `Idempotency-Key "${request.key}" was used for ${held.operation === request.operation ? "a different body" : held.operation} within the last 24 hours. Use a new key for a new request; reuse a key only to retry the same request.`,
       );
+    if (held.status === null && held.createdAt < abandoned) {
+      // Only this very claim: a concurrent retry that took it over first has a newer one.
+      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key), isNull(idempotencyKeys.status), eq(idempotencyKeys.createdAt, held.createdAt)));
+      continue;
+    }
     if (held.status === null) throw new IdempotencyError("IDEMPOTENCY_IN_PROGRESS", `A request with Idempotency-Key "${request.key}" is still being handled. Retry in a moment with the same key to get its answer.`);
     return { status: held.status, body: held.response, replayed: true };
   }
