@@ -30,6 +30,21 @@ async function screenshot(page: Page, name: string) {
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
 
+/**
+ * Form controls and buttons a screen reader could not name: no label, no aria-label(ledby), no text.
+ * A stand-in until axe-core is among the dependencies; it checks one rule of many.
+ */
+function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll("input, select, textarea, button, a[href]"))
+      .filter((el) => {
+        const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+        return !labelled && !(el.textContent ?? "").trim() && !el.getAttribute("title");
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
 describe("the operators' pages in a real Chromium", () => {
   let stack: Stack;
   let browser: Browser;
@@ -120,6 +135,7 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await fields.getByRole("row").filter({ hasText: "environment.memory" }).getByRole("cell").textContent()).toMatch(/Mi, Gi or Ti/);
     expect(await box.getAttribute("aria-invalid")).toBe("true");
     await screenshot(uploader, "2-permit-refused");
+    expect(await unnamedControls(uploader)).toEqual([]);
     expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
 
     await box.fill(await signPermit(good, devHdabPrivateKey()));
@@ -134,12 +150,16 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await row.getByText("Nätverket är isolerat").count()).toBe(1);
     expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await screenshot(watcher, "3-environments-live");
+    expect(await unnamedControls(watcher)).toEqual([]);
 
     // Suspending asks first; Cancel changes nothing, confirming does, and the page shows it without a reload.
     await row.getByRole("button", { name: /^Pausa/ }).click();
     const dialog = watcher.getByRole("dialog", { name: "Pausa miljön?" });
-    await dialog.getByRole("button", { name: "Avbryt" }).click();
-    expect(await dialog.count()).toBe(0);
+    // The safe choice has the focus, and Escape leaves like Cancel does.
+    await expect.poll(() => watcher.evaluate(() => document.activeElement?.textContent)).toBe("Avbryt");
+    await watcher.keyboard.press("Escape");
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await row.getByText("Väntar på data").count()).toBe(1);
     await row.getByRole("button", { name: /^Pausa/ }).click();
     await dialog.getByRole("button", { name: "Pausa miljön" }).click();
     await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
@@ -170,6 +190,7 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await progress.evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([3, 3]);
     expect(await row.getByText(DEMO_DATA_HOLDER.clientId).count()).toBe(1);
     await screenshot(page, "4-deliveries");
+    expect(await unnamedControls(page)).toEqual([]);
     await page.close();
   });
 
@@ -196,6 +217,7 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await turnaround.getByText(/för 1 avgjorda förfrågningar\. Median 2 timmar\./).count()).toBe(1);
     expect(scripts.filter((s) => /chart/i.test(s)).length).toBeGreaterThan(0);
     await screenshot(page, "5-statistics");
+    expect(await unnamedControls(page)).toEqual([]);
     await page.close();
   });
 });
