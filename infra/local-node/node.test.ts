@@ -6,7 +6,8 @@ import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { randomBytes } from "node:crypto";
 import * as k8s from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalCluster, type LocalCluster } from "../local-cluster/cluster";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { namespaceObject } from "../../orchestrator/src/environments/desired/namespace";
 import { networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
@@ -48,6 +49,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   const envB = `spe-node-b-${unique()}`;
   const open = `spe-node-open-${unique()}`;
   const envWorkspace = `spe-node-ws-${unique()}`;
+  let cluster: LocalCluster;
   let node: LocalNode;
   let core: k8s.CoreV1Api;
   let hostServer: Server;
@@ -55,16 +57,19 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   const workspaceIp: Record<string, string> = {};
 
   beforeAll(async () => {
-    const admin = load(inject("kubeconfig"));
+    // A control plane of its own: with a node in it, the pods other test files create in the shared cluster
+    // (and expect never to run) would start running here.
+    cluster = await startLocalCluster({ progress: () => undefined });
+    const admin = load(cluster.kubeconfig);
     core = admin.makeApiClient(k8s.CoreV1Api);
     // The workspace and airlock images are the probe, serving the ports the orchestrator's pod template names.
     const images = [
       { name: `${config.imageRegistry}/${config.images.jupyterlab}`, entrypoint: ["probe", "serve", String(config.workspacePort)] },
       { name: `${config.imageRegistry}/${config.images.airlockAgent}`, entrypoint: ["probe", "serve", String(config.airlockPort)] },
     ];
-    node = await startLocalNode({ adminKubeconfig: inject("kubeconfig"), images });
+    node = await startLocalNode({ adminKubeconfig: cluster.kubeconfig, images });
     // Two environments exactly as the orchestrator makes their namespace and isolation, applied by its identity.
-    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(inject("orchestratorKubeconfig")));
+    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
     for (const namespace of [envA, envB]) {
       const input = { namespace, permit: examplePermit({ permitId: `SE-HDAB-NODE-${namespace}` }), desiredState: "active" as const };
       for (const object of [namespaceObject(input), ...networkPolicies(input, config)]) await applyObject(orchestrator, object);
@@ -86,6 +91,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     hostServer?.close();
     for (const namespace of [envA, envB, open, envWorkspace]) await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
     await node?.stop();
+    await cluster?.stop();
   }, 60_000);
 
   it("runs a workspace-like pod in an environment namespace (restricted, imported image, no pull)", async () => {
@@ -133,7 +139,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // A permit whose environment fits this two-core machine; everything else as the orchestrator builds it,
     // applied in its order by its identity (no staged delivery: no loader Job, the data volume is empty).
     const permit = examplePermit({ permitId: `SE-HDAB-NODE-${envWorkspace}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
-    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(inject("orchestratorKubeconfig")));
+    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
     for (const object of desiredObjects({ namespace: envWorkspace, permit, desiredState: "active" }, config)) await applyObject(orchestrator, object);
 
     const deadline = Date.now() + 90_000;
@@ -160,7 +166,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     const database = await openDatabase({ memory: true });
     const controller = new EnvironmentController({
       db: database.db,
-      kubeConfig: load(inject("orchestratorKubeconfig")),
+      kubeConfig: load(cluster.orchestratorKubeconfig),
       config,
       log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
       leaseName: `node-test-${unique()}`,
