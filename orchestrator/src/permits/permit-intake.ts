@@ -1,5 +1,6 @@
 import { SpeError } from "../errors";
 import { DEV_HDAB_ISSUER, devHdabPublicKey, isDevHdabKey } from "./dev-hdab";
+import { DEMO_HDAB_CLIENT } from "../auth/demo-accounts";
 import { readTrustedIssuersFile, type TrustedIssuers } from "./trusted-issuers";
 
 /** What permit intake needs besides the database: whom to trust and what time it is. */
@@ -32,5 +33,5 @@ export function trustedIssuersFor({ trustedIssuersFile, production }: Pick<Permi
         );
     return fromFile;
   }
-  return new Map([...fromFile, [DEV_HDAB_ISSUER, { keys: [devHdabPublicKey()] }]]);
+  return new Map([...fromFile, [DEV_HDAB_ISSUER, { keys: [devHdabPublicKey()], clients: [DEMO_HDAB_CLIENT.clientId] }]]);
 }

@@ -54,6 +54,11 @@ const publicSigningJwk = z
   );
 
 const issuerEntry = z.strictObject({
+  /**
+   * The OAuth client ids of this body's own systems: they, and no other machine client, may read the
+   * status of the permits this issuer signed. An HDAB sees its own permits, not another member state's.
+   */
+  clients: z.array(z.string().min(1).max(200)).default([]),
   keys: z
     .array(publicSigningJwk)
     .min(1, "lists no key: an issuer needs at least one public key")
@@ -68,7 +73,7 @@ const issuerEntry = z.strictObject({
 const trustedIssuersSchema = z.record(z.url({ protocol: /^https?$/, error: "must be the issuer's http(s) URL" }), issuerEntry);
 
 /** Issuer URL → its public keys. The issuer string must match a permit's `issuer` exactly. */
-export type TrustedIssuers = ReadonlyMap<string, { keys: readonly PublicSigningJwk[] }>;
+export type TrustedIssuers = ReadonlyMap<string, { keys: readonly PublicSigningJwk[]; clients: readonly string[] }>;
 
 /** The algorithm a key verifies; jose would refuse any other. */
 export function algorithmOf(jwk: PublicSigningJwk): PermitAlgorithm {

@@ -12,6 +12,7 @@ import { demoPermitPayload } from "../../permits/demo-permit";
 import { devHdabPrivateKey } from "../../permits/dev-hdab";
 import type { PermitPayload } from "../../permits/permit";
 import { signPermit } from "../../permits/sign-permit";
+import { issuerKey, type IssuerKey } from "../../permits/test-fixtures";
 import { MAX_PERMIT_JWS_LENGTH } from "../../permits/verify-permit";
 import { API_V1_OPERATIONS, type ApiOperation } from "./operations";
 
@@ -31,6 +32,9 @@ let stack: Stack;
 let documented: Documented;
 let hdabToken: string;
 let holderToken: string;
+// A second health data access body, trusted for its permits, whose status is not the demo HDAB's to read.
+const OTHER_HDAB = "https://hdab.other-member-state.example";
+let otherHdab: IssuerKey;
 const suffix = Date.now().toString(36);
 const permitOf = (name: string, overrides: Partial<PermitPayload> = {}): PermitPayload => ({ ...demoPermitPayload(new Date()), permitId: `API-${name}-${suffix}`, ...overrides });
 const sign = (payload: unknown) => signPermit(payload, devHdabPrivateKey());
@@ -89,7 +93,10 @@ const exercised = new Set<string>();
 const op = (operationId: string) => API_V1_OPERATIONS.find((o) => o.operationId === operationId)!;
 
 beforeAll(async () => {
-  stack = await startStack({ DELIVERY_MAX_BYTES: "200000" });
+  otherHdab = await issuerKey("ES256", "other-1");
+  const trustedIssuersFile = join(dir, "trusted-issuers.json");
+  writeFileSync(trustedIssuersFile, JSON.stringify({ [OTHER_HDAB]: { keys: [otherHdab.publicJwk], clients: ["other-hdab-system"] } }));
+  stack = await startStack({ DELIVERY_MAX_BYTES: "200000", TRUSTED_ISSUERS_FILE: trustedIssuersFile });
   documented = ((await (await fetch(`${stack.appUrl}/api/v1/openapi.json`)).json()) as { paths: Documented }).paths;
   hdabToken = await clientToken(DEMO_HDAB_CLIENT.clientId, DEMO_HDAB_CLIENT.clientSecret, PERMITS_SCOPE);
   holderToken = await clientToken(DEMO_DATA_HOLDER.clientId, DEMO_DATA_HOLDER.clientSecret, DELIVERY_SCOPE);
@@ -149,6 +156,11 @@ describe("GET /api/v1/permits/{id}", () => {
     ["no token", () => call(`/api/v1/permits/API-STATUS-${suffix}`), 401, "AUTH_UNAUTHENTICATED"],
     ["a data holder's token (no permits scope)", () => call(`/api/v1/permits/API-STATUS-${suffix}`, { token: holderToken }), 403, "AUTH_FORBIDDEN"],
     ["an unknown permit", () => call("/api/v1/permits/NO-SUCH-PERMIT", { token: hdabToken }), 404, "PERMIT_NOT_FOUND"],
+    ["another HDAB's permit, as if unknown", async () => {
+      const theirs = permitOf("OTHER-HDAB", { issuer: OTHER_HDAB });
+      expect((await push(await otherHdab.sign(theirs))).status).toBe(201);
+      return call(`/api/v1/permits/${theirs.permitId}`, { token: hdabToken });
+    }, 404, "PERMIT_NOT_FOUND"],
     ["a data holder that asks the provider for the permits scope", async () => {
       const res = await fetch(`${stack.idpUrl}/token`, {
         method: "POST",

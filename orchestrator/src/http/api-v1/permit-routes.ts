@@ -57,9 +57,14 @@ export function registerPermitRoutes(api: FastifyInstance, options: PermitRoutes
   });
 
   api.get(fastifyPath(getStatus.path), async (req, reply) => {
-    await options.verifyToken(req.headers.authorization, PERMITS_SCOPE);
+    const client = await options.verifyToken(req.headers.authorization, PERMITS_SCOPE);
     const { id } = parsePart(getStatus.params, req.params, "path");
     const permit = await getPermit(db, id);
+    // Another body's permit answers as an unknown one: its existence is not this client's to learn.
+    if (!permitIntake.trustedIssuers.get(permit.issuer)?.clients.includes(client.clientId)) {
+      await recordAuditEvent(db, { actor: { subject: client.clientId, role: "hdab", address: req.ip }, action: "access.refused", target: `permit:${permit.permitId}`, details: { reason: "another issuer's permit" } });
+      throw new SpeError("PERMIT_NOT_FOUND", `No permit ${id} has been imported. Check the id, or import the permit first.`);
+    }
     return sendAnswer(reply, answer(getStatus, 200, permitStatusOf(permit, permitIntake.now())));
   });
 }
