@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createServer, request } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,7 +104,7 @@ describe("the data loader, as a process, against a real orchestrator", () => {
     ["a forged capability", () => withStaged((s) => (s[0]!.files[0]!.capability = `v1.1900000000.${"A".repeat(43)}`)), /LOADER_REFUSED: GET \S+ was answered 403: STAGING_CAPABILITY_INVALID/],
     ["an expired capability", () => withStaged((s) => (s[0]!.files[0]!.capability = stagingCapabilitiesFrom(stack.config).sign({ namespace: env.namespace, deliveryId: env.staged.deliveryId, path: env.staged.files[0]!.path, sha256: env.staged.files[0]!.sha256 }, new Date(Date.now() - 60_000)))), /answered 403: STAGING_CAPABILITY_EXPIRED/],
     ["another environment's staging URL", () => ({ ...jobEnv, SPE_STAGING_URL: `${stack.appUrl}/staging/spe-other-0123456789` }), /answered 404: STAGING_NAMESPACE_UNKNOWN/],
-    ["no orchestrator at the address", () => ({ ...jobEnv, SPE_STAGING_URL: `http://127.0.0.1:${closedPort}/staging/x` }), /LOADER_FETCH_FAILED: GET http:\/\/127\.0\.0\.1:\d+\/staging\/x\/\S+ failed: fetch failed: ECONNREFUSED\. The Job will try again\./],
+    ["no orchestrator at the address", () => ({ ...jobEnv, SPE_STAGING_URL: `http://127.0.0.1:${closedPort}/staging/x`, SPE_RETRY_SECONDS: "0" }), /LOADER_FETCH_FAILED: GET http:\/\/127\.0\.0\.1:\d+\/staging\/x\/\S+ failed: fetch failed: ECONNREFUSED\. The Job will try again\./],
   ])("exits 1 and leaves nothing half-written given %s", async (_, loaderEnv, message) => {
     const data = freshDataDir();
     const run = await runLoader({ ...loaderEnv(), SPE_DATA_DIR: data });
@@ -111,6 +112,27 @@ describe("the data loader, as a process, against a real orchestrator", () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/v1\.\d+\.[\w-]{43}/);
     expect(readdirSync(data)).toEqual([]);
+  });
+
+  it("waits out an orchestrator that answers 'not now' at first, for SPE_RETRY_SECONDS", async () => {
+    let requests = 0;
+    // In front of the orchestrator: 503 once, as during a restart, then the real answers.
+    const flaky = createServer((req, res) => {
+      if (++requests === 1) return void res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: "RESTARTING", message: "Back soon." }));
+      req.pipe(request(`${stack.appUrl}${req.url}`, { method: req.method, headers: req.headers }, (up) => up.pipe(res.writeHead(up.statusCode!, up.headers))));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = flaky.address() as { port: number };
+      const data = freshDataDir();
+      const run = await runLoader({ ...jobEnv, SPE_STAGING_URL: `http://127.0.0.1:${port}/staging/${env.namespace}`, SPE_DATA_DIR: data, SPE_RETRY_SECONDS: "10" });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/"msg":"Retrying file after a transient failure".*"code":"LOADER_REFUSED","attempt":1/);
+      expect(requests).toBe(2);
+      expect(sha256Of(join(data, target()))).toBe(env.staged.files[0]!.sha256);
+    } finally {
+      flaky.close();
+    }
   });
 
   it("exits 2 and says which setting is wrong when the Job's environment is not the orchestrator's", async () => {
@@ -125,7 +147,7 @@ describe("the data loader, as a process, against a real orchestrator", () => {
     const staged = join(stagedPath(stack.services.deliveries.stagingDir, { namespace: env.namespace, datasetId: env.staged.datasetId, datasetVersion: env.staged.version, id: env.staged.deliveryId }), env.staged.files[0]!.path);
     writeFileSync(staged, Buffer.concat([readFileSync(staged), Buffer.from("appended")]));
     writeFileSync(join(data, target()), "damaged", { mode: 0o644 });
-    const run = await runLoader({ ...jobEnv, SPE_DATA_DIR: data });
+    const run = await runLoader({ ...jobEnv, SPE_DATA_DIR: data, SPE_RETRY_SECONDS: "0" });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/answered 503: STAGING_FILE_UNAVAILABLE/);
     expect(filesIn(data)).toEqual(["MANIFEST.json", target()]);

@@ -13,12 +13,19 @@ export class LoaderError extends Error {
   constructor(
     readonly code: LoaderErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; transient?: boolean },
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.transient = options?.transient ?? false;
   }
+
+  /** Worth trying again in a moment (the orchestrator restarting, say); a refusal or a wrong hash is not. */
+  readonly transient: boolean;
 }
+
+/** Answers that say "not now" rather than "no". */
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
 export interface LoadOutcome {
   /** Targets fetched in this run. */
@@ -58,7 +65,7 @@ export async function loadData(env: LoaderEnvironment, log: Log = () => {}): Pro
         bytes.set(file.target, present.bytes);
         continue;
       }
-      const fetched = await fetchVerified(file, join(partial, randomUUID()));
+      const fetched = await fetchPatiently(file, partial, env.SPE_RETRY_SECONDS * 1000, log);
       await mkdir(dirname(destination), { recursive: true });
       if (present === null) await rm(destination, { recursive: true, force: true });
       await rename(fetched.path, destination);
@@ -75,15 +82,34 @@ export async function loadData(env: LoaderEnvironment, log: Log = () => {}): Pro
   return outcome;
 }
 
+/**
+ * fetchVerified, tried again with growing pauses while failures are transient and `retryForMs` lasts: an
+ * orchestrator that restarts or rolls out should not use up the Job's few retries (backoffLimit), which
+ * are there for failures that persist and end in DataStaged=LoadFailed.
+ */
+async function fetchPatiently(file: PlannedFile, partial: string, retryForMs: number, log: Log): Promise<{ path: string; bytes: number }> {
+  const deadline = Date.now() + retryForMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetchVerified(file, join(partial, randomUUID()));
+    } catch (err) {
+      const pauseMs = Math.min(500 * 2 ** (attempt - 1), 30_000);
+      if (!(err instanceof LoaderError) || !err.transient || Date.now() + pauseMs > deadline) throw err;
+      log("Retrying file after a transient failure", { path: file.target, code: err.code, attempt, pauseMs, reason: err.message });
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
 /** GETs one staged file into `path` as it streams, hashing on the way; the file is whole, synced and right, or gone. */
 async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: string; bytes: number }> {
   let res: Response;
   try {
     res = await fetch(file.url, { headers: file.capability ? { authorization: `Bearer ${file.capability}` } : {} });
   } catch (err) {
-    throw new LoaderError("LOADER_FETCH_FAILED", `GET ${file.url} failed: ${describe(err)}. The Job will try again.`, { cause: err });
+    throw new LoaderError("LOADER_FETCH_FAILED", `GET ${file.url} failed: ${describe(err)}. The Job will try again.`, { cause: err, transient: true });
   }
-  if (!res.ok || !res.body) throw new LoaderError("LOADER_REFUSED", `GET ${file.url} was answered ${res.status}: ${await refusalOf(res)}`);
+  if (!res.ok || !res.body) throw new LoaderError("LOADER_REFUSED", `GET ${file.url} was answered ${res.status}: ${await refusalOf(res)}`, { transient: TRANSIENT_STATUSES.has(res.status) });
   const hash = createHash("sha256");
   let bytes = 0;
   const measure = new Transform({
@@ -104,7 +130,7 @@ async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: s
   } catch (err) {
     await rm(path, { force: true });
     if (err instanceof LoaderError) throw err;
-    throw new LoaderError("LOADER_FETCH_FAILED", `Reading ${file.target} from ${file.url} failed after ${bytes} bytes: ${describe(err)}. Nothing of it was kept.`, { cause: err });
+    throw new LoaderError("LOADER_FETCH_FAILED", `Reading ${file.target} from ${file.url} failed after ${bytes} bytes: ${describe(err)}. Nothing of it was kept.`, { cause: err, transient: true });
   }
 }
 

@@ -30,6 +30,8 @@ export const loaderEnvironment = z.object({
   }).pipe(stagedForLoader),
   /** The data volume; a folder of its own in tests. */
   SPE_DATA_DIR: z.string().min(1).default("/data"),
+  /** How long one run keeps trying a file while the orchestrator answers "not now" or not at all. */
+  SPE_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 });
 export type LoaderEnvironment = z.infer<typeof loaderEnvironment>;
 
