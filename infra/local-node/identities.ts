@@ -1,3 +1,5 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 
 /** Each node component's identity: a ServiceAccount bound to the built-in ClusterRoles its job needs, no more. */
@@ -11,6 +13,8 @@ export type NodeComponent = keyof typeof NODE_COMPONENTS;
 
 const NAMESPACE = "kube-system";
 const TOKEN_SECONDS = 24 * 3600;
+/** Tokens are renewed well before they expire; the kubelet and client-node re-read token files each minute. */
+export const TOKEN_RENEWAL_MS = 6 * 3600 * 1000;
 
 /** The enforcer reads the objects that decide what may talk to what; it writes nothing in the cluster. */
 const enforcerRole: k8s.V1ClusterRole = {
@@ -41,7 +45,7 @@ async function ignoreConflict(request: Promise<unknown>): Promise<void> {
 /**
  * Creates (if absent) each component's ServiceAccount and bindings and returns a token for each, valid a
  * day: the kubelet and friends authenticate with these rather than with client certificates, because the
- * local cluster's CA key never leaves the process that started it.
+ * local cluster's CA key never leaves the process that started it. Safe to call again to renew them.
  */
 export async function nodeComponentTokens(admin: k8s.KubeConfig): Promise<Record<NodeComponent, string>> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
@@ -71,15 +75,40 @@ export async function nodeComponentTokens(admin: k8s.KubeConfig): Promise<Record
   return tokens;
 }
 
-/** A kubeconfig (JSON) for a bearer token against the local cluster. */
-export function tokenKubeconfig(server: string, caCert: string, user: string, token: string): string {
+/** Writes each component's token to `<dir>/<component>.token` (owner-only) and returns the files. */
+export async function writeTokenFiles(admin: k8s.KubeConfig, dir: string): Promise<Record<NodeComponent, string>> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files = {} as Record<NodeComponent, string>;
+  for (const [component, token] of Object.entries(await nodeComponentTokens(admin)) as Array<[NodeComponent, string]>) {
+    files[component] = join(dir, `${component}.token`);
+    // Replaced by a rename, so that a reader never sees half a token.
+    writeFileSync(`${files[component]}.new`, token, { mode: 0o600 });
+    renameSync(`${files[component]}.new`, files[component]);
+  }
+  return files;
+}
+
+/** A kubeconfig (JSON) for the kubelet and kube-scheduler: client-go re-reads `tokenFile`, so renewals take. */
+export function tokenFileKubeconfig(server: string, caCert: string, user: string, tokenFile: string): string {
   const config = {
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: "spe-local", cluster: { server, "certificate-authority-data": Buffer.from(caCert).toString("base64") } }],
-    users: [{ name: user, user: { token } }],
+    users: [{ name: user, user: { tokenFile } }],
     contexts: [{ name: `${user}@spe-local`, context: { cluster: "spe-local", user } }],
     "current-context": `${user}@spe-local`,
   };
   return JSON.stringify(config, null, 2) + "\n";
+}
+
+/** The same for components in this process: client-node's token-file provider re-reads the file each minute. */
+export function tokenFileClient(server: string, caCert: string, user: string, tokenFile: string): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: "spe-local", server, caData: Buffer.from(caCert).toString("base64"), skipTLSVerify: false }],
+    users: [{ name: user, authProvider: { name: "tokenFile", config: { tokenFile } } }],
+    contexts: [{ name: `${user}@spe-local`, cluster: "spe-local", user }],
+    currentContext: `${user}@spe-local`,
+  });
+  return kc;
 }

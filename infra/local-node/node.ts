@@ -8,7 +8,7 @@ import { nodeCapability } from "./capability";
 import { cleanUpHost, endOrphanedNodes, removeContainers } from "./cleanup";
 import { lockHostForNode } from "./host-lock";
 import { LocalNodeError } from "./errors";
-import { nodeComponentTokens, tokenKubeconfig } from "./identities";
+import { TOKEN_RENEWAL_MS, tokenFileClient, tokenFileKubeconfig, writeTokenFiles } from "./identities";
 import { buildProbeArchive, importImages, type ProbeImage } from "./image";
 import { NODE_NAME, startKubelet } from "./kubelet";
 import { ensureNodeBinaries, nodeCacheDir } from "./node-binaries";
@@ -92,7 +92,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   let runtime: { socket: string; process: ManagedProcess } | undefined;
   let enforcer: NetworkPolicyEnforcer | undefined;
   let provisioner: VolumeProvisioner | undefined;
+  let renewal: NodeJS.Timeout | undefined;
   const stop = async () => {
+    clearInterval(renewal);
     await provisioner?.stop();
     for (const p of [...processes].reverse()) await p.stop();
     if (runtime) removeContainers(runtime.socket);
@@ -107,19 +109,17 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     buildProbeArchive(binaries.probe, [{ name: SANDBOX_IMAGE, entrypoint: ["probe", "pause"] }, { name: PROBE_IMAGE, entrypoint: ["probe"] }, ...(options.images ?? [])], archive);
     importImages(runtime.socket, archive);
 
-    const tokens = await nodeComponentTokens(admin);
-    const kubeconfig = (component: string, token: string) => {
+    const tokens = await writeTokenFiles(admin, join(dir, "tokens"));
+    renewal = setInterval(() => void writeTokenFiles(admin, join(dir, "tokens")).catch((err: Error) => progress(`Could not renew the node's tokens: ${err.message}`)), TOKEN_RENEWAL_MS);
+    renewal.unref();
+    const kubeconfig = (component: string, tokenFile: string) => {
       const file = join(dir, `${component}.kubeconfig`);
-      writeFileSync(file, tokenKubeconfig(server, caCert, component, token), { mode: 0o600 });
+      writeFileSync(file, tokenFileKubeconfig(server, caCert, component, tokenFile), { mode: 0o600 });
       return file;
     };
     // Before the kubelet: no pod may ever run on this node without its policies enforced.
-    const enforcerConfig = new k8s.KubeConfig();
-    enforcerConfig.loadFromFile(kubeconfig("policy-enforcer", tokens.policyEnforcer));
-    enforcer = await startNetworkPolicyEnforcer(enforcerConfig, network, progress);
-    const provisionerConfig = new k8s.KubeConfig();
-    provisionerConfig.loadFromFile(kubeconfig("volume-provisioner", tokens.volumeProvisioner));
-    provisioner = await startVolumeProvisioner(provisionerConfig, join(dir, "volumes"), progress);
+    enforcer = await startNetworkPolicyEnforcer(tokenFileClient(server, caCert, "policy-enforcer", tokens.policyEnforcer), network, progress);
+    provisioner = await startVolumeProvisioner(tokenFileClient(server, caCert, "volume-provisioner", tokens.volumeProvisioner), join(dir, "volumes"), progress);
     processes.push(
       await startKubelet({ binary: binaries.kubelet, dir: join(dir, "kubelet"), kubeconfig: kubeconfig("kubelet", tokens.kubelet), runtimeEndpoint: `unix://${runtime.socket}`, network }),
       startScheduler(binaries.kubeScheduler, kubeconfig("scheduler", tokens.scheduler), dir),
