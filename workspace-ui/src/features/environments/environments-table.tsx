@@ -51,22 +51,24 @@ export function EnvironmentsTable() {
               </td>
               <td>{formatDate(e.createdAt)}</td>
               <td>{formatDate(e.validUntil)}</td>
-              <td className="actions">
-                {e.desiredState === "active" && (
-                  <button type="button" onClick={() => suspend.mutate({ namespace: e.namespace })}>
-                    {t("environments.suspend")}
-                  </button>
-                )}
-                {e.desiredState === "suspended" && (
-                  <button type="button" onClick={() => resume.mutate({ namespace: e.namespace })}>
-                    {t("environments.resume")}
-                  </button>
-                )}
-                {e.desiredState !== "torn-down" && (
-                  <button type="button" className="danger" onClick={() => setTearingDown(e.namespace)}>
-                    {t("environments.teardown")}
-                  </button>
-                )}
+              <td>
+                <div className="actions">
+                  {e.desiredState === "active" && (
+                    <button type="button" onClick={() => suspend.mutate({ namespace: e.namespace })}>
+                      {t("environments.suspend")}
+                    </button>
+                  )}
+                  {e.desiredState === "suspended" && (
+                    <button type="button" onClick={() => resume.mutate({ namespace: e.namespace })}>
+                      {t("environments.resume")}
+                    </button>
+                  )}
+                  {e.desiredState !== "torn-down" && (
+                    <button type="button" className="danger" onClick={() => setTearingDown(e.namespace)}>
+                      {t("environments.teardown")}
+                    </button>
+                  )}
+                </div>
               </td>
             </tr>
           ))}
