@@ -8,6 +8,14 @@ import type { Context } from "./context";
 const t = initTRPC.context<Context>().create({
   // Stack traces would tell an attacker about our internals; they stay in the server's log.
   isDev: false,
+  sse: {
+    // A stream is authorised once, when it opens: ending it every few minutes makes the browser reconnect
+    // with its cookie, so a signed-out or expired session stops receiving (it resumes by the last event id).
+    maxDurationMs: 5 * 60_000,
+    // Pings keep proxies from closing a quiet stream; a client that hears nothing reconnects.
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {
