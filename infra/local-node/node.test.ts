@@ -23,6 +23,8 @@ import { pino } from "pino";
 import { nodeCapability } from "./capability";
 import { startLocalNode, type LocalNode } from "./node";
 import { getFrom, probeFrom, startServerPod } from "./test-pods";
+import { startHostRelay } from "./host-relay";
+import { createServer as createHttpServer } from "node:http";
 
 const capability = nodeCapability();
 if (!capability.ok) console.warn(`Skipped the local node tests: ${capability.reason}.`);
@@ -197,4 +199,29 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       await database.close();
     }
   }, 180_000);
+
+  it("lets the data loader reach an orchestrator on the host only through a relay pod labelled as the orchestrator", async () => {
+    const orchestratorOnHost = createHttpServer((_req, res) => res.end("orchestrator on the host"));
+    await new Promise<void>((resolve) => orchestratorOnHost.listen(0, node.network.gateway, resolve));
+    try {
+      const hostAddress = `${node.network.gateway}:${(orchestratorOnHost.address() as { port: number }).port}`;
+      const relayIp = await startHostRelay(core, {
+        namespace: config.platformNamespace,
+        name: `orchestrator-relay-${unique()}`,
+        labels: { [COMPONENT_LABEL]: "orchestrator" },
+        port: 8080,
+        target: hostAddress,
+      });
+      const viaRelay = `http://${relayIp}:8080/staging`;
+      const direct = `http://${hostAddress}/staging`;
+      const loader = await getFrom(core, envA, "loader", ownedLabels(envA, "data-loader"), [viaRelay, direct]);
+      expect(loader[viaRelay]).toBe("200 orchestrator on the host");
+      expect(loader[direct]).toMatch(/^error: .*(timeout|deadline)/i);
+      // The same relay is no way out for the workspace: only the loader's policy opens it.
+      const workspace = await getFrom(core, envA, "workspace-out", ownedLabels(envA, "workspace"), [viaRelay]);
+      expect(workspace[viaRelay]).toMatch(/^error: .*(timeout|deadline)/i);
+    } finally {
+      orchestratorOnHost.close();
+    }
+  }, 120_000);
 });

@@ -20,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: spe-probe pause | serve PORT... | connect WINDOW_MS HOST:PORT... | get URL...")
+		fail("usage: spe-probe pause | serve PORT... | connect WINDOW_MS HOST:PORT... | get URL... | forward PORT HOST:PORT")
 	}
 	switch os.Args[1] {
 	case "pause":
@@ -31,6 +31,8 @@ func main() {
 		connect(os.Args[2:])
 	case "get":
 		get(os.Args[2:])
+	case "forward":
+		forward(os.Args[2:])
 	default:
 		fail("unknown command " + os.Args[1])
 	}
@@ -120,6 +122,34 @@ func dial(address string, timeout time.Duration) string {
 		return "refused"
 	default:
 		return "error: " + err.Error()
+	}
+}
+
+// forward relays every TCP connection on PORT to TARGET: a pod that stands in, inside the cluster, for a
+// server on the host (the orchestrator of npm start), so that NetworkPolicies can name it by its labels.
+func forward(args []string) {
+	if len(args) != 2 {
+		fail("usage: spe-probe forward PORT HOST:PORT")
+	}
+	listener, err := net.Listen("tcp", ":"+args[0])
+	if err != nil {
+		fail(err.Error())
+	}
+	for {
+		client, err := listener.Accept()
+		if err != nil {
+			fail(err.Error())
+		}
+		go func() {
+			defer client.Close()
+			upstream, err := net.DialTimeout("tcp", args[1], 3*time.Second)
+			if err != nil {
+				return
+			}
+			defer upstream.Close()
+			go io.Copy(upstream, client)
+			io.Copy(client, upstream)
+		}()
 	}
 }
 
