@@ -19,6 +19,13 @@ export const environmentConfigSchema = z.object({
   workspacePort: z.int().default(8888),
   /** Where data loaders fetch staged deliveries: the orchestrator's staging endpoint, inside the cluster. */
   stagingUrl: z.string().default("http://orchestrator.spe-system.svc.cluster.local:8080/staging"),
+  /**
+   * The cluster's DNS pods. Only the data loader may ask them (to resolve stagingUrl's host name); the
+   * workspace has no DNS at all, so that no name lookup can carry data out.
+   */
+  clusterDns: z
+    .object({ namespace: z.string().default("kube-system"), podLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }) })
+    .prefault({}),
   /** Where the airlock agent beside each workspace serves its outbox, read-only, to the orchestrator alone. */
   airlockPort: z.int().default(8090),
   /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */

@@ -21,7 +21,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
   const cases = WORKSPACE_TOOLS.flatMap((tool) =>
     profiles.flatMap((profile) => (["active", "suspended"] as const).map((desiredState) => ({ tool, profile, desiredState }))),
   );
-  it.each(cases)("$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway and the orchestrator (airlock), out only to the orchestrator", ({ tool, profile, desiredState }) => {
+  it.each(cases)("$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway and the orchestrator (airlock), out only to the orchestrator and DNS, and only from the loader", ({ tool, profile, desiredState }) => {
     const permit = examplePermit({ environment: { tools: [tool], ...profile } });
     const policies = desiredObjects({ namespace: "spe-x", permit, desiredState }, config).filter((o): o is V1NetworkPolicy => o.kind === "NetworkPolicy");
     const analysis = analyseNetwork(policies);
@@ -32,6 +32,12 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
         pods: "app.kubernetes.io/component=data-loader",
         peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=orchestrator" },
         ports: ["TCP/8080"],
+      },
+      {
+        policy: "allow-loader-to-cluster-dns",
+        pods: "app.kubernetes.io/component=data-loader",
+        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=kube-system", pods: "k8s-app=kube-dns" },
+        ports: ["UDP/53", "TCP/53"],
       },
     ]);
     expect(analysis.ingress.defaultDeny).toBe(true);
@@ -55,7 +61,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
     ]);
     expect(analysis.sentences).toEqual([
       "Ingress is denied to every pod except from: pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
-      "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator).",
+      "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
       "No egress to the internet.",
     ]);
   });

@@ -29,6 +29,7 @@ describe("desiredObjects", () => {
       "NetworkPolicy/allow-gateway-to-workspace",
       "NetworkPolicy/allow-orchestrator-to-airlock",
       "NetworkPolicy/allow-loader-to-orchestrator",
+      "NetworkPolicy/allow-loader-to-cluster-dns",
       "ResourceQuota/environment",
       "LimitRange/environment",
       "ServiceAccount/workspace",
@@ -187,6 +188,22 @@ describe("desiredObjects", () => {
         policyTypes: ["Egress"],
         egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }], ports: [{ protocol: "TCP", port }] }],
       });
+    });
+
+    it("lets the loader, and no other pod, ask the cluster DNS for names, on port 53 only", () => {
+      const dns = { namespace: "dns-system", podLabels: { app: "coredns" } };
+      const policies = desiredObjects(input(), { ...config, clusterDns: dns }).filter((o): o is V1NetworkPolicy => o.kind === "NetworkPolicy");
+      const toDns = policies.filter((p) => p.spec?.egress?.some((r) => r.to?.some((peer) => peer.podSelector?.matchLabels?.app === "coredns")));
+      expect(toDns.map((p) => p.spec?.podSelector)).toEqual([{ matchLabels: { "app.kubernetes.io/component": "data-loader" } }]);
+      expect(toDns[0]!.spec?.egress).toEqual([
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dns-system" } }, podSelector: { matchLabels: { app: "coredns" } } }],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+      ]);
     });
   });
 

@@ -17,10 +17,10 @@ export function stagingPort(config: EnvironmentConfig): number {
 }
 
 /**
- * Default deny both ways, then three narrow openings: the gateway may reach the workspace port, the
+ * Default deny both ways, then narrow openings: the gateway may reach the workspace port, the
  * orchestrator the airlock agent's port (to copy submitted outputs), and the data loader may reach the
- * orchestrator to fetch the permit's staged extracts. Nothing else gets in or out — no internet, no DNS,
- * no other environment.
+ * orchestrator to fetch the permit's staged extracts, and the cluster DNS to find it. Nothing else gets
+ * in or out — no internet, no DNS for the workspace, no other environment.
  */
 export function networkPolicies({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1NetworkPolicy[] {
   const meta = (name: string) => ({ name, namespace, labels: ownedLabels(namespace) });
@@ -59,6 +59,24 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "data-loader" } },
         policyTypes: ["Egress"],
         egress: [{ to: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: stagingPort(config) }] }],
+      },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta("allow-loader-to-cluster-dns"),
+      spec: {
+        podSelector: { matchLabels: { [COMPONENT_LABEL]: "data-loader" } },
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.clusterDns.namespace } }, podSelector: { matchLabels: config.clusterDns.podLabels } }],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
       },
     },
   ];
