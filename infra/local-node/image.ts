@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runToCompletion } from "../local-cluster/processes";
 import { LocalNodeError } from "./errors";
 
@@ -22,21 +22,50 @@ function writeBlob(layout: string, data: Buffer | string): { digest: string; siz
   return { digest: `sha256:${hex}`, size: Buffer.byteLength(data) };
 }
 
-/**
- * Builds an OCI image archive holding the probe binary and nothing else, one manifest per image name (each
- * with its own entrypoint), with GNU tar and no registry or image builder: the layer is a plain tar whose
- * owner and times are fixed so the same binary always gives the same digest.
- */
+/** Builds an OCI image archive holding the probe binary and nothing else, one manifest per image name. */
 export function buildProbeArchive(probeBinary: string, images: ProbeImage[], outFile: string): void {
+  withRootfs((rootfs) => copyFileSync(probeBinary, join(rootfs, PROBE_PATH)), images.map((i) => ({ ...i, entrypoint: i.entrypoint.map((a, n) => (n === 0 ? `/${PROBE_PATH}` : a)) })), outFile);
+}
+
+/**
+ * Builds an image of a bundled Node program (images/bundle-program.ts output, copied to /app) with this
+ * host's own `node` and the shared libraries it loads: the images' distroless base cannot be pulled here.
+ */
+export function buildNodeProgramArchive(bundleDir: string, bundleFile: string, name: string, outFile: string): void {
+  const node = realpathSync(runToCompletion("sh", ["-c", "command -v node"]).trim());
+  withRootfs(
+    (rootfs) => {
+      const put = (from: string, to: string) => {
+        mkdirSync(dirname(join(rootfs, to)), { recursive: true });
+        copyFileSync(from, join(rootfs, to));
+      };
+      put(node, "/usr/bin/node");
+      for (const line of runToCompletion("ldd", [node]).split("\n")) {
+        const library = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line)?.[1];
+        if (library) put(realpathSync(library), library);
+      }
+      cpSync(bundleDir, join(rootfs, "app"), { recursive: true });
+    },
+    [{ name, entrypoint: ["/usr/bin/node", `/app/bin/${bundleFile}`] }],
+    outFile,
+  );
+}
+
+/**
+ * Packs what `fill` puts into a root folder as one layer, and one manifest per image name (each with its own
+ * entrypoint), into an OCI archive, with GNU tar and no registry or image builder. Owners and times in the
+ * layer are fixed so the same files always give the same digest.
+ */
+function withRootfs(fill: (rootfs: string) => void, images: ProbeImage[], outFile: string): void {
   const work = mkdtempSync(join(tmpdir(), "spe-image-"));
   try {
     const layout = join(work, "layout");
     mkdirSync(join(layout, "blobs", "sha256"), { recursive: true });
     const rootfs = join(work, "rootfs");
     mkdirSync(rootfs);
-    copyFileSync(probeBinary, join(rootfs, PROBE_PATH));
+    fill(rootfs);
     const layerFile = join(work, "layer.tar");
-    runToCompletion("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "--mode=0755", "-C", rootfs, "-cf", layerFile, PROBE_PATH]);
+    runToCompletion("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "--sort=name", "--mode=go-w", "-C", rootfs, "-cf", layerFile, "."]);
     const layer = writeBlob(layout, readFileSync(layerFile));
 
     const manifests = images.map((image) => {
@@ -46,7 +75,7 @@ export function buildProbeArchive(probeBinary: string, images: ProbeImage[], out
           architecture: "amd64",
           os: "linux",
           // A numeric user: Pod Security restricted and runAsNonRoot need no /etc/passwd to check it.
-          config: { Entrypoint: image.entrypoint.map((a, i) => (i === 0 ? `/${PROBE_PATH}` : a)), User: "65532:65532", WorkingDir: "/" },
+          config: { Entrypoint: image.entrypoint, User: "65532:65532", WorkingDir: "/" },
           rootfs: { type: "layers", diff_ids: [layer.digest] },
         }),
       );

@@ -24,6 +24,12 @@ import { nodeCapability } from "./capability";
 import { startLocalNode, type LocalNode } from "./node";
 import { getFrom, probeFrom, startServerPod } from "./test-pods";
 import { startHostRelay } from "./host-relay";
+import { buildNodeProgramArchive, importImages } from "./image";
+import { startStagingOnHost } from "./staged-delivery";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createServer as createHttpServer } from "node:http";
 
 const capability = nodeCapability();
@@ -224,4 +230,53 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       orchestratorOnHost.close();
     }
   }, 120_000);
+
+  it("delivers an extract to the real data loader on the node, and the environment becomes Ready", async () => {
+    const database = await openDatabase({ memory: true });
+    const staging = await startStagingOnHost(database.db, node.network.gateway);
+    let controller: EnvironmentController | undefined;
+    try {
+      // The loader as its image carries it: images/bundle-program.ts's bundle, run by this host's node.
+      const bundle = mkdtempSync(join(tmpdir(), "spe-loader-bundle-"));
+      execFileSync("node", ["--import", "tsx", "images/bundle-program.ts", "data-loader", bundle, "--root", "/app"], { cwd: fileURLToPath(new URL("../../", import.meta.url)) });
+      const archive = join(bundle, "data-loader.tar");
+      buildNodeProgramArchive(bundle, "data-loader.mjs", `${config.imageRegistry}/${config.images.dataLoader}`, archive);
+      importImages(node.containerdSocket, archive);
+      // No cluster DNS and no Services here: the loader is pointed at the relay pod's address.
+      const relayIp = await startHostRelay(core, { namespace: config.platformNamespace, name: `orchestrator-${unique()}`, labels: { [COMPONENT_LABEL]: "orchestrator" }, port: 8080, target: staging.address });
+      const environmentConfig = { ...config, stagingUrl: `http://${relayIp}:8080/staging`, stagingCapabilities: staging.capabilities };
+
+      const hdab = await issuerKey("EdDSA", "node-loader-test");
+      const permit = examplePermit({ permitId: `SE-HDAB-LOAD-${unique()}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
+      const { namespace } = await importPermit(database.db, await hdab.sign(permit), { trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }), now: new Date() });
+      await staging.deliver(permit, 500);
+      controller = new EnvironmentController({
+        db: database.db,
+        kubeConfig: load(cluster.orchestratorKubeconfig),
+        config: environmentConfig,
+        log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+        leaseName: `node-loader-${unique()}`,
+        resyncMs: 60_000,
+        pollMs: 100,
+        stagingDir: staging.stagingDir,
+      });
+      controller.start();
+      controller.enqueue(namespace);
+      const deadline = Date.now() + 150_000;
+      let conditions: Awaited<ReturnType<typeof environmentRow>>["conditions"] = [];
+      while (Date.now() < deadline) {
+        conditions = (await environmentRow(database.db, namespace)).conditions;
+        if (conditions.find((c) => c.type === "Ready")?.status === "True") break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const byType = Object.fromEntries(conditions.map((c) => [c.type, c]));
+      expect(byType.DataStaged, JSON.stringify(conditions)).toMatchObject({ status: "True" });
+      expect(byType.Ready).toMatchObject({ status: "True" });
+      await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    } finally {
+      await controller?.stop();
+      await staging.stop();
+      await database.close();
+    }
+  }, 240_000);
 });

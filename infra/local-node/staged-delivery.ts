@@ -1,0 +1,51 @@
+// For the node's tests only: the orchestrator's delivery pipeline and staging endpoint, run on the host the
+// way `npm start` runs them, so that a real data loader Job on the node can fetch a real staged delivery.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import Fastify from "fastify";
+import type { AuditActor } from "../../orchestrator/src/audit/audit-hash";
+import { DEMO_DATA_HOLDER } from "../../orchestrator/src/auth/demo-accounts";
+import { parseConfig } from "../../orchestrator/src/config";
+import { synthRegisterCsv } from "../../orchestrator/src/datasets/synth-register";
+import type { Db } from "../../orchestrator/src/db/database";
+import { stagingCapabilitiesFrom } from "../../orchestrator/src/deliveries/data-loader/staging-key";
+import type { StagingCapabilities } from "../../orchestrator/src/deliveries/data-loader/staging-capability";
+import { deliveryServices } from "../../orchestrator/src/deliveries/delivery-services";
+import { receiveDelivery } from "../../orchestrator/src/deliveries/receive-delivery";
+import { startDelivery } from "../../orchestrator/src/deliveries/start-delivery";
+import { registerStagingRoutes } from "../../orchestrator/src/http/staging-routes";
+import type { PermitPayload } from "../../orchestrator/src/permits/permit";
+
+export interface StagingOnHost {
+  /** host:port of the staging endpoint, on the pod network's gateway address. */
+  address: string;
+  stagingDir: string;
+  capabilities: StagingCapabilities;
+  /** Delivers `rows` synthetic rows of the permit's first dataset through validation and pseudonymisation. */
+  deliver(permit: PermitPayload, rows: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startStagingOnHost(db: Db, listenOn: string): Promise<StagingOnHost> {
+  const config = parseConfig({ LOG_LEVEL: "silent", DATA_DIR: mkdtempSync(join(tmpdir(), "spe-node-staging-")) });
+  const deliveries = deliveryServices(config);
+  const capabilities = stagingCapabilitiesFrom(config);
+  const app = Fastify();
+  registerStagingRoutes(app, { db, stagingDir: deliveries.stagingDir, capabilities });
+  await app.listen({ host: listenOn, port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const holder: AuditActor = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null };
+  return {
+    address: `${listenOn}:${port}`,
+    stagingDir: deliveries.stagingDir,
+    capabilities,
+    async deliver(permit, rows) {
+      const { id } = await startDelivery(db, { permitId: permit.permitId, dataset: permit.datasets[0]! }, holder, deliveries.catalogue);
+      await receiveDelivery(db, deliveries, id, Readable.from(synthRegisterCsv({ rows, seed: 7 })), holder);
+      return id;
+    },
+    stop: () => app.close(),
+  };
+}
