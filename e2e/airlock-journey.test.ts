@@ -8,6 +8,7 @@ import { insertEnvironment } from "../orchestrator/test/environment-rows";
 import { startStack, type Stack } from "../orchestrator/test/stack";
 import { examplePermit } from "../orchestrator/src/permits/test-fixtures";
 import { launchChromium } from "./browser";
+import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
 
@@ -21,17 +22,16 @@ const TITLE = "Strokeincidens per region och ålder";
 /** A laptop's viewport, to see the pages as most people will. */
 const VIEWPORT = { width: 1366, height: 800 };
 
-/** Set AIRLOCK_SCREENSHOTS to a folder to look at the pages afterwards. */
-async function screenshot(page: Page, name: string) {
-  const folder = process.env.AIRLOCK_SCREENSHOTS;
-  if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+/** A screenshot of the page (e2e/screenshots/) and no serious or critical accessibility problems in it. */
+async function lookAt(page: Page, name: string) {
+  expect(await checkPage(page, `airlock-${name}`)).toEqual([]);
 }
 
 /** An output checker signs in and opens a request from the queue on their start page. */
 async function openFromQueue(page: Page, stack: Stack, checker: string, title: string) {
   await signIn(page, stack, checker);
   await expect.poll(() => page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).count()).toBe(1);
-  await screenshot(page, `0-queue-${checker}`);
+  await lookAt(page, `0-queue-${checker}`);
   await page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).click();
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
 }
@@ -139,7 +139,7 @@ describe("the airlock in a real Chromium", () => {
     const safeCheck = page.getByRole("region", { name: `Kontroll av ${SAFE_TABLE}` });
     await expect.poll(() => safeCheck.getByText("Automatisk kontroll: godkänd").count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByText("En fil har anmärkningar").count()).toBe(1);
-    await screenshot(page, "1-researcher-precheck");
+    await lookAt(page, "1-researcher-precheck");
 
     // Nothing is sent without a title and a justification; the form says what is missing.
     await page.getByRole("button", { name: /Skicka in för granskning/ }).click();
@@ -160,7 +160,7 @@ describe("the airlock in a real Chromium", () => {
     const small = karin.getByRole("region", { name: SMALL_TABLE, exact: true });
     await expect.poll(() => small.getByText("Du avslog").count()).toBe(1);
     await expect.poll(() => small.getByText(/1 av 2 omdömen inlämnade/).count()).toBe(1);
-    await screenshot(karin, "2-checker-review");
+    await lookAt(karin, "2-checker-review");
     await karin.goto(stack.appUrl);
     await expect.poll(() => karin.getByRole("region", { name: "Granskningskö" }).getByText("Inga utdataförfrågningar väntar på din granskning.").count()).toBe(1);
     await karin.close();
@@ -185,7 +185,7 @@ describe("the airlock in a real Chromium", () => {
     expect(await small.getByText("Avslagen").count()).toBe(1);
     expect(await small.getByText(/Norrland\/män har 3 personer/).count()).toBe(2);
     expect(await small.getByRole("link", { name: /Ladda ner/ }).count()).toBe(0);
-    await screenshot(page, "3-researcher-released");
+    await lookAt(page, "3-researcher-released");
 
     const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });
     const [download] = await Promise.all([page.waitForEvent("download"), safe.getByRole("link", { name: "Ladda ner per-alder.csv" }).click()]);
@@ -201,7 +201,7 @@ describe("the airlock in a real Chromium", () => {
 
     await page.goto(stack.appUrl);
     await expect.poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnade").count()).toBe(1);
-    await screenshot(page, "4-researcher-home");
+    await lookAt(page, "4-researcher-home");
     await page.getByRole("link", { name: "Mina exportförfrågningar" }).click();
     const listed = page.getByRole("row").filter({ hasText: TITLE });
     await expect.poll(() => listed.getByText("Utlämnad").count()).toBe(1);
@@ -275,7 +275,7 @@ describe("the airlock in a real Chromium", () => {
     await expect.poll(() => figure.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
     const code = karin.getByRole("region", { name: "kod/analys.py", exact: true });
     await expect.poll(() => code.locator("pre").textContent()).toBe('print("överlevnad per region")\n');
-    await screenshot(karin, "5-checker-figure-and-code");
+    await lookAt(karin, "5-checker-figure-and-code");
     await karin.close();
   });
 });

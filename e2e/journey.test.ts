@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieClient } from "../orchestrator/test/cookie-client";
 import { startStack, type Stack } from "../orchestrator/test/stack";
@@ -8,8 +8,14 @@ import { demoPermitPayload } from "../orchestrator/src/permits/demo-permit";
 import { devHdabPrivateKey } from "../orchestrator/src/permits/dev-hdab";
 import { signPermit } from "../orchestrator/src/permits/sign-permit";
 import { launchChromium } from "./browser";
+import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
+
+/** A screenshot of the page (e2e/screenshots/) and no serious or critical accessibility problems in it. */
+async function lookAt(page: Page, name: string) {
+  expect(await checkPage(page, `journey-${name}`)).toEqual([]);
+}
 
 describe("the UI in a real Chromium", () => {
   let stack: Stack;
@@ -46,6 +52,7 @@ describe("the UI in a real Chromium", () => {
     // Nothing delivered for this permit yet, and the page says so in words.
     await expect.poll(() => mine.getByText("Väntar på data").count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
+    await lookAt(page, "1-researcher-home");
     await page.close();
   });
 
@@ -58,6 +65,7 @@ describe("the UI in a real Chromium", () => {
     await row.getByRole("button", { name: "Pausa" }).click();
     await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => row.getByRole("button", { name: "Återuppta" }).count()).toBe(1);
+    await lookAt(page, "2-operator-home");
     await page.close();
   });
 
@@ -72,11 +80,13 @@ describe("the UI in a real Chromium", () => {
     await expect.poll(() => row.filter({ hasText: "olof" }).count()).toBe(1);
     expect(await log.getByRole("row").filter({ hasText: "session.created" }).count()).toBe(0);
     expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
+    await lookAt(page, "3-auditor-home");
     // The printable compliance report of the environment shows the isolation in force.
     await log.getByRole("link", { name: permitId }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Efterlevnadsrapport");
     const isolation = page.getByRole("region", { name: /^Isolation/ });
     await expect.poll(() => isolation.getByText(/"deny-all"/).count()).toBeGreaterThan(0);
+    await lookAt(page, "4-compliance-report");
     await page.close();
   });
 
@@ -87,6 +97,7 @@ describe("the UI in a real Chromium", () => {
     await page.waitForURL(/\/session\/end/);
     await page.goto(stack.appUrl);
     await expect.poll(() => page.getByRole("link", { name: "Logga in" }).count()).toBe(1);
+    await lookAt(page, "5-signed-out");
     await page.close();
   });
 });

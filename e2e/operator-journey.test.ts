@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import { demoPermitPayload } from "../orchestrator/src/permits/demo-permit";
 import { devHdabPrivateKey } from "../orchestrator/src/permits/dev-hdab";
 import { signPermit } from "../orchestrator/src/permits/sign-permit";
 import { launchChromium } from "./browser";
+import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
 
@@ -22,28 +23,12 @@ import { signIn } from "./sign-in";
 const VIEWPORT = { width: 1366, height: 800 };
 const DELIVERED_ROWS = 2_000;
 
-/** Set SPE_SCREENSHOTS to a folder to look at the pages afterwards. */
-async function screenshot(page: Page, name: string) {
-  const folder = process.env.SPE_SCREENSHOTS;
-  if (folder) await page.screenshot({ path: join(folder, `operator-${name}.png`), fullPage: true });
+/** A screenshot of the page (e2e/screenshots/) and no serious or critical accessibility problems in it. */
+async function lookAt(page: Page, name: string) {
+  expect(await checkPage(page, `operator-${name}`)).toEqual([]);
 }
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
-
-/**
- * Form controls and buttons a screen reader could not name: no label, no aria-label(ledby), no text.
- * A stand-in until axe-core is among the dependencies; it checks one rule of many.
- */
-function unnamedControls(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll("input, select, textarea, button, a[href]"))
-      .filter((el) => {
-        const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
-        return !labelled && !(el.textContent ?? "").trim() && !el.getAttribute("title");
-      })
-      .map((el) => el.outerHTML.slice(0, 120)),
-  );
-}
 
 describe("the operators' pages in a real Chromium", () => {
   let stack: Stack;
@@ -103,7 +88,7 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
     expect(await page.getByRole("region", { name: "Operations" }).getByRole("button", { name: "Suspend" }).count()).toBeGreaterThan(0);
     expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
-    await screenshot(page, "1-home-english");
+    await lookAt(page, "1-home-english");
 
     await page.reload();
     await expect.poll(() => heading(page)).toBe("Hello Olof Operatör");
@@ -134,8 +119,7 @@ describe("the operators' pages in a real Chromium", () => {
     await expect.poll(() => fields.getByRole("rowheader").allTextContents()).toEqual(expect.arrayContaining(["environment.memory", "authorisedPersons[0].email"]));
     expect(await fields.getByRole("row").filter({ hasText: "environment.memory" }).getByRole("cell").textContent()).toMatch(/Mi, Gi or Ti/);
     expect(await box.getAttribute("aria-invalid")).toBe("true");
-    await screenshot(uploader, "2-permit-refused");
-    expect(await unnamedControls(uploader)).toEqual([]);
+    await lookAt(uploader, "2-permit-refused");
     expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
 
     await box.fill(await signPermit(good, devHdabPrivateKey()));
@@ -149,8 +133,7 @@ describe("the operators' pages in a real Chromium", () => {
     await expect.poll(() => row.getByText("Väntar på data").count(), { timeout: 15_000 }).toBe(1);
     expect(await row.getByText("Nätverket är isolerat").count()).toBe(1);
     expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
-    await screenshot(watcher, "3-environments-live");
-    expect(await unnamedControls(watcher)).toEqual([]);
+    await lookAt(watcher, "3-environments-live");
 
     // Suspending asks first; Cancel changes nothing, confirming does, and the page shows it without a reload.
     await row.getByRole("button", { name: /^Pausa/ }).click();
@@ -189,8 +172,7 @@ describe("the operators' pages in a real Chromium", () => {
     const progress = row.getByRole("progressbar", { name: "Förlopp för patientregistret@2026-09" });
     expect(await progress.evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([3, 3]);
     expect(await row.getByText(DEMO_DATA_HOLDER.clientId).count()).toBe(1);
-    await screenshot(page, "4-deliveries");
-    expect(await unnamedControls(page)).toEqual([]);
+    await lookAt(page, "4-deliveries");
     await page.close();
   });
 
@@ -216,8 +198,7 @@ describe("the operators' pages in a real Chromium", () => {
     await expect.poll(() => turnaround.locator("svg.recharts-surface .recharts-bar-rectangle path").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await turnaround.getByText(/för 1 avgjorda förfrågningar\. Median 2 timmar\./).count()).toBe(1);
     expect(scripts.filter((s) => /chart/i.test(s)).length).toBeGreaterThan(0);
-    await screenshot(page, "5-statistics");
-    expect(await unnamedControls(page)).toEqual([]);
+    await lookAt(page, "5-statistics");
     await page.close();
   });
 });
