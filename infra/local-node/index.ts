@@ -3,3 +3,4 @@ export { nodeCapability, type NodeCapability } from "./capability";
 export { ensureNodeBinaries, nodeCacheDir, type NodeBinaries } from "./node-binaries";
 export { LocalNodeError, type LocalNodeErrorCode } from "./errors";
 export type { ProbeImage } from "./image";
+export { startNodeForOrchestrator, importProgramImages, relayToOrchestrator, standInWorkspaceImages, type EnvironmentImages } from "./for-orchestrator";

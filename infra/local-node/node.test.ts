@@ -24,12 +24,8 @@ import { nodeCapability } from "./capability";
 import { startLocalNode, type LocalNode } from "./node";
 import { getFrom, probeFrom, startServerPod } from "./test-pods";
 import { startHostRelay } from "./host-relay";
-import { buildNodeProgramArchive, importImages } from "./image";
+import { importProgramImages, relayToOrchestrator, standInWorkspaceImages } from "./for-orchestrator";
 import { startStagingOnHost } from "./staged-delivery";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createServer as createHttpServer } from "node:http";
 
 const capability = nodeCapability();
@@ -70,12 +66,10 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     cluster = await startLocalCluster({ progress: () => undefined });
     const admin = load(cluster.kubeconfig);
     core = admin.makeApiClient(k8s.CoreV1Api);
-    // The workspace and airlock images are the probe, serving the ports the orchestrator's pod template names.
-    const images = [
-      { name: `${config.imageRegistry}/${config.images.jupyterlab}`, entrypoint: ["probe", "serve", String(config.workspacePort)] },
-      { name: `${config.imageRegistry}/${config.images.airlockAgent}`, entrypoint: ["probe", "serve", String(config.airlockPort)] },
-    ];
-    node = await startLocalNode({ adminKubeconfig: cluster.kubeconfig, images });
+    // Workspaces are stand-ins (the probe serving the workspace port); the loader and the airlock agent are
+    // the orchestrator's own programs, bundled as their images carry them.
+    node = await startLocalNode({ adminKubeconfig: cluster.kubeconfig, images: standInWorkspaceImages(config) });
+    importProgramImages(node, config);
     // Two environments exactly as the orchestrator makes their namespace and isolation, applied by its identity.
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
     for (const namespace of [envA, envB]) {
@@ -236,15 +230,9 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     const staging = await startStagingOnHost(database.db, node.network.gateway);
     let controller: EnvironmentController | undefined;
     try {
-      // The loader as its image carries it: images/bundle-program.ts's bundle, run by this host's node.
-      const bundle = mkdtempSync(join(tmpdir(), "spe-loader-bundle-"));
-      execFileSync("node", ["--import", "tsx", "images/bundle-program.ts", "data-loader", bundle, "--root", "/app"], { cwd: fileURLToPath(new URL("../../", import.meta.url)) });
-      const archive = join(bundle, "data-loader.tar");
-      buildNodeProgramArchive(bundle, "data-loader.mjs", `${config.imageRegistry}/${config.images.dataLoader}`, archive);
-      importImages(node.containerdSocket, archive);
       // No cluster DNS and no Services here: the loader is pointed at the relay pod's address.
-      const relayIp = await startHostRelay(core, { namespace: config.platformNamespace, name: `orchestrator-${unique()}`, labels: { [COMPONENT_LABEL]: "orchestrator" }, port: 8080, target: staging.address });
-      const environmentConfig = { ...config, stagingUrl: `http://${relayIp}:8080/staging`, stagingCapabilities: staging.capabilities };
+      const stagingUrl = await relayToOrchestrator(node, load(cluster.kubeconfig), Number(staging.address.split(":")[1]), config);
+      const environmentConfig = { ...config, stagingUrl, stagingCapabilities: staging.capabilities };
 
       const hdab = await issuerKey("EdDSA", "node-loader-test");
       const permit = examplePermit({ permitId: `SE-HDAB-LOAD-${unique()}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
