@@ -23,6 +23,7 @@ export function exampleStackConfig(): Record<string, string> {
       pseudonymisation: { name: "spe-pseudonymisation-key", key: "master.key" },
       releaseSigning: { name: "spe-release-signing-key", key: "release-signing.jwk" },
       staging: { name: "spe-staging-key", key: "staging.key" },
+      cookie: { name: "spe-cookie-secret", key: "cookie.key" },
     }),
     network: JSON.stringify({
       apiServer: { cidrs: ["10.0.0.1/32", "192.168.10.5/32"], port: 6443 },

@@ -11,6 +11,7 @@ const KEY_FILES = [
   { secret: "pseudonymisation", env: "PSEUDONYMISATION_KEY_FILE" },
   { secret: "releaseSigning", env: "RELEASE_SIGNING_KEY_FILE" },
   { secret: "staging", env: "STAGING_KEY_FILE" },
+  { secret: "cookie", env: "COOKIE_SECRET_FILE" },
 ] as const;
 const keyVolumeName = (secret: string) => `${secret.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-key`;
 const keyPath = (secret: string, key: string) => `${MOUNTS.keys}/${keyVolumeName(secret)}/${key}`;

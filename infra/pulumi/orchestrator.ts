@@ -66,10 +66,9 @@ export class Orchestrator extends pulumi.ComponentResource {
         spec: {
           type: "ClusterIP",
           selector: labels,
+          // No session affinity: every replica signs sign-in cookies with the same key (COOKIE_SECRET_FILE)
+          // and keeps sessions in PostgreSQL, so any replica may answer any request.
           ports: [{ name: "http", port: ORCHESTRATOR_PORT, targetPort: "http", protocol: "TCP" }],
-          // Each replica signs its sign-in cookies with a key of its own (orchestrator/src/main.ts), so a
-          // sign-in must come back to the replica it started on until they share one.
-          sessionAffinity: "ClientIP",
         },
       },
       child,

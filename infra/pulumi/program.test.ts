@@ -187,7 +187,7 @@ describe("the orchestrator", () => {
   it("is reachable where data loaders fetch staged extracts", () => {
     const service = one("kubernetes:core/v1:Service", "orchestrator");
     expect(service.spec.type).toBe("ClusterIP");
-    expect(service.spec.sessionAffinity).toBe("ClientIP");
+    expect(service.spec.sessionAffinity).toBeUndefined();
     const url = `http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}/`;
     expect(defaultEnvironmentConfig.stagingUrl.startsWith(url)).toBe(true);
     expect(defaultEnvironmentConfig.imageRegistry).toBe("registry.spe.internal/spe");
@@ -240,6 +240,7 @@ describe("credentials", () => {
       PSEUDONYMISATION_KEY_FILE: "/etc/spe/keys/pseudonymisation-key/master.key",
       RELEASE_SIGNING_KEY_FILE: "/etc/spe/keys/release-signing-key/release-signing.jwk",
       STAGING_KEY_FILE: "/etc/spe/keys/staging-key/staging.key",
+      COOKIE_SECRET_FILE: "/etc/spe/keys/cookie-key/cookie.key",
     });
     // The credentials Secret is the only one the program makes: the keys are never in Pulumi's state.
     expect(ofType("kubernetes:core/v1:Secret")).toHaveLength(1);

@@ -58,13 +58,13 @@ const schema = z.strictObject({
   }),
   oidcClientSecret: z.string().min(16, "must be the client secret the OpenID Provider issued (at least 16 characters)"),
   trustedIssuers: z
-    .record(z.url(), z.strictObject({ keys: z.array(publicJwk).min(1, "must list at least one public key") }))
+    .record(z.url(), z.strictObject({ keys: z.array(publicJwk).min(1, "must list at least one public key"), clients: z.array(z.string().min(1)).optional() }))
     .refine((r) => Object.keys(r).length > 0, "must name at least one health data access body"),
   /**
    * Keys the orchestrator reads from files, each a Secret that already exists in spe-system: made and
    * rotated outside Pulumi, so the pseudonymisation master key never lands in Pulumi's state.
    */
-  keySecrets: z.strictObject({ pseudonymisation: secretRef, releaseSigning: secretRef, staging: secretRef }),
+  keySecrets: z.strictObject({ pseudonymisation: secretRef, releaseSigning: secretRef, staging: secretRef, cookie: secretRef }),
   network: z.strictObject({
     /** The API server's endpoint addresses (what a NetworkPolicy sees after the Service's DNAT). */
     apiServer: destination(443),

@@ -84,6 +84,8 @@ const schema = z
     PSEUDONYMISATION_KEY_FILE: z.string().min(1).optional(),
     /** Signs the data loaders' capabilities to fetch staged files (hex or base64, ≥ 32 bytes); by default made on first start under DATA_DIR (not in production). */
     STAGING_KEY_FILE: z.string().min(1).optional(),
+    /** Signs the sign-in cookies (OIDC state, nonce, PKCE verifier; hex or base64, ≥ 32 bytes): the same for every replica, so a sign-in may return to another one. By default made on first start under DATA_DIR (not in production). */
+    COOKIE_SECRET_FILE: z.string().min(1).optional(),
     /** The largest extract one delivery may carry. */
     DELIVERY_MAX_BYTES: positiveInt(20 * 1024 ** 3),
     /** The audience data holders' access tokens must name; by default PUBLIC_URL + /api/v1. */
@@ -102,6 +104,8 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["RELEASE_SIGNING_KEY_FILE"], message: "is required in production: release records must be signed with a key you keep" });
     if (env.NODE_ENV === "production" && !env.STAGING_KEY_FILE)
       ctx.addIssue({ code: "custom", path: ["STAGING_KEY_FILE"], message: "is required in production: every orchestrator replica must verify the loaders' capabilities with the same key" });
+    if (env.NODE_ENV === "production" && !env.COOKIE_SECRET_FILE)
+      ctx.addIssue({ code: "custom", path: ["COOKIE_SECRET_FILE"], message: "is required in production: every replica must verify the sign-in cookies the others signed" });
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
   });

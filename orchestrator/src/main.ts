@@ -1,5 +1,4 @@
 // Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { pino } from "pino";
 import { fileURLToPath } from "node:url";
@@ -11,6 +10,7 @@ import { parseConfig } from "./config";
 import { openDatabase, pgliteDirIn } from "./db/database";
 import { EnvironmentController } from "./environments/controller";
 import { defaultEnvironmentConfig } from "./environments/environment-config";
+import { keyFileOrDefault, readSecretKey } from "./keys/secret-key-file";
 import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
 import { connectKube } from "./kube/client";
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: randomBytes(32).toString("base64url"), uiDir, staging });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex"), uiDir, staging });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

@@ -33,7 +33,7 @@ describe("the staging key", () => {
 
   it.each([
     ["a key file that is not there", () => join(dir(), "missing.key"), /Cannot read the staging key file .*missing\.key: ENOENT/],
-    ["a key shorter than 32 bytes", () => keyFile(randomBytes(16).toString("hex")), /has 16 bytes; make one of 32 with `openssl rand -hex 32`/],
+    ["a key shorter than 32 bytes", () => keyFile(randomBytes(16).toString("hex")), /at least 32 bytes; make one with `openssl rand -hex 32`/],
   ])("refuses %s with CONFIG_INVALID", (_, file, message) => {
     const DATA_DIR = dir();
     expect(() => stagingCapabilitiesFrom({ DATA_DIR, STAGING_KEY_FILE: file() })).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringMatching(message) }));
