@@ -1,7 +1,7 @@
 // The local node: real pods from a locally built image, and the orchestrator's own NetworkPolicies enforced
 // in the kernel, proven by connections that succeed or fail. Opt-in (SPE_LOCAL_NODE=1, root): elsewhere the
 // suite prints why it skipped.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCluster, type LocalCluster } from "../local-cluster/cluster";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { namespaceObject } from "../../orchestrator/src/environments/desired/namespace";
-import { networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
+import { DENY_ALL_POLICY, networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
 import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/environments/desired/labels";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
@@ -193,6 +193,26 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       expect(byType.NetworkIsolated).toMatchObject({ status: "True" });
       // Nothing was delivered: the one thing between this environment and Ready is its data.
       expect(byType.DataStaged).toMatchObject({ status: "False", reason: "AwaitingDelivery" });
+
+      // Drift, measured where it matters: a break-glass administrator deletes the deny-all policy, the
+      // workspace may send anywhere until the controller has put it back and the enforcer has followed.
+      const workspacePod = (await core.listNamespacedPod({ namespace, labelSelector: `${COMPONENT_LABEL}=workspace` })).items[0]!;
+      const egressChain = `eg_${workspacePod.status!.podIP!.replaceAll(".", "_")}`;
+      const egressIsolated = () => spawnSync("nft", ["list", "chain", "inet", "spe_netpol", egressChain], { stdio: "ignore" }).status === 0;
+      expect(egressIsolated()).toBe(true);
+      const deleted = Date.now();
+      await load(cluster.kubeconfig).makeApiClient(k8s.NetworkingV1Api).deleteNamespacedNetworkPolicy({ name: DENY_ALL_POLICY, namespace });
+      let sawOpen = false;
+      while (Date.now() - deleted < 10_000) {
+        const isolated = egressIsolated();
+        sawOpen ||= !isolated;
+        if (sawOpen && isolated) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const exposedMs = Date.now() - deleted;
+      console.info(`Deny-all deleted: the workspace's egress was isolated again after ${exposedMs} ms`);
+      expect(egressIsolated()).toBe(true);
+      expect(exposedMs).toBeLessThan(5000);
       await core.deleteNamespace({ name: namespace }).catch(() => undefined);
     } finally {
       await controller.stop();
