@@ -36,7 +36,7 @@ export function probeFrom(
   name: string,
   labels: Record<string, string>,
   addresses: string[],
-  windowMs = 3000,
+  windowMs = 5000,
 ): Promise<Record<string, string>> {
   return runToEnd(core, namespace, name, labels, ["connect", String(windowMs), ...addresses]);
 }
