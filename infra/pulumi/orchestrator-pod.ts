@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { MOUNTS, ORCHESTRATOR_NAME, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT } from "./names";
+import { MOUNTS, ORCHESTRATOR_NAME, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT, PLATFORM_NAMESPACE } from "./names";
 import { CREDENTIAL_KEYS, FILE_KEYS } from "./orchestrator-settings";
 import type { StackConfig } from "./stack-config";
 
@@ -49,6 +49,12 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     OIDC_REQUIRED_ACR: config.oidc.requiredAcr?.join(","),
     OIDC_REQUIRED_AMR: config.oidc.requiredAmr?.join(","),
     AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+    // Environments pull from the registry admission allows, and their loaders fetch from this Service.
+    ENVIRONMENT_SETTINGS: JSON.stringify({
+      imageRegistry: config.images.registry,
+      platformNamespace: PLATFORM_NAMESPACE,
+      stagingUrl: `http://${ORCHESTRATOR_NAME}.${PLATFORM_NAMESPACE}.svc.cluster.local:${ORCHESTRATOR_PORT}/staging`,
+    }),
     // The root filesystem is read-only; anything that wants a home (DuckDB's extension cache) gets /tmp.
     HOME: MOUNTS.tmp,
   };

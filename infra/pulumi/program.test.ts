@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { parseConfig } from "../../orchestrator/src/config";
-import { defaultEnvironmentConfig } from "../../orchestrator/src/environments/environment-config";
 import { EXAMPLE_SECRET_KEYS, EXAMPLE_SECRETS, EXAMPLE_TRUSTED_ISSUERS, exampleStackConfig } from "./example-stack";
 import { isSecretValue, mockRuntime, settled, stringsIn, type RegisteredResource } from "./mock-runtime";
 
@@ -189,8 +188,11 @@ describe("the orchestrator", () => {
     expect(service.spec.type).toBe("ClusterIP");
     expect(service.spec.sessionAffinity).toBeUndefined();
     const url = `http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}/`;
-    expect(defaultEnvironmentConfig.stagingUrl.startsWith(url)).toBe(true);
-    expect(defaultEnvironmentConfig.imageRegistry).toBe("registry.spe.internal/spe");
+    const env = Object.fromEntries(podSpec().containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    const { environments } = parseConfig({ ENVIRONMENT_SETTINGS: env.ENVIRONMENT_SETTINGS });
+    expect(environments.stagingUrl.startsWith(url)).toBe(true);
+    // The registry the environments pull from is the one the admission policies allow.
+    expect(environments.imageRegistry).toBe((JSON.parse(exampleStackConfig().images!) as { registry: string }).registry);
   });
 
   it("gets an environment the orchestrator's own config schema accepts in production", () => {
@@ -199,7 +201,8 @@ describe("the orchestrator", () => {
       podSpec().containers[0].env.map((e: any) => [e.name, e.value ?? pulumiUnwrap(secretData[e.valueFrom.secretKeyRef.key])]),
     );
     const parsed = parseConfig(env) as Record<string, unknown>;
-    for (const name of Object.keys(env).filter((n) => n !== "HOME")) expect(parsed, `${name} is not a setting of orchestrator/src/config.ts`).toHaveProperty(name);
+    // ENVIRONMENT_SETTINGS is parsed into `environments` (checked above, with the Service).
+    for (const name of Object.keys(env).filter((n) => n !== "HOME" && n !== "ENVIRONMENT_SETTINGS")) expect(parsed, `${name} is not a setting of orchestrator/src/config.ts`).toHaveProperty(name);
     expect(parsed).toMatchObject({ NODE_ENV: "production", DATABASE_URL: EXAMPLE_SECRETS.databaseUrl, OIDC_CLIENT_SECRET: EXAMPLE_SECRETS.oidcClientSecret, OIDC_REQUIRED_AMR: ["mfa"] });
   });
 

@@ -39,7 +39,7 @@ const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), 
 const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
 const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }) };
+const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }), environmentConfig: config.environments };
 const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
 await app.listen({ host: "127.0.0.1", port });
 

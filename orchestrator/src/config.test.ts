@@ -32,7 +32,19 @@ describe("parseConfig", () => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
 
+  it("builds environments from ENVIRONMENT_SETTINGS, keeping the defaults of what it leaves out", () => {
+    const settings = { imageRegistry: "registry.scb.example/spe", images: { jupyterlab: "workspace-jupyterlab:2.1.0" }, stagingUrl: "http://10.96.0.40:8080/staging" };
+    const { environments } = parseConfig({ ENVIRONMENT_SETTINGS: JSON.stringify(settings), PUBLIC_URL: "https://spe.scb.example/app/" });
+    expect(environments).toMatchObject({ ...settings, images: { jupyterlab: "workspace-jupyterlab:2.1.0", airlockAgent: "airlock-agent:1.0.0" }, platformNamespace: "spe-system" });
+    // The workspace accepts API calls from the public origin alone, whatever the settings say.
+    expect(environments.publicOrigin).toBe("https://spe.scb.example");
+    expect(parseConfig({}).environments).toMatchObject({ imageRegistry: "registry.spe.internal/spe", publicOrigin: "http://localhost:8080" });
+  });
+
   it.each([
+    [{ ENVIRONMENT_SETTINGS: "{registry:" }, /ENVIRONMENT_SETTINGS: is not JSON/],
+    [{ ENVIRONMENT_SETTINGS: JSON.stringify({ imageRegistr: "typo" }) }, /ENVIRONMENT_SETTINGS: .*imageRegistr/],
+    [{ ENVIRONMENT_SETTINGS: JSON.stringify({ workspacePort: "8888" }) }, /ENVIRONMENT_SETTINGS\.workspacePort: /],
     [{ PORT: "eighty" }, /PORT: /],
     [{ PORT: "70000" }, /PORT: /],
     [{ DATABASE_URL: "mysql://db/spe" }, /DATABASE_URL: /],

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { environmentConfigSchema, type EnvironmentConfig } from "./environments/environment-config";
 import { SpeError } from "./errors";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -86,6 +87,29 @@ const schema = z
     STAGING_KEY_FILE: z.string().min(1).optional(),
     /** Signs the sign-in cookies (OIDC state, nonce, PKCE verifier; hex or base64, ≥ 32 bytes): the same for every replica, so a sign-in may return to another one. By default made on first start under DATA_DIR (not in production). */
     COOKIE_SECRET_FILE: z.string().min(1).optional(),
+    /**
+     * How environments are built, as JSON (environments/environment-config.ts): image registry and names,
+     * the platform namespace, the staging URL, ports, the cluster DNS, volume size. Omitted keys keep
+     * their defaults; unknown keys are refused.
+     */
+    ENVIRONMENT_SETTINGS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        let json: unknown = {};
+        try {
+          json = text === undefined ? {} : JSON.parse(text);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: `is not JSON: ${(err as Error).message}` });
+          return z.NEVER;
+        }
+        const parsed = environmentConfigSchema.strict().safeParse(json);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+          return z.NEVER;
+        }
+        return parsed.data;
+      }),
     /** The largest extract one delivery may carry. */
     DELIVERY_MAX_BYTES: positiveInt(20 * 1024 ** 3),
     /** The audience data holders' access tokens must name; by default PUBLIC_URL + /api/v1. */
@@ -110,7 +134,7 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
   });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; machineAudience: string };
+export type Config = Omit<z.infer<typeof schema>, "ENVIRONMENT_SETTINGS"> & { publicUrl: string; machineAudience: string; environments: EnvironmentConfig };
 
 /** Parses the environment once at start-up; every problem is listed in one error. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -122,5 +146,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = result.data;
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
-  return { ...c, publicUrl, machineAudience: c.MACHINE_TOKEN_AUDIENCE ?? `${publicUrl}/api/v1` };
+  const { ENVIRONMENT_SETTINGS: settings, ...rest } = c;
+  return { ...rest, publicUrl, machineAudience: c.MACHINE_TOKEN_AUDIENCE ?? `${publicUrl}/api/v1`, environments: { ...settings, publicOrigin: new URL(publicUrl).origin } };
 }

@@ -9,7 +9,6 @@ import { SessionStore } from "./auth/sessions";
 import { parseConfig } from "./config";
 import { openDatabase, pgliteDirIn } from "./db/database";
 import { EnvironmentController } from "./environments/controller";
-import { defaultEnvironmentConfig } from "./environments/environment-config";
 import { keyFileOrDefault, readSecretKey } from "./keys/secret-key-file";
 import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
   const log = pino({ level: config.LOG_LEVEL });
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...defaultEnvironmentConfig, stagingCapabilities: staging }, log, stagingDir: join(config.DATA_DIR, "staging") });
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log, stagingDir: join(config.DATA_DIR, "staging") });
   controller.start();
   stops.push(() => controller.stop());
 
@@ -78,7 +77,7 @@ async function main(): Promise<void> {
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
   const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens }, sessions, relyingParty, cookieSecret: readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex"), uiDir, staging });
+  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens, environmentConfig: config.environments }, sessions, relyingParty, cookieSecret: readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex"), uiDir, staging });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });

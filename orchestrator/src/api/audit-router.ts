@@ -35,7 +35,7 @@ export const auditRouter = router({
   ),
   /** The compliance evidence report of one environment, requirement by requirement. */
   evidence: auditorProcedure.input(z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") })).query(async ({ ctx, input }) => {
-    const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace);
+    const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace, new Date(), ctx.services.environmentConfig);
     if (!report) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
     return report;
   }),

@@ -80,6 +80,7 @@ describe("authorization matrix", () => {
       deliveries: deliveryServices(config),
       // Machine tokens are for the delivery API, not tRPC: no procedure here asks for one.
       machineTokens: machineTokenVerifier({ issuer: "http://127.0.0.1:9", jwksUri: "http://127.0.0.1:9/jwks", audience: config.machineAudience }),
+      environmentConfig: config.environments,
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
   });

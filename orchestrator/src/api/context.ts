@@ -4,6 +4,7 @@ import type { Kube } from "../kube/client";
 import type { Airlock } from "../outputs/airlock";
 import type { MachineTokenVerifier } from "../auth/machine-tokens";
 import type { DeliveryServices } from "../deliveries/receive-delivery";
+import type { EnvironmentConfig } from "../environments/environment-config";
 import type { PermitIntake } from "../permits/permit-intake";
 
 /** Asks the reconciler to look at an environment soon (a no-op on replicas that do not lead). */
@@ -21,6 +22,8 @@ export interface Services {
   deliveries: DeliveryServices;
   /** Verifies machine clients' (data holders') access tokens. */
   machineTokens: MachineTokenVerifier;
+  /** How environments are built here: what the compliance evidence compares the cluster with. */
+  environmentConfig: EnvironmentConfig;
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

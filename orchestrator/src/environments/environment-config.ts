@@ -28,6 +28,11 @@ export const environmentConfigSchema = z.object({
     .prefault({}),
   /** Where the airlock agent beside each workspace serves its outbox, read-only, to the orchestrator alone. */
   airlockPort: z.int().default(8090),
+  /**
+   * The orchestrator's public origin (from PUBLIC_URL): the workspace accepts the Lab's own API calls,
+   * which the browser sends from this origin through the gateway, and no other origin's.
+   */
+  publicOrigin: z.url().default("http://localhost:8080"),
   /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */
   dataVolumeSize: z.string().default("20Gi"),
 });

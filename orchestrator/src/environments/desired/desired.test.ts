@@ -112,6 +112,15 @@ describe("desiredObjects", () => {
     expect(pod.containers[0]!.image).toBe(`${config.imageRegistry}/${config.images.jupyterlab}`);
   });
 
+  it("tells the workspace its namespace and the one origin its API calls may come from, and no secret", () => {
+    const pod = find<V1Deployment>(desiredObjects(input(), { ...config, publicOrigin: "https://spe.scb.example" }), "Deployment", "workspace").spec!.template.spec!;
+    expect(pod.containers[0]!.env).toEqual([
+      { name: "SPE_PERMIT_ID", value: "SE-HDAB-2026-0042" },
+      { name: "SPE_NAMESPACE", value: "spe-se-hdab-2026-0042-0123456789" },
+      { name: "SPE_PUBLIC_ORIGIN", value: "https://spe.scb.example" },
+    ]);
+  });
+
   it.each([
     ["active", 1],
     ["suspended", 0],

@@ -119,7 +119,12 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
               name: tool,
               image: `${config.imageRegistry}/${config.images[tool]}`,
               ports: [{ name: "http", containerPort: config.workspacePort }],
-              env: [{ name: "SPE_PERMIT_ID", value: permit.permitId }],
+              env: [
+                { name: "SPE_PERMIT_ID", value: permit.permitId },
+                // Where the gateway serves it (/workspaces/<namespace>/) and the one origin its API calls come from.
+                { name: "SPE_NAMESPACE", value: namespace },
+                { name: "SPE_PUBLIC_ORIGIN", value: config.publicOrigin },
+              ],
               securityContext: containerSecurityContext,
               resources: {
                 requests: { cpu: permit.environment.cpu, memory: permit.environment.memory },
