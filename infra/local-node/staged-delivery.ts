@@ -1,6 +1,6 @@
 // For the node's tests only: the orchestrator's delivery pipeline and staging endpoint, run on the host the
 // way `npm start` runs them, so that a real data loader Job on the node can fetch a real staged delivery.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -29,7 +29,8 @@ export interface StagingOnHost {
 }
 
 export async function startStagingOnHost(db: Db, listenOn: string): Promise<StagingOnHost> {
-  const config = parseConfig({ LOG_LEVEL: "silent", DATA_DIR: mkdtempSync(join(tmpdir(), "spe-node-staging-")) });
+  const dataDir = mkdtempSync(join(tmpdir(), "spe-node-staging-"));
+  const config = parseConfig({ LOG_LEVEL: "silent", DATA_DIR: dataDir });
   const deliveries = deliveryServices(config);
   const capabilities = stagingCapabilitiesFrom(config);
   const app = Fastify();
@@ -46,6 +47,9 @@ export async function startStagingOnHost(db: Db, listenOn: string): Promise<Stag
       await receiveDelivery(db, deliveries, id, Readable.from(synthRegisterCsv({ rows, seed: 7 })), holder);
       return id;
     },
-    stop: () => app.close(),
+    async stop() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
