@@ -2,15 +2,13 @@ import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieClient } from "../orchestrator/test/cookie-client";
 import { startStack, type Stack } from "../orchestrator/test/stack";
 import { demoPermitPayload } from "../orchestrator/src/permits/demo-permit";
-import { devHdabPrivateKey } from "../orchestrator/src/permits/dev-hdab";
-import { signPermit } from "../orchestrator/src/permits/sign-permit";
 import { launchChromium } from "./browser";
 import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
+import { pushDevPermit } from "../orchestrator/test/push-permit";
 
 /** A screenshot of the page (e2e/screenshots/) and no serious or critical accessibility problems in it. */
 async function lookAt(page: Page, name: string) {
@@ -29,12 +27,7 @@ describe("the UI in a real Chromium", () => {
     browser = await launchChromium();
     permitId = `SE-JOURNEY-${Date.now().toString(36)}`;
     const payload = { ...demoPermitPayload(new Date()), permitId, purpose: { category: "scientific-research" as const, description: "Statiner och stroke" } };
-    const res = await new CookieClient().request(`${stack.appUrl}/trpc/permits.push`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jws: await signPermit(payload, devHdabPrivateKey()) }),
-    });
-    expect(res.status).toBe(200);
+    await pushDevPermit(stack.appUrl, payload);
   });
   afterAll(async () => {
     await browser?.close();

@@ -18,6 +18,7 @@ import { launchChromium } from "./browser";
 import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
+import { pushDevPermit } from "../orchestrator/test/push-permit";
 
 /** A laptop's viewport, to see the pages as most people will. */
 const VIEWPORT = { width: 1366, height: 800 };
@@ -46,9 +47,7 @@ describe("the operators' pages in a real Chromium", () => {
     const now = new Date();
 
     // A permit from the HDAB's push, and the demo data holder's synthetic extract for it through the real pipeline.
-    const pushed = await signPermit({ ...demoPermitPayload(now), permitId: deliveredPermit }, devHdabPrivateKey());
-    const res = await fetch(`${stack.appUrl}/trpc/permits.push`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jws: pushed }) });
-    expect(res.status).toBe(200);
+    await pushDevPermit(stack.appUrl, { ...demoPermitPayload(now), permitId: deliveredPermit });
     const holder = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null } as const;
     const { id } = await startDelivery(db, { permitId: deliveredPermit, dataset: { id: "patientregistret", version: "2026-09" } }, holder, stack.services.deliveries.catalogue);
     await receiveDelivery(db, stack.services.deliveries, id, Readable.from(synthRegisterCsv({ rows: DELIVERED_ROWS, seed: 7 })), holder);

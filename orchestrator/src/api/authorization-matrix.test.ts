@@ -30,7 +30,6 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "session.me": { expected: everyone },
   "system.status": { expected: only("operator") },
   // The HDAB's machine client is authenticated by the permit's signature, not a session.
-  "permits.push": { expected: everyone, input: { jws: "a.b.c" } },
   "permits.upload": { expected: only("operator"), input: { jws: "a.b.c" } },
   "permits.list": { expected: only("operator") },
   "permits.get": { expected: only("operator"), input: { permitId: "SE-NONE-1" } },

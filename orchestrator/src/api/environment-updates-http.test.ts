@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieClient } from "../../test/cookie-client";
 import { startStack, type Stack } from "../../test/stack";
 import { demoPermitPayload } from "../permits/demo-permit";
-import { devHdabPrivateKey } from "../permits/dev-hdab";
-import { signPermit } from "../permits/sign-permit";
+import { pushDevPermit } from "../../test/push-permit";
 
 /** Reads server-sent events until one carries `needle` in its data, or gives up after `ms`. */
 async function eventWith(res: Response, needle: string, ms = 10_000): Promise<{ id?: string; data: string }> {
@@ -37,8 +36,7 @@ describe("environments.updates over HTTP (server-sent events)", () => {
   beforeAll(async () => {
     stack = await startStack();
     const payload = { ...demoPermitPayload(new Date()), permitId: `SE-SSE-${Date.now().toString(36)}` };
-    const res = await new CookieClient().request(`${stack.appUrl}/trpc/permits.push`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jws: await signPermit(payload, devHdabPrivateKey()) }) });
-    namespace = ((await res.json()) as { result: { data: { namespace: string } } }).result.data.namespace;
+    namespace = await pushDevPermit(stack.appUrl, payload);
   });
   afterAll(() => stack?.stop());
 

@@ -1,12 +1,11 @@
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { CookieClient } from "../../test/cookie-client";
+import type { CookieClient } from "../../test/cookie-client";
 import { eventually } from "../../test/eventually";
 import { startStack, type Stack } from "../../test/stack";
 import { callTrpc } from "../../test/trpc-call";
 import { demoPermitPayload } from "../permits/demo-permit";
-import { devHdabPrivateKey } from "../permits/dev-hdab";
-import { signPermit } from "../permits/sign-permit";
+import { pushDevPermit } from "../../test/push-permit";
 
 const call = (client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST") => callTrpc(client, stack.appUrl, path, input, method);
 
@@ -24,8 +23,7 @@ describe("environment lifecycle through the API", () => {
     stack = await startStack();
     [olof, alice, bob] = [await stack.signIn("olof"), await stack.signIn("alice"), await stack.signIn("bob")];
     const payload = { ...demoPermitPayload(new Date()), permitId: `SE-LIFECYCLE-${Date.now().toString(36)}` };
-    const pushed = await call(new CookieClient(), stack, "permits.push", { jws: await signPermit(payload, devHdabPrivateKey()) });
-    namespace = (pushed.data as { namespace: string }).namespace;
+    namespace = await pushDevPermit(stack.appUrl, payload);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(inject("kubeconfig"));
     apps = kc.makeApiClient(k8s.AppsV1Api);

@@ -4,6 +4,7 @@ import { startStack, type Stack } from "../../test/stack";
 import { DEMO_PERMIT_ID, demoPermitPayload, signDemoPermit } from "../permits/demo-permit";
 import { devHdabPrivateKey } from "../permits/dev-hdab";
 import { signPermit } from "../permits/sign-permit";
+import { pushPermit } from "../../test/push-permit";
 
 interface Answer {
   status: number;
@@ -20,7 +21,7 @@ async function call(client: CookieClient, stack: Stack, path: string, input?: un
 
 describe("permits over tRPC and HTTP", () => {
   let stack: Stack;
-  let hdab: CookieClient; // a machine client: no session, no cookies of anyone
+  let hdab: CookieClient; // no session, no cookies of anyone
   let olof: CookieClient;
   const now = new Date();
 
@@ -31,39 +32,36 @@ describe("permits over tRPC and HTTP", () => {
   });
   afterAll(() => stack.stop());
 
-  it("lets the HDAB push a signed permit without a session: created, then unchanged", async () => {
-    const jws = await signDemoPermit(now);
-    const first = await call(hdab, stack, "permits.push", { jws });
-    expect(first.status).toBe(200);
-    expect(first.data).toMatchObject({ outcome: "created", permitId: DEMO_PERMIT_ID, sequence: 1, namespace: expect.stringMatching(/^spe-demo-hdab-2026-0001-[0-9a-f]{10}$/) });
-    expect((await call(hdab, stack, "permits.push", { jws: `${jws}\n` })).data).toMatchObject({ outcome: "unchanged" });
+  // The HDAB's own path is POST /api/v1/permits (its contract tests are in http/api-v1); the UI's API
+  // has no unauthenticated way in.
+  it("takes no permit over tRPC without an operator's session", async () => {
+    const answer = await call(hdab, stack, "permits.push", { jws: await signDemoPermit(now) });
+    expect(answer.status).toBe(404);
+    expect((await call(hdab, stack, "permits.list", undefined, "GET")).status).toBe(401);
   });
 
-  it("answers a forged permit with 400 and our stable code", async () => {
+  it("records a forged permit pushed over HTTP as evidence: an auditor finds it, with the code and the sender's address", async () => {
+    expect((await pushPermit(stack.appUrl, await signDemoPermit(now))).body).toMatchObject({ outcome: "created", permitId: DEMO_PERMIT_ID, sequence: 1, namespace: expect.stringMatching(/^spe-demo-hdab-2026-0001-[0-9a-f]{10}$/) });
     const [h, , s] = (await signDemoPermit(now)).split(".");
     const forged = `${h}.${Buffer.from(JSON.stringify(demoPermitPayload(now, 2))).toString("base64url")}.${s}`;
-    const answer = await call(hdab, stack, "permits.push", { jws: forged });
-    expect(answer.status).toBe(400);
-    expect(answer.error?.data.code).toBe("BAD_REQUEST");
-    expect(answer.error?.message).toMatch(/^PERMIT_SIGNATURE_INVALID: /);
-    // The attempt is evidence: an auditor finds it, with the code and the sender's address.
+    expect(await pushPermit(stack.appUrl, forged)).toMatchObject({ status: 422, body: { error: "PERMIT_SIGNATURE_INVALID" } });
     const ida = await stack.signIn("ida");
     const refused = await call(ida, stack, "audit.events", { action: "permit.refused" }, "GET");
     expect(refused.data).toEqual(
-      expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ role: "anonymous" }), details: { code: "PERMIT_SIGNATURE_INVALID" } })]),
+      expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ role: "anonymous", address: expect.any(String) }), details: expect.objectContaining({ code: "PERMIT_SIGNATURE_INVALID" }) })]),
     );
   });
 
-  it("answers different content under a held sequence with 409 PERMIT_CONFLICT", async () => {
+  it("answers an operator's upload of different content under a held sequence with 409 PERMIT_CONFLICT", async () => {
     const conflicting = await signPermit({ ...demoPermitPayload(now), conditions: "Something else." }, devHdabPrivateKey());
-    const answer = await call(hdab, stack, "permits.push", { jws: conflicting });
+    const answer = await call(olof, stack, "permits.upload", { jws: conflicting });
     expect(answer.status).toBe(409);
     expect(answer.error?.message).toMatch(/^PERMIT_CONFLICT: /);
   });
 
-  it("refuses an empty or oversized body before any verification", async () => {
-    expect((await call(hdab, stack, "permits.push", { jws: " " })).status).toBe(400);
-    expect((await call(hdab, stack, "permits.push", { jws: "a".repeat(600 * 1024) })).status).toBe(400);
+  it("refuses an empty or oversized upload before any verification", async () => {
+    expect((await call(olof, stack, "permits.upload", { jws: " " })).status).toBe(400);
+    expect((await call(olof, stack, "permits.upload", { jws: "a".repeat(600 * 1024) })).status).toBe(400);
   });
 
   it("lets an operator upload an amendment, list permits and get one with its revisions", async () => {

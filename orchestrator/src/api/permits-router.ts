@@ -6,7 +6,7 @@ import { importPermit, type PermitSender } from "../permits/import-permit";
 import { getPermit, listPermits } from "../permits/permit-queries";
 import { MAX_PERMIT_JWS_LENGTH } from "../permits/verify-permit";
 import type { Services } from "./context";
-import { operatorProcedure, publicProcedure, router } from "./trpc";
+import { operatorProcedure, router } from "./trpc";
 
 const signedPermit = z.object({ jws: z.string().trim().min(1, "is empty: send the compact JWS").max(MAX_PERMIT_JWS_LENGTH) });
 
@@ -40,8 +40,8 @@ async function importSigned({ database, permitIntake, environments }: Services, 
 }
 
 export const permitsRouter = router({
-  /** The HDAB's machine client pushes a granted, amended or revoked permit; the signature is its credential. */
-  push: publicProcedure.input(signedPermit).mutation(({ ctx, input }) => importSigned(ctx.services, input.jws, { address: ctx.address })),
+  // The HDAB's system pushes permits over HTTP (POST /api/v1/permits), not here: the UI's API takes
+  // permits only from signed-in operators.
   /** An operator uploads a permit file the HDAB sent another way; the same checks apply. */
   upload: operatorProcedure
     .input(signedPermit)

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieClient } from "../../test/cookie-client";
 import { startStack, type Stack } from "../../test/stack";
 import { demoPermitPayload } from "../permits/demo-permit";
-import { devHdabPrivateKey } from "../permits/dev-hdab";
-import { signPermit } from "../permits/sign-permit";
+import { pushDevPermit } from "../../test/push-permit";
 
 /** A stand-in for JupyterLab: answers HTTP with what it received, echoes WebSocket messages. */
 async function startUpstream(): Promise<{ url: string; seen: Array<{ url: string; cookie?: string }>; server: Server }> {
@@ -47,12 +46,7 @@ describe("workspace gateway", () => {
     upstream = await startUpstream();
     stack = await startStack({ WORKSPACE_UPSTREAM: upstream.url });
     const payload = { ...demoPermitPayload(new Date()), permitId: `SE-GATEWAY-${Date.now().toString(36)}` };
-    const pushed = await new CookieClient().request(`${stack.appUrl}/trpc/permits.push`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jws: await signPermit(payload, devHdabPrivateKey()) }),
-    });
-    namespace = ((await pushed.json()) as { result: { data: { namespace: string } } }).result.data.namespace;
+    namespace = await pushDevPermit(stack.appUrl, payload);
     [alice, bob] = [await stack.signIn("alice"), await stack.signIn("bob")];
   });
   afterAll(async () => {
