@@ -121,18 +121,18 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     expect(result).toEqual({ [host]: "timeout", [otherEnvironment]: "timeout", [neighbour]: "timeout", [outside]: "timeout", [otherEnvironmentV6]: "timeout" });
   });
 
-  it("lets the gateway reach the workspace port, and nothing else of the environment", async () => {
+  it("lets the orchestrator (which serves the gateway) reach the workspace and airlock ports, and nothing else of the environment", async () => {
     const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
     const otherPort = `${workspaceIp[envA]}:9999`;
     const airlock = `${workspaceIp[envA]}:${config.airlockPort}`;
-    const gateway = await probeFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "gateway" }, [workspace, otherPort, airlock]);
-    expect(gateway).toEqual({ [workspace]: "connected", [otherPort]: "timeout", [airlock]: "timeout" });
+    const gateway = await probeFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "orchestrator" }, [workspace, otherPort, airlock]);
+    expect(gateway).toEqual({ [workspace]: "connected", [otherPort]: "timeout", [airlock]: "connected" });
   });
 
-  it("keeps out a platform pod that is not the gateway, and a pod outside the platform that calls itself one", async () => {
+  it("keeps out a platform pod that is not the orchestrator, and a pod outside the platform that calls itself one", async () => {
     const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
     const notGateway = await probeFrom(core, config.platformNamespace, `other-${unique()}`, { [COMPONENT_LABEL]: "metrics" }, [workspace]);
-    const impostor = await probeFrom(core, open, "impostor", { [COMPONENT_LABEL]: "gateway" }, [workspace]);
+    const impostor = await probeFrom(core, open, "impostor", { [COMPONENT_LABEL]: "orchestrator" }, [workspace]);
     expect(notGateway).toEqual({ [workspace]: "timeout" });
     expect(impostor).toEqual({ [workspace]: "timeout" });
   });
@@ -159,7 +159,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // says what it can write: its home, not the data.
     const base = `http://${pod!.status!.podIP}:${config.workspacePort}/`;
     const urls = ["/data", "/home/researcher"].map((dir) => `${base}?write-check=${dir}`);
-    const answers = await getFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "gateway" }, urls);
+    const answers = await getFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "orchestrator" }, urls);
     expect(answers[urls[0]!]).toMatch(/^200 .*read-only file system/);
     expect(answers[urls[1]!]).toBe("200 writable");
   }, 180_000);

@@ -27,8 +27,8 @@ export const COMPONENT_LABEL = "app.kubernetes.io/component";
 export const PART_OF = { "app.kubernetes.io/part-of": "spe" } as const;
 
 /**
- * Pod labels of the orchestrator. Environments' NetworkPolicies admit platform pods by component; the
- * orchestrator process also serves the gateway (see the report on issue 9 about the "gateway" component).
+ * Pod labels of the orchestrator. Environments' NetworkPolicies admit platform pods by component: the
+ * orchestrator's, which also serve the gateway, on the workspace and airlock ports.
  */
 export const ORCHESTRATOR_POD_LABELS = {
   ...PART_OF,

@@ -24,20 +24,20 @@ const view = (asDelivered: (p: V1NetworkPolicy) => V1NetworkPolicy) => ({
   policies: policies.map(asDelivered),
   pods: [
     pod(env, "workspace", "10.244.0.10", ownedLabels(env, "workspace")),
-    pod(config.platformNamespace, "gateway", "10.244.0.20", { [COMPONENT_LABEL]: "gateway" }),
+    pod(config.platformNamespace, "metrics", "10.244.0.20", { [COMPONENT_LABEL]: "metrics" }),
     pod(config.platformNamespace, "orchestrator", "10.244.0.21", { [COMPONENT_LABEL]: "orchestrator" }),
-    pod("elsewhere", "impostor", "10.244.0.30", { [COMPONENT_LABEL]: "gateway" }),
+    pod("elsewhere", "impostor", "10.244.0.30", { [COMPONENT_LABEL]: "orchestrator" }),
     pod("elsewhere", "done", "10.244.0.31", {}, "Succeeded"),
   ],
 });
 
 describe("nftables rules from the orchestrator's NetworkPolicies", () => {
   for (const [how, asDelivered] of [["as listed (the client's model)", (p: V1NetworkPolicy) => p], ["as a watch delivers them (plain JSON)", asWatched]] as const) {
-    it(`opens the workspace port to the gateway alone, ${how}`, () => {
+    it(`opens the workspace and airlock ports to the orchestrator's pods (which serve the gateway) alone, ${how}`, () => {
       const script = nftScript(view(asDelivered), CIDR, "spe-cni0");
       const ingress = /chain in_10_244_0_10 \{\n([\s\S]*?)\n {2}\}/.exec(script)?.[1]?.trim().split("\n").map((l) => l.trim());
       expect(ingress).toEqual([
-        "ip saddr { 10.244.0.20 } meta l4proto tcp th dport 8888 return",
+        "ip saddr { 10.244.0.21 } meta l4proto tcp th dport 8888 return",
         `ip saddr { 10.244.0.21 } meta l4proto tcp th dport ${config.airlockPort} return`,
         "drop",
       ]);

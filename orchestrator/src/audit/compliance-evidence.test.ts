@@ -20,10 +20,7 @@ describe("compliance evidence: network section", () => {
     const kube = { isolationInForce: async () => undefined } as unknown as Kube;
     const report = await complianceEvidence(database.db, kube, namespace);
     expect(report?.network.egress).toMatchObject({ defaultDeny: true, internet: false });
-    expect(report?.network.ingress.allowedFrom).toEqual([
-      "pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system",
-      "pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system",
-    ]);
+    expect(report?.network.ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system"]);
     expect(report?.network.sentences).toContain("No egress to the internet.");
   });
 });

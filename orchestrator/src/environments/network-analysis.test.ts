@@ -45,7 +45,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
       {
         policy: "allow-gateway-to-workspace",
         pods: "app.kubernetes.io/component=workspace",
-        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=gateway" },
+        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=orchestrator" },
         ports: [`TCP/${config.workspacePort}`],
       },
       {
@@ -55,12 +55,10 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
         ports: [`TCP/${config.airlockPort}`],
       },
     ]);
-    expect(analysis.ingress.allowedFrom).toEqual([
-      "pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system",
-      "pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system",
-    ]);
+    // The gateway runs in the orchestrator's pods: one source, on two ports.
+    expect(analysis.ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system"]);
     expect(analysis.sentences).toEqual([
-      "Ingress is denied to every pod except from: pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
+      "Ingress is denied to every pod except from: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
       "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
       "No egress to the internet.",
     ]);

@@ -69,7 +69,7 @@ describe("desiredObjects", () => {
     expect(allow.spec?.egress).toBeUndefined();
     expect(allow.spec?.ingress).toEqual([
       {
-        _from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "gateway" } } }],
+        _from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }],
         ports: [{ protocol: "TCP", port: 8888 }],
       },
     ]);

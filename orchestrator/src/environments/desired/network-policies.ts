@@ -38,7 +38,8 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
       spec: {
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
         policyTypes: ["Ingress"],
-        ingress: [{ _from: [platformPods(config, "gateway")], ports: [{ protocol: "TCP", port: config.workspacePort }] }],
+        // The gateway is part of the orchestrator (DESIGN §1): its pods are the ones to admit.
+        ingress: [{ _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.workspacePort }] }],
       },
     },
     {
