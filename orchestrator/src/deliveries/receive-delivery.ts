@@ -1,15 +1,14 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import canonicalize from "canonicalize";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { deliveries, environments } from "../db/schema";
+import { writeUpload } from "./write-upload";
 import { findDataset } from "../datasets/catalogue";
 import type { DatasetDescriptor } from "../datasets/descriptor";
 import { ExtractRejectedError } from "../datasets/extract-issues";
@@ -33,22 +32,6 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 /** Where a staged delivery's Parquet files and manifest live. */
 export const stagedPath = (stagingDir: string, d: Pick<DeliveryRow, "namespace" | "datasetId" | "datasetVersion" | "id">) => join(stagingDir, d.namespace, `${d.datasetId}@${d.datasetVersion}`, d.id);
 
-/** Writes the upload to `destination`, hashing and counting as it goes; refuses past `maxBytes`. */
-async function receive(body: Readable, destination: string, maxBytes: number): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      if (bytes > maxBytes) return done(new SpeError("DELIVERY_TOO_LARGE", `The extract is larger than ${maxBytes} bytes, the most accepted in one delivery. Split it or ask the operators.`));
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  await pipeline(body, measure, createWriteStream(destination, { flags: "wx", mode: 0o600 }));
-  return { bytes, sha256: hash.digest("hex") };
-}
-
 /**
  * Receives the extract of an open delivery, validates it against the dataset's descriptor and stages its
  * pseudonymised form. The raw upload is deleted whatever happens. A rejected extract keeps nothing but its
@@ -64,7 +47,7 @@ export async function receiveDelivery(db: Db, services: DeliveryServices, id: st
   const upload = join(services.incomingDir, `${id}-${randomUUID()}`);
   const target = stagedPath(services.stagingDir, delivery);
   try {
-    const received = await receive(body, upload, services.maxBytes);
+    const received = await writeUpload(body, upload, services.maxBytes);
     await mkdir(join(target, ".."), { recursive: true, mode: 0o700 });
     const manifest = await pseudonymiseExtract({ input: upload, outputDir: target, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
     return await recordStaged(db, services, delivery, received, manifest, actor, now());

@@ -1,13 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import type { ExtractReport } from "../datasets/extract-issues";
 import type { DatasetDescriptor } from "../datasets/descriptor";
 import { validateExtract } from "../datasets/validate-extract";
-import { SpeError } from "../errors";
+import { writeUpload } from "../deliveries/write-upload";
 
 /** A received upload, on disk while it is checked. */
 export interface ReceivedUpload {
@@ -23,23 +21,12 @@ export interface ReceivedUpload {
 export async function receiveUpload(body: Readable, dir: string, maxBytes: number): Promise<ReceivedUpload> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `dry-run-${randomUUID()}`);
-  const hash = createHash("sha256");
-  let bytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      if (bytes > maxBytes) return done(new SpeError("DELIVERY_TOO_LARGE", `The extract is larger than ${maxBytes} bytes, the most one delivery may carry. Split it or ask the operators.`));
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
   try {
-    await pipeline(body, measure, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    return { path, ...(await writeUpload(body, path, maxBytes)) };
   } catch (err) {
     await rm(path, { force: true });
     throw err;
   }
-  return { path, bytes, sha256: hash.digest("hex") };
 }
 
 /** The dry run of a delivery: the same checks and findings, on a received upload; nothing is kept. */
