@@ -175,6 +175,23 @@ describe("the operators' pages in a real Chromium", () => {
     await page.close();
   });
 
+  it("shows the researcher the delivered dataset of her environment, with its rows and columns, and a way into the workspace", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "alice");
+    const mine = page.getByRole("region", { name: "Mina miljöer" });
+    const environment = mine.getByRole("listitem").filter({ hasText: deliveredPermit }).first();
+    await expect.poll(() => environment.getByText(/patientregistret@2026-09/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => environment.getByText(/2\s000 rader/).count(), { timeout: 15_000 }).toBe(1);
+    await environment.getByText(/\d+ kolumner/).click();
+    const columns = environment.getByRole("table", { name: "Kolumner i patientregistret" });
+    // The personnummer arrives only as its pseudonym, and a dropped column not at all.
+    await expect.poll(() => columns.getByText(/^pseudonym för /).count()).toBeGreaterThan(0);
+    const workspace = environment.getByRole("link", { name: /^Öppna arbetsytan för / });
+    expect(await workspace.getAttribute("href")).toMatch(/^\/workspaces\/spe-[a-z0-9-]+\/$/);
+    await lookAt(page, "6-researcher-datasets");
+    await page.close();
+  });
+
   it("draws the charts, loaded only when the statistics page is opened", async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     const scripts: string[] = [];

@@ -47,9 +47,11 @@ export function describeState(e: EnvironmentSummary, t: TFunction): { label: str
     case "notCreated":
     case "ready":
       return { label: t(`environmentState.${state.key}.label`), detail: t(`environmentState.${state.key}.detail`), tone: state.tone };
-    default:
-      // The reconciler's own sentence says what it waits for (in English: it names objects and datasets).
-      return { label: t(`environmentState.reasons.${state.key}`), detail: state.message ?? "", tone: state.tone };
+    default: {
+      const detail = t(`environmentState.reasonDetails.${state.key}`);
+      // For a problem, the reconciler's own sentence (in English: it names objects) helps whoever reports it.
+      return { label: t(`environmentState.reasons.${state.key}`), detail: state.tone === "problem" && state.message ? `${detail} ${state.message}` : detail, tone: state.tone };
+    }
   }
 }
 

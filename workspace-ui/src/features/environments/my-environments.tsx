@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
+import { EnvironmentDatasets, type EnvironmentDataset } from "./environment-datasets";
 import { describeState, formatDate, type EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 
@@ -12,7 +13,7 @@ export function MyEnvironments() {
   const mine = useQuery({ ...trpc.environments.mine.queryOptions(), refetchInterval: 5000 });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
   if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
-  const environments = mine.data as unknown as EnvironmentSummary[];
+  const environments = mine.data as unknown as Array<EnvironmentSummary & { datasets: EnvironmentDataset[] }>;
   if (environments.length === 0) return <p>{t("environments.mine.none")}</p>;
   return (
     <ul className="environment-list">
@@ -27,9 +28,17 @@ export function MyEnvironments() {
             <dd>{e.permitId}</dd>
             <dt>{t("environments.validUntil")}</dt>
             <dd>{formatDate(e.validUntil)}</dd>
+            <dt>{t("environments.mine.datasets")}</dt>
+            <dd>
+              <EnvironmentDatasets datasets={e.datasets} />
+            </dd>
           </dl>
           {e.desiredState === "active" && (
             <p className="environment-links">
+              {/* Through the gateway: a full page load, not a route of this app. */}
+              <a href={`/workspaces/${e.namespace}/`} aria-label={t("environments.mine.openWorkspaceFor", { name: e.purpose ?? e.permitId })}>
+                {t("environments.mine.openWorkspace")}
+              </a>{" "}
               <Link to={`/environments/${e.namespace}/outbox`} aria-label={t("environments.mine.outboxFor", { name: e.purpose ?? e.permitId })}>
                 {t("environments.mine.outbox")}
               </Link>
