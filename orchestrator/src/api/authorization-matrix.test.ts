@@ -29,7 +29,7 @@ const everyone = only(...WHO);
 const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }> = {
   "session.me": { expected: everyone },
   "system.status": { expected: only("operator") },
-  // The HDAB's machine client is authenticated by the permit's signature, not a session.
+  // The HDAB's system pushes over POST /api/v1/permits (its signature is the credential); here only operators.
   "permits.upload": { expected: only("operator"), input: { jws: "a.b.c" } },
   "permits.list": { expected: only("operator") },
   "permits.get": { expected: only("operator"), input: { permitId: "SE-NONE-1" } },
