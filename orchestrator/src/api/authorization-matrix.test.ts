@@ -11,6 +11,9 @@ import { machineTokenVerifier } from "../auth/machine-tokens";
 import { deliveryServices } from "../deliveries/delivery-services";
 import { createAirlock } from "../outputs/airlock";
 import { createPermitIntake } from "../permits/permit-intake";
+import { examplePermit } from "../permits/test-fixtures";
+import { exportRequests } from "../db/schema";
+import { insertEnvironment } from "../../test/environment-rows";
 import type { Context } from "./context";
 import { appRouter } from "./router";
 
@@ -102,5 +105,59 @@ describe("authorization matrix", () => {
       },
     );
     expect(outcome).toBe(expected);
+  });
+
+  /**
+   * The researchers' procedures that name an environment or a request, each against one on a permit that
+   * names the caller (in scope) and one on a permit that does not (out of scope). Out of scope must be
+   * refused as if it did not exist; in scope must get past that check (whatever happens after it: the
+   * airlock agent is not running here). A new such procedure without an entry here fails the first test.
+   */
+  describe("in and out of a researcher's scope", () => {
+    type Target = { namespace: string; id: string };
+    const SCOPED: Record<string, (t: Target) => unknown> = {
+      "exports.outbox": (t) => ({ namespace: t.namespace }),
+      "exports.precheck": (t) => ({ namespace: t.namespace, path: "t.csv", type: "frequency" }),
+      "exports.create": (t) => ({ namespace: t.namespace, title: "Tables", justification: "Aggregate counts per region.", files: [{ path: "t.csv", type: "frequency" }] }),
+      "exports.get": (t) => ({ id: t.id }),
+      "exports.submit": (t) => ({ id: t.id }),
+      "exports.revise": (t) => ({ id: t.id, path: "t.csv" }),
+      // Last: it changes the request's state.
+      "exports.withdraw": (t) => ({ id: t.id }),
+    };
+    const targets: Record<"in" | "out", Target> = { in: { namespace: "", id: "" }, out: { namespace: "", id: "" } };
+
+    beforeAll(async () => {
+      const researcher = { subject: "test-researcher", name: "Test Researcher", email: "t@uni.example" };
+      const other = { subject: "someone-else", name: "Someone Else", email: "s@uni.example" };
+      for (const [scope, person] of [["in", researcher], ["out", other]] as const) {
+        const permit = examplePermit({ permitId: `SE-SCOPE-${scope.toUpperCase()}-1`, principalInvestigator: person, authorisedPersons: [person] });
+        const namespace = await insertEnvironment(database.db, permit);
+        const id = crypto.randomUUID();
+        const now = new Date();
+        await database.db.insert(exportRequests).values({ id, permitId: permit.permitId, namespace, requester: person.subject, title: "T", justification: "J", state: "draft", profile: "default", reviewersRequired: 2, createdAt: now, updatedAt: now });
+        targets[scope] = { namespace, id };
+      }
+    });
+
+    it("has an entry for every researcher procedure that names an environment or a request", () => {
+      const named = Object.entries(MATRIX).filter(([, m]) => m.input !== undefined && m.expected.researcher === "allowed" && m.expected.operator === "denied");
+      expect(named.map(([path]) => path).sort()).toEqual(Object.keys(SCOPED).sort());
+    });
+
+    const scopedCases = Object.keys(SCOPED).flatMap((path) => (["out", "in"] as const).map((scope) => [path, scope] as const));
+    it.each(scopedCases)("%s, %s of scope", async (path, scope) => {
+      const caller = appRouter.createCaller(contextFor("researcher"));
+      const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input?: unknown) => Promise<unknown>;
+      const code = await procedure(SCOPED[path]!(targets[scope])).then(
+        () => "OK",
+        (err: unknown) => {
+          if (!(err instanceof TRPCError)) throw err;
+          return err.code;
+        },
+      );
+      if (scope === "out") expect(["NOT_FOUND", "FORBIDDEN"]).toContain(code);
+      else expect(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND"]).not.toContain(code);
+    });
   });
 });
