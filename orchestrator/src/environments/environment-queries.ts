@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { deliveries, environments, permits } from "../db/schema";
-import type { DeliveryManifest, ManifestColumn } from "../datasets/manifest";
+import { environments, permits } from "../db/schema";
+import type { ManifestColumn } from "../datasets/manifest";
+import { newestStagedDeliveries } from "../deliveries/staged-deliveries";
 
 const summary = {
   namespace: environments.namespace,
@@ -48,32 +49,14 @@ export async function environmentsOf(db: Db, subject: string) {
   let query = preparedEnvironmentsOf.get(db);
   if (!query) preparedEnvironmentsOf.set(db, (query = environmentsOfQuery(db)));
   const rows = await query.execute({ persons: JSON.stringify([{ subject }]) });
-  const staged = await newestStaged(db, [...new Set(rows.map((r) => r.permitId))]);
+  // Rows and columns from each staged delivery's manifest: names and types, never a value.
+  const staged = new Map<string, NonNullable<EnvironmentDataset["delivered"]>>();
+  for (const d of await newestStagedDeliveries(db, [...new Set(rows.map((r) => r.permitId))]))
+    if (d.manifest) staged.set(`${d.permitId} ${d.datasetId}@${d.version}`, { rows: d.manifest.rows, columns: d.manifest.columns, stagedAt: (d.finishedAt ?? new Date(0)).toISOString() });
   return rows.map((r) => ({
     ...r,
     datasets: r.datasets.map((d): EnvironmentDataset => ({ id: d.id, version: d.version, delivered: staged.get(`${r.permitId} ${d.id}@${d.version}`) ?? null })),
   }));
-}
-
-/**
- * The newest staged delivery of each (permit, dataset version): its row count and columns from the
- * manifest (names and types, never a value), keyed "<permit> <dataset>@<version>".
- */
-async function newestStaged(db: Db, permitIds: string[]): Promise<Map<string, NonNullable<EnvironmentDataset["delivered"]>>> {
-  const newest = new Map<string, NonNullable<EnvironmentDataset["delivered"]>>();
-  if (permitIds.length === 0) return newest;
-  const rows = await db
-    .select({ permitId: deliveries.permitId, datasetId: deliveries.datasetId, version: deliveries.datasetVersion, manifest: deliveries.manifest, finishedAt: deliveries.finishedAt })
-    .from(deliveries)
-    .where(and(inArray(deliveries.permitId, permitIds), eq(deliveries.state, "staged")))
-    .orderBy(desc(deliveries.finishedAt));
-  for (const r of rows) {
-    const key = `${r.permitId} ${r.datasetId}@${r.version}`;
-    const manifest = r.manifest as unknown as DeliveryManifest | null;
-    if (newest.has(key) || !manifest) continue;
-    newest.set(key, { rows: manifest.rows, columns: manifest.columns, stagedAt: (r.finishedAt ?? new Date(0)).toISOString() });
-  }
-  return newest;
 }
 
 export async function getEnvironment(db: Db, namespace: string) {
