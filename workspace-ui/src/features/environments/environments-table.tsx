@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -7,13 +7,17 @@ import { ApiError } from "../airlock/api-error";
 import { formatDate, type EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { TeardownDialog } from "./teardown-dialog";
+import { useLiveEnvironments } from "./use-live-environments";
 
-/** Operators' start page: every environment, its state, and what they may do with it at a glance. */
+/**
+ * Operators' start page: every environment, its state, and what they may do with it at a glance, kept current
+ * by the same stream as the environments page rather than by polling.
+ */
 export function EnvironmentsTable() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const list = useQuery({ ...trpc.environments.list.queryOptions(), refetchInterval: 3000 });
+  const { list } = useLiveEnvironments();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() });
   const suspend = useMutation(trpc.environments.suspend.mutationOptions({ onSuccess: refresh }));
   const resume = useMutation(trpc.environments.resume.mutationOptions({ onSuccess: refresh }));
