@@ -26,8 +26,8 @@ export function DeliveriesTable() {
             <th scope="col">{t("deliveries.environment")}</th>
             <th scope="col">{t("deliveries.from")}</th>
             <th scope="col">{t("deliveries.state")}</th>
-            <th scope="col">{t("deliveries.rows")}</th>
-            <th scope="col">{t("deliveries.size")}</th>
+            <th scope="col" className="num">{t("deliveries.rows")}</th>
+            <th scope="col" className="num">{t("deliveries.size")}</th>
             <th scope="col">{t("deliveries.progress")}</th>
             <th scope="col">{t("deliveries.started")}</th>
             <th scope="col">{t("deliveries.finished")}</th>

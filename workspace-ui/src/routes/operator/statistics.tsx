@@ -50,9 +50,9 @@ function EnvironmentsByState() {
               <thead>
                 <tr>
                   <th scope="col">{t("charts.day")}</th>
-                  <th scope="col">{t("charts.states.active")}</th>
-                  <th scope="col">{t("charts.states.suspended")}</th>
-                  <th scope="col">{t("charts.states.tornDown")}</th>
+                  <th scope="col" className="num">{t("charts.states.active")}</th>
+                  <th scope="col" className="num">{t("charts.states.suspended")}</th>
+                  <th scope="col" className="num">{t("charts.states.tornDown")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -99,7 +99,7 @@ function ReviewTurnaround() {
               <thead>
                 <tr>
                   <th scope="col">{t("charts.bucket")}</th>
-                  <th scope="col">{t("charts.requests")}</th>
+                  <th scope="col" className="num">{t("charts.requests")}</th>
                 </tr>
               </thead>
               <tbody>
