@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { SpeError } from "../errors";
+import { pgliteListener, postgresListener, registerListener } from "./notifications";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -37,7 +38,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     try {
       const db = drizzlePg(pool, { schema });
       await migratePg(db, { migrationsFolder });
-      return { db: db as unknown as Db, kind: "postgres", location: describeUrl(target.url), close: () => pool.end() };
+      const listener = postgresListener(target.url);
+      registerListener(db as unknown as Db, listener);
+      const close = async () => {
+        await listener.close();
+        await pool.end();
+      };
+      return { db: db as unknown as Db, kind: "postgres", location: describeUrl(target.url), close };
     } catch (err) {
       await pool.end();
       throw new SpeError("DATABASE_UNAVAILABLE", `Could not open PostgreSQL at ${describeUrl(target.url)}: ${(err as Error).message}. Check DATABASE_URL.`, { cause: err });
@@ -49,6 +56,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   try {
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder });
+    registerListener(db as unknown as Db, pgliteListener(client));
     return { db: db as unknown as Db, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
   } catch (err) {
     await client.close();

@@ -3,7 +3,6 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { SYSTEM_ACTOR } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { environments, permits, type Condition } from "../db/schema";
-import { publishEnvironmentChange } from "./environment-events";
 
 export type EnvironmentRow = typeof environments.$inferSelect;
 export type PermitRow = typeof permits.$inferSelect;
@@ -22,7 +21,6 @@ export async function loadEnvironment(db: Db, namespace: string): Promise<{ envi
 /** Records what the reconciler saw, for the generation it worked from. */
 export async function saveStatus(db: Db, namespace: string, conditions: Condition[], observedGeneration: number, now: Date): Promise<void> {
   await db.update(environments).set({ conditions, observedGeneration, updatedAt: now }).where(eq(environments.namespace, namespace));
-  publishEnvironmentChange(db, namespace);
 }
 
 /** Marks an environment for teardown (expiry found by the reconciler): a new generation to work towards. */
@@ -36,7 +34,6 @@ export async function requestTeardown(db: Db, namespace: string, reason: "expire
     if (changed.length)
       await appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "environment.teardown-requested", target: `environment:${namespace}`, details: { reason } }, now);
   });
-  publishEnvironmentChange(db, namespace);
 }
 
 /**
@@ -49,7 +46,6 @@ export async function saveTeardown(db: Db, namespace: string, teardown: Record<s
     if (teardown.completedAt)
       await appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "environment.torn-down", target: `environment:${namespace}`, details: { certificate: teardown } }, now);
   });
-  publishEnvironmentChange(db, namespace);
 }
 
 /** Namespaces whose wanted state moved past what the reconciler last worked from: work for the leader. */

@@ -4,7 +4,6 @@ import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { environments } from "../db/schema";
 import { SpeError } from "../errors";
-import { publishEnvironmentChange } from "./environment-events";
 
 export type LifecycleAction = "suspend" | "resume" | "teardown";
 
@@ -38,10 +37,7 @@ export async function changeDesiredState(db: Db, namespace: string, action: Life
     if (row) await appendAuditEvent(tx, { actor, action: AUDIT_ACTIONS[action], target: `environment:${namespace}`, details: { desiredState: row.desiredState, generation: row.generation } }, now);
     return row;
   });
-  if (updated) {
-    publishEnvironmentChange(db, namespace);
-    return updated;
-  }
+  if (updated) return updated;
   const [current] = await db.select({ desiredState: environments.desiredState }).from(environments).where(eq(environments.namespace, namespace));
   if (!current) throw new SpeError("ENVIRONMENT_NOT_FOUND", `There is no environment ${namespace}.`);
   throw new SpeError("ENVIRONMENT_STATE_CONFLICT", `Cannot ${action} ${namespace}: it is ${current.desiredState}; ${action} needs ${from.join(" or ")}.`);
