@@ -23,6 +23,8 @@ process.on("exit", () => {
 /** Runs as another user (by name) when given: PostgreSQL refuses to run as root. */
 export interface ProcessOptions {
   user?: string;
+  /** Added to this process's environment: for secrets that must not show in a process list's arguments. */
+  env?: NodeJS.ProcessEnv;
 }
 
 function withSetpriv(binary: string, args: string[], options: ProcessOptions): [string, string[]] {
@@ -47,7 +49,7 @@ export function runToCompletion(binary: string, args: string[], options: Process
 export function startProcess(name: string, binary: string, args: string[], logFile: string, options: ProcessOptions = {}): ManagedProcess {
   const fd = openSync(logFile, "a");
   const [command, argv] = withSetpriv(binary, args, options);
-  const child = spawn(command, argv, { stdio: ["ignore", fd, fd] });
+  const child = spawn(command, argv, { stdio: ["ignore", fd, fd], env: options.env && { ...process.env, ...options.env } });
   closeSync(fd);
   running.add(child);
   let exit: string | undefined;

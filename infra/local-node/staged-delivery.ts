@@ -34,13 +34,13 @@ export async function startStagingOnHost(db: Db, listenOn: string): Promise<Stag
   const deliveries = deliveryServices(config);
   const capabilities = stagingCapabilitiesFrom(config);
   const app = Fastify();
-  registerStagingRoutes(app, { db, stagingDir: deliveries.stagingDir, capabilities });
+  registerStagingRoutes(app, { db, store: deliveries.staging, capabilities });
   await app.listen({ host: listenOn, port: 0 });
   const { port } = app.server.address() as { port: number };
   const holder: AuditActor = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null };
   return {
     address: `${listenOn}:${port}`,
-    stagingDir: deliveries.stagingDir,
+    stagingDir: join(dataDir, "staging"),
     capabilities,
     async deliver(permit, rows) {
       const { id } = await startDelivery(db, { permitId: permit.permitId, dataset: permit.datasets[0]! }, holder, deliveries.catalogue);

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config";
 import { SpeError } from "./errors";
 
+/** The least an S3 staging store needs. */
+const s3 = { STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_ENDPOINT: "https://s3.scb.example", STAGING_S3_CREDENTIALS_FILE: "/run/secrets/staging-bucket.json" };
+
 function problems(env: NodeJS.ProcessEnv): string {
   try {
     parseConfig(env);
@@ -28,6 +31,9 @@ describe("parseConfig", () => {
     [{ OIDC_ROLE_MAPPING: "spe-forskare=researcher, spe-drift=operator" }, { OIDC_ROLE_MAPPING: { "spe-forskare": "researcher", "spe-drift": "operator" } }],
     [{ OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "spe", OIDC_CLIENT_SECRET: "s" }, { OIDC_ISSUER: "https://idp.example" }],
     [{ PORT: "" }, { PORT: 8080 }],
+    [{}, { STAGING_STORE: "directory" }],
+    [{ ...s3, STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: "true", STAGING_S3_PREFIX: "spe/staging/" }, { STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: true, STAGING_S3_PREFIX: "spe/staging/" }],
+    [s3, { STAGING_S3_REGION: "us-east-1", STAGING_S3_FORCE_PATH_STYLE: false, STAGING_S3_PREFIX: "" }],
   ])("accepts %o", (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -60,8 +66,25 @@ describe("parseConfig", () => {
     [{ AIRLOCK_AGENT_URL: "http://airlock.{namespace}/outbox" }, /AIRLOCK_AGENT_URL: must be an http\(s\) origin/],
     [{ AIRLOCK_MAX_FILES: "0" }, /AIRLOCK_MAX_FILES: /],
     [{ SESSION_IDLE_MINUTES: "0" }, /SESSION_IDLE_MINUTES: /],
+    [{ STAGING_STORE: "minio" }, /STAGING_STORE: /],
+    [{ STAGING_STORE: "s3" }, /STAGING_S3_BUCKET: is required when STAGING_STORE is s3[\s\S]*STAGING_S3_CREDENTIALS_FILE: is required when STAGING_STORE is s3/],
+    [{ ...s3, STAGING_S3_BUCKET: "SPE_Staging" }, /STAGING_S3_BUCKET: must be a bucket name/],
+    [{ ...s3, STAGING_S3_ENDPOINT: "minio:9000" }, /STAGING_S3_ENDPOINT: /],
+    [{ ...s3, STAGING_S3_ENDPOINT: "ftp://minio:9000" }, /STAGING_S3_ENDPOINT: /],
+    [{ ...s3, STAGING_S3_FORCE_PATH_STYLE: "yes" }, /STAGING_S3_FORCE_PATH_STYLE: must be true or false/],
+    [{ ...s3, STAGING_S3_PREFIX: "/spe/" }, /STAGING_S3_PREFIX: must be empty or plain folder names/],
+    [{ ...s3, STAGING_S3_PREFIX: "spe/../other/" }, /STAGING_S3_PREFIX: /],
+    [{ ...s3, STAGING_S3_PREFIX: "spe" }, /STAGING_S3_PREFIX: /],
+    [{ ...s3, STAGING_S3_REGION: "EU North" }, /STAGING_S3_REGION: must be a region name/],
+    [{ STAGING_S3_BUCKET: "spe-staging" }, /STAGING_S3_BUCKET: is set but STAGING_STORE is not s3/],
   ])("refuses %o", (env, message) => {
     expect(problems(env)).toMatch(message);
+  });
+
+  it("refuses an S3 endpoint that carries credentials without repeating them", () => {
+    const message = problems({ ...s3, STAGING_S3_ENDPOINT: "https://AKIAEXAMPLE:s3cr3t-value@s3.scb.example" });
+    expect(message).toMatch(/STAGING_S3_ENDPOINT: must not carry credentials: put them in STAGING_S3_CREDENTIALS_FILE/);
+    expect(message).not.toMatch(/AKIAEXAMPLE|s3cr3t-value/);
   });
 
   it("lists every problem in one message", () => {

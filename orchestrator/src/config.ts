@@ -85,6 +85,27 @@ const schema = z
     PSEUDONYMISATION_KEY_FILE: z.string().min(1).optional(),
     /** Signs the data loaders' capabilities to fetch staged files (hex or base64, ≥ 32 bytes); by default made on first start under DATA_DIR (not in production). */
     STAGING_KEY_FILE: z.string().min(1).optional(),
+    /** Where pseudonymised deliveries wait for the data loaders: a folder under DATA_DIR, or an S3-compatible bucket. */
+    STAGING_STORE: z.enum(["directory", "s3"]).default("directory"),
+    /** The S3-compatible server (https://…, or http://… inside a trusted network); without it, AWS's endpoint for the region. */
+    STAGING_S3_ENDPOINT: z
+      .url({ protocol: /^https?$/ })
+      .refine((u) => !new URL(u).username && !new URL(u).password, "must not carry credentials: put them in STAGING_S3_CREDENTIALS_FILE")
+      .optional(),
+    STAGING_S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3-63 lower-case letters, digits, '.' and '-'")
+      .optional(),
+    STAGING_S3_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as eu-north-1").default("us-east-1"),
+    /** Put before every object key, e.g. `spe/staging/`; nothing in the bucket outside it is touched. */
+    STAGING_S3_PREFIX: z
+      .string()
+      .regex(/^([A-Za-z0-9_][A-Za-z0-9._-]{0,127}\/){0,8}$/, "must be empty or plain folder names each followed by '/', e.g. spe/staging/")
+      .default(""),
+    /** `true` for servers that want https://host/bucket/key (most self-hosted ones) rather than https://bucket.host/key. */
+    STAGING_S3_FORCE_PATH_STYLE: z.enum(["true", "false"], "must be true or false").default("false").transform((v) => v === "true"),
+    /** JSON `{ "accessKeyId", "secretAccessKey", "sessionToken"? }`: the bucket's credentials, in a file so that no secret sits in the environment. */
+    STAGING_S3_CREDENTIALS_FILE: z.string().min(1).optional(),
     /** Signs the sign-in cookies (OIDC state, nonce, PKCE verifier; hex or base64, ≥ 32 bytes): the same for every replica, so a sign-in may return to another one. By default made on first start under DATA_DIR (not in production). */
     COOKIE_SECRET_FILE: z.string().min(1).optional(),
     /**
@@ -130,6 +151,13 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["STAGING_KEY_FILE"], message: "is required in production: every orchestrator replica must verify the loaders' capabilities with the same key" });
     if (env.NODE_ENV === "production" && !env.COOKIE_SECRET_FILE)
       ctx.addIssue({ code: "custom", path: ["COOKIE_SECRET_FILE"], message: "is required in production: every replica must verify the sign-in cookies the others signed" });
+    if (env.STAGING_STORE === "s3") {
+      if (!env.STAGING_S3_BUCKET) ctx.addIssue({ code: "custom", path: ["STAGING_S3_BUCKET"], message: "is required when STAGING_STORE is s3" });
+      if (!env.STAGING_S3_CREDENTIALS_FILE) ctx.addIssue({ code: "custom", path: ["STAGING_S3_CREDENTIALS_FILE"], message: "is required when STAGING_STORE is s3: the bucket's credentials come from a file, never from the environment" });
+    } else {
+      for (const key of ["STAGING_S3_ENDPOINT", "STAGING_S3_BUCKET", "STAGING_S3_CREDENTIALS_FILE"] as const)
+        if (env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is set but STAGING_STORE is not s3: set STAGING_STORE=s3 to stage into the bucket" });
+    }
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
   });

@@ -57,11 +57,12 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
   const staging = stagingCapabilitiesFrom(config);
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, stagingDir: join(config.DATA_DIR, "staging") });
+  const deliveries = deliveryServices(config);
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, staging: deliveries.staging });
   controller.start();
   const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries: deliveryServices(config), machineTokens, environmentConfig: config.environments };
+  const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens, environmentConfig: config.environments };
   const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir, staging });
   await app.listen({ host: "127.0.0.1", port });
   const appUrl = config.publicUrl;

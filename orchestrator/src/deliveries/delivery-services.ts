@@ -3,11 +3,13 @@ import type { Config } from "../config";
 import { loadCatalogue } from "../datasets/catalogue";
 import { readMasterKeyFile } from "../datasets/pseudonym-key";
 import { keyFileOrDefault } from "../keys/secret-key-file";
+import { stagingStoreFrom } from "../staging/staging-store-from-config";
 import type { DeliveryServices } from "./receive-delivery";
 
 /**
  * The delivery pipeline's settings from configuration. The pseudonymisation master key comes from
- * PSEUDONYMISATION_KEY_FILE; on the embedded default a new key is made under DATA_DIR on first start.
+ * PSEUDONYMISATION_KEY_FILE; on the embedded default a new key is made under DATA_DIR on first start. The
+ * staging store is the one STAGING_STORE chose (a folder under DATA_DIR by default).
  */
 export function deliveryServices(config: Config): DeliveryServices {
   const keyFile = keyFileOrDefault(config.PSEUDONYMISATION_KEY_FILE, config.DATA_DIR, "pseudonymisation");
@@ -15,7 +17,7 @@ export function deliveryServices(config: Config): DeliveryServices {
     catalogue: loadCatalogue(),
     masterKey: readMasterKeyFile(keyFile),
     incomingDir: join(config.DATA_DIR, "incoming"),
-    stagingDir: join(config.DATA_DIR, "staging"),
+    staging: stagingStoreFrom(config),
     maxBytes: config.DELIVERY_MAX_BYTES,
   };
 }

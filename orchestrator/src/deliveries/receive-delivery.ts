@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import canonicalize from "canonicalize";
@@ -15,22 +15,20 @@ import { ExtractRejectedError } from "../datasets/extract-issues";
 import type { DeliveryManifest } from "../datasets/manifest";
 import { pseudonymiseExtract } from "../datasets/pseudonymise-extract";
 import { SpeError } from "../errors";
+import type { StagingStore } from "../staging/staging-store";
 
 export interface DeliveryServices {
   catalogue: readonly DatasetDescriptor[];
   /** Never leaves the orchestrator: it derives each permit's pseudonymisation key. */
   masterKey: Uint8Array;
-  /** Raw uploads while they are checked; emptied after each delivery. */
+  /** Raw uploads and their pseudonymised form while they are checked; emptied after each delivery. */
   incomingDir: string;
-  /** Pseudonymised deliveries, per environment, from where the data loader takes them. */
-  stagingDir: string;
+  /** Pseudonymised deliveries, per environment, from where the staging endpoint serves the data loader. */
+  staging: StagingStore;
   maxBytes: number;
 }
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
-
-/** Where a staged delivery's Parquet files and manifest live. */
-export const stagedPath = (stagingDir: string, d: Pick<DeliveryRow, "namespace" | "datasetId" | "datasetVersion" | "id">) => join(stagingDir, d.namespace, `${d.datasetId}@${d.datasetVersion}`, d.id);
 
 /**
  * Receives the extract of an open delivery, validates it against the dataset's descriptor and stages its
@@ -45,18 +43,21 @@ export async function receiveDelivery(db: Db, services: DeliveryServices, id: st
   const descriptor = findDataset(delivery.datasetId, delivery.datasetVersion, services.catalogue);
   await mkdir(services.incomingDir, { recursive: true, mode: 0o700 });
   const upload = join(services.incomingDir, `${id}-${randomUUID()}`);
-  const target = stagedPath(services.stagingDir, delivery);
+  // Pseudonymised beside the upload, then moved into the staging store (a rename for the folder store).
+  const output = `${upload}.staged`;
   try {
     const received = await writeUpload(body, upload, services.maxBytes);
-    await mkdir(join(target, ".."), { recursive: true, mode: 0o700 });
-    const manifest = await pseudonymiseExtract({ input: upload, outputDir: target, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
+    const manifest = await pseudonymiseExtract({ input: upload, outputDir: output, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
+    await rm(upload, { force: true });
+    await services.staging.importFolder(delivery, output);
     return await recordStaged(db, services, delivery, received, manifest, actor, now());
   } catch (err) {
-    await rm(target, { recursive: true, force: true });
+    await services.staging.deleteDelivery(delivery).catch(() => undefined);
     // Awaited here, not returned: the finally below runs first and the rejection must already be handled.
     return await recordFailure(db, delivery, err, actor, now());
   } finally {
     await rm(upload, { force: true });
+    await rm(output, { recursive: true, force: true });
   }
 }
 
@@ -77,14 +78,9 @@ async function recordStaged(db: Db, services: DeliveryServices, delivery: Delive
     );
     return updated;
   });
-  await removeSuperseded(services.stagingDir, row!);
+  // Only the newest staged delivery of a dataset stays in staging: older pseudonymised copies are removed.
+  await services.staging.deleteOtherDeliveries(row!);
   return row!;
-}
-
-/** Only the newest staged delivery of a dataset stays in staging: older pseudonymised copies are removed. */
-async function removeSuperseded(stagingDir: string, latest: DeliveryRow): Promise<void> {
-  const folder = join(stagingDir, latest.namespace, `${latest.datasetId}@${latest.datasetVersion}`);
-  for (const entry of await readdir(folder)) if (entry !== latest.id) await rm(join(folder, entry), { recursive: true, force: true });
 }
 
 async function recordFailure(db: Db, delivery: DeliveryRow, err: unknown, actor: AuditActor, now: Date): Promise<never> {

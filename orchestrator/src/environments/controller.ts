@@ -8,6 +8,7 @@ import { fingerprint } from "../kube/fingerprint";
 import { LeaderElector } from "../kube/leader-election";
 import { objectKey } from "../kube/managed-kinds";
 import { WatchCache, type WatchEvent } from "../kube/watch-cache";
+import { directoryStagingStore } from "../staging/directory-store";
 import { ENVIRONMENT_LABEL } from "./desired/labels";
 import type { EnvironmentConfig } from "./environment-config";
 import { allNamespaces, namespacesBehind } from "./environment-store";
@@ -30,6 +31,8 @@ export interface ControllerOptions {
   /** Told each time an environment's recorded status changes. */
   onStatus?: ReconcileDeps["onStatus"];
   /** Where staged deliveries live (per namespace); a torn-down environment's are deleted with it. */
+  staging?: ReconcileDeps["staging"];
+  /** @deprecated A staging folder, for callers not yet passing `staging`; the same as a directory store on it. */
   stagingDir?: string;
   /** Wraps the client the reconciler writes with (benchmarks count requests through it). */
   wrapClient?: (client: k8s.KubernetesObjectApi) => k8s.KubernetesObjectApi;
@@ -122,7 +125,7 @@ export class EnvironmentController {
       now: this.options.now ?? (() => new Date()),
       lastApplied,
       onStatus: this.options.onStatus,
-      stagingDir: this.options.stagingDir,
+      staging: this.options.staging ?? (this.options.stagingDir ? directoryStagingStore(this.options.stagingDir) : undefined),
     };
     const queue = new WorkQueue(
       reconcile,

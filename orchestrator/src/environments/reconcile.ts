@@ -1,5 +1,3 @@
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Db } from "../db/database";
@@ -12,6 +10,7 @@ import { mergeConditions, type ObservedCondition } from "./conditions";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { datasetsAwaitingDelivery } from "./desired/environment-input";
 import { desiredObjects } from "./desired/index";
+import type { StagingStore } from "../staging/staging-store";
 import type { EnvironmentConfig } from "./environment-config";
 import { loadEnvironment, requestTeardown, saveStatus, saveTeardown, type EnvironmentRow, type PermitRow } from "./environment-store";
 import { inactiveConditions, observeConditions } from "./observe";
@@ -28,7 +27,7 @@ export interface ReconcileDeps {
   /** Told each time an environment's recorded status changes (benchmarks, live updates). */
   onStatus?: (namespace: string, conditions: Condition[]) => void;
   /** Where staged deliveries live, per namespace; deleted with the environment. */
-  stagingDir?: string;
+  staging?: Pick<StagingStore, "deleteNamespace">;
 }
 
 export interface ReconcileResult {
@@ -74,8 +73,8 @@ async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit
     // Gone: the deletion is complete and can be certified.
     if (!environment.teardown?.completedAt) {
       const record = (await loadEnvironment(deps.db, namespace))!.environment.teardown ?? {};
-      if (deps.stagingDir) await rm(join(deps.stagingDir, namespace), { recursive: true, force: true });
-      await saveTeardown(deps.db, namespace, { ...record, stagingDeleted: deps.stagingDir !== undefined, completedAt: now.toISOString() }, now);
+      await deps.staging?.deleteNamespace(namespace);
+      await saveTeardown(deps.db, namespace, { ...record, stagingDeleted: deps.staging !== undefined, completedAt: now.toISOString() }, now);
       deps.log.info({ ns: namespace, permit: permit.permitId }, "Deleted Namespace of torn-down environment");
     }
     await saveIfChanged(deps, environment, inactiveConditions("TornDown", "The environment and everything in it has been deleted."), now);

@@ -53,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  registerStagingRoutes(app, { db: services.database.db, stagingDir: services.deliveries.stagingDir, capabilities: options.staging ?? stagingCapabilities(randomBytes(32)) });
+  registerStagingRoutes(app, { db: services.database.db, store: services.deliveries.staging, capabilities: options.staging ?? stagingCapabilities(randomBytes(32)) });
 
   registerAuthRoutes(app, {
     relyingParty: options.relyingParty,

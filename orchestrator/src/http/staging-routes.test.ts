@@ -1,22 +1,31 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { startLocalS3, type LocalS3 } from "@spe/infra/local-s3";
+import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../test/stack";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { stageEnvironment, type StagedEnvironment } from "../deliveries/data-loader/staged-environment-fixture";
 import { stagingCapabilities, type StagedFileClaim, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
 import { stagingCapabilitiesFrom } from "../deliveries/data-loader/staging-key";
-import { stagedPath } from "../deliveries/receive-delivery";
+import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
+import { parseConfig } from "../config";
+import { synthRegisterCsv } from "../datasets/synth-register";
+import { receiveDelivery } from "../deliveries/receive-delivery";
+import { startDelivery } from "../deliveries/start-delivery";
+import { stagingStoreFrom } from "../staging/staging-store-from-config";
+import { registerStagingRoutes } from "./staging-routes";
 
-/** A GET with the path exactly as written (fetch would resolve `..` before sending it). */
-function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+/** A GET with the path exactly as written (fetch would resolve `..` before sending it), from `from` (a loopback address) if given. */
+function rawGet(url: string, path: string, headers: Record<string, string> = {}, from?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { path, headers }, (res) => {
+    const req = request(url, { path, headers, localAddress: from }, (res) => {
       let body = "";
       res.on("data", (d: Buffer) => (body += d.toString()));
-      res.on("end", () => resolve({ status: res.statusCode!, body }));
+      res.on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on("error", reject).end();
   });
@@ -85,17 +94,21 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     expect(JSON.stringify(event)).not.toContain(capability ?? "no capability sent");
   });
 
-  const tamper = (e: StagedEnvironment) => {
-    const file = join(stagedPath(stack.services.deliveries.stagingDir, { namespace: e.namespace, datasetId: e.staged.datasetId, datasetVersion: e.staged.version, id: e.staged.deliveryId }), e.staged.files[0]!.path);
-    const bytes = readFileSync(file);
+  /** Flips a byte of the environment's staged file in the store, behind the manifest's back. */
+  const tamper = async (e: StagedEnvironment) => {
+    const { staging } = stack.services.deliveries;
+    const ref = { namespace: e.namespace, datasetId: e.staged.datasetId, datasetVersion: e.staged.version, id: e.staged.deliveryId };
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await staging.openFile(ref, e.staged.files[0]!.path)).body) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
     bytes[100] = bytes[100]! ^ 0xff;
-    writeFileSync(file, bytes);
+    await staging.writeFile(ref, e.staged.files[0]!.path, Readable.from([bytes]));
     return { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
   };
 
   it("answers STAGING_FILE_UNAVAILABLE for a small staged file that no longer matches its manifest, and audits the mismatch", async () => {
     const claim = claimOf(b);
-    const changed = tamper(b);
+    const changed = await tamper(b);
     const res = await get(pathOf(claim), caps.sign(claim, b.validUntil));
     expect(res.status, res.body).toBe(503);
     expect(JSON.parse(res.body)).toMatchObject({ error: "STAGING_FILE_UNAVAILABLE" });
@@ -106,12 +119,120 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
   it("breaks off a large staged file that no longer matches its manifest before its last bytes", async () => {
     const large = await stageEnvironment(stack, 60_000);
     const claim = claimOf(large);
-    const changed = tamper(large);
+    const changed = await tamper(large);
     // More than one read chunk (1 MiB): the first goes out before the mismatch can be known.
     expect(changed.bytes.length).toBeGreaterThan(1.5 * 1024 * 1024);
     const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, { headers: { authorization: `Bearer ${caps.sign(claim, large.validUntil)}` } });
     expect(res.status).toBe(200);
     await expect(res.arrayBuffer()).rejects.toThrow();
     expect(await lastEvent(large.namespace, "staging.file-mismatch")).toMatchObject({ details: { actualSha256: changed.sha256 } });
+  });
+});
+
+describe("/staging under a flood of refused requests", () => {
+  let stack: Stack;
+  let caps: StagingCapabilities;
+  let staged: StagedEnvironment;
+  let app: FastifyInstance;
+  let url: string;
+  const limits = { perAddress: 5, total: 12, windowMs: 60_000 };
+  const refusedIn = async (namespace: string) => (await searchAuditEvents(stack.services.database.db, { target: `environment:${namespace}`, action: "staging.refused", limit: 1000 })).length;
+  /** A namespace no environment has: each request costs the lookups, and is refused STAGING_NAMESPACE_UNKNOWN. */
+  const unknownFile = (namespace: string) => `/staging/${namespace}/${randomUUID()}/data.parquet`;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    caps = stagingCapabilitiesFrom(stack.config);
+    staged = await stageEnvironment(stack);
+    // Its own server on the stack's database, with low limits, so that the flood's counts are exact.
+    app = Fastify();
+    registerStagingRoutes(app, { db: stack.services.database.db, store: stack.services.deliveries.staging, capabilities: caps, refusalLimits: limits });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await app.close().catch(() => undefined);
+    await stack.stop();
+  });
+
+  it("audits an address's first refusals, answers the rest 429 without an event each, serves a valid capability throughout, and summarises what it suppressed in one event", async () => {
+    const namespace = `spe-flood-${randomUUID().slice(0, 8)}`;
+    const statuses: number[] = [];
+    let retryAfter: unknown;
+    for (let i = 0; i < 200; i++) {
+      const res = await rawGet(url, unknownFile(namespace), { authorization: "Bearer v1.1.x" });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter ??= res.headers["retry-after"];
+    }
+    expect(statuses.filter((s) => s === 404)).toHaveLength(limits.perAddress);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(200 - limits.perAddress);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(await refusedIn(namespace)).toBe(limits.perAddress);
+
+    // The same address, flooding still, gets its file with a valid capability.
+    const claim = { namespace: staged.namespace, deliveryId: staged.staged.deliveryId, path: staged.staged.files[0]!.path, sha256: staged.staged.files[0]!.sha256 };
+    const res = await fetch(`${url}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, staged.validUntil)}` } });
+    expect(res.status).toBe(200);
+    expect(createHash("sha256").update(Buffer.from(await res.arrayBuffer())).digest("hex")).toBe(claim.sha256);
+
+    // Other addresses share the total: 12 audited in all, 5 of them already this address's.
+    const others = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
+    const answers = await Promise.all(others.map(async (from) => (await Promise.all(Array.from({ length: 5 }, () => rawGet(url, unknownFile(`${namespace}-b`), { authorization: "Bearer v1.1.x" }, from)))).map((r) => r.status)));
+    expect(answers.flat().filter((s) => s === 404)).toHaveLength(limits.total - limits.perAddress);
+    expect(await refusedIn(`${namespace}-b`)).toBe(limits.total - limits.perAddress);
+
+    const before = await searchAuditEvents(stack.services.database.db, { action: "staging.refusals-suppressed", limit: 10 });
+    await app.close();
+    const summaries = await searchAuditEvents(stack.services.database.db, { action: "staging.refusals-suppressed", limit: 10 });
+    expect(summaries).toHaveLength(before.length + 1);
+    const details = summaries[0]!.details as { count: number; codes: Record<string, number>; addresses: Array<{ address: string; count: number; namespaces: string[] }> };
+    expect(details.count).toBe(200 - limits.perAddress + 15 - (limits.total - limits.perAddress));
+    expect(details.codes).toEqual({ STAGING_NAMESPACE_UNKNOWN: details.count });
+    expect(details.addresses[0]).toEqual({ address: "127.0.0.1", count: 200 - limits.perAddress, namespaces: [namespace] });
+  });
+});
+
+describe("/staging serving from an S3-compatible bucket (a real versitygw server)", () => {
+  let s3: LocalS3;
+  let stack: Stack;
+  const s3Env = () => ({ STAGING_STORE: "s3", STAGING_S3_ENDPOINT: s3.endpoint, STAGING_S3_BUCKET: "spe-staging", STAGING_S3_PREFIX: "staging/", STAGING_S3_FORCE_PATH_STYLE: "true", STAGING_S3_CREDENTIALS_FILE: s3.credentialsFile });
+
+  beforeAll(async () => {
+    // The first run on a machine builds the server from the Go module proxy (minutes, once).
+    s3 = await startLocalS3({ buckets: ["spe-staging"] });
+    stack = await startStack(s3Env());
+  }, 900_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await s3?.stop();
+  });
+
+  it("stages a delivery into the bucket, keeps no local copy, serves it to a valid capability, and a re-delivery replaces it there", async () => {
+    expect(stack.services.deliveries.staging.kind).toBe("s3");
+    const first = await stageEnvironment(stack);
+    const ref = { namespace: first.namespace, datasetId: first.staged.datasetId, datasetVersion: first.staged.version, id: first.staged.deliveryId };
+    const { staging } = stack.services.deliveries;
+    expect((await staging.listFiles(ref)).map((f) => f.path)).toEqual([...first.staged.files.map((f) => f.path), "manifest.json"].sort());
+    expect(readdirSync(join(stack.config.DATA_DIR, "incoming"))).toEqual([]);
+
+    const caps = stagingCapabilitiesFrom(stack.config);
+    const claim = { namespace: first.namespace, deliveryId: first.staged.deliveryId, path: first.staged.files[0]!.path, sha256: first.staged.files[0]!.sha256 };
+    const res = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` } });
+    expect(res.status).toBe(200);
+    expect(createHash("sha256").update(Buffer.from(await res.arrayBuffer())).digest("hex")).toBe(claim.sha256);
+
+    // The configuration's store is the same bucket: another orchestrator replica sees the same files.
+    const replica = stagingStoreFrom(parseConfig(s3Env()));
+    expect(await replica.listFiles(ref)).toEqual(await staging.listFiles(ref));
+    await replica.writeFile(ref, claim.path, Readable.from([Buffer.from("changed behind the manifest's back")]));
+    const changed = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` } });
+    expect(changed.status).toBe(503);
+
+    // A new delivery of the dataset replaces the old one in the bucket.
+    const holder = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder" as const, address: null };
+    const { id } = await startDelivery(stack.services.database.db, { permitId: first.permitId, dataset: { id: ref.datasetId, version: ref.datasetVersion } }, holder, stack.services.deliveries.catalogue);
+    await receiveDelivery(stack.services.database.db, stack.services.deliveries, id, Readable.from(synthRegisterCsv({ rows: 50, seed: 3 })), holder);
+    expect(await staging.listFiles(ref)).toEqual([]);
+    expect((await staging.listFiles({ ...ref, id })).length).toBe(first.staged.files.length + 1);
   });
 });

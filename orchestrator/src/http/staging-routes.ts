@@ -1,7 +1,4 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-import { join } from "node:path";
 import { pipeline, Transform } from "node:stream";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -10,16 +7,19 @@ import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import type { StagingCapabilities } from "../deliveries/data-loader/staging-capability";
 import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
-import { stagedPath } from "../deliveries/receive-delivery";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { loadEnvironment } from "../environments/environment-store";
+import { DEFAULT_REFUSAL_LIMITS, refusalBudget, type RefusalBudget, type RefusalLimits } from "../staging/refusal-budget";
+import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 
 export interface StagingRoutesOptions {
   db: Db;
-  /** Where the delivery pipeline stages pseudonymised files, per namespace. */
-  stagingDir: string;
+  /** Where the delivery pipeline staged the pseudonymised files: a folder or a bucket. */
+  store: StagingStore;
   capabilities: StagingCapabilities;
   now?: () => Date;
+  /** How many refusals are audited one by one before they are answered 429 and summarised. */
+  refusalLimits?: RefusalLimits;
 }
 
 /** Stable codes of the staging endpoint, each with the HTTP status it answers with. */
@@ -32,6 +32,8 @@ export const STAGING_REFUSALS = {
   STAGING_FILE_NOT_STAGED: 404,
   STAGING_FILE_UNAVAILABLE: 503,
 } as const;
+/** Refusals past the limit (refusal-budget.ts): answered without an audit event each. */
+export const STAGING_TOO_MANY_REFUSALS = 429;
 export type StagingRefusalCode = keyof typeof STAGING_REFUSALS;
 
 const MESSAGES: Record<StagingRefusalCode, string> = {
@@ -69,14 +71,23 @@ class Refusal extends Error {
 
 /**
  * `GET /staging/<namespace>/<delivery id>/<file>`: one staged, pseudonymised file for the environment's
- * data loader, streamed from disk. The loader pulls (rather than the orchestrator pushing into a listening
+ * data loader, streamed from the staging store. The loader pulls (rather than the orchestrator pushing into a listening
  * loader) so that a Job's retries, backoff and completion carry the loading, and nothing in the namespace
  * has to listen. It authenticates with a per-file capability the reconciler wrote into the Job (see
  * staging-capability.ts): no long-lived secret sits in the namespace, since a capability opens only a file
  * that namespace may hold anyway, and only until the permit ends. Every file served and every refusal is
- * an audit event.
+ * an audit event, up to a limit per client address; past it, refusals are answered 429 and summarised in
+ * one event per window, so that no one who can reach the endpoint can flood the audit log.
  */
 export function registerStagingRoutes(app: FastifyInstance, options: StagingRoutesOptions): void {
+  // Encapsulated: the rate limiter it registers applies to nothing else of the app.
+  void app.register(async (scope) => {
+    const budget = await refusalBudget(scope, options.db, options.refusalLimits ?? DEFAULT_REFUSAL_LIMITS, scope.log);
+    registerStagedFileRoute(scope, options, budget);
+  });
+}
+
+function registerStagedFileRoute(app: FastifyInstance, options: StagingRoutesOptions, budget: RefusalBudget): void {
   const now = options.now ?? (() => new Date());
   const routeOptions = {
     exposeHeadRoute: false,
@@ -93,16 +104,22 @@ export function registerStagingRoutes(app: FastifyInstance, options: StagingRout
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       const params = req.params as Record<string, string>;
-      const target = stagingParams.shape.namespace.safeParse(params.namespace).success ? `environment:${params.namespace}` : "environment:unknown";
+      const namespace = stagingParams.shape.namespace.safeParse(params.namespace).success ? params.namespace : undefined;
+      const verdict = await budget.admit(req, err.code, namespace);
+      if (!verdict.audit)
+        return reply
+          .code(STAGING_TOO_MANY_REFUSALS)
+          .header("retry-after", String(verdict.retryAfterSeconds))
+          .send({ error: "STAGING_TOO_MANY_REFUSALS", message: `Too many refused requests from this address; try again in ${verdict.retryAfterSeconds} s. A loader with a valid capability is still served.` });
       const details = { code: err.code, deliveryId: printable(params.deliveryId), path: printable(params["*"]), ...err.details };
-      await recordAuditEvent(options.db, { actor: { subject: "unknown", role: "anonymous", address: req.ip }, action: "staging.refused", target, details });
+      await recordAuditEvent(options.db, { actor: { subject: "unknown", role: "anonymous", address: req.ip }, action: "staging.refused", target: `environment:${namespace ?? "unknown"}`, details });
       if (err.code === "STAGING_CAPABILITY_MISSING") void reply.header("www-authenticate", 'Bearer realm="spe-staging"');
       return reply.code(STAGING_REFUSALS[err.code]).send({ error: err.code, message: err.message });
     }
   });
 }
 
-async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, stagingDir, capabilities }: StagingRoutesOptions, now: Date) {
+async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, store, capabilities }: StagingRoutesOptions, now: Date) {
   const params = stagingParams.safeParse(req.params);
   if (!params.success) throw new Refusal("STAGING_PATH_INVALID");
   const { namespace, deliveryId, "*": path } = params.data;
@@ -120,30 +137,25 @@ async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, s
   const verdict = capabilities.verify(token.data.slice("Bearer ".length), { namespace, deliveryId, path, sha256: file.sha256 }, now);
   if (!verdict.ok) throw new Refusal(verdict.code);
 
-  const location = join(stagedPath(stagingDir, { namespace, datasetId: delivery.datasetId, datasetVersion: delivery.version, id: deliveryId }), path);
-  // O_NOFOLLOW: the staging folder is ours, but a link planted in it must not lead anywhere else.
-  const handle = await open(location, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
-    req.log.error({ ns: namespace, delivery: deliveryId, path, code: err.code }, "Failed to open staged file");
-    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: err.code });
+  const ref = { namespace, datasetId: delivery.datasetId, datasetVersion: delivery.version, id: deliveryId };
+  const opened = await store.openFile(ref, path).catch((err: unknown) => {
+    if (!(err instanceof StagedFileUnavailable)) throw err;
+    req.log.error({ ns: namespace, delivery: deliveryId, path, store: store.kind, reason: err.reason }, "Failed to open staged file");
+    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: err.reason });
   });
-  const stat = await handle.stat();
-  if (!stat.isFile()) {
-    await handle.close();
-    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: "not a file" });
-  }
   const loader: AuditActor = { subject: `data-loader:${namespace}`, role: "system", address: req.ip };
-  const audit = { target: `environment:${namespace}`, details: { deliveryId, dataset: { id: delivery.datasetId, version: delivery.version }, path, sha256: file.sha256, bytes: stat.size } };
+  const audit = { target: `environment:${namespace}`, details: { deliveryId, dataset: { id: delivery.datasetId, version: delivery.version }, path, sha256: file.sha256, bytes: opened.bytes } };
   const checked = withheldUntilVerified(file.sha256, req.log, {
     served: () => recordAuditEvent(db, { actor: loader, action: "staging.file-served", ...audit }).then(() => undefined),
     mismatch: (actual) => recordAuditEvent(db, { actor: { subject: "system", role: "system", address: null }, action: "staging.file-mismatch", ...audit, details: { ...audit.details, actualSha256: actual } }).then(() => undefined),
   });
   return reply
     .header("content-type", "application/octet-stream")
-    .header("content-length", String(stat.size))
+    .header("content-length", String(opened.bytes))
     .header("cache-control", "no-store")
     .header("repr-digest", `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`)
-    // pipeline, not pipe: a broken connection or a mismatch closes the file too.
-    .send(pipeline(handle.createReadStream({ highWaterMark: 1024 * 1024 }), checked, () => {}));
+    // pipeline, not pipe: a broken connection or a mismatch closes the file (or the bucket's response) too.
+    .send(pipeline(opened.body, checked, () => {}));
 }
 
 /**

@@ -4,6 +4,7 @@ import { createServer, request } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import * as k8s from "@kubernetes/client-node";
 import { freePort } from "@spe/infra/local-cluster";
@@ -11,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../../test/eventually";
 import { startStack, type Stack } from "../../../test/stack";
 import { searchAuditEvents } from "../../audit/search-audit-events";
-import { stagedPath } from "../receive-delivery";
 import { stageEnvironment, type StagedEnvironment } from "./staged-environment-fixture";
 import { stagingCapabilitiesFrom } from "./staging-key";
 
@@ -144,8 +144,13 @@ describe("the data loader, as a process, against a real orchestrator", () => {
   it("exits 1 when the staged file changed in staging, keeping what was loaded before", async () => {
     const data = freshDataDir();
     expect((await runLoader({ ...jobEnv, SPE_DATA_DIR: data })).code).toBe(0);
-    const staged = join(stagedPath(stack.services.deliveries.stagingDir, { namespace: env.namespace, datasetId: env.staged.datasetId, datasetVersion: env.staged.version, id: env.staged.deliveryId }), env.staged.files[0]!.path);
-    writeFileSync(staged, Buffer.concat([readFileSync(staged), Buffer.from("appended")]));
+    const { staging } = stack.services.deliveries;
+    const staged = { namespace: env.namespace, datasetId: env.staged.datasetId, datasetVersion: env.staged.version, id: env.staged.deliveryId };
+    const path = env.staged.files[0]!.path;
+    const original = (await staging.openFile(staged, path)).body;
+    const bytes: Buffer[] = [];
+    for await (const chunk of original) bytes.push(chunk as Buffer);
+    await staging.writeFile(staged, path, Readable.from([Buffer.concat([...bytes, Buffer.from("appended")])]));
     writeFileSync(join(data, target()), "damaged", { mode: 0o644 });
     const run = await runLoader({ ...jobEnv, SPE_DATA_DIR: data, SPE_RETRY_SECONDS: "0" });
     expect(run.code).toBe(1);
