@@ -33,6 +33,24 @@ function readable(path: string): string | undefined {
  */
 export function nodeCapability(env: NodeJS.ProcessEnv = process.env): NodeCapability {
   if (env.SPE_LOCAL_NODE !== "1") return { ok: false, reason: "SPE_LOCAL_NODE=1 is not set (the local node runs containers as root and changes the host's network)" };
+  return machineCapability();
+}
+
+/**
+ * For `npm start`: the node is used unless SPE_LOCAL_NODE=0 says not to, when the machine can run it and
+ * its kubelet is built or can be (Go on the path).
+ */
+export function startCapability(env: NodeJS.ProcessEnv = process.env, nodeBinariesBuilt = false): NodeCapability {
+  if (env.SPE_LOCAL_NODE === "0") return { ok: false, reason: "SPE_LOCAL_NODE=0 says not to" };
+  const machine = machineCapability();
+  if (!machine.ok) return machine;
+  if (!nodeBinariesBuilt && spawnSync("go", ["version"], { stdio: "ignore" }).status !== 0)
+    return { ok: false, reason: "the kubelet is not built and Go is not installed to build it (SPE_LOCAL_NODE=1 npm run cluster:build where Go is)" };
+  return { ok: true };
+}
+
+/** What the machine must offer the node, whoever asks: root, the Debian packages, cgroup v1, br_netfilter. */
+export function machineCapability(): NodeCapability {
   if (process.getuid?.() !== 0) return { ok: false, reason: "the local node needs root: the kubelet manages cgroups, mounts and network namespaces" };
   for (const program of Object.values(NODE_PROGRAMS)) {
     if (!onPath(program)) return { ok: false, reason: `${program} is not installed (apt-get install containerd runc containernetworking-plugins nftables)` };

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { connect, createServer, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import * as k8s from "@kubernetes/client-node";
 import { startHostRelay } from "./host-relay";
 import { buildNodeProgramArchive, importImages, type ProbeImage } from "./image";
 import { startLocalNode, type LocalNode } from "./node";
+import { serviceUpstream, type ServiceUpstream } from "./pod-upstream";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -64,19 +66,71 @@ export async function relayToOrchestrator(node: LocalNode, admin: k8s.KubeConfig
   return `http://${relayIp}:8080/staging`;
 }
 
+/** Where the orchestrator of `npm start` listens on the host. */
+export interface OrchestratorAddress {
+  host: string;
+  port: number;
+}
+
+/** What `npm start` gets from its node: the staging URL for loaders, the way to reach a Service's pods, and stop. */
+export interface NodeForOrchestrator {
+  node: LocalNode;
+  /** The relay's address: data loaders fetch staged files here (there is no cluster DNS). */
+  stagingUrl: string;
+  /** A Service's ready pod, by its address (no kube-proxy): for the gateway and the airlock. */
+  serviceUpstream: ServiceUpstream;
+  stop(): Promise<void>;
+}
+
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "[::]"]);
+
 /**
- * For `npm start`: a node with the workspace stand-ins and the real loader and airlock agent, and the relay
- * to an orchestrator that listens on `node.network.gateway:orchestratorPort` (as well as wherever else).
+ * Accepts connections on the pod network's gateway address and passes them to the orchestrator wherever it
+ * listens (loopback by default), so that the relay pod can reach it without the orchestrator listening on
+ * every address. Only pods without policies (the relay) can reach the host: the enforcer drops environments'.
  */
-export async function startNodeForOrchestrator(adminKubeconfig: string, orchestratorPort: number, config: EnvironmentImages, progress?: (line: string) => void) {
+async function forwardFromPodNetwork(gateway: string, orchestrator: OrchestratorAddress): Promise<() => Promise<void>> {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(orchestrator.port, orchestrator.host);
+    open.add(client);
+    client.once("close", () => open.delete(client));
+    client.on("error", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(orchestrator.port, gateway, resolve));
+  return () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of open) socket.destroy();
+    });
+}
+
+/**
+ * For `npm start`: a node with the workspace stand-ins and the real loader and airlock agent, the relay to
+ * the orchestrator (reached on the pod network's gateway address: directly when it listens on every
+ * address, else through a forwarder on the host) and a resolver from Services to their pods.
+ */
+export async function startNodeForOrchestrator(adminKubeconfig: string, orchestrator: OrchestratorAddress, config: EnvironmentImages, progress: (line: string) => void = (l) => console.error(l)): Promise<NodeForOrchestrator> {
   const node = await startLocalNode({ adminKubeconfig, images: standInWorkspaceImages(config), progress });
+  let stopForwarder = async () => {};
+  const stop = async () => {
+    await stopForwarder();
+    await node.stop();
+  };
   try {
+    const started = Date.now();
     importProgramImages(node, config);
+    progress(`Imported the data loader and airlock agent images into the local node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const admin = new k8s.KubeConfig();
     admin.loadFromFile(adminKubeconfig);
-    return { node, stagingUrl: await relayToOrchestrator(node, admin, orchestratorPort, config) };
+    // The relay's pod brings up the bridge, so the forwarder can listen on its address only after it.
+    const stagingUrl = await relayToOrchestrator(node, admin, orchestrator.port, config);
+    if (!WILDCARD_HOSTS.has(orchestrator.host)) stopForwarder = await forwardFromPodNetwork(node.network.gateway, orchestrator);
+    return { node, stagingUrl, serviceUpstream: serviceUpstream(admin), stop };
   } catch (err) {
-    await node.stop();
+    await stop();
     throw err;
   }
 }

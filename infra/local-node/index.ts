@@ -1,6 +1,7 @@
 export { startLocalNode, PROBE_IMAGE, type LocalNode, type LocalNodeOptions } from "./node";
-export { nodeCapability, type NodeCapability } from "./capability";
-export { ensureNodeBinaries, nodeCacheDir, type NodeBinaries } from "./node-binaries";
+export { nodeCapability, startCapability, type NodeCapability } from "./capability";
+export { ensureNodeBinaries, nodeBinariesBuilt, nodeCacheDir, type NodeBinaries } from "./node-binaries";
 export { LocalNodeError, type LocalNodeErrorCode } from "./errors";
 export type { ProbeImage } from "./image";
-export { startNodeForOrchestrator, importProgramImages, relayToOrchestrator, standInWorkspaceImages, type EnvironmentImages } from "./for-orchestrator";
+export { startNodeForOrchestrator, importProgramImages, relayToOrchestrator, standInWorkspaceImages, type EnvironmentImages, type NodeForOrchestrator, type OrchestratorAddress } from "./for-orchestrator";
+export { serviceUpstream, type ServiceUpstream } from "./pod-upstream";

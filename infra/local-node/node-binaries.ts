@@ -25,17 +25,23 @@ function probeSourceHash(): string {
   return hash.digest("hex").slice(0, 12);
 }
 
+function wantedBinaries(env: NodeJS.ProcessEnv): NodeBinaries {
+  const dir = nodeCacheDir(env);
+  return { kubelet: join(dir, "kubelet"), kubeScheduler: join(dir, "kube-scheduler"), probe: join(dir, `spe-probe-${probeSourceHash()}`) };
+}
+
+/** Whether the node's programs are in the cache already (nothing to build, so no Go needed). */
+export function nodeBinariesBuilt(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Object.values(wantedBinaries(env)).every((p) => existsSync(p));
+}
+
 /**
  * Returns kubelet, kube-scheduler (the control plane's Kubernetes version, from the Go module proxy) and
  * the probe, building what is missing into the cache first: a few minutes once per machine.
  */
 export async function ensureNodeBinaries(progress: Progress = (l) => console.error(l), env: NodeJS.ProcessEnv = process.env): Promise<NodeBinaries> {
   const dir = nodeCacheDir(env);
-  const wanted: NodeBinaries = {
-    kubelet: join(dir, "kubelet"),
-    kubeScheduler: join(dir, "kube-scheduler"),
-    probe: join(dir, `spe-probe-${probeSourceHash()}`),
-  };
+  const wanted = wantedBinaries(env);
   const complete = () => Object.values(wanted).every((p) => existsSync(p));
   if (complete()) return wanted;
   mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries } from "../local-cluster/binaries";
 import { tailOf, type ManagedProcess } from "../local-cluster/processes";
-import { nodeCapability } from "./capability";
+import { machineCapability } from "./capability";
 import { cleanUpHost, endOrphanedNodes, removeContainers } from "./cleanup";
 import { lockHostForNode } from "./host-lock";
 import { LocalNodeError } from "./errors";
@@ -38,6 +38,8 @@ export interface LocalNodeOptions {
   /** More images made of the probe, e.g. workspace images whose entrypoint serves the workspace port. */
   images?: ProbeImage[];
   readyTimeoutMs?: number;
+  /** How long to wait while another process's local node runs on this machine (default 10 minutes). */
+  lockWaitMs?: number;
 }
 
 async function waitForNodeReady(admin: k8s.KubeConfig, processes: ManagedProcess[], timeoutMs: number): Promise<void> {
@@ -63,11 +65,11 @@ async function waitForNodeReady(admin: k8s.KubeConfig, processes: ManagedProcess
 
 /**
  * Adds a node to a running local cluster: containerd, the kubelet, kube-scheduler and the node lifecycle
- * controller, the NetworkPolicy enforcer, with the test image imported. Root and SPE_LOCAL_NODE=1 only (see nodeCapability). Every
+ * controller, the NetworkPolicy enforcer, with the test image imported. Root only (see machineCapability; the callers decide whether to opt in). Every
  * process ends with the one that started it; stop() also removes containers, pod networks and mounts.
  */
 export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
-  const capability = nodeCapability();
+  const capability = machineCapability();
   if (!capability.ok) throw new LocalNodeError("NODE_UNSUPPORTED", `This machine cannot run the local node: ${capability.reason}.`);
   const progress = options.progress ?? ((line: string) => console.error(line));
   const clusterDir = dirname(options.adminKubeconfig);
@@ -84,7 +86,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const server = admin.getCurrentCluster()!.server;
   const caCert = readFileSync(caFile, "utf8");
 
-  const unlock = lockHostForNode(nodeCacheDir());
+  const unlock = await lockHostForNode(nodeCacheDir(), { waitMs: options.lockWaitMs, progress });
   for (const orphan of endOrphanedNodes(tmpdir(), DEFAULT_POD_NETWORK.bridge)) progress(`Ended the containers a killed earlier local node left running, and removed ${orphan}`);
   const dir = mkdtempSync(join(tmpdir(), "spe-node-"));
   const network = DEFAULT_POD_NETWORK;

@@ -21,6 +21,7 @@ describe("parseConfig", () => {
     const config = parseConfig({});
     expect(config).toMatchObject({ PORT: 8080, HOST: "127.0.0.1", publicUrl: "http://localhost:8080", OIDC_ROLES_CLAIM: "groups", DEV_IDP_PORT: 8081 });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.UI_DIR).toMatch(/workspace-ui\/dist$/);
     expect(config.OIDC_ROLE_MAPPING).toEqual({ researcher: "researcher", operator: "operator", "output-checker": "output-checker", auditor: "auditor" });
   });
 
@@ -34,6 +35,7 @@ describe("parseConfig", () => {
     [{}, { STAGING_STORE: "directory" }],
     [{ ...s3, STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: "true", STAGING_S3_PREFIX: "spe/staging/" }, { STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: true, STAGING_S3_PREFIX: "spe/staging/" }],
     [s3, { STAGING_S3_REGION: "us-east-1", STAGING_S3_FORCE_PATH_STYLE: false, STAGING_S3_PREFIX: "" }],
+    [{ UI_DIR: "/srv/spe-ui" }, { UI_DIR: "/srv/spe-ui" }],
   ])("accepts %o", (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });

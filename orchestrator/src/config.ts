@@ -40,6 +40,8 @@ const schema = z
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DATA_DIR: z.string().min(1).default(`${repoRoot}.spe`),
+    /** The built UI the orchestrator serves (`npm start` builds it here; the browser journeys build their own). */
+    UI_DIR: z.string().min(1).default(`${repoRoot}workspace-ui/dist`),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     KUBECONFIG: z.string().min(1).optional(),
     OIDC_ISSUER: z.url().optional(),

@@ -1,7 +1,5 @@
 // Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
-import { join } from "node:path";
 import { pino } from "pino";
-import { fileURLToPath } from "node:url";
 import { DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./auth/demo-accounts";
 import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-provider";
 import { createRelyingParty } from "./auth/oidc";
@@ -13,7 +11,8 @@ import { keyFileOrDefault, readSecretKey } from "./keys/secret-key-file";
 import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
 import { connectKube } from "./kube/client";
-import { connectCluster } from "./kube/local-or-configured";
+import { backgroundNode, connectCluster } from "./kube/local-or-configured";
+import type { EnvironmentConfig } from "./environments/environment-config";
 import { importDemoPermit } from "./permits/demo-permit";
 import { createPermitIntake } from "./permits/permit-intake";
 import { createAirlock } from "./outputs/airlock";
@@ -22,11 +21,13 @@ import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
 import { stagingCapabilitiesFrom } from "./deliveries/data-loader/staging-key";
 
-const uiDir = fileURLToPath(new URL("../../workspace-ui/dist", import.meta.url));
 const stops: Array<() => Promise<void>> = [];
 
 async function shutdown(code: number): Promise<never> {
+  const begun = Date.now();
+  console.error("Stopping the orchestrator and everything it started");
   for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error(err));
+  console.error(`Stopped in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
   process.exit(code);
 }
 
@@ -56,9 +57,15 @@ async function main(): Promise<void> {
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
   const log = pino({ level: config.LOG_LEVEL });
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log, stagingDir: join(config.DATA_DIR, "staging") });
-  controller.start();
-  stops.push(() => controller.stop());
+  // Environments reconcile once the cluster can run their pods: at once, or when the local node is up
+  // (its relay is the loaders' staging URL, so the controller must not build loader Jobs before it).
+  const environmentConfig: EnvironmentConfig = { ...config.environments, stagingCapabilities: staging };
+  let controller: EnvironmentController | undefined;
+  const startEnvironments = () => {
+    controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: environmentConfig, log, staging: deliveries.staging });
+    controller.start();
+  };
+  const localNode = cluster.node.available ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress) : undefined;
 
   let devIdp: DevIdentityProvider | undefined;
   if (!config.OIDC_ISSUER) {
@@ -75,9 +82,13 @@ async function main(): Promise<void> {
   });
 
   const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
-  const airlock = await createAirlock(config);
+  // Without kube-proxy and cluster DNS on the local node, the gateway and the airlock find pods by address.
+  const airlock = await createAirlock(config, localNode?.upstream("airlock"));
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const app = await buildApp({ config, services: { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens, environmentConfig: config.environments }, sessions, relyingParty, cookieSecret: readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex"), uiDir, staging });
+  const environments = { enqueue: (namespace: string) => controller?.enqueue(namespace) };
+  const services = { database, kube, permitIntake, environments, airlock, deliveries, machineTokens, environmentConfig };
+  const cookieSecret = readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex");
+  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, uiDir: config.UI_DIR, staging, workspaceUpstream: localNode?.upstream("workspace") });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });
@@ -101,6 +112,16 @@ async function main(): Promise<void> {
       `  Database: ${database.kind} (${database.location})\n` +
       accounts,
   );
+
+  if (!cluster.node.available) {
+    progress(`Not using the local node: ${cluster.node.reason}. The cluster is a control plane only: environments are provisioned, their pods do not run.`);
+    startEnvironments();
+  } else localNode?.start(environmentConfig, startEnvironments);
+  // Stopped first (stops run in reverse): the reconciler, then the node, then the control plane.
+  stops.push(async () => {
+    await controller?.stop();
+    await localNode?.stop();
+  });
 }
 
 process.once("SIGINT", () => void shutdown(0));

@@ -5,13 +5,14 @@ import { recordAuditEvent } from "../audit/append-audit-event";
 import type { SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { SESSION_COOKIE } from "../http/auth-routes";
+import type { UpstreamResolver } from "./upstream";
 import { decideWorkspaceAccess } from "./workspace-access";
 
 export interface GatewayOptions {
   db: Db;
   sessions: SessionStore;
-  /** The workspace Service of an environment, e.g. http://workspace.<namespace>.svc.cluster.local */
-  upstreamFor: (namespace: string) => string;
+  /** Finds the workspace of an environment, e.g. http://workspace.<namespace>.svc.cluster.local */
+  upstreamFor: UpstreamResolver;
 }
 
 const PREFIX = "/workspaces";
@@ -29,12 +30,20 @@ function withoutOurCookies(cookie: string | undefined): string | undefined {
  * workspace. Every request is authorised; each page load and each WebSocket opened is an audit event.
  */
 export async function registerGateway(app: FastifyInstance, options: GatewayOptions): Promise<void> {
+  // The proxy asks for the upstream synchronously; it is found (maybe through the API) once authorised.
+  const upstreams = new WeakMap<FastifyRequest, string>();
   const authorise = async (req: FastifyRequest, reply: FastifyReply) => {
     const namespace = namespaceOf(req.url);
     if (!namespace) return reply.code(404).send({ error: "WORKSPACE_NOT_FOUND", message: "There is no workspace here for you." });
     const session = await options.sessions.get(req.cookies[SESSION_COOKIE]);
     const decision = await decideWorkspaceAccess(options.db, namespace, session?.subject, new Date());
     if (!decision.allowed) return reply.code(decision.status).send({ error: decision.code, message: decision.message });
+    try {
+      upstreams.set(req, await options.upstreamFor(namespace));
+    } catch (err) {
+      req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
+      return reply.code(503).header("retry-after", "5").send({ error: "WORKSPACE_STARTING", message: "The workspace is not running yet; try again in a moment." });
+    }
     const websocket = req.headers.upgrade?.toLowerCase() === "websocket";
     const pageLoad = req.method === "GET" && req.headers.accept?.includes("text/html");
     if (websocket || pageLoad)
@@ -54,7 +63,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     websocket: true,
     preHandler: authorise,
     replyOptions: {
-      getUpstream: (req) => options.upstreamFor(namespaceOf(req.url)!),
+      getUpstream: (req) => upstreams.get(req as FastifyRequest)!,
       rewriteRequestHeaders: (_req, headers) => ({ ...headers, cookie: withoutOurCookies(headers.cookie as string | undefined) }),
     },
     // The plugin honours rewriteRequestHeaders for WebSockets too (its default forwards every cookie);

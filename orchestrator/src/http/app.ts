@@ -13,6 +13,7 @@ import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
+import { templateUpstream, type UpstreamResolver } from "../gateway/upstream";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
 import { registerApiV1 } from "./api-v1/register-api-v1";
@@ -34,6 +35,8 @@ export interface AppOptions {
    * it a key of this process alone, so no loader gets anything (for servers that run no reconciler).
    */
   staging?: StagingCapabilities;
+  /** How the gateway finds a workspace; by default WORKSPACE_UPSTREAM, by name. */
+  workspaceUpstream?: UpstreamResolver;
 }
 
 /** The orchestrator's HTTP face: health, sign-in, the tRPC API and the UI, on one port. */
@@ -69,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerGateway(app, {
     db: services.database.db,
     sessions,
-    upstreamFor: (namespace) => config.WORKSPACE_UPSTREAM.replace("{namespace}", namespace),
+    upstreamFor: options.workspaceUpstream ?? templateUpstream(config.WORKSPACE_UPSTREAM),
   });
 
   registerAirlockRoutes(app, { db: services.database.db, sessions, airlock: services.airlock });

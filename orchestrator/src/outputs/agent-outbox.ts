@@ -12,12 +12,16 @@ function asExportError(err: unknown, namespace: string): unknown {
 
 /**
  * The outboxes of environments, read through each environment's airlock agent (`{namespace}` in the URL
- * template is replaced). The agent serves the outbox read-only and only to us.
+ * template is replaced, or the agent found by a resolver). The agent serves the outbox read-only and only to us.
  */
-export function agentOutbox(urlTemplate: string): Outbox {
-  const agent = (namespace: string) => airlockAgentClient(urlTemplate.replace("{namespace}", namespace));
+export function agentOutbox(urlTemplate: string | ((namespace: string) => Promise<string>)): Outbox {
+  const agentUrl = (namespace: string) =>
+    typeof urlTemplate === "string"
+      ? Promise.resolve(urlTemplate.replace("{namespace}", namespace))
+      : urlTemplate(namespace).catch((err: unknown) => Promise.reject(new SpeError("AIRLOCK_AGENT_FAILED", (err as Error).message, { cause: err })));
+  const agent = async (namespace: string) => airlockAgentClient(await agentUrl(namespace));
   return {
-    list: (namespace) => agent(namespace).list().catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
-    copy: (namespace, path, destination, maxBytes) => agent(namespace).download(path, destination, { maxBytes }).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
+    list: (namespace) => agent(namespace).then((a) => a.list()).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
+    copy: (namespace, path, destination, maxBytes) => agent(namespace).then((a) => a.download(path, destination, { maxBytes })).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
   };
 }

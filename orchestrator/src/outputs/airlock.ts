@@ -15,11 +15,14 @@ export interface Airlock extends AirlockServices {
   scratchDir: string;
 }
 
-/** The airlock of an installation, from its configuration: environments' agents, the SDC checks, quarantine. */
-export async function createAirlock(config: Config): Promise<Airlock> {
+/**
+ * The airlock of an installation, from its configuration: environments' agents (at AIRLOCK_AGENT_URL, or
+ * where `agentUrlFor` finds them), the SDC checks, quarantine.
+ */
+export async function createAirlock(config: Config, agentUrlFor?: (namespace: string) => Promise<string>): Promise<Airlock> {
   const keyFile = config.RELEASE_SIGNING_KEY_FILE ?? join(config.DATA_DIR, "keys", "release-signing.jwk");
   return {
-    outbox: agentOutbox(config.AIRLOCK_AGENT_URL),
+    outbox: agentOutbox(agentUrlFor ?? config.AIRLOCK_AGENT_URL),
     checkOutputFile: sdcCheck,
     quarantine: createQuarantine(join(config.DATA_DIR, "quarantine")),
     scratchDir: join(config.DATA_DIR, "scratch"),

@@ -26,7 +26,7 @@ describe("the demo permit of the development HDAB", () => {
       validUntil: "2027-11-22T10:15:30Z",
       authorisedPersons: [{ subject: "alice" }],
       datasets: [{ id: "patientregistret", version: "2026-09" }],
-      environment: { tools: ["jupyterlab"], cpu: "2", memory: "4Gi", storage: "10Gi" },
+      environment: { tools: ["jupyterlab"], cpu: "1", memory: "4Gi", storage: "10Gi" },
     });
   });
 

@@ -30,7 +30,8 @@ export function demoPermitPayload(now: Date, sequence = 1): PermitPayload {
     principalInvestigator: person,
     authorisedPersons: [person],
     datasets: [{ id: "patientregistret", version: "2026-09" }],
-    environment: { tools: ["jupyterlab"], cpu: "2", memory: "4Gi", storage: "10Gi" },
+    // One core: the workspace and its airlock agent must fit the local node of a two-core machine.
+    environment: { tools: ["jupyterlab"], cpu: "1", memory: "4Gi", storage: "10Gi" },
     outputPolicy: { profile: "default", reviewersRequired: 2 },
     conditions: "Demonstration permit of the development HDAB. DEVELOPMENT ONLY.",
   };

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -64,12 +65,29 @@ func serve(ports []string) {
 					fmt.Fprintln(w, writeCheck(dir))
 					return
 				}
+				// A browser (the researcher's journey through the gateway) gets a page that says whose
+				// workspace it reached; everything else the plain answer the network tests read.
+				if strings.Contains(r.Header.Get("Accept"), "text/html") {
+					w.Header().Set("Content-Type", "text/html; charset=utf-8")
+					fmt.Fprint(w, standInPage(host, r.URL.Path))
+					return
+				}
 				fmt.Fprintf(w, "spe-probe %s\n", host)
 			})
 			fail(http.ListenAndServe(":"+port, handler).Error())
 		}(port)
 	}
 	waitForSignal()
+}
+
+// standInPage is what a workspace stand-in shows a browser: the environment (SPE_NAMESPACE) and the permit
+// (SPE_PERMIT_ID) the pod was started for, the pod and the path asked for, HTML-escaped.
+func standInPage(host, path string) string {
+	namespace, permit := html.EscapeString(os.Getenv("SPE_NAMESPACE")), html.EscapeString(os.Getenv("SPE_PERMIT_ID"))
+	return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Workspace stand-in: " + namespace + "</title></head>\n" +
+		"<body><main><h1>Workspace stand-in of " + namespace + "</h1>\n" +
+		"<p>Permit <span id=\"permit\">" + permit + "</span>, pod <span id=\"pod\">" + html.EscapeString(host) + "</span>, path <code id=\"path\">" + html.EscapeString(path) + "</code>.</p>\n" +
+		"<p>The local node runs this probe in place of JupyterLab.</p></main></body></html>\n"
 }
 
 // connect tries each address, all at once, again and again until it connects or WINDOW_MS have passed,
