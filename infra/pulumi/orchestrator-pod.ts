@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { MOUNTS, ORCHESTRATOR_NAME, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT, PLATFORM_NAMESPACE } from "./names";
 import { CREDENTIAL_KEYS, FILE_KEYS } from "./orchestrator-settings";
 import type { StackConfig } from "./stack-config";
+import { stagingEnvironment, stagingVolumeMounts, stagingVolumes } from "./staging-store";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 
@@ -55,6 +56,7 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
       platformNamespace: PLATFORM_NAMESPACE,
       stagingUrl: `http://${ORCHESTRATOR_NAME}.${PLATFORM_NAMESPACE}.svc.cluster.local:${ORCHESTRATOR_PORT}/staging`,
     }),
+    ...stagingEnvironment(config.staging),
     // The root filesystem is read-only; anything that wants a home (DuckDB's extension cache) gets /tmp.
     HOME: MOUNTS.tmp,
   };
@@ -125,6 +127,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
             { name: "data", mountPath: MOUNTS.dataDir },
             { name: "files", mountPath: MOUNTS.files, readOnly: true },
             ...keyVolumes.map(({ name }) => ({ name, mountPath: `${MOUNTS.keys}/${name}`, readOnly: true })),
+            ...stagingVolumeMounts(config.staging),
           ],
         },
       ],
@@ -133,6 +136,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
         { name: "data", persistentVolumeClaim: { claimName: refs.dataClaimName } },
         { name: "files", configMap: { name: refs.filesConfigMapName, defaultMode: 0o444 } },
         ...keyVolumes,
+        ...stagingVolumes(config.staging),
       ],
     },
   };

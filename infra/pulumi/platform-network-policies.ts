@@ -2,10 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AIRLOCK_AGENT_PORT, ENVIRONMENT_LABEL, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT, PART_OF, WORKSPACE_PORT } from "./names";
 import type { StackConfig } from "./stack-config";
+import { stagingEgress } from "./staging-store";
 
 export interface PlatformNetworkPoliciesArgs {
   namespace: pulumi.Input<string>;
   network: StackConfig["network"];
+  /** An S3 staging store's bucket is one more destination. */
+  staging?: StackConfig["staging"];
 }
 
 type Destination = StackConfig["network"]["apiServer"];
@@ -17,7 +20,7 @@ const toAddresses = ({ cidrs, port }: Destination) => ({
 /**
  * The platform namespace's own isolation: deny everything both ways, then open only what the orchestrator
  * needs. In: its HTTP port (people through the ingress, data loaders fetching staged extracts). Out: DNS,
- * the Kubernetes API server, PostgreSQL, the OpenID Provider, and, inside environment namespaces, the
+ * the Kubernetes API server, PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, and, inside environment namespaces, the
  * workspace port (the gateway proxies researchers there) and the airlock agent's port (exports are copied
  * from it). The outside services are addresses from the stack config: a NetworkPolicy cannot name a host.
  */
@@ -60,6 +63,7 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
             toAddresses(apiServer),
             toAddresses(postgres),
             toAddresses(oidc),
+            ...stagingEgress(args.staging ?? { store: "directory" }),
             {
               to: [{ namespaceSelector: { matchExpressions: [{ key: ENVIRONMENT_LABEL, operator: "Exists" }] } }],
               ports: [{ protocol: "TCP", port: WORKSPACE_PORT }, { protocol: "TCP", port: AIRLOCK_AGENT_PORT }],

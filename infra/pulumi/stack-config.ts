@@ -35,6 +35,33 @@ const publicJwk = z
   .looseObject({ kty: z.enum(["EC", "OKP"], { error: "kty must be EC (ES256) or OKP (EdDSA)" }) })
   .refine((k) => !("d" in k), "is a private key (it has \"d\"): give only the public key");
 
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3-63 lower-case letters, digits, '.' and '-'");
+/**
+ * Where pseudonymised deliveries wait for the data loaders: the shared data volume, or an S3-compatible
+ * bucket reached by the orchestrator alone (loaders still fetch through its /staging), over https.
+ */
+const staging = z
+  .discriminatedUnion(
+    "store",
+    [
+      z.strictObject({ store: z.literal("directory") }),
+      z.strictObject({
+        store: z.literal("s3"),
+        bucket: bucketName,
+        endpoint: z.url({ protocol: /^https$/, error: "must be the https URL of the S3-compatible service (without credentials)" }).refine((u) => !new URL(u).username && !new URL(u).password, "must not carry credentials: they come from the credentials Secret").optional(),
+        region: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as eu-north-1").default("us-east-1"),
+        prefix: z.string().regex(/^([A-Za-z0-9_][A-Za-z0-9._-]{0,127}\/){0,8}$/, "must be empty or plain folder names each followed by '/', e.g. spe/staging/").default(""),
+        forcePathStyle: z.boolean().default(false),
+        /** A Secret in spe-system holding JSON { accessKeyId, secretAccessKey }, made outside Pulumi. */
+        credentials: secretRef,
+        /** The bucket endpoint's addresses: the orchestrator's egress is opened to them alone. */
+        network: destination(443),
+      }),
+    ],
+    { error: 'must be { "store": "directory" } or { "store": "s3", "bucket", "credentials", "network", … }' },
+  )
+  .default({ store: "directory" });
+
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes quantity such as 500m, 512Mi or 2Gi");
 const resources = z.strictObject({ cpu: quantity, memory: quantity });
 
@@ -65,6 +92,7 @@ const schema = z.strictObject({
    * rotated outside Pulumi, so the pseudonymisation master key never lands in Pulumi's state.
    */
   keySecrets: z.strictObject({ pseudonymisation: secretRef, releaseSigning: secretRef, staging: secretRef, cookie: secretRef }),
+  staging,
   network: z.strictObject({
     /** The API server's endpoint addresses (what a NetworkPolicy sees after the Service's DNAT). */
     apiServer: destination(443),
