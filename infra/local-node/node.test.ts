@@ -266,7 +266,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
         leaseName: `node-loader-${unique()}`,
         resyncMs: 60_000,
         pollMs: 100,
-        stagingDir: staging.stagingDir,
+        staging: staging.store,
       });
       controller.start();
       controller.enqueue(namespace);

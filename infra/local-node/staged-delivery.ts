@@ -16,12 +16,14 @@ import { deliveryServices } from "../../orchestrator/src/deliveries/delivery-ser
 import { receiveDelivery } from "../../orchestrator/src/deliveries/receive-delivery";
 import { startDelivery } from "../../orchestrator/src/deliveries/start-delivery";
 import { registerStagingRoutes } from "../../orchestrator/src/http/staging-routes";
+import type { StagingStore } from "../../orchestrator/src/staging/staging-store";
 import type { PermitPayload } from "../../orchestrator/src/permits/permit";
 
 export interface StagingOnHost {
   /** host:port of the staging endpoint, on the pod network's gateway address. */
   address: string;
-  stagingDir: string;
+  /** Where the deliveries are staged; the controller deletes an environment's with it. */
+  store: StagingStore;
   capabilities: StagingCapabilities;
   /** Delivers `rows` synthetic rows of the permit's first dataset through validation and pseudonymisation. */
   deliver(permit: PermitPayload, rows: number): Promise<string>;
@@ -40,7 +42,7 @@ export async function startStagingOnHost(db: Db, listenOn: string): Promise<Stag
   const holder: AuditActor = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null };
   return {
     address: `${listenOn}:${port}`,
-    stagingDir: join(dataDir, "staging"),
+    store: deliveries.staging,
     capabilities,
     async deliver(permit, rows) {
       const { id } = await startDelivery(db, { permitId: permit.permitId, dataset: permit.datasets[0]! }, holder, deliveries.catalogue);
