@@ -3,12 +3,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
-import type { Services } from "../api/context";
+import type { Context, Services } from "../api/context";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import { SpeError } from "../errors";
-import { appRouter, type AppRouter } from "../api/router";
+import { appRouter } from "../api/router";
 import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
@@ -19,6 +18,7 @@ import { registerAuthRoutes, SESSION_COOKIE } from "./auth-routes";
 import { registerApiV1 } from "./api-v1/register-api-v1";
 import { requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
+import { registerTrpc } from "./trpc-route";
 import { stagingCapabilities, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
 
 export interface AppOptions {
@@ -86,27 +86,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     issuer: options.relyingParty.issuer,
   });
 
-  await app.register(fastifyTRPCPlugin, {
+  await registerTrpc<Context>(app, {
     prefix: "/trpc",
-    trpcOptions: {
-      router: appRouter,
-      createContext: async ({ req }) => ({
-        services,
-        session: await sessions.get(req.cookies[SESSION_COOKIE]),
-        address: req.ip,
-      }),
-      onError: ({ error, path, ctx }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
-        // A signed-in person refused, or asking for what is not theirs (another permit's request, an
-        // environment they are not named in), is part of the access log: IDOR attempts show up here.
-        if (ctx?.session && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {
-          const actor = { subject: ctx.session.subject, role: "person" as const, address: ctx.address };
-          const details = { code: error.code, speCode: error.cause instanceof SpeError ? error.cause.code : undefined, roles: ctx.session.roles };
-          recordAuditEvent(services.database.db, { actor, action: "access.refused", target: `procedure:${path ?? "unknown"}`, details }).catch((err: unknown) => app.log.error({ err }, "Failed to record a refused access"));
-        }
-      },
+    router: appRouter,
+    createContext: async (req) => ({
+      services,
+      session: await sessions.get(req.cookies[SESSION_COOKIE]),
+      address: req.ip,
+    }),
+    onError: ({ error, path, ctx }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
+      // A signed-in person refused, or asking for what is not theirs (another permit's request, an
+      // environment they are not named in), is part of the access log: IDOR attempts show up here.
+      if (ctx?.session && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {
+        const actor = { subject: ctx.session.subject, role: "person" as const, address: ctx.address };
+        const details = { code: error.code, speCode: error.cause instanceof SpeError ? error.cause.code : undefined, roles: ctx.session.roles };
+        recordAuditEvent(services.database.db, { actor, action: "access.refused", target: `procedure:${path ?? "unknown"}`, details }).catch((err: unknown) => app.log.error({ err }, "Failed to record a refused access"));
+      }
     },
-  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+  });
 
   if (options.uiDir && existsSync(join(options.uiDir, "index.html"))) {
     await app.register(fastifyStatic, { root: options.uiDir, index: "index.html" });
