@@ -2,12 +2,14 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync } from "node:fs";
 // An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
-// Usage: npm run bench -- api [--seconds S] [--db pglite|postgres] (postgres: a throw-away local server). autocannon runs in its own process so that the load
-// generator does not share the server's event loop.
+// Usage: npm run bench -- api [--seconds S] [--db pglite|postgres] [--floor] (postgres: a throw-away local server). autocannon runs in its own process so that the
+// load generator does not share the server's event loop. --floor measures, by the same method, a bare fastify route that answers the
+// same JSON from memory: what this machine allows before sessions, tRPC and the database cost anything.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
+import Fastify from "fastify";
 import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
 import { startLocalPostgres } from "@spe/infra/local-postgres";
 import { startDevIdentityProvider } from "../src/auth/dev-provider";
@@ -24,7 +26,7 @@ import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { deliveryServices } from "../src/deliveries/delivery-services";
 import { createAirlock } from "../src/outputs/airlock";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "pglite" } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "pglite" }, floor: { type: "boolean", default: false } } });
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 1 || !["pglite", "postgres"].includes(values.db)) {
   console.error("--seconds takes a positive whole number, --db pglite or postgres");
@@ -50,10 +52,23 @@ for (let i = 0; i < 100; i++) {
   await insertEnvironment(database.db, examplePermit({ permitId: `SE-API-${i}`, principalInvestigator: persons[0]!, authorisedPersons: persons }));
 }
 const token = await sessions.create({ subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] }, undefined);
-const url = `${config.publicUrl}/trpc/environments.mine`;
-const check = await fetch(url, { headers: { cookie: `spe_session=${token}` } });
-const found = ((await check.json()) as { result: { data: unknown[] } }).result.data.length;
+const trpcUrl = `${config.publicUrl}/trpc/environments.mine`;
+const check = await fetch(trpcUrl, { headers: { cookie: `spe_session=${token}` } });
+const answer = await check.text();
+const found = (JSON.parse(answer) as { result: { data: unknown[] } }).result.data.length;
 console.log(`environments.mine answers ${check.status} with ${found} environments; ${database.kind}; ${seconds} s per step`);
+const floor = values.floor ? await floorServer(answer) : undefined;
+const url = floor?.url ?? trpcUrl;
+if (floor) console.log(`floor: a bare fastify route answers the same ${answer.length} bytes from memory`);
+
+/** The same answer from memory on a bare fastify route: no session, no tRPC, no database. */
+async function floorServer(body: string) {
+  const bare = Fastify({ logger: false });
+  bare.get("/floor", (_req, reply) => reply.type("application/json").send(body));
+  const floorPort = await freePort();
+  await bare.listen({ host: "127.0.0.1", port: floorPort });
+  return { url: `http://127.0.0.1:${floorPort}/floor`, close: () => bare.close() };
+}
 
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 // The server runs in this process, so its CPU time per answered request is a figure the other processes
@@ -93,11 +108,12 @@ for (const concurrency of [1, 4, 16, 32, 64]) {
 }
 // autocannon stops with requests still queued on the server; let them finish before the pool closes.
 await new Promise((resolve) => setTimeout(resolve, 1000));
+await floor?.close();
 await app.close();
 await idp.stop();
 await database.close();
 await postgres?.stop();
 await cluster.stop();
 const best = results.reduce((a, b) => (b.rps > a.rps ? b : a));
-console.log(JSON.stringify(best));
+console.log(JSON.stringify(floor ? { ...best, floor: true } : best));
 process.exit(0);
