@@ -57,6 +57,8 @@ const requests: Array<[string, { method?: "GET" | "POST" | "HEAD"; url: string; 
   ["a query with input", { url: `/trpc/echo?${input({ text: "hi" })}` }],
   ["input the schema refuses", { url: `/trpc/echo?${input({ text: "far too long" })}` }],
   ["input that is not JSON", { url: "/trpc/echo?input=%7Bnot-json" }],
+  ["input with a plus sign for a space", { url: "/trpc/echo?input=%7B%22text%22%3A%22a+b%22%7D" }],
+  ["input given twice", { url: `/trpc/echo?${input({ text: "a" })}&${input({ text: "b" })}` }],
   ["an optional input left out", { url: "/trpc/optional" }],
   ["a nested path", { url: "/trpc/nested.value" }],
   ["a batch", { url: `/trpc/hello,echo?batch=1&${input({ 1: { text: "x" } })}` }],
