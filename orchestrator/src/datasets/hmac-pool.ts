@@ -1,40 +1,50 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { hmacSha256Hex } from "./hmac-sha256";
 
-// pseudonymOf (pseudonym-key.ts) in a worker: node:crypto costs some 2 µs per HMAC, most of it per call,
-// and a register holds millions of people. Plain CommonJS, so that the worker needs no TypeScript loader.
+// hmacSha256Hex in worker threads, so that hashing a register's millions of people runs beside DuckDB and
+// the main thread. Batches travel as transferred buffers (fixed-width messages in, hex out): no per-value
+// copy or string on either side. Plain CommonJS around the function's own source, so that the worker needs
+// no TypeScript loader.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { createHmac } = require("node:crypto");
-const key = Buffer.from(workerData);
-parentPort.on("message", (canonicals) => {
-  const out = new Array(canonicals.length);
-  for (let i = 0; i < canonicals.length; i++)
-    out[i] = canonicals[i] === null ? null : createHmac("sha256", key).update(canonicals[i], "latin1").digest("hex");
-  parentPort.postMessage(out);
+const hmacSha256Hex = ${hmacSha256Hex.toString()};
+const key = Uint8Array.from(workerData);
+parentPort.on("message", ({ messages, width, count }) => {
+  const out = new Uint8Array(64 * count);
+  hmacSha256Hex(key, messages, width, count, out);
+  parentPort.postMessage(out, [out.buffer]);
 });`;
 
-/** HMAC-SHA-256 under one permit key, spread over worker threads; batches come back in the order sent to each worker. */
+interface Waiting {
+  resolve: (hex: Uint8Array) => void;
+  reject: (err: unknown) => void;
+}
+
+/** HMAC-SHA-256 under one permit key, spread over worker threads; each worker answers in the order it was asked. */
 export class HmacPool {
-  private readonly workers: { worker: Worker; waiting: { resolve: (out: (string | null)[]) => void; reject: (err: unknown) => void }[] }[];
+  private readonly workers: { worker: Worker; waiting: Waiting[] }[];
   private next = 0;
 
   constructor(permitKey: Uint8Array, size = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
       const worker = new Worker(WORKER, { eval: true, workerData: Uint8Array.from(permitKey) });
-      const entry = { worker, waiting: [] as HmacPool["workers"][number]["waiting"] };
-      worker.on("message", (out: (string | null)[]) => entry.waiting.shift()!.resolve(out));
+      const entry = { worker, waiting: [] as Waiting[] };
+      worker.on("message", (hex: Uint8Array) => entry.waiting.shift()!.resolve(hex));
       worker.on("error", (err) => entry.waiting.splice(0).forEach((w) => w.reject(err)));
       return entry;
     });
   }
 
-  /** The lower-case hex HMAC of each canonical identifier; null stays null. */
-  hash(canonicals: (string | null)[]): Promise<(string | null)[]> {
+  /**
+   * The lower-case hex HMACs (64 bytes each, in order) of `count` messages of `width` bytes packed in
+   * `messages`. The buffer is handed over to a worker: the caller must not use it afterwards.
+   */
+  hash(messages: Uint8Array, width: number, count: number): Promise<Uint8Array> {
     const entry = this.workers[this.next++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       entry.waiting.push({ resolve, reject });
-      entry.worker.postMessage(canonicals);
+      entry.worker.postMessage({ messages, width, count }, [messages.buffer as ArrayBuffer]);
     });
   }
 

@@ -1,19 +1,34 @@
-import { DuckDBConnection, DuckDBDataChunk, VARCHAR, type DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBConnection, type DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnDescriptor } from "./descriptor";
 import { ident } from "./extract-file";
 import { HmacPool } from "./hmac-pool";
-import { parseIdentifier, type IdentifierProblem } from "./personnummer";
+import { parseIdentifier } from "./personnummer";
 
 /**
  * The table that maps each distinct identifier text of the extract to its person: `raw` the text as
  * delivered, `person` its pseudonym (or, when only validating, its canonical 12-digit form — one person,
- * one value, whatever the form), `problem` why it is invalid. Not TEMP: the appender writes it from a second
- * connection while the first still streams the distinct values (a connection's own writes would end its
- * open stream). The database is private, in memory, and gone after.
+ * one value, whatever the form), `problem` why it is invalid. The database is private, in memory, and gone
+ * after.
  */
 export const IDENTIFIER_TABLE = "identifiers";
 
-/** Batches of HMACs in flight at once: enough to keep the workers busy, few enough to bound memory. */
+// The distinct values, numbered by rowid; the persons of each batch of BATCH values, as one text of
+// fixed-width pieces; and the invalid values' problems. Not TEMP: a second connection appends to the last
+// two while the first still streams the values (a connection's own writes would end its open stream).
+const VALUES = "identifier_values";
+const BATCHES = "identifier_batches";
+const PROBLEMS = "identifier_problems";
+
+/**
+ * Values per batch. JavaScript hands DuckDB one text per batch instead of a value per identifier (writing
+ * values one by one into DuckDB's vectors cost more than hashing them); DuckDB cuts the pieces out itself.
+ */
+const BATCH = 8192;
+/** Every canonical identifier has 12 digits (YYYYMMDDNNNC). */
+const CANONICAL_WIDTH = 12;
+/** A pseudonym: HMAC-SHA-256 in lower-case hex. */
+const PSEUDONYM_WIDTH = 64;
+/** Batches hashing at once: enough to keep the workers busy, few enough to bound memory. */
 const IN_FLIGHT = 8;
 
 export interface IdentifierCounts {
@@ -35,40 +50,78 @@ export async function buildIdentifierTable(
   await conn.run(`CREATE OR REPLACE TABLE ${IDENTIFIER_TABLE} (raw VARCHAR, person VARCHAR, problem VARCHAR)`);
   if (columns.length === 0) return { distinct: 0, invalid: 0 };
   const values = columns.map((c) => `SELECT ${ident(c.name)} AS v FROM ${source}`).join(" UNION ALL ");
-  const result = await conn.stream(`SELECT DISTINCT v FROM (${values}) WHERE v IS NOT NULL`);
+  // Insertion order kept, so that a table's rows stream in rowid order: the batches rely on it.
+  await conn.run("SET preserve_insertion_order = true");
+  await conn.run(`CREATE OR REPLACE TABLE ${VALUES} AS SELECT DISTINCT v FROM (${values}) WHERE v IS NOT NULL`);
+  await conn.run(`CREATE OR REPLACE TABLE ${BATCHES} (batch BIGINT, persons VARCHAR)`);
+  await conn.run(`CREATE OR REPLACE TABLE ${PROBLEMS} (value BIGINT, problem VARCHAR)`);
+  const width = options.permitKey ? PSEUDONYM_WIDTH : CANONICAL_WIDTH;
+  try {
+    const counts = await personsByBatch(instance, conn, options);
+    await conn.run(
+      `INSERT INTO ${IDENTIFIER_TABLE} SELECT v.v, CASE WHEN p.problem IS NULL THEN substr(b.persons, ${width} * (v.rowid % ${BATCH}) + 1, ${width}) END, p.problem
+       FROM ${VALUES} v JOIN ${BATCHES} b ON b.batch = v.rowid // ${BATCH} LEFT JOIN ${PROBLEMS} p ON p.value = v.rowid`,
+    );
+    return counts;
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${VALUES}; DROP TABLE IF EXISTS ${BATCHES}; DROP TABLE IF EXISTS ${PROBLEMS}`);
+  }
+}
+
+/** Streams the distinct values in rowid order, parses them, and appends each batch's persons and problems. */
+async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, options: { referenceDate: Date; permitKey?: Buffer }): Promise<IdentifierCounts> {
+  const result = await conn.stream(`SELECT v, rowid FROM ${VALUES}`);
   const writer = await DuckDBConnection.create(instance);
-  const appender = await writer.createAppender(IDENTIFIER_TABLE);
+  const batches = await writer.createAppender(BATCHES);
+  const problems = await writer.createAppender(PROBLEMS);
   const pool = options.permitKey ? new HmacPool(options.permitKey) : undefined;
   const inFlight: Promise<void>[] = [];
   const counts = { distinct: 0, invalid: 0 };
-  const append = (raws: string[], persons: (string | null)[], problems: (IdentifierProblem | null)[]) => {
-    const out = DuckDBDataChunk.create([VARCHAR, VARCHAR, VARCHAR], raws.length);
-    out.setColumns([raws, persons, problems]);
-    appender.appendDataChunk(out);
+  let canonicals = new Uint8Array(BATCH * CANONICAL_WIDTH);
+  let inBatch = 0;
+  const flush = async () => {
+    const batch = Math.floor((counts.distinct - 1) / BATCH);
+    const packed = canonicals;
+    const count = inBatch;
+    canonicals = new Uint8Array(BATCH * CANONICAL_WIDTH);
+    inBatch = 0;
+    if (!pool) return appendBatch(batches, batch, Buffer.from(packed.buffer, 0, count * CANONICAL_WIDTH));
+    if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+    inFlight.push(pool.hash(packed, CANONICAL_WIDTH, count).then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length))));
   };
   try {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const raws = chunk.getColumnValues(0) as string[];
-      const canonicals: (string | null)[] = new Array(raws.length);
-      const problems: (IdentifierProblem | null)[] = new Array(raws.length);
-      for (let i = 0; i < raws.length; i++) {
-        const parsed = parseIdentifier(raws[i]!, options.referenceDate);
-        canonicals[i] = parsed.ok ? parsed.canonical : null;
-        problems[i] = parsed.ok ? null : parsed.problem;
-        if (!parsed.ok) counts.invalid++;
-      }
-      counts.distinct += raws.length;
-      if (!pool) append(raws, canonicals, problems);
-      else {
-        if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-        inFlight.push(pool.hash(canonicals).then((pseudonyms) => append(raws, pseudonyms, problems)));
+      const rowids = chunk.getColumnValues(1) as bigint[];
+      if (rowids[0] !== BigInt(counts.distinct) || rowids.at(-1) !== BigInt(counts.distinct + rowids.length - 1))
+        throw new Error("The distinct identifiers did not stream in rowid order.");
+      for (const raw of chunk.getColumnValues(0) as string[]) {
+        const parsed = parseIdentifier(raw, options.referenceDate);
+        // An invalid value keeps its place in the batch with zeros, and its person is dropped by its problem.
+        if (parsed.ok) for (let j = 0; j < CANONICAL_WIDTH; j++) canonicals[inBatch * CANONICAL_WIDTH + j] = parsed.canonical.charCodeAt(j);
+        else {
+          canonicals.fill(48, inBatch * CANONICAL_WIDTH, (inBatch + 1) * CANONICAL_WIDTH);
+          problems.appendBigInt(BigInt(counts.distinct));
+          problems.appendVarchar(parsed.problem);
+          problems.endRow();
+          counts.invalid++;
+        }
+        counts.distinct++;
+        if (++inBatch === BATCH) await flush();
       }
     }
+    if (inBatch > 0) await flush();
     await Promise.all(inFlight);
   } finally {
     await pool?.close();
-    appender.closeSync();
+    batches.closeSync();
+    problems.closeSync();
     writer.closeSync();
   }
   return counts;
+}
+
+function appendBatch(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, batch: number, persons: Buffer): void {
+  appender.appendBigInt(BigInt(batch));
+  appender.appendVarchar(persons.toString("latin1"));
+  appender.endRow();
 }

@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ColumnDescriptor } from "./descriptor";
+import { withDuckDb } from "./duckdb-session";
+import { buildIdentifierTable, IDENTIFIER_TABLE } from "./identifier-table";
+import { luhnCheckDigit, parseIdentifier } from "./personnummer";
+import { pseudonymOf } from "./pseudonym-key";
+
+const REF = new Date("2026-11-22T00:00:00Z");
+const KEY = Buffer.alloc(32, 3);
+const column: ColumnDescriptor = { name: "PNR", type: "personnummer", role: "direct-identifier", nullable: true };
+
+/** `count` distinct identifiers in mixed forms, every 997th with a wrong check digit. */
+function identifiers(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const yymmdd = `${String(40 + (i % 50)).padStart(2, "0")}${String(1 + (i % 12)).padStart(2, "0")}${String(1 + (i % 28)).padStart(2, "0")}`;
+    const nnn = String(Math.floor(i / 600) % 1000).padStart(3, "0");
+    const check = (luhnCheckDigit(yymmdd + nnn) + (i % 997 === 5 ? 1 : 0)) % 10;
+    return i % 3 === 0 ? `19${yymmdd}${nnn}${check}` : i % 3 === 1 ? `${yymmdd}-${nnn}${check}` : `${yymmdd}${nnn}${check}`;
+  });
+}
+
+async function table(values: string[], permitKey?: Buffer) {
+  const file = join(mkdtempSync(join(tmpdir(), "spe-identifiers-")), "ids.csv");
+  writeFileSync(file, ["PNR", ...values, ""].join("\n"));
+  return withDuckDb(async (conn, instance) => {
+    const source = `read_csv('${file}', header=true, auto_detect=false, columns={'PNR': 'VARCHAR'})`;
+    const counts = await buildIdentifierTable({ instance, conn }, source, [column], { referenceDate: REF, permitKey });
+    const rows = (await conn.runAndReadAll(`SELECT raw, person, problem FROM ${IDENTIFIER_TABLE}`)).getRowsJS() as [string, string | null, string | null][];
+    const tables = (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY 1")).getRowsJS().flat();
+    return { counts, rows: new Map(rows.map(([raw, person, problem]) => [raw, { person, problem }])), tables };
+  });
+}
+
+describe("buildIdentifierTable", () => {
+  // More than two batches of distinct values, so that each batch's persons must land on its own values.
+  const values = identifiers(20_000);
+  const expected = (raw: string, person: (canonical: string) => string) => {
+    const parsed = parseIdentifier(raw, REF);
+    return parsed.ok ? { person: person(parsed.canonical), problem: null } : { person: null, problem: parsed.problem };
+  };
+
+  it("maps every distinct value to its pseudonym, and an invalid one to its problem", async () => {
+    const { counts, rows, tables } = await table([...values, ...values.slice(0, 100)], KEY);
+    const invalid = values.filter((v) => !parseIdentifier(v, REF).ok).length;
+    expect(invalid).toBeGreaterThan(10);
+    expect(counts).toEqual({ distinct: values.length, invalid });
+    expect(rows.size).toBe(values.length);
+    for (const raw of values) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
+    expect(tables).toEqual([IDENTIFIER_TABLE]);
+  });
+
+  it("maps every value to its canonical form when only validating", async () => {
+    const { rows } = await table(values);
+    for (const raw of values) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => canonical));
+  });
+});
