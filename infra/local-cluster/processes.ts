@@ -49,7 +49,9 @@ export function runToCompletion(binary: string, args: string[], options: Process
 export function startProcess(name: string, binary: string, args: string[], logFile: string, options: ProcessOptions = {}): ManagedProcess {
   const fd = openSync(logFile, "a");
   const [command, argv] = withSetpriv(binary, args, options);
-  const child = spawn(command, argv, { stdio: ["ignore", fd, fd], env: options.env && { ...process.env, ...options.env } });
+  // A process group of its own (when setpriv ties it to our life): a terminal's Ctrl-C goes to the Node
+  // process alone, which stops its children in order (the local node's containers need a running containerd).
+  const child = spawn(command, argv, { stdio: ["ignore", fd, fd], env: options.env && { ...process.env, ...options.env }, detached: hasSetpriv });
   closeSync(fd);
   running.add(child);
   let exit: string | undefined;

@@ -99,8 +99,10 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     clearInterval(renewal);
     await provisioner?.stop();
     for (const p of [...processes].reverse()) await p.stop();
-    if (runtime) removeContainers(runtime.socket);
+    if (runtime && runtime.process.exited() === undefined) removeContainers(runtime.socket);
     await runtime?.process.stop();
+    // Shims whose containerd ended first (killed along with us, say) are ended here, not at the next start.
+    endOrphanedNodes(tmpdir(), network.bridge);
     cleanUpHost(dir, network.bridge);
     await enforcer?.stop();
     unlock();

@@ -23,10 +23,15 @@ import { stagingCapabilitiesFrom } from "./deliveries/data-loader/staging-key";
 
 const stops: Array<() => Promise<void>> = [];
 
-async function shutdown(code: number): Promise<never> {
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  // Once: a second signal (npm passes Ctrl-C on as well) must not start a second, out-of-order stop.
+  if (stopping) return console.error("Still stopping (the local node and the control plane, in order)");
+  stopping = true;
   const begun = Date.now();
   console.error("Stopping the orchestrator and everything it started");
-  for (const stop of stops.reverse()) await stop().catch((err: unknown) => console.error(err));
+  for (const stop of [...stops].reverse()) await stop().catch((err: unknown) => console.error(err));
   console.error(`Stopped in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
   process.exit(code);
 }
@@ -124,8 +129,8 @@ async function main(): Promise<void> {
   });
 }
 
-process.once("SIGINT", () => void shutdown(0));
-process.once("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 main().catch(async (err: unknown) => {
   // Our errors (SpeError, LocalClusterError) carry a stable code and a message meant for people.
   const coded = err instanceof Error && typeof (err as { code?: unknown }).code === "string";

@@ -1,0 +1,74 @@
+// The gateway with an upstream strategy that looks the workspace up per request (as npm start's local node
+// does): it asks only after the person is authorised, proxies to what it answers, and says 503 while it
+// cannot answer.
+import { createServer, type Server } from "node:http";
+import cookie from "@fastify/cookie";
+import Fastify, { type FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "@spe/infra/local-cluster";
+import { SessionStore } from "../auth/sessions";
+import { openDatabase, type Database } from "../db/database";
+import { SESSION_COOKIE } from "../http/auth-routes";
+import { examplePermit } from "../permits/test-fixtures";
+import { insertEnvironment } from "../../test/environment-rows";
+import { registerGateway } from "./gateway";
+import { templateUpstream } from "./upstream";
+
+describe("gateway upstream strategies", () => {
+  let database: Database;
+  let workspace: Server;
+  let workspaceOrigin: string;
+  let app: FastifyInstance;
+  let namespace: string;
+  let aliceCookie: string;
+  const asked: string[] = [];
+  let answer: () => Promise<string>;
+
+  beforeAll(async () => {
+    database = await openDatabase({ memory: true });
+    namespace = await insertEnvironment(database.db, examplePermit({ permitId: `SE-UPSTREAM-${Date.now().toString(36)}` }));
+    const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
+    aliceCookie = `${SESSION_COOKIE}=${await sessions.create({ subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] }, undefined)}`;
+    workspace = createServer((req, res) => res.end(`pod answered ${req.url}`));
+    const port = await freePort();
+    await new Promise<void>((resolve) => workspace.listen(port, "127.0.0.1", resolve));
+    workspaceOrigin = `http://127.0.0.1:${port}`;
+    app = Fastify();
+    await app.register(cookie);
+    await registerGateway(app, {
+      db: database.db,
+      sessions,
+      upstreamFor: (ns) => {
+        asked.push(ns);
+        return answer();
+      },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    workspace.close();
+    await database.close();
+  });
+
+  it("asks the strategy only for people it lets through, and proxies to the address it answers", async () => {
+    answer = () => Promise.resolve(workspaceOrigin);
+    const refused = await app.inject({ url: `/workspaces/${namespace}/lab` });
+    expect(refused.statusCode).toBe(401);
+    expect(asked).toEqual([]);
+    const res = await app.inject({ url: `/workspaces/${namespace}/lab?x=1`, headers: { cookie: aliceCookie } });
+    expect(res.body).toBe(`pod answered /workspaces/${namespace}/lab?x=1`);
+    expect(asked).toEqual([namespace]);
+  });
+
+  it("answers 503 WORKSPACE_STARTING while the strategy cannot find the workspace", async () => {
+    answer = () => Promise.reject(new Error("No pod of Service workspace is ready yet"));
+    const res = await app.inject({ url: `/workspaces/${namespace}/lab`, headers: { cookie: aliceCookie } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers["retry-after"]).toBe("5");
+    expect(res.json()).toMatchObject({ error: "WORKSPACE_STARTING" });
+  });
+
+  it("fills in the namespace wherever the production template names it", async () => {
+    expect(await templateUpstream("http://workspace.{namespace}.svc.cluster.local")("spe-a")).toBe("http://workspace.spe-a.svc.cluster.local");
+  });
+});
