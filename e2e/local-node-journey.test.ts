@@ -1,7 +1,8 @@
 // The researcher's way into a real workspace pod: `npm start` as it runs (the orchestrator's main, its own
 // control plane and the local node, the demo permit and its delivered dataset), the demo researcher signs in
 // at the development provider, waits for the demo environment to be Ready and opens its workspace through
-// the gateway in Chromium, which shows the page the pod serves. Opt-in like infra/local-node/node.test.ts
+// the gateway in Chromium, which shows the page the pod serves, then its outbox, which the airlock agent in
+// the same pod serves to the orchestrator. Opt-in like infra/local-node/node.test.ts
 // (SPE_LOCAL_NODE=1, root): elsewhere it says why it skipped.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -70,7 +71,7 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
     rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 
-  it("signs in as the demo researcher, sees the environment Ready and reaches the page its workspace pod serves", async () => {
+  it("signs in as the demo researcher, sees the environment Ready and reaches the page its workspace pod serves, and its outbox", async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
     await signIn(page, { appUrl }, "alice");
     expect(log).toContainEqual(expect.stringMatching(/^Starting the local node in the background/));
@@ -100,6 +101,12 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
     const anonymous = await browser.newPage();
     expect((await anonymous.goto(page.url()))?.status()).toBe(401);
     await anonymous.close();
+
+    // The outbox is read from the airlock agent beside the workspace, found the same way (by the pod's address).
+    await page.goBack();
+    await environment.getByRole("link", { name: /^Utkorg och ny exportförfrågan för/ }).click();
+    await expect.poll(() => page.getByText(/^Utkorgen är tom\.|^Utkorgen kunde inte läsas\./).textContent(), { timeout: 30_000 }).toMatch(/^Utkorgen är tom\./);
+    expect(await checkPage(page, "local-node-2-outbox")).toEqual([]);
     await page.close();
   }, 600_000);
 });
