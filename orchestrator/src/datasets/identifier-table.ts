@@ -50,9 +50,11 @@ export async function buildIdentifierTable(
   await conn.run(`CREATE OR REPLACE TABLE ${IDENTIFIER_TABLE} (raw VARCHAR, person VARCHAR, problem VARCHAR)`);
   if (columns.length === 0) return { distinct: 0, invalid: 0 };
   const values = columns.map((c) => `SELECT ${ident(c.name)} AS v FROM ${source}`).join(" UNION ALL ");
-  // Insertion order kept, so that a table's rows stream in rowid order: the batches rely on it.
-  await conn.run("SET preserve_insertion_order = true");
+  // The distinct values in any order (rowids are numbered as they land); then insertion order kept, so
+  // that the table's rows stream in rowid order: the batches rely on it.
+  await conn.run("SET preserve_insertion_order = false");
   await conn.run(`CREATE OR REPLACE TABLE ${VALUES} AS SELECT DISTINCT v FROM (${values}) WHERE v IS NOT NULL`);
+  await conn.run("SET preserve_insertion_order = true");
   await conn.run(`CREATE OR REPLACE TABLE ${BATCHES} (batch BIGINT, persons VARCHAR)`);
   await conn.run(`CREATE OR REPLACE TABLE ${PROBLEMS} (value BIGINT, problem VARCHAR)`);
   const width = options.permitKey ? PSEUDONYM_WIDTH : CANONICAL_WIDTH;
@@ -91,8 +93,8 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
   };
   try {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const rowids = chunk.getColumnValues(1) as bigint[];
-      if (rowids[0] !== BigInt(counts.distinct) || rowids.at(-1) !== BigInt(counts.distinct + rowids.length - 1))
+      const rowids = chunk.getColumnVector(1);
+      if (rowids.getItem(0) !== BigInt(counts.distinct) || rowids.getItem(chunk.rowCount - 1) !== BigInt(counts.distinct + chunk.rowCount - 1))
         throw new Error("The distinct identifiers did not stream in rowid order.");
       for (const raw of chunk.getColumnValues(0) as string[]) {
         const parsed = parseIdentifier(raw, options.referenceDate);

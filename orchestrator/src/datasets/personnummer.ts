@@ -50,18 +50,18 @@ export function parseIdentifier(text: string, referenceDate: Date): ParsedIdenti
   if (luhnCheckDigit(ten.slice(0, 9)) !== ten.charCodeAt(9) - DIGIT_0) return { ok: false, problem: "check-digit" };
 
   const refYear = referenceDate.getUTCFullYear();
-  const yy = Number(ten.slice(0, 2));
+  const yy = twoDigits(ten, 0);
   let year: number;
   if (digits.length === 12) {
-    year = Number(digits.slice(0, 4));
+    year = twoDigits(digits, 0) * 100 + twoDigits(digits, 2);
     if (year < OLDEST_YEAR || (separator === "+" && refYear - year < 100)) return { ok: false, problem: "century" };
   } else {
     // The latest year ending in yy that is not after the reference year; a "+" goes back one century more.
     year = refYear - ((((refYear - yy) % 100) + 100) % 100) - (separator === "+" ? 100 : 0);
   }
 
-  const month = Number(ten.slice(2, 4));
-  const dd = Number(ten.slice(4, 6));
+  const month = twoDigits(ten, 2);
+  const dd = twoDigits(ten, 4);
   const coordination = dd > 60;
   const day = coordination ? dd - 60 : dd;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { ok: false, problem: "date" };
@@ -74,6 +74,11 @@ export function parseIdentifier(text: string, referenceDate: Date): ParsedIdenti
     kind: coordination ? "samordningsnummer" : "personnummer",
     birthDate: `${year}-${ten.slice(2, 4)}-${day < 10 ? "0" : ""}${day}`,
   };
+}
+
+/** The number written by the two digits at `at` (already checked to be digits). */
+function twoDigits(digits: string, at: number): number {
+  return (digits.charCodeAt(at) - DIGIT_0) * 10 + digits.charCodeAt(at + 1) - DIGIT_0;
 }
 
 /** The Luhn check digit over a string of digits, weights 2, 1, 2, … from the left (nine digits here). */
