@@ -22,6 +22,7 @@ const testRouter = router({
     throw new TRPCError({ code: "NOT_FOUND", message: "ENVIRONMENT_NOT_FOUND: no such environment.", cause: new SpeError("ENVIRONMENT_NOT_FOUND", "no such environment") });
   }),
   deferred: publicProcedure.query(() => ({ later: Promise.resolve(1) })),
+  unserialisable: publicProcedure.query(() => ({ big: 1n })),
   nested: router({ value: publicProcedure.query(() => 42) }),
   change: publicProcedure.input(z.object({ to: z.string() })).mutation(({ input }) => ({ changed: input.to })),
   ticks: publicProcedure.subscription(async function* () {
@@ -72,6 +73,8 @@ const requests: Array<[string, { method?: "GET" | "POST" | "HEAD"; url: string; 
   ["a refusal with our code", { url: "/trpc/gone" }],
   ["an answer that needs a streaming link", { url: "/trpc/deferred" }],
   ["a batched answer that needs a streaming link", { url: "/trpc/deferred,hello?batch=1" }],
+  ["an answer that cannot be serialised", { url: "/trpc/unserialisable" }],
+  ["a batched answer that cannot be serialised", { url: "/trpc/hello,unserialisable?batch=1" }],
   ["a researcher's query, signed out", { url: "/trpc/mine" }],
   ["a researcher's query, as a researcher", { url: "/trpc/mine", roles: "researcher" }],
   ["a researcher's query, as an operator", { url: "/trpc/mine", roles: "operator" }],

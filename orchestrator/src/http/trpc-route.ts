@@ -107,11 +107,21 @@ export async function registerTrpc<TContext>(app: FastifyInstance, options: Trpc
       );
     }
     const errors = outcomes.map(([error]) => error).filter((e): e is TRPCError => e !== undefined);
-    const status = getHTTPStatusCode(batch ? json : json[0]!, batch ? outcomes.map(([error]) => error as TRPCError) : errors);
+    let status = getHTTPStatusCode(batch ? json : json[0]!, batch ? outcomes.map(([error]) => error as TRPCError) : errors);
     reply.raw.off("close", onClose);
+    let body: string;
+    try {
+      body = JSON.stringify(transformTRPCResponse(config, batch ? json : json[0]!));
+    } catch (cause) {
+      // An answer that cannot be serialised fails the request as a whole, as in tRPC: no path or input.
+      const error = getTRPCErrorFromUnknown(cause);
+      options.onError({ error, path: undefined, input: undefined, ctx, type: "query", req });
+      const shape = { error: getErrorShape({ config, ctx, error, input: undefined, path: undefined, type: "query" }) };
+      status = getHTTPStatusCode(shape, [error]);
+      body = JSON.stringify(transformTRPCResponse(config, shape));
+    }
     // A Buffer, so that fastify sends the content type as tRPC names it (a string would gain a charset).
-    const body = Buffer.from(JSON.stringify(transformTRPCResponse(config, batch ? json : json[0]!)));
-    return reply.code(status).header("vary", "trpc-accept, accept").header("content-type", "application/json").send(body);
+    return reply.code(status).header("vary", "trpc-accept, accept").header("content-type", "application/json").send(Buffer.from(body));
   }
 }
 
