@@ -8,7 +8,6 @@ import { fingerprint } from "../kube/fingerprint";
 import { LeaderElector } from "../kube/leader-election";
 import { objectKey } from "../kube/managed-kinds";
 import { WatchCache, type WatchEvent } from "../kube/watch-cache";
-import { directoryStagingStore } from "../staging/directory-store";
 import { ENVIRONMENT_LABEL } from "./desired/labels";
 import type { EnvironmentConfig } from "./environment-config";
 import { allNamespaces, namespacesBehind } from "./environment-store";
@@ -32,8 +31,6 @@ export interface ControllerOptions {
   onStatus?: ReconcileDeps["onStatus"];
   /** Where staged deliveries live (per namespace); a torn-down environment's are deleted with it. */
   staging?: ReconcileDeps["staging"];
-  /** @deprecated A staging folder, for callers not yet passing `staging`; the same as a directory store on it. */
-  stagingDir?: string;
   /** Wraps the client the reconciler writes with (benchmarks count requests through it). */
   wrapClient?: (client: k8s.KubernetesObjectApi) => k8s.KubernetesObjectApi;
 }
@@ -125,7 +122,7 @@ export class EnvironmentController {
       now: this.options.now ?? (() => new Date()),
       lastApplied,
       onStatus: this.options.onStatus,
-      staging: this.options.staging ?? (this.options.stagingDir ? directoryStagingStore(this.options.stagingDir) : undefined),
+      staging: this.options.staging,
     };
     const queue = new WorkQueue(
       reconcile,
