@@ -66,8 +66,9 @@ async function main(): Promise<void> {
   // (its relay is the loaders' staging URL, so the controller must not build loader Jobs before it).
   const environmentConfig: EnvironmentConfig = { ...config.environments, stagingCapabilities: staging };
   let controller: EnvironmentController | undefined;
-  const startEnvironments = () => {
-    controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: environmentConfig, log, staging: deliveries.staging });
+  const startEnvironments = (stagingUrl = environmentConfig.stagingUrl) => {
+    const controllerConfig = { ...environmentConfig, stagingUrl };
+    controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: controllerConfig, log, staging: deliveries.staging });
     controller.start();
   };
   const localNode = cluster.node.available ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress) : undefined;

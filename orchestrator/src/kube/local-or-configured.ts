@@ -55,15 +55,15 @@ export function backgroundNode(choice: Extract<LocalNodeChoice, { available: tru
   return {
     upstream: (service: "workspace" | "airlock") => (namespace: string) =>
       node ? node.serviceUpstream(namespace, service) : Promise.reject(new Error("the local node is still starting")),
-    start(environmentConfig: EnvironmentImages & { stagingUrl: string }, startEnvironments: () => void) {
+    /** Starts the node, then `startEnvironments` with the loaders' staging URL (the node's relay, if it came up). */
+    start(images: EnvironmentImages, startEnvironments: (stagingUrl?: string) => void) {
       const started = Date.now();
       progress(`Starting the local node in the background (kubelet, containerd, policy enforcer); environments reconcile once it is up.`);
-      starting = choice.start(orchestrator, environmentConfig).then(
+      starting = choice.start(orchestrator, images).then(
         (n) => {
           node = n;
-          environmentConfig.stagingUrl = n.stagingUrl;
           progress(`Local node ${n.node.name} is up after ${Math.round((Date.now() - started) / 1000)} s; loaders fetch staged data through ${n.stagingUrl}. Reconciling environments.`);
-          if (!stopping) startEnvironments();
+          if (!stopping) startEnvironments(n.stagingUrl);
           return n;
         },
         (err: unknown) => {
