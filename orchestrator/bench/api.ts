@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 // An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
 // Usage: npm run bench -- api [--seconds S] [--db pglite|postgres] [--floor] (postgres: a throw-away local server). autocannon runs in its own process so that the
 // load generator does not share the server's event loop. --floor measures, by the same method, a bare fastify route that answers the
@@ -37,7 +37,8 @@ const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
 const postgres = values.db === "postgres" ? await startLocalPostgres() : undefined;
 const database = await openDatabase(postgres ? { url: postgres.url } : { memory: true });
 const [port, idpPort] = [await freePort(), await freePort()];
-const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(join(tmpdir(), "spe-bench-api-")) });
+const dataDir = mkdtempSync(join(tmpdir(), "spe-bench-api-"));
+const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: dataDir });
 const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
 const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
@@ -114,6 +115,7 @@ await idp.stop();
 await database.close();
 await postgres?.stop();
 await cluster.stop();
+rmSync(dataDir, { recursive: true, force: true });
 const best = results.reduce((a, b) => (b.rps > a.rps ? b : a));
 console.log(JSON.stringify(floor ? { ...best, floor: true } : best));
 process.exit(0);
