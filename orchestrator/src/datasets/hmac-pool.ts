@@ -1,18 +1,20 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { hmacSha256Hex } from "./hmac-sha256";
+import { hmacSha256Hex, instantiateSha256x4, SHA256X4_LAYOUT, SHA256X4_WASM } from "./hmac-sha256";
 
-// hmacSha256Hex in worker threads, so that hashing a register's millions of people runs beside DuckDB and
-// the main thread. Batches travel as transferred buffers (fixed-width messages in, hex out): no per-value
-// copy or string on either side. Plain CommonJS around the function's own source, so that the worker needs
-// no TypeScript loader.
+// hmacSha256Hex in worker threads, so that hashing a register's millions of people runs beside the main
+// thread. Batches travel as transferred buffers (fixed-width messages in, hex out): no per-value copy or
+// string on either side. Plain CommonJS around the functions' own source, so that the worker needs no
+// TypeScript loader.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
+const instantiateSha256x4 = ${instantiateSha256x4.toString()};
 const hmacSha256Hex = ${hmacSha256Hex.toString()};
-const key = Uint8Array.from(workerData);
+const sha = instantiateSha256x4(workerData.wasm, workerData.layout);
+const key = workerData.key;
 parentPort.on("message", ({ messages, width, count }) => {
   const out = new Uint8Array(64 * count);
-  hmacSha256Hex(key, messages, width, count, out);
+  hmacSha256Hex(sha, key, messages, width, count, out);
   parentPort.postMessage(out, [out.buffer]);
 });`;
 
@@ -28,7 +30,7 @@ export class HmacPool {
 
   constructor(permitKey: Uint8Array, size = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const worker = new Worker(WORKER, { eval: true, workerData: Uint8Array.from(permitKey) });
+      const worker = new Worker(WORKER, { eval: true, workerData: { key: Uint8Array.from(permitKey), wasm: SHA256X4_WASM, layout: SHA256X4_LAYOUT } });
       const entry = { worker, waiting: [] as Waiting[] };
       worker.on("message", (hex: Uint8Array) => entry.waiting.shift()!.resolve(hex));
       worker.on("error", (err) => entry.waiting.splice(0).forEach((w) => w.reject(err)));

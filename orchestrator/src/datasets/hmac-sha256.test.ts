@@ -1,7 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { HmacPool } from "./hmac-pool";
-import { hmacSha256Hex } from "./hmac-sha256";
+import { hmacSha256Hex, instantiateSha256x4, SHA256X4_LAYOUT, SHA256X4_WASM } from "./hmac-sha256";
+
+const sha = instantiateSha256x4(SHA256X4_WASM, SHA256X4_LAYOUT);
 
 const expected = (key: Uint8Array, messages: Uint8Array, width: number, count: number) =>
   Array.from({ length: count }, (_, i) => createHmac("sha256", key).update(messages.subarray(i * width, (i + 1) * width)).digest("hex"));
@@ -16,17 +18,17 @@ describe("hmacSha256Hex", () => {
     [20, 52],
   ])("equals node:crypto's HMAC-SHA-256 for a %i-byte key and %i-byte messages", (keyBytes, width) => {
     const key = randomBytes(keyBytes);
-    const count = 37;
+    const count = 4 * SHA256X4_LAYOUT.maxGroups + 37; // more than one round through the module's memory, and not a multiple of four
     const messages = randomBytes(width * count);
     const out = new Uint8Array(64 * count);
-    hmacSha256Hex(key, messages, width, count, out);
+    hmacSha256Hex(sha, key, messages, width, count, out);
     expect(pieces(out, count)).toEqual(expected(key, messages, width, count));
   });
 
   it("refuses messages that do not fit one block, and buffers too small", () => {
-    expect(() => hmacSha256Hex(randomBytes(32), new Uint8Array(56), 56, 1, new Uint8Array(64))).toThrow(RangeError);
-    expect(() => hmacSha256Hex(randomBytes(32), new Uint8Array(24), 12, 2, new Uint8Array(64))).toThrow(RangeError);
-    expect(() => hmacSha256Hex(randomBytes(65), new Uint8Array(12), 12, 1, new Uint8Array(64))).toThrow(RangeError);
+    expect(() => hmacSha256Hex(sha, randomBytes(32), new Uint8Array(56), 56, 1, new Uint8Array(64))).toThrow(RangeError);
+    expect(() => hmacSha256Hex(sha, randomBytes(32), new Uint8Array(24), 12, 2, new Uint8Array(64))).toThrow(RangeError);
+    expect(() => hmacSha256Hex(sha, randomBytes(65), new Uint8Array(12), 12, 1, new Uint8Array(64))).toThrow(RangeError);
   });
 });
 
