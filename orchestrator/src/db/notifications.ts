@@ -39,49 +39,57 @@ export function pgliteListener(client: PGlite): Listener {
  * queries, and one connection serves every channel of this process.
  */
 export function postgresListener(url: string): Listener {
-  let connection: Promise<pg.Client> | undefined;
-  const handlers = new Map<string, { onPayload: (payload: string) => void; onLost: (err: Error) => void }[]>();
+  type Handler = { onPayload: (payload: string) => void; onLost: (err: Error) => void };
+  let current: { client: pg.Client; ready: Promise<void> } | undefined;
+  const handlers = new Map<string, Handler[]>();
   let closed = false;
 
+  // pg reports a broken connection twice ("error", then "end" a tick later): only the first report about
+  // the connection in use counts, so that a connection opened in between is neither dropped nor leaked.
   function lose(client: pg.Client, err: Error): void {
-    if (closed) return;
-    connection = undefined;
+    if (closed || current?.client !== client) return;
+    current = undefined;
     const lost = [...handlers.values()].flat();
     handlers.clear();
     void client.end().catch(() => {});
     for (const h of lost) h.onLost(err);
   }
 
-  function connect(): Promise<pg.Client> {
-    connection ??= (async () => {
-      const client = new pg.Client({ connectionString: url });
-      client.on("notification", (n) => {
-        for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
-      });
-      client.on("error", (err) => lose(client, err));
-      client.on("end", () => lose(client, new Error("the database closed the listening connection")));
-      try {
-        await client.connect();
-      } catch (err) {
-        connection = undefined;
+  function connect(): { client: pg.Client; ready: Promise<void> } {
+    if (current) return current;
+    const client = new pg.Client({ connectionString: url });
+    client.on("notification", (n) => {
+      for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
+    });
+    client.on("error", (err) => lose(client, err));
+    client.on("end", () => lose(client, new Error("the database closed the listening connection")));
+    const ready = client.connect().then(
+      () => undefined,
+      (err: Error) => {
+        if (current?.client === client) current = undefined;
         throw err;
-      }
-      return client;
-    })();
+      },
+    );
+    const connection = { client, ready };
+    current = connection;
     return connection;
   }
 
   return {
     async listen(channel, onPayload, onLost) {
-      const client = await connect();
-      const known = handlers.get(channel);
-      handlers.set(channel, [...(known ?? []), { onPayload, onLost }]);
-      if (!known) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      const { client, ready } = connect();
+      await ready;
+      // The first listener of a channel on this connection asks for it, and is registered only once
+      // LISTEN succeeded: a failed LISTEN leaves nothing that would keep the next one from asking again.
+      if (!handlers.has(channel)) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      if (current?.client !== client) throw new Error("the listening connection was lost while it started");
+      handlers.set(channel, [...(handlers.get(channel) ?? []), { onPayload, onLost }]);
     },
     async close() {
       closed = true;
-      const client = await connection?.catch(() => undefined);
-      await client?.end();
+      const client = current?.client;
+      current = undefined;
+      await client?.end().catch(() => {});
     },
   };
 }

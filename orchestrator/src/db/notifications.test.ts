@@ -1,0 +1,63 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshPostgresUrl } from "../../test/fresh-postgres";
+import { postgresListener } from "./notifications";
+
+/** Resolves with the first payload `listen` hands over, or fails after a while instead of hanging. */
+function waitFor<T>(register: (resolve: (value: T) => void) => void, ms = 5_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms);
+    register(resolve);
+  });
+}
+
+describe("postgresListener", () => {
+  let url: string;
+  let admin: pg.Client;
+  const listeningConnections = async () =>
+    Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows[0].n);
+
+  beforeAll(async () => {
+    url = await freshPostgresUrl("spe_listen");
+    admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+  });
+  afterAll(() => admin?.end());
+
+  it("listens again at once when the connection is lost, keeps the new connection, and ends it on close", async () => {
+    const listener = postgresListener(url);
+    let second: Promise<string> | undefined;
+    // Listening again from within onLost is the tightest case: pg still has the lost connection's "end" to report.
+    const lost = waitFor<Error>((resolve) =>
+      listener.listen("spe_test", () => {}, (err) => {
+        second = waitFor<string>((got) => listener.listen("spe_test", got, () => {}));
+        resolve(err);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    await lost;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await listeningConnections()).toBe(1);
+    await admin.query("SELECT pg_notify('spe_test', 'after')");
+    expect(await second).toBe("after");
+
+    await listener.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await listeningConnections()).toBe(0);
+  });
+
+  it("fails only the call whose LISTEN PostgreSQL refuses; the connection goes on serving other channels", async () => {
+    const listener = postgresListener(url);
+    try {
+      // PostgreSQL refuses an empty channel name (a zero-length identifier).
+      await expect(listener.listen("", () => {}, () => {})).rejects.toThrow();
+      const got = waitFor<string>((resolve) => void listener.listen("spe_again", resolve, () => {}));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await admin.query("SELECT pg_notify('spe_again', 'heard')");
+      expect(await got).toBe("heard");
+    } finally {
+      await listener.close();
+    }
+  });
+});
