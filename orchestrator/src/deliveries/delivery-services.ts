@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { pino } from "pino";
 import type { Config } from "../config";
 import { loadCatalogue } from "../datasets/catalogue";
 import { readMasterKeyFile } from "../datasets/pseudonym-key";
@@ -19,5 +20,6 @@ export function deliveryServices(config: Config): DeliveryServices {
     incomingDir: join(config.DATA_DIR, "incoming"),
     staging: stagingStoreFrom(config),
     maxBytes: config.DELIVERY_MAX_BYTES,
+    log: pino({ level: config.LOG_LEVEL }).child({ component: "deliveries" }),
   };
 }

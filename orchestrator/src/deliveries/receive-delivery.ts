@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import canonicalize from "canonicalize";
 import { and, eq, ne, sql } from "drizzle-orm";
+import type { Logger } from "pino";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
@@ -26,6 +27,8 @@ export interface DeliveryServices {
   /** Pseudonymised deliveries, per environment, from where the staging endpoint serves the data loader. */
   staging: StagingStore;
   maxBytes: number;
+  /** Where what goes wrong after a delivery is settled (cleanup of staged files) is reported. */
+  log: Pick<Logger, "warn" | "error">;
 }
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -45,23 +48,40 @@ export async function receiveDelivery(db: Db, services: DeliveryServices, id: st
   const upload = join(services.incomingDir, `${id}-${randomUUID()}`);
   // Pseudonymised beside the upload, then moved into the staging store (a rename for the folder store).
   const output = `${upload}.staged`;
+  let staged: DeliveryRow;
   try {
     const received = await writeUpload(body, upload, services.maxBytes);
     const manifest = await pseudonymiseExtract({ input: upload, outputDir: output, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
     await rm(upload, { force: true });
     await services.staging.importFolder(delivery, output);
-    return await recordStaged(db, services, delivery, received, manifest, actor, now());
+    staged = await recordStaged(db, delivery, received, manifest, actor, now());
   } catch (err) {
-    await services.staging.deleteDelivery(delivery).catch(() => undefined);
+    await services.staging.deleteDelivery(delivery).catch((cleanupErr: unknown) =>
+      services.log.error({ err: cleanupErr, delivery: id, ns: delivery.namespace, store: services.staging.kind }, "Failed to delete the staged files of a delivery that failed; they stay until the namespace is torn down"),
+    );
     // Awaited here, not returned: the finally below runs first and the rejection must already be handled.
     return await recordFailure(db, delivery, err, actor, now());
   } finally {
     await rm(upload, { force: true });
     await rm(output, { recursive: true, force: true });
   }
+  await deleteSuperseded(services, staged);
+  return staged;
 }
 
-async function recordStaged(db: Db, services: DeliveryServices, delivery: DeliveryRow, received: { bytes: number; sha256: string }, manifest: DeliveryManifest, actor: AuditActor, now: Date): Promise<DeliveryRow> {
+/**
+ * Only the newest staged delivery of a dataset stays in staging: older pseudonymised copies are removed. The
+ * new delivery is committed as staged already, so this is cleanup: a failure is logged, never the delivery's.
+ */
+async function deleteSuperseded(services: DeliveryServices, keep: DeliveryRow): Promise<void> {
+  try {
+    await services.staging.deleteOtherDeliveries(keep);
+  } catch (err) {
+    services.log.error({ err, delivery: keep.id, ns: keep.namespace, dataset: `${keep.datasetId}@${keep.datasetVersion}`, store: services.staging.kind }, "Failed to delete staged deliveries superseded by a new one; they stay until the next delivery or teardown");
+  }
+}
+
+async function recordStaged(db: Db, delivery: DeliveryRow, received: { bytes: number; sha256: string }, manifest: DeliveryManifest, actor: AuditActor, now: Date): Promise<DeliveryRow> {
   const manifestSha256 = createHash("sha256").update(canonicalize(manifest)!).digest("hex");
   const [row] = await db.transaction(async (tx) => {
     const updated = await tx
@@ -78,8 +98,6 @@ async function recordStaged(db: Db, services: DeliveryServices, delivery: Delive
     );
     return updated;
   });
-  // Only the newest staged delivery of a dataset stays in staging: older pseudonymised copies are removed.
-  await services.staging.deleteOtherDeliveries(row!);
   return row!;
 }
 
