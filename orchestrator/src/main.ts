@@ -26,8 +26,8 @@ const stops: Array<() => Promise<void>> = [];
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
-  // Once: a second signal (npm passes Ctrl-C on as well) must not start a second, out-of-order stop.
-  if (stopping) return console.error("Still stopping (the local node and the control plane, in order)");
+  // Once: a second signal must not start a second, out-of-order stop.
+  if (stopping) return console.error("Still stopping (the local node and the control plane, in order); press Ctrl-C again to stop at once");
   stopping = true;
   const begun = Date.now();
   console.error("Stopping the orchestrator and everything it started");
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   const deliveries = deliveryServices(config);
   // One key for the capabilities the reconciler writes into loader Jobs and the staging endpoint checks.
   const staging = stagingCapabilitiesFrom(config);
+  // Closed after everything that stages or serves from it has stopped (stops run in reverse).
+  stops.push(() => deliveries.staging.close());
   const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) });
   stops.push(() => database.close());
   if (config.NODE_ENV !== "production") {
@@ -130,8 +132,20 @@ async function main(): Promise<void> {
   });
 }
 
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+// npm passes a terminal's Ctrl-C on as well, so one keypress can arrive twice within moments: only a signal
+// that comes a second or more after the stop began means "at once" (the children the control plane and the
+// node started end with this process, by their parent-death signal).
+let firstSignalAt: number | undefined;
+function onSignal(): void {
+  const now = Date.now();
+  if (firstSignalAt !== undefined && now - firstSignalAt > 1000) {
+    console.error("Stopping at once, without waiting for the local node and the control plane");
+    process.exit(130);
+  }
+  firstSignalAt ??= now;
+  void shutdown(0);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
 main().catch(async (err: unknown) => {
   // Our errors (SpeError, LocalClusterError) carry a stable code and a message meant for people.
   const coded = err instanceof Error && typeof (err as { code?: unknown }).code === "string";

@@ -98,6 +98,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
       await app.close();
       await idp.stop();
       await database.close();
+      await deliveries.staging.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { constants, createWriteStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { constants, createWriteStream, type Stats } from "node:fs";
+import { mkdir, open, readdir, realpath, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { localRegularFiles } from "./local-files";
@@ -16,15 +16,28 @@ export function directoryStagingStore(root: string): StagingStore {
   const folderOf = (d: StagedDeliveryRef) => join(root, ...deliveryPrefix(checkedRef(d)).split("/"));
   const fileOf = (d: StagedDeliveryRef, path: string) => join(folderOf(d), ...checkedPath(path).split("/"));
 
+  /** Whether `file`, resolved through every link, is inside the root and is the file `opened` describes. */
+  async function isUnderRoot(file: string, opened: Stats): Promise<boolean> {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+    if (!realFile.startsWith(realRoot + sep)) return false;
+    const found = await stat(realFile);
+    return found.dev === opened.dev && found.ino === opened.ino;
+  }
+
   async function writeFile(delivery: StagedDeliveryRef, path: string, body: Readable): Promise<void> {
-    const target = fileOf(delivery, path);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    const partial = join(dirname(target), `.partial-${randomUUID()}`);
+    let partial: string | undefined;
     try {
+      const target = fileOf(delivery, path);
+      await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+      partial = join(dirname(target), `.partial-${randomUUID()}`);
       await pipeline(body, createWriteStream(partial, { flags: "wx", mode: 0o600 }));
       await rename(partial, target);
+    } catch (err) {
+      // The pipeline destroys it on its own failures; not on one before it began (a bad name, a folder it cannot make).
+      body.destroy();
+      throw err;
     } finally {
-      await rm(partial, { force: true });
+      if (partial) await rm(partial, { force: true });
     }
   }
 
@@ -50,16 +63,21 @@ export function directoryStagingStore(root: string): StagingStore {
     listFiles: async (delivery) => (await localRegularFiles(folderOf(delivery))).map(({ path, bytes }) => ({ path, bytes })),
 
     async openFile(delivery, path) {
-      // O_NOFOLLOW: the staging folder is ours, but a link planted in it must not lead anywhere else.
-      const handle = await open(fileOf(delivery, path), constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
+      const file = fileOf(delivery, path);
+      // O_NOFOLLOW refuses a link only as the file's own name, not as a folder above it: for those, the
+      // file opened must be the very file (same device and inode) found at its real path under the root.
+      const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
         throw new StagedFileUnavailable(err.code ?? "unreadable", { cause: err });
       });
-      const stat = await handle.stat();
-      if (!stat.isFile()) {
+      try {
+        const opened = await handle.stat();
+        if (!opened.isFile()) throw new StagedFileUnavailable("not a file");
+        if (!(await isUnderRoot(file, opened))) throw new StagedFileUnavailable("reached through a link out of the staging folder");
+        return { bytes: opened.size, body: handle.createReadStream({ highWaterMark: 1024 * 1024 }) };
+      } catch (err) {
         await handle.close();
-        throw new StagedFileUnavailable("not a file");
+        throw err instanceof StagedFileUnavailable ? err : new StagedFileUnavailable((err as NodeJS.ErrnoException).code ?? "unreadable", { cause: err });
       }
-      return { bytes: stat.size, body: handle.createReadStream({ highWaterMark: 1024 * 1024 }) };
     },
 
     deleteDelivery: async (delivery) => rm(folderOf(delivery), { recursive: true, force: true }),
@@ -71,5 +89,7 @@ export function directoryStagingStore(root: string): StagingStore {
     },
 
     deleteNamespace: async (namespace) => rm(join(root, checkedNamespace(namespace)), { recursive: true, force: true }),
+
+    close: async () => undefined,
   };
 }

@@ -98,7 +98,11 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
       const Key = keyOf(delivery, path);
       try {
         const res = await client.send(new GetObjectCommand({ Bucket, Key }));
-        if (!res.Body || res.ContentLength === undefined) throw new StagedFileUnavailable("the bucket answered without a body or length");
+        if (!res.Body || res.ContentLength === undefined) {
+          // An unread body holds its connection until destroyed.
+          (res.Body as Readable | undefined)?.destroy();
+          throw new StagedFileUnavailable("the bucket answered without a body or length");
+        }
         return { bytes: res.ContentLength, body: res.Body as Readable };
       } catch (err) {
         if (err instanceof StagedFileUnavailable) throw err;
@@ -109,5 +113,8 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
     deleteDelivery: async (delivery) => deleteUnder(folderOf(delivery)),
     deleteOtherDeliveries: async (keep) => deleteUnder(`${settings.prefix}${datasetPrefix(checkedRef(keep))}/`, folderOf(keep)),
     deleteNamespace: async (namespace) => deleteUnder(`${settings.prefix}${checkedNamespace(namespace)}/`),
+
+    // The client's kept-alive connections would otherwise stay open for as long as the process runs.
+    close: async () => client.destroy(),
   };
 }

@@ -32,6 +32,16 @@ async function* partsOf(body: Readable, size: number): AsyncGenerator<Buffer> {
  * appears only when complete, so a reader never sees half a file.
  */
 export async function uploadStream(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number): Promise<void> {
+  try {
+    await upload(client, target, body, partBytes);
+  } catch (err) {
+    // Whichever step failed (a PUT, starting the upload, a part), the rest of the body is never read.
+    body.destroy();
+    throw err;
+  }
+}
+
+async function upload(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number): Promise<void> {
   const parts = partsOf(body, partBytes);
   const first = await parts.next();
   const second = first.done || first.value.length < partBytes ? undefined : await parts.next();
@@ -70,7 +80,6 @@ export async function uploadStream(client: S3Client, target: { Bucket: string; K
   } catch (err) {
     await Promise.allSettled(inFlight);
     await client.send(new AbortMultipartUploadCommand({ ...target, UploadId })).catch(() => undefined);
-    body.destroy();
     throw err;
   }
 }

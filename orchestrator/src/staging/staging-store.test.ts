@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -15,6 +15,8 @@ const PART_BYTES = 5 * 1024 * 1024;
 
 interface Subject {
   store: StagingStore;
+  /** The same kind of store where every write fails before it reads anything (no folder can be made; no such bucket). */
+  unwritable: StagingStore;
   /** Puts a file beside the store (outside its folder or prefix), to show the store never touches it. */
   plantOutside(name: string): Promise<void>;
   outsideExists(name: string): Promise<boolean>;
@@ -25,6 +27,10 @@ async function directorySubject(): Promise<Subject> {
   const dir = mkdtempSync(join(tmpdir(), "spe-staging-store-"));
   return {
     store: directoryStagingStore(join(dir, "staging")),
+    unwritable: (() => {
+      writeFileSync(join(dir, "blocked"), "a file where the store's folder would be");
+      return directoryStagingStore(join(dir, "blocked", "staging"));
+    })(),
     plantOutside: async (name) => writeFileSync(join(dir, name), "outside"),
     outsideExists: async (name) => existsSync(join(dir, name)),
     stop: async () => rmSync(dir, { recursive: true, force: true }),
@@ -38,6 +44,7 @@ async function s3Subject(): Promise<Subject> {
   return {
     // Under a prefix: what is beside it in the bucket is not the store's.
     store: s3StagingStore({ ...settings, prefix: "spe/staging/" }),
+    unwritable: s3StagingStore({ ...settings, bucket: "spe-no-such-bucket", prefix: "" }),
     plantOutside: async (name) => void (await client.send(new PutObjectCommand({ Bucket: "spe-contract", Key: name, Body: "outside" }))),
     outsideExists: (name) =>
       client.send(new HeadObjectCommand({ Bucket: "spe-contract", Key: name })).then(
@@ -157,6 +164,18 @@ const contract: Array<[string, (s: Subject) => Promise<void>]> = [
     },
   ],
   [
+    "destroys the stream it was given when a write fails before reading it all, so that nothing it holds open leaks",
+    async ({ unwritable }) => {
+      // Two whole parts and a bit: an S3 store reads two parts before it starts a multipart upload, which fails.
+      const body = Readable.from(chunksOf(randomBytes(2 * PART_BYTES + 1024), 1024 * 1024));
+      await expect(unwritable.writeFile(delivery(), "a.parquet", body)).rejects.toThrow();
+      expect(body.destroyed).toBe(true);
+      const small = text("one part");
+      await expect(unwritable.writeFile(delivery(), "b.parquet", small)).rejects.toThrow();
+      expect(small.destroyed).toBe(true);
+    },
+  ],
+  [
     "deletes one delivery and nothing else",
     async ({ store }) => {
       const d = delivery();
@@ -227,6 +246,40 @@ describe.each<[string, () => Promise<Subject>]>([
   beforeAll(async () => {
     subject = await open();
   }, 900_000);
-  afterAll(() => subject?.stop());
+  afterAll(async () => {
+    await subject?.store.close();
+    await subject?.unwritable.close();
+    await subject?.stop();
+  });
   it.each(contract)("%s", async (_, run) => run(subject), 60_000);
+});
+
+describe("the directory staging store and links", () => {
+  let dir: string;
+  let store: StagingStore;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "spe-staging-links-"));
+    store = directoryStagingStore(join(dir, "staging"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("does not serve a file reached through a link in a folder above it, only the file itself at its real path", async () => {
+    const d = delivery();
+    await store.writeFile(d, "a.parquet", text("staged"));
+    // Someone who can write in the staging folder swaps the delivery's folder for a link out of it.
+    const outside = join(dir, "outside");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "a.parquet"), "not staged");
+    const folder = join(dir, "staging", d.namespace, `${d.datasetId}@${d.datasetVersion}`, d.id);
+    rmSync(folder, { recursive: true });
+    symlinkSync(outside, folder);
+    await expect(store.openFile(d, "a.parquet")).rejects.toThrow(/link out of the staging folder/);
+
+    // A link that stays inside the staging folder is no escape: it is served.
+    const inside = { ...d, id: randomUUID() };
+    await store.writeFile(inside, "a.parquet", text("staged inside"));
+    rmSync(folder);
+    symlinkSync(join(dir, "staging", d.namespace, `${d.datasetId}@${d.datasetVersion}`, inside.id), folder);
+    expect((await read(store, d, "a.parquet")).body.toString()).toBe("staged inside");
+  });
 });

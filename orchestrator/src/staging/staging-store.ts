@@ -23,7 +23,10 @@ export interface OpenedStagedFile {
 export interface StagingStore {
   /** Names the store for logs and teardown records, without any secret: `directory` or `s3`. */
   readonly kind: "directory" | "s3";
-  /** Streams `body` into the delivery's file `path` (relative, `/`-separated), replacing any file there. */
+  /**
+   * Streams `body` into the delivery's file `path` (relative, `/`-separated), replacing any file there. On
+   * failure `body` is destroyed, read or not, so that whatever it holds open (a file, a socket) is let go.
+   */
   writeFile(delivery: StagedDeliveryRef, path: string, body: Readable): Promise<void>;
   /**
    * Moves every file of a local folder (as the pseudonymisation left it, subfolders included) into the
@@ -40,6 +43,8 @@ export interface StagingStore {
   deleteOtherDeliveries(keep: StagedDeliveryRef): Promise<void>;
   /** Removes everything staged for a namespace (teardown). */
   deleteNamespace(namespace: string): Promise<void>;
+  /** Lets go of what the store holds open (a bucket's connections); call once nothing uses it any more. */
+  close(): Promise<void>;
 }
 
 /** A staged file the store cannot give: `reason` is for the operators' log and the audit event, never a secret. */
