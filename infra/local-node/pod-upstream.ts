@@ -20,7 +20,11 @@ export function serviceUpstream(admin: k8s.KubeConfig): ServiceUpstream {
     const key = `${namespace}/${name}`;
     const kept = cache.get(key);
     if (kept && kept.until > Date.now()) return kept.url;
-    const service = await core.readNamespacedService({ namespace, name }).catch(() => undefined);
+    // A missing Service is an answer; any other failure of the API (refused, unreachable) is reported as itself.
+    const service = await core.readNamespacedService({ namespace, name }).catch((err: unknown) => {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw err;
+    });
     const selector = service?.spec?.selector;
     const targetPort = service?.spec?.ports?.[0]?.targetPort;
     if (!selector || targetPort === undefined) throw new LocalNodeError("UPSTREAM_NOT_FOUND", `There is no Service ${key} with a selector and a port.`);

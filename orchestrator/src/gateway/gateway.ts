@@ -5,6 +5,7 @@ import { recordAuditEvent } from "../audit/append-audit-event";
 import type { SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { SESSION_COOKIE } from "../http/auth-routes";
+import { SpeError } from "../errors";
 import type { UpstreamResolver } from "./upstream";
 import { decideWorkspaceAccess } from "./workspace-access";
 
@@ -42,6 +43,8 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       upstreams.set(req, await options.upstreamFor(namespace));
     } catch (err) {
       req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
+      // A strategy that knows the workspace will not come (the local node failed) says so, with no retry.
+      if (err instanceof SpeError) return reply.code(503).send({ error: err.code, message: err.message });
       return reply.code(503).header("retry-after", "5").send({ error: "WORKSPACE_STARTING", message: "The workspace is not running yet; try again in a moment." });
     }
     const websocket = req.headers.upgrade?.toLowerCase() === "websocket";

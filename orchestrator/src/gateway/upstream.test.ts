@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
 import { SessionStore } from "../auth/sessions";
+import { SpeError } from "../errors";
 import { openDatabase, type Database } from "../db/database";
 import { SESSION_COOKIE } from "../http/auth-routes";
 import { examplePermit } from "../permits/test-fixtures";
@@ -66,6 +67,14 @@ describe("gateway upstream strategies", () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers["retry-after"]).toBe("5");
     expect(res.json()).toMatchObject({ error: "WORKSPACE_STARTING" });
+  });
+
+  it("passes on a strategy's stable refusal (the local node failed to start) without promising a retry", async () => {
+    answer = () => Promise.reject(new SpeError("LOCAL_NODE_FAILED", "No workspace runs here: the local node did not start (no runc)."));
+    const res = await app.inject({ url: `/workspaces/${namespace}/lab`, headers: { cookie: aliceCookie } });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers["retry-after"]).toBeUndefined();
+    expect(res.json()).toEqual({ error: "LOCAL_NODE_FAILED", message: "No workspace runs here: the local node did not start (no runc)." });
   });
 
   it("fills in the namespace wherever the production template names it", async () => {

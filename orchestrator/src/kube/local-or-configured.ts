@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { readClusterState, startLocalCluster } from "@spe/infra/local-cluster";
 import { nodeBinariesBuilt, startCapability, startNodeForOrchestrator, type EnvironmentImages, type NodeForOrchestrator, type OrchestratorAddress } from "@spe/infra/local-node";
+import { SpeError } from "../errors";
 
 /** Whether pods of environments can run in the cluster through a local node of ours, and if not, why not. */
 export type LocalNodeChoice =
@@ -50,11 +51,16 @@ export async function connectCluster(kubeconfig: string | undefined, dataDir: st
  */
 export function backgroundNode(choice: Extract<LocalNodeChoice, { available: true }>, orchestrator: OrchestratorAddress, progress: (line: string) => void) {
   let node: NodeForOrchestrator | undefined;
+  let failed: string | undefined;
   let starting: Promise<NodeForOrchestrator | undefined> | undefined;
   let stopping = false;
   return {
-    upstream: (service: "workspace" | "airlock") => (namespace: string) =>
-      node ? node.serviceUpstream(namespace, service) : Promise.reject(new Error("the local node is still starting")),
+    upstream: (service: "workspace" | "airlock") => (namespace: string) => {
+      if (node) return node.serviceUpstream(namespace, service);
+      // Not "try again in a moment" forever: once the start failed, no pod of any environment will run.
+      if (failed) return Promise.reject(new SpeError("LOCAL_NODE_FAILED", `No workspace runs here: the local node did not start (${failed}). See the orchestrator's log.`));
+      return Promise.reject(new Error("the local node is still starting"));
+    },
     /** Starts the node, then `startEnvironments` with the loaders' staging URL (the node's relay, if it came up). */
     start(images: EnvironmentImages, startEnvironments: (stagingUrl?: string) => void) {
       const started = Date.now();
@@ -67,6 +73,7 @@ export function backgroundNode(choice: Extract<LocalNodeChoice, { available: tru
           return n;
         },
         (err: unknown) => {
+          failed = err instanceof Error ? err.message : String(err);
           progress(`The local node did not start: ${err instanceof Error ? err.message : String(err)}. Going on with the control plane only: environments are provisioned, their pods do not run.`);
           if (!stopping) startEnvironments();
           return undefined;

@@ -1,4 +1,5 @@
 import { SpeError } from "../errors";
+import type { UpstreamResolver } from "../gateway/upstream";
 import { airlockAgentClient } from "./airlock-agent/client";
 import type { Outbox } from "./requests/airlock-ports";
 
@@ -11,14 +12,11 @@ function asExportError(err: unknown, namespace: string): unknown {
 }
 
 /**
- * The outboxes of environments, read through each environment's airlock agent (`{namespace}` in the URL
- * template is replaced, or the agent found by a resolver). The agent serves the outbox read-only and only to us.
+ * The outboxes of environments, read through each environment's airlock agent, found by the same kind of
+ * strategy as the gateway's workspaces. The agent serves the outbox read-only and only to us.
  */
-export function agentOutbox(urlTemplate: string | ((namespace: string) => Promise<string>)): Outbox {
-  const agentUrl = (namespace: string) =>
-    typeof urlTemplate === "string"
-      ? Promise.resolve(urlTemplate.replace("{namespace}", namespace))
-      : urlTemplate(namespace).catch((err: unknown) => Promise.reject(new SpeError("AIRLOCK_AGENT_FAILED", (err as Error).message, { cause: err })));
+export function agentOutbox(agentUrlFor: UpstreamResolver): Outbox {
+  const agentUrl = (namespace: string) => agentUrlFor(namespace).catch((err: unknown) => Promise.reject(new SpeError("AIRLOCK_AGENT_FAILED", (err as Error).message, { cause: err })));
   const agent = async (namespace: string) => airlockAgentClient(await agentUrl(namespace));
   return {
     list: (namespace) => agent(namespace).then((a) => a.list()).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Config } from "../config";
+import { templateUpstream, type UpstreamResolver } from "../gateway/upstream";
 import { agentOutbox } from "./agent-outbox";
 import { airlockLimitsSchema } from "./requests/airlock-limits";
 import { createQuarantine } from "./requests/quarantine";
@@ -19,10 +20,10 @@ export interface Airlock extends AirlockServices {
  * The airlock of an installation, from its configuration: environments' agents (at AIRLOCK_AGENT_URL, or
  * where `agentUrlFor` finds them), the SDC checks, quarantine.
  */
-export async function createAirlock(config: Config, agentUrlFor?: (namespace: string) => Promise<string>): Promise<Airlock> {
+export async function createAirlock(config: Config, agentUrlFor?: UpstreamResolver): Promise<Airlock> {
   const keyFile = config.RELEASE_SIGNING_KEY_FILE ?? join(config.DATA_DIR, "keys", "release-signing.jwk");
   return {
-    outbox: agentOutbox(agentUrlFor ?? config.AIRLOCK_AGENT_URL),
+    outbox: agentOutbox(agentUrlFor ?? templateUpstream(config.AIRLOCK_AGENT_URL)),
     checkOutputFile: sdcCheck,
     quarantine: createQuarantine(join(config.DATA_DIR, "quarantine")),
     scratchDir: join(config.DATA_DIR, "scratch"),
