@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Builds the Node images of images/ with buildah, where there is no Docker engine and no container registry:
+# Builds the images of images/ with buildah, where there is no Docker engine and no container registry:
 # run as root, no daemon (storage driver vfs, isolation chroot). The base is a Debian root made once with
 # debootstrap, with Debian's own nodejs (trixie: Node 20), imported as a local image and named by digest;
 # the programs are bundled on the host (images/bundle-program.ts) and the Dockerfiles take them through
 # their bundle-on-host stage. Each image is then started once to show that it runs.
+# The workspace (JupyterLab, Python, R) builds on the same Debian root: its apt steps use the root's mirror
+# (this machine's), its pip step PyPI; it is then also written as an OCI archive, $SPE_IMAGE_CACHE/
+# workspace-jupyterlab.oci.tar, which the local node (infra/local-node) imports in place of its stand-in.
 #
-#   scripts/build-images.sh [IMAGE…]        default: airlock-agent data-loader orchestrator
+#   scripts/build-images.sh [IMAGE…]        default: airlock-agent data-loader orchestrator; also: workspace
 #
 # Settings (environment): SPE_IMAGE_CACHE (default ~/.cache/spe-images: the root and build contexts, outside
 # the repository), DEBIAN_MIRROR (default: the first mirror of this machine's apt sources), DEBIAN_SUITE
 # (default trixie), IMAGE_PREFIX (default localhost/spe; the environments' registry is registry.spe.internal/spe),
-# IMAGE_TAG (default dev), SMOKE_PORT (default 18990, loopback). Needs: apt-get install
-# buildah debootstrap. Idempotent: the root and base image are made once, image layers are cached.
+# IMAGE_TAG (default dev), SMOKE_PORT (default 18990, loopback), BUILD_CA_BUNDLE (default: Debian's system
+# bundle, when present: mounted for the workspace's pip step only, for builders whose HTTPS passes a
+# TLS-inspecting proxy; set it empty to use pip's own). Needs: apt-get install buildah debootstrap.
+# Idempotent: the root and base image are made once, image layers are cached.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,8 +87,8 @@ ensure_base_image() {
 program_of() {
   case "$1" in
     airlock-agent | data-loader | orchestrator) echo "$1" ;;
-    workspace) fail "the workspace builds on Jupyter's image and conda-forge, which this machine cannot reach; build it with docker build -f images/workspace/Dockerfile ." ;;
-    *) fail "no image $1 in images/ (one of airlock-agent, data-loader, orchestrator)" ;;
+    workspace) echo spe-workspace ;;
+    *) fail "no image $1 in images/ (one of airlock-agent, data-loader, orchestrator, workspace)" ;;
   esac
 }
 
@@ -95,7 +100,17 @@ build_image() {
     say "Building the web UI (npm run build -w workspace-ui)"
     (cd "$repo" && npm run build -w workspace-ui >/dev/null)
   fi
-  (cd "$repo" && node --import tsx images/bundle-program.ts "$program" "$context/.bundles/$program" --root /app)
+  local root=/app extra=()
+  if [ "$image" = workspace ]; then
+    root=/opt/spe
+    # The workspace's Dockerfile also copies its own files (Jupyter's and pip's configuration, `spe`).
+    mkdir -p "$context/images" && cp -a "$repo/images/workspace" "$context/images/"
+    # Debian's root, with the mirror it was made from, is the base in place of the published trixie-slim.
+    extra+=(--build-arg WORKSPACE_BASE_IMAGE="$base_ref")
+    local ca=${BUILD_CA_BUNDLE-/etc/ssl/certs/ca-certificates.crt}
+    [ -n "$ca" ] && [ -f "$ca" ] && extra+=(--volume "$ca:/run/build-ca-bundle.crt:ro" --build-arg BUILD_CA_BUNDLE=/run/build-ca-bundle.crt)
+  fi
+  (cd "$repo" && node --import tsx images/bundle-program.ts "$program" "$context/.bundles/$program" --root "$root")
   # The context is the bundle alone; an explicit empty ignore file keeps its node_modules in it.
   : >"$context/.dockerignore"
   say "Building $prefix/$image:$tag"
@@ -103,7 +118,7 @@ build_image() {
   buildah bud --quiet --layers --format oci \
     -f "$repo/images/$image/Dockerfile" --ignorefile "$context/.dockerignore" \
     --build-arg BUNDLE_FROM=bundle-on-host --build-arg NODE_RUNTIME_IMAGE="$base_ref" --build-arg NODE_BUILD_IMAGE="$base_ref" \
-    -t "$prefix/$image:$tag" "$context" >/dev/null
+    "${extra[@]}" -t "$prefix/$image:$tag" "$context" >/dev/null
   # buildah 1.28 leaves the working container of a stage used only by COPY --from: remove what this build left.
   comm -13 <(echo "$before") <(buildah containers --quiet --notruncate | sort) | xargs -r buildah rm >/dev/null
   local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$prefix/$image:$tag")
@@ -137,6 +152,32 @@ smoke_test() {
       out=$(buildah run "$ctr" -- /usr/bin/node /app/bin/orchestrator.mjs 2>&1) || status=$?
       [[ "$status" = 1 && "$out" == *CONFIG_INVALID*PSEUDONYMISATION_KEY_FILE* ]] || fail "the orchestrator answered $status: $out"
       ;;
+    workspace)
+      # JupyterLab under a gateway path on loopback, asked for its status and kernels; the libraries import;
+      # pip finds no index; R loads its packages; `spe` answers.
+      # shellcheck disable=SC2016 # expanded by the container's shell, not here
+      local script='cd /tmp && HOME=/tmp SPE_NAMESPACE=spe-smoke-1 jupyter lab --port "$0" --ServerApp.ip=127.0.0.1 >/tmp/lab.log 2>&1 & lab=$!
+        python3 -c "import pandas, statsmodels.api, scipy, matplotlib, pyarrow; print(\"python libraries import\")"
+        Rscript -e "for (p in c(\"data.table\", \"survival\", \"ggplot2\", \"dplyr\", \"readr\", \"broom\", \"lme4\", \"IRkernel\")) library(p, character.only = TRUE); cat(\"R packages load\n\")" 2>/dev/null
+        pip download --quiet --dest /tmp/x six 2>/dev/null && echo "pip reached an index" || echo "pip finds no index"
+        spe help >/dev/null 2>&1; echo "spe exit $?"
+        python3 -c "
+import json, sys, time, urllib.request
+base = \"http://127.0.0.1:%s/workspaces/spe-smoke-1/\" % sys.argv[1]
+for _ in range(150):
+    try:
+        print(\"lab\", urllib.request.urlopen(base + \"lab\").status)
+        print(\"kernels\", sorted(json.load(urllib.request.urlopen(base + \"api/kernelspecs\"))[\"kernelspecs\"]))
+        break
+    except OSError:
+        time.sleep(0.2)
+" "$0"
+        kill $lab; wait $lab 2>/dev/null; true'
+      out=$(buildah run --tty=false "$ctr" -- /bin/sh -c "$script" "$smoke_port" 2>&1) || status=$?
+      for expected in "python libraries import" "R packages load" "pip finds no index" "spe exit 0" "lab 200" "kernels ['ir', 'python3']"; do
+        [[ "$out" == *"$expected"* ]] || fail "the workspace did not answer '$expected' ($status): $out"
+      done
+      ;;
   esac
   say "Started $prefix/$image:$tag once: it runs"
 }
@@ -150,8 +191,20 @@ started=$SECONDS
 ensure_root
 ensure_base_image
 say "Base $base_ref"
+# The workspace as an OCI archive for the local node's containerd (infra/local-node imports it when present).
+export_archive() {
+  local archive=$cache/workspace-jupyterlab.oci.tar
+  rm -f "$archive.tmp"
+  buildah push --quiet "$prefix/workspace:$tag" "oci-archive:$archive.tmp:$prefix/workspace:$tag" >/dev/null
+  mv "$archive.tmp" "$archive"
+  say "Wrote the workspace image to $archive ($(du -m "$archive" | cut -f1) MB)"
+}
+
 for image in "${images[@]}"; do
+  image_started=$SECONDS
   build_image "$image"
   smoke_test "$image"
+  [ "$image" = workspace ] && export_archive
+  say "$image took $((SECONDS - image_started)) s"
 done
 say "Built ${images[*]} in $((SECONDS - started)) s; buildah images $prefix/* lists them"
