@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { deliveries } from "../db/schema";
 import type { DeliveryManifest } from "../datasets/manifest";
@@ -15,20 +15,32 @@ export interface NewestStaged {
   finishedAt: Date | null;
 }
 
+const newestStagedQuery = (db: Db) =>
+  db
+    .selectDistinctOn([deliveries.permitId, deliveries.datasetId, deliveries.datasetVersion], {
+      permitId: deliveries.permitId,
+      datasetId: deliveries.datasetId,
+      version: deliveries.datasetVersion,
+      deliveryId: deliveries.id,
+      manifestSha256: deliveries.manifestSha256,
+      manifest: deliveries.manifest,
+      finishedAt: deliveries.finishedAt,
+    })
+    .from(deliveries)
+    .where(and(sql`${deliveries.permitId} = any(${sql.placeholder("permitIds")}::text[])`, eq(deliveries.state, "staged")))
+    .orderBy(deliveries.permitId, deliveries.datasetId, deliveries.datasetVersion, desc(deliveries.finishedAt))
+    .prepare("newest_staged_deliveries");
+
+// Every researcher's page load and every reconcile asks this: prepared once per database, not built each time.
+const preparedNewestStaged = new WeakMap<Db, ReturnType<typeof newestStagedQuery>>();
+
 /** Per permit and dataset version, the newest staged delivery: a later one replaces the earlier. */
 export async function newestStagedDeliveries(db: Db, permitIds: readonly string[]): Promise<NewestStaged[]> {
   if (permitIds.length === 0) return [];
-  const rows = await db
-    .select({ permitId: deliveries.permitId, datasetId: deliveries.datasetId, version: deliveries.datasetVersion, deliveryId: deliveries.id, manifestSha256: deliveries.manifestSha256, manifest: deliveries.manifest, finishedAt: deliveries.finishedAt })
-    .from(deliveries)
-    .where(and(inArray(deliveries.permitId, [...permitIds]), eq(deliveries.state, "staged")))
-    .orderBy(desc(deliveries.finishedAt));
-  const newest = new Map<string, NewestStaged>();
-  for (const r of rows) {
-    const key = `${r.permitId} ${r.datasetId}@${r.version}`;
-    if (!newest.has(key)) newest.set(key, { ...r, manifestSha256: r.manifestSha256!, manifest: r.manifest as unknown as DeliveryManifest | null });
-  }
-  return [...newest.values()];
+  let query = preparedNewestStaged.get(db);
+  if (!query) preparedNewestStaged.set(db, (query = newestStagedQuery(db)));
+  const rows = await query.execute({ permitIds: [...permitIds] });
+  return rows.map((r) => ({ ...r, manifestSha256: r.manifestSha256!, manifest: r.manifest as unknown as DeliveryManifest | null }));
 }
 
 /** Per dataset version, the newest staged delivery for a permit, in a stable order. */
