@@ -17,6 +17,7 @@ import { synthRegisterCsv } from "../datasets/synth-register";
 import { receiveDelivery } from "../deliveries/receive-delivery";
 import { startDelivery } from "../deliveries/start-delivery";
 import { stagingStoreFrom } from "../staging/staging-store-from-config";
+import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 import { registerStagingRoutes } from "./staging-routes";
 
 /** A GET with the path exactly as written (fetch would resolve `..` before sending it), from `from` (a loopback address) if given. */
@@ -159,14 +160,19 @@ describe("/staging under a flood of refused requests", () => {
     const namespace = `spe-flood-${randomUUID().slice(0, 8)}`;
     const statuses: number[] = [];
     let retryAfter: unknown;
+    let tooMany: { error: string; limit: string; message: string } | undefined;
     for (let i = 0; i < 200; i++) {
       const res = await rawGet(url, unknownFile(namespace), { authorization: "Bearer v1.1.x" });
       statuses.push(res.status);
-      if (res.status === 429) retryAfter ??= res.headers["retry-after"];
+      if (res.status === 429) {
+        retryAfter ??= res.headers["retry-after"];
+        tooMany ??= JSON.parse(res.body) as typeof tooMany;
+      }
     }
     expect(statuses.filter((s) => s === 404)).toHaveLength(limits.perAddress);
     expect(statuses.filter((s) => s === 429)).toHaveLength(200 - limits.perAddress);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(tooMany).toMatchObject({ error: "STAGING_TOO_MANY_REFUSALS", limit: "address", message: expect.stringMatching(/from this address/) });
     expect(await refusedIn(namespace)).toBe(limits.perAddress);
 
     // The same address, flooding still, gets its file with a valid capability.
@@ -177,8 +183,12 @@ describe("/staging under a flood of refused requests", () => {
 
     // Other addresses share the total: 12 audited in all, 5 of them already this address's.
     const others = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
-    const answers = await Promise.all(others.map(async (from) => (await Promise.all(Array.from({ length: 5 }, () => rawGet(url, unknownFile(`${namespace}-b`), { authorization: "Bearer v1.1.x" }, from)))).map((r) => r.status)));
-    expect(answers.flat().filter((s) => s === 404)).toHaveLength(limits.total - limits.perAddress);
+    const answers = (await Promise.all(others.map((from) => Promise.all(Array.from({ length: 5 }, () => rawGet(url, unknownFile(`${namespace}-b`), { authorization: "Bearer v1.1.x" }, from)))))).flat();
+    expect(answers.filter((r) => r.status === 404)).toHaveLength(limits.total - limits.perAddress);
+    // None of these addresses passed its own limit: the 429s name the limit of all addresses together.
+    const shared = answers.filter((r) => r.status === 429).map((r) => JSON.parse(r.body) as { limit: string; message: string });
+    expect(shared).toHaveLength(15 - (limits.total - limits.perAddress));
+    for (const body of shared) expect(body).toMatchObject({ limit: "all addresses", message: expect.stringMatching(/from all addresses together/) });
     expect(await refusedIn(`${namespace}-b`)).toBe(limits.total - limits.perAddress);
 
     const before = await searchAuditEvents(stack.services.database.db, { action: "staging.refusals-suppressed", limit: 10 });
@@ -189,6 +199,44 @@ describe("/staging under a flood of refused requests", () => {
     expect(details.count).toBe(200 - limits.perAddress + 15 - (limits.total - limits.perAddress));
     expect(details.codes).toEqual({ STAGING_NAMESPACE_UNKNOWN: details.count });
     expect(details.addresses[0]).toEqual({ address: "127.0.0.1", count: 200 - limits.perAddress, namespaces: [namespace] });
+  });
+});
+
+describe("/staging while the staging store cannot give files", () => {
+  let stack: Stack;
+  let staged: StagedEnvironment;
+  let app: FastifyInstance;
+  let url: string;
+  const limits = { perAddress: 3, total: 5, windowMs: 60_000 };
+
+  beforeAll(async () => {
+    stack = await startStack();
+    staged = await stageEnvironment(stack);
+    // The stack's real store, but every file it is asked for is unavailable, as in a bucket's outage.
+    const store: StagingStore = { ...stack.services.deliveries.staging, openFile: () => Promise.reject(new StagedFileUnavailable("ServiceUnavailable")) };
+    app = Fastify();
+    registerStagingRoutes(app, { db: stack.services.database.db, store, capabilities: stagingCapabilitiesFrom(stack.config), refusalLimits: limits });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stack?.stop();
+  });
+
+  it("answers a valid capability 503 and audits it every time, never 429, and leaves the address's refusal budget untouched", async () => {
+    const claim = { namespace: staged.namespace, deliveryId: staged.staged.deliveryId, path: staged.staged.files[0]!.path, sha256: staged.staged.files[0]!.sha256 };
+    const capability = stagingCapabilitiesFrom(stack.config).sign(claim, staged.validUntil);
+    const tries = limits.total * 2;
+    const statuses: number[] = [];
+    for (let i = 0; i < tries; i++) statuses.push((await rawGet(url, `/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { authorization: `Bearer ${capability}` })).status);
+    expect(statuses).toEqual(Array.from({ length: tries }, () => 503));
+    const events = await searchAuditEvents(stack.services.database.db, { target: `environment:${staged.namespace}`, action: "staging.refused", limit: 100 });
+    expect(events).toHaveLength(tries);
+    expect(events[0]).toMatchObject({ details: { code: "STAGING_FILE_UNAVAILABLE", reason: "ServiceUnavailable" } });
+    // A refusal before the capability check still counts from the first: the budget is whole.
+    const refused = await rawGet(url, `/staging/${claim.namespace}/${randomUUID()}/${claim.path}`, { authorization: `Bearer ${capability}` });
+    expect(refused.status).toBe(404);
   });
 });
 
@@ -225,6 +273,7 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
     const replica = stagingStoreFrom(parseConfig(s3Env()));
     expect(await replica.listFiles(ref)).toEqual(await staging.listFiles(ref));
     await replica.writeFile(ref, claim.path, Readable.from([Buffer.from("changed behind the manifest's back")]));
+    await replica.close();
     const changed = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` } });
     expect(changed.status).toBe(503);
 

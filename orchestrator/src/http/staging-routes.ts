@@ -9,7 +9,7 @@ import type { StagingCapabilities } from "../deliveries/data-loader/staging-capa
 import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { loadEnvironment } from "../environments/environment-store";
-import { DEFAULT_REFUSAL_LIMITS, refusalBudget, type RefusalBudget, type RefusalLimits } from "../staging/refusal-budget";
+import { DEFAULT_REFUSAL_LIMITS, refusalBudget, type RefusalBudget, type RefusalLimitName, type RefusalLimits } from "../staging/refusal-budget";
 import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 
 export interface StagingRoutesOptions {
@@ -64,10 +64,19 @@ class Refusal extends Error {
   constructor(
     readonly code: StagingRefusalCode,
     readonly details: Record<string, unknown> = {},
+    /**
+     * Whether the request's capability was valid: such a refusal is the store's fault, not the client's, so it
+     * does not count against the refusal budget (an S3 outage must not get working loaders throttled).
+     */
+    readonly capabilityVerified = false,
   ) {
     super(MESSAGES[code]);
   }
 }
+
+/** The 429's message: which limit was passed, and that a valid capability is still served. */
+const tooManyRefusals = (limit: RefusalLimitName, retryAfterSeconds: number) =>
+  `Too many refused requests ${limit === "address" ? "from this address" : "from all addresses together"}; try again in ${retryAfterSeconds} s. A loader with a valid capability is still served.`;
 
 /**
  * `GET /staging/<namespace>/<delivery id>/<file>`: one staged, pseudonymised file for the environment's
@@ -77,7 +86,8 @@ class Refusal extends Error {
  * staging-capability.ts): no long-lived secret sits in the namespace, since a capability opens only a file
  * that namespace may hold anyway, and only until the permit ends. Every file served and every refusal is
  * an audit event, up to a limit per client address; past it, refusals are answered 429 and summarised in
- * one event per window, so that no one who can reach the endpoint can flood the audit log.
+ * one event per window, so that no one who can reach the endpoint can flood the audit log. A request whose
+ * capability is valid never counts against that limit, even when the store cannot give its file.
  */
 export function registerStagingRoutes(app: FastifyInstance, options: StagingRoutesOptions): void {
   // Encapsulated: the rate limiter it registers applies to nothing else of the app.
@@ -105,12 +115,12 @@ function registerStagedFileRoute(app: FastifyInstance, options: StagingRoutesOpt
       if (!(err instanceof Refusal)) throw err;
       const params = req.params as Record<string, string>;
       const namespace = stagingParams.shape.namespace.safeParse(params.namespace).success ? params.namespace : undefined;
-      const verdict = await budget.admit(req, err.code, namespace);
+      const verdict = err.capabilityVerified ? ({ audit: true } as const) : await budget.admit(req, err.code, namespace);
       if (!verdict.audit)
         return reply
           .code(STAGING_TOO_MANY_REFUSALS)
           .header("retry-after", String(verdict.retryAfterSeconds))
-          .send({ error: "STAGING_TOO_MANY_REFUSALS", message: `Too many refused requests from this address; try again in ${verdict.retryAfterSeconds} s. A loader with a valid capability is still served.` });
+          .send({ error: "STAGING_TOO_MANY_REFUSALS", limit: verdict.limit, message: tooManyRefusals(verdict.limit, verdict.retryAfterSeconds) });
       const details = { code: err.code, deliveryId: printable(params.deliveryId), path: printable(params["*"]), ...err.details };
       await recordAuditEvent(options.db, { actor: { subject: "unknown", role: "anonymous", address: req.ip }, action: "staging.refused", target: `environment:${namespace ?? "unknown"}`, details });
       if (err.code === "STAGING_CAPABILITY_MISSING") void reply.header("www-authenticate", 'Bearer realm="spe-staging"');
@@ -141,7 +151,7 @@ async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, s
   const opened = await store.openFile(ref, path).catch((err: unknown) => {
     if (!(err instanceof StagedFileUnavailable)) throw err;
     req.log.error({ ns: namespace, delivery: deliveryId, path, store: store.kind, reason: err.reason }, "Failed to open staged file");
-    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: err.reason });
+    throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: err.reason }, true);
   });
   const loader: AuditActor = { subject: `data-loader:${namespace}`, role: "system", address: req.ip };
   const audit = { target: `environment:${namespace}`, details: { deliveryId, dataset: { id: delivery.datasetId, version: delivery.version }, path, sha256: file.sha256, bytes: opened.bytes } };

@@ -14,14 +14,19 @@ export interface RefusalLimits {
 
 export const DEFAULT_REFUSAL_LIMITS: RefusalLimits = { perAddress: 30, total: 300, windowMs: 60_000 };
 
-export type RefusalVerdict = { audit: true } | { audit: false; retryAfterSeconds: number };
+/** Which limit a refusal went past: the client's address's own, or the one of all addresses together. */
+export type RefusalLimitName = "address" | "all addresses";
+
+export type RefusalVerdict = { audit: true } | { audit: false; limit: RefusalLimitName; retryAfterSeconds: number };
 
 /**
  * Bounds the audit writes that anyone who can reach /staging can cause: every refusal is an audit event
  * (each append takes the log's lock), until an address passes `perAddress` refusals in a window or all
  * addresses pass `total`. Further refusals are answered 429 without an event each; once per window one
  * `staging.refusals-suppressed` event says how many there were, from which addresses and with which codes.
- * Only refusals count: a loader with a valid capability is served however many refusals its address has.
+ * Only refusals up to and including the capability check count (the caller admits no others): a loader with
+ * a valid capability is served, or told plainly that its file cannot be read now, however many refusals its
+ * address has.
  */
 export interface RefusalBudget {
   /** Counts one refusal of `code` and says whether it may be audited. */
@@ -74,7 +79,7 @@ export async function refusalBudget(scope: FastifyInstance, db: Db, limits: Refu
   return {
     flush,
     async admit(req, code, namespace) {
-      for (const limiter of [perAddress, total]) {
+      for (const [name, limiter] of [["address", perAddress], ["all addresses", total]] as const) {
         const limit = await limiter(req);
         if (limit.isAllowed || !limit.isExceeded) continue;
         // Counted under its address while the summary is small; a spray of addresses is counted as one.
@@ -84,7 +89,7 @@ export async function refusalBudget(scope: FastifyInstance, db: Db, limits: Refu
         entry.codes[code] = (entry.codes[code] ?? 0) + 1;
         if (namespace && entry.namespaces.size < 10) entry.namespaces.add(namespace);
         suppressed.set(address, entry);
-        return { audit: false, retryAfterSeconds: Math.max(1, limit.ttlInSeconds) };
+        return { audit: false, limit: name, retryAfterSeconds: Math.max(1, limit.ttlInSeconds) };
       }
       return { audit: true };
     },

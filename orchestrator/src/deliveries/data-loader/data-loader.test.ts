@@ -135,6 +135,28 @@ describe("the data loader, as a process, against a real orchestrator", () => {
     }
   });
 
+  it("waits as long as a 429's Retry-After asks, rather than failing the Job, and then loads", async () => {
+    let requests = 0;
+    // In front of the orchestrator: the refusal limit's answer once, then the real answers.
+    const limited = createServer((req, res) => {
+      if (++requests === 1)
+        return void res.writeHead(429, { "content-type": "application/json", "retry-after": "2" }).end(JSON.stringify({ error: "STAGING_TOO_MANY_REFUSALS", limit: "all addresses", message: "Too many refused requests." }));
+      req.pipe(request(`${stack.appUrl}${req.url}`, { method: req.method, headers: req.headers }, (up) => up.pipe(res.writeHead(up.statusCode!, up.headers))));
+    });
+    await new Promise<void>((resolve) => limited.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = limited.address() as { port: number };
+      const data = freshDataDir();
+      const run = await runLoader({ ...jobEnv, SPE_STAGING_URL: `http://127.0.0.1:${port}/staging/${env.namespace}`, SPE_DATA_DIR: data, SPE_RETRY_SECONDS: "10" });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/"msg":"Retrying file after a transient failure".*"code":"LOADER_REFUSED","attempt":1,"pauseMs":2000,"reason":"GET \S+ was answered 429: STAGING_TOO_MANY_REFUSALS/);
+      expect(requests).toBe(2);
+      expect(sha256Of(join(data, target()))).toBe(env.staged.files[0]!.sha256);
+    } finally {
+      limited.close();
+    }
+  });
+
   it("exits 2 and says which setting is wrong when the Job's environment is not the orchestrator's", async () => {
     const run = await runLoader({ ...jobEnv, SPE_STAGED: JSON.stringify([{ datasetId: "x", version: "1", deliveryId: "not-a-uuid", manifestSha256: "a".repeat(64), files: [] }]) });
     expect(run.code).toBe(2);

@@ -13,19 +13,46 @@ export class LoaderError extends Error {
   constructor(
     readonly code: LoaderErrorCode,
     message: string,
-    options?: { cause?: unknown; transient?: boolean },
+    options?: { cause?: unknown; transient?: boolean; retryAfterMs?: number },
   ) {
     super(message, options);
     this.name = new.target.name;
     this.transient = options?.transient ?? false;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   /** Worth trying again in a moment (the orchestrator restarting, say); a refusal or a wrong hash is not. */
   readonly transient: boolean;
+  /** How long the server asked to wait before trying again (Retry-After), if it said. */
+  readonly retryAfterMs: number | undefined;
 }
 
-/** Answers that say "not now" rather than "no". */
-const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+/**
+ * Answers that say "not now" rather than "no". 429: the staging endpoint's refusal limit, which a loader
+ * with valid capabilities should not meet; if it does (an address shared with something misbehaving), it
+ * waits as asked rather than failing the Job.
+ */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+
+/** The longest pause of the loader's own backoff. */
+const MAX_BACKOFF_MS = 30_000;
+/** The longest pause between two tries of a file, whatever Retry-After asks (the endpoint's window is a minute). */
+export const MAX_PAUSE_MS = 60_000;
+
+/** Retry-After in milliseconds: seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date names its day and month; Date.parse alone would take "-5" for a year.
+  const at = /[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The pause before try `attempt + 1`: doubling from 0.5 s up to 30 s, or what the server asked if longer, at most MAX_PAUSE_MS. */
+export function pauseBeforeRetry(attempt: number, askedMs?: number): number {
+  return Math.min(Math.max(Math.min(500 * 2 ** (attempt - 1), MAX_BACKOFF_MS), askedMs ?? 0), MAX_PAUSE_MS);
+}
 
 export interface LoadOutcome {
   /** Targets fetched in this run. */
@@ -93,8 +120,9 @@ async function fetchPatiently(file: PlannedFile, partial: string, retryForMs: nu
     try {
       return await fetchVerified(file, join(partial, randomUUID()));
     } catch (err) {
-      const pauseMs = Math.min(500 * 2 ** (attempt - 1), 30_000);
-      if (!(err instanceof LoaderError) || !err.transient || Date.now() + pauseMs > deadline) throw err;
+      if (!(err instanceof LoaderError) || !err.transient) throw err;
+      const pauseMs = pauseBeforeRetry(attempt, err.retryAfterMs);
+      if (Date.now() + pauseMs > deadline) throw err;
       log("Retrying file after a transient failure", { path: file.target, code: err.code, attempt, pauseMs, reason: err.message });
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
@@ -109,7 +137,8 @@ async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: s
   } catch (err) {
     throw new LoaderError("LOADER_FETCH_FAILED", `GET ${file.url} failed: ${describe(err)}. The Job will try again.`, { cause: err, transient: true });
   }
-  if (!res.ok || !res.body) throw new LoaderError("LOADER_REFUSED", `GET ${file.url} was answered ${res.status}: ${await refusalOf(res)}`, { transient: TRANSIENT_STATUSES.has(res.status) });
+  if (!res.ok || !res.body)
+    throw new LoaderError("LOADER_REFUSED", `GET ${file.url} was answered ${res.status}: ${await refusalOf(res)}`, { transient: TRANSIENT_STATUSES.has(res.status), retryAfterMs: retryAfterMs(res.headers.get("retry-after")) });
   const hash = createHash("sha256");
   let bytes = 0;
   const measure = new Transform({
