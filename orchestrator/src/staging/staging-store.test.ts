@@ -2,10 +2,13 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startLocalS3, type LocalS3 } from "@spe/infra/local-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../test/eventually";
 import { directoryStagingStore } from "./directory-store";
 import { s3StagingStore } from "./s3-store";
 import { StagedFileUnavailable, type StagedDeliveryRef, type StagingStore } from "./staging-store";
@@ -281,5 +284,50 @@ describe("the directory staging store and links", () => {
     rmSync(folder);
     symlinkSync(join(dir, "staging", d.namespace, `${d.datasetId}@${d.datasetVersion}`, inside.id), folder);
     expect((await read(store, d, "a.parquet")).body.toString()).toBe("staged inside");
+  });
+});
+
+describe("the S3 staging store given an answer without a length (a real versitygw server behind a proxy that drops it)", () => {
+  let s3: LocalS3;
+  let proxy: Server;
+  let store: StagingStore;
+  /** Whether each GET the proxy answered was closed before all its bytes were written (the client let it go). */
+  const gets: Array<{ closedEarly?: boolean }> = [];
+
+  beforeAll(async () => {
+    s3 = await startLocalS3({ buckets: ["spe-nolength"] });
+    const upstream = new URL(s3.endpoint);
+    // Forwards every request as it came (its signature covers the Host header, kept as sent); answers GETs chunked.
+    proxy = createServer((req, res) => {
+      const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        const headers = { ...up.headers };
+        if (req.method === "GET") {
+          delete headers["content-length"];
+          const get: { closedEarly?: boolean } = {};
+          gets.push(get);
+          res.on("close", () => (get.closedEarly = !res.writableFinished));
+        }
+        res.writeHead(up.statusCode!, headers);
+        up.pipe(res);
+      });
+      req.pipe(forwarded);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    store = s3StagingStore({ endpoint, region: s3.region, bucket: "spe-nolength", prefix: "", forcePathStyle: true, credentials: s3.credentials, partBytes: PART_BYTES });
+  }, 900_000);
+  afterAll(async () => {
+    await store?.close();
+    proxy?.close();
+    await s3?.stop();
+  });
+
+  it("refuses it as unavailable and lets go of its body, so that the connection does not stay held", async () => {
+    const d = delivery();
+    // Larger than what socket buffers take in: an unread answer cannot finish on its own.
+    await store.writeFile(d, "large.parquet", Readable.from(chunksOf(randomBytes(24 * 1024 * 1024), 1024 * 1024)));
+    await expect(store.openFile(d, "large.parquet")).rejects.toThrow(/without a body or length/);
+    expect(gets).toHaveLength(1);
+    await eventually("the client let go of the answer", async () => gets[0]!.closedEarly, 10_000);
   });
 });
