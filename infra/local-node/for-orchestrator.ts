@@ -9,6 +9,7 @@ import { startHostRelay } from "./host-relay";
 import { buildNodeProgramArchive, importImages, type ProbeImage } from "./image";
 import { startLocalNode, type LocalNode } from "./node";
 import { serviceUpstream, type ServiceUpstream } from "./pod-upstream";
+import { builtWorkspaceArchive, importWorkspaceImage } from "./workspace-image";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -21,11 +22,12 @@ export interface EnvironmentImages {
 }
 
 /**
- * The workspace images cannot be built here (no registry for their bases): each tool's image is the probe
- * serving the workspace port, enough for readiness, the gateway and the isolation tests — not a JupyterLab.
+ * Stand-ins for the workspace images that have not been built here: each tool's image is the probe serving
+ * the workspace port, enough for readiness, the gateway and the isolation tests — not a JupyterLab. `except`
+ * leaves out the tools whose real image is imported instead.
  */
-export function standInWorkspaceImages(config: EnvironmentImages): ProbeImage[] {
-  return (["jupyterlab", "rstudio", "vscode"] as const).map((tool) => ({
+export function standInWorkspaceImages(config: EnvironmentImages, except: ReadonlyArray<"jupyterlab" | "rstudio" | "vscode"> = []): ProbeImage[] {
+  return (["jupyterlab", "rstudio", "vscode"] as const).filter((tool) => !except.includes(tool)).map((tool) => ({
     name: `${config.imageRegistry}/${config.images[tool]}`,
     entrypoint: ["probe", "serve", String(config.workspacePort)],
   }));
@@ -108,12 +110,14 @@ async function forwardFromPodNetwork(gateway: string, orchestrator: Orchestrator
 }
 
 /**
- * For `npm start`: a node with the workspace stand-ins and the real loader and airlock agent, the relay to
- * the orchestrator (reached on the pod network's gateway address: directly when it listens on every
- * address, else through a forwarder on the host) and a resolver from Services to their pods.
+ * For `npm start`: a node with the real JupyterLab workspace when scripts/build-images.sh has built it here
+ * (stand-ins otherwise, and for the other tools), the real loader and airlock agent, the relay to the
+ * orchestrator (reached on the pod network's gateway address: directly when it listens on every address,
+ * else through a forwarder on the host) and a resolver from Services to their pods.
  */
 export async function startNodeForOrchestrator(adminKubeconfig: string, orchestrator: OrchestratorAddress, config: EnvironmentImages, progress: (line: string) => void = (l) => console.error(l)): Promise<NodeForOrchestrator> {
-  const node = await startLocalNode({ adminKubeconfig, images: standInWorkspaceImages(config), progress });
+  const workspaceArchive = builtWorkspaceArchive();
+  const node = await startLocalNode({ adminKubeconfig, images: standInWorkspaceImages(config, workspaceArchive ? ["jupyterlab"] : []), progress });
   let stopForwarder = async () => {};
   const stop = async () => {
     await stopForwarder();
@@ -123,6 +127,11 @@ export async function startNodeForOrchestrator(adminKubeconfig: string, orchestr
     const started = Date.now();
     importProgramImages(node, config);
     progress(`Imported the data loader and airlock agent images into the local node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (workspaceArchive) {
+      const importStarted = Date.now();
+      importWorkspaceImage(node.containerdSocket, workspaceArchive, `${config.imageRegistry}/${config.images.jupyterlab}`);
+      progress(`Imported the JupyterLab workspace image built by scripts/build-images.sh into the local node in ${((Date.now() - importStarted) / 1000).toFixed(1)} s`);
+    } else progress("The JupyterLab workspace runs as a stand-in: scripts/build-images.sh workspace builds the real image");
     const admin = new k8s.KubeConfig();
     admin.loadFromFile(adminKubeconfig);
     // The relay's pod brings up the bridge, so the forwarder can listen on its address only after it.

@@ -5,3 +5,4 @@ export { LocalNodeError, type LocalNodeErrorCode } from "./errors";
 export type { ProbeImage } from "./image";
 export { startNodeForOrchestrator, importProgramImages, relayToOrchestrator, standInWorkspaceImages, type EnvironmentImages, type NodeForOrchestrator, type OrchestratorAddress } from "./for-orchestrator";
 export { serviceUpstream, type ServiceUpstream } from "./pod-upstream";
+export { builtWorkspaceArchive, importWorkspaceImage, WORKSPACE_ARCHIVE } from "./workspace-image";
