@@ -5,6 +5,9 @@ import { SpeError } from "../errors";
 import { PermitSchemaError } from "../permits/permit-issues";
 import type { Context } from "./context";
 
+/** What a person is told of a failure that is not theirs to fix. */
+export const UNEXPECTED_MESSAGE = "Something went wrong on our side. It has been logged; try again, and tell the operators if it keeps happening.";
+
 const t = initTRPC.context<Context>().create({
   // Stack traces would tell an attacker about our internals; they stay in the server's log.
   isDev: false,
@@ -18,8 +21,12 @@ const t = initTRPC.context<Context>().create({
   },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // An unexpected failure (a database error, a bug) is logged in full by the server's onError; its text
+    // could name tables, hosts or values, so the person is told only that it happened.
+    const unexpected = error.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof SpeError);
     return {
       ...shape,
+      message: unexpected ? UNEXPECTED_MESSAGE : shape.message,
       data: {
         ...shape.data,
         /** Our stable error code, for clients to match on. */

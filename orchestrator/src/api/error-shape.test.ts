@@ -1,0 +1,42 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { describe, expect, it } from "vitest";
+import { SpeError } from "../errors";
+import type { Context } from "./context";
+import { publicProcedure, router, UNEXPECTED_MESSAGE } from "./trpc";
+
+// Procedures that fail the ways real ones do, answered through tRPC's HTTP handler as browsers get them.
+const failing = router({
+  databaseDown: publicProcedure.query(() => {
+    throw new Error('connect ECONNREFUSED 10.0.3.7:5432 (relation "sessions", user spe_admin)');
+  }),
+  ours: publicProcedure.query(() => {
+    throw new SpeError("DATABASE_UNAVAILABLE", "The database cannot be reached; try again in a minute.");
+  }),
+  wrongInput: publicProcedure.input((v) => {
+    if (typeof v !== "string") throw new Error("a text, please");
+    return v;
+  }).query(({ input }) => input),
+});
+
+async function ask(path: string, input?: unknown): Promise<{ status: number; message: string; speCode?: string }> {
+  const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const res = await fetchRequestHandler({
+    endpoint: "/trpc",
+    router: failing,
+    req: new Request(`http://localhost/trpc/${path}${query}`),
+    createContext: () => ({ services: {}, session: undefined, address: "127.0.0.1" }) as unknown as Context,
+  });
+  const body = (await res.json()) as { error: { message: string; data: { speCode?: string } } };
+  return { status: res.status, message: body.error.message, speCode: body.error.data.speCode };
+}
+
+describe("error answers", () => {
+  it.each([
+    ["an unexpected failure gives no detail of it", "databaseDown", undefined, 500, UNEXPECTED_MESSAGE, undefined],
+    ["our own error keeps its message and code", "ours", undefined, 500, "The database cannot be reached; try again in a minute.", "DATABASE_UNAVAILABLE"],
+    ["bad input keeps its message", "wrongInput", 7, 400, "a text, please", undefined],
+  ])("%s", async (_case, path, input, status, message, speCode) => {
+    const answer = await ask(path, input);
+    expect(answer).toEqual({ status, message, speCode });
+  });
+});
