@@ -111,6 +111,7 @@ for (const concurrency of [1, 4, 16, 32, 64]) {
 await new Promise((resolve) => setTimeout(resolve, 1000));
 await floor?.close();
 await app.close();
+await services.deliveries.staging.close();
 await idp.stop();
 await database.close();
 await postgres?.stop();
