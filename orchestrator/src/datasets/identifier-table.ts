@@ -89,7 +89,11 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
     inBatch = 0;
     if (!pool) return appendBatch(batches, batch, Buffer.from(packed.buffer, 0, count * CANONICAL_WIDTH));
     if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-    inFlight.push(pool.hash(packed, CANONICAL_WIDTH, count).then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length))));
+    const hashed = pool.hash(packed, CANONICAL_WIDTH, count).then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length)));
+    // Awaited later, in order: a batch that fails while an earlier one is awaited (or after the loop threw)
+    // must not be an unhandled rejection, which would end the whole orchestrator. Its await still throws.
+    hashed.catch(() => {});
+    inFlight.push(hashed);
   };
   try {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
