@@ -2,17 +2,19 @@
 // control plane and the local node, the demo permit and its delivered dataset), the demo researcher signs in
 // at the development provider, waits for the demo environment to be Ready and opens its workspace through
 // the gateway in Chromium, which shows the page the pod serves, then its outbox, which the airlock agent in
-// the same pod serves to the orchestrator. Opt-in like infra/local-node/node.test.ts
-// (SPE_LOCAL_NODE=1, root): elsewhere it says why it skipped.
+// the same pod serves to the orchestrator. When scripts/build-images.sh has built the real workspace image
+// here, the pod runs JupyterLab: the Lab loads through the gateway, and a Python and an R kernel start and run
+// `1+1` over the gateway's WebSocket proxy; otherwise the pod is the stand-in and that test says why it
+// skipped. Opt-in like infra/local-node/node.test.ts (SPE_LOCAL_NODE=1, root): elsewhere it says why it skipped.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
-import { nodeCapability } from "@spe/infra/local-node";
+import { builtWorkspaceArchive, nodeCapability } from "@spe/infra/local-node";
 import { DEMO_PERMIT_ID } from "../orchestrator/src/permits/demo-permit";
 import { launchChromium } from "./browser";
 import { buildUi } from "./build-ui";
@@ -21,6 +23,9 @@ import { signIn } from "./sign-in";
 
 const capability = nodeCapability();
 if (!capability.ok) console.warn(`Skipped the local node journey: ${capability.reason}.`);
+/** The real JupyterLab image, when built here; the node runs it in place of the stand-in (for-orchestrator.ts). */
+const jupyterLab = builtWorkspaceArchive() !== undefined;
+if (capability.ok && !jupyterLab) console.warn("Skipped JupyterLab in the local node journey: the workspace image has not been built here (scripts/build-images.sh workspace); the pod is the stand-in.");
 
 const orchestratorDir = fileURLToPath(new URL("../orchestrator/", import.meta.url));
 
@@ -53,6 +58,7 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
   let browser: Browser;
   let appUrl: string;
   let dataDir: string;
+  let workspaceUrl: string | undefined;
 
   beforeAll(async () => {
     const [port, idpPort, uiDir] = [await freePort(), await freePort(), await buildUi()];
@@ -89,13 +95,20 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
     expect(await checkPage(page, "local-node-0-environment-ready")).toEqual([]);
 
     await environment.getByRole("link", { name: /^Öppna arbetsytan för/ }).click();
-    await page.waitForURL(/\/workspaces\/spe-demo-hdab-2026-0001-[0-9a-f]+\/$/);
+    // The stand-in answers at the gateway's path; JupyterLab redirects it to its Lab under the same path.
+    await page.waitForURL(/\/workspaces\/spe-demo-hdab-2026-0001-[0-9a-f]+\/(lab)?$/, { waitUntil: "commit", timeout: 60_000 });
     const namespace = new URL(page.url()).pathname.split("/")[2]!;
-    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Workspace stand-in of ${namespace}`);
-    expect(await page.locator("#permit").textContent()).toBe(DEMO_PERMIT_ID);
-    expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[a-z0-9]+-[a-z0-9]+$/);
-    expect(await page.locator("#path").textContent()).toBe(`/workspaces/${namespace}/`);
-    expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
+    workspaceUrl = `${appUrl}/workspaces/${namespace}/`;
+    if (jupyterLab) {
+      await page.waitForURL(`${workspaceUrl}lab`, { timeout: 60_000 });
+      await page.locator("#jp-main-dock-panel").waitFor({ timeout: 120_000 });
+    } else {
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Workspace stand-in of ${namespace}`);
+      expect(await page.locator("#permit").textContent()).toBe(DEMO_PERMIT_ID);
+      expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[a-z0-9]+-[a-z0-9]+$/);
+      expect(await page.locator("#path").textContent()).toBe(`/workspaces/${namespace}/`);
+      expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
+    }
 
     // The same address refuses whoever is not signed in, before anything reaches the pod.
     const anonymous = await browser.newPage();
@@ -103,10 +116,53 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
     await anonymous.close();
 
     // The outbox is read from the airlock agent beside the workspace, found the same way (by the pod's address).
-    await page.goBack();
+    await page.goto(appUrl);
     await environment.getByRole("link", { name: /^Utkorg och ny exportförfrågan för/ }).click();
     await expect.poll(() => page.getByText(/^Utkorgen är tom\.|^Utkorgen kunde inte läsas\./).textContent(), { timeout: 30_000 }).toMatch(/^Utkorgen är tom\./);
     expect(await checkPage(page, "local-node-2-outbox")).toEqual([]);
     await page.close();
   }, 600_000);
+
+  it.skipIf(!jupyterLab)("starts a Python and an R kernel in JupyterLab through the gateway, each running 1+1", async () => {
+    expect(workspaceUrl, "the first test opened the workspace").toBeDefined();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await signIn(page, { appUrl }, "alice");
+    await page.goto(`${workspaceUrl}lab`);
+    // JupyterLab is third-party UI: a screenshot for a person, no accessibility verdict of ours on it.
+    await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
+    await checkPage(page, "local-node-3-jupyterlab");
+    expect(await runInNewNotebook(page, "Python 3 (ipykernel)", "1+1")).toBe("2");
+    await checkPage(page, "local-node-4-python-kernel");
+    // `?reset` opens the Lab with a fresh layout (a launcher) instead of restoring the Python notebook's tab.
+    await page.goto(`${workspaceUrl}lab?reset`);
+    await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
+    // IRkernel shows a length-one vector by its rich (HTML) form: "2", not the console's "[1] 2".
+    expect(await runInNewNotebook(page, "R", "1+1")).toBe("2");
+    await checkPage(page, "local-node-5-r-kernel");
+    await page.close();
+  }, 300_000);
 });
+
+/**
+ * Opens a notebook with the launcher's card for `kernel`, types `code` into its first cell and runs it:
+ * the kernel's answer arrives over the kernel's WebSocket, which the gateway proxies into the pod.
+ */
+async function runInNewNotebook(page: Page, kernel: string, code: string): Promise<string> {
+  await page.locator(`.jp-LauncherCard[data-category="Notebook"][title="${kernel}"]`).click();
+  const notebook = page.locator(".jp-NotebookPanel:visible");
+  try {
+    // The status bar names the kernel once it has started and answered over its WebSocket.
+    await page.locator(".jp-StatusBar-Widget").getByText(`${kernel} | Idle`, { exact: true }).waitFor({ timeout: 120_000 });
+    const editor = notebook.locator(".jp-Cell").first().locator(".cm-content");
+    await editor.click();
+    await editor.fill(code);
+    await expect.poll(() => editor.textContent()).toBe(code);
+    await page.keyboard.press("Shift+Enter");
+    const output = notebook.locator(".jp-OutputArea-output").first();
+    await output.waitFor({ timeout: 60_000 });
+    return (await output.textContent())!.trim();
+  } catch (err) {
+    await checkPage(page, `local-node-failed-${kernel.replace(/\W+/g, "-")}`);
+    throw err;
+  }
+}
