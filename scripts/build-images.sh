@@ -192,11 +192,18 @@ ensure_root
 ensure_base_image
 say "Base $base_ref"
 # The workspace as an OCI archive for the local node's containerd (infra/local-node imports it when present).
+# Written again only when the image changed (its id is kept beside the archive).
 export_archive() {
-  local archive=$cache/workspace-jupyterlab.oci.tar
-  rm -f "$archive.tmp"
+  local archive=$cache/workspace-jupyterlab.oci.tar id
+  id=$(buildah inspect --type image --format '{{.FromImageID}}' "$prefix/workspace:$tag")
+  if [ -f "$archive" ] && [ "$(cat "$archive.id" 2>/dev/null)" = "$id" ]; then
+    say "The workspace archive $archive is this image already"
+    return
+  fi
+  rm -f "$archive.tmp" "$archive.id"
   buildah push --quiet "$prefix/workspace:$tag" "oci-archive:$archive.tmp:$prefix/workspace:$tag" >/dev/null
   mv "$archive.tmp" "$archive"
+  echo "$id" >"$archive.id"
   say "Wrote the workspace image to $archive ($(du -m "$archive" | cut -f1) MB)"
 }
 
