@@ -10,6 +10,7 @@ import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { loadEnvironment } from "../environments/environment-store";
 import { DEFAULT_REFUSAL_LIMITS, refusalBudget, type RefusalBudget, type RefusalLimitName, type RefusalLimits } from "../staging/refusal-budget";
+import { NAMESPACE_NAME } from "../staging/staged-names";
 import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 
 export interface StagingRoutesOptions {
@@ -47,7 +48,7 @@ const MESSAGES: Record<StagingRefusalCode, string> = {
 };
 
 const stagingParams = z.object({
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/),
+  namespace: z.string().regex(NAMESPACE_NAME),
   deliveryId: z.uuid(),
   "*": z.string().refine(isSafeStagedPath),
 });

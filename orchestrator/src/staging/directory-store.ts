@@ -4,7 +4,7 @@ import { mkdir, open, readdir, realpath, rename, rm, stat } from "node:fs/promis
 import { dirname, join, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { localRegularFiles } from "./local-files";
+import { localRegularFiles, missingAsEmpty, writeEachFile } from "./local-files";
 import { checkedNamespace, checkedPath, checkedRef } from "./staged-names";
 import { datasetPrefix, deliveryPrefix, StagedFileUnavailable, type StagedDeliveryRef, type StagingStore } from "./staging-store";
 
@@ -54,13 +54,13 @@ export function directoryStagingStore(root: string): StagingStore {
       } catch (err) {
         // Another file system (a staging folder mounted apart from the work folder): copy file by file.
         if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-        for (const file of await localRegularFiles(folder)) await writeFile(delivery, file.path, (await open(join(folder, file.path))).createReadStream());
+        await writeEachFile(folder, (path, body) => writeFile(delivery, path, body));
       } finally {
         await rm(folder, { recursive: true, force: true });
       }
     },
 
-    listFiles: async (delivery) => (await localRegularFiles(folderOf(delivery))).map(({ path, bytes }) => ({ path, bytes })),
+    listFiles: (delivery) => localRegularFiles(folderOf(delivery)),
 
     async openFile(delivery, path) {
       const file = fileOf(delivery, path);
@@ -84,7 +84,7 @@ export function directoryStagingStore(root: string): StagingStore {
 
     async deleteOtherDeliveries(keep) {
       const folder = join(root, ...datasetPrefix(checkedRef(keep)).split("/"));
-      const entries = await readdir(folder).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? [] : Promise.reject(err)));
+      const entries = await readdir(folder).catch(missingAsEmpty);
       for (const entry of entries) if (entry !== keep.id) await rm(join(folder, entry), { recursive: true, force: true });
     },
 

@@ -1,9 +1,7 @@
-import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { localRegularFiles } from "./local-files";
+import { byPath, writeEachFile } from "./local-files";
 import { uploadStream } from "./s3-upload";
 import { checkedNamespace, checkedPath, checkedRef } from "./staged-names";
 import { datasetPrefix, deliveryPrefix, StagedFileUnavailable, type StagedDeliveryRef, type StagingStore } from "./staging-store";
@@ -81,7 +79,7 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
 
     async importFolder(delivery, folder) {
       try {
-        for (const { path } of await localRegularFiles(folder)) await writeFile(delivery, path, createReadStream(join(folder, ...path.split("/")), { highWaterMark: 1024 * 1024 }));
+        await writeEachFile(folder, (path, body) => writeFile(delivery, path, body));
       } finally {
         await rm(folder, { recursive: true, force: true });
       }
@@ -91,7 +89,7 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
       const folder = folderOf(delivery);
       const files: Array<{ path: string; bytes: number }> = [];
       for await (const { key, bytes } of objectsUnder(folder)) files.push({ path: key.slice(folder.length), bytes });
-      return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return files.sort(byPath);
     },
 
     async openFile(delivery, path) {

@@ -1,7 +1,8 @@
 import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
 import type { StagedDeliveryRef } from "./staging-store";
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Kubernetes namespace name (an RFC 1123 label): the staging endpoint checks requests with it too. */
+export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /**
@@ -9,7 +10,7 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
  * callers validate them already, but a store must never be talked into writing or deleting outside a delivery.
  */
 export function checkedNamespace(namespace: string): string {
-  if (!NAMESPACE.test(namespace)) throw new Error(`Refused a staging namespace that is no namespace name: ${JSON.stringify(namespace)}`);
+  if (!NAMESPACE_NAME.test(namespace)) throw new Error(`Refused a staging namespace that is no namespace name: ${JSON.stringify(namespace)}`);
   return namespace;
 }
 
