@@ -11,7 +11,7 @@ describe("checkOutputFile", () => {
   it("reads a file by path and reports the combined status, the profile and the type", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "spe-sdc-")), "table.csv");
     writeFileSync(path, "region,count\nA,12\nB,10\n");
-    expect(await checkOutputFile({ path, type: "frequency", profile: "default" })).toEqual({
+    expect(await checkOutputFile({ path, type: "frequency", profile: "default" })).toMatchObject({
       status: "pass",
       type: "frequency",
       profile: "default",
@@ -38,7 +38,7 @@ describe("checkOutputFile", () => {
 
   it.each(["figure", "code", "text", "other"] as const)("a %s file goes to a person", async (type) => {
     const report = await checkOutputFile({ bytes: bytes("anything"), type, profile: "default" });
-    expect(report).toEqual({ status: "review", type, profile: "default", checks: [{ name: "manual-review", status: "review", message: expect.stringContaining("not checked automatically") }], cells: [] });
+    expect(report).toMatchObject({ status: "review", type, profile: "default", checks: [{ name: "manual-review", status: "review", message: expect.stringContaining("not checked automatically") }], cells: [] });
   });
 
   it("magnitude without dominance columns is review", async () => {

@@ -6,7 +6,8 @@ import { checkMagnitudeTable } from "./magnitude";
 import { loadSdcProfile, type SdcProfile } from "./profile";
 import { decodeText, readTable } from "./read-table";
 import { checkRegression } from "./regression";
-import type { SdcCell, SdcCheck, TableFindings } from "./report";
+import { say } from "./phrases";
+import { cannotRun, type SdcCell, type SdcCheck, type TableFindings } from "./report";
 
 export type { SdcStatus } from "./combine-status";
 export type { SdcCell, SdcCheck } from "./report";
@@ -72,7 +73,6 @@ async function findingsFor(input: CheckOutputFileInput, profile: SdcProfile): Pr
   return type === "frequency" ? checkFrequencyTable(table, profile.frequency, input.countColumn ?? DEFAULT_COUNT_COLUMN) : checkMagnitudeTable(table, profile.magnitude);
 }
 
-function personCheck(type: SdcOutputType): SdcCheck {
-  const what = type === "other" ? "A file of no recognised type" : `A ${type} file`;
-  return { name: "manual-review", status: "review", message: `${what} is not checked automatically; an output checker reviews it.` };
+function personCheck(type: Exclude<SdcOutputType, "frequency" | "magnitude" | "regression">): SdcCheck {
+  return cannotRun("manual-review", say(`not-checked-${type}`));
 }

@@ -1,6 +1,7 @@
 import type { SdcProfile } from "./profile";
 import type { Table } from "./read-table";
 import { columnIndex } from "./read-table";
+import { say } from "./phrases";
 import { CellFindings, CheckTally, cannotRun, type TableFindings } from "./report";
 import { checkTotals, type CountCell } from "./totals";
 
@@ -24,10 +25,10 @@ const WHOLE = /^\d+(?:\.0*)?$/;
 export function checkFrequencyTable(table: Table, rules: SdcProfile["frequency"], countColumn = DEFAULT_COUNT_COLUMN): TableFindings {
   const column = columnIndex(table, countColumn);
   if (column === -1) {
-    const message = `No column named "${countColumn}" (the columns are ${table.columns.map((c) => `"${c}"`).join(", ")}); name the count column (CLI: --count-column).`;
-    return { checks: [cannotRun("threshold", message)], cells: [] };
+    const columns = table.columns.map((c) => `"${c}"`).join(", ");
+    return { checks: [cannotRun("threshold", say("frequency-no-count-column", { column: countColumn, columns }))], cells: [] };
   }
-  if (table.rowCount === 0) return { checks: [cannotRun("threshold", "The table has no data rows.")], cells: [] };
+  if (table.rowCount === 0) return { checks: [cannotRun("threshold", say("no-rows"))], cells: [] };
 
   const name = table.columns[column]!;
   const cells = new CellFindings();
@@ -48,24 +49,28 @@ export function checkFrequencyTable(table: Table, rules: SdcProfile["frequency"]
       return null;
     }
     if (!WHOLE.test(text)) {
-      threshold.review(row, name, `"${text}" is not a whole-number count`);
+      threshold.review(row, name, say("frequency-cell-not-whole", { text }));
       return undefined;
     }
     const count = Number(text);
     if (count === 0) {
       zeroCells++;
-      if (rules.zerosDisclosive) zeros.fail(row, name, "a zero count shows that nobody in this group has the attribute");
-    } else if (count < rules.threshold) threshold.fail(row, name, `count ${count} is below the threshold ${rules.threshold}`);
-    if (base !== null && count % base !== 0) rounding.fail(row, name, `count ${count} is not a multiple of ${base}`);
+      if (rules.zerosDisclosive) zeros.fail(row, name, say("frequency-cell-zero"));
+    } else if (count < rules.threshold) threshold.fail(row, name, say("frequency-cell-below", { count, threshold: rules.threshold }));
+    if (base !== null && count % base !== 0) rounding.fail(row, name, say("frequency-cell-not-rounded", { count, base }));
     return count;
   });
 
-  const redactedNote = redacted ? ` (${redacted} redacted)` : "";
+  const limit = { threshold: rules.threshold };
   const checks = [
-    threshold.result({ passed: `Every count is at least ${rules.threshold}${redactedNote}.`, failed: `count below ${rules.threshold}`, reviewed: "not a whole-number count" }),
-    zeros.result({ passed: zeroCells ? `${zeroCells} zero cells; zeros are not disclosive in this profile.` : "No zero cells.", failed: "zero count (disclosive)" }),
+    threshold.result({
+      passed: redacted ? say("frequency-threshold-passed-redacted", { ...limit, redacted }) : say("frequency-threshold-passed", limit),
+      failed: say("frequency-threshold-failed", limit),
+      reviewed: say("frequency-threshold-reviewed"),
+    }),
+    zeros.result({ passed: zeroCells ? say("frequency-zeros-allowed", { zeros: zeroCells }) : say("frequency-zeros-none"), failed: say("frequency-zeros-failed") }),
   ];
-  if (base !== null) checks.push(rounding.result({ passed: `Every count is a multiple of ${base}.`, failed: `count not a multiple of ${base}` }));
+  if (base !== null) checks.push(rounding.result({ passed: say("frequency-rounding-passed", { base }), failed: say("frequency-rounding-failed", { base }) }));
   if (rules.totalLabels.length) checks.push(checkTotals(table, column, counts, rules.totalLabels, cells));
   return { checks, cells: cells.list() };
 }

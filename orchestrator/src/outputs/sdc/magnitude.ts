@@ -1,5 +1,6 @@
 import { exactSign, nearZero, parseNumber } from "./decimal";
 import type { SdcProfile } from "./profile";
+import { say } from "./phrases";
 import { columnIndex, type Table } from "./read-table";
 import { CellFindings, CheckTally, cannotRun, type SdcCheck, type TableFindings } from "./report";
 
@@ -31,7 +32,7 @@ const COLUMN = MAGNITUDE_COLUMNS.value;
  * (max2 > max1, max1 + max2 > value) make the cell `review`.
  */
 export function checkMagnitudeTable(table: Table, rules: Rules): TableFindings {
-  if (table.rowCount === 0) return { checks: [cannotRun("threshold", "The table has no data rows.")], cells: [] };
+  if (table.rowCount === 0) return { checks: [cannotRun("threshold", say("no-rows"))], cells: [] };
   const index = {
     value: columnIndex(table, MAGNITUDE_COLUMNS.value),
     n: columnIndex(table, MAGNITUDE_COLUMNS.contributors),
@@ -45,13 +46,13 @@ export function checkMagnitudeTable(table: Table, rules: Rules): TableFindings {
 
   const contributors = column("n");
   const threshold = contributors && checkThreshold(contributors, rules, cells);
-  const checks: SdcCheck[] = [threshold ? threshold.check : cannotRun("threshold", `Needs the column n (the number of contributors to each cell) to check the threshold of ${rules.threshold}.`)];
+  const checks: SdcCheck[] = [threshold ? threshold.check : cannotRun("threshold", say("magnitude-needs-n", { threshold: rules.threshold }))];
   const [values, max1s, max2s] = [column("value"), column("max1"), column("max2")];
   if (threshold && values && max1s && max2s) checks.push(...checkDominance({ counts: threshold.counts, value: values, max1: max1s, max2: max2s }, rules, cells));
   else {
     const missing = (["value", "n", "max1", "max2"] as const).filter((c) => index[c] === -1);
-    const message = `Needs the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (cell total, contributors, two largest contributions); without ${missing.length > 1 ? "them" : "it"} dominance cannot be checked.`;
-    checks.push(...["nk-dominance", "p-ratio", "identical-values", "negative-values", "values"].map((name) => cannotRun(name, message)));
+    const reason = say(missing.length > 1 ? "magnitude-needs-columns" : "magnitude-needs-column", { columns: missing.join(", ") });
+    checks.push(...["nk-dominance", "p-ratio", "identical-values", "negative-values", "values"].map((name) => cannotRun(name, reason)));
   }
   return { checks, cells: cells.list() };
 }
@@ -61,12 +62,13 @@ function checkThreshold(contributors: string[], rules: Rules, cells: CellFinding
   const tally = new CheckTally("threshold", cells);
   const counts = contributors.map((raw, i) => {
     const text = raw.trim();
-    if (!WHOLE.test(text)) return void tally.review(i + 1, COLUMN, `n "${text}" is not a whole number of contributors`);
+    if (!WHOLE.test(text)) return void tally.review(i + 1, COLUMN, say("magnitude-cell-n-unreadable", { text }));
     const n = Number(text);
-    if (n < rules.threshold) tally.fail(i + 1, COLUMN, `${n} contributors, below the threshold ${rules.threshold}`);
+    if (n < rules.threshold) tally.fail(i + 1, COLUMN, say("magnitude-cell-few", { n, threshold: rules.threshold }));
     return n;
   });
-  return { counts, check: tally.result({ passed: `Every cell has at least ${rules.threshold} contributors.`, failed: `fewer than ${rules.threshold} contributors`, reviewed: "unreadable n" }) };
+  const limit = { threshold: rules.threshold };
+  return { counts, check: tally.result({ passed: say("magnitude-threshold-passed", limit), failed: say("magnitude-threshold-failed", limit), reviewed: say("magnitude-threshold-reviewed") }) };
 }
 
 interface Columns {
@@ -101,39 +103,39 @@ function checkDominance(columns: Columns, rules: Rules, cells: CellFindings): Sd
     const m1 = parseNumber(m1Text);
     const m2 = parseNumber(m2Text);
     if (v === undefined || m1 === undefined || m2 === undefined) {
-      unusable.review(row, COLUMN, "value, max1 and max2 must be numbers");
+      unusable.review(row, COLUMN, say("magnitude-cell-not-numbers"));
       continue;
     }
     if (v < 0 || m1 < 0 || m2 < 0) {
-      negative.review(row, COLUMN, "a negative value or contribution: dominance is undefined");
+      negative.review(row, COLUMN, say("magnitude-cell-negative"));
       continue;
     }
     // max2 ≤ max1 and max1 + max2 ≤ value, or the numbers contradict each other.
     const m2OverM1 = fastSign(m2 - m1, m2 + m1) ?? exactSign([plus(m2Text), minus(m1Text)]);
     const topOverValue = fastSign(m1 + m2 - v, m1 + m2 + v) ?? exactSign([plus(m1Text), plus(m2Text), minus(vText)]);
     if (m2OverM1 > 0 || topOverValue > 0) {
-      unusable.review(row, COLUMN, "max1, max2 and value do not fit together (max2 > max1 or max1 + max2 > value)");
+      unusable.review(row, COLUMN, say("magnitude-cell-inconsistent"));
       continue;
     }
     if (n !== undefined && n >= 2 && m2OverM1 === 0 && (fastSign(v - n * m1, v + n * m1) ?? exactSign([plus(vText), minus(n, m1Text)])) === 0)
-      identical.fail(row, COLUMN, `all ${n} contributions are the same (${m1Text})`);
+      identical.fail(row, COLUMN, say("magnitude-cell-identical", { n, value: m1Text }));
     // A total of 0 with no negative contributions means every contribution is 0: dominance says nothing
     // there (identical-values or the threshold decide).
     if (v === 0) continue;
     // NK: the largest nkN contributions reach k of the total or more → fail (≥ k, see above).
     const top = nkN === 2 ? m1 + m2 : m1;
     const nkSign = fastSign(top - k * v, top + k * v) ?? exactSign([plus(m1Text), plus(nkN === 2 ? m2Text : "0"), minus(k, vText)]);
-    if (nkSign >= 0) nk.fail(row, COLUMN, `the largest ${nkN === 2 ? "two contributions make" : "contribution makes"} up ${share(top, v)} of the total, at least ${percentOf(k)}`);
+    if (nkSign >= 0) nk.fail(row, COLUMN, say(nkN === 2 ? "magnitude-cell-dominated-2" : "magnitude-cell-dominated-1", { share: share(top, v), k: percentOf(k) }));
     // p-ratio: the rest, value − max1 − max2, below p·max1 → fail; exactly p·max1 passes.
     const pSign = fastSign(v - m1 - m2 - p * m1, v + m1 + m2 + p * m1) ?? exactSign([plus(vText), minus(m1Text), minus(m2Text), minus(p, m1Text)]);
-    if (pSign < 0) pRatio.fail(row, COLUMN, `the rest of the total (value − max1 − max2) is less than ${percentOf(p)} of the largest contribution`);
+    if (pSign < 0) pRatio.fail(row, COLUMN, say("magnitude-cell-p-ratio", { p: percentOf(p) }));
   }
   return [
-    nk.result({ passed: `No cell is dominated by its ${nkN === 2 ? "two largest contributors" : "largest contributor"} (${percentOf(k)}).`, failed: `dominated (NK ${nkN}, ${percentOf(k)})` }),
-    pRatio.result({ passed: `Every cell's largest contribution is protected by at least ${percentOf(p)}.`, failed: `p-ratio below ${percentOf(p)}` }),
-    identical.result({ passed: "No cell whose contributions are all the same.", failed: "all contributions the same" }),
-    negative.result({ passed: "No negative values.", reviewed: "negative values (dominance undefined)" }),
-    unusable.result({ passed: "Every cell's value, max1 and max2 are numbers that fit together.", reviewed: "unreadable or inconsistent value, max1, max2" }),
+    nk.result({ passed: say(nkN === 2 ? "magnitude-nk-passed-2" : "magnitude-nk-passed-1", { k: percentOf(k) }), failed: say("magnitude-nk-failed", { n: nkN, k: percentOf(k) }) }),
+    pRatio.result({ passed: say("magnitude-p-ratio-passed", { p: percentOf(p) }), failed: say("magnitude-p-ratio-failed", { p: percentOf(p) }) }),
+    identical.result({ passed: say("magnitude-identical-passed"), failed: say("magnitude-identical-failed") }),
+    negative.result({ passed: say("magnitude-negative-passed"), reviewed: say("magnitude-negative-reviewed") }),
+    unusable.result({ passed: say("magnitude-values-passed"), reviewed: say("magnitude-values-reviewed") }),
   ];
 }
 

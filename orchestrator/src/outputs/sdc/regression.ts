@@ -2,6 +2,7 @@ import { SpeError } from "../../errors";
 import { combineStatus } from "./combine-status";
 import { parseNumber } from "./decimal";
 import type { SdcProfile } from "./profile";
+import { english, say, type SdcPhrase } from "./phrases";
 import { columnIndex, readTable } from "./read-table";
 import { CellFindings, CheckTally, cannotRun, type TableFindings } from "./report";
 
@@ -24,7 +25,7 @@ export function checkRegression(text: string, rules: Rules): TableFindings {
 function checkCsv(text: string, rules: Rules): TableFindings {
   const table = readTable(text);
   const column = columnIndex(table, RESIDUAL_DF);
-  if (column === -1 || table.rowCount === 0) return { checks: [cannotRun("residual-df", missingMessage)], cells: [] };
+  if (column === -1 || table.rowCount === 0) return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
   const cells = new CellFindings();
   const tally = new CheckTally("residual-df", cells);
   table.select([column])[0]!.forEach((text, i) => {
@@ -32,7 +33,8 @@ function checkCsv(text: string, rules: Rules): TableFindings {
     if (verdict.status === "fail") tally.fail(i + 1, RESIDUAL_DF, verdict.reason);
     if (verdict.status === "review") tally.review(i + 1, RESIDUAL_DF, verdict.reason);
   });
-  const check = tally.result({ passed: passedMessage(rules), failed: `residual df below ${rules.minResidualDf}`, reviewed: "unreadable df_resid" });
+  const minimum = { minimum: rules.minResidualDf };
+  const check = tally.result({ passed: say("regression-passed", minimum), failed: say("regression-failed", minimum), reviewed: say("regression-reviewed") });
   return { checks: [check], cells: cells.list() };
 }
 
@@ -44,27 +46,27 @@ function checkJson(text: string, rules: Rules): TableFindings {
     throw new SpeError("OUTPUT_FILE_UNREADABLE", `The regression summary is not JSON: ${(err as Error).message}`, { cause: err });
   }
   const found = residualDfs(data, "$");
-  if (found.length === 0) return { checks: [cannotRun("residual-df", missingMessage)], cells: [] };
+  if (found.length === 0) return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
   // JSON has no rows, so no cells: the check's message names the paths that do not pass.
   const verdicts = found.map(({ path, value }) => ({ path, ...judge(value, rules) }));
   const failing = verdicts.filter((v) => v.status !== "pass");
-  if (failing.length === 0) return { checks: [{ name: "residual-df", status: "pass", message: passedMessage(rules) }], cells: [] };
+  if (failing.length === 0) {
+    const passed = say("regression-passed", { minimum: rules.minResidualDf });
+    return { checks: [{ name: "residual-df", status: "pass", message: english(passed), says: { phrase: passed } }], cells: [] };
+  }
   const status = combineStatus(failing.map((v) => v.status));
-  return { checks: [{ name: "residual-df", status, message: `${failing.map((v) => `${v.path}: ${v.reason}`).join("; ")}.` }], cells: [] };
+  const models = failing.map((v) => ({ path: v.path, reason: v.reason! }));
+  return { checks: [{ name: "residual-df", status, message: `${models.map((m) => `${m.path}: ${english(m.reason)}`).join("; ")}.`, says: { models } }], cells: [] };
 }
 
-type Verdict = { status: "pass"; reason?: undefined } | { status: "fail" | "review"; reason: string };
+type Verdict = { status: "pass"; reason?: undefined } | { status: "fail" | "review"; reason: SdcPhrase };
 
 function judge(raw: unknown, rules: Rules): Verdict {
   const df = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumber(raw) : undefined;
-  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: `df_resid ${JSON.stringify(raw)} is not a number of degrees of freedom` };
-  if (df < rules.minResidualDf) return { status: "fail", reason: `${df} residual degrees of freedom, below ${rules.minResidualDf}` };
+  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: say("regression-model-unreadable", { value: JSON.stringify(raw) ?? String(raw) }) };
+  if (df < rules.minResidualDf) return { status: "fail", reason: say("regression-model-below", { df, minimum: rules.minResidualDf }) };
   return { status: "pass" };
 }
-
-const passedMessage = (rules: Rules) => `Every model has at least ${rules.minResidualDf} residual degrees of freedom.`;
-
-const missingMessage = `No ${RESIDUAL_DF} found: a regression summary must carry the residual degrees of freedom (CSV column or JSON field "${RESIDUAL_DF}").`;
 
 /** Every `df_resid` in a JSON document, with its path ($.models[1].df_resid). */
 function residualDfs(data: unknown, path: string): { path: string; value: unknown }[] {

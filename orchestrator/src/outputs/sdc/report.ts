@@ -1,11 +1,15 @@
 import { combineStatus, type SdcStatus } from "./combine-status";
+import { english, say, type SdcPhrase, type SdcSaying } from "./phrases";
 
 /** One automated check over a whole file: its outcome and, in words, what it found where. */
 export type SdcCheck = {
   /** Stable name: `threshold`, `zeros`, `rounding`, `nk-dominance`, `p-ratio`, `identical-values`, … */
   name: string;
   status: SdcStatus;
+  /** In English, for the CLI, logs and release records. */
   message: string;
+  /** The same in parts with message keys, for a reader in another language. */
+  says: SdcSaying;
 };
 
 /** A table cell that did not pass, with every reason it did not. */
@@ -15,7 +19,10 @@ export type SdcCell = {
   /** The header name of the cell's column (for a magnitude table, `value`). */
   column: string;
   status: Exclude<SdcStatus, "pass">;
+  /** In English. */
   reasons: string[];
+  /** The same reasons with message keys. */
+  says: SdcPhrase[];
 };
 
 /** The findings of the checks on one table: checks in a fixed order, cells in row order. */
@@ -34,12 +41,12 @@ export class CheckTally {
     private readonly cells: CellFindings,
   ) {}
 
-  fail(row: number, column: string, reason: string): void {
+  fail(row: number, column: string, reason: SdcPhrase): void {
     this.failRows.push(row);
     this.cells.flag(row, column, "fail", reason);
   }
 
-  review(row: number, column: string, reason: string): void {
+  review(row: number, column: string, reason: SdcPhrase): void {
     this.reviewRows.push(row);
     this.cells.flag(row, column, "review", reason);
   }
@@ -48,12 +55,15 @@ export class CheckTally {
    * The check's result. `failed` and `reviewed` label the cells that fail and those left to a person
    * ("count below 10: 2 cells (rows 3, 7)"); `passed` is the message when there are neither.
    */
-  result(words: { passed: string; failed?: string; reviewed?: string }): SdcCheck {
+  result(words: { passed: SdcPhrase; failed?: SdcPhrase; reviewed?: SdcPhrase }): SdcCheck {
     const status = combineStatus([...(this.failRows.length ? ["fail" as const] : []), ...(this.reviewRows.length ? ["review" as const] : [])]);
-    const parts: string[] = [];
-    if (this.failRows.length) parts.push(`${words.failed ?? "fail"}: ${cellsText(this.failRows)} (${rowsText(this.failRows)})`);
-    if (this.reviewRows.length) parts.push(`${words.reviewed ?? "to review"}: ${cellsText(this.reviewRows)} (${rowsText(this.reviewRows)})`);
-    return { name: this.name, status, message: parts.length ? `${capitalised(parts.join("; "))}.` : words.passed };
+    const flagged = [
+      ...(this.failRows.length ? [{ status: "fail" as const, label: words.failed ?? say("cells-failed"), count: this.failRows.length, rows: this.failRows.slice(0, ROWS_NAMED) }] : []),
+      ...(this.reviewRows.length ? [{ status: "review" as const, label: words.reviewed ?? say("cells-reviewed"), count: this.reviewRows.length, rows: this.reviewRows.slice(0, ROWS_NAMED) }] : []),
+    ];
+    if (!flagged.length) return { name: this.name, status, message: english(words.passed), says: { phrase: words.passed } };
+    const message = `${capitalised(flagged.map((f) => `${english(f.label)}: ${cellsText(f.count)} (${rowsText(f.rows, f.count)})`).join("; "))}.`;
+    return { name: this.name, status, message, says: { flagged } };
   }
 }
 
@@ -61,12 +71,13 @@ export class CheckTally {
 export class CellFindings {
   private readonly byKey = new Map<string, SdcCell>();
 
-  flag(row: number, column: string, status: SdcCell["status"], reason: string): void {
+  flag(row: number, column: string, status: SdcCell["status"], reason: SdcPhrase): void {
     const key = `${row}\u0000${column}`;
     const cell = this.byKey.get(key);
-    if (!cell) this.byKey.set(key, { row, column, status, reasons: [reason] });
+    if (!cell) this.byKey.set(key, { row, column, status, reasons: [english(reason)], says: [reason] });
     else {
-      cell.reasons.push(reason);
+      cell.reasons.push(english(reason));
+      cell.says.push(reason);
       if (status === "fail") cell.status = "fail";
     }
   }
@@ -77,20 +88,22 @@ export class CellFindings {
 }
 
 /** A check that could not run at all: the file goes to a person. */
-export function cannotRun(name: string, message: string): SdcCheck {
-  return { name, status: "review", message };
+export function cannotRun(name: string, reason: SdcPhrase): SdcCheck {
+  return { name, status: "review", message: english(reason), says: { phrase: reason } };
 }
+
+/** How many flagged rows a check's message names before it says "and N more". */
+const ROWS_NAMED = 5;
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function cellsText(rows: number[]): string {
-  return rows.length === 1 ? "1 cell" : `${rows.length} cells`;
+function cellsText(count: number): string {
+  return count === 1 ? "1 cell" : `${count} cells`;
 }
 
-function rowsText(rows: number[]): string {
-  const shown = rows.slice(0, 5).join(", ");
-  const word = rows.length === 1 ? "row" : "rows";
-  return rows.length > 5 ? `${word} ${shown} and ${rows.length - 5} more` : `${word} ${shown}`;
+function rowsText(named: number[], count: number): string {
+  const word = count === 1 ? "row" : "rows";
+  return count > named.length ? `${word} ${named.join(", ")} and ${count - named.length} more` : `${word} ${named.join(", ")}`;
 }

@@ -1,3 +1,4 @@
+import { say } from "./phrases";
 import type { Table } from "./read-table";
 import { CheckTally, type CellFindings, type SdcCheck } from "./report";
 
@@ -24,8 +25,7 @@ export function checkTotals(table: Table, countColumn: number, counts: readonly 
   const pattern = (row: number) => values.map((column) => (column[row] === TOTAL ? "1" : "0")).join("");
   const patterns = Array.from({ length: table.rowCount }, (_, row) => pattern(row));
   const totalRows = patterns.flatMap((p, row) => (p.includes("1") ? [row] : []));
-  const passed = `Every total row equals the sum of its cells (redacted cells as 0).`;
-  if (totalRows.length === 0) return tally.result({ passed: `No total rows (labelled ${labels.join(", ")}).` });
+  if (totalRows.length === 0) return tally.result({ passed: say("totals-none", { labels: labels.join(", ") }) });
 
   for (const p of new Set(totalRows.map((row) => patterns[row]!))) {
     const summed = values.flatMap((_, c) => (p[c] === "1" ? [c] : []));
@@ -44,9 +44,9 @@ export function checkTotals(table: Table, countColumn: number, counts: readonly 
       const entry = sums.get(keyOf(row));
       const total = counts[row];
       if (!entry || typeof total !== "number") continue; // nothing to add up, or the total itself redacted or unreadable
-      if (entry.unreadable) tally.review(row + 1, name, "a total over cells that are not all whole-number counts");
-      else if (total !== entry.sum) tally.fail(row + 1, name, `total ${total} is not the sum of its ${entry.members} cells (${entry.sum}); compute totals from the published cells`);
+      if (entry.unreadable) tally.review(row + 1, name, say("totals-cell-unreadable"));
+      else if (total !== entry.sum) tally.fail(row + 1, name, say("totals-cell-wrong", { total, members: entry.members, sum: entry.sum }));
     }
   }
-  return tally.result({ passed, failed: "total not the sum of its cells", reviewed: "total over unreadable cells" });
+  return tally.result({ passed: say("totals-passed"), failed: say("totals-failed"), reviewed: say("totals-reviewed") });
 }

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { checkName } from "./check-names";
 import { CheckStatusBadge } from "./check-status";
 import type { SdcReport } from "./sdc-report";
+import { checkSaid, reasonsSaid, type Said } from "./sdc-words";
 
 /**
  * The automated disclosure check of one file: the outcome, every check in words, and the cells that did
@@ -27,7 +28,7 @@ export function CheckReport({ report, file, headline = true }: { report: SdcRepo
               {t(`airlock.checkStatus.${c.status}.symbol`)}
             </span>
             <span>
-              <strong>{checkName(c.name, t)}</strong> <span className="visually-hidden">({t(`airlock.checkStatus.${c.status}.label`)})</span>— <span lang="en">{c.message}</span>
+              <strong>{checkName(c.name, t)}</strong> <span className="visually-hidden">({t(`airlock.checkStatus.${c.status}.label`)})</span>— <Words said={checkSaid(c, t)} />
             </span>
           </li>
         ))}
@@ -62,11 +63,18 @@ function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string
                 <span aria-hidden="true">{t(`airlock.checkStatus.${c.status}.symbol`)} </span>
                 {t(`airlock.cellStatus.${c.status}`)}
               </td>
-              <td lang="en">{c.reasons.join("; ")}</td>
+              <td>
+                <Words said={reasonsSaid(c, t)} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+/** Words in the reader's language, or the orchestrator's English marked as such for screen readers. */
+function Words({ said }: { said: Said }) {
+  return said.lang ? <span lang={said.lang}>{said.text}</span> : <>{said.text}</>;
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
+import { reasonsSaid } from "../airlock/sdc-words";
 import { parseCsv } from "./parse-csv";
 
 /** Numbers line up on the right, as in a printed table; "1 234,5" and "-3.2" count. */
@@ -71,15 +72,16 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
 
 function FlaggedCell({ value, flag }: { value: string; flag: SdcCell }) {
   const { t } = useTranslation();
+  const reasons = reasonsSaid(flag, t);
   return (
-    <td className={[`flag-${flag.status}`, alignment(value)].filter(Boolean).join(" ")} title={flag.reasons.join("; ")}>
+    <td className={[`flag-${flag.status}`, alignment(value)].filter(Boolean).join(" ")} title={reasons.text}>
       <span aria-hidden="true" className="flag-symbol">
         {t(`airlock.checkStatus.${flag.status}.symbol`)}{" "}
       </span>
       {value}
       <span className="visually-hidden">
         {" "}
-        ({t(`airlock.cellStatus.${flag.status}`)}: {flag.reasons.join("; ")})
+        ({t(`airlock.cellStatus.${flag.status}`)}: <span lang={reasons.lang}>{reasons.text}</span>)
       </span>
     </td>
   );

@@ -1,0 +1,95 @@
+/**
+ * Every sentence the disclosure checks say, in English, as templates with `{{slot}}` for the values. A report
+ * keeps each sentence both ways: the English text (for the CLI, logs and release records) and the key with
+ * its values, so the UI can say it in the reader's language. The UI's locales carry the same keys under
+ * `sdc` with the same slots; its tests hold both to this list.
+ */
+export const SDC_PHRASES = {
+  "no-rows": "The table has no data rows.",
+  "cells-failed": "fail",
+  "cells-reviewed": "to review",
+  "not-checked-figure": "A figure file is not checked automatically; an output checker reviews it.",
+  "not-checked-code": "A code file is not checked automatically; an output checker reviews it.",
+  "not-checked-text": "A text file is not checked automatically; an output checker reviews it.",
+  "not-checked-other": "A file of no recognised type is not checked automatically; an output checker reviews it.",
+
+  "frequency-no-count-column": 'No column named "{{column}}" (the columns are {{columns}}); name the count column (CLI: --count-column).',
+  "frequency-threshold-passed": "Every count is at least {{threshold}}.",
+  "frequency-threshold-passed-redacted": "Every count is at least {{threshold}} ({{redacted}} redacted).",
+  "frequency-threshold-failed": "count below {{threshold}}",
+  "frequency-threshold-reviewed": "not a whole-number count",
+  "frequency-cell-not-whole": '"{{text}}" is not a whole-number count',
+  "frequency-cell-below": "count {{count}} is below the threshold {{threshold}}",
+  "frequency-zeros-none": "No zero cells.",
+  "frequency-zeros-allowed": "{{zeros}} zero cells; zeros are not disclosive in this profile.",
+  "frequency-zeros-failed": "zero count (disclosive)",
+  "frequency-cell-zero": "a zero count shows that nobody in this group has the attribute",
+  "frequency-rounding-passed": "Every count is a multiple of {{base}}.",
+  "frequency-rounding-failed": "count not a multiple of {{base}}",
+  "frequency-cell-not-rounded": "count {{count}} is not a multiple of {{base}}",
+
+  "totals-none": "No total rows (labelled {{labels}}).",
+  "totals-passed": "Every total row equals the sum of its cells (redacted cells as 0).",
+  "totals-failed": "total not the sum of its cells",
+  "totals-reviewed": "total over unreadable cells",
+  "totals-cell-unreadable": "a total over cells that are not all whole-number counts",
+  "totals-cell-wrong": "total {{total}} is not the sum of its {{members}} cells ({{sum}}); compute totals from the published cells",
+
+  "magnitude-needs-n": "Needs the column n (the number of contributors to each cell) to check the threshold of {{threshold}}.",
+  "magnitude-needs-column": "Needs the column {{columns}} (cell total, contributors, two largest contributions); without it dominance cannot be checked.",
+  "magnitude-needs-columns": "Needs the columns {{columns}} (cell total, contributors, two largest contributions); without them dominance cannot be checked.",
+  "magnitude-threshold-passed": "Every cell has at least {{threshold}} contributors.",
+  "magnitude-threshold-failed": "fewer than {{threshold}} contributors",
+  "magnitude-threshold-reviewed": "unreadable n",
+  "magnitude-cell-n-unreadable": 'n "{{text}}" is not a whole number of contributors',
+  "magnitude-cell-few": "{{n}} contributors, below the threshold {{threshold}}",
+  "magnitude-cell-not-numbers": "value, max1 and max2 must be numbers",
+  "magnitude-cell-negative": "a negative value or contribution: dominance is undefined",
+  "magnitude-cell-inconsistent": "max1, max2 and value do not fit together (max2 > max1 or max1 + max2 > value)",
+  "magnitude-cell-identical": "all {{n}} contributions are the same ({{value}})",
+  "magnitude-cell-dominated-1": "the largest contribution makes up {{share}} of the total, at least {{k}}",
+  "magnitude-cell-dominated-2": "the largest two contributions make up {{share}} of the total, at least {{k}}",
+  "magnitude-cell-p-ratio": "the rest of the total (value − max1 − max2) is less than {{p}} of the largest contribution",
+  "magnitude-nk-passed-1": "No cell is dominated by its largest contributor ({{k}}).",
+  "magnitude-nk-passed-2": "No cell is dominated by its two largest contributors ({{k}}).",
+  "magnitude-nk-failed": "dominated (NK {{n}}, {{k}})",
+  "magnitude-p-ratio-passed": "Every cell's largest contribution is protected by at least {{p}}.",
+  "magnitude-p-ratio-failed": "p-ratio below {{p}}",
+  "magnitude-identical-passed": "No cell whose contributions are all the same.",
+  "magnitude-identical-failed": "all contributions the same",
+  "magnitude-negative-passed": "No negative values.",
+  "magnitude-negative-reviewed": "negative values (dominance undefined)",
+  "magnitude-values-passed": "Every cell's value, max1 and max2 are numbers that fit together.",
+  "magnitude-values-reviewed": "unreadable or inconsistent value, max1, max2",
+
+  "regression-missing": 'No df_resid found: a regression summary must carry the residual degrees of freedom (CSV column or JSON field "df_resid").',
+  "regression-passed": "Every model has at least {{minimum}} residual degrees of freedom.",
+  "regression-failed": "residual df below {{minimum}}",
+  "regression-reviewed": "unreadable df_resid",
+  "regression-model-unreadable": "df_resid {{value}} is not a number of degrees of freedom",
+  "regression-model-below": "{{df}} residual degrees of freedom, below {{minimum}}",
+} as const;
+
+export type SdcPhraseKey = keyof typeof SDC_PHRASES;
+
+/** A sentence of a report as a key and its values; `english` renders it. */
+export interface SdcPhrase {
+  key: SdcPhraseKey;
+  values?: Record<string, string | number>;
+}
+
+/**
+ * How a check's outcome reads, in parts the UI can translate: one sentence, the cells it flagged under a
+ * label ("count below 10: 2 cells (rows 3, 7)"), or, for JSON without rows, each model's path and reason.
+ */
+export type SdcSaying =
+  | { phrase: SdcPhrase }
+  | { flagged: Array<{ status: "fail" | "review"; label: SdcPhrase; count: number; rows: number[] }> }
+  | { models: Array<{ path: string; reason: SdcPhrase }> };
+
+/** The phrase in English, its slots filled. */
+export function english(phrase: SdcPhrase): string {
+  return SDC_PHRASES[phrase.key].replace(/\{\{(\w+)\}\}/g, (_, slot: string) => String(phrase.values?.[slot] ?? `{{${slot}}}`));
+}
+
+export const say = (key: SdcPhraseKey, values?: SdcPhrase["values"]): SdcPhrase => (values ? { key, values } : { key });

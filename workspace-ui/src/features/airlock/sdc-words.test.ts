@@ -1,0 +1,83 @@
+import i18next, { type TFunction } from "i18next";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkOutputFile } from "../../../../orchestrator/src/outputs/sdc/check-file";
+import { SDC_PHRASES } from "../../../../orchestrator/src/outputs/sdc/phrases";
+import { en } from "../../locales/en";
+import { sv } from "../../locales/sv";
+import { readSdcReport, type SdcReport } from "./sdc-report";
+import { checkSaid, reasonsSaid } from "./sdc-words";
+
+const text = (s: string) => new TextEncoder().encode(s);
+const FILES = {
+  "a failing frequency table": { type: "frequency", bytes: text("region,count\nA,3\nB,0\nC,NA\nD,4\nE,5\nF,6\nG,7\nH,8\nTotal,99\n"), profile: "redact7-round5" },
+  "a passing frequency table": { type: "frequency", bytes: text("region,count\nA,30\nB,[REDACTED]\n"), profile: "redact7-round5" },
+  "a magnitude table": { type: "magnitude", bytes: text("g,value,n,max1,max2\nA,100,2,60,40\nB,100,20,5,5\nC,-1,20,1,1\nD,x,20,1,1\n"), profile: "default" },
+  "a magnitude table without its columns": { type: "magnitude", bytes: text("g,value\nA,100\n"), profile: "default" },
+  "a regression summary in JSON": { type: "regression", bytes: text('{"models":[{"df_resid":4},{"df_resid":"many"}]}'), profile: "default" },
+  "a figure": { type: "figure", bytes: text(""), profile: "default" },
+} as const;
+
+/** A report as the UI receives it: made by the orchestrator's checks, through JSON. */
+async function reportOf(file: (typeof FILES)[keyof typeof FILES]): Promise<SdcReport> {
+  const report = readSdcReport(JSON.parse(JSON.stringify(await checkOutputFile(file))));
+  if (!report) throw new Error("the UI cannot read the report");
+  return report;
+}
+
+let inEnglish: TFunction;
+let inSwedish: TFunction;
+beforeAll(async () => {
+  const i18n = i18next.createInstance();
+  await i18n.init({ resources: { sv: { translation: sv }, en: { translation: en } }, lng: "sv", interpolation: { escapeValue: false } });
+  inEnglish = i18n.getFixedT("en");
+  inSwedish = i18n.getFixedT("sv");
+});
+
+describe("the disclosure checks' words", () => {
+  it("are the orchestrator's English templates, key for key, in the UI's English", () => {
+    expect(en.sdc).toEqual(SDC_PHRASES);
+  });
+
+  it.each(Object.entries(FILES))("in English read exactly as the orchestrator's message for %s", async (_, file) => {
+    const report = await reportOf(file);
+    for (const check of report.checks) expect(checkSaid(check, inEnglish)).toEqual({ text: check.message });
+    for (const cell of report.cells) expect(reasonsSaid(cell, inEnglish)).toEqual({ text: cell.reasons.join("; ") });
+  });
+
+  it.each(Object.entries(FILES))("in Swedish leave no English and no empty slot for %s", async (_, file) => {
+    const report = await reportOf(file);
+    const said = [...report.checks.map((c) => checkSaid(c, inSwedish)), ...report.cells.map((c) => reasonsSaid(c, inSwedish))];
+    for (const words of said) {
+      expect(words.lang).toBeUndefined();
+      expect(words.text).not.toMatch(/\{\{|\b(count|rows?|below|threshold|the|every|contributors?|cannot)\b/);
+    }
+  });
+
+  it("say a failing count in Swedish with its cells and rows", async () => {
+    const report = await reportOf(FILES["a failing frequency table"]);
+    const threshold = report.checks.find((c) => c.name === "threshold")!;
+    expect(checkSaid(threshold, inSwedish).text).toBe("Antal under 8: 5 celler (rader 1, 4, 5, 6, 7); antal som inte är heltal: 1 cell (rad 3).");
+  });
+
+  it("fall back to the English, marked as English, for a key this UI does not know or a report without keys", () => {
+    const newer = { message: "Something new.", says: { phrase: { key: "a-check-from-a-newer-server" } } };
+    expect(checkSaid(newer, inSwedish)).toEqual({ text: "Something new.", lang: "en" });
+    expect(checkSaid({ message: "Every count is at least 10." }, inSwedish)).toEqual({ text: "Every count is at least 10.", lang: "en" });
+    expect(reasonsSaid({ reasons: ["count 3 is below the threshold 10"], says: [{ key: "nope" }] }, inSwedish)).toEqual({ text: "count 3 is below the threshold 10", lang: "en" });
+  });
+
+  it("are read from a stored report only in the shapes the orchestrator writes", () => {
+    const stored = {
+      status: "fail",
+      checks: [
+        { name: "a", status: "fail", message: "A.", says: { phrase: { key: "no-rows", values: { x: { nested: true } } } } },
+        { name: "b", status: "fail", message: "B.", says: { flagged: [{ status: "fail", label: { key: "cells-failed" }, count: 1, rows: ["1"] }] } },
+        { name: "c", status: "pass", message: "C.", says: { phrase: { key: "no-rows" } } },
+      ],
+      cells: [{ row: 1, column: "count", status: "fail", reasons: ["one", "two"], says: [{ key: "no-rows" }] }],
+    };
+    const report = readSdcReport(stored)!;
+    expect(report.checks.map((c) => c.says)).toEqual([undefined, undefined, { phrase: { key: "no-rows" } }]);
+    expect(report.cells[0]!.says).toBeUndefined();
+  });
+});
