@@ -1,7 +1,8 @@
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
-import { postgresListener } from "./notifications";
+import { ListenerClosedError, pgliteListener, postgresListener } from "./notifications";
 
 /** Resolves with the first payload `listen` hands over, or fails after a while instead of hanging. */
 function waitFor<T>(register: (resolve: (value: T) => void) => void, ms = 5_000): Promise<T> {
@@ -59,5 +60,22 @@ describe("postgresListener", () => {
     } finally {
       await listener.close();
     }
+  });
+
+  it("refuses to listen once closed, and opens no connection that nobody would end", async () => {
+    const listener = postgresListener(url);
+    await listener.listen("spe_closed", () => {}, () => {});
+    await listener.close();
+    await expect(listener.listen("spe_closed", () => {}, () => {})).rejects.toBeInstanceOf(ListenerClosedError);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await listeningConnections()).toBe(0);
+  });
+});
+
+describe("pgliteListener", () => {
+  it("refuses to listen once its database is closed", async () => {
+    const client = new PGlite();
+    await client.close();
+    await expect(pgliteListener(client).listen("spe_closed", () => {}, () => {})).rejects.toBeInstanceOf(ListenerClosedError);
   });
 });

@@ -15,6 +15,14 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** The database was closed: there is nothing to listen to any more, and trying again would not help. */
+export class ListenerClosedError extends Error {
+  constructor() {
+    super("the database was closed");
+    this.name = new.target.name;
+  }
+}
+
 // Keyed by the Db every domain function already receives, so that nothing else has to be passed around.
 const listeners = new WeakMap<Db, Listener>();
 
@@ -29,7 +37,10 @@ export function listenerOf(db: Db): Listener | undefined {
 /** PGlite is one connection in this process: its own notifications come back to its listeners. */
 export function pgliteListener(client: PGlite): Listener {
   return {
-    listen: async (channel, onPayload) => void (await client.listen(channel, onPayload)),
+    listen: async (channel, onPayload) => {
+      if (client.closed) throw new ListenerClosedError();
+      await client.listen(channel, onPayload);
+    },
     close: async () => {},
   };
 }
@@ -77,6 +88,8 @@ export function postgresListener(url: string): Listener {
 
   return {
     async listen(channel, onPayload, onLost) {
+      // A connection opened after close() would be nobody's to end.
+      if (closed) throw new ListenerClosedError();
       const { client, ready } = connect();
       await ready;
       // The first listener of a channel on this connection asks for it, and is registered only once
