@@ -7,12 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 // same JSON from memory: what this machine allows before sessions, tRPC and the database cost anything.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Fastify from "fastify";
 import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
 import { startLocalPostgres } from "@spe/infra/local-postgres";
-import { startDevIdentityProvider } from "../src/auth/dev-provider";
 import { createRelyingParty } from "../src/auth/oidc";
 import { SessionStore } from "../src/auth/sessions";
 import { parseConfig } from "../src/config";
@@ -39,7 +41,7 @@ const database = await openDatabase(postgres ? { url: postgres.url } : { memory:
 const [port, idpPort] = [await freePort(), await freePort()];
 const dataDir = mkdtempSync(join(tmpdir(), "spe-bench-api-"));
 const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: dataDir });
-const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl });
+const idp = await devIdentityProviderProcess(idpPort, config.publicUrl);
 const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
 const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }), environmentConfig: config.environments };
@@ -58,6 +60,8 @@ const check = await fetch(trpcUrl, { headers: { cookie: `spe_session=${token}` }
 const answer = await check.text();
 const found = (JSON.parse(answer) as { result: { data: unknown[] } }).result.data.length;
 console.log(`environments.mine answers ${check.status} with ${found} environments; ${database.kind}; ${seconds} s per step`);
+// environments.mine asks nothing of Kubernetes, whose API server runs elsewhere in production: it does not share these cores while we measure.
+await cluster.stop();
 const floor = values.floor ? await floorServer(answer) : undefined;
 const url = floor?.url ?? trpcUrl;
 if (floor) console.log(`floor: a bare fastify route answers the same ${answer.length} bytes from memory`);
@@ -69,6 +73,22 @@ async function floorServer(body: string) {
   const floorPort = await freePort();
   await bare.listen({ host: "127.0.0.1", port: floorPort });
   return { url: `http://127.0.0.1:${floorPort}/floor`, close: () => bare.close() };
+}
+
+/** The development IdP in a child process (see support/dev-idp-process.ts): its async hooks stay out of the measured server. */
+async function devIdentityProviderProcess(idpPort: number, appUrl: string) {
+  const script = fileURLToPath(new URL("support/dev-idp-process.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, "--port", String(idpPort), "--app-url", appUrl], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = once(child, "exit").then(([code]) => Promise.reject(new Error(`the development IdP exited (${code}) before it started`)));
+  const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), "line"), exited])) as [string];
+  exited.catch(() => {});
+  const started = JSON.parse(line) as { issuer: string; clientId: string; clientSecret: string };
+  const stop = async () => {
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return { ...started, stop };
 }
 
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
@@ -115,7 +135,6 @@ await services.deliveries.staging.close();
 await idp.stop();
 await database.close();
 await postgres?.stop();
-await cluster.stop();
 rmSync(dataDir, { recursive: true, force: true });
 const best = results.reduce((a, b) => (b.rps > a.rps ? b : a));
 console.log(JSON.stringify(floor ? { ...best, floor: true } : best));
