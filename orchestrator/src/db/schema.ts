@@ -96,6 +96,8 @@ export interface Condition {
   status: "True" | "False" | "Unknown";
   reason: string;
   message: string;
+  /** The variable parts of `message` (its reason's sentence), for saying it in another language. */
+  values?: Record<string, string>;
   observedGeneration: number;
   lastTransitionTime: string;
 }

@@ -1,4 +1,5 @@
 import type { Condition } from "../db/schema";
+import { condition } from "./condition-sentences";
 
 export const CONDITION_TYPES = ["Provisioned", "NetworkIsolated", "DataStaged", "WorkspaceReady", "Ready"] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
@@ -23,7 +24,7 @@ export function mergeConditions(previous: readonly Condition[], observed: readon
 export function withReady(conditions: ObservedCondition[]): ObservedCondition[] {
   const blocking = conditions.find((c) => c.status !== "True");
   const ready: ObservedCondition = blocking
-    ? { type: "Ready", status: "False", reason: blocking.reason, message: `${blocking.type}: ${blocking.message}` }
-    : { type: "Ready", status: "True", reason: "EnvironmentReady", message: "The environment is ready for its researchers." };
+    ? { ...blocking, type: "Ready", status: "False", message: `${blocking.type}: ${blocking.message}` }
+    : condition("Ready", "True", "EnvironmentReady");
   return [...conditions, ready];
 }

@@ -77,11 +77,11 @@ async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit
       await saveTeardown(deps.db, namespace, { ...record, stagingDeleted: deps.staging !== undefined, completedAt: now.toISOString() }, now);
       deps.log.info({ ns: namespace, permit: permit.permitId }, "Deleted Namespace of torn-down environment");
     }
-    await saveIfChanged(deps, environment, inactiveConditions("TornDown", "The environment and everything in it has been deleted."), now);
+    await saveIfChanged(deps, environment, inactiveConditions("TornDown"), now);
     return {};
   }
   await deleteObject(deps.client, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  await saveIfChanged(deps, environment, inactiveConditions("TearingDown", "The environment is being deleted."), now);
+  await saveIfChanged(deps, environment, inactiveConditions("TearingDown"), now);
   return { requeueAfterMs: TEARDOWN_POLL_MS };
 }
 
@@ -103,7 +103,7 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   }
   if (environment.desiredState === "torn-down") return teardown(deps, environment, permit, now);
   if (now < permit.validFrom) {
-    await saveIfChanged(deps, environment, inactiveConditions("NotYetValid", `The permit is valid from ${permit.validFrom.toISOString()}.`), now);
+    await saveIfChanged(deps, environment, inactiveConditions("NotYetValid", { validFrom: permit.validFrom.toISOString() }), now);
     return { requeueAfterMs: permit.validFrom.getTime() - now.getTime() };
   }
 

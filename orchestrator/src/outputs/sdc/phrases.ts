@@ -1,3 +1,5 @@
+import { fillTemplate, type TemplateValues } from "../../message-template";
+
 /**
  * Every sentence the disclosure checks say, in English, as templates with `{{slot}}` for the values. A report
  * keeps each sentence both ways: the English text (for the CLI, logs and release records) and the key with
@@ -75,7 +77,7 @@ export type SdcPhraseKey = keyof typeof SDC_PHRASES;
 /** A sentence of a report as a key and its values; `english` renders it. */
 export interface SdcPhrase {
   key: SdcPhraseKey;
-  values?: Record<string, string | number>;
+  values?: TemplateValues;
 }
 
 /**
@@ -89,7 +91,7 @@ export type SdcSaying =
 
 /** The phrase in English, its slots filled. */
 export function english(phrase: SdcPhrase): string {
-  return SDC_PHRASES[phrase.key].replace(/\{\{(\w+)\}\}/g, (_, slot: string) => String(phrase.values?.[slot] ?? `{{${slot}}}`));
+  return fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
 }
 
 export const say = (key: SdcPhraseKey, values?: SdcPhrase["values"]): SdcPhrase => (values ? { key, values } : { key });

@@ -2,7 +2,8 @@ import { useTranslation } from "react-i18next";
 import { checkName } from "./check-names";
 import { CheckStatusBadge } from "./check-status";
 import type { SdcReport } from "./sdc-report";
-import { checkSaid, reasonsSaid, type Said } from "./sdc-words";
+import { Words } from "../../lib/said";
+import { checkSaid, reasonsSaid } from "./sdc-words";
 
 /**
  * The automated disclosure check of one file: the outcome, every check in words, and the cells that did
@@ -72,9 +73,4 @@ function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string
       </table>
     </div>
   );
-}
-
-/** Words in the reader's language, or the orchestrator's English marked as such for screen readers. */
-function Words({ said }: { said: Said }) {
-  return said.lang ? <span lang={said.lang}>{said.text}</span> : <>{said.text}</>;
 }

@@ -1,4 +1,5 @@
 import type { TFunction } from "i18next";
+import type { Said } from "../../lib/said";
 import { sv } from "../../locales/sv";
 
 /**
@@ -16,12 +17,6 @@ export type SdcSaying =
   | { phrase: SdcPhrase }
   | { flagged: Array<{ status: "fail" | "review"; label: SdcPhrase; count: number; rows: number[] }> }
   | { models: Array<{ path: string; reason: SdcPhrase }> };
-
-/** Words and the language they are in: `en` when they fell back to the orchestrator's English. */
-export interface Said {
-  text: string;
-  lang?: "en";
-}
 
 type PhraseKey = keyof typeof sv.sdc;
 const isKnown = (key: string): key is PhraseKey => Object.hasOwn(sv.sdc, key);

@@ -1,9 +1,7 @@
 import { useTranslation } from "react-i18next";
-import { sv } from "../../locales/sv";
+import { Words } from "../../lib/said";
+import { conditionName, conditionSaid } from "./condition-words";
 import type { EnvironmentSummary } from "./environment-state";
-
-type KnownCondition = keyof typeof sv.environmentState.conditions;
-const isKnown = (type: string): type is KnownCondition => type in sv.environmentState.conditions;
 const SYMBOL: Record<string, string> = { True: "✓", False: "✗", Unknown: "?" };
 
 /** Each condition the reconciler reported, in words and by symbol (never colour alone); the reason's sentence when it is not met. */
@@ -16,14 +14,12 @@ export function ConditionList({ conditions }: { conditions: EnvironmentSummary["
         <li key={c.type}>
           <span aria-hidden="true">{SYMBOL[c.status] ?? "?"}</span>
           <span>
-            {isKnown(c.type) ? t(`environmentState.conditions.${c.type}`) : c.type}
+            {conditionName(c.type, t)}
             <span className="visually-hidden">: {c.status === "True" || c.status === "False" || c.status === "Unknown" ? t(`environmentState.conditionStatus.${c.status}`) : c.status}</span>
             {c.status !== "True" && c.message && (
               <>
                 {" — "}
-                <span className="muted" lang="en">
-                  {c.message}
-                </span>
+                <Words said={conditionSaid(c, conditions, t)} className="muted" />
               </>
             )}
           </span>

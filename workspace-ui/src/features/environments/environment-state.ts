@@ -6,7 +6,7 @@ export interface EnvironmentSummary {
   namespace: string;
   permitId: string;
   desiredState: "active" | "suspended" | "torn-down";
-  conditions: Array<{ type: string; status: string; reason: string; message: string; lastTransitionTime: string }>;
+  conditions: Array<{ type: string; status: string; reason: string; message: string; values?: Record<string, string>; lastTransitionTime: string }>;
   validUntil: string | Date;
   createdAt: string | Date;
   purpose: string | null;

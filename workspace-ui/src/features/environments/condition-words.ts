@@ -1,0 +1,32 @@
+import type { TFunction } from "i18next";
+import type { Said } from "../../lib/said";
+import { sv } from "../../locales/sv";
+import { formatDateTime } from "../airlock/format";
+import type { EnvironmentSummary } from "./environment-state";
+
+type Condition = EnvironmentSummary["conditions"][number];
+type Reason = keyof typeof sv.environmentState.sentences;
+type ConditionType = keyof typeof sv.environmentState.conditions;
+
+const isKnownReason = (reason: string): reason is Reason => Object.hasOwn(sv.environmentState.sentences, reason);
+const isKnownType = (type: string): type is ConditionType => Object.hasOwn(sv.environmentState.conditions, type);
+const slotsOf = (template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
+
+/** A condition's name in words; one this UI does not know keeps the reconciler's name. */
+export const conditionName = (type: string, t: TFunction) => (isKnownType(type) ? t(`environmentState.conditions.${type}`) : type);
+
+/**
+ * What a condition says, in the reader's language. A Ready that is not True names the conditions it waits
+ * for (their own sentences are beside it). A reason this UI does not know, or a condition saved before the
+ * reconciler kept its sentence's values, shows the reconciler's English.
+ */
+export function conditionSaid(condition: Condition, all: readonly Condition[], t: TFunction): Said {
+  if (condition.type === "Ready" && condition.status !== "True") {
+    const waiting = all.filter((c) => c.type !== "Ready" && c.status !== "True").map((c) => conditionName(c.type, t));
+    if (waiting.length) return { text: t("environmentState.readyBlockedBy", { conditions: waiting.join(", ") }) };
+  }
+  const values = condition.values ?? {};
+  if (!isKnownReason(condition.reason) || !slotsOf(sv.environmentState.sentences[condition.reason]).every((slot) => Object.hasOwn(values, slot))) return { text: condition.message, lang: "en" };
+  const shown: Record<string, string | number> = values.validFrom ? { ...values, validFrom: formatDateTime(values.validFrom) } : values;
+  return { text: t(`environmentState.sentences.${condition.reason}`, shown) };
+}
