@@ -129,7 +129,7 @@ describe("the operators' pages in a real Chromium", () => {
     const row = watcher.getByRole("row").filter({ hasText: uploadedPermit });
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
     // Nothing was delivered for it: the reconciler's condition reaches the page over the same stream.
-    await expect.poll(() => row.getByText("Väntar på data").count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.getByText("Väntar på data", { exact: true }).count(), { timeout: 15_000 }).toBe(1);
     expect(await row.getByText("Nätverket är isolerat").count()).toBe(1);
     expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await lookAt(watcher, "3-environments-live");
@@ -141,7 +141,7 @@ describe("the operators' pages in a real Chromium", () => {
     await expect.poll(() => watcher.evaluate(() => document.activeElement?.textContent)).toBe("Avbryt");
     await watcher.keyboard.press("Escape");
     await expect.poll(() => dialog.count()).toBe(0);
-    expect(await row.getByText("Väntar på data").count()).toBe(1);
+    expect(await row.getByText("Väntar på data", { exact: true }).count()).toBe(1);
     await row.getByRole("button", { name: /^Pausa/ }).click();
     await dialog.getByRole("button", { name: "Pausa miljön" }).click();
     await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
