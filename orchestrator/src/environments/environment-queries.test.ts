@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { insertEnvironment, stageDelivery } from "../../test/environment-rows";
 import { openDatabase, type Database } from "../db/database";
-import { deliveries } from "../db/schema";
+import { deliveries, environments } from "../db/schema";
 import { examplePermit } from "../permits/test-fixtures";
-import { environmentsOf } from "./environment-queries";
+import { environmentsOf, listEnvironments } from "./environment-queries";
 
 const at = (minute: number, ms = 0) => new Date(Date.UTC(2026, 10, 23, 8, minute, 0, ms));
 const columns = (name: string) => [{ name, type: "integer", role: "attribute" }];
@@ -65,10 +65,28 @@ describe.each([
     expect(newest!.datasets).toEqual([{ id: "patientregistret", version: "2026-09", delivered: null }]);
   });
 
-  it("keeps the environment's own fields as the operators' list has them", async () => {
+  it("keeps the environment's own fields, as the operators' list has them once written as JSON", async () => {
     const [row] = await environmentsOf(database.db, carl.subject);
     expect(row).toMatchObject({ namespace: expect.any(String), desiredState: "active", generation: 2, purpose: "Statin use and stroke outcomes", permitStatus: "granted" });
-    expect(row!.createdAt).toEqual(at(1));
-    expect(row!.validFrom).toEqual(new Date(newer.validFrom));
+    // Times as JSON writes a Date: what the answer carried when the rows were read into Dates first.
+    expect(row!.createdAt).toBe(at(1).toJSON());
+    expect(row!.validFrom).toBe(new Date(newer.validFrom).toJSON());
+    expect(row!.conditions).toEqual([]);
+    expect(row!.teardown).toBeNull();
+  });
+
+  it("answers what the operators' list answers for the same environment, once written as JSON", async () => {
+    // Microseconds, a condition and a teardown: where reading into JavaScript first and writing JSON in SQL could part.
+    const condition = { type: "Ready", status: "False" as const, reason: "Applying", message: "ä \"quoted\" ✓", lastTransitionTime: "2026-11-23T08:00:00Z", observedGeneration: 1 };
+    await database.db
+      .update(environments)
+      .set({ conditions: [condition], teardown: { deletedAt: "2026-11-23T09:00:00Z", objects: 3 }, updatedAt: sql`'2026-11-23 08:00:00.123999+00'` })
+      .where(eq(environments.permitId, older.permitId));
+    const operators = JSON.parse(JSON.stringify(await listEnvironments(database.db))) as Array<{ permitId: string }>;
+    for (const mine of await environmentsOf(database.db, carl.subject)) {
+      const { datasets: _datasets, ...fields } = mine;
+      expect(fields).toEqual(operators.find((e) => e.permitId === mine.permitId));
+    }
+    expect((await environmentsOf(database.db, carl.subject))[1]!.updatedAt).toBe("2026-11-23T08:00:00.123Z");
   });
 });

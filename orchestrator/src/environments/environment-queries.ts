@@ -1,6 +1,6 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, sql, type Column, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { deliveries, environments, permits } from "../db/schema";
+import { deliveries, environments, permits, type Condition } from "../db/schema";
 import type { ManifestColumn } from "../datasets/manifest";
 
 const summary = {
@@ -31,20 +31,23 @@ export interface EnvironmentDataset {
   delivered: { rows: number; columns: ManifestColumn[]; stagedAt: string } | null;
 }
 
+/** A time as Date.prototype.toJSON writes it (UTC, milliseconds). */
+const isoTime = (time: SQL | Column) => sql`to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /**
  * Per dataset the permit names, in its order: awaited (`delivered` null), or the newest staged delivery's rows
  * and columns (names and types from its manifest, never a value). The same choice as newestStagedDeliveries
  * (staged only, newest finished first, a newer one without a manifest hides an older one), made inside the
  * environments query so that a researcher's page load is one round trip to the database, not two.
  */
-const datasetsOfPermit = sql<EnvironmentDataset[]>`coalesce((
+const datasetsOfPermit = sql`coalesce((
   select json_agg(json_build_object(
     'id', ds.value->>'id',
     'version', ds.value->>'version',
     'delivered', case when staged.manifest is null then null else json_build_object(
       'rows', staged.manifest->'rows',
       'columns', staged.manifest->'columns',
-      'stagedAt', to_char(coalesce(staged.finished_at, 'epoch') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      'stagedAt', ${isoTime(sql`coalesce(staged.finished_at, 'epoch')`)}
     ) end
   ) order by ds.position)
   from jsonb_array_elements(${permits.payload}->'datasets') with ordinality as ds(value, position)
@@ -57,23 +60,62 @@ const datasetsOfPermit = sql<EnvironmentDataset[]>`coalesce((
   ) staged on true
 ), '[]'::json)`;
 
-/** The environments whose permit names this person (by OIDC subject): a researcher's view. */
+/** A researcher's environment as the API answers it: times as ISO 8601 strings, as JSON would have them. */
+export interface ResearcherEnvironment {
+  namespace: string;
+  permitId: string;
+  desiredState: (typeof environments.$inferSelect)["desiredState"];
+  generation: number;
+  observedGeneration: number;
+  conditions: Condition[];
+  teardown: Record<string, unknown> | null;
+  createdAt: string;
+  updatedAt: string;
+  validFrom: string;
+  validUntil: string;
+  permitStatus: "granted" | "revoked";
+  purpose: string;
+  datasets: EnvironmentDataset[];
+}
+
+/**
+ * The environments whose permit names this person (by OIDC subject), newest first: a researcher's view.
+ * PostgreSQL builds the answer's JSON itself, one value for the whole list: no row or field is mapped in
+ * JavaScript and no Date made only to be written out again, on every researcher's page load.
+ */
 const environmentsOfQuery = (db: Db) =>
   db
-    .select({ ...summary, datasets: datasetsOfPermit })
+    .select({
+      list: sql<ResearcherEnvironment[]>`coalesce(json_agg(json_build_object(
+        'namespace', ${environments.namespace},
+        'permitId', ${environments.permitId},
+        'desiredState', ${environments.desiredState},
+        'generation', ${environments.generation},
+        'observedGeneration', ${environments.observedGeneration},
+        'conditions', ${environments.conditions},
+        'teardown', ${environments.teardown},
+        'createdAt', ${isoTime(environments.createdAt)},
+        'updatedAt', ${isoTime(environments.updatedAt)},
+        'validFrom', ${isoTime(permits.validFrom)},
+        'validUntil', ${isoTime(permits.validUntil)},
+        'permitStatus', ${permits.status},
+        'purpose', ${permits.payload}->'purpose'->>'description',
+        'datasets', ${datasetsOfPermit}
+      ) order by ${environments.createdAt} desc), '[]'::json)`,
+    })
     .from(environments)
     .innerJoin(permits, eq(environments.permitId, permits.permitId))
     .where(sql`${permits.payload}->'authorisedPersons' @> ${sql.placeholder("persons")}::jsonb`)
-    .orderBy(desc(environments.createdAt))
     .prepare("environments_of_subject");
 
 // A researcher's every page load asks this: prepared once per database, not built per request.
 const preparedEnvironmentsOf = new WeakMap<Db, ReturnType<typeof environmentsOfQuery>>();
 
-export async function environmentsOf(db: Db, subject: string) {
+export async function environmentsOf(db: Db, subject: string): Promise<ResearcherEnvironment[]> {
   let query = preparedEnvironmentsOf.get(db);
   if (!query) preparedEnvironmentsOf.set(db, (query = environmentsOfQuery(db)));
-  return query.execute({ persons: JSON.stringify([{ subject }]) });
+  const [answer] = await query.execute({ persons: JSON.stringify([{ subject }]) });
+  return answer!.list;
 }
 
 export async function getEnvironment(db: Db, namespace: string) {
