@@ -25,10 +25,13 @@ export function typedValue(c: ValueColumn, raw = ident(c.name)): string {
   switch (c.type) {
     case "string":
       return raw;
-    // TRY_CAST alone would round "1.5" to 2 and accept " 12 ".
-    // GLOB instead of a regular expression: the check runs on every row, and GLOB costs next to nothing.
-    case "integer":
-      return `CASE WHEN NOT (CASE WHEN ${raw}[1] IN ('+', '-') THEN ${raw}[2:] ELSE ${raw} END) GLOB '*[!0-9]*' THEN TRY_CAST(${raw} AS BIGINT) END`;
+    // TRY_CAST alone would round "1.5" to 2 and accept " 12 ", "0x1A" or "1e3". Most values are written the
+    // way DuckDB writes the number back, and that comparison is cheaper than any look at the characters;
+    // GLOB instead of a regular expression for the rest.
+    case "integer": {
+      const n = `TRY_CAST(${raw} AS BIGINT)`;
+      return `CASE WHEN CAST(${n} AS VARCHAR) = ${raw} THEN ${n} WHEN NOT (CASE WHEN ${raw}[1] IN ('+', '-') THEN ${raw}[2:] ELSE ${raw} END) GLOB '*[!0-9]*' THEN ${n} END`;
+    }
     case "decimal":
       return `CASE WHEN regexp_full_match(${raw}, '[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?') THEN TRY_CAST(${raw} AS DOUBLE) END`;
     case "date":
@@ -36,8 +39,10 @@ export function typedValue(c: ValueColumn, raw = ident(c.name)): string {
       // make_date over the digits is several times cheaper than strptime, and refuses 20260230 just the same.
       if (c.format === "YYYYMMDD") {
         const n = `TRY_CAST(${raw} AS INTEGER)`;
-        // One GLOB of eight digits checks length and digits at once, for less than length() and '*[!0-9]*' cost.
-        return `CASE WHEN ${raw} GLOB '${"[0-9]".repeat(8)}' THEN try(make_date(${n} // 10000, ${n} // 100 % 100, ${n} % 100)) END`;
+        const date = `try(make_date(${n} // 10000, ${n} // 100 % 100, ${n} % 100))`;
+        // Eight digits without a leading zero are the number DuckDB writes back: a comparison that costs a
+        // third of one GLOB over eight digits (and the cast is needed anyway). The GLOB sees only the rest.
+        return `CASE WHEN ${n} BETWEEN 10000000 AND 99999999 AND CAST(${n} AS VARCHAR) = ${raw} THEN ${date} WHEN ${raw} GLOB '${"[0-9]".repeat(8)}' THEN ${date} END`;
       }
       return `CASE WHEN length(${raw}) = 10 AND ${raw} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN TRY_CAST(${raw} AS DATE) END`;
   }
