@@ -77,8 +77,15 @@ describe("the UI in a real Chromium", () => {
     // The printable compliance report of the environment shows the isolation in force.
     await log.getByRole("link", { name: permitId }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Efterlevnadsrapport");
-    const isolation = page.getByRole("region", { name: /^Isolation/ });
-    await expect.poll(() => isolation.getByText(/"deny-all"/).count()).toBeGreaterThan(0);
+    // Read from the cluster: the policies in force, what they let through, and the namespace's Pod Security level.
+    const isolation = page.getByRole("region", { name: /^Isolering/ });
+    const facts = async () => Object.fromEntries(await isolation.locator("dl.facts dt").evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+    await expect.poll(facts).toMatchObject({ "Pod Security-nivå": "restricted", "Kan nå internet": "nej", "Allt inkommande spärrat utom det som tillåts": "ja", "Allt utgående spärrat utom det som tillåts": "ja" });
+    expect((await facts())["Nätverksregler i kraft"]).toContain("deny-all");
+    const access = page.getByRole("region", { name: /^Åtkomst/ });
+    expect(await access.getByRole("table", { name: "Behöriga personer" }).getByRole("row").filter({ hasText: "alice" }).count()).toBe(1);
+    const logs = page.getByRole("region", { name: /^Identifierbara/ });
+    expect(await logs.getByRole("row").filter({ hasText: "environment.suspended" }).count()).toBe(1);
     await lookAt(page, "4-compliance-report");
     await page.close();
   });

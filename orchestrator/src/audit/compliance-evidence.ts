@@ -2,7 +2,7 @@ import { eq, or } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { auditEvents, deliveries } from "../db/schema";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
-import { datasetsAwaitingDelivery } from "../environments/desired/environment-input";
+import { datasetsAwaitingDelivery, type StagedDataset } from "../environments/desired/environment-input";
 import { networkPolicies } from "../environments/desired/network-policies";
 import { defaultEnvironmentConfig, type EnvironmentConfig } from "../environments/environment-config";
 import { getEnvironment } from "../environments/environment-queries";
@@ -13,12 +13,25 @@ import { getPermit } from "../permits/permit-queries";
 import { toAuditEvent } from "./audit-events-query";
 import { verifyAuditChain } from "./verify-audit-chain";
 
-/** One EHDS requirement on a secure processing environment (DESIGN §1) and what shows it is met. */
-export interface Requirement {
-  requirement: string;
-  evidence: Record<string, unknown>;
-  /** What this report cannot show yet, said plainly rather than left out. */
-  gaps: string[];
+/** What teardown recorded (environments/reconcile.ts writes it through saveTeardown, and nothing else does). */
+export interface TeardownRecord {
+  namespace: string;
+  reason: "revoked" | "expired" | "operator";
+  requestedAt: string;
+  /** The objects in the namespace when its deletion was asked for, as Kind/name. */
+  objects: string[];
+  /** What was staged into it, with each file's hash: the data the deletion removed. */
+  stagedData: StagedDataset[];
+  stagingDeleted?: boolean;
+  completedAt?: string;
+}
+
+/**
+ * One EHDS requirement on a secure processing environment (DESIGN §1) and what shows it is met: `id` is
+ * stable for programs and the UI, `requirement` says it in English.
+ */
+function requirement<Id extends string, Evidence>(id: Id, requirement: string, evidence: Evidence, gaps: string[] = []) {
+  return { id, requirement, evidence, gaps };
 }
 
 /**
@@ -47,43 +60,43 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
     .orderBy(deliveries.createdAt);
   const exports = await exportsOfPermit(db, environment.permitId);
 
-  const requirements: Requirement[] = [
-    {
-      requirement: "Access only for the natural persons named in the permit",
-      evidence: {
-        authorisedPersons: payload.authorisedPersons,
-        principalInvestigator: payload.principalInvestigator,
-        rule: "Researchers see and open only environments whose permit names their OIDC subject.",
-        workspaceSessions: events.filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened").map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
-      },
-      gaps: [],
-    },
-    {
-      requirement: "Isolation: no traffic in or out but through the gateway; Pod Security restricted",
-      evidence: isolation === undefined ? { namespace: "deleted", teardown: environment.teardown } : { inForce: isolation },
-      gaps: [],
-    },
-    {
-      requirement: "Only the data covered by the permit",
-      evidence: { datasets: payload.datasets, staged, deliveries: deliveryRecords },
-      gaps: datasetsAwaitingDelivery({ namespace, permit: payload, desiredState: "active", staged }).map((d) => `${d} has not been delivered yet.`),
-    },
-    {
-      requirement: "Identifiable, tamper-evident logs of access and activity",
-      evidence: { chain, events },
-      gaps: [],
-    },
-    {
-      requirement: "Only non-personal outputs leave, after checks and two reviewers",
-      evidence: { outputPolicy: payload.outputPolicy, exports },
-      gaps: [],
-    },
-    {
-      requirement: "Limited duration; teardown at the permit's end or on revocation, with proof of deletion",
-      evidence: { validFrom: payload.validFrom, validUntil: payload.validUntil, status: permit.status, desiredState: environment.desiredState, teardown: environment.teardown },
-      gaps: [],
-    },
-  ];
+  const teardown = environment.teardown as TeardownRecord | null;
+  const awaiting = datasetsAwaitingDelivery({ namespace, permit: payload, desiredState: "active", staged });
+
+  // A fixed order, so that a reader (and the UI) can take the requirements by position as well as by id.
+  const requirements = [
+    requirement("access", "Access only for the natural persons named in the permit", {
+      authorisedPersons: payload.authorisedPersons,
+      principalInvestigator: payload.principalInvestigator,
+      rule: "Researchers see and open only environments whose permit names their OIDC subject.",
+      workspaceSessions: events.filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened").map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
+    }),
+    requirement(
+      "isolation",
+      "Isolation: no traffic in or out but through the gateway; Pod Security restricted",
+      isolation === undefined
+        ? { state: "deleted" as const, teardown }
+        : "error" in isolation
+          ? { state: "unknown" as const, error: isolation.error }
+          : // What the policies in force in the cluster let through, read from the cluster now, not from what we meant to apply.
+            { state: "in-force" as const, inForce: isolation, analysis: analyseNetwork(isolation.networkPolicies) },
+    ),
+    requirement(
+      "data",
+      "Only the data covered by the permit",
+      { datasets: payload.datasets, staged, deliveries: deliveryRecords, awaitingDelivery: awaiting },
+      awaiting.map((d) => `${d} has not been delivered yet.`),
+    ),
+    requirement("logs", "Identifiable, tamper-evident logs of access and activity", { chain, events }),
+    requirement("outputs", "Only non-personal outputs leave, after checks and two reviewers", { outputPolicy: payload.outputPolicy, exports }),
+    requirement("duration", "Limited duration; teardown at the permit's end or on revocation, with proof of deletion", {
+      validFrom: payload.validFrom,
+      validUntil: payload.validUntil,
+      status: permit.status,
+      desiredState: environment.desiredState,
+      teardown,
+    }),
+  ] as const;
   return {
     generatedAt: now.toISOString(),
     environment: { namespace, permitId: environment.permitId, desiredState: environment.desiredState, conditions: environment.conditions, createdAt: environment.createdAt.toISOString() },

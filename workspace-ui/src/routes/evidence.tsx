@@ -1,10 +1,22 @@
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useParams } from "react-router";
+import { AccessEvidenceView } from "../features/audit/evidence/access-evidence";
+import { DataEvidenceView } from "../features/audit/evidence/data-evidence";
+import { DurationEvidenceView } from "../features/audit/evidence/duration-evidence";
+import type { EvidenceReport, RequirementId } from "../features/audit/evidence/evidence-types";
+import { IsolationEvidenceView } from "../features/audit/evidence/isolation-evidence";
+import { LogEvidenceView } from "../features/audit/evidence/log-evidence";
+import { OutputEvidenceView } from "../features/audit/evidence/output-evidence";
 import { intlLocale } from "../lib/i18n";
 import { useTRPC } from "../lib/trpc";
 
-/** The compliance evidence report of one environment, laid out to be printed for the supervisor. */
+/**
+ * The compliance evidence report of one environment, laid out to be read and printed by the supervisor:
+ * each EHDS requirement with its evidence as tables. The same report as JSON, with every detail, is a
+ * download beside it.
+ */
 export default function Evidence() {
   const { namespace = "" } = useParams();
   const { t } = useTranslation();
@@ -24,20 +36,63 @@ export default function Evidence() {
         />
       </p>
       <p>{r.permit.purpose.description}</p>
-      <button type="button" className="no-print" onClick={() => window.print()}>{t("audit.evidence.print")}</button>
-      {r.requirements.map((req) => (
-        <section key={req.requirement} aria-label={req.requirement}>
-          <h2>{req.requirement}</h2>
-          {req.gaps.length > 0 && (
-            <ul className="gaps">
-              {req.gaps.map((g) => (
-                <li key={g}>{g}</li>
-              ))}
-            </ul>
-          )}
-          <pre>{JSON.stringify(req.evidence, null, 2)}</pre>
-        </section>
+      <p className="no-print">
+        <button type="button" onClick={() => window.print()}>
+          {t("audit.evidence.print")}
+        </button>{" "}
+        <button type="button" className="secondary" onClick={() => download(r)}>
+          {t("audit.evidence.download")}
+        </button>
+      </p>
+      {r.requirements.map((requirement) => (
+        // The data section says in its own words which datasets are still awaited: its gaps are those.
+        <Requirement key={requirement.id} id={requirement.id} gaps={requirement.id === "data" ? [] : requirement.gaps}>
+          <EvidenceOf requirement={requirement} />
+        </Requirement>
       ))}
     </article>
   );
+}
+
+function EvidenceOf({ requirement }: { requirement: EvidenceReport["requirements"][number] }) {
+  switch (requirement.id) {
+    case "access":
+      return <AccessEvidenceView evidence={requirement.evidence} />;
+    case "isolation":
+      return <IsolationEvidenceView evidence={requirement.evidence} />;
+    case "data":
+      return <DataEvidenceView evidence={requirement.evidence} />;
+    case "logs":
+      return <LogEvidenceView evidence={requirement.evidence} />;
+    case "outputs":
+      return <OutputEvidenceView evidence={requirement.evidence} />;
+    case "duration":
+      return <DurationEvidenceView evidence={requirement.evidence} />;
+  }
+}
+
+function Requirement({ id, gaps, children }: { id: RequirementId; gaps: readonly string[]; children: ReactNode }) {
+  const { t } = useTranslation();
+  const title = t(`audit.evidence.requirements.${id}`);
+  return (
+    <section aria-label={title}>
+      <h2>{title}</h2>
+      {gaps.length > 0 && (
+        <ul className="gaps" lang="en">
+          {gaps.map((g) => (
+            <li key={g}>{g}</li>
+          ))}
+        </ul>
+      )}
+      {children}
+    </section>
+  );
+}
+
+/** The whole report as the API gave it, for the supervisor's own tools. */
+function download(report: EvidenceReport) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: "application/json" }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: `evidence-${report.environment.namespace}-${report.generatedAt.slice(0, 10)}.json` });
+  link.click();
+  URL.revokeObjectURL(url);
 }
