@@ -13,6 +13,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Fastify from "fastify";
+import { pino } from "pino";
 import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
 import { startLocalPostgres } from "@spe/infra/local-postgres";
 import { createRelyingParty } from "../src/auth/oidc";
@@ -44,7 +45,7 @@ const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), 
 const idp = await devIdentityProviderProcess(idpPort, config.publicUrl);
 const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }), environmentConfig: config.environments };
+const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config, pino({ level: "silent" })), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }), environmentConfig: config.environments };
 const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
 await app.listen({ host: "127.0.0.1", port });
 

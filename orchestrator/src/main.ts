@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   // Read before anything starts, so that a bad trusted-issuers file stops the start at once.
   const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
 
-  const deliveries = deliveryServices(config);
+  const log = pino({ level: config.LOG_LEVEL });
+  const deliveries = deliveryServices(config, log);
   // One key for the capabilities the reconciler writes into loader Jobs and the staging endpoint checks.
   const staging = stagingCapabilitiesFrom(config);
   // Closed after everything that stages or serves from it has stopped (stops run in reverse).
@@ -63,7 +64,6 @@ async function main(): Promise<void> {
   stops.push(() => cluster.stop());
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
-  const log = pino({ level: config.LOG_LEVEL });
   // Environments reconcile once the cluster can run their pods: at once, or when the local node is up
   // (its relay is the loaders' staging URL, so the controller must not build loader Jobs before it).
   const environmentConfig: EnvironmentConfig = { ...config.environments, stagingCapabilities: staging };

@@ -57,7 +57,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
   const staging = stagingCapabilitiesFrom(config);
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
-  const deliveries = deliveryServices(config);
+  const deliveries = deliveryServices(config, pino({ level: "silent" }));
   const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, staging: deliveries.staging });
   controller.start();
   const airlock = await createAirlock(config);

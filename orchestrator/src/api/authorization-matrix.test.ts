@@ -7,6 +7,7 @@ import type { Session } from "../auth/sessions";
 import { parseConfig, type Role } from "../config";
 import { openDatabase, type Database } from "../db/database";
 import { connectKube } from "../kube/client";
+import { pino } from "pino";
 import { machineTokenVerifier } from "../auth/machine-tokens";
 import { deliveryServices } from "../deliveries/delivery-services";
 import { createAirlock } from "../outputs/airlock";
@@ -79,7 +80,7 @@ describe("authorization matrix", () => {
       // No reconciler here: the matrix is about who may call, not what happens after.
       environments: { enqueue: () => {} },
       airlock: await createAirlock(config),
-      deliveries: deliveryServices(config),
+      deliveries: deliveryServices(config, pino({ level: "silent" })),
       // Machine tokens are for the delivery API, not tRPC: no procedure here asks for one.
       machineTokens: machineTokenVerifier({ issuer: "http://127.0.0.1:9", jwksUri: "http://127.0.0.1:9/jwks", audience: config.machineAudience }),
       environmentConfig: config.environments,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { pino } from "pino";
+import type { Logger } from "pino";
 import type { Config } from "../config";
 import { loadCatalogue } from "../datasets/catalogue";
 import { readMasterKeyFile } from "../datasets/pseudonym-key";
@@ -12,7 +12,7 @@ import type { DeliveryServices } from "./receive-delivery";
  * PSEUDONYMISATION_KEY_FILE; on the embedded default a new key is made under DATA_DIR on first start. The
  * staging store is the one STAGING_STORE chose (a folder under DATA_DIR by default).
  */
-export function deliveryServices(config: Config): DeliveryServices {
+export function deliveryServices(config: Config, log: Logger): DeliveryServices {
   const keyFile = keyFileOrDefault(config.PSEUDONYMISATION_KEY_FILE, config.DATA_DIR, "pseudonymisation");
   return {
     catalogue: loadCatalogue(),
@@ -20,6 +20,6 @@ export function deliveryServices(config: Config): DeliveryServices {
     incomingDir: join(config.DATA_DIR, "incoming"),
     staging: stagingStoreFrom(config),
     maxBytes: config.DELIVERY_MAX_BYTES,
-    log: pino({ level: config.LOG_LEVEL }).child({ component: "deliveries" }),
+    log: log.child({ component: "deliveries" }),
   };
 }
