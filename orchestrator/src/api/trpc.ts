@@ -46,17 +46,19 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const publicProcedure = t.procedure;
 
-/** Any signed-in person; narrows ctx.session to defined. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+/** The signed-in person, who must hold `role` when one is named; refused as tRPC answers otherwise. */
+function signedIn(ctx: Context, role?: Role) {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  return next({ ctx: { ...ctx, session: ctx.session } });
-});
+  if (role && !ctx.session.roles.includes(role)) throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
+  return ctx.session;
+}
 
+/** Any signed-in person; narrows ctx.session to defined. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx) } }));
+
+// One middleware that checks both, not the signed-in check and then the role's: every call of the API runs it.
 function roleProcedure(role: Role) {
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!ctx.session.roles.includes(role)) throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
-    return next({ ctx });
-  });
+  return t.procedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx, role) } }));
 }
 
 export const researcherProcedure = roleProcedure("researcher");
