@@ -9,6 +9,8 @@ import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
 import { pushDevPermit } from "../orchestrator/test/push-permit";
+import { listEnvironments } from "../orchestrator/src/environments/environment-queries";
+import { changeDesiredState } from "../orchestrator/src/environments/lifecycle";
 
 /** A screenshot of the page (e2e/screenshots/) and no serious or critical accessibility problems in it. */
 async function lookAt(page: Page, name: string) {
@@ -46,6 +48,17 @@ describe("the UI in a real Chromium", () => {
     await expect.poll(() => mine.getByText("Väntar på data").count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
     await lookAt(page, "1-researcher-home");
+
+    // Her list is live: a pause made elsewhere reaches this page over its stream, without a reload.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    const db = stack.services.database.db;
+    const namespace = (await listEnvironments(db)).find((e) => e.permitId === permitId)!.namespace;
+    const operator = { subject: "oskar", role: "operator" as const, address: "127.0.0.1" };
+    await changeDesiredState(db, namespace, "suspend", new Date(), operator);
+    await expect.poll(() => mine.getByText("Pausad", { exact: true }).count(), { timeout: 5_000 }).toBe(1);
+    await changeDesiredState(db, namespace, "resume", new Date(), operator);
+    await expect.poll(() => mine.getByText("Pausad", { exact: true }).count(), { timeout: 5_000 }).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await page.close();
   });
 
@@ -85,7 +98,7 @@ describe("the UI in a real Chromium", () => {
     const access = page.getByRole("region", { name: /^Åtkomst/ });
     expect(await access.getByRole("table", { name: "Behöriga personer" }).getByRole("row").filter({ hasText: "alice" }).count()).toBe(1);
     const logs = page.getByRole("region", { name: /^Identifierbara/ });
-    expect(await logs.getByRole("row").filter({ hasText: "environment.suspended" }).count()).toBe(1);
+    expect(await logs.getByRole("row").filter({ hasText: "environment.suspended" }).filter({ hasText: "olof" }).count()).toBe(1);
     await lookAt(page, "4-compliance-report");
     await page.close();
   });

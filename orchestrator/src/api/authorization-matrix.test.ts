@@ -43,6 +43,7 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "environments.resume": { expected: only("operator"), input: { namespace: "spe-none" } },
   "environments.teardown": { expected: only("operator"), input: { namespace: "spe-none", confirm: "spe-none" } },
   "environments.mine": { expected: only("researcher") },
+  "environments.mineUpdates": { expected: only("researcher") },
   "environments.updates": { expected: only("operator") },
   "deliveries.list": { expected: only("operator") },
   "statistics.environmentTransitions": { expected: only("operator") },

@@ -7,6 +7,7 @@ import { SpeError } from "../errors";
 import type { Session } from "../auth/sessions";
 import type { Services } from "./context";
 import { environmentEventId, instantOfEventId } from "./environment-event-id";
+import { myEnvironmentUpdates } from "./my-environment-updates";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
 const namespaceInput = z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") });
@@ -77,4 +78,6 @@ export const environmentsRouter = router({
   }),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
+  /** Server-sent events: the researcher's list again whenever it changes. */
+  mineUpdates: researcherProcedure.subscription(({ ctx, signal }) => myEnvironmentUpdates(ctx.services.database.db, ctx.session.subject, signal)),
 });

@@ -1,4 +1,5 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
@@ -6,11 +7,22 @@ import { EnvironmentDatasets, type EnvironmentDataset } from "./environment-data
 import { describeState, formatDate, type EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 
-/** A researcher's environments: only those whose permit names them. */
+/**
+ * A researcher's environments: only those whose permit names them. The server sends the list again when it
+ * changes (SSE); it is fetched when the stream (re)connects, and every ten seconds only while it is down.
+ */
 export function MyEnvironments() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const mine = useQuery({ ...trpc.environments.mine.queryOptions(), refetchInterval: 5000 });
+  const queryClient = useQueryClient();
+  const mineKey = trpc.environments.mine.queryKey();
+  const updates = useSubscription(
+    trpc.environments.mineUpdates.subscriptionOptions(undefined, {
+      onStarted: () => void queryClient.invalidateQueries({ queryKey: mineKey }),
+      onData: (list) => queryClient.setQueryData(mineKey, list),
+    }),
+  );
+  const mine = useQuery({ ...trpc.environments.mine.queryOptions(), staleTime: Infinity, refetchInterval: updates.status === "error" ? 10_000 : false });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
   if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
   const environments = mine.data as unknown as Array<EnvironmentSummary & { datasets: EnvironmentDataset[] }>;
