@@ -36,6 +36,7 @@ describe("parseConfig", () => {
     [{ ...s3, STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: "true", STAGING_S3_PREFIX: "spe/staging/" }, { STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: true, STAGING_S3_PREFIX: "spe/staging/" }],
     [s3, { STAGING_S3_REGION: "us-east-1", STAGING_S3_FORCE_PATH_STYLE: false, STAGING_S3_PREFIX: "" }],
     [{ UI_DIR: "/srv/spe-ui" }, { UI_DIR: "/srv/spe-ui" }],
+    [{ SPE_LOCAL_NODE: "0" }, { SPE_LOCAL_NODE: "0" }],
   ])("accepts %o", (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -58,6 +59,7 @@ describe("parseConfig", () => {
     [{ DATABASE_URL: "mysql://db/spe" }, /DATABASE_URL: /],
     [{ PUBLIC_URL: "ftp://x" }, /PUBLIC_URL: /],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL: /],
+    [{ SPE_LOCAL_NODE: "yes" }, /SPE_LOCAL_NODE: must be "0" \(no local node\) or "1"/],
     [{ OIDC_ROLE_MAPPING: "admins=root" }, /OIDC_ROLE_MAPPING: "admins=root" is not group=role/],
     [{ OIDC_ISSUER: "https://idp.example" }, /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set[\s\S]*OIDC_CLIENT_SECRET: is required/],
     [{ NODE_ENV: "production" }, /OIDC_ISSUER: is required in production/],

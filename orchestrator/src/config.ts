@@ -44,6 +44,8 @@ const schema = z
     UI_DIR: z.string().min(1).default(`${repoRoot}workspace-ui/dist`),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     KUBECONFIG: z.string().min(1).optional(),
+    /** `0`: `npm start` runs no local node where it could; `1`: opted in (as the node tests need). Read by the cluster start-up; checked here so that a typo fails at once. */
+    SPE_LOCAL_NODE: z.enum(["0", "1"], { error: 'must be "0" (no local node) or "1"' }).optional(),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
