@@ -2,7 +2,8 @@ import { DuckDBConnection, type DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnDescriptor } from "./descriptor";
 import { ident } from "./extract-file";
 import { HmacPool } from "./hmac-pool";
-import { parseIdentifier } from "./personnummer";
+import { keyText, KEY_MAX_LENGTH, type DistinctValues } from "./csv-identifiers";
+import { parseIdentifier, parseIdentifierBytes, referenceDay } from "./personnummer";
 
 /**
  * The table that maps each distinct identifier text of the extract to its person: `raw` the text as
@@ -129,5 +130,104 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
 function appendBatch(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, batch: number, persons: Buffer): void {
   appender.appendBigInt(BigInt(batch));
   appender.appendVarchar(persons.toString("latin1"));
+  appender.endRow();
+}
+
+/** A value in a batch's text when JavaScript found the values: a character '0' + its length, then the value padded to 13. */
+const PIECE = 1 + KEY_MAX_LENGTH;
+
+/**
+ * buildIdentifierTable for values already found (by distinctCsvValues): validates each, hashes the valid
+ * ones in worker threads, and fills IDENTIFIER_TABLE the same way. The values reach DuckDB as one text per
+ * batch, cut into rows by DuckDB.
+ */
+export async function buildIdentifierTableFromValues(conn: DuckDBConnection, values: DistinctValues, options: { referenceDate: Date; permitKey?: Buffer }): Promise<IdentifierCounts> {
+  await conn.run(`CREATE OR REPLACE TABLE ${IDENTIFIER_TABLE} (raw VARCHAR, person VARCHAR, problem VARCHAR)`);
+  await conn.run(`CREATE OR REPLACE TABLE ${BATCHES} (batch BIGINT, raws VARCHAR, persons VARCHAR)`);
+  await conn.run(`CREATE OR REPLACE TABLE ${PROBLEMS} (batch BIGINT, piece BIGINT, problem VARCHAR)`);
+  const width = options.permitKey ? PSEUDONYM_WIDTH : CANONICAL_WIDTH;
+  const counts = { distinct: values.keys.length + values.others.size, invalid: 0 };
+  try {
+    const identifiers = await conn.createAppender(IDENTIFIER_TABLE);
+    try {
+      // Not digits with one separator: never an identifier.
+      for (const raw of values.others) {
+        const parsed = parseIdentifier(raw, options.referenceDate);
+        if (parsed.ok) throw new Error("A valid identifier was not read as one.");
+        identifiers.appendVarchar(raw);
+        identifiers.appendNull();
+        identifiers.appendVarchar(parsed.problem);
+        identifiers.endRow();
+        counts.invalid++;
+      }
+    } finally {
+      identifiers.closeSync();
+    }
+    counts.invalid += await hashBatches(conn, values.keys, options);
+    // Cut before joining: each piece's row must not carry its batch's long texts along.
+    await conn.run(
+      `INSERT INTO ${IDENTIFIER_TABLE}
+       SELECT b.raw, CASE WHEN p.problem IS NULL THEN b.person END, p.problem
+       FROM (SELECT batch, piece, substr(raws, ${PIECE} * piece + 2, unicode(substr(raws, ${PIECE} * piece + 1, 1)) - 48) AS raw, substr(persons, ${width} * piece + 1, ${width}) AS person
+             FROM (SELECT batch, raws, persons, unnest(range(strlen(raws) // ${PIECE})) AS piece FROM ${BATCHES})) b
+       LEFT JOIN ${PROBLEMS} p ON p.batch = b.batch AND p.piece = b.piece`,
+    );
+    return counts;
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}; DROP TABLE IF EXISTS ${PROBLEMS}`);
+  }
+}
+
+/** Parses the keys' texts batch by batch, hashes the canonical forms, and appends each batch; returns how many are invalid. */
+async function hashBatches(conn: DuckDBConnection, keys: Float64Array, options: { referenceDate: Date; permitKey?: Buffer }): Promise<number> {
+  const batches = await conn.createAppender(BATCHES);
+  const problems = await conn.createAppender(PROBLEMS);
+  const pool = options.permitKey ? new HmacPool(options.permitKey) : undefined;
+  const reference = referenceDay(options.referenceDate);
+  const inFlight: Promise<void>[] = [];
+  let invalid = 0;
+  try {
+    for (let first = 0, batch = 0; first < keys.length; first += BATCH, batch++) {
+      const count = Math.min(BATCH, keys.length - first);
+      const raws = Buffer.alloc(count * PIECE, " ");
+      const canonicals = new Uint8Array(count * CANONICAL_WIDTH);
+      for (let i = 0; i < count; i++) {
+        const length = keyText(keys[first + i]!, raws, i * PIECE + 1);
+        raws[i * PIECE] = 48 + length;
+        const problem = parseIdentifierBytes(raws, i * PIECE + 1, length, reference, canonicals, i * CANONICAL_WIDTH);
+        // An invalid value keeps its place in the batch (with whatever digits), and its person is dropped by its problem.
+        if (problem) {
+          problems.appendBigInt(BigInt(batch));
+          problems.appendBigInt(BigInt(i));
+          problems.appendVarchar(problem);
+          problems.endRow();
+          invalid++;
+        }
+      }
+      const text = raws.toString("latin1");
+      if (!pool) {
+        appendPieces(batches, batch, text, Buffer.from(canonicals.buffer).toString("latin1"));
+        continue;
+      }
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+      const current = batch;
+      const hashed = pool.hash(canonicals, CANONICAL_WIDTH, count).then((hex) => appendPieces(batches, current, text, Buffer.from(hex.buffer, hex.byteOffset, hex.length).toString("latin1")));
+      // As in personsByBatch: awaited later, in order, and never an unhandled rejection.
+      hashed.catch(() => {});
+      inFlight.push(hashed);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool?.close();
+    batches.closeSync();
+    problems.closeSync();
+  }
+  return invalid;
+}
+
+function appendPieces(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, batch: number, raws: string, persons: string): void {
+  appender.appendBigInt(BigInt(batch));
+  appender.appendVarchar(raws);
+  appender.appendVarchar(persons);
   appender.endRow();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { luhnCheckDigit, parseIdentifier, type IdentifierProblem } from "./personnummer";
+import { luhnCheckDigit, parseIdentifier, parseIdentifierBytes, referenceDay, type IdentifierProblem } from "./personnummer";
 
 const REF = new Date("2026-11-22T12:00:00Z");
 
@@ -68,4 +68,19 @@ describe("parseIdentifier", () => {
     const forms = ["8112189876", "811218-9876", "198112189876", "19811218-9876"];
     expect(new Set(forms.map((f) => (parseIdentifier(f, REF) as { canonical: string }).canonical))).toEqual(new Set(["198112189876"]));
   });
+});
+
+describe("parseIdentifierBytes", () => {
+  it.each(["8112189876", "811218-9876", "19811218-9876", "121212+1212", "701063-2391", "811218-9875", "811318-1230", "8112-189876"])(
+    "agrees with parseIdentifier on %j, read from and written to the middle of buffers",
+    (text) => {
+      const bytes = Buffer.from(`xx${text}yy`, "latin1");
+      const out = new Uint8Array(20).fill(120);
+      const problem = parseIdentifierBytes(bytes, 2, text.length, referenceDay(REF), out, 5);
+      const parsed = parseIdentifier(text, REF);
+      expect(problem).toBe(parsed.ok ? undefined : parsed.problem);
+      if (parsed.ok) expect(Buffer.from(out.subarray(5, 17)).toString("latin1")).toBe(parsed.canonical);
+      expect([...out.subarray(0, 5), ...out.subarray(17)]).toEqual(Array(8).fill(120));
+    },
+  );
 });

@@ -27,58 +27,97 @@ export type ParsedIdentifier =
 
 const OLDEST_YEAR = 1800;
 const DIGIT_0 = 48;
+const MINUS = 45;
+const PLUS = 43;
+
+/** The day an extract was made, as parseIdentifierBytes takes it: its year, and YYYYMMDD as a number. */
+export interface ReferenceDay {
+  year: number;
+  ymd: number;
+}
+
+/** `date` as a ReferenceDay (its UTC calendar day). */
+export function referenceDay(date: Date): ReferenceDay {
+  const year = date.getUTCFullYear();
+  return { year, ymd: year * 10000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate() };
+}
 
 /**
  * Parses a personnummer or samordningsnummer in any of its usual forms — 10 or 12 digits, with `-`, `+` or
  * no separator — and returns its canonical 12-digit form. A 10-digit form takes its century from
  * `referenceDate` (the day the extract was made): `-` or none means under 100 in that year, `+` 100 or
- * older. Pure: the reference date is an argument, never the clock. Written with character codes rather
- * than a regular expression: it runs once for every distinct person of a register.
+ * older. Pure: the reference date is an argument, never the clock.
  */
 export function parseIdentifier(text: string, referenceDate: Date): ParsedIdentifier {
   const n = text.length;
-  // A separator sits before the last four digits: lengths 11 and 13; without one, 10 and 12.
-  const withSeparator = n === 11 || n === 13;
-  const separator = withSeparator ? text[n - 5] : "";
-  if (n < 10 || n > 13 || (withSeparator && separator !== "-" && separator !== "+")) return { ok: false, problem: "format" };
-  const digits = withSeparator ? text.slice(0, n - 5) + text.slice(n - 4) : text;
-  for (let i = 0; i < digits.length; i++) {
-    const d = digits.charCodeAt(i) - DIGIT_0;
-    if (d < 0 || d > 9) return { ok: false, problem: "format" };
+  // Outside 10-13 characters, or with a character beyond ASCII, it cannot be digits and one separator.
+  if (n < 10 || n > 13) return { ok: false, problem: "format" };
+  const bytes = new Uint8Array(13 + 12);
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return { ok: false, problem: "format" };
+    bytes[i] = code;
   }
-  const ten = digits.length === 12 ? digits.slice(2) : digits;
-  if (luhnCheckDigit(ten.slice(0, 9)) !== ten.charCodeAt(9) - DIGIT_0) return { ok: false, problem: "check-digit" };
-
-  const refYear = referenceDate.getUTCFullYear();
-  const yy = twoDigits(ten, 0);
-  let year: number;
-  if (digits.length === 12) {
-    year = twoDigits(digits, 0) * 100 + twoDigits(digits, 2);
-    if (year < OLDEST_YEAR || (separator === "+" && refYear - year < 100)) return { ok: false, problem: "century" };
-  } else {
-    // The latest year ending in yy that is not after the reference year; a "+" goes back one century more.
-    year = refYear - ((((refYear - yy) % 100) + 100) % 100) - (separator === "+" ? 100 : 0);
-  }
-
-  const month = twoDigits(ten, 2);
-  const dd = twoDigits(ten, 4);
+  const problem = parseIdentifierBytes(bytes, 0, n, referenceDay(referenceDate), bytes, 13);
+  if (problem) return { ok: false, problem };
+  const canonical = String.fromCharCode(...bytes.subarray(13));
+  const dd = Number(canonical.slice(6, 8));
   const coordination = dd > 60;
   const day = coordination ? dd - 60 : dd;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { ok: false, problem: "date" };
-  if (year * 10000 + month * 100 + day > refYear * 10000 + (referenceDate.getUTCMonth() + 1) * 100 + referenceDate.getUTCDate())
-    return { ok: false, problem: "future" };
-
   return {
     ok: true,
-    canonical: digits.length === 12 ? digits : `${year}${ten.slice(2)}`,
+    canonical,
     kind: coordination ? "samordningsnummer" : "personnummer",
-    birthDate: `${year}-${ten.slice(2, 4)}-${day < 10 ? "0" : ""}${day}`,
+    birthDate: `${canonical.slice(0, 4)}-${canonical.slice(4, 6)}-${day < 10 ? "0" : ""}${day}`,
   };
 }
 
-/** The number written by the two digits at `at` (already checked to be digits). */
-function twoDigits(digits: string, at: number): number {
-  return (digits.charCodeAt(at) - DIGIT_0) * 10 + digits.charCodeAt(at + 1) - DIGIT_0;
+/**
+ * parseIdentifier over the `length` ASCII bytes of `bytes` at `at`: writes the canonical 12 digits to
+ * `out` at `outAt` and returns undefined, or returns the problem (and `out` holds anything). Allocates
+ * nothing and takes no string: it runs once for every distinct person of a register.
+ */
+export function parseIdentifierBytes(bytes: Uint8Array, at: number, length: number, reference: ReferenceDay, out: Uint8Array, outAt: number): IdentifierProblem | undefined {
+  const n = length;
+  // A separator sits before the last four digits: lengths 11 and 13; without one, 10 and 12.
+  const withSeparator = n === 11 || n === 13;
+  const separator = withSeparator ? bytes[at + n - 5]! : 0;
+  if (n < 10 || n > 13 || (withSeparator && separator !== MINUS && separator !== PLUS)) return "format";
+  const count = withSeparator ? n - 1 : n;
+  // The digits without the separator go to the end of `out`'s 12: a 10-digit form leaves the century to fill.
+  for (let i = 0; i < count; i++) {
+    const d = bytes[at + (withSeparator && i >= n - 5 ? i + 1 : i)]! - DIGIT_0;
+    if (d < 0 || d > 9) return "format";
+    out[outAt + 12 - count + i] = d + DIGIT_0;
+  }
+  const ten = outAt + 2;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    const product = (out[ten + i]! - DIGIT_0) * (i % 2 === 0 ? 2 : 1);
+    sum += product > 9 ? product - 9 : product;
+  }
+  if ((10 - (sum % 10)) % 10 !== out[ten + 9]! - DIGIT_0) return "check-digit";
+
+  const refYear = reference.year;
+  const yy = (out[ten]! - DIGIT_0) * 10 + out[ten + 1]! - DIGIT_0;
+  let year: number;
+  if (count === 12) {
+    year = ((out[outAt]! - DIGIT_0) * 10 + out[outAt + 1]! - DIGIT_0) * 100 + yy;
+    if (year < OLDEST_YEAR || (separator === PLUS && refYear - year < 100)) return "century";
+  } else {
+    // The latest year ending in yy that is not after the reference year; a "+" goes back one century more.
+    year = refYear - ((((refYear - yy) % 100) + 100) % 100) - (separator === PLUS ? 100 : 0);
+    const century = Math.floor(year / 100);
+    out[outAt] = DIGIT_0 + (Math.floor(century / 10) % 10);
+    out[outAt + 1] = DIGIT_0 + (century % 10);
+  }
+
+  const month = (out[ten + 2]! - DIGIT_0) * 10 + out[ten + 3]! - DIGIT_0;
+  const dd = (out[ten + 4]! - DIGIT_0) * 10 + out[ten + 5]! - DIGIT_0;
+  const day = dd > 60 ? dd - 60 : dd;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return "date";
+  if (year * 10000 + month * 100 + day > reference.ymd) return "future";
+  return undefined;
 }
 
 /** The Luhn check digit over a string of digits, weights 2, 1, 2, … from the left (nine digits here). */

@@ -98,6 +98,27 @@ describe("pseudonymiseExtract", () => {
     expect(await pseudonymsIn(outputDir)).toEqual([pseudonymOf(derivePermitKey(MASTER, "SE-TEST-1"), "198112189876")]);
   });
 
+  it("gives the same output whether a plain CSV's identifiers are read from its bytes or (quoted, CRLF) by DuckDB", async () => {
+    const quoted = join(dir, "quoted.csv");
+    writeFileSync(quoted, [lines[0], ...lines.slice(1).map((l) => l.replace(/^(\d+);([^;]*);/, '"$1";"$2";'))].join("\r\n") + "\r\n");
+    const [plain, viaDuckDb] = [join(dir, "plain"), join(dir, "via-duckdb")];
+    const [a, b] = [await run({ outputDir: plain }), await run({ input: quoted, outputDir: viaDuckDb })];
+    expect(b.pseudonymisation).toEqual(a.pseudonymisation);
+    const rows = (outputDir: string) => query(`SELECT * FROM '${join(outputDir, "patientregistret.parquet")}' ORDER BY ALL`);
+    expect(await rows(viaDuckDb)).toEqual(await rows(plain));
+  });
+
+  it("names the invalid identifiers of a plain CSV, whatever their shape, with their rows", async () => {
+    const input = join(dir, "odd-identifiers.csv");
+    const odd = ["Åsa", "8112189876 ", "81121898761234", "811218+98-76", "0x1A"];
+    writeFileSync(input, [lines[0], ...lines.slice(1, 20), ...odd.map((o, i) => lines[20 + i]!.replace(/^\d+/, o))].join("\n") + "\n");
+    const error = await run({ input, outputDir: join(dir, "odd") }).catch((e: unknown) => e);
+    expect((error as ExtractRejectedError).report.issues).toEqual([
+      { code: "IDENTIFIER_INVALID", column: "PERSONNR", message: "is not 10 or 12 digits with an optional - or + before the last four.", count: 5, rows: [20, 21, 22, 23, 24] },
+    ]);
+    expect((error as ExtractRejectedError).report.identifiers.invalid).toBe(5);
+  });
+
   it("reads a Parquet extract, dates stored as dates, to the same pseudonyms", async () => {
     const input = join(dir, "extract.parquet");
     await query(
