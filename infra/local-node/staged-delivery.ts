@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import Fastify from "fastify";
+import { pino } from "pino";
 import type { AuditActor } from "../../orchestrator/src/audit/audit-hash";
 import { DEMO_DATA_HOLDER } from "../../orchestrator/src/auth/demo-accounts";
 import { parseConfig } from "../../orchestrator/src/config";
@@ -33,7 +34,7 @@ export interface StagingOnHost {
 export async function startStagingOnHost(db: Db, listenOn: string): Promise<StagingOnHost> {
   const dataDir = mkdtempSync(join(tmpdir(), "spe-node-staging-"));
   const config = parseConfig({ LOG_LEVEL: "silent", DATA_DIR: dataDir });
-  const deliveries = deliveryServices(config);
+  const deliveries = deliveryServices(config, pino({ level: "silent" }));
   const capabilities = stagingCapabilitiesFrom(config);
   const app = Fastify();
   registerStagingRoutes(app, { db, store: deliveries.staging, capabilities });
