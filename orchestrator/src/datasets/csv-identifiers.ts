@@ -49,18 +49,27 @@ export function identifierKey(bytes: Uint8Array, start: number, end: number): nu
 /** Writes the text of `key` (ASCII) to `out` at `at`; returns its length. */
 export function keyText(key: number, out: Uint8Array, at: number): number {
   const meta = Math.floor(key / TEN_13);
-  let digits = key - meta * TEN_13;
+  const digits = key - meta * TEN_13;
+  // Two halves below 2^31, so that the digits come from small-integer arithmetic rather than from fmod.
+  let high = Math.floor(digits / 1e6);
+  let low = digits - high * 1e6;
   const plus = meta % 2;
   const rest = (meta - plus) / 2;
   const separatorAt = rest % (KEY_MAX_LENGTH + 1);
   const length = (rest - separatorAt) / (KEY_MAX_LENGTH + 1);
+  let written = 0;
   for (let i = length - 1; i >= 0; i--) {
     if (i === separatorAt - 1) {
       out[at + i] = plus ? PLUS : MINUS;
       continue;
     }
-    out[at + i] = DIGIT_0 + (digits % 10);
-    digits = Math.floor(digits / 10);
+    if (written++ < 6) {
+      out[at + i] = DIGIT_0 + (low % 10);
+      low = (low - (low % 10)) / 10;
+    } else {
+      out[at + i] = DIGIT_0 + (high % 10);
+      high = (high - (high % 10)) / 10;
+    }
   }
   return length;
 }

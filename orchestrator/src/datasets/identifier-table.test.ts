@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ColumnDescriptor } from "./descriptor";
 import { withDuckDb } from "./duckdb-session";
-import { buildIdentifierTable, IDENTIFIER_TABLE } from "./identifier-table";
+import { distinctCsvValues } from "./csv-identifiers";
+import { buildIdentifierTable, buildIdentifierTableFromValues, IDENTIFIER_TABLE } from "./identifier-table";
 import { luhnCheckDigit, parseIdentifier } from "./personnummer";
 import { pseudonymOf } from "./pseudonym-key";
 
@@ -22,12 +23,15 @@ function identifiers(count: number): string[] {
   });
 }
 
-async function table(values: string[], permitKey?: Buffer) {
+async function table(values: string[], permitKey?: Buffer, fromBytes = false) {
   const file = join(mkdtempSync(join(tmpdir(), "spe-identifiers-")), "ids.csv");
   writeFileSync(file, ["PNR", ...values, ""].join("\n"));
   return withDuckDb(async (conn, instance) => {
     const source = `read_csv('${file}', header=true, auto_detect=false, columns={'PNR': 'VARCHAR'})`;
-    const counts = await buildIdentifierTable({ instance, conn }, source, [column], { referenceDate: REF, permitKey });
+    const options = { referenceDate: REF, permitKey };
+    const counts = fromBytes
+      ? await buildIdentifierTableFromValues(conn, (await distinctCsvValues(file, { delimiter: ";", encoding: "utf-8", columns: [0] }))!, options)
+      : await buildIdentifierTable({ instance, conn }, source, [column], options);
     const rows = (await conn.runAndReadAll(`SELECT raw, person, problem FROM ${IDENTIFIER_TABLE}`)).getRowsJS() as [string, string | null, string | null][];
     const tables = (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY 1")).getRowsJS().flat();
     return { counts, rows: new Map(rows.map(([raw, person, problem]) => [raw, { person, problem }])), tables };
@@ -50,6 +54,17 @@ describe("buildIdentifierTable", () => {
     expect(rows.size).toBe(values.length);
     for (const raw of values) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
     expect(tables).toEqual([IDENTIFIER_TABLE]);
+  });
+
+  it("maps the same way from values read straight from the file's bytes, odd ones included", async () => {
+    const odd = ["Åsa", "8112189876 ", "81121898761234", "811218+98-76", "-", "0x1A"];
+    const { counts, rows, tables } = await table([...values, ...odd, ...values.slice(0, 100)], KEY, true);
+    const invalid = [...values, ...odd].filter((v) => !parseIdentifier(v, REF).ok).length;
+    expect(counts).toEqual({ distinct: values.length + odd.length, invalid });
+    expect(rows.size).toBe(values.length + odd.length);
+    for (const raw of [...values, ...odd]) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
+    expect(tables).toEqual([IDENTIFIER_TABLE]);
+    expect((await table(values, undefined, true)).rows.get(values[1]!)).toEqual(expected(values[1]!, (canonical) => canonical));
   });
 
   it("maps every value to its canonical form when only validating", async () => {

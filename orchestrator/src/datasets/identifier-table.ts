@@ -133,85 +133,82 @@ function appendBatch(appender: Awaited<ReturnType<DuckDBConnection["createAppend
   appender.endRow();
 }
 
-/** A value in a batch's text when JavaScript found the values: a character '0' + its length, then the value padded to 13. */
-const PIECE = 1 + KEY_MAX_LENGTH;
-
 /**
  * buildIdentifierTable for values already found (by distinctCsvValues): validates each, hashes the valid
- * ones in worker threads, and fills IDENTIFIER_TABLE the same way. The values reach DuckDB as one text per
- * batch, cut into rows by DuckDB.
+ * ones in worker threads, and fills IDENTIFIER_TABLE the same way. Each batch of valid values reaches
+ * DuckDB as two texts — the values separated by spaces (a key's text has none), the persons end to end — and
+ * DuckDB cuts them into rows; the few invalid values go in one by one.
  */
 export async function buildIdentifierTableFromValues(conn: DuckDBConnection, values: DistinctValues, options: { referenceDate: Date; permitKey?: Buffer }): Promise<IdentifierCounts> {
   await conn.run(`CREATE OR REPLACE TABLE ${IDENTIFIER_TABLE} (raw VARCHAR, person VARCHAR, problem VARCHAR)`);
-  await conn.run(`CREATE OR REPLACE TABLE ${BATCHES} (batch BIGINT, raws VARCHAR, persons VARCHAR)`);
-  await conn.run(`CREATE OR REPLACE TABLE ${PROBLEMS} (batch BIGINT, piece BIGINT, problem VARCHAR)`);
+  await conn.run(`CREATE OR REPLACE TABLE ${BATCHES} (raws VARCHAR, persons VARCHAR)`);
   const width = options.permitKey ? PSEUDONYM_WIDTH : CANONICAL_WIDTH;
   const counts = { distinct: values.keys.length + values.others.size, invalid: 0 };
   try {
-    const identifiers = await conn.createAppender(IDENTIFIER_TABLE);
+    const invalid = await conn.createAppender(IDENTIFIER_TABLE);
     try {
+      const appendInvalid = (raw: string, problem: string) => {
+        invalid.appendVarchar(raw);
+        invalid.appendNull();
+        invalid.appendVarchar(problem);
+        invalid.endRow();
+        counts.invalid++;
+      };
       // Not digits with one separator: never an identifier.
       for (const raw of values.others) {
         const parsed = parseIdentifier(raw, options.referenceDate);
         if (parsed.ok) throw new Error("A valid identifier was not read as one.");
-        identifiers.appendVarchar(raw);
-        identifiers.appendNull();
-        identifiers.appendVarchar(parsed.problem);
-        identifiers.endRow();
-        counts.invalid++;
+        appendInvalid(raw, parsed.problem);
       }
+      await hashBatches(conn, values.keys, options, appendInvalid);
     } finally {
-      identifiers.closeSync();
+      invalid.closeSync();
     }
-    counts.invalid += await hashBatches(conn, values.keys, options);
-    // Cut before joining: each piece's row must not carry its batch's long texts along.
     await conn.run(
       `INSERT INTO ${IDENTIFIER_TABLE}
-       SELECT b.raw, CASE WHEN p.problem IS NULL THEN b.person END, p.problem
-       FROM (SELECT batch, piece, substr(raws, ${PIECE} * piece + 2, unicode(substr(raws, ${PIECE} * piece + 1, 1)) - 48) AS raw, substr(persons, ${width} * piece + 1, ${width}) AS person
-             FROM (SELECT batch, raws, persons, unnest(range(strlen(raws) // ${PIECE})) AS piece FROM ${BATCHES})) b
-       LEFT JOIN ${PROBLEMS} p ON p.batch = b.batch AND p.piece = b.piece`,
+       SELECT raw, substr(persons, ${width} * (i - 1) + 1, ${width}), NULL
+       FROM (SELECT persons, unnest(string_split(raws, ' ')) AS raw, generate_subscripts(string_split(raws, ' '), 1) AS i FROM ${BATCHES})`,
     );
     return counts;
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}; DROP TABLE IF EXISTS ${PROBLEMS}`);
+    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}`);
   }
 }
 
-/** Parses the keys' texts batch by batch, hashes the canonical forms, and appends each batch; returns how many are invalid. */
-async function hashBatches(conn: DuckDBConnection, keys: Float64Array, options: { referenceDate: Date; permitKey?: Buffer }): Promise<number> {
+/** Parses the keys' texts batch by batch, hashes the valid ones' canonical forms, and appends each batch. */
+async function hashBatches(conn: DuckDBConnection, keys: Float64Array, options: { referenceDate: Date; permitKey?: Buffer }, appendInvalid: (raw: string, problem: string) => void): Promise<void> {
   const batches = await conn.createAppender(BATCHES);
-  const problems = await conn.createAppender(PROBLEMS);
   const pool = options.permitKey ? new HmacPool(options.permitKey) : undefined;
   const reference = referenceDay(options.referenceDate);
   const inFlight: Promise<void>[] = [];
-  let invalid = 0;
   try {
-    for (let first = 0, batch = 0; first < keys.length; first += BATCH, batch++) {
-      const count = Math.min(BATCH, keys.length - first);
-      const raws = Buffer.alloc(count * PIECE, " ");
-      const canonicals = new Uint8Array(count * CANONICAL_WIDTH);
-      for (let i = 0; i < count; i++) {
-        const length = keyText(keys[first + i]!, raws, i * PIECE + 1);
-        raws[i * PIECE] = 48 + length;
-        const problem = parseIdentifierBytes(raws, i * PIECE + 1, length, reference, canonicals, i * CANONICAL_WIDTH);
-        // An invalid value keeps its place in the batch (with whatever digits), and its person is dropped by its problem.
+    for (let first = 0; first < keys.length; first += BATCH) {
+      const end = Math.min(first + BATCH, keys.length);
+      const raws = Buffer.allocUnsafe((end - first) * (KEY_MAX_LENGTH + 1));
+      const canonicals = new Uint8Array((end - first) * CANONICAL_WIDTH);
+      let rawsLength = 0;
+      let count = 0;
+      for (let k = first; k < end; k++) {
+        // Written in place, after room for the space that separates it from the one before.
+        const at = count > 0 ? rawsLength + 1 : 0;
+        const length = keyText(keys[k]!, raws, at);
+        const problem = parseIdentifierBytes(raws, at, length, reference, canonicals, count * CANONICAL_WIDTH);
         if (problem) {
-          problems.appendBigInt(BigInt(batch));
-          problems.appendBigInt(BigInt(i));
-          problems.appendVarchar(problem);
-          problems.endRow();
-          invalid++;
+          appendInvalid(raws.toString("latin1", at, at + length), problem);
+          continue;
         }
+        if (count > 0) raws[rawsLength] = SPACE;
+        rawsLength = at + length;
+        count++;
       }
-      const text = raws.toString("latin1");
+      if (count === 0) continue;
+      const joined = raws.toString("latin1", 0, rawsLength);
       if (!pool) {
-        appendPieces(batches, batch, text, Buffer.from(canonicals.buffer).toString("latin1"));
+        appendPieces(batches, joined, Buffer.from(canonicals.buffer, 0, count * CANONICAL_WIDTH).toString("latin1"));
         continue;
       }
       if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-      const current = batch;
-      const hashed = pool.hash(canonicals, CANONICAL_WIDTH, count).then((hex) => appendPieces(batches, current, text, Buffer.from(hex.buffer, hex.byteOffset, hex.length).toString("latin1")));
+      const hashed = pool.hash(canonicals, CANONICAL_WIDTH, count).then((hex) => appendPieces(batches, joined, Buffer.from(hex.buffer, hex.byteOffset, hex.length).toString("latin1")));
       // As in personsByBatch: awaited later, in order, and never an unhandled rejection.
       hashed.catch(() => {});
       inFlight.push(hashed);
@@ -220,13 +217,12 @@ async function hashBatches(conn: DuckDBConnection, keys: Float64Array, options: 
   } finally {
     await pool?.close();
     batches.closeSync();
-    problems.closeSync();
   }
-  return invalid;
 }
 
-function appendPieces(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, batch: number, raws: string, persons: string): void {
-  appender.appendBigInt(BigInt(batch));
+const SPACE = 32;
+
+function appendPieces(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, raws: string, persons: string): void {
   appender.appendVarchar(raws);
   appender.appendVarchar(persons);
   appender.endRow();
