@@ -103,6 +103,18 @@ describe("the UI in a real Chromium", () => {
     await page.close();
   });
 
+  it("brings a person who follows a link before signing in back to that page", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.appUrl}/operator/environments`);
+    await page.getByRole("link", { name: "Logga in" }).click();
+    await page.getByLabel("User name").fill("olof");
+    await page.getByLabel("Password").fill("demo");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${stack.appUrl}/operator/environments`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Miljöer");
+    await page.close();
+  });
+
   it("signs out", async () => {
     const page = await browser.newPage();
     await signIn(page, stack, "alice");

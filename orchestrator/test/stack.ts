@@ -28,7 +28,8 @@ export interface Stack {
   /** The services the API runs on, for tests that look behind it (the database, the airlock). */
   services: Services;
   /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
-  submitLoginForm(client: CookieClient, subject: string, password: string, fields?: Record<string, string>): Promise<{ res: Response; url: string }>;
+  /** `start` is where the browser began: the sign-in route, or a page that sends it there. */
+  submitLoginForm(client: CookieClient, subject: string, password: string, fields?: Record<string, string>, start?: string): Promise<{ res: Response; url: string }>;
   /** A fresh browser-like client that signs in as a demo account. */
   signIn(subject: string, password?: string): Promise<CookieClient>;
   stop(): Promise<void>;
@@ -68,8 +69,8 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const appUrl = config.publicUrl;
 
   // Opens the sign-in page and posts the provider's form; the redirects after it are the caller's.
-  const submitLoginForm = async (client: CookieClient, subject: string, password: string, fields: Record<string, string> = {}) => {
-    const { res, url } = await client.follow(`${appUrl}/auth/login`);
+  const submitLoginForm = async (client: CookieClient, subject: string, password: string, fields: Record<string, string> = {}, start = `${appUrl}/auth/login`) => {
+    const { res, url } = await client.follow(start, { headers: { accept: "text/html" } });
     const action = /action="([^"]+)"/.exec(await res.text())?.[1];
     if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);
     const formUrl = new URL(action, url).href;

@@ -80,6 +80,31 @@ describe("workspace gateway", () => {
     expect(((await res.json()) as { error: string }).error).toBe("WORKSPACE_NOT_FOUND");
   });
 
+  it("sends a browser that is not signed in to sign in, and back to the workspace link after it", async () => {
+    const link = `${stack.appUrl}/workspaces/${namespace}/lab/tree?path=analys`;
+    const client = new CookieClient();
+    const first = await client.request(link, { headers: { accept: "text/html" } });
+    expect(first.status).toBe(302);
+    expect(first.headers.get("location")).toBe(`/auth/login?next=${encodeURIComponent(`/workspaces/${namespace}/lab/tree?path=analys`)}`);
+    const { res, url } = await stack.submitLoginForm(client, "alice", "demo", {}, link);
+    const back = await client.followFrom(res, url);
+    expect(back.url).toBe(link);
+    expect(await back.res.json()).toEqual({ path: `/workspaces/${namespace}/lab/tree?path=analys` });
+  });
+
+  it("answers a refused page load with a page in words, in Swedish unless the browser prefers English", async () => {
+    const page = async (language?: string) => {
+      const res = await bob.request(`${stack.appUrl}/workspaces/${namespace}/lab`, { headers: { accept: "text/html", ...(language ? { "accept-language": language } : {}) } });
+      return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+    };
+    const swedish = await page("sv-SE,sv;q=0.9,en;q=0.8");
+    expect(swedish).toMatchObject({ status: 404, type: expect.stringContaining("text/html") });
+    expect(swedish.text).toContain('<html lang="sv">');
+    expect(swedish.text).toContain("<h1>Ingen arbetsyta här</h1>");
+    expect((await page("en-GB,en;q=0.9")).text).toContain("<h1>No workspace here</h1>");
+    expect((await page()).text).toContain("<h1>Ingen arbetsyta här</h1>");
+  });
+
   it("proxies WebSockets for the named person and refuses them for others", async () => {
     const wsUrl = `${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/api/kernels/k1/channels`;
     const socket = await openSocket(wsUrl, cookieHeader(alice, stack.appUrl));

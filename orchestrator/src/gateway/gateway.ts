@@ -7,6 +7,7 @@ import type { Db } from "../db/database";
 import { SESSION_COOKIE } from "../http/auth-routes";
 import { SpeError } from "../errors";
 import type { UpstreamResolver } from "./upstream";
+import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
 import { decideWorkspaceAccess } from "./workspace-access";
 
 export interface GatewayOptions {
@@ -34,21 +35,28 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
   // The proxy asks for the upstream synchronously; it is found (maybe through the API) once authorised.
   const upstreams = new WeakMap<FastifyRequest, string>();
   const authorise = async (req: FastifyRequest, reply: FastifyReply) => {
+    const pageLoad = req.method === "GET" && !req.headers.upgrade && req.headers.accept?.includes("text/html") === true;
+    // A browser opening a link gets a page in words (or the sign-in, and back here after it); programs get JSON.
+    const refuse = (status: number, error: string, message: string, retryS?: number) => {
+      if (retryS) reply.header("retry-after", String(retryS));
+      if (!pageLoad) return reply.code(status).send({ error, message });
+      if (status === 401) return reply.redirect(`/auth/login?next=${encodeURIComponent(req.url)}`);
+      return reply.code(status).type("text/html; charset=utf-8").send(workspaceRefusalPage(error, message, pageLanguage(req.headers["accept-language"]), retryS));
+    };
     const namespace = namespaceOf(req.url);
-    if (!namespace) return reply.code(404).send({ error: "WORKSPACE_NOT_FOUND", message: "There is no workspace here for you." });
+    if (!namespace) return refuse(404, "WORKSPACE_NOT_FOUND", "There is no workspace here for you.");
     const session = await options.sessions.get(req.cookies[SESSION_COOKIE]);
     const decision = await decideWorkspaceAccess(options.db, namespace, session?.subject, new Date());
-    if (!decision.allowed) return reply.code(decision.status).send({ error: decision.code, message: decision.message });
+    if (!decision.allowed) return refuse(decision.status, decision.code, decision.message);
     try {
       upstreams.set(req, await options.upstreamFor(namespace));
     } catch (err) {
       req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
       // A strategy that knows the workspace will not come (the local node failed) says so, with no retry.
-      if (err instanceof SpeError) return reply.code(503).send({ error: err.code, message: err.message });
-      return reply.code(503).header("retry-after", "5").send({ error: "WORKSPACE_STARTING", message: "The workspace is not running yet; try again in a moment." });
+      if (err instanceof SpeError) return refuse(503, err.code, err.message);
+      return refuse(503, "WORKSPACE_STARTING", "The workspace is not running yet; try again in a moment.", 5);
     }
     const websocket = req.headers.upgrade?.toLowerCase() === "websocket";
-    const pageLoad = req.method === "GET" && req.headers.accept?.includes("text/html");
     if (websocket || pageLoad)
       await recordAuditEvent(options.db, {
         actor: { subject: session!.subject, role: "researcher", address: req.ip },

@@ -9,6 +9,7 @@ import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import { SpeError } from "../errors";
 import { errorPage } from "./error-page";
+import { safeReturnPath } from "./return-path";
 
 export interface AuthRouteOptions {
   relyingParty: OidcRelyingParty;
@@ -27,7 +28,7 @@ export const SESSION_COOKIE = "spe_session";
 const LOGIN_COOKIE = "spe_login";
 const LOGIN_TTL_S = 600;
 
-const transactionSchema = z.object({ state: z.string().min(1), nonce: z.string().min(1), verifier: z.string().min(43) });
+const transactionSchema = z.object({ state: z.string().min(1), nonce: z.string().min(1), verifier: z.string().min(43), next: z.string().optional() });
 
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptions): void {
   const secure = options.publicUrl.startsWith("https:");
@@ -39,9 +40,11 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   const recordRefusal = (req: FastifyRequest, subject: string | undefined, reason: string) =>
     recordAuditEvent(options.db, { actor: { subject: subject ?? "anonymous", role: subject ? "person" : "anonymous", address: req.ip }, action: "session.refused", target: `person:${subject ?? "anonymous"}`, details: { reason } });
 
-  app.get("/auth/login", async (_req, reply) => {
+  // `?next=/path` brings the person back to the page that sent them to sign in (a workspace link, say).
+  app.get("/auth/login", async (req, reply) => {
     const { url, transaction } = await options.relyingParty.start();
-    reply.setCookie(LOGIN_COOKIE, JSON.stringify(transaction), { ...cookieBase, path: "/auth", maxAge: LOGIN_TTL_S, signed: true });
+    const next = safeReturnPath((req.query as Record<string, unknown>).next);
+    reply.setCookie(LOGIN_COOKIE, JSON.stringify({ ...transaction, next }), { ...cookieBase, path: "/auth", maxAge: LOGIN_TTL_S, signed: true });
     return reply.redirect(url);
   });
 
@@ -85,7 +88,8 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     );
     reply.setCookie(SESSION_COOKIE, token, { ...cookieBase, path: "/", maxAge: Math.floor(options.absoluteSessionMs / 1000) });
     req.log.info({ subject, roles }, "Created session");
-    return reply.redirect("/");
+    // Checked again though the cookie is signed: what was safe to store must still be safe to follow.
+    return reply.redirect(safeReturnPath(parsed.data.next) ?? "/");
   });
 
   app.post("/auth/logout", async (req, reply) => {

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { useLocation } from "react-router";
 import { roleName } from "./role-names";
 import { useMe } from "./use-me";
 
@@ -9,12 +10,14 @@ type Role = NonNullable<ReturnType<typeof useMe>["data"]>["roles"][number];
 export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
   const { t } = useTranslation();
   const me = useMe();
+  const here = useLocation();
   if (me.isPending) return <p aria-busy="true">{t("app.loading")}</p>;
   if (me.isError) return <p role="alert">{t("app.serverUnreachable", { message: me.error.message })}</p>;
   if (!me.data)
     return (
       <p>
-        <a href="/auth/login">{t("session.signIn")}</a> {t("session.signInToSee")}
+        {/* Back to this page after signing in: a link to a request or a review works before sign-in too. */}
+        <a href={`/auth/login?next=${encodeURIComponent(here.pathname + here.search)}`}>{t("session.signIn")}</a> {t("session.signInToSee")}
       </p>
     );
   if (!me.data.roles.includes(role)) return <p role="alert">{t("session.wrongRole", { role: roleName(role, t) })}</p>;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
+
+describe("pageLanguage", () => {
+  it.each([
+    [undefined, "sv"],
+    ["", "sv"],
+    ["sv-SE,sv;q=0.9,en-US;q=0.8", "sv"],
+    ["en-GB,en;q=0.9", "en"],
+    ["en-US,en;q=0.9,sv;q=0.8", "en"],
+    ["de-DE,de;q=0.9", "sv"],
+    ["fi-FI,en;q=0.5", "en"],
+  ] as const)("reads %s as %s", (header, language) => {
+    expect(pageLanguage(header)).toBe(language);
+  });
+});
+
+describe("workspaceRefusalPage", () => {
+  it("reloads itself only while the workspace is starting", () => {
+    expect(workspaceRefusalPage("WORKSPACE_STARTING", "not yet", "sv", 5)).toContain('<meta http-equiv="refresh" content="5">');
+    expect(workspaceRefusalPage("WORKSPACE_NOT_FOUND", "no", "sv")).not.toContain("http-equiv");
+  });
+
+  it("escapes the orchestrator's sentence and names an unknown code's reason in general words", () => {
+    const page = workspaceRefusalPage("LOCAL_NODE_FAILED", 'the node failed (<script>alert("x")</script>)', "en");
+    expect(page).toContain("<h1>The workspace cannot be reached</h1>");
+    expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(page).not.toContain("<script>");
+  });
+});

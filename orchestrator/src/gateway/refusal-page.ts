@@ -1,0 +1,45 @@
+import { escapeHtml } from "../http/html";
+
+type Language = "sv" | "en";
+const REASONS = ["WORKSPACE_STARTING", "WORKSPACE_NOT_FOUND", "WORKSPACE_UNAVAILABLE"] as const;
+type Reason = (typeof REASONS)[number] | "other";
+const reasonOf = (code: string): Reason => REASONS.find((r) => r === code) ?? "other";
+
+const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & { back: string }> = {
+  sv: {
+    WORKSPACE_STARTING: { title: "Arbetsytan startar", text: "Arbetsytan är inte igång än. Sidan laddas om av sig själv om några sekunder." },
+    WORKSPACE_NOT_FOUND: { title: "Ingen arbetsyta här", text: "Det finns ingen arbetsyta här för dig. Dina miljöer finns på startsidan." },
+    WORKSPACE_UNAVAILABLE: { title: "Arbetsytan går inte att öppna", text: "Miljön är pausad, avvecklad eller utanför beslutets giltighetstid. Kontakta driften om du behöver den." },
+    other: { title: "Arbetsytan går inte att nå", text: "Arbetsytan kan inte öppnas just nu." },
+    back: "Till startsidan",
+  },
+  en: {
+    WORKSPACE_STARTING: { title: "The workspace is starting", text: "The workspace is not running yet. This page reloads itself in a few seconds." },
+    WORKSPACE_NOT_FOUND: { title: "No workspace here", text: "There is no workspace here for you. Your environments are on the start page." },
+    WORKSPACE_UNAVAILABLE: { title: "The workspace cannot be opened", text: "The environment is suspended, torn down or outside its permit's validity. Ask the operators if you need it." },
+    other: { title: "The workspace cannot be reached", text: "The workspace cannot be opened right now." },
+    back: "Back to the start page",
+  },
+};
+
+/** Swedish unless the browser puts English before Swedish (the UI's own choice lives in the browser). */
+export function pageLanguage(acceptLanguage: string | undefined): Language {
+  const tags = (acceptLanguage ?? "").split(",").map((t) => t.trim().toLowerCase());
+  const english = tags.findIndex((t) => t.startsWith("en"));
+  const swedish = tags.findIndex((t) => t.startsWith("sv"));
+  return english !== -1 && (swedish === -1 || english < swedish) ? "en" : "sv";
+}
+
+/**
+ * What a person sees instead of JSON when a workspace link opened in the browser is refused: the reason in
+ * their language, the orchestrator's own sentence beneath it, a way back, and, while the workspace is
+ * starting, a reload every few seconds until it is there.
+ */
+export function workspaceRefusalPage(code: string, detail: string, language: Language, reloadSeconds?: number): string {
+  const words = WORDS[language];
+  const { title, text } = words[reasonOf(code)];
+  const reload = reloadSeconds ? `<meta http-equiv="refresh" content="${reloadSeconds}">` : "";
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8">${reload}<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2328}.detail{color:#57606a;font-size:.9rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p class="detail" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a href="/">${escapeHtml(words.back)}</a></p></body></html>`;
+}
