@@ -69,7 +69,7 @@ describe("the UI in a real Chromium", () => {
     await expect.poll(() => operations.getByText(/v1\.34\.\d+/).count()).toBe(1);
     const row = operations.getByRole("row").filter({ hasText: permitId });
     await row.getByRole("button", { name: "Pausa" }).click();
-    await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => row.getByText("Pausad", { exact: true }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => row.getByRole("button", { name: "Återuppta" }).count()).toBe(1);
     await lookAt(page, "2-operator-home");
     await page.close();

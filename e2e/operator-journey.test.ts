@@ -144,7 +144,7 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await row.getByText("Väntar på data", { exact: true }).count()).toBe(1);
     await row.getByRole("button", { name: /^Pausa/ }).click();
     await dialog.getByRole("button", { name: "Pausa miljön" }).click();
-    await expect.poll(() => row.getByText("Pausad").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => row.getByText("Pausad", { exact: true }).count(), { timeout: 10_000 }).toBe(1);
     expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     // Filter and sort find it among the others.

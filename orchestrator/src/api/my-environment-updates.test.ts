@@ -4,6 +4,8 @@ import type { Session } from "../auth/sessions";
 import { openDatabase, type Database } from "../db/database";
 import { saveStatus } from "../environments/environment-store";
 import { examplePermit } from "../permits/test-fixtures";
+import { permits } from "../db/schema";
+import { eq } from "drizzle-orm";
 import type { Context, Services } from "./context";
 import { appRouter } from "./router";
 
@@ -63,5 +65,14 @@ describe("environments.mineUpdates (a researcher's live list)", () => {
     const pending = next(stream);
     const newer = await insertEnvironment(database.db, examplePermit({ permitId: `SE-NEW-${suffix}` }));
     expect((await pending).map((e) => e.namespace).sort()).toEqual([hers, newer].sort());
+  });
+
+  it("sends her list without an environment whose permit no longer names her", async () => {
+    const pending = next(stream);
+    const [row] = await database.db.select().from(permits).where(eq(permits.permitId, `SE-HERS-${suffix}`));
+    await database.db.update(permits).set({ payload: { ...row!.payload, principalInvestigator: bob, authorisedPersons: [bob] } }).where(eq(permits.permitId, row!.permitId));
+    // Amending a permit writes its environment (a new generation); a status write stands in for that here.
+    await saveStatus(database.db, hers, status("Applied"), 2, new Date());
+    expect((await pending).map((e) => e.namespace)).not.toContain(hers);
   });
 });

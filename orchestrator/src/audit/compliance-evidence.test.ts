@@ -4,6 +4,8 @@ import { openDatabase, type Database } from "../db/database";
 import type { Kube } from "../kube/client";
 import { examplePermit } from "../permits/test-fixtures";
 import { complianceEvidence } from "./compliance-evidence";
+import { environments } from "../db/schema";
+import { eq } from "drizzle-orm";
 
 describe("compliance evidence: network section", () => {
   let database: Database;
@@ -22,5 +24,17 @@ describe("compliance evidence: network section", () => {
     expect(report?.network.egress).toMatchObject({ defaultDeny: true, internet: false });
     expect(report?.network.ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system"]);
     expect(report?.network.sentences).toContain("No egress to the internet.");
+  });
+
+  it("reads a teardown record written before it named the staged data, and never passes on the cluster client's words", async () => {
+    const namespace = await insertEnvironment(database.db, examplePermit({ permitId: `SE-OLD-TEARDOWN-${Date.now().toString(36)}` }));
+    const old = { namespace, reason: "expired", requestedAt: "2026-01-01T00:00:00.000Z", completedAt: "2026-01-01T00:01:00.000Z" };
+    await database.db.update(environments).set({ teardown: old }).where(eq(environments.namespace, namespace));
+    const unreachable = { isolationInForce: async () => Promise.reject(new Error("connect ECONNREFUSED 10.0.0.1:6443 as system:serviceaccount:spe-system:orchestrator")) } as unknown as Kube;
+    const report = await complianceEvidence(database.db, unreachable, namespace);
+    const duration = report!.requirements.find((r) => r.id === "duration")!;
+    expect(duration.evidence).toMatchObject({ teardown: { reason: "expired", objects: [], stagedData: [], completedAt: old.completedAt } });
+    const isolation = report!.requirements.find((r) => r.id === "isolation")!;
+    expect(isolation.evidence).toEqual({ state: "unknown", error: "The Kubernetes API could not be reached." });
   });
 });

@@ -1,8 +1,10 @@
 import { eq, or } from "drizzle-orm";
+import * as k8s from "@kubernetes/client-node";
+import { z } from "zod";
 import type { Db } from "../db/database";
 import { auditEvents, deliveries } from "../db/schema";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
-import { datasetsAwaitingDelivery, type StagedDataset } from "../environments/desired/environment-input";
+import { datasetsAwaitingDelivery } from "../environments/desired/environment-input";
 import { networkPolicies } from "../environments/desired/network-policies";
 import { defaultEnvironmentConfig, type EnvironmentConfig } from "../environments/environment-config";
 import { getEnvironment } from "../environments/environment-queries";
@@ -13,18 +15,20 @@ import { getPermit } from "../permits/permit-queries";
 import { toAuditEvent } from "./audit-events-query";
 import { verifyAuditChain } from "./verify-audit-chain";
 
-/** What teardown recorded (environments/reconcile.ts writes it through saveTeardown, and nothing else does). */
-export interface TeardownRecord {
-  namespace: string;
-  reason: "revoked" | "expired" | "operator";
-  requestedAt: string;
+/**
+ * What teardown recorded, read defensively: environments/reconcile.ts writes it, but records written by
+ * earlier versions lack fields (the staged data came later), and an auditor's report must still open.
+ */
+const teardownRecordSchema = z.object({
+  reason: z.enum(["revoked", "expired", "operator"]).optional().catch(undefined),
+  requestedAt: z.string().optional().catch(undefined),
   /** The objects in the namespace when its deletion was asked for, as Kind/name. */
-  objects: string[];
+  objects: z.array(z.string()).catch([]),
   /** What was staged into it, with each file's hash: the data the deletion removed. */
-  stagedData: StagedDataset[];
-  stagingDeleted?: boolean;
-  completedAt?: string;
-}
+  stagedData: z.array(z.object({ datasetId: z.string(), version: z.string(), manifestSha256: z.string() })).catch([]),
+  stagingDeleted: z.boolean().optional().catch(undefined),
+  completedAt: z.string().optional().catch(undefined),
+});
 
 /**
  * One EHDS requirement on a secure processing environment (DESIGN §1) and what shows it is met: `id` is
@@ -50,7 +54,10 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
       .where(or(eq(auditEvents.target, `environment:${namespace}`), eq(auditEvents.target, `permit:${environment.permitId}`)))
       .orderBy(auditEvents.sequence)
   ).map(toAuditEvent);
-  const isolation = await kube.isolationInForce(namespace).catch((err: Error) => ({ error: err.message }));
+  // Not the client's own message, which can name internal hosts or identities: what kind of failure it was.
+  const isolation = await kube
+    .isolationInForce(namespace)
+    .catch((err: unknown) => ({ error: err instanceof k8s.ApiException ? `The Kubernetes API answered ${err.code}.` : "The Kubernetes API could not be reached." }));
   const chain = await verifyAuditChain(db);
   const staged = await stagedDatasets(db, environment.permitId);
   const deliveryRecords = await db
@@ -60,7 +67,7 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
     .orderBy(deliveries.createdAt);
   const exports = await exportsOfPermit(db, environment.permitId);
 
-  const teardown = environment.teardown as TeardownRecord | null;
+  const teardown = environment.teardown ? teardownRecordSchema.parse(environment.teardown) : null;
   const awaiting = datasetsAwaitingDelivery({ namespace, permit: payload, desiredState: "active", staged });
 
   // A fixed order, so that a reader (and the UI) can take the requirements by position as well as by id.

@@ -458,6 +458,7 @@ export const en: Messages = {
     rows_one: "row {{rows}}",
     rows_other: "rows {{rows}}",
     rowsMore: "rows {{rows}} and {{more}} more",
+    decimalPoint: ".",
   },
   // The disclosure checks' own English (their templates, with the same slots as the Swedish).
   sdc: SDC_PHRASES,

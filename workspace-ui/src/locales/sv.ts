@@ -477,6 +477,7 @@ export const sv = {
     rows_one: "rad {{rows}}",
     rows_other: "rader {{rows}}",
     rowsMore: "rader {{rows}} och {{more}} till",
+    decimalPoint: ",",
   },
   sdc: {
     "no-rows": "Tabellen har inga datarader.",
@@ -658,7 +659,7 @@ export const sv = {
       isolation: {
         deleted: "Namnrymden finns inte längre.",
         deletedAt: "Namnrymden raderades {{when}}; se avvecklingen nedan.",
-        unknown: "Klustret kunde inte fråga om isoleringen:",
+        unknown: "Klustret kunde inte tillfrågas om isoleringen:",
         podSecurity: "Pod Security-nivå",
         notSet: "inte satt",
         policies: "Nätverksregler i kraft",

@@ -9,9 +9,10 @@ const text = (s: string) => new TextEncoder().encode(s);
 const FILES = {
   "a failing frequency table": { type: "frequency", bytes: text("region,count\nA,3\nB,0\nC,NA\nD,4\nE,5\nF,6\nG,7\nH,8\nTotal,99\n"), profile: "redact7-round5" },
   "a passing frequency table": { type: "frequency", bytes: text("region,count\nA,30\nB,[REDACTED]\n"), profile: "redact7-round5" },
-  "a magnitude table": { type: "magnitude", bytes: text("g,value,n,max1,max2\nA,100,2,60,40\nB,100,20,5,5\nC,-1,20,1,1\nD,x,20,1,1\n"), profile: "default" },
+  "a magnitude table": { type: "magnitude", bytes: text("g,value,n,max1,max2\nA,100,2,60,40\nB,100,20,5,5\nC,-1,20,1,1\nD,x,20,1,1\nE,1000,20,100,90\nF,1000,20,900,62.5\n"), profile: "default" },
   "a magnitude table without its columns": { type: "magnitude", bytes: text("g,value\nA,100\n"), profile: "default" },
   "a regression summary in JSON": { type: "regression", bytes: text('{"models":[{"df_resid":4},{"df_resid":"many"}]}'), profile: "default" },
+  "a regression summary in CSV": { type: "regression", bytes: text("term,df_resid\nx,3\ny,12\n"), profile: "default" },
   "a figure": { type: "figure", bytes: text(""), profile: "default" },
 } as const;
 
@@ -48,6 +49,13 @@ describe("the disclosure checks' words", () => {
     const report = await reportOf(FILES["a failing frequency table"]);
     const threshold = report.checks.find((c) => c.name === "threshold")!;
     expect(checkSaid(threshold, inSwedish).text).toBe("Antal under 8: 5 celler (rader 1, 4, 5, 6, 7); antal som inte är heltal: 1 cell (rad 3).");
+  });
+
+  it("write a share with the reader's decimal point", async () => {
+    const report = await reportOf(FILES["a magnitude table"]);
+    const dominated = report.cells.find((c) => c.row === 6)!;
+    expect(reasonsSaid(dominated, inSwedish).text).toContain("96,3 %");
+    expect(reasonsSaid(dominated, inEnglish).text).toContain("96.3 %");
   });
 
   it("fall back to the English, marked as English, for a key this UI does not know or a report without keys", () => {

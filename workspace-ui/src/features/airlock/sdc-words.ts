@@ -57,7 +57,13 @@ export function readSaying(value: unknown): SdcSaying | undefined {
 
 /** One phrase in the reader's language, or undefined when this UI does not know its key. */
 export function phraseText(phrase: SdcPhrase, t: TFunction): string | undefined {
-  return isKnown(phrase.key) ? t(`sdc.${phrase.key}`, phrase.values ?? {}) : undefined;
+  return isKnown(phrase.key) ? t(`sdc.${phrase.key}`, localValues(phrase.values ?? {}, t)) : undefined;
+}
+
+/** The checks write shares as "62.5 %"; in Swedish that is "62,5 %". Other values are the file's own text, kept as written. */
+function localValues(values: NonNullable<SdcPhrase["values"]>, t: TFunction): Record<string, string | number> {
+  const point = t("checks.decimalPoint");
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" && /^-?\d+\.\d+ %$/.test(v) ? v.replace(".", point) : v]));
 }
 
 /** What a check found, in the reader's language; its English message when any part is unknown. */

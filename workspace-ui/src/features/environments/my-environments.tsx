@@ -9,7 +9,8 @@ import { StateBadge } from "./state-badge";
 
 /**
  * A researcher's environments: only those whose permit names them. The server sends the list again when it
- * changes (SSE); it is fetched when the stream (re)connects, and every ten seconds only while it is down.
+ * changes (SSE); it is fetched when the stream (re)connects, and every ten seconds while the stream is not
+ * up (connecting, reconnecting or failed: tRPC reports a dropped stream as "connecting", not "error").
  */
 export function MyEnvironments() {
   const { t } = useTranslation();
@@ -19,10 +20,14 @@ export function MyEnvironments() {
   const updates = useSubscription(
     trpc.environments.mineUpdates.subscriptionOptions(undefined, {
       onStarted: () => void queryClient.invalidateQueries({ queryKey: mineKey }),
-      onData: (list) => queryClient.setQueryData(mineKey, list),
+      // A refetch started on (re)connect must not land after this newer list and overwrite it.
+      onData: async (list) => {
+        await queryClient.cancelQueries({ queryKey: mineKey });
+        queryClient.setQueryData(mineKey, list);
+      },
     }),
   );
-  const mine = useQuery({ ...trpc.environments.mine.queryOptions(), staleTime: Infinity, refetchInterval: updates.status === "error" ? 10_000 : false });
+  const mine = useQuery({ ...trpc.environments.mine.queryOptions(), staleTime: Infinity, refetchInterval: updates.status === "pending" ? false : 10_000 });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
   if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
   const environments = mine.data as unknown as Array<EnvironmentSummary & { datasets: EnvironmentDataset[] }>;

@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
 import { reasonsSaid } from "../airlock/sdc-words";
+import { Words } from "../../lib/said";
 import { parseCsv } from "./parse-csv";
 
 /** Numbers line up on the right, as in a printed table; "1 234,5" and "-3.2" count. */
@@ -81,7 +82,7 @@ function FlaggedCell({ value, flag }: { value: string; flag: SdcCell }) {
       {value}
       <span className="visually-hidden">
         {" "}
-        ({t(`airlock.cellStatus.${flag.status}`)}: <span lang={reasons.lang}>{reasons.text}</span>)
+        ({t(`airlock.cellStatus.${flag.status}`)}: <Words said={reasons} />)
       </span>
     </td>
   );

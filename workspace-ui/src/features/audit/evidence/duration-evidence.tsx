@@ -24,7 +24,7 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
           <h3>{t("audit.evidence.duration.certificate")}</h3>
           <dl className="facts">
             <dt>{t("audit.evidence.duration.reason")}</dt>
-            <dd>{t(`audit.evidence.duration.reasons.${teardown.reason}`)}</dd>
+            <dd>{teardown.reason ? t(`audit.evidence.duration.reasons.${teardown.reason}`) : "–"}</dd>
             <dt>{t("audit.evidence.duration.requested")}</dt>
             <dd>{formatDateTime(teardown.requestedAt)}</dd>
             <dt>{t("audit.evidence.duration.completed")}</dt>
