@@ -172,7 +172,8 @@ export async function distinctCsvValues(path: string, { delimiter, encoding, col
       for (let cr = buf.indexOf(CR, 0); cr >= 0 && cr < last; cr = buf.indexOf(CR, cr + 1)) if (buf[cr + 1] !== LF) return undefined;
       if (eof && end > 0 && buf[end - 1] === CR) return undefined;
       let start = 0;
-      while (start < last) {
+      // Up to and with the line that the line feed at `last` ends, empty or not; at the end of the file, a last line without one.
+      while (eof ? start < last : start <= last) {
         let lineEnd = buf.indexOf(LF, start);
         if (lineEnd < 0 || lineEnd > last) lineEnd = last;
         const next = lineEnd + 1;
