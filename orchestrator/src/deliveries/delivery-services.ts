@@ -18,7 +18,7 @@ export function deliveryServices(config: Config, log: Logger): DeliveryServices 
     catalogue: loadCatalogue(),
     masterKey: readMasterKeyFile(keyFile),
     incomingDir: join(config.DATA_DIR, "incoming"),
-    staging: stagingStoreFrom(config),
+    staging: stagingStoreFrom(config, log),
     maxBytes: config.DELIVERY_MAX_BYTES,
     log: log.child({ component: "deliveries" }),
   };

@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { request } from "node:http";
@@ -270,7 +271,7 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
     expect(createHash("sha256").update(Buffer.from(await res.arrayBuffer())).digest("hex")).toBe(claim.sha256);
 
     // The configuration's store is the same bucket: another orchestrator replica sees the same files.
-    const replica = stagingStoreFrom(parseConfig(s3Env()));
+    const replica = stagingStoreFrom(parseConfig(s3Env()), pino({ level: "silent" }));
     expect(await replica.listFiles(ref)).toEqual(await staging.listFiles(ref));
     await replica.writeFile(ref, claim.path, Readable.from([Buffer.from("changed behind the manifest's back")]));
     await replica.close();

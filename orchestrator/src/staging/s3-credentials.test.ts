@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ describe("the staging bucket's credentials file", () => {
 
   it("stops the start when STAGING_STORE=s3 and the credentials file is bad", () => {
     const config = parseConfig({ STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_CREDENTIALS_FILE: file("bad.json", "{}"), DATA_DIR: dir });
-    expect(() => stagingStoreFrom(config)).toThrow(/STAGING_S3_CREDENTIALS_FILE|credentials file/);
+    expect(() => stagingStoreFrom(config, pino({ level: "silent" }))).toThrow(/STAGING_S3_CREDENTIALS_FILE|credentials file/);
   });
 
   it("picks up a rotated secret once the credentials it read have expired", async () => {

@@ -18,6 +18,11 @@ export interface S3StagingSettings {
   credentials: NonNullable<S3ClientConfig["credentials"]>;
   /** The size of each part of a multipart upload (at least 5 MiB, S3's floor); a file no larger goes in one PUT. */
   partBytes?: number;
+  /**
+   * Told when a failed multipart upload could not be aborted either: its parts stay in the bucket, unseen
+   * but stored, until the bucket's lifecycle rule for incomplete uploads removes them.
+   */
+  onAbortFailed?: (err: unknown, key: string) => void;
 }
 
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
@@ -71,7 +76,7 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
     await flush();
   }
 
-  const writeFile = async (delivery: StagedDeliveryRef, path: string, body: Readable) => uploadStream(client, { Bucket, Key: keyOf(delivery, path) }, body, partBytes);
+  const writeFile = async (delivery: StagedDeliveryRef, path: string, body: Readable) => uploadStream(client, { Bucket, Key: keyOf(delivery, path) }, body, partBytes, settings.onAbortFailed);
 
   return {
     kind: "s3",

@@ -31,9 +31,9 @@ async function* partsOf(body: Readable, size: number): AsyncGenerator<Buffer> {
  * parts in flight, aborted on any failure so that no half-uploaded parts stay billed in the bucket. The object
  * appears only when complete, so a reader never sees half a file.
  */
-export async function uploadStream(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number): Promise<void> {
+export async function uploadStream(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number, onAbortFailed?: (err: unknown, key: string) => void): Promise<void> {
   try {
-    await upload(client, target, body, partBytes);
+    await upload(client, target, body, partBytes, onAbortFailed);
   } catch (err) {
     // Whichever step failed (a PUT, starting the upload, a part), the rest of the body is never read.
     body.destroy();
@@ -41,7 +41,7 @@ export async function uploadStream(client: S3Client, target: { Bucket: string; K
   }
 }
 
-async function upload(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number): Promise<void> {
+async function upload(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number, onAbortFailed?: (err: unknown, key: string) => void): Promise<void> {
   const parts = partsOf(body, partBytes);
   const first = await parts.next();
   const second = first.done || first.value.length < partBytes ? undefined : await parts.next();
@@ -79,7 +79,8 @@ async function upload(client: S3Client, target: { Bucket: string; Key: string },
     await client.send(new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: done } }));
   } catch (err) {
     await Promise.allSettled(inFlight);
-    await client.send(new AbortMultipartUploadCommand({ ...target, UploadId })).catch(() => undefined);
+    // The upload's own failure is what the caller must hear; a failed abort is told beside it.
+    await client.send(new AbortMultipartUploadCommand({ ...target, UploadId })).catch((abortErr: unknown) => onAbortFailed?.(abortErr, target.Key));
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Logger } from "pino";
 import type { Config } from "../config";
 import { SpeError } from "../errors";
 import { directoryStagingStore } from "./directory-store";
@@ -10,7 +11,7 @@ import type { StagingStore } from "./staging-store";
  * The staging store configuration chose: `DATA_DIR/staging` by default, or an S3-compatible bucket
  * (STAGING_STORE=s3). A bucket's credentials file is read now, so a bad one stops the start.
  */
-export function stagingStoreFrom(config: Config): StagingStore {
+export function stagingStoreFrom(config: Config, log: Logger): StagingStore {
   if (config.STAGING_STORE === "directory") return directoryStagingStore(join(config.DATA_DIR, "staging"));
   const { STAGING_S3_BUCKET: bucket, STAGING_S3_CREDENTIALS_FILE: credentialsFile } = config;
   // parseConfig refuses s3 without them; this keeps a hand-made Config honest too.
@@ -22,5 +23,6 @@ export function stagingStoreFrom(config: Config): StagingStore {
     prefix: config.STAGING_S3_PREFIX,
     forcePathStyle: config.STAGING_S3_FORCE_PATH_STYLE,
     credentials: s3CredentialsProvider(credentialsFile),
+    onAbortFailed: (err, key) => log.warn({ err, bucket, key }, "Failed to abort a failed multipart upload; its parts stay in the bucket until its lifecycle rule removes them"),
   });
 }
