@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type Database } from "../db/database";
 import { eq } from "drizzle-orm";
 import { auditEvents, sessions as sessionsTable } from "../db/schema";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
+import { sessionCacheFor } from "./session-cache";
 import { SessionStore } from "./sessions";
 
 const MINUTE = 60_000;
@@ -94,23 +96,133 @@ describe("SessionStore", () => {
   });
 });
 
+/**
+ * The sessions table's triggers as migrations/0008 creates them, created again here (OR REPLACE: the same
+ * definition) so that these tests state what the session cache relies on whichever migrations ran.
+ */
+const SESSION_TRIGGERS = `
+CREATE OR REPLACE FUNCTION "sessions_notify_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN PERFORM pg_notify('spe_session_changed', '');
+  ELSE PERFORM pg_notify('spe_session_changed', OLD."token_hash");
+  END IF;
+  RETURN NULL;
+END;
+$$;
+CREATE OR REPLACE TRIGGER "sessions_deleted" AFTER DELETE ON "sessions" FOR EACH ROW EXECUTE FUNCTION "sessions_notify_change"();
+CREATE OR REPLACE TRIGGER "sessions_changed" AFTER UPDATE ON "sessions"
+  FOR EACH ROW WHEN ((to_jsonb(OLD) - 'last_seen_at') IS DISTINCT FROM (to_jsonb(NEW) - 'last_seen_at'))
+  EXECUTE FUNCTION "sessions_notify_change"();
+CREATE OR REPLACE TRIGGER "sessions_truncated" AFTER TRUNCATE ON "sessions" FOR EACH STATEMENT EXECUTE FUNCTION "sessions_notify_change"();
+`;
+
 describe("SessionStore on PostgreSQL, with two replicas", () => {
+  const policy = { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE };
+  let url: string;
   let replicas: Database[];
+  let admin: pg.Client;
   beforeAll(async () => {
-    const url = await freshPostgresUrl();
+    url = await freshPostgresUrl();
     replicas = [await openDatabase({ url }), await openDatabase({ url })];
+    admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(SESSION_TRIGGERS);
+    await vi.waitFor(() => expect(replicas.every((r) => sessionCacheFor(r.db)!.listening)).toBe(true), { timeout: 10_000 });
   });
   afterAll(async () => {
+    await admin?.end();
     for (const r of replicas) await r.close();
   });
 
-  it("refuses a session at once on one replica after a logout on the other", async () => {
-    const policy = { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE };
+  // The other replica hears of a logout through the database's notification: milliseconds, not at once.
+  it("refuses a session on one replica soon after a logout on the other, and at once on the replica that logged out", async () => {
     const [a, b] = replicas.map((r) => new SessionStore(r.db, policy)) as [SessionStore, SessionStore];
     const token = await a.create(alice, undefined);
     expect(await a.get(token)).toMatchObject(alice);
     expect(await b.get(token)).toMatchObject(alice);
     await b.delete(token);
+    expect(await b.get(token)).toBeUndefined();
+    await expect.poll(() => a.get(token), { timeout: 2_000, interval: 5 }).toBeUndefined();
+  });
+
+  it("forgets a session that anything else deletes from the table", async () => {
+    const a = new SessionStore(replicas[0]!.db, policy);
+    const token = await a.create(alice, undefined);
+    expect(await a.get(token)).toMatchObject(alice);
+    await admin.query("DELETE FROM sessions WHERE subject = $1", [alice.subject]);
+    await expect.poll(() => a.get(token), { timeout: 2_000, interval: 5 }).toBeUndefined();
+  });
+
+  it("forgets a session whose fields anything else changes, and reads the new ones", async () => {
+    const a = new SessionStore(replicas[0]!.db, policy);
+    const token = await a.create(alice, undefined);
+    expect(await a.get(token)).toMatchObject({ roles: ["researcher"] });
+    await admin.query(`UPDATE sessions SET roles = '["auditor"]' WHERE subject = $1`, [alice.subject]);
+    await expect.poll(async () => (await a.get(token))?.roles, { timeout: 2_000, interval: 5 }).toEqual(["auditor"]);
+  });
+
+  it("reads every session from the database while it cannot hear changes, and remembers again once it can", async () => {
+    const a = new SessionStore(replicas[0]!.db, policy);
+    const cache = sessionCacheFor(replicas[0]!.db)!;
+    const token = await a.create(alice, undefined);
+    expect(await a.get(token)).toMatchObject(alice);
+    // The listening connections go away: whatever is deleted now, nobody is told.
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    await expect.poll(() => cache.listening, { timeout: 5_000, interval: 5 }).toBe(false);
+    await admin.query("DELETE FROM sessions WHERE subject = $1", [alice.subject]);
     expect(await a.get(token)).toBeUndefined();
+    // Back: a session is remembered again, and a change is heard again.
+    await expect.poll(() => cache.listening, { timeout: 10_000 }).toBe(true);
+    const again = await a.create(alice, undefined);
+    expect(await a.get(again)).toMatchObject(alice);
+    await new SessionStore(replicas[1]!.db, policy).delete(again);
+    await expect.poll(() => a.get(again), { timeout: 2_000, interval: 5 }).toBeUndefined();
+  });
+
+  it("does not keep a session that the other replica ended in any interleaving with reads", async () => {
+    const [a, b] = replicas.map((r) => new SessionStore(r.db, policy)) as [SessionStore, SessionStore];
+    for (let round = 0; round < 20; round++) {
+      const token = await a.create(alice, undefined);
+      const reads = Array.from({ length: 5 }, (_, i) => new Promise((resolve) => setTimeout(resolve, (round + i) % 3)).then(() => a.get(token)));
+      await Promise.all([...reads, new Promise((resolve) => setTimeout(resolve, round % 3)).then(() => b.delete(token))]);
+      await expect.poll(() => a.get(token), { timeout: 2_000, interval: 5 }).toBeUndefined();
+      // Gone for good, not only once: no read that overlapped the logout was remembered after its notification.
+      for (let i = 0; i < 3; i++) expect(await a.get(token)).toBeUndefined();
+    }
+  });
+
+  it("reads the row again before ending a remembered session for idleness: another replica may have seen it since", async () => {
+    const [a, b] = replicas.map((r) => new SessionStore(r.db, policy)) as [SessionStore, SessionStore];
+    const start = new Date();
+    const at = (minutes: number) => new Date(start.getTime() + minutes * MINUTE);
+    const token = await a.create(alice, undefined, start);
+    expect(await a.get(token, at(1))).toBeDefined(); // remembered on a
+    expect(await b.get(token, at(20))).toBeDefined(); // the person works on b: touched at 20
+    expect(await a.get(token, at(40))).toBeDefined(); // 40 minutes after a's copy, 20 after the row
+    expect(await a.get(token, at(71))).toBeUndefined(); // 31 minutes after its last use, wherever
+  });
+});
+
+describe("SessionStore on PostgreSQL without the sessions table's triggers", () => {
+  it("never answers from memory: a session deleted behind its back, announced to nobody, is refused at once", async () => {
+    const url = await freshPostgresUrl();
+    const database = await openDatabase({ url });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('DROP TRIGGER IF EXISTS "sessions_deleted" ON "sessions"');
+      const store = new SessionStore(database.db, { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE });
+      const token = await store.create(alice, undefined);
+      // Once this process listens, and then some: the cache has had every chance to go live.
+      await expect.poll(async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows[0].n)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(sessionCacheFor(database.db)!.listening).toBe(false);
+      expect(await store.get(token)).toMatchObject(alice);
+      await admin.query("DELETE FROM sessions");
+      expect(await store.get(token)).toBeUndefined();
+    } finally {
+      await admin.end();
+      await database.close();
+    }
   });
 });

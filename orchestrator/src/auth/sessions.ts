@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
 import { eq, lt, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Role } from "../config";
 import type { Db } from "../db/database";
 import { sessions } from "../db/schema";
+import { sessionCacheFor, type SessionCache, type SessionRow } from "./session-cache";
 
 export interface SessionUser {
   subject: string;
@@ -27,52 +27,17 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 // Refreshing last-seen on every request would make each read a write; a minute's granularity is enough.
 const TOUCH_AFTER_MS = 60_000;
 
-type SessionRow = typeof sessions.$inferSelect;
-
-/**
- * Session rows already read, for a database no other process writes: embedded PGlite lives inside this
- * process, so every logout and timeout passes through a SessionStore here, and all stores on one database
- * share one cache. With PostgreSQL another replica may end a session at any moment, so there every request
- * reads the row. A session's fields never change after sign-in but its last-seen time, which only the
- * store writes; ending a session removes the entry before and after its row is deleted, and a read that
- * overlapped an ending (the epoch moved on) is not remembered.
- */
-class InProcessSessionCache {
-  private static readonly MAX_ENTRIES = 10_000;
-  readonly rows = new Map<string, SessionRow>();
-  epoch = 0;
-
-  remember(tokenHash: string, row: SessionRow): void {
-    if (this.rows.size >= InProcessSessionCache.MAX_ENTRIES) this.rows.delete(this.rows.keys().next().value!);
-    this.rows.set(tokenHash, row);
-  }
-
-  forget(tokenHash?: string): void {
-    this.epoch++;
-    if (tokenHash) this.rows.delete(tokenHash);
-  }
-}
-
-const caches = new WeakMap<Db, InProcessSessionCache>();
-
-function inProcessCacheFor(db: Db): InProcessSessionCache | undefined {
-  if (!((db as { $client?: unknown }).$client instanceof PGlite)) return undefined;
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new InProcessSessionCache()));
-  return cache;
-}
-
 export class SessionStore {
   // Every signed-in request reads its session: prepare that query once rather than build it each time.
   private readonly byTokenHash;
-  private readonly cache: InProcessSessionCache | undefined;
+  private readonly cache: SessionCache | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly policy: SessionPolicy,
   ) {
     this.byTokenHash = db.select().from(sessions).where(eq(sessions.tokenHash, sql.placeholder("tokenHash"))).limit(1).prepare("session_by_token_hash");
-    this.cache = inProcessCacheFor(db);
+    this.cache = sessionCacheFor(db);
   }
 
   /** Creates a session and returns the token for the cookie; only its hash is stored. Audited as `session.created`. */
@@ -101,7 +66,11 @@ export class SessionStore {
   async get(token: string | undefined, now = new Date()): Promise<Session | undefined> {
     if (!token) return undefined;
     const tokenHash = hashToken(token);
-    const row = this.cache?.rows.get(tokenHash) ?? (await this.read(tokenHash));
+    let row = this.cache?.get(tokenHash);
+    // A remembered row may be behind the database's last-seen time (another replica touched it): the
+    // database decides whether a session is idle or due a touch, never a copy.
+    if (row && this.dueForWrite(row, now)) row = undefined;
+    row ??= await this.read(tokenHash);
     if (!row) return undefined;
     const idleUntil = row.lastSeenAt.getTime() + this.policy.idleMs;
     if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= idleUntil) {
@@ -133,14 +102,20 @@ export class SessionStore {
   /** Removes sessions past their absolute end. */
   async purgeExpired(now = new Date()): Promise<void> {
     await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
-    if (this.cache) for (const [tokenHash, row] of this.cache.rows) if (row.expiresAt.getTime() < now.getTime()) this.cache.rows.delete(tokenHash);
+    this.cache?.forgetExpired(now);
+  }
+
+  /** Whether a request now would end this session or touch its last-seen time. */
+  private dueForWrite(row: SessionRow, now: Date): boolean {
+    const sinceSeen = now.getTime() - row.lastSeenAt.getTime();
+    return now.getTime() >= row.expiresAt.getTime() || sinceSeen >= this.policy.idleMs || sinceSeen > TOUCH_AFTER_MS;
   }
 
   /** The row for a token hash from the database; remembered when nothing ended a session meanwhile. */
   private async read(tokenHash: string): Promise<SessionRow | undefined> {
-    const epoch = this.cache?.epoch;
+    const mark = this.cache?.mark();
     const [row] = await this.byTokenHash.execute({ tokenHash });
-    if (row && this.cache && this.cache.epoch === epoch) this.cache.remember(tokenHash, row);
+    if (row) this.cache?.remember(mark, tokenHash, row);
     return row;
   }
 
