@@ -22,6 +22,8 @@ const CR = 13;
 const QUOTE = 34;
 const TEN_13 = 1e13;
 const READ_BYTES = 4 * 1024 * 1024;
+/** New keys handed on together while reading: a few batches' worth. */
+const NEW_KEYS = 65536;
 
 /**
  * A value of up to 13 characters made of digits and at most one `-` or `+`, as one number: its digits,
@@ -118,6 +120,11 @@ class KeySet {
     return this.order.slice(0, this.size);
   }
 
+  /** The keys that came after the first `count`, in order. */
+  since(count: number): Float64Array {
+    return this.order.slice(count, this.size);
+  }
+
   private grow(): void {
     const slots = new Float64Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
@@ -136,8 +143,14 @@ class KeySet {
  * `path`, after its header line; or undefined when the file is not plain enough to read this way: a
  * quote anywhere, a carriage return other than before a line feed, a delimiter that is not one ASCII
  * character. A line too short to hold a column gives no value for it (DuckDB refuses such a line later).
+ * `onNewKeys` hears of new keys in order while the file is read (and all of them before the answer);
+ * when the answer is undefined, it may have heard of some.
  */
-export async function distinctCsvValues(path: string, { delimiter, encoding, columns }: { delimiter: string; encoding: "utf-8" | "latin-1"; columns: readonly number[] }): Promise<DistinctValues | undefined> {
+export async function distinctCsvValues(
+  path: string,
+  { delimiter, encoding, columns }: { delimiter: string; encoding: "utf-8" | "latin-1"; columns: readonly number[] },
+  onNewKeys?: (keys: Float64Array) => Promise<void>,
+): Promise<DistinctValues | undefined> {
   const delim = delimiter.charCodeAt(0);
   if (delimiter.length !== 1 || delim > 127 || delim === QUOTE || delim === LF || delim === CR || columns.length === 0) return undefined;
   const wanted = [...columns].sort((a, b) => a - b);
@@ -150,6 +163,7 @@ export async function distinctCsvValues(path: string, { delimiter, encoding, col
     let filled = 0;
     let header = true;
     let eof = false;
+    let told = 0;
     while (!eof) {
       if (filled === buf.length) {
         // One line longer than the buffer: make room.
@@ -184,6 +198,11 @@ export async function distinctCsvValues(path: string, { delimiter, encoding, col
       }
       filled = end - Math.min(end, last + 1);
       buf.copy(buf, 0, end - filled, end);
+      if (onNewKeys && (eof || keys.size - told >= NEW_KEYS)) {
+        const fresh = keys.since(told);
+        told = keys.size;
+        if (fresh.length > 0) await onNewKeys(fresh);
+      }
     }
   } finally {
     await file.close();

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ColumnDescriptor } from "./descriptor";
 import { withDuckDb } from "./duckdb-session";
-import { distinctCsvValues } from "./csv-identifiers";
-import { buildIdentifierTable, buildIdentifierTableFromValues, IDENTIFIER_TABLE } from "./identifier-table";
+import { buildIdentifierTable, buildIdentifierTableFromCsv, IDENTIFIER_TABLE } from "./identifier-table";
 import { luhnCheckDigit, parseIdentifier } from "./personnummer";
 import { pseudonymOf } from "./pseudonym-key";
 
@@ -30,7 +29,7 @@ async function table(values: string[], permitKey?: Buffer, fromBytes = false) {
     const source = `read_csv('${file}', header=true, auto_detect=false, columns={'PNR': 'VARCHAR'})`;
     const options = { referenceDate: REF, permitKey };
     const counts = fromBytes
-      ? await buildIdentifierTableFromValues(conn, (await distinctCsvValues(file, { delimiter: ";", encoding: "utf-8", columns: [0] }))!, options)
+      ? (await buildIdentifierTableFromCsv(conn, file, { delimiter: ";", encoding: "utf-8", columns: [0] }, options))!
       : await buildIdentifierTable({ instance, conn }, source, [column], options);
     const rows = (await conn.runAndReadAll(`SELECT raw, person, problem FROM ${IDENTIFIER_TABLE}`)).getRowsJS() as [string, string | null, string | null][];
     const tables = (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY 1")).getRowsJS().flat();
@@ -65,6 +64,21 @@ describe("buildIdentifierTable", () => {
     for (const raw of [...values, ...odd]) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
     expect(tables).toEqual([IDENTIFIER_TABLE]);
     expect((await table(values, undefined, true)).rows.get(values[1]!)).toEqual(expected(values[1]!, (canonical) => canonical));
+  });
+
+  it("hashes values while reading a large file, and leaves nothing when a late quote hands the file to DuckDB", async () => {
+    const many = identifiers(450_000);
+    const { counts, rows } = await table(many, KEY, true);
+    expect(counts.distinct).toBe(new Set(many).size);
+    for (const raw of many.slice(-50)) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
+
+    const file = join(mkdtempSync(join(tmpdir(), "spe-identifiers-")), "late-quote.csv");
+    writeFileSync(file, ["PNR", ...many, '"8112189876"', ""].join("\n"));
+    const left = await withDuckDb(async (conn) => {
+      const found = await buildIdentifierTableFromCsv(conn, file, { delimiter: ";", encoding: "utf-8", columns: [0] }, { referenceDate: REF, permitKey: KEY });
+      return { found, tables: (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables()")).getRowsJS().flat() };
+    });
+    expect(left).toEqual({ found: undefined, tables: [] });
   });
 
   it("maps every value to its canonical form when only validating", async () => {

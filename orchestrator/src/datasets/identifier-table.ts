@@ -2,7 +2,7 @@ import { DuckDBConnection, type DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnDescriptor } from "./descriptor";
 import { ident } from "./extract-file";
 import { HmacPool } from "./hmac-pool";
-import { keyText, KEY_MAX_LENGTH, type DistinctValues } from "./csv-identifiers";
+import { distinctCsvValues, keyText, KEY_MAX_LENGTH, type DistinctValues } from "./csv-identifiers";
 import { parseIdentifier, parseIdentifierBytes, referenceDay } from "./personnummer";
 
 /**
@@ -134,16 +134,24 @@ function appendBatch(appender: Awaited<ReturnType<DuckDBConnection["createAppend
 }
 
 /**
- * buildIdentifierTable for values already found (by distinctCsvValues): validates each, hashes the valid
- * ones in worker threads, and fills IDENTIFIER_TABLE the same way. Each batch of valid values reaches
- * DuckDB as two texts — the values separated by spaces (a key's text has none), the persons end to end — and
- * DuckDB cuts them into rows; the few invalid values go in one by one.
+ * buildIdentifierTable for a plain CSV, whose identifier columns (0-based, in header order) are read
+ * straight from its bytes by distinctCsvValues; undefined (and nothing left behind) when the file is not
+ * plain enough, and buildIdentifierTable must read it instead. New values are validated and hashed while
+ * the file is still being read, so that the workers hash beside the reading. Each batch of valid values
+ * reaches DuckDB as two texts — the values separated by spaces (a key's text has none), the persons end to
+ * end — and DuckDB cuts them into rows; the few invalid values go in one by one.
  */
-export async function buildIdentifierTableFromValues(conn: DuckDBConnection, values: DistinctValues, options: { referenceDate: Date; permitKey?: Buffer }): Promise<IdentifierCounts> {
+export async function buildIdentifierTableFromCsv(
+  conn: DuckDBConnection,
+  path: string,
+  csv: { delimiter: string; encoding: "utf-8" | "latin-1"; columns: readonly number[] },
+  options: { referenceDate: Date; permitKey?: Buffer },
+): Promise<IdentifierCounts | undefined> {
   await conn.run(`CREATE OR REPLACE TABLE ${IDENTIFIER_TABLE} (raw VARCHAR, person VARCHAR, problem VARCHAR)`);
   await conn.run(`CREATE OR REPLACE TABLE ${BATCHES} (raws VARCHAR, persons VARCHAR)`);
   const width = options.permitKey ? PSEUDONYM_WIDTH : CANONICAL_WIDTH;
-  const counts = { distinct: values.keys.length + values.others.size, invalid: 0 };
+  const counts = { distinct: 0, invalid: 0 };
+  let complete = false;
   try {
     const invalid = await conn.createAppender(IDENTIFIER_TABLE);
     try {
@@ -154,13 +162,21 @@ export async function buildIdentifierTableFromValues(conn: DuckDBConnection, val
         invalid.endRow();
         counts.invalid++;
       };
+      const hasher = await keyHasher(conn, options, appendInvalid);
+      let values: DistinctValues | undefined;
+      try {
+        values = await distinctCsvValues(path, csv, (keys) => hasher.add(keys));
+      } finally {
+        await hasher.close();
+      }
+      if (!values) return undefined;
+      counts.distinct = values.keys.length + values.others.size;
       // Not digits with one separator: never an identifier.
       for (const raw of values.others) {
         const parsed = parseIdentifier(raw, options.referenceDate);
         if (parsed.ok) throw new Error("A valid identifier was not read as one.");
         appendInvalid(raw, parsed.problem);
       }
-      await hashBatches(conn, values.keys, options, appendInvalid);
     } finally {
       invalid.closeSync();
     }
@@ -169,19 +185,23 @@ export async function buildIdentifierTableFromValues(conn: DuckDBConnection, val
        SELECT raw, substr(persons, ${width} * (i - 1) + 1, ${width}), NULL
        FROM (SELECT persons, unnest(string_split(raws, ' ')) AS raw, generate_subscripts(string_split(raws, ' '), 1) AS i FROM ${BATCHES})`,
     );
+    complete = true;
     return counts;
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}`);
+    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}${complete ? "" : `; DROP TABLE IF EXISTS ${IDENTIFIER_TABLE}`}`);
   }
 }
 
-/** Parses the keys' texts batch by batch, hashes the valid ones' canonical forms, and appends each batch. */
-async function hashBatches(conn: DuckDBConnection, keys: Float64Array, options: { referenceDate: Date; permitKey?: Buffer }, appendInvalid: (raw: string, problem: string) => void): Promise<void> {
+/**
+ * Takes keys as they come (add), parses their texts batch by batch, hashes the valid ones' canonical
+ * forms in worker threads and appends each batch; close waits for the last batch (and rethrows a failed one).
+ */
+async function keyHasher(conn: DuckDBConnection, options: { referenceDate: Date; permitKey?: Buffer }, appendInvalid: (raw: string, problem: string) => void) {
   const batches = await conn.createAppender(BATCHES);
   const pool = options.permitKey ? new HmacPool(options.permitKey) : undefined;
   const reference = referenceDay(options.referenceDate);
   const inFlight: Promise<void>[] = [];
-  try {
+  const add = async (keys: Float64Array) => {
     for (let first = 0; first < keys.length; first += BATCH) {
       const end = Math.min(first + BATCH, keys.length);
       const raws = Buffer.allocUnsafe((end - first) * (KEY_MAX_LENGTH + 1));
@@ -213,11 +233,16 @@ async function hashBatches(conn: DuckDBConnection, keys: Float64Array, options: 
       hashed.catch(() => {});
       inFlight.push(hashed);
     }
-    await Promise.all(inFlight);
-  } finally {
-    await pool?.close();
-    batches.closeSync();
-  }
+  };
+  const close = async () => {
+    try {
+      await Promise.all(inFlight);
+    } finally {
+      await pool?.close();
+      batches.closeSync();
+    }
+  };
+  return { add, close };
 }
 
 const SPACE = 32;

@@ -8,8 +8,7 @@ import { outputColumnName, type ColumnDescriptor, type DatasetDescriptor } from 
 import { DEFAULT_DUCKDB_MEMORY_LIMIT, withDuckDb } from "./duckdb-session";
 import { columnIssues, ident, inspectExtract, sourceRelation, sqlString } from "./extract-file";
 import { ExtractRejectedError } from "./extract-issues";
-import { distinctCsvValues } from "./csv-identifiers";
-import { buildIdentifierTable, buildIdentifierTableFromValues, IDENTIFIER_TABLE, type IdentifierCounts } from "./identifier-table";
+import { buildIdentifierTable, buildIdentifierTableFromCsv, IDENTIFIER_TABLE, type IdentifierCounts } from "./identifier-table";
 import { sha256File, type DeliveryManifest, type ManifestColumn } from "./manifest";
 import { derivePermitKey } from "./pseudonym-key";
 import { DEFAULT_FIRST_ROWS, rejectWithDiagnosis } from "./validate-extract";
@@ -81,11 +80,11 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
   try {
     const identifierOptions = { referenceDate: options.referenceDate ?? new Date(), permitKey };
     // A plain CSV's identifiers come straight from its bytes, for half what DuckDB's reading of the whole file costs.
-    const found =
+    const fromBytes =
       file.format === "csv" && identifierColumns.length > 0
-        ? await distinctCsvValues(file.path, { ...descriptor.format, columns: identifierColumns.map((c) => file.header.indexOf(c.name)) })
+        ? await buildIdentifierTableFromCsv(conn, file.path, { ...descriptor.format, columns: identifierColumns.map((c) => file.header.indexOf(c.name)) }, identifierOptions)
         : undefined;
-    counts = found ? await buildIdentifierTableFromValues(conn, found, identifierOptions) : await buildIdentifierTable({ instance, conn }, source, identifierColumns, identifierOptions);
+    counts = fromBytes ?? (await buildIdentifierTable({ instance, conn }, source, identifierColumns, identifierOptions));
   } catch (err) {
     return rejectWithDiagnosis(conn, file, descriptor, counts, firstRows, err);
   }
