@@ -11,6 +11,20 @@ const CHANNEL = "spe_session_changed";
 const MAX_ENTRIES = 10_000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
+/** A payload no token hash (hex) can be: proof that the listening connection still delivers. */
+const HEARTBEAT = "heartbeat";
+const HEARTBEAT_MS = 1_000;
+/** How long a heartbeat heard vouches for the connection: a silently dead one stops being trusted after this. */
+const TRUST_MS = 3_000;
+
+/** What the cache asks of its database besides listening. */
+interface CacheDatabase {
+  /** Whether every ended session is announced here (the trigger exists). */
+  announcesChanges(): Promise<boolean>;
+  /** Sends a heartbeat on the channel, through the database like any change. */
+  heartbeat(): Promise<unknown>;
+  closed(): boolean;
+}
 
 /**
  * Session rows already read, so that a signed-in request need not ask the database for its session each
@@ -24,6 +38,10 @@ const RETRY_MAX_MS = 30_000;
  * - the cache is used only while this process is listening: before LISTEN has succeeded, and from the
  *   moment the listening connection is lost until it is back, every request reads the database and the
  *   cache is emptied, so a notification that could not arrive never keeps an ended session alive;
+ * - a connection can also die without a word (a half-open TCP connection): every process sends a heartbeat
+ *   through the database each second, and the cache is used only while one was heard in the last 3 s, so
+ *   a silent loss stops the cache within seconds, and what was sent meanwhile arrives before the next
+ *   heartbeat if the connection recovers;
  * - a read that overlapped any ending or a loss (the epoch moved on) is not remembered;
  * - a PostgreSQL database without the sessions table's triggers (its schema older than this code)
  *   announces nothing: there the cache is never used.
@@ -38,27 +56,30 @@ export class SessionCache {
   private retryMs = RETRY_MIN_MS;
   /** Counts starts and losses: what a start learns counts only if nothing was lost since it began. */
   private attempt = 0;
+  private heardAt = 0;
+  private readonly heartbeats: NodeJS.Timeout;
 
   constructor(
     private readonly listener: Listener,
-    private readonly announcesChanges: () => Promise<boolean>,
+    private readonly database: CacheDatabase,
   ) {
     this.listen();
+    this.heartbeats = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
   }
 
-  /** Whether remembered rows are used: this process hears every change now. */
+  /** Whether remembered rows are used: this process hears every change now (it heard a heartbeat lately). */
   get listening(): boolean {
-    return this.live;
+    return this.live && Date.now() - this.heardAt < TRUST_MS;
   }
 
   /** The remembered row, only while this process hears every change. */
   get(tokenHash: string): SessionRow | undefined {
-    return this.live ? this.rows.get(tokenHash) : undefined;
+    return this.listening ? this.rows.get(tokenHash) : undefined;
   }
 
   /** A mark to take before reading a row: remember(mark, …) keeps it only if nothing ended meanwhile. */
   mark(): number | undefined {
-    return this.live ? this.epoch : undefined;
+    return this.listening ? this.epoch : undefined;
   }
 
   remember(mark: number | undefined, tokenHash: string, row: SessionRow): void {
@@ -82,19 +103,31 @@ export class SessionCache {
   private listen(): void {
     const attempt = ++this.attempt;
     this.listener
-      .listen(CHANNEL, (tokenHash) => this.forget(tokenHash || undefined), (err) => this.lost(err))
-      .then(() => this.announcesChanges())
+      .listen(CHANNEL, (payload) => this.heard(payload), (err) => this.lost(err))
+      .then(() => this.database.announcesChanges())
       .then(
         (announces) => {
           if (attempt !== this.attempt) return;
           this.forget();
           this.live = announces;
           this.retryMs = RETRY_MIN_MS;
+          this.beat();
         },
         (err: Error) => {
           if (attempt === this.attempt) this.lost(err);
         },
       );
+  }
+
+  private heard(payload: string): void {
+    if (payload === HEARTBEAT) this.heardAt = Date.now();
+    else this.forget(payload || undefined);
+  }
+
+  private beat(): void {
+    if (this.database.closed()) clearInterval(this.heartbeats);
+    // A heartbeat that fails is one not heard: the cache stops being trusted, which is all it should do.
+    else if (this.live) this.database.heartbeat().catch(() => {});
   }
 
   private lost(err: Error): void {
@@ -117,7 +150,13 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
   if (cache) return cache;
   const listener = listenerOf(db);
   if (!listener) return undefined;
-  caches.set(db, (cache = new SessionCache(listener, () => announcesSessionChanges(db))));
+  const client = (db as { $client?: unknown }).$client;
+  const database: CacheDatabase = {
+    announcesChanges: () => announcesSessionChanges(db),
+    heartbeat: () => db.execute(sql`select pg_notify(${CHANNEL}, ${HEARTBEAT})`),
+    closed: () => (client instanceof PGlite ? client.closed : (client as { ended?: boolean }).ended === true),
+  };
+  caches.set(db, (cache = new SessionCache(listener, database)));
   return cache;
 }
 

@@ -179,6 +179,25 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     await expect.poll(() => a.get(again), { timeout: 2_000, interval: 5 }).toBeUndefined();
   });
 
+  it("stops answering from memory within seconds when the listening connection goes silent without breaking", async () => {
+    const a = new SessionStore(replicas[0]!.db, policy);
+    const cache = sessionCacheFor(replicas[0]!.db)!;
+    const token = await a.create(alice, undefined);
+    expect(await a.get(token)).toMatchObject(alice);
+    // The listening backends freeze: their connections stay open, but nothing arrives on them any more.
+    const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    for (const { pid } of rows) process.kill(pid, "SIGSTOP");
+    try {
+      await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(false);
+      await admin.query("DELETE FROM sessions WHERE subject = $1", [alice.subject]);
+      expect(await a.get(token)).toBeUndefined();
+    } finally {
+      for (const { pid } of rows) process.kill(pid, "SIGCONT");
+    }
+    await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(true);
+    expect(await a.get(token)).toBeUndefined();
+  });
+
   it("does not keep a session that the other replica ended in any interleaving with reads", async () => {
     const [a, b] = replicas.map((r) => new SessionStore(r.db, policy)) as [SessionStore, SessionStore];
     for (let round = 0; round < 20; round++) {
