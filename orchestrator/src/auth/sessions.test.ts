@@ -96,26 +96,6 @@ describe("SessionStore", () => {
   });
 });
 
-/**
- * The sessions table's triggers as migrations/0008 creates them, created again here (OR REPLACE: the same
- * definition) so that these tests state what the session cache relies on whichever migrations ran.
- */
-const SESSION_TRIGGERS = `
-CREATE OR REPLACE FUNCTION "sessions_notify_change"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'TRUNCATE' THEN PERFORM pg_notify('spe_session_changed', '');
-  ELSE PERFORM pg_notify('spe_session_changed', OLD."token_hash");
-  END IF;
-  RETURN NULL;
-END;
-$$;
-CREATE OR REPLACE TRIGGER "sessions_deleted" AFTER DELETE ON "sessions" FOR EACH ROW EXECUTE FUNCTION "sessions_notify_change"();
-CREATE OR REPLACE TRIGGER "sessions_changed" AFTER UPDATE ON "sessions"
-  FOR EACH ROW WHEN ((to_jsonb(OLD) - 'last_seen_at') IS DISTINCT FROM (to_jsonb(NEW) - 'last_seen_at'))
-  EXECUTE FUNCTION "sessions_notify_change"();
-CREATE OR REPLACE TRIGGER "sessions_truncated" AFTER TRUNCATE ON "sessions" FOR EACH STATEMENT EXECUTE FUNCTION "sessions_notify_change"();
-`;
-
 describe("SessionStore on PostgreSQL, with two replicas", () => {
   const policy = { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE };
   let url: string;
@@ -126,7 +106,6 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     replicas = [await openDatabase({ url }), await openDatabase({ url })];
     admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query(SESSION_TRIGGERS);
     await vi.waitFor(() => expect(replicas.every((r) => sessionCacheFor(r.db)!.listening)).toBe(true), { timeout: 10_000 });
   });
   afterAll(async () => {
