@@ -77,9 +77,12 @@ describe("environment lifecycle through the API", () => {
     const report = await evidence();
     const [access, isolation, , logs] = report.requirements;
     expect(access!.evidence.authorisedPersons).toEqual([expect.objectContaining({ subject: "alice" })]);
+    expect(isolation!.evidence.state).toBe("in-force");
     const inForce = isolation!.evidence.inForce as { labels: Record<string, string>; networkPolicies: Array<{ metadata: { name: string } }> };
     expect(inForce.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(inForce.networkPolicies.map((p) => p.metadata.name)).toContain("deny-all");
+    // What those policies let through, read from the cluster's own copies.
+    expect(isolation!.evidence.analysis).toMatchObject({ egress: { defaultDeny: true, internet: false }, ingress: { defaultDeny: true } });
     const actions = (logs!.evidence.events as Array<{ action: string }>).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["permit.imported", "environment.suspended", "environment.resumed"]));
     expect(logs!.evidence.chain).toMatchObject({ intact: true });
@@ -99,7 +102,7 @@ describe("environment lifecycle through the API", () => {
     expect((await call(olof, stack, "environments.resume", { namespace })).status).toBe(409);
     // The evidence now shows the deletion and its certificate instead of policies in force.
     const [, isolation, , logs, , duration] = (await evidence()).requirements;
-    expect(isolation!.evidence.namespace).toBe("deleted");
+    expect(isolation!.evidence.state).toBe("deleted");
     expect(duration!.evidence.teardown).toMatchObject({ completedAt: expect.any(String) });
     expect((logs!.evidence.events as Array<{ action: string }>).map((e) => e.action)).toContain("environment.torn-down");
   });
