@@ -110,9 +110,11 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
       expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
     }
 
-    // The same address refuses whoever is not signed in, before anything reaches the pod.
+    // The same address sends whoever is not signed in to sign in (and back after it), before anything reaches the pod.
     const anonymous = await browser.newPage();
-    expect((await anonymous.goto(page.url()))?.status()).toBe(401);
+    await anonymous.goto(page.url());
+    expect(anonymous.url()).not.toContain("/workspaces/");
+    expect(await anonymous.getByLabel("User name").count()).toBe(1);
     await anonymous.close();
 
     // The outbox is read from the airlock agent beside the workspace, found the same way (by the pod's address).

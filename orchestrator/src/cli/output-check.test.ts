@@ -33,10 +33,13 @@ describe("spe output check", () => {
     expect(result.stdout).toContain("row 3, count: fail: a zero count shows that nobody in this group has the attribute");
   });
 
-  it("--json prints exactly { status, checks, cells } with 1-based data rows", async () => {
+  it("--json prints { status, checks, cells } with 1-based data rows, each sentence also as a message key", async () => {
     const result = await check(failing, "--type", "frequency", "--json");
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual({
+    const printed = JSON.parse(result.stdout);
+    expect(Object.keys(printed)).toEqual(["status", "checks", "cells"]);
+    expect(printed.cells[0].says).toEqual([{ key: "frequency-cell-below", values: { count: 9, threshold: 10 } }]);
+    expect(printed).toMatchObject({
       status: "fail",
       checks: [
         { name: "threshold", status: "fail", message: "Count below 10: 1 cell (row 2); not a whole-number count: 1 cell (row 4)." },
@@ -53,7 +56,7 @@ describe("spe output check", () => {
   it("exit 1 for review alone: a figure, a magnitude table without max1/max2", async () => {
     const figure = await check(file("plot.png", Uint8Array.from([0x89, 0x50, 0x4e, 0x47])), "--type", "figure", "--json");
     expect(figure.code).toBe(1);
-    expect(JSON.parse(figure.stdout)).toEqual({ status: "review", checks: [{ name: "manual-review", status: "review", message: expect.any(String) }], cells: [] });
+    expect(JSON.parse(figure.stdout)).toMatchObject({ status: "review", checks: [{ name: "manual-review", status: "review", message: expect.any(String) }], cells: [] });
     const magnitude = await check(file("sums.csv", "g,value,n\na,1000,20\n"), "--type", "magnitude", "--json");
     expect(magnitude.code).toBe(1);
     expect(JSON.parse(magnitude.stdout).status).toBe("review");
@@ -63,7 +66,7 @@ describe("spe output check", () => {
     const rounded = file("rounded.csv", "region,patients\nA,[REDACTED]\nB,15\nC,12\n");
     const result = await check(rounded, "--type", "frequency", "--profile", "redact7-round5", "--count-column", "patients", "--json");
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).cells).toEqual([{ row: 3, column: "patients", status: "fail", reasons: ["count 12 is not a multiple of 5"] }]);
+    expect(JSON.parse(result.stdout).cells).toMatchObject([{ row: 3, column: "patients", status: "fail", reasons: ["count 12 is not a multiple of 5"] }]);
     const fixed = file("fixed.csv", "region,patients\nA,[REDACTED]\nB,15\nC,10\n");
     expect((await check(fixed, "--type", "frequency", "--profile", "redact7-round5", "--count-column", "patients")).code).toBe(0);
   });
