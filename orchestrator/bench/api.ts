@@ -122,7 +122,7 @@ function autocannonRun(connections: number): Promise<{ rps: number; p50: number;
   console.log(`idle: ${Math.round((u.user + u.system) / 2000)} ms CPU per second`);
 }
 const results: Array<{ concurrency: number; rps: number; p50_ms: number; p99_ms: number; server_cpu_us_per_req: number }> = [];
-for (const concurrency of [1, 4, 16, 32, 64]) {
+for (const concurrency of [1, 2, 4, 8, 16, 32, 64]) {
   const r = await load(concurrency);
   if (r.errors) console.log(`  ${r.errors} errors or non-2xx answers at concurrency ${concurrency}`);
   console.log(`concurrency ${String(concurrency).padStart(3)}: ${String(r.rps).padStart(6)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server CPU ${r.cpuUsPerRequest} µs/request`);
@@ -137,6 +137,10 @@ await idp.stop();
 await database.close();
 await postgres?.stop();
 rmSync(dataDir, { recursive: true, force: true });
-const best = results.reduce((a, b) => (b.rps > a.rps ? b : a));
+// The issue's aim is throughput within a latency bound: the best concurrency is the one with the most
+// requests/s among those whose p99 stays within 20 ms (or, if none does, the one with the most requests/s).
+const P99_BOUND_MS = 20;
+const within = results.filter((r) => r.p99_ms <= P99_BOUND_MS);
+const best = (within.length ? within : results).reduce((a, b) => (b.rps > a.rps ? b : a));
 console.log(JSON.stringify(floor ? { ...best, floor: true } : best));
 process.exit(0);
