@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
 // An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
-// Usage: npm run bench -- api [--seconds S] [--db pglite|postgres] [--floor] (postgres: a throw-away local server). autocannon runs in its own process so that the
+// Usage: npm run bench -- api [--seconds S] [--db postgres|pglite] [--floor] (postgres: a throw-away local server). autocannon runs in its own process so that the
 // load generator does not share the server's event loop. --floor measures, by the same method, a bare fastify route that answers the
 // same JSON from memory: what this machine allows before sessions, tRPC and the database cost anything.
 import { spawn } from "node:child_process";
@@ -29,7 +29,7 @@ import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { deliveryServices } from "../src/deliveries/delivery-services";
 import { createAirlock } from "../src/outputs/airlock";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "pglite" }, floor: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "postgres" }, floor: { type: "boolean", default: false } } });
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 1 || !["pglite", "postgres"].includes(values.db)) {
   console.error("--seconds takes a positive whole number, --db pglite or postgres");
