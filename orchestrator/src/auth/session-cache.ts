@@ -69,7 +69,8 @@ export class SessionCache {
 
   /** Whether remembered rows are used: this process hears every change now (it heard a heartbeat lately). */
   get listening(): boolean {
-    return this.live && Date.now() - this.heardAt < TRUST_MS;
+    // A monotonic clock: a wall clock stepped back would stretch the trust given to a silent connection.
+    return this.live && performance.now() - this.heardAt < TRUST_MS;
   }
 
   /** The remembered row, only while this process hears every change. */
@@ -120,7 +121,7 @@ export class SessionCache {
   }
 
   private heard(payload: string): void {
-    if (payload === HEARTBEAT) this.heardAt = Date.now();
+    if (payload === HEARTBEAT) this.heardAt = performance.now();
     else this.forget(payload || undefined);
   }
 
@@ -161,11 +162,14 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
 }
 
 /**
- * Whether every ended session reaches this process: through the sessions table's trigger (migrations/0008)
+ * Whether every ended session reaches this process: through the sessions table's triggers (migrations/0008)
  * or, on embedded PGlite, which no other process writes, through the SessionStores of this process.
  */
 async function announcesSessionChanges(db: Db): Promise<boolean> {
   if ((db as { $client?: unknown }).$client instanceof PGlite) return true;
-  const result = (await db.execute(sql`select 1 from pg_trigger where tgrelid = 'sessions'::regclass and tgname = 'sessions_deleted' and tgenabled <> 'D'`)) as unknown as { rows: unknown[] };
-  return result.rows.length > 0;
+  // All three: an ended session (delete), a changed one (update) and all of them (truncate).
+  const result = (await db.execute(
+    sql`select 1 from pg_trigger where tgrelid = 'sessions'::regclass and tgname in ('sessions_deleted', 'sessions_changed', 'sessions_truncated') and tgenabled <> 'D'`,
+  )) as unknown as { rows: unknown[] };
+  return result.rows.length === 3;
 }

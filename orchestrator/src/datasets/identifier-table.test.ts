@@ -85,4 +85,13 @@ describe("buildIdentifierTable", () => {
     const { rows } = await table(values);
     for (const raw of values) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => canonical));
   });
+
+  it("leaves an empty table when reading the file fails, so the rejection's diagnosis runs and reports the failure's own cause", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "spe-identifiers-"));
+    await withDuckDb(async (conn) => {
+      // A folder where the file should be: opening works, reading fails half-way into the step.
+      await expect(buildIdentifierTableFromCsv(conn, folder, { delimiter: ";", encoding: "utf-8", columns: [0] }, { referenceDate: REF, permitKey: KEY })).rejects.toThrow(/EISDIR|directory/);
+      expect((await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM ${IDENTIFIER_TABLE}`)).getRowsJS()).toEqual([[0]]);
+    });
+  });
 });

@@ -152,6 +152,7 @@ export async function buildIdentifierTableFromCsv(
   const width = options.permitKey ? PSEUDONYM_WIDTH : CANONICAL_WIDTH;
   const counts = { distinct: 0, invalid: 0 };
   let complete = false;
+  let notPlain = false;
   try {
     const invalid = await conn.createAppender(IDENTIFIER_TABLE);
     try {
@@ -169,7 +170,10 @@ export async function buildIdentifierTableFromCsv(
       } finally {
         await hasher.close();
       }
-      if (!values) return undefined;
+      if (!values) {
+        notPlain = true;
+        return undefined;
+      }
       counts.distinct = values.keys.length + values.others.size;
       // Not digits with one separator: never an identifier.
       for (const raw of values.others) {
@@ -188,7 +192,10 @@ export async function buildIdentifierTableFromCsv(
     complete = true;
     return counts;
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}${complete ? "" : `; DROP TABLE IF EXISTS ${IDENTIFIER_TABLE}`}`);
+    // Not plain: the caller builds the table from DuckDB's reading. Failed: an empty table, so that the
+    // rejection's diagnosis (which reads it) still runs and the failure's own cause is what is reported.
+    const identifiers = complete ? "" : notPlain ? `; DROP TABLE IF EXISTS ${IDENTIFIER_TABLE}` : `; DELETE FROM ${IDENTIFIER_TABLE}`;
+    await conn.run(`DROP TABLE IF EXISTS ${BATCHES}${identifiers}`);
   }
 }
 

@@ -23,6 +23,8 @@ describe("safeReturnPath", () => {
     ["a space", "/a b"],
     ["a NUL", "/a\u0000b"],
     ["a DEL", "/a\u007fb"],
+    ["a character a Location header cannot carry", "/€"],
+    ["a Latin-1 letter unencoded", "/sök"],
     ["the sign-in itself", "/auth/login?next=/auth/login"],
     ["the callback", "/auth/callback?code=x"],
     ["an empty string", ""],
