@@ -5,6 +5,7 @@ import { auditEvents } from "../db/schema";
 import { appendAuditEvent, recordAuditEvent } from "./append-audit-event";
 import { GENESIS_HASH, type AuditEventInput } from "./audit-hash";
 import { verifyAuditChain } from "./verify-audit-chain";
+import { bothDatabases } from "../../test/fresh-postgres";
 import { asSuperuser, freshPostgres } from "./test-databases";
 
 const olof = { subject: "olof", role: "operator", address: "127.0.0.1" } as const;
@@ -14,12 +15,7 @@ async function appendMany(database: Database, count: number) {
   for (let n = 1; n <= count; n++) await recordAuditEvent(database.db, event(n), new Date(Date.UTC(2026, 10, 22, 12, 0, n)));
 }
 
-const databases: Array<[string, () => Promise<Database>]> = [
-  ["PGlite", () => openDatabase({ memory: true })],
-  ["PostgreSQL", async () => (await freshPostgres()).database],
-];
-
-describe.each(databases)("the audit log on %s", (_name, open) => {
+describe.each(bothDatabases("spe_audit"))("the audit log on %s", (_name, open) => {
   let database: Database;
   beforeAll(async () => {
     database = await open();

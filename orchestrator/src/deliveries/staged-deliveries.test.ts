@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresUrl } from "../../test/fresh-postgres";
+import { bothDatabases } from "../../test/fresh-postgres";
 import { insertEnvironment, stageDelivery } from "../../test/environment-rows";
-import { openDatabase, type Database } from "../db/database";
+import type { Database } from "../db/database";
 import { deliveries } from "../db/schema";
 import { examplePermit } from "../permits/test-fixtures";
 import { newestStagedDeliveries, stagedDatasets } from "./staged-deliveries";
@@ -10,10 +10,7 @@ import { newestStagedDeliveries, stagedDatasets } from "./staged-deliveries";
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 8, minute));
 
 // The same prepared query on both databases the orchestrator runs on: an array parameter is where they could differ.
-describe.each([
-  ["PGlite", () => openDatabase({ memory: true })],
-  ["PostgreSQL", async () => openDatabase({ url: await freshPostgresUrl("spe_staged") })],
-])("newest staged deliveries on %s", (_name, open) => {
+describe.each(bothDatabases("spe_staged"))("newest staged deliveries on %s", (_name, open) => {
   let database: Database;
   const tag = Math.random().toString(36).slice(2, 8);
   const one = examplePermit({ permitId: `SE-STAGED-1-${tag}`, datasets: [{ id: "lmed", version: "2026-09" }, { id: "patientregistret", version: "2026-09" }] });

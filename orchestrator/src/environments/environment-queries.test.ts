@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresUrl } from "../../test/fresh-postgres";
+import { bothDatabases } from "../../test/fresh-postgres";
 import { insertEnvironment, stageDelivery } from "../../test/environment-rows";
-import { openDatabase, type Database } from "../db/database";
+import type { Database } from "../db/database";
 import { deliveries, environments } from "../db/schema";
 import { examplePermit } from "../permits/test-fixtures";
 import { environmentsOf, listEnvironments } from "./environment-queries";
@@ -11,10 +11,7 @@ const at = (minute: number, ms = 0) => new Date(Date.UTC(2026, 10, 23, 8, minute
 const columns = (name: string) => [{ name, type: "integer", role: "attribute" }];
 
 // One SQL statement chooses each dataset's newest staged delivery: the same on both databases the orchestrator runs on.
-describe.each([
-  ["PGlite", () => openDatabase({ memory: true })],
-  ["PostgreSQL", async () => openDatabase({ url: await freshPostgresUrl("spe_mine") })],
-])("a researcher's environments on %s", (_name, open) => {
+describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_name, open) => {
   let database: Database;
   const tag = Math.random().toString(36).slice(2, 8);
   const carl = { subject: `carl-${tag}`, name: "Carl Carlsson", email: "carl@uni.example" };
