@@ -3,8 +3,8 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
-import { EnvironmentDatasets, type EnvironmentDataset } from "./environment-datasets";
-import { describeState, formatDate, type EnvironmentSummary } from "./environment-state";
+import { EnvironmentDatasets } from "./environment-datasets";
+import { describeState, formatDate } from "./environment-state";
 import { StateBadge } from "./state-badge";
 
 /**
@@ -30,7 +30,7 @@ export function MyEnvironments() {
   const mine = useQuery({ ...trpc.environments.mine.queryOptions(), staleTime: Infinity, refetchInterval: updates.status === "pending" ? false : 10_000 });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
   if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
-  const environments = mine.data as unknown as Array<EnvironmentSummary & { datasets: EnvironmentDataset[] }>;
+  const environments = mine.data;
   if (environments.length === 0) return <p>{t("environments.mine.none")}</p>;
   return (
     <ul className="environment-list">
