@@ -21,9 +21,6 @@ const TRUST_MS = 3_000;
 interface CacheDatabase {
   /** Whether every ended session is announced here (the trigger exists). */
   announcesChanges(): Promise<boolean>;
-  /** Sends a heartbeat on the channel, through the database like any change. */
-  heartbeat(): Promise<unknown>;
-  closed(): boolean;
 }
 
 /**
@@ -38,10 +35,11 @@ interface CacheDatabase {
  * - the cache is used only while this process is listening: before LISTEN has succeeded, and from the
  *   moment the listening connection is lost until it is back, every request reads the database and the
  *   cache is emptied, so a notification that could not arrive never keeps an ended session alive;
- * - a connection can also die without a word (a half-open TCP connection): every process sends a heartbeat
- *   through the database each second, and the cache is used only while one was heard in the last 3 s, so
- *   a silent loss stops the cache within seconds, and what was sent meanwhile arrives before the next
- *   heartbeat if the connection recovers;
+ * - a connection can also die without a word (a half-open TCP connection, a frozen backend): every
+ *   process sends a heartbeat each second on its listening connection itself (not through the pool,
+ *   where it would wait for a free connection exactly when the server is busiest), and the cache is used
+ *   only while one was heard in the last 3 s, so a silent loss stops the cache within seconds, and what
+ *   was sent meanwhile arrives before the next heartbeat if the connection recovers;
  * - a read that overlapped any ending or a loss (the epoch moved on) is not remembered;
  * - a PostgreSQL database without the sessions table's triggers (its schema older than this code)
  *   announces nothing: there the cache is never used.
@@ -58,6 +56,8 @@ export class SessionCache {
   private attempt = 0;
   private heardAt = 0;
   private readonly heartbeats: NodeJS.Timeout;
+  /** A heartbeat sent and not yet answered by the connection: one at a time, none queued behind a frozen one. */
+  private beating = false;
 
   constructor(
     private readonly listener: Listener,
@@ -126,9 +126,16 @@ export class SessionCache {
   }
 
   private beat(): void {
-    if (this.database.closed()) clearInterval(this.heartbeats);
-    // A heartbeat that fails is one not heard: the cache stops being trusted, which is all it should do.
-    else if (this.live) this.database.heartbeat().catch(() => {});
+    if (!this.live || this.beating) return;
+    this.beating = true;
+    this.listener.notify(CHANNEL, HEARTBEAT).then(
+      () => (this.beating = false),
+      (err: Error) => {
+        this.beating = false;
+        // A heartbeat that fails is one not heard: the cache stops being trusted, which is all it should do.
+        if (err instanceof ListenerClosedError) clearInterval(this.heartbeats);
+      },
+    );
   }
 
   private lost(err: Error): void {
@@ -151,12 +158,7 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
   if (cache) return cache;
   const listener = listenerOf(db);
   if (!listener) return undefined;
-  const client = (db as { $client?: unknown }).$client;
-  const database: CacheDatabase = {
-    announcesChanges: () => announcesSessionChanges(db),
-    heartbeat: () => db.execute(sql`select pg_notify(${CHANNEL}, ${HEARTBEAT})`),
-    closed: () => (client instanceof PGlite ? client.closed : (client as { ended?: boolean }).ended === true),
-  };
+  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db) };
   caches.set(db, (cache = new SessionCache(listener, database)));
   return cache;
 }

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type Database } from "../db/database";
+import { LISTENER_APPLICATION_NAME } from "../db/notifications";
 import { eq } from "drizzle-orm";
 import { auditEvents, sessions as sessionsTable } from "../db/schema";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
@@ -146,7 +147,7 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     const token = await a.create(alice, undefined);
     expect(await a.get(token)).toMatchObject(alice);
     // The listening connections go away: whatever is deleted now, nobody is told.
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
     await expect.poll(() => cache.listening, { timeout: 5_000, interval: 5 }).toBe(false);
     await admin.query("DELETE FROM sessions WHERE subject = $1", [alice.subject]);
     expect(await a.get(token)).toBeUndefined();
@@ -164,7 +165,7 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     const token = await a.create(alice, undefined);
     expect(await a.get(token)).toMatchObject(alice);
     // The listening backends freeze: their connections stay open, but nothing arrives on them any more.
-    const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
     for (const { pid } of rows) process.kill(pid, "SIGSTOP");
     try {
       await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(false);
@@ -212,7 +213,7 @@ describe("SessionStore on PostgreSQL without the sessions table's triggers", () 
       const store = new SessionStore(database.db, { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE });
       const token = await store.create(alice, undefined);
       // Once this process listens, and then some: the cache has had every chance to go live.
-      await expect.poll(async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows[0].n)).toBe(1);
+      await expect.poll(async () => Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows[0].n)).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(sessionCacheFor(database.db)!.listening).toBe(false);
       expect(await store.get(token)).toMatchObject(alice);

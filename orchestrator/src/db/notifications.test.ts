@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
-import { ListenerClosedError, pgliteListener, postgresListener } from "./notifications";
+import { LISTENER_APPLICATION_NAME, ListenerClosedError, pgliteListener, postgresListener } from "./notifications";
 
 /** Resolves with the first payload `listen` hands over, or fails after a while instead of hanging. */
 function waitFor<T>(register: (resolve: (value: T) => void) => void, ms = 5_000): Promise<T> {
@@ -15,8 +15,9 @@ function waitFor<T>(register: (resolve: (value: T) => void) => void, ms = 5_000)
 describe("postgresListener", () => {
   let url: string;
   let admin: pg.Client;
-  const listeningConnections = async () =>
-    Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows[0].n);
+  const listenerBackends = async () =>
+    (await admin.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows;
+  const listeningConnections = async () => (await listenerBackends()).length;
 
   beforeAll(async () => {
     url = await freshPostgresUrl("spe_listen");
@@ -60,6 +61,22 @@ describe("postgresListener", () => {
     } finally {
       await listener.close();
     }
+  });
+
+  it("notifies on its own listening connection, and fails rather than open one when there is none", async () => {
+    const listener = postgresListener(url);
+    await expect(listener.notify("spe_own", "early")).rejects.toThrow(/no listening connection/);
+    expect(await listeningConnections()).toBe(0);
+
+    const got = waitFor<string>((resolve) => void listener.listen("spe_own", resolve, () => {}));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await listener.notify("spe_own", "own");
+    expect(await got).toBe("own");
+    // The NOTIFY ran on the listening backend itself: the one connection this listener has.
+    expect(await listenerBackends()).toEqual([{ query: "select pg_notify($1, $2)" }]);
+
+    await listener.close();
+    await expect(listener.notify("spe_own", "late")).rejects.toBeInstanceOf(ListenerClosedError);
   });
 
   it("refuses to listen once closed, and opens no connection that nobody would end", async () => {

@@ -12,6 +12,11 @@ export interface Listener {
    * once if the listening connection breaks (notifications may have been missed: start again).
    */
   listen(channel: string, onPayload: (payload: string) => void, onLost: (err: Error) => void): Promise<void>;
+  /**
+   * NOTIFY on the listening connection itself, not through the pool: what comes back proves that this very
+   * connection delivers. Fails when there is no live listening connection (never opens one).
+   */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,9 +46,16 @@ export function pgliteListener(client: PGlite): Listener {
       if (client.closed) throw new ListenerClosedError();
       await client.listen(channel, onPayload);
     },
+    notify: async (channel, payload) => {
+      if (client.closed) throw new ListenerClosedError();
+      await client.query("select pg_notify($1, $2)", [channel, payload]);
+    },
     close: async () => {},
   };
 }
+
+/** The application_name of the listening connection, so that it can be told apart in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = "spe-listener";
 
 /**
  * One connection of its own, outside the pool: a pooled connection that LISTENs would be handed to other
@@ -51,7 +63,8 @@ export function pgliteListener(client: PGlite): Listener {
  */
 export function postgresListener(url: string): Listener {
   type Handler = { onPayload: (payload: string) => void; onLost: (err: Error) => void };
-  let current: { client: pg.Client; ready: Promise<void> } | undefined;
+  type Connection = { client: pg.Client; ready: Promise<void>; connected: boolean };
+  let current: Connection | undefined;
   const handlers = new Map<string, Handler[]>();
   let closed = false;
 
@@ -66,22 +79,25 @@ export function postgresListener(url: string): Listener {
     for (const h of lost) h.onLost(err);
   }
 
-  function connect(): { client: pg.Client; ready: Promise<void> } {
+  function connect(): Connection {
     if (current) return current;
-    const client = new pg.Client({ connectionString: url });
+    // A URL that names its own application_name keeps it (pg lets the URL win).
+    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME });
     client.on("notification", (n) => {
       for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
     });
     client.on("error", (err) => lose(client, err));
     client.on("end", () => lose(client, new Error("the database closed the listening connection")));
     const ready = client.connect().then(
-      () => undefined,
+      () => {
+        connection.connected = true;
+      },
       (err: Error) => {
         if (current?.client === client) current = undefined;
         throw err;
       },
     );
-    const connection = { client, ready };
+    const connection: Connection = { client, ready, connected: false };
     current = connection;
     return connection;
   }
@@ -97,6 +113,12 @@ export function postgresListener(url: string): Listener {
       if (!handlers.has(channel)) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
       if (current?.client !== client) throw new Error("the listening connection was lost while it started");
       handlers.set(channel, [...(handlers.get(channel) ?? []), { onPayload, onLost }]);
+    },
+    async notify(channel, payload) {
+      if (closed) throw new ListenerClosedError();
+      const connection = current;
+      if (!connection?.connected) throw new Error("there is no listening connection to notify on");
+      await connection.client.query("select pg_notify($1, $2)", [channel, payload]);
     },
     async close() {
       closed = true;

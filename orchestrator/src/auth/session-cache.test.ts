@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { freshPostgresUrl } from "../../test/fresh-postgres";
+import { openDatabase, type Database } from "../db/database";
+import { sessions as sessionsTable } from "../db/schema";
+import { sessionCacheFor } from "./session-cache";
+import { SessionStore } from "./sessions";
+
+const MINUTE = 60_000;
+const policy = { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE };
+const alice = { subject: "alice", name: "Alice Andersson", email: "alice@uni.example", roles: ["researcher" as const] };
+/** Longer than the 3 s a heartbeat heard vouches for the listening connection. */
+const PAST_TRUST_MS = 4_500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("SessionCache on PostgreSQL", () => {
+  let database: Database;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    const url = await freshPostgresUrl("spe_cache");
+    database = await openDatabase({ url });
+    admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await vi.waitFor(() => expect(sessionCacheFor(database.db)!.listening).toBe(true), { timeout: 10_000 });
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await database?.close();
+  });
+
+  // One replica only: another replica's heartbeats, heard on this one's connection too, would vouch for it.
+  it("stays trusted while every pooled connection is busy: the heartbeat goes over the listening connection", async () => {
+    const store = new SessionStore(database.db, policy);
+    const cache = sessionCacheFor(database.db)!;
+    const token = await store.create(alice, undefined);
+    expect(await store.get(token)).toMatchObject(alice);
+    const [row] = await database.db.select().from(sessionsTable);
+
+    // All ten pooled connections held in open transactions, each asleep past the trust window.
+    const held = Array.from({ length: 10 }, () =>
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_sleep(${PAST_TRUST_MS / 1000})`);
+      }),
+    );
+    const sleeping = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'select pg_sleep%'")).rows[0].n);
+    await expect.poll(sleeping, { timeout: 2_000, interval: 20 }).toBe(10);
+    const untrustedAt: number[] = [];
+    const start = performance.now();
+    while ((await sleeping()) === 10) {
+      if (!cache.listening) untrustedAt.push(performance.now() - start);
+      await sleep(50);
+    }
+    await Promise.all(held);
+    expect(untrustedAt).toEqual([]);
+    expect(performance.now() - start).toBeGreaterThan(3_000); // longer than the trust window: heartbeats were heard meanwhile
+    expect(cache.get(row!.tokenHash)).toMatchObject({ subject: alice.subject });
+  });
+});
