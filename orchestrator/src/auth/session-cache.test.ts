@@ -1,3 +1,4 @@
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -56,5 +57,32 @@ describe("SessionCache on PostgreSQL", () => {
     expect(untrustedAt).toEqual([]);
     expect(performance.now() - start).toBeGreaterThan(3_000); // longer than the trust window: heartbeats were heard meanwhile
     expect(cache.get(row!.tokenHash)).toMatchObject({ subject: alice.subject });
+  });
+});
+
+describe("SessionCache on embedded PGlite", () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({ memory: true });
+  });
+  afterAll(() => database?.close());
+
+  it("sends no heartbeat, and answers from memory all the same", async () => {
+    const heard: string[] = [];
+    await (database.db as unknown as { $client: PGlite }).$client.listen("spe_session_changed", (payload) => heard.push(payload));
+    const store = new SessionStore(database.db, policy);
+    const cache = sessionCacheFor(database.db)!;
+    await vi.waitFor(() => expect(cache.listening).toBe(true));
+    const token = await store.create(alice, undefined);
+    expect(await store.get(token)).toMatchObject(alice);
+    const [row] = await database.db.select().from(sessionsTable);
+
+    await sleep(PAST_TRUST_MS);
+    expect(heard).not.toContain("heartbeat");
+    expect(cache.listening).toBe(true);
+    expect(cache.get(row!.tokenHash)).toMatchObject({ subject: alice.subject });
+    // Still the database's own announcements that it hears: a logout through another store is forgotten.
+    await new SessionStore(database.db, policy).delete(token);
+    expect(cache.get(row!.tokenHash)).toBeUndefined();
   });
 });

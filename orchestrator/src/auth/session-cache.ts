@@ -21,6 +21,11 @@ const TRUST_MS = 3_000;
 interface CacheDatabase {
   /** Whether every ended session is announced here (the trigger exists). */
   announcesChanges(): Promise<boolean>;
+  /**
+   * Embedded PGlite: the listener is the database itself in this process, so listening cannot go silent
+   * and needs no heartbeat.
+   */
+  embedded: boolean;
 }
 
 /**
@@ -35,11 +40,12 @@ interface CacheDatabase {
  * - the cache is used only while this process is listening: before LISTEN has succeeded, and from the
  *   moment the listening connection is lost until it is back, every request reads the database and the
  *   cache is emptied, so a notification that could not arrive never keeps an ended session alive;
- * - a connection can also die without a word (a half-open TCP connection, a frozen backend): every
- *   process sends a heartbeat each second on its listening connection itself (not through the pool,
+ * - a connection can also die without a word (a half-open TCP connection, a frozen backend): on PostgreSQL
+ *   every process sends a heartbeat each second on its listening connection itself (not through the pool,
  *   where it would wait for a free connection exactly when the server is busiest), and the cache is used
  *   only while one was heard in the last 3 s, so a silent loss stops the cache within seconds, and what
- *   was sent meanwhile arrives before the next heartbeat if the connection recovers;
+ *   was sent meanwhile arrives before the next heartbeat if the connection recovers. Embedded PGlite, where
+ *   the listener is the database itself, needs no heartbeat;
  * - a read that overlapped any ending or a loss (the epoch moved on) is not remembered;
  * - a PostgreSQL database without the sessions table's triggers (its schema older than this code)
  *   announces nothing: there the cache is never used.
@@ -55,7 +61,7 @@ export class SessionCache {
   /** Counts starts and losses: what a start learns counts only if nothing was lost since it began. */
   private attempt = 0;
   private heardAt = 0;
-  private readonly heartbeats: NodeJS.Timeout;
+  private readonly heartbeats: NodeJS.Timeout | undefined;
   /** A heartbeat sent and not yet answered by the connection: one at a time, none queued behind a frozen one. */
   private beating = false;
 
@@ -64,13 +70,14 @@ export class SessionCache {
     private readonly database: CacheDatabase,
   ) {
     this.listen();
-    this.heartbeats = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
+    if (!database.embedded) this.heartbeats = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
   }
 
   /** Whether remembered rows are used: this process hears every change now (it heard a heartbeat lately). */
   get listening(): boolean {
+    if (!this.live) return false;
     // A monotonic clock: a wall clock stepped back would stretch the trust given to a silent connection.
-    return this.live && performance.now() - this.heardAt < TRUST_MS;
+    return this.database.embedded || performance.now() - this.heardAt < TRUST_MS;
   }
 
   /** The remembered row, only while this process hears every change. */
@@ -112,7 +119,7 @@ export class SessionCache {
           this.forget();
           this.live = announces;
           this.retryMs = RETRY_MIN_MS;
-          this.beat();
+          if (this.heartbeats) this.beat();
         },
         (err: Error) => {
           if (attempt === this.attempt) this.lost(err);
@@ -158,7 +165,7 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
   if (cache) return cache;
   const listener = listenerOf(db);
   if (!listener) return undefined;
-  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db) };
+  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db), embedded: (db as { $client?: unknown }).$client instanceof PGlite };
   caches.set(db, (cache = new SessionCache(listener, database)));
   return cache;
 }
