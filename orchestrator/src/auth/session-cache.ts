@@ -1,6 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/database";
+import { isPglite } from "../db/embedded";
 import { ListenerClosedError, listenerOf, type Listener } from "../db/notifications";
 import type { sessions } from "../db/schema";
 
@@ -165,7 +165,7 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
   if (cache) return cache;
   const listener = listenerOf(db);
   if (!listener) return undefined;
-  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db), embedded: (db as { $client?: unknown }).$client instanceof PGlite };
+  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db), embedded: isPglite(db) };
   caches.set(db, (cache = new SessionCache(listener, database)));
   return cache;
 }
@@ -175,7 +175,7 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
  * or, on embedded PGlite, which no other process writes, through the SessionStores of this process.
  */
 async function announcesSessionChanges(db: Db): Promise<boolean> {
-  if ((db as { $client?: unknown }).$client instanceof PGlite) return true;
+  if (isPglite(db)) return true;
   // All three: an ended session (delete), a changed one (update) and all of them (truncate).
   const result = (await db.execute(
     sql`select 1 from pg_trigger where tgrelid = 'sessions'::regclass and tgname in ('sessions_deleted', 'sessions_changed', 'sessions_truncated') and tgenabled <> 'D'`,
