@@ -76,6 +76,12 @@ export function keyText(key: number, out: Uint8Array, at: number): number {
   return length;
 }
 
+/** keyText as the source of one JavaScript expression, for a worker thread (as PARSE_IDENTIFIER_BYTES_SOURCE). */
+export const KEY_TEXT_SOURCE = `(() => {
+  const DIGIT_0 = ${DIGIT_0}, MINUS = ${MINUS}, PLUS = ${PLUS}, TEN_13 = ${TEN_13}, KEY_MAX_LENGTH = ${KEY_MAX_LENGTH};
+  return ${keyText.toString()};
+})()`;
+
 /** Where a key's search starts: its low and high 32 bits mixed, as its last digits alone would crowd similar numbers together. */
 function slotOf(key: number, mask: number): number {
   const h = (Math.imul(key % 4294967296 | 0, 0x9e3779b1) ^ Math.imul(Math.floor(key / 4294967296) | 0, 0x85ebca6b)) >>> 0;

@@ -1,9 +1,11 @@
+import { availableParallelism } from "node:os";
 import { DuckDBConnection, type DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnDescriptor } from "./descriptor";
 import { ident } from "./extract-file";
 import { HmacPool } from "./hmac-pool";
-import { distinctCsvValues, keyText, KEY_MAX_LENGTH, type DistinctValues } from "./csv-identifiers";
-import { parseIdentifier, parseIdentifierBytes, referenceDay } from "./personnummer";
+import { distinctCsvValues, type DistinctValues } from "./csv-identifiers";
+import { CANONICAL_WIDTH, keyBatch } from "./key-batch";
+import { parseIdentifier, referenceDay } from "./personnummer";
 
 /**
  * The table that maps each distinct identifier text of the extract to its person: `raw` the text as
@@ -25,8 +27,6 @@ const PROBLEMS = "identifier_problems";
  * values one by one into DuckDB's vectors cost more than hashing them); DuckDB cuts the pieces out itself.
  */
 const BATCH = 8192;
-/** Every canonical identifier has 12 digits (YYYYMMDDNNNC). */
-const CANONICAL_WIDTH = 12;
 /** A pseudonym: HMAC-SHA-256 in lower-case hex. */
 const PSEUDONYM_WIDTH = 64;
 /** Batches hashing at once: enough to keep the workers busy, few enough to bound memory. */
@@ -200,42 +200,31 @@ export async function buildIdentifierTableFromCsv(
 }
 
 /**
- * Takes keys as they come (add), parses their texts batch by batch, hashes the valid ones' canonical
- * forms in worker threads and appends each batch; close waits for the last batch (and rethrows a failed one).
+ * Takes keys as they come (add) and, batch by batch, has them parsed and their canonical forms hashed in
+ * the worker threads (or, without a permit key, parses them here), then appends each batch; close waits for
+ * the last batch (and rethrows a failed one).
  */
 async function keyHasher(conn: DuckDBConnection, options: { referenceDate: Date; permitKey?: Buffer }, appendInvalid: (raw: string, problem: string) => void) {
   const batches = await conn.createAppender(BATCHES);
-  const pool = options.permitKey ? new HmacPool(options.permitKey) : undefined;
+  // One worker fewer than cores: the reading of the file keeps this thread busy all along, and a third
+  // thread on two cores slowed it more than its hashing helped.
+  const pool = options.permitKey ? new HmacPool(options.permitKey, availableParallelism() - 1) : undefined;
   const reference = referenceDay(options.referenceDate);
   const inFlight: Promise<void>[] = [];
+  const append = ({ raws, invalid }: { raws: Uint8Array; invalid: [string, string][] }, persons: Uint8Array) => {
+    for (const [raw, problem] of invalid) appendInvalid(raw, problem);
+    if (raws.length > 0) appendPieces(batches, latin1(raws), latin1(persons));
+  };
   const add = async (keys: Float64Array) => {
     for (let first = 0; first < keys.length; first += BATCH) {
-      const end = Math.min(first + BATCH, keys.length);
-      const raws = Buffer.allocUnsafe((end - first) * (KEY_MAX_LENGTH + 1));
-      const canonicals = new Uint8Array((end - first) * CANONICAL_WIDTH);
-      let rawsLength = 0;
-      let count = 0;
-      for (let k = first; k < end; k++) {
-        // Written in place, after room for the space that separates it from the one before.
-        const at = count > 0 ? rawsLength + 1 : 0;
-        const length = keyText(keys[k]!, raws, at);
-        const problem = parseIdentifierBytes(raws, at, length, reference, canonicals, count * CANONICAL_WIDTH);
-        if (problem) {
-          appendInvalid(raws.toString("latin1", at, at + length), problem);
-          continue;
-        }
-        if (count > 0) raws[rawsLength] = SPACE;
-        rawsLength = at + length;
-        count++;
-      }
-      if (count === 0) continue;
-      const joined = raws.toString("latin1", 0, rawsLength);
+      const batch = keys.slice(first, first + BATCH);
       if (!pool) {
-        appendPieces(batches, joined, Buffer.from(canonicals.buffer, 0, count * CANONICAL_WIDTH).toString("latin1"));
+        const parsed = keyBatch(batch, reference);
+        append(parsed, parsed.canonicals);
         continue;
       }
       if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-      const hashed = pool.hash(canonicals, CANONICAL_WIDTH, count).then((hex) => appendPieces(batches, joined, Buffer.from(hex.buffer, hex.byteOffset, hex.length).toString("latin1")));
+      const hashed = pool.hashKeys(batch, reference).then((h) => append(h, h.hex));
       // As in personsByBatch: awaited later, in order, and never an unhandled rejection.
       hashed.catch(() => {});
       inFlight.push(hashed);
@@ -252,7 +241,10 @@ async function keyHasher(conn: DuckDBConnection, options: { referenceDate: Date;
   return { add, close };
 }
 
-const SPACE = 32;
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+}
+
 
 function appendPieces(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, raws: string, persons: string): void {
   appender.appendVarchar(raws);

@@ -136,3 +136,14 @@ function daysInMonth(year: number, month: number): number {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
+
+/**
+ * parseIdentifierBytes as the source of one JavaScript expression, with the constants and helper it reads,
+ * for a worker thread that has no TypeScript loader (see hmac-pool.ts). Beside the function, so that a
+ * constant it comes to need is added here too; the pipeline's tests run it in the workers.
+ */
+export const PARSE_IDENTIFIER_BYTES_SOURCE = `(() => {
+  const OLDEST_YEAR = ${OLDEST_YEAR}, DIGIT_0 = ${DIGIT_0}, MINUS = ${MINUS}, PLUS = ${PLUS}, DAYS_IN_MONTH = ${JSON.stringify(DAYS_IN_MONTH)};
+  ${daysInMonth.toString()}
+  return ${parseIdentifierBytes.toString()};
+})()`;
