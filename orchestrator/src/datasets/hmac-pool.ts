@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { hmacSha256Hex, instantiateSha256x4, SHA256X4_LAYOUT, SHA256X4_WASM } from "./hmac-sha256";
-import { KEY_BATCH_SOURCE, type KeyBatch } from "./key-batch";
+import { CANONICAL_WIDTH, KEY_BATCH_SOURCE, type KeyBatch } from "./key-batch";
 import type { ReferenceDay } from "./personnummer";
 
 // hmacSha256Hex in worker threads, so that hashing a register's millions of people runs beside the main
@@ -19,7 +19,7 @@ parentPort.on("message", ({ messages, width, count, keys, reference }) => {
   if (keys) {
     const batch = keyBatch(keys, reference);
     const hex = new Uint8Array(64 * batch.count);
-    hmacSha256Hex(sha, key, batch.canonicals, 12, batch.count, hex);
+    hmacSha256Hex(sha, key, batch.canonicals, ${CANONICAL_WIDTH}, batch.count, hex);
     parentPort.postMessage({ raws: batch.raws, hex, invalid: batch.invalid }, [batch.raws.buffer, hex.buffer]);
     return;
   }

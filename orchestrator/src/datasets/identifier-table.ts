@@ -245,7 +245,6 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }
 
-
 function appendPieces(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, raws: string, persons: string): void {
   appender.appendVarchar(raws);
   appender.appendVarchar(persons);
