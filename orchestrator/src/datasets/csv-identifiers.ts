@@ -99,8 +99,12 @@ class KeySet {
   private slots = new Float64Array(1 << 22).fill(-1);
   private order = new Float64Array(1 << 20);
   size = 0;
+  // The key added last: extracts list a person's rows together, so most rows name the person of the row before.
+  private last = -1;
 
   add(key: number): void {
+    if (key === this.last) return;
+    this.last = key;
     const mask = this.slots.length - 1;
     let h = slotOf(key, mask);
     for (;;) {
