@@ -32,6 +32,24 @@ const PSEUDONYM_WIDTH = 64;
 /** Batches hashing at once: enough to keep the workers busy, few enough to bound memory. */
 const IN_FLIGHT = 8;
 
+/**
+ * The batches being hashed, at most IN_FLIGHT: `add` waits for the oldest when full, `settled` for all.
+ * Awaited in order: a batch that fails while an earlier one is awaited (or after the caller threw) must not
+ * be an unhandled rejection, which would end the whole orchestrator; its await still throws.
+ */
+function hashingQueue() {
+  const inFlight: Promise<void>[] = [];
+  return {
+    async add(start: () => Promise<void>): Promise<void> {
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+      const batch = start();
+      batch.catch(() => {});
+      inFlight.push(batch);
+    },
+    settled: () => Promise.all(inFlight),
+  };
+}
+
 export interface IdentifierCounts {
   distinct: number;
   invalid: number;
@@ -78,7 +96,7 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
   const batches = await writer.createAppender(BATCHES);
   const problems = await writer.createAppender(PROBLEMS);
   const pool = options.permitKey ? new HmacPool(options.permitKey) : undefined;
-  const inFlight: Promise<void>[] = [];
+  const queue = hashingQueue();
   const counts = { distinct: 0, invalid: 0 };
   let canonicals = new Uint8Array(BATCH * CANONICAL_WIDTH);
   let inBatch = 0;
@@ -89,12 +107,7 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
     canonicals = new Uint8Array(BATCH * CANONICAL_WIDTH);
     inBatch = 0;
     if (!pool) return appendBatch(batches, batch, Buffer.from(packed.buffer, 0, count * CANONICAL_WIDTH));
-    if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-    const hashed = pool.hash(packed, CANONICAL_WIDTH, count).then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length)));
-    // Awaited later, in order: a batch that fails while an earlier one is awaited (or after the loop threw)
-    // must not be an unhandled rejection, which would end the whole orchestrator. Its await still throws.
-    hashed.catch(() => {});
-    inFlight.push(hashed);
+    await queue.add(() => pool.hash(packed, CANONICAL_WIDTH, count).then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length))));
   };
   try {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
@@ -117,7 +130,7 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
       }
     }
     if (inBatch > 0) await flush();
-    await Promise.all(inFlight);
+    await queue.settled();
   } finally {
     await pool?.close();
     batches.closeSync();
@@ -210,7 +223,7 @@ async function keyHasher(conn: DuckDBConnection, options: { referenceDate: Date;
   // thread on two cores slowed it more than its hashing helped.
   const pool = options.permitKey ? new HmacPool(options.permitKey, availableParallelism() - 1) : undefined;
   const reference = referenceDay(options.referenceDate);
-  const inFlight: Promise<void>[] = [];
+  const queue = hashingQueue();
   const append = ({ raws, invalid }: { raws: Uint8Array; invalid: [string, string][] }, persons: Uint8Array) => {
     for (const [raw, problem] of invalid) appendInvalid(raw, problem);
     if (raws.length > 0) appendPieces(batches, latin1(raws), latin1(persons));
@@ -223,16 +236,12 @@ async function keyHasher(conn: DuckDBConnection, options: { referenceDate: Date;
         append(parsed, parsed.canonicals);
         continue;
       }
-      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-      const hashed = pool.hashKeys(batch, reference).then((h) => append(h, h.hex));
-      // As in personsByBatch: awaited later, in order, and never an unhandled rejection.
-      hashed.catch(() => {});
-      inFlight.push(hashed);
+      await queue.add(() => pool.hashKeys(batch, reference).then((h) => append(h, h.hex)));
     }
   };
   const close = async () => {
     try {
-      await Promise.all(inFlight);
+      await queue.settled();
     } finally {
       await pool?.close();
       batches.closeSync();
