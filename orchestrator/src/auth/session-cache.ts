@@ -11,21 +11,11 @@ const CHANNEL = "spe_session_changed";
 const MAX_ENTRIES = 10_000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
-/** A payload no token hash (hex) can be: proof that the listening connection still delivers. */
-const HEARTBEAT = "heartbeat";
-const HEARTBEAT_MS = 1_000;
-/** How long a heartbeat heard vouches for the connection: a silently dead one stops being trusted after this. */
-const TRUST_MS = 3_000;
 
 /** What the cache asks of its database besides listening. */
 interface CacheDatabase {
   /** Whether every ended session is announced here (the trigger exists). */
   announcesChanges(): Promise<boolean>;
-  /**
-   * Embedded PGlite: the listener is the database itself in this process, so listening cannot go silent
-   * and needs no heartbeat.
-   */
-  embedded: boolean;
 }
 
 /**
@@ -40,12 +30,12 @@ interface CacheDatabase {
  * - the cache is used only while this process is listening: before LISTEN has succeeded, and from the
  *   moment the listening connection is lost until it is back, every request reads the database and the
  *   cache is emptied, so a notification that could not arrive never keeps an ended session alive;
- * - a connection can also die without a word (a half-open TCP connection, a frozen backend): on PostgreSQL
- *   every process sends a heartbeat each second on its listening connection itself (not through the pool,
- *   where it would wait for a free connection exactly when the server is busiest), and the cache is used
- *   only while one was heard in the last 3 s, so a silent loss stops the cache within seconds, and what
- *   was sent meanwhile arrives before the next heartbeat if the connection recovers. Embedded PGlite, where
- *   the listener is the database itself, needs no heartbeat;
+ * - a connection can also die without a word (a half-open TCP connection, a frozen backend): the cache is
+ *   used only while the listener vouches for its connection (on PostgreSQL it heard its own probe in the
+ *   last 3 s, which also proves that everything committed before arrived; see postgresListener), so a
+ *   silent loss stops the cache within seconds, and the listener then drops that connection as lost, after
+ *   which the cache listens again on a new one and starts empty. Embedded PGlite, where the listener is
+ *   the database itself, cannot go silent;
  * - a read that overlapped any ending or a loss (the epoch moved on) is not remembered;
  * - a PostgreSQL database without the sessions table's triggers (its schema older than this code)
  *   announces nothing: there the cache is never used.
@@ -60,24 +50,17 @@ export class SessionCache {
   private retryMs = RETRY_MIN_MS;
   /** Counts starts and losses: what a start learns counts only if nothing was lost since it began. */
   private attempt = 0;
-  private heardAt = 0;
-  private readonly heartbeats: NodeJS.Timeout | undefined;
-  /** A heartbeat sent and not yet answered by the connection: one at a time, none queued behind a frozen one. */
-  private beating = false;
 
   constructor(
     private readonly listener: Listener,
     private readonly database: CacheDatabase,
   ) {
     this.listen();
-    if (!database.embedded) this.heartbeats = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
   }
 
-  /** Whether remembered rows are used: this process hears every change now (it heard a heartbeat lately). */
+  /** Whether remembered rows are used: this process hears every change now (its listener vouches for its connection). */
   get listening(): boolean {
-    if (!this.live) return false;
-    // A monotonic clock: a wall clock stepped back would stretch the trust given to a silent connection.
-    return this.database.embedded || performance.now() - this.heardAt < TRUST_MS;
+    return this.live && this.listener.alive();
   }
 
   /** The remembered row, only while this process hears every change. */
@@ -111,7 +94,7 @@ export class SessionCache {
   private listen(): void {
     const attempt = ++this.attempt;
     this.listener
-      .listen(CHANNEL, (payload) => this.heard(payload), (err) => this.lost(err))
+      .listen(CHANNEL, (payload) => this.forget(payload || undefined), (err) => this.lost(err))
       .then(() => this.database.announcesChanges())
       .then(
         (announces) => {
@@ -119,30 +102,11 @@ export class SessionCache {
           this.forget();
           this.live = announces;
           this.retryMs = RETRY_MIN_MS;
-          if (this.heartbeats) this.beat();
         },
         (err: Error) => {
           if (attempt === this.attempt) this.lost(err);
         },
       );
-  }
-
-  private heard(payload: string): void {
-    if (payload === HEARTBEAT) this.heardAt = performance.now();
-    else this.forget(payload || undefined);
-  }
-
-  private beat(): void {
-    if (!this.live || this.beating) return;
-    this.beating = true;
-    this.listener.notify(CHANNEL, HEARTBEAT).then(
-      () => (this.beating = false),
-      (err: Error) => {
-        this.beating = false;
-        // A heartbeat that fails is one not heard: the cache stops being trusted, which is all it should do.
-        if (err instanceof ListenerClosedError) clearInterval(this.heartbeats);
-      },
-    );
   }
 
   private lost(err: Error): void {
@@ -165,7 +129,7 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
   if (cache) return cache;
   const listener = listenerOf(db);
   if (!listener) return undefined;
-  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db), embedded: isPglite(db) };
+  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db) };
   caches.set(db, (cache = new SessionCache(listener, database)));
   return cache;
 }

@@ -159,23 +159,36 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     await expect.poll(() => a.get(again), { timeout: 2_000, interval: 5 }).toBeUndefined();
   });
 
-  it("stops answering from memory within seconds when the listening connection goes silent without breaking", async () => {
-    const a = new SessionStore(replicas[0]!.db, policy);
+  it("stops answering from memory within seconds when the listening connection goes silent without breaking, and listens again on a new one", async () => {
+    const [a, b] = replicas.map((r) => new SessionStore(r.db, policy)) as [SessionStore, SessionStore];
     const cache = sessionCacheFor(replicas[0]!.db)!;
     const token = await a.create(alice, undefined);
     expect(await a.get(token)).toMatchObject(alice);
+    const listenerPids = async () =>
+      (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows.map((r) => r.pid);
     // The listening backends freeze: their connections stay open, but nothing arrives on them any more.
-    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
-    for (const { pid } of rows) process.kill(pid, "SIGSTOP");
+    const frozen = await listenerPids();
+    expect(frozen).toHaveLength(2);
+    for (const pid of frozen) process.kill(pid, "SIGSTOP");
     try {
-      await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(false);
+      await expect.poll(() => cache.listening, { timeout: 10_000, interval: 20 }).toBe(false);
       await admin.query("DELETE FROM sessions WHERE subject = $1", [alice.subject]);
       expect(await a.get(token)).toBeUndefined();
+      // Still frozen: the listeners gave those connections up and listen on new ones, and the cache is trusted again.
+      await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(true);
+      expect((await listenerPids()).filter((pid) => !frozen.includes(pid))).toHaveLength(2);
+      expect(await a.get(token)).toBeUndefined();
+      const again = await a.create(alice, undefined);
+      expect(await a.get(again)).toMatchObject(alice);
+      await b.delete(again);
+      await expect.poll(() => a.get(again), { timeout: 2_000, interval: 5 }).toBeUndefined();
     } finally {
-      for (const { pid } of rows) process.kill(pid, "SIGCONT");
+      for (const pid of frozen) process.kill(pid, "SIGCONT");
     }
-    await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(true);
-    expect(await a.get(token)).toBeUndefined();
+    // The old backends wake up to closed sockets and go: one listening connection per replica remains.
+    await expect.poll(async () => (await listenerPids()).filter((pid) => frozen.includes(pid)), { timeout: 5_000, interval: 50 }).toEqual([]);
+    expect(await listenerPids()).toHaveLength(2);
+    expect(cache.listening).toBe(true);
   });
 
   it("does not keep a session that the other replica ended in any interleaving with reads", async () => {

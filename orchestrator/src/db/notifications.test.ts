@@ -16,7 +16,7 @@ describe("postgresListener", () => {
   let url: string;
   let admin: pg.Client;
   const listenerBackends = async () =>
-    (await admin.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows;
+    (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows;
   const listeningConnections = async () => (await listenerBackends()).length;
 
   beforeAll(async () => {
@@ -37,7 +37,7 @@ describe("postgresListener", () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
     await lost;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await listeningConnections()).toBe(1);
@@ -69,14 +69,63 @@ describe("postgresListener", () => {
     expect(await listeningConnections()).toBe(0);
 
     const got = waitFor<string>((resolve) => void listener.listen("spe_own", resolve, () => {}));
+    // Who sent it: the notification names its sender's backend.
+    const sender = waitFor<number>((resolve) => admin.once("notification", (n) => resolve(n.processId)));
+    await admin.query("LISTEN spe_own");
     await new Promise((resolve) => setTimeout(resolve, 200));
     await listener.notify("spe_own", "own");
     expect(await got).toBe("own");
     // The NOTIFY ran on the listening backend itself: the one connection this listener has.
-    expect(await listenerBackends()).toEqual([{ query: "select pg_notify($1, $2)" }]);
+    expect(await listenerBackends()).toEqual([{ pid: await sender }]);
+    await admin.query("UNLISTEN spe_own");
 
     await listener.close();
     await expect(listener.notify("spe_own", "late")).rejects.toBeInstanceOf(ListenerClosedError);
+  });
+
+  it("replaces a connection that goes silent without breaking, and delivers nothing twice when the old one wakes up", async () => {
+    const listener = postgresListener(url);
+    const heard: string[] = [];
+    let losses = 0;
+    let relistened: Promise<void> | undefined;
+    // What every owner does on a loss: listen again (and read what it may have missed).
+    const listen = (): Promise<void> =>
+      listener.listen("spe_silent", (payload) => heard.push(payload), () => {
+        losses++;
+        relistened = listen();
+      });
+    try {
+      await listen();
+      expect(listener.alive()).toBe(true);
+      const [frozen] = await listenerBackends();
+      // The backend freezes: its connection stays open, no error ever comes, and nothing arrives on it.
+      process.kill(frozen!.pid, "SIGSTOP");
+      try {
+        await admin.query("SELECT pg_notify('spe_silent', 'while frozen')");
+        // Lost within seconds (the owner listens again at once, so alive() is false only for a moment).
+        await expect.poll(() => losses, { timeout: 6_000, interval: 50 }).toBe(1);
+        await relistened;
+        expect(listener.alive()).toBe(true);
+        const pids = (await listenerBackends()).map((b) => b.pid);
+        expect(pids).toContain(frozen!.pid); // still there, frozen: not waited for
+        expect(pids).toHaveLength(2);
+        await admin.query("SELECT pg_notify('spe_silent', 'after')");
+        await expect.poll(() => heard, { timeout: 2_000, interval: 20 }).toEqual(["after"]);
+      } finally {
+        process.kill(frozen!.pid, "SIGCONT");
+      }
+      // The old backend wakes up to a closed socket and goes: what it still had to deliver reaches nobody.
+      await expect.poll(async () => (await listenerBackends()).map((b) => b.pid), { timeout: 5_000, interval: 50 }).not.toContain(frozen!.pid);
+      await admin.query("SELECT pg_notify('spe_silent', 'later')");
+      await expect.poll(() => heard, { timeout: 2_000, interval: 20 }).toEqual(["after", "later"]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(heard).toEqual(["after", "later"]);
+      expect(losses).toBe(1);
+      expect(await listeningConnections()).toBe(1);
+      expect(listener.alive()).toBe(true);
+    } finally {
+      await listener.close();
+    }
   });
 
   it("refuses to listen once closed, and opens no connection that nobody would end", async () => {

@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Db } from "./database";
 
@@ -17,6 +18,12 @@ export interface Listener {
    * connection delivers. Fails when there is no live listening connection (never opens one).
    */
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Whether the listening connection is known to deliver right now: it delivered a notification of its own
+   * within the last few seconds, so everything committed before that reached this process. False while
+   * there is no connection; a connection silent for longer is dropped as lost (every onLost is called).
+   */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
@@ -50,6 +57,8 @@ export function pgliteListener(client: PGlite): Listener {
       if (client.closed) throw new ListenerClosedError();
       await client.query("select pg_notify($1, $2)", [channel, payload]);
     },
+    // The listener is the database itself in this process: it cannot go silent while it is open.
+    alive: () => !client.closed,
     close: async () => {},
   };
 }
@@ -57,47 +66,97 @@ export function pgliteListener(client: PGlite): Listener {
 /** The application_name of the listening connection, so that it can be told apart in pg_stat_activity. */
 export const LISTENER_APPLICATION_NAME = "spe-listener";
 
+/** How often the listening connection notifies itself, to prove that it still delivers. */
+const PROBE_MS = 1_000;
+/** How long a probe heard vouches for the connection; one silent for longer is dropped and opened again. */
+const SILENT_MS = 3_000;
+/** A server that does not even accept the connection within this is as good as down: listen() fails. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * One connection of its own, outside the pool: a pooled connection that LISTENs would be handed to other
  * queries, and one connection serves every channel of this process.
+ *
+ * A connection can die without a word (a half-open TCP connection, a frozen backend): no error ever comes.
+ * So the connection notifies itself each second on a channel of its own (on the connection itself, not
+ * through the pool, where the probe would wait for a free connection exactly when the server is busiest).
+ * PostgreSQL delivers notifications in commit order, so a probe heard proves that everything committed
+ * before it was delivered too. One unheard for 3 s makes the connection lost, as a socket error would:
+ * every onLost is called (their owners listen again and read what they missed) and the old socket is
+ * destroyed at once, so a frozen backend that resumes finds it closed and delivers nothing more.
  */
 export function postgresListener(url: string): Listener {
   type Handler = { onPayload: (payload: string) => void; onLost: (err: Error) => void };
-  type Connection = { client: pg.Client; ready: Promise<void>; connected: boolean };
+  type Connection = { client: pg.Client; ready: Promise<void>; connected: boolean; heardAt: number; probing: boolean; probes?: NodeJS.Timeout };
   let current: Connection | undefined;
   const handlers = new Map<string, Handler[]>();
   let closed = false;
+  // Private to this listener: another process's probes (or this one's of an earlier connection) never vouch for it.
+  const probeChannel = `spe_alive_${randomUUID().replaceAll("-", "")}`;
+
+  /** Ends a connection without waiting for the server: a frozen one would never answer the goodbye. */
+  function drop(connection: Connection): void {
+    clearInterval(connection.probes);
+    void connection.client.end().catch(() => {});
+    connection.client.connection.stream.destroy();
+  }
 
   // pg reports a broken connection twice ("error", then "end" a tick later): only the first report about
   // the connection in use counts, so that a connection opened in between is neither dropped nor leaked.
   function lose(client: pg.Client, err: Error): void {
     if (closed || current?.client !== client) return;
+    const connection = current;
     current = undefined;
     const lost = [...handlers.values()].flat();
     handlers.clear();
-    void client.end().catch(() => {});
+    drop(connection);
     for (const h of lost) h.onLost(err);
+  }
+
+  function probe(connection: Connection): void {
+    const { client } = connection;
+    if (current !== connection) return clearInterval(connection.probes);
+    // A monotonic clock: a wall clock stepped back would stretch the trust given to a silent connection.
+    if (performance.now() - connection.heardAt >= SILENT_MS) return lose(client, new Error("the listening connection went silent"));
+    // One at a time: more queued behind a frozen one would prove nothing. A failed one is simply not heard.
+    if (connection.probing) return;
+    connection.probing = true;
+    client
+      .query("select pg_notify($1, '')", [probeChannel])
+      .catch(() => {})
+      .finally(() => (connection.probing = false));
   }
 
   function connect(): Connection {
     if (current) return current;
     // A URL that names its own application_name keeps it (pg lets the URL win).
-    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME });
+    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on("notification", (n) => {
-      for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
+      // A dropped connection's last words are not delivered: its handlers were told it was lost.
+      if (current?.client !== client) return;
+      if (n.channel === probeChannel) connection.heardAt = performance.now();
+      else for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
     });
     client.on("error", (err) => lose(client, err));
     client.on("end", () => lose(client, new Error("the database closed the listening connection")));
-    const ready = client.connect().then(
-      () => {
-        connection.connected = true;
-      },
-      (err: Error) => {
-        if (current?.client === client) current = undefined;
-        throw err;
-      },
-    );
-    const connection: Connection = { client, ready, connected: false };
+    const ready = client
+      .connect()
+      .then(() => client.query(`LISTEN ${client.escapeIdentifier(probeChannel)}`))
+      .then(
+        () => {
+          if (closed) throw new ListenerClosedError();
+          if (current !== connection) throw new Error("the listening connection was lost while it started");
+          connection.connected = true;
+          connection.heardAt = performance.now();
+          connection.probes = setInterval(() => probe(connection), PROBE_MS).unref();
+        },
+        (err: Error) => {
+          if (current === connection) current = undefined;
+          drop(connection);
+          throw err;
+        },
+      );
+    const connection: Connection = { client, ready, connected: false, heardAt: 0, probing: false };
     current = connection;
     return connection;
   }
@@ -120,11 +179,18 @@ export function postgresListener(url: string): Listener {
       if (!connection?.connected) throw new Error("there is no listening connection to notify on");
       await connection.client.query("select pg_notify($1, $2)", [channel, payload]);
     },
+    alive() {
+      return !closed && !!current?.connected && performance.now() - current.heardAt < SILENT_MS;
+    },
     async close() {
       closed = true;
-      const client = current?.client;
+      const connection = current;
       current = undefined;
-      await client?.end().catch(() => {});
+      if (!connection) return;
+      // A silent connection would never answer the goodbye.
+      if (!connection.connected || performance.now() - connection.heardAt >= SILENT_MS) return drop(connection);
+      clearInterval(connection.probes);
+      await connection.client.end().catch(() => {});
     },
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { insertEnvironment } from "../../test/environment-rows";
 import { openDatabase, type Database } from "../db/database";
+import { LISTENER_APPLICATION_NAME } from "../db/notifications";
 import { examplePermit } from "../permits/test-fixtures";
 import { saveStatus } from "./environment-store";
 import { environmentChanges } from "./environment-events";
@@ -76,7 +77,7 @@ describe("environment changes across API replicas (PostgreSQL LISTEN/NOTIFY)", (
 
   it("ends every open stream with an error when the listening connection is lost, and listens again for the next subscriber", async () => {
     const stream = await subscribe(reader);
-    await writer.db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()`);
+    await writer.db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`);
     await expect(nextChange(stream)).rejects.toThrow(/terminat|closed|connection/i);
 
     const controller = new AbortController();
