@@ -63,26 +63,6 @@ describe("postgresListener", () => {
     }
   });
 
-  it("notifies on its own listening connection, and fails rather than open one when there is none", async () => {
-    const listener = postgresListener(url);
-    await expect(listener.notify("spe_own", "early")).rejects.toThrow(/no listening connection/);
-    expect(await listeningConnections()).toBe(0);
-
-    const got = waitFor<string>((resolve) => void listener.listen("spe_own", resolve, () => {}));
-    // Who sent it: the notification names its sender's backend.
-    const sender = waitFor<number>((resolve) => admin.once("notification", (n) => resolve(n.processId)));
-    await admin.query("LISTEN spe_own");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await listener.notify("spe_own", "own");
-    expect(await got).toBe("own");
-    // The NOTIFY ran on the listening backend itself: the one connection this listener has.
-    expect(await listenerBackends()).toEqual([{ pid: await sender }]);
-    await admin.query("UNLISTEN spe_own");
-
-    await listener.close();
-    await expect(listener.notify("spe_own", "late")).rejects.toBeInstanceOf(ListenerClosedError);
-  });
-
   it("replaces a connection that goes silent without breaking, and delivers nothing twice when the old one wakes up", async () => {
     const listener = postgresListener(url);
     const heard: string[] = [];
@@ -128,10 +108,35 @@ describe("postgresListener", () => {
     }
   });
 
+  it("keeps its connection when this process itself stalls past the trust window: the probe's answer was waiting in the socket", async () => {
+    const listener = postgresListener(url);
+    let losses = 0;
+    try {
+      await listener.listen("spe_stall", () => {}, () => losses++);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const before = await listenerBackends();
+      // The event loop blocks (a long synchronous task): no timer runs and no socket is read meanwhile.
+      const block = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      // First long enough for a probe to be due: it is sent as soon as timers run again, just before the
+      // next block, which lasts past the trust window while the probe's answer waits in the socket.
+      block(1_100);
+      await new Promise<void>((resolve) => setTimeout(() => resolve(void block(4_000)), 0));
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(losses).toBe(0);
+      expect(listener.alive()).toBe(true);
+      expect(await listenerBackends()).toEqual(before);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it("refuses to listen once closed, and opens no connection that nobody would end", async () => {
     const listener = postgresListener(url);
+    expect(listener.alive()).toBe(false);
     await listener.listen("spe_closed", () => {}, () => {});
+    expect(listener.alive()).toBe(true);
     await listener.close();
+    expect(listener.alive()).toBe(false);
     await expect(listener.listen("spe_closed", () => {}, () => {})).rejects.toBeInstanceOf(ListenerClosedError);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await listeningConnections()).toBe(0);

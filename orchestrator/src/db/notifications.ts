@@ -14,11 +14,6 @@ export interface Listener {
    */
   listen(channel: string, onPayload: (payload: string) => void, onLost: (err: Error) => void): Promise<void>;
   /**
-   * NOTIFY on the listening connection itself, not through the pool: what comes back proves that this very
-   * connection delivers. Fails when there is no live listening connection (never opens one).
-   */
-  notify(channel: string, payload: string): Promise<void>;
-  /**
    * Whether the listening connection is known to deliver right now: it delivered a notification of its own
    * within the last few seconds, so everything committed before that reached this process. False while
    * there is no connection; a connection silent for longer is dropped as lost (every onLost is called).
@@ -53,10 +48,6 @@ export function pgliteListener(client: PGlite): Listener {
       if (client.closed) throw new ListenerClosedError();
       await client.listen(channel, onPayload);
     },
-    notify: async (channel, payload) => {
-      if (client.closed) throw new ListenerClosedError();
-      await client.query("select pg_notify($1, $2)", [channel, payload]);
-    },
     // The listener is the database itself in this process: it cannot go silent while it is open.
     alive: () => !client.closed,
     close: async () => {},
@@ -68,7 +59,10 @@ export const LISTENER_APPLICATION_NAME = "spe-listener";
 
 /** How often the listening connection notifies itself, to prove that it still delivers. */
 const PROBE_MS = 1_000;
-/** How long a probe heard vouches for the connection; one silent for longer is dropped and opened again. */
+/**
+ * How long a probe heard vouches for the connection (alive()), and how long a probe may go unheard before
+ * the connection is dropped as lost and opened again (within one more PROBE_MS).
+ */
 const SILENT_MS = 3_000;
 /** A server that does not even accept the connection within this is as good as down: listen() fails. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -87,7 +81,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 export function postgresListener(url: string): Listener {
   type Handler = { onPayload: (payload: string) => void; onLost: (err: Error) => void };
-  type Connection = { client: pg.Client; ready: Promise<void>; connected: boolean; heardAt: number; probing: boolean; probes?: NodeJS.Timeout };
+  type Connection = { client: pg.Client; ready: Promise<void>; connected: boolean; heardAt: number; probeSentAt?: number; probes?: NodeJS.Timeout };
   let current: Connection | undefined;
   const handlers = new Map<string, Handler[]>();
   let closed = false;
@@ -116,15 +110,20 @@ export function postgresListener(url: string): Listener {
   function probe(connection: Connection): void {
     const { client } = connection;
     if (current !== connection) return clearInterval(connection.probes);
+    // One probe at a time: more queued behind a frozen one would prove nothing. A failed one is simply not heard.
+    const sentAt = connection.probeSentAt;
+    if (sentAt === undefined) {
+      connection.probeSentAt = performance.now();
+      client.query("select pg_notify($1, '')", [probeChannel]).catch(() => {});
+      return;
+    }
     // A monotonic clock: a wall clock stepped back would stretch the trust given to a silent connection.
-    if (performance.now() - connection.heardAt >= SILENT_MS) return lose(client, new Error("the listening connection went silent"));
-    // One at a time: more queued behind a frozen one would prove nothing. A failed one is simply not heard.
-    if (connection.probing) return;
-    connection.probing = true;
-    client
-      .query("select pg_notify($1, '')", [probeChannel])
-      .catch(() => {})
-      .finally(() => (connection.probing = false));
+    if (performance.now() - sentAt < SILENT_MS) return;
+    // The verdict waits until what already arrived has been read: after this process itself stalled (a long
+    // synchronous task) timers run before the socket is read, and the answer may be waiting there.
+    setImmediate(() => {
+      if (connection.probeSentAt === sentAt) lose(client, new Error("the listening connection went silent"));
+    });
   }
 
   function connect(): Connection {
@@ -134,7 +133,10 @@ export function postgresListener(url: string): Listener {
     client.on("notification", (n) => {
       // A dropped connection's last words are not delivered: its handlers were told it was lost.
       if (current?.client !== client) return;
-      if (n.channel === probeChannel) connection.heardAt = performance.now();
+      if (n.channel === probeChannel) {
+        connection.heardAt = performance.now();
+        connection.probeSentAt = undefined;
+      }
       else for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
     });
     client.on("error", (err) => lose(client, err));
@@ -156,7 +158,7 @@ export function postgresListener(url: string): Listener {
           throw err;
         },
       );
-    const connection: Connection = { client, ready, connected: false, heardAt: 0, probing: false };
+    const connection: Connection = { client, ready, connected: false, heardAt: 0 };
     current = connection;
     return connection;
   }
@@ -172,12 +174,6 @@ export function postgresListener(url: string): Listener {
       if (!handlers.has(channel)) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
       if (current?.client !== client) throw new Error("the listening connection was lost while it started");
       handlers.set(channel, [...(handlers.get(channel) ?? []), { onPayload, onLost }]);
-    },
-    async notify(channel, payload) {
-      if (closed) throw new ListenerClosedError();
-      const connection = current;
-      if (!connection?.connected) throw new Error("there is no listening connection to notify on");
-      await connection.client.query("select pg_notify($1, $2)", [channel, payload]);
     },
     alive() {
       return !closed && !!current?.connected && performance.now() - current.heardAt < SILENT_MS;
