@@ -38,15 +38,21 @@ interface Waiting {
 
 /** HMAC-SHA-256 under one permit key, spread over worker threads; each worker answers in the order it was asked. */
 export class HmacPool {
-  private readonly workers: { worker: Worker; waiting: Waiting[] }[];
+  private readonly workers: { worker: Worker; waiting: Waiting[]; stopped?: Error }[];
   private next = 0;
 
   constructor(permitKey: Uint8Array, size = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
       const worker = new Worker(WORKER, { eval: true, workerData: { key: Uint8Array.from(permitKey), wasm: SHA256X4_WASM, layout: SHA256X4_LAYOUT } });
-      const entry = { worker, waiting: [] as Waiting[] };
+      const entry: (typeof this.workers)[number] = { worker, waiting: [] };
+      const stop = (err: Error) => {
+        entry.stopped ??= err;
+        entry.waiting.splice(0).forEach((w) => w.reject(entry.stopped));
+      };
       worker.on("message", (answer: unknown) => entry.waiting.shift()!.resolve(answer));
-      worker.on("error", (err) => entry.waiting.splice(0).forEach((w) => w.reject(err)));
+      worker.on("error", stop);
+      // A worker that ends without an error (out of memory, terminated) must not leave its batches waiting for ever.
+      worker.on("exit", (code) => stop(new Error(`A hashing worker stopped (exit code ${code}).`)));
       return entry;
     });
   }
@@ -66,6 +72,7 @@ export class HmacPool {
 
   private ask<T>(message: object, transfer: ArrayBuffer): Promise<T> {
     const entry = this.workers[this.next++ % this.workers.length]!;
+    if (entry.stopped) return Promise.reject(entry.stopped);
     return new Promise<T>((resolve, reject) => {
       entry.waiting.push({ resolve: resolve as (answer: unknown) => void, reject });
       entry.worker.postMessage(message, [transfer]);

@@ -45,4 +45,13 @@ describe("HmacPool", () => {
       await pool.close();
     }
   });
+
+  it("fails the batches of a worker that stops, and every batch asked of it after, instead of leaving them waiting", async () => {
+    const pool = new HmacPool(randomBytes(32), 1);
+    // Large enough that the worker is still hashing when it is terminated.
+    const waiting = pool.hash(new Uint8Array(12 * 2_000_000), 12, 2_000_000);
+    await pool.close();
+    await expect(waiting).rejects.toThrow(/hashing worker stopped/);
+    await expect(pool.hash(new Uint8Array(12), 12, 1)).rejects.toThrow(/hashing worker stopped/);
+  });
 });
