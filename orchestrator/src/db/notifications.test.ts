@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
@@ -127,6 +128,35 @@ describe("postgresListener", () => {
       expect(await listenerBackends()).toEqual(before);
     } finally {
       await listener.close();
+    }
+  });
+
+  it("gives up a connection that never starts (a server that accepts and then says nothing), and listens on the next one", async () => {
+    // A server that accepts the TCP connection and never answers, as a frozen or half-open one would.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      // Reads (and ignores) what comes, so that the client closing its end is seen.
+      socket.resume();
+      socket.on("error", () => {});
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const silentUrl = new URL(url);
+    silentUrl.host = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    const listener = postgresListener(silentUrl.href);
+    try {
+      await expect(listener.listen("spe_never", () => {}, () => {})).rejects.toThrow();
+      // Its socket was closed rather than left open, and the next listen() opens a new connection.
+      await expect.poll(() => sockets.size, { timeout: 2_000 }).toBe(0);
+      const again = listener.listen("spe_never", () => {}, () => {});
+      await expect.poll(() => sockets.size, { timeout: 2_000 }).toBe(1);
+      await listener.close();
+      await expect(again).rejects.toThrow();
+      await expect.poll(() => sockets.size, { timeout: 2_000 }).toBe(0);
+    } finally {
+      await listener.close();
+      silent.close();
     }
   });
 

@@ -64,8 +64,11 @@ const PROBE_MS = 1_000;
  * the connection is dropped as lost and opened again (within one more PROBE_MS).
  */
 const SILENT_MS = 3_000;
-/** A server that does not even accept the connection within this is as good as down: listen() fails. */
-const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A connection that has not even started listening within this (connected, and LISTENed on its probe
+ * channel) is as good as dead: it is dropped and listen() fails, rather than wait for it forever.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * One connection of its own, outside the pool: a pooled connection that LISTENs would be handed to other
@@ -89,10 +92,11 @@ export function postgresListener(url: string): Listener {
   const probeChannel = `spe_alive_${randomUUID().replaceAll("-", "")}`;
 
   /** Ends a connection without waiting for the server: a frozen one would never answer the goodbye. */
-  function drop(connection: Connection): void {
+  function drop(connection: Connection, err = new Error("the listening connection was dropped")): void {
     clearInterval(connection.probes);
-    void connection.client.end().catch(() => {});
-    connection.client.connection.stream.destroy();
+    // end() while pg still connects would leave its connect() pending for ever: the error fails it instead.
+    if (connection.connected) void connection.client.end().catch(() => {});
+    connection.client.connection.stream.destroy(err);
   }
 
   // pg reports a broken connection twice ("error", then "end" a tick later): only the first report about
@@ -129,23 +133,27 @@ export function postgresListener(url: string): Listener {
   function connect(): Connection {
     if (current) return current;
     // A URL that names its own application_name keeps it (pg lets the URL win).
-    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const client = new pg.Client({ connectionString: url, application_name: LISTENER_APPLICATION_NAME });
     client.on("notification", (n) => {
       // A dropped connection's last words are not delivered: its handlers were told it was lost.
       if (current?.client !== client) return;
       if (n.channel === probeChannel) {
         connection.heardAt = performance.now();
         connection.probeSentAt = undefined;
-      }
-      else for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
+      } else for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
     });
     client.on("error", (err) => lose(client, err));
     client.on("end", () => lose(client, new Error("the database closed the listening connection")));
+    const startup = setTimeout(() => {
+      if (current === connection) current = undefined;
+      drop(connection, new Error(`the listening connection did not start within ${CONNECT_TIMEOUT_MS} ms`));
+    }, CONNECT_TIMEOUT_MS).unref();
     const ready = client
       .connect()
       .then(() => client.query(`LISTEN ${client.escapeIdentifier(probeChannel)}`))
       .then(
         () => {
+          clearTimeout(startup);
           if (closed) throw new ListenerClosedError();
           if (current !== connection) throw new Error("the listening connection was lost while it started");
           connection.connected = true;
@@ -153,6 +161,7 @@ export function postgresListener(url: string): Listener {
           connection.probes = setInterval(() => probe(connection), PROBE_MS).unref();
         },
         (err: Error) => {
+          clearTimeout(startup);
           if (current === connection) current = undefined;
           drop(connection);
           throw err;
