@@ -50,6 +50,21 @@ describe("postgresListener", () => {
     expect(await listeningConnections()).toBe(0);
   });
 
+  it("tells every owner of a loss even when one owner's handler throws", async () => {
+    const listener = postgresListener(url);
+    try {
+      await listener.listen("spe_first", () => {}, () => {
+        throw new Error("this owner's own failure");
+      });
+      const second = waitFor<Error>((resolve) => void listener.listen("spe_second", () => {}, resolve));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
+      expect(await second).toBeInstanceOf(Error);
+    } finally {
+      await listener.close();
+    }
+  });
+
   it("fails only the call whose LISTEN PostgreSQL refuses; the connection goes on serving other channels", async () => {
     const listener = postgresListener(url);
     try {

@@ -108,7 +108,15 @@ export function postgresListener(url: string): Listener {
     const lost = [...handlers.values()].flat();
     handlers.clear();
     drop(connection);
-    for (const h of lost) h.onLost(err);
+    // Every owner must hear of the loss (a session cache that did not would go on trusting what it may have
+    // missed), whatever another owner's handler does.
+    for (const h of lost) {
+      try {
+        h.onLost(err);
+      } catch {
+        // That owner's own failure; the others still hear.
+      }
+    }
   }
 
   function probe(connection: Connection): void {
