@@ -146,7 +146,8 @@ export function postgresListener(url: string): Listener {
       // A dropped connection's last words are not delivered: its handlers were told it was lost.
       if (current?.client !== client) return;
       if (n.channel === probeChannel) {
-        connection.heardAt = performance.now();
+        // What it proves is as old as the probe: everything committed before it was sent has arrived.
+        connection.heardAt = connection.probeSentAt ?? performance.now();
         connection.probeSentAt = undefined;
       } else for (const h of handlers.get(n.channel) ?? []) h.onPayload(n.payload ?? "");
     });
