@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
@@ -44,6 +44,21 @@ export function runToCompletion(binary: string, args: string[], options: Process
     throw new Error(`${binary} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
   }
   return result.stdout;
+}
+
+/**
+ * The same as runToCompletion without holding the event loop meanwhile: for commands that take seconds (an
+ * image import) in a process that must go on serving, as `npm start`'s orchestrator does while its node starts.
+ */
+export function runCommand(binary: string, args: string[], options: ProcessOptions & { cwd?: string } = {}): Promise<string> {
+  const [command, argv] = withSetpriv(binary, args, options);
+  return new Promise((resolve, reject) =>
+    execFile(command, argv, { encoding: "utf8", cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const why = typeof error.code === "number" ? `exit ${error.code}` : error.signal ? `signal ${error.signal}` : error.message;
+      reject(new Error(`${binary} ${args.join(" ")} failed (${why}):\n${stdout}${stderr}`));
+    }),
+  );
 }
 
 export function startProcess(name: string, binary: string, args: string[], logFile: string, options: ProcessOptions = {}): ManagedProcess {

@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { connect, createServer, type Socket } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as k8s from "@kubernetes/client-node";
+import { runCommand } from "../local-cluster/processes";
 import { startHostRelay } from "./host-relay";
 import { buildNodeProgramArchive, importImages, type ProbeImage } from "./image";
 import { startLocalNode, type LocalNode } from "./node";
@@ -37,18 +37,18 @@ export function standInWorkspaceImages(config: EnvironmentImages, except: Readon
  * Builds the orchestrator's own Node programs that run in environments — the data loader and the airlock
  * agent — as images/bundle-program.ts bundles them, packs each with this host's node, and imports them.
  */
-export function importProgramImages(node: LocalNode, config: EnvironmentImages): void {
-  const work = mkdtempSync(join(tmpdir(), "spe-programs-"));
+export async function importProgramImages(node: LocalNode, config: EnvironmentImages): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), "spe-programs-"));
   try {
     for (const [program, image] of [["data-loader", config.images.dataLoader], ["airlock-agent", config.images.airlockAgent]] as const) {
       const out = join(work, program);
-      execFileSync("node", ["--import", "tsx", "images/bundle-program.ts", program, out, "--root", "/app"], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+      await runCommand(process.execPath, ["--import", "tsx", "images/bundle-program.ts", program, out, "--root", "/app"], { cwd: repoRoot });
       const archive = join(work, `${program}.tar`);
-      buildNodeProgramArchive(out, `${program}.mjs`, `${config.imageRegistry}/${image}`, archive);
-      importImages(node.containerdSocket, archive);
+      await buildNodeProgramArchive(out, `${program}.mjs`, `${config.imageRegistry}/${image}`, archive);
+      await importImages(node.containerdSocket, archive);
     }
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
   }
 }
 
@@ -125,11 +125,11 @@ export async function startNodeForOrchestrator(adminKubeconfig: string, orchestr
   };
   try {
     const started = Date.now();
-    importProgramImages(node, config);
+    await importProgramImages(node, config);
     progress(`Imported the data loader and airlock agent images into the local node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (workspaceArchive) {
       const importStarted = Date.now();
-      importWorkspaceImage(node.containerdSocket, workspaceArchive, `${config.imageRegistry}/${config.images.jupyterlab}`);
+      await importWorkspaceImage(node.containerdSocket, workspaceArchive, `${config.imageRegistry}/${config.images.jupyterlab}`);
       progress(`Imported the JupyterLab workspace image built by scripts/build-images.sh into the local node in ${((Date.now() - importStarted) / 1000).toFixed(1)} s`);
     } else progress("The JupyterLab workspace runs as a stand-in: scripts/build-images.sh workspace builds the real image");
     const admin = new k8s.KubeConfig();

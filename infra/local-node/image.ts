@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
+import { copyFile, cp, mkdir, mkdtemp, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { runToCompletion } from "../local-cluster/processes";
+import { pipeline } from "node:stream/promises";
+import { runCommand } from "../local-cluster/processes";
 import { LocalNodeError } from "./errors";
 
 /** One image of the local node: a name under the SPE registry and how the probe binary starts in it. */
@@ -14,37 +16,46 @@ export interface ProbeImage {
 /** Where the probe binary sits in every image. */
 const PROBE_PATH = "probe";
 
-const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
 
-function writeBlob(layout: string, data: Buffer | string): { digest: string; size: number } {
+type Blob = { digest: string; size: number };
+
+async function writeBlob(layout: string, data: string): Promise<Blob> {
   const hex = sha256(data);
-  writeFileSync(join(layout, "blobs", "sha256", hex), data);
+  await writeFile(join(layout, "blobs", "sha256", hex), data);
   return { digest: `sha256:${hex}`, size: Buffer.byteLength(data) };
 }
 
+/** Moves a file into the layout as a blob, hashed as a stream: a layer holding node is a hundred megabytes. */
+async function moveBlob(layout: string, file: string): Promise<Blob> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file), hash);
+  const hex = hash.digest("hex");
+  await rename(file, join(layout, "blobs", "sha256", hex));
+  return { digest: `sha256:${hex}`, size: (await stat(join(layout, "blobs", "sha256", hex))).size };
+}
+
 /** Builds an OCI image archive holding the probe binary and nothing else, one manifest per image name. */
-export function buildProbeArchive(probeBinary: string, images: ProbeImage[], outFile: string): void {
-  withRootfs((rootfs) => copyFileSync(probeBinary, join(rootfs, PROBE_PATH)), images.map((i) => ({ ...i, entrypoint: i.entrypoint.map((a, n) => (n === 0 ? `/${PROBE_PATH}` : a)) })), outFile);
+export function buildProbeArchive(probeBinary: string, images: ProbeImage[], outFile: string): Promise<void> {
+  return withRootfs((rootfs) => copyFile(probeBinary, join(rootfs, PROBE_PATH)), images.map((i) => ({ ...i, entrypoint: i.entrypoint.map((a, n) => (n === 0 ? `/${PROBE_PATH}` : a)) })), outFile);
 }
 
 /**
  * Builds an image of a bundled Node program (images/bundle-program.ts output, copied to /app) with this
  * host's own `node` and the shared libraries it loads: the images' distroless base cannot be pulled here.
  */
-export function buildNodeProgramArchive(bundleDir: string, bundleFile: string, name: string, outFile: string): void {
-  const node = realpathSync(runToCompletion("sh", ["-c", "command -v node"]).trim());
-  withRootfs(
-    (rootfs) => {
-      const put = (from: string, to: string) => {
-        mkdirSync(dirname(join(rootfs, to)), { recursive: true });
-        copyFileSync(from, join(rootfs, to));
+export async function buildNodeProgramArchive(bundleDir: string, bundleFile: string, name: string, outFile: string): Promise<void> {
+  const node = await realpath((await runCommand("sh", ["-c", "command -v node"])).trim());
+  const libraries = (await runCommand("ldd", [node])).split("\n").flatMap((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line)?.[1] ?? []);
+  await withRootfs(
+    async (rootfs) => {
+      const put = async (from: string, to: string) => {
+        await mkdir(dirname(join(rootfs, to)), { recursive: true });
+        await copyFile(from, join(rootfs, to));
       };
-      put(node, "/usr/bin/node");
-      for (const line of runToCompletion("ldd", [node]).split("\n")) {
-        const library = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line)?.[1];
-        if (library) put(realpathSync(library), library);
-      }
-      cpSync(bundleDir, join(rootfs, "app"), { recursive: true });
+      await put(node, "/usr/bin/node");
+      for (const library of libraries) await put(await realpath(library), library);
+      await cp(bundleDir, join(rootfs, "app"), { recursive: true });
     },
     [{ name, entrypoint: ["/usr/bin/node", `/app/bin/${bundleFile}`] }],
     outFile,
@@ -56,20 +67,21 @@ export function buildNodeProgramArchive(bundleDir: string, bundleFile: string, n
  * entrypoint), into an OCI archive, with GNU tar and no registry or image builder. Owners and times in the
  * layer are fixed so the same files always give the same digest.
  */
-function withRootfs(fill: (rootfs: string) => void, images: ProbeImage[], outFile: string): void {
-  const work = mkdtempSync(join(tmpdir(), "spe-image-"));
+async function withRootfs(fill: (rootfs: string) => Promise<void>, images: ProbeImage[], outFile: string): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), "spe-image-"));
   try {
     const layout = join(work, "layout");
-    mkdirSync(join(layout, "blobs", "sha256"), { recursive: true });
+    await mkdir(join(layout, "blobs", "sha256"), { recursive: true });
     const rootfs = join(work, "rootfs");
-    mkdirSync(rootfs);
-    fill(rootfs);
+    await mkdir(rootfs);
+    await fill(rootfs);
     const layerFile = join(work, "layer.tar");
-    runToCompletion("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "--sort=name", "--mode=go-w", "-C", rootfs, "-cf", layerFile, "."]);
-    const layer = writeBlob(layout, readFileSync(layerFile));
+    await runCommand("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "--sort=name", "--mode=go-w", "-C", rootfs, "-cf", layerFile, "."]);
+    const layer = await moveBlob(layout, layerFile);
 
-    const manifests = images.map((image) => {
-      const config = writeBlob(
+    const manifests = [];
+    for (const image of images) {
+      const config = await writeBlob(
         layout,
         JSON.stringify({
           architecture: "amd64",
@@ -79,7 +91,7 @@ function withRootfs(fill: (rootfs: string) => void, images: ProbeImage[], outFil
           rootfs: { type: "layers", diff_ids: [layer.digest] },
         }),
       );
-      const manifest = writeBlob(
+      const manifest = await writeBlob(
         layout,
         JSON.stringify({
           schemaVersion: 2,
@@ -88,25 +100,25 @@ function withRootfs(fill: (rootfs: string) => void, images: ProbeImage[], outFil
           layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", ...layer }],
         }),
       );
-      return {
+      manifests.push({
         mediaType: "application/vnd.oci.image.manifest.v1+json",
         ...manifest,
         platform: { architecture: "amd64", os: "linux" },
         annotations: { "io.containerd.image.name": image.name, "org.opencontainers.image.ref.name": image.name.split(":").at(-1) },
-      };
-    });
-    writeFileSync(join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-    writeFileSync(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
-    runToCompletion("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-C", layout, "-cf", outFile, "oci-layout", "index.json", "blobs"]);
+      });
+    }
+    await writeFile(join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+    await writeFile(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
+    await runCommand("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-C", layout, "-cf", outFile, "oci-layout", "index.json", "blobs"]);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
   }
 }
 
 /** Imports an archive into containerd's `k8s.io` namespace, where the kubelet's CRI looks for images. */
-export function importImages(containerdSocket: string, archive: string): void {
+export async function importImages(containerdSocket: string, archive: string): Promise<void> {
   try {
-    runToCompletion("ctr", ["--address", containerdSocket, "--namespace", "k8s.io", "images", "import", "--snapshotter", "overlayfs", archive]);
+    await runCommand("ctr", ["--address", containerdSocket, "--namespace", "k8s.io", "images", "import", "--snapshotter", "overlayfs", archive]);
   } catch (err) {
     throw new LocalNodeError("NODE_IMAGE_IMPORT_FAILED", `ctr could not import ${archive} into containerd: ${(err as Error).message}`, { cause: err });
   }

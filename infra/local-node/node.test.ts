@@ -69,7 +69,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // Workspaces are stand-ins (the probe serving the workspace port); the loader and the airlock agent are
     // the orchestrator's own programs, bundled as their images carry them.
     node = await startLocalNode({ adminKubeconfig: cluster.kubeconfig, images: standInWorkspaceImages(config) });
-    importProgramImages(node, config);
+    await importProgramImages(node, config);
     // Two environments exactly as the orchestrator makes their namespace and isolation, applied by its identity.
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
     for (const namespace of [envA, envB]) {

@@ -110,8 +110,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   try {
     runtime = await startContainerRuntime(join(dir, "containerd"), network);
     const archive = join(dir, "images.tar");
-    buildProbeArchive(binaries.probe, [{ name: SANDBOX_IMAGE, entrypoint: ["probe", "pause"] }, { name: PROBE_IMAGE, entrypoint: ["probe"] }, ...(options.images ?? [])], archive);
-    importImages(runtime.socket, archive);
+    await buildProbeArchive(binaries.probe, [{ name: SANDBOX_IMAGE, entrypoint: ["probe", "pause"] }, { name: PROBE_IMAGE, entrypoint: ["probe"] }, ...(options.images ?? [])], archive);
+    await importImages(runtime.socket, archive);
 
     const tokens = await writeTokenFiles(admin, join(dir, "tokens"));
     renewal = setInterval(() => void writeTokenFiles(admin, join(dir, "tokens")).catch((err: Error) => progress(`Could not renew the node's tokens: ${err.message}`)), TOKEN_RENEWAL_MS);

@@ -38,15 +38,15 @@ describe("builtWorkspaceArchive", () => {
 });
 
 describe("archiveImageName", () => {
-  it("reads the full name buildah gave the image", () => {
-    expect(archiveImageName(archive("named.tar", "localhost/spe/workspace:dev"))).toBe("localhost/spe/workspace:dev");
+  it("reads the full name buildah gave the image", async () => {
+    expect(await archiveImageName(archive("named.tar", "localhost/spe/workspace:dev"))).toBe("localhost/spe/workspace:dev");
   });
 
   it.each([
     ["a bare tag, which ctr would prefix with a made-up name", "dev"],
     ["no name at all", undefined],
-  ])("refuses an archive with %s, saying how to write one", (_case, refName) => {
+  ])("refuses an archive with %s, saying how to write one", async (_case, refName) => {
     const file = archive(`bad-${refName ?? "none"}.tar`, refName);
-    expect(() => archiveImageName(file)).toThrow(expect.objectContaining({ code: "NODE_IMAGE_IMPORT_FAILED", message: expect.stringContaining("oci-archive:<file>:<name>") }));
+    await expect(archiveImageName(file)).rejects.toThrow(expect.objectContaining({ code: "NODE_IMAGE_IMPORT_FAILED", message: expect.stringContaining("oci-archive:<file>:<name>") }));
   });
 });

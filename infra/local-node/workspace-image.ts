@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { runToCompletion } from "../local-cluster/processes";
+import { runCommand } from "../local-cluster/processes";
 import { LocalNodeError } from "./errors";
 import { importImages } from "./image";
 
@@ -24,8 +24,8 @@ const ociIndex = z.object({
 });
 
 /** The name buildah gave the image in the archive (`oci-archive:<file>:<name>`), which `ctr` imports it under. */
-export function archiveImageName(archive: string): string {
-  const index = ociIndex.safeParse(JSON.parse(runToCompletion("tar", ["-xOf", archive, "index.json"])));
+export async function archiveImageName(archive: string): Promise<string> {
+  const index = ociIndex.safeParse(JSON.parse(await runCommand("tar", ["-xOf", archive, "index.json"])));
   const name = index.success ? index.data.manifests[0]!.annotations?.["org.opencontainers.image.ref.name"] : undefined;
   // ctr keeps a full reference as it is and would prefix a bare tag with a made-up name.
   if (!name?.includes("/")) throw new LocalNodeError("NODE_IMAGE_IMPORT_FAILED", `${archive} names no image (org.opencontainers.image.ref.name): write it with buildah push <image> oci-archive:<file>:<name>, as scripts/build-images.sh does.`);
@@ -33,11 +33,11 @@ export function archiveImageName(archive: string): string {
 }
 
 /** Imports the built workspace image into the node's containerd under the name the environments' pods ask for. */
-export function importWorkspaceImage(containerdSocket: string, archive: string, name: string): void {
-  const built = archiveImageName(archive);
-  importImages(containerdSocket, archive);
+export async function importWorkspaceImage(containerdSocket: string, archive: string, name: string): Promise<void> {
+  const built = await archiveImageName(archive);
+  await importImages(containerdSocket, archive);
   try {
-    runToCompletion("ctr", ["--address", containerdSocket, "--namespace", "k8s.io", "images", "tag", "--force", built, name]);
+    await runCommand("ctr", ["--address", containerdSocket, "--namespace", "k8s.io", "images", "tag", "--force", built, name]);
   } catch (err) {
     throw new LocalNodeError("NODE_IMAGE_IMPORT_FAILED", `ctr could not name the imported ${built} ${name}: ${(err as Error).message}`, { cause: err });
   }
