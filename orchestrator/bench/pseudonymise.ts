@@ -20,6 +20,12 @@ import { ident, inspectExtract, sourceRelation, sqlString } from "../src/dataset
 import { pseudonymiseExtract } from "../src/datasets/pseudonymise-extract";
 import { synthRegisterCsv } from "../src/datasets/synth-register";
 
+/** What the --copy child measures: DuckDB converting the file, nothing else. */
+interface CopyResult {
+  seconds: number;
+  cpuSeconds: number;
+}
+
 interface ChildResult {
   rows: number;
   seconds: number;
@@ -56,7 +62,8 @@ if (values.copy) {
     await conn.run(`COPY (SELECT ${kept.join(", ")} FROM ${sourceRelation(file, descriptor)}) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION snappy)`);
   });
   const { user, system } = process.cpuUsage(cpuBefore);
-  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, cpuSeconds: (user + system) / 1e6 }));
+  const result: CopyResult = { seconds: (performance.now() - started) / 1000, cpuSeconds: (user + system) / 1e6 };
+  console.log(JSON.stringify(result));
   process.exit(0);
 }
 
@@ -131,9 +138,9 @@ try {
       `${(child.rows / child.seconds).toFixed(0)} rows/s, ${(mb / child.seconds).toFixed(0)} MB/s, ${(child.seconds / floorS).toFixed(1)}× the floor; ` +
       `CPU ${child.cpuSeconds.toFixed(1)} s on ${availableParallelism()} cores (load average before the run ${loadBefore.toFixed(1)}); peak RSS ${child.maxRssMb.toFixed(0)} MB; Parquet ${(child.outputBytes / 1e6).toFixed(0)} MB.`,
   );
-  let copy: { seconds: number; cpuSeconds: number } | undefined;
+  let copy: CopyResult | undefined;
   if (!values["no-copy"]) {
-    copy = await runChild<{ seconds: number; cpuSeconds: number }>("--copy", [input, join(dir, "copy.parquet")]);
+    copy = await runChild<CopyResult>("--copy", [input, join(dir, "copy.parquet")]);
     console.log(
       `Engine floor: DuckDB only converting the file to Parquet (no checks, no pseudonyms) took ${copy.seconds.toFixed(2)} s ` +
         `(${(child.rows / copy.seconds).toFixed(0)} rows/s), CPU ${copy.cpuSeconds.toFixed(1)} s; the pipeline took ${(child.seconds / copy.seconds).toFixed(2)}× that.`,
@@ -163,7 +170,7 @@ function runChild<T>(mode: "--child" | "--copy", args: string[]): Promise<T> {
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`The pipeline exited with ${code}`))));
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`The ${mode === "--copy" ? "engine floor's conversion" : "pipeline"} exited with ${code}`))));
   });
 }
 

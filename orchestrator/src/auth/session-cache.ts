@@ -12,12 +12,6 @@ const MAX_ENTRIES = 10_000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
-/** What the cache asks of its database besides listening. */
-interface CacheDatabase {
-  /** Whether every ended session is announced here (the trigger exists). */
-  announcesChanges(): Promise<boolean>;
-}
-
 /**
  * Session rows already read, so that a signed-in request need not ask the database for its session each
  * time. The database announces every session that ends or changes (a trigger NOTIFYs its token hash,
@@ -53,7 +47,8 @@ export class SessionCache {
 
   constructor(
     private readonly listener: Listener,
-    private readonly database: CacheDatabase,
+    /** Whether every ended session is announced here (the triggers exist): asked each time listening starts. */
+    private readonly announcesChanges: () => Promise<boolean>,
   ) {
     this.listen();
   }
@@ -95,7 +90,7 @@ export class SessionCache {
     const attempt = ++this.attempt;
     this.listener
       .listen(CHANNEL, (payload) => this.forget(payload || undefined), (err) => this.lost(err))
-      .then(() => this.database.announcesChanges())
+      .then(() => this.announcesChanges())
       .then(
         (announces) => {
           if (attempt !== this.attempt) return;
@@ -129,8 +124,7 @@ export function sessionCacheFor(db: Db): SessionCache | undefined {
   if (cache) return cache;
   const listener = listenerOf(db);
   if (!listener) return undefined;
-  const database: CacheDatabase = { announcesChanges: () => announcesSessionChanges(db) };
-  caches.set(db, (cache = new SessionCache(listener, database)));
+  caches.set(db, (cache = new SessionCache(listener, () => announcesSessionChanges(db))));
   return cache;
 }
 
