@@ -59,13 +59,15 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
   let appUrl: string;
   let dataDir: string;
   let workspaceUrl: string | undefined;
+  let metricsPort: number;
 
   beforeAll(async () => {
     const [port, idpPort, uiDir] = [await freePort(), await freePort(), await buildUi()];
+    metricsPort = await freePort();
     dataDir = mkdtempSync(join(tmpdir(), "spe-node-journey-"));
     appUrl = `http://localhost:${port}`;
     const { KUBECONFIG: _ignored, ...inherited } = process.env;
-    const env = { ...inherited, PORT: String(port), DEV_IDP_PORT: String(idpPort), DATA_DIR: dataDir, UI_DIR: uiDir, LOG_LEVEL: "warn", NODE_ENV: "development" };
+    const env = { ...inherited, PORT: String(port), DEV_IDP_PORT: String(idpPort), DATA_DIR: dataDir, UI_DIR: uiDir, LOG_LEVEL: "warn", NODE_ENV: "development", METRICS_PORT: String(metricsPort) };
     [orchestrator, browser] = await Promise.all([startOrchestrator(env, log), launchChromium()]);
     // One local node per machine: when another test file holds it, this one's waits for it (node.ts).
   }, 600_000);
@@ -94,6 +96,11 @@ describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the dem
     expect(log).toContainEqual(expect.stringMatching(/^Local node \S+ is up after/));
     // A stall is the length of the longest import (tens of seconds); a busy machine answers in a second or two.
     expect(slowest, `the slowest of ${requests} answers while the node started, in ms`).toBeLessThan(10_000);
+    // The process's own account of it, from its metrics: the longest its event loop waited since it began watching.
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    expect(log).toContain(`  Metrics (Prometheus): ${metricsUrl}`);
+    const lagMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1];
+    expect(Number(lagMax), "the event loop's longest wait, in s").toBeLessThan(10);
   }, 600_000);
 
   it("signs in as the demo researcher, sees the environment Ready and reaches the page its workspace pod serves, and its outbox", async () => {

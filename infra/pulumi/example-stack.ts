@@ -31,6 +31,7 @@ export function exampleStackConfig(): Record<string, string> {
       oidc: { cidrs: ["10.30.1.10/32"] },
     }),
     admission: JSON.stringify({ egressAllowedCidrs: ["10.100.0.0/24"] }),
+    metrics: JSON.stringify({ scraperNamespace: "monitoring" }),
   };
 }
 

@@ -50,6 +50,9 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     OIDC_REQUIRED_ACR: config.oidc.requiredAcr?.join(","),
     OIDC_REQUIRED_AMR: config.oidc.requiredAmr?.join(","),
     AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+    // On the pod's address, for the scrapers the NetworkPolicy lets in (platform-network-policies.ts).
+    METRICS_PORT: config.metrics && String(config.metrics.port),
+    METRICS_HOST: config.metrics && "0.0.0.0",
     // Environments pull from the registry admission allows, and their loaders fetch from this Service.
     ENVIRONMENT_SETTINGS: JSON.stringify({
       imageRegistry: config.images.registry,
@@ -105,7 +108,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
           name: ORCHESTRATOR_NAME,
           image: `${config.images.registry}/${config.images.orchestrator}`,
           imagePullPolicy: "IfNotPresent",
-          ports: [{ name: "http", containerPort: ORCHESTRATOR_PORT, protocol: "TCP" }],
+          ports: [{ name: "http", containerPort: ORCHESTRATOR_PORT, protocol: "TCP" }, ...(config.metrics ? [{ name: "metrics", containerPort: config.metrics.port, protocol: "TCP" }] : [])],
           env: environment(config, refs),
           securityContext: {
             runAsNonRoot: true,

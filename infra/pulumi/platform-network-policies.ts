@@ -9,6 +9,8 @@ export interface PlatformNetworkPoliciesArgs {
   network: StackConfig["network"];
   /** An S3 staging store's bucket is one more destination. */
   staging?: StackConfig["staging"];
+  /** The metrics port, open to the scrapers' namespace alone. */
+  metrics?: StackConfig["metrics"];
 }
 
 type Destination = StackConfig["network"]["apiServer"];
@@ -19,7 +21,8 @@ const toAddresses = ({ cidrs, port }: Destination) => ({
 
 /**
  * The platform namespace's own isolation: deny everything both ways, then open only what the orchestrator
- * needs. In: its HTTP port (people through the ingress, data loaders fetching staged extracts). Out: DNS,
+ * needs. In: its HTTP port (people through the ingress, data loaders fetching staged extracts) and, if
+ * configured, its metrics port from the scrapers' namespace alone. Out: DNS,
  * the Kubernetes API server, PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, and, inside environment namespaces, the
  * workspace port (the gateway proxies researchers there) and the airlock agent's port (exports are copied
  * from it). The outside services are addresses from the stack config: a NetworkPolicy cannot name a host.
@@ -48,6 +51,24 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (args.metrics)
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-metrics-scrape`,
+        {
+          metadata: metadata("allow-metrics-scrape"),
+          spec: {
+            podSelector: orchestratorPods,
+            policyTypes: ["Ingress"],
+            ingress: [
+              {
+                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.metrics.scraperNamespace } } }],
+                ports: [{ protocol: "TCP", port: args.metrics.port }],
+              },
+            ],
+          },
+        },
+        { parent: this },
+      );
     new k8s.networking.v1.NetworkPolicy(
       `${name}-orchestrator-egress`,
       {

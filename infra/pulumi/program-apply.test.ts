@@ -104,7 +104,7 @@ describe("the program's objects against the real API server", () => {
     };
     const first = await applyAll();
     expect(Object.keys(first).sort()).toEqual(
-      ["ConfigMap/spe-admission-parameters", "ConfigMap/spe-orchestrator-files", "Deployment/orchestrator", "NetworkPolicy/allow-orchestrator-egress", "NetworkPolicy/allow-orchestrator-ingress", "NetworkPolicy/deny-all", "PersistentVolumeClaim/spe-orchestrator-data", "PodDisruptionBudget/orchestrator", "Role/spe-orchestrator-leader-election", "RoleBinding/spe-orchestrator-leader-election", "Secret/spe-orchestrator-credentials", "Service/orchestrator", "ServiceAccount/spe-orchestrator"].sort(),
+      ["ConfigMap/spe-admission-parameters", "ConfigMap/spe-orchestrator-files", "Deployment/orchestrator", "NetworkPolicy/allow-orchestrator-egress", "NetworkPolicy/allow-metrics-scrape", "NetworkPolicy/allow-orchestrator-ingress", "NetworkPolicy/deny-all", "PersistentVolumeClaim/spe-orchestrator-data", "PodDisruptionBudget/orchestrator", "Role/spe-orchestrator-leader-election", "RoleBinding/spe-orchestrator-leader-election", "Secret/spe-orchestrator-credentials", "Service/orchestrator", "ServiceAccount/spe-orchestrator"].sort(),
     );
     expect(await applyAll()).toEqual(first);
   });

@@ -43,11 +43,14 @@ describe("the platform namespace", () => {
     expect(deny.spec.egress).toBeUndefined();
   });
 
-  it("lets traffic into the orchestrator only on its port", () => {
+  it("lets traffic into the orchestrator only on its port, and into its metrics port only from the scrapers' namespace", () => {
     const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.spec.ingress);
-    expect(policies.map((p) => p.metadata.name)).toEqual(["allow-orchestrator-ingress"]);
-    expect(policies[0].spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }] }]);
-    expect(policies[0].spec.podSelector.matchLabels["app.kubernetes.io/component"]).toBe("orchestrator");
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["allow-metrics-scrape", "allow-orchestrator-ingress"]);
+    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-orchestrator-ingress").spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }] }]);
+    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-metrics-scrape").spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 9464 }] },
+    ]);
+    for (const policy of policies) expect(policy.spec.podSelector.matchLabels["app.kubernetes.io/component"]).toBe("orchestrator");
   });
 
   it("lets the orchestrator out only to DNS, the API server, PostgreSQL, the OpenID Provider and environments", () => {
@@ -180,7 +183,13 @@ describe("the orchestrator", () => {
     const [container] = podSpec().containers;
     expect(container.livenessProbe.httpGet).toMatchObject({ path: "/healthz", port: "http" });
     expect(container.readinessProbe.httpGet).toMatchObject({ path: "/healthz", port: "http" });
-    expect(container.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    expect(container.ports).toEqual([
+      { name: "http", containerPort: 8080, protocol: "TCP" },
+      { name: "metrics", containerPort: 9464, protocol: "TCP" },
+    ]);
+    const env = Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    // On the pod's address: the NetworkPolicy, not the bind address, keeps everyone but the scrapers out.
+    expect(env).toMatchObject({ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" });
   });
 
   it("is reachable where data loaders fetch staged extracts", () => {

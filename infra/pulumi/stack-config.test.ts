@@ -24,8 +24,15 @@ describe("a good stack configuration", () => {
       resources: { requests: { cpu: "250m", memory: "512Mi" } },
       logLevel: "info",
       auditRetentionDays: 3650,
+      metrics: { port: 9464, scraperNamespace: "monitoring" },
       skipAwait: false,
     });
+  });
+
+  it("serves no metrics when none are configured", () => {
+    const raw = exampleStackConfig();
+    delete raw.metrics;
+    expect(parse(raw).metrics).toBeUndefined();
   });
 
   it.each<[string, (raw: Raw) => void, Record<string, unknown>]>([
@@ -34,6 +41,7 @@ describe("a good stack configuration", () => {
     ["IPv6 destinations", withJson("network", (n) => (n.postgres = { cidrs: ["fd00:10::/64"], port: 6432 })), { network: { postgres: { cidrs: ["fd00:10::/64"], port: 6432 } } }],
     ["a role mapping", withJson("oidc", (o) => (o.roleMapping = "spe-admins=operator,ivo=auditor")), { oidc: { roleMapping: "spe-admins=operator,ivo=auditor" } }],
     ["skipAwait for a test cluster", (raw) => (raw.skipAwait = "true"), { skipAwait: true }],
+    ["metrics on another port", withJson("metrics", (m) => (m.port = 9100)), { metrics: { port: 9100, scraperNamespace: "monitoring" } }],
   ])("accepts %s", (_name, change, expected) => {
     const raw = exampleStackConfig();
     change(raw);
@@ -64,6 +72,9 @@ describe("a bad stack configuration is refused, naming the config key", () => {
     ["an allowed environment egress to ::/0", withJson("admission", (a) => (a.egressAllowedCidrs = ["::/0"])), /- spe:admission\.egressAllowedCidrs\[0\]: must not be a \/0/],
     ["audit retention under a year", (raw) => (raw.auditRetentionDays = "30"), /- spe:auditRetentionDays: must be at least 365/],
     ["a resource quantity that is not one", (raw) => (raw.resources = JSON.stringify({ limits: { cpu: "two", memory: "4Gi" } })), /- spe:resources\.limits\.cpu: must be a Kubernetes quantity/],
+    ["metrics on the orchestrator's own port", withJson("metrics", (m) => (m.port = 8080)), /- spe:metrics\.port: must not be 8080/],
+    ["metrics scraped from a namespace that cannot be one", withJson("metrics", (m) => (m.scraperNamespace = "Monitoring_NS")), /- spe:metrics\.scraperNamespace: must be a namespace name/],
+    ["metrics without the scrapers' namespace", withJson("metrics", (m) => delete m.scraperNamespace), /- spe:metrics\.scraperNamespace: is required/],
     ["a misspelt key", (raw) => (raw.replica = "2"), /- spe: unknown key\(s\) replica/],
     ["a misspelt nested key", withJson("oidc", (o) => (o.clientID = "x")), /- spe:oidc: unknown key\(s\) clientID/],
     ["JSON that does not parse", (raw) => (raw.network = "{apiServer:"), /- spe:network: is not valid JSON/],

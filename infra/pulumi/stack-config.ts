@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ORCHESTRATOR_PORT } from "./names";
 
 /**
  * The stack's configuration: one zod schema over every key of the `spe:` namespace, parsed once before
@@ -99,6 +100,16 @@ const schema = z.strictObject({
     postgres: destination(5432),
     oidc: destination(443),
   }),
+  /**
+   * Prometheus: the orchestrator serves GET /metrics on `port`, and only pods in the namespace
+   * `scraperNamespace` may reach it. Omitted: no metrics are served.
+   */
+  metrics: z
+    .strictObject({
+      port: z.int().min(1024).max(65535).refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`).default(9464),
+      scraperNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name, e.g. monitoring"),
+    })
+    .optional(),
   admission: z
     .strictObject({
       breakGlassGroups: z.array(z.string().min(1).regex(/^[^,]+$/, "must not contain a comma")).min(1).default(["system:masters"]),

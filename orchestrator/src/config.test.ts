@@ -37,6 +37,8 @@ describe("parseConfig", () => {
     [s3, { STAGING_S3_REGION: "us-east-1", STAGING_S3_FORCE_PATH_STYLE: false, STAGING_S3_PREFIX: "" }],
     [{ UI_DIR: "/srv/spe-ui" }, { UI_DIR: "/srv/spe-ui" }],
     [{ SPE_LOCAL_NODE: "0" }, { SPE_LOCAL_NODE: "0" }],
+    [{}, { METRICS_PORT: undefined, METRICS_HOST: "127.0.0.1" }],
+    [{ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" }, { METRICS_PORT: 9464, METRICS_HOST: "0.0.0.0" }],
   ])("accepts %o", (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -56,6 +58,8 @@ describe("parseConfig", () => {
     [{ ENVIRONMENT_SETTINGS: JSON.stringify({ workspacePort: "8888" }) }, /ENVIRONMENT_SETTINGS\.workspacePort: /],
     [{ PORT: "eighty" }, /PORT: /],
     [{ PORT: "70000" }, /PORT: /],
+    [{ METRICS_PORT: "prometheus" }, /METRICS_PORT: /],
+    [{ PORT: "9464", METRICS_PORT: "9464" }, /METRICS_PORT: must differ from PORT/],
     [{ DATABASE_URL: "mysql://db/spe" }, /DATABASE_URL: /],
     [{ PUBLIC_URL: "ftp://x" }, /PUBLIC_URL: /],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL: /],

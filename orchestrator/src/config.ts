@@ -37,6 +37,10 @@ const schema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Where GET /metrics (Prometheus text format) is served, on a listener of its own; unset: not served. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** The metrics listener's address: loopback, unless the scraper comes from elsewhere (e.g. the pod's address). */
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DATA_DIR: z.string().min(1).default(`${repoRoot}.spe`),
@@ -143,6 +147,8 @@ const schema = z
     TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+      ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT: the metrics are served apart from the users' port" });
     if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when OIDC_ISSUER is set" });

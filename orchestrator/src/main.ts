@@ -20,6 +20,8 @@ import { machineTokenVerifier } from "./auth/machine-tokens";
 import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
 import { stagingCapabilitiesFrom } from "./deliveries/data-loader/staging-key";
+import { createMetrics } from "./metrics/metrics";
+import { serveMetrics } from "./metrics/metrics-server";
 
 const stops: Array<() => Promise<void>> = [];
 
@@ -68,9 +70,11 @@ async function main(): Promise<void> {
   // (its relay is the loaders' staging URL, so the controller must not build loader Jobs before it).
   const environmentConfig: EnvironmentConfig = { ...config.environments, stagingCapabilities: staging };
   let controller: EnvironmentController | undefined;
+  const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
   const startEnvironments = (stagingUrl = environmentConfig.stagingUrl) => {
     const controllerConfig = { ...environmentConfig, stagingUrl };
-    controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: controllerConfig, log, staging: deliveries.staging });
+    controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: controllerConfig, log, staging: deliveries.staging, onReconciled: metrics?.observeReconcile });
+    metrics?.watchReconciler(controller);
     controller.start();
   };
   const localNode = cluster.node.available ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress) : undefined;
@@ -96,7 +100,7 @@ async function main(): Promise<void> {
   const environments = { enqueue: (namespace: string) => controller?.enqueue(namespace) };
   const services = { database, kube, permitIntake, environments, airlock, deliveries, machineTokens, environmentConfig };
   const cookieSecret = readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex");
-  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, uiDir: config.UI_DIR, staging, workspaceUpstream: localNode?.upstream("workspace") });
+  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, uiDir: config.UI_DIR, staging, workspaceUpstream: localNode?.upstream("workspace"), metrics });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });
@@ -104,6 +108,16 @@ async function main(): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw new SpeError("PORT_IN_USE", `Port ${config.PORT} is taken by another program. Stop it or set PORT to a free port.`);
     throw err;
+  }
+
+  let metricsLine = "";
+  if (metrics) {
+    const served = await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") throw new SpeError("PORT_IN_USE", `METRICS_PORT ${config.METRICS_PORT} is taken by another program. Stop it or set METRICS_PORT to a free port.`);
+      throw err;
+    });
+    stops.push(() => served.close());
+    metricsLine = `  Metrics (Prometheus): ${served.url}\n`;
   }
 
   const accounts = devIdp
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
       `  Integrator API and developer portal: ${config.publicUrl}/developers\n` +
       `  Kubernetes ${kubeVersion} at ${kube.server} (${cluster.origin})${cluster.adminKubeconfig ? `; admin kubeconfig ${cluster.adminKubeconfig}` : ""}\n` +
       `  Database: ${database.kind} (${database.location})\n` +
+      metricsLine +
       accounts,
   );
 

@@ -19,6 +19,8 @@ import { buildApp } from "../src/http/app";
 import { createAirlock } from "../src/outputs/airlock";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
+import { createMetrics } from "../src/metrics/metrics";
+import { serveMetrics } from "../src/metrics/metrics-server";
 import { CookieClient } from "./cookie-client";
 
 export interface Stack {
@@ -27,6 +29,8 @@ export interface Stack {
   config: Config;
   /** The services the API runs on, for tests that look behind it (the database, the airlock). */
   services: Services;
+  /** GET /metrics, when METRICS_PORT was given. */
+  metricsUrl?: string;
   /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
   /** `start` is where the browser began: the sign-in route, or a page that sends it there. */
   submitLoginForm(client: CookieClient, subject: string, password: string, fields?: Record<string, string>, start?: string): Promise<{ res: Response; url: string }>;
@@ -59,13 +63,16 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   const staging = stagingCapabilitiesFrom(config);
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const deliveries = deliveryServices(config, pino({ level: "silent" }));
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, staging: deliveries.staging });
+  const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
+  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, staging: deliveries.staging, onReconciled: metrics?.observeReconcile });
+  metrics?.watchReconciler(controller);
   controller.start();
   const airlock = await createAirlock(config);
   const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
   const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens, environmentConfig: config.environments };
-  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir, staging });
+  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir, staging, metrics });
   await app.listen({ host: "127.0.0.1", port });
+  const served = metrics && (await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }));
   const appUrl = config.publicUrl;
 
   // Opens the sign-in page and posts the provider's form; the redirects after it are the caller's.
@@ -87,6 +94,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     idpUrl: idp.issuer,
     config,
     services,
+    metricsUrl: served?.url,
     submitLoginForm,
     async signIn(subject, password = "demo") {
       const client = new CookieClient();
@@ -97,6 +105,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     async stop() {
       await controller.stop();
       await app.close();
+      await served?.close();
       await idp.stop();
       await database.close();
       await deliveries.staging.close();

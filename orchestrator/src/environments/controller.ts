@@ -31,6 +31,8 @@ export interface ControllerOptions {
   onStatus?: ReconcileDeps["onStatus"];
   /** Where staged deliveries live (per namespace); a torn-down environment's are deleted with it. */
   staging?: ReconcileDeps["staging"];
+  /** Told how long each reconcile took and whether it failed (metrics). */
+  onReconciled?: (seconds: number, outcome: "ok" | "error") => void;
   /** Wraps the client the reconciler writes with (benchmarks count requests through it). */
   wrapClient?: (client: k8s.KubernetesObjectApi) => k8s.KubernetesObjectApi;
 }
@@ -69,6 +71,11 @@ export class EnvironmentController {
     return this.elector.isLeader;
   }
 
+  /** Environments queued or being reconciled here (0 on a follower). */
+  get queueDepth(): number {
+    return this.queue?.depth ?? 0;
+  }
+
   /** Asks for a reconcile soon; a follower ignores it (the leader's database poll will see the change). */
   enqueue(namespace: string): void {
     this.queue?.add(namespace);
@@ -103,9 +110,14 @@ export class EnvironmentController {
       this.queue?.add(namespace);
     };
     const reconcile = async (namespace: string) => {
+      const started = performance.now();
+      let outcome: "ok" | "error" = "error";
       try {
-        return await reconcileEnvironment(namespace, deps);
+        const result = await reconcileEnvironment(namespace, deps);
+        outcome = "ok";
+        return result;
       } finally {
+        this.options.onReconciled?.((performance.now() - started) / 1000, outcome);
         const seen = seenDuringReconcile.get(namespace);
         seenDuringReconcile.delete(namespace);
         if (seen && [...seen].some(([key, print]) => lastApplied.get(key) !== print)) this.queue?.add(namespace);

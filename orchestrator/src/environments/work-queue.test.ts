@@ -19,6 +19,22 @@ describe("WorkQueue", () => {
     expect(handled).toEqual(["busy", "a", "b"]);
   });
 
+  it("counts as its depth the keys waiting and being handled, not those waiting out a delay", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const queue = new WorkQueue(() => gate, 1, () => {});
+    expect(queue.depth).toBe(0);
+    queue.add("busy");
+    queue.add("a");
+    queue.add("a");
+    queue.addAfter("later", 60_000);
+    expect(queue.depth).toBe(2);
+    release();
+    await queue.idle();
+    expect(queue.depth).toBe(0);
+    await queue.stop();
+  });
+
   it("never runs one key twice at once, but runs it again if it was added meanwhile", async () => {
     let running = 0;
     let maxRunning = 0;

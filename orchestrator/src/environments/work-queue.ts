@@ -35,6 +35,11 @@ export class WorkQueue {
     this.pump();
   }
 
+  /** Keys waiting or being handled (not those waiting out a delay). */
+  get depth(): number {
+    return this.order.length + this.running;
+  }
+
   /** Whether a worker is handling the key right now. */
   isActive(key: string): boolean {
     return this.active.has(key);

@@ -20,6 +20,7 @@ import { requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
 import { registerTrpc } from "./trpc-route";
 import { stagingCapabilities, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
+import type { Metrics } from "../metrics/metrics";
 
 export interface AppOptions {
   config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "OIDC_REQUIRED_ACR" | "OIDC_REQUIRED_AMR" | "SESSION_MAX_HOURS" | "WORKSPACE_UPSTREAM">;
@@ -37,6 +38,8 @@ export interface AppOptions {
   staging?: StagingCapabilities;
   /** How the gateway finds a workspace; by default WORKSPACE_UPSTREAM, by name. */
   workspaceUpstream?: UpstreamResolver;
+  /** Where each answered request is counted (served on a port of its own: src/metrics/). */
+  metrics?: Pick<Metrics, "observeRequest">;
 }
 
 /** The orchestrator's HTTP face: health, sign-in, the tRPC API and the UI, on one port. */
@@ -44,6 +47,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, services, sessions } = options;
   // No line per request: people's actions become audit events; the log keeps what went wrong.
   const app = Fastify({ logger: { level: config.LOG_LEVEL }, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
+  const { metrics } = options;
+  // Before any route, so that every route and plugin inherits it. By the route's pattern, never the URL
+  // as sent: `/workspaces/*`, not a namespace; whatever matched no route is "unmatched".
+  if (metrics) app.addHook("onResponse", async (req, reply) => metrics.observeRequest(req.method, req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000));
   await app.register(cookie, { secret: options.cookieSecret });
   app.addHook("onRequest", requireSameOrigin(config.publicUrl));
 

@@ -1,0 +1,71 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../db/database";
+import { environments, exportRequests } from "../db/schema";
+import { examplePermit } from "../permits/test-fixtures";
+import { bothDatabases } from "../../test/fresh-postgres";
+import { amendEnvironment, insertEnvironment, stageDelivery } from "../../test/environment-rows";
+import { samples, valueOf } from "../../test/metric-samples";
+import { createMetrics } from "./metrics";
+
+describe.each(bothDatabases("spe_metrics"))("the metrics on %s", (_name, open) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("counts environments by wanted state and readiness, deliveries and export requests by state, as the database holds them", async () => {
+    const scrape = async () => samples(await createMetrics(database.db).registry.metrics());
+    const empty = await scrape();
+    expect(valueOf(empty, "spe_database_up")).toBe(1);
+    expect(empty.filter((s) => s.name === "spe_environments" || s.name === "spe_deliveries" || s.name === "spe_export_requests")).toEqual([]);
+
+    const [ready, waiting, suspended] = [examplePermit({ permitId: "SE-M-1" }), examplePermit({ permitId: "SE-M-2" }), examplePermit({ permitId: "SE-M-3" })];
+    for (const p of [ready, waiting, suspended]) await insertEnvironment(database.db, p);
+    const now = new Date().toISOString();
+    await database.db
+      .update(environments)
+      .set({ conditions: [{ type: "Ready", status: "True", reason: "Ready", message: "", observedGeneration: 1, lastTransitionTime: now }] })
+      .where(eq(environments.permitId, ready.permitId));
+    await amendEnvironment(database.db, suspended, "suspended");
+    await stageDelivery(database.db, ready);
+    await stageDelivery(database.db, ready);
+    const request = { permitId: ready.permitId, namespace: "ns", requester: "alice", title: "t", justification: "j", profile: "default", reviewersRequired: 2, createdAt: new Date(), updatedAt: new Date() };
+    await database.db.insert(exportRequests).values([
+      { ...request, id: "r1", state: "submitted" },
+      { ...request, id: "r2", state: "submitted" },
+      { ...request, id: "r3", state: "released" },
+    ]);
+
+    const all = await scrape();
+    expect(valueOf(all, "spe_environments", { desired_state: "active", ready: "true" })).toBe(1);
+    expect(valueOf(all, "spe_environments", { desired_state: "active", ready: "false" })).toBe(1);
+    expect(valueOf(all, "spe_environments", { desired_state: "suspended", ready: "false" })).toBe(1);
+    expect(all.filter((s) => s.name === "spe_environments")).toHaveLength(3);
+    expect(valueOf(all, "spe_deliveries", { state: "staged" })).toBe(2);
+    expect(valueOf(all, "spe_export_requests", { state: "submitted" })).toBe(2);
+    expect(valueOf(all, "spe_export_requests", { state: "released" })).toBe(1);
+    // No permit, namespace or person is ever a label.
+    const text = await createMetrics(database.db).registry.metrics();
+    for (const secret of ["SE-M-1", "SE-M-2", "alice", "spe-se-m"]) expect(text).not.toContain(secret);
+  });
+});
+
+describe("the metrics when the database cannot be read", () => {
+  it("say so by spe_database_up 0 and show no stale counts", async () => {
+    const [, open] = bothDatabases("spe_metrics")[0]!;
+    const database = await open();
+    await insertEnvironment(database.db, examplePermit({ permitId: "SE-M-9" }));
+    const metrics = createMetrics(database.db);
+    expect(valueOf(samples(await metrics.registry.metrics()), "spe_environments", { desired_state: "active", ready: "false" })).toBe(1);
+    await database.close();
+    const after = samples(await metrics.registry.metrics());
+    expect(valueOf(after, "spe_database_up")).toBe(0);
+    expect(after.filter((s) => s.name === "spe_environments")).toEqual([]);
+    // The process's own metrics are still there.
+    expect(valueOf(after, "process_resident_memory_bytes")).toBeGreaterThan(0);
+  });
+});
