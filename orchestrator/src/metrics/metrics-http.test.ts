@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
 import { examplePermit } from "../permits/test-fixtures";
@@ -59,5 +60,17 @@ describe("the orchestrator's metrics, on a port of their own", () => {
     expect((await fetch(`${origin}/`)).status).toBe(404);
     expect((await fetch(stack.metricsUrl!, { method: "POST" })).status).toBe(405);
     expect((await fetch(`${stack.appUrl}/metrics`)).status).toBe(404);
+  });
+
+  it("answer a request line no URL parser accepts with 404, and go on serving", async () => {
+    const { hostname, port } = new URL(stack.metricsUrl!);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => socket.end("GET http://[/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      let text = "";
+      socket.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => resolve(text)).on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+    expect((await fetch(stack.metricsUrl!)).status).toBe(200);
+    expect((await fetch(`${stack.appUrl}/healthz`)).status).toBe(200);
   });
 });

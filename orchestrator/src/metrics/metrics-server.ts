@@ -8,7 +8,8 @@ import type { Registry } from "prom-client";
  */
 export async function serveMetrics(registry: Registry, { host, port }: { host: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://metrics").pathname;
+    // Compared as text, not parsed: a request line URL would refuse (`http://[/`) must not throw here.
+    const path = (req.url ?? "").split("?")[0];
     if (path !== "/metrics") return res.writeHead(404, { "content-type": "text/plain" }).end("Only /metrics is served here.\n");
     if (req.method !== "GET" && req.method !== "HEAD") return res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("GET /metrics\n");
     registry.metrics().then(

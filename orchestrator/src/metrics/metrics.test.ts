@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../db/database";
+import { openDatabase, type Database } from "../db/database";
 import { environments, exportRequests } from "../db/schema";
 import { examplePermit } from "../permits/test-fixtures";
-import { bothDatabases } from "../../test/fresh-postgres";
+import { bothDatabases, freshPostgresUrl } from "../../test/fresh-postgres";
 import { amendEnvironment, insertEnvironment, stageDelivery } from "../../test/environment-rows";
 import { samples, valueOf } from "../../test/metric-samples";
 import { createMetrics } from "./metrics";
@@ -67,5 +68,33 @@ describe("the metrics when the database cannot be read", () => {
     expect(after.filter((s) => s.name === "spe_environments")).toEqual([]);
     // The process's own metrics are still there.
     expect(valueOf(after, "process_resident_memory_bytes")).toBeGreaterThan(0);
+  });
+});
+
+describe("the metrics when the database does not answer", () => {
+  it("answer the scrape anyway, with spe_database_up 0, and count again once it answers", async () => {
+    const url = await freshPostgresUrl("spe_metrics");
+    const database = await openDatabase({ url });
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await insertEnvironment(database.db, examplePermit({ permitId: "SE-M-8" }));
+      const metrics = createMetrics(database.db, { stateQueryTimeoutMs: 300 });
+      // A table locked by a migration or a VACUUM FULL: the count waits for the lock.
+      await locker.query("BEGIN; LOCK TABLE environments IN ACCESS EXCLUSIVE MODE");
+      const [first, second] = await Promise.all([metrics.registry.metrics(), metrics.registry.metrics()]);
+      for (const text of [first, second]) {
+        expect(valueOf(samples(text), "spe_database_up")).toBe(0);
+        expect(samples(text).filter((s) => s.name === "spe_environments")).toEqual([]);
+      }
+      // The two scrapes shared one waiting query rather than taking a connection each.
+      const waiting = await locker.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      expect(waiting.rows[0].n).toBe(1);
+      await locker.query("COMMIT");
+      await expect.poll(async () => valueOf(samples(await metrics.registry.metrics()), "spe_environments", { desired_state: "active", ready: "false" }), { timeout: 5_000 }).toBe(1);
+    } finally {
+      await locker.end();
+      await database.close();
+    }
   });
 });

@@ -35,8 +35,11 @@ const stateCounts = (db: Db) =>
     union all select 'delivery', state, null, count(*)::int from deliveries group by 2
     union all select 'export_request', state, null, count(*)::int from export_requests group by 2`) as unknown as Promise<{ rows: Array<{ kind: string; state: string; ready: string | null; n: number }> }>;
 
+/** How long a scrape waits for the database's counts before it says the database is down. */
+const STATE_QUERY_TIMEOUT_MS = 5_000;
+
 /** A registry of its own (one per orchestrator: tests run several in one process) with every metric on it. */
-export function createMetrics(db: Db): Metrics {
+export function createMetrics(db: Db, { stateQueryTimeoutMs = STATE_QUERY_TIMEOUT_MS } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let reconciler: ReconcilerView | undefined;
@@ -61,7 +64,7 @@ export function createMetrics(db: Db): Metrics {
   });
   new Gauge({
     name: "spe_reconcile_queue_depth",
-    help: "Environments queued or being reconciled in this process.",
+    help: "Environments queued or being reconciled in this process (not those waiting out a retry delay after a failure: see spe_reconciles_total).",
     registers: [registry],
     collect() {
       this.set(reconciler?.queueDepth ?? 0);
@@ -71,9 +74,14 @@ export function createMetrics(db: Db): Metrics {
   // Read from the database at each scrape, so every replica shows the same whole picture: one query per
   // scrape for the four gauges. A scrape collects the metrics in the order they were registered, so the
   // first of them (spe_database_up) asks, and the other three wait for its answer.
+  // A database that does not answer (locked table, lost server) must not hold the scrape, nor should every
+  // scrape meanwhile take another pooled connection: scrapes share the query still running, and give up
+  // waiting for it after a few seconds.
+  let running: ReturnType<typeof stateCounts> | undefined;
+  const query = () => (running ??= stateCounts(db).finally(() => (running = undefined)));
   let counting: Promise<void> = Promise.resolve();
   const countStates = () =>
-    (counting = stateCounts(db).then(
+    (counting = withTimeout(query(), stateQueryTimeoutMs).then(
       ({ rows }) => {
         for (const gauge of [environments, deliveries, exportRequests]) gauge.reset();
         for (const { kind, state, ready, n } of rows) {
@@ -89,11 +97,11 @@ export function createMetrics(db: Db): Metrics {
         database.set(0);
       },
     ));
-  const database = new Gauge({ name: "spe_database_up", help: "1 when this scrape could read the database, else 0.", registers: [registry], collect: countStates });
+  const database = new Gauge({ name: "spe_database_up", help: "1 when this scrape could read the database within a few seconds, else 0.", registers: [registry], collect: countStates });
   const counted = () => counting;
-  const environments = new Gauge({ name: "spe_environments", help: "Environments by wanted state and readiness.", labelNames: ["desired_state", "ready"] as const, registers: [registry], collect: counted });
-  const deliveries = new Gauge({ name: "spe_deliveries", help: "Dataset deliveries by state (receiving, staged, rejected, failed).", labelNames: ["state"] as const, registers: [registry], collect: counted });
-  const exportRequests = new Gauge({ name: "spe_export_requests", help: "Export requests by state; submitted ones wait for output checkers.", labelNames: ["state"] as const, registers: [registry], collect: counted });
+  const environments = new Gauge({ name: "spe_environments", help: "Environments by wanted state and readiness (the database's count: every replica shows the same; aggregate with max, not sum).", labelNames: ["desired_state", "ready"] as const, registers: [registry], collect: counted });
+  const deliveries = new Gauge({ name: "spe_deliveries", help: "Dataset deliveries by state (receiving, staged, rejected, failed; the database's count, the same on every replica).", labelNames: ["state"] as const, registers: [registry], collect: counted });
+  const exportRequests = new Gauge({ name: "spe_export_requests", help: "Export requests by state; submitted ones wait for output checkers (the database's count, the same on every replica).", labelNames: ["state"] as const, registers: [registry], collect: counted });
 
   return {
     registry,
@@ -109,4 +117,14 @@ export function createMetrics(db: Db): Metrics {
       reconciler = view;
     },
   };
+}
+
+/** `promise`, or a rejection once `ms` have passed without it settling. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
