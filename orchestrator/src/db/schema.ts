@@ -1,4 +1,5 @@
-import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { desc, eq } from "drizzle-orm";
+import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { OutputFileType } from "../outputs/requests/output-file-type";
 import type { RequestState } from "../outputs/requests/request-state";
 import type { FileDecision, Vote } from "../outputs/requests/review-rules";
@@ -200,6 +201,20 @@ export const deliveries = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [index("deliveries_permit_idx").on(t.permitId, t.datasetId, t.datasetVersion)],
+);
+
+/**
+ * Per permit and dataset version, the newest staged delivery: a later one replaces the earlier, and a newer
+ * one without a manifest still hides an older one. Defined once here, so that what the data loader stages and
+ * what a researcher's page shows cannot choose differently. Filters on its permit and dataset columns reach
+ * the index through the DISTINCT ON.
+ */
+export const newestStagedDeliveries = pgView("newest_staged_deliveries").as((qb) =>
+  qb
+    .selectDistinctOn([deliveries.permitId, deliveries.datasetId, deliveries.datasetVersion])
+    .from(deliveries)
+    .where(eq(deliveries.state, "staged"))
+    .orderBy(deliveries.permitId, deliveries.datasetId, deliveries.datasetVersion, desc(deliveries.finishedAt)),
 );
 
 /**

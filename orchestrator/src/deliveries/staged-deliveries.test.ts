@@ -4,6 +4,7 @@ import { bothDatabases } from "../../test/fresh-postgres";
 import { insertEnvironment, stageDelivery } from "../../test/environment-rows";
 import type { Database } from "../db/database";
 import { deliveries } from "../db/schema";
+import { environmentsOf } from "../environments/environment-queries";
 import { examplePermit } from "../permits/test-fixtures";
 import { newestStagedDeliveries, stagedDatasets } from "./staged-deliveries";
 
@@ -46,5 +47,13 @@ describe.each(bothDatabases("spe_staged"))("newest staged deliveries on %s", (_n
     const staged = await stagedDatasets(database.db, one.permitId);
     expect(staged.map((s) => [s.datasetId, s.deliveryId])).toEqual([["lmed", ids.newLmed], ["patientregistret", ids.patients]]);
     expect(staged[0]!.files).toEqual([{ path: "lmed.parquet", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  });
+
+  it("is what the researcher's page shows for each dataset, so that the page and the data loader cannot disagree", async () => {
+    const staged = await newestStagedDeliveries(database.db, [one.permitId]);
+    const stagedAt = new Map(staged.map((s) => [`${s.datasetId}@${s.version}`, s.finishedAt!.toJSON()]));
+    const [page] = (await environmentsOf(database.db, one.authorisedPersons[0]!.subject)).filter((e) => e.permitId === one.permitId);
+    expect(page!.datasets.map((d) => [`${d.id}@${d.version}`, d.delivered?.stagedAt])).toEqual(one.datasets.map((d) => [`${d.id}@${d.version}`, stagedAt.get(`${d.id}@${d.version}`)]));
+    expect([...stagedAt.values()].sort()).toEqual([at(2), at(5)].map((t) => t.toJSON()));
   });
 });

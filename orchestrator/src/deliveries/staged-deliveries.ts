@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { deliveries } from "../db/schema";
+import { newestStagedDeliveries as newestStaged } from "../db/schema";
 import type { DeliveryManifest } from "../datasets/manifest";
 import type { StagedDataset } from "../environments/desired/environment-input";
 
@@ -17,24 +17,23 @@ export interface NewestStaged {
 
 const newestStagedQuery = (db: Db) =>
   db
-    .selectDistinctOn([deliveries.permitId, deliveries.datasetId, deliveries.datasetVersion], {
-      permitId: deliveries.permitId,
-      datasetId: deliveries.datasetId,
-      version: deliveries.datasetVersion,
-      deliveryId: deliveries.id,
-      manifestSha256: deliveries.manifestSha256,
-      manifest: deliveries.manifest,
-      finishedAt: deliveries.finishedAt,
+    .select({
+      permitId: newestStaged.permitId,
+      datasetId: newestStaged.datasetId,
+      version: newestStaged.datasetVersion,
+      deliveryId: newestStaged.id,
+      manifestSha256: newestStaged.manifestSha256,
+      manifest: newestStaged.manifest,
+      finishedAt: newestStaged.finishedAt,
     })
-    .from(deliveries)
-    .where(and(sql`${deliveries.permitId} = any(${sql.placeholder("permitIds")}::text[])`, eq(deliveries.state, "staged")))
-    .orderBy(deliveries.permitId, deliveries.datasetId, deliveries.datasetVersion, desc(deliveries.finishedAt))
+    .from(newestStaged)
+    .where(sql`${newestStaged.permitId} = any(${sql.placeholder("permitIds")}::text[])`)
     .prepare("newest_staged_deliveries");
 
 // Every researcher's page load and every reconcile asks this: prepared once per database, not built each time.
 const preparedNewestStaged = new WeakMap<Db, ReturnType<typeof newestStagedQuery>>();
 
-/** Per permit and dataset version, the newest staged delivery: a later one replaces the earlier. */
+/** Per permit and dataset version, the newest staged delivery (the view newest_staged_deliveries). */
 export async function newestStagedDeliveries(db: Db, permitIds: readonly string[]): Promise<NewestStaged[]> {
   if (permitIds.length === 0) return [];
   let query = preparedNewestStaged.get(db);

@@ -1,6 +1,6 @@
 import { desc, eq, sql, type Column, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { deliveries, environments, permits, type Condition } from "../db/schema";
+import { environments, newestStagedDeliveries, permits, type Condition } from "../db/schema";
 import type { ManifestColumn } from "../datasets/manifest";
 
 const summary = {
@@ -36,9 +36,9 @@ const isoTime = (time: SQL | Column) => sql`to_char(${time} at time zone 'UTC', 
 
 /**
  * Per dataset the permit names, in its order: awaited (`delivered` null), or the newest staged delivery's rows
- * and columns (names and types from its manifest, never a value). The same choice as newestStagedDeliveries
- * (staged only, newest finished first, a newer one without a manifest hides an older one), made inside the
- * environments query so that a researcher's page load is one round trip to the database, not two.
+ * and columns (names and types from its manifest, never a value): the view newest_staged_deliveries, which the data
+ * loader's staging reads too, joined inside the environments query so that a researcher's page load is one
+ * round trip to the database, not two.
  */
 const datasetsOfPermit = sql`coalesce((
   select json_agg(json_build_object(
@@ -52,11 +52,9 @@ const datasetsOfPermit = sql`coalesce((
   ) order by ds.position)
   from jsonb_array_elements(${permits.payload}->'datasets') with ordinality as ds(value, position)
   left join lateral (
-    select ${deliveries.manifest} as manifest, ${deliveries.finishedAt} as finished_at from ${deliveries}
-    where ${deliveries.permitId} = ${environments.permitId} and ${deliveries.datasetId} = ds.value->>'id'
-      and ${deliveries.datasetVersion} = ds.value->>'version' and ${deliveries.state} = 'staged'
-    order by ${deliveries.finishedAt} desc
-    limit 1
+    select ${newestStagedDeliveries.manifest} as manifest, ${newestStagedDeliveries.finishedAt} as finished_at from ${newestStagedDeliveries}
+    where ${newestStagedDeliveries.permitId} = ${environments.permitId} and ${newestStagedDeliveries.datasetId} = ds.value->>'id'
+      and ${newestStagedDeliveries.datasetVersion} = ds.value->>'version'
   ) staged on true
 ), '[]'::json)`;
 

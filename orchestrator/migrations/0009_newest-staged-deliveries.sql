@@ -1,0 +1,3 @@
+-- Per permit and dataset version, the newest staged delivery (src/db/schema.ts newestStagedDeliveries): the
+-- data loader's staging and a researcher's page both read it, so that they cannot choose differently.
+CREATE VIEW "public"."newest_staged_deliveries" AS (select distinct on ("deliveries"."permit_id", "deliveries"."dataset_id", "deliveries"."dataset_version") "id", "permit_id", "namespace", "dataset_id", "dataset_version", "delivered_by", "state", "bytes", "upload_sha256", "rows", "report", "manifest", "manifest_sha256", "error", "created_at", "finished_at" from "deliveries" where "deliveries"."state" = 'staged' order by "deliveries"."permit_id", "deliveries"."dataset_id", "deliveries"."dataset_version", "deliveries"."finished_at" desc);
