@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileDecision, requestDecision, voteRefusal, votesVisible, type CastVote, type FileDecision, type Vote, type VoteContext } from "./review-rules";
+import { fileDecision, requestDecision, voteRefusal, votesVisible, VOTES, type CastVote, type FileDecision, type Vote, type VoteContext } from "./review-rules";
 
 /** Votes in casting order, by checkers c1, c2, … unless named. */
 const votes = (...cast: Array<Vote | [string, Vote]>): CastVote[] =>
@@ -22,8 +22,42 @@ describe("fileDecision", () => {
     ["a third checker settles a conflict: reject", votes("approve", "reject", "reject"), 2, "rejected"],
     ["a third checker settles a conflict: changes", votes("approve", "reject", "request_changes"), 2, "changes_requested"],
     ["votes count in casting order, not in the order given", [{ checker: "c2", vote: "reject", at: "2026-11-22T10:00:05Z" }, ...votes("approve", ["c3", "approve"])], 2, "approved"],
+    // A release needs the required approvals however the votes before it went.
+    ["reject, request changes, then one approval is not a release", votes("reject", "request_changes", "approve"), 2, "conflicted"],
+    ["reject, request changes, then two approvals", votes("reject", "request_changes", "approve", "approve"), 2, "approved"],
+    ["request changes, reject, approve, then reject", votes("request_changes", "reject", "approve", "reject"), 2, "rejected"],
+    ["a settling vote against release decides at once", votes("reject", "request_changes", "reject"), 2, "rejected"],
+    ["three required: two approvals and a rejection, then an approval", votes("approve", "reject", "approve", "approve"), 3, "approved"],
+    ["three required: one approval after a split is not enough", votes("reject", "request_changes", "approve", "approve"), 3, "conflicted"],
+    ["a stored requirement of one still needs two approvals", votes("approve"), 1, "pending"],
+    ["a stored requirement of one, two approvals", votes("approve", "approve"), 1, "approved"],
+    ["the same checker approving twice after a split counts once", votes(["c1", "reject"], ["c2", "request_changes"], ["c3", "approve"], ["c3", "approve"]), 2, "conflicted"],
   ])("%s", (_, cast, required, expected) => {
     expect(fileDecision(cast, required)).toBe(expected);
+  });
+});
+
+/** Every sequence of `length` votes by distinct checkers. */
+function* sequences(length: number): Generator<Vote[]> {
+  if (length === 0) return yield [];
+  for (const rest of sequences(length - 1)) for (const vote of VOTES) yield [...rest, vote];
+}
+
+describe("fileDecision over every vote sequence", () => {
+  it.each([1, 2, 3, 4])("approves only with the required approvals from distinct checkers (required %i)", (required) => {
+    let approved = 0;
+    for (let length = 0; length <= 6; length++)
+      for (const sequence of sequences(length)) {
+        const decision = fileDecision(votes(...sequence), required);
+        const approvals = sequence.filter((v) => v === "approve").length;
+        if (decision === "approved") {
+          approved++;
+          expect(approvals, sequence.join(",")).toBeGreaterThanOrEqual(Math.max(required, 2));
+        }
+        // Once decided, a further vote (refused by voteRefusal anyway) would not change the decision.
+        if (decision !== "pending" && decision !== "conflicted") for (const more of VOTES) expect(fileDecision(votes(...sequence, more), required)).toBe(decision);
+      }
+    expect(approved).toBeGreaterThan(0);
   });
 });
 

@@ -23,19 +23,31 @@ const OUTCOME: Record<Vote, Exclude<FileDecision, "pending" | "conflicted">> = {
 };
 
 /**
- * A file's decision from the votes on its current version. The first `required` votes (from distinct
- * checkers) decide when they agree; when they disagree the file is conflicted until one more checker
- * votes, and that vote settles it. So a file is approved only with at least `required` approvals, or by a
- * further checker who has seen the disagreement.
+ * The fewest approvals that ever release a file: two human output checkers (DESIGN.md §5, the reference's
+ * "a file is approved only with two approvals"), whatever a permit or a stored request says.
+ */
+export const MIN_APPROVALS = 2;
+
+/**
+ * A file's decision from the votes on its current version, one vote per checker (their first). The first
+ * `required` votes decide when they agree. When they disagree the file is conflicted, and further
+ * checkers settle it in casting order: a vote against release (reject, request changes) settles it that
+ * way, and an approval settles it only once the file has `required` approvals in all. So no file is
+ * approved with fewer than `required` (and never fewer than MIN_APPROVALS) approvals from distinct checkers.
  */
 export function fileDecision(votes: readonly CastVote[], required: number): FileDecision {
+  const needed = Math.max(required, MIN_APPROVALS);
   const ordered = distinctByChecker(votes);
-  if (ordered.length < required) return "pending";
-  const independent = ordered.slice(0, required);
+  if (ordered.length < needed) return "pending";
+  const independent = ordered.slice(0, needed);
   const first = independent[0]!.vote;
   if (independent.every((v) => v.vote === first)) return OUTCOME[first];
-  const settling = ordered[required];
-  return settling ? OUTCOME[settling.vote] : "conflicted";
+  let approvals = independent.filter((v) => v.vote === "approve").length;
+  for (const settling of ordered.slice(needed)) {
+    if (settling.vote !== "approve") return OUTCOME[settling.vote];
+    if (++approvals >= needed) return "approved";
+  }
+  return "conflicted";
 }
 
 /** One vote per checker counts (the first); later ones by the same person are ignored. */
