@@ -62,8 +62,12 @@ export class SessionStore {
     return token;
   }
 
-  /** The live session for a cookie token, or undefined when it is unknown, idle too long or past its end. */
-  async get(token: string | undefined, now = new Date()): Promise<Session | undefined> {
+  /**
+   * The live session for a cookie token, or undefined when it is unknown, idle too long or past its end.
+   * `touch: false` asks without counting as activity (an open workspace socket checked again): it never
+   * keeps a session from going idle.
+   */
+  async get(token: string | undefined, now = new Date(), { touch = true }: { touch?: boolean } = {}): Promise<Session | undefined> {
     if (!token) return undefined;
     const tokenHash = hashToken(token);
     let row = this.cache?.get(tokenHash);
@@ -82,7 +86,7 @@ export class SessionStore {
       });
       return undefined;
     }
-    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+    if (touch && now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
       await this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
       row.lastSeenAt = now;
     }

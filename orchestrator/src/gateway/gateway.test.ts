@@ -25,9 +25,10 @@ async function startUpstream(): Promise<{ url: string; seen: Array<{ url: string
   return { url: `http://127.0.0.1:${port}`, seen, server };
 }
 
+/** A WebSocket as a page of the orchestrator opens it: with the page's origin and the browser's cookies. */
 function openSocket(url: string, cookie?: string): Promise<WebSocket | { refused: number }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {}, origin: new URL(url.replace(/^ws/, "http")).origin });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => resolve({ refused: res.statusCode ?? 0 }));
     ws.once("error", () => resolve({ refused: -1 }));

@@ -39,6 +39,7 @@ describe("gateway upstream strategies", () => {
     await registerGateway(app, {
       db: database.db,
       sessions,
+      publicUrl: "http://localhost:8080",
       upstreamFor: (ns) => {
         asked.push(ns);
         return answer();

@@ -16,7 +16,8 @@ export async function decideWorkspaceAccess(db: Db, namespace: string, subject: 
   // Not named and not existing look the same from outside: no hint which environments exist.
   if (!found || !named) return { allowed: false, status: 404, code: "WORKSPACE_NOT_FOUND", message: "There is no workspace here for you." };
   const { environment, permit } = found;
-  if (environment.desiredState !== "active" || now < permit.validFrom || now >= permit.validUntil)
-    return { allowed: false, status: 423, code: "WORKSPACE_UNAVAILABLE", message: `This environment is ${environment.desiredState === "active" ? "outside its permit's validity" : environment.desiredState}; ask the operators.` };
+  // A revoked permit tears its environment down; until that is recorded, the permit's own status already counts.
+  if (environment.desiredState !== "active" || permit.status === "revoked" || now < permit.validFrom || now >= permit.validUntil)
+    return { allowed: false, status: 423, code: "WORKSPACE_UNAVAILABLE", message: `This environment is ${environment.desiredState !== "active" ? environment.desiredState : permit.status === "revoked" ? "under a revoked permit" : "outside its permit's validity"}; ask the operators.` };
   return { allowed: true, permit };
 }

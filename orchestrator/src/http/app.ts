@@ -80,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: services.database.db,
     sessions,
     upstreamFor: options.workspaceUpstream ?? templateUpstream(config.WORKSPACE_UPSTREAM),
+    publicUrl: config.publicUrl,
   });
 
   registerAirlockRoutes(app, { db: services.database.db, sessions, airlock: services.airlock });
