@@ -10,7 +10,8 @@ import { createRequest, newRequestInput, outboxPath, reviseFile, withdrawRequest
 import { loadRequestFor, requestsOf } from "../outputs/requests/export-request-store";
 import { OUTPUT_FILE_TYPES } from "../outputs/requests/output-file-type";
 import { researcherView } from "../outputs/requests/request-views";
-import { precheckFile, submitRequest } from "../outputs/requests/submit-request";
+import { precheckFile } from "../outputs/requests/precheck";
+import { submitRequest } from "../outputs/requests/submit-request";
 import type { Session } from "../auth/sessions";
 import type { Services } from "./context";
 import { researcherProcedure, router } from "./trpc";
@@ -20,6 +21,7 @@ const TRPC_CODES: Partial<Record<SpeErrorCode, TRPCError["code"]>> = {
   EXPORT_REQUEST_STATE_CONFLICT: "CONFLICT",
   EXPORT_FILE_REFUSED: "BAD_REQUEST",
   EXPORT_VOTE_REFUSED: "FORBIDDEN",
+  EXPORT_PERMIT_ENDED: "CONFLICT",
   OUTBOX_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
@@ -53,12 +55,13 @@ export const exportsRouter = router({
     await openOutbox(ctx.services, input.namespace, ctx.session.subject);
     return ctx.services.airlock.outbox.list(input.namespace).catch(exportError);
   }),
-  /** The automated checks on one outbox file, before anything is submitted; nothing is kept. */
+  /** The automated checks on one outbox file, before anything is submitted; nothing is kept but the audit event. */
   precheck: researcherProcedure.input(z.object({ namespace, path: outboxPath, type: z.enum(OUTPUT_FILE_TYPES) })).mutation(async ({ ctx, input }) => {
     const permit = await openOutbox(ctx.services, input.namespace, ctx.session.subject);
     const { airlock } = ctx.services;
     const { profile } = permit.payload.outputPolicy;
-    return precheckFile(airlock, input.namespace, input.path, input.type, profile, join(airlock.scratchDir, randomUUID())).catch(exportError);
+    const scratch = join(airlock.scratchDir, randomUUID());
+    return precheckFile(ctx.services.database.db, airlock, { ...input, profile, scratch }, researcher(ctx.session, ctx.address)).catch(exportError);
   }),
   create: researcherProcedure.input(newRequestInput).mutation(({ ctx, input }) =>
     createRequest(ctx.services.database.db, input, ctx.services.airlock.limits, researcher(ctx.session, ctx.address)).catch(exportError),

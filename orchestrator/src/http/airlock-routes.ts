@@ -9,6 +9,7 @@ import type { Airlock } from "../outputs/airlock";
 import { outboxPath } from "../outputs/requests/author-actions";
 import { loadRequest, permitPersons, type ExportFileRow } from "../outputs/requests/export-request-store";
 import { extensionOf } from "../outputs/requests/output-file-type";
+import { permitEnded } from "../outputs/requests/permit-standing";
 import { SESSION_COOKIE } from "./auth-routes";
 
 export interface AirlockRoutesOptions {
@@ -52,8 +53,9 @@ function sendQuarantined(reply: FastifyReply, airlock: Airlock, file: ExportFile
 }
 
 /**
- * Files leave the airlock only here: released files to the researchers of the permit (as downloads, with
- * the signed release record), and quarantined files to output checkers for review. Every one is audited.
+ * Files leave the airlock only here: released files to the researchers of the permit while it is in force
+ * (as downloads, with the signed release record), and quarantined files to output checkers for review.
+ * Every one is audited, and so is a download refused because the permit ended.
  */
 export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airlock }: AirlockRoutesOptions): void {
   app.get("/.well-known/spe-release-keys.json", async () => ({ keys: [airlock.signer.publicJwk] }));
@@ -77,7 +79,14 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
     const query = fileQuery.safeParse(req.query);
     const file = query.success ? loaded.files.find((f) => f.path === query.data.path && f.decision === "approved") : undefined;
     if (!file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !onPermit) return notFound(reply);
-    await recordAuditEvent(db, { actor: { subject: session.subject, role: "researcher", address: req.ip }, action: "export.downloaded", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
+    const actor = { subject: session.subject, role: "researcher" as const, address: req.ip };
+    // Released files are served only while the permit they left under is in force.
+    const ended = permitEnded(loaded.standing, new Date());
+    if (ended) {
+      await recordAuditEvent(db, { actor, action: "export.download-refused", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256, code: "EXPORT_PERMIT_ENDED" } });
+      return reply.code(410).send({ error: "EXPORT_PERMIT_ENDED", message: ended });
+    }
+    await recordAuditEvent(db, { actor, action: "export.downloaded", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
     return sendQuarantined(reply, airlock, file, "attachment");
   });
 

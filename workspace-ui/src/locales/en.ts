@@ -305,6 +305,7 @@ export const en: Messages = {
       EXPORT_REQUEST_STATE_CONFLICT: "The request has changed or is in a state where this is not possible. Reload the page and try again.",
       EXPORT_FILE_REFUSED: "A file cannot be included.",
       EXPORT_VOTE_REFUSED: "The vote cannot be cast.",
+      EXPORT_PERMIT_ENDED: "The permit has been revoked or has ended, or its environment is being torn down: nothing more can be released or downloaded under it.",
       OUTBOX_UNAVAILABLE: "The outbox cannot be read right now. It can be read while the workspace is running.",
       WORKSPACE_UNAVAILABLE: "The environment is not active, so the outbox cannot be used.",
       WORKSPACE_NOT_FOUND: "There is no such environment for you.",

@@ -9,6 +9,7 @@ import { loadEnvironment } from "../../environments/environment-store";
 import { SpeError } from "../../errors";
 import type { AirlockLimits } from "./airlock-limits";
 import { loadRequestFor, updateIfStill, type LoadedRequest } from "./export-request-store";
+import { permitEnded } from "./permit-standing";
 import { ALLOWED_EXTENSIONS, extensionOf, OUTPUT_FILE_TYPES } from "./output-file-type";
 import { statesAllowing, transition, type RequestEvent, type RequestState } from "./request-state";
 
@@ -45,6 +46,8 @@ export async function createRequest(db: Db, input: NewRequest, limits: AirlockLi
   const found = await loadEnvironment(db, input.namespace);
   if (!found || !found.permit.payload.authorisedPersons.some((p) => p.subject === actor.subject))
     throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no environment ${input.namespace} of yours.`);
+  const ended = permitEnded({ permitId: found.permit.permitId, status: found.permit.status, validUntil: found.permit.validUntil, environmentState: found.environment.desiredState }, now);
+  if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
   if (found.environment.desiredState !== "active")
     throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `${input.namespace} is ${found.environment.desiredState}: files can only be requested out of an active environment.`);
   refuseFiles(input.files, limits);
@@ -70,11 +73,16 @@ export async function createRequest(db: Db, input: NewRequest, limits: AirlockLi
   return { id };
 }
 
-/** Loads a request for its author, refusing anyone else on the permit and any state `event` cannot start from. */
-export async function loadForAuthor(db: Db, id: string, actor: AuditActor, eventFor: RequestEvent | ((state: RequestState) => RequestEvent)): Promise<LoadedRequest> {
+/**
+ * Loads a request for its author, refusing anyone else on the permit and any state `event` cannot start
+ * from. Once the permit has ended only withdrawing is left: nothing moves towards a release any more.
+ */
+export async function loadForAuthor(db: Db, id: string, actor: AuditActor, eventFor: RequestEvent | ((state: RequestState) => RequestEvent), now = new Date()): Promise<LoadedRequest> {
   const loaded = await loadRequestFor(db, id, actor.subject);
   if (loaded.request.requester !== actor.subject) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "Only the researcher who made this request can change it.");
   const event = typeof eventFor === "function" ? eventFor(loaded.request.state) : eventFor;
+  const ended = event === "withdraw" ? undefined : permitEnded(loaded.standing, now);
+  if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
   if (!transition(loaded.request.state, event))
     throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `This request is ${loaded.request.state}; that needs it ${statesAllowing(event).join(" or ")}.`);
   return loaded;
@@ -82,7 +90,7 @@ export async function loadForAuthor(db: Db, id: string, actor: AuditActor, event
 
 /** The author takes a request back before it is decided; its files are never released. */
 export async function withdrawRequest(db: Db, id: string, actor: AuditActor, now = new Date()): Promise<void> {
-  const { request } = await loadForAuthor(db, id, actor, "withdraw");
+  const { request } = await loadForAuthor(db, id, actor, "withdraw", now);
   await db.transaction(async (tx) => {
     await updateIfStill(tx, id, request.state, { state: "withdrawn", updatedAt: now }, "while you withdrew it");
     await appendAuditEvent(tx, { actor, action: "export.withdrawn", target: `export:${id}`, details: { from: request.state } }, now);
@@ -94,7 +102,7 @@ export async function withdrawRequest(db: Db, id: string, actor: AuditActor, now
  * the outbox on resubmission, and its votes start again from none.
  */
 export async function reviseFile(db: Db, id: string, path: string, actor: AuditActor, now = new Date()): Promise<{ version: number }> {
-  const { request, files } = await loadForAuthor(db, id, actor, "resubmit");
+  const { request, files } = await loadForAuthor(db, id, actor, "resubmit", now);
   const file = files.find((f) => f.path === path);
   if (!file) throw new SpeError("EXPORT_FILE_REFUSED", `${path} is not part of this request.`);
   if (file.sha256 === null) return { version: file.version };

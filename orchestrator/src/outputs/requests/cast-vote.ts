@@ -7,6 +7,7 @@ import { exportFiles, exportRequests, exportVotes } from "../../db/schema";
 import { SpeError } from "../../errors";
 import { outboxPath } from "./author-actions";
 import { loadRequest, permitPersons, type LoadedRequest } from "./export-request-store";
+import { lockPermitStanding, permitEnded } from "./permit-standing";
 import { releaseRecord, signReleaseRecord, type ReleaseSigner } from "./release-record";
 import { transition, UNDER_REVIEW, type RequestState } from "./request-state";
 import { fileDecision, requestDecision, voteRefusal, VOTES } from "./review-rules";
@@ -23,7 +24,8 @@ export type VoteInput = z.infer<typeof voteInput>;
 const DECISION_EVENT = { approved: "approve", changes_requested: "request_changes", rejected: "reject" } as const;
 
 /**
- * One output checker's vote on one version of one file. In one transaction, under the request's row lock:
+ * One output checker's vote on one version of one file, only while the request's permit is in force
+ * (EXPORT_PERMIT_ENDED otherwise). In one transaction, under the request's row lock and a share lock on its permit:
  * the vote, the file's new decision, the request's (in review; decided once every file is), and when
  * files were approved their release with a signed record — each with its audit event.
  */
@@ -32,6 +34,9 @@ export async function castVote(db: Db, signer: ReleaseSigner, input: VoteInput, 
   return db.transaction(async (tx) => {
     const loaded = await loadRequest(tx, input.id, { lock: true });
     const { request, files, votes, permit } = loaded;
+    const standing = await lockPermitStanding(tx, request.permitId);
+    const ended = standing ? permitEnded(standing, now) : `Permit ${request.permitId} has no environment any more.`;
+    if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
     if (!UNDER_REVIEW.includes(request.state)) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `This request is ${request.state}; only submitted requests take votes.`);
     const file = files.find((f) => f.path === input.path);
     if (!file) throw new SpeError("EXPORT_FILE_REFUSED", `${input.path} is not part of this request.`);

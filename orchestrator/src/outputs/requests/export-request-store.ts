@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../audit/append-audit-event";
 import type { Db } from "../../db/database";
-import { exportFiles, exportRequests, exportVotes, permits } from "../../db/schema";
+import { environments, exportFiles, exportRequests, exportVotes, permits } from "../../db/schema";
 import { SpeError } from "../../errors";
 import type { PermitPayload } from "../../permits/permit";
+import { standingColumns, type PermitStanding } from "./permit-standing";
 import { UNDER_REVIEW, type RequestState } from "./request-state";
 
 export type ExportRequestRow = typeof exportRequests.$inferSelect;
@@ -13,6 +14,8 @@ export type ExportVoteRow = typeof exportVotes.$inferSelect;
 export interface LoadedRequest {
   request: ExportRequestRow;
   permit: PermitPayload;
+  /** Whether the permit is still in force (read with the request, not locked). */
+  standing: PermitStanding;
   /** The current version of every file, by path. */
   files: ExportFileRow[];
   /** Votes on the current versions. */
@@ -29,7 +32,12 @@ export function permitPersons(permit: PermitPayload): string[] {
  * row lock first, so concurrent votes and submits on one request take turns.
  */
 export async function loadRequest(db: Db | Tx, id: string, { lock = false } = {}): Promise<LoadedRequest> {
-  const base = db.select({ request: exportRequests, permit: permits.payload }).from(exportRequests).innerJoin(permits, eq(exportRequests.permitId, permits.permitId)).where(eq(exportRequests.id, id));
+  const base = db
+    .select({ request: exportRequests, permit: permits.payload, standing: standingColumns })
+    .from(exportRequests)
+    .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))
+    .leftJoin(environments, eq(environments.permitId, exportRequests.permitId))
+    .where(eq(exportRequests.id, id));
   const [row] = lock ? await base.for("update", { of: exportRequests }) : await base;
   if (!row) throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${id}.`);
   const [loaded] = await withCurrentFilesAndVotes(db, [row]);
@@ -37,15 +45,16 @@ export async function loadRequest(db: Db | Tx, id: string, { lock = false } = {}
 }
 
 /** Requests with the current version of each file and the votes on those versions (two queries for any number). */
-async function withCurrentFilesAndVotes(db: Db | Tx, rows: Array<Pick<LoadedRequest, "request" | "permit">>): Promise<LoadedRequest[]> {
+async function withCurrentFilesAndVotes(db: Db | Tx, rows: Array<Pick<LoadedRequest, "request" | "permit" | "standing">>): Promise<LoadedRequest[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.request.id);
   const files = await db.select().from(exportFiles).where(and(inArray(exportFiles.requestId, ids), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
   const votes = await db.select().from(exportVotes).where(inArray(exportVotes.requestId, ids)).orderBy(asc(exportVotes.castAt));
   const current = new Set(files.map((f) => `${f.requestId}\0${f.path}\0${f.version}`));
-  return rows.map(({ request, permit }) => ({
+  return rows.map(({ request, permit, standing }) => ({
     request,
     permit,
+    standing,
     files: files.filter((f) => f.requestId === request.id),
     votes: votes.filter((v) => v.requestId === request.id && current.has(`${v.requestId}\0${v.path}\0${v.version}`)),
   }));
@@ -98,9 +107,10 @@ export function requestsOf(db: Db, subject: string) {
 /** Every request waiting for checkers, loaded whole. */
 export async function loadRequestsUnderReview(db: Db): Promise<LoadedRequest[]> {
   const rows = await db
-    .select({ request: exportRequests, permit: permits.payload })
+    .select({ request: exportRequests, permit: permits.payload, standing: standingColumns })
     .from(exportRequests)
     .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))
+    .leftJoin(environments, eq(environments.permitId, exportRequests.permitId))
     .where(inArray(exportRequests.state, [...UNDER_REVIEW]));
   return withCurrentFilesAndVotes(db, rows);
 }

@@ -72,6 +72,32 @@ describe("export requests through the API, with a real airlock agent", () => {
     expect(refused[0]).toMatchObject({ target: "procedure:exports.outbox", details: { code: "FORBIDDEN" } });
   });
 
+  it("quotes nothing of a file in a precheck or a request's report, and audits every precheck", async () => {
+    // The reviewer's probe: text where counts belong came back verbatim in the precheck's report.
+    const secret = "199001011234";
+    const leaky = `group,count\na,${secret} diabetes E11\nb,198512249876 HIV B20\nc,4\n`;
+    put("tables/leaky.csv", leaky);
+    const pre = await call(alice, "exports.precheck", { namespace, path: "tables/leaky.csv", type: "frequency" });
+    expect(pre.data).toMatchObject({ status: "fail", report: { cells: [{ row: 1, column: "count", status: "review" }, { row: 2, column: "count", status: "review" }, { row: 3 }] } });
+    expect(JSON.stringify(pre.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV/);
+    const refused = await call(alice, "exports.precheck", { namespace, path: "tables/absent.csv", type: "frequency" });
+    expect(refused.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
+
+    const prechecks = (await query(ida, "audit.events", { action: "export.prechecked", actor: "alice" })).data as Array<{ target: string; details: Record<string, unknown> }>;
+    const checked = prechecks.find((e) => e.details.path === "tables/leaky.csv")!;
+    expect(checked).toMatchObject({ target: `environment:${namespace}`, details: { type: "frequency", sha256: sha256(leaky), size: leaky.length, status: "fail", cellsFailed: 1, cellsToReview: 2 } });
+    expect(prechecks.find((e) => e.details.path === "tables/absent.csv")).toMatchObject({ details: { status: "refused", code: "EXPORT_FILE_REFUSED" } });
+    expect(JSON.stringify(prechecks)).not.toMatch(/199001011234|diabetes/);
+
+    // Submitted, the same file's report is what the researcher's page shows: no more of the file there.
+    const id = await draft([{ path: "tables/leaky.csv", type: "frequency" }]);
+    expect((await call(alice, "exports.submit", { id })).error).toBeUndefined();
+    const mine = await query(alice, "exports.get", { id });
+    expect(mine.data).toMatchObject({ files: [{ checkStatus: "fail" }] });
+    expect(JSON.stringify(mine.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV/);
+    await call(alice, "exports.withdraw", { id });
+  });
+
   it("refuses files that may not leave, before anything is copied", async () => {
     const notebook = await call(alice, "exports.create", { namespace, title: "Notebook", justification: "The whole analysis notebook please.", files: [{ path: "analysis.ipynb", type: "code" }] });
     expect(notebook.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");

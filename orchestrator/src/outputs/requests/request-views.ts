@@ -1,5 +1,6 @@
 import type { ExportFileRow, ExportRequestRow, ExportVoteRow, LoadedRequest } from "./export-request-store";
 import { permitPersons } from "./export-request-store";
+import { permitEnded } from "./permit-standing";
 import { votesVisible } from "./review-rules";
 
 /**
@@ -23,6 +24,9 @@ const requestFields = (r: ExportRequestRow) => ({
   released: r.releaseRecord !== null,
 });
 
+/** Why nothing more leaves through this request's permit, or null while it is in force. */
+const endedFields = ({ standing }: LoadedRequest, now: Date) => ({ permitEnded: permitEnded(standing, now) ?? null });
+
 const fileFields = (f: ExportFileRow) => ({
   path: f.path,
   version: f.version,
@@ -40,9 +44,11 @@ const votesOn = (votes: ExportVoteRow[], f: ExportFileRow) => votes.filter((v) =
  * The researchers' view: the checkers' votes and comments once a file is decided (a pending or conflicted
  * file shows only how many votes are in); checkers are not named, so no one lobbies them.
  */
-export function researcherView({ request, files, votes }: LoadedRequest) {
+export function researcherView(loaded: LoadedRequest, now = new Date()) {
+  const { request, files, votes } = loaded;
   return {
     ...requestFields(request),
+    ...endedFields(loaded, now),
     files: files.map((f) => {
       const on = votesOn(votes, f);
       const decided = f.decision !== "pending" && f.decision !== "conflicted";
@@ -55,9 +61,11 @@ export function researcherView({ request, files, votes }: LoadedRequest) {
  * An output checker's view: the justification, each file's check report, their own vote, and the other
  * checkers' votes only once the required number are in, so that every vote is cast independently.
  */
-export function checkerView({ request, files, votes }: LoadedRequest, checker: string) {
+export function checkerView(loaded: LoadedRequest, checker: string, now = new Date()) {
+  const { request, files, votes } = loaded;
   return {
     ...requestFields(request),
+    ...endedFields(loaded, now),
     files: files.map((f) => {
       const on = votesOn(votes, f);
       const mine = on.find((v) => v.checker === checker);
@@ -73,12 +81,15 @@ export function checkerView({ request, files, votes }: LoadedRequest, checker: s
   };
 }
 
-/** A checker's queue: requests under review they may vote on and have not finished, oldest first. */
+/**
+ * A checker's queue: requests under review they may vote on and have not finished, oldest first. Requests
+ * whose permit has ended take no votes, so they are not work any more.
+ */
 export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now: Date) {
   return requests
-    .filter(({ request, permit }) => request.requester !== checker && !permitPersons(permit).includes(checker))
+    .filter(({ request, permit, standing }) => request.requester !== checker && !permitPersons(permit).includes(checker) && !permitEnded(standing, now))
     .map((loaded) => {
-      const view = checkerView(loaded, checker);
+      const view = checkerView(loaded, checker, now);
       const submitted = loaded.request.submittedAt ?? loaded.request.createdAt;
       return {
         id: view.id,

@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { rm } from "node:fs/promises";
 import { and, eq, inArray } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
@@ -66,7 +65,7 @@ async function quarantineFile(airlock: AirlockServices, namespace: string, profi
 export async function submitRequest(db: Db, airlock: AirlockServices, id: string, actor: AuditActor, now = new Date()): Promise<{ state: string; files: Array<{ path: string; version: number; sha256: string; check: FileCheck["status"] }> }> {
   // A draft is submitted; a request sent back for changes is resubmitted.
   const eventFor = (state: RequestState) => (state === "changes_requested" ? ("resubmit" as const) : ("submit" as const));
-  const { request, files } = await loadForAuthor(db, id, actor, eventFor);
+  const { request, files } = await loadForAuthor(db, id, actor, eventFor, now);
   const event = eventFor(request.state);
   const unrevised = files.filter((f) => f.sha256 !== null && f.decision === "changes_requested");
   if (unrevised.length)
@@ -107,18 +106,4 @@ async function recordSubmission(db: Db, id: string, from: RequestState, event: "
       now,
     );
   });
-}
-
-/**
- * Runs the checks on one outbox file without keeping anything: what a researcher sees before submitting.
- */
-export async function precheckFile(airlock: AirlockServices, namespace: string, path: string, type: ExportFileRow["type"], profile: string, scratch: string): Promise<FileCheck & { size: number }> {
-  try {
-    await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
-    const { size } = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);
-    const check = await airlock.checkOutputFile({ file: scratch, type, profile });
-    return { ...check, size };
-  } finally {
-    await rm(scratch, { force: true });
-  }
 }

@@ -5,6 +5,11 @@ import { fillTemplate, type TemplateValues } from "../../message-template";
  * keeps each sentence both ways: the English text (for the CLI, logs and release records) and the key with
  * its values, so the UI can say it in the reader's language. The UI's locales carry the same keys under
  * `sdc` with the same slots; its tests hold both to this list.
+ *
+ * No sentence carries anything read from the file (a cell's text or number, a header, a JSON key), and
+ * the values of the slots come from the profile alone: a report names cells by row and column. Researchers
+ * see their reports before anyone has reviewed the file, so a report that quoted cells would carry them
+ * out of the environment unchecked.
  */
 export const SDC_PHRASES = {
   "no-rows": "The table has no data rows.",
@@ -15,27 +20,27 @@ export const SDC_PHRASES = {
   "not-checked-text": "A text file is not checked automatically; an output checker reviews it.",
   "not-checked-other": "A file of no recognised type is not checked automatically; an output checker reviews it.",
 
-  "frequency-no-count-column": 'No column named "{{column}}" (the columns are {{columns}}); name the count column (CLI: --count-column).',
+  "frequency-no-count-column": 'No column named "{{column}}"; name the count column (CLI: --count-column).',
   "frequency-threshold-passed": "Every count is at least {{threshold}}.",
   "frequency-threshold-passed-redacted": "Every count is at least {{threshold}} ({{redacted}} redacted).",
   "frequency-threshold-failed": "count below {{threshold}}",
   "frequency-threshold-reviewed": "not a whole-number count",
-  "frequency-cell-not-whole": '"{{text}}" is not a whole-number count',
-  "frequency-cell-below": "count {{count}} is below the threshold {{threshold}}",
+  "frequency-cell-not-whole": "not a whole-number count",
+  "frequency-cell-below": "a count below the threshold {{threshold}}",
   "frequency-zeros-none": "No zero cells.",
   "frequency-zeros-allowed": "{{zeros}} zero cells; zeros are not disclosive in this profile.",
   "frequency-zeros-failed": "zero count (disclosive)",
   "frequency-cell-zero": "a zero count shows that nobody in this group has the attribute",
   "frequency-rounding-passed": "Every count is a multiple of {{base}}.",
   "frequency-rounding-failed": "count not a multiple of {{base}}",
-  "frequency-cell-not-rounded": "count {{count}} is not a multiple of {{base}}",
+  "frequency-cell-not-rounded": "a count that is not a multiple of {{base}}",
 
   "totals-none": "No total rows (labelled {{labels}}).",
   "totals-passed": "Every total row equals the sum of its cells (redacted cells as 0).",
   "totals-failed": "total not the sum of its cells",
   "totals-reviewed": "total over unreadable cells",
   "totals-cell-unreadable": "a total over cells that are not all whole-number counts",
-  "totals-cell-wrong": "total {{total}} is not the sum of its {{members}} cells ({{sum}}); compute totals from the published cells",
+  "totals-cell-wrong": "a total that is not the sum of its cells; compute totals from the published cells",
 
   "magnitude-needs-n": "Needs the column n (the number of contributors to each cell) to check the threshold of {{threshold}}.",
   "magnitude-needs-column": "Needs the column {{columns}} (cell total, contributors, two largest contributions); without it dominance cannot be checked.",
@@ -43,14 +48,14 @@ export const SDC_PHRASES = {
   "magnitude-threshold-passed": "Every cell has at least {{threshold}} contributors.",
   "magnitude-threshold-failed": "fewer than {{threshold}} contributors",
   "magnitude-threshold-reviewed": "unreadable n",
-  "magnitude-cell-n-unreadable": 'n "{{text}}" is not a whole number of contributors',
-  "magnitude-cell-few": "{{n}} contributors, below the threshold {{threshold}}",
+  "magnitude-cell-n-unreadable": "n is not a whole number of contributors",
+  "magnitude-cell-few": "fewer contributors than the threshold {{threshold}}",
   "magnitude-cell-not-numbers": "value, max1 and max2 must be numbers",
   "magnitude-cell-negative": "a negative value or contribution: dominance is undefined",
   "magnitude-cell-inconsistent": "max1, max2 and value do not fit together (max2 > max1 or max1 + max2 > value)",
-  "magnitude-cell-identical": "all {{n}} contributions are the same ({{value}})",
-  "magnitude-cell-dominated-1": "the largest contribution makes up {{share}} of the total, at least {{k}}",
-  "magnitude-cell-dominated-2": "the largest two contributions make up {{share}} of the total, at least {{k}}",
+  "magnitude-cell-identical": "all contributions are the same",
+  "magnitude-cell-dominated-1": "the largest contribution makes up at least {{k}} of the total",
+  "magnitude-cell-dominated-2": "the largest two contributions make up at least {{k}} of the total",
   "magnitude-cell-p-ratio": "the rest of the total (value − max1 − max2) is less than {{p}} of the largest contribution",
   "magnitude-nk-passed-1": "No cell is dominated by its largest contributor ({{k}}).",
   "magnitude-nk-passed-2": "No cell is dominated by its two largest contributors ({{k}}).",
@@ -68,8 +73,8 @@ export const SDC_PHRASES = {
   "regression-passed": "Every model has at least {{minimum}} residual degrees of freedom.",
   "regression-failed": "residual df below {{minimum}}",
   "regression-reviewed": "unreadable df_resid",
-  "regression-model-unreadable": "df_resid {{value}} is not a number of degrees of freedom",
-  "regression-model-below": "{{df}} residual degrees of freedom, below {{minimum}}",
+  "regression-model-unreadable": "df_resid is not a number of degrees of freedom",
+  "regression-model-below": "fewer residual degrees of freedom than {{minimum}}",
 } as const;
 
 export type SdcPhraseKey = keyof typeof SDC_PHRASES;

@@ -67,7 +67,7 @@ describe("readTable", () => {
     ["text after a closing quote", 'a,b\n"1"x,2\n', /Invalid Closing Quote/],
     ["a quote inside an unquoted field", 'a,b\n1"x",2\n', /Invalid Opening Quote/],
     ["an empty file", "", /empty/],
-    ["a column named twice", "count,count\n1,2\n", /"count" twice/],
+    ["a column named twice, by position", "count,count\n1,2\n", /one column twice \(columns 1 and 2\)/],
     ["bytes that are not UTF-8", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]), /not UTF-8/],
   ])("throws OUTPUT_FILE_UNREADABLE for %s", (_name, input, message) => {
     expect(() => readTable(input)).toThrow(expect.objectContaining({ code: "OUTPUT_FILE_UNREADABLE", message: expect.stringMatching(message) }));

@@ -25,11 +25,13 @@ export function readTable(input: Uint8Array | string): Table {
   const text = typeof input === "string" ? input.replace(/^\uFEFF/, "") : decodeText(input);
   const delimiter = csvDelimiterOf(text);
   const table = (isSimple(text) && simpleTable(text, delimiter)) || parsedTable(text, delimiter);
-  const seen = new Set<string>();
-  for (const name of table.columns) {
-    if (seen.has(name)) throw unreadable(`The header names the column "${name}" twice.`);
-    seen.add(name);
-  }
+  // Errors name places (lines, column numbers), never the file's text: they reach the researcher unreviewed.
+  const seen = new Map<string, number>();
+  table.columns.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) throw unreadable(`The header names one column twice (columns ${first + 1} and ${i + 1}).`);
+    seen.set(name, i);
+  });
   return table;
 }
 
@@ -146,12 +148,22 @@ function parsedTable(text: string, delimiter: string): Table {
   try {
     records = parse(text, { delimiter, skip_empty_lines: true, relax_column_count: false }) as string[][];
   } catch (err) {
-    if (err instanceof CsvError) throw unreadable(`The CSV cannot be read: ${err.message}`, err);
+    if (err instanceof CsvError) throw unreadable(`The CSV cannot be read: ${csvProblem(err)}.`, err);
     throw err;
   }
   const [header, ...rows] = records;
   if (!header) throw unreadable("The file is empty: a table needs a header line.");
   return tableOf(header, rows.length, (indices) => indices.map((column) => rows.map((r) => r[column]!)));
+}
+
+/**
+ * What csv-parse found, without the text it quotes ("…, value is \"…\"", "got \"…\""): its title (the
+ * words before the first colon, such as "Quote Not Closed") and the line.
+ */
+function csvProblem(err: CsvError): string {
+  const title = /^([A-Za-z ]{1,60}):/.exec(err.message)?.[1] ?? err.code;
+  const line = (err as CsvError & { lines?: unknown }).lines;
+  return typeof line === "number" ? `${title} (line ${line})` : title;
 }
 
 function tableOf(header: string[], rowCount: number, select: Table["select"]): Table {

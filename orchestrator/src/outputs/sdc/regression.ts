@@ -43,11 +43,12 @@ function checkJson(text: string, rules: Rules): TableFindings {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new SpeError("OUTPUT_FILE_UNREADABLE", `The regression summary is not JSON: ${(err as Error).message}`, { cause: err });
+    // Not the parser's message: it quotes the text around the error.
+    throw new SpeError("OUTPUT_FILE_UNREADABLE", "The regression summary starts like JSON but is not valid JSON.", { cause: err });
   }
-  const found = residualDfs(data, "$");
+  const found = residualDfs(data);
   if (found.length === 0) return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
-  // JSON has no rows, so no cells: the check's message names the paths that do not pass.
+  // JSON has no rows, so no cells: the check's message names each df_resid that does not pass by its place.
   const verdicts = found.map(({ path, value }) => ({ path, ...judge(value, rules) }));
   const failing = verdicts.filter((v) => v.status !== "pass");
   if (failing.length === 0) {
@@ -63,16 +64,25 @@ type Verdict = { status: "pass"; reason?: undefined } | { status: "fail" | "revi
 
 function judge(raw: unknown, rules: Rules): Verdict {
   const df = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumber(raw) : undefined;
-  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: say("regression-model-unreadable", { value: JSON.stringify(raw) ?? String(raw) }) };
-  if (df < rules.minResidualDf) return { status: "fail", reason: say("regression-model-below", { df, minimum: rules.minResidualDf }) };
+  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: say("regression-model-unreadable") };
+  if (df < rules.minResidualDf) return { status: "fail", reason: say("regression-model-below", { minimum: rules.minResidualDf }) };
   return { status: "pass" };
 }
 
-/** Every `df_resid` in a JSON document, with its path ($.models[1].df_resid). */
-function residualDfs(data: unknown, path: string): { path: string; value: unknown }[] {
-  if (Array.isArray(data)) return data.flatMap((item, i) => residualDfs(item, `${path}[${i}]`));
-  if (data === null || typeof data !== "object") return [];
-  return Object.entries(data).flatMap(([key, value]) =>
-    key === RESIDUAL_DF ? [{ path: `${path}.${key}`, value }] : residualDfs(value, `${path}.${key}`),
-  );
+/**
+ * Every `df_resid` in a JSON document, in document order, each named by its position (`#2 df_resid`):
+ * the keys on the way to it are the file's own text and are not repeated.
+ */
+function residualDfs(data: unknown): { path: string; value: unknown }[] {
+  const found: unknown[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === "object")
+      for (const [key, value] of Object.entries(node)) {
+        if (key === RESIDUAL_DF) found.push(value);
+        else walk(value);
+      }
+  };
+  walk(data);
+  return found.map((value, i) => ({ path: `#${i + 1} ${RESIDUAL_DF}`, value }));
 }

@@ -1,6 +1,7 @@
 import type { TFunction } from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkOutputFile } from "../../../../orchestrator/src/outputs/sdc/check-file";
+import { checkOutputFile, type CheckOutputFileInput } from "../../../../orchestrator/src/outputs/sdc/check-file";
+import { loadSdcProfile } from "../../../../orchestrator/src/outputs/sdc/profile";
 import { testTranslators } from "../../locales/test-translators";
 import { readSdcReport, type SdcReport } from "./sdc-report";
 import { checkSaid, reasonsSaid } from "./sdc-words";
@@ -17,7 +18,7 @@ const FILES = {
 } as const;
 
 /** A report as the UI receives it: made by the orchestrator's checks, through JSON. */
-async function reportOf(file: (typeof FILES)[keyof typeof FILES]): Promise<SdcReport> {
+async function reportOf(file: CheckOutputFileInput): Promise<SdcReport> {
   const report = readSdcReport(JSON.parse(JSON.stringify(await checkOutputFile(file))));
   if (!report) throw new Error("the UI cannot read the report");
   return report;
@@ -52,10 +53,11 @@ describe("the disclosure checks' words", () => {
   });
 
   it("write a share with the reader's decimal point", async () => {
-    const report = await reportOf(FILES["a magnitude table"]);
+    const profile = loadSdcProfile("default");
+    const report = await reportOf({ ...FILES["a magnitude table"], profile: { ...profile, magnitude: { ...profile.magnitude, nkDominance: { n: 2, k: 0.875 } } } });
     const dominated = report.cells.find((c) => c.row === 6)!;
-    expect(reasonsSaid(dominated, inSwedish).text).toContain("96,3 %");
-    expect(reasonsSaid(dominated, inEnglish).text).toContain("96.3 %");
+    expect(reasonsSaid(dominated, inSwedish).text).toContain("87,5 %");
+    expect(reasonsSaid(dominated, inEnglish).text).toContain("87.5 %");
   });
 
   it("fall back to the English, marked as English, for a key this UI does not know or a report without keys", () => {

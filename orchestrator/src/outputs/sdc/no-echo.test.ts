@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { SpeError } from "../../errors";
+import { checkOutputFile, type SdcOutputType } from "./check-file";
+
+/**
+ * A researcher sees the report on a file before anyone reviews it (the precheck, their request's page), so
+ * nothing of the file may come back in it: not a cell's text, not a number, not a header, not a JSON key.
+ * Each file below hides a personnummer (or its digits) where a check looks; the report and any error must
+ * name places only.
+ */
+const SECRET = "199001011234";
+const text = (s: string) => new TextEncoder().encode(s);
+
+const REPORTED: Array<[string, SdcOutputType, string, string?]> = [
+  ["text in a count cell", "frequency", `group,count\na,${SECRET} diabetes E11\nb,12\n`],
+  ["a count that fails the threshold", "frequency", "group,count\na,3\nb,12\n"],
+  ["an unrounded count", "frequency", `group,count\na,${SECRET}\nb,15\n`, "redact7-round5"],
+  ["a total that is not the sum of its cells", "frequency", `group,count\na,15\nb,20\nTotal,${SECRET}\n`, "redact7-round5"],
+  ["a header instead of a count column", "frequency", `group,${SECRET} HIV B20\na,12\n`],
+  ["text in n of a magnitude table", "magnitude", `g,value,n,max1,max2\nA,100,${SECRET} x,60,40\n`],
+  ["a magnitude cell with too few contributors", "magnitude", "g,value,n,max1,max2\nA,100,3,60,40\n"],
+  ["identical contributions", "magnitude", `g,value,n,max1,max2\nA,${Number(SECRET) * 20},20,${SECRET},${SECRET}\n`],
+  ["a dominated cell", "magnitude", `g,value,n,max1,max2\nA,${SECRET}0,20,${SECRET}9,1\n`],
+  ["a regression row with text in df_resid", "regression", `term,df_resid\nage,${SECRET} x\n`],
+  ["JSON keys and values", "regression", JSON.stringify({ [SECRET]: { df_resid: 3 }, other: { df_resid: `${SECRET} HIV` } })],
+];
+
+const REFUSED: Array<[string, SdcOutputType, string]> = [
+  ["a header that names a column twice", "frequency", `${SECRET},${SECRET}\n1,2\n`],
+  ["a field that opens a quote in the middle", "frequency", `group,count\n"a",x"${SECRET}"\n"b\n`],
+  ["a field with text after its closing quote", "frequency", `group,count\n"${SECRET}"x,1\n`],
+  ["JSON that does not parse", "regression", `{"df_resid": ${SECRET} HIV}`],
+];
+
+describe("a report quotes nothing from the file", () => {
+  it.each(REPORTED)("%s", async (_, type, content, profile = "default") => {
+    const report = await checkOutputFile({ type, bytes: text(content), profile });
+    expect(report.status).not.toBe("pass");
+    const said = JSON.stringify(report);
+    expect(said).not.toContain(SECRET);
+    expect(said).not.toMatch(/HIV|diabetes|\b3 contributors|count 3\b|\b60\b/);
+  });
+
+  it.each(REFUSED)("nor does the refusal of %s", async (_, type, content) => {
+    const refusal = await checkOutputFile({ type, bytes: text(content), profile: "default" }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refusal).toBeInstanceOf(SpeError);
+    expect((refusal as SpeError).code).toBe("OUTPUT_FILE_UNREADABLE");
+    expect((refusal as SpeError).message).not.toContain(SECRET);
+  });
+});
