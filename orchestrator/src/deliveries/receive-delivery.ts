@@ -3,12 +3,13 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import canonicalize from "canonicalize";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Logger } from "pino";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
-import { deliveries, environments } from "../db/schema";
+import { deliveries } from "../db/schema";
+import { claimDelivery, refuseUnlessEnvironmentTakesData, stageIntoEnvironment } from "./delivery-claim";
 import { writeUpload } from "./write-upload";
 import { findDataset } from "../datasets/catalogue";
 import type { DatasetDescriptor } from "../datasets/descriptor";
@@ -38,24 +39,28 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
  * pseudonymised form. The raw upload is deleted whatever happens. A rejected extract keeps nothing but its
  * report (row numbers, never values); a staged one replaces the environment's earlier delivery of the same
  * dataset. Each outcome is an audit event with the hashes that prove what came in and what was staged.
+ * One upload claims the delivery (a second is DELIVERY_STATE_CONFLICT), and an environment that takes no
+ * more data (revoked, ended, torn down) refuses it with PERMIT_TORN_DOWN, before and again when staging.
  */
 export async function receiveDelivery(db: Db, services: DeliveryServices, id: string, body: Readable, actor: AuditActor, now: () => Date = () => new Date()): Promise<DeliveryRow> {
-  const [delivery] = await db.select().from(deliveries).where(eq(deliveries.id, id));
-  if (!delivery || delivery.deliveredBy !== actor.subject) throw new SpeError("DELIVERY_NOT_FOUND", `There is no delivery ${id} of yours.`);
-  if (delivery.state !== "receiving") throw new SpeError("DELIVERY_STATE_CONFLICT", `Delivery ${id} is ${delivery.state} already; start a new delivery to send another extract.`);
-  const descriptor = findDataset(delivery.datasetId, delivery.datasetVersion, services.catalogue);
-  await mkdir(services.incomingDir, { recursive: true, mode: 0o700 });
+  // Outside the try below: an upload that did not get the delivery must not clean up the one that did.
+  const delivery = await claimDelivery(db, id, actor);
   const upload = join(services.incomingDir, `${id}-${randomUUID()}`);
   // Pseudonymised beside the upload, then moved into the staging store (a rename for the folder store).
   const output = `${upload}.staged`;
   let staged: DeliveryRow;
   try {
+    // Refused before a byte of the body is read; checked again, atomically with teardown, when staged.
+    await refuseUnlessEnvironmentTakesData(db, delivery, now());
+    const descriptor = findDataset(delivery.datasetId, delivery.datasetVersion, services.catalogue);
+    await mkdir(services.incomingDir, { recursive: true, mode: 0o700 });
     const received = await writeUpload(body, upload, services.maxBytes);
     const manifest = await pseudonymiseExtract({ input: upload, outputDir: output, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
     await rm(upload, { force: true });
     await services.staging.importFolder(delivery, output);
     staged = await recordStaged(db, delivery, received, manifest, actor, now());
   } catch (err) {
+    // Also what a refused staging leaves: files imported after (or while) teardown deleted the namespace's.
     await services.staging.deleteDelivery(delivery).catch((cleanupErr: unknown) =>
       services.log.error({ err: cleanupErr, delivery: id, ns: delivery.namespace, store: services.staging.kind }, "Failed to delete the staged files of a delivery that failed; they stay until the namespace is torn down"),
     );
@@ -84,13 +89,13 @@ async function deleteSuperseded(services: DeliveryServices, keep: DeliveryRow): 
 async function recordStaged(db: Db, delivery: DeliveryRow, received: { bytes: number; sha256: string }, manifest: DeliveryManifest, actor: AuditActor, now: Date): Promise<DeliveryRow> {
   const manifestSha256 = createHash("sha256").update(canonicalize(manifest)!).digest("hex");
   const [row] = await db.transaction(async (tx) => {
+    // First: a teardown that committed before this refuses it, one that comes later waits for it and finds it.
+    await stageIntoEnvironment(tx, delivery, now);
     const updated = await tx
       .update(deliveries)
       .set({ state: "staged", bytes: received.bytes, uploadSha256: received.sha256, rows: manifest.rows, manifest: manifest as unknown as Record<string, unknown>, manifestSha256, finishedAt: now })
       .where(eq(deliveries.id, delivery.id))
       .returning();
-    // New data is a change of what the environment should hold: a new generation for the reconciler.
-    await tx.update(environments).set({ generation: sql`${environments.generation} + 1`, updatedAt: now }).where(eq(environments.namespace, delivery.namespace));
     await appendAuditEvent(
       tx,
       { actor, action: "delivery.staged", target: `delivery:${delivery.id}`, details: { permitId: delivery.permitId, namespace: delivery.namespace, dataset: { id: delivery.datasetId, version: delivery.datasetVersion }, upload: received, rows: manifest.rows, files: manifest.files, manifestSha256 } },
@@ -109,7 +114,8 @@ async function recordFailure(db: Db, delivery: DeliveryRow, err: unknown, actor:
   // A failure of ours (not the extract's) keeps its message out of the record: it may name internals.
   const message = known ? err.message : "The delivery could not be processed; the operators have the details.";
   await db.transaction(async (tx) => {
-    await tx.update(deliveries).set({ state, report, error: message, finishedAt: now }).where(and(eq(deliveries.id, delivery.id), ne(deliveries.state, "staged")));
+    // bytes back to null: 0 was the claim of the upload, not a count of what was received.
+    await tx.update(deliveries).set({ state, bytes: null, report, error: message, finishedAt: now }).where(and(eq(deliveries.id, delivery.id), ne(deliveries.state, "staged")));
     await appendAuditEvent(tx, { actor, action: state === "rejected" ? "delivery.rejected" : "delivery.failed", target: `delivery:${delivery.id}`, details: { code: known ? err.code : "INTERNAL", issues: rejected ? err.report.issues.map((i) => ({ code: i.code, column: i.column, count: i.count })) : [] } }, now);
   });
   throw err;

@@ -90,12 +90,13 @@ export const uploadExtractOperation = {
   summary: "Stream the extract of an open delivery",
   description:
     "The extract is streamed to disk (never held in memory), validated against the dataset's descriptor, pseudonymised and staged; the answer is the outcome. " +
-    "The raw upload is deleted either way. A delivery takes one extract: a second PUT is DELIVERY_STATE_CONFLICT.",
+    "The raw upload is deleted either way. A delivery takes one extract: a second PUT, also one while the first is still being received, is DELIVERY_STATE_CONFLICT. " +
+    "Once the permit is revoked or ended, or its environment torn down, the extract is refused with PERMIT_TORN_DOWN and nothing of it is kept.",
   security: { kind: "client-credentials", scope: DELIVERY_SCOPE },
   params: deliveryIdParamsSchema,
   body: { mediaTypes: EXTRACT_MEDIA_TYPES, schema: extractBody, description: "CSV in the descriptor's delimiter and encoding, or Parquet." },
   responses: { 200: { description: "Staged: pseudonymised, with the hashes of what came in and what was staged.", schema: deliverySchema } },
-  errors: ["MEDIA_TYPE_UNSUPPORTED", ...tokenErrors, "DELIVERY_NOT_FOUND", "DELIVERY_STATE_CONFLICT", "DELIVERY_TOO_LARGE", "DELIVERY_UNREADABLE", "DATASET_SCHEMA_MISMATCH", "DELIVERY_INVALID", "INTERNAL_ERROR"],
+  errors: ["MEDIA_TYPE_UNSUPPORTED", ...tokenErrors, "DELIVERY_NOT_FOUND", "DELIVERY_STATE_CONFLICT", "PERMIT_TORN_DOWN", "DELIVERY_TOO_LARGE", "DELIVERY_UNREADABLE", "DATASET_SCHEMA_MISMATCH", "DELIVERY_INVALID", "INTERNAL_ERROR"],
 } as const satisfies ApiOperation;
 
 export const getDeliveryOperation = {
