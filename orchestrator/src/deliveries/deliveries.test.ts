@@ -1,9 +1,11 @@
 import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertEnvironment } from "../../test/environment-rows";
+import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
+import { eventually } from "../../test/eventually";
 import { runSpe } from "../../test/run-spe";
 import { startStack, type Stack } from "../../test/stack";
 import { callTrpc } from "../../test/trpc-call";
@@ -33,6 +35,26 @@ describe("deliveries through /api/v1 with a data holder's access token", () => {
   const upload = (id: string, file: string) =>
     api(`/api/v1/deliveries/${id}/file`, { method: "PUT", headers: { "content-type": "text/csv" }, body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: "half" });
   const staged = (id: string) => join(stack.config.DATA_DIR, "staging", namespace, "patientregistret@2026-09", id);
+
+  /**
+   * Sends the headers and the first 64 KiB of a body declared `declared` bytes long, then waits for the answer
+   * without sending more: a server that reads the body before answering never answers.
+   */
+  const answerToUnfinishedBody = (method: string, path: string, headers: Record<string, string>, declared: number) =>
+    new Promise<{ status: number; error: string; connection: string | undefined }>((resolve, reject) => {
+      const req = request(`${stack.appUrl}${path}`, { method, headers: { ...headers, "content-length": String(declared) } });
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          resolve({ status: res.statusCode!, error: (JSON.parse(Buffer.concat(chunks).toString()) as { error: string }).error, connection: res.headers.connection });
+          req.destroy();
+        });
+      });
+      // The server closes the connection after its answer; what the rest of the body then meets is no matter.
+      req.on("error", reject);
+      req.write(`"${"x".repeat(64 * 1024)}`);
+    });
 
   beforeAll(async () => {
     stack = await startStack({ DELIVERY_MAX_BYTES: "100000" });
@@ -113,6 +135,56 @@ describe("deliveries through /api/v1 with a data holder's access token", () => {
     const res = await send();
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toBe(code);
+  });
+
+  it.each<[string, string, string, Record<string, string>, number, number, string]>([
+    ["64 MiB of JSON to a delivery's file without a token", "PUT", "/api/v1/deliveries/00000000-0000-4000-8000-000000000001/file", { "content-type": "application/json" }, 64 << 20, 401, "AUTH_UNAUTHENTICATED"],
+    ["64 MiB of CSV to a delivery's file with a forged token", "PUT", "/api/v1/deliveries/00000000-0000-4000-8000-000000000001/file", { "content-type": "text/csv", authorization: "Bearer a.b.c" }, 64 << 20, 401, "AUTH_UNAUTHENTICATED"],
+    ["64 MiB of JSON to the check without a token", "POST", "/api/v1/deliveries/validate?dataset=patientregistret@2026-09", { "content-type": "application/json" }, 64 << 20, 401, "AUTH_UNAUTHENTICATED"],
+    ["512 KiB of JSON opening a delivery without a token", "POST", "/api/v1/deliveries", { "content-type": "application/json" }, 512 << 10, 401, "AUTH_UNAUTHENTICATED"],
+  ])("answers %s before reading the body", async (_, method, path, headers, declared, status, code) => {
+    const answer = await answerToUnfinishedBody(method, path, headers, declared);
+    expect(answer).toEqual({ status, error: code, connection: "close" });
+  });
+
+  it("refuses JSON to a delivery's file from an authenticated holder before reading it (415), keeping the delivery open", async () => {
+    const { id } = (await (await start()).json()) as { id: string };
+    const answer = await answerToUnfinishedBody("PUT", `/api/v1/deliveries/${id}/file`, { "content-type": "application/json", authorization: `Bearer ${token}` }, 64 << 20);
+    expect(answer).toEqual({ status: 415, error: "MEDIA_TYPE_UNSUPPORTED", connection: "close" });
+    expect(await (await api(`/api/v1/deliveries/${id}`)).json()).toMatchObject({ state: "receiving", bytes: null });
+  });
+
+  it("gives one of two parallel uploads of a delivery the delivery; the other is a 409 and the staged files are the winner's", async () => {
+    const { id } = (await (await start()).json()) as { id: string };
+    const file = extract("twice.csv", 300);
+    const answers = await Promise.all([upload(id, file), upload(id, file)]);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as Array<{ state?: string; error?: string; manifestSha256?: string }>;
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(bodies.find((b) => b.error)).toMatchObject({ error: "DELIVERY_STATE_CONFLICT" });
+    const winner = bodies.find((b) => b.state)!;
+    expect(winner).toMatchObject({ state: "staged" });
+    const manifest = JSON.parse(readFileSync(join(staged(id), "manifest.json"), "utf8")) as { files: Array<{ path: string }> };
+    expect(readdirSync(staged(id)).sort()).toEqual(["manifest.json", ...manifest.files.map((f) => f.path)].sort());
+    expect(await (await api(`/api/v1/deliveries/${id}`)).json()).toMatchObject({ state: "staged", manifestSha256: winner.manifestSha256 });
+  });
+
+  it("refuses an extract for a permit revoked since the delivery opened, after its teardown completed, and keeps nothing of it", async () => {
+    const revoked = examplePermit({ permitId: `SE-DELIVERY-REVOKED-${Date.now().toString(36)}` });
+    const ns = await insertEnvironment(stack.services.database.db, revoked);
+    const opened = await api("/api/v1/deliveries", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ permitId: revoked.permitId, dataset: revoked.datasets[0] }) });
+    const { id } = (await opened.json()) as { id: string };
+    await amendEnvironment(stack.services.database.db, { ...revoked, sequence: 2, status: "revoked" }, "torn-down");
+    stack.services.environments.enqueue(ns);
+    await eventually("the teardown completed", async () => (await environmentRow(stack.services.database.db, ns)).teardown?.completedAt);
+
+    const res = await upload(id, extract("after-teardown.csv", 50));
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: "PERMIT_TORN_DOWN", message: expect.stringMatching(/permit was revoked/) });
+    // The certificate said the staged data was deleted; it still is.
+    expect(existsSync(join(stack.config.DATA_DIR, "staging", ns))).toBe(false);
+    expect(readdirSync(join(stack.config.DATA_DIR, "incoming"))).toEqual([]);
+    expect((await environmentRow(stack.services.database.db, ns)).teardown).toMatchObject({ stagingDeleted: true, stagedData: [] });
+    expect(await (await api(`/api/v1/deliveries/${id}`)).json()).toMatchObject({ state: "failed", manifestSha256: null });
   });
 
   it("delivers from the command line: spe delivery upload exits 0 when staged, 1 with the findings, 2 on misuse", async () => {

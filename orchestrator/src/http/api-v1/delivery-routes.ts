@@ -1,9 +1,6 @@
-import type { Readable } from "node:stream";
 import canonicalize from "canonicalize";
 import { eq } from "drizzle-orm";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AuditActor } from "../../audit/audit-hash";
-import { DELIVERY_SCOPE } from "../../auth/demo-accounts";
+import type { FastifyInstance } from "fastify";
 import type { MachineTokenVerifier } from "../../auth/machine-tokens";
 import type { Db } from "../../db/database";
 import { deliveries } from "../../db/schema";
@@ -12,6 +9,7 @@ import { startDelivery } from "../../deliveries/start-delivery";
 import { SpeError } from "../../errors";
 import { ApiRequestError } from "./api-errors";
 import { EXTRACT_MEDIA_TYPES, getDeliveryOperation as getOp, startDeliveryOperation as startOp, uploadExtractOperation as uploadOp } from "./operations";
+import { authenticateDataHolder, dataHolderOf, isStream, onlyMediaTypes } from "./request-guards";
 import { answer, fastifyPath, idempotencyKeyOf, idempotently, operationName, parsePart, sendAnswer, sha256Hex } from "./request-parts";
 
 export interface DeliveryRoutesOptions {
@@ -36,22 +34,15 @@ const describe = (d: DeliveryRow) => ({
   finishedAt: d.finishedAt?.toISOString() ?? null,
 });
 
-export const isStream = (body: unknown): body is Readable => typeof (body as Readable | undefined)?.pipe === "function";
-
-/** The data holder behind a request: its access token must carry the delivery scope. */
-export async function dataHolder(req: FastifyRequest, verifyToken: MachineTokenVerifier): Promise<AuditActor> {
-  const client = await verifyToken(req.headers.authorization, DELIVERY_SCOPE);
-  return { subject: client.clientId, role: "data-holder", address: req.ip };
-}
-
 /**
  * `/api/v1/deliveries`: data holders' systems deliver extracts with a client-credentials access token.
  * POST opens a delivery; PUT …/file streams the extract (never held in memory) and answers with the
- * outcome; GET tells the state again.
+ * outcome; GET tells the state again. The token is checked before the body is read.
  */
 export function registerDeliveryRoutes(api: FastifyInstance, options: DeliveryRoutesOptions): void {
-  api.post(fastifyPath(startOp.path), async (req, reply) => {
-    const actor = await dataHolder(req, options.verifyToken);
+  const authenticate = authenticateDataHolder(options.verifyToken);
+  api.post(fastifyPath(startOp.path), { onRequest: authenticate }, async (req, reply) => {
+    const actor = dataHolderOf(req);
     const key = idempotencyKeyOf(req);
     const input = parsePart(startOp.body.schema, req.body, "body");
     const identify = () => ({ clientId: actor.subject, operation: operationName(startOp), requestSha256: sha256Hex(canonicalize(input)!) });
@@ -62,18 +53,19 @@ export function registerDeliveryRoutes(api: FastifyInstance, options: DeliveryRo
     return sendAnswer(reply, result);
   });
 
-  api.put(fastifyPath(uploadOp.path), { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req, reply) => {
-    const actor = await dataHolder(req, options.verifyToken);
+  // No bodyLimit of its own: the extract's parser streams (writeUpload holds the delivery's limit), and any
+  // other type is refused before a parser could read it.
+  api.put(fastifyPath(uploadOp.path), { onRequest: [authenticate, onlyMediaTypes(EXTRACT_MEDIA_TYPES, "the extract")] }, async (req, reply) => {
+    const actor = dataHolderOf(req);
     const params = uploadOp.params.safeParse(req.params);
     if (!params.success) throw new SpeError("DELIVERY_NOT_FOUND", "There is no such delivery.");
-    // Only the extract types are left unparsed (a stream); JSON or a form would have been read already.
     if (!isStream(req.body)) throw new ApiRequestError("MEDIA_TYPE_UNSUPPORTED", `Send the extract as ${EXTRACT_MEDIA_TYPES.join(", ")}.`);
     const row = await receiveDelivery(options.db, options.deliveries, params.data.id, req.body, actor);
     return sendAnswer(reply, answer(uploadOp, 200, describe(row)));
   });
 
-  api.get(fastifyPath(getOp.path), async (req, reply) => {
-    const actor = await dataHolder(req, options.verifyToken);
+  api.get(fastifyPath(getOp.path), { onRequest: authenticate }, async (req, reply) => {
+    const actor = dataHolderOf(req);
     const params = getOp.params.safeParse(req.params);
     const [row] = params.success ? await options.db.select().from(deliveries).where(eq(deliveries.id, params.data.id)) : [];
     if (!row || row.deliveredBy !== actor.subject) throw new SpeError("DELIVERY_NOT_FOUND", "There is no such delivery of yours.");

@@ -10,8 +10,8 @@ import { importPermit } from "../../permits/import-permit";
 import type { PermitIntake } from "../../permits/permit-intake";
 import { getPermit } from "../../permits/permit-queries";
 import { MAX_PERMIT_JWS_LENGTH, verifyPermit } from "../../permits/verify-permit";
-import { ApiRequestError } from "./api-errors";
 import { getPermitStatusOperation as getStatus, importPermitOperation as importOp } from "./operations";
+import { onlyMediaTypes } from "./request-guards";
 import { answer, fastifyPath, idempotencyKeyOf, idempotently, operationName, parsePart, sendAnswer, sha256Hex } from "./request-parts";
 
 export interface PermitRoutesOptions {
@@ -30,9 +30,8 @@ export function registerPermitRoutes(api: FastifyInstance, options: PermitRoutes
   // Room for the largest permit we accept; a larger body is refused before it is read into memory.
   api.addContentTypeParser("application/jose", { parseAs: "string", bodyLimit: MAX_PERMIT_JWS_LENGTH + 1024 }, (_req, body, done) => done(null, body));
 
-  api.post(fastifyPath(importOp.path), async (req, reply) => {
-    if (!req.headers["content-type"]?.startsWith("application/jose"))
-      throw new ApiRequestError("MEDIA_TYPE_UNSUPPORTED", "Send the signed permit (compact JWS) as the body with Content-Type: application/jose.");
+  // Another media type (JSON) is refused before its parser reads it: the signature, the only credential here, is in the body.
+  api.post(fastifyPath(importOp.path), { onRequest: onlyMediaTypes(["application/jose"], "the signed permit (compact JWS) as the body") }, async (req, reply) => {
     const jws = parsePart(importOp.body.schema, req.body, "body").trim();
     const key = idempotencyKeyOf(req);
     const sender = { address: req.ip };

@@ -7,7 +7,7 @@ import { findDataset } from "../../datasets/catalogue";
 import type { DeliveryServices } from "../../deliveries/receive-delivery";
 import { receiveUpload, validateUpload } from "../../integrator/dry-run-validation";
 import { ApiRequestError } from "./api-errors";
-import { dataHolder, isStream } from "./delivery-routes";
+import { authenticateDataHolder, dataHolderOf, isStream, onlyMediaTypes } from "./request-guards";
 import { EXTRACT_MEDIA_TYPES, validateExtractOperation as op } from "./operations";
 import { answer, fastifyPath, idempotencyKeyOf, idempotently, operationName, parsePart, sendAnswer, sha256Hex } from "./request-parts";
 
@@ -23,8 +23,10 @@ export interface ValidateRouteOptions {
  * checking early is what we want people to do. The upload is deleted once checked.
  */
 export function registerValidateRoute(api: FastifyInstance, options: ValidateRouteOptions): void {
-  api.post(fastifyPath(op.path), { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req, reply) => {
-    const actor = await dataHolder(req, options.verifyToken);
+  // The token and the media type are checked before the body is read; the extract streams to disk.
+  const guards = [authenticateDataHolder(options.verifyToken), onlyMediaTypes(EXTRACT_MEDIA_TYPES, "the extract")];
+  api.post(fastifyPath(op.path), { onRequest: guards }, async (req, reply) => {
+    const actor = dataHolderOf(req);
     const key = idempotencyKeyOf(req);
     const [id, version] = parsePart(op.query, req.query, "query").dataset.split("@") as [string, string];
     const descriptor = findDataset(id, version, options.deliveries.catalogue);
