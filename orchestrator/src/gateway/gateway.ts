@@ -9,7 +9,7 @@ import { SESSION_COOKIE } from "../http/auth-routes";
 import { SpeError } from "../errors";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
 import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
-import { carriesBinary, contentsBodyVerdict, CONTENTS_INSPECTION_LIMIT, readAtMost, workspaceRoute, type BlockedRoute } from "./transfer-rules";
+import { contentsVerdict, readContents, workspaceRoute, type BlockedRoute } from "./transfer-rules";
 import type { UpstreamResolver } from "./upstream";
 import { decideWorkspaceAccess } from "./workspace-access";
 import { WorkspaceSockets } from "./workspace-sockets";
@@ -71,6 +71,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
 
   const refuseTransfer = async (req: FastifyRequest, reply: FastifyReply, namespace: string, subject: string, route: BlockedRoute) => {
     await audit(req, { subject, role: "researcher" }, "workspace.transfer-refused", namespace, { route, method: req.method });
+    if (route === "contents-too-large") return refuse(req, reply, 413, "WORKSPACE_CONTENT_TOO_LARGE", "This file is too large to open or save through the workspace's contents API (64 MiB at most).");
     return refuse(req, reply, 403, TRANSFER_BLOCKED, TRANSFER_MESSAGE);
   };
 
@@ -84,7 +85,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     // A page of another site can open a WebSocket with the researcher's cookie (no CORS for WebSockets):
     // only our own pages may, and a browser always says whose page it is.
     if (websocket && req.headers.origin !== ourOrigin) {
-      const actor: Omit<AuditActor, "address"> = session ? { subject: session.subject, role: "researcher" } : { subject: "anonymous", role: "anonymous" };
+      const actor: Omit<AuditActor, "address"> = session ? { subject: session.subject, role: "person" } : { subject: "anonymous", role: "anonymous" };
       await audit(req, actor, "workspace.websocket-refused", namespace, { reason: "origin", origin: req.headers.origin ?? null });
       return refuse(req, reply, 403, "WORKSPACE_ORIGIN_REFUSED", "A workspace connection is accepted only from the orchestrator's own pages.");
     }
@@ -94,11 +95,10 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     const route = workspaceRoute(req.method, req.url, namespace);
     if (route.kind === "blocked") return refuseTransfer(req, reply, namespace, subject, route.route);
     if (route.kind === "contents-write" && req.body !== undefined) {
-      const readable = req.body instanceof Readable && !(req.headers["content-encoding"] && req.headers["content-encoding"] !== "identity");
-      const body = readable ? await readAtMost(req.body as Readable, CONTENTS_INSPECTION_LIMIT) : undefined;
-      const verdict = body ? contentsBodyVerdict(body) : "contents-unreadable";
+      const body = req.body instanceof Readable ? await readContents(req.body, req.headers) : "contents-unreadable";
+      const verdict = Buffer.isBuffer(body) ? contentsVerdict(body, "upload") : body;
       if (verdict !== "pass") return refuseTransfer(req, reply, namespace, subject, verdict);
-      req.body = Readable.from([body!]);
+      req.body = Readable.from([body]);
     }
     let upstream: string;
     try {
@@ -114,27 +114,16 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     if (websocket || pageLoad) await audit(req, { subject, role: "researcher" }, websocket ? "workspace.websocket-opened" : "workspace.opened", namespace, {});
   };
 
-  /**
-   * A contents API answer reaches the browser only if it carries no binary: it is read whole (the API
-   * answers in one JSON document anyway), and one that is too large, compressed or not JSON is refused too.
-   */
+  /** A contents API answer reaches the browser only if it carries no binary (a failed one passes as it is). */
   const inspectContents = async (req: FastifyRequest, reply: FastifyReply, res: { stream: Readable }) => {
     const grant = grants.get(req)!;
-    const ok = reply.statusCode >= 200 && reply.statusCode < 300;
-    const encoding = reply.getHeader("content-encoding");
-    const body = encoding && encoding !== "identity" ? undefined : await readAtMost(res.stream, CONTENTS_INSPECTION_LIMIT);
-    let binary = body === undefined;
-    if (body && ok) {
-      try {
-        binary = carriesBinary(JSON.parse(body.toString("utf8")));
-      } catch {
-        binary = true;
-      }
-    }
-    if (!binary || !ok) return reply.send(body ?? res.stream);
+    if (reply.statusCode < 200 || reply.statusCode >= 300) return reply.send(res.stream);
+    const body = await readContents(res.stream, reply.getHeaders() as Record<string, string>);
+    const verdict = Buffer.isBuffer(body) ? contentsVerdict(body, "download") : body;
+    if (verdict === "pass") return reply.send(body);
     res.stream.destroy();
     for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-    return refuseTransfer(req, reply, grant.namespace, grant.subject, "contents-base64-download");
+    return refuseTransfer(req, reply, grant.namespace, grant.subject, verdict);
   };
 
   await app.register(proxy, {

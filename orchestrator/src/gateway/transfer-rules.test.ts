@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { carriesBinary, contentsBodyVerdict, workspaceRoute } from "./transfer-rules";
+import { Readable } from "node:stream";
+import { carriesBinary, CONTENTS_INSPECTION_LIMIT, contentsVerdict, readContents, workspaceRoute } from "./transfer-rules";
 
 const ns = "spe-se-2026-0042";
 const at = (path: string) => `/workspaces/${ns}/${path}`;
@@ -52,13 +53,25 @@ describe("what the contents API carries", () => {
   });
 
   it.each([
-    ["", "pass"],
-    ['{"type":"notebook","format":"json","content":{}}', "pass"],
-    ['{"type":"file","format":"base64","content":"AAAA"}', "contents-base64-upload"],
-    ['{"type":"file","form\\u0061t":"base64","content":"AAAA"}', "contents-base64-upload"],
-    ['{"format":"text","format":"base64"}', "contents-base64-upload"],
-    ["{not json", "contents-unreadable"],
-  ])("a body %s is %s", (body, verdict) => {
-    expect(contentsBodyVerdict(Buffer.from(body))).toBe(verdict);
+    ["", "upload", "pass"],
+    ["", "download", "contents-unreadable"],
+    ['{"type":"notebook","format":"json","content":{}}', "upload", "pass"],
+    ['{"type":"file","format":"base64","content":"AAAA"}', "upload", "contents-base64-upload"],
+    ['{"type":"file","format":"base64","content":"AAAA"}', "download", "contents-base64-download"],
+    ['{"type":"file","form\\u0061t":"base64","content":"AAAA"}', "upload", "contents-base64-upload"],
+    ['{"format":"text","format":"base64"}', "upload", "contents-base64-upload"],
+    ["{not json", "upload", "contents-unreadable"],
+  ] as const)("a body %s going %s is %s", (body, direction, verdict) => {
+    expect(contentsVerdict(Buffer.from(body), direction)).toBe(verdict);
+  });
+
+  it("reads a body whole, but not a compressed one or one past the limit", async () => {
+    const body = Buffer.from('{"format":"text"}');
+    expect(await readContents(Readable.from([body]), {})).toEqual(body);
+    expect(await readContents(Readable.from([body]), { "content-encoding": "gzip" })).toBe("contents-unreadable");
+    expect(await readContents(Readable.from([body]), { "content-length": String(CONTENTS_INSPECTION_LIMIT + 1) })).toBe("contents-too-large");
+    const chunk = Buffer.alloc(1024 * 1024);
+    const endless = Readable.from((function* () { for (let i = 0; i <= 64; i++) yield chunk; })());
+    expect(await readContents(endless, {})).toBe("contents-too-large");
   });
 });

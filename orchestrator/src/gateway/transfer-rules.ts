@@ -15,7 +15,9 @@ export type WorkspaceRoute =
   /** The contents API written to: the body is looked at before the workspace gets it. */
   | { kind: "contents-write" };
 
-export type BlockedRoute = "files" | "nbconvert" | "view" | "contents-base64-download" | "contents-base64-upload" | "contents-unreadable";
+export type BlockedRoute = "files" | "nbconvert" | "view" | ContentsRefusal;
+/** Why a contents request or answer was refused. */
+export type ContentsRefusal = "contents-base64-download" | "contents-base64-upload" | "contents-unreadable" | "contents-too-large";
 
 /** Raw downloads (`files/…`, with `?download=1` or not), exports (`nbconvert/…`) and the page that frames a raw file (`view/…`). */
 const BLOCKED_FIRST_SEGMENTS = new Set<BlockedRoute>(["files", "nbconvert", "view"]);
@@ -60,23 +62,34 @@ export function carriesBinary(model: unknown): boolean {
 }
 
 /**
- * Whether a contents body may pass: empty (the API makes an untitled file), or JSON that carries no base64.
- * Anything else is refused: the workspace would refuse a body that is not JSON too, and one the gateway
- * cannot read it cannot vouch for.
+ * Whether a contents body may pass: JSON that carries no base64, or an empty request (the API makes an
+ * untitled file). Anything else is refused: the workspace would refuse a request that is not JSON too, and
+ * what the gateway cannot read it cannot vouch for.
  */
-export function contentsBodyVerdict(body: Buffer): "pass" | "contents-base64-upload" | "contents-unreadable" {
-  if (body.length === 0) return "pass";
+export function contentsVerdict(body: Buffer, direction: "upload" | "download"): "pass" | ContentsRefusal {
+  if (body.length === 0 && direction === "upload") return "pass";
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8"));
   } catch {
     return "contents-unreadable";
   }
-  return carriesBinary(parsed) ? "contents-base64-upload" : "pass";
+  return carriesBinary(parsed) ? `contents-base64-${direction}` : "pass";
+}
+
+/**
+ * The body of a contents request or answer, to judge: read whole (the API sends one JSON document anyway),
+ * unless it is compressed (not read) or larger than CONTENTS_INSPECTION_LIMIT.
+ */
+export async function readContents(stream: Readable, headers: { "content-encoding"?: string | string[] | number; "content-length"?: string | string[] | number }): Promise<Buffer | ContentsRefusal> {
+  const encoding = headers["content-encoding"];
+  if (encoding !== undefined && encoding !== "identity") return "contents-unreadable";
+  if (Number(headers["content-length"] ?? 0) > CONTENTS_INSPECTION_LIMIT) return "contents-too-large";
+  return (await readAtMost(stream, CONTENTS_INSPECTION_LIMIT)) ?? "contents-too-large";
 }
 
 /** The whole of a stream, or undefined once it passes `limit` bytes (the rest is not read). */
-export async function readAtMost(stream: Readable, limit: number): Promise<Buffer | undefined> {
+async function readAtMost(stream: Readable, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
