@@ -1,6 +1,8 @@
+import { dirname, join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { KUBERNETES_VERSION } from "./binaries";
+import { LOCAL_NODE_NAME } from "./pki";
 
 function client(kubeconfig: string) {
   const kc = new k8s.KubeConfig();
@@ -114,6 +116,42 @@ describe("local control plane", () => {
     const review = await orchestrator.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: {} });
     expect(review.status?.userInfo?.username).toBe("spe-orchestrator");
     expect(review.status?.userInfo?.groups).not.toContain("system:masters");
+  });
+
+  it("knows the local node's kubelet as that node, and lets it read only the secrets of pods bound to it and change only its own node", async () => {
+    const kubelet = client(join(dirname(inject("kubeconfig")), "kubelet.kubeconfig"));
+    const review = await kubelet.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: {} });
+    expect(review.status?.userInfo).toMatchObject({ username: `system:node:${LOCAL_NODE_NAME}`, groups: expect.arrayContaining(["system:nodes"]) });
+
+    const namespace = unique("node-authz");
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    try {
+      for (const name of ["mounted", "unrelated"]) await core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: { key: name } } });
+      // Bound to the node by name, as the scheduler would bind it; whether it ever runs does not matter here.
+      await core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name: "bound" },
+          spec: {
+            nodeName: LOCAL_NODE_NAME,
+            containers: [{ name: "c", image: "registry.spe.internal/spe/spe-probe:1.0.0", volumeMounts: [{ name: "s", mountPath: "/s" }] }],
+            volumes: [{ name: "s", secret: { secretName: "mounted" } }],
+          },
+        },
+      });
+      const asKubelet = kubelet.makeApiClient(k8s.CoreV1Api);
+      const mounted = await asKubelet.readNamespacedSecret({ namespace, name: "mounted" });
+      expect(Buffer.from(mounted.data!.key!, "base64").toString()).toBe("mounted");
+      // The Node authorizer's graph decides per object: a secret no pod of this node uses stays closed,
+      // and so does listing them.
+      expect(apiError(await asKubelet.readNamespacedSecret({ namespace, name: "unrelated" }).catch((e: unknown) => e)).code).toBe(403);
+      expect(apiError(await asKubelet.listNamespacedSecret({ namespace }).catch((e: unknown) => e)).code).toBe(403);
+      // NodeRestriction: a kubelet registers and changes its own Node only.
+      const other = await asKubelet.createNode({ body: { metadata: { name: unique("other-node") } } }).catch((e: unknown) => e);
+      expect(apiError(other)).toMatchObject({ code: 403, message: expect.stringContaining("is not allowed to modify node") });
+    } finally {
+      await core.deleteNamespace({ name: namespace });
+    }
   });
 
   // The orchestrator's RBAC (policies/rbac/orchestrator.yaml) as the API server decides it.

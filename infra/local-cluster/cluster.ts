@@ -103,6 +103,8 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
     join(dir, "controller-manager.kubeconfig"),
     kubeconfigFile(server, pki.ca.cert, IDENTITIES.controllerManager.user, pki.controllerManager),
   );
+  // For the local node's kubelet, which runs only if someone starts one (infra/local-node).
+  writeSecret(join(dir, "kubelet.kubeconfig"), kubeconfigFile(server, pki.ca.cert, IDENTITIES.kubelet.user, pki.kubelet));
   const processes: ManagedProcess[] = [];
   const stop = async () => {
     for (const p of [...processes].reverse()) await p.stop();
@@ -133,7 +135,9 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
       `--tls-cert-file=${files.servingCert}`,
       `--tls-private-key-file=${files.servingKey}`,
       `--client-ca-file=${files.caCert}`,
-      "--authorization-mode=RBAC",
+      // Node first: a kubelet reads only what the pods bound to its node need, and changes only its own node.
+      "--authorization-mode=Node,RBAC",
+      "--enable-admission-plugins=NodeRestriction",
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       "--service-account-issuer=https://kubernetes.default.svc",
       `--service-account-key-file=${files.saPublic}`,

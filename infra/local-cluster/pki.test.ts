@@ -19,6 +19,7 @@ describe("createClusterPki", () => {
     ["admin", IDENTITIES.admin, "CN=spe-admin\nO=system:masters"],
     ["orchestrator", IDENTITIES.orchestrator, "CN=spe-orchestrator"],
     ["controllerManager", IDENTITIES.controllerManager, "CN=system:kube-controller-manager"],
+    ["kubelet", IDENTITIES.kubelet, "CN=system:node:spe-local-node\nO=system:nodes"],
   ] as const)("issues the %s client certificate under the CA with the right user and groups", (key, _identity, subject) => {
     const cert = new X509Certificate(pki[key].cert);
     expect(cert.verify(ca.publicKey)).toBe(true);

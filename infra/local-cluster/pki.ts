@@ -20,15 +20,23 @@ export interface ClusterPki {
   admin: Pem;
   orchestrator: Pem;
   controllerManager: Pem;
+  /** The local node's kubelet, as the Node authorizer knows nodes. */
+  kubelet: Pem;
   /** Signs and verifies service account tokens. */
   serviceAccount: { publicKey: string; privateKey: string };
 }
+
+/** The one node a local cluster gets (infra/local-node). */
+export const LOCAL_NODE_NAME = "spe-local-node";
 
 /** The client identities the API server will see: CN is the user name, O the groups. */
 export const IDENTITIES = {
   admin: { user: "spe-admin", groups: ["system:masters"] },
   orchestrator: { user: "spe-orchestrator", groups: [] as string[] },
   controllerManager: { user: "system:kube-controller-manager", groups: [] as string[] },
+  // The Node authorizer gives this identity only what its own node needs: the secrets, config maps and
+  // volumes of pods bound to it, and (with NodeRestriction) only its own Node object and pods' status.
+  kubelet: { user: `system:node:${LOCAL_NODE_NAME}`, groups: ["system:nodes"] },
 } as const;
 
 function toPem(der: ArrayBuffer, label: string): string {
@@ -130,6 +138,7 @@ export async function createClusterPki(validDays = 30): Promise<ClusterPki> {
     admin: await clientCert(ca, IDENTITIES.admin, validDays),
     orchestrator: await clientCert(ca, IDENTITIES.orchestrator, validDays),
     controllerManager: await clientCert(ca, IDENTITIES.controllerManager, validDays),
+    kubelet: await clientCert(ca, IDENTITIES.kubelet, validDays),
     serviceAccount: {
       publicKey: toPem(await webcrypto.subtle.exportKey("spki", saKeys.publicKey), "PUBLIC KEY"),
       privateKey: await privatePem(saKeys),

@@ -2,9 +2,11 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 
-/** Each node component's identity: a ServiceAccount bound to the built-in ClusterRoles its job needs, no more. */
+/**
+ * Each node component's identity: a ServiceAccount bound to the built-in ClusterRoles its job needs, no more.
+ * Not the kubelet's: the Node authorizer knows only nodes' client certificates (the cluster's kubelet.kubeconfig).
+ */
 export const NODE_COMPONENTS = {
-  kubelet: { serviceAccount: "spe-node-kubelet", clusterRoles: ["system:node"] },
   scheduler: { serviceAccount: "spe-node-scheduler", clusterRoles: ["system:kube-scheduler", "system:volume-scheduler"] },
   policyEnforcer: { serviceAccount: "spe-node-policy-enforcer", clusterRoles: ["spe:network-policy-enforcer"] },
   volumeProvisioner: { serviceAccount: "spe-node-volume-provisioner", clusterRoles: ["spe:local-volume-provisioner"] },
@@ -88,7 +90,7 @@ export async function writeTokenFiles(admin: k8s.KubeConfig, dir: string): Promi
   return files;
 }
 
-/** A kubeconfig (JSON) for the kubelet and kube-scheduler: client-go re-reads `tokenFile`, so renewals take. */
+/** A kubeconfig (JSON) for kube-scheduler: client-go re-reads `tokenFile`, so renewals take. */
 export function tokenFileKubeconfig(server: string, caCert: string, user: string, tokenFile: string): string {
   const config = {
     apiVersion: "v1",

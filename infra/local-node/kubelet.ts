@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LOCAL_NODE_NAME } from "../local-cluster/pki";
 import { freePort, startProcess, type ManagedProcess } from "../local-cluster/processes";
 import type { PodNetwork } from "./runtime";
 
-export const NODE_NAME = "spe-local-node";
+export const NODE_NAME = LOCAL_NODE_NAME;
 
 export interface KubeletOptions {
   binary: string;

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries } from "../local-cluster/binaries";
 import { tailOf, type ManagedProcess } from "../local-cluster/processes";
@@ -75,9 +75,9 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const clusterDir = dirname(options.adminKubeconfig);
   const caFile = join(clusterDir, "ca.crt");
   const controllerManagerKubeconfig = join(clusterDir, "controller-manager.kubeconfig");
-  if (!existsSync(caFile) || !existsSync(controllerManagerKubeconfig)) {
-    throw new LocalNodeError("NODE_START_FAILED", `${clusterDir} is not a local cluster's folder (ca.crt and controller-manager.kubeconfig are missing).`);
-  }
+  const kubeletKubeconfig = join(clusterDir, "kubelet.kubeconfig");
+  const missing = [caFile, controllerManagerKubeconfig, kubeletKubeconfig].filter((f) => !existsSync(f)).map((f) => basename(f));
+  if (missing.length > 0) throw new LocalNodeError("NODE_START_FAILED", `${clusterDir} is not a local cluster's folder (${missing.join(" and ")} missing).`);
   const [control, binaries] = [await ensureBinaries(progress), await ensureNodeBinaries(progress)];
   if (!control.kubeControllerManager) throw new LocalNodeError("NODE_START_FAILED", "the node lifecycle controller needs kube-controller-manager, which KUBEBUILDER_ASSETS does not hold.");
 
@@ -125,7 +125,7 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
     enforcer = await startNetworkPolicyEnforcer(tokenFileClient(server, caCert, "policy-enforcer", tokens.policyEnforcer), network, progress);
     provisioner = await startVolumeProvisioner(tokenFileClient(server, caCert, "volume-provisioner", tokens.volumeProvisioner), join(dir, "volumes"), progress);
     processes.push(
-      await startKubelet({ binary: binaries.kubelet, dir: join(dir, "kubelet"), kubeconfig: kubeconfig("kubelet", tokens.kubelet), runtimeEndpoint: `unix://${runtime.socket}`, network }),
+      await startKubelet({ binary: binaries.kubelet, dir: join(dir, "kubelet"), kubeconfig: kubeletKubeconfig, runtimeEndpoint: `unix://${runtime.socket}`, network }),
       startScheduler(binaries.kubeScheduler, kubeconfig("scheduler", tokens.scheduler), dir),
       startNodeLifecycleController(control.kubeControllerManager, controllerManagerKubeconfig, dir),
     );
