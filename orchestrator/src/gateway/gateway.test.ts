@@ -25,10 +25,10 @@ async function startUpstream(): Promise<{ url: string; seen: Array<{ url: string
   return { url: `http://127.0.0.1:${port}`, seen, server };
 }
 
-/** A WebSocket as a page of the orchestrator opens it: with the page's origin and the browser's cookies. */
-function openSocket(url: string, cookie?: string): Promise<WebSocket | { refused: number }> {
+/** A WebSocket as a page opens it: with the page's origin (the orchestrator's own unless given) and the browser's cookies. */
+function openSocket(url: string, cookie?: string, origin = new URL(url.replace(/^ws/, "http")).origin): Promise<WebSocket | { refused: number }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {}, origin: new URL(url.replace(/^ws/, "http")).origin });
+    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {}, origin });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => resolve({ refused: res.statusCode ?? 0 }));
     ws.once("error", () => resolve({ refused: -1 }));
@@ -118,6 +118,18 @@ describe("workspace gateway", () => {
     expect(upstream.seen.find((s) => s.url.startsWith("ws:"))?.cookie ?? "").not.toContain("spe_session");
     expect(await openSocket(wsUrl, cookieHeader(bob, stack.appUrl))).toEqual({ refused: 404 });
     expect(await openSocket(wsUrl)).toEqual({ refused: 401 });
+    // A page of another site, with alice's cookie, is refused: only the orchestrator's public origin may open one.
+    expect(await openSocket(wsUrl, cookieHeader(alice, stack.appUrl), "https://evil.example")).toEqual({ refused: 403 });
+  });
+
+  it("closes an open WebSocket with 1008 when its person signs out", async () => {
+    const second = await stack.signIn("alice");
+    const socket = await openSocket(`${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/terminals/websocket/1`, cookieHeader(second, stack.appUrl));
+    expect(socket).toBeInstanceOf(WebSocket);
+    const closed = new Promise<number>((resolve) => (socket as WebSocket).once("close", (code) => resolve(code)));
+    const out = await second.request(`${stack.appUrl}/auth/logout`, { method: "POST", headers: { origin: stack.appUrl } });
+    expect(out.status).toBe(200);
+    expect(await closed).toBe(1008);
   });
 
   it("refuses while the environment is suspended, and records who opened what", async () => {
