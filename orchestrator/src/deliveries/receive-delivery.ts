@@ -17,7 +17,7 @@ import { ExtractRejectedError } from "../datasets/extract-issues";
 import type { DeliveryManifest } from "../datasets/manifest";
 import { pseudonymiseExtract } from "../datasets/pseudonymise-extract";
 import { SpeError } from "../errors";
-import type { StagingStore } from "../staging/staging-store";
+import { deliveryPrefix, type StagingStore } from "../staging/staging-store";
 
 export interface DeliveryServices {
   catalogue: readonly DatasetDescriptor[];
@@ -62,7 +62,10 @@ export async function receiveDelivery(db: Db, services: DeliveryServices, id: st
   } catch (err) {
     // Also what a refused staging leaves: files imported after (or while) teardown deleted the namespace's.
     await services.staging.deleteDelivery(delivery).catch((cleanupErr: unknown) =>
-      services.log.error({ err: cleanupErr, delivery: id, ns: delivery.namespace, store: services.staging.kind }, "Failed to delete the staged files of a delivery that failed; they stay until the namespace is torn down"),
+      services.log.error(
+        { err: cleanupErr, delivery: id, ns: delivery.namespace, store: services.staging.kind, prefix: deliveryPrefix(delivery) },
+        "Failed to delete the staged files of a delivery that failed; they stay until the namespace is torn down, or until an operator deletes the prefix if it is torn down already",
+      ),
     );
     // Awaited here, not returned: the finally below runs first and the rejection must already be handled.
     return await recordFailure(db, delivery, err, actor, now());

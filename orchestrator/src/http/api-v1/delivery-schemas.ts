@@ -45,7 +45,7 @@ export const deliverySchema = z
     permitId: z.string(),
     dataset: z.object({ id: z.string(), version: z.string() }),
     state: z.enum(["receiving", "staged", "rejected", "failed"]),
-    bytes: z.int().nullable(),
+    bytes: z.int().nullable().meta({ description: "The extract's size once received; 0 while an upload of it is under way; null before one began, and for a refused or failed one." }),
     uploadSha256: sha256.nullable(),
     rows: z.int().nullable(),
     report: extractReportSchema.nullable().meta({ description: "For a rejected extract: every finding." }),
