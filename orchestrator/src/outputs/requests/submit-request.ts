@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
-import { rm } from "node:fs/promises";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
 import type { Db } from "../../db/database";
@@ -11,7 +10,7 @@ import type { CheckOutputFile, FileCheck, Outbox } from "./airlock-ports";
 import { loadForAuthor } from "./author-actions";
 import { updateIfStill, type ExportFileRow } from "./export-request-store";
 import { extensionOf } from "./output-file-type";
-import type { Quarantine } from "./quarantine";
+import type { Admitted, Quarantine } from "./quarantine";
 import type { RequestState } from "./request-state";
 
 export interface AirlockServices {
@@ -40,21 +39,24 @@ async function csvDataRows(path: string): Promise<number> {
   return Math.max(0, lines - 1);
 }
 
-/** Copies one file out of the outbox into quarantine and checks it there: what is checked is what is kept. */
-async function quarantineFile(airlock: AirlockServices, namespace: string, profile: string, file: ExportFileRow, listed: Map<string, number>, admitted: string[]): Promise<Quarantined> {
+/**
+ * Copies one file out of the outbox into quarantine and checks it there, through the submission's own
+ * hold on it: what is checked is what is kept.
+ */
+async function quarantineFile(airlock: AirlockServices, namespace: string, profile: string, file: ExportFileRow, listed: Map<string, number>, admitted: Admitted[]): Promise<Quarantined> {
   const { limits } = airlock;
   const size = listed.get(file.path);
   if (size === undefined) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is not in the outbox (any more). Put it back or revise the request.`);
   if (size > limits.maxFileBytes) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is ${size} bytes; at most ${limits.maxFileBytes} may leave in one file.`);
   const kept = await airlock.quarantine.admit((destination) => airlock.outbox.copy(namespace, file.path, destination, limits.maxFileBytes));
-  admitted.push(kept.sha256);
-  const path = airlock.quarantine.pathOf(kept.sha256);
+  admitted.push(kept);
+  const path = kept.hold;
   if (extensionOf(file.path) === "csv") {
     const rows = await csvDataRows(path);
     if (rows > limits.maxCsvRows) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} has ${rows} rows; at most ${limits.maxCsvRows} may leave in one table. Aggregate further.`);
   }
   const check = await airlock.checkOutputFile({ file: path, type: file.type, profile });
-  return { file, ...kept, check };
+  return { file, sha256: kept.sha256, size: kept.size, check };
 }
 
 /**
@@ -73,7 +75,7 @@ export async function submitRequest(db: Db, airlock: AirlockServices, id: string
   const fresh = files.filter((f) => f.sha256 === null);
   const listed = new Map((await airlock.outbox.list(request.namespace)).map((f) => [f.path, f.size]));
   const quarantined: Quarantined[] = [];
-  const admitted: string[] = [];
+  const admitted: Admitted[] = [];
   try {
     for (const file of fresh) quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted));
     await recordSubmission(db, id, request.state, event, quarantined, actor, now);
@@ -81,15 +83,17 @@ export async function submitRequest(db: Db, airlock: AirlockServices, id: string
     await forgetUnreferenced(db, airlock.quarantine, admitted);
     throw err;
   }
+  for (const kept of admitted) await airlock.quarantine.settle(kept);
   return { state: "submitted", files: quarantined.map((q) => ({ path: q.file.path, version: q.file.version, sha256: q.sha256, check: q.check.status })) };
 }
 
-/** A failed submission keeps nothing: copies no request refers to are removed from quarantine again. */
-async function forgetUnreferenced(db: Db, quarantine: Quarantine, hashes: string[]): Promise<void> {
-  if (!hashes.length) return;
-  const referenced = await db.select({ sha256: exportFiles.sha256 }).from(exportFiles).where(inArray(exportFiles.sha256, hashes));
-  const keep = new Set(referenced.map((r) => r.sha256));
-  for (const sha256 of hashes) if (!keep.has(sha256)) await rm(quarantine.pathOf(sha256), { force: true });
+/**
+ * A failed submission keeps nothing: copies no request refers to are removed from quarantine again. A
+ * concurrent submission of the same bytes keeps them through its own hold (quarantine.ts).
+ */
+async function forgetUnreferenced(db: Db, quarantine: Quarantine, admitted: Admitted[]): Promise<void> {
+  const isReferenced = (sha256: string) => async () => (await db.select({ sha256: exportFiles.sha256 }).from(exportFiles).where(eq(exportFiles.sha256, sha256)).limit(1)).length > 0;
+  for (const kept of admitted) await quarantine.forget(kept, isReferenced(kept.sha256));
 }
 
 async function recordSubmission(db: Db, id: string, from: RequestState, event: "submit" | "resubmit", quarantined: Quarantined[], actor: AuditActor, now: Date): Promise<void> {
