@@ -275,6 +275,11 @@ describe("workspace gateway security", () => {
         const res = await put("analys/smuggled.parquet", body);
         expect(res.status).toBe(403);
       }
+      // Without a content type (a byte body), as text: the same check.
+      for (const headers of [{}, { "content-type": "text/plain" }]) {
+        const res = await fetch(`${appUrl}/workspaces/${namespace}/api/contents/analys/smuggled.parquet`, { method: "PUT", headers: { cookie: aliceCookie, ...headers }, body: new TextEncoder().encode(JSON.stringify({ type: "file", format: "base64", content: "UEFSMQ==" })) });
+        expect(res.status).toBe(403);
+      }
       expect(workspace.seen.length).toBe(before);
       const created = await fetch(`${appUrl}/workspaces/${namespace}/api/contents/analys`, { method: "POST", headers: { cookie: aliceCookie } });
       expect(created.status).toBe(200);
