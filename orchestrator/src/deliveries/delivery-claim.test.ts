@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amendEnvironment, insertEnvironment } from "../../test/environment-rows";
 import { bothDatabases } from "../../test/fresh-postgres";
@@ -13,9 +13,10 @@ import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
 import { loadCatalogue } from "../datasets/catalogue";
 import { synthRegisterCsv } from "../datasets/synth-register";
 import type { Database } from "../db/database";
-import { deliveries } from "../db/schema";
+import { deliveries, environments, permits } from "../db/schema";
 import { requestTeardown } from "../environments/environment-store";
 import type { SpeError } from "../errors";
+import { eventually } from "../../test/eventually";
 import { examplePermit } from "../permits/test-fixtures";
 import { directoryStagingStore } from "../staging/directory-store";
 import type { StagingStore } from "../staging/staging-store";
@@ -33,7 +34,7 @@ function extract(rows = 30) {
   return { body, wasRead: () => body.readableDidRead };
 }
 
-describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s", (_, open) => {
+describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s", (kind, open) => {
   let database: Database;
   let dir: string;
   let store: StagingStore;
@@ -125,6 +126,32 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
     await expect(refused).rejects.toMatchObject({ code: "PERMIT_TORN_DOWN" });
     expect(stagedIn(d.namespace)).toEqual([]);
     expect(await stagedDatasets(database.db, d.permit.permitId)).toEqual([]);
+    expect(await rowOf(d.id)).toMatchObject({ state: "failed", manifest: null });
+  });
+
+  // Only PostgreSQL has transactions side by side; PGlite runs one at a time, so there this cannot happen.
+  it.skipIf(kind === "PGlite")("waits for a revocation that holds the permit when staging begins, then refuses and leaves no staged file", async () => {
+    const d = await openDelivery();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    // The revocation as permit intake writes it: the permit FOR UPDATE, then it and its environment, kept open.
+    const revocation = database.db.transaction(async (tx) => {
+      await tx.select().from(permits).where(eq(permits.permitId, d.permit.permitId)).for("update");
+      await tx.update(permits).set({ status: "revoked" }).where(eq(permits.permitId, d.permit.permitId));
+      await tx.update(environments).set({ desiredState: "torn-down" }).where(eq(environments.permitId, d.permit.permitId));
+      holding();
+      await released;
+    });
+    await held;
+    const outcome = codeOf(receiveDelivery(database.db, services(), d.id, extract().body, holder));
+    const waitingForLocks = async () => ((await database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n > 0;
+    await eventually("the staging waits for the revocation's locks", waitingForLocks, 30_000);
+    release();
+    await revocation;
+    expect(await outcome).toBe("PERMIT_TORN_DOWN");
+    expect(stagedIn(d.namespace)).toEqual([]);
     expect(await rowOf(d.id)).toMatchObject({ state: "failed", manifest: null });
   });
 
