@@ -26,6 +26,11 @@ export function RequestDetail({ id }: { id: string }) {
       <p className="state-line">
         <RequestStateBadge state={r.state} /> {t(`airlock.requestState.${r.state}.detail`)}
       </p>
+      {r.permitEnded && (
+        <p className="alert" role="status">
+          {t("airlock.errors.EXPORT_PERMIT_ENDED")}
+        </p>
+      )}
       <dl className="facts">
         <dt>{t("exports.detail.environment")}</dt>
         <dd>

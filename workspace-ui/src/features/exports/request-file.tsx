@@ -16,7 +16,8 @@ export function RequestFile({ request: r, file: f, isAuthor }: { request: Resear
   const queryClient = useQueryClient();
   const revise = useMutation(trpc.exports.revise.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.exports.pathKey() }) }));
   const report = readSdcReport(f.checkReport);
-  const downloadable = r.state === "released" && f.decision === "approved";
+  // Released files are served only while the permit is in force; the request's page says why when it is not.
+  const downloadable = r.state === "released" && f.decision === "approved" && !r.permitEnded;
   const awaitingCopy = f.sha256 === null;
   return (
     <section className="file-card" aria-label={f.path}>
