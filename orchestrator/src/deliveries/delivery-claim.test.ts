@@ -96,6 +96,13 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
     expect(await actionsOf(d.id)).toEqual(["delivery.failed", "delivery.started"]);
   });
 
+  it("opens no delivery for a permit that has ended, though its teardown has not begun", async () => {
+    const permit = examplePermit({ permitId: `SE-CLAIM-${++serial}` });
+    await insertEnvironment(database.db, permit);
+    const opening = startDelivery(database.db, { permitId: permit.permitId, dataset: DATASET }, holder, catalogue, new Date(permit.validUntil));
+    await expect(opening).rejects.toMatchObject({ code: "PERMIT_NOT_FOUND" });
+  });
+
   // A teardown deletes the namespace's staged data once, when it completes. Each case lets it happen at one
   // moment while the extract is being pseudonymised and moved into staging.
   it.each<[string, (store: StagingStore, d: Awaited<ReturnType<typeof openDelivery>>) => StagingStore]>([

@@ -16,13 +16,13 @@ export const startDeliveryInput = z.strictObject({
 export type StartDelivery = z.infer<typeof startDeliveryInput>;
 
 /**
- * Opens a delivery of one dataset for one permit: the permit must be granted and name the dataset, its
- * environment must not be torn down, the dataset must be in the catalogue, and the data holder must be
- * one the catalogue lets deliver it. Nothing is received yet.
+ * Opens a delivery of one dataset for one permit: the permit must be granted, not ended, and name the
+ * dataset, its environment must not be torn down, the dataset must be in the catalogue, and the data holder
+ * must be one the catalogue lets deliver it. Nothing is received yet.
  */
 export async function startDelivery(db: Db, input: StartDelivery, actor: AuditActor, catalogue: readonly DatasetDescriptor[], now = new Date()): Promise<{ id: string; namespace: string }> {
   const [row] = await db.select({ permit: permits, environment: environments }).from(permits).innerJoin(environments, eq(environments.permitId, permits.permitId)).where(eq(permits.permitId, input.permitId));
-  if (!row || row.permit.status !== "granted" || row.environment.desiredState === "torn-down")
+  if (!row || row.permit.status !== "granted" || now >= row.permit.validUntil || row.environment.desiredState === "torn-down")
     throw new SpeError("PERMIT_NOT_FOUND", `There is no granted permit ${input.permitId} with an environment to deliver to.`);
   const { id, version } = input.dataset;
   if (!row.permit.payload.datasets.some((d) => d.id === id && d.version === version))
