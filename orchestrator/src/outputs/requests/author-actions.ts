@@ -9,8 +9,8 @@ import { loadEnvironment } from "../../environments/environment-store";
 import { SpeError } from "../../errors";
 import type { AirlockLimits } from "./airlock-limits";
 import { loadRequestFor, updateIfStill, type LoadedRequest } from "./export-request-store";
-import { permitEnded } from "./permit-standing";
 import { ALLOWED_EXTENSIONS, extensionOf, OUTPUT_FILE_TYPES } from "./output-file-type";
+import { permitEnded } from "./permit-standing";
 import { statesAllowing, transition, type RequestEvent, type RequestState } from "./request-state";
 
 /** A file's place in the outbox: a relative path without `..`, as the airlock agent names it. */

@@ -25,8 +25,8 @@ const DECISION_EVENT = { approved: "approve", changes_requested: "request_change
 
 /**
  * One output checker's vote on one version of one file, only while the request's permit is in force
- * (EXPORT_PERMIT_ENDED otherwise). In one transaction, under the request's row lock and a share lock on its permit:
- * the vote, the file's new decision, the request's (in review; decided once every file is), and when
+ * (EXPORT_PERMIT_ENDED otherwise). In one transaction, under the request's row lock and a share lock on
+ * its permit: the vote, the file's new decision, the request's (in review; decided once every file is), and when
  * files were approved their release with a signed record — each with its audit event.
  */
 export async function castVote(db: Db, signer: ReleaseSigner, input: VoteInput, actor: AuditActor, now = new Date()): Promise<{ decision: string; state: RequestState }> {
@@ -35,7 +35,7 @@ export async function castVote(db: Db, signer: ReleaseSigner, input: VoteInput, 
     const loaded = await loadRequest(tx, input.id, { lock: true });
     const { request, files, votes, permit } = loaded;
     const standing = await lockPermitStanding(tx, request.permitId);
-    const ended = standing ? permitEnded(standing, now) : `Permit ${request.permitId} has no environment any more.`;
+    const ended = standing ? permitEnded(standing, now) : `Permit ${request.permitId} has no environment: nothing leaves through it.`;
     if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
     if (!UNDER_REVIEW.includes(request.state)) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `This request is ${request.state}; only submitted requests take votes.`);
     const file = files.find((f) => f.path === input.path);

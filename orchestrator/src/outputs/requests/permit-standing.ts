@@ -25,13 +25,14 @@ export function permitEnded(standing: PermitStanding, now: Date): string | undef
   return undefined;
 }
 
+/** The columns of a PermitStanding, for queries that join permits and environments. */
+export const standingColumns = { permitId: permits.permitId, status: permits.status, validUntil: permits.validUntil, environmentState: environments.desiredState };
+
 /**
  * The permit's standing, read under a share lock on the permit and its environment within `tx`: a
  * revocation or teardown waits until the transaction that read it commits, so a release decided on a
  * permit in force cannot cross a revocation unnoticed.
  */
-export const standingColumns = { permitId: permits.permitId, status: permits.status, validUntil: permits.validUntil, environmentState: environments.desiredState };
-
 export async function lockPermitStanding(tx: Tx, permitId: string): Promise<PermitStanding | undefined> {
   const [row] = await tx
     .select(standingColumns)
