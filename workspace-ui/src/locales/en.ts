@@ -263,7 +263,7 @@ export const en: Messages = {
     },
     decision: {
       pending: "Awaiting review",
-      conflicted: "The checkers disagree – one more checker decides",
+      conflicted: "The checkers disagree – further checkers decide",
       approved: "Approved",
       changes_requested: "Changes requested",
       rejected: "Rejected",

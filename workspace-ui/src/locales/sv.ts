@@ -282,7 +282,7 @@ export const sv = {
     },
     decision: {
       pending: "Väntar på granskning",
-      conflicted: "Granskarna är oeniga – en till granskare avgör",
+      conflicted: "Granskarna är oeniga – fler granskare avgör",
       approved: "Godkänd",
       changes_requested: "Ändringar begärda",
       rejected: "Avslagen",
