@@ -276,7 +276,7 @@ describe("workspace gateway security", () => {
         expect(res.status).toBe(403);
       }
       // Without a content type (a byte body), as text: the same check.
-      for (const headers of [{}, { "content-type": "text/plain" }]) {
+      for (const headers of [{}, { "content-type": "text/plain" }] as Array<Record<string, string>>) {
         const res = await fetch(`${appUrl}/workspaces/${namespace}/api/contents/analys/smuggled.parquet`, { method: "PUT", headers: { cookie: aliceCookie, ...headers }, body: new TextEncoder().encode(JSON.stringify({ type: "file", format: "base64", content: "UEFSMQ==" })) });
         expect(res.status).toBe(403);
       }
