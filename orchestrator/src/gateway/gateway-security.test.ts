@@ -249,40 +249,19 @@ describe("workspace gateway security", () => {
       expect(refused.at(-1)).toMatchObject({ actorSubject: "alice", details: { route: "files", path: `/workspaces/${namespace}/files/ut.csv`, method: "GET" } });
     });
 
-    it("lets notebooks, text files and folders open through the contents API, and refuses a binary (base64) answer", async () => {
-      const contents = (path: string) => fetch(`${appUrl}/workspaces/${namespace}/api/contents/${path}`, { headers: { cookie: aliceCookie, "accept-encoding": "gzip" } });
+    it("lets the contents API through untouched, notebooks and binaries alike: the Lab opens, saves and uploads through it", async () => {
+      const contents = (path: string, init?: RequestInit) => fetch(`${appUrl}/workspaces/${namespace}/api/contents/${path}`, { ...init, headers: { cookie: aliceCookie, "content-type": "application/json" } });
       const text = await contents("analys/a.csv?type=file&format=text&content=1");
-      expect(text.status).toBe(200);
       expect(await text.json()).toMatchObject({ format: "text", content: "kommun;antal\n" });
-      expect((await contents("analys?content=1")).status).toBe(200);
-      for (const path of ["analys/a.png?type=file&format=base64&content=1", "register.parquet?content=1"]) {
-        const binary = await contents(path);
-        expect(binary.status).toBe(403);
-        expect(await binary.json()).toMatchObject({ error: "WORKSPACE_TRANSFER_BLOCKED" });
-      }
-      expect((await events("workspace.transfer-refused", namespace)).map((e) => (e.details as { route: string }).route)).toContain("contents-base64-download");
-    });
-
-    it("saves notebooks and text files through the contents API, and refuses a binary (base64) upload before the workspace gets it", async () => {
-      const put = (path: string, body: string) =>
-        fetch(`${appUrl}/workspaces/${namespace}/api/contents/${path}`, { method: "PUT", headers: { cookie: aliceCookie, "content-type": "application/json" }, body });
+      // What a notebook's JSON or a terminal can carry, a gateway cannot hold back: refusing base64 here only
+      // broke image viewing and uploads (see transfer-rules.ts).
+      expect(await (await contents("register.parquet?content=1")).json()).toMatchObject({ format: "base64" });
       const notebook = JSON.stringify({ type: "notebook", format: "json", content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } });
-      expect((await put("analys/a.ipynb", notebook)).status).toBe(200);
+      expect((await contents("analys/a.ipynb", { method: "PUT", body: notebook })).status).toBe(200);
       expect(workspace.seen.at(-1)).toMatchObject({ method: "PUT", body: notebook });
-      expect((await put("analys/b.txt", JSON.stringify({ type: "file", format: "text", content: "hej" }))).status).toBe(200);
-      const before = workspace.seen.length;
-      for (const body of [JSON.stringify({ type: "file", format: "base64", content: "UEFSMQ==" }), '{"type":"file","form\\u0061t":"BASE64","content":"x"}', "not json"]) {
-        const res = await put("analys/smuggled.parquet", body);
-        expect(res.status).toBe(403);
-      }
-      // Without a content type (a byte body), as text: the same check.
-      for (const headers of [{}, { "content-type": "text/plain" }] as Array<Record<string, string>>) {
-        const res = await fetch(`${appUrl}/workspaces/${namespace}/api/contents/analys/smuggled.parquet`, { method: "PUT", headers: { cookie: aliceCookie, ...headers }, body: new TextEncoder().encode(JSON.stringify({ type: "file", format: "base64", content: "UEFSMQ==" })) });
-        expect(res.status).toBe(403);
-      }
-      expect(workspace.seen.length).toBe(before);
-      const created = await fetch(`${appUrl}/workspaces/${namespace}/api/contents/analys`, { method: "POST", headers: { cookie: aliceCookie } });
-      expect(created.status).toBe(200);
+      const upload = JSON.stringify({ type: "file", format: "base64", content: "cHJpbnQoMSk=" });
+      expect((await contents("analys/a.py", { method: "PUT", body: upload })).status).toBe(200);
+      expect(workspace.seen.at(-1)).toMatchObject({ method: "PUT", body: upload });
     });
   });
 });

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import proxy from "@fastify/http-proxy";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../audit/append-audit-event";
@@ -9,7 +8,7 @@ import { SESSION_COOKIE } from "../http/auth-routes";
 import { SpeError } from "../errors";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
 import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
-import { contentsVerdict, readContents, workspaceRoute, type BlockedRoute } from "./transfer-rules";
+import { workspaceRoute, type BlockedRoute } from "./transfer-rules";
 import type { UpstreamResolver } from "./upstream";
 import { decideWorkspaceAccess } from "./workspace-access";
 import { WorkspaceSockets } from "./workspace-sockets";
@@ -30,7 +29,7 @@ const namespaceOf = (url: string) => /^\/workspaces\/(spe-[a-z0-9-]{1,59})(?:[/?
 const isWebSocket = (req: FastifyRequest) => req.headers.upgrade?.toLowerCase() === "websocket";
 
 const TRANSFER_BLOCKED = "WORKSPACE_TRANSFER_BLOCKED";
-const TRANSFER_MESSAGE = "Files leave the environment only through the airlock: put them in your outbox and request their export. Binary files cannot be uploaded or downloaded through the workspace.";
+const TRANSFER_MESSAGE = "Files leave the environment only through the airlock: put them in your outbox and request their export.";
 
 /** What an authorised request carries from the check to the proxy. */
 interface Grant {
@@ -71,7 +70,6 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
 
   const refuseTransfer = async (req: FastifyRequest, reply: FastifyReply, namespace: string, subject: string, route: BlockedRoute) => {
     await audit(req, { subject, role: "researcher" }, "workspace.transfer-refused", namespace, { route, method: req.method });
-    if (route === "contents-too-large") return refuse(req, reply, 413, "WORKSPACE_CONTENT_TOO_LARGE", "This file is too large to open or save through the workspace's contents API (64 MiB at most).");
     return refuse(req, reply, 403, TRANSFER_BLOCKED, TRANSFER_MESSAGE);
   };
 
@@ -92,14 +90,8 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     const decision = await decideWorkspaceAccess(options.db, namespace, session?.subject, new Date());
     if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message);
     const subject = session!.subject;
-    const route = workspaceRoute(req.method, req.url, namespace);
+    const route = workspaceRoute(req.url, namespace);
     if (route.kind === "blocked") return refuseTransfer(req, reply, namespace, subject, route.route);
-    if (route.kind === "contents-write" && req.body !== undefined) {
-      const body = req.body instanceof Readable ? await readContents(req.body, req.headers) : "contents-unreadable";
-      const verdict = Buffer.isBuffer(body) ? contentsVerdict(body, "upload") : body;
-      if (verdict !== "pass") return refuseTransfer(req, reply, namespace, subject, verdict);
-      req.body = Readable.from([body]);
-    }
     let upstream: string;
     try {
       upstream = await options.upstreamFor(namespace);
@@ -112,18 +104,6 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     grants.set(req, { namespace, subject, token: token!, upstream, mark });
     const pageLoad = req.method === "GET" && !websocket && req.headers.accept?.includes("text/html") === true;
     if (websocket || pageLoad) await audit(req, { subject, role: "researcher" }, websocket ? "workspace.websocket-opened" : "workspace.opened", namespace, {});
-  };
-
-  /** A contents API answer reaches the browser only if it carries no binary (a failed one passes as it is). */
-  const inspectContents = async (req: FastifyRequest, reply: FastifyReply, res: { stream: Readable }) => {
-    const grant = grants.get(req)!;
-    if (reply.statusCode < 200 || reply.statusCode >= 300) return reply.send(res.stream);
-    const body = await readContents(res.stream, reply.getHeaders() as Record<string, string>);
-    const verdict = Buffer.isBuffer(body) ? contentsVerdict(body, "download") : body;
-    if (verdict === "pass") return reply.send(body);
-    res.stream.destroy();
-    for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-    return refuseTransfer(req, reply, grant.namespace, grant.subject, verdict);
   };
 
   await app.register(proxy, {
@@ -142,17 +122,11 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
         sockets.accept(req.raw, target, workspaceSocketHeaders(req.headers.cookie, req.ip), holder, grant.mark);
         return;
       }
-      const inspect = workspaceRoute(req.method, req.url, grant.namespace).kind === "contents-read";
-      return reply.from(dest, inspect ? { ...replyOptions, onResponse: (request, r, res) => void inspectContents(request as FastifyRequest, r as FastifyReply, res) } : replyOptions);
+      return reply.from(dest, replyOptions);
     },
     replyOptions: {
       getUpstream: (req) => grants.get(req as FastifyRequest)!.upstream,
-      rewriteRequestHeaders: (req, headers) => {
-        const forwarded = workspaceRequestHeaders(headers, req.ip);
-        // An answer the gateway reads must come uncompressed.
-        if (workspaceRoute(req.method, req.url, namespaceOf(req.url)!).kind === "contents-read") delete forwarded["accept-encoding"];
-        return forwarded;
-      },
+      rewriteRequestHeaders: (req, headers) => workspaceRequestHeaders(headers, req.ip),
       rewriteHeaders: (headers, req) => workspaceResponseHeaders(headers, req && namespaceOf(req.url)),
     },
   });
