@@ -22,16 +22,24 @@ describe("fileDecision", () => {
     ["a third checker settles a conflict: reject", votes("approve", "reject", "reject"), 2, "rejected"],
     ["a third checker settles a conflict: changes", votes("approve", "reject", "request_changes"), 2, "changes_requested"],
     ["votes count in casting order, not in the order given", [{ checker: "c2", vote: "reject", at: "2026-11-22T10:00:05Z" }, ...votes("approve", ["c3", "approve"])], 2, "approved"],
+    // Independent votes all against release, though mixed, are no disagreement: the stronger finding decides.
+    ["reject and request changes: rejected", votes("reject", "request_changes"), 2, "rejected"],
+    ["request changes and reject: rejected", votes("request_changes", "reject"), 2, "rejected"],
+    ["reject, request changes, then two approvals release nothing", votes("reject", "request_changes", "approve", "approve"), 2, "rejected"],
+    ["three required: request changes twice and a rejection", votes("request_changes", "request_changes", "reject"), 3, "rejected"],
+    ["three required: reject, request changes, then approvals", votes("reject", "request_changes", "reject", "approve", "approve", "approve"), 3, "rejected"],
     // A release needs the required approvals however the votes before it went.
-    ["reject, request changes, then one approval is not a release", votes("reject", "request_changes", "approve"), 2, "conflicted"],
-    ["reject, request changes, then two approvals", votes("reject", "request_changes", "approve", "approve"), 2, "approved"],
-    ["request changes, reject, approve, then reject", votes("request_changes", "reject", "approve", "reject"), 2, "rejected"],
-    ["a settling vote against release decides at once", votes("reject", "request_changes", "reject"), 2, "rejected"],
+    ["approve, reject, then request changes settles it", votes("approve", "reject", "request_changes"), 2, "changes_requested"],
+    ["request changes, approve, then approve", votes("request_changes", "approve", "approve"), 2, "approved"],
     ["three required: two approvals and a rejection, then an approval", votes("approve", "reject", "approve", "approve"), 3, "approved"],
-    ["three required: one approval after a split is not enough", votes("reject", "request_changes", "approve", "approve"), 3, "conflicted"],
+    ["three required: one approval after a split is not enough", votes("reject", "approve", "request_changes", "approve"), 3, "conflicted"],
+    ["three required: a split, then approvals up to three", votes("reject", "approve", "request_changes", "approve", "approve"), 3, "approved"],
+    ["three required: approve, reject, approve, then approve", votes("approve", "reject", "approve", "approve"), 3, "approved"],
+    ["three required: a split settled only at the third approval", votes("approve", "request_changes", "reject"), 3, "conflicted"],
     ["a stored requirement of one still needs two approvals", votes("approve"), 1, "pending"],
     ["a stored requirement of one, two approvals", votes("approve", "approve"), 1, "approved"],
-    ["the same checker approving twice after a split counts once", votes(["c1", "reject"], ["c2", "request_changes"], ["c3", "approve"], ["c3", "approve"]), 2, "conflicted"],
+    ["the same checker approving twice after a split counts once", votes(["c1", "reject"], ["c2", "approve"], ["c3", "approve"], ["c3", "approve"]), 2, "approved"],
+    ["one approval after a split from a checker who approved already is not a second", votes(["c1", "approve"], ["c2", "reject"], ["c1", "approve"]), 2, "conflicted"],
   ])("%s", (_, cast, required, expected) => {
     expect(fileDecision(cast, required)).toBe(expected);
   });
@@ -54,6 +62,10 @@ describe("fileDecision over every vote sequence", () => {
           approved++;
           expect(approvals, sequence.join(",")).toBeGreaterThanOrEqual(Math.max(required, 2));
         }
+        // Checkers who all voted against release, however, are never overruled: the file is decided, not released.
+        const needed = Math.max(required, 2);
+        const independent = sequence.slice(0, needed);
+        if (sequence.length >= needed && !independent.includes("approve")) expect(decision, sequence.join(",")).toBe(independent.includes("reject") ? "rejected" : "changes_requested");
         // Once decided, a further vote (refused by voteRefusal anyway) would not change the decision.
         if (decision !== "pending" && decision !== "conflicted") for (const more of VOTES) expect(fileDecision(votes(...sequence, more), required)).toBe(decision);
       }

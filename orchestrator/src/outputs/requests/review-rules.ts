@@ -6,7 +6,7 @@
 export const VOTES = ["approve", "request_changes", "reject"] as const;
 export type Vote = (typeof VOTES)[number];
 
-/** pending: fewer votes than required; conflicted: the required votes disagree and a further checker decides. */
+/** pending: fewer votes than required; conflicted: the required votes disagree about release and a further checker decides. */
 export type FileDecision = "pending" | "conflicted" | "approved" | "changes_requested" | "rejected";
 
 export interface CastVote {
@@ -30,10 +30,15 @@ export const MIN_APPROVALS = 2;
 
 /**
  * A file's decision from the votes on its current version, one vote per checker (their first). The first
- * `required` votes decide when they agree. When they disagree the file is conflicted, and further
- * checkers settle it in casting order: a vote against release (reject, request changes) settles it that
- * way, and an approval settles it only once the file has `required` approvals in all. So no file is
- * approved with fewer than `required` (and never fewer than MIN_APPROVALS) approvals from distinct checkers.
+ * `required` votes decide when they agree. When they are all against release but mixed (reject and
+ * request changes) nobody wants the file out as it is, so there is no disagreement for a further checker
+ * to settle: it is rejected, the stronger finding, since softening a rejection into a request for changes
+ * would invite the same output back past the checker who rejected it. When approvals and votes against
+ * release meet, the file is conflicted, and further checkers settle it in casting order: a vote against
+ * release (reject, request changes) settles it that way, and an approval settles it only once the file
+ * has `required` approvals in all. So no file is approved with fewer than `required` (and never fewer than
+ * MIN_APPROVALS) approvals from distinct checkers, nor over the independent votes of checkers who all
+ * opposed its release.
  */
 export function fileDecision(votes: readonly CastVote[], required: number): FileDecision {
   const needed = Math.max(required, MIN_APPROVALS);
@@ -42,6 +47,7 @@ export function fileDecision(votes: readonly CastVote[], required: number): File
   const independent = ordered.slice(0, needed);
   const first = independent[0]!.vote;
   if (independent.every((v) => v.vote === first)) return OUTCOME[first];
+  if (independent.every((v) => v.vote !== "approve")) return "rejected";
   let approvals = independent.filter((v) => v.vote === "approve").length;
   for (const settling of ordered.slice(needed)) {
     if (settling.vote !== "approve") return OUTCOME[settling.vote];
