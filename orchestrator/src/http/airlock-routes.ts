@@ -53,9 +53,10 @@ function sendQuarantined(reply: FastifyReply, airlock: Airlock, file: ExportFile
 }
 
 /**
- * Files leave the airlock only here: released files to the researchers of the permit while it is in force
- * (as downloads, with the signed release record), and quarantined files to output checkers for review.
- * Every one is audited, and so is a download refused because the permit ended.
+ * Files leave the airlock only here, and only while their permit is in force: released files to the
+ * researchers of the permit (as downloads, with the signed release record), and quarantined files to
+ * output checkers for review. Every one is audited, and so is a download or preview refused because the
+ * permit ended.
  */
 export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airlock }: AirlockRoutesOptions): void {
   app.get("/.well-known/spe-release-keys.json", async () => ({ keys: [airlock.signer.publicJwk] }));
@@ -106,7 +107,16 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
     const query = fileQuery.safeParse(req.query);
     const file = query.success ? loaded.files.find((f) => f.path === query.data.path && (query.data.version === undefined || f.version === query.data.version)) : undefined;
     if (!file?.sha256 || !session.roles.includes("output-checker") || onPermit || loaded.request.state === "draft") return notFound(reply);
-    await recordAuditEvent(db, { actor: { subject: session.subject, role: "output-checker", address: req.ip }, action: "export.file-viewed", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
+    const actor = { subject: session.subject, role: "output-checker" as const, address: req.ip };
+    const details = { path: file.path, version: file.version, sha256: file.sha256 };
+    // A checker looks at a file to vote on it, and an ended permit takes no votes: its quarantined bytes,
+    // never reviewed to the end, are not shown to anyone any more.
+    const ended = permitEnded(loaded.standing, new Date());
+    if (ended) {
+      await recordAuditEvent(db, { actor, action: "export.file-view-refused", target: `export:${loaded.request.id}`, details: { ...details, code: "EXPORT_PERMIT_ENDED" } });
+      return reply.code(410).send({ error: "EXPORT_PERMIT_ENDED", message: ended });
+    }
+    await recordAuditEvent(db, { actor, action: "export.file-viewed", target: `export:${loaded.request.id}`, details });
     return sendQuarantined(reply, airlock, file, "inline");
   });
 }

@@ -98,6 +98,27 @@ describe("nothing leaves through a permit that has ended", () => {
     expect((await alice.request(`${stack.appUrl}/exports/${id}/release-record`)).status).toBe(200);
   });
 
+  it("stops showing a quarantined file to checkers once the permit has ended, and audits the refusal", async () => {
+    const { id, payload } = await requestUnder("in_review");
+    const preview = () => karin.request(`${stack.appUrl}/reviews/${id}/file?path=t.csv`);
+    const before = await preview();
+    expect(before.status).toBe(200);
+    expect(await before.text()).toBe(TABLE);
+    await revoke(payload);
+    const after = await preview();
+    expect(after.status).toBe(410);
+    expect(await after.json()).toEqual({ error: "EXPORT_PERMIT_ENDED", message: expect.stringMatching(/was revoked/) });
+    const events = (await call(ida, "audit.events", { target: `export:${id}` }, "GET")).data as Array<{ action: string; actor: { subject: string }; details: { code?: string } }>;
+    expect(events.find((e) => e.action === "export.file-view-refused")).toMatchObject({ actor: { subject: "karin" }, details: { code: "EXPORT_PERMIT_ENDED" } });
+  });
+
+  it("stops showing it past the permit's validUntil too", async () => {
+    const { id } = await requestUnder("submitted", { validFrom: "2025-01-01T00:00:00Z", validUntil: new Date(Date.now() - 1000).toISOString() });
+    const after = await kalle.request(`${stack.appUrl}/reviews/${id}/file?path=t.csv`);
+    expect(after.status).toBe(410);
+    expect((await after.json()).message).toMatch(/ended at/);
+  });
+
   it("leaves the author only withdrawing once the permit has ended", async () => {
     const { id, payload } = await requestUnder("changes_requested");
     await revoke(payload);
