@@ -116,7 +116,7 @@ describe("nothing leaves through a permit that has ended", () => {
     const { id } = await requestUnder("submitted", { validFrom: "2025-01-01T00:00:00Z", validUntil: new Date(Date.now() - 1000).toISOString() });
     const after = await kalle.request(`${stack.appUrl}/reviews/${id}/file?path=t.csv`);
     expect(after.status).toBe(410);
-    expect((await after.json()).message).toMatch(/ended at/);
+    expect(((await after.json()) as { message: string }).message).toMatch(/ended at/);
   });
 
   it("leaves the author only withdrawing once the permit has ended", async () => {
