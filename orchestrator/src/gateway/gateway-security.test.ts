@@ -45,8 +45,14 @@ async function startWorkspace(): Promise<{ url: string; seen: Seen[]; server: Se
       json({ method: req.method, path });
     });
   });
-  const wss = new WebSocketServer({ server });
+  // Speaks subprotocol "b" when offered (else the first offered); refuses sockets under `…/refuse` with 503.
+  const wss = new WebSocketServer({
+    server,
+    handleProtocols: (protocols) => (protocols.has("b") ? "b" : ([...protocols][0] ?? false)),
+    verifyClient: (info, done) => (info.req.url?.endsWith("/refuse") ? done(false, 503) : done(true)),
+  });
   wss.on("connection", (socket, req) => {
+    if (req.url?.endsWith("/ping")) socket.ping("from-workspace");
     seen.push({ method: "WS", url: req.url!, headers: req.headers, body: "" });
     socket.on("message", (data) => socket.send(`echo:${data.toString()}`));
   });
@@ -196,6 +202,28 @@ describe("workspace gateway security", () => {
       const closed = closeOf(ws);
       await closing.app.close();
       expect(await closed).toMatchObject({ code: 1001 });
+    });
+  });
+
+  describe("the socket between them", () => {
+    it("lets the workspace choose among every subprotocol the browser offers, and gives the browser its choice", async () => {
+      const ws = new WebSocket(socketUrl(appUrl, namespace), ["a", "b"], { headers: { cookie: aliceCookie, origin: appUrl } });
+      await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      expect(ws.protocol).toBe("b");
+      expect(workspace.seen.at(-1)!.headers["sec-websocket-protocol"]).toBe("a,b");
+      expect(await echo(ws, "x")).toBe("echo:x");
+      ws.close();
+    });
+
+    it("answers the browser in HTTP when the workspace refuses the socket, rather than opening one only to close it", async () => {
+      expect(await openSocket(socketUrl(appUrl, namespace, "api/kernels/1/refuse"), { cookie: aliceCookie, origin: appUrl })).toBe(502);
+    });
+
+    it("passes the workspace's ping to the browser and the browser's pong back, so each learns whether the other is alive", async () => {
+      const ws = new WebSocket(socketUrl(appUrl, namespace, "api/kernels/1/ping"), { headers: { cookie: aliceCookie, origin: appUrl } });
+      const ping = await new Promise<string>((resolve) => ws.once("ping", (data) => resolve(data.toString())));
+      expect(ping).toBe("from-workspace");
+      ws.close();
     });
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ServerResponse, type IncomingMessage } from "node:http";
+import { ServerResponse, STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
@@ -34,6 +34,37 @@ const SESSION_CHANNEL = "spe_session_changed";
 // The sessions table keeps SHA-256 of the token (auth/sessions.ts): the announcements name sessions by it.
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
+/** How long a workspace may take to accept a socket before the browser is told it did not answer. */
+const UPSTREAM_HANDSHAKE_MS = 10_000;
+/**
+ * Backpressure: while more than HIGH bytes wait to go out to one end, the other end is not read (its
+ * sender's TCP window fills up); reading resumes below LOW. A slow browser cannot make the orchestrator hold
+ * what its workspace sends, nor the other way round.
+ */
+const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+const LOW_WATER_BYTES = 1024 * 1024;
+
+/** Forwards messages, pings and pongs from one end to the other, reading `from` only while `to` keeps up. */
+function forward(entry: { closing: boolean }, from: WebSocket, to: WebSocket): void {
+  let paused = false;
+  const drained = () => {
+    if (paused && to.bufferedAmount < LOW_WATER_BYTES) {
+      paused = false;
+      from.resume();
+    }
+  };
+  from.on("message", (data: RawData, binary: boolean) => {
+    if (entry.closing || to.readyState !== WebSocket.OPEN) return;
+    to.send(data, { binary }, drained);
+    if (!paused && to.bufferedAmount > HIGH_WATER_BYTES) {
+      paused = true;
+      from.pause();
+    }
+  });
+  from.on("ping", (data: Buffer) => to.readyState === WebSocket.OPEN && to.ping(data));
+  from.on("pong", (data: Buffer) => to.readyState === WebSocket.OPEN && to.pong(data));
+}
+
 /** A close code a WebSocket may send: ws refuses the reserved ones (1005 none given, 1006 abnormal). */
 const sendable = (code: number) => ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999) ? code : code === 1005 ? 1000 : 1011);
 
@@ -52,7 +83,14 @@ export interface WorkspaceSocketsOptions {
  * changed; one that fails is closed with 1008 (policy violation) and an audit event. All close with the app.
  */
 export class WorkspaceSockets {
-  private readonly server = new WebSocketServer({ noServer: true, clientTracking: false });
+  /** The subprotocol the workspace chose, for the browser's end of the same socket. */
+  private readonly protocols = new WeakMap<IncomingMessage, string>();
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    autoPong: false,
+    handleProtocols: (_offered, req) => this.protocols.get(req) || false,
+  });
   private readonly open = new Set<OpenSocket>();
   private readonly heads = new WeakMap<IncomingMessage, Buffer>();
   private readonly timer: NodeJS.Timeout;
@@ -87,18 +125,46 @@ export class WorkspaceSockets {
     return this.heard;
   }
 
-  /** Completes an authorised upgrade and proxies the socket to `target` (a ws: URL in the workspace). */
+  /**
+   * Connects to `target` (a ws: URL in the workspace) first, offering the browser's subprotocols, and only
+   * then completes the browser's upgrade, with the protocol the workspace chose: a workspace that refuses or
+   * does not answer is an HTTP error to the browser, never a socket opened only to be closed.
+   */
   accept(raw: IncomingMessage, target: string, headers: Record<string, string>, holder: SocketHolder, mark: number): void {
+    const socket = raw.socket;
     if (this.closed) {
-      raw.socket.destroy();
+      socket.destroy();
       return;
     }
-    this.server.handleUpgrade(raw, raw.socket, this.heads.get(raw) ?? Buffer.alloc(0), (client) => {
-      const upstream = new WebSocket(target, client.protocol ? [client.protocol] : [], { headers });
-      const entry: OpenSocket = { holder, tokenHash: hashToken(holder.token), client, upstream, closing: false };
-      this.open.add(entry);
-      this.pipe(entry);
-      if (mark !== this.heard) void this.recheck((s) => s === entry);
+    const offered = (raw.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+    // Pings and pongs pass through (autoPong off on both ends): each end learns whether the other is alive.
+    const upstream = new WebSocket(target, offered, { headers, handshakeTimeout: UPSTREAM_HANDSHAKE_MS, autoPong: false });
+    const gone = () => upstream.terminate();
+    socket.once("close", gone);
+    const fail = (status: number, why: string) => {
+      socket.off("close", gone);
+      upstream.terminate();
+      this.options.log.warn({ ns: holder.namespace, why }, "Failed to reach a workspace's WebSocket");
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      else socket.destroy();
+    };
+    upstream.once("unexpected-response", (_req, res) => fail(502, `the workspace answered ${res.statusCode}`));
+    upstream.once("error", (err) => fail(502, err.message));
+    upstream.once("open", () => {
+      upstream.removeAllListeners("error").removeAllListeners("unexpected-response");
+      socket.off("close", gone);
+      if (this.closed || !socket.writable) {
+        upstream.terminate();
+        socket.destroy();
+        return;
+      }
+      this.protocols.set(raw, upstream.protocol);
+      this.server.handleUpgrade(raw, socket, this.heads.get(raw) ?? Buffer.alloc(0), (client) => {
+        const entry: OpenSocket = { holder, tokenHash: hashToken(holder.token), client, upstream, closing: false };
+        this.open.add(entry);
+        this.pipe(entry);
+        if (mark !== this.heard) void this.recheck((s) => s === entry);
+      });
     });
   }
 
@@ -118,18 +184,8 @@ export class WorkspaceSockets {
 
   private pipe(entry: OpenSocket): void {
     const { client, upstream } = entry;
-    const waiting: Array<[RawData, boolean]> = [];
-    client.on("message", (data, binary) => {
-      if (entry.closing) return;
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary });
-      else waiting.push([data, binary]);
-    });
-    upstream.on("open", () => {
-      for (const [data, binary] of waiting.splice(0)) upstream.send(data, { binary });
-    });
-    upstream.on("message", (data, binary) => {
-      if (!entry.closing && client.readyState === WebSocket.OPEN) client.send(data, { binary });
-    });
+    forward(entry, client, upstream);
+    forward(entry, upstream, client);
     const end = (other: WebSocket) => (code: number, reason: Buffer) => {
       this.open.delete(entry);
       if (other.readyState === WebSocket.OPEN) other.close(sendable(code), reason);
@@ -139,15 +195,10 @@ export class WorkspaceSockets {
     upstream.on("close", end(client));
     client.on("error", () => client.terminate());
     upstream.on("error", (err) => {
-      this.options.log.warn({ ns: entry.holder.namespace, err: err.message }, "Failed to reach a workspace's WebSocket");
-      this.open.delete(entry);
-      if (client.readyState === WebSocket.OPEN) client.close(1011, "The workspace did not answer");
-    });
-    // The workspace refused the socket (e.g. it restarts): the client learns it as a close, not a hang.
-    upstream.on("unexpected-response", (_req, res) => {
+      this.options.log.warn({ ns: entry.holder.namespace, err: err.message }, "A workspace's WebSocket failed");
       this.open.delete(entry);
       upstream.terminate();
-      if (client.readyState === WebSocket.OPEN) client.close(1011, `The workspace answered ${res.statusCode}`);
+      if (client.readyState === WebSocket.OPEN) client.close(1011, "The workspace's connection failed");
     });
   }
 
