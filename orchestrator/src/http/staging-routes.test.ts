@@ -8,7 +8,9 @@ import { startLocalS3, type LocalS3 } from "@spe/infra/local-s3";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../test/stack";
+import { eq } from "drizzle-orm";
 import { searchAuditEvents } from "../audit/search-audit-events";
+import { permits } from "../db/schema";
 import { stageEnvironment, type StagedEnvironment } from "../deliveries/data-loader/staged-environment-fixture";
 import { stagingCapabilities, type StagedFileClaim, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
 import { stagingCapabilitiesFrom } from "../deliveries/data-loader/staging-key";
@@ -94,6 +96,17 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     const event = await lastEvent(target ?? "unknown", "staging.refused");
     expect(event).toMatchObject({ actor: { subject: "unknown", role: "anonymous" }, details: { code } });
     expect(JSON.stringify(event)).not.toContain(capability ?? "no capability sent");
+  });
+
+  it("refuses a file of a permit whose validity has ended, before its teardown has begun", async () => {
+    const ended = await stageEnvironment(stack);
+    const claim = claimOf(ended);
+    const capability = caps.sign(claim, new Date(Date.now() + 3_600_000));
+    expect((await get(pathOf(claim), capability)).status).toBe(200);
+    await stack.services.database.db.update(permits).set({ validUntil: new Date(Date.now() - 1000) }).where(eq(permits.permitId, ended.permitId));
+    const res = await get(pathOf(claim), capability);
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.body)).toMatchObject({ error: "STAGING_NAMESPACE_UNKNOWN" });
   });
 
   /** Flips a byte of the environment's staged file in the store, behind the manifest's back. */

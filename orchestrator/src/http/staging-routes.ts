@@ -138,7 +138,8 @@ async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, s
   if (!token.success) throw new Refusal("STAGING_CAPABILITY_MISSING");
 
   const found = await loadEnvironment(db, namespace);
-  if (!found || found.environment.desiredState === "torn-down" || found.permit.status !== "granted") throw new Refusal("STAGING_NAMESPACE_UNKNOWN");
+  // A permit past its validity is as good as revoked here, whether or not the reconciler has begun its teardown.
+  if (!found || found.environment.desiredState === "torn-down" || found.permit.status !== "granted" || found.permit.validUntil <= now) throw new Refusal("STAGING_NAMESPACE_UNKNOWN");
   // What the reconciler would give this environment now: the newest staged delivery of each dataset the permit still grants.
   const granted = found.permit.payload.datasets;
   const delivery = (await stagedDatasets(db, found.permit.permitId)).find((s) => s.deliveryId === deliveryId && granted.some((d) => d.id === s.datasetId && d.version === s.version));
