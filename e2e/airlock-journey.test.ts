@@ -46,7 +46,8 @@ async function review(page: Page, stack: Stack, checker: string, votes: { small:
   const content = small.getByRole("region", { name: `Innehållet i ${SMALL_TABLE}` });
   const flagged = content.locator("td.flag-fail");
   await expect.poll(() => flagged.count()).toBe(1);
-  expect(await flagged.textContent()).toMatch(/^✗ 3 \(underkänd: ett antal under tröskeln 10\)$/);
+  // The checker reads what the check found in the cell; the researcher's report (below) says only where.
+  expect(await flagged.textContent()).toMatch(/^✗ 3 \(underkänd: antalet 3 är under tröskeln 10\)$/);
   expect(await content.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "2", exact: true }) }).textContent()).toContain("Norrland");
   await vote(small, votes.small);
 

@@ -1,5 +1,5 @@
 import { CONDITION_SENTENCES } from "@spe/orchestrator/condition-sentences";
-import { SDC_PHRASES } from "@spe/orchestrator/sdc-phrases";
+import { SDC_DETAILED_PHRASES, SDC_PHRASES } from "@spe/orchestrator/sdc-phrases";
 import type { Messages } from "./sv";
 
 /** Every word the UI shows, in English; typed by the Swedish file, so a missing or extra key does not compile. */
@@ -463,6 +463,7 @@ export const en: Messages = {
   },
   // The disclosure checks' own English (their templates, with the same slots as the Swedish).
   sdc: SDC_PHRASES,
+  sdcDetailed: SDC_DETAILED_PHRASES,
   reviews: {
     queue: {
       loading: "Fetching the review queue…",

@@ -541,6 +541,21 @@ export const sv = {
     "regression-model-unreadable": "df_resid är inte ett antal frihetsgrader",
     "regression-model-below": "färre residualfrihetsgrader än {{minimum}}",
   },
+  // Samma meningar med det kontrollerna läste i filen, bara för utdatagranskare (orchestratorns SDC_DETAILED_PHRASES).
+  sdcDetailed: {
+    "frequency-no-count-column": 'Ingen kolumn heter "{{column}}" (kolumnerna är {{columns}}); ange antalskolumnen (CLI: --count-column).',
+    "frequency-cell-not-whole": '"{{text}}" är inte ett heltal',
+    "frequency-cell-below": "antalet {{count}} är under tröskeln {{threshold}}",
+    "frequency-cell-not-rounded": "antalet {{count}} är inte en multipel av {{base}}",
+    "totals-cell-wrong": "totalen {{total}} är inte summan av sina {{members}} celler ({{sum}}); räkna totaler från de publicerade cellerna",
+    "magnitude-cell-n-unreadable": 'n "{{text}}" är inte ett helt antal bidragsgivare',
+    "magnitude-cell-few": "{{n}} bidragsgivare, under tröskeln {{threshold}}",
+    "magnitude-cell-identical": "alla {{n}} bidrag är lika stora ({{value}})",
+    "magnitude-cell-dominated-1": "det största bidraget utgör {{share}} av summan, minst {{k}}",
+    "magnitude-cell-dominated-2": "de två största bidragen utgör {{share}} av summan, minst {{k}}",
+    "regression-model-unreadable": "df_resid {{value}} är inte ett antal frihetsgrader",
+    "regression-model-below": "{{df}} residualfrihetsgrader, under {{minimum}}",
+  },
   reviews: {
     queue: {
       loading: "Hämtar granskningskön…",

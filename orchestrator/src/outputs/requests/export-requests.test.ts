@@ -72,14 +72,15 @@ describe("export requests through the API, with a real airlock agent", () => {
     expect(refused[0]).toMatchObject({ target: "procedure:exports.outbox", details: { code: "FORBIDDEN" } });
   });
 
-  it("quotes nothing of a file in a precheck or a request's report, and audits every precheck", async () => {
+  it("quotes nothing of a file in a precheck or a researcher's report, which the checkers' report does, and audits every precheck", async () => {
     // The reviewer's probe: text where counts belong came back verbatim in the precheck's report.
     const secret = "199001011234";
     const leaky = `group,count\na,${secret} diabetes E11\nb,198512249876 HIV B20\nc,4\n`;
     put("tables/leaky.csv", leaky);
     const pre = await call(alice, "exports.precheck", { namespace, path: "tables/leaky.csv", type: "frequency" });
     expect(pre.data).toMatchObject({ status: "fail", report: { cells: [{ row: 1, column: "count", status: "review" }, { row: 2, column: "count", status: "review" }, { row: 3 }] } });
-    expect(JSON.stringify(pre.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV/);
+    expect(JSON.stringify(pre.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV|count 4\b/);
+    expect(pre.data).toMatchObject({ report: { cells: [{}, {}, { reasons: ["a count below the threshold 10"] }] } });
     const refused = await call(alice, "exports.precheck", { namespace, path: "tables/absent.csv", type: "frequency" });
     expect(refused.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
 
@@ -94,7 +95,15 @@ describe("export requests through the API, with a real airlock agent", () => {
     expect((await call(alice, "exports.submit", { id })).error).toBeUndefined();
     const mine = await query(alice, "exports.get", { id });
     expect(mine.data).toMatchObject({ files: [{ checkStatus: "fail" }] });
-    expect(JSON.stringify(mine.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV/);
+    expect(JSON.stringify(mine.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV|count 4\b/);
+    expect(mine.data).toMatchObject({ files: [{ checkReport: { cells: [{ reasons: ["not a whole-number count"] }, {}, { reasons: ["a count below the threshold 10"] }] } }] });
+    // The output checkers judge the same report with what the checks read there: the count, the text.
+    const checkers = (await query(karin, "reviews.get", { id })).data as { files: Array<{ checkReport: { cells: Array<{ row: number; reasons: string[] }> } }> };
+    expect(checkers.files[0]!.checkReport.cells).toMatchObject([
+      { row: 1, reasons: [`"${secret} diabetes E11" is not a whole-number count`] },
+      { row: 2, reasons: ['"198512249876 HIV B20" is not a whole-number count'] },
+      { row: 3, reasons: ["count 4 is below the threshold 10"] },
+    ]);
     await call(alice, "exports.withdraw", { id });
   });
 

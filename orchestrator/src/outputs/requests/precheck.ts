@@ -4,6 +4,7 @@ import { recordAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
 import type { Db } from "../../db/database";
 import { SpeError } from "../../errors";
+import { researcherReport } from "../sdc/researcher-report";
 import type { FileCheck } from "./airlock-ports";
 import type { OutputFileType } from "./output-file-type";
 import type { AirlockServices } from "./submit-request";
@@ -46,7 +47,8 @@ export async function precheckFile(db: Db, airlock: AirlockServices, input: Prec
     copied = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);
     const check = await airlock.checkOutputFile({ file: scratch, type, profile });
     await record(reportSummary(check));
-    return { ...check, size: copied.size };
+    // The researcher reads this before anyone has reviewed the file: none of what the checks read in it.
+    return { status: check.status, report: researcherReport(check.report) ?? {}, size: copied.size };
   } catch (err) {
     await record({ status: "refused", code: err instanceof SpeError ? err.code : "INTERNAL_ERROR" });
     throw err;

@@ -1,5 +1,6 @@
 import type { ExportFileRow, ExportRequestRow, ExportVoteRow, LoadedRequest } from "./export-request-store";
 import { permitPersons } from "./export-request-store";
+import { researcherReport } from "../sdc/researcher-report";
 import { permitEnded } from "./permit-standing";
 import { votesVisible } from "./review-rules";
 
@@ -42,7 +43,8 @@ const votesOn = (votes: ExportVoteRow[], f: ExportFileRow) => votes.filter((v) =
 
 /**
  * The researchers' view: the checkers' votes and comments once a file is decided (a pending or conflicted
- * file shows only how many votes are in); checkers are not named, so no one lobbies them.
+ * file shows only how many votes are in); checkers are not named, so no one lobbies them. Each file's
+ * check report without what the checks read from the file (`researcherReport`): the checkers see that.
  */
 export function researcherView(loaded: LoadedRequest, now = new Date()) {
   const { request, files, votes } = loaded;
@@ -52,13 +54,14 @@ export function researcherView(loaded: LoadedRequest, now = new Date()) {
     files: files.map((f) => {
       const on = votesOn(votes, f);
       const decided = f.decision !== "pending" && f.decision !== "conflicted";
-      return { ...fileFields(f), votesIn: on.length, reviews: decided ? on.map((v) => ({ vote: v.vote, comment: v.comment, at: v.castAt })) : [] };
+      return { ...fileFields(f), checkReport: researcherReport(f.checkReport) ?? null, votesIn: on.length, reviews: decided ? on.map((v) => ({ vote: v.vote, comment: v.comment, at: v.castAt })) : [] };
     }),
   };
 }
 
 /**
- * An output checker's view: the justification, each file's check report, their own vote, and the other
+ * An output checker's view: the justification, each file's check report whole (the counts, shares and df
+ * the checks read, which they judge with the file in front of them), their own vote, and the other
  * checkers' votes only once the required number are in, so that every vote is cast independently.
  */
 export function checkerView(loaded: LoadedRequest, checker: string, now = new Date()) {

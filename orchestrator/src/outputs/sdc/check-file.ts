@@ -8,6 +8,7 @@ import { decodeText, readTable } from "./read-table";
 import { checkRegression } from "./regression";
 import { say } from "./phrases";
 import { cannotRun, type SdcCell, type SdcCheck, type TableFindings } from "./report";
+import { researcherReport } from "./researcher-report";
 
 export type { SdcStatus } from "./combine-status";
 export type { SdcCell, SdcCheck } from "./report";
@@ -45,11 +46,17 @@ export interface CheckOutputFileInput {
   profile: SdcProfile | string;
   /** Frequency tables only: the count column's header (default `count`). */
   countColumn?: string;
+  /**
+   * Keep what the checks read from the file (counts, shares, df, quoted text, JSON paths) in the report,
+   * for output checkers. Without it the report is the one a researcher may read (`researcherReport`).
+   */
+  detail?: boolean;
 }
 
 /**
  * Runs the disclosure checks of `profile` for a file of type `type` (rules and table conventions:
- * policies/sdc/README.md).
+ * policies/sdc/README.md). The report names cells by row and column; with `detail` it also says what the
+ * checks read there, which only output checkers may see.
  *
  * Throws `SpeError` with code `OUTPUT_FILE_UNREADABLE` when a frequency or magnitude table is not a
  * readable CSV (or a regression summary not readable CSV or JSON): there is nothing to check, and the
@@ -60,7 +67,8 @@ export async function checkOutputFile(input: CheckOutputFileInput): Promise<SdcR
   const profile = typeof input.profile === "string" ? loadSdcProfile(input.profile) : input.profile;
   const { type } = input;
   const findings = await findingsFor(input, profile);
-  return { status: combineStatus(findings.checks.map((c) => c.status)), type, profile: profile.name, ...findings };
+  const report: SdcReport = { status: combineStatus(findings.checks.map((c) => c.status)), type, profile: profile.name, ...findings };
+  return input.detail ? report : researcherReport(report)!;
 }
 
 async function findingsFor(input: CheckOutputFileInput, profile: SdcProfile): Promise<TableFindings> {

@@ -18,7 +18,7 @@ describe("frequency tables, default profile", () => {
   ])("count %s → threshold %s (fails below 10, 10 passes)", (count, expected) => {
     const findings = checkFrequencyTable(counts(count), defaults);
     expect(status("threshold", findings)).toBe(expected);
-    expect(findings.cells).toMatchObject(expected === "fail" ? [{ row: 1, column: "count", status: "fail", reasons: ["a count below the threshold 10"] }] : []);
+    expect(findings.cells).toMatchObject(expected === "fail" ? [{ row: 1, column: "count", status: "fail", reasons: [`count ${Number(count)} is below the threshold 10`] }] : []);
   });
 
   it("follows the profile's threshold", () => {
@@ -41,14 +41,14 @@ describe("frequency tables, default profile", () => {
   it("names rows by data row (1 = first line after the header) and collects every reason of a cell", () => {
     const findings = checkFrequencyTable(counts("12", "12", "3", "40", "7"), { ...defaults, roundingBase: 5 });
     expect(findings.cells.map((c) => c.row)).toEqual([1, 2, 3, 5]);
-    expect(findings.cells[2]).toMatchObject({ row: 3, column: "count", status: "fail", reasons: ["a count below the threshold 10", "a count that is not a multiple of 5"] });
+    expect(findings.cells[2]).toMatchObject({ row: 3, column: "count", status: "fail", reasons: ["count 3 is below the threshold 10", "count 3 is not a multiple of 5"] });
     expect(findings.checks[0]!.message).toBe("Count below 10: 2 cells (rows 3, 5).");
   });
 
   it.each(["", "NA", "12.5", "-3", "1 200"])("a count of %j is left to review", (text) => {
     const findings = checkFrequencyTable(counts("10", text), defaults);
     expect(status("threshold", findings)).toBe("review");
-    expect(findings.cells).toMatchObject([{ row: 2, column: "count", status: "review", reasons: ["not a whole-number count"] }]);
+    expect(findings.cells).toMatchObject([{ row: 2, column: "count", status: "review", reasons: [`"${text}" is not a whole-number count`] }]);
   });
 
   it("[REDACTED] is not a count in the default profile", () => {

@@ -1,7 +1,7 @@
 import type { SdcProfile } from "./profile";
 import type { Table } from "./read-table";
 import { columnIndex } from "./read-table";
-import { say } from "./phrases";
+import { quoted, say } from "./phrases";
 import { CellFindings, CheckTally, cannotRun, type TableFindings } from "./report";
 import { checkTotals, type CountCell } from "./totals";
 
@@ -24,7 +24,10 @@ const WHOLE = /^\d+(?:\.0*)?$/;
  */
 export function checkFrequencyTable(table: Table, rules: SdcProfile["frequency"], countColumn = DEFAULT_COUNT_COLUMN): TableFindings {
   const column = columnIndex(table, countColumn);
-  if (column === -1) return { checks: [cannotRun("threshold", say("frequency-no-count-column", { column: countColumn }))], cells: [] };
+  if (column === -1) {
+    const columns = table.columns.map((c) => `"${quoted(c)}"`).join(", ");
+    return { checks: [cannotRun("threshold", say("frequency-no-count-column", { column: countColumn }, { columns }))], cells: [] };
+  }
   if (table.rowCount === 0) return { checks: [cannotRun("threshold", say("no-rows"))], cells: [] };
 
   const name = table.columns[column]!;
@@ -46,15 +49,15 @@ export function checkFrequencyTable(table: Table, rules: SdcProfile["frequency"]
       return null;
     }
     if (!WHOLE.test(text)) {
-      threshold.review(row, name, say("frequency-cell-not-whole"));
+      threshold.review(row, name, say("frequency-cell-not-whole", undefined, { text: quoted(text) }));
       return undefined;
     }
     const count = Number(text);
     if (count === 0) {
       zeroCells++;
       if (rules.zerosDisclosive) zeros.fail(row, name, say("frequency-cell-zero"));
-    } else if (count < rules.threshold) threshold.fail(row, name, say("frequency-cell-below", { threshold: rules.threshold }));
-    if (base !== null && count % base !== 0) rounding.fail(row, name, say("frequency-cell-not-rounded", { base }));
+    } else if (count < rules.threshold) threshold.fail(row, name, say("frequency-cell-below", { threshold: rules.threshold }, { count }));
+    if (base !== null && count % base !== 0) rounding.fail(row, name, say("frequency-cell-not-rounded", { base }, { count }));
     return count;
   });
 

@@ -59,7 +59,7 @@ describe("magnitude tables, default profile", () => {
     expect(statuses("500,10,50,50")["identical-values"]).toBe("fail");
     expect(statuses("0,12,0,0")["identical-values"]).toBe("fail");
     expect(statuses("501,10,50,50")["identical-values"]).toBe("pass");
-    expect(checkMagnitudeTable(table("500,10,50,50"), rules).cells[0]!.reasons).toEqual(["all contributions are the same"]);
+    expect(checkMagnitudeTable(table("500,10,50,50"), rules).cells[0]!.reasons).toEqual(["all 10 contributions are the same (50)"]);
   });
 
   it.each(["-100,20,10,5", "100,20,-10,-20", "100,20,50,-1"])("negative values %s → review, dominance skipped for the cell", (cell) => {
@@ -102,7 +102,7 @@ describe("magnitude tables, default profile", () => {
   it("lists every reason of a cell once, with the row", () => {
     const report = checkMagnitudeTable(table("1000,20,100,90", "100,2,60,40"), rules);
     expect(report.cells).toMatchObject([
-      { row: 2, column: "value", status: "fail", reasons: ["fewer contributors than the threshold 10", "the largest two contributions make up at least 90 % of the total", "the rest of the total (value − max1 − max2) is less than 10 % of the largest contribution"] },
+      { row: 2, column: "value", status: "fail", reasons: ["2 contributors, below the threshold 10", "the largest two contributions make up 100 % of the total, at least 90 %", "the rest of the total (value − max1 − max2) is less than 10 % of the largest contribution"] },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { exactSign, nearZero, parseNumber } from "./decimal";
 import type { SdcProfile } from "./profile";
-import { say } from "./phrases";
+import { quoted, say } from "./phrases";
 import { columnIndex, type Table } from "./read-table";
 import { CellFindings, CheckTally, cannotRun, type SdcCheck, type TableFindings } from "./report";
 
@@ -62,9 +62,9 @@ function checkThreshold(contributors: string[], rules: Rules, cells: CellFinding
   const tally = new CheckTally("threshold", cells);
   const counts = contributors.map((raw, i) => {
     const text = raw.trim();
-    if (!WHOLE.test(text)) return void tally.review(i + 1, COLUMN, say("magnitude-cell-n-unreadable"));
+    if (!WHOLE.test(text)) return void tally.review(i + 1, COLUMN, say("magnitude-cell-n-unreadable", undefined, { text: quoted(text) }));
     const n = Number(text);
-    if (n < rules.threshold) tally.fail(i + 1, COLUMN, say("magnitude-cell-few", { threshold: rules.threshold }));
+    if (n < rules.threshold) tally.fail(i + 1, COLUMN, say("magnitude-cell-few", { threshold: rules.threshold }, { n }));
     return n;
   });
   const limit = { threshold: rules.threshold };
@@ -118,14 +118,14 @@ function checkDominance(columns: Columns, rules: Rules, cells: CellFindings): Sd
       continue;
     }
     if (n !== undefined && n >= 2 && m2OverM1 === 0 && (fastSign(v - n * m1, v + n * m1) ?? exactSign([plus(vText), minus(n, m1Text)])) === 0)
-      identical.fail(row, COLUMN, say("magnitude-cell-identical"));
+      identical.fail(row, COLUMN, say("magnitude-cell-identical", undefined, { n, value: quoted(m1Text) }));
     // A total of 0 with no negative contributions means every contribution is 0: dominance says nothing
     // there (identical-values or the threshold decide).
     if (v === 0) continue;
     // NK: the largest nkN contributions reach k of the total or more → fail (≥ k, see above).
     const top = nkN === 2 ? m1 + m2 : m1;
     const nkSign = fastSign(top - k * v, top + k * v) ?? exactSign([plus(m1Text), plus(nkN === 2 ? m2Text : "0"), minus(k, vText)]);
-    if (nkSign >= 0) nk.fail(row, COLUMN, say(nkN === 2 ? "magnitude-cell-dominated-2" : "magnitude-cell-dominated-1", { k: percentOf(k) }));
+    if (nkSign >= 0) nk.fail(row, COLUMN, say(nkN === 2 ? "magnitude-cell-dominated-2" : "magnitude-cell-dominated-1", { k: percentOf(k) }, { share: share(top, v) }));
     // p-ratio: the rest, value − max1 − max2, below p·max1 → fail; exactly p·max1 passes.
     const pSign = fastSign(v - m1 - m2 - p * m1, v + m1 + m2 + p * m1) ?? exactSign([plus(vText), minus(m1Text), minus(m2Text), minus(p, m1Text)]);
     if (pSign < 0) pRatio.fail(row, COLUMN, say("magnitude-cell-p-ratio", { p: percentOf(p) }));
@@ -146,6 +146,11 @@ const minus = (...factors: (string | number)[]) => ({ sign: -1 as const, factors
 function fastSign(difference: number, size: number): -1 | 1 | undefined {
   if (Number.isFinite(difference) && !nearZero(difference, size)) return difference > 0 ? 1 : -1;
   return undefined;
+}
+
+/** What share of the total the largest contributions make up, to one decimal: for output checkers only. */
+function share(part: number, whole: number): string {
+  return `${Math.round((part / whole) * 1000) / 10} %`;
 }
 
 /** 0.9 → "90 %", without binary noise (0.07 × 100 is 7.000000000000001). */

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { SpeError } from "../../errors";
 import { checkOutputFile, type SdcOutputType } from "./check-file";
+import { researcherReport } from "./researcher-report";
 
 /**
  * A researcher sees the report on a file before anyone reviews it (the precheck, their request's page), so
  * nothing of the file may come back in it: not a cell's text, not a number, not a header, not a JSON key.
  * Each file below hides a personnummer (or its digits) where a check looks; the report and any error must
- * name places only.
+ * name places only. The output checkers' report on the same file (`detail`) does say what was found, and
+ * cut down for the researcher it is the researcher's report again.
  */
 const SECRET = "199001011234";
 const text = (s: string) => new TextEncoder().encode(s);
@@ -39,6 +41,24 @@ describe("a report quotes nothing from the file", () => {
     const said = JSON.stringify(report);
     expect(said).not.toContain(SECRET);
     expect(said).not.toMatch(/HIV|diabetes|\b3 contributors|count 3\b|\b60\b/);
+  });
+
+  it.each(REPORTED)("nor does the checkers' report on %s once cut down for the researcher", async (_, type, content, profile = "default") => {
+    const forCheckers = await checkOutputFile({ type, bytes: text(content), profile, detail: true });
+    // Stored and read back as the request's page reads it.
+    const cutDown = researcherReport(JSON.parse(JSON.stringify(forCheckers)));
+    expect(JSON.stringify(cutDown)).not.toMatch(new RegExp(`${SECRET}|HIV|diabetes|\\b3 contributors|count 3\\b|\\b60\\b`));
+    expect(cutDown).toEqual(await checkOutputFile({ type, bytes: text(content), profile }));
+  });
+
+  it("while the checkers' report says what the checks found", async () => {
+    const found = async (type: SdcOutputType, content: string, profile = "default") => JSON.stringify(await checkOutputFile({ type, bytes: text(content), profile, detail: true }));
+    expect(await found("frequency", "group,count\na,3\nb,12\n")).toContain("count 3 is below the threshold 10");
+    expect(await found("frequency", `group,count\na,${SECRET} diabetes E11\nb,12\n`)).toContain(`\\"${SECRET} diabetes E11\\" is not a whole-number count`);
+    expect(await found("magnitude", "g,value,n,max1,max2\nA,100,3,60,40\n")).toContain("3 contributors, below the threshold 10");
+    expect(await found("magnitude", "g,value,n,max1,max2\nA,1000,20,900,62.5\n")).toContain("the largest two contributions make up 96.3 % of the total, at least 90 %");
+    expect(await found("frequency", "group,count\na,15\nb,20\nTotal,40\n", "redact7-round5")).toContain("total 40 is not the sum of its 2 cells (35)");
+    expect(await found("regression", JSON.stringify({ models: [{ fit: { df_resid: 3 } }] }))).toContain("$.models[0].fit.df_resid: 3 residual degrees of freedom, below 10");
   });
 
   it.each(REFUSED)("nor does the refusal of %s", async (_, type, content) => {

@@ -6,10 +6,12 @@ import { fillTemplate, type TemplateValues } from "../../message-template";
  * its values, so the UI can say it in the reader's language. The UI's locales carry the same keys under
  * `sdc` with the same slots; its tests hold both to this list.
  *
- * No sentence carries anything read from the file (a cell's text or number, a header, a JSON key), and
- * the values of the slots come from the profile alone: a report names cells by row and column. Researchers
- * see their reports before anyone has reviewed the file, so a report that quoted cells would carry them
- * out of the environment unchecked.
+ * No sentence here carries anything read from the file (a cell's text or number, a header, a JSON key),
+ * and the values of the slots come from the profile alone: these sentences name cells by row and column.
+ * Researchers see their reports before anyone has reviewed the file, so a report that quoted cells would
+ * carry them out of the environment unchecked. What the checks read from the file (the count below the
+ * threshold, the dominance share, the df) is a phrase's `detail`, said by SDC_DETAILED_PHRASES, for output
+ * checkers only; `researcherReport` takes it out on the way to the researcher.
  */
 export const SDC_PHRASES = {
   "no-rows": "The table has no data rows.",
@@ -79,24 +81,67 @@ export const SDC_PHRASES = {
 
 export type SdcPhraseKey = keyof typeof SDC_PHRASES;
 
-/** A sentence of a report as a key and its values; `english` renders it. */
+/**
+ * The same sentences with what the check read from the file, for output checkers, who judge it with the
+ * file in front of them: the count below the threshold, the dominance share, the df, the text that is not
+ * a number. Each has the slots of its plain sentence and its phrase's `detail`. Never for a researcher.
+ */
+export const SDC_DETAILED_PHRASES = {
+  "frequency-no-count-column": 'No column named "{{column}}" (the columns are {{columns}}); name the count column (CLI: --count-column).',
+  "frequency-cell-not-whole": '"{{text}}" is not a whole-number count',
+  "frequency-cell-below": "count {{count}} is below the threshold {{threshold}}",
+  "frequency-cell-not-rounded": "count {{count}} is not a multiple of {{base}}",
+  "totals-cell-wrong": "total {{total}} is not the sum of its {{members}} cells ({{sum}}); compute totals from the published cells",
+  "magnitude-cell-n-unreadable": 'n "{{text}}" is not a whole number of contributors',
+  "magnitude-cell-few": "{{n}} contributors, below the threshold {{threshold}}",
+  "magnitude-cell-identical": "all {{n}} contributions are the same ({{value}})",
+  "magnitude-cell-dominated-1": "the largest contribution makes up {{share}} of the total, at least {{k}}",
+  "magnitude-cell-dominated-2": "the largest two contributions make up {{share}} of the total, at least {{k}}",
+  "regression-model-unreadable": "df_resid {{value}} is not a number of degrees of freedom",
+  "regression-model-below": "{{df}} residual degrees of freedom, below {{minimum}}",
+} as const satisfies Partial<Record<SdcPhraseKey, string>>;
+
+/**
+ * A sentence of a report as a key and its values; `english` renders it. `values` come from the profile;
+ * `detail` holds what the check read from the file, for output checkers only (SDC_DETAILED_PHRASES).
+ */
 export interface SdcPhrase {
   key: SdcPhraseKey;
   values?: TemplateValues;
+  detail?: TemplateValues;
 }
 
 /**
  * How a check's outcome reads, in parts the UI can translate: one sentence, the cells it flagged under a
- * label ("count below 10: 2 cells (rows 3, 7)"), or, for JSON without rows, each model's path and reason.
+ * label ("count below 10: 2 cells (rows 3, 7)"), or, for JSON without rows, each model's place and reason
+ * (`path` is its position, "#2 df_resid"; `jsonPath`, for output checkers only, the keys on the way to it).
  */
 export type SdcSaying =
   | { phrase: SdcPhrase }
   | { flagged: Array<{ status: "fail" | "review"; label: SdcPhrase; count: number; rows: number[] }> }
-  | { models: Array<{ path: string; reason: SdcPhrase }> };
+  | { models: Array<{ path: string; jsonPath?: string; reason: SdcPhrase }> };
 
-/** The phrase in English, its slots filled. */
+const detailedTemplate = (key: SdcPhraseKey): string | undefined => (SDC_DETAILED_PHRASES as Partial<Record<SdcPhraseKey, string>>)[key];
+
+/** The phrase in English, its slots filled: with its detail when it has some, as an output checker reads it. */
 export function english(phrase: SdcPhrase): string {
-  return fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
+  const detailed = phrase.detail && detailedTemplate(phrase.key);
+  return detailed ? fillTemplate(detailed, { ...phrase.values, ...phrase.detail }) : fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
 }
 
-export const say = (key: SdcPhraseKey, values?: SdcPhrase["values"]): SdcPhrase => (values ? { key, values } : { key });
+export const say = (key: SdcPhraseKey, values?: SdcPhrase["values"], detail?: SdcPhrase["detail"]): SdcPhrase => ({ key, ...(values && { values }), ...(detail && { detail }) });
+
+/**
+ * The phrase as a researcher may read it: no detail, and only the values its plain sentence has slots for
+ * (a report stored before details were kept apart had the file's numbers among its values).
+ */
+export function plainPhrase(phrase: SdcPhrase): SdcPhrase {
+  const slots = new Set([...SDC_PHRASES[phrase.key].matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!));
+  const values = Object.entries(phrase.values ?? {}).filter(([name]) => slots.has(name));
+  return say(phrase.key, values.length ? Object.fromEntries(values) : undefined);
+}
+
+/** Text quoted in a detail stays short: a checker needs to recognise it, not read a paragraph. */
+export function quoted(text: string, limit = 60): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}

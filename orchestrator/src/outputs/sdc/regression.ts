@@ -2,9 +2,9 @@ import { SpeError } from "../../errors";
 import { combineStatus } from "./combine-status";
 import { parseNumber } from "./decimal";
 import type { SdcProfile } from "./profile";
-import { english, say, type SdcPhrase } from "./phrases";
+import { quoted, say, type SdcPhrase } from "./phrases";
 import { columnIndex, readTable } from "./read-table";
-import { CellFindings, CheckTally, cannotRun, type TableFindings } from "./report";
+import { CellFindings, CheckTally, cannotRun, sayingEnglish, type SdcCheck, type TableFindings } from "./report";
 
 /** The field that carries a model's residual degrees of freedom (statsmodels' name). */
 export const RESIDUAL_DF = "df_resid";
@@ -48,41 +48,40 @@ function checkJson(text: string, rules: Rules): TableFindings {
   }
   const found = residualDfs(data);
   if (found.length === 0) return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
-  // JSON has no rows, so no cells: the check's message names each df_resid that does not pass by its place.
-  const verdicts = found.map(({ path, value }) => ({ path, ...judge(value, rules) }));
+  // JSON has no rows, so no cells: the check's message names each df_resid that does not pass by its place
+  // (and, for output checkers, by the keys on the way to it).
+  const verdicts = found.map(({ path, jsonPath, value }) => ({ path, jsonPath, ...judge(value, rules) }));
   const failing = verdicts.filter((v) => v.status !== "pass");
-  if (failing.length === 0) {
-    const passed = say("regression-passed", { minimum: rules.minResidualDf });
-    return { checks: [{ name: "residual-df", status: "pass", message: english(passed), says: { phrase: passed } }], cells: [] };
-  }
-  const status = combineStatus(failing.map((v) => v.status));
-  const models = failing.map((v) => ({ path: v.path, reason: v.reason! }));
-  return { checks: [{ name: "residual-df", status, message: `${models.map((m) => `${m.path}: ${english(m.reason)}`).join("; ")}.`, says: { models } }], cells: [] };
+  const check = (status: SdcCheck["status"], says: SdcCheck["says"]): SdcCheck => ({ name: "residual-df", status, message: sayingEnglish(says), says });
+  if (failing.length === 0) return { checks: [check("pass", { phrase: say("regression-passed", { minimum: rules.minResidualDf }) })], cells: [] };
+  const models = failing.map((v) => ({ path: v.path, jsonPath: v.jsonPath, reason: v.reason! }));
+  return { checks: [check(combineStatus(failing.map((v) => v.status)), { models })], cells: [] };
 }
 
 type Verdict = { status: "pass"; reason?: undefined } | { status: "fail" | "review"; reason: SdcPhrase };
 
 function judge(raw: unknown, rules: Rules): Verdict {
   const df = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumber(raw) : undefined;
-  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: say("regression-model-unreadable") };
-  if (df < rules.minResidualDf) return { status: "fail", reason: say("regression-model-below", { minimum: rules.minResidualDf }) };
+  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: say("regression-model-unreadable", undefined, { value: quoted(JSON.stringify(raw) ?? String(raw)) }) };
+  if (df < rules.minResidualDf) return { status: "fail", reason: say("regression-model-below", { minimum: rules.minResidualDf }, { df }) };
   return { status: "pass" };
 }
 
 /**
- * Every `df_resid` in a JSON document, in document order, each named by its position (`#2 df_resid`):
- * the keys on the way to it are the file's own text and are not repeated.
+ * Every `df_resid` in a JSON document, in document order, each named by its position (`#2 df_resid`),
+ * which a researcher may read, and by its JSON path (`$.models[1].df_resid`), whose keys are the file's
+ * own text: for output checkers only.
  */
-function residualDfs(data: unknown): { path: string; value: unknown }[] {
-  const found: unknown[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
+function residualDfs(data: unknown): { path: string; jsonPath: string; value: unknown }[] {
+  const found: { jsonPath: string; value: unknown }[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
     else if (node !== null && typeof node === "object")
       for (const [key, value] of Object.entries(node)) {
-        if (key === RESIDUAL_DF) found.push(value);
-        else walk(value);
+        if (key === RESIDUAL_DF) found.push({ jsonPath: `${path}.${key}`, value });
+        else walk(value, `${path}.${key}`);
       }
   };
-  walk(data);
-  return found.map((value, i) => ({ path: `#${i + 1} ${RESIDUAL_DF}`, value }));
+  walk(data, "$");
+  return found.map(({ jsonPath, value }, i) => ({ path: `#${i + 1} ${RESIDUAL_DF}`, jsonPath: quoted(jsonPath, 160), value }));
 }

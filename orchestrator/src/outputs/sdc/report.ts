@@ -61,10 +61,16 @@ export class CheckTally {
       ...(this.failRows.length ? [{ status: "fail" as const, label: words.failed ?? say("cells-failed"), count: this.failRows.length, rows: this.failRows.slice(0, ROWS_NAMED) }] : []),
       ...(this.reviewRows.length ? [{ status: "review" as const, label: words.reviewed ?? say("cells-reviewed"), count: this.reviewRows.length, rows: this.reviewRows.slice(0, ROWS_NAMED) }] : []),
     ];
-    if (!flagged.length) return { name: this.name, status, message: english(words.passed), says: { phrase: words.passed } };
-    const message = `${capitalised(flagged.map((f) => `${english(f.label)}: ${cellsText(f.count)} (${rowsText(f.rows, f.count)})`).join("; "))}.`;
-    return { name: this.name, status, message, says: { flagged } };
+    const says: SdcSaying = flagged.length ? { flagged } : { phrase: words.passed };
+    return { name: this.name, status, message: sayingEnglish(says), says };
   }
+}
+
+/** A check's saying as its English message. */
+export function sayingEnglish(says: SdcSaying): string {
+  if ("phrase" in says) return english(says.phrase);
+  if ("models" in says) return `${says.models.map((m) => `${m.jsonPath ?? m.path}: ${english(m.reason)}`).join("; ")}.`;
+  return `${capitalised(says.flagged.map((f) => `${english(f.label)}: ${cellsText(f.count)} (${rowsText(f.rows, f.count)})`).join("; "))}.`;
 }
 
 /** The cells that did not pass, each once with all its reasons. */
@@ -89,7 +95,7 @@ export class CellFindings {
 
 /** A check that could not run at all: the file goes to a person. */
 export function cannotRun(name: string, reason: SdcPhrase): SdcCheck {
-  return { name, status: "review", message: english(reason), says: { phrase: reason } };
+  return { name, status: "review", message: sayingEnglish({ phrase: reason }), says: { phrase: reason } };
 }
 
 /** How many flagged rows a check's message names before it says "and N more". */

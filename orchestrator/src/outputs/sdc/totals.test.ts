@@ -17,7 +17,7 @@ describe("totals computed from the published cells (redact7-round5)", () => {
   it("a total computed before redaction or rounding fails, naming the row", () => {
     const { check, cells } = totals("region,count\nA,15\nB,[REDACTED]\nC,20\nTotal,40\n");
     expect(check).toMatchObject({ name: "totals", status: "fail", message: "Total not the sum of its cells: 1 cell (row 4)." });
-    expect(cells).toMatchObject([{ row: 4, column: "count", status: "fail", reasons: ["a total that is not the sum of its cells; compute totals from the published cells"] }]);
+    expect(cells).toMatchObject([{ row: 4, column: "count", status: "fail", reasons: ["total 40 is not the sum of its 3 cells (35); compute totals from the published cells"] }]);
   });
 
   it("two-way margins: each row and column total and the grand total", () => {

@@ -30,13 +30,14 @@ export function checkTotals(table: Table, countColumn: number, counts: readonly 
   for (const p of new Set(totalRows.map((row) => patterns[row]!))) {
     const summed = values.flatMap((_, c) => (p[c] === "1" ? [c] : []));
     const keyOf = (row: number) => values.map((column, c) => (p[c] === "1" ? "" : column[row])).join("\u0000");
-    const sums = new Map<string, { sum: number; unreadable: boolean }>();
+    const sums = new Map<string, { sum: number; members: number; unreadable: boolean }>();
     patterns.forEach((q, row) => {
       if (summed.some((c) => q[c] === "1")) return;
-      const entry = sums.get(keyOf(row)) ?? { sum: 0, unreadable: false };
+      const entry = sums.get(keyOf(row)) ?? { sum: 0, members: 0, unreadable: false };
       const count = counts[row];
       if (count === undefined) entry.unreadable = true;
       else entry.sum += count ?? 0;
+      entry.members++;
       sums.set(keyOf(row), entry);
     });
     for (const row of totalRows.filter((r) => patterns[r] === p)) {
@@ -44,7 +45,7 @@ export function checkTotals(table: Table, countColumn: number, counts: readonly 
       const total = counts[row];
       if (!entry || typeof total !== "number") continue; // nothing to add up, or the total itself redacted or unreadable
       if (entry.unreadable) tally.review(row + 1, name, say("totals-cell-unreadable"));
-      else if (total !== entry.sum) tally.fail(row + 1, name, say("totals-cell-wrong"));
+      else if (total !== entry.sum) tally.fail(row + 1, name, say("totals-cell-wrong", undefined, { total, members: entry.members, sum: entry.sum }));
     }
   }
   return tally.result({ passed: say("totals-passed"), failed: say("totals-failed"), reviewed: say("totals-reviewed") });

@@ -7,8 +7,9 @@ import { checkSaid, reasonsSaid } from "./sdc-words";
 
 /**
  * The automated disclosure check of one file: the outcome, every check in words, and the cells that did
- * not pass as a table (row, column, why). No cell values: the researcher sees this before anything has
- * left the environment.
+ * not pass as a table (row, column, why). The server gives a researcher the report without cell values
+ * (they see it before anything has left the environment) and an output checker with them (the count below
+ * the threshold, the share, the df), so the same words say as much as the reader may know.
  */
 export function CheckReport({ report, file, headline = true }: { report: SdcReport | undefined; file: string; headline?: boolean }) {
   const { t } = useTranslation();

@@ -17,7 +17,7 @@ const FILES = {
   "a figure": { type: "figure", bytes: text(""), profile: "default" },
 } as const;
 
-/** A report as the UI receives it: made by the orchestrator's checks, through JSON. */
+/** A report as the UI receives it: made by the orchestrator's checks, through JSON (with `detail`, as a checker gets it). */
 async function reportOf(file: CheckOutputFileInput): Promise<SdcReport> {
   const report = readSdcReport(JSON.parse(JSON.stringify(await checkOutputFile(file))));
   if (!report) throw new Error("the UI cannot read the report");
@@ -30,14 +30,20 @@ beforeAll(async () => {
   ({ inEnglish, inSwedish } = await testTranslators());
 });
 
+/** Every file as a researcher's report and as an output checker's. */
+const READERS = Object.entries(FILES).flatMap(([name, file]) => [
+  [`${name}, as the researcher reads it`, file] as const,
+  [`${name}, as an output checker reads it`, { ...file, detail: true }] as const,
+]);
+
 describe("the disclosure checks' words", () => {
-  it.each(Object.entries(FILES))("in English read exactly as the orchestrator's message for %s", async (_, file) => {
+  it.each(READERS)("in English read exactly as the orchestrator's message for %s", async (_, file) => {
     const report = await reportOf(file);
     for (const check of report.checks) expect(checkSaid(check, inEnglish)).toEqual({ text: check.message });
     for (const cell of report.cells) expect(reasonsSaid(cell, inEnglish)).toEqual({ text: cell.reasons.join("; ") });
   });
 
-  it.each(Object.entries(FILES))("in Swedish leave no English and no empty slot for %s", async (_, file) => {
+  it.each(READERS)("in Swedish leave no English and no empty slot for %s", async (_, file) => {
     const report = await reportOf(file);
     const said = [...report.checks.map((c) => checkSaid(c, inSwedish)), ...report.cells.map((c) => reasonsSaid(c, inSwedish))];
     for (const words of said) {
@@ -52,7 +58,21 @@ describe("the disclosure checks' words", () => {
     expect(checkSaid(threshold, inSwedish).text).toBe("Antal under 8: 5 celler (rader 1, 4, 5, 6, 7); antal som inte är heltal: 1 cell (rad 3).");
   });
 
+  it("say to an output checker what the checks read, and to the researcher only where", async () => {
+    const forChecker = await reportOf({ ...FILES["a failing frequency table"], detail: true });
+    const forResearcher = await reportOf(FILES["a failing frequency table"]);
+    const row1 = (r: SdcReport) => reasonsSaid(r.cells.find((c) => c.row === 1)!, inSwedish).text;
+    expect(row1(forChecker)).toBe("antalet 3 är under tröskeln 8; antalet 3 är inte en multipel av 5");
+    expect(row1(forResearcher)).toBe("ett antal under tröskeln 8; ett antal som inte är en multipel av 5");
+    const total = (r: SdcReport) => reasonsSaid(r.cells.find((c) => c.row === 9)!, inSwedish).text;
+    expect(total(forChecker)).toBe("antalet 99 är inte en multipel av 5; en total över celler som inte alla är heltal");
+    const json = await reportOf({ ...FILES["a regression summary in JSON"], detail: true });
+    expect(checkSaid(json.checks[0]!, inSwedish).text).toBe('$.models[0].df_resid: 4 residualfrihetsgrader, under 10; $.models[1].df_resid: df_resid "many" är inte ett antal frihetsgrader.');
+  });
+
   it("write a share with the reader's decimal point", async () => {
+    const checkers = await reportOf({ ...FILES["a magnitude table"], detail: true });
+    expect(reasonsSaid(checkers.cells.find((c) => c.row === 6)!, inSwedish).text).toContain("96,3 % av summan, minst 90 %");
     const profile = loadSdcProfile("default");
     const report = await reportOf({ ...FILES["a magnitude table"], profile: { ...profile, magnitude: { ...profile.magnitude, nkDominance: { n: 2, k: 0.875 } } } });
     const dominated = report.cells.find((c) => c.row === 6)!;

@@ -6,29 +6,33 @@ import { sv } from "../../locales/sv";
  * The disclosure checks' sentences in the reader's language. The orchestrator keeps each sentence in
  * English and as a message key with values (its outputs/sdc/phrases.ts); the locales carry the same keys
  * under `sdc`. A key this UI does not know (a newer server) or a report without keys (an older one) shows
- * the English, marked as English for screen readers.
+ * the English, marked as English for screen readers. A phrase with `detail` (what the checks read from
+ * the file: only output checkers get it from the server) is said by the locales' `sdcDetailed`.
  */
 export interface SdcPhrase {
   key: string;
   values?: Record<string, string | number>;
+  detail?: Record<string, string | number>;
 }
 
 export type SdcSaying =
   | { phrase: SdcPhrase }
   | { flagged: Array<{ status: "fail" | "review"; label: SdcPhrase; count: number; rows: number[] }> }
-  | { models: Array<{ path: string; reason: SdcPhrase }> };
+  | { models: Array<{ path: string; jsonPath?: string; reason: SdcPhrase }> };
 
 type PhraseKey = keyof typeof sv.sdc;
 const isKnown = (key: string): key is PhraseKey => Object.hasOwn(sv.sdc, key);
+const isDetailed = (key: string): key is keyof typeof sv.sdcDetailed => Object.hasOwn(sv.sdcDetailed, key);
+const isTemplateValues = (v: unknown): v is Record<string, string | number> => isRecord(v) && Object.values(v).every((x) => typeof x === "string" || typeof x === "number");
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => typeof n === "number");
 
 /** A phrase as stored, or undefined when it has another shape. */
 export function readPhrase(value: unknown): SdcPhrase | undefined {
   if (!isRecord(value) || typeof value.key !== "string") return undefined;
-  if (value.values === undefined) return { key: value.key };
-  if (!isRecord(value.values) || !Object.values(value.values).every((v) => typeof v === "string" || typeof v === "number")) return undefined;
-  return { key: value.key, values: value.values as SdcPhrase["values"] };
+  const { values, detail } = value;
+  if ((values !== undefined && !isTemplateValues(values)) || (detail !== undefined && !isTemplateValues(detail))) return undefined;
+  return { key: value.key, ...(values && { values }), ...(detail && { detail }) };
 }
 
 /** A check's saying as stored, or undefined when it has none or another shape. */
@@ -48,7 +52,8 @@ export function readSaying(value: unknown): SdcSaying | undefined {
   if (Array.isArray(value.models)) {
     const models = value.models.map((m) => {
       const reason = isRecord(m) ? readPhrase(m.reason) : undefined;
-      return reason && typeof m.path === "string" ? { path: m.path, reason } : undefined;
+      const jsonPath = typeof m.jsonPath === "string" ? { jsonPath: m.jsonPath } : {};
+      return reason && typeof m.path === "string" ? { path: m.path, ...jsonPath, reason } : undefined;
     });
     return models.every((m) => m !== undefined) ? { models: models as Extract<SdcSaying, { models: unknown }>["models"] } : undefined;
   }
@@ -57,6 +62,7 @@ export function readSaying(value: unknown): SdcSaying | undefined {
 
 /** One phrase in the reader's language, or undefined when this UI does not know its key. */
 export function phraseText(phrase: SdcPhrase, t: TFunction): string | undefined {
+  if (phrase.detail && isDetailed(phrase.key)) return t(`sdcDetailed.${phrase.key}`, localValues({ ...phrase.values, ...phrase.detail }, t));
   return isKnown(phrase.key) ? t(`sdc.${phrase.key}`, localValues(phrase.values ?? {}, t)) : undefined;
 }
 
@@ -88,7 +94,7 @@ function sayingText(saying: SdcSaying, t: TFunction): string | undefined {
         })
       : saying.models.map((m) => {
           const reason = phraseText(m.reason, t);
-          return reason && `${m.path}: ${reason}`;
+          return reason && `${m.jsonPath ?? m.path}: ${reason}`;
         });
   if (parts.some((part) => part === undefined)) return undefined;
   const text = parts.join("; ");
