@@ -8,7 +8,7 @@ import { decodeText, readTable } from "./read-table";
 import { checkRegression } from "./regression";
 import { say } from "./phrases";
 import { cannotRun, type SdcCell, type SdcCheck, type TableFindings } from "./report";
-import { researcherReport } from "./researcher-report";
+import { plainReport } from "./researcher-report";
 
 export type { SdcStatus } from "./combine-status";
 export type { SdcCell, SdcCheck } from "./report";
@@ -68,7 +68,7 @@ export async function checkOutputFile(input: CheckOutputFileInput): Promise<SdcR
   const { type } = input;
   const findings = await findingsFor(input, profile);
   const report: SdcReport = { status: combineStatus(findings.checks.map((c) => c.status)), type, profile: profile.name, ...findings };
-  return input.detail ? report : researcherReport(report)!;
+  return input.detail ? report : plainReport(report);
 }
 
 async function findingsFor(input: CheckOutputFileInput, profile: SdcProfile): Promise<TableFindings> {

@@ -33,19 +33,31 @@ export function researcherReport(stored: unknown): SdcReport | undefined {
   const parsed = storedReport.safeParse(stored);
   if (!parsed.success) return undefined;
   const { status, type, profile, checks, cells } = parsed.data;
-  return {
+  const read = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const result = schema.safeParse(value);
+    return result.success ? result.data : undefined;
+  };
+  return plainReport({
     status,
     type: type as SdcReport["type"],
     profile,
+    checks: checks.map(({ name, status, says }) => ({ name, status, message: "", says: (read(saying, says) as SdcSaying | undefined) ?? { flagged: [] } })),
+    cells: cells.map(({ row, column, status, says }) => ({ row, column, status, reasons: [], says: (read(z.array(phrase), says) as SdcPhrase[] | undefined) ?? [] })),
+  });
+}
+
+/** A report just made, as its researcher may read it: `researcherReport` without reading it first. */
+export function plainReport({ status, type, profile, checks, cells }: SdcReport): SdcReport {
+  return {
+    status,
+    type,
+    profile,
     checks: checks.map(({ name, status, says }): SdcCheck => {
-      const read = saying.safeParse(says);
-      if (!read.success) return { name, status, message: "", says: { flagged: [] } };
-      const plain = plainSaying(read.data as SdcSaying);
-      return { name, status, message: sayingEnglish(plain), says: plain };
+      const plain = plainSaying(says);
+      return { name, status, message: "flagged" in plain && plain.flagged.length === 0 ? "" : sayingEnglish(plain), says: plain };
     }),
     cells: cells.map(({ row, column, status, says }): SdcCell => {
-      const read = z.array(phrase).safeParse(says);
-      const plain = read.success ? read.data.map((p) => plainPhrase(p as SdcPhrase)) : [];
+      const plain = says.map(plainPhrase);
       return { row, column, status, reasons: plain.map(english), says: plain };
     }),
   };
