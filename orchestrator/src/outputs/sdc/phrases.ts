@@ -126,18 +126,28 @@ const detailedTemplate = (key: SdcPhraseKey): string | undefined => (SDC_DETAILE
 /** The phrase in English, its slots filled: with its detail when it has some, as an output checker reads it. */
 export function english(phrase: SdcPhrase): string {
   const detailed = phrase.detail && detailedTemplate(phrase.key);
-  return detailed ? fillTemplate(detailed, { ...phrase.values, ...phrase.detail }) : fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
+  // The profile's values first, then the file's: text from the file is never read as a slot.
+  return detailed ? fillTemplate(fillTemplate(detailed, phrase.values), phrase.detail) : fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
 }
 
-export const say = (key: SdcPhraseKey, values?: SdcPhrase["values"], detail?: SdcPhrase["detail"]): SdcPhrase => ({ key, ...(values && { values }), ...(detail && { detail }) });
+export function say(key: SdcPhraseKey, values?: SdcPhrase["values"], detail?: SdcPhrase["detail"]): SdcPhrase {
+  if (detail) return values ? { key, values, detail } : { key, detail };
+  return values ? { key, values } : { key };
+}
+
+/** Each plain sentence's slots, found once. */
+const SLOTS = new Map(Object.entries(SDC_PHRASES).map(([key, template]) => [key, new Set([...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!))]));
 
 /**
  * The phrase as a researcher may read it: no detail, and only the values its plain sentence has slots for
- * (a report stored before details were kept apart had the file's numbers among its values).
+ * (a report stored before details were kept apart had the file's numbers among its values). The phrase
+ * itself when it has nothing more.
  */
 export function plainPhrase(phrase: SdcPhrase): SdcPhrase {
-  const slots = new Set([...SDC_PHRASES[phrase.key].matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!));
-  const values = Object.entries(phrase.values ?? {}).filter(([name]) => slots.has(name));
+  const slots = SLOTS.get(phrase.key)!;
+  const names = phrase.values ? Object.keys(phrase.values) : [];
+  if (!phrase.detail && names.every((name) => slots.has(name))) return phrase;
+  const values = names.filter((name) => slots.has(name)).map((name) => [name, phrase.values![name]!] as const);
   return say(phrase.key, values.length ? Object.fromEntries(values) : undefined);
 }
 

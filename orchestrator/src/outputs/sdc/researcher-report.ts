@@ -37,17 +37,28 @@ export function researcherReport(stored: unknown): SdcReport | undefined {
     const result = schema.safeParse(value);
     return result.success ? result.data : undefined;
   };
-  return plainReport({
-    status,
+  return cutDown(
+    {
+      status,
     type: type as SdcReport["type"],
     profile,
-    checks: checks.map(({ name, status, says }) => ({ name, status, message: "", says: (read(saying, says) as SdcSaying | undefined) ?? { flagged: [] } })),
-    cells: cells.map(({ row, column, status, says }) => ({ row, column, status, reasons: [], says: (read(z.array(phrase), says) as SdcPhrase[] | undefined) ?? [] })),
-  });
+      checks: checks.map(({ name, status, says }) => ({ name, status, message: "", says: (read(saying, says) as SdcSaying | undefined) ?? { flagged: [] } })),
+      cells: cells.map(({ row, column, status, says }) => ({ row, column, status, reasons: [], says: (read(z.array(phrase), says) as SdcPhrase[] | undefined) ?? [] })),
+    },
+    { stored: true },
+  );
 }
 
 /** A report just made, as its researcher may read it: `researcherReport` without reading it first. */
-export function plainReport({ status, type, profile, checks, cells }: SdcReport): SdcReport {
+export function plainReport(report: SdcReport): SdcReport {
+  return cutDown(report, { stored: false });
+}
+
+/**
+ * Every sentence said again without detail. A stored report's English is never trusted; a report just made
+ * keeps the English of a cell none of whose phrases changed, since that English was made from them.
+ */
+function cutDown({ status, type, profile, checks, cells }: SdcReport, { stored }: { stored: boolean }): SdcReport {
   return {
     status,
     type,
@@ -56,9 +67,10 @@ export function plainReport({ status, type, profile, checks, cells }: SdcReport)
       const plain = plainSaying(says);
       return { name, status, message: "flagged" in plain && plain.flagged.length === 0 ? "" : sayingEnglish(plain), says: plain };
     }),
-    cells: cells.map(({ row, column, status, says }): SdcCell => {
+    cells: cells.map(({ row, column, status, reasons, says }): SdcCell => {
       const plain = says.map(plainPhrase);
-      return { row, column, status, reasons: plain.map(english), says: plain };
+      const unchanged = !stored && plain.every((p, i) => p === says[i]);
+      return { row, column, status, reasons: unchanged ? reasons : plain.map(english), says: plain };
     }),
   };
 }
