@@ -6,6 +6,7 @@ import { examplePermit } from "../permits/test-fixtures";
 import { complianceEvidence } from "./compliance-evidence";
 import { environments } from "../db/schema";
 import { eq } from "drizzle-orm";
+import { recordAuditEvent } from "./append-audit-event";
 
 describe("compliance evidence: network section", () => {
   let database: Database;
@@ -36,5 +37,23 @@ describe("compliance evidence: network section", () => {
     expect(duration.evidence).toMatchObject({ teardown: { reason: "expired", objects: [], stagedData: [], completedAt: old.completedAt } });
     const isolation = report!.requirements.find((r) => r.id === "isolation")!;
     expect(isolation.evidence).toEqual({ state: "unknown", error: "The Kubernetes API could not be reached." });
+  });
+
+  it("lists what the gateway refused or closed in the workspace, each with who, when and why, apart from the sessions opened", async () => {
+    const namespace = await insertEnvironment(database.db, examplePermit({ permitId: `SE-REFUSALS-${Date.now().toString(36)}` }));
+    const event = (action: string, details: Record<string, unknown>) =>
+      recordAuditEvent(database.db, { actor: { subject: "alice", role: "researcher", address: "127.0.0.1" }, action, target: `environment:${namespace}`, details: { path: `/workspaces/${namespace}/x`, ...details } });
+    await event("workspace.opened", {});
+    await event("workspace.websocket-refused", { reason: "origin", origin: "https://evil.example" });
+    await event("workspace.websocket-closed", { reason: "PERMIT_REVOKED" });
+    await event("workspace.transfer-refused", { route: "files", method: "GET" });
+    const report = await complianceEvidence(database.db, { isolationInForce: async () => undefined } as unknown as Kube, namespace);
+    const access = report!.requirements.find((r) => r.id === "access")!.evidence as { workspaceSessions: unknown[]; workspaceRefusals: Array<{ who: string; action: string; reason: string }> };
+    expect(access.workspaceSessions).toHaveLength(1);
+    expect(access.workspaceRefusals.map(({ who, action, reason }) => [who, action, reason])).toEqual([
+      ["alice", "workspace.websocket-refused", "origin"],
+      ["alice", "workspace.websocket-closed", "PERMIT_REVOKED"],
+      ["alice", "workspace.transfer-refused", "files"],
+    ]);
   });
 });

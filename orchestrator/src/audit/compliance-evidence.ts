@@ -30,6 +30,11 @@ const teardownRecordSchema = z.object({
   completedAt: z.string().optional().catch(undefined),
 });
 
+/** The gateway's refusals of a workspace's people (orchestrator/src/gateway): each is an audit event. */
+type WorkspaceRefusal = "workspace.websocket-refused" | "workspace.websocket-closed" | "workspace.transfer-refused";
+const WORKSPACE_REFUSALS = new Set<string>(["workspace.websocket-refused", "workspace.websocket-closed", "workspace.transfer-refused"] satisfies WorkspaceRefusal[]);
+const refusalReason = (details: Record<string, unknown>) => String(details.reason ?? details.route ?? "");
+
 /**
  * One EHDS requirement on a secure processing environment (DESIGN §1) and what shows it is met: `id` is
  * stable for programs and the UI, `requirement` says it in English.
@@ -78,6 +83,10 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
       principalInvestigator: payload.principalInvestigator,
       rule: "Researchers see and open only environments whose permit names their OIDC subject.",
       workspaceSessions: events.filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened").map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
+      // What the gateway held back: a socket from another site's page, one closed when its right ended, a download route.
+      workspaceRefusals: events
+        .filter((e) => WORKSPACE_REFUSALS.has(e.action))
+        .map((e) => ({ who: e.actor.subject, when: e.time, action: e.action as WorkspaceRefusal, reason: refusalReason(e.details) })),
     }),
     requirement(
       "isolation",

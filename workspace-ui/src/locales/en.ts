@@ -579,6 +579,14 @@ export const en: Messages = {
         kind: "Kind",
         page: "page",
         websocket: "WebSocket (kernel, terminal)",
+        refusals: "Refused or closed by the gateway",
+        noRefusals: "the gateway has refused nothing",
+        reason: "Reason",
+        refusal: {
+          "websocket-refused": "WebSocket refused (not from our pages)",
+          "websocket-closed": "WebSocket closed (the right had ended)",
+          "transfer-refused": "download or export refused",
+        },
       },
       isolation: {
         deleted: "The namespace no longer exists.",

@@ -671,6 +671,14 @@ export const sv = {
         kind: "Slag",
         page: "sida",
         websocket: "WebSocket (kärna, terminal)",
+        refusals: "Nekat eller stängt av gatewayen",
+        noRefusals: "gatewayen har inte nekat något",
+        reason: "Skäl",
+        refusal: {
+          "websocket-refused": "WebSocket nekad (inte från våra sidor)",
+          "websocket-closed": "WebSocket stängd (rätten hade upphört)",
+          "transfer-refused": "nedladdning eller export nekad",
+        },
       },
       isolation: {
         deleted: "Namnrymden finns inte längre.",

@@ -3,7 +3,13 @@ import { formatDateTime } from "../../airlock/format";
 import { EvidenceTable } from "./evidence-table";
 import type { AccessEvidence } from "./evidence-types";
 
-/** Who the permit names, and every workspace session opened in the environment, by whom and when. */
+const REFUSAL_WORDS = {
+  "workspace.websocket-refused": "audit.evidence.access.refusal.websocket-refused",
+  "workspace.websocket-closed": "audit.evidence.access.refusal.websocket-closed",
+  "workspace.transfer-refused": "audit.evidence.access.refusal.transfer-refused",
+} as const;
+
+/** Who the permit names, every workspace session opened in the environment, by whom and when, and what the gateway refused. */
 export function AccessEvidenceView({ evidence }: { evidence: AccessEvidence }) {
   const { t } = useTranslation();
   const pi = evidence.principalInvestigator.subject;
@@ -23,6 +29,13 @@ export function AccessEvidenceView({ evidence }: { evidence: AccessEvidence }) {
         rows={evidence.workspaceSessions}
         empty={t("audit.evidence.access.noSessions")}
         row={(s) => [formatDateTime(s.when), <code key="w">{s.who}</code>, s.action === "workspace.websocket-opened" ? t("audit.evidence.access.websocket") : t("audit.evidence.access.page")]}
+      />
+      <EvidenceTable
+        caption={t("audit.evidence.access.refusals")}
+        columns={[t("audit.evidence.when"), t("audit.evidence.access.who"), t("audit.evidence.access.kind"), t("audit.evidence.access.reason")]}
+        rows={evidence.workspaceRefusals}
+        empty={t("audit.evidence.access.noRefusals")}
+        row={(r) => [formatDateTime(r.when), <code key="w">{r.who}</code>, t(REFUSAL_WORDS[r.action]), <code key="r">{r.reason}</code>]}
       />
     </>
   );
