@@ -23,6 +23,8 @@ export function FilePreview({ requestId, file, cells }: { requestId: string; fil
     queryKey: ["reviews.file", requestId, file.path, file.version],
     queryFn: async () => {
       const res = await fetch(url, { credentials: "same-origin" });
+      // An ended permit's files are no longer shown: say so in words, not as a status number.
+      if (res.status === 410) throw new Error(t("airlock.errors.EXPORT_PERMIT_ENDED"));
       if (!res.ok) throw new Error(t("reviews.preview.fetchFailed", { status: res.status }));
       return res.text();
     },
