@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -21,4 +22,6 @@ export default tseslint.config(
     files: ["workspace-ui/src/**"],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // Layout is Prettier's (`prettier --check` in `npm run lint`): no ESLint rule may disagree with it.
+  prettier,
 );
