@@ -30,14 +30,21 @@ async function lookAt(page: Page, name: string) {
 /** An output checker signs in and opens a request from the queue on their start page. */
 async function openFromQueue(page: Page, stack: Stack, checker: string, title: string) {
   await signIn(page, stack, checker);
-  await expect.poll(() => page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).count()).toBe(1);
+  await expect
+    .poll(() => page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).count())
+    .toBe(1);
   await lookAt(page, `0-queue-${checker}`);
   await page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).click();
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
 }
 
 /** An output checker opens the request from their queue, sees the flagged cell, and votes on both files. */
-async function review(page: Page, stack: Stack, checker: string, votes: { small: string; safe: "Godkänn" | "keyboard" }) {
+async function review(
+  page: Page,
+  stack: Stack,
+  checker: string,
+  votes: { small: string; safe: "Godkänn" | "keyboard" },
+) {
   await openFromQueue(page, stack, checker, TITLE);
   await expect.poll(() => page.getByText(/^Strokeincidens bland statinanvändare/).count()).toBe(1);
 
@@ -48,7 +55,12 @@ async function review(page: Page, stack: Stack, checker: string, votes: { small:
   await expect.poll(() => flagged.count()).toBe(1);
   // The checker reads what the check found in the cell; the researcher's report (below) says only where.
   expect(await flagged.textContent()).toMatch(/^✗ 3 \(underkänd: antalet 3 är under tröskeln 10\)$/);
-  expect(await content.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "2", exact: true }) }).textContent()).toContain("Norrland");
+  expect(
+    await content
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "2", exact: true }) })
+      .textContent(),
+  ).toContain("Norrland");
   await vote(small, votes.small);
 
   const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });
@@ -63,7 +75,10 @@ async function approveByKeyboard(page: Page, file: Locator) {
   await page.keyboard.press("Space");
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
-  const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, outline: getComputedStyle(document.activeElement!).outlineStyle }));
+  const focused = await page.evaluate(() => ({
+    text: document.activeElement?.textContent,
+    outline: getComputedStyle(document.activeElement!).outlineStyle,
+  }));
   expect(focused).toEqual({ text: "Lämna omdöme", outline: "solid" });
   await page.keyboard.press("Enter");
   await expect.poll(() => file.getByRole("button", { name: "Lämna omdöme" }).count()).toBe(0);
@@ -75,7 +90,8 @@ const page = (l: Locator) => l.page();
 
 async function vote(file: Locator, choice: string) {
   await file.getByRole("radio", { name: choice }).check();
-  if (choice !== "Godkänn") await file.getByLabel(/^Kommentar/).fill("Cellen Norrland/män har 3 personer; slå ihop eller undertryck den.");
+  if (choice !== "Godkänn")
+    await file.getByLabel(/^Kommentar/).fill("Cellen Norrland/män har 3 personer; slå ihop eller undertryck den.");
   await file.getByRole("button", { name: "Lämna omdöme" }).click();
   await expect.poll(() => file.getByRole("button", { name: "Lämna omdöme" }).count()).toBe(0);
   // The page moves focus to this file's votes once it has reloaded them; wait for that before going on.
@@ -133,10 +149,17 @@ describe("the airlock in a real Chromium", () => {
     expect(await page.getByLabel(`Typ av ${SMALL_TABLE}`).inputValue()).toBe("frequency");
 
     const smallCheck = page.getByRole("region", { name: `Kontroll av ${SMALL_TABLE}` });
-    await expect.poll(() => smallCheck.getByText("Automatisk kontroll: underkänd").count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => smallCheck.getByText("Automatisk kontroll: underkänd").count(), { timeout: 15_000 })
+      .toBe(1);
     const cells = smallCheck.getByRole("table", { name: /Flaggade celler/ });
     const row = cells.getByRole("row").filter({ hasText: "ett antal under tröskeln 10" });
-    expect(await row.getByRole("cell").allTextContents()).toEqual(["2", "count", "✗ underkänd", "ett antal under tröskeln 10"]);
+    expect(await row.getByRole("cell").allTextContents()).toEqual([
+      "2",
+      "count",
+      "✗ underkänd",
+      "ett antal under tröskeln 10",
+    ]);
     const safeCheck = page.getByRole("region", { name: `Kontroll av ${SAFE_TABLE}` });
     await expect.poll(() => safeCheck.getByText("Automatisk kontroll: godkänd").count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByText("En fil har anmärkningar").count()).toBe(1);
@@ -146,12 +169,16 @@ describe("the airlock in a real Chromium", () => {
     await page.getByRole("button", { name: /Skicka in för granskning/ }).click();
     await expect.poll(() => page.getByText("Ge förfrågan en rubrik.").count()).toBe(1);
     await page.getByLabel("Rubrik").fill(TITLE);
-    await page.getByLabel("Motivering").fill("Strokeincidens bland statinanvändare per region och åldersgrupp, till artikelns tabell 2.");
+    await page
+      .getByLabel("Motivering")
+      .fill("Strokeincidens bland statinanvändare per region och åldersgrupp, till artikelns tabell 2.");
     await page.getByRole("button", { name: "Skicka in för granskning (2 filer)" }).click();
     await page.waitForURL(/\/exports\/[0-9a-f-]{36}$/);
     requestUrl = page.url();
     await expect.poll(() => page.locator(".state-line").textContent()).toMatch(/^Inskickad/);
-    expect(await page.getByRole("region", { name: SMALL_TABLE, exact: true }).getByText("0 av 2 omdömen inlämnade").count()).toBe(1);
+    expect(
+      await page.getByRole("region", { name: SMALL_TABLE, exact: true }).getByText("0 av 2 omdömen inlämnade").count(),
+    ).toBe(1);
     await page.close();
   });
 
@@ -163,7 +190,14 @@ describe("the airlock in a real Chromium", () => {
     await expect.poll(() => small.getByText(/1 av 2 omdömen inlämnade/).count()).toBe(1);
     await lookAt(karin, "2-checker-review");
     await karin.goto(stack.appUrl);
-    await expect.poll(() => karin.getByRole("region", { name: "Granskningskö" }).getByText("Inga utdataförfrågningar väntar på din granskning.").count()).toBe(1);
+    await expect
+      .poll(() =>
+        karin
+          .getByRole("region", { name: "Granskningskö" })
+          .getByText("Inga utdataförfrågningar väntar på din granskning.")
+          .count(),
+      )
+      .toBe(1);
     await karin.close();
 
     const kalle = await browser.newPage({ viewport: VIEWPORT });
@@ -189,19 +223,31 @@ describe("the airlock in a real Chromium", () => {
     await lookAt(page, "3-researcher-released");
 
     const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });
-    const [download] = await Promise.all([page.waitForEvent("download"), safe.getByRole("link", { name: "Ladda ner per-alder.csv" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      safe.getByRole("link", { name: "Ladda ner per-alder.csv" }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("per-alder.csv");
     expect(readFileSync((await download.path())!, "utf8")).toBe(BY_AGE);
 
     // The page checks the record's signature against the published release keys.
     const record = page.getByRole("region", { name: "Utlämningsintyg" });
     await expect.poll(() => record.getByText(/^✓ Signaturen stämmer/).count()).toBe(1);
-    expect(await record.getByText(/Utlämnat .*: tabeller\/per-alder\.csv; inte utlämnat: tabeller\/per-region\.csv\./).count()).toBe(1);
-    const [jws] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner utlämningsintyget" }).click()]);
+    expect(
+      await record
+        .getByText(/Utlämnat .*: tabeller\/per-alder\.csv; inte utlämnat: tabeller\/per-region\.csv\./)
+        .count(),
+    ).toBe(1);
+    const [jws] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Ladda ner utlämningsintyget" }).click(),
+    ]);
     expect(readFileSync((await jws.path())!, "utf8")).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     await page.goto(stack.appUrl);
-    await expect.poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnade").count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnade").count())
+      .toBe(1);
     await lookAt(page, "4-researcher-home");
     await page.getByRole("link", { name: "Mina exportförfrågningar" }).click();
     const listed = page.getByRole("row").filter({ hasText: TITLE });
@@ -213,10 +259,15 @@ describe("the airlock in a real Chromium", () => {
     const retitled = "Regiontabell, omarbetad";
     const alice = await browser.newPage({ viewport: VIEWPORT });
     await signIn(alice, stack, "alice");
-    await alice.getByRole("region", { name: "Mina miljöer" }).getByRole("link", { name: /Utkorg och ny exportförfrågan/ }).click();
+    await alice
+      .getByRole("region", { name: "Mina miljöer" })
+      .getByRole("link", { name: /Utkorg och ny exportförfrågan/ })
+      .click();
     await alice.getByRole("checkbox", { name: SMALL_TABLE }).check();
     await alice.getByLabel("Rubrik").fill(retitled);
-    await alice.getByLabel("Motivering").fill("Samma tabell som förut, för att granskarna ska kunna föreslå en sammanslagning.");
+    await alice
+      .getByLabel("Motivering")
+      .fill("Samma tabell som förut, för att granskarna ska kunna föreslå en sammanslagning.");
     await alice.getByRole("button", { name: "Skicka in för granskning (1 fil)" }).click();
     await alice.waitForURL(/\/exports\/[0-9a-f-]{36}$/);
     const url = alice.url();
@@ -236,7 +287,9 @@ describe("the airlock in a real Chromium", () => {
     // The researcher merges the small cell in her workspace, then takes the new version.
     writeFileSync(join(outboxDir, SMALL_TABLE), "region,count\nNorrland,127\nSvealand,598\n");
     await file.getByRole("button", { name: "Ersätt med ny version från utkorgen" }).click();
-    await expect.poll(() => file.getByText("Filen kopieras från utkorgen och kontrolleras när förfrågan skickas in.").count()).toBe(1);
+    await expect
+      .poll(() => file.getByText("Filen kopieras från utkorgen och kontrolleras när förfrågan skickas in.").count())
+      .toBe(1);
     await alice.getByRole("button", { name: "Skicka in igen" }).click();
     await expect.poll(() => alice.locator(".state-line").textContent()).toMatch(/^Inskickad/);
     await expect.poll(() => file.getByText("Automatisk kontroll: godkänd").count()).toBe(1);
@@ -253,11 +306,17 @@ describe("the airlock in a real Chromium", () => {
     const title = "Figur och kod";
     mkdirSync(join(outboxDir, "figurer"));
     mkdirSync(join(outboxDir, "kod"));
-    writeFileSync(join(outboxDir, "figurer/kurva.svg"), '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#0b5c8a"/></svg>');
+    writeFileSync(
+      join(outboxDir, "figurer/kurva.svg"),
+      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#0b5c8a"/></svg>',
+    );
     writeFileSync(join(outboxDir, "kod/analys.py"), 'print("överlevnad per region")\n');
     const alice = await browser.newPage({ viewport: VIEWPORT });
     await signIn(alice, stack, "alice");
-    await alice.getByRole("region", { name: "Mina miljöer" }).getByRole("link", { name: /Utkorg och ny exportförfrågan/ }).click();
+    await alice
+      .getByRole("region", { name: "Mina miljöer" })
+      .getByRole("link", { name: /Utkorg och ny exportförfrågan/ })
+      .click();
     await alice.getByRole("checkbox", { name: "figurer/kurva.svg" }).check();
     await alice.getByRole("checkbox", { name: "kod/analys.py" }).check();
     expect(await alice.getByLabel("Typ av figurer/kurva.svg").inputValue()).toBe("figure");
@@ -272,7 +331,9 @@ describe("the airlock in a real Chromium", () => {
 
     const karin = await browser.newPage({ viewport: VIEWPORT });
     await openFromQueue(karin, stack, "karin", title);
-    const figure = karin.getByRole("region", { name: "figurer/kurva.svg", exact: true }).getByRole("img", { name: /figurer\/kurva\.svg/ });
+    const figure = karin
+      .getByRole("region", { name: "figurer/kurva.svg", exact: true })
+      .getByRole("img", { name: /figurer\/kurva\.svg/ });
     await expect.poll(() => figure.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
     const code = karin.getByRole("region", { name: "kod/analys.py", exact: true });
     await expect.poll(() => code.locator("pre").textContent()).toBe('print("överlevnad per region")\n');

@@ -8,6 +8,11 @@ import { build } from "vite";
 export async function buildUi(): Promise<string> {
   const outDir = join(mkdtempSync(join(tmpdir(), "spe-ui-")), "dist");
   const root = fileURLToPath(new URL("../workspace-ui/", import.meta.url));
-  await build({ root, configFile: join(root, "vite.config.ts"), logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  await build({
+    root,
+    configFile: join(root, "vite.config.ts"),
+    logLevel: "warn",
+    build: { outDir, emptyOutDir: true },
+  });
   return outDir;
 }

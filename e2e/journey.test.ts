@@ -28,7 +28,11 @@ describe("the UI in a real Chromium", () => {
     stack = await startStack({}, { uiDir });
     browser = await launchChromium();
     permitId = `SE-JOURNEY-${Date.now().toString(36)}`;
-    const payload = { ...demoPermitPayload(new Date()), permitId, purpose: { category: "scientific-research" as const, description: "Statiner och stroke" } };
+    const payload = {
+      ...demoPermitPayload(new Date()),
+      permitId,
+      purpose: { category: "scientific-research" as const, description: "Statiner och stroke" },
+    };
     await pushDevPermit(stack.appUrl, payload);
   });
   afterAll(async () => {
@@ -92,13 +96,31 @@ describe("the UI in a real Chromium", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Efterlevnadsrapport");
     // Read from the cluster: the policies in force, what they let through, and the namespace's Pod Security level.
     const isolation = page.getByRole("region", { name: /^Isolering/ });
-    const facts = async () => Object.fromEntries(await isolation.locator("dl.facts dt").evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
-    await expect.poll(facts).toMatchObject({ "Pod Security-nivå": "restricted", "Kan nå internet": "nej", "Allt inkommande spärrat utom det som tillåts": "ja", "Allt utgående spärrat utom det som tillåts": "ja" });
+    const facts = async () =>
+      Object.fromEntries(
+        await isolation
+          .locator("dl.facts dt")
+          .evaluateAll((dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
+      );
+    await expect.poll(facts).toMatchObject({
+      "Pod Security-nivå": "restricted",
+      "Kan nå internet": "nej",
+      "Allt inkommande spärrat utom det som tillåts": "ja",
+      "Allt utgående spärrat utom det som tillåts": "ja",
+    });
     expect((await facts())["Nätverksregler i kraft"]).toContain("deny-all");
     const access = page.getByRole("region", { name: /^Åtkomst/ });
-    expect(await access.getByRole("table", { name: "Behöriga personer" }).getByRole("row").filter({ hasText: "alice" }).count()).toBe(1);
+    expect(
+      await access
+        .getByRole("table", { name: "Behöriga personer" })
+        .getByRole("row")
+        .filter({ hasText: "alice" })
+        .count(),
+    ).toBe(1);
     const logs = page.getByRole("region", { name: /^Identifierbara/ });
-    expect(await logs.getByRole("row").filter({ hasText: "environment.suspended" }).filter({ hasText: "olof" }).count()).toBe(1);
+    expect(
+      await logs.getByRole("row").filter({ hasText: "environment.suspended" }).filter({ hasText: "olof" }).count(),
+    ).toBe(1);
     await lookAt(page, "4-compliance-report");
     await page.close();
   });

@@ -25,20 +25,29 @@ const capability = nodeCapability();
 if (!capability.ok) console.warn(`Skipped the local node journey: ${capability.reason}.`);
 /** The real JupyterLab image, when built here; the node runs it in place of the stand-in (for-orchestrator.ts). */
 const jupyterLab = builtWorkspaceArchive() !== undefined;
-if (capability.ok && !jupyterLab) console.warn("Skipped JupyterLab in the local node journey: the workspace image has not been built here (scripts/build-images.sh workspace); the pod is the stand-in.");
+if (capability.ok && !jupyterLab)
+  console.warn(
+    "Skipped JupyterLab in the local node journey: the workspace image has not been built here (scripts/build-images.sh workspace); the pod is the stand-in.",
+  );
 
 const orchestratorDir = fileURLToPath(new URL("../orchestrator/", import.meta.url));
 
 /** The orchestrator's main in a process of its own, as `npm start` runs it; resolves once it serves. */
 async function startOrchestrator(env: NodeJS.ProcessEnv, log: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: orchestratorDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: orchestratorDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   await new Promise<void>((resolve, reject) => {
     for (const stream of [child.stdout!, child.stderr!])
       stream.setEncoding("utf8").on("data", (chunk: string) => {
         log.push(...chunk.split("\n").filter(Boolean));
         if (chunk.includes("SPE orchestrator is running at")) resolve();
       });
-    child.once("exit", (code) => reject(new Error(`the orchestrator ended (${code}) before it served:\n${log.join("\n")}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`the orchestrator ended (${code}) before it served:\n${log.join("\n")}`)),
+    );
   });
   return child;
 }
@@ -52,124 +61,153 @@ function stopOrchestrator(child: ChildProcess | undefined): Promise<number | nul
   });
 }
 
-describe.skipIf(!capability.ok)("a researcher opens the workspace pod of the demo environment on the local node", () => {
-  const log: string[] = [];
-  let orchestrator: ChildProcess | undefined;
-  let browser: Browser;
-  let appUrl: string;
-  let dataDir: string;
-  let workspaceUrl: string | undefined;
-  let metricsPort: number;
+describe.skipIf(!capability.ok)(
+  "a researcher opens the workspace pod of the demo environment on the local node",
+  () => {
+    const log: string[] = [];
+    let orchestrator: ChildProcess | undefined;
+    let browser: Browser;
+    let appUrl: string;
+    let dataDir: string;
+    let workspaceUrl: string | undefined;
+    let metricsPort: number;
 
-  beforeAll(async () => {
-    const [port, idpPort, uiDir] = [await freePort(), await freePort(), await buildUi()];
-    metricsPort = await freePort();
-    dataDir = mkdtempSync(join(tmpdir(), "spe-node-journey-"));
-    appUrl = `http://localhost:${port}`;
-    const { KUBECONFIG: _ignored, ...inherited } = process.env;
-    const env = { ...inherited, PORT: String(port), DEV_IDP_PORT: String(idpPort), DATA_DIR: dataDir, UI_DIR: uiDir, LOG_LEVEL: "warn", NODE_ENV: "development", METRICS_PORT: String(metricsPort) };
-    [orchestrator, browser] = await Promise.all([startOrchestrator(env, log), launchChromium()]);
-    // One local node per machine: when another test file holds it, this one's waits for it (node.ts).
-  }, 600_000);
+    beforeAll(async () => {
+      const [port, idpPort, uiDir] = [await freePort(), await freePort(), await buildUi()];
+      metricsPort = await freePort();
+      dataDir = mkdtempSync(join(tmpdir(), "spe-node-journey-"));
+      appUrl = `http://localhost:${port}`;
+      const { KUBECONFIG: _ignored, ...inherited } = process.env;
+      const env = {
+        ...inherited,
+        PORT: String(port),
+        DEV_IDP_PORT: String(idpPort),
+        DATA_DIR: dataDir,
+        UI_DIR: uiDir,
+        LOG_LEVEL: "warn",
+        NODE_ENV: "development",
+        METRICS_PORT: String(metricsPort),
+      };
+      [orchestrator, browser] = await Promise.all([startOrchestrator(env, log), launchChromium()]);
+      // One local node per machine: when another test file holds it, this one's waits for it (node.ts).
+    }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    expect(await stopOrchestrator(orchestrator)).toBe(0);
-    expect(log).toContainEqual(expect.stringMatching(/^Stopped the local node/));
-    rmSync(dataDir, { recursive: true, force: true });
-  }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      expect(await stopOrchestrator(orchestrator)).toBe(0);
+      expect(log).toContainEqual(expect.stringMatching(/^Stopped the local node/));
+      rmSync(dataDir, { recursive: true, force: true });
+    }, 120_000);
 
-  // The node starts after the orchestrator serves; importing its images (the JupyterLab one is half a
-  // gigabyte) once held the event loop for as long, so that a sign-in at that moment timed out.
-  it("keeps answering while the local node starts and imports its images", async () => {
-    const nodeSettled = () => log.some((line) => /^Local node \S+ is up after|^The local node did not start/.test(line));
-    let slowest = 0;
-    let requests = 0;
-    do {
-      const begun = Date.now();
-      const res = await fetch(`${appUrl}/healthz`, { signal: AbortSignal.timeout(60_000) });
-      await res.arrayBuffer();
-      slowest = Math.max(slowest, Date.now() - begun);
-      requests += 1;
-      await new Promise((r) => setTimeout(r, 250));
-    } while (!nodeSettled());
-    expect(log).toContainEqual(expect.stringMatching(/^Local node \S+ is up after/));
-    // A stall is the length of the longest import (tens of seconds); a busy machine answers in a second or two.
-    expect(slowest, `the slowest of ${requests} answers while the node started, in ms`).toBeLessThan(10_000);
-    // The process's own account of it, from its metrics: the longest its event loop waited since it began watching.
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    expect(log).toContain(`  Metrics (Prometheus): ${metricsUrl}`);
-    const lagMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1];
-    expect(Number(lagMax), "the event loop's longest wait, in s").toBeLessThan(10);
-  }, 600_000);
+    // The node starts after the orchestrator serves; importing its images (the JupyterLab one is half a
+    // gigabyte) once held the event loop for as long, so that a sign-in at that moment timed out.
+    it("keeps answering while the local node starts and imports its images", async () => {
+      const nodeSettled = () =>
+        log.some((line) => /^Local node \S+ is up after|^The local node did not start/.test(line));
+      let slowest = 0;
+      let requests = 0;
+      do {
+        const begun = Date.now();
+        const res = await fetch(`${appUrl}/healthz`, { signal: AbortSignal.timeout(60_000) });
+        await res.arrayBuffer();
+        slowest = Math.max(slowest, Date.now() - begun);
+        requests += 1;
+        await new Promise((r) => setTimeout(r, 250));
+      } while (!nodeSettled());
+      expect(log).toContainEqual(expect.stringMatching(/^Local node \S+ is up after/));
+      // A stall is the length of the longest import (tens of seconds); a busy machine answers in a second or two.
+      expect(slowest, `the slowest of ${requests} answers while the node started, in ms`).toBeLessThan(10_000);
+      // The process's own account of it, from its metrics: the longest its event loop waited since it began watching.
+      const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+      expect(log).toContain(`  Metrics (Prometheus): ${metricsUrl}`);
+      const lagMax = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1];
+      expect(Number(lagMax), "the event loop's longest wait, in s").toBeLessThan(10);
+    }, 600_000);
 
-  it("signs in as the demo researcher, sees the environment Ready and reaches the page its workspace pod serves, and its outbox", async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await signIn(page, { appUrl }, "alice");
-    expect(log).toContainEqual(expect.stringMatching(/^Starting the local node in the background/));
-    // Ready only once the pod runs and the real loader has fetched the delivery through the relay.
-    const environment = page.locator("li.environment").filter({ hasText: DEMO_PERMIT_ID });
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return environment.locator(".state").textContent({ timeout: 5_000 }).catch(() => null);
-        },
-        { timeout: 540_000, interval: 3_000 },
-      )
-      .toBe("Klar");
-    expect(await checkPage(page, "local-node-0-environment-ready")).toEqual([]);
+    it("signs in as the demo researcher, sees the environment Ready and reaches the page its workspace pod serves, and its outbox", async () => {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+      await signIn(page, { appUrl }, "alice");
+      expect(log).toContainEqual(expect.stringMatching(/^Starting the local node in the background/));
+      // Ready only once the pod runs and the real loader has fetched the delivery through the relay.
+      const environment = page.locator("li.environment").filter({ hasText: DEMO_PERMIT_ID });
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return environment
+              .locator(".state")
+              .textContent({ timeout: 5_000 })
+              .catch(() => null);
+          },
+          { timeout: 540_000, interval: 3_000 },
+        )
+        .toBe("Klar");
+      expect(await checkPage(page, "local-node-0-environment-ready")).toEqual([]);
 
-    await environment.getByRole("link", { name: /^Öppna arbetsytan för/ }).click();
-    // The stand-in answers at the gateway's path; JupyterLab redirects it to its Lab under the same path.
-    await page.waitForURL(/\/workspaces\/spe-demo-hdab-2026-0001-[0-9a-f]+\/(lab)?$/, { waitUntil: "commit", timeout: 60_000 });
-    const namespace = new URL(page.url()).pathname.split("/")[2]!;
-    workspaceUrl = `${appUrl}/workspaces/${namespace}/`;
-    if (jupyterLab) {
-      await page.waitForURL(`${workspaceUrl}lab`, { timeout: 60_000 });
-      await page.locator("#jp-main-dock-panel").waitFor({ timeout: 120_000 });
-    } else {
-      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`Workspace stand-in of ${namespace}`);
-      expect(await page.locator("#permit").textContent()).toBe(DEMO_PERMIT_ID);
-      expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[a-z0-9]+-[a-z0-9]+$/);
-      expect(await page.locator("#path").textContent()).toBe(`/workspaces/${namespace}/`);
-      expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
-    }
+      await environment.getByRole("link", { name: /^Öppna arbetsytan för/ }).click();
+      // The stand-in answers at the gateway's path; JupyterLab redirects it to its Lab under the same path.
+      await page.waitForURL(/\/workspaces\/spe-demo-hdab-2026-0001-[0-9a-f]+\/(lab)?$/, {
+        waitUntil: "commit",
+        timeout: 60_000,
+      });
+      const namespace = new URL(page.url()).pathname.split("/")[2]!;
+      workspaceUrl = `${appUrl}/workspaces/${namespace}/`;
+      if (jupyterLab) {
+        await page.waitForURL(`${workspaceUrl}lab`, { timeout: 60_000 });
+        await page.locator("#jp-main-dock-panel").waitFor({ timeout: 120_000 });
+      } else {
+        await expect
+          .poll(() => page.getByRole("heading", { level: 1 }).textContent())
+          .toBe(`Workspace stand-in of ${namespace}`);
+        expect(await page.locator("#permit").textContent()).toBe(DEMO_PERMIT_ID);
+        expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[a-z0-9]+-[a-z0-9]+$/);
+        expect(await page.locator("#path").textContent()).toBe(`/workspaces/${namespace}/`);
+        expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
+      }
 
-    // The same address sends whoever is not signed in to sign in (and back after it), before anything reaches the pod.
-    const anonymous = await browser.newPage();
-    await anonymous.goto(page.url());
-    expect(anonymous.url()).not.toContain("/workspaces/");
-    expect(await anonymous.getByLabel("User name").count()).toBe(1);
-    await anonymous.close();
+      // The same address sends whoever is not signed in to sign in (and back after it), before anything reaches the pod.
+      const anonymous = await browser.newPage();
+      await anonymous.goto(page.url());
+      expect(anonymous.url()).not.toContain("/workspaces/");
+      expect(await anonymous.getByLabel("User name").count()).toBe(1);
+      await anonymous.close();
 
-    // The outbox is read from the airlock agent beside the workspace, found the same way (by the pod's address).
-    await page.goto(appUrl);
-    await environment.getByRole("link", { name: /^Utkorg och ny exportförfrågan för/ }).click();
-    await expect.poll(() => page.getByText(/^Utkorgen är tom\.|^Utkorgen kunde inte läsas\./).textContent(), { timeout: 30_000 }).toMatch(/^Utkorgen är tom\./);
-    expect(await checkPage(page, "local-node-2-outbox")).toEqual([]);
-    await page.close();
-  }, 600_000);
+      // The outbox is read from the airlock agent beside the workspace, found the same way (by the pod's address).
+      await page.goto(appUrl);
+      await environment.getByRole("link", { name: /^Utkorg och ny exportförfrågan för/ }).click();
+      await expect
+        .poll(() => page.getByText(/^Utkorgen är tom\.|^Utkorgen kunde inte läsas\./).textContent(), {
+          timeout: 30_000,
+        })
+        .toMatch(/^Utkorgen är tom\./);
+      expect(await checkPage(page, "local-node-2-outbox")).toEqual([]);
+      await page.close();
+    }, 600_000);
 
-  it.skipIf(!jupyterLab)("starts a Python and an R kernel in JupyterLab through the gateway, each running 1+1", async () => {
-    expect(workspaceUrl, "the first test opened the workspace").toBeDefined();
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    await signIn(page, { appUrl }, "alice");
-    await page.goto(`${workspaceUrl}lab`);
-    // JupyterLab is third-party UI: a screenshot for a person, no accessibility verdict of ours on it.
-    await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
-    await checkPage(page, "local-node-3-jupyterlab");
-    expect(await runInNewNotebook(page, "Python 3 (ipykernel)", "1+1")).toBe("2");
-    await checkPage(page, "local-node-4-python-kernel");
-    // `?reset` opens the Lab with a fresh layout (a launcher) instead of restoring the Python notebook's tab.
-    await page.goto(`${workspaceUrl}lab?reset`);
-    await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
-    // IRkernel shows a length-one vector by its rich (HTML) form: "2", not the console's "[1] 2".
-    expect(await runInNewNotebook(page, "R", "1+1")).toBe("2");
-    await checkPage(page, "local-node-5-r-kernel");
-    await page.close();
-  }, 300_000);
-});
+    it.skipIf(!jupyterLab)(
+      "starts a Python and an R kernel in JupyterLab through the gateway, each running 1+1",
+      async () => {
+        expect(workspaceUrl, "the first test opened the workspace").toBeDefined();
+        const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+        await signIn(page, { appUrl }, "alice");
+        await page.goto(`${workspaceUrl}lab`);
+        // JupyterLab is third-party UI: a screenshot for a person, no accessibility verdict of ours on it.
+        await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
+        await checkPage(page, "local-node-3-jupyterlab");
+        expect(await runInNewNotebook(page, "Python 3 (ipykernel)", "1+1")).toBe("2");
+        await checkPage(page, "local-node-4-python-kernel");
+        // `?reset` opens the Lab with a fresh layout (a launcher) instead of restoring the Python notebook's tab.
+        await page.goto(`${workspaceUrl}lab?reset`);
+        await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
+        // IRkernel shows a length-one vector by its rich (HTML) form: "2", not the console's "[1] 2".
+        expect(await runInNewNotebook(page, "R", "1+1")).toBe("2");
+        await checkPage(page, "local-node-5-r-kernel");
+        await page.close();
+      },
+      300_000,
+    );
+  },
+);
 
 /**
  * Opens a notebook with the launcher's card for `kernel`, types `code` into its first cell and runs it:
@@ -180,7 +218,10 @@ async function runInNewNotebook(page: Page, kernel: string, code: string): Promi
   const notebook = page.locator(".jp-NotebookPanel:visible");
   try {
     // The status bar names the kernel once it has started and answered over its WebSocket.
-    await page.locator(".jp-StatusBar-Widget").getByText(`${kernel} | Idle`, { exact: true }).waitFor({ timeout: 120_000 });
+    await page
+      .locator(".jp-StatusBar-Widget")
+      .getByText(`${kernel} | Idle`, { exact: true })
+      .waitFor({ timeout: 120_000 });
     const editor = notebook.locator(".jp-Cell").first().locator(".cm-content");
     await editor.click();
     await editor.fill(code);

@@ -49,8 +49,19 @@ describe("the operators' pages in a real Chromium", () => {
     // A permit from the HDAB's push, and the demo data holder's synthetic extract for it through the real pipeline.
     await pushDevPermit(stack.appUrl, { ...demoPermitPayload(now), permitId: deliveredPermit });
     const holder = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null } as const;
-    const { id } = await startDelivery(db, { permitId: deliveredPermit, dataset: { id: "patientregistret", version: "2026-09" } }, holder, stack.services.deliveries.catalogue);
-    await receiveDelivery(db, stack.services.deliveries, id, Readable.from(synthRegisterCsv({ rows: DELIVERED_ROWS, seed: 7 })), holder);
+    const { id } = await startDelivery(
+      db,
+      { permitId: deliveredPermit, dataset: { id: "patientregistret", version: "2026-09" } },
+      holder,
+      stack.services.deliveries.catalogue,
+    );
+    await receiveDelivery(
+      db,
+      stack.services.deliveries,
+      id,
+      Readable.from(synthRegisterCsv({ rows: DELIVERED_ROWS, seed: 7 })),
+      holder,
+    );
 
     // One decided export request, so that the review turnaround has something to show.
     const submittedAt = new Date(now.getTime() - 5 * 3_600_000);
@@ -85,7 +96,9 @@ describe("the operators' pages in a real Chromium", () => {
     await page.getByLabel("Språk").selectOption("en");
     await expect.poll(() => heading(page)).toBe("Hello Olof Operatör");
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
-    expect(await page.getByRole("region", { name: "Operations" }).getByRole("button", { name: "Suspend" }).count()).toBeGreaterThan(0);
+    expect(
+      await page.getByRole("region", { name: "Operations" }).getByRole("button", { name: "Suspend" }).count(),
+    ).toBeGreaterThan(0);
     expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(1);
     await lookAt(page, "1-home-english");
 
@@ -93,7 +106,10 @@ describe("the operators' pages in a real Chromium", () => {
     await expect.poll(() => heading(page)).toBe("Hello Olof Operatör");
     await page.getByLabel("Language").selectOption("sv");
     await expect.poll(() => heading(page)).toBe("Hej Olof Operatör");
-    expect(await page.evaluate(() => [document.documentElement.lang, document.title])).toEqual(["sv", "SPE — säker behandlingsmiljö"]);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.title])).toEqual([
+      "sv",
+      "SPE — säker behandlingsmiljö",
+    ]);
     await page.close();
   });
 
@@ -109,21 +125,40 @@ describe("the operators' pages in a real Chromium", () => {
     const uploader = await context.newPage();
     await uploader.goto(`${stack.appUrl}/operator/permits`);
     await expect.poll(() => heading(uploader)).toBe("Beslut");
-    const good = { ...demoPermitPayload(new Date()), permitId: uploadedPermit, purpose: { category: "scientific-research" as const, description: "Uppladdat beslut" } };
-    const bad = { ...good, environment: { ...good.environment, memory: "lots" }, authorisedPersons: [{ ...good.authorisedPersons[0]!, email: "not-an-email" }] };
+    const good = {
+      ...demoPermitPayload(new Date()),
+      permitId: uploadedPermit,
+      purpose: { category: "scientific-research" as const, description: "Uppladdat beslut" },
+    };
+    const bad = {
+      ...good,
+      environment: { ...good.environment, memory: "lots" },
+      authorisedPersons: [{ ...good.authorisedPersons[0]!, email: "not-an-email" }],
+    };
     const box = uploader.getByLabel("…eller klistra in det signerade beslutet");
     await box.fill(await signPermit(bad, devHdabPrivateKey()));
     await uploader.getByRole("button", { name: "Ta emot beslutet" }).click();
     const fields = uploader.getByRole("table", { name: /Fel i beslutets fält/ });
-    await expect.poll(() => fields.getByRole("rowheader").allTextContents()).toEqual(expect.arrayContaining(["environment.memory", "authorisedPersons[0].email"]));
-    expect(await fields.getByRole("row").filter({ hasText: "environment.memory" }).getByRole("cell").textContent()).toMatch(/Mi, Gi or Ti/);
+    await expect
+      .poll(() => fields.getByRole("rowheader").allTextContents())
+      .toEqual(expect.arrayContaining(["environment.memory", "authorisedPersons[0].email"]));
+    expect(
+      await fields.getByRole("row").filter({ hasText: "environment.memory" }).getByRole("cell").textContent(),
+    ).toMatch(/Mi, Gi or Ti/);
     expect(await box.getAttribute("aria-invalid")).toBe("true");
     await lookAt(uploader, "2-permit-refused");
     expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
 
     await box.fill(await signPermit(good, devHdabPrivateKey()));
     await uploader.getByRole("button", { name: "Ta emot beslutet" }).click();
-    await expect.poll(() => uploader.getByRole("status").filter({ hasText: `Beslutet ${uploadedPermit} är mottaget` }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        uploader
+          .getByRole("status")
+          .filter({ hasText: `Beslutet ${uploadedPermit} är mottaget` })
+          .count(),
+      )
+      .toBe(1);
     expect(await fields.count()).toBe(0);
 
     const row = watcher.getByRole("row").filter({ hasText: uploadedPermit });
@@ -180,7 +215,9 @@ describe("the operators' pages in a real Chromium", () => {
     await signIn(page, stack, "alice");
     const mine = page.getByRole("region", { name: "Mina miljöer" });
     const environment = mine.getByRole("listitem").filter({ hasText: deliveredPermit }).first();
-    await expect.poll(() => environment.getByText(/patientregistret@2026-09/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => environment.getByText(/patientregistret@2026-09/).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await expect.poll(() => environment.getByText(/2\s000 rader/).count(), { timeout: 15_000 }).toBe(1);
     await environment.getByText(/\d+ kolumner/).click();
     const columns = environment.getByRole("table", { name: "Kolumner i patientregistret" });
@@ -204,14 +241,18 @@ describe("the operators' pages in a real Chromium", () => {
 
     await page.getByRole("navigation", { name: "Drift" }).getByRole("link", { name: "Statistik" }).click();
     const environments = page.getByRole("region", { name: /Miljöer per läge/ });
-    await expect.poll(() => environments.locator("svg.recharts-surface path.recharts-area-area").count(), { timeout: 15_000 }).toBe(3);
+    await expect
+      .poll(() => environments.locator("svg.recharts-surface path.recharts-area-area").count(), { timeout: 15_000 })
+      .toBe(3);
     // Today's row of the table behind the chart counts the two environments of this stack.
     await environments.getByText("Visa som tabell").click();
     const today = environments.getByRole("row").last();
     expect((await today.getByRole("cell").allTextContents()).map(Number).reduce((a, b) => a + b)).toBe(2);
 
     const turnaround = page.getByRole("region", { name: "Granskningstid för exportförfrågningar" });
-    await expect.poll(() => turnaround.locator("svg.recharts-surface .recharts-bar-rectangle path").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => turnaround.locator("svg.recharts-surface .recharts-bar-rectangle path").count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     expect(await turnaround.getByText(/för 1 avgjorda förfrågningar\. Median 2 timmar\./).count()).toBe(1);
     expect(scripts.filter((s) => /chart/i.test(s)).length).toBeGreaterThan(0);
     await lookAt(page, "5-statistics");

@@ -18,14 +18,18 @@ describe("the accessibility check of the journeys", () => {
     ["grey text on white", '<p style="color:#bbb;background:#fff">Svag text</p>', "color-contrast"],
   ])("reports %s", async (_, body, rule) => {
     const page = await browser.newPage();
-    await page.setContent(`<!doctype html><html lang="sv"><head><title>Prov</title></head><body><main>${body}</main></body></html>`);
+    await page.setContent(
+      `<!doctype html><html lang="sv"><head><title>Prov</title></head><body><main>${body}</main></body></html>`,
+    );
     expect((await accessibilityProblems(page)).map((p) => p.rule)).toContain(rule);
     await page.close();
   });
 
   it("reports nothing for a labelled, legible page", async () => {
     const page = await browser.newPage();
-    await page.setContent('<!doctype html><html lang="sv"><head><title>Prov</title></head><body><main><h1>Rubrik</h1><label>Namn <input type="text"></label><button>Spara</button></main></body></html>');
+    await page.setContent(
+      '<!doctype html><html lang="sv"><head><title>Prov</title></head><body><main><h1>Rubrik</h1><label>Namn <input type="text"></label><button>Spara</button></main></body></html>',
+    );
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
   });

@@ -34,7 +34,12 @@ export async function accessibilityProblems(page: Page): Promise<AccessibilityPr
   )) as AxeResults;
   return results.violations
     .filter((v) => v.impact && BLOCKING.has(v.impact))
-    .map((v) => ({ rule: v.id, impact: v.impact!, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+    .map((v) => ({
+      rule: v.id,
+      impact: v.impact!,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+    }));
 }
 
 /** Saves a screenshot of the page under `name` and returns its serious or critical accessibility problems. */

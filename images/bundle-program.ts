@@ -46,7 +46,10 @@ function copyPackageClosure(name: string, fromDir: string, outDir: string, copie
   if (!dir) throw new Error(`Package ${name} is not installed (run npm ci first).`);
   if (copied.has(dir)) return;
   copied.add(dir);
-  cpSync(dir, join(outDir, "node_modules", relative(join(repoRoot, "node_modules"), dir)), { recursive: true, dereference: true });
+  cpSync(dir, join(outDir, "node_modules", relative(join(repoRoot, "node_modules"), dir)), {
+    recursive: true,
+    dereference: true,
+  });
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
     dependencies?: Record<string, string>;
     optionalDependencies?: Record<string, string>;
@@ -68,7 +71,9 @@ export async function bundleProgram(program: Program, outDir: string, root: stri
     external: [...program.external, ...program.servedPackages],
     plugins: [repositoryImportMetaUrl(root)],
     // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
-    banner: { js: 'import { createRequire as __speCreateRequire } from "node:module"; const require = __speCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __speCreateRequire } from "node:module"; const require = __speCreateRequire(import.meta.url);',
+    },
     legalComments: "linked",
     logLevel: "warning",
   });
@@ -80,17 +85,23 @@ export async function bundleProgram(program: Program, outDir: string, root: stri
     cpSync(dir, join(outDir, "node_modules", name), { recursive: true, dereference: true });
   }
   for (const asset of program.assets) {
-    if (!existsSync(join(repoRoot, asset))) throw new Error(`${asset} is missing: it must exist before bundling (e.g. npm run build -w workspace-ui).`);
+    if (!existsSync(join(repoRoot, asset)))
+      throw new Error(`${asset} is missing: it must exist before bundling (e.g. npm run build -w workspace-ui).`);
     mkdirSync(dirname(join(outDir, asset)), { recursive: true });
     cpSync(join(repoRoot, asset), join(outDir, asset), { recursive: true });
   }
 }
 
 async function cli(): Promise<number> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { root: { type: "string", default: "/app" } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { root: { type: "string", default: "/app" } },
+  });
   const [name, outDir] = positionals;
   if (!name || !outDir || !isProgramName(name) || positionals.length !== 2) {
-    console.error(`Usage: bundle-program.ts PROGRAM OUT_DIR [--root DIR], PROGRAM one of ${Object.keys(PROGRAMS).join(", ")}.`);
+    console.error(
+      `Usage: bundle-program.ts PROGRAM OUT_DIR [--root DIR], PROGRAM one of ${Object.keys(PROGRAMS).join(", ")}.`,
+    );
     return 2;
   }
   await bundleProgram(PROGRAMS[name], outDir, values.root);

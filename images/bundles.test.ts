@@ -21,7 +21,11 @@ async function bundled(name: keyof typeof PROGRAMS, program = PROGRAMS[name]): P
 }
 
 const run = (bundle: string, args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 });
+  spawnSync(process.execPath, [bundle, ...args], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", ...env },
+    timeout: 30_000,
+  });
 
 describe("bundled programs", () => {
   it("the airlock agent serves an outbox", async () => {
@@ -29,7 +33,10 @@ describe("bundled programs", () => {
     const outbox = join(work, "outbox");
     mkdirSync(outbox);
     writeFileSync(join(outbox, "table.csv"), "region;count\nA;12\n");
-    const agent = spawn(process.execPath, [bundle], { env: { OUTBOX_DIR: outbox, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "inherit"] });
+    const agent = spawn(process.execPath, [bundle], {
+      env: { OUTBOX_DIR: outbox, PORT: "0", HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const started = await new Promise<{ port: number }>((resolve, reject) => {
         agent.stdout.once("data", (line: Buffer) => resolve(JSON.parse(line.toString()) as { port: number }));
@@ -48,7 +55,10 @@ describe("bundled programs", () => {
     writeFileSync(table, "region;count\nA;12\nB;3\n");
     const checked = run(bundle, ["output", "check", table, "--type", "frequency", "--json"]);
     expect(checked.status).toBe(1);
-    expect(JSON.parse(checked.stdout)).toMatchObject({ status: "fail", cells: [{ row: 2, column: "count", status: "fail" }] });
+    expect(JSON.parse(checked.stdout)).toMatchObject({
+      status: "fail",
+      cells: [{ row: 2, column: "count", status: "fail" }],
+    });
     const other = run(bundle, ["permit", "sign", "--key", "k.jwk", "p.json"]);
     expect(other.status).toBe(2);
     expect(other.stderr).toContain("Unknown command in a workspace: spe permit sign");
@@ -62,7 +72,10 @@ describe("bundled programs", () => {
 
   it("the orchestrator loads every module (DuckDB's addon, PGlite) and carries only the packages that cannot be bundled", async () => {
     // The built UI is only served, never imported: a checkout without it still bundles.
-    const program = { ...PROGRAMS.orchestrator, assets: PROGRAMS.orchestrator.assets.filter((a) => a !== "workspace-ui/dist") };
+    const program = {
+      ...PROGRAMS.orchestrator,
+      assets: PROGRAMS.orchestrator.assets.filter((a) => a !== "workspace-ui/dist"),
+    };
     const bundle = await bundled("orchestrator", program);
     const orchestrator = run(bundle, [], { NODE_ENV: "production" });
     expect(orchestrator.stderr).toContain("CONFIG_INVALID");

@@ -67,6 +67,7 @@ export function keyValues(instruction: Instruction): Array<[string, string]> {
     return [[name, value.join(" ")]];
   }
   const pairs: Array<[string, string]> = [];
-  for (const m of raw.matchAll(/([^\s=]+)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/g)) pairs.push([m[1]!, (m[2] ?? "").replace(/^["']|["']$/g, "")]);
+  for (const m of raw.matchAll(/([^\s=]+)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/g))
+    pairs.push([m[1]!, (m[2] ?? "").replace(/^["']|["']$/g, "")]);
   return pairs;
 }

@@ -39,26 +39,78 @@ describe("the Dockerfile checker", () => {
   });
 
   it.each([
-    ["a base by tag", GOOD.replace(`example.org/distroless@${DIGEST}`, "example.org/distroless:latest"), "FROM example.org/distroless:latest is not pinned by digest"],
-    ["a build stage by tag through its ARG", GOOD.replace(`node@${DIGEST}`, "node:22"), "FROM example.org/node:22 is not pinned by digest"],
-    ["an ARG without a default in FROM", GOOD.replace(`ARG BASE=example.org/node@${DIGEST}`, "ARG BASE"), "names no image"],
+    [
+      "a base by tag",
+      GOOD.replace(`example.org/distroless@${DIGEST}`, "example.org/distroless:latest"),
+      "FROM example.org/distroless:latest is not pinned by digest",
+    ],
+    [
+      "a build stage by tag through its ARG",
+      GOOD.replace(`node@${DIGEST}`, "node:22"),
+      "FROM example.org/node:22 is not pinned by digest",
+    ],
+    [
+      "an ARG without a default in FROM",
+      GOOD.replace(`ARG BASE=example.org/node@${DIGEST}`, "ARG BASE"),
+      "names no image",
+    ],
     ["a short digest", GOOD.replace(`distroless@${DIGEST}`, "distroless@sha256:abc"), "is not pinned by digest"],
     ["no USER", GOOD.replace(`USER ${uid}:${uid}\n`, ""), "the final stage has no USER"],
     ["USER by name", GOOD.replace(`USER ${uid}:${uid}`, "USER node"), "USER node is not numeric"],
     ["USER root by number", GOOD.replace(`USER ${uid}:${uid}`, "USER 0"), "USER 0 is root"],
     ["a root group", GOOD.replace(`USER ${uid}:${uid}`, `USER ${uid}:0`), `USER ${uid}:0 is root`],
     ["another uid than the pods'", GOOD.replace(`USER ${uid}:${uid}`, "USER 10001"), `not the pods' uid ${uid}`],
-    ["USER only in a build stage", GOOD.replace(`USER ${uid}:${uid}\n`, "").replace("RUN npm ci", `USER ${uid}\nRUN npm ci`), "the final stage has no USER"],
-    ["a secret build argument", GOOD.replace("FROM ${BASE} AS build", "FROM ${BASE} AS build\nARG NPM_TOKEN"), "ARG NPM_TOKEN looks like a secret"],
-    ["a secret in ENV", GOOD.replace("EXPOSE 8080", "ENV OIDC_CLIENT_SECRET=abc PORT=8080\nEXPOSE 8080"), "ENV OIDC_CLIENT_SECRET looks like a secret"],
-    ["a secret in legacy ENV", GOOD.replace("EXPOSE 8080", "ENV DB_PASSWORD hunter2\nEXPOSE 8080"), "ENV DB_PASSWORD looks like a secret"],
-    ["a key file copied", GOOD.replace("EXPOSE 8080", "COPY orchestrator/dev/DEVELOPMENT-ONLY-hdab-signing-key.jwk /app/\nEXPOSE 8080"), "copies a key or credential file"],
-    ["local state copied", GOOD.replace("EXPOSE 8080", "COPY .spe/keys /app/keys\nEXPOSE 8080"), "COPY .spe/keys copies a key or credential file"],
-    ["an .npmrc copied", GOOD.replace("COPY . .", "COPY .npmrc ./\nCOPY . ."), "COPY .npmrc copies a key or credential file"],
-    ["a download by ADD", GOOD.replace("EXPOSE 8080", "ADD https://example.org/tool.tgz /opt/\nEXPOSE 8080"), "fetches from the network unchecked"],
-    ["npm in the final stage", GOOD.replace("EXPOSE 8080", "RUN npm install --omit=dev\nEXPOSE 8080"), "the final stage runs a Node package manager"],
+    [
+      "USER only in a build stage",
+      GOOD.replace(`USER ${uid}:${uid}\n`, "").replace("RUN npm ci", `USER ${uid}\nRUN npm ci`),
+      "the final stage has no USER",
+    ],
+    [
+      "a secret build argument",
+      GOOD.replace("FROM ${BASE} AS build", "FROM ${BASE} AS build\nARG NPM_TOKEN"),
+      "ARG NPM_TOKEN looks like a secret",
+    ],
+    [
+      "a secret in ENV",
+      GOOD.replace("EXPOSE 8080", "ENV OIDC_CLIENT_SECRET=abc PORT=8080\nEXPOSE 8080"),
+      "ENV OIDC_CLIENT_SECRET looks like a secret",
+    ],
+    [
+      "a secret in legacy ENV",
+      GOOD.replace("EXPOSE 8080", "ENV DB_PASSWORD hunter2\nEXPOSE 8080"),
+      "ENV DB_PASSWORD looks like a secret",
+    ],
+    [
+      "a key file copied",
+      GOOD.replace("EXPOSE 8080", "COPY orchestrator/dev/DEVELOPMENT-ONLY-hdab-signing-key.jwk /app/\nEXPOSE 8080"),
+      "copies a key or credential file",
+    ],
+    [
+      "local state copied",
+      GOOD.replace("EXPOSE 8080", "COPY .spe/keys /app/keys\nEXPOSE 8080"),
+      "COPY .spe/keys copies a key or credential file",
+    ],
+    [
+      "an .npmrc copied",
+      GOOD.replace("COPY . .", "COPY .npmrc ./\nCOPY . ."),
+      "COPY .npmrc copies a key or credential file",
+    ],
+    [
+      "a download by ADD",
+      GOOD.replace("EXPOSE 8080", "ADD https://example.org/tool.tgz /opt/\nEXPOSE 8080"),
+      "fetches from the network unchecked",
+    ],
+    [
+      "npm in the final stage",
+      GOOD.replace("EXPOSE 8080", "RUN npm install --omit=dev\nEXPOSE 8080"),
+      "the final stage runs a Node package manager",
+    ],
     ["no port, health check or label", GOOD.replace("EXPOSE 8080\n", ""), "no EXPOSE, HEALTHCHECK or LABEL"],
-    ["a build frontend by tag", `# syntax=docker/dockerfile:1\n${GOOD}`, "# syntax=docker/dockerfile:1 pulls a build frontend by tag"],
+    [
+      "a build frontend by tag",
+      `# syntax=docker/dockerfile:1\n${GOOD}`,
+      "# syntax=docker/dockerfile:1 pulls a build frontend by tag",
+    ],
     ["no FROM at all", "RUN true\n", "Dockerfile has no FROM"],
   ])("fails %s, naming the problem", (_case, dockerfile, problem) => {
     const problems = checkImage({ ...good, dockerfile }, { uid });
@@ -66,18 +118,25 @@ describe("the Dockerfile checker", () => {
   });
 
   it("fails a whole-context COPY without an ignore file, naming what to leave out", () => {
-    expect(checkImage({ ...good, ignoreFile: undefined }, { uid }).join("\n")).toContain(`Dockerfile.dockerignore does not leave out ${REQUIRED_IGNORES.join(", ")}`);
+    expect(checkImage({ ...good, ignoreFile: undefined }, { uid }).join("\n")).toContain(
+      `Dockerfile.dockerignore does not leave out ${REQUIRED_IGNORES.join(", ")}`,
+    );
     expect(checkImage({ ...good, ignoreFile: IGNORES.replace(".spe\n", "") }, { uid })).toEqual([
       expect.stringMatching(/does not leave out \.spe: add them/),
     ]);
   });
 
   it("fails an image without a README", () => {
-    expect(checkImage({ ...good, readme: " \n" }, { uid })).toEqual([expect.stringContaining("README.md is missing or empty")]);
+    expect(checkImage({ ...good, readme: " \n" }, { uid })).toEqual([
+      expect.stringContaining("README.md is missing or empty"),
+    ]);
   });
 
   it("accepts a Job image that says it listens on nothing, and a HEALTHCHECK instead of EXPOSE", () => {
-    const job = GOOD.replace("EXPOSE 8080", `LABEL org.opencontainers.image.title="x" \\\n      ${LISTENS_ON_LABEL}="nothing: a Job"`);
+    const job = GOOD.replace(
+      "EXPOSE 8080",
+      `LABEL org.opencontainers.image.title="x" \\\n      ${LISTENS_ON_LABEL}="nothing: a Job"`,
+    );
     expect(checkImage({ ...good, dockerfile: job }, { uid })).toEqual([]);
     const empty = GOOD.replace("EXPOSE 8080", `LABEL ${LISTENS_ON_LABEL}=""`);
     expect(checkImage({ ...good, dockerfile: empty }, { uid })).toHaveLength(1);
@@ -86,9 +145,14 @@ describe("the Dockerfile checker", () => {
   });
 
   it("reads continuations, comments inside them, heredocs and JSON arguments", () => {
-    const parsed = parseDockerfile('FROM a AS b\nRUN <<EOF\nFROM nothing\nEOF\nENV A=1 \\\n# a comment\n    B="x y"\nCMD ["node", "m.mjs"]\n');
+    const parsed = parseDockerfile(
+      'FROM a AS b\nRUN <<EOF\nFROM nothing\nEOF\nENV A=1 \\\n# a comment\n    B="x y"\nCMD ["node", "m.mjs"]\n',
+    );
     expect(parsed.map((i) => i.keyword)).toEqual(["FROM", "RUN", "ENV", "CMD"]);
-    expect(keyValues(parsed[2]!)).toEqual([["A", "1"], ["B", "x y"]]);
+    expect(keyValues(parsed[2]!)).toEqual([
+      ["A", "1"],
+      ["B", "x y"],
+    ]);
     expect(parsed[3]!.args).toEqual(["node", "m.mjs"]);
     expect(parsed[3]!.line).toBe(8);
   });
@@ -107,8 +171,11 @@ describe.each(imageFolders(imagesDir))("image %s", (folder) => {
     for (const name of bundled) {
       expect(Object.keys(PROGRAMS), `images/${folder} bundles ${name}`).toContain(name);
       const program = PROGRAMS[name as keyof typeof PROGRAMS];
-      expect(existsSync(join(repoRoot, program.entry)), `${program.entry} (the entry of ${name}) is missing`).toBe(true);
-      for (const asset of program.assets.filter((a) => !a.endsWith("dist"))) expect(existsSync(join(repoRoot, asset)), asset).toBe(true);
+      expect(existsSync(join(repoRoot, program.entry)), `${program.entry} (the entry of ${name}) is missing`).toBe(
+        true,
+      );
+      for (const asset of program.assets.filter((a) => !a.endsWith("dist")))
+        expect(existsSync(join(repoRoot, asset)), asset).toBe(true);
     }
   });
 });
@@ -120,7 +187,9 @@ describe.each([
   ["orchestrator", 8080],
 ])("image %s", (folder, port) => {
   it(`exposes port ${port}`, () => {
-    const exposed = parseDockerfile(readImageFolder(join(imagesDir, folder))!.dockerfile).filter((i) => i.keyword === "EXPOSE").flatMap((i) => i.args);
+    const exposed = parseDockerfile(readImageFolder(join(imagesDir, folder))!.dockerfile)
+      .filter((i) => i.keyword === "EXPOSE")
+      .flatMap((i) => i.args);
     expect(exposed).toEqual([String(port)]);
   });
 });
@@ -128,7 +197,11 @@ describe.each([
 describe("the workspace", () => {
   const dir = join(imagesDir, "workspace");
   const text = (file: string) => readFileSync(join(dir, file), "utf8");
-  const env = new Map(parseDockerfile(text("Dockerfile")).filter((i) => i.keyword === "ENV").flatMap(keyValues));
+  const env = new Map(
+    parseDockerfile(text("Dockerfile"))
+      .filter((i) => i.keyword === "ENV")
+      .flatMap(keyValues),
+  );
 
   it("points pip and R at no package index, and carries no conda", () => {
     expect(env.get("PIP_NO_INDEX")).toBe("1");
@@ -136,14 +209,22 @@ describe("the workspace", () => {
     expect(text("Rprofile.site")).toMatch(/options\(repos = character\(0\)/);
     const dockerfile = text("Dockerfile");
     // Debian's R reads /etc/R/Rprofile.site; pip in the venv reads /etc/pip.conf as its site-wide file.
-    for (const [file, target] of [["pip.conf", "/etc/pip.conf"], ["Rprofile.site", "/etc/R/Rprofile.site"]])
+    for (const [file, target] of [
+      ["pip.conf", "/etc/pip.conf"],
+      ["Rprofile.site", "/etc/R/Rprofile.site"],
+    ])
       expect(dockerfile).toContain(`COPY images/workspace/${file} ${target}`);
-    const instructions = parseDockerfile(dockerfile).map((i) => i.raw).join("\n");
+    const instructions = parseDockerfile(dockerfile)
+      .map((i) => i.raw)
+      .join("\n");
     expect(instructions).not.toMatch(/\b(conda|mamba)\b/);
   });
 
   it("installs Python packages from PyPI only at pinned versions, as wheels", () => {
-    const requirements = text("requirements.txt").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const requirements = text("requirements.txt")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
     expect(requirements.length).toBeGreaterThan(0);
     for (const line of requirements) expect(line).toMatch(/^[A-Za-z0-9._-]+==[0-9][A-Za-z0-9.+!-]*$/);
     expect(text("Dockerfile")).toMatch(/pip install [^\n]*--only-binary=:all:/);
@@ -159,7 +240,8 @@ describe("the workspace", () => {
   it.each(["DEMO-HDAB-2026-0001", "Permit/ÅÄÖ 17", "---", "a".repeat(80), "x--Y__z"])(
     "serves under the gateway's path for permit %s, the namespace as the orchestrator names it",
     (permitId) => {
-      const script = "import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url({'SPE_PERMIT_ID': sys.argv[2]}))";
+      const script =
+        "import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url({'SPE_PERMIT_ID': sys.argv[2]}))";
       const baseUrl = execFileSync("python3", ["-c", script, dir, permitId], { encoding: "utf8" }).trim();
       expect(baseUrl).toBe(`/workspaces/${namespaceFor(permitId)}/`);
     },
@@ -167,7 +249,15 @@ describe("the workspace", () => {
 
   it("prefers SPE_NAMESPACE and refuses to start without any namespace", () => {
     const run = (env: string) =>
-      execFileSync("python3", ["-c", `import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url(${env}))`, dir], { encoding: "utf8", stdio: "pipe" }).trim();
+      execFileSync(
+        "python3",
+        [
+          "-c",
+          `import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url(${env}))`,
+          dir,
+        ],
+        { encoding: "utf8", stdio: "pipe" },
+      ).trim();
     expect(run("{'SPE_NAMESPACE': 'spe-x-1', 'SPE_PERMIT_ID': 'P'}")).toBe("/workspaces/spe-x-1/");
     expect(() => run("{}")).toThrow(/Set SPE_NAMESPACE or SPE_PERMIT_ID/);
     expect(() => run("{'SPE_NAMESPACE': '../etc'}")).toThrow(/is not an environment namespace/);

@@ -4,7 +4,9 @@ import { fileURLToPath } from "node:url";
 
 const benches = fileURLToPath(new URL("../orchestrator/bench/", import.meta.url));
 const name = process.argv[2];
-const available = readdirSync(benches).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, ""));
+const available = readdirSync(benches)
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => f.replace(/\.ts$/, ""));
 if (!name || !existsSync(`${benches}${name}.ts`)) {
   console.error(`Usage: npm run bench -- <name> [options]\nBenchmarks: ${available.join(", ")}`);
   process.exit(2);

@@ -23,7 +23,11 @@ export interface ExampleResult {
 
 /** An error answer of the API: a stable code to match on, a message for people. */
 class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(`${status} ${code}: ${message}`);
   }
 }
@@ -44,16 +48,23 @@ async function json<T>(res: Response): Promise<T> {
 async function signPermit(payload: unknown, jwk: JWK): Promise<string> {
   const alg = jwk.kty === "OKP" ? "EdDSA" : "ES256";
   const key = await importJWK(jwk, alg);
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg, kid: jwk.kid! }).sign(key);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg, kid: jwk.kid! })
+    .sign(key);
 }
 
 /** An access token by the client-credentials grant at the token URL the API's document names. */
 async function accessToken(api: string, clientId: string, secret: string, scope: string): Promise<string> {
-  const document = await json<{ components: { securitySchemes: { clientCredentials: { flows: { clientCredentials: { tokenUrl: string } } } } } }>(await fetch(`${api}/openapi.json`));
+  const document = await json<{
+    components: { securitySchemes: { clientCredentials: { flows: { clientCredentials: { tokenUrl: string } } } } };
+  }>(await fetch(`${api}/openapi.json`));
   const tokenUrl = document.components.securitySchemes.clientCredentials.flows.clientCredentials.tokenUrl;
   const res = await fetch(tokenUrl, {
     method: "POST",
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams({ grant_type: "client_credentials", scope, resource: api }),
   });
   return (await json<{ access_token: string }>(res)).access_token;
@@ -67,7 +78,11 @@ async function postIdempotently(url: string, init: RequestInit): Promise<Respons
   const key = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(url, { ...init, method: "POST", headers: { ...(init.headers as Record<string, string>), "idempotency-key": key } });
+      const res = await fetch(url, {
+        ...init,
+        method: "POST",
+        headers: { ...(init.headers as Record<string, string>), "idempotency-key": key },
+      });
       if (res.status !== 409 || attempt === 5) return res;
       const body = (await res.clone().json()) as { error?: string };
       if (body.error !== "IDEMPOTENCY_IN_PROGRESS") return res;
@@ -80,16 +95,25 @@ async function postIdempotently(url: string, init: RequestInit): Promise<Respons
 
 export async function runExample(): Promise<ExampleResult> {
   const api = `${setting("SPE_URL").replace(/\/$/, "")}/api/v1`;
-  const payload = JSON.parse(readFileSync(setting("PERMIT_PAYLOAD_FILE"), "utf8")) as { permitId: string; datasets: Array<{ id: string; version: string }> };
+  const payload = JSON.parse(readFileSync(setting("PERMIT_PAYLOAD_FILE"), "utf8")) as {
+    permitId: string;
+    datasets: Array<{ id: string; version: string }>;
+  };
   const jwk = JSON.parse(readFileSync(setting("SIGNING_KEY_FILE"), "utf8")) as JWK;
 
   // 1. The HDAB signs and pushes the permit: 201 new, 200 known.
   const jws = await signPermit(payload, jwk);
-  const pushed = await json<{ outcome: string; permitId: string }>(await postIdempotently(`${api}/permits`, { headers: { "content-type": "application/jose" }, body: jws }));
+  const pushed = await json<{ outcome: string; permitId: string }>(
+    await postIdempotently(`${api}/permits`, { headers: { "content-type": "application/jose" }, body: jws }),
+  );
 
   // 2. The HDAB reads the environment's status.
   const hdab = await accessToken(api, setting("HDAB_CLIENT_ID"), setting("HDAB_CLIENT_SECRET"), "permits");
-  const status = await json<{ environment: { state: string; summary: string } | null }>(await fetch(`${api}/permits/${encodeURIComponent(pushed.permitId)}`, { headers: { authorization: `Bearer ${hdab}` } }));
+  const status = await json<{ environment: { state: string; summary: string } | null }>(
+    await fetch(`${api}/permits/${encodeURIComponent(pushed.permitId)}`, {
+      headers: { authorization: `Bearer ${hdab}` },
+    }),
+  );
 
   // 3. The data holder checks the extract (nothing stored), then delivers it.
   const holder = await accessToken(api, setting("HOLDER_CLIENT_ID"), setting("HOLDER_CLIENT_SECRET"), "deliveries");
@@ -98,14 +122,37 @@ export async function runExample(): Promise<ExampleResult> {
   const extract = setting("EXTRACT_FILE");
   const stream = () => Readable.toWeb(createReadStream(extract)) as ReadableStream;
   const check = await json<{ valid: boolean; issues: unknown[] }>(
-    await fetch(`${api}/deliveries/validate?dataset=${dataset.id}@${dataset.version}`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body: stream(), duplex: "half" } as RequestInit),
+    await fetch(`${api}/deliveries/validate?dataset=${dataset.id}@${dataset.version}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "text/csv" },
+      body: stream(),
+      duplex: "half",
+    } as RequestInit),
   );
   if (!check.valid) throw new Error(`The extract has ${check.issues.length} issue(s): ${JSON.stringify(check.issues)}`);
-  const opened = await json<{ id: string; upload: string }>(await postIdempotently(`${api}/deliveries`, { headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ permitId: pushed.permitId, dataset }) }));
-  const delivered = await json<{ state: string; rows: number }>(
-    await fetch(`${api}/deliveries/${opened.id}/file`, { method: "PUT", headers: { ...auth, "content-type": "text/csv" }, body: stream(), duplex: "half" } as RequestInit),
+  const opened = await json<{ id: string; upload: string }>(
+    await postIdempotently(`${api}/deliveries`, {
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ permitId: pushed.permitId, dataset }),
+    }),
   );
-  return { permitId: pushed.permitId, outcome: pushed.outcome, environment: status.environment?.state ?? "none", valid: check.valid, deliveryId: opened.id, deliveryState: delivered.state, rows: delivered.rows };
+  const delivered = await json<{ state: string; rows: number }>(
+    await fetch(`${api}/deliveries/${opened.id}/file`, {
+      method: "PUT",
+      headers: { ...auth, "content-type": "text/csv" },
+      body: stream(),
+      duplex: "half",
+    } as RequestInit),
+  );
+  return {
+    permitId: pushed.permitId,
+    outcome: pushed.outcome,
+    environment: status.environment?.state ?? "none",
+    valid: check.valid,
+    deliveryId: opened.id,
+    deliveryState: delivered.state,
+    rows: delivered.rows,
+  };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"))) {

@@ -18,7 +18,8 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT.ok;
   }
-  if (group !== "output" || command !== "check") throw new UsageError(`Unknown command in a workspace: spe ${argv.slice(0, 2).join(" ")}`);
+  if (group !== "output" || command !== "check")
+    throw new UsageError(`Unknown command in a workspace: spe ${argv.slice(0, 2).join(" ")}`);
   return outputCheck(args);
 }
 

@@ -57,7 +57,11 @@ export interface GoBuild {
 }
 
 /** Builds Go packages from a wrapper module, printing progress every 10 s; node builds (infra/local-node) use it too. */
-export function runGoBuild({ moduleDir, out, packages, ldflags, label, logFile }: GoBuild, env: NodeJS.ProcessEnv, progress: Progress): Promise<void> {
+export function runGoBuild(
+  { moduleDir, out, packages, ldflags, label, logFile }: GoBuild,
+  env: NodeJS.ProcessEnv,
+  progress: Progress,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     let compiled = 0;
@@ -88,7 +92,12 @@ export function runGoBuild({ moduleDir, out, packages, ldflags, label, logFile }
         progress(`Built ${label} (${compiled} packages) in ${Math.round((Date.now() - started) / 1000)} s`);
         resolve();
       } else {
-        reject(new LocalClusterError("CLUSTER_BUILD_FAILED", `go build of ${label} failed (exit ${code}); the full output is in ${logFile}:\n${log.slice(-15).join("\n")}`));
+        reject(
+          new LocalClusterError(
+            "CLUSTER_BUILD_FAILED",
+            `go build of ${label} failed (exit ${code}); the full output is in ${logFile}:\n${log.slice(-15).join("\n")}`,
+          ),
+        );
       }
     });
   });
@@ -141,7 +150,10 @@ function isAlive(pid: number): boolean {
  * Returns the control-plane binaries: from KUBEBUILDER_ASSETS when set, else from the cache, building them
  * from the Go module proxy first if they are not there yet (several minutes, once per machine).
  */
-export async function ensureBinaries(progress: Progress = (l) => console.error(l), env: NodeJS.ProcessEnv = process.env): Promise<ControlPlaneBinaries> {
+export async function ensureBinaries(
+  progress: Progress = (l) => console.error(l),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ControlPlaneBinaries> {
   if (env.KUBEBUILDER_ASSETS) return fromAssets(env.KUBEBUILDER_ASSETS);
 
   const dir = binaryCacheDir(env);
@@ -170,9 +182,16 @@ export async function ensureBinaries(progress: Progress = (l) => console.error(l
     const staging = join(dir, `.staging-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    progress(`Building the local Kubernetes control plane (etcd ${ETCD_VERSION}, Kubernetes ${KUBERNETES_VERSION}) into ${dir}. This happens once and takes several minutes.`);
+    progress(
+      `Building the local Kubernetes control plane (etcd ${ETCD_VERSION}, Kubernetes ${KUBERNETES_VERSION}) into ${dir}. This happens once and takes several minutes.`,
+    );
     try {
-      const etcd = { moduleDir: join(goModules, "etcd"), out: join(staging, "etcd"), packages: ["go.etcd.io/etcd/server/v3"], ldflags: "-s -w" };
+      const etcd = {
+        moduleDir: join(goModules, "etcd"),
+        out: join(staging, "etcd"),
+        packages: ["go.etcd.io/etcd/server/v3"],
+        ldflags: "-s -w",
+      };
       await runGoBuild({ ...etcd, label: `etcd ${ETCD_VERSION}`, logFile: join(dir, "build-etcd.log") }, env, progress);
       renameSync(join(staging, "etcd"), wanted.etcd);
       const kubeCommands = ["kube-apiserver", "kube-controller-manager", "kubectl"];

@@ -7,9 +7,18 @@ import { ensureBinaries } from "./binaries";
 import { LocalClusterError } from "./errors";
 
 try {
-  const binaries = { ...(await ensureBinaries()), ...(process.env.SPE_LOCAL_NODE === "1" ? await ensureNodeBinaries() : {}) };
-  console.log(Object.entries(binaries).map(([name, path]) => `${name}: ${path}`).join("\n"));
+  const binaries = {
+    ...(await ensureBinaries()),
+    ...(process.env.SPE_LOCAL_NODE === "1" ? await ensureNodeBinaries() : {}),
+  };
+  console.log(
+    Object.entries(binaries)
+      .map(([name, path]) => `${name}: ${path}`)
+      .join("\n"),
+  );
 } catch (err) {
-  console.error(err instanceof LocalClusterError || err instanceof LocalNodeError ? `${err.code}: ${err.message}` : err);
+  console.error(
+    err instanceof LocalClusterError || err instanceof LocalNodeError ? `${err.code}: ${err.message}` : err,
+  );
   process.exit(1);
 }

@@ -69,7 +69,10 @@ describe("local control plane", () => {
     const deadline = Date.now() + 30_000;
     let status: number | undefined;
     while (Date.now() < deadline) {
-      status = await core.readNamespace({ name: namespace }).then(() => 200, (err: unknown) => apiError(err).code);
+      status = await core.readNamespace({ name: namespace }).then(
+        () => 200,
+        (err: unknown) => apiError(err).code,
+      );
       if (status === 404) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -84,8 +87,18 @@ describe("local control plane", () => {
         metadata: { name },
         spec: {
           failurePolicy: "Fail",
-          matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"] }] },
-          validations: [{ expression: `!has(object.metadata.labels) || !('${name}' in object.metadata.labels)`, message: "marked ConfigMaps are refused", reason: "Forbidden" }],
+          matchConstraints: {
+            resourceRules: [
+              { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"] },
+            ],
+          },
+          validations: [
+            {
+              expression: `!has(object.metadata.labels) || !('${name}' in object.metadata.labels)`,
+              message: "marked ConfigMaps are refused",
+              reason: "Forbidden",
+            },
+          ],
         },
       },
     });
@@ -98,7 +111,10 @@ describe("local control plane", () => {
       let refused: { code: number; message: string } | undefined;
       for (let i = 0; Date.now() < deadline; i++) {
         refused = await core
-          .createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: `${name}-${i}`, labels: { [name]: "x" } } } })
+          .createNamespacedConfigMap({
+            namespace: "default",
+            body: { metadata: { name: `${name}-${i}`, labels: { [name]: "x" } } },
+          })
           .then(() => undefined, apiError);
         if (refused) break;
         await new Promise((r) => setTimeout(r, 200));
@@ -121,12 +137,16 @@ describe("local control plane", () => {
   it("knows the local node's kubelet as that node, and lets it read only the secrets of pods bound to it and change only its own node", async () => {
     const kubelet = client(join(dirname(inject("kubeconfig")), "kubelet.kubeconfig"));
     const review = await kubelet.makeApiClient(k8s.AuthenticationV1Api).createSelfSubjectReview({ body: {} });
-    expect(review.status?.userInfo).toMatchObject({ username: `system:node:${LOCAL_NODE_NAME}`, groups: expect.arrayContaining(["system:nodes"]) });
+    expect(review.status?.userInfo).toMatchObject({
+      username: `system:node:${LOCAL_NODE_NAME}`,
+      groups: expect.arrayContaining(["system:nodes"]),
+    });
 
     const namespace = unique("node-authz");
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     try {
-      for (const name of ["mounted", "unrelated"]) await core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: { key: name } } });
+      for (const name of ["mounted", "unrelated"])
+        await core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData: { key: name } } });
       // Bound to the node by name, as the scheduler would bind it; whether it ever runs does not matter here.
       await core.createNamespacedPod({
         namespace,
@@ -134,7 +154,13 @@ describe("local control plane", () => {
           metadata: { name: "bound" },
           spec: {
             nodeName: LOCAL_NODE_NAME,
-            containers: [{ name: "c", image: "registry.spe.internal/spe/spe-probe:1.0.0", volumeMounts: [{ name: "s", mountPath: "/s" }] }],
+            containers: [
+              {
+                name: "c",
+                image: "registry.spe.internal/spe/spe-probe:1.0.0",
+                volumeMounts: [{ name: "s", mountPath: "/s" }],
+              },
+            ],
             volumes: [{ name: "s", secret: { secretName: "mounted" } }],
           },
         },
@@ -144,11 +170,18 @@ describe("local control plane", () => {
       expect(Buffer.from(mounted.data!.key!, "base64").toString()).toBe("mounted");
       // The Node authorizer's graph decides per object: a secret no pod of this node uses stays closed,
       // and so does listing them.
-      expect(apiError(await asKubelet.readNamespacedSecret({ namespace, name: "unrelated" }).catch((e: unknown) => e)).code).toBe(403);
+      expect(
+        apiError(await asKubelet.readNamespacedSecret({ namespace, name: "unrelated" }).catch((e: unknown) => e)).code,
+      ).toBe(403);
       expect(apiError(await asKubelet.listNamespacedSecret({ namespace }).catch((e: unknown) => e)).code).toBe(403);
       // NodeRestriction: a kubelet registers and changes its own Node only.
-      const other = await asKubelet.createNode({ body: { metadata: { name: unique("other-node") } } }).catch((e: unknown) => e);
-      expect(apiError(other)).toMatchObject({ code: 403, message: expect.stringContaining("is not allowed to modify node") });
+      const other = await asKubelet
+        .createNode({ body: { metadata: { name: unique("other-node") } } })
+        .catch((e: unknown) => e);
+      expect(apiError(other)).toMatchObject({
+        code: 403,
+        message: expect.stringContaining("is not allowed to modify node"),
+      });
     } finally {
       await core.deleteNamespace({ name: namespace });
     }
@@ -177,7 +210,17 @@ describe("local control plane", () => {
   ])("lets the orchestrator %s %s (group %j, namespace %s): %s", async (verb, resource, group, namespace, allowed) => {
     const orchestrator = client(inject("orchestratorKubeconfig"));
     const review = await orchestrator.makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectAccessReview({
-      body: { spec: { resourceAttributes: { verb, resource: resource.split("/")[0], subresource: resource.split("/")[1], group, namespace } } },
+      body: {
+        spec: {
+          resourceAttributes: {
+            verb,
+            resource: resource.split("/")[0],
+            subresource: resource.split("/")[1],
+            group,
+            namespace,
+          },
+        },
+      },
     });
     expect(review.status?.allowed).toBe(allowed);
   });

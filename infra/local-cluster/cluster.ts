@@ -69,14 +69,22 @@ function get(url: string, tls?: { ca: string; cert: string; key: string }): Prom
   });
 }
 
-async function waitFor(what: string, processes: ManagedProcess[], timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+async function waitFor(
+  what: string,
+  processes: ManagedProcess[],
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = processes.find((p) => p.exited() !== undefined);
     if (dead) {
       const log = tailOf(dead.logFile);
       const code = /address already in use/i.test(log) ? "CLUSTER_PORT_IN_USE" : "CLUSTER_START_FAILED";
-      throw new LocalClusterError(code, `${dead.name} ended (${dead.exited()}) before ${what}; its log is ${dead.logFile}:\n${log}`);
+      throw new LocalClusterError(
+        code,
+        `${dead.name} ended (${dead.exited()}) before ${what}; its log is ${dead.logFile}:\n${log}`,
+      );
     }
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
@@ -90,11 +98,19 @@ async function waitFor(what: string, processes: ManagedProcess[], timeoutMs: num
   }
 }
 
-async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: ClusterPki, readyTimeoutMs: number): Promise<LocalCluster> {
+async function startOnce(
+  dir: string,
+  binaries: ControlPlaneBinaries,
+  pki: ClusterPki,
+  readyTimeoutMs: number,
+): Promise<LocalCluster> {
   const files = writePki(dir, pki);
   const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const server = `https://127.0.0.1:${apiPort}`;
-  const kubeconfig = writeSecret(join(dir, "admin.kubeconfig"), kubeconfigFile(server, pki.ca.cert, IDENTITIES.admin.user, pki.admin));
+  const kubeconfig = writeSecret(
+    join(dir, "admin.kubeconfig"),
+    kubeconfigFile(server, pki.ca.cert, IDENTITIES.admin.user, pki.admin),
+  );
   const orchestratorKubeconfig = writeSecret(
     join(dir, "orchestrator.kubeconfig"),
     kubeconfigFile(server, pki.ca.cert, IDENTITIES.orchestrator.user, pki.orchestrator),
@@ -104,7 +120,10 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
     kubeconfigFile(server, pki.ca.cert, IDENTITIES.controllerManager.user, pki.controllerManager),
   );
   // For the local node's kubelet, which runs only if someone starts one (infra/local-node).
-  writeSecret(join(dir, "kubelet.kubeconfig"), kubeconfigFile(server, pki.ca.cert, IDENTITIES.kubelet.user, pki.kubelet));
+  writeSecret(
+    join(dir, "kubelet.kubeconfig"),
+    kubeconfigFile(server, pki.ca.cert, IDENTITIES.kubelet.user, pki.kubelet),
+  );
   const processes: ManagedProcess[] = [];
   const stop = async () => {
     for (const p of [...processes].reverse()) await p.stop();
@@ -114,18 +133,25 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
     processes.push(
-      startProcess("etcd", binaries.etcd, [
-        `--data-dir=${join(dir, "etcd")}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=${peerUrl}`,
-        `--initial-advertise-peer-urls=${peerUrl}`,
-        `--initial-cluster=default=${peerUrl}`,
-        "--unsafe-no-fsync=true",
-        "--log-level=warn",
-      ], join(dir, "etcd.log")),
+      startProcess(
+        "etcd",
+        binaries.etcd,
+        [
+          `--data-dir=${join(dir, "etcd")}`,
+          `--listen-client-urls=${etcdUrl}`,
+          `--advertise-client-urls=${etcdUrl}`,
+          `--listen-peer-urls=${peerUrl}`,
+          `--initial-advertise-peer-urls=${peerUrl}`,
+          `--initial-cluster=default=${peerUrl}`,
+          "--unsafe-no-fsync=true",
+          "--log-level=warn",
+        ],
+        join(dir, "etcd.log"),
+      ),
     );
-    await waitFor("etcd was healthy", processes, 15_000, async () => (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'));
+    await waitFor("etcd was healthy", processes, 15_000, async () =>
+      (await get(`${etcdUrl}/health`)).body.includes('"health":"true"'),
+    );
 
     const apiServerArgs = [
       `--etcd-servers=${etcdUrl}`,
@@ -146,10 +172,17 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
       "--allow-privileged=true",
       "--profiling=false",
     ];
-    const startApiServer = () => startProcess("kube-apiserver", binaries.kubeApiserver, apiServerArgs, join(dir, "kube-apiserver.log"));
+    const startApiServer = () =>
+      startProcess("kube-apiserver", binaries.kubeApiserver, apiServerArgs, join(dir, "kube-apiserver.log"));
     processes.push(startApiServer());
     const tls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
-    const apiServerReady = () => waitFor("the API server was ready", processes, readyTimeoutMs, async () => (await get(`${server}/readyz`, tls)).status === 200);
+    const apiServerReady = () =>
+      waitFor(
+        "the API server was ready",
+        processes,
+        readyTimeoutMs,
+        async () => (await get(`${server}/readyz`, tls)).status === 200,
+      );
     await apiServerReady();
     const version = (JSON.parse((await get(`${server}/version`, tls)).body) as { gitVersion: string }).gitVersion;
     // The local cluster exists for the orchestrator: give its identity its roles right away.
@@ -157,17 +190,22 @@ async function startOnce(dir: string, binaries: ControlPlaneBinaries, pki: Clust
 
     if (binaries.kubeControllerManager) {
       processes.push(
-        startProcess("kube-controller-manager", binaries.kubeControllerManager, [
-          `--kubeconfig=${kcmKubeconfig}`,
-          "--controllers=namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,root-ca-certificate-publisher-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller,deployment-controller,replicaset-controller,job-controller",
-          "--use-service-account-credentials=true",
-          `--service-account-private-key-file=${files.saPrivate}`,
-          `--root-ca-file=${files.caCert}`,
-          "--leader-elect=false",
-          "--secure-port=0",
-          "--concurrent-namespace-syncs=10",
-          "--namespace-sync-period=1m",
-        ], join(dir, "kube-controller-manager.log")),
+        startProcess(
+          "kube-controller-manager",
+          binaries.kubeControllerManager,
+          [
+            `--kubeconfig=${kcmKubeconfig}`,
+            "--controllers=namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,root-ca-certificate-publisher-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller,deployment-controller,replicaset-controller,job-controller",
+            "--use-service-account-credentials=true",
+            `--service-account-private-key-file=${files.saPrivate}`,
+            `--root-ca-file=${files.caCert}`,
+            "--leader-elect=false",
+            "--secure-port=0",
+            "--concurrent-namespace-syncs=10",
+            "--namespace-sync-period=1m",
+          ],
+          join(dir, "kube-controller-manager.log"),
+        ),
       );
     }
     const restartApiServer = async (downMs: number) => {
@@ -201,7 +239,13 @@ export async function startLocalCluster(options: StartOptions = {}): Promise<Loc
     try {
       const cluster = await startOnce(dir, binaries, pki, options.readyTimeoutMs ?? 60_000);
       if (!temporary) return cluster;
-      return { ...cluster, stop: async () => { await cluster.stop(); rmSync(dir, { recursive: true, force: true }); } };
+      return {
+        ...cluster,
+        stop: async () => {
+          await cluster.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     } catch (err) {
       // A free port can be taken between choosing it and binding it; choose again.
       if (err instanceof LocalClusterError && err.code === "CLUSTER_PORT_IN_USE" && attempt < 3) continue;

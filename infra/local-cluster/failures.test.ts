@@ -18,7 +18,10 @@ afterEach(() => {
 });
 
 async function refusal(promise: Promise<unknown>): Promise<LocalClusterError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(LocalClusterError);
   return err as LocalClusterError;
 }
@@ -42,7 +45,9 @@ describe("local cluster failures", () => {
   it("reports an API server that dies with its log path and leaves nothing running", async () => {
     const binaries = await ensureBinaries(() => {});
     const dir = tempDir();
-    const err = await refusal(startLocalCluster({ dir, binaries: { ...binaries, kubeApiserver: "/bin/false" }, readyTimeoutMs: 10_000 }));
+    const err = await refusal(
+      startLocalCluster({ dir, binaries: { ...binaries, kubeApiserver: "/bin/false" }, readyTimeoutMs: 10_000 }),
+    );
     expect(err.code).toBe("CLUSTER_START_FAILED");
     expect(err.message).toContain(join(dir, "kube-apiserver.log"));
     // etcd was started first; it must be gone too.

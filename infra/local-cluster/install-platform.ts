@@ -14,13 +14,24 @@ function readObjects(file: string): k8s.KubernetesObject[] {
 }
 
 /** What must exist before what: parameters before the policies that read them, policies before their bindings. */
-const INSTALL_ORDER = ["Namespace", "ConfigMap", "ClusterRole", "Role", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
+const INSTALL_ORDER = [
+  "Namespace",
+  "ConfigMap",
+  "ClusterRole",
+  "Role",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+];
 
 /** Every file in policies/admission/: the environments' admission policies, their bindings and parameters. */
 export function admissionObjects(): k8s.KubernetesObject[] {
   const dir = `${policiesDir}admission/`;
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
-  return files.flatMap((f) => readObjects(dir + f)).sort((a, b) => INSTALL_ORDER.indexOf(a.kind!) - INSTALL_ORDER.indexOf(b.kind!));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
+  return files
+    .flatMap((f) => readObjects(dir + f))
+    .sort((a, b) => INSTALL_ORDER.indexOf(a.kind!) - INSTALL_ORDER.indexOf(b.kind!));
 }
 
 /**
@@ -71,7 +82,9 @@ export async function installPlatform(adminKubeconfig: string): Promise<void> {
     } catch (err) {
       // Say which file's object the API server refused and why, not only the status code.
       const reason = err instanceof k8s.ApiException ? `${err.code}: ${statusMessage(err.body)}` : String(err);
-      throw new Error(`Could not install ${object.kind} ${object.metadata?.name} from policies/: ${reason}`, { cause: err });
+      throw new Error(`Could not install ${object.kind} ${object.metadata?.name} from policies/: ${reason}`, {
+        cause: err,
+      });
     }
   }
 }

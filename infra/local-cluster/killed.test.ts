@@ -14,7 +14,9 @@ it("leaves no control-plane process behind when the process that started it is k
     await startLocalCluster({ dir: ${JSON.stringify(join(dir, "cluster"))}, progress: () => {} });
     console.log("READY");
     setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("READY") && resolve());

@@ -8,7 +8,12 @@ export function kubeconfigFile(server: string, caCert: string, user: string, cre
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: "spe-local", cluster: { server, "certificate-authority-data": b64(caCert) } }],
-    users: [{ name: user, user: { "client-certificate-data": b64(credentials.cert), "client-key-data": b64(credentials.key) } }],
+    users: [
+      {
+        name: user,
+        user: { "client-certificate-data": b64(credentials.cert), "client-key-data": b64(credentials.key) },
+      },
+    ],
     contexts: [{ name: `${user}@spe-local`, context: { cluster: "spe-local", user } }],
     "current-context": `${user}@spe-local`,
   };

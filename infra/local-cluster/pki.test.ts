@@ -20,16 +20,21 @@ describe("createClusterPki", () => {
     ["orchestrator", IDENTITIES.orchestrator, "CN=spe-orchestrator"],
     ["controllerManager", IDENTITIES.controllerManager, "CN=system:kube-controller-manager"],
     ["kubelet", IDENTITIES.kubelet, "CN=system:node:spe-local-node\nO=system:nodes"],
-  ] as const)("issues the %s client certificate under the CA with the right user and groups", (key, _identity, subject) => {
-    const cert = new X509Certificate(pki[key].cert);
-    expect(cert.verify(ca.publicKey)).toBe(true);
-    expect(cert.checkIssued(ca)).toBe(true);
-    expect(cert.subject).toBe(subject);
-    expect(cert.ca).toBe(false);
-    expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
-    // The key in the pair belongs to the certificate.
-    expect(createPublicKey(createPrivateKey(pki[key].key)).export({ format: "jwk" })).toEqual(cert.publicKey.export({ format: "jwk" }));
-  });
+  ] as const)(
+    "issues the %s client certificate under the CA with the right user and groups",
+    (key, _identity, subject) => {
+      const cert = new X509Certificate(pki[key].cert);
+      expect(cert.verify(ca.publicKey)).toBe(true);
+      expect(cert.checkIssued(ca)).toBe(true);
+      expect(cert.subject).toBe(subject);
+      expect(cert.ca).toBe(false);
+      expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
+      // The key in the pair belongs to the certificate.
+      expect(createPublicKey(createPrivateKey(pki[key].key)).export({ format: "jwk" })).toEqual(
+        cert.publicKey.export({ format: "jwk" }),
+      );
+    },
+  );
 
   it("issues a serving certificate valid for 127.0.0.1 and localhost only, for server authentication", () => {
     const cert = new X509Certificate(pki.apiServer.cert);

@@ -41,7 +41,9 @@ export function runToCompletion(binary: string, args: string[], options: Process
   const [command, argv] = withSetpriv(binary, args, options);
   const result = spawnSync(command, argv, { encoding: "utf8" });
   if (result.error || result.status !== 0) {
-    throw new Error(`${binary} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${binary} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -50,23 +52,47 @@ export function runToCompletion(binary: string, args: string[], options: Process
  * The same as runToCompletion without holding the event loop meanwhile: for commands that take seconds (an
  * image import) in a process that must go on serving, as `npm start`'s orchestrator does while its node starts.
  */
-export function runCommand(binary: string, args: string[], options: ProcessOptions & { cwd?: string } = {}): Promise<string> {
+export function runCommand(
+  binary: string,
+  args: string[],
+  options: ProcessOptions & { cwd?: string } = {},
+): Promise<string> {
   const [command, argv] = withSetpriv(binary, args, options);
   return new Promise((resolve, reject) =>
-    execFile(command, argv, { encoding: "utf8", cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const why = typeof error.code === "number" ? `exit ${error.code}` : error.signal ? `signal ${error.signal}` : error.message;
-      reject(new Error(`${binary} ${args.join(" ")} failed (${why}):\n${stdout}${stderr}`));
-    }),
+    execFile(
+      command,
+      argv,
+      { encoding: "utf8", cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const why =
+          typeof error.code === "number"
+            ? `exit ${error.code}`
+            : error.signal
+              ? `signal ${error.signal}`
+              : error.message;
+        reject(new Error(`${binary} ${args.join(" ")} failed (${why}):\n${stdout}${stderr}`));
+      },
+    ),
   );
 }
 
-export function startProcess(name: string, binary: string, args: string[], logFile: string, options: ProcessOptions = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  binary: string,
+  args: string[],
+  logFile: string,
+  options: ProcessOptions = {},
+): ManagedProcess {
   const fd = openSync(logFile, "a");
   const [command, argv] = withSetpriv(binary, args, options);
   // A process group of its own (when setpriv ties it to our life): a terminal's Ctrl-C goes to the Node
   // process alone, which stops its children in order (the local node's containers need a running containerd).
-  const child = spawn(command, argv, { stdio: ["ignore", fd, fd], env: options.env && { ...process.env, ...options.env }, detached: hasSetpriv });
+  const child = spawn(command, argv, {
+    stdio: ["ignore", fd, fd],
+    env: options.env && { ...process.env, ...options.env },
+    detached: hasSetpriv,
+  });
   closeSync(fd);
   running.add(child);
   let exit: string | undefined;
@@ -113,7 +139,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

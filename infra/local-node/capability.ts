@@ -32,7 +32,11 @@ function readable(path: string): string | undefined {
  * bridged traffic passing netfilter (without it no NetworkPolicy could be enforced between pods).
  */
 export function nodeCapability(env: NodeJS.ProcessEnv = process.env): NodeCapability {
-  if (env.SPE_LOCAL_NODE !== "1") return { ok: false, reason: "SPE_LOCAL_NODE=1 is not set (the local node runs containers as root and changes the host's network)" };
+  if (env.SPE_LOCAL_NODE !== "1")
+    return {
+      ok: false,
+      reason: "SPE_LOCAL_NODE=1 is not set (the local node runs containers as root and changes the host's network)",
+    };
   return machineCapability();
 }
 
@@ -45,25 +49,48 @@ export function startCapability(env: NodeJS.ProcessEnv = process.env, nodeBinari
   const machine = machineCapability();
   if (!machine.ok) return machine;
   if (!nodeBinariesBuilt && spawnSync("go", ["version"], { stdio: "ignore" }).status !== 0)
-    return { ok: false, reason: "the kubelet is not built and Go is not installed to build it (SPE_LOCAL_NODE=1 npm run cluster:build where Go is)" };
+    return {
+      ok: false,
+      reason:
+        "the kubelet is not built and Go is not installed to build it (SPE_LOCAL_NODE=1 npm run cluster:build where Go is)",
+    };
   return { ok: true };
 }
 
 /** What the machine must offer the node, whoever asks: root, the Debian packages, cgroup v1, br_netfilter. */
 export function machineCapability(): NodeCapability {
-  if (process.getuid?.() !== 0) return { ok: false, reason: "the local node needs root: the kubelet manages cgroups, mounts and network namespaces" };
+  if (process.getuid?.() !== 0)
+    return {
+      ok: false,
+      reason: "the local node needs root: the kubelet manages cgroups, mounts and network namespaces",
+    };
   for (const program of Object.values(NODE_PROGRAMS)) {
-    if (!onPath(program)) return { ok: false, reason: `${program} is not installed (apt-get install containerd runc containernetworking-plugins nftables)` };
+    if (!onPath(program))
+      return {
+        ok: false,
+        reason: `${program} is not installed (apt-get install containerd runc containernetworking-plugins nftables)`,
+      };
   }
   const missingPlugin = NEEDED_CNI_PLUGINS.find((p) => !existsSync(`${CNI_BIN_DIR}/${p}`));
-  if (missingPlugin) return { ok: false, reason: `the CNI plugin ${missingPlugin} is not in ${CNI_BIN_DIR} (apt-get install containernetworking-plugins)` };
+  if (missingPlugin)
+    return {
+      ok: false,
+      reason: `the CNI plugin ${missingPlugin} is not in ${CNI_BIN_DIR} (apt-get install containernetworking-plugins)`,
+    };
   for (const controller of ["cpu", "cpuacct", "cpuset", "memory", "pids"]) {
     if (!existsSync(`/sys/fs/cgroup/${controller}/cgroup.procs`)) {
-      return { ok: false, reason: `the cgroup v1 controller ${controller} is not mounted at /sys/fs/cgroup/${controller} (the node is set up for cgroup v1 with the cgroupfs driver)` };
+      return {
+        ok: false,
+        reason: `the cgroup v1 controller ${controller} is not mounted at /sys/fs/cgroup/${controller} (the node is set up for cgroup v1 with the cgroupfs driver)`,
+      };
     }
   }
   if (readable("/proc/sys/net/bridge/bridge-nf-call-iptables")?.trim() !== "1") {
-    return { ok: false, reason: "bridged traffic does not pass netfilter (/proc/sys/net/bridge/bridge-nf-call-iptables is not 1: br_netfilter missing), so NetworkPolicies between pods could not be enforced" };
+    return {
+      ok: false,
+      reason:
+        "bridged traffic does not pass netfilter (/proc/sys/net/bridge/bridge-nf-call-iptables is not 1: br_netfilter missing), so NetworkPolicies between pods could not be enforced",
+    };
   }
   return { ok: true };
 }

@@ -17,7 +17,8 @@ export function removeContainers(containerdSocket: string): void {
     ctr("tasks", "kill", "--all", "--signal", "SIGKILL", task);
   }
   for (const task of ctr("tasks", "ls", "--quiet").split("\n").filter(Boolean)) ctr("tasks", "delete", "--force", task);
-  for (const container of ctr("containers", "ls", "--quiet").split("\n").filter(Boolean)) ctr("containers", "delete", container);
+  for (const container of ctr("containers", "ls", "--quiet").split("\n").filter(Boolean))
+    ctr("containers", "delete", container);
 }
 
 /**
@@ -81,7 +82,9 @@ function parentOf(pid: string): string | undefined {
 export function endOrphanedNodes(stateRoot: string, bridge: string): string[] {
   const pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
   const argvs = new Map(pids.map((pid) => [pid, commandLine(pid)]));
-  const containerdConfigs = new Set([...argvs.values()].filter((a) => a[0]?.endsWith("containerd")).map((a) => a[a.indexOf("--config") + 1]));
+  const containerdConfigs = new Set(
+    [...argvs.values()].filter((a) => a[0]?.endsWith("containerd")).map((a) => a[a.indexOf("--config") + 1]),
+  );
   const orphanDirs = new Set<string>();
   for (const [pid, argv] of argvs) {
     if (!argv[0]?.endsWith("containerd-shim-runc-v2")) continue;

@@ -26,11 +26,16 @@ export interface EnvironmentImages {
  * the workspace port, enough for readiness, the gateway and the isolation tests — not a JupyterLab. `except`
  * leaves out the tools whose real image is imported instead.
  */
-export function standInWorkspaceImages(config: EnvironmentImages, except: ReadonlyArray<"jupyterlab" | "rstudio" | "vscode"> = []): ProbeImage[] {
-  return (["jupyterlab", "rstudio", "vscode"] as const).filter((tool) => !except.includes(tool)).map((tool) => ({
-    name: `${config.imageRegistry}/${config.images[tool]}`,
-    entrypoint: ["probe", "serve", String(config.workspacePort)],
-  }));
+export function standInWorkspaceImages(
+  config: EnvironmentImages,
+  except: ReadonlyArray<"jupyterlab" | "rstudio" | "vscode"> = [],
+): ProbeImage[] {
+  return (["jupyterlab", "rstudio", "vscode"] as const)
+    .filter((tool) => !except.includes(tool))
+    .map((tool) => ({
+      name: `${config.imageRegistry}/${config.images[tool]}`,
+      entrypoint: ["probe", "serve", String(config.workspacePort)],
+    }));
 }
 
 /**
@@ -40,9 +45,16 @@ export function standInWorkspaceImages(config: EnvironmentImages, except: Readon
 export async function importProgramImages(node: LocalNode, config: EnvironmentImages): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "spe-programs-"));
   try {
-    for (const [program, image] of [["data-loader", config.images.dataLoader], ["airlock-agent", config.images.airlockAgent]] as const) {
+    for (const [program, image] of [
+      ["data-loader", config.images.dataLoader],
+      ["airlock-agent", config.images.airlockAgent],
+    ] as const) {
       const out = join(work, program);
-      await runCommand(process.execPath, ["--import", "tsx", "images/bundle-program.ts", program, out, "--root", "/app"], { cwd: repoRoot });
+      await runCommand(
+        process.execPath,
+        ["--import", "tsx", "images/bundle-program.ts", program, out, "--root", "/app"],
+        { cwd: repoRoot },
+      );
       const archive = join(work, `${program}.tar`);
       await buildNodeProgramArchive(out, `${program}.mjs`, `${config.imageRegistry}/${image}`, archive);
       await importImages(node.containerdSocket, archive);
@@ -57,7 +69,12 @@ export async function importProgramImages(node: LocalNode, config: EnvironmentIm
  * orchestrator listening on the pod network's gateway address, and returns the staging URL the data
  * loaders must be given (there is no cluster DNS and no Service routing on the local node).
  */
-export async function relayToOrchestrator(node: LocalNode, admin: k8s.KubeConfig, orchestratorPort: number, config: EnvironmentImages): Promise<string> {
+export async function relayToOrchestrator(
+  node: LocalNode,
+  admin: k8s.KubeConfig,
+  orchestratorPort: number,
+  config: EnvironmentImages,
+): Promise<string> {
   const relayIp = await startHostRelay(admin.makeApiClient(k8s.CoreV1Api), {
     namespace: config.platformNamespace,
     name: "orchestrator-relay",
@@ -101,7 +118,9 @@ async function forwardFromPodNetwork(gateway: string, orchestrator: Orchestrator
     upstream.on("error", () => client.destroy());
     client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(orchestrator.port, gateway, resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once("error", reject).listen(orchestrator.port, gateway, resolve),
+  );
   return () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -115,9 +134,18 @@ async function forwardFromPodNetwork(gateway: string, orchestrator: Orchestrator
  * orchestrator (reached on the pod network's gateway address: directly when it listens on every address,
  * else through a forwarder on the host) and a resolver from Services to their pods.
  */
-export async function startNodeForOrchestrator(adminKubeconfig: string, orchestrator: OrchestratorAddress, config: EnvironmentImages, progress: (line: string) => void = (l) => console.error(l)): Promise<NodeForOrchestrator> {
+export async function startNodeForOrchestrator(
+  adminKubeconfig: string,
+  orchestrator: OrchestratorAddress,
+  config: EnvironmentImages,
+  progress: (line: string) => void = (l) => console.error(l),
+): Promise<NodeForOrchestrator> {
   const workspaceArchive = builtWorkspaceArchive();
-  const node = await startLocalNode({ adminKubeconfig, images: standInWorkspaceImages(config, workspaceArchive ? ["jupyterlab"] : []), progress });
+  const node = await startLocalNode({
+    adminKubeconfig,
+    images: standInWorkspaceImages(config, workspaceArchive ? ["jupyterlab"] : []),
+    progress,
+  });
   let stopForwarder = async () => {};
   const stop = async () => {
     await stopForwarder();
@@ -126,17 +154,27 @@ export async function startNodeForOrchestrator(adminKubeconfig: string, orchestr
   try {
     const started = Date.now();
     await importProgramImages(node, config);
-    progress(`Imported the data loader and airlock agent images into the local node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    progress(
+      `Imported the data loader and airlock agent images into the local node in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     if (workspaceArchive) {
       const importStarted = Date.now();
-      await importWorkspaceImage(node.containerdSocket, workspaceArchive, `${config.imageRegistry}/${config.images.jupyterlab}`);
-      progress(`Imported the JupyterLab workspace image built by scripts/build-images.sh into the local node in ${((Date.now() - importStarted) / 1000).toFixed(1)} s`);
-    } else progress("The JupyterLab workspace runs as a stand-in: scripts/build-images.sh workspace builds the real image");
+      await importWorkspaceImage(
+        node.containerdSocket,
+        workspaceArchive,
+        `${config.imageRegistry}/${config.images.jupyterlab}`,
+      );
+      progress(
+        `Imported the JupyterLab workspace image built by scripts/build-images.sh into the local node in ${((Date.now() - importStarted) / 1000).toFixed(1)} s`,
+      );
+    } else
+      progress("The JupyterLab workspace runs as a stand-in: scripts/build-images.sh workspace builds the real image");
     const admin = new k8s.KubeConfig();
     admin.loadFromFile(adminKubeconfig);
     // The relay's pod brings up the bridge, so the forwarder can listen on its address only after it.
     const stagingUrl = await relayToOrchestrator(node, admin, orchestrator.port, config);
-    if (!WILDCARD_HOSTS.has(orchestrator.host)) stopForwarder = await forwardFromPodNetwork(node.network.gateway, orchestrator);
+    if (!WILDCARD_HOSTS.has(orchestrator.host))
+      stopForwarder = await forwardFromPodNetwork(node.network.gateway, orchestrator);
     return { node, stagingUrl, serviceUpstream: serviceUpstream(admin), stop };
   } catch (err) {
     await stop();

@@ -19,7 +19,10 @@ export interface HostRelay {
  */
 export async function startHostRelay(core: k8s.CoreV1Api, relay: HostRelay): Promise<string> {
   const spec = probePodSpec(["forward", String(relay.port), relay.target], "Always");
-  await core.createNamespacedPod({ namespace: relay.namespace, body: { metadata: { name: relay.name, labels: relay.labels }, spec } });
+  await core.createNamespacedPod({
+    namespace: relay.namespace,
+    body: { metadata: { name: relay.name, labels: relay.labels }, spec },
+  });
   return until(`relay ${relay.namespace}/${relay.name} runs`, 60_000, async () => {
     const pod = await core.readNamespacedPod({ namespace: relay.namespace, name: relay.name });
     return pod.status?.phase === "Running" && pod.status.podIP ? pod.status.podIP : undefined;

@@ -7,7 +7,10 @@ import * as k8s from "@kubernetes/client-node";
  * Not the kubelet's: the Node authorizer knows only nodes' client certificates (the cluster's kubelet.kubeconfig).
  */
 export const NODE_COMPONENTS = {
-  scheduler: { serviceAccount: "spe-node-scheduler", clusterRoles: ["system:kube-scheduler", "system:volume-scheduler"] },
+  scheduler: {
+    serviceAccount: "spe-node-scheduler",
+    clusterRoles: ["system:kube-scheduler", "system:volume-scheduler"],
+  },
   policyEnforcer: { serviceAccount: "spe-node-policy-enforcer", clusterRoles: ["spe:network-policy-enforcer"] },
   volumeProvisioner: { serviceAccount: "spe-node-volume-provisioner", clusterRoles: ["spe:local-volume-provisioner"] },
 } as const;
@@ -54,8 +57,12 @@ export async function nodeComponentTokens(admin: k8s.KubeConfig): Promise<Record
   const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
   for (const role of [enforcerRole, provisionerRole]) await ignoreConflict(rbac.createClusterRole({ body: role }));
   const tokens = {} as Record<NodeComponent, string>;
-  for (const [component, { serviceAccount, clusterRoles }] of Object.entries(NODE_COMPONENTS) as Array<[NodeComponent, (typeof NODE_COMPONENTS)[NodeComponent]]>) {
-    await ignoreConflict(core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name: serviceAccount } } }));
+  for (const [component, { serviceAccount, clusterRoles }] of Object.entries(NODE_COMPONENTS) as Array<
+    [NodeComponent, (typeof NODE_COMPONENTS)[NodeComponent]]
+  >) {
+    await ignoreConflict(
+      core.createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name: serviceAccount } } }),
+    );
     for (const role of clusterRoles) {
       await ignoreConflict(
         rbac.createClusterRoleBinding({
@@ -95,7 +102,9 @@ export function tokenFileKubeconfig(server: string, caCert: string, user: string
   const config = {
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: "spe-local", cluster: { server, "certificate-authority-data": Buffer.from(caCert).toString("base64") } }],
+    clusters: [
+      { name: "spe-local", cluster: { server, "certificate-authority-data": Buffer.from(caCert).toString("base64") } },
+    ],
     users: [{ name: user, user: { tokenFile } }],
     contexts: [{ name: `${user}@spe-local`, context: { cluster: "spe-local", user } }],
     "current-context": `${user}@spe-local`,

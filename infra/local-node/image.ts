@@ -37,16 +37,27 @@ async function moveBlob(layout: string, file: string): Promise<Blob> {
 
 /** Builds an OCI image archive holding the probe binary and nothing else, one manifest per image name. */
 export function buildProbeArchive(probeBinary: string, images: ProbeImage[], outFile: string): Promise<void> {
-  return withRootfs((rootfs) => copyFile(probeBinary, join(rootfs, PROBE_PATH)), images.map((i) => ({ ...i, entrypoint: i.entrypoint.map((a, n) => (n === 0 ? `/${PROBE_PATH}` : a)) })), outFile);
+  return withRootfs(
+    (rootfs) => copyFile(probeBinary, join(rootfs, PROBE_PATH)),
+    images.map((i) => ({ ...i, entrypoint: i.entrypoint.map((a, n) => (n === 0 ? `/${PROBE_PATH}` : a)) })),
+    outFile,
+  );
 }
 
 /**
  * Builds an image of a bundled Node program (images/bundle-program.ts output, copied to /app) with this
  * host's own `node` and the shared libraries it loads: the images' distroless base cannot be pulled here.
  */
-export async function buildNodeProgramArchive(bundleDir: string, bundleFile: string, name: string, outFile: string): Promise<void> {
+export async function buildNodeProgramArchive(
+  bundleDir: string,
+  bundleFile: string,
+  name: string,
+  outFile: string,
+): Promise<void> {
   const node = await realpath((await runCommand("sh", ["-c", "command -v node"])).trim());
-  const libraries = (await runCommand("ldd", [node])).split("\n").flatMap((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line)?.[1] ?? []);
+  const libraries = (await runCommand("ldd", [node]))
+    .split("\n")
+    .flatMap((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line)?.[1] ?? []);
   await withRootfs(
     async (rootfs) => {
       const put = async (from: string, to: string) => {
@@ -67,7 +78,11 @@ export async function buildNodeProgramArchive(bundleDir: string, bundleFile: str
  * entrypoint), into an OCI archive, with GNU tar and no registry or image builder. Owners and times in the
  * layer are fixed so the same files always give the same digest.
  */
-async function withRootfs(fill: (rootfs: string) => Promise<void>, images: ProbeImage[], outFile: string): Promise<void> {
+async function withRootfs(
+  fill: (rootfs: string) => Promise<void>,
+  images: ProbeImage[],
+  outFile: string,
+): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "spe-image-"));
   try {
     const layout = join(work, "layout");
@@ -76,7 +91,19 @@ async function withRootfs(fill: (rootfs: string) => Promise<void>, images: Probe
     await mkdir(rootfs);
     await fill(rootfs);
     const layerFile = join(work, "layer.tar");
-    await runCommand("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "--sort=name", "--mode=go-w", "-C", rootfs, "-cf", layerFile, "."]);
+    await runCommand("tar", [
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--mtime=@0",
+      "--sort=name",
+      "--mode=go-w",
+      "-C",
+      rootfs,
+      "-cf",
+      layerFile,
+      ".",
+    ]);
     const layer = await moveBlob(layout, layerFile);
 
     const manifests = [];
@@ -104,12 +131,30 @@ async function withRootfs(fill: (rootfs: string) => Promise<void>, images: Probe
         mediaType: "application/vnd.oci.image.manifest.v1+json",
         ...manifest,
         platform: { architecture: "amd64", os: "linux" },
-        annotations: { "io.containerd.image.name": image.name, "org.opencontainers.image.ref.name": image.name.split(":").at(-1) },
+        annotations: {
+          "io.containerd.image.name": image.name,
+          "org.opencontainers.image.ref.name": image.name.split(":").at(-1),
+        },
       });
     }
     await writeFile(join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-    await writeFile(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
-    await runCommand("tar", ["--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-C", layout, "-cf", outFile, "oci-layout", "index.json", "blobs"]);
+    await writeFile(
+      join(layout, "index.json"),
+      JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }),
+    );
+    await runCommand("tar", [
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--mtime=@0",
+      "-C",
+      layout,
+      "-cf",
+      outFile,
+      "oci-layout",
+      "index.json",
+      "blobs",
+    ]);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -118,8 +163,22 @@ async function withRootfs(fill: (rootfs: string) => Promise<void>, images: Probe
 /** Imports an archive into containerd's `k8s.io` namespace, where the kubelet's CRI looks for images. */
 export async function importImages(containerdSocket: string, archive: string): Promise<void> {
   try {
-    await runCommand("ctr", ["--address", containerdSocket, "--namespace", "k8s.io", "images", "import", "--snapshotter", "overlayfs", archive]);
+    await runCommand("ctr", [
+      "--address",
+      containerdSocket,
+      "--namespace",
+      "k8s.io",
+      "images",
+      "import",
+      "--snapshotter",
+      "overlayfs",
+      archive,
+    ]);
   } catch (err) {
-    throw new LocalNodeError("NODE_IMAGE_IMPORT_FAILED", `ctr could not import ${archive} into containerd: ${(err as Error).message}`, { cause: err });
+    throw new LocalNodeError(
+      "NODE_IMAGE_IMPORT_FAILED",
+      `ctr could not import ${archive} into containerd: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

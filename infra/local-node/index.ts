@@ -3,6 +3,14 @@ export { nodeCapability, startCapability, type NodeCapability } from "./capabili
 export { ensureNodeBinaries, nodeBinariesBuilt, nodeCacheDir, type NodeBinaries } from "./node-binaries";
 export { LocalNodeError, type LocalNodeErrorCode } from "./errors";
 export type { ProbeImage } from "./image";
-export { startNodeForOrchestrator, importProgramImages, relayToOrchestrator, standInWorkspaceImages, type EnvironmentImages, type NodeForOrchestrator, type OrchestratorAddress } from "./for-orchestrator";
+export {
+  startNodeForOrchestrator,
+  importProgramImages,
+  relayToOrchestrator,
+  standInWorkspaceImages,
+  type EnvironmentImages,
+  type NodeForOrchestrator,
+  type OrchestratorAddress,
+} from "./for-orchestrator";
 export { serviceUpstream, type ServiceUpstream } from "./pod-upstream";
 export { builtWorkspaceArchive, importWorkspaceImage, WORKSPACE_ARCHIVE } from "./workspace-image";

@@ -39,7 +39,12 @@ function kubeletConfiguration(options: KubeletOptions, port: number): string {
       podCIDR: options.network.podCidr,
       maxPods: 60,
       serializeImagePulls: false,
-      evictionHard: { "memory.available": "100Mi", "nodefs.available": "1%", "imagefs.available": "1%", "nodefs.inodesFree": "1%" },
+      evictionHard: {
+        "memory.available": "100Mi",
+        "nodefs.available": "1%",
+        "imagefs.available": "1%",
+        "nodefs.inodesFree": "1%",
+      },
       imageGCHighThresholdPercent: 99,
       imageGCLowThresholdPercent: 98,
       nodeStatusReportFrequency: "10s",

@@ -27,7 +27,11 @@ function probeSourceHash(): string {
 
 function wantedBinaries(env: NodeJS.ProcessEnv): NodeBinaries {
   const dir = nodeCacheDir(env);
-  return { kubelet: join(dir, "kubelet"), kubeScheduler: join(dir, "kube-scheduler"), probe: join(dir, `spe-probe-${probeSourceHash()}`) };
+  return {
+    kubelet: join(dir, "kubelet"),
+    kubeScheduler: join(dir, "kube-scheduler"),
+    probe: join(dir, `spe-probe-${probeSourceHash()}`),
+  };
 }
 
 /** Whether the node's programs are in the cache already (nothing to build, so no Go needed). */
@@ -39,7 +43,10 @@ export function nodeBinariesBuilt(env: NodeJS.ProcessEnv = process.env): boolean
  * Returns kubelet, kube-scheduler (the control plane's Kubernetes version, from the Go module proxy) and
  * the probe, building what is missing into the cache first: a few minutes once per machine.
  */
-export async function ensureNodeBinaries(progress: Progress = (l) => console.error(l), env: NodeJS.ProcessEnv = process.env): Promise<NodeBinaries> {
+export async function ensureNodeBinaries(
+  progress: Progress = (l) => console.error(l),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NodeBinaries> {
   const dir = nodeCacheDir(env);
   const wanted = wantedBinaries(env);
   const complete = () => Object.values(wanted).every((p) => existsSync(p));
@@ -51,7 +58,9 @@ export async function ensureNodeBinaries(progress: Progress = (l) => console.err
     mkdirSync(staging, { recursive: true });
     try {
       if (!existsSync(wanted.kubelet) || !existsSync(wanted.kubeScheduler)) {
-        progress(`Building kubelet and kube-scheduler ${KUBERNETES_VERSION} into ${dir}. This happens once and takes minutes.`);
+        progress(
+          `Building kubelet and kube-scheduler ${KUBERNETES_VERSION} into ${dir}. This happens once and takes minutes.`,
+        );
         await runGoBuild(
           {
             moduleDir: join(goModules, "node"),
@@ -69,7 +78,14 @@ export async function ensureNodeBinaries(progress: Progress = (l) => console.err
       }
       if (!existsSync(wanted.probe)) {
         await runGoBuild(
-          { moduleDir: join(goModules, "probe"), out: join(staging, "probe"), packages: ["."], ldflags: "-s -w", label: "spe-probe", logFile: join(dir, "build-probe.log") },
+          {
+            moduleDir: join(goModules, "probe"),
+            out: join(staging, "probe"),
+            packages: ["."],
+            ldflags: "-s -w",
+            label: "spe-probe",
+            logFile: join(dir, "build-probe.log"),
+          },
           env,
           progress,
         );

@@ -18,7 +18,11 @@ export function startScheduler(binary: string, kubeconfig: string, dir: string):
  * node is never lifted, so nothing would be scheduled. It uses the cluster's controller-manager identity and,
  * like upstream, each controller's own ServiceAccount.
  */
-export function startNodeLifecycleController(binary: string, controllerManagerKubeconfig: string, dir: string): ManagedProcess {
+export function startNodeLifecycleController(
+  binary: string,
+  controllerManagerKubeconfig: string,
+  dir: string,
+): ManagedProcess {
   return startProcess(
     "kube-controller-manager (node lifecycle)",
     binary,

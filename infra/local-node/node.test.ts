@@ -73,8 +73,13 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // Two environments exactly as the orchestrator makes their namespace and isolation, applied by its identity.
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
     for (const namespace of [envA, envB]) {
-      const input = { namespace, permit: examplePermit({ permitId: `SE-HDAB-NODE-${namespace}` }), desiredState: "active" as const };
-      for (const object of [namespaceObject(input), ...networkPolicies(input, config)]) await applyObject(orchestrator, object);
+      const input = {
+        namespace,
+        permit: examplePermit({ permitId: `SE-HDAB-NODE-${namespace}` }),
+        desiredState: "active" as const,
+      };
+      for (const object of [namespaceObject(input), ...networkPolicies(input, config)])
+        await applyObject(orchestrator, object);
     }
     await core.createNamespace({ body: { metadata: { name: open } } });
     const ports = [config.workspacePort, config.airlockPort, 9999];
@@ -86,12 +91,15 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // A server on the host, on the pod network's gateway address (the bridge exists once a pod runs).
     // The probes close at once after connecting: a reset from them is expected, not an error of the test.
     hostServer = createServer((socket) => socket.on("error", () => undefined).end("host\n"));
-    await new Promise<void>((resolve, reject) => hostServer.once("error", reject).listen(hostPort, node.network.gateway, resolve));
+    await new Promise<void>((resolve, reject) =>
+      hostServer.once("error", reject).listen(hostPort, node.network.gateway, resolve),
+    );
   }, 20 * 60_000);
 
   afterAll(async () => {
     hostServer?.close();
-    for (const namespace of [envA, envB, open, envWorkspace]) await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
+    for (const namespace of [envA, envB, open, envWorkspace])
+      await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
     await node?.stop();
     await cluster?.stop();
   }, 60_000);
@@ -106,7 +114,10 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   it("lets a pod without policies reach the host and other pods: the network itself works", async () => {
     const host = `${node.network.gateway}:${hostPort}`;
     const peer = `${workspaceIp[open]}:${config.workspacePort}`;
-    expect(await probeFrom(core, open, "control", {}, [host, peer])).toEqual({ [host]: "connected", [peer]: "connected" });
+    expect(await probeFrom(core, open, "control", {}, [host, peer])).toEqual({
+      [host]: "connected",
+      [peer]: "connected",
+    });
   });
 
   it("keeps an environment's pod from the host, from another environment and from its own neighbours", async () => {
@@ -117,21 +128,45 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // Pods have IPv6 link-local addresses too, which no policy names: before the enforcer dropped IPv6 on
     // the bridge, this one connected.
     const otherEnvironmentV6 = `[${linkLocalOf(workspaceIp[envB]!)}%eth0]:${config.workspacePort}`;
-    const result = await probeFrom(core, envA, "escape", ownedLabels(envA, "workspace"), [host, otherEnvironment, neighbour, outside, otherEnvironmentV6]);
-    expect(result).toEqual({ [host]: "timeout", [otherEnvironment]: "timeout", [neighbour]: "timeout", [outside]: "timeout", [otherEnvironmentV6]: "timeout" });
+    const result = await probeFrom(core, envA, "escape", ownedLabels(envA, "workspace"), [
+      host,
+      otherEnvironment,
+      neighbour,
+      outside,
+      otherEnvironmentV6,
+    ]);
+    expect(result).toEqual({
+      [host]: "timeout",
+      [otherEnvironment]: "timeout",
+      [neighbour]: "timeout",
+      [outside]: "timeout",
+      [otherEnvironmentV6]: "timeout",
+    });
   });
 
   it("lets the orchestrator (which serves the gateway) reach the workspace and airlock ports, and nothing else of the environment", async () => {
     const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
     const otherPort = `${workspaceIp[envA]}:9999`;
     const airlock = `${workspaceIp[envA]}:${config.airlockPort}`;
-    const gateway = await probeFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "orchestrator" }, [workspace, otherPort, airlock]);
+    const gateway = await probeFrom(
+      core,
+      config.platformNamespace,
+      `gateway-${unique()}`,
+      { [COMPONENT_LABEL]: "orchestrator" },
+      [workspace, otherPort, airlock],
+    );
     expect(gateway).toEqual({ [workspace]: "connected", [otherPort]: "timeout", [airlock]: "connected" });
   });
 
   it("keeps out a platform pod that is not the orchestrator, and a pod outside the platform that calls itself one", async () => {
     const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
-    const notGateway = await probeFrom(core, config.platformNamespace, `other-${unique()}`, { [COMPONENT_LABEL]: "metrics" }, [workspace]);
+    const notGateway = await probeFrom(
+      core,
+      config.platformNamespace,
+      `other-${unique()}`,
+      { [COMPONENT_LABEL]: "metrics" },
+      [workspace],
+    );
     const impostor = await probeFrom(core, open, "impostor", { [COMPONENT_LABEL]: "orchestrator" }, [workspace]);
     expect(notGateway).toEqual({ [workspace]: "timeout" });
     expect(impostor).toEqual({ [workspace]: "timeout" });
@@ -140,26 +175,42 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   it("runs the environment the orchestrator applies: the workspace pod Ready, its data volume read-only", async () => {
     // A permit whose environment fits this two-core machine; everything else as the orchestrator builds it,
     // applied in its order by its identity (no staged delivery: no loader Job, the data volume is empty).
-    const permit = examplePermit({ permitId: `SE-HDAB-NODE-${envWorkspace}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
+    const permit = examplePermit({
+      permitId: `SE-HDAB-NODE-${envWorkspace}`,
+      environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" },
+    });
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
-    for (const object of desiredObjects({ namespace: envWorkspace, permit, desiredState: "active" }, config)) await applyObject(orchestrator, object);
+    for (const object of desiredObjects({ namespace: envWorkspace, permit, desiredState: "active" }, config))
+      await applyObject(orchestrator, object);
 
     const deadline = Date.now() + 90_000;
     let pod: k8s.V1Pod | undefined;
     while (Date.now() < deadline) {
-      const pods = await core.listNamespacedPod({ namespace: envWorkspace, labelSelector: `${COMPONENT_LABEL}=workspace` });
+      const pods = await core.listNamespacedPod({
+        namespace: envWorkspace,
+        labelSelector: `${COMPONENT_LABEL}=workspace`,
+      });
       pod = pods.items[0];
       if (pod?.status?.containerStatuses?.length && pod.status.containerStatuses.every((c) => c.ready)) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(pod?.status?.phase, JSON.stringify(pod?.status)).toBe("Running");
-    expect(pod!.status!.containerStatuses!.map((c) => [c.name, c.ready])).toEqual([["airlock-agent", true], ["jupyterlab", true]]);
+    expect(pod!.status!.containerStatuses!.map((c) => [c.name, c.ready])).toEqual([
+      ["airlock-agent", true],
+      ["jupyterlab", true],
+    ]);
 
     // Asked through the one path the policies open (the gateway, the workspace port), the workspace itself
     // says what it can write: its home, not the data.
     const base = `http://${pod!.status!.podIP}:${config.workspacePort}/`;
     const urls = ["/data", "/home/researcher"].map((dir) => `${base}?write-check=${dir}`);
-    const answers = await getFrom(core, config.platformNamespace, `gateway-${unique()}`, { [COMPONENT_LABEL]: "orchestrator" }, urls);
+    const answers = await getFrom(
+      core,
+      config.platformNamespace,
+      `gateway-${unique()}`,
+      { [COMPONENT_LABEL]: "orchestrator" },
+      urls,
+    );
     expect(answers[urls[0]!]).toMatch(/^200 .*read-only file system/);
     expect(answers[urls[1]!]).toBe("200 writable");
   }, 180_000);
@@ -177,8 +228,14 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     });
     try {
       const hdab = await issuerKey("EdDSA", "node-test");
-      const permit = examplePermit({ permitId: `SE-HDAB-NODE-${unique()}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
-      const { namespace } = await importPermit(database.db, await hdab.sign(permit), { trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }), now: new Date() });
+      const permit = examplePermit({
+        permitId: `SE-HDAB-NODE-${unique()}`,
+        environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" },
+      });
+      const { namespace } = await importPermit(database.db, await hdab.sign(permit), {
+        trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
+        now: new Date(),
+      });
       controller.start();
       controller.enqueue(namespace);
       const deadline = Date.now() + 120_000;
@@ -196,12 +253,16 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
 
       // Drift, measured where it matters: a break-glass administrator deletes the deny-all policy, the
       // workspace may send anywhere until the controller has put it back and the enforcer has followed.
-      const workspacePod = (await core.listNamespacedPod({ namespace, labelSelector: `${COMPONENT_LABEL}=workspace` })).items[0]!;
+      const workspacePod = (await core.listNamespacedPod({ namespace, labelSelector: `${COMPONENT_LABEL}=workspace` }))
+        .items[0]!;
       const egressChain = `eg_${workspacePod.status!.podIP!.replaceAll(".", "_")}`;
-      const egressIsolated = () => spawnSync("nft", ["list", "chain", "inet", "spe_netpol", egressChain], { stdio: "ignore" }).status === 0;
+      const egressIsolated = () =>
+        spawnSync("nft", ["list", "chain", "inet", "spe_netpol", egressChain], { stdio: "ignore" }).status === 0;
       expect(egressIsolated()).toBe(true);
       const deleted = Date.now();
-      await load(cluster.kubeconfig).makeApiClient(k8s.NetworkingV1Api).deleteNamespacedNetworkPolicy({ name: DENY_ALL_POLICY, namespace });
+      await load(cluster.kubeconfig)
+        .makeApiClient(k8s.NetworkingV1Api)
+        .deleteNamespacedNetworkPolicy({ name: DENY_ALL_POLICY, namespace });
       let sawOpen = false;
       while (Date.now() - deleted < 10_000) {
         const isolated = egressIsolated();
@@ -251,12 +312,23 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     let controller: EnvironmentController | undefined;
     try {
       // No cluster DNS and no Services here: the loader is pointed at the relay pod's address.
-      const stagingUrl = await relayToOrchestrator(node, load(cluster.kubeconfig), Number(staging.address.split(":")[1]), config);
+      const stagingUrl = await relayToOrchestrator(
+        node,
+        load(cluster.kubeconfig),
+        Number(staging.address.split(":")[1]),
+        config,
+      );
       const environmentConfig = { ...config, stagingUrl, stagingCapabilities: staging.capabilities };
 
       const hdab = await issuerKey("EdDSA", "node-loader-test");
-      const permit = examplePermit({ permitId: `SE-HDAB-LOAD-${unique()}`, environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" } });
-      const { namespace } = await importPermit(database.db, await hdab.sign(permit), { trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }), now: new Date() });
+      const permit = examplePermit({
+        permitId: `SE-HDAB-LOAD-${unique()}`,
+        environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" },
+      });
+      const { namespace } = await importPermit(database.db, await hdab.sign(permit), {
+        trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
+        now: new Date(),
+      });
       await staging.deliver(permit, 500);
       controller = new EnvironmentController({
         db: database.db,

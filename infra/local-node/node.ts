@@ -47,7 +47,11 @@ async function waitForNodeReady(admin: k8s.KubeConfig, processes: ManagedProcess
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = processes.find((p) => p.exited() !== undefined);
-    if (dead) throw new LocalNodeError("NODE_START_FAILED", `${dead.name} ended (${dead.exited()}) before the node was ready; its log is ${dead.logFile}:\n${tailOf(dead.logFile)}`);
+    if (dead)
+      throw new LocalNodeError(
+        "NODE_START_FAILED",
+        `${dead.name} ended (${dead.exited()}) before the node was ready; its log is ${dead.logFile}:\n${tailOf(dead.logFile)}`,
+      );
     const node = await core.readNode({ name: NODE_NAME }).catch(() => undefined);
     const ready = node?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
     const schedulable = !node?.spec?.taints?.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute");
@@ -70,16 +74,27 @@ async function waitForNodeReady(admin: k8s.KubeConfig, processes: ManagedProcess
  */
 export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
   const capability = machineCapability();
-  if (!capability.ok) throw new LocalNodeError("NODE_UNSUPPORTED", `This machine cannot run the local node: ${capability.reason}.`);
+  if (!capability.ok)
+    throw new LocalNodeError("NODE_UNSUPPORTED", `This machine cannot run the local node: ${capability.reason}.`);
   const progress = options.progress ?? ((line: string) => console.error(line));
   const clusterDir = dirname(options.adminKubeconfig);
   const caFile = join(clusterDir, "ca.crt");
   const controllerManagerKubeconfig = join(clusterDir, "controller-manager.kubeconfig");
   const kubeletKubeconfig = join(clusterDir, "kubelet.kubeconfig");
-  const missing = [caFile, controllerManagerKubeconfig, kubeletKubeconfig].filter((f) => !existsSync(f)).map((f) => basename(f));
-  if (missing.length > 0) throw new LocalNodeError("NODE_START_FAILED", `${clusterDir} is not a local cluster's folder (${missing.join(" and ")} missing).`);
+  const missing = [caFile, controllerManagerKubeconfig, kubeletKubeconfig]
+    .filter((f) => !existsSync(f))
+    .map((f) => basename(f));
+  if (missing.length > 0)
+    throw new LocalNodeError(
+      "NODE_START_FAILED",
+      `${clusterDir} is not a local cluster's folder (${missing.join(" and ")} missing).`,
+    );
   const [control, binaries] = [await ensureBinaries(progress), await ensureNodeBinaries(progress)];
-  if (!control.kubeControllerManager) throw new LocalNodeError("NODE_START_FAILED", "the node lifecycle controller needs kube-controller-manager, which KUBEBUILDER_ASSETS does not hold.");
+  if (!control.kubeControllerManager)
+    throw new LocalNodeError(
+      "NODE_START_FAILED",
+      "the node lifecycle controller needs kube-controller-manager, which KUBEBUILDER_ASSETS does not hold.",
+    );
 
   const admin = new k8s.KubeConfig();
   admin.loadFromFile(options.adminKubeconfig);
@@ -87,7 +102,8 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   const caCert = readFileSync(caFile, "utf8");
 
   const unlock = await lockHostForNode(nodeCacheDir(), { waitMs: options.lockWaitMs, progress });
-  for (const orphan of endOrphanedNodes(tmpdir(), DEFAULT_POD_NETWORK.bridge)) progress(`Ended the containers a killed earlier local node left running, and removed ${orphan}`);
+  for (const orphan of endOrphanedNodes(tmpdir(), DEFAULT_POD_NETWORK.bridge))
+    progress(`Ended the containers a killed earlier local node left running, and removed ${orphan}`);
   const dir = mkdtempSync(join(tmpdir(), "spe-node-"));
   const network = DEFAULT_POD_NETWORK;
   const processes: ManagedProcess[] = [];
@@ -110,11 +126,25 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
   try {
     runtime = await startContainerRuntime(join(dir, "containerd"), network);
     const archive = join(dir, "images.tar");
-    await buildProbeArchive(binaries.probe, [{ name: SANDBOX_IMAGE, entrypoint: ["probe", "pause"] }, { name: PROBE_IMAGE, entrypoint: ["probe"] }, ...(options.images ?? [])], archive);
+    await buildProbeArchive(
+      binaries.probe,
+      [
+        { name: SANDBOX_IMAGE, entrypoint: ["probe", "pause"] },
+        { name: PROBE_IMAGE, entrypoint: ["probe"] },
+        ...(options.images ?? []),
+      ],
+      archive,
+    );
     await importImages(runtime.socket, archive);
 
     const tokens = await writeTokenFiles(admin, join(dir, "tokens"));
-    renewal = setInterval(() => void writeTokenFiles(admin, join(dir, "tokens")).catch((err: Error) => progress(`Could not renew the node's tokens: ${err.message}`)), TOKEN_RENEWAL_MS);
+    renewal = setInterval(
+      () =>
+        void writeTokenFiles(admin, join(dir, "tokens")).catch((err: Error) =>
+          progress(`Could not renew the node's tokens: ${err.message}`),
+        ),
+      TOKEN_RENEWAL_MS,
+    );
     renewal.unref();
     const kubeconfig = (component: string, tokenFile: string) => {
       const file = join(dir, `${component}.kubeconfig`);
@@ -122,14 +152,30 @@ export async function startLocalNode(options: LocalNodeOptions): Promise<LocalNo
       return file;
     };
     // Before the kubelet: no pod may ever run on this node without its policies enforced.
-    enforcer = await startNetworkPolicyEnforcer(tokenFileClient(server, caCert, "policy-enforcer", tokens.policyEnforcer), network, progress);
-    provisioner = await startVolumeProvisioner(tokenFileClient(server, caCert, "volume-provisioner", tokens.volumeProvisioner), join(dir, "volumes"), progress);
+    enforcer = await startNetworkPolicyEnforcer(
+      tokenFileClient(server, caCert, "policy-enforcer", tokens.policyEnforcer),
+      network,
+      progress,
+    );
+    provisioner = await startVolumeProvisioner(
+      tokenFileClient(server, caCert, "volume-provisioner", tokens.volumeProvisioner),
+      join(dir, "volumes"),
+      progress,
+    );
     processes.push(
-      await startKubelet({ binary: binaries.kubelet, dir: join(dir, "kubelet"), kubeconfig: kubeletKubeconfig, runtimeEndpoint: `unix://${runtime.socket}`, network }),
+      await startKubelet({
+        binary: binaries.kubelet,
+        dir: join(dir, "kubelet"),
+        kubeconfig: kubeletKubeconfig,
+        runtimeEndpoint: `unix://${runtime.socket}`,
+        network,
+      }),
       startScheduler(binaries.kubeScheduler, kubeconfig("scheduler", tokens.scheduler), dir),
       startNodeLifecycleController(control.kubeControllerManager, controllerManagerKubeconfig, dir),
     );
-    progress(`Started node ${NODE_NAME} (containerd, kubelet, kube-scheduler, node lifecycle and volume binder controllers, policy enforcer, volume provisioner) in ${dir}`);
+    progress(
+      `Started node ${NODE_NAME} (containerd, kubelet, kube-scheduler, node lifecycle and volume binder controllers, policy enforcer, volume provisioner) in ${dir}`,
+    );
     await waitForNodeReady(admin, [runtime.process, ...processes], options.readyTimeoutMs ?? 60_000);
     return { name: NODE_NAME, network, containerdSocket: runtime.socket, dir, enforcer, stop };
   } catch (err) {

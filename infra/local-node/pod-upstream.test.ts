@@ -12,12 +12,28 @@ describe("serviceUpstream", () => {
 
   const pod = (name: string, labels: Record<string, string>): k8s.V1Pod => ({
     metadata: { name, labels },
-    spec: { containers: [{ name: "tool", image: "registry.spe.internal/spe/none:1", ports: [{ name: "http", containerPort: 8888 }, { name: "other", containerPort: 9999 }] }] },
+    spec: {
+      containers: [
+        {
+          name: "tool",
+          image: "registry.spe.internal/spe/none:1",
+          ports: [
+            { name: "http", containerPort: 8888 },
+            { name: "other", containerPort: 9999 },
+          ],
+        },
+      ],
+    },
   });
   /** What the kubelet would report: an address and whether the pod is ready. */
   const setStatus = async (name: string, podIP: string, ready: boolean) => {
     const current = await core.readNamespacedPod({ namespace, name });
-    const status = { phase: "Running", podIP, podIPs: [{ ip: podIP }], conditions: [{ type: "Ready", status: ready ? "True" : "False" }] };
+    const status = {
+      phase: "Running",
+      podIP,
+      podIPs: [{ ip: podIP }],
+      conditions: [{ type: "Ready", status: ready ? "True" : "False" }],
+    };
     await core.replaceNamespacedPodStatus({ namespace, name, body: { ...current, status } });
   };
 
@@ -26,7 +42,13 @@ describe("serviceUpstream", () => {
     admin.loadFromFile(inject("kubeconfig"));
     core = admin.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedService({ namespace, body: { metadata: { name: "workspace" }, spec: { selector: { component: "workspace" }, ports: [{ port: 80, targetPort: "http" }] } } });
+    await core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: "workspace" },
+        spec: { selector: { component: "workspace" }, ports: [{ port: 80, targetPort: "http" }] },
+      },
+    });
     await core.createNamespacedPod({ namespace, body: pod("other-app", { component: "other" }) });
     await core.createNamespacedPod({ namespace, body: pod("workspace-1", { component: "workspace" }) });
   });
@@ -39,7 +61,10 @@ describe("serviceUpstream", () => {
     await expect(resolve(namespace, "airlock")).rejects.toMatchObject({ code: "UPSTREAM_NOT_FOUND" });
     await setStatus("other-app", "10.244.0.7", true);
     await setStatus("workspace-1", "10.244.0.9", false);
-    await expect(resolve(namespace, "workspace")).rejects.toMatchObject({ code: "UPSTREAM_NOT_READY", message: expect.stringContaining("(1 pod(s) selected)") });
+    await expect(resolve(namespace, "workspace")).rejects.toMatchObject({
+      code: "UPSTREAM_NOT_READY",
+      message: expect.stringContaining("(1 pod(s) selected)"),
+    });
   });
 
   it("answers the selected ready pod's address at the container port the Service's targetPort names", async () => {

@@ -27,13 +27,32 @@ export function serviceUpstream(admin: k8s.KubeConfig): ServiceUpstream {
     });
     const selector = service?.spec?.selector;
     const targetPort = service?.spec?.ports?.[0]?.targetPort;
-    if (!selector || targetPort === undefined) throw new LocalNodeError("UPSTREAM_NOT_FOUND", `There is no Service ${key} with a selector and a port.`);
-    const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(",");
+    if (!selector || targetPort === undefined)
+      throw new LocalNodeError("UPSTREAM_NOT_FOUND", `There is no Service ${key} with a selector and a port.`);
+    const labelSelector = Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
     const pods = (await core.listNamespacedPod({ namespace, labelSelector })).items;
-    const ready = pods.find((p) => !p.metadata?.deletionTimestamp && p.status?.podIP && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
-    if (!ready) throw new LocalNodeError("UPSTREAM_NOT_READY", `No pod of Service ${key} is ready yet (${pods.length} pod(s) selected).`);
-    const port = typeof targetPort === "number" ? targetPort : ready.spec?.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === targetPort)?.containerPort;
-    if (port === undefined) throw new LocalNodeError("UPSTREAM_NOT_FOUND", `The pod ${ready.metadata?.name} of Service ${key} has no port named ${targetPort}.`);
+    const ready = pods.find(
+      (p) =>
+        !p.metadata?.deletionTimestamp &&
+        p.status?.podIP &&
+        p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    if (!ready)
+      throw new LocalNodeError(
+        "UPSTREAM_NOT_READY",
+        `No pod of Service ${key} is ready yet (${pods.length} pod(s) selected).`,
+      );
+    const port =
+      typeof targetPort === "number"
+        ? targetPort
+        : ready.spec?.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === targetPort)?.containerPort;
+    if (port === undefined)
+      throw new LocalNodeError(
+        "UPSTREAM_NOT_FOUND",
+        `The pod ${ready.metadata?.name} of Service ${key} has no port named ${targetPort}.`,
+      );
     const url = `http://${ready.status!.podIP}:${port}`;
     cache.set(key, { url, until: Date.now() + CACHE_MS });
     return url;

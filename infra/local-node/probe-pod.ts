@@ -8,14 +8,23 @@ export function probePodSpec(args: string[], restartPolicy: "Always" | "Never"):
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     terminationGracePeriodSeconds: 1,
-    securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
     containers: [
       {
         name: "probe",
         image: PROBE_IMAGE,
         imagePullPolicy: "Never",
         args,
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        },
         resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
       },
     ],
@@ -31,4 +40,3 @@ export async function until<T>(what: string, timeoutMs: number, check: () => Pro
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-

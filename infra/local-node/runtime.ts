@@ -73,7 +73,11 @@ function cniConfig(network: PodNetwork, ipamDir: string): string {
           isGateway: true,
           ipMasq: false,
           hairpinMode: true,
-          ipam: { type: "host-local", ranges: [[{ subnet: network.podCidr, gateway: network.gateway }]], dataDir: ipamDir },
+          ipam: {
+            type: "host-local",
+            ranges: [[{ subnet: network.podCidr, gateway: network.gateway }]],
+            dataDir: ipamDir,
+          },
         },
       ],
     },
@@ -86,9 +90,16 @@ async function waitForSocket(process: ManagedProcess, socket: string, timeoutMs:
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(socket)) {
     if (process.exited() !== undefined) {
-      throw new LocalNodeError("NODE_START_FAILED", `containerd ended (${process.exited()}) before it listened; its log is ${process.logFile}:\n${tailOf(process.logFile)}`);
+      throw new LocalNodeError(
+        "NODE_START_FAILED",
+        `containerd ended (${process.exited()}) before it listened; its log is ${process.logFile}:\n${tailOf(process.logFile)}`,
+      );
     }
-    if (Date.now() > deadline) throw new LocalNodeError("NODE_START_FAILED", `containerd did not listen on ${socket} within ${timeoutMs / 1000} s:\n${tailOf(process.logFile)}`);
+    if (Date.now() > deadline)
+      throw new LocalNodeError(
+        "NODE_START_FAILED",
+        `containerd did not listen on ${socket} within ${timeoutMs / 1000} s:\n${tailOf(process.logFile)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -46,7 +46,12 @@ export async function startStagingOnHost(db: Db, listenOn: string): Promise<Stag
     store: deliveries.staging,
     capabilities,
     async deliver(permit, rows) {
-      const { id } = await startDelivery(db, { permitId: permit.permitId, dataset: permit.datasets[0]! }, holder, deliveries.catalogue);
+      const { id } = await startDelivery(
+        db,
+        { permitId: permit.permitId, dataset: permit.datasets[0]! },
+        holder,
+        deliveries.catalogue,
+      );
       await receiveDelivery(db, deliveries, id, Readable.from(synthRegisterCsv({ rows, seed: 7 })), holder);
       return id;
     },

@@ -4,8 +4,17 @@ import type * as k8s from "@kubernetes/client-node";
 import { probePodSpec, until } from "./probe-pod";
 
 /** Starts a pod serving HTTP on `ports` and returns its address once it runs. */
-export async function startServerPod(core: k8s.CoreV1Api, namespace: string, name: string, labels: Record<string, string>, ports: number[]): Promise<string> {
-  await core.createNamespacedPod({ namespace, body: { metadata: { name, labels }, spec: probePodSpec(["serve", ...ports.map(String)], "Always") } });
+export async function startServerPod(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  ports: number[],
+): Promise<string> {
+  await core.createNamespacedPod({
+    namespace,
+    body: { metadata: { name, labels }, spec: probePodSpec(["serve", ...ports.map(String)], "Always") },
+  });
   return until(`pod ${namespace}/${name} runs`, 60_000, async () => {
     const pod = await core.readNamespacedPod({ namespace, name });
     return pod.status?.phase === "Running" && pod.status.podIP ? pod.status.podIP : undefined;
@@ -13,19 +22,35 @@ export async function startServerPod(core: k8s.CoreV1Api, namespace: string, nam
 }
 
 /** Runs a probe pod to completion and returns the JSON of its termination message. */
-async function runToEnd(core: k8s.CoreV1Api, namespace: string, name: string, labels: Record<string, string>, args: string[]): Promise<Record<string, string>> {
-  await core.createNamespacedPod({ namespace, body: { metadata: { name, labels }, spec: probePodSpec(args, "Never") } });
+async function runToEnd(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  args: string[],
+): Promise<Record<string, string>> {
+  await core.createNamespacedPod({
+    namespace,
+    body: { metadata: { name, labels }, spec: probePodSpec(args, "Never") },
+  });
   const message = await until(`probe ${namespace}/${name} finishes`, 60_000, async () => {
     const pod = await core.readNamespacedPod({ namespace, name });
     const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
-    if (pod.status?.phase === "Failed") throw new Error(`probe ${namespace}/${name} failed: ${JSON.stringify(terminated ?? pod.status)}`);
+    if (pod.status?.phase === "Failed")
+      throw new Error(`probe ${namespace}/${name} failed: ${JSON.stringify(terminated ?? pod.status)}`);
     return pod.status?.phase === "Succeeded" ? (terminated?.message ?? "") : undefined;
   });
   return JSON.parse(message) as Record<string, string>;
 }
 
 /** Runs a pod that GETs each URL and returns, per URL, "<status> <body>" or the error. */
-export function getFrom(core: k8s.CoreV1Api, namespace: string, name: string, labels: Record<string, string>, urls: string[]): Promise<Record<string, string>> {
+export function getFrom(
+  core: k8s.CoreV1Api,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  urls: string[],
+): Promise<Record<string, string>> {
   return runToEnd(core, namespace, name, labels, ["get", ...urls]);
 }
 

@@ -9,7 +9,8 @@ export interface VolumeProvisioner {
 type Log = (line: string) => void;
 
 /** A PersistentVolume name for a claim; names are unique per cluster, claims per namespace. */
-const volumeName = (claim: k8s.V1PersistentVolumeClaim) => `spe-local-${claim.metadata!.namespace}-${claim.metadata!.name}`.slice(0, 253);
+const volumeName = (claim: k8s.V1PersistentVolumeClaim) =>
+  `spe-local-${claim.metadata!.namespace}-${claim.metadata!.name}`.slice(0, 253);
 
 /**
  * Gives each PersistentVolumeClaim without a class a hostPath PersistentVolume on this node, bound to it in
@@ -17,15 +18,27 @@ const volumeName = (claim: k8s.V1PersistentVolumeClaim) => `spe-local-${claim.me
  * own folder and go with it. They are world-writable because the pods run as arbitrary non-root users and the
  * kubelet applies no fsGroup to hostPath volumes; read-only mounts (the data volume) are still read-only.
  */
-export async function startVolumeProvisioner(kc: k8s.KubeConfig, dir: string, log: Log = (l) => console.error(l)): Promise<VolumeProvisioner> {
+export async function startVolumeProvisioner(
+  kc: k8s.KubeConfig,
+  dir: string,
+  log: Log = (l) => console.error(l),
+): Promise<VolumeProvisioner> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const claims = k8s.makeInformer<k8s.V1PersistentVolumeClaim>(kc, "/api/v1/persistentvolumeclaims", () => core.listPersistentVolumeClaimForAllNamespaces());
+  const claims = k8s.makeInformer<k8s.V1PersistentVolumeClaim>(kc, "/api/v1/persistentvolumeclaims", () =>
+    core.listPersistentVolumeClaimForAllNamespaces(),
+  );
   const provisioned = new Set<string>();
   let stopped = false;
 
   const provision = async (claim: k8s.V1PersistentVolumeClaim) => {
     const name = volumeName(claim);
-    if (claim.spec?.volumeName || claim.spec?.storageClassName || provisioned.has(name) || claim.metadata?.deletionTimestamp) return;
+    if (
+      claim.spec?.volumeName ||
+      claim.spec?.storageClassName ||
+      provisioned.has(name) ||
+      claim.metadata?.deletionTimestamp
+    )
+      return;
     provisioned.add(name);
     const path = join(dir, claim.metadata!.namespace!, claim.metadata!.name!);
     mkdirSync(path, { recursive: true });
@@ -48,7 +61,9 @@ export async function startVolumeProvisioner(kc: k8s.KubeConfig, dir: string, lo
     } catch (err) {
       if (err instanceof k8s.ApiException && err.code === 409) return;
       provisioned.delete(name);
-      log(`Could not provision a PersistentVolume for ${claim.metadata!.namespace}/${claim.metadata!.name}: ${(err as Error).message}`);
+      log(
+        `Could not provision a PersistentVolume for ${claim.metadata!.namespace}/${claim.metadata!.name}: ${(err as Error).message}`,
+      );
     }
   };
   for (const verb of [k8s.ADD, k8s.UPDATE] as const) claims.on(verb, (claim) => void provision(claim));

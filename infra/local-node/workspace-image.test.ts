@@ -15,7 +15,12 @@ function archive(file: string, refName: string | undefined): string {
   const layout = mkdtempSync(join(work, "layout-"));
   mkdirSync(join(layout, "blobs", "sha256"), { recursive: true });
   writeFileSync(join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  const manifest = { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: `sha256:${"0".repeat(64)}`, size: 2, ...(refName ? { annotations: { "org.opencontainers.image.ref.name": refName } } : {}) };
+  const manifest = {
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    digest: `sha256:${"0".repeat(64)}`,
+    size: 2,
+    ...(refName ? { annotations: { "org.opencontainers.image.ref.name": refName } } : {}),
+  };
   writeFileSync(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [manifest] }));
   const out = join(work, file);
   execFileSync("tar", ["-C", layout, "-cf", out, "oci-layout", "blobs", "index.json"]);
@@ -39,7 +44,9 @@ describe("builtWorkspaceArchive", () => {
 
 describe("archiveImageName", () => {
   it("reads the full name buildah gave the image", async () => {
-    expect(await archiveImageName(archive("named.tar", "localhost/spe/workspace:dev"))).toBe("localhost/spe/workspace:dev");
+    expect(await archiveImageName(archive("named.tar", "localhost/spe/workspace:dev"))).toBe(
+      "localhost/spe/workspace:dev",
+    );
   });
 
   it.each([
@@ -47,6 +54,11 @@ describe("archiveImageName", () => {
     ["no name at all", undefined],
   ])("refuses an archive with %s, saying how to write one", async (_case, refName) => {
     const file = archive(`bad-${refName ?? "none"}.tar`, refName);
-    await expect(archiveImageName(file)).rejects.toThrow(expect.objectContaining({ code: "NODE_IMAGE_IMPORT_FAILED", message: expect.stringContaining("oci-archive:<file>:<name>") }));
+    await expect(archiveImageName(file)).rejects.toThrow(
+      expect.objectContaining({
+        code: "NODE_IMAGE_IMPORT_FAILED",
+        message: expect.stringContaining("oci-archive:<file>:<name>"),
+      }),
+    );
   });
 });

@@ -28,7 +28,11 @@ export async function archiveImageName(archive: string): Promise<string> {
   const index = ociIndex.safeParse(JSON.parse(await runCommand("tar", ["-xOf", archive, "index.json"])));
   const name = index.success ? index.data.manifests[0]!.annotations?.["org.opencontainers.image.ref.name"] : undefined;
   // ctr keeps a full reference as it is and would prefix a bare tag with a made-up name.
-  if (!name?.includes("/")) throw new LocalNodeError("NODE_IMAGE_IMPORT_FAILED", `${archive} names no image (org.opencontainers.image.ref.name): write it with buildah push <image> oci-archive:<file>:<name>, as scripts/build-images.sh does.`);
+  if (!name?.includes("/"))
+    throw new LocalNodeError(
+      "NODE_IMAGE_IMPORT_FAILED",
+      `${archive} names no image (org.opencontainers.image.ref.name): write it with buildah push <image> oci-archive:<file>:<name>, as scripts/build-images.sh does.`,
+    );
   return name;
 }
 
@@ -37,8 +41,22 @@ export async function importWorkspaceImage(containerdSocket: string, archive: st
   const built = await archiveImageName(archive);
   await importImages(containerdSocket, archive);
   try {
-    await runCommand("ctr", ["--address", containerdSocket, "--namespace", "k8s.io", "images", "tag", "--force", built, name]);
+    await runCommand("ctr", [
+      "--address",
+      containerdSocket,
+      "--namespace",
+      "k8s.io",
+      "images",
+      "tag",
+      "--force",
+      built,
+      name,
+    ]);
   } catch (err) {
-    throw new LocalNodeError("NODE_IMAGE_IMPORT_FAILED", `ctr could not name the imported ${built} ${name}: ${(err as Error).message}`, { cause: err });
+    throw new LocalNodeError(
+      "NODE_IMAGE_IMPORT_FAILED",
+      `ctr could not name the imported ${built} ${name}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

@@ -17,11 +17,18 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | 
   if (env.PG_BIN) return existsSync(join(env.PG_BIN, "postgres")) ? env.PG_BIN : undefined;
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
   return majors.map((m) => join(root, m, "bin")).find((bin) => existsSync(join(bin, "postgres")));
 }
 
-async function waitForConnection(url: string, deadline: number, logFile: string, exited: () => string | undefined): Promise<void> {
+async function waitForConnection(
+  url: string,
+  deadline: number,
+  logFile: string,
+  exited: () => string | undefined,
+): Promise<void> {
   for (;;) {
     const client = new pg.Client({ connectionString: url });
     try {
@@ -31,7 +38,9 @@ async function waitForConnection(url: string, deadline: number, logFile: string,
     } catch (err) {
       await client.end().catch(() => {});
       if (exited() !== undefined || Date.now() > deadline)
-        throw new Error(`PostgreSQL did not accept connections (${(err as Error).message}); its log is ${logFile}:\n${tailOf(logFile)}`);
+        throw new Error(
+          `PostgreSQL did not accept connections (${(err as Error).message}); its log is ${logFile}:\n${tailOf(logFile)}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -43,7 +52,10 @@ async function waitForConnection(url: string, deadline: number, logFile: string,
  */
 export async function startLocalPostgres(): Promise<LocalPostgres> {
   const bin = findPostgresBin();
-  if (!bin) throw new Error("PostgreSQL is not installed: install the server (Debian: apt-get install postgresql), set PG_BIN to its bin folder, or set TEST_DATABASE_URL.");
+  if (!bin)
+    throw new Error(
+      "PostgreSQL is not installed: install the server (Debian: apt-get install postgresql), set PG_BIN to its bin folder, or set TEST_DATABASE_URL.",
+    );
   const user = userInfo().uid === 0 ? "postgres" : undefined;
   const dir = mkdtempSync(join(tmpdir(), "spe-postgres-"));
   const data = join(dir, "data");
@@ -52,13 +64,32 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
     const gid = Number(runToCompletion("id", ["-g", user]).trim());
     chownSync(dir, uid, gid);
   }
-  runToCompletion(join(bin, "initdb"), ["-D", data, "-U", USER, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"], { user });
+  runToCompletion(
+    join(bin, "initdb"),
+    ["-D", data, "-U", USER, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
+    { user },
+  );
   const port = await freePort();
   const logFile = join(dir, "postgres.log");
   const server = startProcess(
     "postgres",
     join(bin, "postgres"),
-    ["-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    [
+      "-D",
+      data,
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-k",
+      dir,
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ],
     logFile,
     { user },
   );

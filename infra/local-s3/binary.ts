@@ -29,9 +29,16 @@ function goMinorVersion(env: NodeJS.ProcessEnv): number | undefined {
  * The versitygw binary: VERSITYGW_BIN when set, else from the cache, building it from the Go module proxy
  * first if it is not there yet (about four minutes on two cores, once per machine), with progress lines.
  */
-export async function ensureVersitygw(progress: Progress = (l) => console.error(l), env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function ensureVersitygw(
+  progress: Progress = (l) => console.error(l),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   if (env.VERSITYGW_BIN) {
-    if (!existsSync(env.VERSITYGW_BIN)) throw new LocalS3Error("S3_NO_TOOLCHAIN", `VERSITYGW_BIN=${env.VERSITYGW_BIN} does not exist. Point it at a versitygw binary or unset it to build one with Go.`);
+    if (!existsSync(env.VERSITYGW_BIN))
+      throw new LocalS3Error(
+        "S3_NO_TOOLCHAIN",
+        `VERSITYGW_BIN=${env.VERSITYGW_BIN} does not exist. Point it at a versitygw binary or unset it to build one with Go.`,
+      );
     return env.VERSITYGW_BIN;
   }
   const dir = s3CacheDir(env);
@@ -50,10 +57,21 @@ export async function ensureVersitygw(progress: Progress = (l) => console.error(
     const staging = join(dir, `.staging-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    progress(`Building the local S3-compatible server (versitygw ${VERSITYGW_VERSION}) into ${dir}. This happens once and takes a few minutes.`);
+    progress(
+      `Building the local S3-compatible server (versitygw ${VERSITYGW_VERSION}) into ${dir}. This happens once and takes a few minutes.`,
+    );
     try {
-      const build = { moduleDir: goModule, out: join(staging, "versitygw"), packages: ["github.com/versity/versitygw/cmd/versitygw"], ldflags: "-s -w" };
-      await runGoBuild({ ...build, label: `versitygw ${VERSITYGW_VERSION}`, logFile: join(dir, "build.log") }, env, progress).catch((err: unknown) => {
+      const build = {
+        moduleDir: goModule,
+        out: join(staging, "versitygw"),
+        packages: ["github.com/versity/versitygw/cmd/versitygw"],
+        ldflags: "-s -w",
+      };
+      await runGoBuild(
+        { ...build, label: `versitygw ${VERSITYGW_VERSION}`, logFile: join(dir, "build.log") },
+        env,
+        progress,
+      ).catch((err: unknown) => {
         throw err instanceof LocalClusterError ? new LocalS3Error("S3_BUILD_FAILED", err.message, { cause: err }) : err;
       });
       renameSync(join(staging, "versitygw"), binary);

@@ -27,7 +27,12 @@ export interface LocalS3Options {
   progress?: Progress;
 }
 
-async function waitForAnswer(endpoint: string, deadline: number, logFile: string, exited: () => string | undefined): Promise<void> {
+async function waitForAnswer(
+  endpoint: string,
+  deadline: number,
+  logFile: string,
+  exited: () => string | undefined,
+): Promise<void> {
   for (;;) {
     // Any HTTP answer (an anonymous request is refused with 403) means it listens.
     const answered = await fetch(endpoint).then(
@@ -36,7 +41,10 @@ async function waitForAnswer(endpoint: string, deadline: number, logFile: string
     );
     if (answered) return;
     if (exited() !== undefined || Date.now() > deadline)
-      throw new LocalS3Error("S3_START_FAILED", `The local S3 server did not answer at ${endpoint} (${exited() ?? "still starting"}); its log is ${logFile}:\n${tailOf(logFile)}`);
+      throw new LocalS3Error(
+        "S3_START_FAILED",
+        `The local S3 server did not answer at ${endpoint} (${exited() ?? "still starting"}); its log is ${logFile}:\n${tailOf(logFile)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -55,15 +63,24 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   // A bucket of the POSIX back end is a top-level folder.
   for (const bucket of buckets) mkdirSync(join(root, bucket), { recursive: true });
   mkdirSync(sidecar);
-  const credentials = { accessKeyId: `spe-${randomBytes(6).toString("hex")}`, secretAccessKey: randomBytes(24).toString("base64url") };
+  const credentials = {
+    accessKeyId: `spe-${randomBytes(6).toString("hex")}`,
+    secretAccessKey: randomBytes(24).toString("base64url"),
+  };
   const credentialsFile = join(dir, "credentials.json");
   writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const logFile = join(dir, "versitygw.log");
-  const server = startProcess("versitygw", binary, ["--port", `127.0.0.1:${port}`, "--quiet", "posix", "--sidecar", sidecar, root], logFile, {
-    env: { ROOT_ACCESS_KEY_ID: credentials.accessKeyId, ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-  });
+  const server = startProcess(
+    "versitygw",
+    binary,
+    ["--port", `127.0.0.1:${port}`, "--quiet", "posix", "--sidecar", sidecar, root],
+    logFile,
+    {
+      env: { ROOT_ACCESS_KEY_ID: credentials.accessKeyId, ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    },
+  );
   try {
     await waitForAnswer(endpoint, Date.now() + 20_000, logFile, server.exited);
   } catch (err) {

@@ -33,10 +33,19 @@ export class AdmissionPolicies extends pulumi.ComponentResource {
     };
     const fileKeys = Object.keys((parameters as PolicyObject & { data?: Record<string, string> }).data ?? {}).sort();
     if (fileKeys.join() !== Object.keys(parameterValues).sort().join())
-      throw new Error(`policies/admission/parameters.yaml has the keys ${fileKeys.join(", ")}; infra/pulumi/admission-policies.ts fills ${Object.keys(parameterValues).join(", ")}. Teach the program the new parameter.`);
+      throw new Error(
+        `policies/admission/parameters.yaml has the keys ${fileKeys.join(", ")}; infra/pulumi/admission-policies.ts fills ${Object.keys(parameterValues).join(", ")}. Teach the program the new parameter.`,
+      );
     const parameterMap = new k8s.core.v1.ConfigMap(
       `${name}-parameters`,
-      { metadata: { name: parameters.metadata.name, namespace: args.namespace, labels: { ...PART_OF, ...parameters.metadata.labels } }, data: parameterValues },
+      {
+        metadata: {
+          name: parameters.metadata.name,
+          namespace: args.namespace,
+          labels: { ...PART_OF, ...parameters.metadata.labels },
+        },
+        data: parameterValues,
+      },
       child,
     );
 
@@ -52,7 +61,10 @@ export class AdmissionPolicies extends pulumi.ComponentResource {
     for (const binding of bindings) {
       const spec = specOf<BindingSpec>(binding);
       const policy = byName.get(String(spec.policyName));
-      if (!policy) throw new Error(`policies/admission/: binding ${binding.metadata.name} names policy ${String(spec.policyName)}, which no file defines`);
+      if (!policy)
+        throw new Error(
+          `policies/admission/: binding ${binding.metadata.name} names policy ${String(spec.policyName)}, which no file defines`,
+        );
       // A binding before its policy or parameters would refuse everything it matches until they arrive.
       new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
         binding.metadata.name,

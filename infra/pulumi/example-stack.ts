@@ -6,7 +6,17 @@ export const EXAMPLE_SECRETS = {
 } as const;
 
 export const EXAMPLE_TRUSTED_ISSUERS = {
-  "https://hdab.example.se": { keys: [{ kty: "EC", crv: "P-256", x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", kid: "hdab-1" }] },
+  "https://hdab.example.se": {
+    keys: [
+      {
+        kty: "EC",
+        crv: "P-256",
+        x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+        y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+        kid: "hdab-1",
+      },
+    ],
+  },
 };
 
 /** The raw values of every `spe:` key, as strings, like `pulumi config` stores them. */
@@ -16,7 +26,11 @@ export function exampleStackConfig(): Record<string, string> {
     images: JSON.stringify({ registry: "registry.spe.internal/spe", orchestrator: "orchestrator:1.0.0" }),
     replicas: "2",
     databaseUrl: EXAMPLE_SECRETS.databaseUrl,
-    oidc: JSON.stringify({ issuer: "https://idp.example.se/realms/spe", clientId: "spe-orchestrator", requiredAmr: ["mfa"] }),
+    oidc: JSON.stringify({
+      issuer: "https://idp.example.se/realms/spe",
+      clientId: "spe-orchestrator",
+      requiredAmr: ["mfa"],
+    }),
     oidcClientSecret: EXAMPLE_SECRETS.oidcClientSecret,
     trustedIssuers: JSON.stringify(EXAMPLE_TRUSTED_ISSUERS),
     keySecrets: JSON.stringify({

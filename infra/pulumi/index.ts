@@ -13,9 +13,18 @@ const config = readStackConfig();
 const platform = new PlatformNamespace("spe-system");
 const namespace = platform.name;
 
-new PlatformNetworkPolicies("spe-system", { namespace, network: config.network, staging: config.staging, metrics: config.metrics });
+new PlatformNetworkPolicies("spe-system", {
+  namespace,
+  network: config.network,
+  staging: config.staging,
+  metrics: config.metrics,
+});
 const access = new OrchestratorAccess("spe-orchestrator", { namespace });
-new AdmissionPolicies("spe-admission", { namespace, imageRegistry: config.images.registry, admission: config.admission });
+new AdmissionPolicies("spe-admission", {
+  namespace,
+  imageRegistry: config.images.registry,
+  admission: config.admission,
+});
 const settings = new OrchestratorSettings("spe-orchestrator", { namespace, config });
 const orchestrator = new Orchestrator("orchestrator", {
   namespace,

@@ -13,7 +13,11 @@ export interface RegisteredResource {
  * list that every resource registration is appended to. Call it before importing the program: the
  * program reads its config and declares resources at import time.
  */
-export async function mockRuntime(config: Record<string, string>, secretKeys: string[], project = "spe"): Promise<RegisteredResource[]> {
+export async function mockRuntime(
+  config: Record<string, string>,
+  secretKeys: string[],
+  project = "spe",
+): Promise<RegisteredResource[]> {
   const registered: RegisteredResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -40,7 +44,10 @@ export async function mockRuntime(config: Record<string, string>, secretKeys: st
  */
 export async function settled(): Promise<void> {
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
-  if (typeof waitForRPCs !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; find another way to await the mock registrations");
+  if (typeof waitForRPCs !== "function")
+    throw new Error(
+      "@pulumi/pulumi no longer exports runtime.waitForRPCs; find another way to await the mock registrations",
+    );
   await waitForRPCs();
 }
 

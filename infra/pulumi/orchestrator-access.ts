@@ -21,18 +21,29 @@ export class OrchestratorAccess extends pulumi.ComponentResource {
     super("spe:platform:OrchestratorAccess", name, {}, opts);
     const { clusterRole, leaseRole } = orchestratorRoles();
     if (leaseRole.metadata.namespace !== PLATFORM_NAMESPACE)
-      throw new Error(`policies/rbac/orchestrator.yaml: the Role ${leaseRole.metadata.name} must be in ${PLATFORM_NAMESPACE}, where the orchestrator's Lease is`);
+      throw new Error(
+        `policies/rbac/orchestrator.yaml: the Role ${leaseRole.metadata.name} must be in ${PLATFORM_NAMESPACE}, where the orchestrator's Lease is`,
+      );
     const child = { parent: this };
 
     // The token is not mounted by default; the orchestrator's pod asks for it explicitly, nothing else gets it.
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       name,
-      { metadata: { name: SERVICE_ACCOUNT, namespace: args.namespace, labels: { ...PART_OF } }, automountServiceAccountToken: false },
+      {
+        metadata: { name: SERVICE_ACCOUNT, namespace: args.namespace, labels: { ...PART_OF } },
+        automountServiceAccountToken: false,
+      },
       child,
     );
-    const subjects = [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: serviceAccount.metadata.namespace }];
+    const subjects = [
+      { kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: serviceAccount.metadata.namespace },
+    ];
 
-    const role = new k8s.rbac.v1.ClusterRole(name, { metadata: fileMetadata(clusterRole), rules: rulesOf(clusterRole) }, child);
+    const role = new k8s.rbac.v1.ClusterRole(
+      name,
+      { metadata: fileMetadata(clusterRole), rules: rulesOf(clusterRole) },
+      child,
+    );
     new k8s.rbac.v1.ClusterRoleBinding(
       name,
       {

@@ -63,7 +63,10 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     // The root filesystem is read-only; anything that wants a home (DuckDB's extension cache) gets /tmp.
     HOME: MOUNTS.tmp,
   };
-  const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: refs.credentialsSecretName, key } } });
+  const fromSecret = (name: string, key: string) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: refs.credentialsSecretName, key } },
+  });
   return [
     ...Object.entries(plain)
       .filter((e): e is [string, string] => e[1] !== undefined)
@@ -83,7 +86,11 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
   // Each key Secret in a directory of its own: only the one key, readable by the pod's group only.
   const keyVolumes = KEY_FILES.map(({ secret }) => ({
     name: keyVolumeName(secret),
-    secret: { secretName: config.keySecrets[secret].name, items: [{ key: config.keySecrets[secret].key, path: config.keySecrets[secret].key }], defaultMode: 0o440 },
+    secret: {
+      secretName: config.keySecrets[secret].name,
+      items: [{ key: config.keySecrets[secret].key, path: config.keySecrets[secret].key }],
+      defaultMode: 0o440,
+    },
   }));
   return {
     metadata: { labels: { ...ORCHESTRATOR_POD_LABELS } },
@@ -101,14 +108,22 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
       },
       // Spread the replicas over nodes so one node's loss does not take the API down.
       topologySpreadConstraints: [
-        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...ORCHESTRATOR_POD_LABELS } } },
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { ...ORCHESTRATOR_POD_LABELS } },
+        },
       ],
       containers: [
         {
           name: ORCHESTRATOR_NAME,
           image: `${config.images.registry}/${config.images.orchestrator}`,
           imagePullPolicy: "IfNotPresent",
-          ports: [{ name: "http", containerPort: ORCHESTRATOR_PORT, protocol: "TCP" }, ...(config.metrics ? [{ name: "metrics", containerPort: config.metrics.port, protocol: "TCP" }] : [])],
+          ports: [
+            { name: "http", containerPort: ORCHESTRATOR_PORT, protocol: "TCP" },
+            ...(config.metrics ? [{ name: "metrics", containerPort: config.metrics.port, protocol: "TCP" }] : []),
+          ],
           env: environment(config, refs),
           securityContext: {
             runAsNonRoot: true,
@@ -123,7 +138,12 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
           // /healthz answers 503 when the API server cannot be reached: not ready then, but only restarted
           // if that lasts, since restarting does not bring the API server back.
           readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3 },
-          livenessProbe: { httpGet: { path: "/healthz", port: "http" }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
+          livenessProbe: {
+            httpGet: { path: "/healthz", port: "http" },
+            initialDelaySeconds: 30,
+            periodSeconds: 20,
+            failureThreshold: 6,
+          },
           startupProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
           volumeMounts: [
             { name: "tmp", mountPath: MOUNTS.tmp },

@@ -24,8 +24,18 @@ const serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 export const inClusterKubeconfig = stringify({
   apiVersion: "v1",
   kind: "Config",
-  clusters: [{ name: "in-cluster", cluster: { server: "https://kubernetes.default.svc", "certificate-authority": `${serviceAccountDir}/ca.crt` } }],
-  users: [{ name: "spe-orchestrator", user: { "auth-provider": { name: "tokenFile", config: { tokenFile: `${serviceAccountDir}/token` } } } }],
+  clusters: [
+    {
+      name: "in-cluster",
+      cluster: { server: "https://kubernetes.default.svc", "certificate-authority": `${serviceAccountDir}/ca.crt` },
+    },
+  ],
+  users: [
+    {
+      name: "spe-orchestrator",
+      user: { "auth-provider": { name: "tokenFile", config: { tokenFile: `${serviceAccountDir}/token` } } },
+    },
+  ],
   contexts: [{ name: "in-cluster", context: { cluster: "in-cluster", user: "spe-orchestrator" } }],
   "current-context": "in-cluster",
 });
@@ -60,12 +70,18 @@ export class OrchestratorSettings extends pulumi.ComponentResource {
       `${name}-files`,
       {
         metadata: { name: "spe-orchestrator-files", namespace: args.namespace, labels },
-        data: { [FILE_KEYS.trustedIssuers]: JSON.stringify(trustedIssuers, null, 2), [FILE_KEYS.kubeconfig]: inClusterKubeconfig },
+        data: {
+          [FILE_KEYS.trustedIssuers]: JSON.stringify(trustedIssuers, null, 2),
+          [FILE_KEYS.kubeconfig]: inClusterKubeconfig,
+        },
       },
       { parent: this },
     );
     this.credentialsSecretName = credentials.metadata.name;
     this.filesConfigMapName = files.metadata.name;
-    this.registerOutputs({ credentialsSecretName: this.credentialsSecretName, filesConfigMapName: this.filesConfigMapName });
+    this.registerOutputs({
+      credentialsSecretName: this.credentialsSecretName,
+      filesConfigMapName: this.filesConfigMapName,
+    });
   }
 }

@@ -1,6 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AIRLOCK_AGENT_PORT, ENVIRONMENT_LABEL, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT, PART_OF, WORKSPACE_PORT } from "./names";
+import {
+  AIRLOCK_AGENT_PORT,
+  ENVIRONMENT_LABEL,
+  ORCHESTRATOR_POD_LABELS,
+  ORCHESTRATOR_PORT,
+  PART_OF,
+  WORKSPACE_PORT,
+} from "./names";
 import type { StackConfig } from "./stack-config";
 import { stagingEgress } from "./staging-store";
 
@@ -61,7 +68,13 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
             policyTypes: ["Ingress"],
             ingress: [
               {
-                from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.metrics.scraperNamespace } } }],
+                from: [
+                  {
+                    namespaceSelector: {
+                      matchLabels: { "kubernetes.io/metadata.name": args.metrics.scraperNamespace },
+                    },
+                  },
+                ],
                 ports: [{ protocol: "TCP", port: args.metrics.port }],
               },
             ],
@@ -78,8 +91,16 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
           policyTypes: ["Egress"],
           egress: [
             {
-              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-              ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                },
+              ],
+              ports: [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+              ],
             },
             toAddresses(apiServer),
             toAddresses(postgres),
@@ -87,7 +108,10 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
             ...stagingEgress(args.staging ?? { store: "directory" }),
             {
               to: [{ namespaceSelector: { matchExpressions: [{ key: ENVIRONMENT_LABEL, operator: "Exists" }] } }],
-              ports: [{ protocol: "TCP", port: WORKSPACE_PORT }, { protocol: "TCP", port: AIRLOCK_AGENT_PORT }],
+              ports: [
+                { protocol: "TCP", port: WORKSPACE_PORT },
+                { protocol: "TCP", port: AIRLOCK_AGENT_PORT },
+              ],
             },
           ],
         },

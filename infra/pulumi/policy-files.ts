@@ -17,7 +17,8 @@ export interface PolicyObject {
 
 function readObjects(path: string): PolicyObject[] {
   return parseAllDocuments(readFileSync(path, "utf8")).flatMap((doc) => {
-    if (doc.errors.length > 0) throw new Error(`policies/${path.slice(policiesDir.length)} is not valid YAML: ${doc.errors[0]!.message}`);
+    if (doc.errors.length > 0)
+      throw new Error(`policies/${path.slice(policiesDir.length)} is not valid YAML: ${doc.errors[0]!.message}`);
     const object = doc.toJS() as PolicyObject | null;
     return object === null ? [] : [object];
   });
@@ -28,12 +29,17 @@ export function orchestratorRoles(): { clusterRole: PolicyObject; leaseRole: Pol
   const objects = readObjects(`${policiesDir}rbac/orchestrator.yaml`);
   const clusterRole = objects.find((o) => o.kind === "ClusterRole");
   const leaseRole = objects.find((o) => o.kind === "Role");
-  if (!clusterRole || !leaseRole) throw new Error("policies/rbac/orchestrator.yaml must hold one ClusterRole and one Role (leader election)");
+  if (!clusterRole || !leaseRole)
+    throw new Error("policies/rbac/orchestrator.yaml must hold one ClusterRole and one Role (leader election)");
   return { clusterRole, leaseRole };
 }
 
 /** Every object in policies/admission/*.yaml, grouped by kind, files in name order. */
-export function admissionPolicyObjects(): { policies: PolicyObject[]; bindings: PolicyObject[]; parameters: PolicyObject } {
+export function admissionPolicyObjects(): {
+  policies: PolicyObject[];
+  bindings: PolicyObject[];
+  parameters: PolicyObject;
+} {
   const dir = `${policiesDir}admission/`;
   const objects = readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
@@ -42,9 +48,15 @@ export function admissionPolicyObjects(): { policies: PolicyObject[]; bindings: 
   const known = new Set(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ConfigMap"]);
   const unknown = objects.filter((o) => !known.has(o.kind));
   // A new kind in policies/admission/ must be installed on purpose, not silently skipped.
-  if (unknown.length > 0) throw new Error(`policies/admission/ holds kinds this program does not install: ${unknown.map((o) => `${o.kind} ${o.metadata.name}`).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `policies/admission/ holds kinds this program does not install: ${unknown.map((o) => `${o.kind} ${o.metadata.name}`).join(", ")}`,
+    );
   const parameters = objects.filter((o) => o.kind === "ConfigMap");
-  if (parameters.length !== 1) throw new Error(`policies/admission/ must hold exactly one ConfigMap (the policies' parameters); found ${parameters.length}`);
+  if (parameters.length !== 1)
+    throw new Error(
+      `policies/admission/ must hold exactly one ConfigMap (the policies' parameters); found ${parameters.length}`,
+    );
   return {
     policies: objects.filter((o) => o.kind === "ValidatingAdmissionPolicy"),
     bindings: objects.filter((o) => o.kind === "ValidatingAdmissionPolicyBinding"),

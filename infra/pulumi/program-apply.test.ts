@@ -20,7 +20,8 @@ function toObject({ type, inputs }: RegisteredResource): k8s.KubernetesObject {
 function unwrapSecrets(value: unknown): unknown {
   if (pulumi.runtime.isRpcSecret(value)) return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(value));
   if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
   return value;
 }
 
@@ -28,7 +29,12 @@ function unwrapSecrets(value: unknown): unknown {
 function pick(live: unknown, declared: unknown): unknown {
   if (Array.isArray(declared) && Array.isArray(live)) return declared.map((d, i) => pick(live[i], d));
   if (declared && typeof declared === "object" && live && typeof live === "object")
-    return Object.fromEntries(Object.keys(declared).map((k) => [k, pick((live as Record<string, unknown>)[k], (declared as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(declared).map((k) => [
+        k,
+        pick((live as Record<string, unknown>)[k], (declared as Record<string, unknown>)[k]),
+      ]),
+    );
   return live;
 }
 
@@ -67,10 +73,16 @@ describe("the program's objects against the real API server", () => {
   beforeAll(async () => {
     declared = await declaredObjects();
     const all = declared.map(toObject);
-    namespaced = all.filter((o) => o.metadata?.namespace).map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
+    namespaced = all
+      .filter((o) => o.metadata?.namespace)
+      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
     clusterScoped = all.filter((o) => !o.metadata?.namespace);
     const platform = clusterScoped.find((o) => o.kind === "Namespace")!;
-    await objects.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: platform.metadata!.labels } });
+    await objects.create({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: namespace, labels: platform.metadata!.labels },
+    });
   });
 
   afterAll(async () => {
@@ -80,15 +92,27 @@ describe("the program's objects against the real API server", () => {
   it("declares the same objects every time it runs (a second `up` would change nothing)", async () => {
     const again = await declaredObjects();
     const key = (r: RegisteredResource) => `${r.type} ${r.name}`;
-    const sorted = (rs: RegisteredResource[]) => [...rs].sort((a, b) => key(a).localeCompare(key(b))).map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) }));
+    const sorted = (rs: RegisteredResource[]) =>
+      [...rs].sort((a, b) => key(a).localeCompare(key(b))).map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) }));
     expect(sorted(again)).toEqual(sorted(declared));
   });
 
   it("has every cluster-wide object accepted (server-side dry run)", async () => {
     const kinds = clusterScoped.map((o) => o.kind).sort();
-    expect(new Set(kinds)).toEqual(new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]));
+    expect(new Set(kinds)).toEqual(
+      new Set([
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+      ]),
+    );
     for (const object of clusterScoped)
-      await accepted(`${object.kind} ${object.metadata?.name}`, objects.patch(object, undefined, "All", FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
+      await accepted(
+        `${object.kind} ${object.metadata?.name}`,
+        objects.patch(object, undefined, "All", FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
+      );
   });
 
   it("applies every namespaced object, and a second apply changes none of them", async () => {
@@ -97,32 +121,70 @@ describe("the program's objects against the real API server", () => {
     const applyAll = async () => {
       const result: Record<string, unknown> = {};
       for (const object of namespaced) {
-        const applied = await accepted(`${object.kind} ${object.metadata?.name}`, objects.patch(object, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply));
-        result[`${object.kind}/${object.metadata?.name}`] = { declared: pick(applied, object), generation: applied.metadata?.generation };
+        const applied = await accepted(
+          `${object.kind} ${object.metadata?.name}`,
+          objects.patch(object, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
+        );
+        result[`${object.kind}/${object.metadata?.name}`] = {
+          declared: pick(applied, object),
+          generation: applied.metadata?.generation,
+        };
       }
       return result;
     };
     const first = await applyAll();
     expect(Object.keys(first).sort()).toEqual(
-      ["ConfigMap/spe-admission-parameters", "ConfigMap/spe-orchestrator-files", "Deployment/orchestrator", "NetworkPolicy/allow-orchestrator-egress", "NetworkPolicy/allow-metrics-scrape", "NetworkPolicy/allow-orchestrator-ingress", "NetworkPolicy/deny-all", "PersistentVolumeClaim/spe-orchestrator-data", "PodDisruptionBudget/orchestrator", "Role/spe-orchestrator-leader-election", "RoleBinding/spe-orchestrator-leader-election", "Secret/spe-orchestrator-credentials", "Service/orchestrator", "ServiceAccount/spe-orchestrator"].sort(),
+      [
+        "ConfigMap/spe-admission-parameters",
+        "ConfigMap/spe-orchestrator-files",
+        "Deployment/orchestrator",
+        "NetworkPolicy/allow-orchestrator-egress",
+        "NetworkPolicy/allow-metrics-scrape",
+        "NetworkPolicy/allow-orchestrator-ingress",
+        "NetworkPolicy/deny-all",
+        "PersistentVolumeClaim/spe-orchestrator-data",
+        "PodDisruptionBudget/orchestrator",
+        "Role/spe-orchestrator-leader-election",
+        "RoleBinding/spe-orchestrator-leader-election",
+        "Secret/spe-orchestrator-credentials",
+        "Service/orchestrator",
+        "ServiceAccount/spe-orchestrator",
+      ].sort(),
     );
     expect(await applyAll()).toEqual(first);
   });
 
   it("runs a pod Pod Security 'restricted' admits, in a namespace where it refuses a privileged one", async () => {
     const deployment = namespaced.find((o) => o.kind === "Deployment") as k8s.V1Deployment;
-    const pod = (spec: k8s.V1PodSpec): k8s.V1Pod => ({ apiVersion: "v1", kind: "Pod", metadata: { name: "orchestrator-probe", namespace }, spec });
+    const pod = (spec: k8s.V1PodSpec): k8s.V1Pod => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "orchestrator-probe", namespace },
+      spec,
+    });
     const template = deployment.spec!.template.spec!;
-    await accepted("the orchestrator's pod", core.createNamespacedPod({ namespace, body: pod(template), dryRun: "All" }));
+    await accepted(
+      "the orchestrator's pod",
+      core.createNamespacedPod({ namespace, body: pod(template), dryRun: "All" }),
+    );
 
     // The same pod made privileged must be refused, or the first check proved nothing.
     const [container, ...rest] = template.containers;
-    const privileged = { ...template, containers: [{ ...container!, securityContext: { ...container!.securityContext, privileged: true, allowPrivilegeEscalation: true } }, ...rest] };
+    const privileged = {
+      ...template,
+      containers: [
+        {
+          ...container!,
+          securityContext: { ...container!.securityContext, privileged: true, allowPrivilegeEscalation: true },
+        },
+        ...rest,
+      ],
+    };
     const refusal = await core.createNamespacedPod({ namespace, body: pod(privileged), dryRun: "All" }).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(refusal).toBeInstanceOf(k8s.ApiException);
-    expect(String((refusal as k8s.ApiException<unknown>).body)).toContain("violates PodSecurity \\\"restricted");
+    expect(String((refusal as k8s.ApiException<unknown>).body)).toContain('violates PodSecurity \\"restricted');
   });
 });

@@ -11,7 +11,8 @@ import { isSecretValue, mockRuntime, settled, stringsIn, type RegisteredResource
 /* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs are untyped JSON here */
 
 const policies = fileURLToPath(new URL("../../policies/", import.meta.url));
-const yamlObjects = (path: string) => parseAllDocuments(readFileSync(policies + path, "utf8")).map((d) => d.toJS() as any);
+const yamlObjects = (path: string) =>
+  parseAllDocuments(readFileSync(policies + path, "utf8")).map((d) => d.toJS() as any);
 
 let resources: RegisteredResource[];
 const ofType = (type: string) => resources.filter((r) => r.type === type).map((r) => r.inputs as any);
@@ -46,24 +47,40 @@ describe("the platform namespace", () => {
   it("lets traffic into the orchestrator only on its port, and into its metrics port only from the scrapers' namespace", () => {
     const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.spec.ingress);
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(["allow-metrics-scrape", "allow-orchestrator-ingress"]);
-    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-orchestrator-ingress").spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 8080 }] }]);
-    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-metrics-scrape").spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 9464 }] },
+    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-orchestrator-ingress").spec.ingress).toEqual([
+      { ports: [{ protocol: "TCP", port: 8080 }] },
     ]);
-    for (const policy of policies) expect(policy.spec.podSelector.matchLabels["app.kubernetes.io/component"]).toBe("orchestrator");
+    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-metrics-scrape").spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+        ports: [{ protocol: "TCP", port: 9464 }],
+      },
+    ]);
+    for (const policy of policies)
+      expect(policy.spec.podSelector.matchLabels["app.kubernetes.io/component"]).toBe("orchestrator");
   });
 
   it("lets the orchestrator out only to DNS, the API server, PostgreSQL, the OpenID Provider and environments", () => {
     const egress = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.spec.egress);
     expect(egress).toHaveLength(1);
     const rules = egress[0].spec.egress as any[];
-    for (const rule of rules) expect(rule.to?.length, "an egress rule without destinations opens everything").toBeGreaterThan(0);
-    const blocks = rules.flatMap((r) => r.to.filter((p: any) => p.ipBlock).map((p: any) => `${p.ipBlock.cidr}:${r.ports.map((x: any) => x.port).join()}`));
-    expect(blocks.sort()).toEqual(["10.0.0.1/32:6443", "10.20.0.0/28:5432", "10.30.1.10/32:443", "192.168.10.5/32:6443"]);
+    for (const rule of rules)
+      expect(rule.to?.length, "an egress rule without destinations opens everything").toBeGreaterThan(0);
+    const blocks = rules.flatMap((r) =>
+      r.to.filter((p: any) => p.ipBlock).map((p: any) => `${p.ipBlock.cidr}:${r.ports.map((x: any) => x.port).join()}`),
+    );
+    expect(blocks.sort()).toEqual([
+      "10.0.0.1/32:6443",
+      "10.20.0.0/28:5432",
+      "10.30.1.10/32:443",
+      "192.168.10.5/32:6443",
+    ]);
     const dns = rules.find((r) => r.to[0].podSelector?.matchLabels?.["k8s-app"] === "kube-dns");
     expect(dns.ports.map((p: any) => `${p.protocol}/${p.port}`).sort()).toEqual(["TCP/53", "UDP/53"]);
     const environments = rules.find((r) => r.to[0].namespaceSelector?.matchExpressions);
-    expect(environments.to[0].namespaceSelector.matchExpressions).toEqual([{ key: "spe.ehds.eu/environment", operator: "Exists" }]);
+    expect(environments.to[0].namespaceSelector.matchExpressions).toEqual([
+      { key: "spe.ehds.eu/environment", operator: "Exists" },
+    ]);
     expect(environments.ports.map((p: any) => p.port).sort()).toEqual([8090, 8888]);
     expect(rules).toHaveLength(5);
   });
@@ -73,7 +90,9 @@ describe("the orchestrator's rights", () => {
   const [fileClusterRole, fileLeaseRole] = yamlObjects("rbac/orchestrator.yaml");
 
   it("are the ClusterRole of policies/rbac/orchestrator.yaml, rule for rule", () => {
-    expect(one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "spe-orchestrator").rules).toEqual(fileClusterRole.rules);
+    expect(one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "spe-orchestrator").rules).toEqual(
+      fileClusterRole.rules,
+    );
     expect(one("kubernetes:rbac.authorization.k8s.io/v1:Role", "spe-orchestrator-leader-election")).toMatchObject({
       metadata: { namespace: "spe-system" },
       rules: fileLeaseRole.rules,
@@ -81,7 +100,10 @@ describe("the orchestrator's rights", () => {
   });
 
   it("include no Secrets, no wildcard and nothing that widens rights", () => {
-    const rules = [...ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"), ...ofType("kubernetes:rbac.authorization.k8s.io/v1:Role")].flatMap((r) => r.rules);
+    const rules = [
+      ...ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"),
+      ...ofType("kubernetes:rbac.authorization.k8s.io/v1:Role"),
+    ].flatMap((r) => r.rules);
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
       expect(rule.resources).not.toContain("secrets");
@@ -94,8 +116,13 @@ describe("the orchestrator's rights", () => {
 
   it("are bound to the orchestrator's ServiceAccount, whose user name the admission policies trust", () => {
     const subject = [{ kind: "ServiceAccount", name: "spe-orchestrator", namespace: "spe-system" }];
-    expect(one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "spe-orchestrator")).toMatchObject({ roleRef: { kind: "ClusterRole", name: "spe-orchestrator" }, subjects: subject });
-    expect(one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "spe-orchestrator-leader-election")).toMatchObject({ roleRef: { kind: "Role" }, subjects: subject });
+    expect(one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "spe-orchestrator")).toMatchObject({
+      roleRef: { kind: "ClusterRole", name: "spe-orchestrator" },
+      subjects: subject,
+    });
+    expect(
+      one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "spe-orchestrator-leader-election"),
+    ).toMatchObject({ roleRef: { kind: "Role" }, subjects: subject });
     expect(one("kubernetes:core/v1:ServiceAccount", "spe-orchestrator").automountServiceAccountToken).toBe(false);
     const parameters = one("kubernetes:core/v1:ConfigMap", "spe-admission-parameters");
     expect(parameters.data.orchestratorUsername).toBe("system:serviceaccount:spe-system:spe-orchestrator");
@@ -108,8 +135,11 @@ describe("the admission policies", () => {
     .flatMap((f) => yamlObjects(`admission/${f}`));
 
   it("include the ones every environment relies on", () => {
-    const names = ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").map((o) => o.metadata.name);
-    for (const name of ["credentials", "egress", "exposure", "isolation", "namespace", "pods"]) expect(names).toContain(`spe-environment-${name}`);
+    const names = ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").map(
+      (o) => o.metadata.name,
+    );
+    for (const name of ["credentials", "egress", "exposure", "isolation", "namespace", "pods"])
+      expect(names).toContain(`spe-environment-${name}`);
     expect(names).toContain("spe-orchestrator-scope");
   });
 
@@ -118,18 +148,27 @@ describe("the admission policies", () => {
       const expected = fileObjects.filter((o) => o.kind === kind);
       const created = ofType(`kubernetes:admissionregistration.k8s.io/v1:${kind}`);
       expect(created.map((o) => o.metadata.name).sort()).toEqual(expected.map((o) => o.metadata.name).sort());
-      for (const o of expected) expect(one(`kubernetes:admissionregistration.k8s.io/v1:${kind}`, o.metadata.name).spec).toEqual(o.spec);
+      for (const o of expected)
+        expect(one(`kubernetes:admissionregistration.k8s.io/v1:${kind}`, o.metadata.name).spec).toEqual(o.spec);
     }
   });
 
   it("deny, with every binding naming a policy that exists and failing closed without parameters", () => {
-    const names = new Set(ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map((p) => p.metadata.name));
+    const names = new Set(
+      ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map((p) => p.metadata.name),
+    );
     for (const binding of ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")) {
       expect(names.has(binding.spec.policyName)).toBe(true);
       expect(binding.spec.validationActions).toEqual(["Deny"]);
-      if (binding.spec.paramRef) expect(binding.spec.paramRef).toMatchObject({ name: "spe-admission-parameters", namespace: "spe-system", parameterNotFoundAction: "Deny" });
+      if (binding.spec.paramRef)
+        expect(binding.spec.paramRef).toMatchObject({
+          name: "spe-admission-parameters",
+          namespace: "spe-system",
+          parameterNotFoundAction: "Deny",
+        });
     }
-    for (const policy of ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")) expect(policy.spec.failurePolicy).toBe("Fail");
+    for (const policy of ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"))
+      expect(policy.spec.failurePolicy).toBe("Fail");
   });
 
   it("read their parameters from the stack config", () => {
@@ -163,7 +202,12 @@ describe("the orchestrator", () => {
     const containers = [...pod.containers, ...(pod.initContainers ?? [])];
     expect(containers.length).toBeGreaterThan(0);
     for (const c of containers) {
-      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      });
       expect(c.securityContext.capabilities.add).toBeUndefined();
       expect(Number.isInteger(c.securityContext.runAsUser ?? pod.securityContext.runAsUser)).toBe(true);
       expect(c.image.startsWith("registry.spe.internal/spe/")).toBe(true);
@@ -174,7 +218,10 @@ describe("the orchestrator", () => {
 
   it("writes only to an emptyDir /tmp and its data volume", () => {
     const [container] = podSpec().containers;
-    const writable = container.volumeMounts.filter((m: any) => !m.readOnly).map((m: any) => m.mountPath).sort();
+    const writable = container.volumeMounts
+      .filter((m: any) => !m.readOnly)
+      .map((m: any) => m.mountPath)
+      .sort();
     expect(writable).toEqual(["/tmp", "/var/lib/spe"]);
     expect(podSpec().volumes.find((v: any) => v.name === "tmp").emptyDir).toBeDefined();
   });
@@ -187,7 +234,9 @@ describe("the orchestrator", () => {
       { name: "http", containerPort: 8080, protocol: "TCP" },
       { name: "metrics", containerPort: 9464, protocol: "TCP" },
     ]);
-    const env = Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    const env = Object.fromEntries(
+      container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]),
+    );
     // On the pod's address: the NetworkPolicy, not the bind address, keeps everyone but the scrapers out.
     expect(env).toMatchObject({ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" });
   });
@@ -197,22 +246,39 @@ describe("the orchestrator", () => {
     expect(service.spec.type).toBe("ClusterIP");
     expect(service.spec.sessionAffinity).toBeUndefined();
     const url = `http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}/`;
-    const env = Object.fromEntries(podSpec().containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    const env = Object.fromEntries(
+      podSpec()
+        .containers[0].env.filter((e: any) => e.value !== undefined)
+        .map((e: any) => [e.name, e.value]),
+    );
     const { environments } = parseConfig({ ENVIRONMENT_SETTINGS: env.ENVIRONMENT_SETTINGS });
     expect(environments.stagingUrl.startsWith(url)).toBe(true);
     // The registry the environments pull from is the one the admission policies allow.
-    expect(environments.imageRegistry).toBe((JSON.parse(exampleStackConfig().images!) as { registry: string }).registry);
+    expect(environments.imageRegistry).toBe(
+      (JSON.parse(exampleStackConfig().images!) as { registry: string }).registry,
+    );
   });
 
   it("gets an environment the orchestrator's own config schema accepts in production", () => {
-    const secretData = pulumiUnwrap(one("kubernetes:core/v1:Secret", "spe-orchestrator-credentials").stringData) as Record<string, unknown>;
+    const secretData = pulumiUnwrap(
+      one("kubernetes:core/v1:Secret", "spe-orchestrator-credentials").stringData,
+    ) as Record<string, unknown>;
     const env = Object.fromEntries(
-      podSpec().containers[0].env.map((e: any) => [e.name, e.value ?? pulumiUnwrap(secretData[e.valueFrom.secretKeyRef.key])]),
+      podSpec().containers[0].env.map((e: any) => [
+        e.name,
+        e.value ?? pulumiUnwrap(secretData[e.valueFrom.secretKeyRef.key]),
+      ]),
     );
     const parsed = parseConfig(env) as Record<string, unknown>;
     // ENVIRONMENT_SETTINGS is parsed into `environments` (checked above, with the Service).
-    for (const name of Object.keys(env).filter((n) => n !== "HOME" && n !== "ENVIRONMENT_SETTINGS")) expect(parsed, `${name} is not a setting of orchestrator/src/config.ts`).toHaveProperty(name);
-    expect(parsed).toMatchObject({ NODE_ENV: "production", DATABASE_URL: EXAMPLE_SECRETS.databaseUrl, OIDC_CLIENT_SECRET: EXAMPLE_SECRETS.oidcClientSecret, OIDC_REQUIRED_AMR: ["mfa"] });
+    for (const name of Object.keys(env).filter((n) => n !== "HOME" && n !== "ENVIRONMENT_SETTINGS"))
+      expect(parsed, `${name} is not a setting of orchestrator/src/config.ts`).toHaveProperty(name);
+    expect(parsed).toMatchObject({
+      NODE_ENV: "production",
+      DATABASE_URL: EXAMPLE_SECRETS.databaseUrl,
+      OIDC_CLIENT_SECRET: EXAMPLE_SECRETS.oidcClientSecret,
+      OIDC_REQUIRED_AMR: ["mfa"],
+    });
   });
 
   it("reads the trusted issuers and a kubeconfig for its own ServiceAccount token from a ConfigMap", () => {
@@ -227,7 +293,11 @@ describe("the orchestrator", () => {
 describe("credentials", () => {
   it("are Pulumi secrets in exactly one Kubernetes Secret and nowhere else", () => {
     for (const secret of Object.values(EXAMPLE_SECRETS)) {
-      const places = resources.flatMap((r) => stringsIn(r.inputs).filter((s) => s.text.includes(secret)).map((s) => ({ type: r.type, secret: s.secret })));
+      const places = resources.flatMap((r) =>
+        stringsIn(r.inputs)
+          .filter((s) => s.text.includes(secret))
+          .map((s) => ({ type: r.type, secret: s.secret })),
+      );
       expect(places).toEqual([{ type: "kubernetes:core/v1:Secret", secret: true }]);
     }
     // The SDK marks the whole stringData secret when any value in it is.
@@ -246,7 +316,10 @@ describe("credentials", () => {
   it("mount the keys from the Secrets the stack config names, not from Pulumi's state", () => {
     const pod = one("kubernetes:apps/v1:Deployment", "orchestrator").spec.template.spec;
     const volume = pod.volumes.find((v: any) => v.name === "pseudonymisation-key");
-    expect(volume.secret).toMatchObject({ secretName: "spe-pseudonymisation-key", items: [{ key: "master.key", path: "master.key" }] });
+    expect(volume.secret).toMatchObject({
+      secretName: "spe-pseudonymisation-key",
+      items: [{ key: "master.key", path: "master.key" }],
+    });
     const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({
       PSEUDONYMISATION_KEY_FILE: "/etc/spe/keys/pseudonymisation-key/master.key",

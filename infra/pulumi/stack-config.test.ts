@@ -37,11 +37,27 @@ describe("a good stack configuration", () => {
 
   it.each<[string, (raw: Raw) => void, Record<string, unknown>]>([
     ["more replicas", (raw) => (raw.replicas = "3"), { replicas: 3 }],
-    ["a digest-pinned image", withJson("images", (i) => (i.orchestrator = `orchestrator@sha256:${"a".repeat(64)}`)), { images: { orchestrator: `orchestrator@sha256:${"a".repeat(64)}` } }],
-    ["IPv6 destinations", withJson("network", (n) => (n.postgres = { cidrs: ["fd00:10::/64"], port: 6432 })), { network: { postgres: { cidrs: ["fd00:10::/64"], port: 6432 } } }],
-    ["a role mapping", withJson("oidc", (o) => (o.roleMapping = "spe-admins=operator,ivo=auditor")), { oidc: { roleMapping: "spe-admins=operator,ivo=auditor" } }],
+    [
+      "a digest-pinned image",
+      withJson("images", (i) => (i.orchestrator = `orchestrator@sha256:${"a".repeat(64)}`)),
+      { images: { orchestrator: `orchestrator@sha256:${"a".repeat(64)}` } },
+    ],
+    [
+      "IPv6 destinations",
+      withJson("network", (n) => (n.postgres = { cidrs: ["fd00:10::/64"], port: 6432 })),
+      { network: { postgres: { cidrs: ["fd00:10::/64"], port: 6432 } } },
+    ],
+    [
+      "a role mapping",
+      withJson("oidc", (o) => (o.roleMapping = "spe-admins=operator,ivo=auditor")),
+      { oidc: { roleMapping: "spe-admins=operator,ivo=auditor" } },
+    ],
     ["skipAwait for a test cluster", (raw) => (raw.skipAwait = "true"), { skipAwait: true }],
-    ["metrics on another port", withJson("metrics", (m) => (m.port = 9100)), { metrics: { port: 9100, scraperNamespace: "monitoring" } }],
+    [
+      "metrics on another port",
+      withJson("metrics", (m) => (m.port = 9100)),
+      { metrics: { port: 9100, scraperNamespace: "monitoring" } },
+    ],
   ])("accepts %s", (_name, change, expected) => {
     const raw = exampleStackConfig();
     change(raw);
@@ -52,29 +68,112 @@ describe("a good stack configuration", () => {
 describe("a bad stack configuration is refused, naming the config key", () => {
   it.each<[string, (raw: Raw) => void, RegExp]>([
     ["no database URL", (raw) => delete raw.databaseUrl, /- spe:databaseUrl: is required/],
-    ["a database URL that is not postgres", (raw) => (raw.databaseUrl = "mysql://db/spe"), /- spe:databaseUrl: must be a postgres:\/\/ URL/],
-    ["an http public URL", (raw) => (raw.publicUrl = "http://spe.example.se"), /- spe:publicUrl: must be the https URL/],
+    [
+      "a database URL that is not postgres",
+      (raw) => (raw.databaseUrl = "mysql://db/spe"),
+      /- spe:databaseUrl: must be a postgres:\/\/ URL/,
+    ],
+    [
+      "an http public URL",
+      (raw) => (raw.publicUrl = "http://spe.example.se"),
+      /- spe:publicUrl: must be the https URL/,
+    ],
     ["one replica", (raw) => (raw.replicas = "1"), /- spe:replicas: must be at least 2/],
-    ["a :latest image", withJson("images", (i) => (i.orchestrator = "orchestrator:latest")), /- spe:images\.orchestrator: must not be :latest/],
-    ["an image without a tag", withJson("images", (i) => (i.orchestrator = "orchestrator")), /- spe:images\.orchestrator: must be name:tag/],
-    ["a registry with a trailing slash", withJson("images", (i) => (i.registry = "registry.spe.internal/spe/")), /- spe:images\.registry: must be a registry host/],
-    ["an http OIDC issuer", withJson("oidc", (o) => (o.issuer = "http://idp.example.se")), /- spe:oidc\.issuer: must be the https issuer URL/],
+    [
+      "a :latest image",
+      withJson("images", (i) => (i.orchestrator = "orchestrator:latest")),
+      /- spe:images\.orchestrator: must not be :latest/,
+    ],
+    [
+      "an image without a tag",
+      withJson("images", (i) => (i.orchestrator = "orchestrator")),
+      /- spe:images\.orchestrator: must be name:tag/,
+    ],
+    [
+      "a registry with a trailing slash",
+      withJson("images", (i) => (i.registry = "registry.spe.internal/spe/")),
+      /- spe:images\.registry: must be a registry host/,
+    ],
+    [
+      "an http OIDC issuer",
+      withJson("oidc", (o) => (o.issuer = "http://idp.example.se")),
+      /- spe:oidc\.issuer: must be the https issuer URL/,
+    ],
     ["no OIDC client id", withJson("oidc", (o) => delete o.clientId), /- spe:oidc\.clientId: is required/],
-    ["a role mapping to an unknown role", withJson("oidc", (o) => (o.roleMapping = "admins=root")), /- spe:oidc\.roleMapping: must be group=role/],
-    ["a short client secret", (raw) => (raw.oidcClientSecret = "short"), /- spe:oidcClientSecret: must be the client secret/],
+    [
+      "a role mapping to an unknown role",
+      withJson("oidc", (o) => (o.roleMapping = "admins=root")),
+      /- spe:oidc\.roleMapping: must be group=role/,
+    ],
+    [
+      "a short client secret",
+      (raw) => (raw.oidcClientSecret = "short"),
+      /- spe:oidcClientSecret: must be the client secret/,
+    ],
     ["no trusted issuers", (raw) => (raw.trustedIssuers = "{}"), /- spe:trustedIssuers: must name at least one/],
-    ["a private key among the trusted issuers' keys", withJson("trustedIssuers", (t) => ((t["https://hdab.example.se"] as { keys: object[] }).keys = [{ kty: "EC", d: "secret" }])), /- spe:trustedIssuers\.https:\/\/hdab\.example\.se\.keys\[0\]: is a private key/],
-    ["a missing staging key Secret", withJson("keySecrets", (k) => delete k.staging), /- spe:keySecrets\.staging: is required/],
-    ["a key Secret with an invalid name", withJson("keySecrets", (k) => (k.pseudonymisation = { name: "Bad_Name", key: "k" })), /- spe:keySecrets\.pseudonymisation\.name: must be the name of a Secret/],
-    ["egress to the whole internet", withJson("network", (n) => (n.oidc = { cidrs: ["0.0.0.0/0"] })), /- spe:network\.oidc\.cidrs\[0\]: must not be a \/0/],
-    ["a CIDR that is not one", withJson("network", (n) => (n.postgres = { cidrs: ["db.internal"] })), /- spe:network\.postgres\.cidrs\[0\]: must be a CIDR/],
-    ["no API server addresses", withJson("network", (n) => (n.apiServer = { cidrs: [] })), /- spe:network\.apiServer\.cidrs: must list at least one CIDR/],
-    ["an allowed environment egress to ::/0", withJson("admission", (a) => (a.egressAllowedCidrs = ["::/0"])), /- spe:admission\.egressAllowedCidrs\[0\]: must not be a \/0/],
-    ["audit retention under a year", (raw) => (raw.auditRetentionDays = "30"), /- spe:auditRetentionDays: must be at least 365/],
-    ["a resource quantity that is not one", (raw) => (raw.resources = JSON.stringify({ limits: { cpu: "two", memory: "4Gi" } })), /- spe:resources\.limits\.cpu: must be a Kubernetes quantity/],
-    ["metrics on the orchestrator's own port", withJson("metrics", (m) => (m.port = 8080)), /- spe:metrics\.port: must not be 8080/],
-    ["metrics scraped from a namespace that cannot be one", withJson("metrics", (m) => (m.scraperNamespace = "Monitoring_NS")), /- spe:metrics\.scraperNamespace: must be a namespace name/],
-    ["metrics without the scrapers' namespace", withJson("metrics", (m) => delete m.scraperNamespace), /- spe:metrics\.scraperNamespace: is required/],
+    [
+      "a private key among the trusted issuers' keys",
+      withJson(
+        "trustedIssuers",
+        (t) => ((t["https://hdab.example.se"] as { keys: object[] }).keys = [{ kty: "EC", d: "secret" }]),
+      ),
+      /- spe:trustedIssuers\.https:\/\/hdab\.example\.se\.keys\[0\]: is a private key/,
+    ],
+    [
+      "a missing staging key Secret",
+      withJson("keySecrets", (k) => delete k.staging),
+      /- spe:keySecrets\.staging: is required/,
+    ],
+    [
+      "a key Secret with an invalid name",
+      withJson("keySecrets", (k) => (k.pseudonymisation = { name: "Bad_Name", key: "k" })),
+      /- spe:keySecrets\.pseudonymisation\.name: must be the name of a Secret/,
+    ],
+    [
+      "egress to the whole internet",
+      withJson("network", (n) => (n.oidc = { cidrs: ["0.0.0.0/0"] })),
+      /- spe:network\.oidc\.cidrs\[0\]: must not be a \/0/,
+    ],
+    [
+      "a CIDR that is not one",
+      withJson("network", (n) => (n.postgres = { cidrs: ["db.internal"] })),
+      /- spe:network\.postgres\.cidrs\[0\]: must be a CIDR/,
+    ],
+    [
+      "no API server addresses",
+      withJson("network", (n) => (n.apiServer = { cidrs: [] })),
+      /- spe:network\.apiServer\.cidrs: must list at least one CIDR/,
+    ],
+    [
+      "an allowed environment egress to ::/0",
+      withJson("admission", (a) => (a.egressAllowedCidrs = ["::/0"])),
+      /- spe:admission\.egressAllowedCidrs\[0\]: must not be a \/0/,
+    ],
+    [
+      "audit retention under a year",
+      (raw) => (raw.auditRetentionDays = "30"),
+      /- spe:auditRetentionDays: must be at least 365/,
+    ],
+    [
+      "a resource quantity that is not one",
+      (raw) => (raw.resources = JSON.stringify({ limits: { cpu: "two", memory: "4Gi" } })),
+      /- spe:resources\.limits\.cpu: must be a Kubernetes quantity/,
+    ],
+    [
+      "metrics on the orchestrator's own port",
+      withJson("metrics", (m) => (m.port = 8080)),
+      /- spe:metrics\.port: must not be 8080/,
+    ],
+    [
+      "metrics scraped from a namespace that cannot be one",
+      withJson("metrics", (m) => (m.scraperNamespace = "Monitoring_NS")),
+      /- spe:metrics\.scraperNamespace: must be a namespace name/,
+    ],
+    [
+      "metrics without the scrapers' namespace",
+      withJson("metrics", (m) => delete m.scraperNamespace),
+      /- spe:metrics\.scraperNamespace: is required/,
+    ],
     ["a misspelt key", (raw) => (raw.replica = "2"), /- spe: unknown key\(s\) replica/],
     ["a misspelt nested key", withJson("oidc", (o) => (o.clientID = "x")), /- spe:oidc: unknown key\(s\) clientID/],
     ["JSON that does not parse", (raw) => (raw.network = "{apiServer:"), /- spe:network: is not valid JSON/],

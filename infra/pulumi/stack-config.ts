@@ -12,10 +12,12 @@ export const SECRET_KEYS = ["databaseUrl", "oidcClientSecret"] as const;
 /** Keys that hold plain strings; every other key holds JSON (objects, lists, numbers, booleans). */
 const STRING_KEYS = new Set<string>(["publicUrl", "logLevel", ...SECRET_KEYS]);
 
-const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: "must be a CIDR such as 10.0.0.0/24 or fd00::/64" }).refine(
-  (c) => !c.endsWith("/0"),
-  "must not be a /0: that is the whole internet; name the addresses of the service instead",
-);
+const cidr = z
+  .union([z.cidrv4(), z.cidrv6()], { error: "must be a CIDR such as 10.0.0.0/24 or fd00::/64" })
+  .refine(
+    (c) => !c.endsWith("/0"),
+    "must not be a /0: that is the whole internet; name the addresses of the service instead",
+  );
 const port = z.int().min(1).max(65535);
 /** Where the orchestrator may send traffic: NetworkPolicies cannot name hosts, so addresses and a port. */
 const destination = (defaultPort: number) =>
@@ -23,8 +25,14 @@ const destination = (defaultPort: number) =>
 
 const imageName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be name:tag or name@sha256:<digest>, e.g. orchestrator:1.0.0")
-  .refine((s) => !s.endsWith(":latest"), "must not be :latest: pin a version or a digest so every replica runs the same code");
+  .regex(
+    /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+    "must be name:tag or name@sha256:<digest>, e.g. orchestrator:1.0.0",
+  )
+  .refine(
+    (s) => !s.endsWith(":latest"),
+    "must not be :latest: pin a version or a digest so every replica runs the same code",
+  );
 
 const secretRef = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be the name of a Secret in spe-system"),
@@ -34,9 +42,11 @@ const secretRef = z.strictObject({
 /** A public JWK of a trusted HDAB; private members mean someone pasted a private key. */
 const publicJwk = z
   .looseObject({ kty: z.enum(["EC", "OKP"], { error: "kty must be EC (ES256) or OKP (EdDSA)" }) })
-  .refine((k) => !("d" in k), "is a private key (it has \"d\"): give only the public key");
+  .refine((k) => !("d" in k), 'is a private key (it has "d"): give only the public key');
 
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3-63 lower-case letters, digits, '.' and '-'");
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3-63 lower-case letters, digits, '.' and '-'");
 /**
  * Where pseudonymised deliveries wait for the data loaders: the shared data volume, or an S3-compatible
  * bucket reached by the orchestrator alone (loaders still fetch through its /staging), over https.
@@ -49,9 +59,27 @@ const staging = z
       z.strictObject({
         store: z.literal("s3"),
         bucket: bucketName,
-        endpoint: z.url({ protocol: /^https$/, error: "must be the https URL of the S3-compatible service (without credentials)" }).refine((u) => !new URL(u).username && !new URL(u).password, "must not carry credentials: they come from the credentials Secret").optional(),
-        region: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as eu-north-1").default("us-east-1"),
-        prefix: z.string().regex(/^([A-Za-z0-9_][A-Za-z0-9._-]{0,127}\/){0,8}$/, "must be empty or plain folder names each followed by '/', e.g. spe/staging/").default(""),
+        endpoint: z
+          .url({
+            protocol: /^https$/,
+            error: "must be the https URL of the S3-compatible service (without credentials)",
+          })
+          .refine(
+            (u) => !new URL(u).username && !new URL(u).password,
+            "must not carry credentials: they come from the credentials Secret",
+          )
+          .optional(),
+        region: z
+          .string()
+          .regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as eu-north-1")
+          .default("us-east-1"),
+        prefix: z
+          .string()
+          .regex(
+            /^([A-Za-z0-9_][A-Za-z0-9._-]{0,127}\/){0,8}$/,
+            "must be empty or plain folder names each followed by '/', e.g. spe/staging/",
+          )
+          .default(""),
         forcePathStyle: z.boolean().default(false),
         /** A Secret in spe-system holding JSON { accessKeyId, secretAccessKey }, made outside Pulumi. */
         credentials: secretRef,
@@ -63,14 +91,22 @@ const staging = z
   )
   .default({ store: "directory" });
 
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes quantity such as 500m, 512Mi or 2Gi");
+const quantity = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes quantity such as 500m, 512Mi or 2Gi");
 const resources = z.strictObject({ cpu: quantity, memory: quantity });
 
 const schema = z.strictObject({
   publicUrl: z.url({ protocol: /^https$/, error: "must be the https URL people use, e.g. https://spe.example.org" }),
   images: z.strictObject({
     /** Must be the registry the orchestrator pulls environment images from (admission refuses others). */
-    registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host and path without a trailing slash, e.g. registry.spe.internal/spe").default("registry.spe.internal/spe"),
+    registry: z
+      .string()
+      .regex(
+        /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
+        "must be a registry host and path without a trailing slash, e.g. registry.spe.internal/spe",
+      )
+      .default("registry.spe.internal/spe"),
     orchestrator: imageName,
   }),
   // At least two: one holds the reconciler's Lease, the other serves the API and takes over the Lease.
@@ -80,19 +116,36 @@ const schema = z.strictObject({
     issuer: z.url({ protocol: /^https$/, error: "must be the https issuer URL of the OpenID Provider" }),
     clientId: z.string().min(1),
     rolesClaim: z.string().min(1).optional(),
-    roleMapping: z.string().regex(/^[^=,]+=(researcher|operator|output-checker|auditor)(,[^=,]+=(researcher|operator|output-checker|auditor))*$/, "must be group=role,… with roles researcher, operator, output-checker, auditor").optional(),
+    roleMapping: z
+      .string()
+      .regex(
+        /^[^=,]+=(researcher|operator|output-checker|auditor)(,[^=,]+=(researcher|operator|output-checker|auditor))*$/,
+        "must be group=role,… with roles researcher, operator, output-checker, auditor",
+      )
+      .optional(),
     requiredAcr: z.array(z.string().min(1)).optional(),
     requiredAmr: z.array(z.string().min(1)).optional(),
   }),
   oidcClientSecret: z.string().min(16, "must be the client secret the OpenID Provider issued (at least 16 characters)"),
   trustedIssuers: z
-    .record(z.url(), z.strictObject({ keys: z.array(publicJwk).min(1, "must list at least one public key"), clients: z.array(z.string().min(1)).optional() }))
+    .record(
+      z.url(),
+      z.strictObject({
+        keys: z.array(publicJwk).min(1, "must list at least one public key"),
+        clients: z.array(z.string().min(1)).optional(),
+      }),
+    )
     .refine((r) => Object.keys(r).length > 0, "must name at least one health data access body"),
   /**
    * Keys the orchestrator reads from files, each a Secret that already exists in spe-system: made and
    * rotated outside Pulumi, so the pseudonymisation master key never lands in Pulumi's state.
    */
-  keySecrets: z.strictObject({ pseudonymisation: secretRef, releaseSigning: secretRef, staging: secretRef, cookie: secretRef }),
+  keySecrets: z.strictObject({
+    pseudonymisation: secretRef,
+    releaseSigning: secretRef,
+    staging: secretRef,
+    cookie: secretRef,
+  }),
   staging,
   network: z.strictObject({
     /** The API server's endpoint addresses (what a NetworkPolicy sees after the Service's DNAT). */
@@ -106,13 +159,28 @@ const schema = z.strictObject({
    */
   metrics: z
     .strictObject({
-      port: z.int().min(1024).max(65535).refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`).default(9464),
-      scraperNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name, e.g. monitoring"),
+      port: z
+        .int()
+        .min(1024)
+        .max(65535)
+        .refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`)
+        .default(9464),
+      scraperNamespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name, e.g. monitoring"),
     })
     .optional(),
   admission: z
     .strictObject({
-      breakGlassGroups: z.array(z.string().min(1).regex(/^[^,]+$/, "must not contain a comma")).min(1).default(["system:masters"]),
+      breakGlassGroups: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .regex(/^[^,]+$/, "must not contain a comma"),
+        )
+        .min(1)
+        .default(["system:masters"]),
       egressAllowedCidrs: z.array(cidr).default([]),
     })
     .prefault({}),
@@ -129,7 +197,10 @@ const schema = z.strictObject({
     })
     .prefault({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
-  auditRetentionDays: z.int().min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year").default(3650),
+  auditRetentionDays: z
+    .int()
+    .min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year")
+    .default(3650),
   /**
    * Only for a control plane without nodes (the tests'): do not wait for Deployments and Services to
    * become ready, since no pod ever runs there.
@@ -155,7 +226,11 @@ export class StackConfigError extends Error {
  * Validates the raw values of the `spe:` keys (strings as Pulumi stores them, or already parsed) and says,
  * per config key, what is wrong. Never repeats a value: some are credentials.
  */
-export function parseStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string>, project = "spe"): ParsedStackConfig {
+export function parseStackConfig(
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+  project = "spe",
+): ParsedStackConfig {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -164,26 +239,36 @@ export function parseStackConfig(raw: Record<string, unknown>, secretKeys: Reado
       try {
         values[key] = JSON.parse(value);
       } catch {
-        problems.push(`- ${project}:${key}: is not valid JSON (objects and lists are set with \`pulumi config set --path\` or in the stack file)`);
+        problems.push(
+          `- ${project}:${key}: is not valid JSON (objects and lists are set with \`pulumi config set --path\` or in the stack file)`,
+        );
       }
     }
   }
   for (const key of SECRET_KEYS)
     if (raw[key] !== undefined && !secretKeys.has(key))
-      problems.push(`- ${project}:${key}: must be stored as a secret: \`pulumi config set --secret ${project}:${key} …\``);
+      problems.push(
+        `- ${project}:${key}: must be stored as a secret: \`pulumi config set --secret ${project}:${key} …\``,
+      );
   // The input is kept on issues only to tell "missing" from "wrong"; it is never printed.
   const result = schema.safeParse(values, { reportInput: true });
   if (!result.success)
     for (const issue of result.error.issues) {
       const [key, ...rest] = issue.path.map(String);
-      const where = key === undefined ? project : `${project}:${key}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`;
+      const where =
+        key === undefined
+          ? project
+          : `${project}:${key}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`;
       const message =
-        issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}`
-        : issue.code === "invalid_type" && issue.input === undefined ? "is required"
-        : issue.message;
+        issue.code === "unrecognized_keys"
+          ? `unknown key(s) ${issue.keys.join(", ")}`
+          : issue.code === "invalid_type" && issue.input === undefined
+            ? "is required"
+            : issue.message;
       problems.push(`- ${where}: ${message}`);
     }
-  if (problems.length > 0) throw new StackConfigError(`The stack configuration has ${problems.length} problem(s):\n${problems.join("\n")}`);
+  if (problems.length > 0)
+    throw new StackConfigError(`The stack configuration has ${problems.length} problem(s):\n${problems.join("\n")}`);
   return result.data!;
 }
 
@@ -200,7 +285,13 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
   );
   const secretKeys = new Set(Object.keys(raw).filter((k) => isConfigSecret(prefix + k)));
   const { databaseUrl: _d, oidcClientSecret: _o, ...parsed } = parseStackConfig(raw, secretKeys, config.name);
-  return { ...parsed, secrets: { databaseUrl: config.requireSecret("databaseUrl"), oidcClientSecret: config.requireSecret("oidcClientSecret") } };
+  return {
+    ...parsed,
+    secrets: {
+      databaseUrl: config.requireSecret("databaseUrl"),
+      oidcClientSecret: config.requireSecret("oidcClientSecret"),
+    },
+  };
 }
 
 /**
@@ -209,6 +300,9 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
  */
 function isConfigSecret(fullKey: string): boolean {
   const fn = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
-  if (typeof fn !== "function") throw new StackConfigError("This @pulumi/pulumi no longer exposes runtime.isConfigSecret; infra/pulumi/stack-config.ts must learn another way to tell secret config keys.");
+  if (typeof fn !== "function")
+    throw new StackConfigError(
+      "This @pulumi/pulumi no longer exposes runtime.isConfigSecret; infra/pulumi/stack-config.ts must learn another way to tell secret config keys.",
+    );
   return fn(fullKey);
 }

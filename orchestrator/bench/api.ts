@@ -29,7 +29,13 @@ import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { deliveryServices } from "../src/deliveries/delivery-services";
 import { createAirlock } from "../src/outputs/airlock";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, db: { type: "string", default: "postgres" }, floor: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "5" },
+    db: { type: "string", default: "postgres" },
+    floor: { type: "boolean", default: false },
+  },
+});
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 1 || !["pglite", "postgres"].includes(values.db)) {
   console.error("--seconds takes a positive whole number, --db pglite or postgres");
@@ -43,9 +49,28 @@ const [port, idpPort] = [await freePort(), await freePort()];
 const dataDir = mkdtempSync(join(tmpdir(), "spe-bench-api-"));
 const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: dataDir });
 const idp = await devIdentityProviderProcess(idpPort, config.publicUrl);
-const relyingParty = await createRelyingParty({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: `${config.publicUrl}/auth/callback`, postLogoutRedirectUri: `${config.publicUrl}/` });
+const relyingParty = await createRelyingParty({
+  issuer: idp.issuer,
+  clientId: idp.clientId,
+  clientSecret: idp.clientSecret,
+  redirectUri: `${config.publicUrl}/auth/callback`,
+  postLogoutRedirectUri: `${config.publicUrl}/`,
+});
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const services = { database, kube: connectKube(cluster.orchestratorKubeconfig), permitIntake: createPermitIntake({ production: false }), environments: { enqueue: () => {} }, airlock: await createAirlock(config), deliveries: deliveryServices(config, pino({ level: "silent" })), machineTokens: machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience }), environmentConfig: config.environments };
+const services = {
+  database,
+  kube: connectKube(cluster.orchestratorKubeconfig),
+  permitIntake: createPermitIntake({ production: false }),
+  environments: { enqueue: () => {} },
+  airlock: await createAirlock(config),
+  deliveries: deliveryServices(config, pino({ level: "silent" })),
+  machineTokens: machineTokenVerifier({
+    issuer: relyingParty.issuer,
+    jwksUri: relyingParty.jwksUri!,
+    audience: config.machineAudience,
+  }),
+  environmentConfig: config.environments,
+};
 const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
 await app.listen({ host: "127.0.0.1", port });
 
@@ -53,14 +78,22 @@ await app.listen({ host: "127.0.0.1", port });
 const bob = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
 for (let i = 0; i < 100; i++) {
   const persons = i % 10 === 0 ? [examplePermit().principalInvestigator, bob] : [bob];
-  await insertEnvironment(database.db, examplePermit({ permitId: `SE-API-${i}`, principalInvestigator: persons[0]!, authorisedPersons: persons }));
+  await insertEnvironment(
+    database.db,
+    examplePermit({ permitId: `SE-API-${i}`, principalInvestigator: persons[0]!, authorisedPersons: persons }),
+  );
 }
-const token = await sessions.create({ subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] }, undefined);
+const token = await sessions.create(
+  { subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] },
+  undefined,
+);
 const trpcUrl = `${config.publicUrl}/trpc/environments.mine`;
 const check = await fetch(trpcUrl, { headers: { cookie: `spe_session=${token}` } });
 const answer = await check.text();
 const found = (JSON.parse(answer) as { result: { data: unknown[] } }).result.data.length;
-console.log(`environments.mine answers ${check.status} with ${found} environments; ${database.kind}; ${seconds} s per step`);
+console.log(
+  `environments.mine answers ${check.status} with ${found} environments; ${database.kind}; ${seconds} s per step`,
+);
 // environments.mine asks nothing of Kubernetes, whose API server runs elsewhere in production: it does not share these cores while we measure.
 await cluster.stop();
 const floor = values.floor ? await floorServer(answer) : undefined;
@@ -79,8 +112,12 @@ async function floorServer(body: string) {
 /** The development IdP in a child process (see support/dev-idp-process.ts): its async hooks stay out of the measured server. */
 async function devIdentityProviderProcess(idpPort: number, appUrl: string) {
   const script = fileURLToPath(new URL("support/dev-idp-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, "--port", String(idpPort), "--app-url", appUrl], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = once(child, "exit").then(([code]) => Promise.reject(new Error(`the development IdP exited (${code}) before it started`)));
+  const child = spawn(process.execPath, ["--import", "tsx", script, "--port", String(idpPort), "--app-url", appUrl], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = once(child, "exit").then(([code]) =>
+    Promise.reject(new Error(`the development IdP exited (${code}) before it started`)),
+  );
   const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), "line"), exited])) as [string];
   exited.catch(() => {});
   const started = JSON.parse(line) as { issuer: string; clientId: string; clientSecret: string };
@@ -95,22 +132,41 @@ async function devIdentityProviderProcess(idpPort: number, appUrl: string) {
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 // The server runs in this process, so its CPU time per answered request is a figure the other processes
 // on the machine do not distort the way they distort requests/s.
-async function load(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest: number }> {
+async function load(
+  connections: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest: number }> {
   const cpu = process.cpuUsage();
   const r = await autocannonRun(connections);
   const used = process.cpuUsage(cpu);
   return { ...r, cpuUsPerRequest: Math.round((used.user + used.system) / Math.max(1, r.total)) };
 }
 
-function autocannonRun(connections: number): Promise<{ rps: number; p50: number; p99: number; errors: number; total: number }> {
+function autocannonRun(
+  connections: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; total: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [autocannon, "-c", String(connections), "-d", String(seconds), "-j", "-H", `cookie=spe_session=${token}`, url], { stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(
+      process.execPath,
+      [autocannon, "-c", String(connections), "-d", String(seconds), "-j", "-H", `cookie=spe_session=${token}`, url],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.on("error", reject);
     child.on("close", () => {
-      const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number };
-      resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total });
+      const r = JSON.parse(out) as {
+        requests: { average: number; total: number };
+        latency: { p50: number; p99: number };
+        errors: number;
+        non2xx: number;
+      };
+      resolve({
+        rps: Math.round(r.requests.average),
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.non2xx,
+        total: r.requests.total,
+      });
     });
   });
 }
@@ -121,12 +177,28 @@ function autocannonRun(connections: number): Promise<{ rps: number; p50: number;
   const u = process.cpuUsage(idle);
   console.log(`idle: ${Math.round((u.user + u.system) / 2000)} ms CPU per second`);
 }
-const results: Array<{ concurrency: number; rps: number; p50_ms: number; p99_ms: number; server_cpu_us_per_req: number; errors: number }> = [];
+const results: Array<{
+  concurrency: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  server_cpu_us_per_req: number;
+  errors: number;
+}> = [];
 for (const concurrency of [1, 2, 4, 8, 16, 32, 64]) {
   const r = await load(concurrency);
   if (r.errors) console.log(`  ${r.errors} errors or non-2xx answers at concurrency ${concurrency}`);
-  console.log(`concurrency ${String(concurrency).padStart(3)}: ${String(r.rps).padStart(6)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server CPU ${r.cpuUsPerRequest} µs/request`);
-  results.push({ concurrency, rps: r.rps, p50_ms: r.p50, p99_ms: r.p99, server_cpu_us_per_req: r.cpuUsPerRequest, errors: r.errors });
+  console.log(
+    `concurrency ${String(concurrency).padStart(3)}: ${String(r.rps).padStart(6)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server CPU ${r.cpuUsPerRequest} µs/request`,
+  );
+  results.push({
+    concurrency,
+    rps: r.rps,
+    p50_ms: r.p50,
+    p99_ms: r.p99,
+    server_cpu_us_per_req: r.cpuUsPerRequest,
+    errors: r.errors,
+  });
 }
 // autocannon stops with requests still queued on the server; let them finish before the pool closes.
 await new Promise((resolve) => setTimeout(resolve, 1000));

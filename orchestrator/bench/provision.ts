@@ -11,16 +11,31 @@ import { openDatabase } from "../src/db/database";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
 
-const { values } = parseArgs({ options: { permits: { type: "string", default: "200" }, concurrency: { type: "string", default: "32" }, rate: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    permits: { type: "string", default: "200" },
+    concurrency: { type: "string", default: "32" },
+    rate: { type: "string" },
+  },
+});
 const permits = Number(values.permits);
 const concurrency = Number(values.concurrency);
 const rate = values.rate === undefined ? undefined : Number(values.rate);
-if (!Number.isInteger(permits) || permits < 1 || !Number.isInteger(concurrency) || concurrency < 1 || (rate !== undefined && !(rate > 0))) {
-  console.error("--permits and --concurrency take positive whole numbers, --rate a positive number of permits per second");
+if (
+  !Number.isInteger(permits) ||
+  permits < 1 ||
+  !Number.isInteger(concurrency) ||
+  concurrency < 1 ||
+  (rate !== undefined && !(rate > 0))
+) {
+  console.error(
+    "--permits and --concurrency take positive whole numbers, --rate a positive number of permits per second",
+  );
   process.exit(2);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
 const database = await openDatabase({ memory: true });
@@ -32,7 +47,10 @@ const counting = (client: k8s.KubernetesObjectApi) =>
   new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value === "function" && ["patch", "replace", "delete", "read", "create", "list"].includes(String(prop)))
+      if (
+        typeof value === "function" &&
+        ["patch", "replace", "delete", "read", "create", "list"].includes(String(prop))
+      )
         return (...args: unknown[]) => {
           requests++;
           return (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -66,14 +84,21 @@ const controller = new EnvironmentController({
 controller.start();
 while (!controller.isLeader) await new Promise((r) => setTimeout(r, 20));
 
-console.log(`Provisioning ${permits} environments on Kubernetes ${cluster.version}, ${concurrency} reconciles at a time, ${rate ? `${rate} permits/s` : "all at once"}…`);
+console.log(
+  `Provisioning ${permits} environments on Kubernetes ${cluster.version}, ${concurrency} reconciles at a time, ${rate ? `${rate} permits/s` : "all at once"}…`,
+);
 const wallStart = performance.now();
 for (let i = 0; i < permits; i++) {
-  const permit = examplePermit({ permitId: `SE-BENCH-${i}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z" });
+  const permit = examplePermit({
+    permitId: `SE-BENCH-${i}`,
+    validFrom: "2026-01-01T00:00:00Z",
+    validUntil: "2030-01-01T00:00:00Z",
+  });
   const namespace = await insertEnvironment(database.db, permit);
   accepted.set(namespace, performance.now());
   controller.enqueue(namespace);
-  if (rate) await new Promise((r) => setTimeout(r, Math.max(0, wallStart + ((i + 1) * 1000) / rate - performance.now())));
+  if (rate)
+    await new Promise((r) => setTimeout(r, Math.max(0, wallStart + ((i + 1) * 1000) / rate - performance.now())));
 }
 await finished;
 const wallS = (performance.now() - wallStart) / 1000;
@@ -88,7 +113,10 @@ const driftNamespace = [...done][0]!;
 const driftStart = performance.now();
 await net.deleteNamespacedNetworkPolicy({ name: "deny-all", namespace: driftNamespace });
 for (;;) {
-  const back = await net.readNamespacedNetworkPolicy({ name: "deny-all", namespace: driftNamespace }).then(() => true, () => false);
+  const back = await net.readNamespacedNetworkPolicy({ name: "deny-all", namespace: driftNamespace }).then(
+    () => true,
+    () => false,
+  );
   if (back) break;
   await new Promise((r) => setTimeout(r, 5));
 }
@@ -101,7 +129,20 @@ await cluster.stop();
 latencies.sort((a, b) => a - b);
 const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(latencies, p)));
 console.log(`accepted → Provisioned: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms`);
-console.log(`wall time for ${permits}: ${wallS.toFixed(2)} s; API requests per environment: ${requestsPerEnv.toFixed(1)}`);
+console.log(
+  `wall time for ${permits}: ${wallS.toFixed(2)} s; API requests per environment: ${requestsPerEnv.toFixed(1)}`,
+);
 console.log(`drift repair (deny-all deleted → back): ${Math.round(driftMs)} ms`);
-console.log(JSON.stringify({ permits, rate_per_s: rate ?? null, p50_ms: p50, p95_ms: p95, p99_ms: p99, wall_s: Number(wallS.toFixed(2)), requests_per_env: Number(requestsPerEnv.toFixed(1)), drift_repair_ms: Math.round(driftMs) }));
+console.log(
+  JSON.stringify({
+    permits,
+    rate_per_s: rate ?? null,
+    p50_ms: p50,
+    p95_ms: p95,
+    p99_ms: p99,
+    wall_s: Number(wallS.toFixed(2)),
+    requests_per_env: Number(requestsPerEnv.toFixed(1)),
+    drift_repair_ms: Math.round(driftMs),
+  }),
+);
 process.exit(0);

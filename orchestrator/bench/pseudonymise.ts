@@ -59,7 +59,9 @@ if (values.copy) {
     const file = await inspectExtract(input, descriptor, conn);
     const kept = descriptor.columns.filter((c) => c.role !== "drop").map((c) => ident(c.name));
     await conn.run("SET preserve_insertion_order = false");
-    await conn.run(`COPY (SELECT ${kept.join(", ")} FROM ${sourceRelation(file, descriptor)}) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION snappy)`);
+    await conn.run(
+      `COPY (SELECT ${kept.join(", ")} FROM ${sourceRelation(file, descriptor)}) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION snappy)`,
+    );
   });
   const { user, system } = process.cpuUsage(cpuBefore);
   const result: CopyResult = { seconds: (performance.now() - started) / 1000, cpuSeconds: (user + system) / 1e6 };
@@ -132,7 +134,9 @@ try {
 
   const loadBefore = loadavg()[0]!;
   const child = await runChild<ChildResult>("--child", [input, join(dir, "out"), randomBytes(32).toString("hex")]);
-  const steps = Object.entries(child.steps).map(([k, v]) => `${k} ${v.toFixed(1)} s, CPU ${child.stepsCpu[k]!.toFixed(1)} s`).join("; ");
+  const steps = Object.entries(child.steps)
+    .map(([k, v]) => `${k} ${v.toFixed(1)} s, CPU ${child.stepsCpu[k]!.toFixed(1)} s`)
+    .join("; ");
   console.log(
     `Pseudonymised ${child.rows} rows (${child.distinctIdentifiers} distinct personnummer) in ${child.seconds.toFixed(2)} s (${steps}); ` +
       `${(child.rows / child.seconds).toFixed(0)} rows/s, ${(mb / child.seconds).toFixed(0)} MB/s, ${(child.seconds / floorS).toFixed(1)}× the floor; ` +
@@ -166,11 +170,17 @@ try {
 function runChild<T>(mode: "--child" | "--copy", args: string[]): Promise<T> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, self, mode, JSON.stringify(args)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...process.execArgv, self, mode, JSON.stringify(args)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`The ${mode === "--copy" ? "engine floor's conversion" : "pipeline"} exited with ${code}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T)
+        : reject(new Error(`The ${mode === "--copy" ? "engine floor's conversion" : "pipeline"} exited with ${code}`)),
+    );
   });
 }
 

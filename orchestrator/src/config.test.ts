@@ -3,7 +3,12 @@ import { parseConfig } from "./config";
 import { SpeError } from "./errors";
 
 /** The least an S3 staging store needs. */
-const s3 = { STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_ENDPOINT: "https://s3.scb.example", STAGING_S3_CREDENTIALS_FILE: "/run/secrets/staging-bucket.json" };
+const s3 = {
+  STAGING_STORE: "s3",
+  STAGING_S3_BUCKET: "spe-staging",
+  STAGING_S3_ENDPOINT: "https://s3.scb.example",
+  STAGING_S3_CREDENTIALS_FILE: "/run/secrets/staging-bucket.json",
+};
 
 function problems(env: NodeJS.ProcessEnv): string {
   try {
@@ -19,37 +24,85 @@ function problems(env: NodeJS.ProcessEnv): string {
 describe("parseConfig", () => {
   it("runs on embedded defaults with an empty environment", () => {
     const config = parseConfig({});
-    expect(config).toMatchObject({ PORT: 8080, HOST: "127.0.0.1", publicUrl: "http://localhost:8080", OIDC_ROLES_CLAIM: "groups", DEV_IDP_PORT: 8081 });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      HOST: "127.0.0.1",
+      publicUrl: "http://localhost:8080",
+      OIDC_ROLES_CLAIM: "groups",
+      DEV_IDP_PORT: 8081,
+    });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.UI_DIR).toMatch(/workspace-ui\/dist$/);
-    expect(config.OIDC_ROLE_MAPPING).toEqual({ researcher: "researcher", operator: "operator", "output-checker": "output-checker", auditor: "auditor" });
+    expect(config.OIDC_ROLE_MAPPING).toEqual({
+      researcher: "researcher",
+      operator: "operator",
+      "output-checker": "output-checker",
+      auditor: "auditor",
+    });
   });
 
   it.each([
     [{ PORT: "9090" }, { PORT: 9090, publicUrl: "http://localhost:9090" }],
     [{ PUBLIC_URL: "https://spe.scb.example/" }, { publicUrl: "https://spe.scb.example" }],
     [{ DATABASE_URL: "postgresql://u@db:5432/spe" }, { DATABASE_URL: "postgresql://u@db:5432/spe" }],
-    [{ OIDC_ROLE_MAPPING: "spe-forskare=researcher, spe-drift=operator" }, { OIDC_ROLE_MAPPING: { "spe-forskare": "researcher", "spe-drift": "operator" } }],
-    [{ OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "spe", OIDC_CLIENT_SECRET: "s" }, { OIDC_ISSUER: "https://idp.example" }],
+    [
+      { OIDC_ROLE_MAPPING: "spe-forskare=researcher, spe-drift=operator" },
+      { OIDC_ROLE_MAPPING: { "spe-forskare": "researcher", "spe-drift": "operator" } },
+    ],
+    [
+      { OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "spe", OIDC_CLIENT_SECRET: "s" },
+      { OIDC_ISSUER: "https://idp.example" },
+    ],
     [{ PORT: "" }, { PORT: 8080 }],
     [{}, { STAGING_STORE: "directory" }],
-    [{ ...s3, STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: "true", STAGING_S3_PREFIX: "spe/staging/" }, { STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_REGION: "eu-north-1", STAGING_S3_FORCE_PATH_STYLE: true, STAGING_S3_PREFIX: "spe/staging/" }],
+    [
+      {
+        ...s3,
+        STAGING_S3_REGION: "eu-north-1",
+        STAGING_S3_FORCE_PATH_STYLE: "true",
+        STAGING_S3_PREFIX: "spe/staging/",
+      },
+      {
+        STAGING_STORE: "s3",
+        STAGING_S3_BUCKET: "spe-staging",
+        STAGING_S3_REGION: "eu-north-1",
+        STAGING_S3_FORCE_PATH_STYLE: true,
+        STAGING_S3_PREFIX: "spe/staging/",
+      },
+    ],
     [s3, { STAGING_S3_REGION: "us-east-1", STAGING_S3_FORCE_PATH_STYLE: false, STAGING_S3_PREFIX: "" }],
     [{ UI_DIR: "/srv/spe-ui" }, { UI_DIR: "/srv/spe-ui" }],
     [{ SPE_LOCAL_NODE: "0" }, { SPE_LOCAL_NODE: "0" }],
     [{}, { METRICS_PORT: undefined, METRICS_HOST: "127.0.0.1" }],
-    [{ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" }, { METRICS_PORT: 9464, METRICS_HOST: "0.0.0.0" }],
+    [
+      { METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" },
+      { METRICS_PORT: 9464, METRICS_HOST: "0.0.0.0" },
+    ],
   ])("accepts %o", (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
 
   it("builds environments from ENVIRONMENT_SETTINGS, keeping the defaults of what it leaves out", () => {
-    const settings = { imageRegistry: "registry.scb.example/spe", images: { jupyterlab: "workspace-jupyterlab:2.1.0" }, stagingUrl: "http://10.96.0.40:8080/staging" };
-    const { environments } = parseConfig({ ENVIRONMENT_SETTINGS: JSON.stringify(settings), PUBLIC_URL: "https://spe.scb.example/app/" });
-    expect(environments).toMatchObject({ ...settings, images: { jupyterlab: "workspace-jupyterlab:2.1.0", airlockAgent: "airlock-agent:1.0.0" }, platformNamespace: "spe-system" });
+    const settings = {
+      imageRegistry: "registry.scb.example/spe",
+      images: { jupyterlab: "workspace-jupyterlab:2.1.0" },
+      stagingUrl: "http://10.96.0.40:8080/staging",
+    };
+    const { environments } = parseConfig({
+      ENVIRONMENT_SETTINGS: JSON.stringify(settings),
+      PUBLIC_URL: "https://spe.scb.example/app/",
+    });
+    expect(environments).toMatchObject({
+      ...settings,
+      images: { jupyterlab: "workspace-jupyterlab:2.1.0", airlockAgent: "airlock-agent:1.0.0" },
+      platformNamespace: "spe-system",
+    });
     // The workspace accepts API calls from the public origin alone, whatever the settings say.
     expect(environments.publicOrigin).toBe("https://spe.scb.example");
-    expect(parseConfig({}).environments).toMatchObject({ imageRegistry: "registry.spe.internal/spe", publicOrigin: "http://localhost:8080" });
+    expect(parseConfig({}).environments).toMatchObject({
+      imageRegistry: "registry.spe.internal/spe",
+      publicOrigin: "http://localhost:8080",
+    });
   });
 
   it.each([
@@ -65,7 +118,10 @@ describe("parseConfig", () => {
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL: /],
     [{ SPE_LOCAL_NODE: "yes" }, /SPE_LOCAL_NODE: must be "0" \(no local node\) or "1"/],
     [{ OIDC_ROLE_MAPPING: "admins=root" }, /OIDC_ROLE_MAPPING: "admins=root" is not group=role/],
-    [{ OIDC_ISSUER: "https://idp.example" }, /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set[\s\S]*OIDC_CLIENT_SECRET: is required/],
+    [
+      { OIDC_ISSUER: "https://idp.example" },
+      /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set[\s\S]*OIDC_CLIENT_SECRET: is required/,
+    ],
     [{ NODE_ENV: "production" }, /OIDC_ISSUER: is required in production/],
     [{ NODE_ENV: "production" }, /RELEASE_SIGNING_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /PSEUDONYMISATION_KEY_FILE: is required in production/],
@@ -75,7 +131,10 @@ describe("parseConfig", () => {
     [{ AIRLOCK_MAX_FILES: "0" }, /AIRLOCK_MAX_FILES: /],
     [{ SESSION_IDLE_MINUTES: "0" }, /SESSION_IDLE_MINUTES: /],
     [{ STAGING_STORE: "minio" }, /STAGING_STORE: /],
-    [{ STAGING_STORE: "s3" }, /STAGING_S3_BUCKET: is required when STAGING_STORE is s3[\s\S]*STAGING_S3_CREDENTIALS_FILE: is required when STAGING_STORE is s3/],
+    [
+      { STAGING_STORE: "s3" },
+      /STAGING_S3_BUCKET: is required when STAGING_STORE is s3[\s\S]*STAGING_S3_CREDENTIALS_FILE: is required when STAGING_STORE is s3/,
+    ],
     [{ ...s3, STAGING_S3_BUCKET: "SPE_Staging" }, /STAGING_S3_BUCKET: must be a bucket name/],
     [{ ...s3, STAGING_S3_ENDPOINT: "minio:9000" }, /STAGING_S3_ENDPOINT: /],
     [{ ...s3, STAGING_S3_ENDPOINT: "ftp://minio:9000" }, /STAGING_S3_ENDPOINT: /],

@@ -11,26 +11,35 @@ export type Role = z.infer<typeof role>;
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Maps group names from the IdP's claim to our roles: `group=role,group=role`. */
-const roleMapping = z
-  .string()
-  .transform((s, ctx) => {
-    const map: Record<string, Role> = {};
-    for (const pair of s.split(",").map((p) => p.trim()).filter(Boolean)) {
-      const [group, mapped] = pair.split("=").map((p) => p.trim());
-      const parsed = role.safeParse(mapped);
-      if (!group || !parsed.success) {
-        ctx.addIssue({ code: "custom", message: `"${pair}" is not group=role with role one of ${role.options.join(", ")}` });
-        return z.NEVER;
-      }
-      map[group] = parsed.data;
+const roleMapping = z.string().transform((s, ctx) => {
+  const map: Record<string, Role> = {};
+  for (const pair of s
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [group, mapped] = pair.split("=").map((p) => p.trim());
+    const parsed = role.safeParse(mapped);
+    if (!group || !parsed.success) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${pair}" is not group=role with role one of ${role.options.join(", ")}`,
+      });
+      return z.NEVER;
     }
-    return map;
-  });
+    map[group] = parsed.data;
+  }
+  return map;
+});
 
 const commaList = z
   .string()
   .default("")
-  .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
 
 const schema = z
   .object({
@@ -65,7 +74,10 @@ const schema = z
     /** Where the gateway finds an environment's workspace; `{namespace}` is replaced by the environment's. */
     WORKSPACE_UPSTREAM: z
       .string()
-      .regex(/^https?:\/\/[^/]+$/, "must be an http(s) origin without a path, e.g. http://workspace.{namespace}.svc.cluster.local")
+      .regex(
+        /^https?:\/\/[^/]+$/,
+        "must be an http(s) origin without a path, e.g. http://workspace.{namespace}.svc.cluster.local",
+      )
       .default("http://workspace.{namespace}.svc.cluster.local"),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_MAX_HOURS: positiveInt(12),
@@ -82,7 +94,10 @@ const schema = z
     /** Where the orchestrator reaches an environment's airlock agent (its outbox, read-only). */
     AIRLOCK_AGENT_URL: z
       .string()
-      .regex(/^https?:\/\/[^/]+$/, "must be an http(s) origin without a path, e.g. http://airlock.{namespace}.svc.cluster.local:8090")
+      .regex(
+        /^https?:\/\/[^/]+$/,
+        "must be an http(s) origin without a path, e.g. http://airlock.{namespace}.svc.cluster.local:8090",
+      )
       .default("http://airlock.{namespace}.svc.cluster.local:8090"),
     AIRLOCK_MAX_FILES: positiveInt(20),
     AIRLOCK_MAX_FILE_BYTES: positiveInt(16 * 1024 * 1024),
@@ -98,20 +113,35 @@ const schema = z
     /** The S3-compatible server (https://…, or http://… inside a trusted network); without it, AWS's endpoint for the region. */
     STAGING_S3_ENDPOINT: z
       .url({ protocol: /^https?$/ })
-      .refine((u) => !new URL(u).username && !new URL(u).password, "must not carry credentials: put them in STAGING_S3_CREDENTIALS_FILE")
+      .refine(
+        (u) => !new URL(u).username && !new URL(u).password,
+        "must not carry credentials: put them in STAGING_S3_CREDENTIALS_FILE",
+      )
       .optional(),
     STAGING_S3_BUCKET: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3-63 lower-case letters, digits, '.' and '-'")
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "must be a bucket name: 3-63 lower-case letters, digits, '.' and '-'",
+      )
       .optional(),
-    STAGING_S3_REGION: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as eu-north-1").default("us-east-1"),
+    STAGING_S3_REGION: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as eu-north-1")
+      .default("us-east-1"),
     /** Put before every object key, e.g. `spe/staging/`; nothing in the bucket outside it is touched. */
     STAGING_S3_PREFIX: z
       .string()
-      .regex(/^([A-Za-z0-9_][A-Za-z0-9._-]{0,127}\/){0,8}$/, "must be empty or plain folder names each followed by '/', e.g. spe/staging/")
+      .regex(
+        /^([A-Za-z0-9_][A-Za-z0-9._-]{0,127}\/){0,8}$/,
+        "must be empty or plain folder names each followed by '/', e.g. spe/staging/",
+      )
       .default(""),
     /** `true` for servers that want https://host/bucket/key (most self-hosted ones) rather than https://bucket.host/key. */
-    STAGING_S3_FORCE_PATH_STYLE: z.enum(["true", "false"], "must be true or false").default("false").transform((v) => v === "true"),
+    STAGING_S3_FORCE_PATH_STYLE: z
+      .enum(["true", "false"], "must be true or false")
+      .default("false")
+      .transform((v) => v === "true"),
     /** JSON `{ "accessKeyId", "secretAccessKey", "sessionToken"? }`: the bucket's credentials, in a file so that no secret sits in the environment. */
     STAGING_S3_CREDENTIALS_FILE: z.string().min(1).optional(),
     /** Signs the sign-in cookies (OIDC state, nonce, PKCE verifier; hex or base64, ≥ 32 bytes): the same for every replica, so a sign-in may return to another one. By default made on first start under DATA_DIR (not in production). */
@@ -134,7 +164,8 @@ const schema = z
         }
         const parsed = environmentConfigSchema.strict().safeParse(json);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
           return z.NEVER;
         }
         return parsed.data;
@@ -148,31 +179,72 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
-      ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT: the metrics are served apart from the users' port" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["METRICS_PORT"],
+        message: "must differ from PORT: the metrics are served apart from the users' port",
+      });
     if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when OIDC_ISSUER is set" });
     }
     if (env.NODE_ENV === "production" && !env.PSEUDONYMISATION_KEY_FILE)
-      ctx.addIssue({ code: "custom", path: ["PSEUDONYMISATION_KEY_FILE"], message: "is required in production: the master key must be one you keep (and never in an environment)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["PSEUDONYMISATION_KEY_FILE"],
+        message: "is required in production: the master key must be one you keep (and never in an environment)",
+      });
     if (env.NODE_ENV === "production" && !env.RELEASE_SIGNING_KEY_FILE)
-      ctx.addIssue({ code: "custom", path: ["RELEASE_SIGNING_KEY_FILE"], message: "is required in production: release records must be signed with a key you keep" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["RELEASE_SIGNING_KEY_FILE"],
+        message: "is required in production: release records must be signed with a key you keep",
+      });
     if (env.NODE_ENV === "production" && !env.STAGING_KEY_FILE)
-      ctx.addIssue({ code: "custom", path: ["STAGING_KEY_FILE"], message: "is required in production: every orchestrator replica must verify the loaders' capabilities with the same key" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["STAGING_KEY_FILE"],
+        message:
+          "is required in production: every orchestrator replica must verify the loaders' capabilities with the same key",
+      });
     if (env.NODE_ENV === "production" && !env.COOKIE_SECRET_FILE)
-      ctx.addIssue({ code: "custom", path: ["COOKIE_SECRET_FILE"], message: "is required in production: every replica must verify the sign-in cookies the others signed" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["COOKIE_SECRET_FILE"],
+        message: "is required in production: every replica must verify the sign-in cookies the others signed",
+      });
     if (env.STAGING_STORE === "s3") {
-      if (!env.STAGING_S3_BUCKET) ctx.addIssue({ code: "custom", path: ["STAGING_S3_BUCKET"], message: "is required when STAGING_STORE is s3" });
-      if (!env.STAGING_S3_CREDENTIALS_FILE) ctx.addIssue({ code: "custom", path: ["STAGING_S3_CREDENTIALS_FILE"], message: "is required when STAGING_STORE is s3: the bucket's credentials come from a file, never from the environment" });
+      if (!env.STAGING_S3_BUCKET)
+        ctx.addIssue({ code: "custom", path: ["STAGING_S3_BUCKET"], message: "is required when STAGING_STORE is s3" });
+      if (!env.STAGING_S3_CREDENTIALS_FILE)
+        ctx.addIssue({
+          code: "custom",
+          path: ["STAGING_S3_CREDENTIALS_FILE"],
+          message:
+            "is required when STAGING_STORE is s3: the bucket's credentials come from a file, never from the environment",
+        });
     } else {
       for (const key of ["STAGING_S3_ENDPOINT", "STAGING_S3_BUCKET", "STAGING_S3_CREDENTIALS_FILE"] as const)
-        if (env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is set but STAGING_STORE is not s3: set STAGING_STORE=s3 to stage into the bucket" });
+        if (env[key])
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "is set but STAGING_STORE is not s3: set STAGING_STORE=s3 to stage into the bucket",
+          });
     }
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
-      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "is required in production: the development OpenID Provider is refused there" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "is required in production: the development OpenID Provider is refused there",
+      });
   });
 
-export type Config = Omit<z.infer<typeof schema>, "ENVIRONMENT_SETTINGS"> & { publicUrl: string; machineAudience: string; environments: EnvironmentConfig };
+export type Config = Omit<z.infer<typeof schema>, "ENVIRONMENT_SETTINGS"> & {
+  publicUrl: string;
+  machineAudience: string;
+  environments: EnvironmentConfig;
+};
 
 /** Parses the environment once at start-up; every problem is listed in one error. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -185,5 +257,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = result.data;
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
   const { ENVIRONMENT_SETTINGS: settings, ...rest } = c;
-  return { ...rest, publicUrl, machineAudience: c.MACHINE_TOKEN_AUDIENCE ?? `${publicUrl}/api/v1`, environments: { ...settings, publicOrigin: new URL(publicUrl).origin } };
+  return {
+    ...rest,
+    publicUrl,
+    machineAudience: c.MACHINE_TOKEN_AUDIENCE ?? `${publicUrl}/api/v1`,
+    environments: { ...settings, publicOrigin: new URL(publicUrl).origin },
+  };
 }

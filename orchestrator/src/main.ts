@@ -1,6 +1,12 @@
 // Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
 import { pino } from "pino";
-import { DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./auth/demo-accounts";
+import {
+  DEMO_ACCOUNTS,
+  DEMO_DATA_HOLDER,
+  DEMO_HDAB_CLIENT,
+  DEMO_ONE_TIME_CODE,
+  DEMO_PASSWORD,
+} from "./auth/demo-accounts";
 import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-provider";
 import { createRelyingParty } from "./auth/oidc";
 import { SessionStore } from "./auth/sessions";
@@ -29,7 +35,10 @@ let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
   // Once: a second signal must not start a second, out-of-order stop.
-  if (stopping) return console.error("Still stopping (the local node and the control plane, in order); press Ctrl-C again to stop at once");
+  if (stopping)
+    return console.error(
+      "Still stopping (the local node and the control plane, in order); press Ctrl-C again to stop at once",
+    );
   stopping = true;
   const begun = Date.now();
   console.error("Stopping the orchestrator and everything it started");
@@ -42,7 +51,10 @@ async function main(): Promise<void> {
   const config = parseConfig();
   const progress = (line: string) => console.error(line);
   // Read before anything starts, so that a bad trusted-issuers file stops the start at once.
-  const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
+  const permitIntake = createPermitIntake({
+    trustedIssuersFile: config.TRUSTED_ISSUERS_FILE,
+    production: config.NODE_ENV === "production",
+  });
 
   const log = pino({ level: config.LOG_LEVEL });
   const deliveries = deliveryServices(config, log);
@@ -50,15 +62,22 @@ async function main(): Promise<void> {
   const staging = stagingCapabilitiesFrom(config);
   // Closed after everything that stages or serves from it has stopped (stops run in reverse).
   stops.push(() => deliveries.staging.close());
-  const database = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) });
+  const database = await openDatabase(
+    config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) },
+  );
   stops.push(() => database.close());
   if (config.NODE_ENV !== "production") {
-    const demo = await importDemoPermit(database.db, { trustedIssuers: permitIntake.trustedIssuers, now: permitIntake.now() }).then(
+    const demo = await importDemoPermit(database.db, {
+      trustedIssuers: permitIntake.trustedIssuers,
+      now: permitIntake.now(),
+    }).then(
       (r) => `${r.outcome} (permit ${r.permitId}, sequence ${r.sequence}, namespace ${r.namespace})`,
       (err: unknown) => `refused: ${err instanceof SpeError ? `${err.code}: ${err.message}` : String(err)}`,
     );
     progress(`Demo permit of the development HDAB: ${demo}`);
-    const delivered = await deliverDemoExtract(database.db, deliveries).catch((err: unknown) => `refused: ${err instanceof SpeError ? `${err.code}: ${err.message}` : String(err)}`);
+    const delivered = await deliverDemoExtract(database.db, deliveries).catch(
+      (err: unknown) => `refused: ${err instanceof SpeError ? `${err.code}: ${err.message}` : String(err)}`,
+    );
     progress(`Demo dataset patientregistret@2026-09: ${delivered}`);
   }
 
@@ -73,15 +92,29 @@ async function main(): Promise<void> {
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
   const startEnvironments = (stagingUrl = environmentConfig.stagingUrl) => {
     const controllerConfig = { ...environmentConfig, stagingUrl };
-    controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: controllerConfig, log, staging: deliveries.staging, onReconciled: metrics?.observeReconcile });
+    controller = new EnvironmentController({
+      db: database.db,
+      kubeConfig: kube.config,
+      config: controllerConfig,
+      log,
+      staging: deliveries.staging,
+      onReconciled: metrics?.observeReconcile,
+    });
     metrics?.watchReconciler(controller);
     controller.start();
   };
-  const localNode = cluster.node.available ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress) : undefined;
+  const localNode = cluster.node.available
+    ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress)
+    : undefined;
 
   let devIdp: DevIdentityProvider | undefined;
   if (!config.OIDC_ISSUER) {
-    devIdp = await startDevIdentityProvider({ host: config.HOST, port: config.DEV_IDP_PORT, appUrl: config.publicUrl, machineAudience: config.machineAudience });
+    devIdp = await startDevIdentityProvider({
+      host: config.HOST,
+      port: config.DEV_IDP_PORT,
+      appUrl: config.publicUrl,
+      machineAudience: config.machineAudience,
+    });
     stops.push(() => devIdp!.stop());
   }
   const relyingParty = await createRelyingParty({
@@ -93,27 +126,66 @@ async function main(): Promise<void> {
     acrValues: config.OIDC_REQUIRED_ACR,
   });
 
-  const sessions = new SessionStore(database.db, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_MAX_HOURS * 3_600_000 });
+  const sessions = new SessionStore(database.db, {
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    absoluteMs: config.SESSION_MAX_HOURS * 3_600_000,
+  });
   // Without kube-proxy and cluster DNS on the local node, the gateway and the airlock find pods by address.
   const airlock = await createAirlock(config, localNode?.upstream("airlock"));
-  const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
+  const machineTokens = machineTokenVerifier({
+    issuer: relyingParty.issuer,
+    jwksUri: relyingParty.jwksUri!,
+    audience: config.machineAudience,
+  });
   const environments = { enqueue: (namespace: string) => controller?.enqueue(namespace) };
-  const services = { database, kube, permitIntake, environments, airlock, deliveries, machineTokens, environmentConfig };
-  const cookieSecret = readSecretKey(keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"), "cookie secret").toString("hex");
-  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, uiDir: config.UI_DIR, staging, workspaceUpstream: localNode?.upstream("workspace"), metrics });
+  const services = {
+    database,
+    kube,
+    permitIntake,
+    environments,
+    airlock,
+    deliveries,
+    machineTokens,
+    environmentConfig,
+  };
+  const cookieSecret = readSecretKey(
+    keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"),
+    "cookie secret",
+  ).toString("hex");
+  const app = await buildApp({
+    config,
+    services,
+    sessions,
+    relyingParty,
+    cookieSecret,
+    uiDir: config.UI_DIR,
+    staging,
+    workspaceUpstream: localNode?.upstream("workspace"),
+    metrics,
+  });
   stops.push(() => app.close());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
-      throw new SpeError("PORT_IN_USE", `Port ${config.PORT} is taken by another program. Stop it or set PORT to a free port.`);
+      throw new SpeError(
+        "PORT_IN_USE",
+        `Port ${config.PORT} is taken by another program. Stop it or set PORT to a free port.`,
+      );
     throw err;
   }
 
   let metricsLine = "";
   if (metrics) {
-    const served = await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "EADDRINUSE") throw new SpeError("PORT_IN_USE", `METRICS_PORT ${config.METRICS_PORT} is taken by another program. Stop it or set METRICS_PORT to a free port.`);
+    const served = await serveMetrics(metrics.registry, {
+      host: config.METRICS_HOST,
+      port: config.METRICS_PORT!,
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE")
+        throw new SpeError(
+          "PORT_IN_USE",
+          `METRICS_PORT ${config.METRICS_PORT} is taken by another program. Stop it or set METRICS_PORT to a free port.`,
+        );
       throw err;
     });
     stops.push(() => served.close());
@@ -137,7 +209,9 @@ async function main(): Promise<void> {
   );
 
   if (!cluster.node.available) {
-    progress(`Not using the local node: ${cluster.node.reason}. The cluster is a control plane only: environments are provisioned, their pods do not run.`);
+    progress(
+      `Not using the local node: ${cluster.node.reason}. The cluster is a control plane only: environments are provisioned, their pods do not run.`,
+    );
     startEnvironments();
   } else localNode?.start(environmentConfig, startEnvironments);
   // Stopped first (stops run in reverse): the reconciler, then the node, then the control plane.

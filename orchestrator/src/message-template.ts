@@ -7,5 +7,7 @@ export type TemplateValues = Record<string, string | number>;
  * value stays visible rather than reading as an empty word.
  */
 export function fillTemplate(template: string, values: TemplateValues = {}): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (slot, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : slot));
+  return template.replace(/\{\{(\w+)\}\}/g, (slot, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : slot,
+  );
 }

@@ -20,7 +20,9 @@ export class CookieClient {
       const [pair, ...attributes] = line.split(";");
       const eq = pair!.indexOf("=");
       const [name, value] = [pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim()];
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now()));
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now()),
+      );
       if (expired) cookies.delete(name);
       else cookies.set(name, value);
     }
@@ -28,12 +30,20 @@ export class CookieClient {
   }
 
   /** Follows redirects from `url` until a response that is not a redirect, or until `stopAt` says stop. */
-  async follow(url: string, init: RequestInit = {}, stopAt: (url: string) => boolean = () => false): Promise<{ res: Response; url: string }> {
+  async follow(
+    url: string,
+    init: RequestInit = {},
+    stopAt: (url: string) => boolean = () => false,
+  ): Promise<{ res: Response; url: string }> {
     return this.followFrom(await this.request(url, init), url, stopAt);
   }
 
   /** Follows the redirects of a response already received from `url`. */
-  async followFrom(first: Response, url: string, stopAt: (url: string) => boolean = () => false): Promise<{ res: Response; url: string }> {
+  async followFrom(
+    first: Response,
+    url: string,
+    stopAt: (url: string) => boolean = () => false,
+  ): Promise<{ res: Response; url: string }> {
     let current = url;
     let res = first;
     for (let hops = 0; res.status >= 300 && res.status < 400 && hops < 20; hops++) {

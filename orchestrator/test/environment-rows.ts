@@ -20,12 +20,23 @@ export async function insertEnvironment(db: Db, payload: PermitPayload, now = ne
     receivedAt: now,
   };
   await db.insert(permits).values(row);
-  await db.insert(environments).values({ permitId: payload.permitId, namespace, desiredState: "active", generation: 1, createdAt: now, updatedAt: now });
+  await db.insert(environments).values({
+    permitId: payload.permitId,
+    namespace,
+    desiredState: "active",
+    generation: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
   return namespace;
 }
 
 /** An amendment or revocation as intake records it: the new payload, and a new generation to reconcile. */
-export async function amendEnvironment(db: Db, payload: PermitPayload, desiredState?: "active" | "suspended" | "torn-down"): Promise<void> {
+export async function amendEnvironment(
+  db: Db,
+  payload: PermitPayload,
+  desiredState?: "active" | "suspended" | "torn-down",
+): Promise<void> {
   await db
     .update(permits)
     .set({ payload, sequence: payload.sequence, status: payload.status, validUntil: new Date(payload.validUntil) })
@@ -45,9 +56,16 @@ export async function environmentRow(db: Db, namespace: string) {
  * Records a staged delivery of one of the permit's datasets as the delivery pipeline would, with a new
  * generation for the reconciler: for tests of what staging changes in the cluster.
  */
-export async function stageDelivery(db: Db, payload: PermitPayload, dataset = payload.datasets[0]!, now = new Date()): Promise<string> {
+export async function stageDelivery(
+  db: Db,
+  payload: PermitPayload,
+  dataset = payload.datasets[0]!,
+  now = new Date(),
+): Promise<string> {
   const id = crypto.randomUUID();
-  const files = [{ path: `${dataset.id}.parquet`, rows: 10, bytes: 100, sha256: createHash("sha256").update(id).digest("hex") }];
+  const files = [
+    { path: `${dataset.id}.parquet`, rows: 10, bytes: 100, sha256: createHash("sha256").update(id).digest("hex") },
+  ];
   await db.insert(deliveries).values({
     id,
     permitId: payload.permitId,
@@ -62,6 +80,9 @@ export async function stageDelivery(db: Db, payload: PermitPayload, dataset = pa
     createdAt: now,
     finishedAt: now,
   });
-  await db.update(environments).set({ generation: sql`${environments.generation} + 1` }).where(eq(environments.permitId, payload.permitId));
+  await db
+    .update(environments)
+    .set({ generation: sql`${environments.generation} + 1` })
+    .where(eq(environments.permitId, payload.permitId));
   return id;
 }

@@ -4,12 +4,23 @@ import { signPermit } from "../src/permits/sign-permit";
 
 export interface PushAnswer {
   status: number;
-  body: { outcome?: string; permitId?: string; sequence?: number; namespace?: string; error?: string; message?: string };
+  body: {
+    outcome?: string;
+    permitId?: string;
+    sequence?: number;
+    namespace?: string;
+    error?: string;
+    message?: string;
+  };
 }
 
 /** Pushes a signed permit as the HDAB's system does: `POST /api/v1/permits`, the compact JWS as the body. */
 export async function pushPermit(appUrl: string, jws: string): Promise<PushAnswer> {
-  const res = await fetch(`${appUrl}/api/v1/permits`, { method: "POST", headers: { "content-type": "application/jose" }, body: jws });
+  const res = await fetch(`${appUrl}/api/v1/permits`, {
+    method: "POST",
+    headers: { "content-type": "application/jose" },
+    body: jws,
+  });
   return { status: res.status, body: (await res.json()) as PushAnswer["body"] };
 }
 

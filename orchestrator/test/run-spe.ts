@@ -13,7 +13,10 @@ export interface SpeRun {
  * Runs the real `spe` command in a child process, as a person or a script would. The variables in
  * `isolate` are taken from the test's own environment only if `env` sets them.
  */
-export function runSpe(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; isolate?: string[] } = {}): Promise<SpeRun> {
+export function runSpe(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; stdin?: string; isolate?: string[] } = {},
+): Promise<SpeRun> {
   const env = options.env ?? {};
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const key of options.isolate ?? []) if (!(key in env)) delete childEnv[key];

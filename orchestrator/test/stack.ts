@@ -33,7 +33,13 @@ export interface Stack {
   metricsUrl?: string;
   /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
   /** `start` is where the browser began: the sign-in route, or a page that sends it there. */
-  submitLoginForm(client: CookieClient, subject: string, password: string, fields?: Record<string, string>, start?: string): Promise<{ res: Response; url: string }>;
+  submitLoginForm(
+    client: CookieClient,
+    subject: string,
+    password: string,
+    fields?: Record<string, string>,
+    start?: string,
+  ): Promise<{ res: Response; url: string }>;
   /** A fresh browser-like client that signs in as a demo account. */
   signIn(subject: string, password?: string): Promise<CookieClient>;
   stop(): Promise<void>;
@@ -46,11 +52,25 @@ export interface Stack {
 export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?: string } = {}): Promise<Stack> {
   const [port, idpPort] = [await freePort(), await freePort()];
   // A data folder of its own: release keys and quarantined files of one test never meet another's.
-  const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "silent", DATA_DIR: mkdtempSync(join(tmpdir(), "spe-stack-")), ...env });
+  const config = parseConfig({
+    PORT: String(port),
+    DEV_IDP_PORT: String(idpPort),
+    LOG_LEVEL: "silent",
+    DATA_DIR: mkdtempSync(join(tmpdir(), "spe-stack-")),
+    ...env,
+  });
   const database = await openDatabase({ memory: true });
   const kube = connectKube(inject("orchestratorKubeconfig"));
-  const permitIntake = createPermitIntake({ trustedIssuersFile: config.TRUSTED_ISSUERS_FILE, production: config.NODE_ENV === "production" });
-  const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: idpPort, appUrl: config.publicUrl, machineAudience: config.machineAudience });
+  const permitIntake = createPermitIntake({
+    trustedIssuersFile: config.TRUSTED_ISSUERS_FILE,
+    production: config.NODE_ENV === "production",
+  });
+  const idp = await startDevIdentityProvider({
+    host: "127.0.0.1",
+    port: idpPort,
+    appUrl: config.publicUrl,
+    machineAudience: config.machineAudience,
+  });
   const relyingParty = await createRelyingParty({
     issuer: idp.issuer,
     clientId: idp.clientId,
@@ -64,19 +84,56 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const deliveries = deliveryServices(config, pino({ level: "silent" }));
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
-  const controller = new EnvironmentController({ db: database.db, kubeConfig: kube.config, config: { ...config.environments, stagingCapabilities: staging }, log: pino({ level: "silent" }), leaseName: `stack-${port}`, staging: deliveries.staging, onReconciled: metrics?.observeReconcile });
+  const controller = new EnvironmentController({
+    db: database.db,
+    kubeConfig: kube.config,
+    config: { ...config.environments, stagingCapabilities: staging },
+    log: pino({ level: "silent" }),
+    leaseName: `stack-${port}`,
+    staging: deliveries.staging,
+    onReconciled: metrics?.observeReconcile,
+  });
   metrics?.watchReconciler(controller);
   controller.start();
   const airlock = await createAirlock(config);
-  const machineTokens = machineTokenVerifier({ issuer: relyingParty.issuer, jwksUri: relyingParty.jwksUri!, audience: config.machineAudience });
-  const services: Services = { database, kube, permitIntake, environments: controller, airlock, deliveries, machineTokens, environmentConfig: config.environments };
-  const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex"), uiDir: options.uiDir, staging, metrics });
+  const machineTokens = machineTokenVerifier({
+    issuer: relyingParty.issuer,
+    jwksUri: relyingParty.jwksUri!,
+    audience: config.machineAudience,
+  });
+  const services: Services = {
+    database,
+    kube,
+    permitIntake,
+    environments: controller,
+    airlock,
+    deliveries,
+    machineTokens,
+    environmentConfig: config.environments,
+  };
+  const app = await buildApp({
+    config,
+    services,
+    sessions,
+    relyingParty,
+    cookieSecret: randomBytes(32).toString("hex"),
+    uiDir: options.uiDir,
+    staging,
+    metrics,
+  });
   await app.listen({ host: "127.0.0.1", port });
-  const served = metrics && (await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }));
+  const served =
+    metrics && (await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }));
   const appUrl = config.publicUrl;
 
   // Opens the sign-in page and posts the provider's form; the redirects after it are the caller's.
-  const submitLoginForm = async (client: CookieClient, subject: string, password: string, fields: Record<string, string> = {}, start = `${appUrl}/auth/login`) => {
+  const submitLoginForm = async (
+    client: CookieClient,
+    subject: string,
+    password: string,
+    fields: Record<string, string> = {},
+    start = `${appUrl}/auth/login`,
+  ) => {
     const { res, url } = await client.follow(start, { headers: { accept: "text/html" } });
     const action = /action="([^"]+)"/.exec(await res.text())?.[1];
     if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);

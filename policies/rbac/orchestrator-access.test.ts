@@ -11,9 +11,16 @@ const load = (path: string) => {
 const refusalOf = (promise: Promise<unknown>) =>
   promise.then(
     () => ({ code: 200, message: "accepted" }),
-    (err: unknown) => (err instanceof k8s.ApiException ? { code: err.code, message: (JSON.parse(err.body as string) as { message: string }).message } : Promise.reject(err)),
+    (err: unknown) =>
+      err instanceof k8s.ApiException
+        ? { code: err.code, message: (JSON.parse(err.body as string) as { message: string }).message }
+        : Promise.reject(err),
   );
-const statusOf = (promise: Promise<unknown>) => promise.then(() => 200, (err: unknown) => (err instanceof k8s.ApiException ? err.code : Promise.reject(err)));
+const statusOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 200,
+    (err: unknown) => (err instanceof k8s.ApiException ? err.code : Promise.reject(err)),
+  );
 
 describe("the orchestrator's identity cannot read credentials or escalate", () => {
   let orchestrator: k8s.KubeConfig;
@@ -44,12 +51,15 @@ describe("the orchestrator's identity cannot read credentials or escalate", () =
     ["delete", "validatingadmissionpolicybindings", "admissionregistration.k8s.io", undefined, undefined],
     ["update", "configmaps", "", "spe-system", undefined],
     ["update", "namespaces", "", undefined, undefined],
-  ])("may not %s %s (group %j, namespace %s, subresource %s)", async (verb, resource, group, namespace, subresource) => {
-    const review = await orchestrator.makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectAccessReview({
-      body: { spec: { resourceAttributes: { verb, resource, group, namespace, subresource } } },
-    });
-    expect(review.status?.allowed).toBe(false);
-  });
+  ])(
+    "may not %s %s (group %j, namespace %s, subresource %s)",
+    async (verb, resource, group, namespace, subresource) => {
+      const review = await orchestrator.makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { verb, resource, group, namespace, subresource } } },
+      });
+      expect(review.status?.allowed).toBe(false);
+    },
+  );
 
   it("is refused when it actually reads Secrets in spe-system and kube-system or lists them everywhere", async () => {
     const core = orchestrator.makeApiClient(k8s.CoreV1Api);
@@ -70,15 +80,30 @@ describe("the orchestrator's identity cannot read credentials or escalate", () =
     expect(
       await statusOf(
         rbac.patchClusterRole(
-          { name: "spe-orchestrator", body: [{ op: "add", path: "/rules/-", value: { apiGroups: ["*"], resources: ["*"], verbs: ["*"] } }] },
+          {
+            name: "spe-orchestrator",
+            body: [{ op: "add", path: "/rules/-", value: { apiGroups: ["*"], resources: ["*"], verbs: ["*"] } }],
+          },
           k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.JsonPatch),
         ),
       ),
     ).toBe(403);
-    expect(await statusOf(rbac.createNamespacedRoleBinding({ namespace: "spe-system", body: { ...binding, metadata: { name: "x", namespace: "spe-system" } } }))).toBe(403);
+    expect(
+      await statusOf(
+        rbac.createNamespacedRoleBinding({
+          namespace: "spe-system",
+          body: { ...binding, metadata: { name: "x", namespace: "spe-system" } },
+        }),
+      ),
+    ).toBe(403);
     const core = orchestrator.makeApiClient(k8s.CoreV1Api);
     expect(
-      await statusOf(core.patchNamespacedConfigMap({ name: "spe-admission-parameters", namespace: "spe-system", body: { data: { orchestratorUsername: "x" } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch))),
+      await statusOf(
+        core.patchNamespacedConfigMap(
+          { name: "spe-admission-parameters", namespace: "spe-system", body: { data: { orchestratorUsername: "x" } } },
+          k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+        ),
+      ),
     ).toBe(403);
   });
 
@@ -90,18 +115,37 @@ describe("the orchestrator's identity cannot read credentials or escalate", () =
       metadata: { name: "spe-escape", namespace: "kube-system" },
       spec: {
         selector: { matchLabels: { app: "x" } },
-        template: { metadata: { labels: { app: "x" } }, spec: { hostPID: true, containers: [{ name: "x", image: "docker.io/library/alpine:3", securityContext: { privileged: true } }] } },
+        template: {
+          metadata: { labels: { app: "x" } },
+          spec: {
+            hostPID: true,
+            containers: [{ name: "x", image: "docker.io/library/alpine:3", securityContext: { privileged: true } }],
+          },
+        },
       },
     };
-    const service: k8s.V1Service = { apiVersion: "v1", kind: "Service", metadata: { name: "spe-escape", namespace: "default" }, spec: { type: "NodePort", ports: [{ port: 80 }] } };
-    const namespace: k8s.V1Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: `not-an-environment-${Date.now()}` } };
+    const service: k8s.V1Service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "spe-escape", namespace: "default" },
+      spec: { type: "NodePort", ports: [{ port: 80 }] },
+    };
+    const namespace: k8s.V1Namespace = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: `not-an-environment-${Date.now()}` },
+    };
     for (const object of [deployment, service, namespace]) {
       const r = await refusalOf(objects.create(object));
       expect(r.code).toBe(403);
       expect(r.message).toContain("ValidatingAdmissionPolicy 'spe-orchestrator-scope'");
-      expect(r.message).toMatch(/was refused for the SPE orchestrator: it only makes and changes environment namespaces/);
+      expect(r.message).toMatch(
+        /was refused for the SPE orchestrator: it only makes and changes environment namespaces/,
+      );
     }
-    const r = await refusalOf(objects.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: "spe-system" } }));
+    const r = await refusalOf(
+      objects.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: "spe-system" } }),
+    );
     expect(r).toMatchObject({ code: 403, message: expect.stringContaining("spe-orchestrator-scope") });
   });
 });

@@ -13,10 +13,9 @@ import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
 import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
 
 const srcDir = fileURLToPath(new URL("../../orchestrator/src/", import.meta.url));
-const [clusterRole, leaderRole] = parseAllDocuments(readFileSync(fileURLToPath(new URL("./orchestrator.yaml", import.meta.url)), "utf8")).map((d) => d.toJS()) as [
-  V1ClusterRole,
-  V1Role,
-];
+const [clusterRole, leaderRole] = parseAllDocuments(
+  readFileSync(fileURLToPath(new URL("./orchestrator.yaml", import.meta.url)), "utf8"),
+).map((d) => d.toJS()) as [V1ClusterRole, V1Role];
 
 const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
@@ -26,7 +25,9 @@ const kindGroup = (kind: string) => {
   const managed = MANAGED_KINDS.find((k) => k.kind === kind);
   if (managed) return groupOf(managed.apiVersion);
   if (kind in OTHER_KIND_GROUPS) return OTHER_KIND_GROUPS[kind]!;
-  throw new Error(`The orchestrator calls the Kubernetes API for ${kind}: add its API group to OTHER_KIND_GROUPS and a rule to orchestrator.yaml.`);
+  throw new Error(
+    `The orchestrator calls the Kubernetes API for ${kind}: add its API group to OTHER_KIND_GROUPS and a rule to orchestrator.yaml.`,
+  );
 };
 const permission = (kind: string, verb: string) => `${kindGroup(kind)}/${plural(kind)}:${verb}`;
 
@@ -42,7 +43,14 @@ const kubeSources = sourceFiles(srcDir)
   .filter((text) => text.includes("@kubernetes/client-node"));
 const source = kubeSources.join("\n");
 
-const VERB_OF_METHOD: Record<string, string> = { read: "get", list: "list", create: "create", replace: "update", patch: "patch", delete: "delete" };
+const VERB_OF_METHOD: Record<string, string> = {
+  read: "get",
+  list: "list",
+  create: "create",
+  replace: "update",
+  patch: "patch",
+  delete: "delete",
+};
 
 /** Every permission the code needs, each with the reason it is needed. */
 function neededPermissions(): Set<string> {
@@ -53,27 +61,45 @@ function neededPermissions(): Set<string> {
   const staged = [exampleStagedDataset()];
   for (const tool of WORKSPACE_TOOLS)
     for (const desiredState of ["active", "suspended"] as const)
-      for (const o of desiredObjects({ namespace: "spe-x", permit: examplePermit({ environment: { tools: [tool], cpu: "1", memory: "1Gi", storage: "1Gi" } }), desiredState, staged }, config)) {
-        expect(MANAGED_KINDS.map((k) => k.kind), "every desired kind is watched and pruned").toContain(o.kind);
+      for (const o of desiredObjects(
+        {
+          namespace: "spe-x",
+          permit: examplePermit({ environment: { tools: [tool], cpu: "1", memory: "1Gi", storage: "1Gi" } }),
+          desiredState,
+          staged,
+        },
+        config,
+      )) {
+        expect(
+          MANAGED_KINDS.map((k) => k.kind),
+          "every desired kind is watched and pruned",
+        ).toContain(o.kind);
         needed.add(permission(o.kind!, "create")).add(permission(o.kind!, "patch"));
       }
   // The watch cache lists and watches every managed kind; pruning and teardown delete them.
   expect(source).toContain("makeInformer(");
   expect(source).toContain("client.delete(");
-  for (const { kind } of MANAGED_KINDS) for (const verb of ["list", "watch", "delete"]) needed.add(permission(kind, verb));
+  for (const { kind } of MANAGED_KINDS)
+    for (const verb of ["list", "watch", "delete"]) needed.add(permission(kind, verb));
   // applyObject replaces the kinds whose every field matters (EXACT_KINDS) when apply left someone's fields.
   const exact = /EXACT_KINDS = new Set\(\[([^\]]*)\]\)/.exec(source)?.[1] ?? "";
   for (const kind of exact.match(/\w+/g) ?? []) needed.add(permission(kind, "update"));
   // Generic reads through KubernetesObjectApi name their kind inline.
   for (const [, kind] of source.matchAll(/client\.read\(\{[^}]*kind: "(\w+)"/g)) needed.add(permission(kind!, "get"));
   // Typed calls: readNamespace, listNamespacedEvent, replaceNamespacedLease, …
-  for (const [, method, kind] of source.matchAll(/\.(read|list|create|replace|patch|delete)(?:Namespaced)?([A-Z][A-Za-z]*?)(?:ForAllNamespaces)?\(/g))
+  for (const [, method, kind] of source.matchAll(
+    /\.(read|list|create|replace|patch|delete)(?:Namespaced)?([A-Z][A-Za-z]*?)(?:ForAllNamespaces)?\(/g,
+  ))
     needed.add(permission(kind!, VERB_OF_METHOD[method!]!));
   return needed;
 }
 
 const granted = (rules: V1PolicyRule[] = []) =>
-  new Set(rules.flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res}:${v}`)))));
+  new Set(
+    rules.flatMap((r) =>
+      (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res}:${v}`))),
+    ),
+  );
 
 describe("orchestrator RBAC (policies/rbac/orchestrator.yaml)", () => {
   const needed = neededPermissions();
@@ -91,12 +117,17 @@ describe("orchestrator RBAC (policies/rbac/orchestrator.yaml)", () => {
   it("names no wildcard, no Secret, no pod, no RBAC object and no privilege verb", () => {
     const all = [...granted(clusterRole.rules), ...granted(leaderRole.rules)];
     expect(all.filter((p) => /\*|secrets|pods|rbac|:(bind|escalate|impersonate)$/.test(p))).toEqual([]);
-    for (const rule of [...(clusterRole.rules ?? []), ...(leaderRole.rules ?? [])]) expect(rule.resourceNames).toBeUndefined();
+    for (const rule of [...(clusterRole.rules ?? []), ...(leaderRole.rules ?? [])])
+      expect(rule.resourceNames).toBeUndefined();
   });
 
   it("meets no call it cannot derive a rule for (proxies, exec, attach, port-forward, logs, cp)", () => {
     // These use subresources (pods/exec, services/proxy, …): give them a rule and teach neededPermissions() first.
-    expect(source.match(/\.connect(?:Get|Post|Put|Patch|Delete|Head|Options)\w*\(|new k8s\.(?:Exec|Attach|PortForward|Log|Cp)\(/g) ?? []).toEqual([]);
+    expect(
+      source.match(
+        /\.connect(?:Get|Post|Put|Patch|Delete|Head|Options)\w*\(|new k8s\.(?:Exec|Attach|PortForward|Log|Cp)\(/g,
+      ) ?? [],
+    ).toEqual([]);
   });
 
   it("finds the typed calls it derives from (a sanity check on the scan)", () => {

@@ -14,7 +14,10 @@ type Log = (line: string) => void;
 function applyScript(script: string): void {
   const result = spawnSync("nft", ["-f", "-"], { input: script, encoding: "utf8" });
   if (result.status !== 0) {
-    throw new LocalNodeError("NODE_POLICY_APPLY_FAILED", `nft refused the NetworkPolicy rules (${result.stderr.trim() || `exit ${result.status}`}); the script was:\n${script}`);
+    throw new LocalNodeError(
+      "NODE_POLICY_APPLY_FAILED",
+      `nft refused the NetworkPolicy rules (${result.stderr.trim() || `exit ${result.status}`}); the script was:\n${script}`,
+    );
   }
 }
 
@@ -28,12 +31,18 @@ export function removeEnforcerTable(): void {
  * pods on the network's bridge and CIDR. Every change recomputes the whole table and swaps it in one nft transaction, so there is
  * never a moment with half a policy. A watch that fails is started again; until then the last rules stay.
  */
-export async function startNetworkPolicyEnforcer(kc: k8s.KubeConfig, network: { podCidr: string; bridge: string }, log: Log = (l) => console.error(l)): Promise<NetworkPolicyEnforcer> {
+export async function startNetworkPolicyEnforcer(
+  kc: k8s.KubeConfig,
+  network: { podCidr: string; bridge: string },
+  log: Log = (l) => console.error(l),
+): Promise<NetworkPolicyEnforcer> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const networking = kc.makeApiClient(k8s.NetworkingV1Api);
   const pods = k8s.makeInformer<k8s.V1Pod>(kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
   const namespaces = k8s.makeInformer<k8s.V1Namespace>(kc, "/api/v1/namespaces", () => core.listNamespace());
-  const policies = k8s.makeInformer<k8s.V1NetworkPolicy>(kc, "/apis/networking.k8s.io/v1/networkpolicies", () => networking.listNetworkPolicyForAllNamespaces());
+  const policies = k8s.makeInformer<k8s.V1NetworkPolicy>(kc, "/apis/networking.k8s.io/v1/networkpolicies", () =>
+    networking.listNetworkPolicyForAllNamespaces(),
+  );
   const informers = [pods, namespaces, policies] as Array<k8s.Informer<k8s.KubernetesObject>>;
 
   let stopped = false;
@@ -43,7 +52,11 @@ export async function startNetworkPolicyEnforcer(kc: k8s.KubeConfig, network: { 
   const sync = async () => {
     while (dirty && !stopped) {
       dirty = false;
-      const script = nftScript({ pods: pods.list(), namespaces: namespaces.list(), policies: policies.list() }, network.podCidr, network.bridge);
+      const script = nftScript(
+        { pods: pods.list(), namespaces: namespaces.list(), policies: policies.list() },
+        network.podCidr,
+        network.bridge,
+      );
       if (script === lastScript) continue;
       try {
         applyScript(script);

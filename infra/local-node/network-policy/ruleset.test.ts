@@ -8,14 +8,23 @@ import { inCidr, nftScript } from "./ruleset";
 import { matchesSelector } from "./selectors";
 
 const CIDR = "10.244.0.0/24";
-const pod = (namespace: string, name: string, ip: string, labels: Record<string, string>, phase = "Running"): V1Pod => ({
+const pod = (
+  namespace: string,
+  name: string,
+  ip: string,
+  labels: Record<string, string>,
+  phase = "Running",
+): V1Pod => ({
   metadata: { namespace, name, labels },
   spec: { containers: [{ name: "c", ports: [{ name: "http", containerPort: 8888 }] }] },
   status: { podIP: ip, phase },
 });
-const namespace = (name: string): V1Namespace => ({ metadata: { name, labels: { "kubernetes.io/metadata.name": name } } });
+const namespace = (name: string): V1Namespace => ({
+  metadata: { name, labels: { "kubernetes.io/metadata.name": name } },
+});
 /** What a watch delivers: plain JSON, where the client's model would say `_from`. */
-const asWatched = (policy: V1NetworkPolicy) => JSON.parse(JSON.stringify(policy).replaceAll('"_from"', '"from"')) as V1NetworkPolicy;
+const asWatched = (policy: V1NetworkPolicy) =>
+  JSON.parse(JSON.stringify(policy).replaceAll('"_from"', '"from"')) as V1NetworkPolicy;
 
 const env = "spe-env-a";
 const policies = networkPolicies({ namespace: env, permit: examplePermit(), desiredState: "active" }, config);
@@ -32,10 +41,17 @@ const view = (asDelivered: (p: V1NetworkPolicy) => V1NetworkPolicy) => ({
 });
 
 describe("nftables rules from the orchestrator's NetworkPolicies", () => {
-  for (const [how, asDelivered] of [["as listed (the client's model)", (p: V1NetworkPolicy) => p], ["as a watch delivers them (plain JSON)", asWatched]] as const) {
+  for (const [how, asDelivered] of [
+    ["as listed (the client's model)", (p: V1NetworkPolicy) => p],
+    ["as a watch delivers them (plain JSON)", asWatched],
+  ] as const) {
     it(`opens the workspace and airlock ports to the orchestrator's pods (which serve the gateway) alone, ${how}`, () => {
       const script = nftScript(view(asDelivered), CIDR, "spe-cni0");
-      const ingress = /chain in_10_244_0_10 \{\n([\s\S]*?)\n {2}\}/.exec(script)?.[1]?.trim().split("\n").map((l) => l.trim());
+      const ingress = /chain in_10_244_0_10 \{\n([\s\S]*?)\n {2}\}/
+        .exec(script)?.[1]
+        ?.trim()
+        .split("\n")
+        .map((l) => l.trim());
       expect(ingress).toEqual([
         "ip saddr { 10.244.0.21 } meta l4proto tcp th dport 8888 return",
         `ip saddr { 10.244.0.21 } meta l4proto tcp th dport ${config.airlockPort} return`,
@@ -45,7 +61,11 @@ describe("nftables rules from the orchestrator's NetworkPolicies", () => {
   }
 
   it("denies the workspace every egress and leaves pods without policies alone", () => {
-    const script = nftScript(view((p) => p), CIDR, "spe-cni0");
+    const script = nftScript(
+      view((p) => p),
+      CIDR,
+      "spe-cni0",
+    );
     expect(/chain eg_10_244_0_10 \{\n\s*drop\n\s*\}/.test(script)).toBe(true);
     expect(script).toContain("ip saddr 10.244.0.10 jump eg_10_244_0_10");
     expect(script).not.toContain("in_10_244_0_20");
@@ -53,15 +73,25 @@ describe("nftables rules from the orchestrator's NetworkPolicies", () => {
   });
 
   it("knows only running pods' addresses, so anything else on the pod network is dropped", () => {
-    const script = nftScript(view((p) => p), CIDR, "spe-cni0");
+    const script = nftScript(
+      view((p) => p),
+      CIDR,
+      "spe-cni0",
+    );
     expect(script).toContain("elements = { 10.244.0.10, 10.244.0.20, 10.244.0.21, 10.244.0.30 }");
     expect(script).toContain("ip saddr 10.244.0.0/24 ip saddr != @pods drop");
   });
 
   it("drops IPv6 on the pod bridge, which no policy could name (pods have link-local addresses only)", () => {
-    const script = nftScript(view((p) => p), CIDR, "spe-cni0");
+    const script = nftScript(
+      view((p) => p),
+      CIDR,
+      "spe-cni0",
+    );
     const forward = script.slice(script.indexOf("chain forward"));
-    expect(forward.indexOf('meta nfproto ipv6 iifname "spe-cni0" drop')).toBeLessThan(forward.indexOf("ct state established,related accept"));
+    expect(forward.indexOf('meta nfproto ipv6 iifname "spe-cni0" drop')).toBeLessThan(
+      forward.indexOf("ct state established,related accept"),
+    );
     expect(forward).toContain('meta nfproto ipv6 oifname "spe-cni0" drop');
     expect(script.slice(script.indexOf("chain input"))).toContain('meta nfproto ipv6 iifname "spe-cni0" drop');
   });

@@ -1,4 +1,11 @@
-import type { V1Namespace, V1NetworkPolicy, V1NetworkPolicyIngressRule, V1NetworkPolicyPeer, V1NetworkPolicyPort, V1Pod } from "@kubernetes/client-node";
+import type {
+  V1Namespace,
+  V1NetworkPolicy,
+  V1NetworkPolicyIngressRule,
+  V1NetworkPolicyPeer,
+  V1NetworkPolicyPort,
+  V1Pod,
+} from "@kubernetes/client-node";
 import { matchesSelector } from "./selectors";
 
 /** The nftables table the enforcer owns; nothing else on the host is touched. */
@@ -31,14 +38,19 @@ export function inCidr(ip: string, cidr: string): boolean {
   const length = Number(bits);
   if (address === undefined || network === undefined || !(length >= 0 && length <= 32)) return false;
   const mask = length === 0 ? 0 : (~0 << (32 - length)) >>> 0;
-  return ((address & mask) >>> 0) === ((network & mask) >>> 0);
+  return (address & mask) >>> 0 === (network & mask) >>> 0;
 }
 
 function governedPods(pods: readonly V1Pod[], podCidr: string): PodView[] {
   return pods
     .filter((p) => !p.spec?.hostNetwork && p.status?.podIP && inCidr(p.status.podIP, podCidr))
     .filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed")
-    .map((pod) => ({ namespace: pod.metadata!.namespace!, labels: pod.metadata?.labels ?? {}, ip: pod.status!.podIP!, pod }));
+    .map((pod) => ({
+      namespace: pod.metadata!.namespace!,
+      labels: pod.metadata?.labels ?? {},
+      ip: pod.status!.podIP!,
+      pod,
+    }));
 }
 
 /** Without policyTypes, a policy is about ingress, and about egress too if it has egress rules. */
@@ -49,13 +61,21 @@ function policyTypes(policy: V1NetworkPolicy): string[] {
 /** One side of a rule's match: `ip saddr { … }`-like expressions, or "" for any address. */
 type AddressMatch = string;
 
-function peerMatches(peer: V1NetworkPolicyPeer, policyNamespace: string, pods: PodView[], namespaces: Map<string, Record<string, string>>, field: "saddr" | "daddr"): AddressMatch[] {
+function peerMatches(
+  peer: V1NetworkPolicyPeer,
+  policyNamespace: string,
+  pods: PodView[],
+  namespaces: Map<string, Record<string, string>>,
+  field: "saddr" | "daddr",
+): AddressMatch[] {
   if (peer.ipBlock) {
     const except = peer.ipBlock.except?.length ? ` ip ${field} != { ${peer.ipBlock.except!.join(", ")} }` : "";
     return [`ip ${field} ${peer.ipBlock.cidr}${except}`];
   }
   const selected = pods.filter((p) => {
-    const namespaceOk = peer.namespaceSelector ? matchesSelector(namespaces.get(p.namespace), peer.namespaceSelector) : p.namespace === policyNamespace;
+    const namespaceOk = peer.namespaceSelector
+      ? matchesSelector(namespaces.get(p.namespace), peer.namespaceSelector)
+      : p.namespace === policyNamespace;
     return namespaceOk && matchesSelector(p.labels, peer.podSelector);
   });
   // A selector that selects nobody allows nobody: no rule at all, rather than a rule for "any".
@@ -72,9 +92,16 @@ function portMatches(ports: V1NetworkPolicyPort[] | undefined, target?: V1Pod): 
       out.push(`meta l4proto ${protocol}`);
       continue;
     }
-    let port: number | undefined = typeof entry.port === "number" ? entry.port : Number.isInteger(Number(entry.port)) ? Number(entry.port) : undefined;
+    let port: number | undefined =
+      typeof entry.port === "number"
+        ? entry.port
+        : Number.isInteger(Number(entry.port))
+          ? Number(entry.port)
+          : undefined;
     if (port === undefined && target) {
-      const named = target.spec?.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === entry.port && (p.protocol ?? "TCP").toLowerCase() === protocol);
+      const named = target.spec?.containers
+        .flatMap((c) => c.ports ?? [])
+        .find((p) => p.name === entry.port && (p.protocol ?? "TCP").toLowerCase() === protocol);
       port = named?.containerPort;
     }
     // An unresolvable named port (or one on an egress rule) opens nothing: fail closed.
@@ -112,17 +139,23 @@ export function nftScript(view: ClusterView, podCidr: string, bridge: string): s
   const input: string[] = [];
 
   for (const target of pods) {
-    const selecting = view.policies.filter((p) => p.metadata?.namespace === target.namespace && matchesSelector(target.labels, p.spec?.podSelector));
+    const selecting = view.policies.filter(
+      (p) => p.metadata?.namespace === target.namespace && matchesSelector(target.labels, p.spec?.podSelector),
+    );
     const egress = selecting.filter((p) => policyTypes(p).includes("Egress"));
     const ingress = selecting.filter((p) => policyTypes(p).includes("Ingress"));
     if (egress.length) {
       const rules = egress.flatMap((policy) =>
         (policy.spec?.egress ?? []).flatMap((rule) => {
-          const addresses = rule.to?.length ? rule.to.flatMap((peer) => peerMatches(peer, policy.metadata!.namespace!, pods, namespaces, "daddr")) : [""];
+          const addresses = rule.to?.length
+            ? rule.to.flatMap((peer) => peerMatches(peer, policy.metadata!.namespace!, pods, namespaces, "daddr"))
+            : [""];
           return addresses.flatMap((a) => portMatches(rule.ports).map((p) => `${a} ${p} return`.trim()));
         }),
       );
-      chains.push(`  chain ${chainName("eg", target.ip)} {\n${[...rules, "drop"].map((r) => `    ${r}`).join("\n")}\n  }`);
+      chains.push(
+        `  chain ${chainName("eg", target.ip)} {\n${[...rules, "drop"].map((r) => `    ${r}`).join("\n")}\n  }`,
+      );
       forward.push(`ip saddr ${target.ip} jump ${chainName("eg", target.ip)}`);
       input.push(`ip saddr ${target.ip} jump ${chainName("eg", target.ip)}`);
     }
@@ -130,11 +163,15 @@ export function nftScript(view: ClusterView, podCidr: string, bridge: string): s
       const rules = ingress.flatMap((policy) =>
         (policy.spec?.ingress ?? []).flatMap((rule) => {
           const peers = ingressPeers(rule);
-          const addresses = peers?.length ? peers.flatMap((peer) => peerMatches(peer, policy.metadata!.namespace!, pods, namespaces, "saddr")) : [""];
+          const addresses = peers?.length
+            ? peers.flatMap((peer) => peerMatches(peer, policy.metadata!.namespace!, pods, namespaces, "saddr"))
+            : [""];
           return addresses.flatMap((a) => portMatches(rule.ports, target.pod).map((p) => `${a} ${p} return`.trim()));
         }),
       );
-      chains.push(`  chain ${chainName("in", target.ip)} {\n${[...rules, "drop"].map((r) => `    ${r}`).join("\n")}\n  }`);
+      chains.push(
+        `  chain ${chainName("in", target.ip)} {\n${[...rules, "drop"].map((r) => `    ${r}`).join("\n")}\n  }`,
+      );
       forward.push(`ip daddr ${target.ip} jump ${chainName("in", target.ip)}`);
     }
   }
@@ -156,7 +193,13 @@ export function nftScript(view: ClusterView, podCidr: string, bridge: string): s
       `ip daddr ${podCidr} ip daddr != @pods drop`,
       ...forward,
     ]),
-    base("input", "input", [`meta nfproto ipv6 iifname "${bridge}" drop`, "ct state established,related accept", 'iifname "lo" accept', `ip saddr ${podCidr} ip saddr != @pods drop`, ...input]),
+    base("input", "input", [
+      `meta nfproto ipv6 iifname "${bridge}" drop`,
+      "ct state established,related accept",
+      'iifname "lo" accept',
+      `ip saddr ${podCidr} ip saddr != @pods drop`,
+      ...input,
+    ]),
     "}",
     "",
   ].join("\n");

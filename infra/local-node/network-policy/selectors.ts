@@ -1,7 +1,10 @@
 import type { V1LabelSelector } from "@kubernetes/client-node";
 
 /** Kubernetes label selector semantics: every matchLabels pair and every matchExpressions requirement holds. */
-export function matchesSelector(labels: Record<string, string> | undefined, selector: V1LabelSelector | undefined): boolean {
+export function matchesSelector(
+  labels: Record<string, string> | undefined,
+  selector: V1LabelSelector | undefined,
+): boolean {
   if (!selector) return true;
   const has = labels ?? {};
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {

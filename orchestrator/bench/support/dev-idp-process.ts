@@ -6,6 +6,12 @@ import { parseArgs } from "node:util";
 import { startDevIdentityProvider } from "../../src/auth/dev-provider";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, "app-url": { type: "string" } } });
-const idp = await startDevIdentityProvider({ host: "127.0.0.1", port: Number(values.port), appUrl: values["app-url"]! });
-process.stdout.write(`${JSON.stringify({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret })}\n`);
+const idp = await startDevIdentityProvider({
+  host: "127.0.0.1",
+  port: Number(values.port),
+  appUrl: values["app-url"]!,
+});
+process.stdout.write(
+  `${JSON.stringify({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret })}\n`,
+);
 process.once("SIGTERM", () => void idp.stop().finally(() => process.exit(0)));

@@ -31,12 +31,29 @@ export const auditRouter = router({
   verify: auditorProcedure.query(({ ctx }) => verifyAuditChain(ctx.services.database.db)),
   /** The environments there is evidence about (auditors never see their data). */
   environments: auditorProcedure.query(async ({ ctx }) =>
-    (await listEnvironments(ctx.services.database.db)).map((e) => ({ namespace: e.namespace, permitId: e.permitId, desiredState: e.desiredState, createdAt: e.createdAt })),
+    (await listEnvironments(ctx.services.database.db)).map((e) => ({
+      namespace: e.namespace,
+      permitId: e.permitId,
+      desiredState: e.desiredState,
+      createdAt: e.createdAt,
+    })),
   ),
   /** The compliance evidence report of one environment, requirement by requirement. */
-  evidence: auditorProcedure.input(z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") })).query(async ({ ctx, input }) => {
-    const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace, new Date(), ctx.services.environmentConfig);
-    if (!report) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
-    return report;
-  }),
+  evidence: auditorProcedure
+    .input(z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") }))
+    .query(async ({ ctx, input }) => {
+      const report = await complianceEvidence(
+        ctx.services.database.db,
+        ctx.services.kube,
+        input.namespace,
+        new Date(),
+        ctx.services.environmentConfig,
+      );
+      if (!report)
+        throw new TRPCError({
+          code: "NOT_FOUND",
+          message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.`,
+        });
+      return report;
+    }),
 });

@@ -23,7 +23,8 @@ type Outcome = "allowed" | "denied";
 const WHO: Who[] = ["anonymous", "researcher", "operator", "output-checker", "auditor"];
 
 const NO_REQUEST = "00000000-0000-4000-8000-000000000000";
-const only = (...allowed: Who[]): Record<Who, Outcome> => Object.fromEntries(WHO.map((w) => [w, allowed.includes(w) ? "allowed" : "denied"])) as Record<Who, Outcome>;
+const only = (...allowed: Who[]): Record<Who, Outcome> =>
+  Object.fromEntries(WHO.map((w) => [w, allowed.includes(w) ? "allowed" : "denied"])) as Record<Who, Outcome>;
 const everyone = only(...WHO);
 
 /**
@@ -55,17 +56,38 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "exports.list": { expected: only("researcher") },
   "exports.get": { expected: only("researcher"), input: { id: NO_REQUEST } },
   "exports.outbox": { expected: only("researcher"), input: { namespace: "spe-none" } },
-  "exports.precheck": { expected: only("researcher"), input: { namespace: "spe-none", path: "t.csv", type: "frequency" } },
-  "exports.create": { expected: only("researcher"), input: { namespace: "spe-none", title: "Tables", justification: "Aggregate counts per region.", files: [{ path: "t.csv", type: "frequency" }] } },
+  "exports.precheck": {
+    expected: only("researcher"),
+    input: { namespace: "spe-none", path: "t.csv", type: "frequency" },
+  },
+  "exports.create": {
+    expected: only("researcher"),
+    input: {
+      namespace: "spe-none",
+      title: "Tables",
+      justification: "Aggregate counts per region.",
+      files: [{ path: "t.csv", type: "frequency" }],
+    },
+  },
   "exports.submit": { expected: only("researcher"), input: { id: NO_REQUEST } },
   "exports.revise": { expected: only("researcher"), input: { id: NO_REQUEST, path: "t.csv" } },
   "exports.withdraw": { expected: only("researcher"), input: { id: NO_REQUEST } },
   "reviews.queue": { expected: only("output-checker") },
   "reviews.get": { expected: only("output-checker"), input: { id: NO_REQUEST } },
-  "reviews.vote": { expected: only("output-checker"), input: { id: NO_REQUEST, path: "t.csv", version: 1, vote: "approve" } },
+  "reviews.vote": {
+    expected: only("output-checker"),
+    input: { id: NO_REQUEST, path: "t.csv", version: 1, vote: "approve" },
+  },
 };
 
-const session = (role: Role): Session => ({ subject: `test-${role}`, name: role, email: null, roles: [role], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });
+const session = (role: Role): Session => ({
+  subject: `test-${role}`,
+  name: role,
+  email: null,
+  roles: [role],
+  idToken: null,
+  expiresAt: new Date(Date.now() + 3_600_000),
+});
 
 describe("authorization matrix", () => {
   let database: Database;
@@ -83,7 +105,11 @@ describe("authorization matrix", () => {
       airlock: await createAirlock(config),
       deliveries: deliveryServices(config, pino({ level: "silent" })),
       // Machine tokens are for the delivery API, not tRPC: no procedure here asks for one.
-      machineTokens: machineTokenVerifier({ issuer: "http://127.0.0.1:9", jwksUri: "http://127.0.0.1:9/jwks", audience: config.machineAudience }),
+      machineTokens: machineTokenVerifier({
+        issuer: "http://127.0.0.1:9",
+        jwksUri: "http://127.0.0.1:9/jwks",
+        audience: config.machineAudience,
+      }),
       environmentConfig: config.environments,
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
@@ -94,10 +120,16 @@ describe("authorization matrix", () => {
     expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(MATRIX).sort());
   });
 
-  const cases = Object.entries(MATRIX).flatMap(([path, { expected, input }]) => WHO.map((who) => [path, who, expected[who], input] as const));
+  const cases = Object.entries(MATRIX).flatMap(([path, { expected, input }]) =>
+    WHO.map((who) => [path, who, expected[who], input] as const),
+  );
   it.each(cases)("%s as %s: %s", async (path, who, expected, input) => {
     const caller = appRouter.createCaller(contextFor(who));
-    const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input?: unknown) => Promise<unknown>;
+    const procedure = path
+      .split(".")
+      .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+      input?: unknown,
+    ) => Promise<unknown>;
     const outcome = await procedure(input).then(
       () => "allowed",
       (err: unknown) => {
@@ -120,7 +152,12 @@ describe("authorization matrix", () => {
     const SCOPED: Record<string, (t: Target) => unknown> = {
       "exports.outbox": (t) => ({ namespace: t.namespace }),
       "exports.precheck": (t) => ({ namespace: t.namespace, path: "t.csv", type: "frequency" }),
-      "exports.create": (t) => ({ namespace: t.namespace, title: "Tables", justification: "Aggregate counts per region.", files: [{ path: "t.csv", type: "frequency" }] }),
+      "exports.create": (t) => ({
+        namespace: t.namespace,
+        title: "Tables",
+        justification: "Aggregate counts per region.",
+        files: [{ path: "t.csv", type: "frequency" }],
+      }),
       "exports.get": (t) => ({ id: t.id }),
       "exports.submit": (t) => ({ id: t.id }),
       "exports.revise": (t) => ({ id: t.id, path: "t.csv" }),
@@ -132,25 +169,52 @@ describe("authorization matrix", () => {
     beforeAll(async () => {
       const researcher = { subject: "test-researcher", name: "Test Researcher", email: "t@uni.example" };
       const other = { subject: "someone-else", name: "Someone Else", email: "s@uni.example" };
-      for (const [scope, person] of [["in", researcher], ["out", other]] as const) {
-        const permit = examplePermit({ permitId: `SE-SCOPE-${scope.toUpperCase()}-1`, principalInvestigator: person, authorisedPersons: [person] });
+      for (const [scope, person] of [
+        ["in", researcher],
+        ["out", other],
+      ] as const) {
+        const permit = examplePermit({
+          permitId: `SE-SCOPE-${scope.toUpperCase()}-1`,
+          principalInvestigator: person,
+          authorisedPersons: [person],
+        });
         const namespace = await insertEnvironment(database.db, permit);
         const id = crypto.randomUUID();
         const now = new Date();
-        await database.db.insert(exportRequests).values({ id, permitId: permit.permitId, namespace, requester: person.subject, title: "T", justification: "J", state: "draft", profile: "default", reviewersRequired: 2, createdAt: now, updatedAt: now });
+        await database.db.insert(exportRequests).values({
+          id,
+          permitId: permit.permitId,
+          namespace,
+          requester: person.subject,
+          title: "T",
+          justification: "J",
+          state: "draft",
+          profile: "default",
+          reviewersRequired: 2,
+          createdAt: now,
+          updatedAt: now,
+        });
         targets[scope] = { namespace, id };
       }
     });
 
     it("has an entry for every researcher procedure that names an environment or a request", () => {
-      const named = Object.entries(MATRIX).filter(([, m]) => m.input !== undefined && m.expected.researcher === "allowed" && m.expected.operator === "denied");
+      const named = Object.entries(MATRIX).filter(
+        ([, m]) => m.input !== undefined && m.expected.researcher === "allowed" && m.expected.operator === "denied",
+      );
       expect(named.map(([path]) => path).sort()).toEqual(Object.keys(SCOPED).sort());
     });
 
-    const scopedCases = Object.keys(SCOPED).flatMap((path) => (["out", "in"] as const).map((scope) => [path, scope] as const));
+    const scopedCases = Object.keys(SCOPED).flatMap((path) =>
+      (["out", "in"] as const).map((scope) => [path, scope] as const),
+    );
     it.each(scopedCases)("%s, %s of scope", async (path, scope) => {
       const caller = appRouter.createCaller(contextFor("researcher"));
-      const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input?: unknown) => Promise<unknown>;
+      const procedure = path
+        .split(".")
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+        input?: unknown,
+      ) => Promise<unknown>;
       const code = await procedure(SCOPED[path]!(targets[scope])).then(
         () => "OK",
         (err: unknown) => {

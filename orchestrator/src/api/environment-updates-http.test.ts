@@ -17,7 +17,12 @@ async function eventWith(res: Response, needle: string, ms = 10_000): Promise<{ 
       for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split("\n").find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+        const field = (name: string) =>
+          block
+            .split("\n")
+            .find((l) => l.startsWith(`${name}:`))
+            ?.slice(name.length + 1)
+            .trim();
         const data = field("data");
         if (data?.includes(needle)) return { id: field("id"), data };
       }
@@ -42,8 +47,14 @@ describe("environments.updates over HTTP (server-sent events)", () => {
 
   it("is refused to researchers and to anonymous callers: an error event, then the stream ends, with no environment in it", async () => {
     const alice = await stack.signIn("alice");
-    for (const [client, code] of [[alice, "FORBIDDEN"], [new CookieClient(), "UNAUTHORIZED"]] as const) {
-      const res = await client.request(url(), { headers: { accept: "text/event-stream" }, signal: AbortSignal.timeout(10_000) });
+    for (const [client, code] of [
+      [alice, "FORBIDDEN"],
+      [new CookieClient(), "UNAUTHORIZED"],
+    ] as const) {
+      const res = await client.request(url(), {
+        headers: { accept: "text/event-stream" },
+        signal: AbortSignal.timeout(10_000),
+      });
       // Server-sent events start with 200 before the procedure runs; the refusal is the stream's one event.
       const text = await res.text();
       expect(text).toMatch(/event: serialized-error/);
@@ -54,7 +65,12 @@ describe("environments.updates over HTTP (server-sent events)", () => {
 
   it("resumes after a dropped connection: with the last event id it saw, a browser gets what was written since", async () => {
     const olof = await stack.signIn("olof");
-    const stream = await olof.request(url(), { headers: { accept: "text/event-stream", "last-event-id": `${new Date(Date.now() - 60_000).toISOString()}/${namespace}` } });
+    const stream = await olof.request(url(), {
+      headers: {
+        accept: "text/event-stream",
+        "last-event-id": `${new Date(Date.now() - 60_000).toISOString()}/${namespace}`,
+      },
+    });
     expect(stream.status).toBe(200);
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const event = await eventWith(stream, namespace);

@@ -8,13 +8,22 @@ import { examplePermit } from "../permits/test-fixtures";
 import type { Context, Services } from "./context";
 import { appRouter } from "./router";
 
-const operator: Session = { subject: "olof", name: "Olof", email: null, roles: ["operator"], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) };
+const operator: Session = {
+  subject: "olof",
+  name: "Olof",
+  email: null,
+  roles: ["operator"],
+  idToken: null,
+  expiresAt: new Date(Date.now() + 3_600_000),
+};
 const actor = { subject: "olof", role: "operator" as const, address: "127.0.0.1" };
 
 type Update = { id: string; data: { namespace: string; desiredState: string; conditions: unknown[] } };
 
 /** Starts a subscription and waits until it listens (its generator runs from the first `next()`). */
-async function subscribe(start: () => Promise<AsyncIterable<unknown>>): Promise<{ first: Promise<Update>; stream: AsyncIterator<unknown> }> {
+async function subscribe(
+  start: () => Promise<AsyncIterable<unknown>>,
+): Promise<{ first: Promise<Update>; stream: AsyncIterator<unknown> }> {
   const stream = (await start())[Symbol.asyncIterator]();
   const first = next(stream);
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -47,7 +56,16 @@ describe("environments.updates (the operators' live stream)", () => {
 
   it("sends an environment when an operator's action or the reconciler writes its row, and skips writes that change nothing", async () => {
     const { first: pending, stream } = await subscribe(() => caller.environments.updates());
-    const conditions = [{ type: "Ready", status: "False" as const, reason: "Starting", message: "The workspace is starting.", observedGeneration: 1, lastTransitionTime: new Date().toISOString() }];
+    const conditions = [
+      {
+        type: "Ready",
+        status: "False" as const,
+        reason: "Starting",
+        message: "The workspace is starting.",
+        observedGeneration: 1,
+        lastTransitionTime: new Date().toISOString(),
+      },
+    ];
     await saveStatus(database.db, namespace, conditions, 1, new Date());
     const first = await pending;
     expect(first.data).toMatchObject({ namespace, desiredState: "active", conditions });

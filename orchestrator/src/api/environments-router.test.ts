@@ -7,9 +7,15 @@ import { callTrpc } from "../../test/trpc-call";
 import { demoPermitPayload } from "../permits/demo-permit";
 import { pushDevPermit } from "../../test/push-permit";
 
-const call = (client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST") => callTrpc(client, stack.appUrl, path, input, method);
+const call = (client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST") =>
+  callTrpc(client, stack.appUrl, path, input, method);
 
-type Environment = { namespace: string; desiredState: string; conditions: Array<{ type: string; status: string; reason: string }>; teardown: { completedAt?: string } | null };
+type Environment = {
+  namespace: string;
+  desiredState: string;
+  conditions: Array<{ type: string; status: string; reason: string }>;
+  teardown: { completedAt?: string } | null;
+};
 
 describe("environment lifecycle through the API", () => {
   let stack: Stack;
@@ -40,7 +46,9 @@ describe("environment lifecycle through the API", () => {
     expect(environment.desiredState).toBe("active");
     // Kubernetes' own events come along: here, the deployment controller scaling up the workspace.
     const withEvents = await eventually("events are shown", async () => {
-      const e = (await call(olof, stack, "environments.get", { namespace }, "GET")).data as Environment & { events: Array<{ reason: string; object: string }> };
+      const e = (await call(olof, stack, "environments.get", { namespace }, "GET")).data as Environment & {
+        events: Array<{ reason: string; object: string }>;
+      };
       return e.events.some((ev) => ev.object === "Deployment/workspace" && ev.reason === "ScalingReplicaSet") && e;
     });
     expect(withEvents.events.length).toBeGreaterThan(0);
@@ -49,22 +57,34 @@ describe("environment lifecycle through the API", () => {
   });
 
   it("shows researchers only the environments whose permit names them", async () => {
-    expect(((await call(alice, stack, "environments.mine", undefined, "GET")).data as Environment[]).map((e) => e.namespace)).toContain(namespace);
+    expect(
+      ((await call(alice, stack, "environments.mine", undefined, "GET")).data as Environment[]).map((e) => e.namespace),
+    ).toContain(namespace);
     expect((await call(bob, stack, "environments.mine", undefined, "GET")).data).toEqual([]);
     expect((await call(alice, stack, "environments.list", undefined, "GET")).status).toBe(403);
     expect((await call(alice, stack, "environments.suspend", { namespace })).status).toBe(403);
   });
 
   it("suspends (no workspace runs) and resumes", async () => {
-    expect((await call(olof, stack, "environments.suspend", { namespace })).data).toMatchObject({ desiredState: "suspended" });
-    await eventually("the workspace is scaled to zero", async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 0);
+    expect((await call(olof, stack, "environments.suspend", { namespace })).data).toMatchObject({
+      desiredState: "suspended",
+    });
+    await eventually(
+      "the workspace is scaled to zero",
+      async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 0,
+    );
     const again = await call(olof, stack, "environments.suspend", { namespace });
     expect(again.status).toBe(409);
     expect(again.error?.message).toMatch(/^ENVIRONMENT_STATE_CONFLICT: Cannot suspend .* it is suspended/);
     expect(again.error?.data.speCode).toBe("ENVIRONMENT_STATE_CONFLICT");
     expect(again.error?.data.stack).toBeUndefined();
-    expect((await call(olof, stack, "environments.resume", { namespace })).data).toMatchObject({ desiredState: "active" });
-    await eventually("the workspace is back", async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 1);
+    expect((await call(olof, stack, "environments.resume", { namespace })).data).toMatchObject({
+      desiredState: "active",
+    });
+    await eventually(
+      "the workspace is back",
+      async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 1,
+    );
   });
 
   type Evidence = { requirements: Array<{ requirement: string; evidence: Record<string, unknown>; gaps: string[] }> };
@@ -78,13 +98,21 @@ describe("environment lifecycle through the API", () => {
     const [access, isolation, , logs] = report.requirements;
     expect(access!.evidence.authorisedPersons).toEqual([expect.objectContaining({ subject: "alice" })]);
     expect(isolation!.evidence.state).toBe("in-force");
-    const inForce = isolation!.evidence.inForce as { labels: Record<string, string>; networkPolicies: Array<{ metadata: { name: string } }> };
+    const inForce = isolation!.evidence.inForce as {
+      labels: Record<string, string>;
+      networkPolicies: Array<{ metadata: { name: string } }>;
+    };
     expect(inForce.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(inForce.networkPolicies.map((p) => p.metadata.name)).toContain("deny-all");
     // What those policies let through, read from the cluster's own copies.
-    expect(isolation!.evidence.analysis).toMatchObject({ egress: { defaultDeny: true, internet: false }, ingress: { defaultDeny: true } });
+    expect(isolation!.evidence.analysis).toMatchObject({
+      egress: { defaultDeny: true, internet: false },
+      ingress: { defaultDeny: true },
+    });
     const actions = (logs!.evidence.events as Array<{ action: string }>).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(["permit.imported", "environment.suspended", "environment.resumed"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["permit.imported", "environment.suspended", "environment.resumed"]),
+    );
     expect(logs!.evidence.chain).toMatchObject({ intact: true });
     expect(report.requirements.every((r) => Array.isArray(r.gaps))).toBe(true);
   });
@@ -93,18 +121,26 @@ describe("environment lifecycle through the API", () => {
     const unconfirmed = await call(olof, stack, "environments.teardown", { namespace, confirm: "yes" });
     expect(unconfirmed.status).toBe(400);
     expect((await get()).desiredState).toBe("active");
-    expect((await call(olof, stack, "environments.teardown", { namespace, confirm: namespace })).data).toMatchObject({ desiredState: "torn-down" });
-    const done = await eventually("the deletion is complete", async () => {
-      const e = await get();
-      return e.teardown?.completedAt !== undefined && e;
-    }, 40_000);
+    expect((await call(olof, stack, "environments.teardown", { namespace, confirm: namespace })).data).toMatchObject({
+      desiredState: "torn-down",
+    });
+    const done = await eventually(
+      "the deletion is complete",
+      async () => {
+        const e = await get();
+        return e.teardown?.completedAt !== undefined && e;
+      },
+      40_000,
+    );
     expect(done.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
     expect((await call(olof, stack, "environments.resume", { namespace })).status).toBe(409);
     // The evidence now shows the deletion and its certificate instead of policies in force.
     const [, isolation, , logs, , duration] = (await evidence()).requirements;
     expect(isolation!.evidence.state).toBe("deleted");
     expect(duration!.evidence.teardown).toMatchObject({ completedAt: expect.any(String) });
-    expect((logs!.evidence.events as Array<{ action: string }>).map((e) => e.action)).toContain("environment.torn-down");
+    expect((logs!.evidence.events as Array<{ action: string }>).map((e) => e.action)).toContain(
+      "environment.torn-down",
+    );
   });
 
   it("refuses a malformed namespace with a message that says what is expected", async () => {

@@ -10,7 +10,9 @@ import { environmentEventId, instantOfEventId } from "./environment-event-id";
 import { myEnvironmentUpdates } from "./my-environment-updates";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
-const namespaceInput = z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") });
+const namespaceInput = z.object({
+  namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)"),
+});
 
 function toTrpcError(err: unknown): never {
   if (err instanceof SpeError) {
@@ -20,9 +22,15 @@ function toTrpcError(err: unknown): never {
   throw err;
 }
 
-async function changeState(ctx: { services: Services; session: Session; address: string }, namespace: string, action: LifecycleAction) {
+async function changeState(
+  ctx: { services: Services; session: Session; address: string },
+  namespace: string,
+  action: LifecycleAction,
+) {
   const operator = { subject: ctx.session.subject, role: "operator" as const, address: ctx.address };
-  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date(), operator).catch(toTrpcError);
+  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date(), operator).catch(
+    toTrpcError,
+  );
   ctx.services.environments.enqueue(namespace);
   return result;
 }
@@ -34,7 +42,11 @@ type EnvironmentSummary = Awaited<ReturnType<typeof listEnvironments>>[number];
  * id of the last update it saw (the browser's EventSource sends it on reconnect), the stream first sends
  * every environment written since then.
  */
-async function* environmentUpdates(db: Services["database"]["db"], lastEventId: string | null | undefined, signal: AbortSignal | undefined) {
+async function* environmentUpdates(
+  db: Services["database"]["db"],
+  lastEventId: string | null | undefined,
+  signal: AbortSignal | undefined,
+) {
   const changes = environmentChanges(db, signal);
   const since = instantOfEventId(lastEventId);
   const sent = new Map<string, string>();
@@ -46,7 +58,9 @@ async function* environmentUpdates(db: Services["database"]["db"], lastEventId: 
     sent.set(e.namespace, key);
     return true;
   };
-  if (since) for (const e of await listEnvironments(db)) if (e.updatedAt > since && fresh(e)) yield tracked(environmentEventId(e.updatedAt, e.namespace), e);
+  if (since)
+    for (const e of await listEnvironments(db))
+      if (e.updatedAt > since && fresh(e)) yield tracked(environmentEventId(e.updatedAt, e.namespace), e);
   for await (const { namespace } of changes) {
     const row = await getEnvironment(db, namespace);
     if (!row) continue;
@@ -63,21 +77,35 @@ export const environmentsRouter = router({
     .subscription(({ ctx, input, signal }) => environmentUpdates(ctx.services.database.db, input?.lastEventId, signal)),
   get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
     const environment = await getEnvironment(ctx.services.database.db, input.namespace);
-    if (!environment) throw new TRPCError({ code: "NOT_FOUND", message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.` });
+    if (!environment)
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.`,
+      });
     // Kubernetes' own account (a refused pod, a failed mount) helps operators; a torn-down namespace has none.
-    const events = environment.desiredState === "torn-down" ? [] : await ctx.services.kube.events(input.namespace).catch(() => []);
+    const events =
+      environment.desiredState === "torn-down" ? [] : await ctx.services.kube.events(input.namespace).catch(() => []);
     return { ...environment, events };
   }),
-  suspend: operatorProcedure.input(namespaceInput).mutation(({ ctx, input }) => changeState(ctx, input.namespace, "suspend")),
-  resume: operatorProcedure.input(namespaceInput).mutation(({ ctx, input }) => changeState(ctx, input.namespace, "resume")),
+  suspend: operatorProcedure
+    .input(namespaceInput)
+    .mutation(({ ctx, input }) => changeState(ctx, input.namespace, "suspend")),
+  resume: operatorProcedure
+    .input(namespaceInput)
+    .mutation(({ ctx, input }) => changeState(ctx, input.namespace, "resume")),
   teardown: operatorProcedure.input(namespaceInput.extend({ confirm: z.string() })).mutation(({ ctx, input }) => {
     // Tearing down deletes a researcher's work: the operator types the namespace to confirm.
     if (input.confirm !== input.namespace)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "ENVIRONMENT_CONFIRMATION_MISMATCH: type the environment's namespace to confirm its teardown." });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "ENVIRONMENT_CONFIRMATION_MISMATCH: type the environment's namespace to confirm its teardown.",
+      });
     return changeState(ctx, input.namespace, "teardown");
   }),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
   /** Server-sent events: the researcher's list again whenever it changes. */
-  mineUpdates: researcherProcedure.subscription(({ ctx, signal }) => myEnvironmentUpdates(ctx.services.database.db, ctx.session.subject, signal)),
+  mineUpdates: researcherProcedure.subscription(({ ctx, signal }) =>
+    myEnvironmentUpdates(ctx.services.database.db, ctx.session.subject, signal),
+  ),
 });

@@ -12,10 +12,12 @@ const failing = router({
   ours: publicProcedure.query(() => {
     throw new SpeError("DATABASE_UNAVAILABLE", "The database cannot be reached; try again in a minute.");
   }),
-  wrongInput: publicProcedure.input((v) => {
-    if (typeof v !== "string") throw new Error("a text, please");
-    return v;
-  }).query(({ input }) => input),
+  wrongInput: publicProcedure
+    .input((v) => {
+      if (typeof v !== "string") throw new Error("a text, please");
+      return v;
+    })
+    .query(({ input }) => input),
 });
 
 async function ask(path: string, input?: unknown): Promise<{ status: number; message: string; speCode?: string }> {
@@ -33,7 +35,14 @@ async function ask(path: string, input?: unknown): Promise<{ status: number; mes
 describe("error answers", () => {
   it.each([
     ["an unexpected failure gives no detail of it", "databaseDown", undefined, 500, UNEXPECTED_MESSAGE, undefined],
-    ["our own error keeps its message and code", "ours", undefined, 500, "The database cannot be reached; try again in a minute.", "DATABASE_UNAVAILABLE"],
+    [
+      "our own error keeps its message and code",
+      "ours",
+      undefined,
+      500,
+      "The database cannot be reached; try again in a minute.",
+      "DATABASE_UNAVAILABLE",
+    ],
     ["bad input keeps its message", "wrongInput", 7, 400, "a text, please", undefined],
   ])("%s", async (_case, path, input, status, message, speCode) => {
     const answer = await ask(path, input);

@@ -9,7 +9,9 @@ const personsOfChange = new WeakMap<EnvironmentChanged, Promise<Set<string>>>();
 function personsNamedFor(db: Db, change: EnvironmentChanged): Promise<Set<string>> {
   let persons = personsOfChange.get(change);
   if (!persons) {
-    persons = getEnvironment(db, change.namespace).then((row) => new Set(row?.permit.authorisedPersons.map((p) => p.subject) ?? []));
+    persons = getEnvironment(db, change.namespace).then(
+      (row) => new Set(row?.permit.authorisedPersons.map((p) => p.subject) ?? []),
+    );
     personsOfChange.set(change, persons);
   }
   return persons;

@@ -12,7 +12,14 @@ import { signPermit } from "../permits/sign-permit";
 import type { Context, Services } from "./context";
 import { appRouter } from "./router";
 
-const operator: Session = { subject: "olof", name: "Olof", email: null, roles: ["operator"], idToken: null, expiresAt: new Date(Date.now() + 3_600_000) };
+const operator: Session = {
+  subject: "olof",
+  name: "Olof",
+  email: null,
+  roles: ["operator"],
+  idToken: null,
+  expiresAt: new Date(Date.now() + 3_600_000),
+};
 const HOUR = 3_600_000;
 
 describe("operators' deliveries list and chart data", () => {
@@ -25,20 +32,52 @@ describe("operators' deliveries list and chart data", () => {
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     // These procedures read the database only.
-    caller = appRouter.createCaller({ services: { database } as unknown as Services, session: operator, address: "127.0.0.1" } satisfies Context);
+    caller = appRouter.createCaller({
+      services: { database } as unknown as Services,
+      session: operator,
+      address: "127.0.0.1",
+    } satisfies Context);
     const { trustedIssuers } = createPermitIntake({ production: false });
     const jws = await signPermit({ ...demoPermitPayload(now), permitId }, devHdabPrivateKey());
     ({ namespace } = await importPermit(database.db, jws, { trustedIssuers, now }));
-    await changeDesiredState(database.db, namespace, "suspend", new Date(now.getTime() + 1000), { subject: "olof", role: "operator", address: null });
+    await changeDesiredState(database.db, namespace, "suspend", new Date(now.getTime() + 1000), {
+      subject: "olof",
+      role: "operator",
+      address: null,
+    });
   });
   afterAll(() => database.close());
 
   it("lists a refused delivery with the number of its findings, never the findings or a value", async () => {
     const id = randomUUID();
-    const report = { issues: [{ code: "VALUE_NOT_A_DATE", column: "indatum", count: 2, rows: [4, 9] }, { code: "PERSONNUMMER_INVALID", column: "personnummer", count: 1, rows: [7] }] };
-    await database.db.insert(deliveries).values({ id, permitId, namespace, datasetId: "patientregistret", datasetVersion: "2026-09", deliveredBy: "region-demo", state: "rejected", report, error: "2 problems", createdAt: now, finishedAt: now });
+    const report = {
+      issues: [
+        { code: "VALUE_NOT_A_DATE", column: "indatum", count: 2, rows: [4, 9] },
+        { code: "PERSONNUMMER_INVALID", column: "personnummer", count: 1, rows: [7] },
+      ],
+    };
+    await database.db.insert(deliveries).values({
+      id,
+      permitId,
+      namespace,
+      datasetId: "patientregistret",
+      datasetVersion: "2026-09",
+      deliveredBy: "region-demo",
+      state: "rejected",
+      report,
+      error: "2 problems",
+      createdAt: now,
+      finishedAt: now,
+    });
     const [listed] = await caller.deliveries.list();
-    expect(listed).toMatchObject({ id, state: "rejected", findings: 2, rows: null, bytes: null, datasetId: "patientregistret" });
+    expect(listed).toMatchObject({
+      id,
+      state: "rejected",
+      findings: 2,
+      rows: null,
+      bytes: null,
+      datasetId: "patientregistret",
+    });
     expect(JSON.stringify(listed)).not.toMatch(/indatum|VALUE_NOT_A_DATE/);
   });
 
@@ -64,7 +103,15 @@ describe("operators' deliveries list and chart data", () => {
       decidedAt,
     });
     const decided = request(now, new Date(now.getTime() + 3 * HOUR));
-    await database.db.insert(exportRequests).values([decided, request(now, null), request(new Date(now.getTime() + 5 * HOUR), new Date(now.getTime() + 4 * HOUR))]);
-    expect(await caller.statistics.reviewTurnaround()).toEqual([{ id: decided.id, state: "released", submittedAt: decided.submittedAt, decidedAt: decided.decidedAt }]);
+    await database.db
+      .insert(exportRequests)
+      .values([
+        decided,
+        request(now, null),
+        request(new Date(now.getTime() + 5 * HOUR), new Date(now.getTime() + 4 * HOUR)),
+      ]);
+    expect(await caller.statistics.reviewTurnaround()).toEqual([
+      { id: decided.id, state: "released", submittedAt: decided.submittedAt, decidedAt: decided.decidedAt },
+    ]);
   });
 });

@@ -12,9 +12,20 @@ interface Answer {
   error?: { message: string; data: { code: string; httpStatus: number } };
 }
 
-async function call(client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST"): Promise<Answer> {
-  const url = `${stack.appUrl}/trpc/${path}` + (method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "");
-  const res = await client.request(url, method === "POST" ? { method, headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : {});
+async function call(
+  client: CookieClient,
+  stack: Stack,
+  path: string,
+  input?: unknown,
+  method: "GET" | "POST" = "POST",
+): Promise<Answer> {
+  const url =
+    `${stack.appUrl}/trpc/${path}` +
+    (method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "");
+  const res = await client.request(
+    url,
+    method === "POST" ? { method, headers: { "content-type": "application/json" }, body: JSON.stringify(input) } : {},
+  );
   const body = (await res.json()) as { result?: { data: Answer["data"] }; error?: Answer["error"] };
   return { status: res.status, data: body.result?.data, error: body.error };
 }
@@ -41,19 +52,35 @@ describe("permits over tRPC and HTTP", () => {
   });
 
   it("records a forged permit pushed over HTTP as evidence: an auditor finds it, with the code and the sender's address", async () => {
-    expect((await pushPermit(stack.appUrl, await signDemoPermit(now))).body).toMatchObject({ outcome: "created", permitId: DEMO_PERMIT_ID, sequence: 1, namespace: expect.stringMatching(/^spe-demo-hdab-2026-0001-[0-9a-f]{10}$/) });
+    expect((await pushPermit(stack.appUrl, await signDemoPermit(now))).body).toMatchObject({
+      outcome: "created",
+      permitId: DEMO_PERMIT_ID,
+      sequence: 1,
+      namespace: expect.stringMatching(/^spe-demo-hdab-2026-0001-[0-9a-f]{10}$/),
+    });
     const [h, , s] = (await signDemoPermit(now)).split(".");
     const forged = `${h}.${Buffer.from(JSON.stringify(demoPermitPayload(now, 2))).toString("base64url")}.${s}`;
-    expect(await pushPermit(stack.appUrl, forged)).toMatchObject({ status: 422, body: { error: "PERMIT_SIGNATURE_INVALID" } });
+    expect(await pushPermit(stack.appUrl, forged)).toMatchObject({
+      status: 422,
+      body: { error: "PERMIT_SIGNATURE_INVALID" },
+    });
     const ida = await stack.signIn("ida");
     const refused = await call(ida, stack, "audit.events", { action: "permit.refused" }, "GET");
     expect(refused.data).toEqual(
-      expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ role: "anonymous", address: expect.any(String) }), details: expect.objectContaining({ code: "PERMIT_SIGNATURE_INVALID" }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: expect.objectContaining({ role: "anonymous", address: expect.any(String) }),
+          details: expect.objectContaining({ code: "PERMIT_SIGNATURE_INVALID" }),
+        }),
+      ]),
     );
   });
 
   it("answers an operator's upload of different content under a held sequence with 409 PERMIT_CONFLICT", async () => {
-    const conflicting = await signPermit({ ...demoPermitPayload(now), conditions: "Something else." }, devHdabPrivateKey());
+    const conflicting = await signPermit(
+      { ...demoPermitPayload(now), conditions: "Something else." },
+      devHdabPrivateKey(),
+    );
     const answer = await call(olof, stack, "permits.upload", { jws: conflicting });
     expect(answer.status).toBe(409);
     expect(answer.error?.message).toMatch(/^PERMIT_CONFLICT: /);
@@ -66,11 +93,19 @@ describe("permits over tRPC and HTTP", () => {
 
   it("lets an operator upload an amendment, list permits and get one with its revisions", async () => {
     const amendment = await signPermit(demoPermitPayload(now, 2), devHdabPrivateKey());
-    expect((await call(olof, stack, "permits.upload", { jws: amendment })).data).toMatchObject({ outcome: "amended", sequence: 2 });
+    expect((await call(olof, stack, "permits.upload", { jws: amendment })).data).toMatchObject({
+      outcome: "amended",
+      sequence: 2,
+    });
 
     const list = await call(olof, stack, "permits.list", undefined, "GET");
     expect(list.data).toEqual([
-      expect.objectContaining({ permitId: DEMO_PERMIT_ID, sequence: 2, status: "granted", environment: expect.objectContaining({ desiredState: "active", generation: 2, conditions: expect.any(Array) }) }),
+      expect.objectContaining({
+        permitId: DEMO_PERMIT_ID,
+        sequence: 2,
+        status: "granted",
+        environment: expect.objectContaining({ desiredState: "active", generation: 2, conditions: expect.any(Array) }),
+      }),
     ]);
     const detail = await call(olof, stack, "permits.get", { permitId: DEMO_PERMIT_ID }, "GET");
     expect(detail.data).toMatchObject({ payload: { sequence: 2 }, revisions: [{ sequence: 1 }, { sequence: 2 }] });

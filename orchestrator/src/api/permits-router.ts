@@ -8,10 +8,17 @@ import { MAX_PERMIT_JWS_LENGTH } from "../permits/verify-permit";
 import type { Services } from "./context";
 import { operatorProcedure, router } from "./trpc";
 
-const signedPermit = z.object({ jws: z.string().trim().min(1, "is empty: send the compact JWS").max(MAX_PERMIT_JWS_LENGTH) });
+const signedPermit = z.object({
+  jws: z.string().trim().min(1, "is empty: send the compact JWS").max(MAX_PERMIT_JWS_LENGTH),
+});
 
 // The permit is valid but does not fit what we hold; everything else is a bad request.
-const CONFLICTS: ReadonlySet<SpeErrorCode> = new Set(["PERMIT_CONFLICT", "PERMIT_STALE", "PERMIT_ISSUER_MISMATCH", "PERMIT_TORN_DOWN"]);
+const CONFLICTS: ReadonlySet<SpeErrorCode> = new Set([
+  "PERMIT_CONFLICT",
+  "PERMIT_STALE",
+  "PERMIT_ISSUER_MISMATCH",
+  "PERMIT_TORN_DOWN",
+]);
 
 /**
  * SpeError → TRPCError, here at the edge only. The message starts with our stable code
@@ -26,15 +33,26 @@ function toTrpcError(err: unknown): never {
 /** A refused permit is evidence too (a forged signature, a replayed old sequence): it goes into the audit log. */
 async function recordRefusal(db: Services["database"]["db"], err: unknown, sender: PermitSender): Promise<never> {
   if (err instanceof SpeError && err.code.startsWith("PERMIT_")) {
-    const actor = sender.operator ?? { subject: "unauthenticated", role: "anonymous" as const, address: sender.address ?? null };
-    await recordAuditEvent(db, { actor, action: "permit.refused", target: "permit:unknown", details: { code: err.code } });
+    const actor = sender.operator ?? {
+      subject: "unauthenticated",
+      role: "anonymous" as const,
+      address: sender.address ?? null,
+    };
+    await recordAuditEvent(db, {
+      actor,
+      action: "permit.refused",
+      target: "permit:unknown",
+      details: { code: err.code },
+    });
   }
   return toTrpcError(err);
 }
 
 async function importSigned({ database, permitIntake, environments }: Services, jws: string, sender: PermitSender) {
   const { trustedIssuers, now } = permitIntake;
-  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }, sender).catch((err: unknown) => recordRefusal(database.db, err, sender));
+  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }, sender).catch((err: unknown) =>
+    recordRefusal(database.db, err, sender),
+  );
   if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
   return result;
 }
@@ -43,9 +61,11 @@ export const permitsRouter = router({
   // The HDAB's system pushes permits over HTTP (POST /api/v1/permits), not here: the UI's API takes
   // permits only from signed-in operators.
   /** An operator uploads a permit file the HDAB sent another way; the same checks apply. */
-  upload: operatorProcedure
-    .input(signedPermit)
-    .mutation(({ ctx, input }) => importSigned(ctx.services, input.jws, { operator: { subject: ctx.session.subject, role: "operator", address: ctx.address } })),
+  upload: operatorProcedure.input(signedPermit).mutation(({ ctx, input }) =>
+    importSigned(ctx.services, input.jws, {
+      operator: { subject: ctx.session.subject, role: "operator", address: ctx.address },
+    }),
+  ),
   list: operatorProcedure.query(({ ctx }) => listPermits(ctx.services.database.db)),
   get: operatorProcedure
     .input(z.object({ permitId: z.string().min(1).max(128) }))

@@ -9,21 +9,38 @@ import { SpeError } from "../errors";
 import { exportError } from "./exports-router";
 import { checkerProcedure, router } from "./trpc";
 
-const checker = (session: Session, address: string): AuditActor => ({ subject: session.subject, role: "output-checker", address });
+const checker = (session: Session, address: string): AuditActor => ({
+  subject: session.subject,
+  role: "output-checker",
+  address,
+});
 
 export const reviewsRouter = router({
   /** Requests awaiting my vote, oldest first. */
-  queue: checkerProcedure.query(async ({ ctx }) => reviewQueue(await loadRequestsUnderReview(ctx.services.database.db), ctx.session.subject, new Date())),
+  queue: checkerProcedure.query(async ({ ctx }) =>
+    reviewQueue(await loadRequestsUnderReview(ctx.services.database.db), ctx.session.subject, new Date()),
+  ),
   /** One request as a checker sees it; every look is an audit event. */
   get: checkerProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
     const { db } = ctx.services.database;
     const loaded = await loadRequest(db, input.id).catch(exportError);
     if (loaded.request.state === "draft" || permitPersons(loaded.permit).includes(ctx.session.subject))
-      exportError(new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${input.id} for you to review.`));
-    await recordAuditEvent(db, { actor: checker(ctx.session, ctx.address), action: "export.viewed", target: `export:${input.id}`, details: { state: loaded.request.state } });
+      exportError(
+        new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${input.id} for you to review.`),
+      );
+    await recordAuditEvent(db, {
+      actor: checker(ctx.session, ctx.address),
+      action: "export.viewed",
+      target: `export:${input.id}`,
+      details: { state: loaded.request.state },
+    });
     return checkerView(loaded, ctx.session.subject);
   }),
-  vote: checkerProcedure.input(voteInput).mutation(({ ctx, input }) =>
-    castVote(ctx.services.database.db, ctx.services.airlock.signer, input, checker(ctx.session, ctx.address)).catch(exportError),
-  ),
+  vote: checkerProcedure
+    .input(voteInput)
+    .mutation(({ ctx, input }) =>
+      castVote(ctx.services.database.db, ctx.services.airlock.signer, input, checker(ctx.session, ctx.address)).catch(
+        exportError,
+      ),
+    ),
 });

@@ -3,7 +3,12 @@ import { auditEvents, exportRequests } from "../db/schema";
 import { operatorProcedure, router } from "./trpc";
 
 /** The audit actions that move an environment between the states operators count. */
-const ENVIRONMENT_ACTIONS = ["environment.suspended", "environment.resumed", "environment.teardown-requested", "environment.torn-down"];
+const ENVIRONMENT_ACTIONS = [
+  "environment.suspended",
+  "environment.resumed",
+  "environment.teardown-requested",
+  "environment.torn-down",
+];
 
 export const statisticsRouter = router({
   /**
@@ -20,12 +25,25 @@ export const statisticsRouter = router({
         outcome: sql<string | null>`${auditEvents.details}->>'outcome'`,
       })
       .from(auditEvents)
-      .where(or(inArray(auditEvents.action, ENVIRONMENT_ACTIONS), and(eq(auditEvents.action, "permit.imported"), inArray(sql`${auditEvents.details}->>'outcome'`, ["created", "revoked"]))))
+      .where(
+        or(
+          inArray(auditEvents.action, ENVIRONMENT_ACTIONS),
+          and(
+            eq(auditEvents.action, "permit.imported"),
+            inArray(sql`${auditEvents.details}->>'outcome'`, ["created", "revoked"]),
+          ),
+        ),
+      )
       .orderBy(asc(auditEvents.sequence));
     return rows.flatMap((r) => {
       const namespace = r.action === "permit.imported" ? r.namespace : r.target.replace(/^environment:/, "");
       if (!namespace) return [];
-      const action = r.action === "permit.imported" ? (r.outcome === "revoked" ? "environment.teardown-requested" : "environment.created") : r.action;
+      const action =
+        r.action === "permit.imported"
+          ? r.outcome === "revoked"
+            ? "environment.teardown-requested"
+            : "environment.created"
+          : r.action;
       return [{ time: r.time, namespace, action }];
     });
   }),
@@ -35,9 +53,20 @@ export const statisticsRouter = router({
    */
   reviewTurnaround: operatorProcedure.query(({ ctx }) =>
     ctx.services.database.db
-      .select({ id: exportRequests.id, state: exportRequests.state, submittedAt: exportRequests.submittedAt, decidedAt: exportRequests.decidedAt })
+      .select({
+        id: exportRequests.id,
+        state: exportRequests.state,
+        submittedAt: exportRequests.submittedAt,
+        decidedAt: exportRequests.decidedAt,
+      })
       .from(exportRequests)
-      .where(and(isNotNull(exportRequests.submittedAt), isNotNull(exportRequests.decidedAt), gte(exportRequests.decidedAt, exportRequests.submittedAt)))
+      .where(
+        and(
+          isNotNull(exportRequests.submittedAt),
+          isNotNull(exportRequests.decidedAt),
+          gte(exportRequests.decidedAt, exportRequests.submittedAt),
+        ),
+      )
       .orderBy(asc(exportRequests.decidedAt)),
   ),
 });

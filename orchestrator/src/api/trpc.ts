@@ -6,7 +6,8 @@ import { PermitSchemaError } from "../permits/permit-issues";
 import type { Context } from "./context";
 
 /** What a person is told of a failure that is not theirs to fix. */
-export const UNEXPECTED_MESSAGE = "Something went wrong on our side. It has been logged; try again, and tell the operators if it keeps happening.";
+export const UNEXPECTED_MESSAGE =
+  "Something went wrong on our side. It has been logged; try again, and tell the operators if it keeps happening.";
 
 const t = initTRPC.context<Context>().create({
   // Stack traces would tell an attacker about our internals; they stay in the server's log.
@@ -49,7 +50,8 @@ export const publicProcedure = t.procedure;
 /** The signed-in person, who must hold `role` when one is named; refused as tRPC answers otherwise. */
 function signedIn(ctx: Context, role?: Role) {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  if (role && !ctx.session.roles.includes(role)) throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
+  if (role && !ctx.session.roles.includes(role))
+    throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
   return ctx.session;
 }
 

@@ -15,7 +15,11 @@ export async function appendAuditEvent(tx: Tx, input: AuditEventInput, now = new
   // SHARE ROW EXCLUSIVE conflicts with itself and with inserts, not with reads: appends take turns, so
   // two can never read the same last event and fork the chain; readers and `spe audit verify` go on.
   await tx.execute(sql`lock table ${auditEvents} in share row exclusive mode`);
-  const [last] = await tx.select({ sequence: auditEvents.sequence, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.sequence)).limit(1);
+  const [last] = await tx
+    .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.sequence))
+    .limit(1);
   const event: Omit<AuditEvent, "hash"> = {
     sequence: (last?.sequence ?? 0) + 1,
     time: now.toISOString(),

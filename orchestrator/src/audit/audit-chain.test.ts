@@ -9,10 +9,16 @@ import { bothDatabases } from "../../test/fresh-postgres";
 import { asSuperuser, freshPostgres } from "./test-databases";
 
 const olof = { subject: "olof", role: "operator", address: "127.0.0.1" } as const;
-const event = (n: number): AuditEventInput => ({ actor: olof, action: "environment.suspended", target: `environment:spe-${n}`, details: { n, nested: { b: 1, a: [true, null, "x"] } } });
+const event = (n: number): AuditEventInput => ({
+  actor: olof,
+  action: "environment.suspended",
+  target: `environment:spe-${n}`,
+  details: { n, nested: { b: 1, a: [true, null, "x"] } },
+});
 
 async function appendMany(database: Database, count: number) {
-  for (let n = 1; n <= count; n++) await recordAuditEvent(database.db, event(n), new Date(Date.UTC(2026, 10, 22, 12, 0, n)));
+  for (let n = 1; n <= count; n++)
+    await recordAuditEvent(database.db, event(n), new Date(Date.UTC(2026, 10, 22, 12, 0, n)));
 }
 
 describe.each(bothDatabases("spe_audit"))("the audit log on %s", (_name, open) => {
@@ -28,11 +34,20 @@ describe.each(bothDatabases("spe_audit"))("the audit log on %s", (_name, open) =
     expect(rows.map((r) => r.sequence)).toEqual([1, 2, 3, 4, 5]);
     expect(rows[0]!.previousHash).toBe(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.previousHash).toBe(rows[i - 1]!.hash);
-    expect(rows[2]).toMatchObject({ actorSubject: "olof", actorRole: "operator", actorAddress: "127.0.0.1", target: "environment:spe-3", details: event(3).details });
+    expect(rows[2]).toMatchObject({
+      actorSubject: "olof",
+      actorRole: "operator",
+      actorAddress: "127.0.0.1",
+      target: "environment:spe-3",
+      details: event(3).details,
+    });
   });
 
   it("verifies as intact", async () => {
-    const rows = await database.db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(asc(auditEvents.sequence));
+    const rows = await database.db
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .orderBy(asc(auditEvents.sequence));
     expect(await verifyAuditChain(database.db)).toEqual({ intact: true, events: 5, lastHash: rows[4]!.hash });
   });
 
@@ -41,7 +56,10 @@ describe.each(bothDatabases("spe_audit"))("the audit log on %s", (_name, open) =
     ["DELETE", sql`delete from audit_events where sequence = 5`],
     ["TRUNCATE", sql`truncate audit_events`],
   ])("refuses %s with a clear message", async (operation, statement) => {
-    const err = await database.db.execute(statement).then(() => undefined, (e: unknown) => e as Error);
+    const err = await database.db.execute(statement).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     const messages = [err?.message, (err?.cause as Error | undefined)?.message].join(" ");
     expect(messages).toContain(`audit_events is append-only: ${operation} is refused`);
     expect(await verifyAuditChain(database.db)).toMatchObject({ intact: true, events: 5 });
@@ -75,8 +93,16 @@ describe("tampering on PostgreSQL, past the trigger", () => {
   afterAll(() => database.close());
 
   it("names the changed event", async () => {
-    await asSuperuser(url, `UPDATE audit_events SET details = '{"n": 3, "nested": {"a": [], "b": 1}}' WHERE sequence = 3`);
-    expect(await verifyAuditChain(database.db)).toMatchObject({ intact: false, events: 2, brokenAt: 3, problem: expect.stringContaining("does not match its hash") });
+    await asSuperuser(
+      url,
+      `UPDATE audit_events SET details = '{"n": 3, "nested": {"a": [], "b": 1}}' WHERE sequence = 3`,
+    );
+    expect(await verifyAuditChain(database.db)).toMatchObject({
+      intact: false,
+      events: 2,
+      brokenAt: 3,
+      problem: expect.stringContaining("does not match its hash"),
+    });
   });
 
   it("names a link whose previous hash was rewritten along with its own hash", async () => {
@@ -85,13 +111,21 @@ describe("tampering on PostgreSQL, past the trigger", () => {
     await asSuperuser(fresh.url, "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
     // A forger who recomputes event 2's hash cannot make event 3 point at it without rewriting 3 as well.
     await asSuperuser(fresh.url, `UPDATE audit_events SET previous_hash = repeat('a', 64) WHERE sequence = 3`);
-    expect(await verifyAuditChain(fresh.database.db)).toMatchObject({ intact: false, brokenAt: 3, problem: expect.stringContaining("previous hash") });
+    expect(await verifyAuditChain(fresh.database.db)).toMatchObject({
+      intact: false,
+      brokenAt: 3,
+      problem: expect.stringContaining("previous hash"),
+    });
     await fresh.database.close();
   });
 
   it("names a removed event", async () => {
     await asSuperuser(url, "DELETE FROM audit_events WHERE sequence IN (2, 3)");
-    expect(await verifyAuditChain(database.db)).toMatchObject({ intact: false, brokenAt: 2, problem: "event 2 is missing: the next event is 4" });
+    expect(await verifyAuditChain(database.db)).toMatchObject({
+      intact: false,
+      brokenAt: 2,
+      problem: "event 2 is missing: the next event is 4",
+    });
   });
 });
 
@@ -101,7 +135,9 @@ describe("concurrent appends on PostgreSQL", () => {
     try {
       // The pool has 10 connections: 40 transactions at once really do race for the last event.
       await Promise.all(Array.from({ length: 40 }, (_, i) => recordAuditEvent(database.db, event(i + 1))));
-      const sequences = (await database.db.select({ s: auditEvents.sequence }).from(auditEvents).orderBy(asc(auditEvents.sequence))).map((r) => r.s);
+      const sequences = (
+        await database.db.select({ s: auditEvents.sequence }).from(auditEvents).orderBy(asc(auditEvents.sequence))
+      ).map((r) => r.s);
       expect(sequences).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       expect(await verifyAuditChain(database.db)).toMatchObject({ intact: true, events: 40 });
     } finally {

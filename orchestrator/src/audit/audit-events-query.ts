@@ -27,8 +27,15 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
 export async function* auditEventsInOrder(db: Db, options: { since?: Date } = {}): AsyncGenerator<AuditEvent> {
   let after = 0;
   for (;;) {
-    const where = options.since ? [gt(auditEvents.sequence, after), gte(auditEvents.time, options.since)] : [gt(auditEvents.sequence, after)];
-    const rows = await db.select().from(auditEvents).where(and(...where)).orderBy(asc(auditEvents.sequence)).limit(PAGE);
+    const where = options.since
+      ? [gt(auditEvents.sequence, after), gte(auditEvents.time, options.since)]
+      : [gt(auditEvents.sequence, after)];
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(and(...where))
+      .orderBy(asc(auditEvents.sequence))
+      .limit(PAGE);
     for (const row of rows) yield toAuditEvent(row);
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]!.sequence;

@@ -21,7 +21,9 @@ describe("auditEventHash", () => {
   });
 
   it("does not depend on the order of keys in details", () => {
-    expect(auditEventHash({ ...base, details: { generation: 2, to: "suspended", from: "active" } })).toBe(auditEventHash(base));
+    expect(auditEventHash({ ...base, details: { generation: 2, to: "suspended", from: "active" } })).toBe(
+      auditEventHash(base),
+    );
   });
 
   it.each<[string, Partial<Omit<AuditEvent, "hash">>]>([

@@ -49,6 +49,14 @@ export interface AuditEvent {
  */
 export function auditEventHash(event: Omit<AuditEvent, "hash">): string {
   const { sequence, time, actor, action, target, details, previousHash } = event;
-  const canonical = canonicalize({ sequence, time, actor: { subject: actor.subject, role: actor.role, address: actor.address }, action, target, details, previousHash });
+  const canonical = canonicalize({
+    sequence,
+    time,
+    actor: { subject: actor.subject, role: actor.role, address: actor.address },
+    action,
+    target,
+    details,
+    previousHash,
+  });
   return createHash("sha256").update(canonical!).digest("hex");
 }

@@ -6,7 +6,10 @@ describe("AUDIT_RETENTION_DAYS", () => {
     expect(parseConfig({}).AUDIT_RETENTION_DAYS).toBe(3650);
   });
 
-  it.each([["365", 365], ["7300", 7300]])("accepts %s", (value, days) => {
+  it.each([
+    ["365", 365],
+    ["7300", 7300],
+  ])("accepts %s", (value, days) => {
     expect(parseConfig({ AUDIT_RETENTION_DAYS: value }).AUDIT_RETENTION_DAYS).toBe(days);
   });
 
@@ -15,6 +18,8 @@ describe("AUDIT_RETENTION_DAYS", () => {
   });
 
   it("says why less than a year is refused", () => {
-    expect(() => parseConfig({ AUDIT_RETENTION_DAYS: "30" })).toThrow("AUDIT_RETENTION_DAYS: must be at least 365: EHDS requires access logs to be kept for at least one year");
+    expect(() => parseConfig({ AUDIT_RETENTION_DAYS: "30" })).toThrow(
+      "AUDIT_RETENTION_DAYS: must be at least 365: EHDS requires access logs to be kept for at least one year",
+    );
   });
 });

@@ -9,7 +9,14 @@ import { auditEvents, environments, sessions } from "../db/schema";
 import { changeDesiredState } from "../environments/lifecycle";
 import { registerAuthRoutes } from "../http/auth-routes";
 import { importPermit } from "../permits/import-permit";
-import { DURING_PERMIT, examplePermit, issuerKey, TEST_ISSUER, trustOf, type IssuerKey } from "../permits/test-fixtures";
+import {
+  DURING_PERMIT,
+  examplePermit,
+  issuerKey,
+  TEST_ISSUER,
+  trustOf,
+  type IssuerKey,
+} from "../permits/test-fixtures";
 import type { TrustedIssuers } from "../permits/trusted-issuers";
 import { verifyAuditChain } from "./verify-audit-chain";
 
@@ -34,8 +41,16 @@ const eventCount = () => database.db.$count(auditEvents);
  * not happen either. A test-only trigger; the real ones stay.
  */
 async function refuseAuditInserts() {
-  await database.db.execute(sql.raw(`CREATE OR REPLACE FUNCTION test_refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit insert refused by the test'; END; $$`));
-  await database.db.execute(sql.raw(`CREATE TRIGGER test_refuse_insert BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_refuse_insert()`));
+  await database.db.execute(
+    sql.raw(
+      `CREATE OR REPLACE FUNCTION test_refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit insert refused by the test'; END; $$`,
+    ),
+  );
+  await database.db.execute(
+    sql.raw(
+      `CREATE TRIGGER test_refuse_insert BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_refuse_insert()`,
+    ),
+  );
 }
 async function allowAuditInserts() {
   await database.db.execute(sql.raw(`DROP TRIGGER IF EXISTS test_refuse_insert ON audit_events`));
@@ -46,26 +61,52 @@ describe("permit import", () => {
 
   it("records permit.imported by the HDAB, or by the operator who uploaded it, in the import's transaction", async () => {
     const before = await eventCount();
-    await importPermit(database.db, await se.sign(permit), { trustedIssuers, now: DURING_PERMIT }, { address: "198.51.100.1" });
-    await importPermit(database.db, await se.sign({ ...permit, sequence: 2 }), { trustedIssuers, now: DURING_PERMIT }, { operator: olof });
+    await importPermit(
+      database.db,
+      await se.sign(permit),
+      { trustedIssuers, now: DURING_PERMIT },
+      { address: "198.51.100.1" },
+    );
+    await importPermit(
+      database.db,
+      await se.sign({ ...permit, sequence: 2 }),
+      { trustedIssuers, now: DURING_PERMIT },
+      { operator: olof },
+    );
     // An identical re-import changes nothing and records nothing.
     await importPermit(database.db, await se.sign({ ...permit, sequence: 2 }), { trustedIssuers, now: DURING_PERMIT });
     const [created, amended, ...rest] = (await events()).slice(before);
     expect(rest).toEqual([]);
-    expect(created).toMatchObject({ actorSubject: TEST_ISSUER, actorRole: "hdab", actorAddress: "198.51.100.1", action: "permit.imported", target: "permit:SE-AUDIT-1", details: { outcome: "created", sequence: 1 } });
-    expect(amended).toMatchObject({ actorSubject: "olof", actorRole: "operator", action: "permit.imported", details: { outcome: "amended", sequence: 2 } });
+    expect(created).toMatchObject({
+      actorSubject: TEST_ISSUER,
+      actorRole: "hdab",
+      actorAddress: "198.51.100.1",
+      action: "permit.imported",
+      target: "permit:SE-AUDIT-1",
+      details: { outcome: "created", sequence: 1 },
+    });
+    expect(amended).toMatchObject({
+      actorSubject: "olof",
+      actorRole: "operator",
+      action: "permit.imported",
+      details: { outcome: "amended", sequence: 2 },
+    });
   });
 
   it("records nothing for a refused import", async () => {
     const before = await eventCount();
-    await expect(importPermit(database.db, await se.sign({ ...permit, sequence: 1 }), { trustedIssuers, now: DURING_PERMIT })).rejects.toMatchObject({ code: "PERMIT_STALE" });
+    await expect(
+      importPermit(database.db, await se.sign({ ...permit, sequence: 1 }), { trustedIssuers, now: DURING_PERMIT }),
+    ).rejects.toMatchObject({ code: "PERMIT_STALE" });
     expect(await eventCount()).toBe(before);
   });
 
   it("imports nothing when its event cannot be written", async () => {
     await refuseAuditInserts();
     const other = examplePermit({ permitId: "SE-AUDIT-2" });
-    await expect(importPermit(database.db, await se.sign(other), { trustedIssuers, now: DURING_PERMIT })).rejects.toThrow();
+    await expect(
+      importPermit(database.db, await se.sign(other), { trustedIssuers, now: DURING_PERMIT }),
+    ).rejects.toThrow();
     expect(await database.db.select().from(environments).where(eq(environments.permitId, "SE-AUDIT-2"))).toEqual([]);
   });
 });
@@ -73,9 +114,13 @@ describe("permit import", () => {
 describe("environment lifecycle", () => {
   let namespace: string;
   beforeAll(async () => {
-    ({ namespace } = await importPermit(database.db, await se.sign(examplePermit({ permitId: "SE-AUDIT-3" })), { trustedIssuers, now: DURING_PERMIT }));
+    ({ namespace } = await importPermit(database.db, await se.sign(examplePermit({ permitId: "SE-AUDIT-3" })), {
+      trustedIssuers,
+      now: DURING_PERMIT,
+    }));
   });
-  const stateOf = async () => (await database.db.select().from(environments).where(eq(environments.namespace, namespace)))[0]!.desiredState;
+  const stateOf = async () =>
+    (await database.db.select().from(environments).where(eq(environments.namespace, namespace)))[0]!.desiredState;
 
   it("records each change with the operator who made it", async () => {
     const before = await eventCount();
@@ -90,7 +135,9 @@ describe("environment lifecycle", () => {
 
   it("records nothing when the change is refused", async () => {
     const before = await eventCount();
-    await expect(changeDesiredState(database.db, namespace, "resume", new Date(), olof)).rejects.toMatchObject({ code: "ENVIRONMENT_STATE_CONFLICT" });
+    await expect(changeDesiredState(database.db, namespace, "resume", new Date(), olof)).rejects.toMatchObject({
+      code: "ENVIRONMENT_STATE_CONFLICT",
+    });
     expect(await eventCount()).toBe(before);
   });
 
@@ -129,12 +176,33 @@ describe("sessions and sign-in", () => {
     await app.register(cookie, { secret: "test-secret" });
     // The callback without a login transaction is refused before the provider is asked anything.
     const relyingParty = {} as OidcRelyingParty;
-    registerAuthRoutes(app, { relyingParty, sessions: store(), publicUrl: "http://localhost", rolesClaim: "groups", roleMapping: {}, assurance: { acr: [], amr: [] }, absoluteSessionMs: 3_600_000, db: database.db });
+    registerAuthRoutes(app, {
+      relyingParty,
+      sessions: store(),
+      publicUrl: "http://localhost",
+      rolesClaim: "groups",
+      roleMapping: {},
+      assurance: { acr: [], amr: [] },
+      absoluteSessionMs: 3_600_000,
+      db: database.db,
+    });
     const before = await eventCount();
-    const res = await app.inject({ method: "GET", url: "/auth/callback?code=forged&state=forged", remoteAddress: "198.51.100.9" });
+    const res = await app.inject({
+      method: "GET",
+      url: "/auth/callback?code=forged&state=forged",
+      remoteAddress: "198.51.100.9",
+    });
     await app.close();
     expect(res.statusCode).toBe(400);
-    expect((await events()).slice(before)).toMatchObject([{ action: "session.refused", actorSubject: "anonymous", actorRole: "anonymous", actorAddress: "198.51.100.9", details: { reason: "no valid login transaction" } }]);
+    expect((await events()).slice(before)).toMatchObject([
+      {
+        action: "session.refused",
+        actorSubject: "anonymous",
+        actorRole: "anonymous",
+        actorAddress: "198.51.100.9",
+        details: { reason: "no valid login transaction" },
+      },
+    ]);
   });
 
   it("leaves a chain that verifies", async () => {

@@ -23,32 +23,64 @@ describe("compliance evidence: network section", () => {
     const kube = { isolationInForce: async () => undefined } as unknown as Kube;
     const report = await complianceEvidence(database.db, kube, namespace);
     expect(report?.network.egress).toMatchObject({ defaultDeny: true, internet: false });
-    expect(report?.network.ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system"]);
+    expect(report?.network.ingress.allowedFrom).toEqual([
+      "pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system",
+    ]);
     expect(report?.network.sentences).toContain("No egress to the internet.");
   });
 
   it("reads a teardown record written before it named the staged data, and never passes on the cluster client's words", async () => {
-    const namespace = await insertEnvironment(database.db, examplePermit({ permitId: `SE-OLD-TEARDOWN-${Date.now().toString(36)}` }));
-    const old = { namespace, reason: "expired", requestedAt: "2026-01-01T00:00:00.000Z", completedAt: "2026-01-01T00:01:00.000Z" };
+    const namespace = await insertEnvironment(
+      database.db,
+      examplePermit({ permitId: `SE-OLD-TEARDOWN-${Date.now().toString(36)}` }),
+    );
+    const old = {
+      namespace,
+      reason: "expired",
+      requestedAt: "2026-01-01T00:00:00.000Z",
+      completedAt: "2026-01-01T00:01:00.000Z",
+    };
     await database.db.update(environments).set({ teardown: old }).where(eq(environments.namespace, namespace));
-    const unreachable = { isolationInForce: async () => Promise.reject(new Error("connect ECONNREFUSED 10.0.0.1:6443 as system:serviceaccount:spe-system:orchestrator")) } as unknown as Kube;
+    const unreachable = {
+      isolationInForce: async () =>
+        Promise.reject(
+          new Error("connect ECONNREFUSED 10.0.0.1:6443 as system:serviceaccount:spe-system:orchestrator"),
+        ),
+    } as unknown as Kube;
     const report = await complianceEvidence(database.db, unreachable, namespace);
     const duration = report!.requirements.find((r) => r.id === "duration")!;
-    expect(duration.evidence).toMatchObject({ teardown: { reason: "expired", objects: [], stagedData: [], completedAt: old.completedAt } });
+    expect(duration.evidence).toMatchObject({
+      teardown: { reason: "expired", objects: [], stagedData: [], completedAt: old.completedAt },
+    });
     const isolation = report!.requirements.find((r) => r.id === "isolation")!;
     expect(isolation.evidence).toEqual({ state: "unknown", error: "The Kubernetes API could not be reached." });
   });
 
   it("lists what the gateway refused or closed in the workspace, each with who, when and why, apart from the sessions opened", async () => {
-    const namespace = await insertEnvironment(database.db, examplePermit({ permitId: `SE-REFUSALS-${Date.now().toString(36)}` }));
+    const namespace = await insertEnvironment(
+      database.db,
+      examplePermit({ permitId: `SE-REFUSALS-${Date.now().toString(36)}` }),
+    );
     const event = (action: string, details: Record<string, unknown>) =>
-      recordAuditEvent(database.db, { actor: { subject: "alice", role: "researcher", address: "127.0.0.1" }, action, target: `environment:${namespace}`, details: { path: `/workspaces/${namespace}/x`, ...details } });
+      recordAuditEvent(database.db, {
+        actor: { subject: "alice", role: "researcher", address: "127.0.0.1" },
+        action,
+        target: `environment:${namespace}`,
+        details: { path: `/workspaces/${namespace}/x`, ...details },
+      });
     await event("workspace.opened", {});
     await event("workspace.websocket-refused", { reason: "origin", origin: "https://evil.example" });
     await event("workspace.websocket-closed", { reason: "PERMIT_REVOKED" });
     await event("workspace.transfer-refused", { route: "files", method: "GET" });
-    const report = await complianceEvidence(database.db, { isolationInForce: async () => undefined } as unknown as Kube, namespace);
-    const access = report!.requirements.find((r) => r.id === "access")!.evidence as { workspaceSessions: unknown[]; workspaceRefusals: Array<{ who: string; action: string; reason: string }> };
+    const report = await complianceEvidence(
+      database.db,
+      { isolationInForce: async () => undefined } as unknown as Kube,
+      namespace,
+    );
+    const access = report!.requirements.find((r) => r.id === "access")!.evidence as {
+      workspaceSessions: unknown[];
+      workspaceRefusals: Array<{ who: string; action: string; reason: string }>;
+    };
     expect(access.workspaceSessions).toHaveLength(1);
     expect(access.workspaceRefusals.map(({ who, action, reason }) => [who, action, reason])).toEqual([
       ["alice", "workspace.websocket-refused", "origin"],

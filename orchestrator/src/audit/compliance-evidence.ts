@@ -32,14 +32,23 @@ const teardownRecordSchema = z.object({
 
 /** The gateway's refusals of a workspace's people (orchestrator/src/gateway): each is an audit event. */
 type WorkspaceRefusal = "workspace.websocket-refused" | "workspace.websocket-closed" | "workspace.transfer-refused";
-const WORKSPACE_REFUSALS = new Set<string>(["workspace.websocket-refused", "workspace.websocket-closed", "workspace.transfer-refused"] satisfies WorkspaceRefusal[]);
+const WORKSPACE_REFUSALS = new Set<string>([
+  "workspace.websocket-refused",
+  "workspace.websocket-closed",
+  "workspace.transfer-refused",
+] satisfies WorkspaceRefusal[]);
 const refusalReason = (details: Record<string, unknown>) => String(details.reason ?? details.route ?? "");
 
 /**
  * One EHDS requirement on a secure processing environment (DESIGN §1) and what shows it is met: `id` is
  * stable for programs and the UI, `requirement` says it in English.
  */
-function requirement<Id extends string, Evidence>(id: Id, requirement: string, evidence: Evidence, gaps: string[] = []) {
+function requirement<Id extends string, Evidence>(
+  id: Id,
+  requirement: string,
+  evidence: Evidence,
+  gaps: string[] = [],
+) {
   return { id, requirement, evidence, gaps };
 }
 
@@ -47,7 +56,13 @@ function requirement<Id extends string, Evidence>(id: Id, requirement: string, e
  * The compliance evidence for one environment, for the supervisory authority: each requirement with its
  * evidence, from the permit, the audit log and the cluster as it is now.
  */
-export async function complianceEvidence(db: Db, kube: Kube, namespace: string, now = new Date(), config: EnvironmentConfig = defaultEnvironmentConfig) {
+export async function complianceEvidence(
+  db: Db,
+  kube: Kube,
+  namespace: string,
+  now = new Date(),
+  config: EnvironmentConfig = defaultEnvironmentConfig,
+) {
   const environment = await getEnvironment(db, namespace);
   if (!environment) return undefined;
   const permit = await getPermit(db, environment.permitId);
@@ -56,24 +71,44 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
     await db
       .select()
       .from(auditEvents)
-      .where(or(eq(auditEvents.target, `environment:${namespace}`), eq(auditEvents.target, `permit:${environment.permitId}`)))
+      .where(
+        or(
+          eq(auditEvents.target, `environment:${namespace}`),
+          eq(auditEvents.target, `permit:${environment.permitId}`),
+        ),
+      )
       .orderBy(auditEvents.sequence)
   ).map(toAuditEvent);
   // Not the client's own message, which can name internal hosts or identities: what kind of failure it was.
-  const isolation = await kube
-    .isolationInForce(namespace)
-    .catch((err: unknown) => ({ error: err instanceof k8s.ApiException ? `The Kubernetes API answered ${err.code}.` : "The Kubernetes API could not be reached." }));
+  const isolation = await kube.isolationInForce(namespace).catch((err: unknown) => ({
+    error:
+      err instanceof k8s.ApiException
+        ? `The Kubernetes API answered ${err.code}.`
+        : "The Kubernetes API could not be reached.",
+  }));
   const chain = await verifyAuditChain(db);
   const staged = await stagedDatasets(db, environment.permitId);
   const deliveryRecords = await db
-    .select({ id: deliveries.id, dataset: deliveries.datasetId, version: deliveries.datasetVersion, state: deliveries.state, deliveredBy: deliveries.deliveredBy, uploadSha256: deliveries.uploadSha256, manifestSha256: deliveries.manifestSha256, rows: deliveries.rows, finishedAt: deliveries.finishedAt })
+    .select({
+      id: deliveries.id,
+      dataset: deliveries.datasetId,
+      version: deliveries.datasetVersion,
+      state: deliveries.state,
+      deliveredBy: deliveries.deliveredBy,
+      uploadSha256: deliveries.uploadSha256,
+      manifestSha256: deliveries.manifestSha256,
+      rows: deliveries.rows,
+      finishedAt: deliveries.finishedAt,
+    })
     .from(deliveries)
     .where(eq(deliveries.permitId, environment.permitId))
     .orderBy(deliveries.createdAt);
   const exports = await exportsOfPermit(db, environment.permitId);
 
   // A record of no known shape at all still lets the report open: as a teardown nothing can be said of.
-  const teardown = environment.teardown ? (teardownRecordSchema.safeParse(environment.teardown).data ?? teardownRecordSchema.parse({})) : null;
+  const teardown = environment.teardown
+    ? (teardownRecordSchema.safeParse(environment.teardown).data ?? teardownRecordSchema.parse({}))
+    : null;
   const awaiting = datasetsAwaitingDelivery({ namespace, permit: payload, desiredState: "active", staged });
 
   // A fixed order, so that a reader (and the UI) can take the requirements by position as well as by id.
@@ -82,11 +117,18 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
       authorisedPersons: payload.authorisedPersons,
       principalInvestigator: payload.principalInvestigator,
       rule: "Researchers see and open only environments whose permit names their OIDC subject.",
-      workspaceSessions: events.filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened").map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
+      workspaceSessions: events
+        .filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened")
+        .map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
       // What the gateway held back: a socket from another site's page, one closed when its right ended, a download route.
       workspaceRefusals: events
         .filter((e) => WORKSPACE_REFUSALS.has(e.action))
-        .map((e) => ({ who: e.actor.subject, when: e.time, action: e.action as WorkspaceRefusal, reason: refusalReason(e.details) })),
+        .map((e) => ({
+          who: e.actor.subject,
+          when: e.time,
+          action: e.action as WorkspaceRefusal,
+          reason: refusalReason(e.details),
+        })),
     }),
     requirement(
       "isolation",
@@ -105,7 +147,10 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
       awaiting.map((d) => `${d} has not been delivered yet.`),
     ),
     requirement("logs", "Identifiable, tamper-evident logs of access and activity", { chain, events }),
-    requirement("outputs", "Only non-personal outputs leave, after checks and two reviewers", { outputPolicy: payload.outputPolicy, exports }),
+    requirement("outputs", "Only non-personal outputs leave, after checks and two reviewers", {
+      outputPolicy: payload.outputPolicy,
+      exports,
+    }),
     requirement("duration", "Limited duration; teardown at the permit's end or on revocation, with proof of deletion", {
       validFrom: payload.validFrom,
       validUntil: payload.validUntil,
@@ -116,10 +161,27 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
   ] as const;
   return {
     generatedAt: now.toISOString(),
-    environment: { namespace, permitId: environment.permitId, desiredState: environment.desiredState, conditions: environment.conditions, createdAt: environment.createdAt.toISOString() },
-    permit: { permitId: permit.permitId, issuer: payload.issuer, purpose: payload.purpose, conditions: payload.conditions ?? null, revisions: permit.revisions },
+    environment: {
+      namespace,
+      permitId: environment.permitId,
+      desiredState: environment.desiredState,
+      conditions: environment.conditions,
+      createdAt: environment.createdAt.toISOString(),
+    },
+    permit: {
+      permitId: permit.permitId,
+      issuer: payload.issuer,
+      purpose: payload.purpose,
+      conditions: payload.conditions ?? null,
+      revisions: permit.revisions,
+    },
     requirements,
     /** What the NetworkPolicies the orchestrator applies to this environment let in and out, derived from them. */
-    network: analyseNetwork(networkPolicies({ namespace, permit: payload, desiredState: environment.desiredState === "suspended" ? "suspended" : "active" }, config)),
+    network: analyseNetwork(
+      networkPolicies(
+        { namespace, permit: payload, desiredState: environment.desiredState === "suspended" ? "suspended" : "active" },
+        config,
+      ),
+    ),
   };
 }

@@ -18,11 +18,13 @@ describe("searchAuditEvents", () => {
       { actor: hdab, action: "permit.imported", target: "permit:SE_2", minute: 3 },
       { actor: operator, action: "environment.suspended", target: "environment:spe-se-2-bbbb", minute: 4 },
     ];
-    for (const e of events) await recordAuditEvent(database.db, { actor: e.actor, action: e.action, target: e.target }, at(e.minute));
+    for (const e of events)
+      await recordAuditEvent(database.db, { actor: e.actor, action: e.action, target: e.target }, at(e.minute));
   });
   afterAll(() => database.close());
 
-  const sequences = async (search: Partial<AuditSearch>) => (await searchAuditEvents(database.db, { limit: 100, ...search })).map((e) => e.sequence);
+  const sequences = async (search: Partial<AuditSearch>) =>
+    (await searchAuditEvents(database.db, { limit: 100, ...search })).map((e) => e.sequence);
 
   it.each([
     ["everything, newest first", {}, [5, 4, 3, 2, 1]],

@@ -30,6 +30,11 @@ export async function searchAuditEvents(db: Db, search: AuditSearch): Promise<Au
     search.to ? lte(auditEvents.time, search.to) : undefined,
     search.before ? lt(auditEvents.sequence, search.before) : undefined,
   ].filter((c): c is SQL => c !== undefined);
-  const rows = await db.select().from(auditEvents).where(and(...where)).orderBy(desc(auditEvents.sequence)).limit(search.limit);
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(desc(auditEvents.sequence))
+    .limit(search.limit);
   return rows.map(toAuditEvent);
 }

@@ -16,7 +16,15 @@ export function assuranceRefusal(claims: Record<string, unknown>, required: Assu
   const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === "string") : [];
   if (acr !== undefined && required.acr.includes(acr)) return undefined;
   if (amr.some((m) => required.amr.includes(m))) return undefined;
-  const used = [acr ? `level ${acr}` : undefined, amr.length ? `methods ${amr.join(", ")}` : undefined].filter(Boolean).join(" and ") || "no stated level or method";
-  const wanted = [required.acr.length ? `level ${required.acr.join(" or ")}` : undefined, required.amr.length ? `a second factor (${required.amr.join(", ")})` : undefined].filter(Boolean).join(", or ");
+  const used =
+    [acr ? `level ${acr}` : undefined, amr.length ? `methods ${amr.join(", ")}` : undefined]
+      .filter(Boolean)
+      .join(" and ") || "no stated level or method";
+  const wanted = [
+    required.acr.length ? `level ${required.acr.join(" or ")}` : undefined,
+    required.amr.length ? `a second factor (${required.amr.join(", ")})` : undefined,
+  ]
+    .filter(Boolean)
+    .join(", or ");
   return `This service needs a stronger sign-in: ${wanted}. Yours used ${used}. Sign in again with your second factor.`;
 }

@@ -26,7 +26,11 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
  * A demo data holder (a region's register unit) as an OAuth client of the development provider: it gets
  * access tokens with client credentials to deliver extracts. Development only, like the accounts.
  */
-export const DEMO_DATA_HOLDER = { clientId: "region-demo", clientSecret: "demo-data-holder-secret", name: "Region Demo, registerenheten" } as const;
+export const DEMO_DATA_HOLDER = {
+  clientId: "region-demo",
+  clientSecret: "demo-data-holder-secret",
+  name: "Region Demo, registerenheten",
+} as const;
 
 /** The scope a data holder's access token must carry to deliver extracts. */
 export const DELIVERY_SCOPE = "deliveries";
@@ -36,7 +40,11 @@ export const DELIVERY_SCOPE = "deliveries";
  * is that call's credential) and reads its permits' environment status with an access token of scope
  * `permits`. Development only, like the accounts.
  */
-export const DEMO_HDAB_CLIENT = { clientId: "hdab-demo", clientSecret: "demo-hdab-secret", name: "Demo HDAB, permit system" } as const;
+export const DEMO_HDAB_CLIENT = {
+  clientId: "hdab-demo",
+  clientSecret: "demo-hdab-secret",
+  name: "Demo HDAB, permit system",
+} as const;
 
 /** The scope an HDAB's access token must carry to read its permits' environment status. */
 export const PERMITS_SCOPE = "permits";

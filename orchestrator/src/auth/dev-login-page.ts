@@ -4,7 +4,8 @@ import { DEMO_ACCOUNTS, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-account
 /** The development provider's sign-in page, listing the demo accounts. */
 export function loginPage(uid: string, error?: string): string {
   const rows = DEMO_ACCOUNTS.map(
-    (a) => `<tr><td><code>${escapeHtml(a.subject)}</code></td><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.groups.join(", "))}</td></tr>`,
+    (a) =>
+      `<tr><td><code>${escapeHtml(a.subject)}</code></td><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.groups.join(", "))}</td></tr>`,
   ).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

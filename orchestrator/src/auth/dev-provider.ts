@@ -3,7 +3,15 @@ import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { SpeError } from "../errors";
-import { DELIVERY_SCOPE, DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT, DEMO_ONE_TIME_CODE, DEMO_PASSWORD, PERMITS_SCOPE } from "./demo-accounts";
+import {
+  DELIVERY_SCOPE,
+  DEMO_ACCOUNTS,
+  DEMO_DATA_HOLDER,
+  DEMO_HDAB_CLIENT,
+  DEMO_ONE_TIME_CODE,
+  DEMO_PASSWORD,
+  PERMITS_SCOPE,
+} from "./demo-accounts";
 
 /** Swedish e-identification assurance levels (Digg's trust framework), as `acr` values. */
 const LOA2 = "http://id.elegnamnden.se/loa/1.0/loa2";
@@ -60,7 +68,9 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
   // A one-time code, when given, makes it a two-factor sign-in, stated the way real providers do.
   const code = form.get("otp")?.trim();
   if (code && code !== DEMO_ONE_TIME_CODE) return send(401, loginPage(details.uid, "Wrong one-time code."));
-  const login = code ? { accountId: account.subject, acr: LOA3, amr: ["pwd", "otp"] } : { accountId: account.subject, acr: LOA2, amr: ["pwd"] };
+  const login = code
+    ? { accountId: account.subject, acr: LOA3, amr: ["pwd", "otp"] }
+    : { accountId: account.subject, acr: LOA2, amr: ["pwd"] };
   await provider.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
 }
 
@@ -108,7 +118,16 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
     scopes: [...SCOPE.split(" "), DELIVERY_SCOPE, PERMITS_SCOPE],
     // How the person signed in (acr, amr) goes with every ID token, as real providers do; the provider
     // includes a claim only when a requested scope lists it.
-    claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ["sub", "acr", "amr", "auth_time"], profile: ["name"], email: ["email"], groups: ["groups"] },
+    claims: {
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      openid: ["sub", "acr", "amr", "auth_time"],
+      profile: ["name"],
+      email: ["email"],
+      groups: ["groups"],
+    },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     acrValues: [LOA2, LOA3],
@@ -121,12 +140,19 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
       resourceIndicators: {
         enabled: true,
         // Only the machine clients' tokens are for our API; people's sign-ins keep opaque tokens for userinfo.
-        defaultResource: (_ctx, client) => (client && MACHINE_CLIENTS.has(client.clientId) ? machineAudience : undefined),
+        defaultResource: (_ctx, client) =>
+          client && MACHINE_CLIENTS.has(client.clientId) ? machineAudience : undefined,
         useGrantedResource: () => false,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== machineAudience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
           // Each client is further held to its own registered scope: a data holder cannot ask for `permits`.
-          return { scope: `${DELIVERY_SCOPE} ${PERMITS_SCOPE}`, audience: machineAudience, accessTokenFormat: "jwt", accessTokenTTL: 600, jwt: { sign: { alg: "RS256" } } };
+          return {
+            scope: `${DELIVERY_SCOPE} ${PERMITS_SCOPE}`,
+            audience: machineAudience,
+            accessTokenFormat: "jwt",
+            accessTokenTTL: 600,
+            jwt: { sign: { alg: "RS256" } },
+          };
         },
       },
     },
@@ -143,7 +169,10 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
       const existing = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
       if (existing) return ctx.oidc.provider.Grant.find(existing);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client!.clientId,
+        accountId: ctx.oidc.session!.accountId!,
+      });
       grant.addOIDCScope(SCOPE);
       grant.addOIDCClaims(["name", "email", "groups"]);
       await grant.save();
@@ -167,7 +196,10 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
     server.once("error", (err: NodeJS.ErrnoException) =>
       reject(
         err.code === "EADDRINUSE"
-          ? new SpeError("PORT_IN_USE", `Port ${options.port} for the development OpenID Provider is taken. Set DEV_IDP_PORT to a free port.`)
+          ? new SpeError(
+              "PORT_IN_USE",
+              `Port ${options.port} for the development OpenID Provider is taken. Set DEV_IDP_PORT to a free port.`,
+            )
           : err,
       ),
     );
@@ -184,6 +216,10 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
     issuer,
     clientId,
     clientSecret,
-    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -23,7 +23,10 @@ export interface OidcRelyingParty {
   /** The provider's published signing keys, for verifying machine clients' access tokens. */
   jwksUri: string | undefined;
   start(): Promise<{ url: string; transaction: LoginTransaction }>;
-  finish(callbackUrl: URL, transaction: LoginTransaction): Promise<{ claims: Record<string, unknown>; idToken: string | undefined }>;
+  finish(
+    callbackUrl: URL,
+    transaction: LoginTransaction,
+  ): Promise<{ claims: Record<string, unknown>; idToken: string | undefined }>;
   logoutUrl(idToken: string | null): string;
 }
 
@@ -35,15 +38,29 @@ export async function createRelyingParty(settings: OidcSettings): Promise<OidcRe
   const insecure = issuerUrl.protocol === "http:";
   let config: client.Configuration;
   try {
-    config = await client.discovery(issuerUrl, settings.clientId, settings.clientSecret, undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined);
+    config = await client.discovery(
+      issuerUrl,
+      settings.clientId,
+      settings.clientSecret,
+      undefined,
+      insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+    );
   } catch (err) {
-    throw new SpeError("AUTH_LOGIN_FAILED", `OpenID Provider discovery at ${settings.issuer} failed: ${(err as Error).message}. Check OIDC_ISSUER.`, { cause: err });
+    throw new SpeError(
+      "AUTH_LOGIN_FAILED",
+      `OpenID Provider discovery at ${settings.issuer} failed: ${(err as Error).message}. Check OIDC_ISSUER.`,
+      { cause: err },
+    );
   }
   return {
     issuer: settings.issuer,
     jwksUri: config.serverMetadata().jwks_uri,
     async start() {
-      const transaction = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
+      const transaction = {
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        verifier: client.randomPKCECodeVerifier(),
+      };
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: settings.redirectUri,
         scope: SCOPE,
@@ -71,12 +88,17 @@ export async function createRelyingParty(settings: OidcSettings): Promise<OidcRe
         }
         return { claims, idToken: tokens.id_token };
       } catch (err) {
-        throw new SpeError("AUTH_LOGIN_FAILED", `The sign-in could not be completed: ${(err as Error).message}`, { cause: err });
+        throw new SpeError("AUTH_LOGIN_FAILED", `The sign-in could not be completed: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     },
     logoutUrl(idToken) {
       if (!config.serverMetadata().end_session_endpoint) return settings.postLogoutRedirectUri;
-      const params: Record<string, string> = { post_logout_redirect_uri: settings.postLogoutRedirectUri, client_id: settings.clientId };
+      const params: Record<string, string> = {
+        post_logout_redirect_uri: settings.postLogoutRedirectUri,
+        client_id: settings.clientId,
+      };
       if (idToken) params.id_token_hint = idToken;
       return client.buildEndSessionUrl(config, params).href;
     },

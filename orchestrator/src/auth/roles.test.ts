@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Role } from "../config";
 import { rolesFromClaims } from "./roles";
 
-const identity: Record<string, Role> = { researcher: "researcher", operator: "operator", "output-checker": "output-checker", auditor: "auditor" };
+const identity: Record<string, Role> = {
+  researcher: "researcher",
+  operator: "operator",
+  "output-checker": "output-checker",
+  auditor: "auditor",
+};
 
 describe("rolesFromClaims", () => {
   it.each([

@@ -6,7 +6,12 @@ import type { Role } from "../config";
  */
 export function rolesFromClaims(claims: Record<string, unknown>, claim: string, mapping: Record<string, Role>): Role[] {
   const value = claims[claim];
-  const groups = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((g): g is string => typeof g === "string") : [];
+  const groups =
+    typeof value === "string"
+      ? [value]
+      : Array.isArray(value)
+        ? value.filter((g): g is string => typeof g === "string")
+        : [];
   const roles = new Set(groups.flatMap((g) => (Object.hasOwn(mapping, g) ? [mapping[g]!] : [])));
   const order: Role[] = ["researcher", "operator", "output-checker", "auditor"];
   return order.filter((r) => roles.has(r));

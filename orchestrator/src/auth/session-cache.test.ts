@@ -43,7 +43,14 @@ describe("SessionCache on PostgreSQL", () => {
         await tx.execute(sql`select pg_sleep(${PAST_TRUST_MS / 1000})`);
       }),
     );
-    const sleeping = async () => Number((await admin.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'select pg_sleep%'")).rows[0].n);
+    const sleeping = async () =>
+      Number(
+        (
+          await admin.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'select pg_sleep%'",
+          )
+        ).rows[0].n,
+      );
     await expect.poll(sleeping, { timeout: 2_000, interval: 20 }).toBe(10);
     const untrustedAt: number[] = [];
     const start = performance.now();

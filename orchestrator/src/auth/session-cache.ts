@@ -89,7 +89,11 @@ export class SessionCache {
   private listen(): void {
     const attempt = ++this.attempt;
     this.listener
-      .listen(CHANNEL, (payload) => this.forget(payload || undefined), (err) => this.lost(err))
+      .listen(
+        CHANNEL,
+        (payload) => this.forget(payload || undefined),
+        (err) => this.lost(err),
+      )
       .then(() => this.announcesChanges())
       .then(
         (announces) => {

@@ -83,8 +83,13 @@ describe("SessionStore", () => {
   it("does not keep a session that a logout ended in any interleaving with reads", async () => {
     for (let round = 0; round < 20; round++) {
       const token = await store.create(alice, undefined, t0);
-      const reads = Array.from({ length: 5 }, (_, i) => new Promise((resolve) => setTimeout(resolve, (round + i) % 3)).then(() => store.get(token, at(1))));
-      await Promise.all([...reads, new Promise((resolve) => setTimeout(resolve, round % 3)).then(() => store.delete(token))]);
+      const reads = Array.from({ length: 5 }, (_, i) =>
+        new Promise((resolve) => setTimeout(resolve, (round + i) % 3)).then(() => store.get(token, at(1))),
+      );
+      await Promise.all([
+        ...reads,
+        new Promise((resolve) => setTimeout(resolve, round % 3)).then(() => store.delete(token)),
+      ]);
       expect(await store.get(token, at(1))).toBeUndefined();
     }
   });
@@ -107,7 +112,9 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     replicas = [await openDatabase({ url }), await openDatabase({ url })];
     admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await vi.waitFor(() => expect(replicas.every((r) => sessionCacheFor(r.db)!.listening)).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(replicas.every((r) => sessionCacheFor(r.db)!.listening)).toBe(true), {
+      timeout: 10_000,
+    });
   });
   afterAll(async () => {
     await admin?.end();
@@ -147,7 +154,9 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     const token = await a.create(alice, undefined);
     expect(await a.get(token)).toMatchObject(alice);
     // The listening connections go away: whatever is deleted now, nobody is told.
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`,
+    );
     await expect.poll(() => cache.listening, { timeout: 5_000, interval: 5 }).toBe(false);
     await admin.query("DELETE FROM sessions WHERE subject = $1", [alice.subject]);
     expect(await a.get(token)).toBeUndefined();
@@ -165,7 +174,11 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     const token = await a.create(alice, undefined);
     expect(await a.get(token)).toMatchObject(alice);
     const listenerPids = async () =>
-      (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows.map((r) => r.pid);
+      (
+        await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`,
+        )
+      ).rows.map((r) => r.pid);
     // The listening backends freeze: their connections stay open, but nothing arrives on them any more.
     const frozen = await listenerPids();
     expect(frozen).toHaveLength(2);
@@ -177,7 +190,12 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
       // Still frozen: the listeners gave those connections up and listen on new ones, and the cache is trusted again.
       await expect.poll(() => cache.listening, { timeout: 10_000, interval: 50 }).toBe(true);
       // Each replica on its own schedule: the other one may find out a moment later.
-      await expect.poll(async () => (await listenerPids()).filter((pid) => !frozen.includes(pid)), { timeout: 10_000, interval: 50 }).toHaveLength(2);
+      await expect
+        .poll(async () => (await listenerPids()).filter((pid) => !frozen.includes(pid)), {
+          timeout: 10_000,
+          interval: 50,
+        })
+        .toHaveLength(2);
       expect(await a.get(token)).toBeUndefined();
       const again = await a.create(alice, undefined);
       expect(await a.get(again)).toMatchObject(alice);
@@ -187,7 +205,9 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
       for (const pid of frozen) process.kill(pid, "SIGCONT");
     }
     // The old backends wake up to closed sockets and go: one listening connection per replica remains.
-    await expect.poll(async () => (await listenerPids()).filter((pid) => frozen.includes(pid)), { timeout: 5_000, interval: 50 }).toEqual([]);
+    await expect
+      .poll(async () => (await listenerPids()).filter((pid) => frozen.includes(pid)), { timeout: 5_000, interval: 50 })
+      .toEqual([]);
     expect(await listenerPids()).toHaveLength(2);
     expect(cache.listening).toBe(true);
   });
@@ -196,8 +216,13 @@ describe("SessionStore on PostgreSQL, with two replicas", () => {
     const [a, b] = replicas.map((r) => new SessionStore(r.db, policy)) as [SessionStore, SessionStore];
     for (let round = 0; round < 20; round++) {
       const token = await a.create(alice, undefined);
-      const reads = Array.from({ length: 5 }, (_, i) => new Promise((resolve) => setTimeout(resolve, (round + i) % 3)).then(() => a.get(token)));
-      await Promise.all([...reads, new Promise((resolve) => setTimeout(resolve, round % 3)).then(() => b.delete(token))]);
+      const reads = Array.from({ length: 5 }, (_, i) =>
+        new Promise((resolve) => setTimeout(resolve, (round + i) % 3)).then(() => a.get(token)),
+      );
+      await Promise.all([
+        ...reads,
+        new Promise((resolve) => setTimeout(resolve, round % 3)).then(() => b.delete(token)),
+      ]);
       await expect.poll(() => a.get(token), { timeout: 2_000, interval: 5 }).toBeUndefined();
       // Gone for good, not only once: no read that overlapped the logout was remembered after its notification.
       for (let i = 0; i < 3; i++) expect(await a.get(token)).toBeUndefined();
@@ -227,7 +252,17 @@ describe("SessionStore on PostgreSQL without the sessions table's triggers", () 
       const store = new SessionStore(database.db, { idleMs: 30 * MINUTE, absoluteMs: 12 * 60 * MINUTE });
       const token = await store.create(alice, undefined);
       // Once this process listens, and then some: the cache has had every chance to go live.
-      await expect.poll(async () => Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows[0].n)).toBe(1);
+      await expect
+        .poll(async () =>
+          Number(
+            (
+              await admin.query(
+                `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`,
+              )
+            ).rows[0].n,
+          ),
+        )
+        .toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(sessionCacheFor(database.db)!.listening).toBe(false);
       expect(await store.get(token)).toMatchObject(alice);

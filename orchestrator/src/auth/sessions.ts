@@ -36,12 +36,22 @@ export class SessionStore {
     private readonly db: Db,
     private readonly policy: SessionPolicy,
   ) {
-    this.byTokenHash = db.select().from(sessions).where(eq(sessions.tokenHash, sql.placeholder("tokenHash"))).limit(1).prepare("session_by_token_hash");
+    this.byTokenHash = db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+      .limit(1)
+      .prepare("session_by_token_hash");
     this.cache = sessionCacheFor(db);
   }
 
   /** Creates a session and returns the token for the cookie; only its hash is stored. Audited as `session.created`. */
-  async create(user: SessionUser, idToken: string | undefined, now = new Date(), address: string | null = null): Promise<string> {
+  async create(
+    user: SessionUser,
+    idToken: string | undefined,
+    now = new Date(),
+    address: string | null = null,
+  ): Promise<string> {
     const token = randomBytes(32).toString("base64url");
     const expiresAt = new Date(now.getTime() + this.policy.absoluteMs);
     await this.db.transaction(async (tx) => {
@@ -57,7 +67,16 @@ export class SessionStore {
         expiresAt,
       });
       const actor = { subject: user.subject, role: "person" as const, address };
-      await appendAuditEvent(tx, { actor, action: "session.created", target: `person:${user.subject}`, details: { roles: user.roles, expiresAt: expiresAt.toISOString() } }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          actor,
+          action: "session.created",
+          target: `person:${user.subject}`,
+          details: { roles: user.roles, expiresAt: expiresAt.toISOString() },
+        },
+        now,
+      );
     });
     return token;
   }
@@ -67,7 +86,11 @@ export class SessionStore {
    * `touch: false` asks without counting as activity (an open workspace socket checked again): it never
    * keeps a session from going idle.
    */
-  async get(token: string | undefined, now = new Date(), { touch = true }: { touch?: boolean } = {}): Promise<Session | undefined> {
+  async get(
+    token: string | undefined,
+    now = new Date(),
+    { touch = true }: { touch?: boolean } = {},
+  ): Promise<Session | undefined> {
     if (!token) return undefined;
     const tokenHash = hashToken(token);
     let row = this.cache?.get(tokenHash);
@@ -81,8 +104,21 @@ export class SessionStore {
       const reason = now.getTime() >= row.expiresAt.getTime() ? "expired" : "idle";
       await this.end(tokenHash, async (tx) => {
         // Only the request that removes the row records the end: two requests racing here write one event.
-        const [ended] = await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).returning({ subject: sessions.subject });
-        if (ended) await appendAuditEvent(tx, { actor: { subject: ended.subject, role: "person", address: null }, action: "session.ended", target: `person:${ended.subject}`, details: { reason } }, now);
+        const [ended] = await tx
+          .delete(sessions)
+          .where(eq(sessions.tokenHash, tokenHash))
+          .returning({ subject: sessions.subject });
+        if (ended)
+          await appendAuditEvent(
+            tx,
+            {
+              actor: { subject: ended.subject, role: "person", address: null },
+              action: "session.ended",
+              target: `person:${ended.subject}`,
+              details: { reason },
+            },
+            now,
+          );
       });
       return undefined;
     }
@@ -90,7 +126,14 @@ export class SessionStore {
       await this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
       row.lastSeenAt = now;
     }
-    return { subject: row.subject, name: row.name, email: row.email, roles: row.roles as Role[], idToken: row.idToken, expiresAt: row.expiresAt };
+    return {
+      subject: row.subject,
+      name: row.name,
+      email: row.email,
+      roles: row.roles as Role[],
+      idToken: row.idToken,
+      expiresAt: row.expiresAt,
+    };
   }
 
   /** Ends a session at logout; audited as `session.ended` when there was one. */
@@ -98,8 +141,17 @@ export class SessionStore {
     if (!token) return;
     const tokenHash = hashToken(token);
     await this.end(tokenHash, async (tx) => {
-      const [ended] = await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).returning({ subject: sessions.subject });
-      if (ended) await appendAuditEvent(tx, { actor: { subject: ended.subject, role: "person", address }, action: "session.ended", target: `person:${ended.subject}`, details: { reason: "logout" } });
+      const [ended] = await tx
+        .delete(sessions)
+        .where(eq(sessions.tokenHash, tokenHash))
+        .returning({ subject: sessions.subject });
+      if (ended)
+        await appendAuditEvent(tx, {
+          actor: { subject: ended.subject, role: "person", address },
+          action: "session.ended",
+          target: `person:${ended.subject}`,
+          details: { reason: "logout" },
+        });
     });
   }
 

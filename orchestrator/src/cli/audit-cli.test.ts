@@ -8,14 +8,18 @@ import { recordAuditEvent } from "../audit/append-audit-event";
 import { asSuperuser, freshPostgres } from "../audit/test-databases";
 import { openDatabase, pgliteDirIn, type Database } from "../db/database";
 
-
 /** The real `spe`, with DATABASE_URL and DATA_DIR only as the test says. */
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runSpe(args, { env, isolate: ["DATABASE_URL", "DATA_DIR"] });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runSpe(args, { env, isolate: ["DATABASE_URL", "DATA_DIR"] });
 
 const olof = { subject: "olof", role: "operator", address: "127.0.0.1" } as const;
 async function appendThree(database: Database) {
   for (let n = 1; n <= 3; n++)
-    await recordAuditEvent(database.db, { actor: olof, action: "environment.suspended", target: `environment:spe-${n}`, details: { n } }, new Date(Date.UTC(2026, 0, n)));
+    await recordAuditEvent(
+      database.db,
+      { actor: olof, action: "environment.suspended", target: `environment:spe-${n}`, details: { n } },
+      new Date(Date.UTC(2026, 0, n)),
+    );
 }
 
 describe("spe audit on an embedded data directory", () => {
@@ -36,15 +40,34 @@ describe("spe audit on an embedded data directory", () => {
   it("export: JSON Lines, all or from --since on", async () => {
     const all = await run(["audit", "export", "--data-dir", dataDir]);
     expect(all.code, all.stderr).toBe(0);
-    const lines = all.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { sequence: number; time: string; hash: string });
+    const lines = all.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { sequence: number; time: string; hash: string });
     expect(lines.map((l) => l.sequence)).toEqual([1, 2, 3]);
-    expect(lines[1]).toMatchObject({ time: "2026-01-02T00:00:00.000Z", actor: olof, action: "environment.suspended", target: "environment:spe-2", details: { n: 2 } });
+    expect(lines[1]).toMatchObject({
+      time: "2026-01-02T00:00:00.000Z",
+      actor: olof,
+      action: "environment.suspended",
+      target: "environment:spe-2",
+      details: { n: 2 },
+    });
     const since = await run(["audit", "export", "--since", "2026-01-02T00:00:00Z"], { DATA_DIR: dataDir });
-    expect(since.stdout.trimEnd().split("\n").map((l) => (JSON.parse(l) as { sequence: number }).sequence)).toEqual([2, 3]);
+    expect(
+      since.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { sequence: number }).sequence),
+    ).toEqual([2, 3]);
   });
 
   it("exit 2 for usage errors: unknown option, bad --since, a folder without a database", async () => {
-    for (const args of [["audit", "verify", "--bogus"], ["audit", "export", "--since", "last tuesday", "--data-dir", dataDir], ["audit", "verify", "--data-dir", join(dataDir, "nowhere")], ["audit", "check"]]) {
+    for (const args of [
+      ["audit", "verify", "--bogus"],
+      ["audit", "export", "--since", "last tuesday", "--data-dir", dataDir],
+      ["audit", "verify", "--data-dir", join(dataDir, "nowhere")],
+      ["audit", "check"],
+    ]) {
       const result = await run(args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toContain("Usage:");
@@ -58,7 +81,9 @@ describe("spe audit on an embedded data directory", () => {
     await database.close();
     const result = await run(["audit", "verify", "--data-dir", dataDir]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^Broken at event 2: its content does not match its hash.*The 1 event\(s\) before it are intact\.\n$/);
+    expect(result.stdout).toMatch(
+      /^Broken at event 2: its content does not match its hash.*The 1 event\(s\) before it are intact\.\n$/,
+    );
   });
 });
 

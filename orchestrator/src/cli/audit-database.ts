@@ -11,13 +11,19 @@ export const AUDIT_DATABASE_OPTIONS = { "database-url": { type: "string" }, "dat
  * else --data-dir, else DATABASE_URL, else DATA_DIR (default ./.spe). A database that cannot be opened
  * is a problem with the call: the CLI says which and exits 2.
  */
-export async function openAuditDatabase(values: { "database-url"?: string | undefined; "data-dir"?: string | undefined }): Promise<Database> {
+export async function openAuditDatabase(values: {
+  "database-url"?: string | undefined;
+  "data-dir"?: string | undefined;
+}): Promise<Database> {
   const url = values["database-url"] ?? (values["data-dir"] ? undefined : process.env.DATABASE_URL || undefined);
   if (url) return open({ url }, "");
   const dataDir = values["data-dir"] ?? parseConfig({ DATA_DIR: process.env.DATA_DIR }).DATA_DIR;
   const pgliteDir = pgliteDirIn(dataDir);
   // Opening a folder that does not exist would create an empty database and call its log intact.
-  if (!existsSync(pgliteDir)) throw new UsageError(`There is no embedded database in ${dataDir} (no ${pgliteDir}). Give --data-dir or --database-url.`);
+  if (!existsSync(pgliteDir))
+    throw new UsageError(
+      `There is no embedded database in ${dataDir} (no ${pgliteDir}). Give --data-dir or --database-url.`,
+    );
   return open(
     { pgliteDir },
     " The embedded database (PGlite) cannot be opened by two processes at once: stop the orchestrator that uses this data directory first, or run against PostgreSQL with --database-url.",

@@ -6,10 +6,15 @@ import { EXIT, UsageError } from "./usage";
 
 /** `spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]`: JSON Lines on standard output. */
 export async function auditExport(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { ...AUDIT_DATABASE_OPTIONS, since: { type: "string" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...AUDIT_DATABASE_OPTIONS, since: { type: "string" } },
+    allowPositionals: true,
+  });
   if (positionals.length > 0) throw new UsageError("spe audit export takes no arguments besides its options.");
   const since = values.since === undefined ? undefined : new Date(values.since);
-  if (since && Number.isNaN(since.getTime())) throw new UsageError(`--since ${values.since} is not a time: give an ISO 8601 time such as 2026-01-01T00:00:00Z.`);
+  if (since && Number.isNaN(since.getTime()))
+    throw new UsageError(`--since ${values.since} is not a time: give an ISO 8601 time such as 2026-01-01T00:00:00Z.`);
   const database = await openAuditDatabase(values);
   try {
     for await (const event of auditEventsInOrder(database.db, { since })) {

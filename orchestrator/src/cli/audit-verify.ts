@@ -11,10 +11,14 @@ export async function auditVerify(args: string[]): Promise<number> {
   try {
     const result = await verifyAuditChain(database.db);
     if (result.intact) {
-      console.log(`Intact: ${result.events} audit events in ${database.location}; the last hash is ${result.lastHash}.`);
+      console.log(
+        `Intact: ${result.events} audit events in ${database.location}; the last hash is ${result.lastHash}.`,
+      );
       return EXIT.ok;
     }
-    console.log(`Broken at event ${result.brokenAt}: ${result.problem}. The ${result.events} event(s) before it are intact.`);
+    console.log(
+      `Broken at event ${result.brokenAt}: ${result.problem}. The ${result.events} event(s) before it are intact.`,
+    );
     return EXIT.invalid;
   } finally {
     await database.close();

@@ -39,10 +39,18 @@ describe("spe permit", () => {
   it("validate: exit 0 for a valid permit, in words and as JSON", async () => {
     const words = await run(["permit", "validate", permit]);
     expect(words).toMatchObject({ code: 0, stderr: "" });
-    expect(words.stdout).toMatch(/^Valid: permit DEMO-HDAB-2026-0001 sequence 1 \(granted\) from https:\/\/hdab\.dev\.invalid/);
+    expect(words.stdout).toMatch(
+      /^Valid: permit DEMO-HDAB-2026-0001 sequence 1 \(granted\) from https:\/\/hdab\.dev\.invalid/,
+    );
     const json = await run(["permit", "validate", "--json", permit]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, permitId: "DEMO-HDAB-2026-0001", sequence: 1, alg: "EdDSA", kid: "dev-hdab-1" });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: true,
+      permitId: "DEMO-HDAB-2026-0001",
+      sequence: 1,
+      alg: "EdDSA",
+      kid: "dev-hdab-1",
+    });
   });
 
   it("validate: reads standard input for -", async () => {
@@ -51,17 +59,27 @@ describe("spe permit", () => {
 
   it("validate: exit 1 for a forged permit, with the code", async () => {
     const [h, , s] = readFileSync(permit, "utf8").trim().split(".");
-    const forged = file("forged.jws", `${h}.${Buffer.from(JSON.stringify(demoPermitPayload(new Date(), 7))).toString("base64url")}.${s}`);
+    const forged = file(
+      "forged.jws",
+      `${h}.${Buffer.from(JSON.stringify(demoPermitPayload(new Date(), 7))).toString("base64url")}.${s}`,
+    );
     const words = await run(["permit", "validate", forged]);
     expect(words.code).toBe(1);
     expect(words.stderr).toMatch(/^Invalid: PERMIT_SIGNATURE_INVALID: /);
     const json = await run(["permit", "validate", forged, "--json"]);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toEqual({ valid: false, errors: [{ code: "PERMIT_SIGNATURE_INVALID", message: expect.stringContaining("does not verify") }] });
+    expect(JSON.parse(json.stdout)).toEqual({
+      valid: false,
+      errors: [{ code: "PERMIT_SIGNATURE_INVALID", message: expect.stringContaining("does not verify") }],
+    });
   });
 
   it("validate --json: one entry per bad field", async () => {
-    const bad = await signed("bad", { ...demoPermitPayload(new Date()), environment: { tools: ["jupyterlab"], cpu: "2", memory: "4GB", storage: "10Gi" }, status: "paused" });
+    const bad = await signed("bad", {
+      ...demoPermitPayload(new Date()),
+      environment: { tools: ["jupyterlab"], cpu: "2", memory: "4GB", storage: "10Gi" },
+      status: "paused",
+    });
     const json = await run(["permit", "validate", "--json", bad]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).errors).toEqual([
@@ -71,7 +89,11 @@ describe("spe permit", () => {
   });
 
   it("validate: trusts --trusted-issuers, then TRUSTED_ISSUERS_FILE; never the development HDAB in production", async () => {
-    const foreign = await signed("foreign", { ...demoPermitPayload(new Date()), issuer: TEST_ISSUER }, file("se.jwk", se.privateJwk));
+    const foreign = await signed(
+      "foreign",
+      { ...demoPermitPayload(new Date()), issuer: TEST_ISSUER },
+      file("se.jwk", se.privateJwk),
+    );
     const trust = file("trust.json", { [TEST_ISSUER]: { keys: [se.publicJwk] } });
     expect((await run(["permit", "validate", foreign])).stderr).toMatch(/PERMIT_ISSUER_UNKNOWN/);
     expect((await run(["permit", "validate", foreign, "--trusted-issuers", trust])).code).toBe(0);
@@ -87,9 +109,17 @@ describe("spe permit", () => {
     ["no FILE", ["permit", "validate"], /exactly one FILE/],
     ["two FILEs", ["permit", "validate", "a.jws", "b.jws"], /exactly one FILE/],
     ["an unknown option", ["permit", "validate", "--strict", "x.jws"], /Unknown option '--strict'/],
-    ["a FILE that does not exist", ["permit", "validate", join(dir, "absent.jws")], /Cannot read the permit file .*absent\.jws: ENOENT/],
+    [
+      "a FILE that does not exist",
+      ["permit", "validate", join(dir, "absent.jws")],
+      /Cannot read the permit file .*absent\.jws: ENOENT/,
+    ],
     ["sign without --key", ["permit", "sign", "payload.json"], /needs --key/],
-    ["import with a URL that is not http", ["permit", "import", "x.jws", "--url", "ftp://localhost"], /not an http\(s\) URL/],
+    [
+      "import with a URL that is not http",
+      ["permit", "import", "x.jws", "--url", "ftp://localhost"],
+      /not an http\(s\) URL/,
+    ],
   ])("exit 2 for %s, with the usage", async (_name, args, message) => {
     const result = await run(args);
     expect(result.code).toBe(2);
@@ -106,10 +136,22 @@ describe("spe permit", () => {
   });
 
   it("sign: exit 2 for a public key, and warns about a payload a receiver will refuse", async () => {
-    const refused = await run(["permit", "sign", "--key", file("public.jwk", se.publicJwk), file("p.json", demoPermitPayload(new Date()))]);
+    const refused = await run([
+      "permit",
+      "sign",
+      "--key",
+      file("public.jwk", se.publicJwk),
+      file("p.json", demoPermitPayload(new Date())),
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/PERMIT_SIGNING_KEY_INVALID: The signing key is a public key/);
-    const warned = await run(["permit", "sign", "--key", devHdabKeyFile, file("w.json", { ...demoPermitPayload(new Date()), sequence: 0 })]);
+    const warned = await run([
+      "permit",
+      "sign",
+      "--key",
+      devHdabKeyFile,
+      file("w.json", { ...demoPermitPayload(new Date()), sequence: 0 }),
+    ]);
     expect(warned.code).toBe(0);
     expect(warned.stderr).toMatch(/^Warning: sequence: /);
     expect(warned.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -125,8 +167,12 @@ describe("spe permit", () => {
     it("prints the outcome: created, then unchanged", async () => {
       const first = await run(["permit", "import", permit, "--url", stack.appUrl]);
       expect(first, first.stderr).toMatchObject({ code: 0 });
-      expect(first.stdout).toMatch(/^Created: permit DEMO-HDAB-2026-0001 sequence 1, environment spe-demo-hdab-2026-0001-[0-9a-f]{10}\.$/m);
-      expect((await run(["permit", "import", permit, "--url", `${stack.appUrl}/`])).stdout).toMatch(/^Unchanged \(already held\): /);
+      expect(first.stdout).toMatch(
+        /^Created: permit DEMO-HDAB-2026-0001 sequence 1, environment spe-demo-hdab-2026-0001-[0-9a-f]{10}\.$/m,
+      );
+      expect((await run(["permit", "import", permit, "--url", `${stack.appUrl}/`])).stdout).toMatch(
+        /^Unchanged \(already held\): /,
+      );
     });
 
     it("exit 1 with the orchestrator's code when it refuses", async () => {

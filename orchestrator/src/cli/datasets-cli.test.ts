@@ -26,7 +26,9 @@ beforeAll(async () => {
 
 describe("spe synth register", () => {
   it("writes the same extract for a seed, another for another seed", async () => {
-    const [a, b, c] = await Promise.all([["4"], ["4"], ["5"]].map((seed) => runSpe(["synth", "register", "--rows", "50", "--seed", seed[0]!])));
+    const [a, b, c] = await Promise.all(
+      [["4"], ["4"], ["5"]].map((seed) => runSpe(["synth", "register", "--rows", "50", "--seed", seed[0]!])),
+    );
     expect(a!.stdout.trimEnd().split("\n")).toHaveLength(51);
     expect(a!.stdout).toBe(b!.stdout);
     expect(a!.stdout).not.toBe(c!.stdout);
@@ -52,7 +54,9 @@ describe("spe delivery validate", () => {
     expect(words.stderr).toContain("ALDER: VALUE_INVALID: is not a whole number from 0 to 130. (row 3)");
     const json = await runSpe(["delivery", "validate", "--descriptor", DATASET, "--json", bad]);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).issues).toEqual([{ code: "VALUE_INVALID", column: "ALDER", message: expect.any(String), count: 1, rows: [3] }]);
+    expect(JSON.parse(json.stdout).issues).toEqual([
+      { code: "VALUE_INVALID", column: "ALDER", message: expect.any(String), count: 1, rows: [3] },
+    ]);
   });
 
   it("exit 2 without a descriptor, for an unknown dataset, or without a file", async () => {
@@ -67,16 +71,39 @@ describe("spe delivery validate", () => {
 describe("spe pseudonymise", () => {
   it("exit 0: the Parquet file and the manifest in the new folder", async () => {
     const out = join(dir, "out");
-    const result = await runSpe(["pseudonymise", "--permit", "SE-CLI-1", "--key-file", key, "--descriptor", DATASET, extract, out]);
+    const result = await runSpe([
+      "pseudonymise",
+      "--permit",
+      "SE-CLI-1",
+      "--key-file",
+      key,
+      "--descriptor",
+      DATASET,
+      extract,
+      out,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Pseudonymised 2000 rows of patientregistret 2026-09 for permit SE-CLI-1/);
     expect(readdirSync(out).sort()).toEqual(["manifest.json", "patientregistret.parquet"]);
-    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))).toMatchObject({ rows: 2000, permitId: "SE-CLI-1" });
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))).toMatchObject({
+      rows: 2000,
+      permitId: "SE-CLI-1",
+    });
   });
 
   it("exit 1 for an invalid extract, and no output folder", async () => {
     const out = join(dir, "refused");
-    const result = await runSpe(["pseudonymise", "--permit", "SE-CLI-1", "--key-file", key, "--descriptor", DATASET, bad, out]);
+    const result = await runSpe([
+      "pseudonymise",
+      "--permit",
+      "SE-CLI-1",
+      "--key-file",
+      key,
+      "--descriptor",
+      DATASET,
+      bad,
+      out,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^Refused: DELIVERY_INVALID; nothing was written:\nALDER: VALUE_INVALID/);
     expect(existsSync(out)).toBe(false);
@@ -87,10 +114,22 @@ describe("spe pseudonymise", () => {
     expect((await runSpe(["pseudonymise", "--key-file", key, "--descriptor", DATASET, extract, out])).code).toBe(2);
     const short = join(dir, "short.key");
     writeFileSync(short, "abcd");
-    const shortKey = await runSpe(["pseudonymise", "--permit", "P", "--key-file", short, "--descriptor", DATASET, extract, out]);
+    const shortKey = await runSpe([
+      "pseudonymise",
+      "--permit",
+      "P",
+      "--key-file",
+      short,
+      "--descriptor",
+      DATASET,
+      extract,
+      out,
+    ]);
     expect(shortKey.code).toBe(2);
     expect(shortKey.stderr).toMatch(/PSEUDONYM_KEY_INVALID/);
-    expect((await runSpe(["pseudonymise", "--permit", "P", "--key-file", key, "--descriptor", DATASET, extract])).code).toBe(2);
+    expect(
+      (await runSpe(["pseudonymise", "--permit", "P", "--key-file", key, "--descriptor", DATASET, extract])).code,
+    ).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
 });

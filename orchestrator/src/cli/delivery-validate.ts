@@ -9,20 +9,36 @@ import { EXIT, UsageError } from "./usage";
 export async function deliveryValidate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { descriptor: { type: "string" }, json: { type: "boolean" }, "reference-date": { type: "string" }, "first-rows": { type: "string", default: "10" } },
+    options: {
+      descriptor: { type: "string" },
+      json: { type: "boolean" },
+      "reference-date": { type: "string" },
+      "first-rows": { type: "string", default: "10" },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError("spe delivery validate takes exactly one FILE.");
   const descriptor = descriptorArgument(values.descriptor, "spe delivery validate");
   const firstRows = Number(values["first-rows"]);
-  if (!Number.isInteger(firstRows) || firstRows < 1) throw new UsageError("--first-rows takes a whole number of at least 1.");
+  if (!Number.isInteger(firstRows) || firstRows < 1)
+    throw new UsageError("--first-rows takes a whole number of at least 1.");
 
   try {
-    const report = await validateExtract({ input: positionals[0]!, descriptor, referenceDate: referenceDateArgument(values["reference-date"]), firstRows });
+    const report = await validateExtract({
+      input: positionals[0]!,
+      descriptor,
+      referenceDate: referenceDateArgument(values["reference-date"]),
+      firstRows,
+    });
     if (values.json) console.log(JSON.stringify(report));
     else if (report.valid)
-      console.log(`Valid: ${report.rows} rows of ${descriptor.id} ${descriptor.version} (${report.format}), ${report.identifiers.distinct} distinct identifiers.`);
-    else console.error(`Invalid: ${report.issues.length} problem(s) in ${descriptor.id} ${descriptor.version}:\n${describeIssues(report.issues)}`);
+      console.log(
+        `Valid: ${report.rows} rows of ${descriptor.id} ${descriptor.version} (${report.format}), ${report.identifiers.distinct} distinct identifiers.`,
+      );
+    else
+      console.error(
+        `Invalid: ${report.issues.length} problem(s) in ${descriptor.id} ${descriptor.version}:\n${describeIssues(report.issues)}`,
+      );
     return report.valid ? EXIT.ok : EXIT.invalid;
   } catch (err) {
     if (!(err instanceof SpeError)) throw err;

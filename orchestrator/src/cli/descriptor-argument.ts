@@ -21,6 +21,7 @@ export function descriptorArgument(value: string | undefined, command: string): 
 export function referenceDateArgument(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime())) throw new UsageError(`--reference-date takes a date YYYY-MM-DD, not "${value}".`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()))
+    throw new UsageError(`--reference-date takes a date YYYY-MM-DD, not "${value}".`);
   return date;
 }

@@ -15,7 +15,12 @@ const CELLS_SHOWN = 20;
 export async function outputCheck(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { type: { type: "string" }, profile: { type: "string", default: "default" }, "count-column": { type: "string" }, json: { type: "boolean" } },
+    options: {
+      type: { type: "string" },
+      profile: { type: "string", default: "default" },
+      "count-column": { type: "string" },
+      json: { type: "boolean" },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError("spe output check takes exactly one FILE.");
@@ -39,7 +44,8 @@ export async function outputCheck(args: string[]): Promise<number> {
 
 function outputType(type: string | undefined): SdcOutputType {
   if (type === undefined) throw new UsageError(`spe output check needs --type (${SDC_OUTPUT_TYPES.join(", ")}).`);
-  if (!(SDC_OUTPUT_TYPES as readonly string[]).includes(type)) throw new UsageError(`--type ${type} is not one of ${SDC_OUTPUT_TYPES.join(", ")}.`);
+  if (!(SDC_OUTPUT_TYPES as readonly string[]).includes(type))
+    throw new UsageError(`--type ${type} is not one of ${SDC_OUTPUT_TYPES.join(", ")}.`);
   return type as SdcOutputType;
 }
 
@@ -66,8 +72,10 @@ function inWords(file: string, report: SdcReport): string {
   for (const check of report.checks) lines.push(`  ${check.status.padEnd(6)} ${check.name}: ${check.message}`);
   if (report.cells.length) {
     lines.push("Cells:");
-    for (const cell of report.cells.slice(0, CELLS_SHOWN)) lines.push(`  row ${cell.row}, ${cell.column}: ${cell.status}: ${cell.reasons.join("; ")}`);
-    if (report.cells.length > CELLS_SHOWN) lines.push(`  … and ${report.cells.length - CELLS_SHOWN} more (--json lists every cell)`);
+    for (const cell of report.cells.slice(0, CELLS_SHOWN))
+      lines.push(`  row ${cell.row}, ${cell.column}: ${cell.status}: ${cell.reasons.join("; ")}`);
+    if (report.cells.length > CELLS_SHOWN)
+      lines.push(`  … and ${report.cells.length - CELLS_SHOWN} more (--json lists every cell)`);
   }
   return lines.join("\n");
 }

@@ -14,7 +14,11 @@ interface ValidationError {
 
 /** `spe permit validate FILE [--trusted-issuers FILE] [--json]`: 0 valid, 1 invalid, 2 usage. */
 export async function permitValidate(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { "trusted-issuers": { type: "string" }, json: { type: "boolean" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { "trusted-issuers": { type: "string" }, json: { type: "boolean" } },
+    allowPositionals: true,
+  });
   if (positionals.length !== 1) throw new UsageError("spe permit validate takes exactly one FILE.");
   const jws = readArgumentFile(positionals[0]!, "permit file");
   const trustedIssuers = loadTrust(values["trusted-issuers"] ?? process.env.TRUSTED_ISSUERS_FILE);
@@ -22,8 +26,12 @@ export async function permitValidate(args: string[]): Promise<number> {
   try {
     const { payload, kid, alg } = await verifyPermit(jws, { trustedIssuers, now: new Date() });
     const { permitId, sequence, status, issuer, validFrom, validUntil } = payload;
-    if (values.json) console.log(JSON.stringify({ valid: true, permitId, sequence, status, issuer, kid, alg, validFrom, validUntil }));
-    else console.log(`Valid: permit ${permitId} sequence ${sequence} (${status}) from ${issuer}, signed with key "${kid}" (${alg}); valid ${validFrom} to ${validUntil}.`);
+    if (values.json)
+      console.log(JSON.stringify({ valid: true, permitId, sequence, status, issuer, kid, alg, validFrom, validUntil }));
+    else
+      console.log(
+        `Valid: permit ${permitId} sequence ${sequence} (${status}) from ${issuer}, signed with key "${kid}" (${alg}); valid ${validFrom} to ${validUntil}.`,
+      );
     return EXIT.ok;
   } catch (err) {
     if (!(err instanceof SpeError)) throw err;
@@ -35,7 +43,8 @@ export async function permitValidate(args: string[]): Promise<number> {
 }
 
 function validationErrors(err: SpeError): ValidationError[] {
-  if (err instanceof PermitSchemaError) return err.issues.map((i) => ({ code: err.code, path: i.path, message: i.message }));
+  if (err instanceof PermitSchemaError)
+    return err.issues.map((i) => ({ code: err.code, path: i.path, message: i.message }));
   return [{ code: err.code, message: err.message }];
 }
 

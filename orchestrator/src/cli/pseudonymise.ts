@@ -23,7 +23,8 @@ export async function pseudonymise(args: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (!values.permit) throw new UsageError("spe pseudonymise needs --permit PERMIT-ID.");
-  if (!values["key-file"]) throw new UsageError("spe pseudonymise needs --key-file FILE (the master key, hex or base64).");
+  if (!values["key-file"])
+    throw new UsageError("spe pseudonymise needs --key-file FILE (the master key, hex or base64).");
   if (positionals.length !== 2) throw new UsageError("spe pseudonymise takes an extract IN and an output folder OUT.");
   const descriptor = descriptorArgument(values.descriptor, "spe pseudonymise");
   const masterKey = usage(() => readMasterKeyFile(values["key-file"]!));
@@ -31,7 +32,14 @@ export async function pseudonymise(args: string[]): Promise<number> {
 
   const started = performance.now();
   try {
-    const manifest = await pseudonymiseExtract({ input, outputDir, descriptor, permitId: values.permit, masterKey, referenceDate: referenceDateArgument(values["reference-date"]) });
+    const manifest = await pseudonymiseExtract({
+      input,
+      outputDir,
+      descriptor,
+      permitId: values.permit,
+      masterKey,
+      referenceDate: referenceDateArgument(values["reference-date"]),
+    });
     const seconds = (performance.now() - started) / 1000;
     if (values.json) console.log(JSON.stringify(manifest));
     else
@@ -42,10 +50,22 @@ export async function pseudonymise(args: string[]): Promise<number> {
       );
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof SpeError && (err.code === "PSEUDONYM_KEY_INVALID" || err.code === "DELIVERY_OUTPUT_EXISTS")) throw new UsageError(`${err.code}: ${err.message}`);
+    if (err instanceof SpeError && (err.code === "PSEUDONYM_KEY_INVALID" || err.code === "DELIVERY_OUTPUT_EXISTS"))
+      throw new UsageError(`${err.code}: ${err.message}`);
     if (!(err instanceof SpeError)) throw err;
-    if (values.json) console.log(JSON.stringify({ error: { code: err.code, message: err.message }, ...(err instanceof ExtractRejectedError ? { report: err.report } : {}) }));
-    else console.error(err instanceof ExtractRejectedError ? `Refused: ${err.code}; nothing was written:\n${describeIssues(err.report.issues)}` : `Refused: ${err.code}: ${err.message}`);
+    if (values.json)
+      console.log(
+        JSON.stringify({
+          error: { code: err.code, message: err.message },
+          ...(err instanceof ExtractRejectedError ? { report: err.report } : {}),
+        }),
+      );
+    else
+      console.error(
+        err instanceof ExtractRejectedError
+          ? `Refused: ${err.code}; nothing was written:\n${describeIssues(err.report.issues)}`
+          : `Refused: ${err.code}: ${err.message}`,
+      );
     return EXIT.invalid;
   }
 }

@@ -12,13 +12,19 @@ export const CATALOGUE_DIR = fileURLToPath(new URL("../../../catalogue/", import
  * descriptor that does not parse, and for the same id and version described twice.
  */
 export function loadCatalogue(dir = CATALOGUE_DIR): DatasetDescriptor[] {
-  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort();
   const seen = new Map<string, string>();
   const descriptors = files.map((file) => {
     const descriptor = parseDescriptor(readFileSync(join(dir, file), "utf8"), file);
     const key = `${descriptor.id}@${descriptor.version}`;
     const other = seen.get(key);
-    if (other) throw new SpeError("DESCRIPTOR_INVALID", `${other} and ${file} both describe ${descriptor.id} version ${descriptor.version}.`);
+    if (other)
+      throw new SpeError(
+        "DESCRIPTOR_INVALID",
+        `${other} and ${file} both describe ${descriptor.id} version ${descriptor.version}.`,
+      );
     seen.set(key, file);
     return descriptor;
   });
@@ -26,7 +32,11 @@ export function loadCatalogue(dir = CATALOGUE_DIR): DatasetDescriptor[] {
 }
 
 /** The descriptor of a dataset version (as a permit names it). Throws DATASET_NOT_FOUND naming what there is. */
-export function findDataset(id: string, version: string, catalogue: readonly DatasetDescriptor[] = loadCatalogue()): DatasetDescriptor {
+export function findDataset(
+  id: string,
+  version: string,
+  catalogue: readonly DatasetDescriptor[] = loadCatalogue(),
+): DatasetDescriptor {
   const found = catalogue.find((d) => d.id === id && d.version === version);
   if (found) return found;
   const known = catalogue.map((d) => `${d.id}@${d.version}`).join(", ") || "none";

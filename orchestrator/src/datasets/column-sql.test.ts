@@ -10,7 +10,9 @@ type ValueColumn = Exclude<ColumnDescriptor, { type: "personnummer" }>;
 function typed(column: ValueColumn, texts: string[]): Promise<(string | null)[]> {
   return withDuckDb(async (conn) => {
     const values = texts.map((t, i) => `(${i}, ${sqlString(t)})`).join(", ");
-    const result = await conn.runAndReadAll(`SELECT CAST(${typedValue(column, "raw")} AS VARCHAR) FROM (VALUES ${values}) v(i, raw) ORDER BY i`);
+    const result = await conn.runAndReadAll(
+      `SELECT CAST(${typedValue(column, "raw")} AS VARCHAR) FROM (VALUES ${values}) v(i, raw) ORDER BY i`,
+    );
     return result.getRowsJS().map(([v]) => (v ?? null) as string | null);
   });
 }

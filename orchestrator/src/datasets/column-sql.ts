@@ -54,7 +54,11 @@ export function invalidCondition(c: ValueColumn, raw = ident(c.name), typed = ty
   if (c.type === "string") {
     if (c.pattern !== undefined) {
       const globs = regexToGlobs(c.pattern);
-      conditions.push(globs ? `NOT (${globs.map((g) => `${raw} GLOB ${sqlString(g)}`).join(" OR ")})` : `NOT regexp_full_match(${raw}, ${sqlString(c.pattern)})`);
+      conditions.push(
+        globs
+          ? `NOT (${globs.map((g) => `${raw} GLOB ${sqlString(g)}`).join(" OR ")})`
+          : `NOT regexp_full_match(${raw}, ${sqlString(c.pattern)})`,
+      );
     }
     if (c.values !== undefined) conditions.push(`${raw} NOT IN (${c.values.map(sqlString).join(", ")})`);
     if (c.maxLength !== undefined) conditions.push(`length(${raw}) > ${c.maxLength}`);
@@ -69,10 +73,20 @@ export function invalidCondition(c: ValueColumn, raw = ident(c.name), typed = ty
 /** What a valid value of the column looks like, for an issue's message. */
 export function expectation(c: ValueColumn): string {
   const range = (min?: number, max?: number) =>
-    min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : "";
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : "";
   switch (c.type) {
     case "string": {
-      const parts = [c.pattern !== undefined ? `text matching ${c.pattern}` : "", c.values !== undefined ? `one of ${c.values.join(", ")}` : "", c.maxLength !== undefined ? `at most ${c.maxLength} characters long` : ""];
+      const parts = [
+        c.pattern !== undefined ? `text matching ${c.pattern}` : "",
+        c.values !== undefined ? `one of ${c.values.join(", ")}` : "",
+        c.maxLength !== undefined ? `at most ${c.maxLength} characters long` : "",
+      ];
       return parts.filter(Boolean).join(" and ") || "text";
     }
     case "integer":

@@ -84,7 +84,8 @@ export const KEY_TEXT_SOURCE = `(() => {
 
 /** Where a key's search starts: its low and high 32 bits mixed, as its last digits alone would crowd similar numbers together. */
 function slotOf(key: number, mask: number): number {
-  const h = (Math.imul(key % 4294967296 | 0, 0x9e3779b1) ^ Math.imul(Math.floor(key / 4294967296) | 0, 0x85ebca6b)) >>> 0;
+  const h =
+    (Math.imul((key % 4294967296) | 0, 0x9e3779b1) ^ Math.imul(Math.floor(key / 4294967296) | 0, 0x85ebca6b)) >>> 0;
   return (h ^ (h >>> 15)) & mask;
 }
 
@@ -162,7 +163,8 @@ export async function distinctCsvValues(
   onNewKeys?: (keys: Float64Array) => Promise<void>,
 ): Promise<DistinctValues | undefined> {
   const delim = delimiter.charCodeAt(0);
-  if (delimiter.length !== 1 || delim > 127 || delim === QUOTE || delim === LF || delim === CR || columns.length === 0) return undefined;
+  if (delimiter.length !== 1 || delim > 127 || delim === QUOTE || delim === LF || delim === CR || columns.length === 0)
+    return undefined;
   const wanted = [...columns].sort((a, b) => a - b);
   const keys = new KeySet();
   const others = new Set<string>();
@@ -193,7 +195,8 @@ export async function distinctCsvValues(
         filled = end;
         continue;
       }
-      for (let cr = buf.indexOf(CR, 0); cr >= 0 && cr < last; cr = buf.indexOf(CR, cr + 1)) if (buf[cr + 1] !== LF) return undefined;
+      for (let cr = buf.indexOf(CR, 0); cr >= 0 && cr < last; cr = buf.indexOf(CR, cr + 1))
+        if (buf[cr + 1] !== LF) return undefined;
       if (eof && end > 0 && buf[end - 1] === CR) return undefined;
       let start = 0;
       // Up to and with the line that the line feed at `last` ends, empty or not; at the end of the file, a last line without one.
@@ -220,7 +223,16 @@ export async function distinctCsvValues(
   return { keys: keys.keys(), others };
 }
 
-function readLine(buf: Buffer, start: number, end: number, delim: number, columns: readonly number[], keys: KeySet, others: Set<string>, decode: "utf8" | "latin1"): void {
+function readLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  delim: number,
+  columns: readonly number[],
+  keys: KeySet,
+  others: Set<string>,
+  decode: "utf8" | "latin1",
+): void {
   let field = 0;
   let fieldStart = start;
   for (const column of columns) {
@@ -257,12 +269,17 @@ function keyUntil(buf: Buffer, start: number, end: number, delim: number): numbe
     const c = buf[i]!;
     const d = c - DIGIT_0;
     if (d >= 0 && d <= 9) digits = digits * 10 + d;
-    else if (c === delim) return i === start ? -1 : ((i - start) * (KEY_MAX_LENGTH + 1) + separatorAt) * 2 * TEN_13 + plus * TEN_13 + digits;
+    else if (c === delim)
+      return i === start
+        ? -1
+        : ((i - start) * (KEY_MAX_LENGTH + 1) + separatorAt) * 2 * TEN_13 + plus * TEN_13 + digits;
     else if ((c === MINUS || c === PLUS) && separatorAt === 0) {
       separatorAt = i - start + 1;
       plus = c === PLUS ? 1 : 0;
     } else return -1;
   }
   const length = stop - start;
-  return stop === end && length >= 1 && length <= KEY_MAX_LENGTH ? ((length * (KEY_MAX_LENGTH + 1) + separatorAt) * 2 + plus) * TEN_13 + digits : -1;
+  return stop === end && length >= 1 && length <= KEY_MAX_LENGTH
+    ? ((length * (KEY_MAX_LENGTH + 1) + separatorAt) * 2 + plus) * TEN_13 + digits
+    : -1;
 }

@@ -13,9 +13,16 @@ export const COLUMN_ROLES = ["direct-identifier", "drop", "quasi-identifier", "a
 export type ColumnRole = (typeof COLUMN_ROLES)[number];
 
 /** Plain names only: they go into SQL and into researchers' code, and never need quoting rules. */
-const columnName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "a column name of letters, digits and _ (at most 63)");
+const columnName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "a column name of letters, digits and _ (at most 63)");
 
-const common = { name: columnName, role: z.enum(COLUMN_ROLES), nullable: z.boolean().default(false), description: z.string().optional() };
+const common = {
+  name: columnName,
+  role: z.enum(COLUMN_ROLES),
+  nullable: z.boolean().default(false),
+  description: z.string().optional(),
+};
 
 const stringColumn = z.strictObject({
   ...common,
@@ -26,9 +33,23 @@ const stringColumn = z.strictObject({
   values: z.array(z.string()).min(1).optional(),
   maxLength: z.int().min(1).optional(),
 });
-const integerColumn = z.strictObject({ ...common, type: z.literal("integer"), min: z.int().optional(), max: z.int().optional() });
-const decimalColumn = z.strictObject({ ...common, type: z.literal("decimal"), min: z.number().optional(), max: z.number().optional() });
-const dateColumn = z.strictObject({ ...common, type: z.literal("date"), format: z.enum(["YYYYMMDD", "YYYY-MM-DD"]).default("YYYYMMDD") });
+const integerColumn = z.strictObject({
+  ...common,
+  type: z.literal("integer"),
+  min: z.int().optional(),
+  max: z.int().optional(),
+});
+const decimalColumn = z.strictObject({
+  ...common,
+  type: z.literal("decimal"),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+const dateColumn = z.strictObject({
+  ...common,
+  type: z.literal("date"),
+  format: z.enum(["YYYYMMDD", "YYYY-MM-DD"]).default("YYYYMMDD"),
+});
 /** A Swedish personnummer or samordningsnummer, in any usual form (see personnummer.ts). */
 const personnummerColumn = z.strictObject({
   ...common,
@@ -37,7 +58,13 @@ const personnummerColumn = z.strictObject({
   pseudonymColumn: columnName.optional(),
 });
 
-const column = z.discriminatedUnion("type", [stringColumn, integerColumn, decimalColumn, dateColumn, personnummerColumn]);
+const column = z.discriminatedUnion("type", [
+  stringColumn,
+  integerColumn,
+  decimalColumn,
+  dateColumn,
+  personnummerColumn,
+]);
 
 /**
  * A dataset descriptor: one file in catalogue/ per dataset version. It says what an extract of the dataset
@@ -45,7 +72,9 @@ const column = z.discriminatedUnion("type", [stringColumn, integerColumn, decima
  */
 export const datasetDescriptorSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a lower-case identifier of letters, digits and dashes"),
+    id: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a lower-case identifier of letters, digits and dashes"),
     version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "letters, digits, dots, dashes or underscores"),
     title: z.string().min(1),
     holder: z.string().min(1).optional(),
@@ -66,21 +95,43 @@ export const datasetDescriptorSchema = z
     const seen = new Map<string, number>();
     d.columns.forEach((c, i) => {
       const clash = seen.get(c.name.toLowerCase());
-      if (clash !== undefined) ctx.addIssue({ code: "custom", path: ["columns", i, "name"], message: `"${c.name}" is listed twice (names compare without case)` });
+      if (clash !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["columns", i, "name"],
+          message: `"${c.name}" is listed twice (names compare without case)`,
+        });
       seen.set(c.name.toLowerCase(), i);
       if (c.type === "personnummer" && c.role !== "direct-identifier" && c.role !== "drop")
-        ctx.addIssue({ code: "custom", path: ["columns", i, "role"], message: "a personnummer column must be a direct-identifier (pseudonymised) or dropped" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["columns", i, "role"],
+          message: "a personnummer column must be a direct-identifier (pseudonymised) or dropped",
+        });
       if (c.role === "direct-identifier" && c.type !== "personnummer")
-        ctx.addIssue({ code: "custom", path: ["columns", i, "type"], message: "a direct-identifier must be of type personnummer (the only identifier pseudonymised so far)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["columns", i, "type"],
+          message: "a direct-identifier must be of type personnummer (the only identifier pseudonymised so far)",
+        });
     });
     const outputs = new Set<string>();
     for (const c of d.columns) if (c.role !== "drop") outputs.add(outputColumnName(c).toLowerCase());
     if (outputs.size !== d.columns.filter((c) => c.role !== "drop").length)
-      ctx.addIssue({ code: "custom", path: ["columns"], message: "two output columns would have the same name (check pseudonymColumn)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["columns"],
+        message: "two output columns would have the same name (check pseudonymColumn)",
+      });
     d.primaryKey?.forEach((name, i) => {
       const c = d.columns.find((x) => x.name === name);
       if (!c) ctx.addIssue({ code: "custom", path: ["primaryKey", i], message: `"${name}" is not a column` });
-      else if (c.role === "drop") ctx.addIssue({ code: "custom", path: ["primaryKey", i], message: `"${name}" is dropped and cannot be part of the key` });
+      else if (c.role === "drop")
+        ctx.addIssue({
+          code: "custom",
+          path: ["primaryKey", i],
+          message: `"${name}" is dropped and cannot be part of the key`,
+        });
     });
   });
 
@@ -90,7 +141,9 @@ export type ColumnDescriptor = DatasetDescriptor["columns"][number];
 
 /** The column's name in the pseudonymised output (only a direct identifier is renamed). */
 export function outputColumnName(c: ColumnDescriptor): string {
-  return c.type === "personnummer" && c.role === "direct-identifier" ? (c.pseudonymColumn ?? `${c.name}_PSEUDONYM`) : c.name;
+  return c.type === "personnummer" && c.role === "direct-identifier"
+    ? (c.pseudonymColumn ?? `${c.name}_PSEUDONYM`)
+    : c.name;
 }
 
 /**
@@ -102,7 +155,11 @@ export function parseDescriptor(text: string, file: string): DatasetDescriptor {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new SpeError("DESCRIPTOR_INVALID", `The dataset descriptor ${file} is neither YAML nor JSON: ${(err as Error).message}`, { cause: err });
+    throw new SpeError(
+      "DESCRIPTOR_INVALID",
+      `The dataset descriptor ${file} is neither YAML nor JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const parsed = datasetDescriptorSchema.safeParse(data);
   if (!parsed.success) {

@@ -19,7 +19,12 @@ const INVALID = 2;
  * `firstRows` row numbers. Rows that are not CSV at all (wrong number of fields, bad encoding) are reported
  * alone, because they shift the numbering of every row after them. Needs IDENTIFIER_TABLE filled.
  */
-export async function diagnoseExtract(conn: DuckDBConnection, file: ExtractFile, descriptor: DatasetDescriptor, firstRows: number): Promise<{ rows: number; issues: ExtractIssue[] }> {
+export async function diagnoseExtract(
+  conn: DuckDBConnection,
+  file: ExtractFile,
+  descriptor: DatasetDescriptor,
+  firstRows: number,
+): Promise<{ rows: number; issues: ExtractIssue[] }> {
   const kept = descriptor.columns.filter((c) => c.role !== "drop");
   const identifiers = kept.filter((c) => c.type === "personnummer");
   const keyColumns = (descriptor.primaryKey ?? []).map((name) => descriptor.columns.find((c) => c.name === name)!);
@@ -29,7 +34,9 @@ export async function diagnoseExtract(conn: DuckDBConnection, file: ExtractFile,
     ...keyColumns.map((c, i) => `${ident(c.name)} AS pk${i}`),
   ];
   await conn.run("SET preserve_insertion_order = true");
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${ROW_CHECKS} AS SELECT ${select.join(", ")} FROM ${sourceRelation(file, descriptor, { rejects: true })}`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${ROW_CHECKS} AS SELECT ${select.join(", ")} FROM ${sourceRelation(file, descriptor, { rejects: true })}`,
+  );
   const rows = Number(await scalar(conn, `SELECT count(*) FROM ${ROW_CHECKS}`));
 
   if (file.format === "csv") {
@@ -41,10 +48,17 @@ export async function diagnoseExtract(conn: DuckDBConnection, file: ExtractFile,
   for (const [i, c] of kept.entries()) {
     if (c.type !== "personnummer") {
       const invalid = await rowsWhere(conn, `k${i} = ${INVALID}`, firstRows);
-      if (invalid.count > 0) issues.push({ code: "VALUE_INVALID", column: c.name, message: `is not ${expectation(c)}.`, ...invalid });
+      if (invalid.count > 0)
+        issues.push({ code: "VALUE_INVALID", column: c.name, message: `is not ${expectation(c)}.`, ...invalid });
     }
     const missing = await rowsWhere(conn, `k${i} = ${MISSING}`, firstRows);
-    if (missing.count > 0) issues.push({ code: "VALUE_MISSING", column: c.name, message: "is empty, and the descriptor requires a value.", ...missing });
+    if (missing.count > 0)
+      issues.push({
+        code: "VALUE_MISSING",
+        column: c.name,
+        message: "is empty, and the descriptor requires a value.",
+        ...missing,
+      });
   }
   for (const [i, c] of identifiers.entries()) issues.push(...(await identifierIssues(conn, c, `id${i}`, firstRows)));
   if (keyColumns.length > 0) issues.push(...(await duplicateKeys(conn, keyColumns, firstRows)));
@@ -59,14 +73,25 @@ function checkCode(c: ColumnDescriptor): string {
   return `CASE WHEN ${raw} IS NULL THEN ${missing} WHEN ${invalidCondition(c)} THEN ${INVALID} ELSE ${OK} END`;
 }
 
-async function rowsWhere(conn: DuckDBConnection, condition: string, firstRows: number): Promise<{ count: number; rows: number[] }> {
+async function rowsWhere(
+  conn: DuckDBConnection,
+  condition: string,
+  firstRows: number,
+): Promise<{ count: number; rows: number[] }> {
   const count = Number(await scalar(conn, `SELECT count(*) FROM ${ROW_CHECKS} WHERE ${condition}`));
   if (count === 0) return { count, rows: [] };
-  const result = await conn.runAndReadAll(`SELECT rowid + 1 FROM ${ROW_CHECKS} WHERE ${condition} ORDER BY rowid LIMIT ${firstRows}`);
+  const result = await conn.runAndReadAll(
+    `SELECT rowid + 1 FROM ${ROW_CHECKS} WHERE ${condition} ORDER BY rowid LIMIT ${firstRows}`,
+  );
   return { count, rows: result.getColumnsJS()[0]!.map(Number) };
 }
 
-async function identifierIssues(conn: DuckDBConnection, c: ColumnDescriptor, column: string, firstRows: number): Promise<ExtractIssue[]> {
+async function identifierIssues(
+  conn: DuckDBConnection,
+  c: ColumnDescriptor,
+  column: string,
+  firstRows: number,
+): Promise<ExtractIssue[]> {
   const result = await conn.runAndReadAll(
     `SELECT problem, n, row FROM (
        SELECT i.problem, count(*) OVER (PARTITION BY i.problem) AS n, row_number() OVER (PARTITION BY i.problem ORDER BY r.rowid) AS k, r.rowid + 1 AS row
@@ -75,7 +100,13 @@ async function identifierIssues(conn: DuckDBConnection, c: ColumnDescriptor, col
   );
   const byProblem = new Map<string, ExtractIssue>();
   for (const [problem, n, row] of result.getRowsJS() as [IdentifierProblem, bigint, bigint][]) {
-    const issue = byProblem.get(problem) ?? { code: "IDENTIFIER_INVALID", column: c.name, message: `${IDENTIFIER_PROBLEMS[problem]}.`, count: Number(n), rows: [] };
+    const issue = byProblem.get(problem) ?? {
+      code: "IDENTIFIER_INVALID",
+      column: c.name,
+      message: `${IDENTIFIER_PROBLEMS[problem]}.`,
+      count: Number(n),
+      rows: [],
+    };
     issue.rows.push(Number(row));
     byProblem.set(problem, issue);
   }
@@ -83,9 +114,17 @@ async function identifierIssues(conn: DuckDBConnection, c: ColumnDescriptor, col
 }
 
 /** Rows whose key repeats an earlier row's; identifiers compare by person (canonical form or pseudonym). */
-async function duplicateKeys(conn: DuckDBConnection, keyColumns: ColumnDescriptor[], firstRows: number): Promise<ExtractIssue[]> {
-  const joins = keyColumns.map((c, i) => (c.type === "personnummer" ? `LEFT JOIN ${IDENTIFIER_TABLE} j${i} ON r.pk${i} = j${i}.raw` : "")).join(" ");
-  const key = keyColumns.map((c, i) => (c.type === "personnummer" ? `coalesce(j${i}.person, r.pk${i})` : `r.pk${i}`)).join(", ");
+async function duplicateKeys(
+  conn: DuckDBConnection,
+  keyColumns: ColumnDescriptor[],
+  firstRows: number,
+): Promise<ExtractIssue[]> {
+  const joins = keyColumns
+    .map((c, i) => (c.type === "personnummer" ? `LEFT JOIN ${IDENTIFIER_TABLE} j${i} ON r.pk${i} = j${i}.raw` : ""))
+    .join(" ");
+  const key = keyColumns
+    .map((c, i) => (c.type === "personnummer" ? `coalesce(j${i}.person, r.pk${i})` : `r.pk${i}`))
+    .join(", ");
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE duplicate_rows AS SELECT row FROM (
        SELECT r.rowid + 1 AS row, row_number() OVER (PARTITION BY ${key} ORDER BY r.rowid) AS k FROM ${ROW_CHECKS} r ${joins})
@@ -93,9 +132,19 @@ async function duplicateKeys(conn: DuckDBConnection, keyColumns: ColumnDescripto
   );
   const count = Number(await scalar(conn, "SELECT count(*) FROM duplicate_rows"));
   if (count === 0) return [];
-  const rows = (await conn.runAndReadAll(`SELECT row FROM duplicate_rows ORDER BY row LIMIT ${firstRows}`)).getColumnsJS()[0]!.map(Number);
+  const rows = (await conn.runAndReadAll(`SELECT row FROM duplicate_rows ORDER BY row LIMIT ${firstRows}`))
+    .getColumnsJS()[0]!
+    .map(Number);
   const names = keyColumns.map((c) => c.name).join(", ");
-  return [{ code: "PRIMARY_KEY_DUPLICATE", column: names, message: `repeats the key (${names}) of an earlier row.`, count, rows }];
+  return [
+    {
+      code: "PRIMARY_KEY_DUPLICATE",
+      column: names,
+      message: `repeats the key (${names}) of an earlier row.`,
+      count,
+      rows,
+    },
+  ];
 }
 
 async function malformedRows(conn: DuckDBConnection, firstRows: number): Promise<ExtractIssue[]> {
@@ -107,7 +156,12 @@ async function malformedRows(conn: DuckDBConnection, firstRows: number): Promise
   );
   const byType = new Map<string, ExtractIssue>();
   for (const [type, n, line] of result.getRowsJS() as [string, bigint, bigint][]) {
-    const issue = byType.get(type) ?? { code: "ROW_MALFORMED", message: `${MALFORMED[type] ?? type.toLowerCase()}.`, count: Number(n), rows: [] };
+    const issue = byType.get(type) ?? {
+      code: "ROW_MALFORMED",
+      message: `${MALFORMED[type] ?? type.toLowerCase()}.`,
+      count: Number(n),
+      rows: [],
+    };
     issue.rows.push(Number(line) - 1);
     byType.set(type, issue);
   }

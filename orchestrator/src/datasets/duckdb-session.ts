@@ -10,7 +10,10 @@ export const DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB";
  * Runs `work` on a fresh in-memory DuckDB whose spill files go to a private temporary folder, and removes
  * that folder afterwards: whatever DuckDB held of an extract does not outlive the call.
  */
-export async function withDuckDb<T>(work: (conn: DuckDBConnection, instance: DuckDBInstance) => Promise<T>, memoryLimit = DEFAULT_DUCKDB_MEMORY_LIMIT): Promise<T> {
+export async function withDuckDb<T>(
+  work: (conn: DuckDBConnection, instance: DuckDBInstance) => Promise<T>,
+  memoryLimit = DEFAULT_DUCKDB_MEMORY_LIMIT,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "spe-duckdb-"));
   const instance = await DuckDBInstance.create(":memory:", {
     memory_limit: memoryLimit,

@@ -22,7 +22,12 @@ export interface ExtractFile {
  * Size, format (Parquet by its magic bytes, else CSV) and header of an extract, without reading it all.
  * Throws DELIVERY_TOO_LARGE beyond `maxBytes`, DELIVERY_UNREADABLE for a file that cannot be read.
  */
-export async function inspectExtract(path: string, descriptor: DatasetDescriptor, conn: DuckDBConnection, maxBytes = DEFAULT_MAX_DELIVERY_BYTES): Promise<ExtractFile> {
+export async function inspectExtract(
+  path: string,
+  descriptor: DatasetDescriptor,
+  conn: DuckDBConnection,
+  maxBytes = DEFAULT_MAX_DELIVERY_BYTES,
+): Promise<ExtractFile> {
   let bytes: number;
   let head: Buffer;
   try {
@@ -35,16 +40,31 @@ export async function inspectExtract(path: string, descriptor: DatasetDescriptor
       await file.close();
     }
   } catch (err) {
-    throw new SpeError("DELIVERY_UNREADABLE", `Cannot read the extract: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new SpeError(
+      "DELIVERY_UNREADABLE",
+      `Cannot read the extract: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
-  if (bytes > maxBytes) throw new SpeError("DELIVERY_TOO_LARGE", `The extract has ${bytes} bytes; at most ${maxBytes} are accepted.`);
+  if (bytes > maxBytes)
+    throw new SpeError("DELIVERY_TOO_LARGE", `The extract has ${bytes} bytes; at most ${maxBytes} are accepted.`);
   if (head.subarray(0, 4).toString("latin1") === "PAR1") {
     try {
       const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
       const rows = described.getRowObjectsJS() as { column_name: string; column_type: string }[];
-      return { path, format: "parquet", bytes, header: rows.map((r) => r.column_name), parquetTypes: Object.fromEntries(rows.map((r) => [r.column_name, r.column_type])) };
+      return {
+        path,
+        format: "parquet",
+        bytes,
+        header: rows.map((r) => r.column_name),
+        parquetTypes: Object.fromEntries(rows.map((r) => [r.column_name, r.column_type])),
+      };
     } catch (err) {
-      throw new SpeError("DELIVERY_UNREADABLE", `The extract looks like Parquet but cannot be read: ${firstLine(err)}`, { cause: err });
+      throw new SpeError(
+        "DELIVERY_UNREADABLE",
+        `The extract looks like Parquet but cannot be read: ${firstLine(err)}`,
+        { cause: err },
+      );
     }
   }
   return { path, format: "csv", bytes, header: csvHeader(head, descriptor) };
@@ -55,14 +75,21 @@ function csvHeader(head: Buffer, descriptor: DatasetDescriptor): string[] {
   let text = head.toString(encoding === "latin-1" ? "latin1" : "utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const end = text.search(/\r?\n/);
-  if (end < 0 && head.length >= 1024 * 1024) throw new SpeError("DELIVERY_UNREADABLE", "The extract's first line (the header) is longer than 1 MiB.");
+  if (end < 0 && head.length >= 1024 * 1024)
+    throw new SpeError("DELIVERY_UNREADABLE", "The extract's first line (the header) is longer than 1 MiB.");
   try {
     const [header] = parseCsv(end < 0 ? text : text.slice(0, end), { delimiter, relax_quotes: false }) as string[][];
-    if (!header) throw new SpeError("DELIVERY_UNREADABLE", "The extract is empty: a CSV extract starts with a header line naming its columns.");
+    if (!header)
+      throw new SpeError(
+        "DELIVERY_UNREADABLE",
+        "The extract is empty: a CSV extract starts with a header line naming its columns.",
+      );
     return header;
   } catch (err) {
     if (err instanceof SpeError) throw err;
-    throw new SpeError("DELIVERY_UNREADABLE", `The extract's header line is not CSV: ${(err as Error).message}`, { cause: err });
+    throw new SpeError("DELIVERY_UNREADABLE", `The extract's header line is not CSV: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -71,14 +98,35 @@ export function columnIssues(file: ExtractFile, descriptor: DatasetDescriptor): 
   const issues: ExtractIssue[] = [];
   const inFile = new Set<string>();
   for (const name of file.header) {
-    if (inFile.has(name)) issues.push({ code: "COLUMN_DUPLICATE", column: name, message: `The column ${name} appears twice in the header.`, count: 1, rows: [] });
+    if (inFile.has(name))
+      issues.push({
+        code: "COLUMN_DUPLICATE",
+        column: name,
+        message: `The column ${name} appears twice in the header.`,
+        count: 1,
+        rows: [],
+      });
     inFile.add(name);
   }
   for (const c of descriptor.columns)
-    if (!inFile.has(c.name)) issues.push({ code: "COLUMN_MISSING", column: c.name, message: `The column ${c.name} is missing.`, count: 1, rows: [] });
+    if (!inFile.has(c.name))
+      issues.push({
+        code: "COLUMN_MISSING",
+        column: c.name,
+        message: `The column ${c.name} is missing.`,
+        count: 1,
+        rows: [],
+      });
   const described = new Set(descriptor.columns.map((c) => c.name));
   for (const name of inFile)
-    if (!described.has(name)) issues.push({ code: "COLUMN_UNEXPECTED", column: name, message: `The column ${name} is not in the descriptor of ${descriptor.id} ${descriptor.version}.`, count: 1, rows: [] });
+    if (!described.has(name))
+      issues.push({
+        code: "COLUMN_UNEXPECTED",
+        column: name,
+        message: `The column ${name} is not in the descriptor of ${descriptor.id} ${descriptor.version}.`,
+        count: 1,
+        rows: [],
+      });
   return issues;
 }
 

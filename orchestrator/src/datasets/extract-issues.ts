@@ -52,7 +52,10 @@ export function describeIssues(issues: readonly ExtractIssue[]): string {
   return issues
     .map((i) => {
       const more = i.count - i.rows.length;
-      const where = i.rows.length === 0 ? "" : ` (row${i.rows.length > 1 ? "s" : ""} ${i.rows.join(", ")}${more > 0 ? ` and ${more} more` : ""})`;
+      const where =
+        i.rows.length === 0
+          ? ""
+          : ` (row${i.rows.length > 1 ? "s" : ""} ${i.rows.join(", ")}${more > 0 ? ` and ${more} more` : ""})`;
       return `${i.column ? `${i.column}: ` : ""}${i.code}: ${i.message}${where}`;
     })
     .join("\n");

@@ -43,7 +43,10 @@ export class HmacPool {
 
   constructor(permitKey: Uint8Array, size = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const worker = new Worker(WORKER, { eval: true, workerData: { key: Uint8Array.from(permitKey), wasm: SHA256X4_WASM, layout: SHA256X4_LAYOUT } });
+      const worker = new Worker(WORKER, {
+        eval: true,
+        workerData: { key: Uint8Array.from(permitKey), wasm: SHA256X4_WASM, layout: SHA256X4_LAYOUT },
+      });
       const entry: (typeof this.workers)[number] = { worker, waiting: [] };
       const stop = (err: Error) => {
         entry.stopped ??= err;

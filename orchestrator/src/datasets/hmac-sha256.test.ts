@@ -6,8 +6,13 @@ import { hmacSha256Hex, instantiateSha256x4, SHA256X4_LAYOUT, SHA256X4_WASM } fr
 const sha = instantiateSha256x4(SHA256X4_WASM, SHA256X4_LAYOUT);
 
 const expected = (key: Uint8Array, messages: Uint8Array, width: number, count: number) =>
-  Array.from({ length: count }, (_, i) => createHmac("sha256", key).update(messages.subarray(i * width, (i + 1) * width)).digest("hex"));
-const pieces = (hex: Uint8Array, count: number) => Array.from({ length: count }, (_, i) => Buffer.from(hex.subarray(64 * i, 64 * (i + 1))).toString("latin1"));
+  Array.from({ length: count }, (_, i) =>
+    createHmac("sha256", key)
+      .update(messages.subarray(i * width, (i + 1) * width))
+      .digest("hex"),
+  );
+const pieces = (hex: Uint8Array, count: number) =>
+  Array.from({ length: count }, (_, i) => Buffer.from(hex.subarray(64 * i, 64 * (i + 1))).toString("latin1"));
 
 describe("hmacSha256Hex", () => {
   it.each([
@@ -26,9 +31,15 @@ describe("hmacSha256Hex", () => {
   });
 
   it("refuses messages that do not fit one block, and buffers too small", () => {
-    expect(() => hmacSha256Hex(sha, randomBytes(32), new Uint8Array(56), 56, 1, new Uint8Array(64))).toThrow(RangeError);
-    expect(() => hmacSha256Hex(sha, randomBytes(32), new Uint8Array(24), 12, 2, new Uint8Array(64))).toThrow(RangeError);
-    expect(() => hmacSha256Hex(sha, randomBytes(65), new Uint8Array(12), 12, 1, new Uint8Array(64))).toThrow(RangeError);
+    expect(() => hmacSha256Hex(sha, randomBytes(32), new Uint8Array(56), 56, 1, new Uint8Array(64))).toThrow(
+      RangeError,
+    );
+    expect(() => hmacSha256Hex(sha, randomBytes(32), new Uint8Array(24), 12, 2, new Uint8Array(64))).toThrow(
+      RangeError,
+    );
+    expect(() => hmacSha256Hex(sha, randomBytes(65), new Uint8Array(12), 12, 1, new Uint8Array(64))).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -20,7 +20,13 @@ export interface Sha256x4Layout {
 const PAGES = 16;
 const GROUP_BYTES = 256;
 const BLOCKS_AT = 2176;
-export const SHA256X4_LAYOUT: Sha256x4Layout = { constantsAt: 0, stateAt: 1024, scheduleAt: 1152, blocksAt: BLOCKS_AT, maxGroups: Math.floor((PAGES * 65536 - BLOCKS_AT) / GROUP_BYTES) };
+export const SHA256X4_LAYOUT: Sha256x4Layout = {
+  constantsAt: 0,
+  stateAt: 1024,
+  scheduleAt: 1152,
+  blocksAt: BLOCKS_AT,
+  maxGroups: Math.floor((PAGES * 65536 - BLOCKS_AT) / GROUP_BYTES),
+};
 
 /** The module: memory, and compress(groups), which compresses each group's four blocks from the state at stateAt. */
 export const SHA256X4_WASM: Uint8Array = sha256x4Module(SHA256X4_LAYOUT);
@@ -98,12 +104,29 @@ function sha256x4Module({ constantsAt, stateAt, scheduleAt, blocksAt }: Sha256x4
   set(I);
   op(0x03, 0x40); // the schedule: W[i] = W[i-16] + σ0(W[i-15]) + W[i-7] + σ1(W[i-2])
   get(I);
-  get(I); load(scheduleAt - 15 * 16); set(TMP);
-  rotr(TMP, 7); rotr(TMP, 18); xor(); shr(TMP, 3); xor();
-  get(I); load(scheduleAt - 16 * 16); add();
-  get(I); load(scheduleAt - 7 * 16); add();
-  get(I); load(scheduleAt - 2 * 16); set(TMP);
-  rotr(TMP, 17); rotr(TMP, 19); xor(); shr(TMP, 10); xor(); add();
+  get(I);
+  load(scheduleAt - 15 * 16);
+  set(TMP);
+  rotr(TMP, 7);
+  rotr(TMP, 18);
+  xor();
+  shr(TMP, 3);
+  xor();
+  get(I);
+  load(scheduleAt - 16 * 16);
+  add();
+  get(I);
+  load(scheduleAt - 7 * 16);
+  add();
+  get(I);
+  load(scheduleAt - 2 * 16);
+  set(TMP);
+  rotr(TMP, 17);
+  rotr(TMP, 19);
+  xor();
+  shr(TMP, 10);
+  xor();
+  add();
   store(scheduleAt);
   nextI();
   op(0x0b);
@@ -116,13 +139,58 @@ function sha256x4Module({ constantsAt, stateAt, scheduleAt, blocksAt }: Sha256x4
   i32(0);
   set(I);
   op(0x03, 0x40); // 64 rounds
-  get(H); rotr(E, 6); rotr(E, 11); xor(); rotr(E, 25); xor(); add();
-  get(F); get(G); get(E); bitselect(); add(); // Ch(e, f, g)
-  get(I); load(constantsAt); add(); get(I); load(scheduleAt); add(); set(T1);
-  rotr(A, 2); rotr(A, 13); xor(); rotr(A, 22); xor();
-  get(B); get(A); get(A); get(C); xor(); bitselect(); add(); set(TMP); // Σ0(a) + Maj(a, b, c)
-  get(G); set(H); get(F); set(G); get(E); set(F); get(D); get(T1); add(); set(E);
-  get(C); set(D); get(B); set(C); get(A); set(B); get(T1); get(TMP); add(); set(A);
+  get(H);
+  rotr(E, 6);
+  rotr(E, 11);
+  xor();
+  rotr(E, 25);
+  xor();
+  add();
+  get(F);
+  get(G);
+  get(E);
+  bitselect();
+  add(); // Ch(e, f, g)
+  get(I);
+  load(constantsAt);
+  add();
+  get(I);
+  load(scheduleAt);
+  add();
+  set(T1);
+  rotr(A, 2);
+  rotr(A, 13);
+  xor();
+  rotr(A, 22);
+  xor();
+  get(B);
+  get(A);
+  get(A);
+  get(C);
+  xor();
+  bitselect();
+  add();
+  set(TMP); // Σ0(a) + Maj(a, b, c)
+  get(G);
+  set(H);
+  get(F);
+  set(G);
+  get(E);
+  set(F);
+  get(D);
+  get(T1);
+  add();
+  set(E);
+  get(C);
+  set(D);
+  get(B);
+  set(C);
+  get(A);
+  set(B);
+  get(T1);
+  get(TMP);
+  add();
+  set(A);
   nextI();
   op(0x0b);
   for (let j = 0; j < 8; j++) {
@@ -132,8 +200,14 @@ function sha256x4Module({ constantsAt, stateAt, scheduleAt, blocksAt }: Sha256x4
     add();
     store(j * 16);
   }
-  get(ADDRESS); i32(GROUP_BYTES); op(0x6a); set(ADDRESS);
-  get(GROUPS); i32(1); op(0x6b); set(GROUPS);
+  get(ADDRESS);
+  i32(GROUP_BYTES);
+  op(0x6a);
+  set(ADDRESS);
+  get(GROUPS);
+  i32(1);
+  op(0x6b);
+  set(GROUPS);
   op(0x0c, 0, 0x0b, 0x0b, 0x0b); // next group; end loop, block, function
 
   const body = [2, 2, 0x7f, 18, 0x7b, ...code]; // locals: 2 i32, 18 v128
@@ -150,7 +224,10 @@ function sha256x4Module({ constantsAt, stateAt, scheduleAt, blocksAt }: Sha256x4
 }
 
 // Node has the WebAssembly global; this project's type libraries (no DOM) do not name it.
-declare const WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: object } };
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: object };
+};
 
 export interface Sha256x4 {
   words: Int32Array;
@@ -164,14 +241,22 @@ export interface Sha256x4 {
  */
 export function instantiateSha256x4(wasm: Uint8Array, layout: Sha256x4Layout): Sha256x4 {
   const K = [
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+    0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+    0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+    0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2,
   ];
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(wasm)).exports as { memory: { buffer: ArrayBuffer }; compress: (groups: number) => void };
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(wasm)).exports as {
+    memory: { buffer: ArrayBuffer };
+    compress: (groups: number) => void;
+  };
   const words = new Int32Array(exports.memory.buffer);
-  for (let i = 0; i < 64; i++) words.fill(K[i]! | 0, (layout.constantsAt >> 2) + 4 * i, (layout.constantsAt >> 2) + 4 * i + 4);
+  for (let i = 0; i < 64; i++)
+    words.fill(K[i]! | 0, (layout.constantsAt >> 2) + 4 * i, (layout.constantsAt >> 2) + 4 * i + 4);
   return { words, compress: exports.compress, layout };
 }
 
@@ -181,8 +266,16 @@ export function instantiateSha256x4(wasm: Uint8Array, layout: Sha256x4Layout): S
  * createHmac("sha256", key) for each. The key's padded blocks are compressed once per call, so each message
  * costs two compressions. Self-contained on purpose, like instantiateSha256x4.
  */
-export function hmacSha256Hex(sha: Sha256x4, key: Uint8Array, messages: Uint8Array, width: number, count: number, out: Uint8Array): void {
-  if (key.length > 64 || width > 55 || messages.length < width * count || out.length < 64 * count) throw new RangeError("hmacSha256Hex: key, width or buffers out of range");
+export function hmacSha256Hex(
+  sha: Sha256x4,
+  key: Uint8Array,
+  messages: Uint8Array,
+  width: number,
+  count: number,
+  out: Uint8Array,
+): void {
+  if (key.length > 64 || width > 55 || messages.length < width * count || out.length < 64 * count)
+    throw new RangeError("hmacSha256Hex: key, width or buffers out of range");
   const { words, compress, layout } = sha;
   const blocks = layout.blocksAt >> 2;
   const state = layout.stateAt >> 2;
@@ -193,7 +286,8 @@ export function hmacSha256Hex(sha: Sha256x4, key: Uint8Array, messages: Uint8Arr
     for (let j = 0; j < 8; j++) words.fill(iv[j]! | 0, state + 4 * j, state + 4 * j + 4);
     for (let j = 0; j < 16; j++) {
       let word = 0;
-      for (let b = 0; b < 4; b++) word = (word << 8) | ((4 * j + b < key.length ? key[4 * j + b]! : 0) ^ (p === 0 ? 0x36 : 0x5c));
+      for (let b = 0; b < 4; b++)
+        word = (word << 8) | ((4 * j + b < key.length ? key[4 * j + b]! : 0) ^ (p === 0 ? 0x36 : 0x5c));
       words.fill(word, blocks + 4 * j, blocks + 4 * j + 4);
     }
     compress(1);
@@ -202,14 +296,16 @@ export function hmacSha256Hex(sha: Sha256x4, key: Uint8Array, messages: Uint8Arr
   const hex = new Uint8Array(16);
   for (let i = 0; i < 16; i++) hex[i] = i < 10 ? 48 + i : 87 + i;
 
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const n = Math.min(count - done, 4 * layout.maxGroups);
     const groups = (n + 3) >> 2;
     // Message m of this round is lane m & 3 of group m >> 2; the lanes after the last message hash padding.
     for (let m = 0; m < 4 * groups; m++) {
       const at = blocks + 64 * (m >> 2) + (m & 3);
       for (let j = 0; j < 16; j++) words[at + 4 * j] = 0;
-      if (m < n) for (let i = 0, offset = (done + m) * width; i < width; i++) words[at + 4 * (i >> 2)]! |= messages[offset + i]! << (24 - 8 * (i & 3));
+      if (m < n)
+        for (let i = 0, offset = (done + m) * width; i < width; i++)
+          words[at + 4 * (i >> 2)]! |= messages[offset + i]! << (24 - 8 * (i & 3));
       words[at + 4 * (width >> 2)]! |= 0x80 << (24 - 8 * (width & 3));
       words[at + 60] = (64 + width) * 8;
     }

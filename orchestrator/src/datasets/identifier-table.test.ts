@@ -18,7 +18,11 @@ function identifiers(count: number): string[] {
     const yymmdd = `${String(40 + (i % 50)).padStart(2, "0")}${String(1 + (i % 12)).padStart(2, "0")}${String(1 + (i % 28)).padStart(2, "0")}`;
     const nnn = String(Math.floor(i / 600) % 1000).padStart(3, "0");
     const check = (luhnCheckDigit(yymmdd + nnn) + (i % 997 === 5 ? 1 : 0)) % 10;
-    return i % 3 === 0 ? `19${yymmdd}${nnn}${check}` : i % 3 === 1 ? `${yymmdd}-${nnn}${check}` : `${yymmdd}${nnn}${check}`;
+    return i % 3 === 0
+      ? `19${yymmdd}${nnn}${check}`
+      : i % 3 === 1
+        ? `${yymmdd}-${nnn}${check}`
+        : `${yymmdd}${nnn}${check}`;
   });
 }
 
@@ -31,7 +35,11 @@ async function table(values: string[], permitKey?: Buffer, fromBytes = false) {
     const counts = fromBytes
       ? (await buildIdentifierTableFromCsv(conn, file, { delimiter: ";", encoding: "utf-8", columns: [0] }, options))!
       : await buildIdentifierTable({ instance, conn }, source, [column], options);
-    const rows = (await conn.runAndReadAll(`SELECT raw, person, problem FROM ${IDENTIFIER_TABLE}`)).getRowsJS() as [string, string | null, string | null][];
+    const rows = (await conn.runAndReadAll(`SELECT raw, person, problem FROM ${IDENTIFIER_TABLE}`)).getRowsJS() as [
+      string,
+      string | null,
+      string | null,
+    ][];
     const tables = (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables() ORDER BY 1")).getRowsJS().flat();
     return { counts, rows: new Map(rows.map(([raw, person, problem]) => [raw, { person, problem }])), tables };
   });
@@ -51,7 +59,8 @@ describe("buildIdentifierTable", () => {
     expect(invalid).toBeGreaterThan(10);
     expect(counts).toEqual({ distinct: values.length, invalid });
     expect(rows.size).toBe(values.length);
-    for (const raw of values) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
+    for (const raw of values)
+      expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
     expect(tables).toEqual([IDENTIFIER_TABLE]);
   });
 
@@ -61,21 +70,30 @@ describe("buildIdentifierTable", () => {
     const invalid = [...values, ...odd].filter((v) => !parseIdentifier(v, REF).ok).length;
     expect(counts).toEqual({ distinct: values.length + odd.length, invalid });
     expect(rows.size).toBe(values.length + odd.length);
-    for (const raw of [...values, ...odd]) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
+    for (const raw of [...values, ...odd])
+      expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
     expect(tables).toEqual([IDENTIFIER_TABLE]);
-    expect((await table(values, undefined, true)).rows.get(values[1]!)).toEqual(expected(values[1]!, (canonical) => canonical));
+    expect((await table(values, undefined, true)).rows.get(values[1]!)).toEqual(
+      expected(values[1]!, (canonical) => canonical),
+    );
   });
 
   it("hashes values while reading a large file, and leaves nothing when a late quote hands the file to DuckDB", async () => {
     const many = identifiers(450_000);
     const { counts, rows } = await table(many, KEY, true);
     expect(counts.distinct).toBe(new Set(many).size);
-    for (const raw of many.slice(-50)) expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
+    for (const raw of many.slice(-50))
+      expect(rows.get(raw), raw).toEqual(expected(raw, (canonical) => pseudonymOf(KEY, canonical)));
 
     const file = join(mkdtempSync(join(tmpdir(), "spe-identifiers-")), "late-quote.csv");
     writeFileSync(file, ["PNR", ...many, '"8112189876"', ""].join("\n"));
     const left = await withDuckDb(async (conn) => {
-      const found = await buildIdentifierTableFromCsv(conn, file, { delimiter: ";", encoding: "utf-8", columns: [0] }, { referenceDate: REF, permitKey: KEY });
+      const found = await buildIdentifierTableFromCsv(
+        conn,
+        file,
+        { delimiter: ";", encoding: "utf-8", columns: [0] },
+        { referenceDate: REF, permitKey: KEY },
+      );
       return { found, tables: (await conn.runAndReadAll("SELECT table_name FROM duckdb_tables()")).getRowsJS().flat() };
     });
     expect(left).toEqual({ found: undefined, tables: [] });
@@ -90,8 +108,17 @@ describe("buildIdentifierTable", () => {
     const folder = mkdtempSync(join(tmpdir(), "spe-identifiers-"));
     await withDuckDb(async (conn) => {
       // A folder where the file should be: opening works, reading fails half-way into the step.
-      await expect(buildIdentifierTableFromCsv(conn, folder, { delimiter: ";", encoding: "utf-8", columns: [0] }, { referenceDate: REF, permitKey: KEY })).rejects.toThrow(/EISDIR|directory/);
-      expect((await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM ${IDENTIFIER_TABLE}`)).getRowsJS()).toEqual([[0]]);
+      await expect(
+        buildIdentifierTableFromCsv(
+          conn,
+          folder,
+          { delimiter: ";", encoding: "utf-8", columns: [0] },
+          { referenceDate: REF, permitKey: KEY },
+        ),
+      ).rejects.toThrow(/EISDIR|directory/);
+      expect((await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM ${IDENTIFIER_TABLE}`)).getRowsJS()).toEqual([
+        [0],
+      ]);
     });
   });
 });

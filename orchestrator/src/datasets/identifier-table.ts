@@ -90,7 +90,11 @@ export async function buildIdentifierTable(
 }
 
 /** Streams the distinct values in rowid order, parses them, and appends each batch's persons and problems. */
-async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, options: { referenceDate: Date; permitKey?: Buffer }): Promise<IdentifierCounts> {
+async function personsByBatch(
+  instance: DuckDBInstance,
+  conn: DuckDBConnection,
+  options: { referenceDate: Date; permitKey?: Buffer },
+): Promise<IdentifierCounts> {
   const result = await conn.stream(`SELECT v, rowid FROM ${VALUES}`);
   const writer = await DuckDBConnection.create(instance);
   const batches = await writer.createAppender(BATCHES);
@@ -107,17 +111,26 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
     canonicals = new Uint8Array(BATCH * CANONICAL_WIDTH);
     inBatch = 0;
     if (!pool) return appendBatch(batches, batch, Buffer.from(packed.buffer, 0, count * CANONICAL_WIDTH));
-    await queue.add(() => pool.hash(packed, CANONICAL_WIDTH, count).then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length))));
+    await queue.add(() =>
+      pool
+        .hash(packed, CANONICAL_WIDTH, count)
+        .then((hex) => appendBatch(batches, batch, Buffer.from(hex.buffer, hex.byteOffset, hex.length))),
+    );
   };
   try {
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const rowids = chunk.getColumnVector(1);
-      if (rowids.getItem(0) !== BigInt(counts.distinct) || rowids.getItem(chunk.rowCount - 1) !== BigInt(counts.distinct + chunk.rowCount - 1))
+      if (
+        rowids.getItem(0) !== BigInt(counts.distinct) ||
+        rowids.getItem(chunk.rowCount - 1) !== BigInt(counts.distinct + chunk.rowCount - 1)
+      )
         throw new Error("The distinct identifiers did not stream in rowid order.");
       for (const raw of chunk.getColumnValues(0) as string[]) {
         const parsed = parseIdentifier(raw, options.referenceDate);
         // An invalid value keeps its place in the batch with zeros, and its person is dropped by its problem.
-        if (parsed.ok) for (let j = 0; j < CANONICAL_WIDTH; j++) canonicals[inBatch * CANONICAL_WIDTH + j] = parsed.canonical.charCodeAt(j);
+        if (parsed.ok)
+          for (let j = 0; j < CANONICAL_WIDTH; j++)
+            canonicals[inBatch * CANONICAL_WIDTH + j] = parsed.canonical.charCodeAt(j);
         else {
           canonicals.fill(48, inBatch * CANONICAL_WIDTH, (inBatch + 1) * CANONICAL_WIDTH);
           problems.appendBigInt(BigInt(counts.distinct));
@@ -140,7 +153,11 @@ async function personsByBatch(instance: DuckDBInstance, conn: DuckDBConnection, 
   return counts;
 }
 
-function appendBatch(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, batch: number, persons: Buffer): void {
+function appendBatch(
+  appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>,
+  batch: number,
+  persons: Buffer,
+): void {
   appender.appendBigInt(BigInt(batch));
   appender.appendVarchar(persons.toString("latin1"));
   appender.endRow();
@@ -207,7 +224,11 @@ export async function buildIdentifierTableFromCsv(
   } finally {
     // Not plain: the caller builds the table from DuckDB's reading. Failed: an empty table, so that the
     // rejection's diagnosis (which reads it) still runs and the failure's own cause is what is reported.
-    const identifiers = complete ? "" : notPlain ? `; DROP TABLE IF EXISTS ${IDENTIFIER_TABLE}` : `; DELETE FROM ${IDENTIFIER_TABLE}`;
+    const identifiers = complete
+      ? ""
+      : notPlain
+        ? `; DROP TABLE IF EXISTS ${IDENTIFIER_TABLE}`
+        : `; DELETE FROM ${IDENTIFIER_TABLE}`;
     await conn.run(`DROP TABLE IF EXISTS ${BATCHES}${identifiers}`);
   }
 }
@@ -217,7 +238,11 @@ export async function buildIdentifierTableFromCsv(
  * the worker threads (or, without a permit key, parses them here), then appends each batch; close waits for
  * the last batch (and rethrows a failed one).
  */
-async function keyHasher(conn: DuckDBConnection, options: { referenceDate: Date; permitKey?: Buffer }, appendInvalid: (raw: string, problem: string) => void) {
+async function keyHasher(
+  conn: DuckDBConnection,
+  options: { referenceDate: Date; permitKey?: Buffer },
+  appendInvalid: (raw: string, problem: string) => void,
+) {
   const batches = await conn.createAppender(BATCHES);
   // One worker fewer than cores: the reading of the file keeps this thread busy all along, and a third
   // thread on two cores slowed it more than its hashing helped.
@@ -254,7 +279,11 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
 }
 
-function appendPieces(appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>, raws: string, persons: string): void {
+function appendPieces(
+  appender: Awaited<ReturnType<DuckDBConnection["createAppender"]>>,
+  raws: string,
+  persons: string,
+): void {
   appender.appendVarchar(raws);
   appender.appendVarchar(persons);
   appender.endRow();

@@ -46,11 +46,20 @@ describe("keyBatch", () => {
   it("writes each key's text and agrees with parseIdentifier on every form and problem", () => {
     const batch = keyBatch(keys(TEXTS), referenceDay(REFERENCE));
     const raws = Buffer.from(batch.raws).toString("latin1").split(" ");
-    const canonicals = Array.from({ length: batch.count }, (_, i) => Buffer.from(batch.canonicals.subarray(12 * i, 12 * (i + 1))).toString("latin1"));
+    const canonicals = Array.from({ length: batch.count }, (_, i) =>
+      Buffer.from(batch.canonicals.subarray(12 * i, 12 * (i + 1))).toString("latin1"),
+    );
     const { valid, invalid } = expected(TEXTS);
     expect(raws.map((r, i) => [r, canonicals[i]])).toEqual(valid);
     expect(batch.invalid).toEqual(invalid);
-    expect(invalid.map(([, problem]) => problem).sort()).toEqual(["check-digit", "check-digit", "date", "format", "format", "future"]);
+    expect(invalid.map(([, problem]) => problem).sort()).toEqual([
+      "check-digit",
+      "check-digit",
+      "date",
+      "format",
+      "format",
+      "future",
+    ]);
   });
 
   it("gives an empty batch when no key is valid", () => {
@@ -68,7 +77,9 @@ describe("HmacPool.hashKeys", () => {
       const { valid, invalid } = expected(TEXTS);
       expect(Buffer.from(hashed.raws).toString("latin1").split(" ")).toEqual(valid.map(([t]) => t));
       const hex = Buffer.from(hashed.hex).toString("latin1");
-      expect(valid.map((_, i) => hex.slice(64 * i, 64 * (i + 1)))).toEqual(valid.map(([, canonical]) => createHmac("sha256", key).update(canonical!).digest("hex")));
+      expect(valid.map((_, i) => hex.slice(64 * i, 64 * (i + 1)))).toEqual(
+        valid.map(([, canonical]) => createHmac("sha256", key).update(canonical!).digest("hex")),
+      );
       expect(hashed.invalid).toEqual(invalid);
     } finally {
       await pool.close();

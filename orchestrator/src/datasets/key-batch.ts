@@ -22,7 +22,11 @@ export interface KeyBatch {
  * reads nothing else but CANONICAL_WIDTH and SPACE, which the source defines too; an imported name would
  * not exist in the worker (and a test runner rewrites imports), hence the arguments.
  */
-function makeKeyBatch(parsers: { keyText: typeof keyText; parseIdentifierBytes: typeof parseIdentifierBytes; keyMaxLength: number }) {
+function makeKeyBatch(parsers: {
+  keyText: typeof keyText;
+  parseIdentifierBytes: typeof parseIdentifierBytes;
+  keyMaxLength: number;
+}) {
   return (keys: Float64Array, reference: ReferenceDay): KeyBatch => {
     const width = CANONICAL_WIDTH;
     const raws = new Uint8Array(keys.length * (parsers.keyMaxLength + 1));

@@ -77,7 +77,14 @@ export function parseIdentifier(text: string, referenceDate: Date): ParsedIdenti
  * `out` at `outAt` and returns undefined, or returns the problem (and `out` holds anything). Allocates
  * nothing and takes no string: it runs once for every distinct person of a register.
  */
-export function parseIdentifierBytes(bytes: Uint8Array, at: number, length: number, reference: ReferenceDay, out: Uint8Array, outAt: number): IdentifierProblem | undefined {
+export function parseIdentifierBytes(
+  bytes: Uint8Array,
+  at: number,
+  length: number,
+  reference: ReferenceDay,
+  out: Uint8Array,
+  outAt: number,
+): IdentifierProblem | undefined {
   const n = length;
   // A separator sits before the last four digits: lengths 11 and 13; without one, 10 and 12.
   const withSeparator = n === 11 || n === 13;

@@ -20,7 +20,11 @@ describe("pseudonym keys", () => {
   it("reads a master key as hex or base64 and refuses one under 32 bytes", () => {
     expect(parseMasterKey(master.toString("hex"))).toEqual(master);
     expect(parseMasterKey(master.toString("base64"))).toEqual(master);
-    expect(() => parseMasterKey(master.subarray(0, 16).toString("hex"))).toThrow(expect.objectContaining({ code: "PSEUDONYM_KEY_INVALID" }));
-    expect(() => derivePermitKey(master.subarray(0, 31), "SE-1")).toThrow(expect.objectContaining({ code: "PSEUDONYM_KEY_INVALID" }));
+    expect(() => parseMasterKey(master.subarray(0, 16).toString("hex"))).toThrow(
+      expect.objectContaining({ code: "PSEUDONYM_KEY_INVALID" }),
+    );
+    expect(() => derivePermitKey(master.subarray(0, 31), "SE-1")).toThrow(
+      expect.objectContaining({ code: "PSEUDONYM_KEY_INVALID" }),
+    );
   });
 });

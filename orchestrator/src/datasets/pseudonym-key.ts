@@ -12,8 +12,12 @@ const MIN_MASTER_KEY_BYTES = 32;
  */
 export function derivePermitKey(masterKey: Uint8Array, permitId: string): Buffer {
   if (masterKey.length < MIN_MASTER_KEY_BYTES)
-    throw new SpeError("PSEUDONYM_KEY_INVALID", `The master key has ${masterKey.length} bytes; at least ${MIN_MASTER_KEY_BYTES} are needed.`);
-  if (permitId.length === 0) throw new SpeError("PSEUDONYM_KEY_INVALID", "A permit id is needed to derive a pseudonym key.");
+    throw new SpeError(
+      "PSEUDONYM_KEY_INVALID",
+      `The master key has ${masterKey.length} bytes; at least ${MIN_MASTER_KEY_BYTES} are needed.`,
+    );
+  if (permitId.length === 0)
+    throw new SpeError("PSEUDONYM_KEY_INVALID", "A permit id is needed to derive a pseudonym key.");
   return Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), `permit:${permitId}`, 32));
 }
 
@@ -31,7 +35,10 @@ export function readMasterKeyFile(path: string): Buffer {
   try {
     text = readFileSync(path, "latin1").trim();
   } catch (err) {
-    throw new SpeError("PSEUDONYM_KEY_INVALID", `Cannot read the master key file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SpeError(
+      "PSEUDONYM_KEY_INVALID",
+      `Cannot read the master key file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseMasterKey(text);
 }
@@ -44,6 +51,9 @@ export function parseMasterKey(text: string): Buffer {
       ? Buffer.from(text, "base64")
       : Buffer.alloc(0);
   if (key.length < MIN_MASTER_KEY_BYTES)
-    throw new SpeError("PSEUDONYM_KEY_INVALID", `The master key must be hex or base64 of at least ${MIN_MASTER_KEY_BYTES} bytes (openssl rand -hex 32).`);
+    throw new SpeError(
+      "PSEUDONYM_KEY_INVALID",
+      `The master key must be hex or base64 of at least ${MIN_MASTER_KEY_BYTES} bytes (openssl rand -hex 32).`,
+    );
   return key;
 }

@@ -31,7 +31,15 @@ afterAll(() => db.closeSync());
 
 let outputs = 0;
 const run = (options: Partial<PseudonymiseExtractOptions> = {}) =>
-  pseudonymiseExtract({ input: extract, outputDir: join(dir, `out-${++outputs}`), descriptor, permitId: "SE-TEST-1", masterKey: MASTER, referenceDate: REF, ...options });
+  pseudonymiseExtract({
+    input: extract,
+    outputDir: join(dir, `out-${++outputs}`),
+    descriptor,
+    permitId: "SE-TEST-1",
+    masterKey: MASTER,
+    referenceDate: REF,
+    ...options,
+  });
 
 async function query(sql: string): Promise<unknown[][]> {
   const conn = await db.connect();
@@ -43,7 +51,9 @@ async function query(sql: string): Promise<unknown[][]> {
 }
 
 async function pseudonymsIn(outputDir: string): Promise<string[]> {
-  return (await query(`SELECT DISTINCT LOPNR FROM '${join(outputDir, "patientregistret.parquet")}' ORDER BY 1`)).map((r) => r[0] as string);
+  return (await query(`SELECT DISTINCT LOPNR FROM '${join(outputDir, "patientregistret.parquet")}' ORDER BY 1`)).map(
+    (r) => r[0] as string,
+  );
 }
 
 describe("pseudonymiseExtract", () => {
@@ -51,17 +61,46 @@ describe("pseudonymiseExtract", () => {
     const outputDir = join(dir, "first");
     const manifest = await run({ outputDir });
     expect(readdirSync(outputDir).sort()).toEqual(["manifest.json", "patientregistret.parquet"]);
-    expect(manifest).toMatchObject({ rows: 3000, dataset: { id: "patientregistret", version: "2026-09" }, permitId: "SE-TEST-1" });
-    expect(manifest.pseudonymisation).toMatchObject({ distinctIdentifiers: rawIdentifiers.length, droppedColumns: ["NAMN"], keyInfo: "permit:SE-TEST-1" });
+    expect(manifest).toMatchObject({
+      rows: 3000,
+      dataset: { id: "patientregistret", version: "2026-09" },
+      permitId: "SE-TEST-1",
+    });
+    expect(manifest.pseudonymisation).toMatchObject({
+      distinctIdentifiers: rawIdentifiers.length,
+      droppedColumns: ["NAMN"],
+      keyInfo: "permit:SE-TEST-1",
+    });
     expect(JSON.parse(readFileSync(join(outputDir, "manifest.json"), "utf8"))).toEqual(manifest);
 
     const key = derivePermitKey(MASTER, "SE-TEST-1");
-    const expected = rawIdentifiers.map((raw) => pseudonymOf(key, (parseIdentifier(raw, REF) as { canonical: string }).canonical)).sort();
+    const expected = rawIdentifiers
+      .map((raw) => pseudonymOf(key, (parseIdentifier(raw, REF) as { canonical: string }).canonical))
+      .sort();
     expect(await pseudonymsIn(outputDir)).toEqual(expected);
 
-    const columns = (await query(`DESCRIBE SELECT * FROM '${join(outputDir, "patientregistret.parquet")}'`)).map((r) => `${r[0]} ${r[1]}`);
-    expect(columns).toEqual(["LOPNR VARCHAR", "KON VARCHAR", "FODELSEDATUM DATE", "ALDER BIGINT", "LAN VARCHAR", "KOMMUN VARCHAR", "SJUKHUS VARCHAR", "MVO VARCHAR", "INDATUM DATE", "UTDATUM DATE", "HDIA VARCHAR", "DIA1 VARCHAR", "DIA2 VARCHAR", "OP1 VARCHAR"]);
-    const [[rows, hash]] = (await query(`SELECT count(*), (SELECT count(*) FROM '${join(outputDir, "patientregistret.parquet")}' WHERE LAN = '01') FROM '${join(outputDir, "patientregistret.parquet")}'`)) as [[bigint, bigint]];
+    const columns = (await query(`DESCRIBE SELECT * FROM '${join(outputDir, "patientregistret.parquet")}'`)).map(
+      (r) => `${r[0]} ${r[1]}`,
+    );
+    expect(columns).toEqual([
+      "LOPNR VARCHAR",
+      "KON VARCHAR",
+      "FODELSEDATUM DATE",
+      "ALDER BIGINT",
+      "LAN VARCHAR",
+      "KOMMUN VARCHAR",
+      "SJUKHUS VARCHAR",
+      "MVO VARCHAR",
+      "INDATUM DATE",
+      "UTDATUM DATE",
+      "HDIA VARCHAR",
+      "DIA1 VARCHAR",
+      "DIA2 VARCHAR",
+      "OP1 VARCHAR",
+    ]);
+    const [[rows, hash]] = (await query(
+      `SELECT count(*), (SELECT count(*) FROM '${join(outputDir, "patientregistret.parquet")}' WHERE LAN = '01') FROM '${join(outputDir, "patientregistret.parquet")}'`,
+    )) as [[bigint, bigint]];
     expect(Number(rows)).toBe(3000);
     expect(Number(hash)).toBeGreaterThan(0); // county codes keep their leading zero
     expect(manifest.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -84,7 +123,13 @@ describe("pseudonymiseExtract", () => {
     // The uncompressed file does hold the other values as plain text, so the search itself works.
     expect(bytes.includes("I63.9")).toBe(true);
     for (const raw of rawIdentifiers) {
-      for (const form of [raw, raw.slice(2), `${raw.slice(2, 8)}-${raw.slice(8)}`, `${raw.slice(0, 8)}-${raw.slice(8)}`]) expect(bytes.includes(form), form).toBe(false);
+      for (const form of [
+        raw,
+        raw.slice(2),
+        `${raw.slice(2, 8)}-${raw.slice(8)}`,
+        `${raw.slice(0, 8)}-${raw.slice(8)}`,
+      ])
+        expect(bytes.includes(form), form).toBe(false);
     }
     for (const name of names) expect(bytes.includes(name), name).toBe(false);
   });
@@ -100,21 +145,34 @@ describe("pseudonymiseExtract", () => {
 
   it("gives the same output whether a plain CSV's identifiers are read from its bytes or (quoted, CRLF) by DuckDB", async () => {
     const quoted = join(dir, "quoted.csv");
-    writeFileSync(quoted, [lines[0], ...lines.slice(1).map((l) => l.replace(/^(\d+);([^;]*);/, '"$1";"$2";'))].join("\r\n") + "\r\n");
+    writeFileSync(
+      quoted,
+      [lines[0], ...lines.slice(1).map((l) => l.replace(/^(\d+);([^;]*);/, '"$1";"$2";'))].join("\r\n") + "\r\n",
+    );
     const [plain, viaDuckDb] = [join(dir, "plain"), join(dir, "via-duckdb")];
     const [a, b] = [await run({ outputDir: plain }), await run({ input: quoted, outputDir: viaDuckDb })];
     expect(b.pseudonymisation).toEqual(a.pseudonymisation);
-    const rows = (outputDir: string) => query(`SELECT * FROM '${join(outputDir, "patientregistret.parquet")}' ORDER BY ALL`);
+    const rows = (outputDir: string) =>
+      query(`SELECT * FROM '${join(outputDir, "patientregistret.parquet")}' ORDER BY ALL`);
     expect(await rows(viaDuckDb)).toEqual(await rows(plain));
   });
 
   it("names the invalid identifiers of a plain CSV, whatever their shape, with their rows", async () => {
     const input = join(dir, "odd-identifiers.csv");
     const odd = ["Åsa", "8112189876 ", "81121898761234", "811218+98-76", "0x1A"];
-    writeFileSync(input, [lines[0], ...lines.slice(1, 20), ...odd.map((o, i) => lines[20 + i]!.replace(/^\d+/, o))].join("\n") + "\n");
+    writeFileSync(
+      input,
+      [lines[0], ...lines.slice(1, 20), ...odd.map((o, i) => lines[20 + i]!.replace(/^\d+/, o))].join("\n") + "\n",
+    );
     const error = await run({ input, outputDir: join(dir, "odd") }).catch((e: unknown) => e);
     expect((error as ExtractRejectedError).report.issues).toEqual([
-      { code: "IDENTIFIER_INVALID", column: "PERSONNR", message: "is not 10 or 12 digits with an optional - or + before the last four.", count: 5, rows: [20, 21, 22, 23, 24] },
+      {
+        code: "IDENTIFIER_INVALID",
+        column: "PERSONNR",
+        message: "is not 10 or 12 digits with an optional - or + before the last four.",
+        count: 5,
+        rows: [20, 21, 22, 23, 24],
+      },
     ]);
     expect((error as ExtractRejectedError).report.identifiers.invalid).toBe(5);
   });
@@ -133,13 +191,26 @@ describe("pseudonymiseExtract", () => {
 
   it("refuses an extract with an invalid personnummer and leaves nothing behind", async () => {
     const input = join(dir, "bad.csv");
-    writeFileSync(input, [lines[0], lines[1]!.replace(/^(\d{11})(\d)/, (_m, a: string, c: string) => a + ((Number(c) + 1) % 10)), ...lines.slice(2)].join("\n") + "\n");
+    writeFileSync(
+      input,
+      [
+        lines[0],
+        lines[1]!.replace(/^(\d{11})(\d)/, (_m, a: string, c: string) => a + ((Number(c) + 1) % 10)),
+        ...lines.slice(2),
+      ].join("\n") + "\n",
+    );
     const outputDir = join(dir, "refused");
     const error = await run({ input, outputDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExtractRejectedError);
     expect((error as ExtractRejectedError).code).toBe("DELIVERY_INVALID");
     expect((error as ExtractRejectedError).report.issues).toEqual([
-      { code: "IDENTIFIER_INVALID", column: "PERSONNR", message: "has a wrong check digit (Luhn).", count: 1, rows: [1] },
+      {
+        code: "IDENTIFIER_INVALID",
+        column: "PERSONNR",
+        message: "has a wrong check digit (Luhn).",
+        count: 1,
+        rows: [1],
+      },
     ]);
     expect(existsSync(outputDir)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes("partial"))).toEqual([]);
@@ -152,18 +223,27 @@ describe("pseudonymiseExtract", () => {
     writeFileSync(input, [...lines.slice(0, 2999), fields.join(";")].join("\n") + "\n");
     const outputDir = join(dir, "refused-date");
     const error = (await run({ input, outputDir }).catch((e: unknown) => e)) as ExtractRejectedError;
-    expect(error.report.issues).toEqual([expect.objectContaining({ code: "VALUE_INVALID", column: "INDATUM", count: 1, rows: [2999] })]);
+    expect(error.report.issues).toEqual([
+      expect.objectContaining({ code: "VALUE_INVALID", column: "INDATUM", count: 1, rows: [2999] }),
+    ]);
     expect(existsSync(outputDir)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes("partial"))).toEqual([]);
   });
 
   it("refuses a repeated primary key, one person written in two forms, and leaves nothing behind", async () => {
-    const keyed = parseDescriptor(JSON.stringify({ ...descriptor, version: "keyed", primaryKey: ["PERSONNR", "INDATUM"] }), "keyed.json");
+    const keyed = parseDescriptor(
+      JSON.stringify({ ...descriptor, version: "keyed", primaryKey: ["PERSONNR", "INDATUM"] }),
+      "keyed.json",
+    );
     const input = join(dir, "keyed.csv");
     const again = lines[1]!.replace(/^\d{2}(\d{6})(\d{4})/, "$1-$2");
     writeFileSync(input, [...lines.slice(0, 40), again].join("\n") + "\n");
     const outputDir = join(dir, "refused-key");
-    expect(await run({ input, outputDir, descriptor: keyed }).catch((e: unknown) => (e as ExtractRejectedError).report.issues)).toEqual([
+    expect(
+      await run({ input, outputDir, descriptor: keyed }).catch(
+        (e: unknown) => (e as ExtractRejectedError).report.issues,
+      ),
+    ).toEqual([
       { code: "PRIMARY_KEY_DUPLICATE", column: "PERSONNR, INDATUM", message: expect.any(String), count: 1, rows: [40] },
     ]);
     expect(existsSync(outputDir)).toBe(false);
@@ -181,6 +261,10 @@ describe("pseudonymiseExtract", () => {
   });
 
   it("writes what validateExtract accepts: the synthetic extract is valid for its descriptor", async () => {
-    expect(await validateExtract({ input: extract, descriptor, referenceDate: REF })).toMatchObject({ valid: true, rows: 3000, issues: [] });
+    expect(await validateExtract({ input: extract, descriptor, referenceDate: REF })).toMatchObject({
+      valid: true,
+      rows: 3000,
+      issues: [],
+    });
   });
 });

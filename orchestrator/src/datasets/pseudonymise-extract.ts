@@ -8,7 +8,12 @@ import { outputColumnName, type ColumnDescriptor, type DatasetDescriptor } from 
 import { DEFAULT_DUCKDB_MEMORY_LIMIT, withDuckDb } from "./duckdb-session";
 import { columnIssues, ident, inspectExtract, sourceRelation, sqlString } from "./extract-file";
 import { ExtractRejectedError } from "./extract-issues";
-import { buildIdentifierTable, buildIdentifierTableFromCsv, IDENTIFIER_TABLE, type IdentifierCounts } from "./identifier-table";
+import {
+  buildIdentifierTable,
+  buildIdentifierTableFromCsv,
+  IDENTIFIER_TABLE,
+  type IdentifierCounts,
+} from "./identifier-table";
 import { sha256File, type DeliveryManifest, type ManifestColumn } from "./manifest";
 import { derivePermitKey } from "./pseudonym-key";
 import { DEFAULT_FIRST_ROWS, rejectWithDiagnosis } from "./validate-extract";
@@ -54,7 +59,10 @@ export async function pseudonymiseExtract(options: PseudonymiseExtractOptions): 
   await mkdir(dirname(outputDir), { recursive: true });
   const staging = await mkdtemp(join(dirname(outputDir), `.${basename(outputDir)}.partial-`));
   try {
-    const manifest = await withDuckDb((conn, instance) => writePseudonymised({ conn, instance }, options, permitKey, staging), options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT);
+    const manifest = await withDuckDb(
+      (conn, instance) => writePseudonymised({ conn, instance }, options, permitKey, staging),
+      options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+    );
     await writeFile(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
     await rmdir(outputDir).catch(() => undefined);
     await rename(staging, outputDir);
@@ -65,13 +73,25 @@ export async function pseudonymiseExtract(options: PseudonymiseExtractOptions): 
   }
 }
 
-async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; instance: DuckDBInstance }, options: PseudonymiseExtractOptions, permitKey: Buffer, staging: string): Promise<DeliveryManifest> {
+async function writePseudonymised(
+  { conn, instance }: { conn: DuckDBConnection; instance: DuckDBInstance },
+  options: PseudonymiseExtractOptions,
+  permitKey: Buffer,
+  staging: string,
+): Promise<DeliveryManifest> {
   const { descriptor } = options;
   const firstRows = options.firstRows ?? DEFAULT_FIRST_ROWS;
   const file = await inspectExtract(options.input, descriptor, conn, options.maxBytes);
   const mismatch = columnIssues(file, descriptor);
   if (mismatch.length > 0)
-    throw new ExtractRejectedError({ valid: false, format: file.format, bytes: file.bytes, rows: null, identifiers: { distinct: 0, invalid: 0 }, issues: mismatch });
+    throw new ExtractRejectedError({
+      valid: false,
+      format: file.format,
+      bytes: file.bytes,
+      rows: null,
+      identifiers: { distinct: 0, invalid: 0 },
+      issues: mismatch,
+    });
 
   const source = sourceRelation(file, descriptor);
   const identifierColumns = descriptor.columns.filter((c) => c.role === "direct-identifier");
@@ -82,9 +102,15 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
     // A plain CSV's identifiers come straight from its bytes, for half what DuckDB's reading of the whole file costs.
     const fromBytes =
       file.format === "csv" && identifierColumns.length > 0
-        ? await buildIdentifierTableFromCsv(conn, file.path, { ...descriptor.format, columns: identifierColumns.map((c) => file.header.indexOf(c.name)) }, identifierOptions)
+        ? await buildIdentifierTableFromCsv(
+            conn,
+            file.path,
+            { ...descriptor.format, columns: identifierColumns.map((c) => file.header.indexOf(c.name)) },
+            identifierOptions,
+          )
         : undefined;
-    counts = fromBytes ?? (await buildIdentifierTable({ instance, conn }, source, identifierColumns, identifierOptions));
+    counts =
+      fromBytes ?? (await buildIdentifierTable({ instance, conn }, source, identifierColumns, identifierOptions));
   } catch (err) {
     return rejectWithDiagnosis(conn, file, descriptor, counts, firstRows, err);
   }
@@ -101,12 +127,15 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
     // DuckDB guesses a CSV scan at a few dozen rows and would build its hash table from the whole extract,
     // every column of every row, to probe it with the identifiers. The identifiers are the small side.
     await conn.run("SET disabled_optimizers = 'build_side_probe_side'");
-    const copied = await conn.run(`COPY (${outputQuery(source, descriptor)}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION ${options.parquetCompression ?? "snappy"})`);
+    const copied = await conn.run(
+      `COPY (${outputQuery(source, descriptor)}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION ${options.parquetCompression ?? "snappy"})`,
+    );
     rows = copied.rowsChanged;
   } catch (err) {
     return rejectWithDiagnosis(conn, file, descriptor, counts, firstRows, err);
   }
-  if (descriptor.primaryKey && (await hasDuplicateKeys(conn, path, descriptor))) return rejectWithDiagnosis(conn, file, descriptor, counts, firstRows);
+  if (descriptor.primaryKey && (await hasDuplicateKeys(conn, path, descriptor)))
+    return rejectWithDiagnosis(conn, file, descriptor, counts, firstRows);
   step("write");
 
   const { size } = await stat(path);
@@ -114,7 +143,11 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
   step("hash");
   return {
     manifestVersion: 1,
-    dataset: { id: descriptor.id, version: descriptor.version, descriptorSha256: createHash("sha256").update(JSON.stringify(descriptor)).digest("hex") },
+    dataset: {
+      id: descriptor.id,
+      version: descriptor.version,
+      descriptorSha256: createHash("sha256").update(JSON.stringify(descriptor)).digest("hex"),
+    },
     permitId: options.permitId,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     rows,
@@ -139,8 +172,13 @@ async function writePseudonymised({ conn, instance }: { conn: DuckDBConnection; 
 export function outputQuery(source: string, descriptor: DatasetDescriptor): string {
   const kept = descriptor.columns.filter((c) => c.role !== "drop");
   const typed = (c: ColumnDescriptor) => ident(`${c.name}__typed`);
-  const missing = (c: ColumnDescriptor, code = "VALUE_MISSING") => (c.nullable && code === "VALUE_MISSING" ? "NULL" : `error(${sqlString(`${c.name}: ${code}`)})`);
-  const inner = kept.flatMap((c) => (c.type === "personnummer" ? [ident(c.name)] : [ident(c.name), `CAST(${typedValue(c)} AS ${outputType(c)}) AS ${typed(c)}`]));
+  const missing = (c: ColumnDescriptor, code = "VALUE_MISSING") =>
+    c.nullable && code === "VALUE_MISSING" ? "NULL" : `error(${sqlString(`${c.name}: ${code}`)})`;
+  const inner = kept.flatMap((c) =>
+    c.type === "personnummer"
+      ? [ident(c.name)]
+      : [ident(c.name), `CAST(${typedValue(c)} AS ${outputType(c)}) AS ${typed(c)}`],
+  );
   const checked = kept.map((c) => {
     if (c.type === "personnummer") return ident(c.name);
     return `CASE WHEN ${ident(c.name)} IS NULL THEN ${missing(c)} WHEN ${invalidCondition(c, ident(c.name), typed(c))} THEN ${missing(c, "VALUE_INVALID")} ELSE ${typed(c)} END AS ${ident(c.name)}`;
@@ -166,8 +204,12 @@ function stepTimer(onStep: PseudonymiseExtractOptions["onStep"]) {
 }
 
 async function hasDuplicateKeys(conn: DuckDBConnection, path: string, descriptor: DatasetDescriptor): Promise<boolean> {
-  const key = descriptor.primaryKey!.map((name) => ident(outputColumnName(descriptor.columns.find((c) => c.name === name)!))).join(", ");
-  const result = await conn.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM read_parquet(${sqlString(path)}) GROUP BY ${key} HAVING count(*) > 1)`);
+  const key = descriptor
+    .primaryKey!.map((name) => ident(outputColumnName(descriptor.columns.find((c) => c.name === name)!)))
+    .join(", ");
+  const result = await conn.runAndReadAll(
+    `SELECT count(*) FROM (SELECT 1 FROM read_parquet(${sqlString(path)}) GROUP BY ${key} HAVING count(*) > 1)`,
+  );
   return Number(result.getRowsJS()[0]![0]) > 0;
 }
 
@@ -183,6 +225,9 @@ async function refuseExistingOutput(outputDir: string): Promise<void> {
     if (err.code === "ENOTDIR") return ["(a file)"];
     throw err;
   });
-  if (entries.length > 0) throw new SpeError("DELIVERY_OUTPUT_EXISTS", `The output folder ${outputDir} exists and is not empty; pick a new one.`);
+  if (entries.length > 0)
+    throw new SpeError(
+      "DELIVERY_OUTPUT_EXISTS",
+      `The output folder ${outputDir} exists and is not empty; pick a new one.`,
+    );
 }
-

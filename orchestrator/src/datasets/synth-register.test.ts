@@ -18,7 +18,11 @@ describe("synthRegisterCsv", () => {
   });
 
   it("writes valid personnummer, some samordningsnummer, sex matching the ninth digit, repeat patients", () => {
-    const rows = csv(20_000, 9).trimEnd().split("\n").slice(1).map((l) => l.split(";"));
+    const rows = csv(20_000, 9)
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(";"));
     const ref = new Date("2026-01-01");
     const parsed = rows.map((r) => parseIdentifier(r[0]!, ref));
     expect(parsed.every((p) => p.ok)).toBe(true);

@@ -5,41 +5,154 @@ import { luhnCheckDigit } from "./personnummer";
 import { SeededRandom } from "./seeded-random";
 
 export const SYNTH_REGISTER_COLUMNS = [
-  "PERSONNR", "NAMN", "KON", "FODELSEDATUM", "ALDER", "LAN", "KOMMUN", "SJUKHUS", "MVO",
-  "INDATUM", "UTDATUM", "HDIA", "DIA1", "DIA2", "OP1",
+  "PERSONNR",
+  "NAMN",
+  "KON",
+  "FODELSEDATUM",
+  "ALDER",
+  "LAN",
+  "KOMMUN",
+  "SJUKHUS",
+  "MVO",
+  "INDATUM",
+  "UTDATUM",
+  "HDIA",
+  "DIA1",
+  "DIA2",
+  "OP1",
 ] as const;
 
 // County (län) codes with a few municipality (kommun) codes each, weighted roughly by population.
 const COUNTIES: [string, string[], number][] = [
-  ["01", ["0180", "0114", "0127", "0182", "0184"], 24], ["03", ["0380", "0381"], 4], ["04", ["0480", "0484"], 3],
-  ["05", ["0580", "0581"], 5], ["06", ["0680", "0683"], 4], ["07", ["0780"], 2], ["08", ["0880", "0882"], 2],
-  ["09", ["0980"], 1], ["10", ["1080"], 2], ["12", ["1280", "1281", "1283"], 14], ["13", ["1380", "1382"], 3],
-  ["14", ["1480", "1484", "1490"], 17], ["17", ["1780"], 3], ["18", ["1880"], 3], ["19", ["1980"], 3],
-  ["20", ["2080", "2081"], 3], ["21", ["2180"], 3], ["22", ["2281"], 2], ["23", ["2380"], 1], ["24", ["2480"], 3],
+  ["01", ["0180", "0114", "0127", "0182", "0184"], 24],
+  ["03", ["0380", "0381"], 4],
+  ["04", ["0480", "0484"], 3],
+  ["05", ["0580", "0581"], 5],
+  ["06", ["0680", "0683"], 4],
+  ["07", ["0780"], 2],
+  ["08", ["0880", "0882"], 2],
+  ["09", ["0980"], 1],
+  ["10", ["1080"], 2],
+  ["12", ["1280", "1281", "1283"], 14],
+  ["13", ["1380", "1382"], 3],
+  ["14", ["1480", "1484", "1490"], 17],
+  ["17", ["1780"], 3],
+  ["18", ["1880"], 3],
+  ["19", ["1980"], 3],
+  ["20", ["2080", "2081"], 3],
+  ["21", ["2180"], 3],
+  ["22", ["2281"], 2],
+  ["23", ["2380"], 1],
+  ["24", ["2480"], 3],
   ["25", ["2580"], 2],
 ];
 
 // ICD-10-SE main diagnoses, weighted; stroke (I61, I63, I64), myocardial infarction (I21) and lipid
 // disorders (E78, the indication for statins) are common enough for a demo study.
 const DIAGNOSES = weighted<string>([
-  ["I63.9", 6], ["I63.5", 3], ["I61.9", 2], ["I64", 2], ["I21.0", 2], ["I21.4", 4], ["I21.9", 3], ["I25.1", 4],
-  ["I48.9", 5], ["I50.9", 5], ["I10", 6], ["E78.0", 3], ["E78.5", 2], ["E11.9", 5], ["C10.9", 1], ["C18.7", 1],
-  ["C34.1", 1], ["C50.9", 2], ["C61", 2], ["J18.9", 6], ["J44.1", 3], ["K35.8", 2], ["K80.2", 2], ["S72.0", 3],
-  ["S06.0", 2], ["F32.9", 3], ["N39.0", 4], ["O80", 2], ["Z51.1", 2], ["R07.4", 4],
+  ["I63.9", 6],
+  ["I63.5", 3],
+  ["I61.9", 2],
+  ["I64", 2],
+  ["I21.0", 2],
+  ["I21.4", 4],
+  ["I21.9", 3],
+  ["I25.1", 4],
+  ["I48.9", 5],
+  ["I50.9", 5],
+  ["I10", 6],
+  ["E78.0", 3],
+  ["E78.5", 2],
+  ["E11.9", 5],
+  ["C10.9", 1],
+  ["C18.7", 1],
+  ["C34.1", 1],
+  ["C50.9", 2],
+  ["C61", 2],
+  ["J18.9", 6],
+  ["J44.1", 3],
+  ["K35.8", 2],
+  ["K80.2", 2],
+  ["S72.0", 3],
+  ["S06.0", 2],
+  ["F32.9", 3],
+  ["N39.0", 4],
+  ["O80", 2],
+  ["Z51.1", 2],
+  ["R07.4", 4],
 ]);
 const PROCEDURES = ["FNG05", "FNG02", "NFB49", "NFJ59", "JFB96", "AAD05", "DT016", "TFE00"];
-const SPECIALTIES = weighted<string>([["101", 8], ["107", 4], ["201", 4], ["301", 3], ["451", 2], ["521", 1], ["031", 1], ["221", 1]]);
-const COUNTY_PICKS = weighted(COUNTIES.map(([code, municipalities, weight]) => [{ code, municipalities }, weight] as const));
-const MALE = ["Erik", "Lars", "Karl", "Anders", "Johan", "Per", "Nils", "Mikael", "Jan", "Hans", "Oskar", "Ali", "Mohammed", "Björn"];
-const FEMALE = ["Anna", "Eva", "Maria", "Karin", "Sara", "Kristina", "Lena", "Emma", "Ingrid", "Elin", "Fatima", "Åsa", "Märta", "Sofia"];
-const SURNAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindström", "Åberg", "Öberg", "Hassan", "Lindqvist"];
+const SPECIALTIES = weighted<string>([
+  ["101", 8],
+  ["107", 4],
+  ["201", 4],
+  ["301", 3],
+  ["451", 2],
+  ["521", 1],
+  ["031", 1],
+  ["221", 1],
+]);
+const COUNTY_PICKS = weighted(
+  COUNTIES.map(([code, municipalities, weight]) => [{ code, municipalities }, weight] as const),
+);
+const MALE = [
+  "Erik",
+  "Lars",
+  "Karl",
+  "Anders",
+  "Johan",
+  "Per",
+  "Nils",
+  "Mikael",
+  "Jan",
+  "Hans",
+  "Oskar",
+  "Ali",
+  "Mohammed",
+  "Björn",
+];
+const FEMALE = [
+  "Anna",
+  "Eva",
+  "Maria",
+  "Karin",
+  "Sara",
+  "Kristina",
+  "Lena",
+  "Emma",
+  "Ingrid",
+  "Elin",
+  "Fatima",
+  "Åsa",
+  "Märta",
+  "Sofia",
+];
+const SURNAMES = [
+  "Andersson",
+  "Johansson",
+  "Karlsson",
+  "Nilsson",
+  "Eriksson",
+  "Larsson",
+  "Olsson",
+  "Persson",
+  "Svensson",
+  "Gustafsson",
+  "Lindström",
+  "Åberg",
+  "Öberg",
+  "Hassan",
+  "Lindqvist",
+];
 
 const DAY_MS = 86_400_000;
 const EPOCH_YEAR = 1900;
 const FIRST_EPISODE = daysSince1900(2015, 1, 1);
 const LAST_EPISODE = daysSince1900(2025, 12, 31);
 /** "YYYYMMDD" of every day since 1900-01-01 up to the last episode's discharge: one lookup per date. */
-const DATES = Array.from({ length: LAST_EPISODE + 60 }, (_, d) => new Date(Date.UTC(EPOCH_YEAR, 0, 1) + d * DAY_MS).toISOString().slice(0, 10).replaceAll("-", ""));
+const DATES = Array.from({ length: LAST_EPISODE + 60 }, (_, d) =>
+  new Date(Date.UTC(EPOCH_YEAR, 0, 1) + d * DAY_MS).toISOString().slice(0, 10).replaceAll("-", ""),
+);
 
 export interface SynthRegisterOptions {
   rows: number;

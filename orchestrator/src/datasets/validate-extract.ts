@@ -33,18 +33,39 @@ export function validateExtract(options: ValidateExtractOptions): Promise<Extrac
   return withDuckDb(async (conn, instance) => {
     const file = await inspectExtract(options.input, options.descriptor, conn, options.maxBytes);
     const mismatch = columnIssues(file, options.descriptor);
-    if (mismatch.length > 0) return { valid: false, format: file.format, bytes: file.bytes, rows: null, identifiers: { distinct: 0, invalid: 0 }, issues: mismatch };
+    if (mismatch.length > 0)
+      return {
+        valid: false,
+        format: file.format,
+        bytes: file.bytes,
+        rows: null,
+        identifiers: { distinct: 0, invalid: 0 },
+        issues: mismatch,
+      };
     const identifierColumns = options.descriptor.columns.filter((c) => c.role === "direct-identifier");
-    const counts = await buildIdentifierTable({ instance, conn }, sourceRelation(file, options.descriptor, { rejects: true }), identifierColumns, {
-      referenceDate: options.referenceDate ?? new Date(),
-    }).catch((err: unknown) => unreadable(err));
+    const counts = await buildIdentifierTable(
+      { instance, conn },
+      sourceRelation(file, options.descriptor, { rejects: true }),
+      identifierColumns,
+      {
+        referenceDate: options.referenceDate ?? new Date(),
+      },
+    ).catch((err: unknown) => unreadable(err));
     return diagnosedReport(conn, file, options.descriptor, counts, options.firstRows ?? DEFAULT_FIRST_ROWS);
   });
 }
 
 /** The full diagnosis as a report. */
-export async function diagnosedReport(conn: DuckDBConnection, file: ExtractFile, descriptor: DatasetDescriptor, identifiers: IdentifierCounts, firstRows: number): Promise<ExtractReport> {
-  const { rows, issues } = await diagnoseExtract(conn, file, descriptor, firstRows).catch((err: unknown) => unreadable(err));
+export async function diagnosedReport(
+  conn: DuckDBConnection,
+  file: ExtractFile,
+  descriptor: DatasetDescriptor,
+  identifiers: IdentifierCounts,
+  firstRows: number,
+): Promise<ExtractReport> {
+  const { rows, issues } = await diagnoseExtract(conn, file, descriptor, firstRows).catch((err: unknown) =>
+    unreadable(err),
+  );
   return { valid: issues.length === 0, format: file.format, bytes: file.bytes, rows, identifiers, issues };
 }
 
@@ -52,7 +73,14 @@ export async function diagnosedReport(conn: DuckDBConnection, file: ExtractFile,
  * After the fast path stopped at `cause`: diagnoses the extract and throws ExtractRejectedError with every
  * finding, or DELIVERY_UNREADABLE when the diagnosis finds nothing to name.
  */
-export async function rejectWithDiagnosis(conn: DuckDBConnection, file: ExtractFile, descriptor: DatasetDescriptor, identifiers: IdentifierCounts, firstRows: number, cause?: unknown): Promise<never> {
+export async function rejectWithDiagnosis(
+  conn: DuckDBConnection,
+  file: ExtractFile,
+  descriptor: DatasetDescriptor,
+  identifiers: IdentifierCounts,
+  firstRows: number,
+  cause?: unknown,
+): Promise<never> {
   const report = await diagnosedReport(conn, file, descriptor, identifiers, firstRows);
   if (report.issues.length > 0) throw new ExtractRejectedError(report);
   throw unreadableError(cause);

@@ -47,7 +47,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       return { db: db as unknown as Db, kind: "postgres", location: describeUrl(target.url), close };
     } catch (err) {
       await pool.end();
-      throw new SpeError("DATABASE_UNAVAILABLE", `Could not open PostgreSQL at ${describeUrl(target.url)}: ${(err as Error).message}. Check DATABASE_URL.`, { cause: err });
+      throw new SpeError(
+        "DATABASE_UNAVAILABLE",
+        `Could not open PostgreSQL at ${describeUrl(target.url)}: ${(err as Error).message}. Check DATABASE_URL.`,
+        { cause: err },
+      );
     }
   }
   const dir = "pgliteDir" in target ? target.pgliteDir : undefined;
@@ -60,7 +64,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return { db: db as unknown as Db, kind: "pglite", location: dir ?? "memory", close: () => client.close() };
   } catch (err) {
     await client.close();
-    throw new SpeError("DATABASE_UNAVAILABLE", `Could not open the embedded database in ${dir ?? "memory"}: ${(err as Error).message}`, { cause: err });
+    throw new SpeError(
+      "DATABASE_UNAVAILABLE",
+      `Could not open the embedded database in ${dir ?? "memory"}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

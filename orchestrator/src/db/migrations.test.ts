@@ -36,7 +36,17 @@ describe("one migration set on PGlite and on PostgreSQL", () => {
     expect(pgSchema).toEqual(liteSchema);
 
     const now = new Date("2026-11-22T12:00:00.000Z");
-    const row = { tokenHash: "h", subject: "alice", name: "Alice", email: null, roles: ["researcher"], idToken: null, createdAt: now, lastSeenAt: now, expiresAt: now };
+    const row = {
+      tokenHash: "h",
+      subject: "alice",
+      name: "Alice",
+      email: null,
+      roles: ["researcher"],
+      idToken: null,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now,
+    };
     for (const d of [lite, postgres]) {
       await d.db.insert(sessions).values(row);
       expect(await d.db.select().from(sessions)).toEqual([row]);
@@ -57,7 +67,10 @@ describe("one migration set on PGlite and on PostgreSQL", () => {
     const url = new URL(inject("postgresUrl"));
     url.password = "s3cret";
     url.pathname = "/does_not_exist";
-    const err = await openDatabase({ url: url.href }).then(() => undefined, (e: unknown) => e as Error & { code: string });
+    const err = await openDatabase({ url: url.href }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string },
+    );
     expect(err?.code).toBe("DATABASE_UNAVAILABLE");
     expect(err?.message).toContain("/does_not_exist");
     expect(err?.message).not.toContain("s3cret");

@@ -17,7 +17,11 @@ describe("postgresListener", () => {
   let url: string;
   let admin: pg.Client;
   const listenerBackends = async () =>
-    (await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`)).rows;
+    (
+      await admin.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`,
+      )
+    ).rows;
   const listeningConnections = async () => (await listenerBackends()).length;
 
   beforeAll(async () => {
@@ -32,13 +36,19 @@ describe("postgresListener", () => {
     let second: Promise<string> | undefined;
     // Listening again from within onLost is the tightest case: pg still has the lost connection's "end" to report.
     const lost = waitFor<Error>((resolve) =>
-      listener.listen("spe_test", () => {}, (err) => {
-        second = waitFor<string>((got) => listener.listen("spe_test", got, () => {}));
-        resolve(err);
-      }),
+      listener.listen(
+        "spe_test",
+        () => {},
+        (err) => {
+          second = waitFor<string>((got) => listener.listen("spe_test", got, () => {}));
+          resolve(err);
+        },
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`,
+    );
     await lost;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await listeningConnections()).toBe(1);
@@ -53,12 +63,18 @@ describe("postgresListener", () => {
   it("tells every owner of a loss even when one owner's handler throws", async () => {
     const listener = postgresListener(url);
     try {
-      await listener.listen("spe_first", () => {}, () => {
-        throw new Error("this owner's own failure");
-      });
+      await listener.listen(
+        "spe_first",
+        () => {},
+        () => {
+          throw new Error("this owner's own failure");
+        },
+      );
       const second = waitFor<Error>((resolve) => void listener.listen("spe_second", () => {}, resolve));
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_APPLICATION_NAME}'`,
+      );
       expect(await second).toBeInstanceOf(Error);
     } finally {
       await listener.close();
@@ -69,7 +85,13 @@ describe("postgresListener", () => {
     const listener = postgresListener(url);
     try {
       // PostgreSQL refuses an empty channel name (a zero-length identifier).
-      await expect(listener.listen("", () => {}, () => {})).rejects.toThrow();
+      await expect(
+        listener.listen(
+          "",
+          () => {},
+          () => {},
+        ),
+      ).rejects.toThrow();
       const got = waitFor<string>((resolve) => void listener.listen("spe_again", resolve, () => {}));
       await new Promise((resolve) => setTimeout(resolve, 200));
       await admin.query("SELECT pg_notify('spe_again', 'heard')");
@@ -86,10 +108,14 @@ describe("postgresListener", () => {
     let relistened: Promise<void> | undefined;
     // What every owner does on a loss: listen again (and read what it may have missed).
     const listen = (): Promise<void> =>
-      listener.listen("spe_silent", (payload) => heard.push(payload), () => {
-        losses++;
-        relistened = listen();
-      });
+      listener.listen(
+        "spe_silent",
+        (payload) => heard.push(payload),
+        () => {
+          losses++;
+          relistened = listen();
+        },
+      );
     try {
       await listen();
       expect(listener.alive()).toBe(true);
@@ -111,7 +137,9 @@ describe("postgresListener", () => {
         process.kill(frozen!.pid, "SIGCONT");
       }
       // The old backend wakes up to a closed socket and goes: what it still had to deliver reaches nobody.
-      await expect.poll(async () => (await listenerBackends()).map((b) => b.pid), { timeout: 5_000, interval: 50 }).not.toContain(frozen!.pid);
+      await expect
+        .poll(async () => (await listenerBackends()).map((b) => b.pid), { timeout: 5_000, interval: 50 })
+        .not.toContain(frozen!.pid);
       await admin.query("SELECT pg_notify('spe_silent', 'later')");
       await expect.poll(() => heard, { timeout: 2_000, interval: 20 }).toEqual(["after", "later"]);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -128,7 +156,11 @@ describe("postgresListener", () => {
     const listener = postgresListener(url);
     let losses = 0;
     try {
-      await listener.listen("spe_stall", () => {}, () => losses++);
+      await listener.listen(
+        "spe_stall",
+        () => {},
+        () => losses++,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const before = await listenerBackends();
       // The event loop blocks (a long synchronous task): no timer runs and no socket is read meanwhile.
@@ -161,10 +193,20 @@ describe("postgresListener", () => {
     silentUrl.host = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
     const listener = postgresListener(silentUrl.href);
     try {
-      await expect(listener.listen("spe_never", () => {}, () => {})).rejects.toThrow();
+      await expect(
+        listener.listen(
+          "spe_never",
+          () => {},
+          () => {},
+        ),
+      ).rejects.toThrow();
       // Its socket was closed rather than left open, and the next listen() opens a new connection.
       await expect.poll(() => sockets.size, { timeout: 2_000 }).toBe(0);
-      const again = listener.listen("spe_never", () => {}, () => {});
+      const again = listener.listen(
+        "spe_never",
+        () => {},
+        () => {},
+      );
       await expect.poll(() => sockets.size, { timeout: 2_000 }).toBe(1);
       await listener.close();
       await expect(again).rejects.toThrow();
@@ -178,11 +220,21 @@ describe("postgresListener", () => {
   it("refuses to listen once closed, and opens no connection that nobody would end", async () => {
     const listener = postgresListener(url);
     expect(listener.alive()).toBe(false);
-    await listener.listen("spe_closed", () => {}, () => {});
+    await listener.listen(
+      "spe_closed",
+      () => {},
+      () => {},
+    );
     expect(listener.alive()).toBe(true);
     await listener.close();
     expect(listener.alive()).toBe(false);
-    await expect(listener.listen("spe_closed", () => {}, () => {})).rejects.toBeInstanceOf(ListenerClosedError);
+    await expect(
+      listener.listen(
+        "spe_closed",
+        () => {},
+        () => {},
+      ),
+    ).rejects.toBeInstanceOf(ListenerClosedError);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await listeningConnections()).toBe(0);
   });
@@ -192,6 +244,12 @@ describe("pgliteListener", () => {
   it("refuses to listen once its database is closed", async () => {
     const client = new PGlite();
     await client.close();
-    await expect(pgliteListener(client).listen("spe_closed", () => {}, () => {})).rejects.toBeInstanceOf(ListenerClosedError);
+    await expect(
+      pgliteListener(client).listen(
+        "spe_closed",
+        () => {},
+        () => {},
+      ),
+    ).rejects.toBeInstanceOf(ListenerClosedError);
   });
 });

@@ -84,7 +84,14 @@ const CONNECT_TIMEOUT_MS = 5_000;
  */
 export function postgresListener(url: string): Listener {
   type Handler = { onPayload: (payload: string) => void; onLost: (err: Error) => void };
-  type Connection = { client: pg.Client; ready: Promise<void>; connected: boolean; heardAt: number; probeSentAt?: number; probes?: NodeJS.Timeout };
+  type Connection = {
+    client: pg.Client;
+    ready: Promise<void>;
+    connected: boolean;
+    heardAt: number;
+    probeSentAt?: number;
+    probes?: NodeJS.Timeout;
+  };
   let current: Connection | undefined;
   const handlers = new Map<string, Handler[]>();
   let closed = false;

@@ -1,5 +1,17 @@
 import { desc, eq } from "drizzle-orm";
-import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  pgView,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 import type { OutputFileType } from "../outputs/requests/output-file-type";
 import type { RequestState } from "../outputs/requests/request-state";
 import type { FileDecision, Vote } from "../outputs/requests/review-rules";
@@ -44,7 +56,9 @@ export const permits = pgTable("permits", {
 export const permitRevisions = pgTable(
   "permit_revisions",
   {
-    permitId: text("permit_id").notNull().references(() => permits.permitId),
+    permitId: text("permit_id")
+      .notNull()
+      .references(() => permits.permitId),
     sequence: integer("sequence").notNull(),
     jws: text("jws").notNull(),
     payloadHash: text("payload_hash").notNull(),
@@ -55,7 +69,9 @@ export const permitRevisions = pgTable(
 
 /** One environment per permit: what we want of it and what the reconciler last saw. */
 export const environments = pgTable("environments", {
-  permitId: text("permit_id").primaryKey().references(() => permits.permitId),
+  permitId: text("permit_id")
+    .primaryKey()
+    .references(() => permits.permitId),
   namespace: text("namespace").notNull().unique(),
   /** active: workspace running; suspended: scaled to zero, gateway refuses; torn-down: namespace deleted. */
   desiredState: text("desired_state").$type<"active" | "suspended" | "torn-down">().notNull(),
@@ -88,7 +104,11 @@ export const auditEvents = pgTable(
     previousHash: text("previous_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [index("audit_events_time_idx").on(t.time), index("audit_events_target_idx").on(t.target), index("audit_events_actor_subject_idx").on(t.actorSubject)],
+  (t) => [
+    index("audit_events_time_idx").on(t.time),
+    index("audit_events_target_idx").on(t.target),
+    index("audit_events_actor_subject_idx").on(t.actorSubject),
+  ],
 );
 
 /** A status condition in the Kubernetes style. */
@@ -111,7 +131,9 @@ export const exportRequests = pgTable(
   "export_requests",
   {
     id: text("id").primaryKey(),
-    permitId: text("permit_id").notNull().references(() => permits.permitId),
+    permitId: text("permit_id")
+      .notNull()
+      .references(() => permits.permitId),
     namespace: text("namespace").notNull(),
     requester: text("requester").notNull(),
     title: text("title").notNull(),
@@ -137,7 +159,9 @@ export const exportRequests = pgTable(
 export const exportFiles = pgTable(
   "export_files",
   {
-    requestId: text("request_id").notNull().references(() => exportRequests.id),
+    requestId: text("request_id")
+      .notNull()
+      .references(() => exportRequests.id),
     path: text("path").notNull(),
     version: integer("version").notNull(),
     /** The newest version of its path; older versions stay as the record of what was reviewed. */
@@ -168,7 +192,10 @@ export const exportVotes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.requestId, t.path, t.version, t.checker] }),
-    foreignKey({ columns: [t.requestId, t.path, t.version], foreignColumns: [exportFiles.requestId, exportFiles.path, exportFiles.version] }),
+    foreignKey({
+      columns: [t.requestId, t.path, t.version],
+      foreignColumns: [exportFiles.requestId, exportFiles.path, exportFiles.version],
+    }),
   ],
 );
 
@@ -180,7 +207,9 @@ export const deliveries = pgTable(
   "deliveries",
   {
     id: text("id").primaryKey(),
-    permitId: text("permit_id").notNull().references(() => permits.permitId),
+    permitId: text("permit_id")
+      .notNull()
+      .references(() => permits.permitId),
     namespace: text("namespace").notNull(),
     datasetId: text("dataset_id").notNull(),
     datasetVersion: text("dataset_version").notNull(),

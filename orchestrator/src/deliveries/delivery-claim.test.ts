@@ -55,11 +55,14 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
     return { permit, namespace, id, ref: { namespace, datasetId: DATASET.id, datasetVersion: DATASET.version, id } };
   }
   const rowOf = async (id: string) => (await database.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
-  const actionsOf = async (id: string) => (await searchAuditEvents(database.db, { target: `delivery:${id}`, limit: 10 })).map((e) => e.action).sort();
+  const actionsOf = async (id: string) =>
+    (await searchAuditEvents(database.db, { target: `delivery:${id}`, limit: 10 })).map((e) => e.action).sort();
   /** The files (not folders) under a folder, none when it is missing. */
   const filesIn = (folder: string) => {
     try {
-      return readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+      return readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;
@@ -67,7 +70,11 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
   };
   /** Every file the store holds for a namespace, as the directory store lays them out. */
   const stagedIn = (namespace: string) => filesIn(join(dir, "staging", namespace));
-  const codeOf = (promise: Promise<unknown>) => promise.then(() => "staged", (err: SpeError) => err.code);
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "staged",
+      (err: SpeError) => err.code,
+    );
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "spe-claim-"));
@@ -80,8 +87,18 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
   });
 
   it.each<[string, (d: Awaited<ReturnType<typeof openDelivery>>) => Promise<void>, Date | undefined, RegExp]>([
-    ["revoked", (d) => amendEnvironment(database.db, { ...d.permit, sequence: 2, status: "revoked" }, "torn-down"), undefined, /permit was revoked/],
-    ["torn down by the operators", (d) => amendEnvironment(database.db, d.permit, "torn-down"), undefined, /environment is being torn down/],
+    [
+      "revoked",
+      (d) => amendEnvironment(database.db, { ...d.permit, sequence: 2, status: "revoked" }, "torn-down"),
+      undefined,
+      /permit was revoked/,
+    ],
+    [
+      "torn down by the operators",
+      (d) => amendEnvironment(database.db, d.permit, "torn-down"),
+      undefined,
+      /environment is being torn down/,
+    ],
     ["ended (not yet torn down)", async () => undefined, new Date("2099-01-01T00:00:00Z"), /permit has ended/],
   ])("refuses an upload once the permit is %s, before reading it, and keeps nothing", async (_, end, at, why) => {
     const d = await openDelivery();
@@ -90,7 +107,12 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
     const refused = receiveDelivery(database.db, services(), d.id, body, holder, at && (() => at));
     await expect(refused).rejects.toMatchObject({ code: "PERMIT_TORN_DOWN", message: expect.stringMatching(why) });
     expect(wasRead()).toBe(false);
-    expect(await rowOf(d.id)).toMatchObject({ state: "failed", bytes: null, manifest: null, error: expect.stringMatching(why) });
+    expect(await rowOf(d.id)).toMatchObject({
+      state: "failed",
+      bytes: null,
+      manifest: null,
+      error: expect.stringMatching(why),
+    });
     expect(stagedIn(d.namespace)).toEqual([]);
     expect(filesIn(join(dir, "incoming")).filter((f) => f.includes(d.id))).toEqual([]);
     expect(await actionsOf(d.id)).toEqual(["delivery.failed", "delivery.started"]);
@@ -99,7 +121,13 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
   it("opens no delivery for a permit that has ended, though its teardown has not begun", async () => {
     const permit = examplePermit({ permitId: `SE-CLAIM-${++serial}` });
     await insertEnvironment(database.db, permit);
-    const opening = startDelivery(database.db, { permitId: permit.permitId, dataset: DATASET }, holder, catalogue, new Date(permit.validUntil));
+    const opening = startDelivery(
+      database.db,
+      { permitId: permit.permitId, dataset: DATASET },
+      holder,
+      catalogue,
+      new Date(permit.validUntil),
+    );
     await expect(opening).rejects.toMatchObject({ code: "PERMIT_NOT_FOUND" });
   });
 
@@ -137,35 +165,49 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
   });
 
   // Only PostgreSQL has transactions side by side; PGlite runs one at a time, so there this cannot happen.
-  it.skipIf(kind === "PGlite")("waits for a revocation that holds the permit when staging begins, then refuses and leaves no staged file", async () => {
-    const d = await openDelivery();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    // The revocation as permit intake writes it: the permit FOR UPDATE, then it and its environment, kept open.
-    const revocation = database.db.transaction(async (tx) => {
-      await tx.select().from(permits).where(eq(permits.permitId, d.permit.permitId)).for("update");
-      await tx.update(permits).set({ status: "revoked" }).where(eq(permits.permitId, d.permit.permitId));
-      await tx.update(environments).set({ desiredState: "torn-down" }).where(eq(environments.permitId, d.permit.permitId));
-      holding();
-      await released;
-    });
-    await held;
-    const outcome = codeOf(receiveDelivery(database.db, services(), d.id, extract().body, holder));
-    const waitingForLocks = async () => ((await database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n > 0;
-    await eventually("the staging waits for the revocation's locks", waitingForLocks, 30_000);
-    release();
-    await revocation;
-    expect(await outcome).toBe("PERMIT_TORN_DOWN");
-    expect(stagedIn(d.namespace)).toEqual([]);
-    expect(await rowOf(d.id)).toMatchObject({ state: "failed", manifest: null });
-  });
+  it.skipIf(kind === "PGlite")(
+    "waits for a revocation that holds the permit when staging begins, then refuses and leaves no staged file",
+    async () => {
+      const d = await openDelivery();
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      // The revocation as permit intake writes it: the permit FOR UPDATE, then it and its environment, kept open.
+      const revocation = database.db.transaction(async (tx) => {
+        await tx.select().from(permits).where(eq(permits.permitId, d.permit.permitId)).for("update");
+        await tx.update(permits).set({ status: "revoked" }).where(eq(permits.permitId, d.permit.permitId));
+        await tx
+          .update(environments)
+          .set({ desiredState: "torn-down" })
+          .where(eq(environments.permitId, d.permit.permitId));
+        holding();
+        await released;
+      });
+      await held;
+      const outcome = codeOf(receiveDelivery(database.db, services(), d.id, extract().body, holder));
+      const waitingForLocks = async () =>
+        (
+          (await database.db.execute(
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )) as unknown as { rows: Array<{ n: number }> }
+        ).rows[0]!.n > 0;
+      await eventually("the staging waits for the revocation's locks", waitingForLocks, 30_000);
+      release();
+      await revocation;
+      expect(await outcome).toBe("PERMIT_TORN_DOWN");
+      expect(stagedIn(d.namespace)).toEqual([]);
+      expect(await rowOf(d.id)).toMatchObject({ state: "failed", manifest: null });
+    },
+  );
 
   it("lets one of two parallel uploads of a delivery have it; the other is refused unread and touches none of its files", async () => {
     const d = await openDelivery();
     const [a, b] = [extract(40), extract(40)];
-    const outcomes = await Promise.all([codeOf(receiveDelivery(database.db, services(), d.id, a.body, holder)), codeOf(receiveDelivery(database.db, services(), d.id, b.body, holder))]);
+    const outcomes = await Promise.all([
+      codeOf(receiveDelivery(database.db, services(), d.id, a.body, holder)),
+      codeOf(receiveDelivery(database.db, services(), d.id, b.body, holder)),
+    ]);
     expect(outcomes.sort()).toEqual(["DELIVERY_STATE_CONFLICT", "staged"]);
     // The loser never read its body: it was refused before it could write, stage or clean up anything.
     expect([a.wasRead(), b.wasRead()].sort()).toEqual([false, true]);
@@ -176,7 +218,10 @@ describe.each(bothDatabases("spe_delivery_claim"))("receiving a delivery on %s",
     expect(files).toEqual(expect.arrayContaining(["manifest.json", ...manifest.files.map((f) => f.path)]));
     expect(await actionsOf(d.id)).toEqual(["delivery.staged", "delivery.started"]);
     // And once staged, a later upload is refused the same way, as already received.
-    await expect(receiveDelivery(database.db, services(), d.id, extract().body, holder)).rejects.toMatchObject({ code: "DELIVERY_STATE_CONFLICT", message: expect.stringMatching(/is staged already/) });
+    await expect(receiveDelivery(database.db, services(), d.id, extract().body, holder)).rejects.toMatchObject({
+      code: "DELIVERY_STATE_CONFLICT",
+      message: expect.stringMatching(/is staged already/),
+    });
   });
 
   it("a teardown that comes after the staging commits finds the delivery, so its certificate names it", async () => {

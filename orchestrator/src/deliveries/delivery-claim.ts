@@ -17,14 +17,28 @@ export async function claimDelivery(db: Db, id: string, actor: AuditActor): Prom
   const [claimed] = await db
     .update(deliveries)
     .set({ bytes: 0 })
-    .where(and(eq(deliveries.id, id), eq(deliveries.deliveredBy, actor.subject), eq(deliveries.state, "receiving"), isNull(deliveries.bytes)))
+    .where(
+      and(
+        eq(deliveries.id, id),
+        eq(deliveries.deliveredBy, actor.subject),
+        eq(deliveries.state, "receiving"),
+        isNull(deliveries.bytes),
+      ),
+    )
     .returning();
   if (claimed) return claimed;
   const [delivery] = await db.select().from(deliveries).where(eq(deliveries.id, id));
-  if (!delivery || delivery.deliveredBy !== actor.subject) throw new SpeError("DELIVERY_NOT_FOUND", `There is no delivery ${id} of yours.`);
+  if (!delivery || delivery.deliveredBy !== actor.subject)
+    throw new SpeError("DELIVERY_NOT_FOUND", `There is no delivery ${id} of yours.`);
   if (delivery.state === "receiving")
-    throw new SpeError("DELIVERY_STATE_CONFLICT", `Delivery ${id} is being received by another upload already; wait for its outcome (GET the delivery), or start a new delivery to send another extract.`);
-  throw new SpeError("DELIVERY_STATE_CONFLICT", `Delivery ${id} is ${delivery.state} already; start a new delivery to send another extract.`);
+    throw new SpeError(
+      "DELIVERY_STATE_CONFLICT",
+      `Delivery ${id} is being received by another upload already; wait for its outcome (GET the delivery), or start a new delivery to send another extract.`,
+    );
+  throw new SpeError(
+    "DELIVERY_STATE_CONFLICT",
+    `Delivery ${id} is ${delivery.state} already; start a new delivery to send another extract.`,
+  );
 }
 
 type EnvironmentOf = Pick<DeliveryRow, "id" | "permitId" | "namespace">;
@@ -52,18 +66,31 @@ export async function refuseUnlessEnvironmentTakesData(db: Db | Tx, delivery: En
  * this refuses, or waits for this commit and then finds (and certifies the deletion of) the staged delivery.
  */
 export async function stageIntoEnvironment(tx: Tx, delivery: EnvironmentOf, now: Date): Promise<void> {
-  const [permit] = await tx.select({ status: permits.status, validUntil: permits.validUntil }).from(permits).where(eq(permits.permitId, delivery.permitId)).for("share");
+  const [permit] = await tx
+    .select({ status: permits.status, validUntil: permits.validUntil })
+    .from(permits)
+    .where(eq(permits.permitId, delivery.permitId))
+    .for("share");
   const early = refusalReason(permit && { ...permit, desiredState: "active" }, now);
   if (early) throw tornDown(delivery, early);
   const [changed] = await tx
     .update(environments)
     .set({ generation: sql`${environments.generation} + 1`, updatedAt: now })
-    .where(and(eq(environments.namespace, delivery.namespace), eq(environments.permitId, delivery.permitId), ne(environments.desiredState, "torn-down")))
+    .where(
+      and(
+        eq(environments.namespace, delivery.namespace),
+        eq(environments.permitId, delivery.permitId),
+        ne(environments.desiredState, "torn-down"),
+      ),
+    )
     .returning({ namespace: environments.namespace });
   if (!changed) throw tornDown(delivery, "its environment is being torn down");
 }
 
-function refusalReason(row: { status: string; validUntil: Date; desiredState: string } | undefined, now: Date): string | undefined {
+function refusalReason(
+  row: { status: string; validUntil: Date; desiredState: string } | undefined,
+  now: Date,
+): string | undefined {
   if (!row) return "its environment is gone";
   if (row.status === "revoked") return "its permit was revoked";
   if (now >= row.validUntil) return "its permit has ended";

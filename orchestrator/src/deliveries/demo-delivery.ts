@@ -18,7 +18,18 @@ const DEMO_ROWS = 20_000;
 export async function deliverDemoExtract(db: Db, services: DeliveryServices): Promise<string> {
   if ((await stagedDatasets(db, DEMO_PERMIT_ID)).length > 0) return "already staged";
   const holder: AuditActor = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null };
-  const { id } = await startDelivery(db, { permitId: DEMO_PERMIT_ID, dataset: { id: "patientregistret", version: "2026-09" } }, holder, services.catalogue);
-  const delivery = await receiveDelivery(db, services, id, Readable.from(synthRegisterCsv({ rows: DEMO_ROWS, seed: 2026 })), holder);
+  const { id } = await startDelivery(
+    db,
+    { permitId: DEMO_PERMIT_ID, dataset: { id: "patientregistret", version: "2026-09" } },
+    holder,
+    services.catalogue,
+  );
+  const delivery = await receiveDelivery(
+    db,
+    services,
+    id,
+    Readable.from(synthRegisterCsv({ rows: DEMO_ROWS, seed: 2026 })),
+    holder,
+  );
   return `staged ${delivery.rows} synthetic rows (delivery ${id})`;
 }

@@ -41,11 +41,25 @@ describe("receiving a delivery when the staging store's cleanup fails", () => {
     } as DeliveryServices["log"],
   });
   const deliver = async (s: DeliveryServices, rows = 40) => {
-    const { id } = await startDelivery(database.db, { permitId, dataset: { id: "patientregistret", version: "2026-09" } }, holder, catalogue);
-    return { id, received: receiveDelivery(database.db, s, id, Readable.from(synthRegisterCsv({ rows, seed: 5 })), holder) };
+    const { id } = await startDelivery(
+      database.db,
+      { permitId, dataset: { id: "patientregistret", version: "2026-09" } },
+      holder,
+      catalogue,
+    );
+    return {
+      id,
+      received: receiveDelivery(database.db, s, id, Readable.from(synthRegisterCsv({ rows, seed: 5 })), holder),
+    };
   };
-  const actionsOf = async (id: string) => (await searchAuditEvents(database.db, { target: `delivery:${id}`, limit: 10 })).map((e) => e.action).sort();
-  const refOf = (namespace: string, id: string) => ({ namespace, datasetId: "patientregistret", datasetVersion: "2026-09", id });
+  const actionsOf = async (id: string) =>
+    (await searchAuditEvents(database.db, { target: `delivery:${id}`, limit: 10 })).map((e) => e.action).sort();
+  const refOf = (namespace: string, id: string) => ({
+    namespace,
+    datasetId: "patientregistret",
+    datasetVersion: "2026-09",
+    id,
+  });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "spe-receive-"));
@@ -64,7 +78,10 @@ describe("receiving a delivery when the staging store's cleanup fails", () => {
     const older = await first.received;
     // The real directory store, but for the one step after the commit.
     const logged: Logged = [];
-    const failingCleanup: StagingStore = { ...store, deleteOtherDeliveries: () => Promise.reject(new Error("bucket unreachable")) };
+    const failingCleanup: StagingStore = {
+      ...store,
+      deleteOtherDeliveries: () => Promise.reject(new Error("bucket unreachable")),
+    };
     const second = await deliver(services(failingCleanup, logged));
     const row = await second.received;
 
@@ -79,7 +96,15 @@ describe("receiving a delivery when the staging store's cleanup fails", () => {
     expect(await actionsOf(second.id)).toEqual(["delivery.staged", "delivery.started"]);
     // The superseded delivery stays (its removal failed), and the operators are told.
     expect((await store.listFiles(refOf(row.namespace, older.id))).length).toBeGreaterThan(0);
-    expect(logged).toEqual([expect.objectContaining({ level: "error", fields: expect.objectContaining({ delivery: second.id, err: expect.objectContaining({ message: "bucket unreachable" }) }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: "error",
+        fields: expect.objectContaining({
+          delivery: second.id,
+          err: expect.objectContaining({ message: "bucket unreachable" }),
+        }),
+      }),
+    ]);
   });
 
   it("still records a failed delivery as failed, and logs, when deleting its staged files fails too", async () => {
@@ -92,6 +117,11 @@ describe("receiving a delivery when the staging store's cleanup fails", () => {
     const { id, received } = await deliver(services(broken, logged));
     await expect(received).rejects.toThrow(/disk full/);
     expect(await actionsOf(id)).toEqual(["delivery.failed", "delivery.started"]);
-    expect(logged).toEqual([expect.objectContaining({ level: "error", fields: expect.objectContaining({ delivery: id, err: expect.objectContaining({ message: "disk gone" }) }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: "error",
+        fields: expect.objectContaining({ delivery: id, err: expect.objectContaining({ message: "disk gone" }) }),
+      }),
+    ]);
   });
 });

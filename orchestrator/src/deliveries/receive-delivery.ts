@@ -42,7 +42,14 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
  * One upload claims the delivery (a second is DELIVERY_STATE_CONFLICT), and an environment that takes no
  * more data (revoked, ended, torn down) refuses it with PERMIT_TORN_DOWN, before and again when staging.
  */
-export async function receiveDelivery(db: Db, services: DeliveryServices, id: string, body: Readable, actor: AuditActor, now: () => Date = () => new Date()): Promise<DeliveryRow> {
+export async function receiveDelivery(
+  db: Db,
+  services: DeliveryServices,
+  id: string,
+  body: Readable,
+  actor: AuditActor,
+  now: () => Date = () => new Date(),
+): Promise<DeliveryRow> {
   // Outside the try below: an upload that did not get the delivery must not clean up the one that did.
   const delivery = await claimDelivery(db, id, actor);
   const upload = join(services.incomingDir, `${id}-${randomUUID()}`);
@@ -55,7 +62,15 @@ export async function receiveDelivery(db: Db, services: DeliveryServices, id: st
     const descriptor = findDataset(delivery.datasetId, delivery.datasetVersion, services.catalogue);
     await mkdir(services.incomingDir, { recursive: true, mode: 0o700 });
     const received = await writeUpload(body, upload, services.maxBytes);
-    const manifest = await pseudonymiseExtract({ input: upload, outputDir: output, descriptor, permitId: delivery.permitId, masterKey: services.masterKey, maxBytes: services.maxBytes, now });
+    const manifest = await pseudonymiseExtract({
+      input: upload,
+      outputDir: output,
+      descriptor,
+      permitId: delivery.permitId,
+      masterKey: services.masterKey,
+      maxBytes: services.maxBytes,
+      now,
+    });
     await rm(upload, { force: true });
     await services.staging.importFolder(delivery, output);
     staged = await recordStaged(db, delivery, received, manifest, actor, now());
@@ -63,7 +78,13 @@ export async function receiveDelivery(db: Db, services: DeliveryServices, id: st
     // Also what a refused staging leaves: files imported after (or while) teardown deleted the namespace's.
     await services.staging.deleteDelivery(delivery).catch((cleanupErr: unknown) =>
       services.log.error(
-        { err: cleanupErr, delivery: id, ns: delivery.namespace, store: services.staging.kind, prefix: deliveryPrefix(delivery) },
+        {
+          err: cleanupErr,
+          delivery: id,
+          ns: delivery.namespace,
+          store: services.staging.kind,
+          prefix: deliveryPrefix(delivery),
+        },
         "Failed to delete the staged files of a delivery that failed; they stay until the namespace is torn down, or until an operator deletes the prefix if it is torn down already",
       ),
     );
@@ -85,23 +106,60 @@ async function deleteSuperseded(services: DeliveryServices, keep: DeliveryRow): 
   try {
     await services.staging.deleteOtherDeliveries(keep);
   } catch (err) {
-    services.log.error({ err, delivery: keep.id, ns: keep.namespace, dataset: `${keep.datasetId}@${keep.datasetVersion}`, store: services.staging.kind }, "Failed to delete staged deliveries superseded by a new one; they stay until the next delivery or teardown");
+    services.log.error(
+      {
+        err,
+        delivery: keep.id,
+        ns: keep.namespace,
+        dataset: `${keep.datasetId}@${keep.datasetVersion}`,
+        store: services.staging.kind,
+      },
+      "Failed to delete staged deliveries superseded by a new one; they stay until the next delivery or teardown",
+    );
   }
 }
 
-async function recordStaged(db: Db, delivery: DeliveryRow, received: { bytes: number; sha256: string }, manifest: DeliveryManifest, actor: AuditActor, now: Date): Promise<DeliveryRow> {
+async function recordStaged(
+  db: Db,
+  delivery: DeliveryRow,
+  received: { bytes: number; sha256: string },
+  manifest: DeliveryManifest,
+  actor: AuditActor,
+  now: Date,
+): Promise<DeliveryRow> {
   const manifestSha256 = createHash("sha256").update(canonicalize(manifest)!).digest("hex");
   const [row] = await db.transaction(async (tx) => {
     // First: a teardown that committed before this refuses it, one that comes later waits for it and finds it.
     await stageIntoEnvironment(tx, delivery, now);
     const updated = await tx
       .update(deliveries)
-      .set({ state: "staged", bytes: received.bytes, uploadSha256: received.sha256, rows: manifest.rows, manifest: manifest as unknown as Record<string, unknown>, manifestSha256, finishedAt: now })
+      .set({
+        state: "staged",
+        bytes: received.bytes,
+        uploadSha256: received.sha256,
+        rows: manifest.rows,
+        manifest: manifest as unknown as Record<string, unknown>,
+        manifestSha256,
+        finishedAt: now,
+      })
       .where(eq(deliveries.id, delivery.id))
       .returning();
     await appendAuditEvent(
       tx,
-      { actor, action: "delivery.staged", target: `delivery:${delivery.id}`, details: { permitId: delivery.permitId, namespace: delivery.namespace, dataset: { id: delivery.datasetId, version: delivery.datasetVersion }, upload: received, rows: manifest.rows, files: manifest.files, manifestSha256 } },
+      {
+        actor,
+        action: "delivery.staged",
+        target: `delivery:${delivery.id}`,
+        details: {
+          permitId: delivery.permitId,
+          namespace: delivery.namespace,
+          dataset: { id: delivery.datasetId, version: delivery.datasetVersion },
+          upload: received,
+          rows: manifest.rows,
+          files: manifest.files,
+          manifestSha256,
+        },
+      },
       now,
     );
     return updated;
@@ -109,17 +167,41 @@ async function recordStaged(db: Db, delivery: DeliveryRow, received: { bytes: nu
   return row!;
 }
 
-async function recordFailure(db: Db, delivery: DeliveryRow, err: unknown, actor: AuditActor, now: Date): Promise<never> {
+async function recordFailure(
+  db: Db,
+  delivery: DeliveryRow,
+  err: unknown,
+  actor: AuditActor,
+  now: Date,
+): Promise<never> {
   const rejected = err instanceof ExtractRejectedError;
   const known = err instanceof SpeError;
-  const state = rejected || (known && err.code === "DELIVERY_TOO_LARGE") || (known && err.code === "DELIVERY_UNREADABLE") ? "rejected" : "failed";
+  const state =
+    rejected || (known && err.code === "DELIVERY_TOO_LARGE") || (known && err.code === "DELIVERY_UNREADABLE")
+      ? "rejected"
+      : "failed";
   const report = rejected ? (err.report as unknown as Record<string, unknown>) : null;
   // A failure of ours (not the extract's) keeps its message out of the record: it may name internals.
   const message = known ? err.message : "The delivery could not be processed; the operators have the details.";
   await db.transaction(async (tx) => {
     // bytes back to null: 0 was the claim of the upload, not a count of what was received.
-    await tx.update(deliveries).set({ state, bytes: null, report, error: message, finishedAt: now }).where(and(eq(deliveries.id, delivery.id), ne(deliveries.state, "staged")));
-    await appendAuditEvent(tx, { actor, action: state === "rejected" ? "delivery.rejected" : "delivery.failed", target: `delivery:${delivery.id}`, details: { code: known ? err.code : "INTERNAL", issues: rejected ? err.report.issues.map((i) => ({ code: i.code, column: i.column, count: i.count })) : [] } }, now);
+    await tx
+      .update(deliveries)
+      .set({ state, bytes: null, report, error: message, finishedAt: now })
+      .where(and(eq(deliveries.id, delivery.id), ne(deliveries.state, "staged")));
+    await appendAuditEvent(
+      tx,
+      {
+        actor,
+        action: state === "rejected" ? "delivery.rejected" : "delivery.failed",
+        target: `delivery:${delivery.id}`,
+        details: {
+          code: known ? err.code : "INTERNAL",
+          issues: rejected ? err.report.issues.map((i) => ({ code: i.code, column: i.column, count: i.count })) : [],
+        },
+      },
+      now,
+    );
   });
   throw err;
 }

@@ -14,7 +14,13 @@ const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 8, minute));
 describe.each(bothDatabases("spe_staged"))("newest staged deliveries on %s", (_name, open) => {
   let database: Database;
   const tag = Math.random().toString(36).slice(2, 8);
-  const one = examplePermit({ permitId: `SE-STAGED-1-${tag}`, datasets: [{ id: "lmed", version: "2026-09" }, { id: "patientregistret", version: "2026-09" }] });
+  const one = examplePermit({
+    permitId: `SE-STAGED-1-${tag}`,
+    datasets: [
+      { id: "lmed", version: "2026-09" },
+      { id: "patientregistret", version: "2026-09" },
+    ],
+  });
   const two = examplePermit({ permitId: `SE-STAGED-2-${tag}` });
   const other = examplePermit({ permitId: `SE-STAGED-3-${tag}` });
   const ids: Record<string, string> = {};
@@ -45,15 +51,22 @@ describe.each(bothDatabases("spe_staged"))("newest staged deliveries on %s", (_n
 
   it("gives a permit's datasets in a stable order, each with its files' hashes", async () => {
     const staged = await stagedDatasets(database.db, one.permitId);
-    expect(staged.map((s) => [s.datasetId, s.deliveryId])).toEqual([["lmed", ids.newLmed], ["patientregistret", ids.patients]]);
+    expect(staged.map((s) => [s.datasetId, s.deliveryId])).toEqual([
+      ["lmed", ids.newLmed],
+      ["patientregistret", ids.patients],
+    ]);
     expect(staged[0]!.files).toEqual([{ path: "lmed.parquet", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
   });
 
   it("is what the researcher's page shows for each dataset, so that the page and the data loader cannot disagree", async () => {
     const staged = await newestStagedDeliveries(database.db, [one.permitId]);
     const stagedAt = new Map(staged.map((s) => [`${s.datasetId}@${s.version}`, s.finishedAt!.toJSON()]));
-    const [page] = (await environmentsOf(database.db, one.authorisedPersons[0]!.subject)).filter((e) => e.permitId === one.permitId);
-    expect(page!.datasets.map((d) => [`${d.id}@${d.version}`, d.delivered?.stagedAt])).toEqual(one.datasets.map((d) => [`${d.id}@${d.version}`, stagedAt.get(`${d.id}@${d.version}`)]));
+    const [page] = (await environmentsOf(database.db, one.authorisedPersons[0]!.subject)).filter(
+      (e) => e.permitId === one.permitId,
+    );
+    expect(page!.datasets.map((d) => [`${d.id}@${d.version}`, d.delivered?.stagedAt])).toEqual(
+      one.datasets.map((d) => [`${d.id}@${d.version}`, stagedAt.get(`${d.id}@${d.version}`)]),
+    );
     expect([...stagedAt.values()].sort()).toEqual([at(2), at(5)].map((t) => t.toJSON()));
   });
 });

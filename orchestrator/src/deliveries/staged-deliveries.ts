@@ -39,12 +39,22 @@ export async function newestStagedDeliveries(db: Db, permitIds: readonly string[
   let query = preparedNewestStaged.get(db);
   if (!query) preparedNewestStaged.set(db, (query = newestStagedQuery(db)));
   const rows = await query.execute({ permitIds: [...permitIds] });
-  return rows.map((r) => ({ ...r, manifestSha256: r.manifestSha256!, manifest: r.manifest as unknown as DeliveryManifest | null }));
+  return rows.map((r) => ({
+    ...r,
+    manifestSha256: r.manifestSha256!,
+    manifest: r.manifest as unknown as DeliveryManifest | null,
+  }));
 }
 
 /** Per dataset version, the newest staged delivery for a permit, in a stable order. */
 export async function stagedDatasets(db: Db, permitId: string): Promise<StagedDataset[]> {
   return (await newestStagedDeliveries(db, [permitId]))
-    .map((r) => ({ datasetId: r.datasetId, version: r.version, deliveryId: r.deliveryId, manifestSha256: r.manifestSha256, files: (r.manifest?.files ?? []).map((f) => ({ path: f.path, sha256: f.sha256 })) }))
+    .map((r) => ({
+      datasetId: r.datasetId,
+      version: r.version,
+      deliveryId: r.deliveryId,
+      manifestSha256: r.manifestSha256,
+      files: (r.manifest?.files ?? []).map((f) => ({ path: f.path, sha256: f.sha256 })),
+    }))
     .sort((a, b) => `${a.datasetId}@${a.version}`.localeCompare(`${b.datasetId}@${b.version}`));
 }

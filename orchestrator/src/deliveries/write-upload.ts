@@ -8,13 +8,23 @@ import { SpeError } from "../errors";
  * Streams an uploaded extract to a new owner-only file at `destination` (never held in memory), hashing
  * and counting as it goes; refuses with DELIVERY_TOO_LARGE past `maxBytes`. The caller removes the file.
  */
-export async function writeUpload(body: Readable, destination: string, maxBytes: number): Promise<{ bytes: number; sha256: string }> {
+export async function writeUpload(
+  body: Readable,
+  destination: string,
+  maxBytes: number,
+): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash("sha256");
   let bytes = 0;
   const measure = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
-      if (bytes > maxBytes) return done(new SpeError("DELIVERY_TOO_LARGE", `The extract is larger than ${maxBytes} bytes, the most one delivery may carry. Split it or ask the operators.`));
+      if (bytes > maxBytes)
+        return done(
+          new SpeError(
+            "DELIVERY_TOO_LARGE",
+            `The extract is larger than ${maxBytes} bytes, the most one delivery may carry. Split it or ask the operators.`,
+          ),
+        );
       hash.update(chunk);
       done(null, chunk);
     },

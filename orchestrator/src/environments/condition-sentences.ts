@@ -28,7 +28,12 @@ export const CONDITION_SENTENCES = {
 export type ConditionReason = keyof typeof CONDITION_SENTENCES;
 
 /** A condition whose message is its reason's sentence. */
-export function condition(type: ConditionType, status: ObservedCondition["status"], reason: ConditionReason, values?: Record<string, string>): ObservedCondition {
+export function condition(
+  type: ConditionType,
+  status: ObservedCondition["status"],
+  reason: ConditionReason,
+  values?: Record<string, string>,
+): ObservedCondition {
   const message = fillTemplate(CONDITION_SENTENCES[reason], values);
   return values ? { type, status, reason, message, values } : { type, status, reason, message };
 }

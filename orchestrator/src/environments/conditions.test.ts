@@ -5,19 +5,49 @@ import { observeConditions } from "./observe";
 
 const t0 = new Date("2026-11-22T10:00:00Z");
 const t1 = new Date("2026-11-22T10:05:00Z");
-const c = (type: ObservedCondition["type"], status: ObservedCondition["status"], reason = "R"): ObservedCondition => ({ type, status, reason, message: "m" });
+const c = (type: ObservedCondition["type"], status: ObservedCondition["status"], reason = "R"): ObservedCondition => ({
+  type,
+  status,
+  reason,
+  message: "m",
+});
 
 describe("mergeConditions", () => {
   it("keeps lastTransitionTime while the status stays and moves it when the status flips", () => {
-    const first = mergeConditions([], [c("Provisioned", "False", "ApplyFailed"), c("DataStaged", "False", "Loading")], 1, t0);
-    const second = mergeConditions(first, [c("Provisioned", "True", "Applied"), c("DataStaged", "False", "Loading")], 2, t1);
-    expect(second.find((x) => x.type === "Provisioned")).toMatchObject({ status: "True", lastTransitionTime: t1.toISOString(), observedGeneration: 2 });
-    expect(second.find((x) => x.type === "DataStaged")).toMatchObject({ status: "False", lastTransitionTime: t0.toISOString(), observedGeneration: 2 });
+    const first = mergeConditions(
+      [],
+      [c("Provisioned", "False", "ApplyFailed"), c("DataStaged", "False", "Loading")],
+      1,
+      t0,
+    );
+    const second = mergeConditions(
+      first,
+      [c("Provisioned", "True", "Applied"), c("DataStaged", "False", "Loading")],
+      2,
+      t1,
+    );
+    expect(second.find((x) => x.type === "Provisioned")).toMatchObject({
+      status: "True",
+      lastTransitionTime: t1.toISOString(),
+      observedGeneration: 2,
+    });
+    expect(second.find((x) => x.type === "DataStaged")).toMatchObject({
+      status: "False",
+      lastTransitionTime: t0.toISOString(),
+      observedGeneration: 2,
+    });
   });
 
   it("orders conditions by type and drops the ones no longer observed", () => {
-    const previous: Condition[] = mergeConditions([], [c("Ready", "False"), c("WorkspaceReady", "False"), c("Provisioned", "True")], 1, t0);
-    expect(mergeConditions(previous, [c("Ready", "True"), c("Provisioned", "True")], 1, t1).map((x) => x.type)).toEqual(["Provisioned", "Ready"]);
+    const previous: Condition[] = mergeConditions(
+      [],
+      [c("Ready", "False"), c("WorkspaceReady", "False"), c("Provisioned", "True")],
+      1,
+      t0,
+    );
+    expect(mergeConditions(previous, [c("Ready", "True"), c("Provisioned", "True")], 1, t1).map((x) => x.type)).toEqual(
+      ["Provisioned", "Ready"],
+    );
   });
 });
 
@@ -32,33 +62,98 @@ describe("withReady", () => {
 });
 
 describe("observeConditions", () => {
-  const deny = { kind: "NetworkPolicy", metadata: { name: "deny-all" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
-  const job = (status: object) => ({ kind: "Job", metadata: { name: "data-loader-x" }, spec: { backoffLimit: 3 }, status });
-  const deployment = (availableReplicas: number) => ({ kind: "Deployment", metadata: { name: "workspace" }, status: { availableReplicas } });
-  const reasons = (applied: object[], desiredState: "active" | "suspended" = "active", applyError?: string, data = { awaitingDelivery: [] as string[], anythingStaged: true }) =>
-    Object.fromEntries(observeConditions({ applied: applied as never, desiredState, applyError, ...data }).map((x) => [x.type, `${x.status}/${x.reason}`]));
+  const deny = {
+    kind: "NetworkPolicy",
+    metadata: { name: "deny-all" },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  };
+  const job = (status: object) => ({
+    kind: "Job",
+    metadata: { name: "data-loader-x" },
+    spec: { backoffLimit: 3 },
+    status,
+  });
+  const deployment = (availableReplicas: number) => ({
+    kind: "Deployment",
+    metadata: { name: "workspace" },
+    status: { availableReplicas },
+  });
+  const reasons = (
+    applied: object[],
+    desiredState: "active" | "suspended" = "active",
+    applyError?: string,
+    data = { awaitingDelivery: [] as string[], anythingStaged: true },
+  ) =>
+    Object.fromEntries(
+      observeConditions({ applied: applied as never, desiredState, applyError, ...data }).map((x) => [
+        x.type,
+        `${x.status}/${x.reason}`,
+      ]),
+    );
 
   it.each([
-    ["everything running", [deny, job({ succeeded: 1 }), deployment(1)], "active", { NetworkIsolated: "True/DenyAllInForce", DataStaged: "True/Loaded", WorkspaceReady: "True/Available", Ready: "True/EnvironmentReady" }],
-    ["loader still running", [deny, job({}), deployment(0)], "active", { DataStaged: "False/Loading", WorkspaceReady: "False/Starting", Ready: "False/Loading" }],
+    [
+      "everything running",
+      [deny, job({ succeeded: 1 }), deployment(1)],
+      "active",
+      {
+        NetworkIsolated: "True/DenyAllInForce",
+        DataStaged: "True/Loaded",
+        WorkspaceReady: "True/Available",
+        Ready: "True/EnvironmentReady",
+      },
+    ],
+    [
+      "loader still running",
+      [deny, job({}), deployment(0)],
+      "active",
+      { DataStaged: "False/Loading", WorkspaceReady: "False/Starting", Ready: "False/Loading" },
+    ],
     ["loader gave up", [deny, job({ failed: 4 }), deployment(0)], "active", { DataStaged: "False/LoadFailed" }],
-    ["suspended", [deny, job({ succeeded: 1 }), deployment(0)], "suspended", { WorkspaceReady: "False/Suspended", Ready: "False/Suspended" }],
-    ["deny-all loosened", [{ ...deny, spec: { ...deny.spec, ingress: [{}] } }, job({}), deployment(0)], "active", { NetworkIsolated: "False/DenyAllMissing" }],
-    ["deny-all selecting some pods only", [{ ...deny, spec: { ...deny.spec, podSelector: { matchLabels: { a: "b" } } } }], "active", { NetworkIsolated: "False/DenyAllMissing" }],
+    [
+      "suspended",
+      [deny, job({ succeeded: 1 }), deployment(0)],
+      "suspended",
+      { WorkspaceReady: "False/Suspended", Ready: "False/Suspended" },
+    ],
+    [
+      "deny-all loosened",
+      [{ ...deny, spec: { ...deny.spec, ingress: [{}] } }, job({}), deployment(0)],
+      "active",
+      { NetworkIsolated: "False/DenyAllMissing" },
+    ],
+    [
+      "deny-all selecting some pods only",
+      [{ ...deny, spec: { ...deny.spec, podSelector: { matchLabels: { a: "b" } } } }],
+      "active",
+      { NetworkIsolated: "False/DenyAllMissing" },
+    ],
   ] as const)("%s", (_name, applied, desiredState, expected) => {
     expect(reasons([...applied], desiredState)).toMatchObject(expected);
   });
 
   it.each([
-    ["nothing delivered yet", { awaitingDelivery: ["patientregistret@2026-09"], anythingStaged: false }, "False/AwaitingDelivery"],
-    ["one of two delivered", { awaitingDelivery: ["lakemedelsregistret@2026-06"], anythingStaged: true }, "False/AwaitingDelivery"],
+    [
+      "nothing delivered yet",
+      { awaitingDelivery: ["patientregistret@2026-09"], anythingStaged: false },
+      "False/AwaitingDelivery",
+    ],
+    [
+      "one of two delivered",
+      { awaitingDelivery: ["lakemedelsregistret@2026-06"], anythingStaged: true },
+      "False/AwaitingDelivery",
+    ],
     ["a permit without datasets", { awaitingDelivery: [], anythingStaged: false }, "True/NoDatasets"],
   ])("DataStaged when %s", (_, data, expected) => {
     expect(reasons([deny, deployment(1)], "active", undefined, data).DataStaged).toBe(expected);
   });
 
   it("reports a failed apply as not provisioned and not ready, with the reason", () => {
-    const conditions = observeConditions({ applied: [], desiredState: "active", applyError: "Namespace x: 403: forbidden" });
+    const conditions = observeConditions({
+      applied: [],
+      desiredState: "active",
+      applyError: "Namespace x: 403: forbidden",
+    });
     expect(conditions.map((x) => `${x.type}=${x.status}`)).toEqual(["Provisioned=False", "Ready=False"]);
     expect(conditions[0]!.message).toContain("403: forbidden");
   });

@@ -10,7 +10,12 @@ export type ObservedCondition = Omit<Condition, "lastTransitionTime" | "observed
  * The new condition list: lastTransitionTime moves only when a condition's status flips, so people can see
  * since when something has been the way it is. Order follows CONDITION_TYPES.
  */
-export function mergeConditions(previous: readonly Condition[], observed: readonly ObservedCondition[], generation: number, now: Date): Condition[] {
+export function mergeConditions(
+  previous: readonly Condition[],
+  observed: readonly ObservedCondition[],
+  generation: number,
+  now: Date,
+): Condition[] {
   return CONDITION_TYPES.flatMap((type) => {
     const next = observed.find((c) => c.type === type);
     if (!next) return [];

@@ -19,7 +19,12 @@ const kubeconfig = (path: string) => {
 };
 let seq = 0;
 const uniquePermit = (overrides: Parameters<typeof examplePermit>[0] = {}) =>
-  examplePermit({ permitId: `SE-TEST-${Date.now().toString(36)}-${seq++}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z", ...overrides });
+  examplePermit({
+    permitId: `SE-TEST-${Date.now().toString(36)}-${seq++}`,
+    validFrom: "2026-01-01T00:00:00Z",
+    validUntil: "2030-01-01T00:00:00Z",
+    ...overrides,
+  });
 
 describe("environment controller against the real API server, as the orchestrator's own identity", () => {
   let database: Database;
@@ -31,7 +36,15 @@ describe("environment controller against the real API server, as the orchestrato
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     const kc = kubeconfig(inject("orchestratorKubeconfig"));
-    controller = new EnvironmentController({ db: database.db, kubeConfig: kc, config, log, leaseName: `test-${Date.now()}`, resyncMs: 60_000, pollMs: 100 });
+    controller = new EnvironmentController({
+      db: database.db,
+      kubeConfig: kc,
+      config,
+      log,
+      leaseName: `test-${Date.now()}`,
+      resyncMs: 60_000,
+      pollMs: 100,
+    });
     controller.start();
     await eventually("the controller leads", async () => controller.isLeader);
     const adminKc = kubeconfig(inject("kubeconfig"));
@@ -47,15 +60,25 @@ describe("environment controller against the real API server, as the orchestrato
   const provisioned = (namespace: string) =>
     eventually(`${namespace} is provisioned`, async () => {
       const row = await environmentRow(database.db, namespace);
-      return row.conditions.find((c) => c.type === "Provisioned")?.status === "True" && row.observedGeneration === row.generation && row;
+      return (
+        row.conditions.find((c) => c.type === "Provisioned")?.status === "True" &&
+        row.observedGeneration === row.generation &&
+        row
+      );
     });
   const resourceVersions = async (namespace: string, permit: ReturnType<typeof uniquePermit>) => {
     const versions: Record<string, string> = {};
     for (const o of desiredObjects({ namespace, permit, desiredState: "active" }, config)) {
-      const live = await admin.read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata!.namespace } });
+      const live = await admin.read({
+        apiVersion: o.apiVersion!,
+        kind: o.kind!,
+        metadata: { name: o.metadata!.name!, namespace: o.metadata!.namespace },
+      });
       // Controllers write the status of Deployments and Jobs on their own; generation moves only with the spec.
       const statusByControllers = o.kind === "Deployment" || o.kind === "Job";
-      versions[`${o.kind}/${o.metadata!.name}`] = statusByControllers ? `generation ${live.metadata!.generation}` : live.metadata!.resourceVersion!;
+      versions[`${o.kind}/${o.metadata!.name}`] = statusByControllers
+        ? `generation ${live.metadata!.generation}`
+        : live.metadata!.resourceVersion!;
     }
     return versions;
   };
@@ -69,7 +92,11 @@ describe("environment controller against the real API server, as the orchestrato
     expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(14);
     const byType = Object.fromEntries(row.conditions.map((c) => [c.type, c]));
     expect(byType.NetworkIsolated).toMatchObject({ status: "True", reason: "DenyAllInForce" });
-    expect(byType.DataStaged).toMatchObject({ status: "False", reason: "AwaitingDelivery", message: expect.stringContaining("patientregistret@2026-09") });
+    expect(byType.DataStaged).toMatchObject({
+      status: "False",
+      reason: "AwaitingDelivery",
+      message: expect.stringContaining("patientregistret@2026-09"),
+    });
     expect(byType.Ready).toMatchObject({ status: "False" });
     // Once a delivery is staged the loader Job comes; no kubelet here, so it never runs, and the conditions say so.
     await stageDelivery(database.db, permit);
@@ -95,7 +122,10 @@ describe("environment controller against the real API server, as the orchestrato
       const items = (await adminCore.listNamespacedPod({ namespace })).items;
       return items.length === 2 && items;
     });
-    expect(pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]).sort()).toEqual(["data-loader", "workspace"]);
+    expect(pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]).sort()).toEqual([
+      "data-loader",
+      "workspace",
+    ]);
     for (const pod of pods) expect(pod.spec?.automountServiceAccountToken).toBe(false);
   });
 
@@ -121,7 +151,11 @@ describe("environment controller against the real API server, as the orchestrato
     controller.enqueue(namespace);
     await provisioned(namespace);
     await adminNet.deleteNamespacedNetworkPolicy({ name: "deny-all", namespace });
-    const back = await eventually("deny-all is back", () => adminNet.readNamespacedNetworkPolicy({ name: "deny-all", namespace }).catch(() => undefined), 5000);
+    const back = await eventually(
+      "deny-all is back",
+      () => adminNet.readNamespacedNetworkPolicy({ name: "deny-all", namespace }).catch(() => undefined),
+      5000,
+    );
     expect(back.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
   });
 
@@ -133,20 +167,34 @@ describe("environment controller against the real API server, as the orchestrato
       { name: "deny-all", namespace, body: { spec: { ingress: [{}], egress: [{}] } } },
       k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
     );
-    const repaired = await eventually("deny-all denies again", async () => {
-      const policy = await adminNet.readNamespacedNetworkPolicy({ name: "deny-all", namespace });
-      return !policy.spec?.ingress?.length && !policy.spec?.egress?.length && policy;
-    }, 5000);
+    const repaired = await eventually(
+      "deny-all denies again",
+      async () => {
+        const policy = await adminNet.readNamespacedNetworkPolicy({ name: "deny-all", namespace });
+        return !policy.spec?.ingress?.length && !policy.spec?.egress?.length && policy;
+      },
+      5000,
+    );
     expect(repaired.spec?.podSelector?.matchLabels ?? {}).toEqual({});
   });
 
   it("prunes what an amendment no longer needs", async () => {
-    const permit = uniquePermit({ datasets: [{ id: "patientregistret", version: "2026-09" }, { id: "lakemedelsregistret", version: "2026-06" }] });
+    const permit = uniquePermit({
+      datasets: [
+        { id: "patientregistret", version: "2026-09" },
+        { id: "lakemedelsregistret", version: "2026-06" },
+      ],
+    });
     const namespace = await insertEnvironment(database.db, permit);
     for (const dataset of permit.datasets) await stageDelivery(database.db, permit, dataset);
     controller.enqueue(namespace);
     await provisioned(namespace);
-    const jobs = async () => (await adminCore.listNamespacedPod({ namespace }), (await kubeconfig(inject("kubeconfig")).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace })).items.map((j) => j.metadata!.name));
+    const jobs = async () => (
+      await adminCore.listNamespacedPod({ namespace }),
+      (await kubeconfig(inject("kubeconfig")).makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace })).items.map(
+        (j) => j.metadata!.name,
+      )
+    );
     const [oldJob] = await jobs();
     await amendEnvironment(database.db, { ...permit, sequence: 2, datasets: [permit.datasets[0]!] });
     controller.enqueue(namespace);
@@ -165,19 +213,33 @@ describe("environment controller against the real API server, as the orchestrato
     await provisioned(namespace);
     await amendEnvironment(database.db, { ...permit, sequence: 2, status: "revoked" });
     controller.enqueue(namespace);
-    const row = await eventually("the teardown is complete", async () => {
-      const r = await environmentRow(database.db, namespace);
-      return r.teardown?.completedAt !== undefined && r;
-    }, 30_000);
+    const row = await eventually(
+      "the teardown is complete",
+      async () => {
+        const r = await environmentRow(database.db, namespace);
+        return r.teardown?.completedAt !== undefined && r;
+      },
+      30_000,
+    );
     expect(row.desiredState).toBe("torn-down");
     expect(row.teardown).toMatchObject({ namespace, reason: "revoked" });
     // The certificate names the staged data it deleted, file by file with hashes.
-    expect(row.teardown?.stagedData).toEqual([expect.objectContaining({ datasetId: "patientregistret", files: [expect.objectContaining({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })] })]);
+    expect(row.teardown?.stagedData).toEqual([
+      expect.objectContaining({
+        datasetId: "patientregistret",
+        files: [expect.objectContaining({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })],
+      }),
+    ]);
     expect(row.teardown?.objects).toEqual(expect.arrayContaining(["NetworkPolicy/deny-all", `Namespace/${namespace}`]));
     expect(row.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "TornDown" });
     await expect(adminCore.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
     // The deletion certificate is in the audit log, after the request that started the teardown.
-    const events = (await database.db.select().from(auditEvents).where(eq(auditEvents.target, `environment:${namespace}`))).map((e) => e.action);
+    const events = (
+      await database.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.target, `environment:${namespace}`))
+    ).map((e) => e.action);
     expect(events).toEqual(["environment.teardown-requested", "environment.torn-down"]);
   });
 
@@ -187,10 +249,14 @@ describe("environment controller against the real API server, as the orchestrato
     controller.enqueue(namespace);
     await provisioned(namespace);
     // The reconciler asked to come back at validUntil; nobody enqueues it here.
-    const row = await eventually("the expired environment is torn down", async () => {
-      const r = await environmentRow(database.db, namespace);
-      return r.teardown?.completedAt !== undefined && r;
-    }, 30_000);
+    const row = await eventually(
+      "the expired environment is torn down",
+      async () => {
+        const r = await environmentRow(database.db, namespace);
+        return r.teardown?.completedAt !== undefined && r;
+      },
+      30_000,
+    );
     expect(row.teardown).toMatchObject({ reason: "expired" });
   });
 
@@ -216,7 +282,10 @@ describe("environment controller against the real API server, as the orchestrato
       await eventually("the first leads", async () => first.isLeader);
       second.start();
       const namespace = await insertEnvironment(db2.db, uniquePermit());
-      await eventually("the leader provisions", async () => (await environmentRow(db2.db, namespace)).observedGeneration === 1);
+      await eventually(
+        "the leader provisions",
+        async () => (await environmentRow(db2.db, namespace)).observedGeneration === 1,
+      );
       await new Promise((r) => setTimeout(r, 3000));
       expect(second.isLeader).toBe(false);
       await first.stop();

@@ -106,7 +106,10 @@ export class EnvironmentController {
         return;
       }
       if (event === "delete") lastApplied.delete(key);
-      log.debug({ ns: namespace, event, kind: object.kind, name: object.metadata?.name }, "Queued environment after a watch event");
+      log.debug(
+        { ns: namespace, event, kind: object.kind, name: object.metadata?.name },
+        "Queued environment after a watch event",
+      );
       this.queue?.add(namespace);
     };
     const reconcile = async (namespace: string) => {
@@ -136,10 +139,8 @@ export class EnvironmentController {
       onStatus: this.options.onStatus,
       staging: this.options.staging,
     };
-    const queue = new WorkQueue(
-      reconcile,
-      this.options.concurrency ?? 16,
-      (namespace, err, retryInMs) => log.warn({ ns: namespace, err: (err as Error).message, retryInMs }, "Failed to reconcile environment"),
+    const queue = new WorkQueue(reconcile, this.options.concurrency ?? 16, (namespace, err, retryInMs) =>
+      log.warn({ ns: namespace, err: (err as Error).message, retryInMs }, "Failed to reconcile environment"),
     );
     this.cache = cache;
     await cache.start();
@@ -153,8 +154,14 @@ export class EnvironmentController {
     };
     await resync();
     this.timers = [
-      setInterval(() => void resync().catch((err: unknown) => log.warn({ err }, "Failed to resync")), this.options.resyncMs ?? 300_000),
-      setInterval(() => void poll().catch((err: unknown) => log.warn({ err }, "Failed to poll for changed environments")), this.options.pollMs ?? 1000),
+      setInterval(
+        () => void resync().catch((err: unknown) => log.warn({ err }, "Failed to resync")),
+        this.options.resyncMs ?? 300_000,
+      ),
+      setInterval(
+        () => void poll().catch((err: unknown) => log.warn({ err }, "Failed to poll for changed environments")),
+        this.options.pollMs ?? 1000,
+      ),
     ];
   }
 

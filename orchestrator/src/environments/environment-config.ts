@@ -24,7 +24,10 @@ export const environmentConfigSchema = z.object({
    * workspace has no DNS at all, so that no name lookup can carry data out.
    */
   clusterDns: z
-    .object({ namespace: z.string().default("kube-system"), podLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }) })
+    .object({
+      namespace: z.string().default("kube-system"),
+      podLabels: z.record(z.string(), z.string()).default({ "k8s-app": "kube-dns" }),
+    })
     .prefault({}),
   /** Where the airlock agent beside each workspace serves its outbox, read-only, to the orchestrator alone. */
   airlockPort: z.int().default(8090),

@@ -13,7 +13,9 @@ const actor = { subject: "olof", role: "operator" as const, address: "127.0.0.1"
 
 /** The next change a stream reports, or a failure after a while instead of a hanging test. */
 async function nextChange(stream: AsyncGenerator<{ namespace: string }>, ms = 5_000): Promise<string> {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no change within ${ms} ms`)), ms));
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`no change within ${ms} ms`)), ms),
+  );
   const result = await Promise.race([stream.next(), timeout]);
   if (result.done) throw new Error("the stream ended");
   return result.value.namespace;
@@ -26,7 +28,8 @@ async function subscribe(db: Database, signal?: AbortSignal) {
   return stream;
 }
 
-const permitIn = (tag: string) => examplePermit({ permitId: `SE-EVT-${tag}-${Math.random().toString(36).slice(2, 8)}` });
+const permitIn = (tag: string) =>
+  examplePermit({ permitId: `SE-EVT-${tag}-${Math.random().toString(36).slice(2, 8)}` });
 
 describe("environment changes across API replicas (PostgreSQL LISTEN/NOTIFY)", () => {
   // Two replicas: each opens the same database, as two orchestrator pods do.
@@ -77,7 +80,9 @@ describe("environment changes across API replicas (PostgreSQL LISTEN/NOTIFY)", (
 
   it("ends every open stream with an error when the listening connection is lost, and listens again for the next subscriber", async () => {
     const stream = await subscribe(reader);
-    await writer.db.execute(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`);
+    await writer.db.execute(
+      sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`,
+    );
     await expect(nextChange(stream)).rejects.toThrow(/terminat|closed|connection/i);
 
     const controller = new AbortController();

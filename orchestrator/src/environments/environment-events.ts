@@ -42,9 +42,14 @@ function listen(db: Db, hub: Hub): void {
     if (hub.emitter.listenerCount("error")) hub.emitter.emit("error", err);
   };
   const listener = listenerOf(db);
-  if (!listener) throw new Error("This database was not opened with openDatabase: it has no listener for environment changes.");
+  if (!listener)
+    throw new Error("This database was not opened with openDatabase: it has no listener for environment changes.");
   if (hub.listening) return;
-  hub.listening = listener.listen(CHANNEL, (namespace) => hub.emitter.emit("changed", { namespace } satisfies EnvironmentChanged), fail);
+  hub.listening = listener.listen(
+    CHANNEL,
+    (namespace) => hub.emitter.emit("changed", { namespace } satisfies EnvironmentChanged),
+    fail,
+  );
   hub.listening.catch(fail);
 }
 

@@ -21,13 +21,31 @@ describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_
     { id: "patientregistret", version: "2026-09" },
     { id: "lmed", version: "2025-09" },
   ];
-  const older = examplePermit({ permitId: `SE-MINE-1-${tag}`, principalInvestigator: carl, authorisedPersons: [carl, dora], datasets });
+  const older = examplePermit({
+    permitId: `SE-MINE-1-${tag}`,
+    principalInvestigator: carl,
+    authorisedPersons: [carl, dora],
+    datasets,
+  });
   const newer = examplePermit({ permitId: `SE-MINE-2-${tag}`, principalInvestigator: carl, authorisedPersons: [carl] });
-  const notCarls = examplePermit({ permitId: `SE-MINE-3-${tag}`, principalInvestigator: dora, authorisedPersons: [dora] });
+  const notCarls = examplePermit({
+    permitId: `SE-MINE-3-${tag}`,
+    principalInvestigator: dora,
+    authorisedPersons: [dora],
+  });
 
-  async function staged(permit: typeof older, dataset: (typeof datasets)[number], when: Date, rows: number, state: "staged" | "failed" = "staged") {
+  async function staged(
+    permit: typeof older,
+    dataset: (typeof datasets)[number],
+    when: Date,
+    rows: number,
+    state: "staged" | "failed" = "staged",
+  ) {
     const id = await stageDelivery(database.db, permit, dataset, when);
-    await database.db.update(deliveries).set({ state, manifest: { files: [], rows, columns: columns(`c${rows}`) } }).where(eq(deliveries.id, id));
+    await database.db
+      .update(deliveries)
+      .set({ state, manifest: { files: [], rows, columns: columns(`c${rows}`) } })
+      .where(eq(deliveries.id, id));
   }
 
   beforeAll(async () => {
@@ -47,16 +65,30 @@ describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_
   afterAll(() => database?.close());
 
   it("lists the environments whose permit names the person, newest first, and no other", async () => {
-    expect((await environmentsOf(database.db, carl.subject)).map((e) => e.permitId)).toEqual([newer.permitId, older.permitId]);
-    expect((await environmentsOf(database.db, dora.subject)).map((e) => e.permitId)).toEqual([notCarls.permitId, older.permitId]);
+    expect((await environmentsOf(database.db, carl.subject)).map((e) => e.permitId)).toEqual([
+      newer.permitId,
+      older.permitId,
+    ]);
+    expect((await environmentsOf(database.db, dora.subject)).map((e) => e.permitId)).toEqual([
+      notCarls.permitId,
+      older.permitId,
+    ]);
     expect(await environmentsOf(database.db, "nobody")).toEqual([]);
   });
 
   it("gives each dataset in the permit's order with its newest staged delivery's rows and columns, or null while awaited", async () => {
     const [newest, oldest] = await environmentsOf(database.db, carl.subject);
     expect(oldest!.datasets).toEqual([
-      { id: "lmed", version: "2026-09", delivered: { rows: 11, columns: columns("c11"), stagedAt: "2026-11-23T08:05:00.999Z" } },
-      { id: "patientregistret", version: "2026-09", delivered: { rows: 20, columns: columns("c20"), stagedAt: "2026-11-23T08:04:00.007Z" } },
+      {
+        id: "lmed",
+        version: "2026-09",
+        delivered: { rows: 11, columns: columns("c11"), stagedAt: "2026-11-23T08:05:00.999Z" },
+      },
+      {
+        id: "patientregistret",
+        version: "2026-09",
+        delivered: { rows: 20, columns: columns("c20"), stagedAt: "2026-11-23T08:04:00.007Z" },
+      },
       { id: "lmed", version: "2025-09", delivered: null },
     ]);
     expect(newest!.datasets).toEqual([{ id: "patientregistret", version: "2026-09", delivered: null }]);
@@ -64,7 +96,13 @@ describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_
 
   it("keeps the environment's own fields, as the operators' list has them once written as JSON", async () => {
     const [row] = await environmentsOf(database.db, carl.subject);
-    expect(row).toMatchObject({ namespace: expect.any(String), desiredState: "active", generation: 2, purpose: "Statin use and stroke outcomes", permitStatus: "granted" });
+    expect(row).toMatchObject({
+      namespace: expect.any(String),
+      desiredState: "active",
+      generation: 2,
+      purpose: "Statin use and stroke outcomes",
+      permitStatus: "granted",
+    });
     // Times as JSON writes a Date: what the answer carried when the rows were read into Dates first.
     expect(row!.createdAt).toBe(at(1).toJSON());
     expect(row!.validFrom).toBe(new Date(newer.validFrom).toJSON());
@@ -74,10 +112,21 @@ describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_
 
   it("answers what the operators' list answers for the same environment, once written as JSON", async () => {
     // Microseconds, a condition and a teardown: where reading into JavaScript first and writing JSON in SQL could part.
-    const condition = { type: "Ready", status: "False" as const, reason: "Applying", message: "ä \"quoted\" ✓", lastTransitionTime: "2026-11-23T08:00:00Z", observedGeneration: 1 };
+    const condition = {
+      type: "Ready",
+      status: "False" as const,
+      reason: "Applying",
+      message: 'ä "quoted" ✓',
+      lastTransitionTime: "2026-11-23T08:00:00Z",
+      observedGeneration: 1,
+    };
     await database.db
       .update(environments)
-      .set({ conditions: [condition], teardown: { deletedAt: "2026-11-23T09:00:00Z", objects: 3 }, updatedAt: sql`'2026-11-23 08:00:00.123999+00'` })
+      .set({
+        conditions: [condition],
+        teardown: { deletedAt: "2026-11-23T09:00:00Z", objects: 3 },
+        updatedAt: sql`'2026-11-23 08:00:00.123999+00'`,
+      })
       .where(eq(environments.permitId, older.permitId));
     const operators = JSON.parse(JSON.stringify(await listEnvironments(database.db))) as Array<{ permitId: string }>;
     for (const mine of await environmentsOf(database.db, carl.subject)) {

@@ -21,7 +21,11 @@ const summary = {
 
 /** Every environment, newest first, for operators. */
 export function listEnvironments(db: Db) {
-  return db.select(summary).from(environments).innerJoin(permits, eq(environments.permitId, permits.permitId)).orderBy(desc(environments.createdAt));
+  return db
+    .select(summary)
+    .from(environments)
+    .innerJoin(permits, eq(environments.permitId, permits.permitId))
+    .orderBy(desc(environments.createdAt));
 }
 
 /** A dataset of the permit as its researchers see it: awaited, or delivered with its rows and columns. */

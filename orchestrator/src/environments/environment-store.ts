@@ -8,7 +8,10 @@ export type EnvironmentRow = typeof environments.$inferSelect;
 export type PermitRow = typeof permits.$inferSelect;
 
 /** An environment with its permit, by namespace. */
-export async function loadEnvironment(db: Db, namespace: string): Promise<{ environment: EnvironmentRow; permit: PermitRow } | undefined> {
+export async function loadEnvironment(
+  db: Db,
+  namespace: string,
+): Promise<{ environment: EnvironmentRow; permit: PermitRow } | undefined> {
   const [row] = await db
     .select({ environment: environments, permit: permits })
     .from(environments)
@@ -19,12 +22,26 @@ export async function loadEnvironment(db: Db, namespace: string): Promise<{ envi
 }
 
 /** Records what the reconciler saw, for the generation it worked from. */
-export async function saveStatus(db: Db, namespace: string, conditions: Condition[], observedGeneration: number, now: Date): Promise<void> {
-  await db.update(environments).set({ conditions, observedGeneration, updatedAt: now }).where(eq(environments.namespace, namespace));
+export async function saveStatus(
+  db: Db,
+  namespace: string,
+  conditions: Condition[],
+  observedGeneration: number,
+  now: Date,
+): Promise<void> {
+  await db
+    .update(environments)
+    .set({ conditions, observedGeneration, updatedAt: now })
+    .where(eq(environments.namespace, namespace));
 }
 
 /** Marks an environment for teardown (expiry found by the reconciler): a new generation to work towards. */
-export async function requestTeardown(db: Db, namespace: string, reason: "expired" | "revoked", now: Date): Promise<void> {
+export async function requestTeardown(
+  db: Db,
+  namespace: string,
+  reason: "expired" | "revoked",
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const changed = await tx
       .update(environments)
@@ -32,7 +49,16 @@ export async function requestTeardown(db: Db, namespace: string, reason: "expire
       .where(and(eq(environments.namespace, namespace), ne(environments.desiredState, "torn-down")))
       .returning({ namespace: environments.namespace });
     if (changed.length)
-      await appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "environment.teardown-requested", target: `environment:${namespace}`, details: { reason } }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          actor: SYSTEM_ACTOR,
+          action: "environment.teardown-requested",
+          target: `environment:${namespace}`,
+          details: { reason },
+        },
+        now,
+      );
   });
 }
 
@@ -40,11 +66,25 @@ export async function requestTeardown(db: Db, namespace: string, reason: "expire
  * Records the teardown: when it was asked for, and once the namespace is gone the deletion certificate,
  * which also goes into the audit log in the same transaction.
  */
-export async function saveTeardown(db: Db, namespace: string, teardown: Record<string, unknown>, now: Date): Promise<void> {
+export async function saveTeardown(
+  db: Db,
+  namespace: string,
+  teardown: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(environments).set({ teardown, updatedAt: now }).where(eq(environments.namespace, namespace));
     if (teardown.completedAt)
-      await appendAuditEvent(tx, { actor: SYSTEM_ACTOR, action: "environment.torn-down", target: `environment:${namespace}`, details: { certificate: teardown } }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          actor: SYSTEM_ACTOR,
+          action: "environment.torn-down",
+          target: `environment:${namespace}`,
+          details: { certificate: teardown },
+        },
+        now,
+      );
   });
 }
 

@@ -8,7 +8,10 @@ import { SpeError } from "../errors";
 export type LifecycleAction = "suspend" | "resume" | "teardown";
 
 /** Which desired states each action may start from, and where it leads. */
-const TRANSITIONS: Record<LifecycleAction, { from: Array<"active" | "suspended">; to: "active" | "suspended" | "torn-down" }> = {
+const TRANSITIONS: Record<
+  LifecycleAction,
+  { from: Array<"active" | "suspended">; to: "active" | "suspended" | "torn-down" }
+> = {
   suspend: { from: ["active"], to: "suspended" },
   resume: { from: ["suspended"], to: "active" },
   teardown: { from: ["active", "suspended"], to: "torn-down" },
@@ -26,19 +29,45 @@ const AUDIT_ACTIONS: Record<LifecycleAction, string> = {
  * One conditional UPDATE: two operators acting at once cannot both succeed from the same state. The
  * audit event is written in the same transaction, so a change is never without its event.
  */
-export async function changeDesiredState(db: Db, namespace: string, action: LifecycleAction, now: Date, actor: AuditActor): Promise<{ namespace: string; desiredState: string; generation: number }> {
+export async function changeDesiredState(
+  db: Db,
+  namespace: string,
+  action: LifecycleAction,
+  now: Date,
+  actor: AuditActor,
+): Promise<{ namespace: string; desiredState: string; generation: number }> {
   const { from, to } = TRANSITIONS[action];
   const updated = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(environments)
       .set({ desiredState: to, generation: sql`${environments.generation} + 1`, updatedAt: now })
       .where(and(eq(environments.namespace, namespace), inArray(environments.desiredState, from)))
-      .returning({ namespace: environments.namespace, desiredState: environments.desiredState, generation: environments.generation });
-    if (row) await appendAuditEvent(tx, { actor, action: AUDIT_ACTIONS[action], target: `environment:${namespace}`, details: { desiredState: row.desiredState, generation: row.generation } }, now);
+      .returning({
+        namespace: environments.namespace,
+        desiredState: environments.desiredState,
+        generation: environments.generation,
+      });
+    if (row)
+      await appendAuditEvent(
+        tx,
+        {
+          actor,
+          action: AUDIT_ACTIONS[action],
+          target: `environment:${namespace}`,
+          details: { desiredState: row.desiredState, generation: row.generation },
+        },
+        now,
+      );
     return row;
   });
   if (updated) return updated;
-  const [current] = await db.select({ desiredState: environments.desiredState }).from(environments).where(eq(environments.namespace, namespace));
+  const [current] = await db
+    .select({ desiredState: environments.desiredState })
+    .from(environments)
+    .where(eq(environments.namespace, namespace));
   if (!current) throw new SpeError("ENVIRONMENT_NOT_FOUND", `There is no environment ${namespace}.`);
-  throw new SpeError("ENVIRONMENT_STATE_CONFLICT", `Cannot ${action} ${namespace}: it is ${current.desiredState}; ${action} needs ${from.join(" or ")}.`);
+  throw new SpeError(
+    "ENVIRONMENT_STATE_CONFLICT",
+    `Cannot ${action} ${namespace}: it is ${current.desiredState}; ${action} needs ${from.join(" or ")}.`,
+  );
 }

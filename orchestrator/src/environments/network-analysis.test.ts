@@ -19,50 +19,71 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
     { cpu: "500m", memory: "512Mi", storage: "100Mi" },
   ];
   const cases = WORKSPACE_TOOLS.flatMap((tool) =>
-    profiles.flatMap((profile) => (["active", "suspended"] as const).map((desiredState) => ({ tool, profile, desiredState }))),
+    profiles.flatMap((profile) =>
+      (["active", "suspended"] as const).map((desiredState) => ({ tool, profile, desiredState })),
+    ),
   );
-  it.each(cases)("$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway and the orchestrator (airlock), out only to the orchestrator and DNS, and only from the loader", ({ tool, profile, desiredState }) => {
-    const permit = examplePermit({ environment: { tools: [tool], ...profile } });
-    const policies = desiredObjects({ namespace: "spe-x", permit, desiredState }, config).filter((o): o is V1NetworkPolicy => o.kind === "NetworkPolicy");
-    const analysis = analyseNetwork(policies);
-    expect(analysis.egress).toMatchObject({ defaultDeny: true, internet: false, leavesNamespace: true });
-    expect(analysis.egress.allowed).toEqual([
-      {
-        policy: "allow-loader-to-orchestrator",
-        pods: "app.kubernetes.io/component=data-loader",
-        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=orchestrator" },
-        ports: ["TCP/8080"],
-      },
-      {
-        policy: "allow-loader-to-cluster-dns",
-        pods: "app.kubernetes.io/component=data-loader",
-        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=kube-system", pods: "k8s-app=kube-dns" },
-        ports: ["UDP/53", "TCP/53"],
-      },
-    ]);
-    expect(analysis.ingress.defaultDeny).toBe(true);
-    expect(analysis.ingress.allowed).toEqual([
-      {
-        policy: "allow-gateway-to-workspace",
-        pods: "app.kubernetes.io/component=workspace",
-        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=orchestrator" },
-        ports: [`TCP/${config.workspacePort}`],
-      },
-      {
-        policy: "allow-orchestrator-to-airlock",
-        pods: "app.kubernetes.io/component=workspace",
-        peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=spe-system", pods: "app.kubernetes.io/component=orchestrator" },
-        ports: [`TCP/${config.airlockPort}`],
-      },
-    ]);
-    // The gateway runs in the orchestrator's pods: one source, on two ports.
-    expect(analysis.ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system"]);
-    expect(analysis.sentences).toEqual([
-      "Ingress is denied to every pod except from: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
-      "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
-      "No egress to the internet.",
-    ]);
-  });
+  it.each(cases)(
+    "$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway and the orchestrator (airlock), out only to the orchestrator and DNS, and only from the loader",
+    ({ tool, profile, desiredState }) => {
+      const permit = examplePermit({ environment: { tools: [tool], ...profile } });
+      const policies = desiredObjects({ namespace: "spe-x", permit, desiredState }, config).filter(
+        (o): o is V1NetworkPolicy => o.kind === "NetworkPolicy",
+      );
+      const analysis = analyseNetwork(policies);
+      expect(analysis.egress).toMatchObject({ defaultDeny: true, internet: false, leavesNamespace: true });
+      expect(analysis.egress.allowed).toEqual([
+        {
+          policy: "allow-loader-to-orchestrator",
+          pods: "app.kubernetes.io/component=data-loader",
+          peer: {
+            type: "pods",
+            namespaces: "kubernetes.io/metadata.name=spe-system",
+            pods: "app.kubernetes.io/component=orchestrator",
+          },
+          ports: ["TCP/8080"],
+        },
+        {
+          policy: "allow-loader-to-cluster-dns",
+          pods: "app.kubernetes.io/component=data-loader",
+          peer: { type: "pods", namespaces: "kubernetes.io/metadata.name=kube-system", pods: "k8s-app=kube-dns" },
+          ports: ["UDP/53", "TCP/53"],
+        },
+      ]);
+      expect(analysis.ingress.defaultDeny).toBe(true);
+      expect(analysis.ingress.allowed).toEqual([
+        {
+          policy: "allow-gateway-to-workspace",
+          pods: "app.kubernetes.io/component=workspace",
+          peer: {
+            type: "pods",
+            namespaces: "kubernetes.io/metadata.name=spe-system",
+            pods: "app.kubernetes.io/component=orchestrator",
+          },
+          ports: [`TCP/${config.workspacePort}`],
+        },
+        {
+          policy: "allow-orchestrator-to-airlock",
+          pods: "app.kubernetes.io/component=workspace",
+          peer: {
+            type: "pods",
+            namespaces: "kubernetes.io/metadata.name=spe-system",
+            pods: "app.kubernetes.io/component=orchestrator",
+          },
+          ports: [`TCP/${config.airlockPort}`],
+        },
+      ]);
+      // The gateway runs in the orchestrator's pods: one source, on two ports.
+      expect(analysis.ingress.allowedFrom).toEqual([
+        "pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system",
+      ]);
+      expect(analysis.sentences).toEqual([
+        "Ingress is denied to every pod except from: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
+        "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
+        "No egress to the internet.",
+      ]);
+    },
+  );
 });
 
 describe("analyseNetwork: NetworkPolicy semantics", () => {
@@ -79,16 +100,24 @@ describe("analyseNetwork: NetworkPolicy semantics", () => {
 
   it("leaves pods that no policy of a direction selects unrestricted in it", () => {
     const analysis = analyseNetwork([
-      policy("workspace-only", { podSelector: { matchLabels: { app: "workspace" } }, policyTypes: ["Ingress", "Egress"] }),
+      policy("workspace-only", {
+        podSelector: { matchLabels: { app: "workspace" } },
+        policyTypes: ["Ingress", "Egress"],
+      }),
     ]);
     expect(analysis.egress).toMatchObject({ defaultDeny: false, isolatedPods: ["app=workspace"], internet: true });
-    expect(analysis.sentences[1]).toBe("Pods not matching app=workspace are not restricted in egress at all; those matching allow only: nothing.");
+    expect(analysis.sentences[1]).toBe(
+      "Pods not matching app=workspace are not restricted in egress at all; those matching allow only: nothing.",
+    );
   });
 
   it("defaults policyTypes to Ingress, plus Egress only when there are egress rules", () => {
     expect(effectivePolicyTypes(policy("a", { podSelector: {} }))).toEqual(["Ingress"]);
     expect(effectivePolicyTypes(policy("b", { podSelector: {}, egress: [] }))).toEqual(["Ingress"]);
-    expect(effectivePolicyTypes(policy("c", { podSelector: {}, egress: [{ to: [gatewayPeer] }] }))).toEqual(["Ingress", "Egress"]);
+    expect(effectivePolicyTypes(policy("c", { podSelector: {}, egress: [{ to: [gatewayPeer] }] }))).toEqual([
+      "Ingress",
+      "Egress",
+    ]);
     // An ingress-only deny leaves egress open.
     const analysis = analyseNetwork([policy("deny-ingress", { podSelector: {} })]);
     expect(analysis.ingress.defaultDeny).toBe(true);
@@ -116,7 +145,10 @@ describe("analyseNetwork: NetworkPolicy semantics", () => {
     ["fd00::/64", [], false],
     ["169.254.169.254/32", [], true],
   ])("judges egress to %s (except %j) as internet: %s", (cidr, except, internet) => {
-    const analysis = analyseNetwork([denyAll, policy("mirror", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr, except } }] }] })]);
+    const analysis = analyseNetwork([
+      denyAll,
+      policy("mirror", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr, except } }] }] }),
+    ]);
     expect(analysis.egress.internet).toBe(internet);
     expect(analysis.egress.allowed[0]!.peer).toEqual({ type: "ipBlock", cidr, except });
   });
@@ -124,11 +156,22 @@ describe("analyseNetwork: NetworkPolicy semantics", () => {
   it("adds policies up and tells peers in this namespace, in selected namespaces and ports apart", () => {
     const analysis = analyseNetwork([
       denyAll,
-      policy("same-namespace", { podSelector: { matchLabels: { app: "a" } }, egress: [{ to: [{ podSelector: { matchLabels: { app: "b" } } }], ports: [{ port: 5432 }] }] }),
+      policy("same-namespace", {
+        podSelector: { matchLabels: { app: "a" } },
+        egress: [{ to: [{ podSelector: { matchLabels: { app: "b" } } }], ports: [{ port: 5432 }] }],
+      }),
       policy("any-namespace", {
         podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["x", "y"] }] },
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: {} }], ports: [{ protocol: "UDP", port: 53 }, { port: 8000, endPort: 8999 }] }],
+        egress: [
+          {
+            to: [{ namespaceSelector: {} }],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { port: 8000, endPort: 8999 },
+            ],
+          },
+        ],
       }),
     ]);
     expect(analysis.egress.allowed.map((c) => [c.pods, c.peer, c.ports])).toEqual([
@@ -140,14 +183,21 @@ describe("analyseNetwork: NetworkPolicy semantics", () => {
   });
 
   it("says no egress leaves the namespace when openings stay inside it", () => {
-    const analysis = analyseNetwork([denyAll, policy("inside", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: {} }] }] })]);
+    const analysis = analyseNetwork([
+      denyAll,
+      policy("inside", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: {} }] }] }),
+    ]);
     expect(analysis.egress.leavesNamespace).toBe(false);
     expect(analysis.sentences).toContain("No egress leaves the namespace.");
   });
 
   it("reads `from` as well as client-node's `_from`, as objects from JSON carry it", () => {
-    const raw = JSON.parse(JSON.stringify({ metadata: { name: "raw" }, spec: { podSelector: {}, ingress: [{ from: [gatewayPeer] }] } })) as V1NetworkPolicy;
-    expect(analyseNetwork([raw]).ingress.allowedFrom).toEqual(["pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system"]);
+    const raw = JSON.parse(
+      JSON.stringify({ metadata: { name: "raw" }, spec: { podSelector: {}, ingress: [{ from: [gatewayPeer] }] } }),
+    ) as V1NetworkPolicy;
+    expect(analyseNetwork([raw]).ingress.allowedFrom).toEqual([
+      "pods app.kubernetes.io/component=gateway in namespaces kubernetes.io/metadata.name=spe-system",
+    ]);
   });
 
   it.each([

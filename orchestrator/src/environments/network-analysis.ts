@@ -1,5 +1,10 @@
 import { BlockList } from "node:net";
-import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer, V1NetworkPolicyPort } from "@kubernetes/client-node";
+import type {
+  V1LabelSelector,
+  V1NetworkPolicy,
+  V1NetworkPolicyPeer,
+  V1NetworkPolicyPort,
+} from "@kubernetes/client-node";
 
 /** Where a connection comes from (ingress) or goes to (egress). */
 export type Peer =
@@ -121,7 +126,11 @@ function analyseDirection(policies: V1NetworkPolicy[], direction: Direction): Di
     const rules = (direction === "Ingress" ? policy.spec?.ingress : policy.spec?.egress) ?? [];
     for (const rule of rules) {
       const peers = peersOf(rule, direction);
-      const base = { policy: policy.metadata?.name ?? "", pods: describeSelector(policy.spec?.podSelector), ports: describePorts(rule.ports) };
+      const base = {
+        policy: policy.metadata?.name ?? "",
+        pods: describeSelector(policy.spec?.podSelector),
+        ports: describePorts(rule.ports),
+      };
       // An empty or missing from/to matches every peer.
       if (!peers || peers.length === 0) allowed.push({ ...base, peer: { type: "anywhere" } });
       else for (const peer of peers) allowed.push({ ...base, peer: describePeer(peer) });
@@ -132,7 +141,8 @@ function analyseDirection(policies: V1NetworkPolicy[], direction: Direction): Di
 
 export function describePeerText(peer: Peer): string {
   if (peer.type === "anywhere") return "any address, inside or outside the cluster";
-  if (peer.type === "ipBlock") return `addresses ${peer.cidr}${peer.except.length ? ` except ${peer.except.join(", ")}` : ""}`;
+  if (peer.type === "ipBlock")
+    return `addresses ${peer.cidr}${peer.except.length ? ` except ${peer.except.join(", ")}` : ""}`;
   const pods = peer.pods === "*" ? "every pod" : `pods ${peer.pods}`;
   if (peer.namespaces === "this namespace") return `${pods} of this namespace`;
   return `${pods} in ${peer.namespaces === "*" ? "every namespace" : `namespaces ${peer.namespaces}`}`;
@@ -140,9 +150,11 @@ export function describePeerText(peer: Peer): string {
 
 const portsText = (ports: string[] | "all") => (ports === "all" ? "on every port" : `on ${ports.join(", ")}`);
 const podsText = (pods: string) => (pods === "*" ? "every pod" : `pods ${pods}`);
-const connectionText = (c: Connection) => `${describePeerText(c.peer)} ${portsText(c.ports)} (${podsText(c.pods)}, policy ${c.policy})`;
+const connectionText = (c: Connection) =>
+  `${describePeerText(c.peer)} ${portsText(c.ports)} (${podsText(c.pods)}, policy ${c.policy})`;
 
-const reachesInternet = (peer: Peer) => peer.type === "anywhere" || (peer.type === "ipBlock" && !isPrivateCidr(peer.cidr));
+const reachesInternet = (peer: Peer) =>
+  peer.type === "anywhere" || (peer.type === "ipBlock" && !isPrivateCidr(peer.cidr));
 const leavesNamespace = (peer: Peer) => peer.type !== "pods" || peer.namespaces !== "this namespace";
 
 function unrestrictedSentence(direction: DirectionAnalysis, word: "ingress" | "egress"): string {

@@ -19,15 +19,32 @@ const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: str
   objects.find((o) => o.kind === kind && (name === undefined || o.metadata?.name === name)) as T | undefined;
 
 /** The environment's conditions, in words people can act on, from what the API server told us. */
-export function observeConditions({ applied, applyError, desiredState, awaitingDelivery = [], anythingStaged = false }: Observation): ObservedCondition[] {
-  const provisioned = applyError ? condition("Provisioned", "False", "ApplyFailed", { error: applyError }) : condition("Provisioned", "True", "Applied");
+export function observeConditions({
+  applied,
+  applyError,
+  desiredState,
+  awaitingDelivery = [],
+  anythingStaged = false,
+}: Observation): ObservedCondition[] {
+  const provisioned = applyError
+    ? condition("Provisioned", "False", "ApplyFailed", { error: applyError })
+    : condition("Provisioned", "True", "Applied");
 
   const deny = find<V1NetworkPolicy>(applied, "NetworkPolicy", DENY_ALL_POLICY);
   const selector = deny?.spec?.podSelector;
-  const selectsEveryPod = selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  const selectsEveryPod =
+    selector !== undefined &&
+    Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    (selector.matchExpressions ?? []).length === 0;
   const noOpenings = !deny?.spec?.ingress?.length && !deny?.spec?.egress?.length;
-  const isolated = selectsEveryPod && noOpenings && deny?.spec?.policyTypes?.includes("Ingress") && deny.spec.policyTypes.includes("Egress");
-  const network = isolated ? condition("NetworkIsolated", "True", "DenyAllInForce") : condition("NetworkIsolated", "False", "DenyAllMissing");
+  const isolated =
+    selectsEveryPod &&
+    noOpenings &&
+    deny?.spec?.policyTypes?.includes("Ingress") &&
+    deny.spec.policyTypes.includes("Egress");
+  const network = isolated
+    ? condition("NetworkIsolated", "True", "DenyAllInForce")
+    : condition("NetworkIsolated", "False", "DenyAllMissing");
 
   const data = dataCondition(find<V1Job>(applied, "Job"), awaitingDelivery, anythingStaged);
 
@@ -43,14 +60,23 @@ export function observeConditions({ applied, applyError, desiredState, awaitingD
 }
 
 /** Conditions of an environment that does not run: not yet valid, or torn down. */
-export function inactiveConditions(reason: "NotYetValid" | "TornDown" | "TearingDown", values?: Record<string, string>): ObservedCondition[] {
+export function inactiveConditions(
+  reason: "NotYetValid" | "TornDown" | "TearingDown",
+  values?: Record<string, string>,
+): ObservedCondition[] {
   return withReady([condition("Provisioned", "False", reason, values)]);
 }
 
 /** Whether the permit's data is in the environment: delivered by its holders, then loaded by the loader Job. */
-function dataCondition(job: V1Job | undefined, awaitingDelivery: readonly string[], anythingStaged: boolean): ObservedCondition {
-  if ((job?.status?.failed ?? 0) > (job?.spec?.backoffLimit ?? 6)) return condition("DataStaged", "False", "LoadFailed");
-  if (awaitingDelivery.length > 0) return condition("DataStaged", "False", "AwaitingDelivery", { datasets: awaitingDelivery.join(", ") });
+function dataCondition(
+  job: V1Job | undefined,
+  awaitingDelivery: readonly string[],
+  anythingStaged: boolean,
+): ObservedCondition {
+  if ((job?.status?.failed ?? 0) > (job?.spec?.backoffLimit ?? 6))
+    return condition("DataStaged", "False", "LoadFailed");
+  if (awaitingDelivery.length > 0)
+    return condition("DataStaged", "False", "AwaitingDelivery", { datasets: awaitingDelivery.join(", ") });
   if (!anythingStaged) return condition("DataStaged", "True", "NoDatasets");
   if ((job?.status?.succeeded ?? 0) > 0) return condition("DataStaged", "True", "Loaded");
   return condition("DataStaged", "False", "Loading");

@@ -19,7 +19,13 @@ beforeAll(async () => {
   database = await openDatabase({ memory: true });
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromFile(cluster.orchestratorKubeconfig);
-  controller = new EnvironmentController({ db: database.db, kubeConfig, config: defaultEnvironmentConfig, log: pino({ level: "silent" }), pollMs: 200 });
+  controller = new EnvironmentController({
+    db: database.db,
+    kubeConfig,
+    config: defaultEnvironmentConfig,
+    log: pino({ level: "silent" }),
+    pollMs: 200,
+  });
   controller.start();
   await eventually("the controller leads", async () => controller.isLeader);
 });
@@ -30,19 +36,36 @@ afterAll(async () => {
 });
 
 const provisioned = (namespace: string) =>
-  eventually(`${namespace} is provisioned`, async () => (await environmentRow(database.db, namespace)).conditions.some((c) => c.type === "Provisioned" && c.status === "True"), 60_000);
+  eventually(
+    `${namespace} is provisioned`,
+    async () =>
+      (await environmentRow(database.db, namespace)).conditions.some(
+        (c) => c.type === "Provisioned" && c.status === "True",
+      ),
+    60_000,
+  );
 
 it("converges after the API server has been down for a while, without crashing", async () => {
-  const before = await insertEnvironment(database.db, examplePermit({ permitId: "SE-OUTAGE-1", validFrom: "2026-01-01T00:00:00Z" }));
+  const before = await insertEnvironment(
+    database.db,
+    examplePermit({ permitId: "SE-OUTAGE-1", validFrom: "2026-01-01T00:00:00Z" }),
+  );
   controller.enqueue(before);
   await provisioned(before);
 
   // While the API server is away, a permit arrives: its reconcile fails and is retried with backoff.
   const outage = cluster.restartApiServer(4000);
   await new Promise((r) => setTimeout(r, 500));
-  const during = await insertEnvironment(database.db, examplePermit({ permitId: "SE-OUTAGE-2", validFrom: "2026-01-01T00:00:00Z" }));
+  const during = await insertEnvironment(
+    database.db,
+    examplePermit({ permitId: "SE-OUTAGE-2", validFrom: "2026-01-01T00:00:00Z" }),
+  );
   controller.enqueue(during);
-  await eventually("the failure is recorded", async () => (await environmentRow(database.db, during)).conditions.some((c) => c.reason === "ApplyFailed"), 10_000);
+  await eventually(
+    "the failure is recorded",
+    async () => (await environmentRow(database.db, during)).conditions.some((c) => c.reason === "ApplyFailed"),
+    10_000,
+  );
   await outage;
 
   await provisioned(during);
@@ -52,5 +75,9 @@ it("converges after the API server has been down for a while, without crashing",
   kc.loadFromFile(cluster.kubeconfig);
   const net = kc.makeApiClient(k8s.NetworkingV1Api);
   await net.deleteNamespacedNetworkPolicy({ name: "deny-all", namespace: before });
-  await eventually("deny-all is back after the outage", () => net.readNamespacedNetworkPolicy({ name: "deny-all", namespace: before }).catch(() => undefined), 30_000);
+  await eventually(
+    "deny-all is back after the outage",
+    () => net.readNamespacedNetworkPolicy({ name: "deny-all", namespace: before }).catch(() => undefined),
+    30_000,
+  );
 });

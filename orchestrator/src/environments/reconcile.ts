@@ -12,7 +12,14 @@ import { datasetsAwaitingDelivery } from "./desired/environment-input";
 import { desiredObjects } from "./desired/index";
 import type { StagingStore } from "../staging/staging-store";
 import type { EnvironmentConfig } from "./environment-config";
-import { loadEnvironment, requestTeardown, saveStatus, saveTeardown, type EnvironmentRow, type PermitRow } from "./environment-store";
+import {
+  loadEnvironment,
+  requestTeardown,
+  saveStatus,
+  saveTeardown,
+  type EnvironmentRow,
+  type PermitRow,
+} from "./environment-store";
 import { inactiveConditions, observeConditions } from "./observe";
 
 export interface ReconcileDeps {
@@ -48,22 +55,46 @@ export function applyWaves(objects: k8s.KubernetesObject[]): k8s.KubernetesObjec
 /** How often to look again while a namespace is being deleted. */
 const TEARDOWN_POLL_MS = 1000;
 
-async function saveIfChanged(deps: ReconcileDeps, environment: EnvironmentRow, observed: ObservedCondition[], now: Date) {
+async function saveIfChanged(
+  deps: ReconcileDeps,
+  environment: EnvironmentRow,
+  observed: ObservedCondition[],
+  now: Date,
+) {
   const conditions = mergeConditions(environment.conditions, observed, environment.generation, now);
-  if (JSON.stringify(conditions) !== JSON.stringify(environment.conditions) || environment.observedGeneration !== environment.generation) {
+  if (
+    JSON.stringify(conditions) !== JSON.stringify(environment.conditions) ||
+    environment.observedGeneration !== environment.generation
+  ) {
     await saveStatus(deps.db, environment.namespace, conditions, environment.generation, now);
     deps.onStatus?.(environment.namespace, conditions);
   }
 }
 
-async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit: PermitRow, now: Date): Promise<ReconcileResult> {
+async function teardown(
+  deps: ReconcileDeps,
+  environment: EnvironmentRow,
+  permit: PermitRow,
+  now: Date,
+): Promise<ReconcileResult> {
   const { namespace } = environment;
   const present = deps.cache.objectsIn(namespace);
   if (!environment.teardown) {
     const reason = permit.status === "revoked" ? "revoked" : now >= permit.validUntil ? "expired" : "operator";
     // What was staged into it, with the hashes of every file: the certificate names the data it deleted.
     const stagedData = await stagedDatasets(deps.db, permit.permitId);
-    await saveTeardown(deps.db, namespace, { namespace, reason, requestedAt: now.toISOString(), objects: present.map((o) => `${o.kind}/${o.metadata?.name}`).sort(), stagedData }, now);
+    await saveTeardown(
+      deps.db,
+      namespace,
+      {
+        namespace,
+        reason,
+        requestedAt: now.toISOString(),
+        objects: present.map((o) => `${o.kind}/${o.metadata?.name}`).sort(),
+        stagedData,
+      },
+      now,
+    );
     deps.log.info({ ns: namespace, permit: permit.permitId, reason }, "Deleting Namespace of torn-down environment");
   }
   try {
@@ -74,7 +105,12 @@ async function teardown(deps: ReconcileDeps, environment: EnvironmentRow, permit
     if (!environment.teardown?.completedAt) {
       const record = (await loadEnvironment(deps.db, namespace))!.environment.teardown ?? {};
       await deps.staging?.deleteNamespace(namespace);
-      await saveTeardown(deps.db, namespace, { ...record, stagingDeleted: deps.staging !== undefined, completedAt: now.toISOString() }, now);
+      await saveTeardown(
+        deps.db,
+        namespace,
+        { ...record, stagingDeleted: deps.staging !== undefined, completedAt: now.toISOString() },
+        now,
+      );
       deps.log.info({ ns: namespace, permit: permit.permitId }, "Deleted Namespace of torn-down environment");
     }
     await saveIfChanged(deps, environment, inactiveConditions("TornDown"), now);
@@ -103,12 +139,18 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   }
   if (environment.desiredState === "torn-down") return teardown(deps, environment, permit, now);
   if (now < permit.validFrom) {
-    await saveIfChanged(deps, environment, inactiveConditions("NotYetValid", { validFrom: permit.validFrom.toISOString() }), now);
+    await saveIfChanged(
+      deps,
+      environment,
+      inactiveConditions("NotYetValid", { validFrom: permit.validFrom.toISOString() }),
+      now,
+    );
     return { requeueAfterMs: permit.validFrom.getTime() - now.getTime() };
   }
 
   // Only datasets the permit (still) grants: an amendment that drops one also drops its data.
-  const granted = (s: { datasetId: string; version: string }) => permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
+  const granted = (s: { datasetId: string; version: string }) =>
+    permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
   const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
   const input = { namespace, permit: permit.payload, desiredState: environment.desiredState, staged };
   const desired = desiredObjects(input, deps.config);
@@ -132,7 +174,12 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
     }
   }
   const data = { awaitingDelivery: datasetsAwaitingDelivery(input), anythingStaged: staged.length > 0 };
-  await saveIfChanged(deps, environment, observeConditions({ applied, applyError, desiredState: environment.desiredState, ...data }), now);
+  await saveIfChanged(
+    deps,
+    environment,
+    observeConditions({ applied, applyError, desiredState: environment.desiredState, ...data }),
+    now,
+  );
   if (applyError) throw new Error(`Reconciling ${namespace} failed: ${applyError}`);
   return { requeueAfterMs: permit.validUntil.getTime() - now.getTime() };
 }

@@ -6,10 +6,14 @@ const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 describe("WorkQueue", () => {
   it("handles a key once however often it is added while waiting", async () => {
     const handled: string[] = [];
-    const queue = new WorkQueue(async (k) => {
-      handled.push(k);
-      await tick();
-    }, 1, () => {});
+    const queue = new WorkQueue(
+      async (k) => {
+        handled.push(k);
+        await tick();
+      },
+      1,
+      () => {},
+    );
     queue.add("busy"); // takes the only worker, so the others wait
     queue.add("a");
     queue.add("b");
@@ -22,7 +26,11 @@ describe("WorkQueue", () => {
   it("counts as its depth the keys waiting and being handled, not those waiting out a delay", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const queue = new WorkQueue(() => gate, 1, () => {});
+    const queue = new WorkQueue(
+      () => gate,
+      1,
+      () => {},
+    );
     expect(queue.depth).toBe(0);
     queue.add("busy");
     queue.add("a");
@@ -39,13 +47,17 @@ describe("WorkQueue", () => {
     let running = 0;
     let maxRunning = 0;
     let runs = 0;
-    const queue = new WorkQueue(async () => {
-      running++;
-      runs++;
-      maxRunning = Math.max(maxRunning, running);
-      await tick(20);
-      running--;
-    }, 4, () => {});
+    const queue = new WorkQueue(
+      async () => {
+        running++;
+        runs++;
+        maxRunning = Math.max(maxRunning, running);
+        await tick(20);
+        running--;
+      },
+      4,
+      () => {},
+    );
     queue.add("a");
     await tick();
     queue.add("a");
@@ -58,10 +70,14 @@ describe("WorkQueue", () => {
 
   it("leaves a key being handled alone when asked to add it unless active", async () => {
     let runs = 0;
-    const queue = new WorkQueue(async () => {
-      runs++;
-      await tick(20);
-    }, 1, () => {});
+    const queue = new WorkQueue(
+      async () => {
+        runs++;
+        await tick(20);
+      },
+      1,
+      () => {},
+    );
     queue.add("a");
     await tick();
     queue.add("a", { unlessActive: true });
@@ -90,10 +106,14 @@ describe("WorkQueue", () => {
 
   it("stops taking work and waits for what is running", async () => {
     const handled: string[] = [];
-    const queue = new WorkQueue(async (k) => {
-      await tick(20);
-      handled.push(k);
-    }, 1, () => {});
+    const queue = new WorkQueue(
+      async (k) => {
+        await tick(20);
+        handled.push(k);
+      },
+      1,
+      () => {},
+    );
     queue.add("a");
     queue.add("b");
     await tick();

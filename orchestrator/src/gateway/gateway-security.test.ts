@@ -27,19 +27,32 @@ async function startWorkspace(): Promise<{ url: string; seen: Seen[]; server: Se
     req.on("end", () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const path = req.url!.split("?")[0]!;
-      const json = (value: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(value));
+      const json = (value: unknown) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(value));
       if (path.endsWith("/set-cookies"))
         return res
           .writeHead(200, {
             "content-type": "text/html",
-            "set-cookie": ["spe_session=planted; Path=/; HttpOnly", "=spe_session=nameless; Path=/", "theme=dark; Path=/; Domain=127.0.0.1", `_xsrf=abc; Path=${path.replace("set-cookies", "")}`],
+            "set-cookie": [
+              "spe_session=planted; Path=/; HttpOnly",
+              "=spe_session=nameless; Path=/",
+              "theme=dark; Path=/; Domain=127.0.0.1",
+              `_xsrf=abc; Path=${path.replace("set-cookies", "")}`,
+            ],
             "service-worker-allowed": "/",
             "clear-site-data": '"cookies"',
           })
           .end("ok");
       if (path.includes("/api/contents/") && req.method === "GET") {
-        if (req.url!.includes("format=base64") || path.endsWith(".parquet")) return json({ name: "x", type: "file", format: "base64", content: "UEFSMQ==" });
-        if (path.endsWith("/analys")) return json({ name: "analys", type: "directory", format: "json", content: [{ name: "a.ipynb", type: "notebook", format: null, content: null }] });
+        if (req.url!.includes("format=base64") || path.endsWith(".parquet"))
+          return json({ name: "x", type: "file", format: "base64", content: "UEFSMQ==" });
+        if (path.endsWith("/analys"))
+          return json({
+            name: "analys",
+            type: "directory",
+            format: "json",
+            content: [{ name: "a.ipynb", type: "notebook", format: null, content: null }],
+          });
         return json({ name: "a.csv", type: "file", format: "text", content: "kommun;antal\n" });
       }
       json({ method: req.method, path });
@@ -102,19 +115,32 @@ describe("workspace gateway security", () => {
     const url = `http://127.0.0.1:${port}`;
     const app = Fastify();
     await app.register(cookie);
-    await registerGateway(app, { db: database.db, sessions, upstreamFor: () => Promise.resolve(workspace.url), publicUrl: url, socketRecheckMs });
+    await registerGateway(app, {
+      db: database.db,
+      sessions,
+      upstreamFor: () => Promise.resolve(workspace.url),
+      publicUrl: url,
+      socketRecheckMs,
+    });
     await app.listen({ host: "127.0.0.1", port });
     apps.push(app);
     return { app, url };
   }
-  const signIn = async (subject = "alice") => `${SESSION_COOKIE}=${await sessions.create({ subject, name: subject, email: null, roles: ["researcher"] }, undefined)}`;
-  async function environment(overrides: Partial<PermitPayload> = {}): Promise<{ payload: PermitPayload; namespace: string }> {
+  const signIn = async (subject = "alice") =>
+    `${SESSION_COOKIE}=${await sessions.create({ subject, name: subject, email: null, roles: ["researcher"] }, undefined)}`;
+  async function environment(
+    overrides: Partial<PermitPayload> = {},
+  ): Promise<{ payload: PermitPayload; namespace: string }> {
     const payload = examplePermit({ permitId: `SE-GWSEC-${Math.random().toString(36).slice(2, 10)}`, ...overrides });
     return { payload, namespace: await insertEnvironment(database.db, payload) };
   }
-  const socketUrl = (base: string, ns: string, path = "api/terminals/websocket/1") => `${base.replace("http", "ws")}/workspaces/${ns}/${path}`;
+  const socketUrl = (base: string, ns: string, path = "api/terminals/websocket/1") =>
+    `${base.replace("http", "ws")}/workspaces/${ns}/${path}`;
   const events = async (action: string, ns: string) =>
-    database.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), eq(auditEvents.target, `environment:${ns}`)));
+    database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, action), eq(auditEvents.target, `environment:${ns}`)));
 
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
@@ -133,7 +159,9 @@ describe("workspace gateway security", () => {
   describe("WebSocket origin", () => {
     it("refuses a WebSocket opened by another site's page, or by no page, and records the refusal", async () => {
       const before = workspace.seen.length;
-      expect(await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie, origin: "https://evil.example" })).toBe(403);
+      expect(
+        await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie, origin: "https://evil.example" }),
+      ).toBe(403);
       expect(await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie })).toBe(403);
       expect(workspace.seen.length).toBe(before);
       const refused = await events("workspace.websocket-refused", namespace);
@@ -162,13 +190,20 @@ describe("workspace gateway security", () => {
       const closed = closeOf(ws);
       await sessions.delete(session.split("=")[1]);
       expect(await closed).toEqual({ code: 1008, reason: "AUTH_UNAUTHENTICATED" });
-      const [event] = (await events("workspace.websocket-closed", namespace)).filter((e) => (e.details as { reason: string }).reason === "AUTH_UNAUTHENTICATED");
-      expect(event).toMatchObject({ actorSubject: "alice", details: { path: "/workspaces/" + namespace + "/api/terminals/websocket/1" } });
+      const [event] = (await events("workspace.websocket-closed", namespace)).filter(
+        (e) => (e.details as { reason: string }).reason === "AUTH_UNAUTHENTICATED",
+      );
+      expect(event).toMatchObject({
+        actorSubject: "alice",
+        details: { path: "/workspaces/" + namespace + "/api/terminals/websocket/1" },
+      });
     });
 
     it("closes when the person is removed from the permit, and leaves another person's socket open", async () => {
       const bob = { subject: "bob", name: "Bob", email: "bob@uni.example" };
-      const { payload, namespace: ns } = await environment({ authorisedPersons: [examplePermit().principalInvestigator, bob] });
+      const { payload, namespace: ns } = await environment({
+        authorisedPersons: [examplePermit().principalInvestigator, bob],
+      });
       const [alice, bobs] = [await openAs(ns, await signIn()), await openAs(ns, await signIn("bob"))];
       const closed = closeOf(alice);
       await amendEnvironment(database.db, { ...payload, sequence: 2, authorisedPersons: [bob] });
@@ -178,7 +213,13 @@ describe("workspace gateway security", () => {
     });
 
     it.each([
-      ["the permit is revoked", (p: PermitPayload) => ({ payload: { ...p, sequence: 2, status: "revoked" as const }, state: "torn-down" as const })],
+      [
+        "the permit is revoked",
+        (p: PermitPayload) => ({
+          payload: { ...p, sequence: 2, status: "revoked" as const },
+          state: "torn-down" as const,
+        }),
+      ],
       ["the environment is suspended", (p: PermitPayload) => ({ payload: p, state: "suspended" as const })],
     ])("closes when %s", async (_what, change) => {
       const { payload, namespace: ns } = await environment();
@@ -207,7 +248,9 @@ describe("workspace gateway security", () => {
 
   describe("the socket between them", () => {
     it("lets the workspace choose among every subprotocol the browser offers, and gives the browser its choice", async () => {
-      const ws = new WebSocket(socketUrl(appUrl, namespace), ["a", "b"], { headers: { cookie: aliceCookie, origin: appUrl } });
+      const ws = new WebSocket(socketUrl(appUrl, namespace), ["a", "b"], {
+        headers: { cookie: aliceCookie, origin: appUrl },
+      });
       await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
       expect(ws.protocol).toBe("b");
       expect(workspace.seen.at(-1)!.headers["sec-websocket-protocol"]).toBe("a,b");
@@ -216,11 +259,15 @@ describe("workspace gateway security", () => {
     });
 
     it("answers the browser in HTTP when the workspace refuses the socket, rather than opening one only to close it", async () => {
-      expect(await openSocket(socketUrl(appUrl, namespace, "api/kernels/1/refuse"), { cookie: aliceCookie, origin: appUrl })).toBe(502);
+      expect(
+        await openSocket(socketUrl(appUrl, namespace, "api/kernels/1/refuse"), { cookie: aliceCookie, origin: appUrl }),
+      ).toBe(502);
     });
 
     it("passes the workspace's ping to the browser and the browser's pong back, so each learns whether the other is alive", async () => {
-      const ws = new WebSocket(socketUrl(appUrl, namespace, "api/kernels/1/ping"), { headers: { cookie: aliceCookie, origin: appUrl } });
+      const ws = new WebSocket(socketUrl(appUrl, namespace, "api/kernels/1/ping"), {
+        headers: { cookie: aliceCookie, origin: appUrl },
+      });
       const ping = await new Promise<string>((resolve) => ws.once("ping", (data) => resolve(data.toString())));
       expect(ping).toBe("from-workspace");
       ws.close();
@@ -231,22 +278,37 @@ describe("workspace gateway security", () => {
     it("keeps the workspace's cookies inside its path and drops any that names one of ours", async () => {
       const res = await fetch(`${appUrl}/workspaces/${namespace}/set-cookies`, { headers: { cookie: aliceCookie } });
       expect(res.status).toBe(200);
-      expect(res.headers.getSetCookie()).toEqual([`theme=dark; Path=/workspaces/${namespace}/`, `_xsrf=abc; Path=/workspaces/${namespace}/`]);
+      expect(res.headers.getSetCookie()).toEqual([
+        `theme=dark; Path=/workspaces/${namespace}/`,
+        `_xsrf=abc; Path=/workspaces/${namespace}/`,
+      ]);
       expect(res.headers.get("service-worker-allowed")).toBeNull();
       expect(res.headers.get("clear-site-data")).toBeNull();
     });
 
     it("passes neither the client's forwarded address nor its credentials to the workspace, over HTTP or WebSocket", async () => {
-      const smuggled = { "x-forwarded-for": "6.6.6.6", "x-real-ip": "6.6.6.6", "x-forwarded-host": "evil.example", authorization: "Bearer smuggled" };
-      await fetch(`${appUrl}/workspaces/${namespace}/lab`, { headers: { cookie: `${aliceCookie}; _xsrf=own`, ...smuggled } });
+      const smuggled = {
+        "x-forwarded-for": "6.6.6.6",
+        "x-real-ip": "6.6.6.6",
+        "x-forwarded-host": "evil.example",
+        authorization: "Bearer smuggled",
+      };
+      await fetch(`${appUrl}/workspaces/${namespace}/lab`, {
+        headers: { cookie: `${aliceCookie}; _xsrf=own`, ...smuggled },
+      });
       const http = workspace.seen.at(-1)!;
       expect(http.headers).toMatchObject({ "x-forwarded-for": "127.0.0.1", cookie: "_xsrf=own" });
       for (const name of ["x-real-ip", "x-forwarded-host", "authorization"]) expect(http.headers[name]).toBeUndefined();
-      const ws = (await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie, origin: appUrl, ...smuggled })) as WebSocket;
+      const ws = (await openSocket(socketUrl(appUrl, namespace), {
+        cookie: aliceCookie,
+        origin: appUrl,
+        ...smuggled,
+      })) as WebSocket;
       await echo(ws, "x");
       const socket = workspace.seen.filter((s) => s.method === "WS").at(-1)!;
       expect(socket.headers["x-forwarded-for"]).toBe("127.0.0.1");
-      for (const name of ["x-real-ip", "x-forwarded-host", "authorization", "cookie"]) expect(socket.headers[name]).toBeUndefined();
+      for (const name of ["x-real-ip", "x-forwarded-host", "authorization", "cookie"])
+        expect(socket.headers[name]).toBeUndefined();
       ws.close();
     });
   });
@@ -263,28 +325,48 @@ describe("workspace gateway security", () => {
       ["GET", "view/analys/register.csv"],
     ])("refuses %s %s before it reaches the workspace", async (method, path) => {
       const before = workspace.seen.length;
-      const res = await fetch(`${appUrl}/workspaces/${namespace}/${path}`, { method, headers: { cookie: aliceCookie } });
+      const res = await fetch(`${appUrl}/workspaces/${namespace}/${path}`, {
+        method,
+        headers: { cookie: aliceCookie },
+      });
       expect(res.status).toBe(403);
-      if (method !== "HEAD") expect(await res.json()).toMatchObject({ error: "WORKSPACE_TRANSFER_BLOCKED", message: expect.stringContaining("airlock") });
+      if (method !== "HEAD")
+        expect(await res.json()).toMatchObject({
+          error: "WORKSPACE_TRANSFER_BLOCKED",
+          message: expect.stringContaining("airlock"),
+        });
       expect(workspace.seen.length).toBe(before);
     });
 
     it("answers a download link opened in the browser with a page in words, and records the refusal", async () => {
-      const res = await fetch(`${appUrl}/workspaces/${namespace}/files/ut.csv?download=1`, { headers: { cookie: aliceCookie, accept: "text/html", "accept-language": "en" } });
+      const res = await fetch(`${appUrl}/workspaces/${namespace}/files/ut.csv?download=1`, {
+        headers: { cookie: aliceCookie, accept: "text/html", "accept-language": "en" },
+      });
       expect(res.status).toBe(403);
       expect(await res.text()).toContain("<h1>Files do not leave the environment this way</h1>");
       const refused = await events("workspace.transfer-refused", namespace);
-      expect(refused.at(-1)).toMatchObject({ actorSubject: "alice", details: { route: "files", path: `/workspaces/${namespace}/files/ut.csv`, method: "GET" } });
+      expect(refused.at(-1)).toMatchObject({
+        actorSubject: "alice",
+        details: { route: "files", path: `/workspaces/${namespace}/files/ut.csv`, method: "GET" },
+      });
     });
 
     it("lets the contents API through untouched, notebooks and binaries alike: the Lab opens, saves and uploads through it", async () => {
-      const contents = (path: string, init?: RequestInit) => fetch(`${appUrl}/workspaces/${namespace}/api/contents/${path}`, { ...init, headers: { cookie: aliceCookie, "content-type": "application/json" } });
+      const contents = (path: string, init?: RequestInit) =>
+        fetch(`${appUrl}/workspaces/${namespace}/api/contents/${path}`, {
+          ...init,
+          headers: { cookie: aliceCookie, "content-type": "application/json" },
+        });
       const text = await contents("analys/a.csv?type=file&format=text&content=1");
       expect(await text.json()).toMatchObject({ format: "text", content: "kommun;antal\n" });
       // What a notebook's JSON or a terminal can carry, a gateway cannot hold back: refusing base64 here only
       // broke image viewing and uploads (see transfer-rules.ts).
       expect(await (await contents("register.parquet?content=1")).json()).toMatchObject({ format: "base64" });
-      const notebook = JSON.stringify({ type: "notebook", format: "json", content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } });
+      const notebook = JSON.stringify({
+        type: "notebook",
+        format: "json",
+        content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 },
+      });
       expect((await contents("analys/a.ipynb", { method: "PUT", body: notebook })).status).toBe(200);
       expect(workspace.seen.at(-1)).toMatchObject({ method: "PUT", body: notebook });
       const upload = JSON.stringify({ type: "file", format: "base64", content: "cHJpbnQoMSk=" });

@@ -8,7 +8,11 @@ import { demoPermitPayload } from "../permits/demo-permit";
 import { pushDevPermit } from "../../test/push-permit";
 
 /** A stand-in for JupyterLab: answers HTTP with what it received, echoes WebSocket messages. */
-async function startUpstream(): Promise<{ url: string; seen: Array<{ url: string; cookie?: string }>; server: Server }> {
+async function startUpstream(): Promise<{
+  url: string;
+  seen: Array<{ url: string; cookie?: string }>;
+  server: Server;
+}> {
   const seen: Array<{ url: string; cookie?: string }> = [];
   const server = createServer((req, res) => {
     seen.push({ url: req.url!, cookie: req.headers.cookie });
@@ -26,7 +30,11 @@ async function startUpstream(): Promise<{ url: string; seen: Array<{ url: string
 }
 
 /** A WebSocket as a page opens it: with the page's origin (the orchestrator's own unless given) and the browser's cookies. */
-function openSocket(url: string, cookie?: string, origin = new URL(url.replace(/^ws/, "http")).origin): Promise<WebSocket | { refused: number }> {
+function openSocket(
+  url: string,
+  cookie?: string,
+  origin = new URL(url.replace(/^ws/, "http")).origin,
+): Promise<WebSocket | { refused: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers: cookie ? { cookie } : {}, origin });
     ws.once("open", () => resolve(ws));
@@ -41,7 +49,8 @@ describe("workspace gateway", () => {
   let namespace: string;
   let alice: CookieClient;
   let bob: CookieClient;
-  const cookieHeader = (client: CookieClient, url: string) => [...client.cookies(url)].map(([k, v]) => `${k}=${v}`).join("; ");
+  const cookieHeader = (client: CookieClient, url: string) =>
+    [...client.cookies(url)].map(([k, v]) => `${k}=${v}`).join("; ");
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -57,7 +66,9 @@ describe("workspace gateway", () => {
 
   it("lets a person named in the permit through, without passing on our session cookie", async () => {
     alice.cookies(stack.appUrl).set("_xsrf", "jupyter-own");
-    const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab?x=1`, { headers: { accept: "text/html" } });
+    const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab?x=1`, {
+      headers: { accept: "text/html" },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ path: `/workspaces/${namespace}/lab?x=1` });
     const last = upstream.seen.at(-1)!;
@@ -86,7 +97,9 @@ describe("workspace gateway", () => {
     const client = new CookieClient();
     const first = await client.request(link, { headers: { accept: "text/html" } });
     expect(first.status).toBe(302);
-    expect(first.headers.get("location")).toBe(`/auth/login?next=${encodeURIComponent(`/workspaces/${namespace}/lab/tree?path=analys`)}`);
+    expect(first.headers.get("location")).toBe(
+      `/auth/login?next=${encodeURIComponent(`/workspaces/${namespace}/lab/tree?path=analys`)}`,
+    );
     const { res, url } = await stack.submitLoginForm(client, "alice", "demo", {}, link);
     const back = await client.followFrom(res, url);
     expect(back.url).toBe(link);
@@ -95,7 +108,9 @@ describe("workspace gateway", () => {
 
   it("answers a refused page load with a page in words, in Swedish unless the browser prefers English", async () => {
     const page = async (language?: string) => {
-      const res = await bob.request(`${stack.appUrl}/workspaces/${namespace}/lab`, { headers: { accept: "text/html", ...(language ? { "accept-language": language } : {}) } });
+      const res = await bob.request(`${stack.appUrl}/workspaces/${namespace}/lab`, {
+        headers: { accept: "text/html", ...(language ? { "accept-language": language } : {}) },
+      });
       return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
     };
     const swedish = await page("sv-SE,sv;q=0.9,en;q=0.8");
@@ -119,15 +134,23 @@ describe("workspace gateway", () => {
     expect(await openSocket(wsUrl, cookieHeader(bob, stack.appUrl))).toEqual({ refused: 404 });
     expect(await openSocket(wsUrl)).toEqual({ refused: 401 });
     // A page of another site, with alice's cookie, is refused: only the orchestrator's public origin may open one.
-    expect(await openSocket(wsUrl, cookieHeader(alice, stack.appUrl), "https://evil.example")).toEqual({ refused: 403 });
+    expect(await openSocket(wsUrl, cookieHeader(alice, stack.appUrl), "https://evil.example")).toEqual({
+      refused: 403,
+    });
   });
 
   it("closes an open WebSocket with 1008 when its person signs out", async () => {
     const second = await stack.signIn("alice");
-    const socket = await openSocket(`${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/terminals/websocket/1`, cookieHeader(second, stack.appUrl));
+    const socket = await openSocket(
+      `${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/terminals/websocket/1`,
+      cookieHeader(second, stack.appUrl),
+    );
     expect(socket).toBeInstanceOf(WebSocket);
     const closed = new Promise<number>((resolve) => (socket as WebSocket).once("close", (code) => resolve(code)));
-    const out = await second.request(`${stack.appUrl}/auth/logout`, { method: "POST", headers: { origin: stack.appUrl } });
+    const out = await second.request(`${stack.appUrl}/auth/logout`, {
+      method: "POST",
+      headers: { origin: stack.appUrl },
+    });
     expect(out.status).toBe(200);
     expect(await closed).toBe(1008);
   });
@@ -143,12 +166,19 @@ describe("workspace gateway", () => {
     const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab`);
     expect(res.status).toBe(423);
     const ida = await stack.signIn("ida");
-    const events = await ida.request(`${stack.appUrl}/trpc/audit.events?input=${encodeURIComponent(JSON.stringify({ action: "workspace.*" }))}`);
-    const actions = ((await events.json()) as { result: { data: Array<{ action: string; actor: { subject: string } }> } }).result.data;
+    const events = await ida.request(
+      `${stack.appUrl}/trpc/audit.events?input=${encodeURIComponent(JSON.stringify({ action: "workspace.*" }))}`,
+    );
+    const actions = (
+      (await events.json()) as { result: { data: Array<{ action: string; actor: { subject: string } }> } }
+    ).result.data;
     expect(actions).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ action: "workspace.opened", actor: expect.objectContaining({ subject: "alice" }) }),
-        expect.objectContaining({ action: "workspace.websocket-opened", actor: expect.objectContaining({ subject: "alice" }) }),
+        expect.objectContaining({
+          action: "workspace.websocket-opened",
+          actor: expect.objectContaining({ subject: "alice" }),
+        }),
       ]),
     );
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../http/auth-routes";
-import { confineSetCookie, OUR_COOKIE_PREFIX, withoutOurCookies, workspaceRequestHeaders, workspaceResponseHeaders } from "./proxy-headers";
+import {
+  confineSetCookie,
+  OUR_COOKIE_PREFIX,
+  withoutOurCookies,
+  workspaceRequestHeaders,
+  workspaceResponseHeaders,
+} from "./proxy-headers";
 
 const ns = "spe-se-2026-0042";
 const home = `/workspaces/${ns}/`;
@@ -40,7 +46,15 @@ describe("confineSetCookie", () => {
 
 describe("workspaceResponseHeaders", () => {
   it("confines every cookie, drops ours and the headers that reach beyond the workspace", () => {
-    const headers = workspaceResponseHeaders({ "content-type": "text/html", "set-cookie": ["spe_session=x; Path=/", "a=1; Path=/"], "service-worker-allowed": "/", "clear-site-data": '"*"' }, ns);
+    const headers = workspaceResponseHeaders(
+      {
+        "content-type": "text/html",
+        "set-cookie": ["spe_session=x; Path=/", "a=1; Path=/"],
+        "service-worker-allowed": "/",
+        "clear-site-data": '"*"',
+      },
+      ns,
+    );
     expect(headers).toEqual({ "content-type": "text/html", "set-cookie": [`a=1; Path=${home}`] });
   });
 
@@ -57,7 +71,17 @@ describe("headers to the workspace", () => {
 
   it("replaces what the client claims about its address and drops its credentials", () => {
     const forwarded = workspaceRequestHeaders(
-      { host: "orchestrator", cookie: `${SESSION_COOKIE}=t`, authorization: "Bearer x", "proxy-authorization": "Basic y", "x-forwarded-for": "6.6.6.6", "x-forwarded-proto": "https", "x-real-ip": "6.6.6.6", forwarded: "for=6.6.6.6", "x-xsrftoken": "x" },
+      {
+        host: "orchestrator",
+        cookie: `${SESSION_COOKIE}=t`,
+        authorization: "Bearer x",
+        "proxy-authorization": "Basic y",
+        "x-forwarded-for": "6.6.6.6",
+        "x-forwarded-proto": "https",
+        "x-real-ip": "6.6.6.6",
+        forwarded: "for=6.6.6.6",
+        "x-xsrftoken": "x",
+      },
       "10.0.0.7",
     );
     expect(forwarded).toEqual({ host: "orchestrator", "x-xsrftoken": "x", "x-forwarded-for": "10.0.0.7" });

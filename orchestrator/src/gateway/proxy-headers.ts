@@ -69,7 +69,8 @@ export function confineSetCookie(setCookie: string, namespace: string): string |
     if (lower === "path") path = rest.join("=").trim();
     else if (lower !== "domain" && lower !== "") kept.push(attribute.trim());
   }
-  const inside = path !== undefined && (path === home.slice(0, -1) || path.startsWith(home)) && !/[%\\]|\/\.\.?(\/|$)/.test(path);
+  const inside =
+    path !== undefined && (path === home.slice(0, -1) || path.startsWith(home)) && !/[%\\]|\/\.\.?(\/|$)/.test(path);
   return [pair.trim(), `Path=${inside ? path : home}`, ...kept].join("; ");
 }
 
@@ -79,11 +80,16 @@ export function confineSetCookie(setCookie: string, namespace: string): string |
  * (Service-Worker-Allowed) nor wipe the orchestrator's cookies and storage (Clear-Site-Data). Without a
  * namespace to confine them to, its cookies are dropped.
  */
-export function workspaceResponseHeaders(headers: IncomingHttpHeaders, namespace: string | undefined): IncomingHttpHeaders {
+export function workspaceResponseHeaders(
+  headers: IncomingHttpHeaders,
+  namespace: string | undefined,
+): IncomingHttpHeaders {
   const rest = { ...headers };
   for (const name of ["set-cookie", "service-worker-allowed", "clear-site-data"]) delete rest[name];
   const setCookie = headers["set-cookie"];
   if (setCookie === undefined || namespace === undefined) return rest;
-  const cookies = (Array.isArray(setCookie) ? setCookie : [String(setCookie)]).map((c) => confineSetCookie(c, namespace)).filter((c) => c !== undefined);
+  const cookies = (Array.isArray(setCookie) ? setCookie : [String(setCookie)])
+    .map((c) => confineSetCookie(c, namespace))
+    .filter((c) => c !== undefined);
   return cookies.length ? { ...rest, "set-cookie": cookies } : rest;
 }

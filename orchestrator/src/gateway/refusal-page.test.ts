@@ -17,7 +17,9 @@ describe("pageLanguage", () => {
 
 describe("workspaceRefusalPage", () => {
   it("reloads itself only while the workspace is starting", () => {
-    expect(workspaceRefusalPage("WORKSPACE_STARTING", "not yet", "sv", 5)).toContain('<meta http-equiv="refresh" content="5">');
+    expect(workspaceRefusalPage("WORKSPACE_STARTING", "not yet", "sv", 5)).toContain(
+      '<meta http-equiv="refresh" content="5">',
+    );
     expect(workspaceRefusalPage("WORKSPACE_NOT_FOUND", "no", "sv")).not.toContain("http-equiv");
   });
 

@@ -1,24 +1,53 @@
 import { escapeHtml } from "../http/html";
 
 type Language = "sv" | "en";
-const REASONS = ["WORKSPACE_STARTING", "WORKSPACE_NOT_FOUND", "WORKSPACE_UNAVAILABLE", "WORKSPACE_TRANSFER_BLOCKED"] as const;
+const REASONS = [
+  "WORKSPACE_STARTING",
+  "WORKSPACE_NOT_FOUND",
+  "WORKSPACE_UNAVAILABLE",
+  "WORKSPACE_TRANSFER_BLOCKED",
+] as const;
 type Reason = (typeof REASONS)[number] | "other";
 const reasonOf = (code: string): Reason => REASONS.find((r) => r === code) ?? "other";
 
 const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & { back: string }> = {
   sv: {
-    WORKSPACE_STARTING: { title: "Arbetsytan startar", text: "Arbetsytan är inte igång än. Sidan laddas om av sig själv om några sekunder." },
-    WORKSPACE_NOT_FOUND: { title: "Ingen arbetsyta här", text: "Det finns ingen arbetsyta här för dig. Dina miljöer finns på startsidan." },
-    WORKSPACE_UNAVAILABLE: { title: "Arbetsytan går inte att öppna", text: "Miljön är pausad, avvecklad eller utanför beslutets giltighetstid. Kontakta driften om du behöver den." },
-    WORKSPACE_TRANSFER_BLOCKED: { title: "Filer lämnar inte miljön den här vägen", text: "Filer förs ut ur miljön bara med en exportförfrågan: lägg dem i utkorgen och begär export där. Binära filer kan inte laddas upp eller ned genom arbetsytan." },
+    WORKSPACE_STARTING: {
+      title: "Arbetsytan startar",
+      text: "Arbetsytan är inte igång än. Sidan laddas om av sig själv om några sekunder.",
+    },
+    WORKSPACE_NOT_FOUND: {
+      title: "Ingen arbetsyta här",
+      text: "Det finns ingen arbetsyta här för dig. Dina miljöer finns på startsidan.",
+    },
+    WORKSPACE_UNAVAILABLE: {
+      title: "Arbetsytan går inte att öppna",
+      text: "Miljön är pausad, avvecklad eller utanför beslutets giltighetstid. Kontakta driften om du behöver den.",
+    },
+    WORKSPACE_TRANSFER_BLOCKED: {
+      title: "Filer lämnar inte miljön den här vägen",
+      text: "Filer förs ut ur miljön bara med en exportförfrågan: lägg dem i utkorgen och begär export där. Binära filer kan inte laddas upp eller ned genom arbetsytan.",
+    },
     other: { title: "Arbetsytan går inte att nå", text: "Arbetsytan kan inte öppnas just nu." },
     back: "Till startsidan",
   },
   en: {
-    WORKSPACE_STARTING: { title: "The workspace is starting", text: "The workspace is not running yet. This page reloads itself in a few seconds." },
-    WORKSPACE_NOT_FOUND: { title: "No workspace here", text: "There is no workspace here for you. Your environments are on the start page." },
-    WORKSPACE_UNAVAILABLE: { title: "The workspace cannot be opened", text: "The environment is suspended, torn down or outside its permit's validity. Ask the operators if you need it." },
-    WORKSPACE_TRANSFER_BLOCKED: { title: "Files do not leave the environment this way", text: "Files leave the environment only through the airlock: put them in the outbox and request their export. Binary files cannot be uploaded or downloaded through the workspace." },
+    WORKSPACE_STARTING: {
+      title: "The workspace is starting",
+      text: "The workspace is not running yet. This page reloads itself in a few seconds.",
+    },
+    WORKSPACE_NOT_FOUND: {
+      title: "No workspace here",
+      text: "There is no workspace here for you. Your environments are on the start page.",
+    },
+    WORKSPACE_UNAVAILABLE: {
+      title: "The workspace cannot be opened",
+      text: "The environment is suspended, torn down or outside its permit's validity. Ask the operators if you need it.",
+    },
+    WORKSPACE_TRANSFER_BLOCKED: {
+      title: "Files do not leave the environment this way",
+      text: "Files leave the environment only through the airlock: put them in the outbox and request their export. Binary files cannot be uploaded or downloaded through the workspace.",
+    },
     other: { title: "The workspace cannot be reached", text: "The workspace cannot be opened right now." },
     back: "Back to the start page",
   },

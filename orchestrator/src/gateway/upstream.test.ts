@@ -27,7 +27,10 @@ describe("gateway upstream strategies", () => {
 
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
-    namespace = await insertEnvironment(database.db, examplePermit({ permitId: `SE-UPSTREAM-${Date.now().toString(36)}` }));
+    namespace = await insertEnvironment(
+      database.db,
+      examplePermit({ permitId: `SE-UPSTREAM-${Date.now().toString(36)}` }),
+    );
     const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
     aliceCookie = `${SESSION_COOKIE}=${await sessions.create({ subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] }, undefined)}`;
     workspace = createServer((req, res) => res.end(`pod answered ${req.url}`));
@@ -71,14 +74,22 @@ describe("gateway upstream strategies", () => {
   });
 
   it("passes on a strategy's stable refusal (the local node failed to start) without promising a retry", async () => {
-    answer = () => Promise.reject(new SpeError("LOCAL_NODE_FAILED", "No workspace runs here: the local node did not start (no runc)."));
+    answer = () =>
+      Promise.reject(
+        new SpeError("LOCAL_NODE_FAILED", "No workspace runs here: the local node did not start (no runc)."),
+      );
     const res = await app.inject({ url: `/workspaces/${namespace}/lab`, headers: { cookie: aliceCookie } });
     expect(res.statusCode).toBe(503);
     expect(res.headers["retry-after"]).toBeUndefined();
-    expect(res.json()).toEqual({ error: "LOCAL_NODE_FAILED", message: "No workspace runs here: the local node did not start (no runc)." });
+    expect(res.json()).toEqual({
+      error: "LOCAL_NODE_FAILED",
+      message: "No workspace runs here: the local node did not start (no runc).",
+    });
   });
 
   it("fills in the namespace wherever the production template names it", async () => {
-    expect(await templateUpstream("http://workspace.{namespace}.svc.cluster.local")("spe-a")).toBe("http://workspace.spe-a.svc.cluster.local");
+    expect(await templateUpstream("http://workspace.{namespace}.svc.cluster.local")("spe-a")).toBe(
+      "http://workspace.spe-a.svc.cluster.local",
+    );
   });
 });

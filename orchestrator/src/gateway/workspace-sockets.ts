@@ -66,7 +66,12 @@ function forward(entry: { closing: boolean }, from: WebSocket, to: WebSocket): v
 }
 
 /** A close code a WebSocket may send: ws refuses the reserved ones (1005 none given, 1006 abnormal). */
-const sendable = (code: number) => ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999) ? code : code === 1005 ? 1000 : 1011);
+const sendable = (code: number) =>
+  (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
+    ? code
+    : code === 1005
+      ? 1000
+      : 1011;
 
 export interface WorkspaceSocketsOptions {
   db: Db;
@@ -130,22 +135,36 @@ export class WorkspaceSockets {
    * then completes the browser's upgrade, with the protocol the workspace chose: a workspace that refuses or
    * does not answer is an HTTP error to the browser, never a socket opened only to be closed.
    */
-  accept(raw: IncomingMessage, target: string, headers: Record<string, string>, holder: SocketHolder, mark: number): void {
+  accept(
+    raw: IncomingMessage,
+    target: string,
+    headers: Record<string, string>,
+    holder: SocketHolder,
+    mark: number,
+  ): void {
     const socket = raw.socket;
     if (this.closed) {
       socket.destroy();
       return;
     }
-    const offered = (raw.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+    const offered = (raw.headers["sec-websocket-protocol"] ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
     // Pings and pongs pass through (autoPong off on both ends): each end learns whether the other is alive.
-    const upstream = new WebSocket(target, offered, { headers, handshakeTimeout: UPSTREAM_HANDSHAKE_MS, autoPong: false });
+    const upstream = new WebSocket(target, offered, {
+      headers,
+      handshakeTimeout: UPSTREAM_HANDSHAKE_MS,
+      autoPong: false,
+    });
     const gone = () => upstream.terminate();
     socket.once("close", gone);
     const fail = (status: number, why: string) => {
       socket.off("close", gone);
       upstream.terminate();
       this.options.log.warn({ ns: holder.namespace, why }, "Failed to reach a workspace's WebSocket");
-      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (socket.writable)
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     };
     upstream.once("unexpected-response", (_req, res) => fail(502, `the workspace answered ${res.statusCode}`));
@@ -240,17 +259,29 @@ export class WorkspaceSockets {
         const { holder } = entry;
         try {
           let subject = sessions.get(holder.token);
-          if (!subject) sessions.set(holder.token, (subject = this.options.sessions.get(holder.token, now, { touch: false }).then((s) => s?.subject)));
+          if (!subject)
+            sessions.set(
+              holder.token,
+              (subject = this.options.sessions.get(holder.token, now, { touch: false }).then((s) => s?.subject)),
+            );
           const key = `${holder.namespace}\n${(await subject) ?? ""}`;
           let decision = decisions.get(key);
-          if (!decision) decisions.set(key, (decision = decideWorkspaceAccess(this.options.db, holder.namespace, await subject, now)));
+          if (!decision)
+            decisions.set(
+              key,
+              (decision = decideWorkspaceAccess(this.options.db, holder.namespace, await subject, now)),
+            );
           const decided = await decision;
           // The session must still be the same person's: a token is never handed on, but say so.
-          const code = (await subject) !== holder.subject ? "AUTH_UNAUTHENTICATED" : decided.allowed ? undefined : decided.code;
+          const code =
+            (await subject) !== holder.subject ? "AUTH_UNAUTHENTICATED" : decided.allowed ? undefined : decided.code;
           if (code && this.open.has(entry)) await this.refuse(entry, code);
         } catch (err) {
           // Not knowing is not a verdict: the socket is checked again on the next tick.
-          this.options.log.warn({ ns: holder.namespace, err: (err as Error).message }, "Failed to authorise a workspace WebSocket again");
+          this.options.log.warn(
+            { ns: holder.namespace, err: (err as Error).message },
+            "Failed to authorise a workspace WebSocket again",
+          );
         }
       }),
     );

@@ -38,12 +38,23 @@ const PREVIEW_TYPES: Record<string, string> = {
   svg: "image/svg+xml",
 };
 
-const notFound = (reply: FastifyReply) => reply.code(404).send({ error: "EXPORT_REQUEST_NOT_FOUND", message: "There is no such file here for you." });
+const notFound = (reply: FastifyReply) =>
+  reply.code(404).send({ error: "EXPORT_REQUEST_NOT_FOUND", message: "There is no such file here for you." });
 
-function sendQuarantined(reply: FastifyReply, airlock: Airlock, file: ExportFileRow, disposition: "inline" | "attachment") {
+function sendQuarantined(
+  reply: FastifyReply,
+  airlock: Airlock,
+  file: ExportFileRow,
+  disposition: "inline" | "attachment",
+) {
   const name = file.path.slice(file.path.lastIndexOf("/") + 1);
   return reply
-    .header("content-type", disposition === "inline" ? (PREVIEW_TYPES[extensionOf(file.path)] ?? "application/octet-stream") : "application/octet-stream")
+    .header(
+      "content-type",
+      disposition === "inline"
+        ? (PREVIEW_TYPES[extensionOf(file.path)] ?? "application/octet-stream")
+        : "application/octet-stream",
+    )
     .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(name)}`)
     .header("x-content-type-options", "nosniff")
     .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
@@ -61,7 +72,8 @@ function sendQuarantined(reply: FastifyReply, airlock: Airlock, file: ExportFile
 export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airlock }: AirlockRoutesOptions): void {
   app.get("/.well-known/spe-release-keys.json", async () => ({ keys: [airlock.signer.publicJwk] }));
 
-  const load = async (id: string) => loadRequest(db, id).catch((err: unknown) => (err instanceof SpeError ? undefined : Promise.reject(err)));
+  const load = async (id: string) =>
+    loadRequest(db, id).catch((err: unknown) => (err instanceof SpeError ? undefined : Promise.reject(err)));
 
   /** Who asks about which request: undefined once the reply is sent (not signed in, or no such request). */
   const lookUp = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -78,16 +90,29 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
     if (!found) return reply;
     const { session, loaded, onPermit } = found;
     const query = fileQuery.safeParse(req.query);
-    const file = query.success ? loaded.files.find((f) => f.path === query.data.path && f.decision === "approved") : undefined;
-    if (!file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !onPermit) return notFound(reply);
+    const file = query.success
+      ? loaded.files.find((f) => f.path === query.data.path && f.decision === "approved")
+      : undefined;
+    if (!file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !onPermit)
+      return notFound(reply);
     const actor = { subject: session.subject, role: "researcher" as const, address: req.ip };
     // Released files are served only while the permit they left under is in force.
     const ended = permitEnded(loaded.standing, new Date());
     if (ended) {
-      await recordAuditEvent(db, { actor, action: "export.download-refused", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256, code: "EXPORT_PERMIT_ENDED" } });
+      await recordAuditEvent(db, {
+        actor,
+        action: "export.download-refused",
+        target: `export:${loaded.request.id}`,
+        details: { path: file.path, version: file.version, sha256: file.sha256, code: "EXPORT_PERMIT_ENDED" },
+      });
       return reply.code(410).send({ error: "EXPORT_PERMIT_ENDED", message: ended });
     }
-    await recordAuditEvent(db, { actor, action: "export.downloaded", target: `export:${loaded.request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256 } });
+    await recordAuditEvent(db, {
+      actor,
+      action: "export.downloaded",
+      target: `export:${loaded.request.id}`,
+      details: { path: file.path, version: file.version, sha256: file.sha256 },
+    });
     return sendQuarantined(reply, airlock, file, "attachment");
   });
 
@@ -97,7 +122,10 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
     const { session, loaded, onPermit } = found;
     const mayRead = session.roles.includes("auditor") || (session.roles.includes("researcher") && onPermit);
     if (!loaded.request.releaseRecord || !mayRead) return notFound(reply);
-    return reply.header("content-type", "application/jose").header("content-disposition", `attachment; filename="release-${loaded.request.id}.jws"`).send(loaded.request.releaseRecord);
+    return reply
+      .header("content-type", "application/jose")
+      .header("content-disposition", `attachment; filename="release-${loaded.request.id}.jws"`)
+      .send(loaded.request.releaseRecord);
   });
 
   app.get("/reviews/:id/file", async (req, reply) => {
@@ -105,15 +133,25 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
     if (!found) return reply;
     const { session, loaded, onPermit } = found;
     const query = fileQuery.safeParse(req.query);
-    const file = query.success ? loaded.files.find((f) => f.path === query.data.path && (query.data.version === undefined || f.version === query.data.version)) : undefined;
-    if (!file?.sha256 || !session.roles.includes("output-checker") || onPermit || loaded.request.state === "draft") return notFound(reply);
+    const file = query.success
+      ? loaded.files.find(
+          (f) => f.path === query.data.path && (query.data.version === undefined || f.version === query.data.version),
+        )
+      : undefined;
+    if (!file?.sha256 || !session.roles.includes("output-checker") || onPermit || loaded.request.state === "draft")
+      return notFound(reply);
     const actor = { subject: session.subject, role: "output-checker" as const, address: req.ip };
     const details = { path: file.path, version: file.version, sha256: file.sha256 };
     // A checker looks at a file to vote on it, and an ended permit takes no votes: its quarantined bytes,
     // never reviewed to the end, are not shown to anyone any more.
     const ended = permitEnded(loaded.standing, new Date());
     if (ended) {
-      await recordAuditEvent(db, { actor, action: "export.file-view-refused", target: `export:${loaded.request.id}`, details: { ...details, code: "EXPORT_PERMIT_ENDED" } });
+      await recordAuditEvent(db, {
+        actor,
+        action: "export.file-view-refused",
+        target: `export:${loaded.request.id}`,
+        details: { ...details, code: "EXPORT_PERMIT_ENDED" },
+      });
       return reply.code(410).send({ error: "EXPORT_PERMIT_ENDED", message: ended });
     }
     await recordAuditEvent(db, { actor, action: "export.file-viewed", target: `export:${loaded.request.id}`, details });

@@ -23,7 +23,17 @@ import { stagingCapabilities, type StagingCapabilities } from "../deliveries/dat
 import type { Metrics } from "../metrics/metrics";
 
 export interface AppOptions {
-  config: Pick<Config, "publicUrl" | "LOG_LEVEL" | "OIDC_ROLES_CLAIM" | "OIDC_ROLE_MAPPING" | "OIDC_REQUIRED_ACR" | "OIDC_REQUIRED_AMR" | "SESSION_MAX_HOURS" | "WORKSPACE_UPSTREAM">;
+  config: Pick<
+    Config,
+    | "publicUrl"
+    | "LOG_LEVEL"
+    | "OIDC_ROLES_CLAIM"
+    | "OIDC_ROLE_MAPPING"
+    | "OIDC_REQUIRED_ACR"
+    | "OIDC_REQUIRED_AMR"
+    | "SESSION_MAX_HOURS"
+    | "WORKSPACE_UPSTREAM"
+  >;
   services: Services;
   sessions: SessionStore;
   relyingParty: OidcRelyingParty;
@@ -46,24 +56,48 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, services, sessions } = options;
   // No line per request: people's actions become audit events; the log keeps what went wrong.
-  const app = Fastify({ logger: { level: config.LOG_LEVEL }, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL },
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  });
   const { metrics } = options;
   // Before any route, so that every route and plugin inherits it. By the route's pattern, never the URL
   // as sent: `/workspaces/*`, not a namespace; whatever matched no route is "unmatched".
-  if (metrics) app.addHook("onResponse", async (req, reply) => metrics.observeRequest(req.method, req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000));
+  if (metrics)
+    app.addHook("onResponse", async (req, reply) =>
+      metrics.observeRequest(
+        req.method,
+        req.routeOptions.url ?? "unmatched",
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      ),
+    );
   await app.register(cookie, { secret: options.cookieSecret });
   app.addHook("onRequest", requireSameOrigin(config.publicUrl));
 
   app.get("/healthz", async (_req, reply) => {
     try {
       const version = await services.kube.version();
-      return { status: "ok", kubernetes: { server: services.kube.server, version }, database: { kind: services.database.kind } };
+      return {
+        status: "ok",
+        kubernetes: { server: services.kube.server, version },
+        database: { kind: services.database.kind },
+      };
     } catch (err) {
-      return reply.code(503).send({ status: "degraded", kubernetes: { server: services.kube.server, error: (err as Error).message }, database: { kind: services.database.kind } });
+      return reply.code(503).send({
+        status: "degraded",
+        kubernetes: { server: services.kube.server, error: (err as Error).message },
+        database: { kind: services.database.kind },
+      });
     }
   });
 
-  registerStagingRoutes(app, { db: services.database.db, store: services.deliveries.staging, capabilities: options.staging ?? stagingCapabilities(randomBytes(32)) });
+  registerStagingRoutes(app, {
+    db: services.database.db,
+    store: services.deliveries.staging,
+    capabilities: options.staging ?? stagingCapabilities(randomBytes(32)),
+  });
 
   registerAuthRoutes(app, {
     relyingParty: options.relyingParty,
@@ -103,13 +137,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       address: req.ip,
     }),
     onError: ({ error, path, ctx }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
       // A signed-in person refused, or asking for what is not theirs (another permit's request, an
       // environment they are not named in), is part of the access log: IDOR attempts show up here.
       if (ctx?.session && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {
         const actor = { subject: ctx.session.subject, role: "person" as const, address: ctx.address };
-        const details = { code: error.code, speCode: error.cause instanceof SpeError ? error.cause.code : undefined, roles: ctx.session.roles };
-        recordAuditEvent(services.database.db, { actor, action: "access.refused", target: `procedure:${path ?? "unknown"}`, details }).catch((err: unknown) => app.log.error({ err }, "Failed to record a refused access"));
+        const details = {
+          code: error.code,
+          speCode: error.cause instanceof SpeError ? error.cause.code : undefined,
+          roles: ctx.session.roles,
+        };
+        recordAuditEvent(services.database.db, {
+          actor,
+          action: "access.refused",
+          target: `procedure:${path ?? "unknown"}`,
+          details,
+        }).catch((err: unknown) => app.log.error({ err }, "Failed to record a refused access"));
       }
     },
   });

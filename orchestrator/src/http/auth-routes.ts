@@ -28,7 +28,12 @@ export const SESSION_COOKIE = "spe_session";
 const LOGIN_COOKIE = "spe_login";
 const LOGIN_TTL_S = 600;
 
-const transactionSchema = z.object({ state: z.string().min(1), nonce: z.string().min(1), verifier: z.string().min(43), next: z.string().optional() });
+const transactionSchema = z.object({
+  state: z.string().min(1),
+  nonce: z.string().min(1),
+  verifier: z.string().min(43),
+  next: z.string().optional(),
+});
 
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptions): void {
   const secure = options.publicUrl.startsWith("https:");
@@ -38,13 +43,23 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     reply.code(status).type("text/html; charset=utf-8").send(errorPage(title, message));
   // A refused sign-in changes nothing, but who tried from where is part of the access log.
   const recordRefusal = (req: FastifyRequest, subject: string | undefined, reason: string) =>
-    recordAuditEvent(options.db, { actor: { subject: subject ?? "anonymous", role: subject ? "person" : "anonymous", address: req.ip }, action: "session.refused", target: `person:${subject ?? "anonymous"}`, details: { reason } });
+    recordAuditEvent(options.db, {
+      actor: { subject: subject ?? "anonymous", role: subject ? "person" : "anonymous", address: req.ip },
+      action: "session.refused",
+      target: `person:${subject ?? "anonymous"}`,
+      details: { reason },
+    });
 
   // `?next=/path` brings the person back to the page that sent them to sign in (a workspace link, say).
   app.get("/auth/login", async (req, reply) => {
     const { url, transaction } = await options.relyingParty.start();
     const next = safeReturnPath((req.query as Record<string, unknown>).next);
-    reply.setCookie(LOGIN_COOKIE, JSON.stringify({ ...transaction, next }), { ...cookieBase, path: "/auth", maxAge: LOGIN_TTL_S, signed: true });
+    reply.setCookie(LOGIN_COOKIE, JSON.stringify({ ...transaction, next }), {
+      ...cookieBase,
+      path: "/auth",
+      maxAge: LOGIN_TTL_S,
+      signed: true,
+    });
     return reply.redirect(url);
   });
 
@@ -72,21 +87,39 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const weak = assuranceRefusal(claims, options.assurance);
     if (weak) {
       req.log.warn({ subject }, "Refused sign-in without the required assurance");
-      await recordRefusal(req, subject, `insufficient assurance (acr ${String(claims.acr ?? "none")}, amr ${Array.isArray(claims.amr) ? claims.amr.join(" ") : "none"})`);
+      await recordRefusal(
+        req,
+        subject,
+        `insufficient assurance (acr ${String(claims.acr ?? "none")}, amr ${Array.isArray(claims.amr) ? claims.amr.join(" ") : "none"})`,
+      );
       return refuse(reply, 403, "Stronger sign-in needed", weak);
     }
     if (roles.length === 0) {
       req.log.warn({ subject }, "Refused sign-in of a person without a role");
       await recordRefusal(req, subject, "no role");
-      return refuse(reply, 403, "No access", "Your account has no role in the secure processing environment. Ask your organisation's administrator for one.");
+      return refuse(
+        reply,
+        403,
+        "No access",
+        "Your account has no role in the secure processing environment. Ask your organisation's administrator for one.",
+      );
     }
     const token = await options.sessions.create(
-      { subject, name: typeof claims.name === "string" ? claims.name : subject, email: typeof claims.email === "string" ? claims.email : null, roles },
+      {
+        subject,
+        name: typeof claims.name === "string" ? claims.name : subject,
+        email: typeof claims.email === "string" ? claims.email : null,
+        roles,
+      },
       idToken,
       new Date(),
       req.ip,
     );
-    reply.setCookie(SESSION_COOKIE, token, { ...cookieBase, path: "/", maxAge: Math.floor(options.absoluteSessionMs / 1000) });
+    reply.setCookie(SESSION_COOKIE, token, {
+      ...cookieBase,
+      path: "/",
+      maxAge: Math.floor(options.absoluteSessionMs / 1000),
+    });
     req.log.info({ subject, roles }, "Created session");
     // Checked again though the cookie is signed: what was safe to store must still be safe to follow.
     return reply.redirect(safeReturnPath(parsed.data.next) ?? "/");

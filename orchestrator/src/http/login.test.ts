@@ -6,7 +6,10 @@ import { startStack, type Stack } from "../../test/stack";
 
 async function trpcQuery(client: CookieClient, appUrl: string, path: string) {
   const res = await client.request(`${appUrl}/trpc/${path}`);
-  return { status: res.status, body: (await res.json()) as { result?: { data: unknown }; error?: { data: { code: string } } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { result?: { data: unknown }; error?: { data: { code: string } } },
+  };
 }
 
 describe("sign-in round trip through the development OpenID Provider", () => {
@@ -19,7 +22,11 @@ describe("sign-in round trip through the development OpenID Provider", () => {
   it("answers /healthz with the connected API server's version", async () => {
     const res = await fetch(`${stack.appUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok", kubernetes: { version: KUBERNETES_VERSION }, database: { kind: "pglite" } });
+    expect(await res.json()).toMatchObject({
+      status: "ok",
+      kubernetes: { version: KUBERNETES_VERSION },
+      database: { kind: "pglite" },
+    });
   });
 
   it("knows nobody before sign-in", async () => {
@@ -32,7 +39,12 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     const cookie = alice.cookies(stack.appUrl).get("spe_session");
     expect(cookie).toBeTruthy();
     const me = await trpcQuery(alice, stack.appUrl, "session.me");
-    expect(me.body.result?.data).toMatchObject({ subject: "alice", name: "Alice Andersson", email: "alice@uni.example", roles: ["researcher"] });
+    expect(me.body.result?.data).toMatchObject({
+      subject: "alice",
+      name: "Alice Andersson",
+      email: "alice@uni.example",
+      roles: ["researcher"],
+    });
     // Role procedures narrow: a researcher cannot read the operators' status.
     const status = await trpcQuery(alice, stack.appUrl, "system.status");
     expect(status.status).toBe(403);
@@ -42,7 +54,10 @@ describe("sign-in round trip through the development OpenID Provider", () => {
   it("lets an operator read the system status", async () => {
     const olof = await stack.signIn("olof");
     const status = await trpcQuery(olof, stack.appUrl, "system.status");
-    expect(status.body.result?.data).toMatchObject({ kubernetes: { version: KUBERNETES_VERSION }, database: { kind: "pglite" } });
+    expect(status.body.result?.data).toMatchObject({
+      kubernetes: { version: KUBERNETES_VERSION },
+      database: { kind: "pglite" },
+    });
   });
 
   it("sets the session cookie HttpOnly and SameSite=Lax", async () => {
@@ -104,7 +119,10 @@ describe("sign-in round trip through the development OpenID Provider", () => {
   it("logs out: the session ends for good and the provider's end-session URL comes back", async () => {
     const alice = await stack.signIn("alice");
     const stolen = alice.cookies(stack.appUrl).get("spe_session")!;
-    const res = await alice.request(`${stack.appUrl}/auth/logout`, { method: "POST", headers: { origin: stack.appUrl } });
+    const res = await alice.request(`${stack.appUrl}/auth/logout`, {
+      method: "POST",
+      headers: { origin: stack.appUrl },
+    });
     expect(res.status).toBe(200);
     const { redirect } = (await res.json()) as { redirect: string };
     expect(redirect.startsWith(`${stack.idpUrl}/session/end`)).toBe(true);
@@ -116,7 +134,10 @@ describe("sign-in round trip through the development OpenID Provider", () => {
 
   it("refuses a state-changing request from another site", async () => {
     const alice = await stack.signIn("alice");
-    const res = await alice.request(`${stack.appUrl}/auth/logout`, { method: "POST", headers: { origin: "https://evil.example" } });
+    const res = await alice.request(`${stack.appUrl}/auth/logout`, {
+      method: "POST",
+      headers: { origin: "https://evil.example" },
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toBe("CSRF_ORIGIN_MISMATCH");
     expect((await trpcQuery(alice, stack.appUrl, "session.me")).body.result?.data).toMatchObject({ subject: "alice" });

@@ -15,7 +15,9 @@ export function requireSameOrigin(publicUrl: string) {
     const crossSite = req.headers["sec-fetch-site"] === "cross-site";
     if ((origin !== undefined && origin !== ours) || crossSite) {
       req.log.warn({ origin, url: req.url }, "Refused cross-origin request");
-      return reply.code(403).send({ error: "CSRF_ORIGIN_MISMATCH", message: "This request came from another site and was refused." });
+      return reply
+        .code(403)
+        .send({ error: "CSRF_ORIGIN_MISMATCH", message: "This request came from another site and was refused." });
     }
   };
 }

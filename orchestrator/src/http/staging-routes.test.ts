@@ -12,7 +12,11 @@ import { eq } from "drizzle-orm";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { permits } from "../db/schema";
 import { stageEnvironment, type StagedEnvironment } from "../deliveries/data-loader/staged-environment-fixture";
-import { stagingCapabilities, type StagedFileClaim, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
+import {
+  stagingCapabilities,
+  type StagedFileClaim,
+  type StagingCapabilities,
+} from "../deliveries/data-loader/staging-capability";
 import { stagingCapabilitiesFrom } from "../deliveries/data-loader/staging-key";
 import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
 import { parseConfig } from "../config";
@@ -24,7 +28,12 @@ import { StagedFileUnavailable, type StagingStore } from "../staging/staging-sto
 import { registerStagingRoutes } from "./staging-routes";
 
 /** A GET with the path exactly as written (fetch would resolve `..` before sending it), from `from` (a loopback address) if given. */
-function rawGet(url: string, path: string, headers: Record<string, string> = {}, from?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function rawGet(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+  from?: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { path, headers, localAddress: from }, (res) => {
       let body = "";
@@ -40,10 +49,18 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
   let caps: StagingCapabilities;
   let a: StagedEnvironment;
   let b: StagedEnvironment;
-  const claimOf = (e: StagedEnvironment): StagedFileClaim => ({ namespace: e.namespace, deliveryId: e.staged.deliveryId, path: e.staged.files[0]!.path, sha256: e.staged.files[0]!.sha256 });
-  const pathOf = (c: Pick<StagedFileClaim, "namespace" | "deliveryId" | "path">) => `/staging/${c.namespace}/${c.deliveryId}/${c.path}`;
-  const get = (path: string, capability?: string) => rawGet(stack.appUrl, path, capability === undefined ? {} : { authorization: `Bearer ${capability}` });
-  const lastEvent = async (namespace: string, action: string) => (await searchAuditEvents(stack.services.database.db, { target: `environment:${namespace}`, action, limit: 1 }))[0];
+  const claimOf = (e: StagedEnvironment): StagedFileClaim => ({
+    namespace: e.namespace,
+    deliveryId: e.staged.deliveryId,
+    path: e.staged.files[0]!.path,
+    sha256: e.staged.files[0]!.sha256,
+  });
+  const pathOf = (c: Pick<StagedFileClaim, "namespace" | "deliveryId" | "path">) =>
+    `/staging/${c.namespace}/${c.deliveryId}/${c.path}`;
+  const get = (path: string, capability?: string) =>
+    rawGet(stack.appUrl, path, capability === undefined ? {} : { authorization: `Bearer ${capability}` });
+  const lastEvent = async (namespace: string, action: string) =>
+    (await searchAuditEvents(stack.services.database.db, { target: `environment:${namespace}`, action, limit: 1 }))[0];
 
   beforeAll(async () => {
     stack = await startStack();
@@ -54,7 +71,9 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
 
   it("streams a staged file to the bearer of its capability, with its digest, and audits it with its hash", async () => {
     const claim = claimOf(a);
-    const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, { headers: { authorization: `Bearer ${caps.sign(claim, a.validUntil)}` } });
+    const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, {
+      headers: { authorization: `Bearer ${caps.sign(claim, a.validUntil)}` },
+    });
     expect(res.status).toBe(200);
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(claim.sha256);
@@ -62,28 +81,126 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     expect(res.headers.get("repr-digest")).toBe(`sha-256=:${Buffer.from(claim.sha256, "hex").toString("base64")}:`);
     expect(await lastEvent(a.namespace, "staging.file-served")).toMatchObject({
       actor: { subject: `data-loader:${a.namespace}`, role: "system" },
-      details: { deliveryId: claim.deliveryId, path: claim.path, sha256: claim.sha256, bytes: bytes.length, dataset: { id: "patientregistret", version: "2026-09" } },
+      details: {
+        deliveryId: claim.deliveryId,
+        path: claim.path,
+        sha256: claim.sha256,
+        bytes: bytes.length,
+        dataset: { id: "patientregistret", version: "2026-09" },
+      },
     });
   });
 
   const refusals: Array<[string, () => { path: string; capability?: string }, number, string]> = [
     ["no capability", () => ({ path: pathOf(claimOf(a)) }), 401, "STAGING_CAPABILITY_MISSING"],
-    ["a capability that is not a bearer token", () => ({ path: pathOf(claimOf(a)), capability: "a b" }), 401, "STAGING_CAPABILITY_MISSING"],
-    ["a capability made with another key", () => ({ path: pathOf(claimOf(a)), capability: stagingCapabilities(randomBytes(32)).sign(claimOf(a), a.validUntil) }), 403, "STAGING_CAPABILITY_INVALID"],
-    ["another namespace's capability for this namespace's file", () => ({ path: pathOf(claimOf(a)), capability: caps.sign(claimOf(b), b.validUntil) }), 403, "STAGING_CAPABILITY_INVALID"],
-    ["another namespace's file through this namespace, with the other's capability", () => ({ path: pathOf({ ...claimOf(b), namespace: a.namespace }), capability: caps.sign(claimOf(b), b.validUntil) }), 404, "STAGING_FILE_NOT_STAGED"],
-    ["an expired capability", () => ({ path: pathOf(claimOf(a)), capability: caps.sign(claimOf(a), new Date(Date.now() - 1000)) }), 403, "STAGING_CAPABILITY_EXPIRED"],
-    ["a namespace with no environment", () => ({ path: pathOf({ ...claimOf(a), namespace: "spe-nobody-0123456789" }), capability: caps.sign({ ...claimOf(a), namespace: "spe-nobody-0123456789" }, a.validUntil) }), 404, "STAGING_NAMESPACE_UNKNOWN"],
-    ["a delivery that is not staged", () => ({ path: pathOf({ ...claimOf(a), deliveryId: randomUUID() }), capability: "v1.1.x" }), 404, "STAGING_FILE_NOT_STAGED"],
-    ["a file in the delivery's folder that its manifest does not list", () => ({ path: pathOf({ ...claimOf(a), path: "manifest.json" }), capability: caps.sign({ ...claimOf(a), path: "manifest.json" }, a.validUntil) }), 404, "STAGING_FILE_NOT_STAGED"],
-    ["'..' in the path", () => ({ path: `${pathOf(claimOf(a))}/../../../../keys/staging.key`, capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["'..' percent-encoded", () => ({ path: pathOf({ ...claimOf(a), path: "%2e%2e/%2E%2E/keys/staging.key" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["an encoded slash and '..'", () => ({ path: pathOf({ ...claimOf(a), path: "..%2f..%2fkeys%2fstaging.key" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["a backslash", () => ({ path: pathOf({ ...claimOf(a), path: "..%5c..%5cstaging.key" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["an absolute path", () => ({ path: pathOf({ ...claimOf(a), path: "%2fetc%2fpasswd" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["a NUL byte", () => ({ path: pathOf({ ...claimOf(a), path: "a.parquet%00.txt" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["a namespace that is no namespace name", () => ({ path: pathOf({ ...claimOf(a), namespace: "Spe_X" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
-    ["a delivery id that is no UUID", () => ({ path: pathOf({ ...claimOf(a), deliveryId: "latest" }), capability: "v1.1.x" }), 400, "STAGING_PATH_INVALID"],
+    [
+      "a capability that is not a bearer token",
+      () => ({ path: pathOf(claimOf(a)), capability: "a b" }),
+      401,
+      "STAGING_CAPABILITY_MISSING",
+    ],
+    [
+      "a capability made with another key",
+      () => ({
+        path: pathOf(claimOf(a)),
+        capability: stagingCapabilities(randomBytes(32)).sign(claimOf(a), a.validUntil),
+      }),
+      403,
+      "STAGING_CAPABILITY_INVALID",
+    ],
+    [
+      "another namespace's capability for this namespace's file",
+      () => ({ path: pathOf(claimOf(a)), capability: caps.sign(claimOf(b), b.validUntil) }),
+      403,
+      "STAGING_CAPABILITY_INVALID",
+    ],
+    [
+      "another namespace's file through this namespace, with the other's capability",
+      () => ({
+        path: pathOf({ ...claimOf(b), namespace: a.namespace }),
+        capability: caps.sign(claimOf(b), b.validUntil),
+      }),
+      404,
+      "STAGING_FILE_NOT_STAGED",
+    ],
+    [
+      "an expired capability",
+      () => ({ path: pathOf(claimOf(a)), capability: caps.sign(claimOf(a), new Date(Date.now() - 1000)) }),
+      403,
+      "STAGING_CAPABILITY_EXPIRED",
+    ],
+    [
+      "a namespace with no environment",
+      () => ({
+        path: pathOf({ ...claimOf(a), namespace: "spe-nobody-0123456789" }),
+        capability: caps.sign({ ...claimOf(a), namespace: "spe-nobody-0123456789" }, a.validUntil),
+      }),
+      404,
+      "STAGING_NAMESPACE_UNKNOWN",
+    ],
+    [
+      "a delivery that is not staged",
+      () => ({ path: pathOf({ ...claimOf(a), deliveryId: randomUUID() }), capability: "v1.1.x" }),
+      404,
+      "STAGING_FILE_NOT_STAGED",
+    ],
+    [
+      "a file in the delivery's folder that its manifest does not list",
+      () => ({
+        path: pathOf({ ...claimOf(a), path: "manifest.json" }),
+        capability: caps.sign({ ...claimOf(a), path: "manifest.json" }, a.validUntil),
+      }),
+      404,
+      "STAGING_FILE_NOT_STAGED",
+    ],
+    [
+      "'..' in the path",
+      () => ({ path: `${pathOf(claimOf(a))}/../../../../keys/staging.key`, capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "'..' percent-encoded",
+      () => ({ path: pathOf({ ...claimOf(a), path: "%2e%2e/%2E%2E/keys/staging.key" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "an encoded slash and '..'",
+      () => ({ path: pathOf({ ...claimOf(a), path: "..%2f..%2fkeys%2fstaging.key" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "a backslash",
+      () => ({ path: pathOf({ ...claimOf(a), path: "..%5c..%5cstaging.key" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "an absolute path",
+      () => ({ path: pathOf({ ...claimOf(a), path: "%2fetc%2fpasswd" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "a NUL byte",
+      () => ({ path: pathOf({ ...claimOf(a), path: "a.parquet%00.txt" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "a namespace that is no namespace name",
+      () => ({ path: pathOf({ ...claimOf(a), namespace: "Spe_X" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
+    [
+      "a delivery id that is no UUID",
+      () => ({ path: pathOf({ ...claimOf(a), deliveryId: "latest" }), capability: "v1.1.x" }),
+      400,
+      "STAGING_PATH_INVALID",
+    ],
   ];
   it.each(refusals)("refuses %s, says what to do, and audits the refusal", async (_, build, status, code) => {
     const { path, capability } = build();
@@ -103,7 +220,10 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     const claim = claimOf(ended);
     const capability = caps.sign(claim, new Date(Date.now() + 3_600_000));
     expect((await get(pathOf(claim), capability)).status).toBe(200);
-    await stack.services.database.db.update(permits).set({ validUntil: new Date(Date.now() - 1000) }).where(eq(permits.permitId, ended.permitId));
+    await stack.services.database.db
+      .update(permits)
+      .set({ validUntil: new Date(Date.now() - 1000) })
+      .where(eq(permits.permitId, ended.permitId));
     const res = await get(pathOf(claim), capability);
     expect(res.status).toBe(404);
     expect(JSON.parse(res.body)).toMatchObject({ error: "STAGING_NAMESPACE_UNKNOWN" });
@@ -112,7 +232,12 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
   /** Flips a byte of the environment's staged file in the store, behind the manifest's back. */
   const tamper = async (e: StagedEnvironment) => {
     const { staging } = stack.services.deliveries;
-    const ref = { namespace: e.namespace, datasetId: e.staged.datasetId, datasetVersion: e.staged.version, id: e.staged.deliveryId };
+    const ref = {
+      namespace: e.namespace,
+      datasetId: e.staged.datasetId,
+      datasetVersion: e.staged.version,
+      id: e.staged.deliveryId,
+    };
     const chunks: Buffer[] = [];
     for await (const chunk of (await staging.openFile(ref, e.staged.files[0]!.path)).body) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);
@@ -127,7 +252,9 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     const res = await get(pathOf(claim), caps.sign(claim, b.validUntil));
     expect(res.status, res.body).toBe(503);
     expect(JSON.parse(res.body)).toMatchObject({ error: "STAGING_FILE_UNAVAILABLE" });
-    expect(await lastEvent(b.namespace, "staging.file-mismatch")).toMatchObject({ details: { sha256: claim.sha256, actualSha256: changed.sha256 } });
+    expect(await lastEvent(b.namespace, "staging.file-mismatch")).toMatchObject({
+      details: { sha256: claim.sha256, actualSha256: changed.sha256 },
+    });
     expect(await lastEvent(b.namespace, "staging.file-served")).toBeUndefined();
   });
 
@@ -137,10 +264,14 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     const changed = await tamper(large);
     // More than one read chunk (1 MiB): the first goes out before the mismatch can be known.
     expect(changed.bytes.length).toBeGreaterThan(1.5 * 1024 * 1024);
-    const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, { headers: { authorization: `Bearer ${caps.sign(claim, large.validUntil)}` } });
+    const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, {
+      headers: { authorization: `Bearer ${caps.sign(claim, large.validUntil)}` },
+    });
     expect(res.status).toBe(200);
     await expect(res.arrayBuffer()).rejects.toThrow();
-    expect(await lastEvent(large.namespace, "staging.file-mismatch")).toMatchObject({ details: { actualSha256: changed.sha256 } });
+    expect(await lastEvent(large.namespace, "staging.file-mismatch")).toMatchObject({
+      details: { actualSha256: changed.sha256 },
+    });
   });
 });
 
@@ -151,7 +282,14 @@ describe("/staging under a flood of refused requests", () => {
   let app: FastifyInstance;
   let url: string;
   const limits = { perAddress: 5, total: 12, windowMs: 60_000 };
-  const refusedIn = async (namespace: string) => (await searchAuditEvents(stack.services.database.db, { target: `environment:${namespace}`, action: "staging.refused", limit: 1000 })).length;
+  const refusedIn = async (namespace: string) =>
+    (
+      await searchAuditEvents(stack.services.database.db, {
+        target: `environment:${namespace}`,
+        action: "staging.refused",
+        limit: 1000,
+      })
+    ).length;
   /** A namespace no environment has: each request costs the lookups, and is refused STAGING_NAMESPACE_UNKNOWN. */
   const unknownFile = (namespace: string) => `/staging/${namespace}/${randomUUID()}/data.parquet`;
 
@@ -161,7 +299,12 @@ describe("/staging under a flood of refused requests", () => {
     staged = await stageEnvironment(stack);
     // Its own server on the stack's database, with low limits, so that the flood's counts are exact.
     app = Fastify();
-    registerStagingRoutes(app, { db: stack.services.database.db, store: stack.services.deliveries.staging, capabilities: caps, refusalLimits: limits });
+    registerStagingRoutes(app, {
+      db: stack.services.database.db,
+      store: stack.services.deliveries.staging,
+      capabilities: caps,
+      refusalLimits: limits,
+    });
     await app.listen({ host: "127.0.0.1", port: 0 });
     url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   });
@@ -186,33 +329,78 @@ describe("/staging under a flood of refused requests", () => {
     expect(statuses.filter((s) => s === 404)).toHaveLength(limits.perAddress);
     expect(statuses.filter((s) => s === 429)).toHaveLength(200 - limits.perAddress);
     expect(Number(retryAfter)).toBeGreaterThan(0);
-    expect(tooMany).toMatchObject({ error: "STAGING_TOO_MANY_REFUSALS", limit: "address", message: expect.stringMatching(/from this address/) });
+    expect(tooMany).toMatchObject({
+      error: "STAGING_TOO_MANY_REFUSALS",
+      limit: "address",
+      message: expect.stringMatching(/from this address/),
+    });
     expect(await refusedIn(namespace)).toBe(limits.perAddress);
 
     // The same address, flooding still, gets its file with a valid capability.
-    const claim = { namespace: staged.namespace, deliveryId: staged.staged.deliveryId, path: staged.staged.files[0]!.path, sha256: staged.staged.files[0]!.sha256 };
-    const res = await fetch(`${url}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, staged.validUntil)}` } });
+    const claim = {
+      namespace: staged.namespace,
+      deliveryId: staged.staged.deliveryId,
+      path: staged.staged.files[0]!.path,
+      sha256: staged.staged.files[0]!.sha256,
+    };
+    const res = await fetch(`${url}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
+      headers: { authorization: `Bearer ${caps.sign(claim, staged.validUntil)}` },
+    });
     expect(res.status).toBe(200);
-    expect(createHash("sha256").update(Buffer.from(await res.arrayBuffer())).digest("hex")).toBe(claim.sha256);
+    expect(
+      createHash("sha256")
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest("hex"),
+    ).toBe(claim.sha256);
 
     // Other addresses share the total: 12 audited in all, 5 of them already this address's.
     const others = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
-    const answers = (await Promise.all(others.map((from) => Promise.all(Array.from({ length: 5 }, () => rawGet(url, unknownFile(`${namespace}-b`), { authorization: "Bearer v1.1.x" }, from)))))).flat();
+    const answers = (
+      await Promise.all(
+        others.map((from) =>
+          Promise.all(
+            Array.from({ length: 5 }, () =>
+              rawGet(url, unknownFile(`${namespace}-b`), { authorization: "Bearer v1.1.x" }, from),
+            ),
+          ),
+        ),
+      )
+    ).flat();
     expect(answers.filter((r) => r.status === 404)).toHaveLength(limits.total - limits.perAddress);
     // None of these addresses passed its own limit: the 429s name the limit of all addresses together.
-    const shared = answers.filter((r) => r.status === 429).map((r) => JSON.parse(r.body) as { limit: string; message: string });
+    const shared = answers
+      .filter((r) => r.status === 429)
+      .map((r) => JSON.parse(r.body) as { limit: string; message: string });
     expect(shared).toHaveLength(15 - (limits.total - limits.perAddress));
-    for (const body of shared) expect(body).toMatchObject({ limit: "all addresses", message: expect.stringMatching(/from all addresses together/) });
+    for (const body of shared)
+      expect(body).toMatchObject({
+        limit: "all addresses",
+        message: expect.stringMatching(/from all addresses together/),
+      });
     expect(await refusedIn(`${namespace}-b`)).toBe(limits.total - limits.perAddress);
 
-    const before = await searchAuditEvents(stack.services.database.db, { action: "staging.refusals-suppressed", limit: 10 });
+    const before = await searchAuditEvents(stack.services.database.db, {
+      action: "staging.refusals-suppressed",
+      limit: 10,
+    });
     await app.close();
-    const summaries = await searchAuditEvents(stack.services.database.db, { action: "staging.refusals-suppressed", limit: 10 });
+    const summaries = await searchAuditEvents(stack.services.database.db, {
+      action: "staging.refusals-suppressed",
+      limit: 10,
+    });
     expect(summaries).toHaveLength(before.length + 1);
-    const details = summaries[0]!.details as { count: number; codes: Record<string, number>; addresses: Array<{ address: string; count: number; namespaces: string[] }> };
+    const details = summaries[0]!.details as {
+      count: number;
+      codes: Record<string, number>;
+      addresses: Array<{ address: string; count: number; namespaces: string[] }>;
+    };
     expect(details.count).toBe(200 - limits.perAddress + 15 - (limits.total - limits.perAddress));
     expect(details.codes).toEqual({ STAGING_NAMESPACE_UNKNOWN: details.count });
-    expect(details.addresses[0]).toEqual({ address: "127.0.0.1", count: 200 - limits.perAddress, namespaces: [namespace] });
+    expect(details.addresses[0]).toEqual({
+      address: "127.0.0.1",
+      count: 200 - limits.perAddress,
+      namespaces: [namespace],
+    });
   });
 });
 
@@ -227,9 +415,17 @@ describe("/staging while the staging store cannot give files", () => {
     stack = await startStack();
     staged = await stageEnvironment(stack);
     // The stack's real store, but every file it is asked for is unavailable, as in a bucket's outage.
-    const store: StagingStore = { ...stack.services.deliveries.staging, openFile: () => Promise.reject(new StagedFileUnavailable("ServiceUnavailable")) };
+    const store: StagingStore = {
+      ...stack.services.deliveries.staging,
+      openFile: () => Promise.reject(new StagedFileUnavailable("ServiceUnavailable")),
+    };
     app = Fastify();
-    registerStagingRoutes(app, { db: stack.services.database.db, store, capabilities: stagingCapabilitiesFrom(stack.config), refusalLimits: limits });
+    registerStagingRoutes(app, {
+      db: stack.services.database.db,
+      store,
+      capabilities: stagingCapabilitiesFrom(stack.config),
+      refusalLimits: limits,
+    });
     await app.listen({ host: "127.0.0.1", port: 0 });
     url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   });
@@ -239,17 +435,35 @@ describe("/staging while the staging store cannot give files", () => {
   });
 
   it("answers a valid capability 503 and audits it every time, never 429, and leaves the address's refusal budget untouched", async () => {
-    const claim = { namespace: staged.namespace, deliveryId: staged.staged.deliveryId, path: staged.staged.files[0]!.path, sha256: staged.staged.files[0]!.sha256 };
+    const claim = {
+      namespace: staged.namespace,
+      deliveryId: staged.staged.deliveryId,
+      path: staged.staged.files[0]!.path,
+      sha256: staged.staged.files[0]!.sha256,
+    };
     const capability = stagingCapabilitiesFrom(stack.config).sign(claim, staged.validUntil);
     const tries = limits.total * 2;
     const statuses: number[] = [];
-    for (let i = 0; i < tries; i++) statuses.push((await rawGet(url, `/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { authorization: `Bearer ${capability}` })).status);
+    for (let i = 0; i < tries; i++)
+      statuses.push(
+        (
+          await rawGet(url, `/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
+            authorization: `Bearer ${capability}`,
+          })
+        ).status,
+      );
     expect(statuses).toEqual(Array.from({ length: tries }, () => 503));
-    const events = await searchAuditEvents(stack.services.database.db, { target: `environment:${staged.namespace}`, action: "staging.refused", limit: 100 });
+    const events = await searchAuditEvents(stack.services.database.db, {
+      target: `environment:${staged.namespace}`,
+      action: "staging.refused",
+      limit: 100,
+    });
     expect(events).toHaveLength(tries);
     expect(events[0]).toMatchObject({ details: { code: "STAGING_FILE_UNAVAILABLE", reason: "ServiceUnavailable" } });
     // A refusal before the capability check still counts from the first: the budget is whole.
-    const refused = await rawGet(url, `/staging/${claim.namespace}/${randomUUID()}/${claim.path}`, { authorization: `Bearer ${capability}` });
+    const refused = await rawGet(url, `/staging/${claim.namespace}/${randomUUID()}/${claim.path}`, {
+      authorization: `Bearer ${capability}`,
+    });
     expect(refused.status).toBe(404);
   });
 });
@@ -257,7 +471,14 @@ describe("/staging while the staging store cannot give files", () => {
 describe("/staging serving from an S3-compatible bucket (a real versitygw server)", () => {
   let s3: LocalS3;
   let stack: Stack;
-  const s3Env = () => ({ STAGING_STORE: "s3", STAGING_S3_ENDPOINT: s3.endpoint, STAGING_S3_BUCKET: "spe-staging", STAGING_S3_PREFIX: "staging/", STAGING_S3_FORCE_PATH_STYLE: "true", STAGING_S3_CREDENTIALS_FILE: s3.credentialsFile });
+  const s3Env = () => ({
+    STAGING_STORE: "s3",
+    STAGING_S3_ENDPOINT: s3.endpoint,
+    STAGING_S3_BUCKET: "spe-staging",
+    STAGING_S3_PREFIX: "staging/",
+    STAGING_S3_FORCE_PATH_STYLE: "true",
+    STAGING_S3_CREDENTIALS_FILE: s3.credentialsFile,
+  });
 
   beforeAll(async () => {
     // The first run on a machine builds the server from the Go module proxy (minutes, once).
@@ -272,29 +493,60 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
   it("stages a delivery into the bucket, keeps no local copy, serves it to a valid capability, and a re-delivery replaces it there", async () => {
     expect(stack.services.deliveries.staging.kind).toBe("s3");
     const first = await stageEnvironment(stack);
-    const ref = { namespace: first.namespace, datasetId: first.staged.datasetId, datasetVersion: first.staged.version, id: first.staged.deliveryId };
+    const ref = {
+      namespace: first.namespace,
+      datasetId: first.staged.datasetId,
+      datasetVersion: first.staged.version,
+      id: first.staged.deliveryId,
+    };
     const { staging } = stack.services.deliveries;
-    expect((await staging.listFiles(ref)).map((f) => f.path)).toEqual([...first.staged.files.map((f) => f.path), "manifest.json"].sort());
+    expect((await staging.listFiles(ref)).map((f) => f.path)).toEqual(
+      [...first.staged.files.map((f) => f.path), "manifest.json"].sort(),
+    );
     expect(readdirSync(join(stack.config.DATA_DIR, "incoming"))).toEqual([]);
 
     const caps = stagingCapabilitiesFrom(stack.config);
-    const claim = { namespace: first.namespace, deliveryId: first.staged.deliveryId, path: first.staged.files[0]!.path, sha256: first.staged.files[0]!.sha256 };
-    const res = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` } });
+    const claim = {
+      namespace: first.namespace,
+      deliveryId: first.staged.deliveryId,
+      path: first.staged.files[0]!.path,
+      sha256: first.staged.files[0]!.sha256,
+    };
+    const res = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
+      headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` },
+    });
     expect(res.status).toBe(200);
-    expect(createHash("sha256").update(Buffer.from(await res.arrayBuffer())).digest("hex")).toBe(claim.sha256);
+    expect(
+      createHash("sha256")
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest("hex"),
+    ).toBe(claim.sha256);
 
     // The configuration's store is the same bucket: another orchestrator replica sees the same files.
     const replica = stagingStoreFrom(parseConfig(s3Env()), pino({ level: "silent" }));
     expect(await replica.listFiles(ref)).toEqual(await staging.listFiles(ref));
     await replica.writeFile(ref, claim.path, Readable.from([Buffer.from("changed behind the manifest's back")]));
     await replica.close();
-    const changed = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, { headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` } });
+    const changed = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
+      headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` },
+    });
     expect(changed.status).toBe(503);
 
     // A new delivery of the dataset replaces the old one in the bucket.
     const holder = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder" as const, address: null };
-    const { id } = await startDelivery(stack.services.database.db, { permitId: first.permitId, dataset: { id: ref.datasetId, version: ref.datasetVersion } }, holder, stack.services.deliveries.catalogue);
-    await receiveDelivery(stack.services.database.db, stack.services.deliveries, id, Readable.from(synthRegisterCsv({ rows: 50, seed: 3 })), holder);
+    const { id } = await startDelivery(
+      stack.services.database.db,
+      { permitId: first.permitId, dataset: { id: ref.datasetId, version: ref.datasetVersion } },
+      holder,
+      stack.services.deliveries.catalogue,
+    );
+    await receiveDelivery(
+      stack.services.database.db,
+      stack.services.deliveries,
+      id,
+      Readable.from(synthRegisterCsv({ rows: 50, seed: 3 })),
+      holder,
+    );
     expect(await staging.listFiles(ref)).toEqual([]);
     expect((await staging.listFiles({ ...ref, id })).length).toBe(first.staged.files.length + 1);
   });

@@ -9,7 +9,13 @@ import type { StagingCapabilities } from "../deliveries/data-loader/staging-capa
 import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { loadEnvironment } from "../environments/environment-store";
-import { DEFAULT_REFUSAL_LIMITS, refusalBudget, type RefusalBudget, type RefusalLimitName, type RefusalLimits } from "../staging/refusal-budget";
+import {
+  DEFAULT_REFUSAL_LIMITS,
+  refusalBudget,
+  type RefusalBudget,
+  type RefusalLimitName,
+  type RefusalLimits,
+} from "../staging/refusal-budget";
 import { NAMESPACE_NAME } from "../staging/staged-names";
 import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 
@@ -38,12 +44,16 @@ export const STAGING_TOO_MANY_REFUSALS = 429;
 export type StagingRefusalCode = keyof typeof STAGING_REFUSALS;
 
 const MESSAGES: Record<StagingRefusalCode, string> = {
-  STAGING_PATH_INVALID: "The path must be /staging/<namespace>/<delivery id>/<file> with a plain relative file path (no '..', no hidden or absolute parts).",
-  STAGING_CAPABILITY_MISSING: "Send the file's capability from the loader Job's SPE_STAGED as 'Authorization: Bearer <capability>'.",
-  STAGING_CAPABILITY_INVALID: "The capability was not made for this file of this environment. Use the one the loader Job carries for it.",
+  STAGING_PATH_INVALID:
+    "The path must be /staging/<namespace>/<delivery id>/<file> with a plain relative file path (no '..', no hidden or absolute parts).",
+  STAGING_CAPABILITY_MISSING:
+    "Send the file's capability from the loader Job's SPE_STAGED as 'Authorization: Bearer <capability>'.",
+  STAGING_CAPABILITY_INVALID:
+    "The capability was not made for this file of this environment. Use the one the loader Job carries for it.",
   STAGING_CAPABILITY_EXPIRED: "The capability has expired; the permit it was made for has ended.",
   STAGING_NAMESPACE_UNKNOWN: "There is no active environment with this namespace.",
-  STAGING_FILE_NOT_STAGED: "This file is not staged for this environment (a newer delivery may have replaced it; the reconciler starts a new loader Job).",
+  STAGING_FILE_NOT_STAGED:
+    "This file is not staged for this environment (a newer delivery may have replaced it; the reconciler starts a new loader Job).",
   STAGING_FILE_UNAVAILABLE: "The staged file cannot be read now; the operators have been told. The Job will try again.",
 };
 
@@ -56,7 +66,15 @@ const bearer = z.string().regex(/^Bearer ([A-Za-z0-9._-]{1,200})$/);
 
 /** Request text as it may go into the audit log: bounded, and no control characters (jsonb refuses NUL). */
 const printable = (text: string | undefined) =>
-  text === undefined ? undefined : [...text.slice(0, 256)].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c)).join("");
+  text === undefined
+    ? undefined
+    : [...text.slice(0, 256)]
+        .map((c) =>
+          c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f
+            ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
+            : c,
+        )
+        .join("");
 
 /** Thrown into the response stream when a staged file turns out not to be what its manifest says. */
 class StagedFileChanged extends Error {}
@@ -106,7 +124,9 @@ function registerStagedFileRoute(app: FastifyInstance, options: StagingRoutesOpt
     errorHandler: (err: Error, _req: FastifyRequest, reply: FastifyReply) => {
       if (!(err instanceof StagedFileChanged) || reply.sent) return reply.send(err);
       void reply.removeHeader("repr-digest").removeHeader("content-length").type("application/json; charset=utf-8");
-      return reply.code(STAGING_REFUSALS.STAGING_FILE_UNAVAILABLE).send({ error: "STAGING_FILE_UNAVAILABLE", message: MESSAGES.STAGING_FILE_UNAVAILABLE });
+      return reply
+        .code(STAGING_REFUSALS.STAGING_FILE_UNAVAILABLE)
+        .send({ error: "STAGING_FILE_UNAVAILABLE", message: MESSAGES.STAGING_FILE_UNAVAILABLE });
     },
   };
   app.get("/staging/:namespace/:deliveryId/*", routeOptions, async (req, reply) => {
@@ -115,22 +135,46 @@ function registerStagedFileRoute(app: FastifyInstance, options: StagingRoutesOpt
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       const params = req.params as Record<string, string>;
-      const namespace = stagingParams.shape.namespace.safeParse(params.namespace).success ? params.namespace : undefined;
-      const verdict = err.capabilityVerified ? ({ audit: true } as const) : await budget.admit(req, err.code, namespace);
+      const namespace = stagingParams.shape.namespace.safeParse(params.namespace).success
+        ? params.namespace
+        : undefined;
+      const verdict = err.capabilityVerified
+        ? ({ audit: true } as const)
+        : await budget.admit(req, err.code, namespace);
       if (!verdict.audit)
         return reply
           .code(STAGING_TOO_MANY_REFUSALS)
           .header("retry-after", String(verdict.retryAfterSeconds))
-          .send({ error: "STAGING_TOO_MANY_REFUSALS", limit: verdict.limit, message: tooManyRefusals(verdict.limit, verdict.retryAfterSeconds) });
-      const details = { code: err.code, deliveryId: printable(params.deliveryId), path: printable(params["*"]), ...err.details };
-      await recordAuditEvent(options.db, { actor: { subject: "unknown", role: "anonymous", address: req.ip }, action: "staging.refused", target: `environment:${namespace ?? "unknown"}`, details });
-      if (err.code === "STAGING_CAPABILITY_MISSING") void reply.header("www-authenticate", 'Bearer realm="spe-staging"');
+          .send({
+            error: "STAGING_TOO_MANY_REFUSALS",
+            limit: verdict.limit,
+            message: tooManyRefusals(verdict.limit, verdict.retryAfterSeconds),
+          });
+      const details = {
+        code: err.code,
+        deliveryId: printable(params.deliveryId),
+        path: printable(params["*"]),
+        ...err.details,
+      };
+      await recordAuditEvent(options.db, {
+        actor: { subject: "unknown", role: "anonymous", address: req.ip },
+        action: "staging.refused",
+        target: `environment:${namespace ?? "unknown"}`,
+        details,
+      });
+      if (err.code === "STAGING_CAPABILITY_MISSING")
+        void reply.header("www-authenticate", 'Bearer realm="spe-staging"');
       return reply.code(STAGING_REFUSALS[err.code]).send({ error: err.code, message: err.message });
     }
   });
 }
 
-async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, store, capabilities }: StagingRoutesOptions, now: Date) {
+async function serveStagedFile(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  { db, store, capabilities }: StagingRoutesOptions,
+  now: Date,
+) {
   const params = stagingParams.safeParse(req.params);
   if (!params.success) throw new Refusal("STAGING_PATH_INVALID");
   const { namespace, deliveryId, "*": path } = params.data;
@@ -139,35 +183,68 @@ async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, s
 
   const found = await loadEnvironment(db, namespace);
   // A permit past its validity is as good as revoked here, whether or not the reconciler has begun its teardown.
-  if (!found || found.environment.desiredState === "torn-down" || found.permit.status !== "granted" || found.permit.validUntil <= now) throw new Refusal("STAGING_NAMESPACE_UNKNOWN");
+  if (
+    !found ||
+    found.environment.desiredState === "torn-down" ||
+    found.permit.status !== "granted" ||
+    found.permit.validUntil <= now
+  )
+    throw new Refusal("STAGING_NAMESPACE_UNKNOWN");
   // What the reconciler would give this environment now: the newest staged delivery of each dataset the permit still grants.
   const granted = found.permit.payload.datasets;
-  const delivery = (await stagedDatasets(db, found.permit.permitId)).find((s) => s.deliveryId === deliveryId && granted.some((d) => d.id === s.datasetId && d.version === s.version));
+  const delivery = (await stagedDatasets(db, found.permit.permitId)).find(
+    (s) => s.deliveryId === deliveryId && granted.some((d) => d.id === s.datasetId && d.version === s.version),
+  );
   const file = delivery?.files.find((f) => f.path === path);
   if (!delivery || !file) throw new Refusal("STAGING_FILE_NOT_STAGED");
 
-  const verdict = capabilities.verify(token.data.slice("Bearer ".length), { namespace, deliveryId, path, sha256: file.sha256 }, now);
+  const verdict = capabilities.verify(
+    token.data.slice("Bearer ".length),
+    { namespace, deliveryId, path, sha256: file.sha256 },
+    now,
+  );
   if (!verdict.ok) throw new Refusal(verdict.code);
 
   const ref = { namespace, datasetId: delivery.datasetId, datasetVersion: delivery.version, id: deliveryId };
   const opened = await store.openFile(ref, path).catch((err: unknown) => {
     if (!(err instanceof StagedFileUnavailable)) throw err;
-    req.log.error({ ns: namespace, delivery: deliveryId, path, store: store.kind, reason: err.reason }, "Failed to open staged file");
+    req.log.error(
+      { ns: namespace, delivery: deliveryId, path, store: store.kind, reason: err.reason },
+      "Failed to open staged file",
+    );
     throw new Refusal("STAGING_FILE_UNAVAILABLE", { reason: err.reason }, true);
   });
   const loader: AuditActor = { subject: `data-loader:${namespace}`, role: "system", address: req.ip };
-  const audit = { target: `environment:${namespace}`, details: { deliveryId, dataset: { id: delivery.datasetId, version: delivery.version }, path, sha256: file.sha256, bytes: opened.bytes } };
+  const audit = {
+    target: `environment:${namespace}`,
+    details: {
+      deliveryId,
+      dataset: { id: delivery.datasetId, version: delivery.version },
+      path,
+      sha256: file.sha256,
+      bytes: opened.bytes,
+    },
+  };
   const checked = withheldUntilVerified(file.sha256, req.log, {
-    served: () => recordAuditEvent(db, { actor: loader, action: "staging.file-served", ...audit }).then(() => undefined),
-    mismatch: (actual) => recordAuditEvent(db, { actor: { subject: "system", role: "system", address: null }, action: "staging.file-mismatch", ...audit, details: { ...audit.details, actualSha256: actual } }).then(() => undefined),
+    served: () =>
+      recordAuditEvent(db, { actor: loader, action: "staging.file-served", ...audit }).then(() => undefined),
+    mismatch: (actual) =>
+      recordAuditEvent(db, {
+        actor: { subject: "system", role: "system", address: null },
+        action: "staging.file-mismatch",
+        ...audit,
+        details: { ...audit.details, actualSha256: actual },
+      }).then(() => undefined),
   });
-  return reply
-    .header("content-type", "application/octet-stream")
-    .header("content-length", String(opened.bytes))
-    .header("cache-control", "no-store")
-    .header("repr-digest", `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`)
-    // pipeline, not pipe: a broken connection or a mismatch closes the file (or the bucket's response) too.
-    .send(pipeline(opened.body, checked, () => {}));
+  return (
+    reply
+      .header("content-type", "application/octet-stream")
+      .header("content-length", String(opened.bytes))
+      .header("cache-control", "no-store")
+      .header("repr-digest", `sha-256=:${Buffer.from(file.sha256, "hex").toString("base64")}:`)
+      // pipeline, not pipe: a broken connection or a mismatch closes the file (or the bucket's response) too.
+      .send(pipeline(opened.body, checked, () => {}))
+  );
 }
 
 /**
@@ -175,7 +252,11 @@ async function serveStagedFile(req: FastifyRequest, reply: FastifyReply, { db, s
  * file has hashed to what the manifest says and the serving is in the audit log. A staged file changed on
  * disk thus never reaches a loader whole (the connection breaks short of its length), and is reported.
  */
-function withheldUntilVerified(expected: string, log: FastifyBaseLogger, record: { served: () => Promise<void>; mismatch: (actual: string) => Promise<void> }): Transform {
+function withheldUntilVerified(
+  expected: string,
+  log: FastifyBaseLogger,
+  record: { served: () => Promise<void>; mismatch: (actual: string) => Promise<void> },
+): Transform {
   const hash = createHash("sha256");
   let held: Buffer | undefined;
   return new Transform({
@@ -189,7 +270,9 @@ function withheldUntilVerified(expected: string, log: FastifyBaseLogger, record:
       const actual = hash.digest("hex");
       if (actual === expected) return void record.served().then(() => done(null, held), done);
       log.error({ expected, actual }, "Refused to finish serving a staged file that no longer matches its manifest");
-      void record.mismatch(actual).finally(() => done(new StagedFileChanged("The staged file does not match its manifest's SHA-256.")));
+      void record
+        .mismatch(actual)
+        .finally(() => done(new StagedFileChanged("The staged file does not match its manifest's SHA-256.")));
     },
   });
 }

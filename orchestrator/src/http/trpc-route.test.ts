@@ -13,13 +13,19 @@ import { registerTrpc, type TrpcErrorReport } from "./trpc-route";
 const testRouter = router({
   hello: publicProcedure.query(() => ({ greeting: "hello", at: new Date("2026-11-23T04:00:00Z"), none: undefined })),
   echo: publicProcedure.input(z.object({ text: z.string().max(5) })).query(({ input }) => input),
-  optional: publicProcedure.input(z.object({ n: z.number() }).optional()).query(({ input }) => ({ n: input?.n ?? null })),
+  optional: publicProcedure
+    .input(z.object({ n: z.number() }).optional())
+    .query(({ input }) => ({ n: input?.n ?? null })),
   mine: researcherProcedure.query(({ ctx }) => ({ subject: ctx.session.subject })),
   boom: publicProcedure.query(() => {
     throw new Error("internal detail that must not leak");
   }),
   gone: publicProcedure.query(() => {
-    throw new TRPCError({ code: "NOT_FOUND", message: "ENVIRONMENT_NOT_FOUND: no such environment.", cause: new SpeError("ENVIRONMENT_NOT_FOUND", "no such environment") });
+    throw new TRPCError({
+      code: "NOT_FOUND",
+      message: "ENVIRONMENT_NOT_FOUND: no such environment.",
+      cause: new SpeError("ENVIRONMENT_NOT_FOUND", "no such environment"),
+    });
   }),
   deferred: publicProcedure.query(() => ({ later: Promise.resolve(1) })),
   unserialisable: publicProcedure.query(() => ({ big: 1n })),
@@ -35,25 +41,54 @@ const testRouter = router({
 async function createContext(req: FastifyRequest): Promise<Context> {
   const roles = req.cookies.roles;
   if (roles === "explode") throw new Error("session store unavailable");
-  const session = roles ? { subject: "alice", name: "Alice", email: null, roles: roles.split(",") as never, idToken: null, expiresAt: new Date(0) } : undefined;
+  const session = roles
+    ? {
+        subject: "alice",
+        name: "Alice",
+        email: null,
+        roles: roles.split(",") as never,
+        idToken: null,
+        expiresAt: new Date(0),
+      }
+    : undefined;
   return { services: {} as Services, session, address: req.ip };
 }
 
 type Report = Pick<TrpcErrorReport<Context>, "path" | "input" | "type"> & { code: string; subject: string | undefined };
-const toReport = ({ error, path, input, type, ctx }: TrpcErrorReport<Context>): Report => ({ code: error.code, path, input, type, subject: ctx?.session?.subject });
+const toReport = ({ error, path, input, type, ctx }: TrpcErrorReport<Context>): Report => ({
+  code: error.code,
+  path,
+  input,
+  type,
+  subject: ctx?.session?.subject,
+});
 
 async function server(kind: "ours" | "trpc's"): Promise<{ app: FastifyInstance; reports: Report[] }> {
   const reports: Report[] = [];
   const app = Fastify();
   await app.register(cookie);
   const onError = (r: TrpcErrorReport<Context>) => reports.push(toReport(r));
-  if (kind === "ours") await registerTrpc<Context>(app, { prefix: "/trpc", router: testRouter, createContext, onError });
-  else await app.register(fastifyTRPCPlugin, { prefix: "/trpc", trpcOptions: { router: testRouter, createContext: ({ req }: { req: FastifyRequest }) => createContext(req), onError } });
+  if (kind === "ours")
+    await registerTrpc<Context>(app, { prefix: "/trpc", router: testRouter, createContext, onError });
+  else
+    await app.register(fastifyTRPCPlugin, {
+      prefix: "/trpc",
+      trpcOptions: {
+        router: testRouter,
+        createContext: ({ req }: { req: FastifyRequest }) => createContext(req),
+        onError,
+      },
+    });
   return { app, reports };
 }
 
 const input = (value: unknown) => `input=${encodeURIComponent(JSON.stringify(value))}`;
-const requests: Array<[string, { method?: "GET" | "POST" | "HEAD"; url: string; roles?: string; headers?: Record<string, string>; body?: string }]> = [
+const requests: Array<
+  [
+    string,
+    { method?: "GET" | "POST" | "HEAD"; url: string; roles?: string; headers?: Record<string, string>; body?: string },
+  ]
+> = [
   ["a query without input", { url: "/trpc/hello" }],
   ["a query with input", { url: `/trpc/echo?${input({ text: "hi" })}` }],
   ["input the schema refuses", { url: `/trpc/echo?${input({ text: "far too long" })}` }],
@@ -83,9 +118,23 @@ const requests: Array<[string, { method?: "GET" | "POST" | "HEAD"; url: string; 
   ["an unknown procedure", { url: "/trpc/nope" }],
   ["an unknown procedure in a batch", { url: "/trpc/hello,nope?batch=1" }],
   ["a mutation by GET", { url: `/trpc/change?${input({ to: "x" })}` }],
-  ["a mutation", { method: "POST", url: "/trpc/change", body: JSON.stringify({ to: "x" }), headers: { "content-type": "application/json" } }],
-  ["a query by POST", { method: "POST", url: "/trpc/hello", body: "", headers: { "content-type": "application/json" } }],
-  ["a streamed batch", { url: `/trpc/hello,nested.value?batch=1&${input({})}`, headers: { "trpc-accept": "application/jsonl" } }],
+  [
+    "a mutation",
+    {
+      method: "POST",
+      url: "/trpc/change",
+      body: JSON.stringify({ to: "x" }),
+      headers: { "content-type": "application/json" },
+    },
+  ],
+  [
+    "a query by POST",
+    { method: "POST", url: "/trpc/hello", body: "", headers: { "content-type": "application/json" } },
+  ],
+  [
+    "a streamed batch",
+    { url: `/trpc/hello,nested.value?batch=1&${input({})}`, headers: { "trpc-accept": "application/jsonl" } },
+  ],
   ["a subscription", { url: "/trpc/ticks", headers: { accept: "text/event-stream" } }],
   ["an unknown query parameter", { url: "/trpc/hello?extra=1" }],
   ["HEAD", { method: "HEAD", url: "/trpc/hello" }],
@@ -102,20 +151,34 @@ describe("tRPC over HTTP", () => {
   });
 
   it.each(requests)("answers %s exactly as tRPC's fastify adapter does", async (_name, r) => {
-    const send = (s: typeof ours) => s.app.inject({ method: r.method ?? "GET", url: r.url, body: r.body, headers: { ...r.headers, ...(r.roles ? { cookie: `roles=${r.roles}` } : {}) } });
+    const send = (s: typeof ours) =>
+      s.app.inject({
+        method: r.method ?? "GET",
+        url: r.url,
+        body: r.body,
+        headers: { ...r.headers, ...(r.roles ? { cookie: `roles=${r.roles}` } : {}) },
+      });
     ours.reports.length = 0;
     theirs.reports.length = 0;
     const [a, b] = await Promise.all([send(ours), send(theirs)]);
     expect(a.statusCode).toBe(b.statusCode);
-    for (const header of ["content-type", "vary", "allow"]) expect(a.headers[header], header).toEqual(b.headers[header]);
+    for (const header of ["content-type", "vary", "allow"])
+      expect(a.headers[header], header).toEqual(b.headers[header]);
     expect(a.body).toBe(b.body);
     expect(ours.reports).toEqual(theirs.reports);
   });
 
   it("answers the signed-in researcher's batch with each result in its place", async () => {
-    const res = await ours.app.inject({ url: `/trpc/mine,echo,nested.value?batch=1&${input({ 1: { text: "abc" } })}`, headers: { cookie: "roles=researcher" } });
+    const res = await ours.app.inject({
+      url: `/trpc/mine,echo,nested.value?batch=1&${input({ 1: { text: "abc" } })}`,
+      headers: { cookie: "roles=researcher" },
+    });
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body)).toEqual([{ result: { data: { subject: "alice" } } }, { result: { data: { text: "abc" } } }, { result: { data: 42 } }]);
+    expect(JSON.parse(res.body)).toEqual([
+      { result: { data: { subject: "alice" } } },
+      { result: { data: { text: "abc" } } },
+      { result: { data: 42 } },
+    ]);
   });
 
   it("reports refusals of a signed-in person to onError with the caller's context, so they reach the access log", async () => {

@@ -85,7 +85,17 @@ export async function registerTrpc<TContext>(app: FastifyInstance, options: Trpc
       calls.map(async (call, batchIndex): Promise<[TRPCError, undefined] | [undefined, unknown]> => {
         try {
           if (ctxError) throw ctxError;
-          return [undefined, await call.procedure({ path: call.path, getRawInput: async () => call.input, ctx, type: "query", signal: abort.signal, batchIndex })];
+          return [
+            undefined,
+            await call.procedure({
+              path: call.path,
+              getRawInput: async () => call.input,
+              ctx,
+              type: "query",
+              signal: abort.signal,
+              batchIndex,
+            }),
+          ];
         } catch (cause) {
           const error = getTRPCErrorFromUnknown(cause);
           options.onError({ error, path: call.path, input: call.input, ctx, type: "query", req });
@@ -101,13 +111,22 @@ export async function registerTrpc<TContext>(app: FastifyInstance, options: Trpc
       outcomes[0] = [error, undefined];
       json = [{ error: getErrorShape({ config, ctx, error, input: undefined, path: undefined, type: "query" }) }];
     } else {
-      for (const [i, [error, data]] of outcomes.entries()) if (!error && isDataStream(data)) outcomes[i] = [new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: STREAM_NEEDED }), undefined];
+      for (const [i, [error, data]] of outcomes.entries())
+        if (!error && isDataStream(data))
+          outcomes[i] = [new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: STREAM_NEEDED }), undefined];
       json = outcomes.map(([error, data], i) =>
-        error ? { error: getErrorShape({ config, ctx, error, input: calls[i]!.input, path: calls[i]!.path, type: "query" }) } : { result: { data } },
+        error
+          ? {
+              error: getErrorShape({ config, ctx, error, input: calls[i]!.input, path: calls[i]!.path, type: "query" }),
+            }
+          : { result: { data } },
       );
     }
     const errors = outcomes.map(([error]) => error).filter((e): e is TRPCError => e !== undefined);
-    let status = getHTTPStatusCode(batch ? json : json[0]!, batch ? outcomes.map(([error]) => error as TRPCError) : errors);
+    let status = getHTTPStatusCode(
+      batch ? json : json[0]!,
+      batch ? outcomes.map(([error]) => error as TRPCError) : errors,
+    );
     reply.raw.off("close", onClose);
     let body: string;
     try {
@@ -121,7 +140,11 @@ export async function registerTrpc<TContext>(app: FastifyInstance, options: Trpc
       body = JSON.stringify(transformTRPCResponse(config, shape));
     }
     // A Buffer, so that fastify sends the content type as tRPC names it (a string would gain a charset).
-    return reply.code(status).header("vary", "trpc-accept, accept").header("content-type", "application/json").send(Buffer.from(body));
+    return reply
+      .code(status)
+      .header("vary", "trpc-accept, accept")
+      .header("content-type", "application/json")
+      .send(Buffer.from(body));
   }
 }
 
@@ -130,7 +153,10 @@ export async function registerTrpc<TContext>(app: FastifyInstance, options: Trpc
  * own handler should see (a streamed batch, an unknown path, another procedure type, input that is not
  * JSON): it answers those with its exact errors.
  */
-async function plainQueryCalls(router: AnyRouter, req: FastifyRequest<{ Params: { path: string } }>): Promise<{ list: Call[]; batch: boolean } | undefined> {
+async function plainQueryCalls(
+  router: AnyRouter,
+  req: FastifyRequest<{ Params: { path: string } }>,
+): Promise<{ list: Call[]; batch: boolean } | undefined> {
   const accept = req.headers["trpc-accept"] ?? req.headers.accept;
   if (typeof accept === "string" && accept.includes("application/jsonl")) return undefined;
   const query = req.query as Record<string, string | string[] | undefined>;
@@ -148,13 +174,18 @@ async function plainQueryCalls(router: AnyRouter, req: FastifyRequest<{ Params: 
   const pathSeparator = (router._def._config as { pathSeparator?: string }).pathSeparator ?? ".";
   if (pathSeparator !== ".") return undefined;
   const paths = batch ? path.split(",") : [path];
-  if (batch && inputs !== undefined && (typeof inputs !== "object" || inputs === null || Array.isArray(inputs))) return undefined;
+  if (batch && inputs !== undefined && (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)))
+    return undefined;
   const list: Call[] = [];
   for (const [index, p] of paths.entries()) {
     const procedure = await getProcedureAtPath(router, p);
     if (!procedure || procedure._def.type !== "query") return undefined;
     const raw = inputs === undefined ? undefined : batch ? (inputs as Record<string, unknown>)[index] : inputs;
-    list.push({ path: p, procedure, input: raw === undefined ? undefined : router._def._config.transformer.input.deserialize(raw) });
+    list.push({
+      path: p,
+      procedure,
+      input: raw === undefined ? undefined : router._def._config.transformer.input.deserialize(raw),
+    });
   }
   return { list, batch };
 }

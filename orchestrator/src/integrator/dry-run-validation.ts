@@ -30,6 +30,10 @@ export async function receiveUpload(body: Readable, dir: string, maxBytes: numbe
 }
 
 /** The dry run of a delivery: the same checks and findings, on a received upload; nothing is kept. */
-export function validateUpload(upload: ReceivedUpload, descriptor: DatasetDescriptor, maxBytes: number): Promise<ExtractReport> {
+export function validateUpload(
+  upload: ReceivedUpload,
+  descriptor: DatasetDescriptor,
+  maxBytes: number,
+): Promise<ExtractReport> {
   return validateExtract({ input: upload.path, descriptor, maxBytes });
 }

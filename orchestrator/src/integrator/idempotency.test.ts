@@ -3,13 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresUrl } from "../../test/fresh-postgres";
 import { openDatabase, type Database } from "../db/database";
 import { idempotencyKeys } from "../db/schema";
-import { IDEMPOTENCY_ABANDONED_MS, IDEMPOTENCY_TTL_MS, IdempotencyError, runIdempotently, type IdempotentRequest } from "./idempotency";
+import {
+  IDEMPOTENCY_ABANDONED_MS,
+  IDEMPOTENCY_TTL_MS,
+  IdempotencyError,
+  runIdempotently,
+  type IdempotentRequest,
+} from "./idempotency";
 
 // A real PostgreSQL server with a pool: concurrent requests really run at the same time.
 describe("runIdempotently on PostgreSQL", () => {
   let database: Database;
   let n = 0;
-  const request = (overrides: Partial<IdempotentRequest> = {}): IdempotentRequest => ({ clientId: "region-test", key: `key-${++n}-${"x".repeat(8)}`, operation: "POST /api/v1/deliveries", requestSha256: "a".repeat(64), ...overrides });
+  const request = (overrides: Partial<IdempotentRequest> = {}): IdempotentRequest => ({
+    clientId: "region-test",
+    key: `key-${++n}-${"x".repeat(8)}`,
+    operation: "POST /api/v1/deliveries",
+    requestSha256: "a".repeat(64),
+    ...overrides,
+  });
   /** A handler that counts its runs and answers after `ms`. */
   const counted = (status = 201, ms = 0) => {
     const runs = { count: 0 };
@@ -20,7 +32,8 @@ describe("runIdempotently on PostgreSQL", () => {
     };
     return { runs, handle };
   };
-  const row = async (r: IdempotentRequest) => (await database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, r.key)))[0];
+  const row = async (r: IdempotentRequest) =>
+    (await database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, r.key)))[0];
 
   beforeAll(async () => {
     database = await openDatabase({ url: await freshPostgresUrl("spe_idempotency") });
@@ -30,8 +43,16 @@ describe("runIdempotently on PostgreSQL", () => {
   it("runs once and replays the stored answer to a sequential retry", async () => {
     const r = request();
     const { runs, handle } = counted();
-    expect(await runIdempotently(database.db, r, handle)).toEqual({ status: 201, body: { id: "delivery-1" }, replayed: false });
-    expect(await runIdempotently(database.db, r, handle)).toEqual({ status: 201, body: { id: "delivery-1" }, replayed: true });
+    expect(await runIdempotently(database.db, r, handle)).toEqual({
+      status: 201,
+      body: { id: "delivery-1" },
+      replayed: false,
+    });
+    expect(await runIdempotently(database.db, r, handle)).toEqual({
+      status: 201,
+      body: { id: "delivery-1" },
+      replayed: true,
+    });
     expect(runs.count).toBe(1);
   });
 
@@ -45,7 +66,11 @@ describe("runIdempotently on PostgreSQL", () => {
     expect(done).toHaveLength(1);
     expect(refused).toHaveLength(7);
     for (const x of refused) expect(x.reason).toMatchObject({ code: "IDEMPOTENCY_IN_PROGRESS" });
-    expect(await runIdempotently(database.db, r, handle)).toMatchObject({ status: 201, body: { id: "delivery-1" }, replayed: true });
+    expect(await runIdempotently(database.db, r, handle)).toMatchObject({
+      status: 201,
+      body: { id: "delivery-1" },
+      replayed: true,
+    });
   });
 
   it.each<[string, Partial<IdempotentRequest>]>([
@@ -63,7 +88,9 @@ describe("runIdempotently on PostgreSQL", () => {
     const r = request();
     const { runs, handle } = counted();
     await runIdempotently(database.db, r, handle);
-    expect(await runIdempotently(database.db, { ...r, clientId: "region-other" }, handle)).toMatchObject({ replayed: false });
+    expect(await runIdempotently(database.db, { ...r, clientId: "region-other" }, handle)).toMatchObject({
+      replayed: false,
+    });
     expect(runs.count).toBe(2);
   });
 
@@ -82,8 +109,12 @@ describe("runIdempotently on PostgreSQL", () => {
     const start = new Date("2026-11-23T00:00:00Z");
     const at = (ms: number) => () => new Date(start.getTime() + ms);
     await runIdempotently(database.db, r, handle, at(0));
-    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_TTL_MS - 1000))).toMatchObject({ replayed: true });
-    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_TTL_MS + 1000))).toMatchObject({ replayed: false });
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_TTL_MS - 1000))).toMatchObject({
+      replayed: true,
+    });
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_TTL_MS + 1000))).toMatchObject({
+      replayed: false,
+    });
     expect(runs.count).toBe(2);
     const old = request();
     await runIdempotently(database.db, old, counted().handle, at(0));
@@ -99,10 +130,17 @@ describe("runIdempotently on PostgreSQL", () => {
     // What a crash between claiming the key and keeping the answer leaves behind.
     await database.db.insert(idempotencyKeys).values({ ...r, status: null, response: null, createdAt: start });
     const { runs, handle } = counted();
-    await expect(runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS - 60_000))).rejects.toMatchObject({ code: "IDEMPOTENCY_IN_PROGRESS" });
+    await expect(runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS - 60_000))).rejects.toMatchObject({
+      code: "IDEMPOTENCY_IN_PROGRESS",
+    });
     expect(runs.count).toBe(0);
-    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS + 60_000))).toMatchObject({ status: 201, replayed: false });
-    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS + 120_000))).toMatchObject({ replayed: true });
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS + 60_000))).toMatchObject({
+      status: 201,
+      replayed: false,
+    });
+    expect(await runIdempotently(database.db, r, handle, at(IDEMPOTENCY_ABANDONED_MS + 120_000))).toMatchObject({
+      replayed: true,
+    });
     expect(runs.count).toBe(1);
   });
 });

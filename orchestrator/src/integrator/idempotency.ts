@@ -34,7 +34,10 @@ export interface IdempotentRequest {
 
 /** A retry that cannot be answered from the stored answer; the code says why. */
 export class IdempotencyError extends Error {
-  constructor(readonly code: Extract<ApiErrorCode, "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED">, message: string) {
+  constructor(
+    readonly code: Extract<ApiErrorCode, "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED">,
+    message: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -47,7 +50,12 @@ export class IdempotencyError extends Error {
  * refused request created nothing, so its key is released and the same request may be sent again once
  * the cause is fixed. Keys older than a day count as unused and are removed lazily: here, at most once a minute.
  */
-export async function runIdempotently(db: Db, request: IdempotentRequest, handle: () => Promise<StoredAnswer>, now: () => Date = () => new Date()): Promise<StoredAnswer & { replayed: boolean }> {
+export async function runIdempotently(
+  db: Db,
+  request: IdempotentRequest,
+  handle: () => Promise<StoredAnswer>,
+  now: () => Date = () => new Date(),
+): Promise<StoredAnswer & { replayed: boolean }> {
   const cutoff = new Date(now().getTime() - IDEMPOTENCY_TTL_MS);
   const abandoned = new Date(now().getTime() - IDEMPOTENCY_ABANDONED_MS);
   await sweepExpired(db, now());
@@ -55,14 +63,33 @@ export async function runIdempotently(db: Db, request: IdempotentRequest, handle
   for (let attempt = 0; attempt < 3; attempt++) {
     const claimed = await db
       .insert(idempotencyKeys)
-      .values({ clientId: request.clientId, key: request.key, operation: request.operation, requestSha256: request.requestSha256, status: null, response: null, createdAt: now() })
+      .values({
+        clientId: request.clientId,
+        key: request.key,
+        operation: request.operation,
+        requestSha256: request.requestSha256,
+        status: null,
+        response: null,
+        createdAt: now(),
+      })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (claimed.length > 0) return { ...(await handleClaimed(db, request, handle)), replayed: false };
-    const [held] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key)));
+    const [held] = await db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key)));
     if (!held) continue;
     if (held.createdAt < cutoff) {
-      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key), lt(idempotencyKeys.createdAt, cutoff)));
+      await db
+        .delete(idempotencyKeys)
+        .where(
+          and(
+            eq(idempotencyKeys.clientId, request.clientId),
+            eq(idempotencyKeys.key, request.key),
+            lt(idempotencyKeys.createdAt, cutoff),
+          ),
+        );
       continue;
     }
     if (held.operation !== request.operation || held.requestSha256 !== request.requestSha256)
@@ -72,13 +99,29 @@ export async function runIdempotently(db: Db, request: IdempotentRequest, handle
       );
     if (held.status === null && held.createdAt < abandoned) {
       // Only this very claim: a concurrent retry that took it over first has a newer one.
-      await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key), isNull(idempotencyKeys.status), eq(idempotencyKeys.createdAt, held.createdAt)));
+      await db
+        .delete(idempotencyKeys)
+        .where(
+          and(
+            eq(idempotencyKeys.clientId, request.clientId),
+            eq(idempotencyKeys.key, request.key),
+            isNull(idempotencyKeys.status),
+            eq(idempotencyKeys.createdAt, held.createdAt),
+          ),
+        );
       continue;
     }
-    if (held.status === null) throw new IdempotencyError("IDEMPOTENCY_IN_PROGRESS", `A request with Idempotency-Key "${request.key}" is still being handled. Retry in a moment with the same key to get its answer.`);
+    if (held.status === null)
+      throw new IdempotencyError(
+        "IDEMPOTENCY_IN_PROGRESS",
+        `A request with Idempotency-Key "${request.key}" is still being handled. Retry in a moment with the same key to get its answer.`,
+      );
     return { status: held.status, body: held.response, replayed: true };
   }
-  throw new IdempotencyError("IDEMPOTENCY_IN_PROGRESS", `Requests with Idempotency-Key "${request.key}" keep failing and retrying at the same time. Retry in a moment.`);
+  throw new IdempotencyError(
+    "IDEMPOTENCY_IN_PROGRESS",
+    `Requests with Idempotency-Key "${request.key}" keep failing and retrying at the same time. Retry in a moment.`,
+  );
 }
 
 /** When each database's expired keys were last removed: once a minute is enough, and saves a statement per request. */
@@ -92,8 +135,16 @@ async function sweepExpired(db: Db, now: Date): Promise<void> {
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)));
 }
 
-async function handleClaimed(db: Db, request: IdempotentRequest, handle: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
-  const mine = and(eq(idempotencyKeys.clientId, request.clientId), eq(idempotencyKeys.key, request.key), isNull(idempotencyKeys.status));
+async function handleClaimed(
+  db: Db,
+  request: IdempotentRequest,
+  handle: () => Promise<StoredAnswer>,
+): Promise<StoredAnswer> {
+  const mine = and(
+    eq(idempotencyKeys.clientId, request.clientId),
+    eq(idempotencyKeys.key, request.key),
+    isNull(idempotencyKeys.status),
+  );
   let answer: StoredAnswer;
   try {
     answer = await handle();
@@ -101,7 +152,8 @@ async function handleClaimed(db: Db, request: IdempotentRequest, handle: () => P
     await db.delete(idempotencyKeys).where(mine);
     throw err;
   }
-  if (answer.status >= 200 && answer.status < 300) await db.update(idempotencyKeys).set({ status: answer.status, response: answer.body }).where(mine);
+  if (answer.status >= 200 && answer.status < 300)
+    await db.update(idempotencyKeys).set({ status: answer.status, response: answer.body }).where(mine);
   else await db.delete(idempotencyKeys).where(mine);
   return answer;
 }

@@ -9,7 +9,17 @@ export interface PermitStatusView {
   sequence: number;
   status: "granted" | "revoked";
   validity: { state: "not-yet-valid" | "valid" | "ended" | "revoked"; validFrom: string; validUntil: string };
-  environment: { state: EnvironmentState; summary: string; conditions: Array<{ type: string; status: "True" | "False" | "Unknown"; reason: string; message: string; since: string }> } | null;
+  environment: {
+    state: EnvironmentState;
+    summary: string;
+    conditions: Array<{
+      type: string;
+      status: "True" | "False" | "Unknown";
+      reason: string;
+      message: string;
+      since: string;
+    }>;
+  } | null;
 }
 
 function validityOf(permit: PermitSummary, now: Date): PermitStatusView["validity"]["state"] {
@@ -23,15 +33,24 @@ function validityOf(permit: PermitSummary, now: Date): PermitStatusView["validit
  * Ready only when the reconciler has seen the latest generation and says Ready: a condition about an
  * older generation (before a delivery or an amendment) would claim more than is true.
  */
-function environmentOf(environment: NonNullable<PermitSummary["environment"]>): NonNullable<PermitStatusView["environment"]> {
-  const conditions = environment.conditions.map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message, since: c.lastTransitionTime }));
+function environmentOf(
+  environment: NonNullable<PermitSummary["environment"]>,
+): NonNullable<PermitStatusView["environment"]> {
+  const conditions = environment.conditions.map((c) => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+    since: c.lastTransitionTime,
+  }));
   const ready = environment.conditions.find((c) => c.type === "Ready");
   const current = environment.observedGeneration >= environment.generation;
   let state: EnvironmentState;
   let summary: string;
   if (environment.desiredState === "torn-down") {
     state = "torn-down";
-    summary = "Torn down: the permit was revoked or ended, and its namespace and staged data are deleted (or being deleted).";
+    summary =
+      "Torn down: the permit was revoked or ended, and its namespace and staged data are deleted (or being deleted).";
   } else if (environment.desiredState === "suspended") {
     state = "suspended";
     summary = "Suspended by the operators: nobody can open the workspace until it is resumed.";
@@ -40,7 +59,10 @@ function environmentOf(environment: NonNullable<PermitSummary["environment"]>): 
     summary = "Ready: the researchers named in the permit can work in it.";
   } else {
     state = "provisioning";
-    summary = ready && ready.status !== "True" ? `Provisioning: ${ready.message}` : "Provisioning: the environment is being set up.";
+    summary =
+      ready && ready.status !== "True"
+        ? `Provisioning: ${ready.message}`
+        : "Provisioning: the environment is being set up.";
   }
   return { state, summary, conditions };
 }

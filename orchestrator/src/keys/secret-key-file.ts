@@ -32,10 +32,20 @@ export function readSecretKey(file: string, what: string): Buffer {
   try {
     text = readFileSync(file, "latin1").trim();
   } catch (err) {
-    throw new SpeError("CONFIG_INVALID", `Cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SpeError(
+      "CONFIG_INVALID",
+      `Cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-  const key = /^([0-9a-fA-F]{2})+$/.test(text) ? Buffer.from(text, "hex") : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, "base64") : Buffer.alloc(0);
+  const key = /^([0-9a-fA-F]{2})+$/.test(text)
+    ? Buffer.from(text, "hex")
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)
+      ? Buffer.from(text, "base64")
+      : Buffer.alloc(0);
   if (key.length < MIN_SECRET_KEY_BYTES)
-    throw new SpeError("CONFIG_INVALID", `The ${what} in ${file} must be one line of hex or base64 of at least ${MIN_SECRET_KEY_BYTES} bytes; make one with \`openssl rand -hex 32\`.`);
+    throw new SpeError(
+      "CONFIG_INVALID",
+      `The ${what} in ${file} must be one line of hex or base64 of at least ${MIN_SECRET_KEY_BYTES} bytes; make one with \`openssl rand -hex 32\`.`,
+    );
   return key;
 }

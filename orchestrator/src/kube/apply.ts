@@ -7,7 +7,13 @@ const EXACT_KINDS = new Set(["NetworkPolicy"]);
 /** JSON with sorted keys and without undefined values, to compare model objects. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
   );
 }
 
@@ -15,17 +21,36 @@ function canonical(value: unknown): string {
  * The one write step: server-side apply, our field manager, force (we own these fields). Apply leaves
  * fields other managers added; for EXACT_KINDS a spec that differs from ours after apply is replaced whole.
  */
-export async function applyObject<T extends k8s.KubernetesObject & { spec?: unknown }>(client: k8s.KubernetesObjectApi, object: T): Promise<T> {
-  const applied = await client.patch(object, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+export async function applyObject<T extends k8s.KubernetesObject & { spec?: unknown }>(
+  client: k8s.KubernetesObjectApi,
+  object: T,
+): Promise<T> {
+  const applied = await client.patch(
+    object,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    true,
+    k8s.PatchStrategy.ServerSideApply,
+  );
   if (!EXACT_KINDS.has(object.kind!) || canonical(applied.spec) === canonical(object.spec)) return applied;
-  return client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: applied.metadata?.resourceVersion } }, undefined, undefined, FIELD_MANAGER);
+  return client.replace(
+    { ...object, metadata: { ...object.metadata, resourceVersion: applied.metadata?.resourceVersion } },
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+  );
 }
 
 /** Deletes an object; one that is already gone counts as deleted. Dependants go in the background. */
 export async function deleteObject(client: k8s.KubernetesObjectApi, object: k8s.KubernetesObject): Promise<void> {
   try {
     await client.delete(
-      { apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata!.namespace } },
+      {
+        apiVersion: object.apiVersion!,
+        kind: object.kind!,
+        metadata: { name: object.metadata!.name!, namespace: object.metadata!.namespace },
+      },
       undefined,
       undefined,
       undefined,

@@ -10,7 +10,9 @@ export interface Kube {
   /** What Kubernetes recorded about a namespace's objects lately (refused pods, failed mounts…), newest first. */
   events(namespace: string, limit?: number): Promise<KubeEvent[]>;
   /** A namespace's labels and its NetworkPolicies as the API server holds them now; undefined once it is gone. */
-  isolationInForce(namespace: string): Promise<{ labels: Record<string, string>; networkPolicies: k8s.V1NetworkPolicy[] } | undefined>;
+  isolationInForce(
+    namespace: string,
+  ): Promise<{ labels: Record<string, string>; networkPolicies: k8s.V1NetworkPolicy[] } | undefined>;
 }
 
 export interface KubeEvent {
@@ -27,10 +29,15 @@ export function connectKube(kubeconfigPath: string): Kube {
   try {
     config.loadFromFile(kubeconfigPath);
   } catch (err) {
-    throw new SpeError("KUBERNETES_UNAVAILABLE", `Could not read the kubeconfig ${kubeconfigPath}: ${(err as Error).message}`, { cause: err });
+    throw new SpeError(
+      "KUBERNETES_UNAVAILABLE",
+      `Could not read the kubeconfig ${kubeconfigPath}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const server = config.getCurrentCluster()?.server;
-  if (!server) throw new SpeError("KUBERNETES_UNAVAILABLE", `The kubeconfig ${kubeconfigPath} names no current cluster.`);
+  if (!server)
+    throw new SpeError("KUBERNETES_UNAVAILABLE", `The kubeconfig ${kubeconfigPath} names no current cluster.`);
   const versionApi = config.makeApiClient(k8s.VersionApi);
   const coreApi = config.makeApiClient(k8s.CoreV1Api);
   const networkingApi = config.makeApiClient(k8s.NetworkingV1Api);
@@ -41,7 +48,11 @@ export function connectKube(kubeconfigPath: string): Kube {
       try {
         return (await versionApi.getCode()).gitVersion;
       } catch (err) {
-        throw new SpeError("KUBERNETES_UNAVAILABLE", `The Kubernetes API server at ${server} did not answer: ${(err as Error).message}`, { cause: err });
+        throw new SpeError(
+          "KUBERNETES_UNAVAILABLE",
+          `The Kubernetes API server at ${server} did not answer: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     },
     async events(namespace, limit = 50) {

@@ -17,9 +17,17 @@ describe("fingerprint", () => {
     ["a new resourceVersion", { ...policy, metadata: { ...policy.metadata, resourceVersion: "2" } }, true],
     ["a finalizer", { ...policy, metadata: { ...policy.metadata, finalizers: ["x"] } }, true],
     ["an undefined field", { ...policy, spec: { ...policy.spec, egress: undefined } }, true],
-    ["a controller's annotation", { ...policy, metadata: { ...policy.metadata, annotations: { "deployment.kubernetes.io/revision": "1" } } }, true],
+    [
+      "a controller's annotation",
+      { ...policy, metadata: { ...policy.metadata, annotations: { "deployment.kubernetes.io/revision": "1" } } },
+      true,
+    ],
     ["a changed label", { ...policy, metadata: { ...policy.metadata, labels: { a: "c" } } }, false],
-    ["a changed annotation of ours", { ...policy, metadata: { ...policy.metadata, annotations: { "spe.ehds.eu/permit-id": "X" } } }, false],
+    [
+      "a changed annotation of ours",
+      { ...policy, metadata: { ...policy.metadata, annotations: { "spe.ehds.eu/permit-id": "X" } } },
+      false,
+    ],
     ["an added rule", { ...policy, spec: { ...policy.spec, egress: [{}] } }, false],
   ])("%s: same fingerprint is %s", (_name, other, same) => {
     expect(fingerprint(other) === fingerprint(policy)).toBe(same);

@@ -29,7 +29,9 @@ function statusThatMatters(object: KubernetesObject & { status?: Record<string, 
 export function fingerprint(object: KubernetesObject & { spec?: unknown; status?: Record<string, unknown> }): string {
   const { labels } = object.metadata ?? {};
   // Controllers annotate what they manage (a Deployment's revision, say); only our own annotations count.
-  const annotations = Object.fromEntries(Object.entries(object.metadata?.annotations ?? {}).filter(([k]) => k.startsWith("spe.ehds.eu/")));
+  const annotations = Object.fromEntries(
+    Object.entries(object.metadata?.annotations ?? {}).filter(([k]) => k.startsWith("spe.ehds.eu/")),
+  );
   const rest = object as Record<string, unknown>;
   return JSON.stringify(
     normalise({

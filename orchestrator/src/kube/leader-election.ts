@@ -40,7 +40,9 @@ export class LeaderElector {
 
   start(): void {
     const tick = async () => {
-      await this.round().catch((err: unknown) => this.log.warn({ err: (err as Error).message }, "Failed to renew the leader Lease"));
+      await this.round().catch((err: unknown) =>
+        this.log.warn({ err: (err as Error).message }, "Failed to renew the leader Lease"),
+      );
       if (this.timer !== undefined) this.timer = setTimeout(() => void tick(), this.renewEveryMs);
     };
     this.timer = setTimeout(() => void tick(), 0);
@@ -70,18 +72,30 @@ export class LeaderElector {
       lease = await this.api.readNamespacedLease({ name, namespace });
     } catch (err) {
       if (!(err instanceof k8s.ApiException && err.code === 404)) throw err;
-      await this.api.createNamespacedLease({
-        namespace,
-        body: { metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds: this.leaseSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 } },
-      }).catch((e: unknown) => {
-        if (e instanceof k8s.ApiException && e.code === 409) return undefined;
-        throw e;
-      });
+      await this.api
+        .createNamespacedLease({
+          namespace,
+          body: {
+            metadata: { name, namespace },
+            spec: {
+              holderIdentity: identity,
+              leaseDurationSeconds: this.leaseSeconds,
+              acquireTime: now,
+              renewTime: now,
+              leaseTransitions: 0,
+            },
+          },
+        })
+        .catch((e: unknown) => {
+          if (e instanceof k8s.ApiException && e.code === 409) return undefined;
+          throw e;
+        });
       return (await this.api.readNamespacedLease({ name, namespace })).spec?.holderIdentity === identity;
     }
     const spec = lease.spec ?? {};
     // The client hands MicroTime back as a Date or as its RFC 3339 string, depending on the path.
-    const renewed = spec.renewTime instanceof Date ? spec.renewTime.getTime() : Date.parse(String(spec.renewTime ?? 0)) || 0;
+    const renewed =
+      spec.renewTime instanceof Date ? spec.renewTime.getTime() : Date.parse(String(spec.renewTime ?? 0)) || 0;
     const expires = renewed + (spec.leaseDurationSeconds ?? this.leaseSeconds) * 1000;
     const mine = spec.holderIdentity === identity;
     if (!mine && spec.holderIdentity && expires > Date.now()) return false;
@@ -115,7 +129,11 @@ export class LeaderElector {
     try {
       const lease = await this.api.readNamespacedLease({ name: this.options.name, namespace: this.options.namespace });
       if (lease.spec?.holderIdentity === this.options.identity)
-        await this.api.replaceNamespacedLease({ name: this.options.name, namespace: this.options.namespace, body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, renewTime: undefined } } });
+        await this.api.replaceNamespacedLease({
+          name: this.options.name,
+          namespace: this.options.namespace,
+          body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, renewTime: undefined } },
+        });
     } catch {
       // The lease expires on its own.
     }

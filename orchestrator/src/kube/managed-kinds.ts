@@ -9,7 +9,12 @@ export interface ManagedKind {
 
 export const MANAGED_KINDS: readonly ManagedKind[] = [
   { apiVersion: "v1", kind: "Namespace", path: "/api/v1/namespaces", namespaced: false },
-  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", path: "/apis/networking.k8s.io/v1/networkpolicies", namespaced: true },
+  {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    path: "/apis/networking.k8s.io/v1/networkpolicies",
+    namespaced: true,
+  },
   { apiVersion: "v1", kind: "ResourceQuota", path: "/api/v1/resourcequotas", namespaced: true },
   { apiVersion: "v1", kind: "LimitRange", path: "/api/v1/limitranges", namespaced: true },
   { apiVersion: "v1", kind: "ServiceAccount", path: "/api/v1/serviceaccounts", namespaced: true },

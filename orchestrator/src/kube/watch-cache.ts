@@ -12,7 +12,10 @@ export type WatchHandler = (event: WatchEvent, object: k8s.KubernetesObject) => 
  * this does, with backoff.
  */
 export class WatchCache {
-  private readonly informers = new Map<string, k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>>();
+  private readonly informers = new Map<
+    string,
+    k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>
+  >();
   private stopped = false;
 
   /** `objects` lists for the informers; sharing the reconciler's client also warms its API discovery cache. */
@@ -29,17 +32,33 @@ export class WatchCache {
 
   private async startKind(kind: ManagedKind, objects: k8s.KubernetesObjectApi): Promise<void> {
     const list = () =>
-      objects.list(kind.apiVersion, kind.kind, undefined, undefined, undefined, undefined, undefined, managedSelector) as Promise<
-        k8s.KubernetesListObject<k8s.KubernetesObject>
-      >;
+      objects.list(
+        kind.apiVersion,
+        kind.kind,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        managedSelector,
+      ) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>;
     const informer = k8s.makeInformer(this.kc, kind.path, list, managedSelector);
-    for (const event of ["add", "update", "delete"] as const) informer.on(event, (o) => this.onEvent(event, { ...o, kind: kind.kind, apiVersion: kind.apiVersion }));
+    for (const event of ["add", "update", "delete"] as const)
+      informer.on(event, (o) => this.onEvent(event, { ...o, kind: kind.kind, apiVersion: kind.apiVersion }));
     let failures = 0;
     informer.on("error", (err: unknown) => {
       if (this.stopped) return;
       const delay = Math.min(30_000, 500 * 2 ** failures++);
       this.log.warn({ kind: kind.kind, err: (err as Error)?.message, delay }, "Restarting watch after an error");
-      setTimeout(() => !this.stopped && informer.start().then(() => (failures = 0), () => {}), delay);
+      setTimeout(
+        () =>
+          !this.stopped &&
+          informer.start().then(
+            () => (failures = 0),
+            () => {},
+          ),
+        delay,
+      );
     });
     this.informers.set(kind.kind, informer);
     await informer.start();
@@ -51,8 +70,12 @@ export class WatchCache {
     for (const kind of MANAGED_KINDS) {
       const informer = this.informers.get(kind.kind);
       if (!informer) continue;
-      const items = kind.namespaced ? informer.list(namespace) : [informer.get(namespace)].filter((o) => o !== undefined);
-      for (const o of items) if (o.metadata?.labels?.[ENVIRONMENT_LABEL] === namespace) found.push({ ...o, kind: kind.kind, apiVersion: kind.apiVersion });
+      const items = kind.namespaced
+        ? informer.list(namespace)
+        : [informer.get(namespace)].filter((o) => o !== undefined);
+      for (const o of items)
+        if (o.metadata?.labels?.[ENVIRONMENT_LABEL] === namespace)
+          found.push({ ...o, kind: kind.kind, apiVersion: kind.apiVersion });
     }
     return found;
   }

@@ -23,12 +23,25 @@ describe("the orchestrator's metrics, on a port of their own", () => {
     expect((await fetch(`${stack.appUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${stack.appUrl}/no-such-page/${unguessable}`)).status).toBe(404);
     // Not signed in: the gateway sends the browser to sign in, whatever the namespace.
-    expect((await fetch(`${stack.appUrl}/workspaces/spe-${unguessable}/`, { redirect: "manual", headers: { accept: "text/html" } })).status).toBe(302);
+    expect(
+      (
+        await fetch(`${stack.appUrl}/workspaces/spe-${unguessable}/`, {
+          redirect: "manual",
+          headers: { accept: "text/html" },
+        })
+      ).status,
+    ).toBe(302);
 
     const all = await scrape();
-    expect(valueOf(all, "spe_http_requests_total", { method: "GET", route: "/healthz", status: "2xx" })).toBeGreaterThanOrEqual(1);
-    expect(valueOf(all, "spe_http_requests_total", { method: "GET", route: "unmatched", status: "4xx" })).toBeGreaterThanOrEqual(1);
-    expect(all.filter((s) => s.name === "spe_http_requests_total" && s.labels.status === "3xx").map((s) => s.labels.route)).toEqual([expect.stringMatching(/^\/workspaces\//)]);
+    expect(
+      valueOf(all, "spe_http_requests_total", { method: "GET", route: "/healthz", status: "2xx" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      valueOf(all, "spe_http_requests_total", { method: "GET", route: "unmatched", status: "4xx" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      all.filter((s) => s.name === "spe_http_requests_total" && s.labels.status === "3xx").map((s) => s.labels.route),
+    ).toEqual([expect.stringMatching(/^\/workspaces\//)]);
     expect(valueOf(all, "spe_http_request_duration_seconds_count", { route: "/healthz" })).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(all)).not.toContain(unguessable);
   });
@@ -65,9 +78,15 @@ describe("the orchestrator's metrics, on a port of their own", () => {
   it("answer a request line no URL parser accepts with 404, and go on serving", async () => {
     const { hostname, port } = new URL(stack.metricsUrl!);
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), hostname, () => socket.end("GET http://[/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      const socket = connect(Number(port), hostname, () =>
+        socket.end("GET http://[/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+      );
       let text = "";
-      socket.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => resolve(text)).on("error", reject);
+      socket
+        .setEncoding("utf8")
+        .on("data", (d: string) => (text += d))
+        .on("end", () => resolve(text))
+        .on("error", reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 404 /);
     expect((await fetch(stack.metricsUrl!)).status).toBe(200);

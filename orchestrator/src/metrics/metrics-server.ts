@@ -6,15 +6,22 @@ import type { Registry } from "prom-client";
  * Serves GET /metrics on a listener of its own, apart from the users' port: the scraper reaches it where the
  * operators put it (loopback by default) and no user of the web UI or API can read it.
  */
-export async function serveMetrics(registry: Registry, { host, port }: { host: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveMetrics(
+  registry: Registry,
+  { host, port }: { host: string; port: number },
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     // Compared as text, not parsed: a request line URL would refuse (`http://[/`) must not throw here.
     const path = (req.url ?? "").split("?")[0];
-    if (path !== "/metrics") return res.writeHead(404, { "content-type": "text/plain" }).end("Only /metrics is served here.\n");
-    if (req.method !== "GET" && req.method !== "HEAD") return res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("GET /metrics\n");
+    if (path !== "/metrics")
+      return res.writeHead(404, { "content-type": "text/plain" }).end("Only /metrics is served here.\n");
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("GET /metrics\n");
     registry.metrics().then(
-      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(req.method === "HEAD" ? undefined : text),
-      (err: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(`Could not collect the metrics: ${err.message}\n`),
+      (text) =>
+        res.writeHead(200, { "content-type": registry.contentType }).end(req.method === "HEAD" ? undefined : text),
+      (err: Error) =>
+        res.writeHead(500, { "content-type": "text/plain" }).end(`Could not collect the metrics: ${err.message}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, resolve));

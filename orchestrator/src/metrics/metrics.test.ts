@@ -22,19 +22,48 @@ describe.each(bothDatabases("spe_metrics"))("the metrics on %s", (_name, open) =
     const scrape = async () => samples(await createMetrics(database.db).registry.metrics());
     const empty = await scrape();
     expect(valueOf(empty, "spe_database_up")).toBe(1);
-    expect(empty.filter((s) => s.name === "spe_environments" || s.name === "spe_deliveries" || s.name === "spe_export_requests")).toEqual([]);
+    expect(
+      empty.filter(
+        (s) => s.name === "spe_environments" || s.name === "spe_deliveries" || s.name === "spe_export_requests",
+      ),
+    ).toEqual([]);
 
-    const [ready, waiting, suspended] = [examplePermit({ permitId: "SE-M-1" }), examplePermit({ permitId: "SE-M-2" }), examplePermit({ permitId: "SE-M-3" })];
+    const [ready, waiting, suspended] = [
+      examplePermit({ permitId: "SE-M-1" }),
+      examplePermit({ permitId: "SE-M-2" }),
+      examplePermit({ permitId: "SE-M-3" }),
+    ];
     for (const p of [ready, waiting, suspended]) await insertEnvironment(database.db, p);
     const now = new Date().toISOString();
     await database.db
       .update(environments)
-      .set({ conditions: [{ type: "Ready", status: "True", reason: "Ready", message: "", observedGeneration: 1, lastTransitionTime: now }] })
+      .set({
+        conditions: [
+          {
+            type: "Ready",
+            status: "True",
+            reason: "Ready",
+            message: "",
+            observedGeneration: 1,
+            lastTransitionTime: now,
+          },
+        ],
+      })
       .where(eq(environments.permitId, ready.permitId));
     await amendEnvironment(database.db, suspended, "suspended");
     await stageDelivery(database.db, ready);
     await stageDelivery(database.db, ready);
-    const request = { permitId: ready.permitId, namespace: "ns", requester: "alice", title: "t", justification: "j", profile: "default", reviewersRequired: 2, createdAt: new Date(), updatedAt: new Date() };
+    const request = {
+      permitId: ready.permitId,
+      namespace: "ns",
+      requester: "alice",
+      title: "t",
+      justification: "j",
+      profile: "default",
+      reviewersRequired: 2,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
     await database.db.insert(exportRequests).values([
       { ...request, id: "r1", state: "submitted" },
       { ...request, id: "r2", state: "submitted" },
@@ -61,7 +90,12 @@ describe("the metrics when the database cannot be read", () => {
     const database = await open();
     await insertEnvironment(database.db, examplePermit({ permitId: "SE-M-9" }));
     const metrics = createMetrics(database.db);
-    expect(valueOf(samples(await metrics.registry.metrics()), "spe_environments", { desired_state: "active", ready: "false" })).toBe(1);
+    expect(
+      valueOf(samples(await metrics.registry.metrics()), "spe_environments", {
+        desired_state: "active",
+        ready: "false",
+      }),
+    ).toBe(1);
     await database.close();
     const after = samples(await metrics.registry.metrics());
     expect(valueOf(after, "spe_database_up")).toBe(0);
@@ -88,10 +122,21 @@ describe("the metrics when the database does not answer", () => {
         expect(samples(text).filter((s) => s.name === "spe_environments")).toEqual([]);
       }
       // The two scrapes shared one waiting query rather than taking a connection each.
-      const waiting = await locker.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      const waiting = await locker.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
       expect(waiting.rows[0].n).toBe(1);
       await locker.query("COMMIT");
-      await expect.poll(async () => valueOf(samples(await metrics.registry.metrics()), "spe_environments", { desired_state: "active", ready: "false" }), { timeout: 5_000 }).toBe(1);
+      await expect
+        .poll(
+          async () =>
+            valueOf(samples(await metrics.registry.metrics()), "spe_environments", {
+              desired_state: "active",
+              ready: "false",
+            }),
+          { timeout: 5_000 },
+        )
+        .toBe(1);
     } finally {
       await locker.end();
       await database.close();

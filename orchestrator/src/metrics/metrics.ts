@@ -33,7 +33,9 @@ const stateCounts = (db: Db) =>
       (conditions @> '[{"type": "Ready", "status": "True"}]'::jsonb)::text as ready, count(*)::int as n
       from environments group by 2, 3
     union all select 'delivery', state, null, count(*)::int from deliveries group by 2
-    union all select 'export_request', state, null, count(*)::int from export_requests group by 2`) as unknown as Promise<{ rows: Array<{ kind: string; state: string; ready: string | null; n: number }> }>;
+    union all select 'export_request', state, null, count(*)::int from export_requests group by 2`) as unknown as Promise<{
+    rows: Array<{ kind: string; state: string; ready: string | null; n: number }>;
+  }>;
 
 /** How long a scrape waits for the database's counts before it says the database is down. */
 const STATE_QUERY_TIMEOUT_MS = 5_000;
@@ -44,7 +46,12 @@ export function createMetrics(db: Db, { stateQueryTimeoutMs = STATE_QUERY_TIMEOU
   collectDefaultMetrics({ register: registry });
   let reconciler: ReconcilerView | undefined;
 
-  const requests = new Counter({ name: "spe_http_requests_total", help: "HTTP requests answered, by method, route pattern and status class.", labelNames: ["method", "route", "status"] as const, registers: [registry] });
+  const requests = new Counter({
+    name: "spe_http_requests_total",
+    help: "HTTP requests answered, by method, route pattern and status class.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
   const requestSeconds = new Histogram({
     name: "spe_http_request_duration_seconds",
     help: "Time to answer an HTTP request, by route pattern (the gateway's WebSocket upgrades not included).",
@@ -52,8 +59,18 @@ export function createMetrics(db: Db, { stateQueryTimeoutMs = STATE_QUERY_TIMEOU
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const reconciles = new Counter({ name: "spe_reconciles_total", help: "Environment reconciles finished, by outcome (error: retried with backoff).", labelNames: ["outcome"] as const, registers: [registry] });
-  const reconcileSeconds = new Histogram({ name: "spe_reconcile_duration_seconds", help: "Time one environment's reconcile took.", buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] });
+  const reconciles = new Counter({
+    name: "spe_reconciles_total",
+    help: "Environment reconciles finished, by outcome (error: retried with backoff).",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const reconcileSeconds = new Histogram({
+    name: "spe_reconcile_duration_seconds",
+    help: "Time one environment's reconcile took.",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   new Gauge({
     name: "spe_reconciler_leader",
     help: "1 while this process holds the reconciler's lease and reconciles, else 0.",
@@ -97,16 +114,43 @@ export function createMetrics(db: Db, { stateQueryTimeoutMs = STATE_QUERY_TIMEOU
         database.set(0);
       },
     ));
-  const database = new Gauge({ name: "spe_database_up", help: "1 when this scrape could read the database within a few seconds, else 0.", registers: [registry], collect: countStates });
+  const database = new Gauge({
+    name: "spe_database_up",
+    help: "1 when this scrape could read the database within a few seconds, else 0.",
+    registers: [registry],
+    collect: countStates,
+  });
   const counted = () => counting;
-  const environments = new Gauge({ name: "spe_environments", help: "Environments by wanted state and readiness (the database's count: every replica shows the same; aggregate with max, not sum).", labelNames: ["desired_state", "ready"] as const, registers: [registry], collect: counted });
-  const deliveries = new Gauge({ name: "spe_deliveries", help: "Dataset deliveries by state (receiving, staged, rejected, failed; the database's count, the same on every replica).", labelNames: ["state"] as const, registers: [registry], collect: counted });
-  const exportRequests = new Gauge({ name: "spe_export_requests", help: "Export requests by state; submitted ones wait for output checkers (the database's count, the same on every replica).", labelNames: ["state"] as const, registers: [registry], collect: counted });
+  const environments = new Gauge({
+    name: "spe_environments",
+    help: "Environments by wanted state and readiness (the database's count: every replica shows the same; aggregate with max, not sum).",
+    labelNames: ["desired_state", "ready"] as const,
+    registers: [registry],
+    collect: counted,
+  });
+  const deliveries = new Gauge({
+    name: "spe_deliveries",
+    help: "Dataset deliveries by state (receiving, staged, rejected, failed; the database's count, the same on every replica).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect: counted,
+  });
+  const exportRequests = new Gauge({
+    name: "spe_export_requests",
+    help: "Export requests by state; submitted ones wait for output checkers (the database's count, the same on every replica).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect: counted,
+  });
 
   return {
     registry,
     observeRequest(method, route, statusCode, seconds) {
-      requests.inc({ method: METHODS.has(method) ? method : "other", route, status: `${Math.floor(statusCode / 100)}xx` });
+      requests.inc({
+        method: METHODS.has(method) ? method : "other",
+        route,
+        status: `${Math.floor(statusCode / 100)}xx`,
+      });
       requestSeconds.observe({ route }, seconds);
     },
     observeReconcile(seconds, outcome) {

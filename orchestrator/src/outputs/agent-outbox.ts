@@ -6,8 +6,14 @@ import type { Outbox } from "./requests/airlock-ports";
 /** The agent's refusals in the words of an export request: a missing or refused file is the researcher's to fix. */
 function asExportError(err: unknown, namespace: string): unknown {
   if (!(err instanceof SpeError)) return err;
-  if (err.code === "AIRLOCK_AGENT_FAILED") return new SpeError("OUTBOX_UNAVAILABLE", `The outbox of ${namespace} cannot be read now (${err.message}); try again when the workspace runs.`, { cause: err });
-  if (err.code === "OUTBOX_FILE_NOT_FOUND" || err.code === "OUTBOX_PATH_REFUSED" || err.code === "OUTBOX_PATH_INVALID") return new SpeError("EXPORT_FILE_REFUSED", err.message, { cause: err });
+  if (err.code === "AIRLOCK_AGENT_FAILED")
+    return new SpeError(
+      "OUTBOX_UNAVAILABLE",
+      `The outbox of ${namespace} cannot be read now (${err.message}); try again when the workspace runs.`,
+      { cause: err },
+    );
+  if (err.code === "OUTBOX_FILE_NOT_FOUND" || err.code === "OUTBOX_PATH_REFUSED" || err.code === "OUTBOX_PATH_INVALID")
+    return new SpeError("EXPORT_FILE_REFUSED", err.message, { cause: err });
   return err;
 }
 
@@ -16,10 +22,19 @@ function asExportError(err: unknown, namespace: string): unknown {
  * strategy as the gateway's workspaces. The agent serves the outbox read-only and only to us.
  */
 export function agentOutbox(agentUrlFor: UpstreamResolver): Outbox {
-  const agentUrl = (namespace: string) => agentUrlFor(namespace).catch((err: unknown) => Promise.reject(new SpeError("AIRLOCK_AGENT_FAILED", (err as Error).message, { cause: err })));
+  const agentUrl = (namespace: string) =>
+    agentUrlFor(namespace).catch((err: unknown) =>
+      Promise.reject(new SpeError("AIRLOCK_AGENT_FAILED", (err as Error).message, { cause: err })),
+    );
   const agent = async (namespace: string) => airlockAgentClient(await agentUrl(namespace));
   return {
-    list: (namespace) => agent(namespace).then((a) => a.list()).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
-    copy: (namespace, path, destination, maxBytes) => agent(namespace).then((a) => a.download(path, destination, { maxBytes })).catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
+    list: (namespace) =>
+      agent(namespace)
+        .then((a) => a.list())
+        .catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
+    copy: (namespace, path, destination, maxBytes) =>
+      agent(namespace)
+        .then((a) => a.download(path, destination, { maxBytes }))
+        .catch((err: unknown) => Promise.reject(asExportError(err, namespace))),
   };
 }

@@ -27,7 +27,11 @@ export async function createAirlock(config: Config, agentUrlFor?: UpstreamResolv
     checkOutputFile: sdcCheck,
     quarantine: createQuarantine(join(config.DATA_DIR, "quarantine")),
     scratchDir: join(config.DATA_DIR, "scratch"),
-    limits: airlockLimitsSchema.parse({ maxFiles: config.AIRLOCK_MAX_FILES, maxFileBytes: config.AIRLOCK_MAX_FILE_BYTES, maxCsvRows: config.AIRLOCK_MAX_CSV_ROWS }),
+    limits: airlockLimitsSchema.parse({
+      maxFiles: config.AIRLOCK_MAX_FILES,
+      maxFileBytes: config.AIRLOCK_MAX_FILE_BYTES,
+      maxCsvRows: config.AIRLOCK_MAX_CSV_ROWS,
+    }),
     signer: await loadReleaseSigner(keyFile, { createIfMissing: config.RELEASE_SIGNING_KEY_FILE === undefined }),
   };
 }

@@ -13,7 +13,8 @@ export const sdcCheck: CheckOutputFile = async ({ file, type, profile }) => {
     const report = await checkOutputFile({ path: file, type, profile, detail: true });
     return { status: report.status, report };
   } catch (err) {
-    if (err instanceof SpeError && err.code === "OUTPUT_FILE_UNREADABLE") throw new SpeError("EXPORT_FILE_REFUSED", err.message, { cause: err });
+    if (err instanceof SpeError && err.code === "OUTPUT_FILE_UNREADABLE")
+      throw new SpeError("EXPORT_FILE_REFUSED", err.message, { cause: err });
     throw err;
   }
 };

@@ -32,9 +32,16 @@ describe("the demo permit of the development HDAB", () => {
 
   it("is created at the first start and unchanged at the next, a minute later", async () => {
     const trustedIssuers = trustedIssuersFor({ production: false });
-    expect(await importDemoPermit(database.db, { trustedIssuers, now })).toMatchObject({ outcome: "created", permitId: DEMO_PERMIT_ID, sequence: 1 });
+    expect(await importDemoPermit(database.db, { trustedIssuers, now })).toMatchObject({
+      outcome: "created",
+      permitId: DEMO_PERMIT_ID,
+      sequence: 1,
+    });
     const restart = new Date(now.getTime() + 60_000);
-    expect(await importDemoPermit(database.db, { trustedIssuers, now: restart })).toMatchObject({ outcome: "unchanged", sequence: 1 });
+    expect(await importDemoPermit(database.db, { trustedIssuers, now: restart })).toMatchObject({
+      outcome: "unchanged",
+      sequence: 1,
+    });
     expect(await database.db.select().from(permitRevisions)).toHaveLength(1);
   });
 

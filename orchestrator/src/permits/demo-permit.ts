@@ -49,6 +49,7 @@ export function signDemoPermit(now: Date, sequence = 1): Promise<string> {
  */
 export async function importDemoPermit(db: Db, options: VerifyOptions): Promise<ImportResult> {
   const [held] = await db.select().from(permits).where(eq(permits.permitId, DEMO_PERMIT_ID));
-  const payload = held && held.validUntil > options.now ? held.payload : demoPermitPayload(options.now, (held?.sequence ?? 0) + 1);
+  const payload =
+    held && held.validUntil > options.now ? held.payload : demoPermitPayload(options.now, (held?.sequence ?? 0) + 1);
   return importPermit(db, await signPermit(payload, devHdabPrivateKey()), options);
 }

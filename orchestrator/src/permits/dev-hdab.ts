@@ -10,7 +10,9 @@ import type { PublicSigningJwk } from "./trusted-issuers";
  */
 export const DEV_HDAB_ISSUER = "https://hdab.dev.invalid";
 
-export const devHdabKeyFile = fileURLToPath(new URL("../../dev/DEVELOPMENT-ONLY-hdab-signing-key.jwk", import.meta.url));
+export const devHdabKeyFile = fileURLToPath(
+  new URL("../../dev/DEVELOPMENT-ONLY-hdab-signing-key.jwk", import.meta.url),
+);
 
 let cached: JWK | undefined;
 
@@ -23,7 +25,8 @@ export function devHdabPrivateKey(): JWK {
 /** The development HDAB's public key, as a trusted-issuers entry carries it. */
 export function devHdabPublicKey(): PublicSigningJwk {
   const { kid, kty, crv, x } = devHdabPrivateKey();
-  if (kty !== "OKP" || crv !== "Ed25519" || !kid || !x) throw new Error(`${devHdabKeyFile} is not an Ed25519 key with a kid`);
+  if (kty !== "OKP" || crv !== "Ed25519" || !kid || !x)
+    throw new Error(`${devHdabKeyFile} is not an Ed25519 key with a kid`);
   return { kid, kty: "OKP", crv: "Ed25519", x, alg: "EdDSA", use: "sig" };
 }
 

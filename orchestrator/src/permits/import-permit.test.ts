@@ -8,7 +8,15 @@ import { SpeError, type SpeErrorCode } from "../errors";
 import { importPermit } from "./import-permit";
 import type { PermitPayload } from "./permit";
 import { permitPayloadHash } from "./payload-hash";
-import { DURING_PERMIT, examplePermit, issuerKey, OTHER_ISSUER, TEST_ISSUER, trustOf, type IssuerKey } from "./test-fixtures";
+import {
+  DURING_PERMIT,
+  examplePermit,
+  issuerKey,
+  OTHER_ISSUER,
+  TEST_ISSUER,
+  trustOf,
+  type IssuerKey,
+} from "./test-fixtures";
 import type { TrustedIssuers } from "./trusted-issuers";
 
 let se: IssuerKey;
@@ -31,7 +39,8 @@ beforeEach(async () => {
   await database.db.delete(permits);
 });
 
-const importAt = async (payload: PermitPayload, now = DURING_PERMIT, key = se) => importPermit(database.db, await key.sign(payload), { trustedIssuers, now });
+const importAt = async (payload: PermitPayload, now = DURING_PERMIT, key = se) =>
+  importPermit(database.db, await key.sign(payload), { trustedIssuers, now });
 
 async function refusal(payload: PermitPayload, key = se): Promise<SpeErrorCode> {
   try {
@@ -46,10 +55,15 @@ async function refusal(payload: PermitPayload, key = se): Promise<SpeErrorCode> 
 /** Everything the import may have written, to compare before and after. */
 async function tables() {
   const { db } = database;
-  return { permits: await db.select().from(permits), revisions: await db.select().from(permitRevisions), environments: await db.select().from(environments) };
+  return {
+    permits: await db.select().from(permits),
+    revisions: await db.select().from(permitRevisions),
+    environments: await db.select().from(environments),
+  };
 }
 
-const environmentOf = async (permitId = id) => (await database.db.select().from(environments).where(eq(environments.permitId, permitId)))[0];
+const environmentOf = async (permitId = id) =>
+  (await database.db.select().from(environments).where(eq(environments.permitId, permitId)))[0];
 
 describe("importPermit", () => {
   it("creates the permit, its first revision and an active environment at generation 1", async () => {
@@ -57,20 +71,46 @@ describe("importPermit", () => {
     const result = await importPermit(database.db, jws, { trustedIssuers, now: DURING_PERMIT });
     expect(result).toEqual({ outcome: "created", permitId: id, sequence: 1, namespace });
 
-    const { permits: [permit], revisions, environments: [environment] } = await tables();
+    const {
+      permits: [permit],
+      revisions,
+      environments: [environment],
+    } = await tables();
     expect(permit).toMatchObject({
-      permitId: id, issuer: TEST_ISSUER, sequence: 1, status: "granted", payload: examplePermit(),
-      payloadHash: permitPayloadHash(examplePermit()), validFrom: new Date("2026-11-02T00:00:00Z"), validUntil: new Date("2028-11-01T23:59:59Z"), receivedAt: DURING_PERMIT,
+      permitId: id,
+      issuer: TEST_ISSUER,
+      sequence: 1,
+      status: "granted",
+      payload: examplePermit(),
+      payloadHash: permitPayloadHash(examplePermit()),
+      validFrom: new Date("2026-11-02T00:00:00Z"),
+      validUntil: new Date("2028-11-01T23:59:59Z"),
+      receivedAt: DURING_PERMIT,
     });
-    expect(revisions).toEqual([{ permitId: id, sequence: 1, jws, payloadHash: permit!.payloadHash, receivedAt: DURING_PERMIT }]);
-    expect(environment).toMatchObject({ permitId: id, namespace, desiredState: "active", generation: 1, observedGeneration: 0, conditions: [], teardown: null });
+    expect(revisions).toEqual([
+      { permitId: id, sequence: 1, jws, payloadHash: permit!.payloadHash, receivedAt: DURING_PERMIT },
+    ]);
+    expect(environment).toMatchObject({
+      permitId: id,
+      namespace,
+      desiredState: "active",
+      generation: 1,
+      observedGeneration: 0,
+      conditions: [],
+      teardown: null,
+    });
   });
 
   it("treats the identical permit as unchanged, however its JSON is ordered", async () => {
     await importAt(examplePermit());
     const before = await tables();
     const reordered = Object.fromEntries(Object.entries(examplePermit()).reverse()) as PermitPayload;
-    expect(await importAt(reordered, new Date(DURING_PERMIT.getTime() + 60_000))).toEqual({ outcome: "unchanged", permitId: id, sequence: 1, namespace });
+    expect(await importAt(reordered, new Date(DURING_PERMIT.getTime() + 60_000))).toEqual({
+      outcome: "unchanged",
+      permitId: id,
+      sequence: 1,
+      namespace,
+    });
     expect(await tables()).toEqual(before);
   });
 
@@ -84,7 +124,9 @@ describe("importPermit", () => {
   it("refuses a sequence older than the one it holds, and says which it holds", async () => {
     await importAt(examplePermit({ sequence: 3 }));
     const before = await tables();
-    await expect(importAt(examplePermit({ sequence: 2 }))).rejects.toThrow(/sequence 2 is older than the sequence 3 we hold/);
+    await expect(importAt(examplePermit({ sequence: 2 }))).rejects.toThrow(
+      /sequence 2 is older than the sequence 3 we hold/,
+    );
     expect(await refusal(examplePermit({ sequence: 2 }))).toBe("PERMIT_STALE");
     expect(await tables()).toEqual(before);
   });
@@ -99,26 +141,50 @@ describe("importPermit", () => {
   it("applies a higher sequence as an amendment: new payload, one more revision, generation moves", async () => {
     await importAt(examplePermit());
     const bob = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
-    const amended = examplePermit({ sequence: 2, authorisedPersons: [...examplePermit().authorisedPersons, bob], validUntil: "2029-11-01T23:59:59Z" });
+    const amended = examplePermit({
+      sequence: 2,
+      authorisedPersons: [...examplePermit().authorisedPersons, bob],
+      validUntil: "2029-11-01T23:59:59Z",
+    });
     const later = new Date(DURING_PERMIT.getTime() + 3_600_000);
     expect(await importAt(amended, later)).toEqual({ outcome: "amended", permitId: id, sequence: 2, namespace });
 
-    const { permits: [permit], revisions } = await tables();
-    expect(permit).toMatchObject({ sequence: 2, payload: amended, payloadHash: permitPayloadHash(amended), validUntil: new Date("2029-11-01T23:59:59Z"), receivedAt: later });
+    const {
+      permits: [permit],
+      revisions,
+    } = await tables();
+    expect(permit).toMatchObject({
+      sequence: 2,
+      payload: amended,
+      payloadHash: permitPayloadHash(amended),
+      validUntil: new Date("2029-11-01T23:59:59Z"),
+      receivedAt: later,
+    });
     expect(revisions.map((r) => r.sequence).sort()).toEqual([1, 2]);
-    expect(await environmentOf()).toMatchObject({ desiredState: "active", generation: 2, createdAt: DURING_PERMIT, updatedAt: later });
+    expect(await environmentOf()).toMatchObject({
+      desiredState: "active",
+      generation: 2,
+      createdAt: DURING_PERMIT,
+      updatedAt: later,
+    });
   });
 
   it("keeps an operator's suspension through an amendment", async () => {
     await importAt(examplePermit());
-    await database.db.update(environments).set({ desiredState: "suspended", generation: 2 }).where(eq(environments.permitId, id));
+    await database.db
+      .update(environments)
+      .set({ desiredState: "suspended", generation: 2 })
+      .where(eq(environments.permitId, id));
     await importAt(examplePermit({ sequence: 2, conditions: "Amended." }));
     expect(await environmentOf()).toMatchObject({ desiredState: "suspended", generation: 3 });
   });
 
   it("tears the environment down on revocation, and refuses to grant the permit again", async () => {
     await importAt(examplePermit());
-    expect(await importAt(examplePermit({ sequence: 2, status: "revoked" }))).toMatchObject({ outcome: "revoked", sequence: 2 });
+    expect(await importAt(examplePermit({ sequence: 2, status: "revoked" }))).toMatchObject({
+      outcome: "revoked",
+      sequence: 2,
+    });
     expect(await environmentOf()).toMatchObject({ desiredState: "torn-down", generation: 2 });
     expect((await tables()).permits[0]).toMatchObject({ status: "revoked", sequence: 2 });
 
@@ -134,14 +200,21 @@ describe("importPermit", () => {
   });
 
   it("records a revocation that is the first it hears of a permit, with nothing to run", async () => {
-    expect(await importAt(examplePermit({ status: "revoked" }))).toEqual({ outcome: "revoked", permitId: id, sequence: 1, namespace });
+    expect(await importAt(examplePermit({ status: "revoked" }))).toEqual({
+      outcome: "revoked",
+      permitId: id,
+      sequence: 1,
+      namespace,
+    });
     expect(await environmentOf()).toMatchObject({ desiredState: "torn-down", generation: 1 });
   });
 
   it("accepts the revocation of a permit that has already ended", async () => {
     await importAt(examplePermit({ validUntil: "2027-06-01T00:00:00Z" }));
     const afterEnd = new Date("2027-07-01T00:00:00Z");
-    expect(await importAt(examplePermit({ sequence: 2, status: "revoked", validUntil: "2027-06-01T00:00:00Z" }), afterEnd)).toMatchObject({ outcome: "revoked" });
+    expect(
+      await importAt(examplePermit({ sequence: 2, status: "revoked", validUntil: "2027-06-01T00:00:00Z" }), afterEnd),
+    ).toMatchObject({ outcome: "revoked" });
     expect(await environmentOf()).toMatchObject({ desiredState: "torn-down" });
   });
 
@@ -168,7 +241,9 @@ describe("importPermit on PostgreSQL, concurrently", () => {
     const postgres = await openDatabase({ url: await freshPostgresUrl() });
     try {
       const jws = await se.sign(examplePermit());
-      const results = await Promise.all(Array.from({ length: 8 }, () => importPermit(postgres.db, jws, { trustedIssuers, now: DURING_PERMIT })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => importPermit(postgres.db, jws, { trustedIssuers, now: DURING_PERMIT })),
+      );
       expect(results.map((r) => r.outcome).sort()).toEqual(["created", ...Array(7).fill("unchanged")]);
       expect(await postgres.db.select().from(permitRevisions)).toHaveLength(1);
       expect((await postgres.db.select().from(environments))[0]).toMatchObject({ generation: 1 });

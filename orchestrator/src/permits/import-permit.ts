@@ -31,7 +31,12 @@ type HeldPermit = typeof permits.$inferSelect;
  * changes nothing, a higher sequence amends (or revokes) and moves the environment's generation so that
  * the reconciler acts. One transaction: when anything fails, nothing is written.
  */
-export async function importPermit(db: Db, jws: string, options: VerifyOptions, sender: PermitSender = {}): Promise<ImportResult> {
+export async function importPermit(
+  db: Db,
+  jws: string,
+  options: VerifyOptions,
+  sender: PermitSender = {},
+): Promise<ImportResult> {
   // Verification touches no table, so it runs before the transaction and keeps it short.
   const verified = await verifyPermit(jws, options);
   const receivedAt = options.now;
@@ -46,12 +51,26 @@ export async function importPermit(db: Db, jws: string, options: VerifyOptions, 
 }
 
 /** Records the permit and, when that changed anything, its audit event in the same transaction. */
-async function recordAudited(tx: Tx, verified: VerifiedPermit, receivedAt: Date, sender: PermitSender): Promise<ImportResult> {
+async function recordAudited(
+  tx: Tx,
+  verified: VerifiedPermit,
+  receivedAt: Date,
+  sender: PermitSender,
+): Promise<ImportResult> {
   const result = await record(tx, verified, receivedAt);
   if (result.outcome === "unchanged") return result;
   const { issuer, sequence, status } = verified.payload;
   const actor = sender.operator ?? { subject: issuer, role: "hdab" as const, address: sender.address ?? null };
-  await appendAuditEvent(tx, { actor, action: "permit.imported", target: `permit:${result.permitId}`, details: { outcome: result.outcome, issuer, sequence, status, namespace: result.namespace } }, receivedAt);
+  await appendAuditEvent(
+    tx,
+    {
+      actor,
+      action: "permit.imported",
+      target: `permit:${result.permitId}`,
+      details: { outcome: result.outcome, issuer, sequence, status, namespace: result.namespace },
+    },
+    receivedAt,
+  );
   return result;
 }
 
@@ -62,14 +81,28 @@ async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promi
   const [held] = await tx.select().from(permits).where(eq(permits.permitId, payload.permitId)).for("update");
   if (!held) return create(tx, verified, hash, receivedAt);
 
-  const result = (outcome: ImportOutcome): ImportResult => ({ outcome, permitId: payload.permitId, sequence: payload.sequence, namespace: namespaceFor(payload.permitId) });
+  const result = (outcome: ImportOutcome): ImportResult => ({
+    outcome,
+    permitId: payload.permitId,
+    sequence: payload.sequence,
+    namespace: namespaceFor(payload.permitId),
+  });
   if (held.issuer !== payload.issuer)
-    throw new SpeError("PERMIT_ISSUER_MISMATCH", `Permit ${payload.permitId} was issued by "${held.issuer}", not by "${payload.issuer}". Only its own issuer can amend or revoke it.`);
+    throw new SpeError(
+      "PERMIT_ISSUER_MISMATCH",
+      `Permit ${payload.permitId} was issued by "${held.issuer}", not by "${payload.issuer}". Only its own issuer can amend or revoke it.`,
+    );
   if (payload.sequence < held.sequence)
-    throw new SpeError("PERMIT_STALE", `Permit ${payload.permitId} sequence ${payload.sequence} is older than the sequence ${held.sequence} we hold; it was not applied. Send sequence ${held.sequence + 1} or later to amend.`);
+    throw new SpeError(
+      "PERMIT_STALE",
+      `Permit ${payload.permitId} sequence ${payload.sequence} is older than the sequence ${held.sequence} we hold; it was not applied. Send sequence ${held.sequence + 1} or later to amend.`,
+    );
   if (payload.sequence === held.sequence) {
     if (held.payloadHash === hash) return result("unchanged");
-    throw new SpeError("PERMIT_CONFLICT", `Permit ${payload.permitId} sequence ${payload.sequence} differs from the sequence ${held.sequence} we already hold. An amendment needs a higher sequence; ask the issuer to send one.`);
+    throw new SpeError(
+      "PERMIT_CONFLICT",
+      `Permit ${payload.permitId} sequence ${payload.sequence} differs from the sequence ${held.sequence} we already hold. An amendment needs a higher sequence; ask the issuer to send one.`,
+    );
   }
   await amend(tx, verified, held, hash, receivedAt);
   return result(payload.status === "revoked" ? "revoked" : "amended");
@@ -78,7 +111,9 @@ async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promi
 async function create(tx: Tx, { payload, jws }: VerifiedPermit, hash: string, receivedAt: Date): Promise<ImportResult> {
   const namespace = namespaceFor(payload.permitId);
   await tx.insert(permits).values(permitRow(payload, hash, receivedAt));
-  await tx.insert(permitRevisions).values({ permitId: payload.permitId, sequence: payload.sequence, jws, payloadHash: hash, receivedAt });
+  await tx
+    .insert(permitRevisions)
+    .values({ permitId: payload.permitId, sequence: payload.sequence, jws, payloadHash: hash, receivedAt });
   // A revocation may be the first we hear of a permit; the row still records that nothing may run.
   const revoked = payload.status === "revoked";
   await tx.insert(environments).values({
@@ -90,23 +125,47 @@ async function create(tx: Tx, { payload, jws }: VerifiedPermit, hash: string, re
     createdAt: receivedAt,
     updatedAt: receivedAt,
   });
-  return { outcome: revoked ? "revoked" : "created", permitId: payload.permitId, sequence: payload.sequence, namespace };
+  return {
+    outcome: revoked ? "revoked" : "created",
+    permitId: payload.permitId,
+    sequence: payload.sequence,
+    namespace,
+  };
 }
 
-async function amend(tx: Tx, { payload, jws }: VerifiedPermit, held: HeldPermit, hash: string, receivedAt: Date): Promise<void> {
-  const [environment] = await tx.select().from(environments).where(eq(environments.permitId, payload.permitId)).for("update");
+async function amend(
+  tx: Tx,
+  { payload, jws }: VerifiedPermit,
+  held: HeldPermit,
+  hash: string,
+  receivedAt: Date,
+): Promise<void> {
+  const [environment] = await tx
+    .select()
+    .from(environments)
+    .where(eq(environments.permitId, payload.permitId))
+    .for("update");
   const revoked = payload.status === "revoked";
   if (!revoked && (held.status === "revoked" || environment?.desiredState === "torn-down"))
     throw new SpeError(
       "PERMIT_TORN_DOWN",
       `Permit ${payload.permitId} was ${held.status === "revoked" ? "revoked" : "ended"} and its environment torn down; an amendment cannot bring it back. The issuer must grant a new permit with a new permitId.`,
     );
-  await tx.update(permits).set(permitRow(payload, hash, receivedAt)).where(eq(permits.permitId, payload.permitId));
-  await tx.insert(permitRevisions).values({ permitId: payload.permitId, sequence: payload.sequence, jws, payloadHash: hash, receivedAt });
+  await tx
+    .update(permits)
+    .set(permitRow(payload, hash, receivedAt))
+    .where(eq(permits.permitId, payload.permitId));
+  await tx
+    .insert(permitRevisions)
+    .values({ permitId: payload.permitId, sequence: payload.sequence, jws, payloadHash: hash, receivedAt });
   // A suspended environment stays suspended through an amendment: suspending is the operators' decision.
   await tx
     .update(environments)
-    .set({ generation: sql`${environments.generation} + 1`, updatedAt: receivedAt, ...(revoked ? { desiredState: "torn-down" as const } : {}) })
+    .set({
+      generation: sql`${environments.generation} + 1`,
+      updatedAt: receivedAt,
+      ...(revoked ? { desiredState: "torn-down" as const } : {}),
+    })
     .where(eq(environments.permitId, payload.permitId));
 }
 

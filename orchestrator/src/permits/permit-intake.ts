@@ -22,7 +22,10 @@ export function createPermitIntake(options: PermitIntakeOptions): PermitIntake {
   return { trustedIssuers: trustedIssuersFor(options), now: options.now ?? (() => new Date()) };
 }
 
-export function trustedIssuersFor({ trustedIssuersFile, production }: Pick<PermitIntakeOptions, "trustedIssuersFile" | "production">): TrustedIssuers {
+export function trustedIssuersFor({
+  trustedIssuersFile,
+  production,
+}: Pick<PermitIntakeOptions, "trustedIssuersFile" | "production">): TrustedIssuers {
   const fromFile: TrustedIssuers = trustedIssuersFile ? readTrustedIssuersFile(trustedIssuersFile) : new Map();
   if (production) {
     for (const [issuer, { keys }] of fromFile)
@@ -33,5 +36,8 @@ export function trustedIssuersFor({ trustedIssuersFile, production }: Pick<Permi
         );
     return fromFile;
   }
-  return new Map([...fromFile, [DEV_HDAB_ISSUER, { keys: [devHdabPublicKey()], clients: [DEMO_HDAB_CLIENT.clientId] }]]);
+  return new Map([
+    ...fromFile,
+    [DEV_HDAB_ISSUER, { keys: [devHdabPublicKey()], clients: [DEMO_HDAB_CLIENT.clientId] }],
+  ]);
 }

@@ -30,7 +30,13 @@ export interface PermitDetail extends PermitSummary {
 
 const summaryColumns = { permit: permits, environment: environments };
 
-function toSummary({ permit, environment }: { permit: typeof permits.$inferSelect; environment: typeof environments.$inferSelect | null }): PermitSummary {
+function toSummary({
+  permit,
+  environment,
+}: {
+  permit: typeof permits.$inferSelect;
+  environment: typeof environments.$inferSelect | null;
+}): PermitSummary {
   return {
     permitId: permit.permitId,
     issuer: permit.issuer,
@@ -52,16 +58,32 @@ function toSummary({ permit, environment }: { permit: typeof permits.$inferSelec
 
 /** Every permit held, with its environment's state, by permit id. */
 export async function listPermits(db: Db): Promise<PermitSummary[]> {
-  const rows = await db.select(summaryColumns).from(permits).leftJoin(environments, eq(environments.permitId, permits.permitId)).orderBy(asc(permits.permitId));
+  const rows = await db
+    .select(summaryColumns)
+    .from(permits)
+    .leftJoin(environments, eq(environments.permitId, permits.permitId))
+    .orderBy(asc(permits.permitId));
   return rows.map(toSummary);
 }
 
 /** One permit with its payload and the history of its signed versions; PERMIT_NOT_FOUND if we hold none. */
 export async function getPermit(db: Db, permitId: string): Promise<PermitDetail> {
-  const [row] = await db.select(summaryColumns).from(permits).leftJoin(environments, eq(environments.permitId, permits.permitId)).where(eq(permits.permitId, permitId));
-  if (!row) throw new SpeError("PERMIT_NOT_FOUND", `No permit ${permitId} has been imported. Check the id, or import the permit first.`);
+  const [row] = await db
+    .select(summaryColumns)
+    .from(permits)
+    .leftJoin(environments, eq(environments.permitId, permits.permitId))
+    .where(eq(permits.permitId, permitId));
+  if (!row)
+    throw new SpeError(
+      "PERMIT_NOT_FOUND",
+      `No permit ${permitId} has been imported. Check the id, or import the permit first.`,
+    );
   const revisions = await db
-    .select({ sequence: permitRevisions.sequence, payloadHash: permitRevisions.payloadHash, receivedAt: permitRevisions.receivedAt })
+    .select({
+      sequence: permitRevisions.sequence,
+      payloadHash: permitRevisions.payloadHash,
+      receivedAt: permitRevisions.receivedAt,
+    })
     .from(permitRevisions)
     .where(eq(permitRevisions.permitId, permitId))
     .orderBy(asc(permitRevisions.sequence));

@@ -44,7 +44,9 @@ const timestamp = z.iso.datetime({ offset: true });
  */
 export const permitPayloadSchema = z
   .strictObject({
-    permitId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, dots, dashes or underscores, at most 128"),
+    permitId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, dots, dashes or underscores, at most 128"),
     sequence: z.int().min(1).max(1_000_000),
     status: z.enum(["granted", "revoked"]),
     issuer: z.url(),
@@ -71,16 +73,27 @@ export const permitPayloadSchema = z
     const from = Date.parse(p.validFrom);
     const until = Date.parse(p.validUntil);
     if (until <= from) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be after validFrom" });
-    if (until > tenYearsAfter(from)) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be at most 10 years after validFrom (EHDS Art. 68)" });
+    if (until > tenYearsAfter(from))
+      ctx.addIssue({
+        code: "custom",
+        path: ["validUntil"],
+        message: "must be at most 10 years after validFrom (EHDS Art. 68)",
+      });
     const subjects = p.authorisedPersons.map((a) => a.subject);
     subjects.forEach((s, i) => {
-      if (subjects.indexOf(s) !== i) ctx.addIssue({ code: "custom", path: ["authorisedPersons", i, "subject"], message: `"${s}" is listed twice` });
+      if (subjects.indexOf(s) !== i)
+        ctx.addIssue({ code: "custom", path: ["authorisedPersons", i, "subject"], message: `"${s}" is listed twice` });
     });
     if (!subjects.includes(p.principalInvestigator.subject))
-      ctx.addIssue({ code: "custom", path: ["principalInvestigator", "subject"], message: "must also be one of authorisedPersons" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["principalInvestigator", "subject"],
+        message: "must also be one of authorisedPersons",
+      });
     const ids = p.datasets.map((d) => d.id);
     ids.forEach((id, i) => {
-      if (ids.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: ["datasets", i, "id"], message: `"${id}" is listed twice` });
+      if (ids.indexOf(id) !== i)
+        ctx.addIssue({ code: "custom", path: ["datasets", i, "id"], message: `"${id}" is listed twice` });
     });
     if (new Set(p.environment.tools).size !== p.environment.tools.length)
       ctx.addIssue({ code: "custom", path: ["environment", "tools"], message: "lists a tool twice" });

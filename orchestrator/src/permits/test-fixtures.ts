@@ -60,4 +60,9 @@ export async function issuerKey(alg: "EdDSA" | "ES256", kid: string): Promise<Is
 }
 
 export const trustOf = (entries: Record<string, IssuerKey[]>): TrustedIssuers =>
-  new Map(Object.entries(entries).map(([issuer, keys]) => [issuer, { keys: keys.map((k) => k.publicJwk), clients: [] as string[] }]));
+  new Map(
+    Object.entries(entries).map(([issuer, keys]) => [
+      issuer,
+      { keys: keys.map((k) => k.publicJwk), clients: [] as string[] },
+    ]),
+  );

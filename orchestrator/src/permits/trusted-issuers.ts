@@ -65,12 +65,16 @@ const issuerEntry = z.strictObject({
     .superRefine((keys, ctx) => {
       const kids = keys.map((k) => k.kid);
       kids.forEach((k, i) => {
-        if (kids.indexOf(k) !== i) ctx.addIssue({ code: "custom", path: [i, "kid"], message: `"${k}" is used by two keys of this issuer` });
+        if (kids.indexOf(k) !== i)
+          ctx.addIssue({ code: "custom", path: [i, "kid"], message: `"${k}" is used by two keys of this issuer` });
       });
     }),
 });
 
-const trustedIssuersSchema = z.record(z.url({ protocol: /^https?$/, error: "must be the issuer's http(s) URL" }), issuerEntry);
+const trustedIssuersSchema = z.record(
+  z.url({ protocol: /^https?$/, error: "must be the issuer's http(s) URL" }),
+  issuerEntry,
+);
 
 /** Issuer URL → its public keys. The issuer string must match a permit's `issuer` exactly. */
 export type TrustedIssuers = ReadonlyMap<string, { keys: readonly PublicSigningJwk[]; clients: readonly string[] }>;
@@ -85,9 +89,13 @@ export function parseTrustedIssuers(json: unknown, source: string): TrustedIssue
   const result = trustedIssuersSchema.safeParse(json);
   if (!result.success) {
     // A bad issuer URL arrives as "Invalid key in record" with the reason nested inside.
-    const messageOf = (i: z.core.$ZodIssue) => (i.code === "invalid_key" ? (i.issues[0]?.message ?? i.message) : i.message);
+    const messageOf = (i: z.core.$ZodIssue) =>
+      i.code === "invalid_key" ? (i.issues[0]?.message ?? i.message) : i.message;
     const lines = result.error.issues.map((i) => `- ${formatTrustedIssuersPath(i.path)}: ${messageOf(i)}`);
-    throw new SpeError("TRUSTED_ISSUERS_INVALID", `The trusted issuers in ${source} have ${lines.length} problem(s):\n${lines.join("\n")}`);
+    throw new SpeError(
+      "TRUSTED_ISSUERS_INVALID",
+      `The trusted issuers in ${source} have ${lines.length} problem(s):\n${lines.join("\n")}`,
+    );
   }
   return new Map(Object.entries(result.data));
 }
@@ -98,13 +106,21 @@ export function readTrustedIssuersFile(path: string): TrustedIssuers {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new SpeError("TRUSTED_ISSUERS_INVALID", `Could not read the trusted-issuers file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new SpeError(
+      "TRUSTED_ISSUERS_INVALID",
+      `Could not read the trusted-issuers file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new SpeError("TRUSTED_ISSUERS_INVALID", `The trusted-issuers file ${path} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new SpeError(
+      "TRUSTED_ISSUERS_INVALID",
+      `The trusted-issuers file ${path} is not JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return parseTrustedIssuers(json, path);
 }

@@ -34,16 +34,29 @@ export async function verifyPermit(input: string, { trustedIssuers, now }: Verif
   const header = decodeJson(headerPart, "protected header");
   const alg = header.alg;
   if (!PERMIT_ALGORITHMS.includes(alg as PermitAlgorithm))
-    throw new SpeError("PERMIT_ALGORITHM_REFUSED", `The permit is signed with alg ${JSON.stringify(alg ?? null)}; only ${PERMIT_ALGORITHMS.join(" and ")} are accepted. Ask the issuer to sign it with one of them.`);
-  if (!signaturePart) throw new SpeError("PERMIT_SIGNATURE_INVALID", "The permit carries no signature. Ask the issuer to send the signed permit.");
+    throw new SpeError(
+      "PERMIT_ALGORITHM_REFUSED",
+      `The permit is signed with alg ${JSON.stringify(alg ?? null)}; only ${PERMIT_ALGORITHMS.join(" and ")} are accepted. Ask the issuer to sign it with one of them.`,
+    );
+  if (!signaturePart)
+    throw new SpeError(
+      "PERMIT_SIGNATURE_INVALID",
+      "The permit carries no signature. Ask the issuer to send the signed permit.",
+    );
   const kid = header.kid;
   if (typeof kid !== "string" || !kid)
-    throw new SpeError("PERMIT_MALFORMED", "The permit's protected header has no kid: the issuer must name the key it signed with.");
+    throw new SpeError(
+      "PERMIT_MALFORMED",
+      "The permit's protected header has no kid: the issuer must name the key it signed with.",
+    );
 
   // The issuer is read before the signature is checked only to choose the key; the signature then binds it.
   const claimedIssuer = decodeJson(payloadPart, "payload").issuer;
   if (typeof claimedIssuer !== "string")
-    throw new SpeError("PERMIT_MALFORMED", "The permit payload has no issuer: without it there is no key to check the signature with.");
+    throw new SpeError(
+      "PERMIT_MALFORMED",
+      "The permit payload has no issuer: without it there is no key to check the signature with.",
+    );
   const issuer = trustedIssuers.get(claimedIssuer);
   if (!issuer)
     throw new SpeError(
@@ -57,7 +70,10 @@ export async function verifyPermit(input: string, { trustedIssuers, now }: Verif
       `Issuer "${claimedIssuer}" has no trusted key with kid "${kid}" (known: ${issuer.keys.map((k) => k.kid).join(", ")}). If the issuer has rotated its key, add the new public key to the trusted-issuers file.`,
     );
   if (algorithmOf(jwk) !== alg)
-    throw new SpeError("PERMIT_ALGORITHM_REFUSED", `The permit says alg ${alg}, but key "${kid}" of "${claimedIssuer}" is a ${algorithmOf(jwk)} key. Ask the issuer to sign with ${algorithmOf(jwk)}.`);
+    throw new SpeError(
+      "PERMIT_ALGORITHM_REFUSED",
+      `The permit says alg ${alg}, but key "${kid}" of "${claimedIssuer}" is a ${algorithmOf(jwk)} key. Ask the issuer to sign with ${algorithmOf(jwk)}.`,
+    );
 
   const payloadBytes = await checkSignature(jws, jwk, alg as PermitAlgorithm, `key "${kid}" of "${claimedIssuer}"`);
   const payload = parsePayload(payloadBytes);
@@ -67,11 +83,17 @@ export async function verifyPermit(input: string, { trustedIssuers, now }: Verif
 
 function splitCompact(jws: string): [string, string, string] {
   if (jws.length > MAX_PERMIT_JWS_LENGTH)
-    throw new SpeError("PERMIT_MALFORMED", `The permit is ${jws.length} characters long; at most ${MAX_PERMIT_JWS_LENGTH} are accepted.`);
+    throw new SpeError(
+      "PERMIT_MALFORMED",
+      `The permit is ${jws.length} characters long; at most ${MAX_PERMIT_JWS_LENGTH} are accepted.`,
+    );
   const parts = jws.split(".");
   // The signature may be empty here so that an unsigned ("alg": "none") permit is refused by its alg.
   if (parts.length !== 3 || parts.some((p, i) => !/^[A-Za-z0-9_-]*$/.test(p) || (i < 2 && !p)))
-    throw new SpeError("PERMIT_MALFORMED", "The permit is not a compact JWS (three base64url parts joined by dots). Send the signed permit, not its JSON payload.");
+    throw new SpeError(
+      "PERMIT_MALFORMED",
+      "The permit is not a compact JWS (three base64url parts joined by dots). Send the signed permit, not its JSON payload.",
+    );
   return parts as [string, string, string];
 }
 
@@ -87,16 +109,29 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-async function checkSignature(jws: string, jwk: Parameters<typeof importJWK>[0], alg: PermitAlgorithm, keyName: string): Promise<Uint8Array> {
+async function checkSignature(
+  jws: string,
+  jwk: Parameters<typeof importJWK>[0],
+  alg: PermitAlgorithm,
+  keyName: string,
+): Promise<Uint8Array> {
   try {
     const key = await importJWK(jwk, alg);
     const { payload } = await compactVerify(jws, key, { algorithms: [alg] });
     return payload;
   } catch (err) {
     if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-      throw new SpeError("PERMIT_SIGNATURE_INVALID", `The permit's signature does not verify with ${keyName}: it was changed after signing or signed with another key. Ask the issuer to send it again.`, { cause: err });
+      throw new SpeError(
+        "PERMIT_SIGNATURE_INVALID",
+        `The permit's signature does not verify with ${keyName}: it was changed after signing or signed with another key. Ask the issuer to send it again.`,
+        { cause: err },
+      );
     // jose refuses, for example, unknown critical header parameters; say which.
-    throw new SpeError("PERMIT_MALFORMED", `The permit could not be verified with ${keyName}: ${(err as Error).message}.`, { cause: err });
+    throw new SpeError(
+      "PERMIT_MALFORMED",
+      `The permit could not be verified with ${keyName}: ${(err as Error).message}.`,
+      { cause: err },
+    );
   }
 }
 
@@ -110,7 +145,13 @@ function parsePayload(bytes: Uint8Array): PermitPayload {
 function checkTimes(permit: PermitPayload, now: Date): void {
   // A revocation of a permit that has already ended must still land, so that its environment goes.
   if (permit.status !== "revoked" && Date.parse(permit.validUntil) <= now.getTime())
-    throw new SpeError("PERMIT_EXPIRED", `Permit ${permit.permitId} ended at ${permit.validUntil}; an expired permit cannot be imported. Ask the issuer for a new permit, or for an extension before a permit ends.`);
+    throw new SpeError(
+      "PERMIT_EXPIRED",
+      `Permit ${permit.permitId} ended at ${permit.validUntil}; an expired permit cannot be imported. Ask the issuer for a new permit, or for an extension before a permit ends.`,
+    );
   if (Date.parse(permit.issuedAt) > now.getTime() + CLOCK_SKEW_MS)
-    throw new SpeError("PERMIT_NOT_YET_VALID", `Permit ${permit.permitId} says it was issued at ${permit.issuedAt}, more than 5 minutes from now (${now.toISOString()}). Check the issuer's clock and ours.`);
+    throw new SpeError(
+      "PERMIT_NOT_YET_VALID",
+      `Permit ${permit.permitId} says it was issued at ${permit.issuedAt}, more than 5 minutes from now (${now.toISOString()}). Check the issuer's clock and ours.`,
+    );
 }

@@ -6,7 +6,13 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { localRegularFiles, missingAsEmpty, writeEachFile } from "./local-files";
 import { checkedNamespace, checkedPath, checkedRef } from "./staged-names";
-import { datasetPrefix, deliveryPrefix, StagedFileUnavailable, type StagedDeliveryRef, type StagingStore } from "./staging-store";
+import {
+  datasetPrefix,
+  deliveryPrefix,
+  StagedFileUnavailable,
+  type StagedDeliveryRef,
+  type StagingStore,
+} from "./staging-store";
 
 /**
  * The staging store as a folder on the orchestrator's disk (the default): `<root>/<namespace>/<id>@<version>/<delivery>/<file>`,
@@ -72,11 +78,14 @@ export function directoryStagingStore(root: string): StagingStore {
       try {
         const opened = await handle.stat();
         if (!opened.isFile()) throw new StagedFileUnavailable("not a file");
-        if (!(await isUnderRoot(file, opened))) throw new StagedFileUnavailable("reached through a link out of the staging folder");
+        if (!(await isUnderRoot(file, opened)))
+          throw new StagedFileUnavailable("reached through a link out of the staging folder");
         return { bytes: opened.size, body: handle.createReadStream({ highWaterMark: 1024 * 1024 }) };
       } catch (err) {
         await handle.close();
-        throw err instanceof StagedFileUnavailable ? err : new StagedFileUnavailable((err as NodeJS.ErrnoException).code ?? "unreadable", { cause: err });
+        throw err instanceof StagedFileUnavailable
+          ? err
+          : new StagedFileUnavailable((err as NodeJS.ErrnoException).code ?? "unreadable", { cause: err });
       }
     },
 
@@ -85,7 +94,8 @@ export function directoryStagingStore(root: string): StagingStore {
     async deleteOtherDeliveries(keep) {
       const folder = join(root, ...datasetPrefix(checkedRef(keep)).split("/"));
       const entries = await readdir(folder).catch(missingAsEmpty);
-      for (const entry of entries) if (entry !== keep.id) await rm(join(folder, entry), { recursive: true, force: true });
+      for (const entry of entries)
+        if (entry !== keep.id) await rm(join(folder, entry), { recursive: true, force: true });
     },
 
     deleteNamespace: async (namespace) => rm(join(root, checkedNamespace(namespace)), { recursive: true, force: true }),

@@ -7,7 +7,8 @@ import type { Readable } from "node:stream";
 export const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** For a `readdir` of a folder that may not exist: nothing there is no error. */
-export const missingAsEmpty = (err: NodeJS.ErrnoException): Promise<string[]> => (err.code === "ENOENT" ? Promise.resolve([]) : Promise.reject(err));
+export const missingAsEmpty = (err: NodeJS.ErrnoException): Promise<string[]> =>
+  err.code === "ENOENT" ? Promise.resolve([]) : Promise.reject(err);
 
 /**
  * Regular files under a local folder, recursively, as `/`-separated relative paths sorted by path, with
@@ -26,6 +27,10 @@ export async function localRegularFiles(folder: string): Promise<Array<{ path: s
 }
 
 /** Hands each regular file of a local folder to `write`, one after another, as a stream. */
-export async function writeEachFile(folder: string, write: (path: string, body: Readable) => Promise<void>): Promise<void> {
-  for (const { path } of await localRegularFiles(folder)) await write(path, createReadStream(join(folder, ...path.split("/")), { highWaterMark: 1024 * 1024 }));
+export async function writeEachFile(
+  folder: string,
+  write: (path: string, body: Readable) => Promise<void>,
+): Promise<void> {
+  for (const { path } of await localRegularFiles(folder))
+    await write(path, createReadStream(join(folder, ...path.split("/")), { highWaterMark: 1024 * 1024 }));
 }

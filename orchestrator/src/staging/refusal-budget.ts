@@ -47,10 +47,19 @@ interface Suppressed {
 }
 
 /** Registers the limiter in `scope` (an encapsulated plugin, so nothing else is limited by it). */
-export async function refusalBudget(scope: FastifyInstance, db: Db, limits: RefusalLimits, log: FastifyBaseLogger): Promise<RefusalBudget> {
+export async function refusalBudget(
+  scope: FastifyInstance,
+  db: Db,
+  limits: RefusalLimits,
+  log: FastifyBaseLogger,
+): Promise<RefusalBudget> {
   await scope.register(rateLimit, { global: false });
   const perAddress = scope.createRateLimit({ max: limits.perAddress, timeWindow: limits.windowMs });
-  const total = scope.createRateLimit({ max: limits.total, timeWindow: limits.windowMs, keyGenerator: () => "all addresses" });
+  const total = scope.createRateLimit({
+    max: limits.total,
+    timeWindow: limits.windowMs,
+    keyGenerator: () => "all addresses",
+  });
   let suppressed = new Map<string, Suppressed>();
   let since = new Date();
 
@@ -64,12 +73,30 @@ export async function refusalBudget(scope: FastifyInstance, db: Db, limits: Refu
     const count = byCount.reduce((n, [, s]) => n + s.count, 0);
     const codes: Record<string, number> = {};
     for (const [, s] of byCount) for (const [code, n] of Object.entries(s.codes)) codes[code] = (codes[code] ?? 0) + n;
-    const addresses = byCount.slice(0, ADDRESSES_NAMED).map(([address, s]) => ({ address, count: s.count, namespaces: [...s.namespaces].slice(0, 10) }));
-    const details = { count, from: from.toISOString(), to: since.toISOString(), limits, codes, addresses, otherAddresses: Math.max(0, byCount.length - ADDRESSES_NAMED) };
-    await recordAuditEvent(db, { actor: { subject: "system", role: "system", address: null }, action: "staging.refusals-suppressed", target: "staging:refusals", details });
+    const addresses = byCount
+      .slice(0, ADDRESSES_NAMED)
+      .map(([address, s]) => ({ address, count: s.count, namespaces: [...s.namespaces].slice(0, 10) }));
+    const details = {
+      count,
+      from: from.toISOString(),
+      to: since.toISOString(),
+      limits,
+      codes,
+      addresses,
+      otherAddresses: Math.max(0, byCount.length - ADDRESSES_NAMED),
+    };
+    await recordAuditEvent(db, {
+      actor: { subject: "system", role: "system", address: null },
+      action: "staging.refusals-suppressed",
+      target: "staging:refusals",
+      details,
+    });
     log.warn({ count, addresses: byCount.length }, "Suppressed audit events of staging refusals over the limit");
   };
-  const timer = setInterval(() => void flush().catch((err: unknown) => log.error({ err }, "Failed to record suppressed staging refusals")), limits.windowMs);
+  const timer = setInterval(
+    () => void flush().catch((err: unknown) => log.error({ err }, "Failed to record suppressed staging refusals")),
+    limits.windowMs,
+  );
   timer.unref();
   scope.addHook("onClose", async () => {
     clearInterval(timer);
@@ -79,7 +106,10 @@ export async function refusalBudget(scope: FastifyInstance, db: Db, limits: Refu
   return {
     flush,
     async admit(req, code, namespace) {
-      for (const [name, limiter] of [["address", perAddress], ["all addresses", total]] as const) {
+      for (const [name, limiter] of [
+        ["address", perAddress],
+        ["all addresses", total],
+      ] as const) {
         const limit = await limiter(req);
         if (limit.isAllowed || !limit.isExceeded) continue;
         // Counted under its address while the summary is small; a spray of addresses is counted as one.

@@ -18,15 +18,35 @@ const SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY";
 
 describe("the staging bucket's credentials file", () => {
   it("reads access key, secret and an optional session token, to be read again after a while", () => {
-    const creds = readS3Credentials(file("ok.json", JSON.stringify({ accessKeyId: "AKIAEXAMPLE", secretAccessKey: SECRET, sessionToken: "token" })), () => 0);
-    expect(creds).toEqual({ accessKeyId: "AKIAEXAMPLE", secretAccessKey: SECRET, sessionToken: "token", expiration: new Date(5 * 60_000) });
+    const creds = readS3Credentials(
+      file("ok.json", JSON.stringify({ accessKeyId: "AKIAEXAMPLE", secretAccessKey: SECRET, sessionToken: "token" })),
+      () => 0,
+    );
+    expect(creds).toEqual({
+      accessKeyId: "AKIAEXAMPLE",
+      secretAccessKey: SECRET,
+      sessionToken: "token",
+      expiration: new Date(5 * 60_000),
+    });
   });
 
   it.each([
     ["a file that is not there", () => join(dir, "missing.json"), /Cannot read .* ENOENT/],
-    ["a file that is not JSON", () => file("text.json", `accessKeyId=AKIAEXAMPLE\nsecret=${SECRET}\n`), /it is not JSON/],
-    ["a file without the secret", () => file("partial.json", JSON.stringify({ accessKeyId: "AKIAEXAMPLE" })), /wrong or unknown: secretAccessKey/],
-    ["a file with a misspelt field", () => file("typo.json", JSON.stringify({ accessKeyId: "AKIAEXAMPLE", secretKey: SECRET })), /wrong or unknown: .*secretAccessKey/],
+    [
+      "a file that is not JSON",
+      () => file("text.json", `accessKeyId=AKIAEXAMPLE\nsecret=${SECRET}\n`),
+      /it is not JSON/,
+    ],
+    [
+      "a file without the secret",
+      () => file("partial.json", JSON.stringify({ accessKeyId: "AKIAEXAMPLE" })),
+      /wrong or unknown: secretAccessKey/,
+    ],
+    [
+      "a file with a misspelt field",
+      () => file("typo.json", JSON.stringify({ accessKeyId: "AKIAEXAMPLE", secretKey: SECRET })),
+      /wrong or unknown: .*secretAccessKey/,
+    ],
   ])("refuses %s with CONFIG_INVALID, naming the file and never its contents", (_, path, message) => {
     const at = path();
     let caught: unknown;
@@ -43,8 +63,15 @@ describe("the staging bucket's credentials file", () => {
   });
 
   it("stops the start when STAGING_STORE=s3 and the credentials file is bad", () => {
-    const config = parseConfig({ STAGING_STORE: "s3", STAGING_S3_BUCKET: "spe-staging", STAGING_S3_CREDENTIALS_FILE: file("bad.json", "{}"), DATA_DIR: dir });
-    expect(() => stagingStoreFrom(config, pino({ level: "silent" }))).toThrow(/STAGING_S3_CREDENTIALS_FILE|credentials file/);
+    const config = parseConfig({
+      STAGING_STORE: "s3",
+      STAGING_S3_BUCKET: "spe-staging",
+      STAGING_S3_CREDENTIALS_FILE: file("bad.json", "{}"),
+      DATA_DIR: dir,
+    });
+    expect(() => stagingStoreFrom(config, pino({ level: "silent" }))).toThrow(
+      /STAGING_S3_CREDENTIALS_FILE|credentials file/,
+    );
   });
 
   it("picks up a rotated secret once the credentials it read have expired", async () => {

@@ -18,13 +18,20 @@ export function readS3Credentials(file: string, now = () => Date.now()): S3Crede
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    const why = err instanceof SyntaxError ? "it is not JSON" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
-    throw new SpeError("CONFIG_INVALID", `Cannot read the staging bucket's credentials from STAGING_S3_CREDENTIALS_FILE ${file}: ${why}.`);
+    const why =
+      err instanceof SyntaxError ? "it is not JSON" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    throw new SpeError(
+      "CONFIG_INVALID",
+      `Cannot read the staging bucket's credentials from STAGING_S3_CREDENTIALS_FILE ${file}: ${why}.`,
+    );
   }
   const parsed = credentialsFile.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".") || "(the whole file)"))].join(", ");
-    throw new SpeError("CONFIG_INVALID", `The staging bucket's credentials file ${file} must be JSON { "accessKeyId": "…", "secretAccessKey": "…", "sessionToken"?: "…" }; wrong or unknown: ${fields}.`);
+    throw new SpeError(
+      "CONFIG_INVALID",
+      `The staging bucket's credentials file ${file} must be JSON { "accessKeyId": "…", "secretAccessKey": "…", "sessionToken"?: "…" }; wrong or unknown: ${fields}.`,
+    );
   }
   return { ...parsed.data, expiration: new Date(now() + REREAD_AFTER_MS) };
 }

@@ -1,10 +1,23 @@
 import { rm } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException, type S3ClientConfig } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
 import { byPath, writeEachFile } from "./local-files";
 import { uploadStream } from "./s3-upload";
 import { checkedNamespace, checkedPath, checkedRef } from "./staged-names";
-import { datasetPrefix, deliveryPrefix, StagedFileUnavailable, type StagedDeliveryRef, type StagingStore } from "./staging-store";
+import {
+  datasetPrefix,
+  deliveryPrefix,
+  StagedFileUnavailable,
+  type StagedDeliveryRef,
+  type StagingStore,
+} from "./staging-store";
 
 export interface S3StagingSettings {
   /** An S3-compatible server's URL; without it, AWS's own endpoint for the region. */
@@ -62,10 +75,15 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
     let batch: string[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const res = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const res = await client.send(
+        new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      );
       batch = [];
       const failed = (res.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
-      if (failed.length > 0) throw new Error(`Failed to delete ${failed.length} staged object(s) from bucket ${Bucket}, the first ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ""}`);
+      if (failed.length > 0)
+        throw new Error(
+          `Failed to delete ${failed.length} staged object(s) from bucket ${Bucket}, the first ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ""}`,
+        );
     };
     // Listing and deleting interleave: a deleted page does not shift the listing's continuation token.
     for await (const { key } of objectsUnder(prefix)) {
@@ -76,7 +94,8 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
     await flush();
   }
 
-  const writeFile = async (delivery: StagedDeliveryRef, path: string, body: Readable) => uploadStream(client, { Bucket, Key: keyOf(delivery, path) }, body, partBytes, settings.onAbortFailed);
+  const writeFile = async (delivery: StagedDeliveryRef, path: string, body: Readable) =>
+    uploadStream(client, { Bucket, Key: keyOf(delivery, path) }, body, partBytes, settings.onAbortFailed);
 
   return {
     kind: "s3",
@@ -109,12 +128,16 @@ export function s3StagingStore(settings: S3StagingSettings): StagingStore {
         return { bytes: res.ContentLength, body: res.Body as Readable };
       } catch (err) {
         if (err instanceof StagedFileUnavailable) throw err;
-        throw new StagedFileUnavailable(err instanceof S3ServiceException ? err.name : ((err as NodeJS.ErrnoException).code ?? (err as Error).name), { cause: err });
+        throw new StagedFileUnavailable(
+          err instanceof S3ServiceException ? err.name : ((err as NodeJS.ErrnoException).code ?? (err as Error).name),
+          { cause: err },
+        );
       }
     },
 
     deleteDelivery: async (delivery) => deleteUnder(folderOf(delivery)),
-    deleteOtherDeliveries: async (keep) => deleteUnder(`${settings.prefix}${datasetPrefix(checkedRef(keep))}/`, folderOf(keep)),
+    deleteOtherDeliveries: async (keep) =>
+      deleteUnder(`${settings.prefix}${datasetPrefix(checkedRef(keep))}/`, folderOf(keep)),
     deleteNamespace: async (namespace) => deleteUnder(`${settings.prefix}${checkedNamespace(namespace)}/`),
 
     // The client's kept-alive connections would otherwise stay open for as long as the process runs.

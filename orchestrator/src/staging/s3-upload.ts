@@ -1,5 +1,12 @@
 import type { Readable } from "node:stream";
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 
 /** Parts in flight at once: memory stays at about (this + 1) × the part size whatever the file's size. */
 const PARTS_IN_FLIGHT = 3;
@@ -31,7 +38,13 @@ async function* partsOf(body: Readable, size: number): AsyncGenerator<Buffer> {
  * parts in flight, aborted on any failure so that no half-uploaded parts stay billed in the bucket. The object
  * appears only when complete, so a reader never sees half a file.
  */
-export async function uploadStream(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number, onAbortFailed?: (err: unknown, key: string) => void): Promise<void> {
+export async function uploadStream(
+  client: S3Client,
+  target: { Bucket: string; Key: string },
+  body: Readable,
+  partBytes: number,
+  onAbortFailed?: (err: unknown, key: string) => void,
+): Promise<void> {
   try {
     await upload(client, target, body, partBytes, onAbortFailed);
   } catch (err) {
@@ -41,7 +54,13 @@ export async function uploadStream(client: S3Client, target: { Bucket: string; K
   }
 }
 
-async function upload(client: S3Client, target: { Bucket: string; Key: string }, body: Readable, partBytes: number, onAbortFailed?: (err: unknown, key: string) => void): Promise<void> {
+async function upload(
+  client: S3Client,
+  target: { Bucket: string; Key: string },
+  body: Readable,
+  partBytes: number,
+  onAbortFailed?: (err: unknown, key: string) => void,
+): Promise<void> {
   const parts = partsOf(body, partBytes);
   const first = await parts.next();
   const second = first.done || first.value.length < partBytes ? undefined : await parts.next();
@@ -80,7 +99,9 @@ async function upload(client: S3Client, target: { Bucket: string; Key: string },
   } catch (err) {
     await Promise.allSettled(inFlight);
     // The upload's own failure is what the caller must hear; a failed abort is told beside it.
-    await client.send(new AbortMultipartUploadCommand({ ...target, UploadId })).catch((abortErr: unknown) => onAbortFailed?.(abortErr, target.Key));
+    await client
+      .send(new AbortMultipartUploadCommand({ ...target, UploadId }))
+      .catch((abortErr: unknown) => onAbortFailed?.(abortErr, target.Key));
     throw err;
   }
 }

@@ -42,13 +42,26 @@ async function directorySubject(): Promise<Subject> {
 
 async function s3Subject(): Promise<Subject> {
   const s3: LocalS3 = await startLocalS3({ buckets: ["spe-contract"] });
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials });
-  const settings = { endpoint: s3.endpoint, region: s3.region, bucket: "spe-contract", forcePathStyle: true, credentials: s3.credentials, partBytes: PART_BYTES };
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: s3.credentials,
+  });
+  const settings = {
+    endpoint: s3.endpoint,
+    region: s3.region,
+    bucket: "spe-contract",
+    forcePathStyle: true,
+    credentials: s3.credentials,
+    partBytes: PART_BYTES,
+  };
   return {
     // Under a prefix: what is beside it in the bucket is not the store's.
     store: s3StagingStore({ ...settings, prefix: "spe/staging/" }),
     unwritable: s3StagingStore({ ...settings, bucket: "spe-no-such-bucket", prefix: "" }),
-    plantOutside: async (name) => void (await client.send(new PutObjectCommand({ Bucket: "spe-contract", Key: name, Body: "outside" }))),
+    plantOutside: async (name) =>
+      void (await client.send(new PutObjectCommand({ Bucket: "spe-contract", Key: name, Body: "outside" }))),
     outsideExists: (name) =>
       client.send(new HeadObjectCommand({ Bucket: "spe-contract", Key: name })).then(
         () => true,
@@ -72,7 +85,13 @@ const text = (s: string) => Readable.from([Buffer.from(s)]);
 
 /** A delivery in a namespace of its own, so that the cases cannot see each other's files. */
 function delivery(overrides: Partial<StagedDeliveryRef> = {}): StagedDeliveryRef {
-  return { namespace: `spe-c-${randomUUID().slice(0, 8)}`, datasetId: "patientregistret", datasetVersion: "2026-09", id: randomUUID(), ...overrides };
+  return {
+    namespace: `spe-c-${randomUUID().slice(0, 8)}`,
+    datasetId: "patientregistret",
+    datasetVersion: "2026-09",
+    id: randomUUID(),
+    ...overrides,
+  };
 }
 
 /** One table of behaviour that every staging store must show. */
@@ -82,7 +101,11 @@ const contract: Array<[string, (s: Subject) => Promise<void>]> = [
     async ({ store }) => {
       const d = delivery();
       const large = randomBytes(12 * 1024 * 1024 + 17);
-      for (const [path, bytes] of [["empty.parquet", Buffer.alloc(0)], ["small.parquet", Buffer.from("PAR1 small")], ["part/large.parquet", large]] as const) {
+      for (const [path, bytes] of [
+        ["empty.parquet", Buffer.alloc(0)],
+        ["small.parquet", Buffer.from("PAR1 small")],
+        ["part/large.parquet", large],
+      ] as const) {
         await store.writeFile(d, path, Readable.from(chunksOf(bytes, 64 * 1024)));
         const back = await read(store, d, path);
         expect(back.bytes).toBe(bytes.length);
@@ -229,7 +252,9 @@ const contract: Array<[string, (s: Subject) => Promise<void>]> = [
       const d = delivery();
       await expect(store.writeFile(d, "../escape.parquet", text("x"))).rejects.toThrow(/not plain/);
       await expect(store.openFile(d, "/etc/passwd")).rejects.toThrow(/not plain/);
-      await expect(store.writeFile({ ...d, namespace: "../spe" }, "a.parquet", text("x"))).rejects.toThrow(/no namespace name/);
+      await expect(store.writeFile({ ...d, namespace: "../spe" }, "a.parquet", text("x"))).rejects.toThrow(
+        /no namespace name/,
+      );
       await expect(store.deleteDelivery({ ...d, id: ".." })).rejects.toThrow(/not a plain segment/);
       await expect(store.deleteNamespace("")).rejects.toThrow(/no namespace name/);
     },
@@ -299,22 +324,33 @@ describe("the S3 staging store given an answer without a length (a real versityg
     const upstream = new URL(s3.endpoint);
     // Forwards every request as it came (its signature covers the Host header, kept as sent); answers GETs chunked.
     proxy = createServer((req, res) => {
-      const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        const headers = { ...up.headers };
-        if (req.method === "GET") {
-          delete headers["content-length"];
-          const get: { closedEarly?: boolean } = {};
-          gets.push(get);
-          res.on("close", () => (get.closedEarly = !res.writableFinished));
-        }
-        res.writeHead(up.statusCode!, headers);
-        up.pipe(res);
-      });
+      const forwarded = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          const headers = { ...up.headers };
+          if (req.method === "GET") {
+            delete headers["content-length"];
+            const get: { closedEarly?: boolean } = {};
+            gets.push(get);
+            res.on("close", () => (get.closedEarly = !res.writableFinished));
+          }
+          res.writeHead(up.statusCode!, headers);
+          up.pipe(res);
+        },
+      );
       req.pipe(forwarded);
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    store = s3StagingStore({ endpoint, region: s3.region, bucket: "spe-nolength", prefix: "", forcePathStyle: true, credentials: s3.credentials, partBytes: PART_BYTES });
+    store = s3StagingStore({
+      endpoint,
+      region: s3.region,
+      bucket: "spe-nolength",
+      prefix: "",
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      partBytes: PART_BYTES,
+    });
   }, 900_000);
   afterAll(async () => {
     await store?.close();

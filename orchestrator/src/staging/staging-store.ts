@@ -59,7 +59,8 @@ export class StagedFileUnavailable extends Error {
 }
 
 /** The folder of a dataset version in a namespace, relative to the store's root: `<namespace>/<id>@<version>`. */
-export const datasetPrefix = (d: Pick<StagedDeliveryRef, "namespace" | "datasetId" | "datasetVersion">) => `${d.namespace}/${d.datasetId}@${d.datasetVersion}`;
+export const datasetPrefix = (d: Pick<StagedDeliveryRef, "namespace" | "datasetId" | "datasetVersion">) =>
+  `${d.namespace}/${d.datasetId}@${d.datasetVersion}`;
 
 /** The folder of one delivery, relative to the store's root. */
 export const deliveryPrefix = (d: StagedDeliveryRef) => `${datasetPrefix(d)}/${d.id}`;

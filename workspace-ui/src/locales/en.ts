@@ -22,7 +22,12 @@ export const en: Messages = {
     signOut: "Sign out",
     signInToSee: "to see this page.",
     wrongRole: "This page is for the {{role}} role, which you do not have.",
-    roles: { researcher: "Researcher", operator: "Operator", "output-checker": "Output checker", auditor: "Supervisor" },
+    roles: {
+      researcher: "Researcher",
+      operator: "Operator",
+      "output-checker": "Output checker",
+      auditor: "Supervisor",
+    },
   },
   home: {
     welcome: "Welcome",
@@ -177,7 +182,8 @@ export const en: Messages = {
     },
     upload: {
       title: "Upload a signed permit",
-      intro: "Permits usually come straight from the health data access body's system. If you received one as a file, upload it here; the same checks apply.",
+      intro:
+        "Permits usually come straight from the health data access body's system. If you received one as a file, upload it here; the same checks apply.",
       file: "File with the permit (JWS)",
       paste: "…or paste the signed permit",
       pasteHint: "A compact JWS: three base64url parts separated by dots.",
@@ -191,7 +197,8 @@ export const en: Messages = {
       fixBy: "The health data access body must correct the fields and sign the permit again.",
       outcomes: {
         created: "Permit {{permitId}} has been received and environment {{namespace}} is being created.",
-        amended: "Permit {{permitId}} has been updated to version {{sequence}}; environment {{namespace}} is being adjusted.",
+        amended:
+          "Permit {{permitId}} has been updated to version {{sequence}}; environment {{namespace}} is being adjusted.",
         revoked: "Permit {{permitId}} has been revoked; environment {{namespace}} is being torn down.",
         unchanged: "Permit {{permitId}} version {{sequence}} was already here; nothing changed.",
       },
@@ -200,7 +207,8 @@ export const en: Messages = {
   },
   deliveries: {
     title: "Deliveries",
-    intro: "Data holders' deliveries of extracts: checked against the dataset's description, pseudonymised and put in place for the environment. Only counts and sizes appear here, never values from the extracts.",
+    intro:
+      "Data holders' deliveries of extracts: checked against the dataset's description, pseudonymised and put in place for the environment. Only counts and sizes appear here, never values from the extracts.",
     loading: "Fetching deliveries…",
     failed: "Could not fetch the deliveries.",
     none: "No deliveries yet.",
@@ -232,7 +240,8 @@ export const en: Messages = {
     drawing: "Drawing the chart…",
     showTable: "Show as a table",
     environmentsTitle: "Environments by state, the last {{days}} days",
-    environmentsSource: "From the audit log: every environment created, suspended, resumed and torn down. The state at the end of each day.",
+    environmentsSource:
+      "From the audit log: every environment created, suspended, resumed and torn down. The state at the end of each day.",
     environmentsNone: "No environments yet.",
     day: "Day",
     states: { active: "Active", suspended: "Suspended", tornDown: "Torn down" },
@@ -241,7 +250,14 @@ export const en: Messages = {
     turnaroundNone: "No export requests have been decided yet.",
     bucket: "Time to decision",
     requests: "Requests",
-    buckets: { under1h: "under 1 hour", under4h: "1–4 hours", under1d: "4–24 hours", under3d: "1–3 days", under7d: "3–7 days", over7d: "over 7 days" },
+    buckets: {
+      under1h: "under 1 hour",
+      under4h: "1–4 hours",
+      under1d: "4–24 hours",
+      under3d: "1–3 days",
+      under7d: "3–7 days",
+      over7d: "over 7 days",
+    },
   },
   operator: {
     nav: "Operations",
@@ -256,7 +272,10 @@ export const en: Messages = {
       submitted: { label: "Submitted", detail: "The files are waiting for output checkers." },
       in_review: { label: "In review", detail: "The output checkers have started reviewing the files." },
       approved: { label: "Approved", detail: "The files are approved and will be released shortly." },
-      changes_requested: { label: "Changes requested", detail: "The checkers want you to change one or more files and submit them again." },
+      changes_requested: {
+        label: "Changes requested",
+        detail: "The checkers want you to change one or more files and submit them again.",
+      },
       rejected: { label: "Rejected", detail: "None of the files may leave the environment." },
       released: { label: "Released", detail: "The approved files can be downloaded." },
       withdrawn: { label: "Withdrawn", detail: "The request was withdrawn and will not be released." },
@@ -302,10 +321,12 @@ export const en: Messages = {
     },
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "The request does not exist, or you may not see it.",
-      EXPORT_REQUEST_STATE_CONFLICT: "The request has changed or is in a state where this is not possible. Reload the page and try again.",
+      EXPORT_REQUEST_STATE_CONFLICT:
+        "The request has changed or is in a state where this is not possible. Reload the page and try again.",
       EXPORT_FILE_REFUSED: "A file cannot be included.",
       EXPORT_VOTE_REFUSED: "The vote cannot be cast.",
-      EXPORT_PERMIT_ENDED: "The permit has been revoked or has ended, or its environment is being torn down: nothing more can be released or downloaded under it.",
+      EXPORT_PERMIT_ENDED:
+        "The permit has been revoked or has ended, or its environment is being torn down: nothing more can be released or downloaded under it.",
       OUTBOX_UNAVAILABLE: "The outbox cannot be read right now. It can be read while the workspace is running.",
       WORKSPACE_UNAVAILABLE: "The environment is not active, so the outbox cannot be used.",
       WORKSPACE_NOT_FOUND: "There is no such environment for you.",
@@ -316,7 +337,8 @@ export const en: Messages = {
       PERMIT_ALGORITHM_REFUSED: "The permit is signed with an algorithm we do not accept.",
       PERMIT_ISSUER_UNKNOWN: "The health data access body that issued the permit is not trusted here.",
       PERMIT_KEY_UNKNOWN: "The key the permit is signed with is unknown.",
-      PERMIT_SIGNATURE_INVALID: "The signature does not verify: the permit was changed after signing or signed with another key.",
+      PERMIT_SIGNATURE_INVALID:
+        "The signature does not verify: the permit was changed after signing or signed with another key.",
       PERMIT_SCHEMA_INVALID: "The permit has errors in its fields.",
       PERMIT_EXPIRED: "The permit has already expired.",
       PERMIT_NOT_YET_VALID: "The permit is issued in the future; check the clocks.",
@@ -350,7 +372,8 @@ export const en: Messages = {
     outbox: {
       reading: "Reading the outbox…",
       failed: "Could not read the outbox.",
-      empty: "The outbox is empty. Put the results you want to take out in the <code>outbox</code> folder of your workspace.",
+      empty:
+        "The outbox is empty. Put the results you want to take out in the <code>outbox</code> folder of your workspace.",
       caption: "Files in the outbox",
       file: "File",
       size: "Size",
@@ -363,16 +386,21 @@ export const en: Messages = {
     form: {
       step1: "1. Choose files in the outbox",
       step2: "2. Automated check",
-      step2Intro: "Each chosen file is checked against the permit's disclosure control rules. The same check runs again when you submit, and the checkers see the result.",
+      step2Intro:
+        "Each chosen file is checked against the permit's disclosure control rules. The same check runs again when you submit, and the checkers see the result.",
       step3: "3. Describe and submit",
       title: "Title",
       justification: "Justification",
-      justificationHint: "What do the files show, how do they relate to the research question, and why can they not disclose individuals?",
+      justificationHint:
+        "What do the files show, how do they relate to the research question, and why can they not disclose individuals?",
       pickOne: "Choose at least one file.",
       needTitle: "Give the request a title.",
-      needJustification: "Write a sentence or two on what the files show and why they can be released (at least {{min}} characters).",
-      flagged_one: "One file has remarks in the automated check. You can submit anyway, but the checkers will probably request changes.",
-      flagged_other: "{{count}} files have remarks in the automated check. You can submit anyway, but the checkers will probably request changes.",
+      needJustification:
+        "Write a sentence or two on what the files show and why they can be released (at least {{min}} characters).",
+      flagged_one:
+        "One file has remarks in the automated check. You can submit anyway, but the checkers will probably request changes.",
+      flagged_other:
+        "{{count}} files have remarks in the automated check. You can submit anyway, but the checkers will probably request changes.",
       createFailed: "The request could not be created.",
       submitFailed: "The request was saved as a draft but could not be submitted.",
       openDraft: "Open the draft",
@@ -402,8 +430,10 @@ export const en: Messages = {
       files: "Files",
       onlyAuthor: "Only {{who}}, who made the request, can change it.",
       actions: "Actions",
-      replaceFirst_one: "Replace the file the checkers asked you to change with a new version from the outbox before you submit again.",
-      replaceFirst_other: "Replace the {{count}} files the checkers asked you to change with new versions from the outbox before you submit again.",
+      replaceFirst_one:
+        "Replace the file the checkers asked you to change with a new version from the outbox before you submit again.",
+      replaceFirst_other:
+        "Replace the {{count}} files the checkers asked you to change with new versions from the outbox before you submit again.",
       submitFailed: "The request could not be submitted.",
       withdrawFailed: "The request could not be withdrawn.",
       sending: "Submitting…",
@@ -429,7 +459,8 @@ export const en: Messages = {
     },
     record: {
       title: "Release record",
-      intro: "A signed record (JWS) of which files were released, their checksums, the checks and the checkers. Include it when you share the files.",
+      intro:
+        "A signed record (JWS) of which files were released, their checksums, the checks and the checkers. Include it when you share the files.",
       checking: "Checking the record's signature…",
       failed: "The record could not be checked: {{message}}",
       answered: "{{url}} answered {{status}}.",
@@ -500,7 +531,8 @@ export const en: Messages = {
       votes: "Votes",
       voted: "{{who}}: {{vote}}",
       youVoted: "You {{vote}}",
-      blinded: "{{votes}} of {{required}} votes cast. Other checkers' votes are shown only once all {{required}} are in, so that each vote is independent.",
+      blinded:
+        "{{votes}} of {{required}} votes cast. Other checkers' votes are shown only once all {{required}} are in, so that each vote is independent.",
     },
     preview: {
       onlyFlagged: "Show only rows with flagged cells ({{count}})",
@@ -651,7 +683,11 @@ export const en: Messages = {
         desired: { active: "active", suspended: "suspended", "torn-down": "torn down" },
         certificate: "Deletion certificate",
         reason: "Reason",
-        reasons: { expired: "the permit expired", revoked: "the permit was revoked", operator: "operators tore the environment down" },
+        reasons: {
+          expired: "the permit expired",
+          revoked: "the permit was revoked",
+          operator: "operators tore the environment down",
+        },
         requested: "Requested",
         completed: "Completed",
         notYet: "not yet",

@@ -15,7 +15,8 @@ function leaves(tree: Tree, prefix = ""): Map<string, string> {
   return out;
 }
 
-const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}|<(\w+)>/g)].map((m) => m[1] ?? `<${m[2]}>`).sort();
+const placeholders = (text: string) =>
+  [...text.matchAll(/\{\{(\w+)\}\}|<(\w+)>/g)].map((m) => m[1] ?? `<${m[2]}>`).sort();
 
 const languages = { sv: leaves(sv), en: leaves(en) };
 
@@ -29,14 +30,19 @@ describe("the UI's languages", () => {
   });
 
   it("use the same placeholders and markup in both languages", () => {
-    const differing = [...languages.sv].filter(([key, text]) => placeholders(text).join() !== placeholders(languages.en.get(key) ?? "").join()).map(([key]) => key);
+    const differing = [...languages.sv]
+      .filter(([key, text]) => placeholders(text).join() !== placeholders(languages.en.get(key) ?? "").join())
+      .map(([key]) => key);
     expect(differing).toEqual([]);
   });
 
   it("give every plural its one and other forms", () => {
     for (const texts of Object.values(languages)) {
-      const plurals = [...texts.keys()].filter((k) => /_(one|other)$/.test(k)).map((k) => k.replace(/_(one|other)$/, ""));
-      for (const base of new Set(plurals)) expect([texts.has(`${base}_one`), texts.has(`${base}_other`)]).toEqual([true, true]);
+      const plurals = [...texts.keys()]
+        .filter((k) => /_(one|other)$/.test(k))
+        .map((k) => k.replace(/_(one|other)$/, ""));
+      for (const base of new Set(plurals))
+        expect([texts.has(`${base}_one`), texts.has(`${base}_other`)]).toEqual([true, true]);
     }
   });
 });

@@ -138,7 +138,11 @@ export const sv = {
       type: "Typ",
       role: "Roll",
       pseudonymOf: "pseudonym för {{column}}",
-      roles: { directIdentifier: "direkt identifierare", quasiIdentifier: "indirekt identifierare", attribute: "variabel" },
+      roles: {
+        directIdentifier: "direkt identifierare",
+        quasiIdentifier: "indirekt identifierare",
+        attribute: "variabel",
+      },
     },
     teardownDialog: {
       title: "Avveckla miljön?",
@@ -196,7 +200,8 @@ export const sv = {
     },
     upload: {
       title: "Ladda upp ett signerat beslut",
-      intro: "Beslut kommer oftast direkt från beslutsmyndighetens system. Har ni fått ett som fil kan ni ladda upp det här; samma kontroller görs.",
+      intro:
+        "Beslut kommer oftast direkt från beslutsmyndighetens system. Har ni fått ett som fil kan ni ladda upp det här; samma kontroller görs.",
       file: "Fil med beslutet (JWS)",
       paste: "…eller klistra in det signerade beslutet",
       pasteHint: "En kompakt JWS: tre delar i base64url åtskilda av punkter.",
@@ -219,7 +224,8 @@ export const sv = {
   },
   deliveries: {
     title: "Leveranser",
-    intro: "Datahållarnas leveranser av uttag: kontrollerade mot datasetets beskrivning, pseudonymiserade och lagda på plats för miljön. Här syns bara antal och storlekar, aldrig värden ur uttagen.",
+    intro:
+      "Datahållarnas leveranser av uttag: kontrollerade mot datasetets beskrivning, pseudonymiserade och lagda på plats för miljön. Här syns bara antal och storlekar, aldrig värden ur uttagen.",
     loading: "Hämtar leveranser…",
     failed: "Leveranserna kunde inte hämtas.",
     none: "Inga leveranser ännu.",
@@ -251,7 +257,8 @@ export const sv = {
     drawing: "Ritar diagrammet…",
     showTable: "Visa som tabell",
     environmentsTitle: "Miljöer per läge, de senaste {{days}} dygnen",
-    environmentsSource: "Från granskningsloggen: varje miljö som skapas, pausas, återupptas och avvecklas. Läget i slutet av varje dygn.",
+    environmentsSource:
+      "Från granskningsloggen: varje miljö som skapas, pausas, återupptas och avvecklas. Läget i slutet av varje dygn.",
     environmentsNone: "Inga miljöer ännu.",
     day: "Dygn",
     states: { active: "Aktiva", suspended: "Pausade", tornDown: "Avvecklade" },
@@ -260,7 +267,14 @@ export const sv = {
     turnaroundNone: "Inga exportförfrågningar är avgjorda ännu.",
     bucket: "Tid till beslut",
     requests: "Förfrågningar",
-    buckets: { under1h: "under 1 timme", under4h: "1–4 timmar", under1d: "4–24 timmar", under3d: "1–3 dygn", under7d: "3–7 dygn", over7d: "över 7 dygn" },
+    buckets: {
+      under1h: "under 1 timme",
+      under4h: "1–4 timmar",
+      under1d: "4–24 timmar",
+      under3d: "1–3 dygn",
+      under7d: "3–7 dygn",
+      over7d: "över 7 dygn",
+    },
   },
   operator: {
     nav: "Drift",
@@ -275,7 +289,10 @@ export const sv = {
       submitted: { label: "Inskickad", detail: "Filerna väntar på utdatagranskare." },
       in_review: { label: "Granskas", detail: "Utdatagranskarna har börjat granska filerna." },
       approved: { label: "Godkänd", detail: "Filerna är godkända och lämnas ut strax." },
-      changes_requested: { label: "Ändringar begärda", detail: "Granskarna vill att du ändrar en eller flera filer och skickar in dem igen." },
+      changes_requested: {
+        label: "Ändringar begärda",
+        detail: "Granskarna vill att du ändrar en eller flera filer och skickar in dem igen.",
+      },
       rejected: { label: "Avslagen", detail: "Ingen av filerna får lämna miljön." },
       released: { label: "Utlämnad", detail: "De godkända filerna kan laddas ner." },
       withdrawn: { label: "Återkallad", detail: "Förfrågan drogs tillbaka och lämnas inte ut." },
@@ -321,10 +338,12 @@ export const sv = {
     },
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "Förfrågan finns inte, eller så får du inte se den.",
-      EXPORT_REQUEST_STATE_CONFLICT: "Förfrågan har ändrats eller är i ett läge där det inte går. Ladda om sidan och försök igen.",
+      EXPORT_REQUEST_STATE_CONFLICT:
+        "Förfrågan har ändrats eller är i ett läge där det inte går. Ladda om sidan och försök igen.",
       EXPORT_FILE_REFUSED: "En fil kan inte tas med.",
       EXPORT_VOTE_REFUSED: "Omdömet kan inte lämnas.",
-      EXPORT_PERMIT_ENDED: "Beslutet har återkallats eller löpt ut, eller så avvecklas miljön: inget mer kan lämnas ut eller laddas ner under det.",
+      EXPORT_PERMIT_ENDED:
+        "Beslutet har återkallats eller löpt ut, eller så avvecklas miljön: inget mer kan lämnas ut eller laddas ner under det.",
       OUTBOX_UNAVAILABLE: "Utkorgen kan inte läsas just nu. Den går att läsa när arbetsytan är igång.",
       WORKSPACE_UNAVAILABLE: "Miljön är inte aktiv, så utkorgen kan inte användas.",
       WORKSPACE_NOT_FOUND: "Det finns ingen sådan miljö för dig.",
@@ -335,7 +354,8 @@ export const sv = {
       PERMIT_ALGORITHM_REFUSED: "Beslutet är signerat med en algoritm vi inte godtar.",
       PERMIT_ISSUER_UNKNOWN: "Beslutsmyndigheten som utfärdat beslutet är inte betrodd här.",
       PERMIT_KEY_UNKNOWN: "Nyckeln som beslutet är signerat med är okänd.",
-      PERMIT_SIGNATURE_INVALID: "Signaturen stämmer inte: beslutet har ändrats efter signeringen eller signerats med en annan nyckel.",
+      PERMIT_SIGNATURE_INVALID:
+        "Signaturen stämmer inte: beslutet har ändrats efter signeringen eller signerats med en annan nyckel.",
       PERMIT_SCHEMA_INVALID: "Beslutet har fel i sina fält.",
       PERMIT_EXPIRED: "Beslutet har redan gått ut.",
       PERMIT_NOT_YET_VALID: "Beslutet är utfärdat i framtiden; kontrollera klockorna.",
@@ -382,16 +402,21 @@ export const sv = {
     form: {
       step1: "1. Välj filer i utkorgen",
       step2: "2. Automatisk kontroll",
-      step2Intro: "Varje vald fil kontrolleras mot beslutets regler för röjandekontroll. Samma kontroll görs igen när du skickar in, och granskarna ser resultatet.",
+      step2Intro:
+        "Varje vald fil kontrolleras mot beslutets regler för röjandekontroll. Samma kontroll görs igen när du skickar in, och granskarna ser resultatet.",
       step3: "3. Beskriv och skicka in",
       title: "Rubrik",
       justification: "Motivering",
-      justificationHint: "Vad visar filerna, hur hänger de ihop med forskningsfrågan, och varför kan de inte röja enskilda personer?",
+      justificationHint:
+        "Vad visar filerna, hur hänger de ihop med forskningsfrågan, och varför kan de inte röja enskilda personer?",
       pickOne: "Välj minst en fil.",
       needTitle: "Ge förfrågan en rubrik.",
-      needJustification: "Skriv med en mening eller två vad filerna visar och varför de kan lämnas ut (minst {{min}} tecken).",
-      flagged_one: "En fil har anmärkningar i den automatiska kontrollen. Du kan skicka in ändå, men granskarna kommer sannolikt att begära ändringar.",
-      flagged_other: "{{count}} filer har anmärkningar i den automatiska kontrollen. Du kan skicka in ändå, men granskarna kommer sannolikt att begära ändringar.",
+      needJustification:
+        "Skriv med en mening eller två vad filerna visar och varför de kan lämnas ut (minst {{min}} tecken).",
+      flagged_one:
+        "En fil har anmärkningar i den automatiska kontrollen. Du kan skicka in ändå, men granskarna kommer sannolikt att begära ändringar.",
+      flagged_other:
+        "{{count}} filer har anmärkningar i den automatiska kontrollen. Du kan skicka in ändå, men granskarna kommer sannolikt att begära ändringar.",
       createFailed: "Förfrågan kunde inte skapas.",
       submitFailed: "Förfrågan sparades som utkast men kunde inte skickas in.",
       openDraft: "Öppna utkastet",
@@ -421,8 +446,10 @@ export const sv = {
       files: "Filer",
       onlyAuthor: "Bara {{who}}, som gjorde förfrågan, kan ändra den.",
       actions: "Åtgärder",
-      replaceFirst_one: "Ersätt filen där granskarna begärt ändringar med en ny version från utkorgen innan du skickar in igen.",
-      replaceFirst_other: "Ersätt de {{count}} filerna där granskarna begärt ändringar med en ny version från utkorgen innan du skickar in igen.",
+      replaceFirst_one:
+        "Ersätt filen där granskarna begärt ändringar med en ny version från utkorgen innan du skickar in igen.",
+      replaceFirst_other:
+        "Ersätt de {{count}} filerna där granskarna begärt ändringar med en ny version från utkorgen innan du skickar in igen.",
       submitFailed: "Förfrågan kunde inte skickas in.",
       withdrawFailed: "Förfrågan kunde inte dras tillbaka.",
       sending: "Skickar in…",
@@ -448,7 +475,8 @@ export const sv = {
     },
     record: {
       title: "Utlämningsintyg",
-      intro: "Ett signerat intyg (JWS) över vilka filer som lämnades ut, deras kontrollsummor, kontrollerna och granskarna. Skicka med det när du delar filerna.",
+      intro:
+        "Ett signerat intyg (JWS) över vilka filer som lämnades ut, deras kontrollsummor, kontrollerna och granskarna. Skicka med det när du delar filerna.",
       checking: "Kontrollerar intygets signatur…",
       failed: "Intyget kunde inte kontrolleras: {{message}}",
       answered: "{{url}} svarade {{status}}.",
@@ -509,8 +537,10 @@ export const sv = {
     "totals-cell-unreadable": "en total över celler som inte alla är heltal",
     "totals-cell-wrong": "en total som inte är summan av sina celler; räkna totaler från de publicerade cellerna",
     "magnitude-needs-n": "Kolumnen n (antalet bidragsgivare i varje cell) behövs för att pröva tröskeln {{threshold}}.",
-    "magnitude-needs-column": "Kolumnen {{columns}} behövs (cellens summa, antal bidragsgivare, de två största bidragen); utan den kan dominans inte prövas.",
-    "magnitude-needs-columns": "Kolumnerna {{columns}} behövs (cellens summa, antal bidragsgivare, de två största bidragen); utan dem kan dominans inte prövas.",
+    "magnitude-needs-column":
+      "Kolumnen {{columns}} behövs (cellens summa, antal bidragsgivare, de två största bidragen); utan den kan dominans inte prövas.",
+    "magnitude-needs-columns":
+      "Kolumnerna {{columns}} behövs (cellens summa, antal bidragsgivare, de två största bidragen); utan dem kan dominans inte prövas.",
     "magnitude-threshold-passed": "Varje cell har minst {{threshold}} bidragsgivare.",
     "magnitude-threshold-failed": "färre än {{threshold}} bidragsgivare",
     "magnitude-threshold-reviewed": "oläsbart n",
@@ -534,7 +564,8 @@ export const sv = {
     "magnitude-negative-reviewed": "negativa värden (dominans odefinierad)",
     "magnitude-values-passed": "Varje cells value, max1 och max2 är tal som går ihop.",
     "magnitude-values-reviewed": "oläsbara eller motsägande value, max1, max2",
-    "regression-missing": 'Ingen df_resid hittades: en regressionssammanfattning måste ange residualfrihetsgraderna (CSV-kolumn eller JSON-fält "df_resid").',
+    "regression-missing":
+      'Ingen df_resid hittades: en regressionssammanfattning måste ange residualfrihetsgraderna (CSV-kolumn eller JSON-fält "df_resid").',
     "regression-passed": "Varje modell har minst {{minimum}} residualfrihetsgrader.",
     "regression-failed": "residualfrihetsgrader under {{minimum}}",
     "regression-reviewed": "oläsbar df_resid",
@@ -543,11 +574,13 @@ export const sv = {
   },
   // Samma meningar med det kontrollerna läste i filen, bara för utdatagranskare (orchestratorns SDC_DETAILED_PHRASES).
   sdcDetailed: {
-    "frequency-no-count-column": 'Ingen kolumn heter "{{column}}" (kolumnerna är {{columns}}); ange antalskolumnen (CLI: --count-column).',
+    "frequency-no-count-column":
+      'Ingen kolumn heter "{{column}}" (kolumnerna är {{columns}}); ange antalskolumnen (CLI: --count-column).',
     "frequency-cell-not-whole": '"{{text}}" är inte ett heltal',
     "frequency-cell-below": "antalet {{count}} är under tröskeln {{threshold}}",
     "frequency-cell-not-rounded": "antalet {{count}} är inte en multipel av {{base}}",
-    "totals-cell-wrong": "totalen {{total}} är inte summan av sina {{members}} celler ({{sum}}); räkna totaler från de publicerade cellerna",
+    "totals-cell-wrong":
+      "totalen {{total}} är inte summan av sina {{members}} celler ({{sum}}); räkna totaler från de publicerade cellerna",
     "magnitude-cell-n-unreadable": 'n "{{text}}" är inte ett helt antal bidragsgivare',
     "magnitude-cell-few": "{{n}} bidragsgivare, under tröskeln {{threshold}}",
     "magnitude-cell-identical": "alla {{n}} bidrag är lika stora ({{value}})",
@@ -592,7 +625,8 @@ export const sv = {
       votes: "Omdömen",
       voted: "{{who}}: {{vote}}",
       youVoted: "Du {{vote}}",
-      blinded: "{{votes}} av {{required}} omdömen inlämnade. Andras omdömen visas först när alla {{required}} har lämnat sina, så att varje omdöme är oberoende.",
+      blinded:
+        "{{votes}} av {{required}} omdömen inlämnade. Andras omdömen visas först när alla {{required}} har lämnat sina, så att varje omdöme är oberoende.",
     },
     preview: {
       onlyFlagged: "Visa bara rader med flaggade celler ({{count}})",
@@ -743,7 +777,11 @@ export const sv = {
         desired: { active: "aktiv", suspended: "pausad", "torn-down": "avvecklad" },
         certificate: "Raderingsintyg",
         reason: "Skäl",
-        reasons: { expired: "beslutet löpte ut", revoked: "beslutet återkallades", operator: "driften avvecklade miljön" },
+        reasons: {
+          expired: "beslutet löpte ut",
+          revoked: "beslutet återkallades",
+          operator: "driften avvecklade miljön",
+        },
         requested: "Begärd",
         completed: "Klar",
         notYet: "inte än",

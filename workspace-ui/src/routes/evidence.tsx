@@ -31,7 +31,12 @@ export default function Evidence() {
       <p>
         <Trans
           i18nKey="audit.evidence.about"
-          values={{ namespace: r.environment.namespace, permitId: r.permit.permitId, issuer: r.permit.issuer, when: new Date(r.generatedAt).toLocaleString(intlLocale()) }}
+          values={{
+            namespace: r.environment.namespace,
+            permitId: r.permit.permitId,
+            issuer: r.permit.issuer,
+            when: new Date(r.generatedAt).toLocaleString(intlLocale()),
+          }}
           components={{ code: <code /> }}
         />
       </p>
@@ -92,7 +97,10 @@ function Requirement({ id, gaps, children }: { id: RequirementId; gaps: readonly
 /** The whole report as the API gave it, for the supervisor's own tools. */
 function download(report: EvidenceReport) {
   const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: "application/json" }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: `evidence-${report.environment.namespace}-${report.generatedAt.slice(0, 10)}.json` });
+  const link = Object.assign(document.createElement("a"), {
+    href: url,
+    download: `evidence-${report.environment.namespace}-${report.generatedAt.slice(0, 10)}.json`,
+  });
   link.click();
   URL.revokeObjectURL(url);
 }

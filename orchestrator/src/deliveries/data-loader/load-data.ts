@@ -5,7 +5,14 @@ import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
-import { dataManifest, MANIFEST_FILE, PARTIAL_DIR, planLoad, type LoaderEnvironment, type PlannedFile } from "./loader-plan";
+import {
+  dataManifest,
+  MANIFEST_FILE,
+  PARTIAL_DIR,
+  planLoad,
+  type LoaderEnvironment,
+  type PlannedFile,
+} from "./loader-plan";
 
 export type LoaderErrorCode = "LOADER_FETCH_FAILED" | "LOADER_REFUSED" | "LOADER_HASH_MISMATCH";
 
@@ -101,7 +108,14 @@ export async function loadData(env: LoaderEnvironment, log: Log = () => {}): Pro
       log("Loaded file", { path: file.target, sha256: file.sha256, bytes: fetched.bytes });
     }
     const manifest = join(partial, randomUUID());
-    await writeDurably(manifest, `${JSON.stringify(dataManifest(env, (t) => bytes.get(t)!), null, 2)}\n`);
+    await writeDurably(
+      manifest,
+      `${JSON.stringify(
+        dataManifest(env, (t) => bytes.get(t)!),
+        null,
+        2,
+      )}\n`,
+    );
     await rename(manifest, join(root, MANIFEST_FILE));
   } finally {
     await rm(partial, { recursive: true, force: true });
@@ -114,7 +128,12 @@ export async function loadData(env: LoaderEnvironment, log: Log = () => {}): Pro
  * orchestrator that restarts or rolls out should not use up the Job's few retries (backoffLimit), which
  * are there for failures that persist and end in DataStaged=LoadFailed.
  */
-async function fetchPatiently(file: PlannedFile, partial: string, retryForMs: number, log: Log): Promise<{ path: string; bytes: number }> {
+async function fetchPatiently(
+  file: PlannedFile,
+  partial: string,
+  retryForMs: number,
+  log: Log,
+): Promise<{ path: string; bytes: number }> {
   const deadline = Date.now() + retryForMs;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -123,7 +142,13 @@ async function fetchPatiently(file: PlannedFile, partial: string, retryForMs: nu
       if (!(err instanceof LoaderError) || !err.transient) throw err;
       const pauseMs = pauseBeforeRetry(attempt, err.retryAfterMs);
       if (Date.now() + pauseMs > deadline) throw err;
-      log("Retrying file after a transient failure", { path: file.target, code: err.code, attempt, pauseMs, reason: err.message });
+      log("Retrying file after a transient failure", {
+        path: file.target,
+        code: err.code,
+        attempt,
+        pauseMs,
+        reason: err.message,
+      });
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
@@ -135,10 +160,16 @@ async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: s
   try {
     res = await fetch(file.url, { headers: file.capability ? { authorization: `Bearer ${file.capability}` } : {} });
   } catch (err) {
-    throw new LoaderError("LOADER_FETCH_FAILED", `GET ${file.url} failed: ${describe(err)}. The Job will try again.`, { cause: err, transient: true });
+    throw new LoaderError("LOADER_FETCH_FAILED", `GET ${file.url} failed: ${describe(err)}. The Job will try again.`, {
+      cause: err,
+      transient: true,
+    });
   }
   if (!res.ok || !res.body)
-    throw new LoaderError("LOADER_REFUSED", `GET ${file.url} was answered ${res.status}: ${await refusalOf(res)}`, { transient: TRANSIENT_STATUSES.has(res.status), retryAfterMs: retryAfterMs(res.headers.get("retry-after")) });
+    throw new LoaderError("LOADER_REFUSED", `GET ${file.url} was answered ${res.status}: ${await refusalOf(res)}`, {
+      transient: TRANSIENT_STATUSES.has(res.status),
+      retryAfterMs: retryAfterMs(res.headers.get("retry-after")),
+    });
   const hash = createHash("sha256");
   let bytes = 0;
   const measure = new Transform({
@@ -149,17 +180,28 @@ async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: s
     },
   });
   try {
-    await pipeline(Readable.fromWeb(res.body as ReadableStream), measure, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    await pipeline(
+      Readable.fromWeb(res.body as ReadableStream),
+      measure,
+      createWriteStream(path, { flags: "wx", mode: 0o600 }),
+    );
     const sha256 = hash.digest("hex");
     if (sha256 !== file.sha256)
-      throw new LoaderError("LOADER_HASH_MISMATCH", `${file.target} from ${file.url} has SHA-256 ${sha256}, not the staged ${file.sha256}: it was changed on the way or in staging. Nothing of it was kept.`);
+      throw new LoaderError(
+        "LOADER_HASH_MISMATCH",
+        `${file.target} from ${file.url} has SHA-256 ${sha256}, not the staged ${file.sha256}: it was changed on the way or in staging. Nothing of it was kept.`,
+      );
     await chmod(path, 0o444);
     await syncFile(path);
     return { path, bytes };
   } catch (err) {
     await rm(path, { force: true });
     if (err instanceof LoaderError) throw err;
-    throw new LoaderError("LOADER_FETCH_FAILED", `Reading ${file.target} from ${file.url} failed after ${bytes} bytes: ${describe(err)}. Nothing of it was kept.`, { cause: err, transient: true });
+    throw new LoaderError(
+      "LOADER_FETCH_FAILED",
+      `Reading ${file.target} from ${file.url} failed after ${bytes} bytes: ${describe(err)}. Nothing of it was kept.`,
+      { cause: err, transient: true },
+    );
   }
 }
 
@@ -182,7 +224,9 @@ const describe = (err: unknown) => {
 
 /** The hash and size of a regular file; undefined when nothing is there; null when something else is (a folder, a link). */
 async function regularFileHash(path: string): Promise<{ sha256: string; bytes: number } | null | undefined> {
-  const stat = await lstat(path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" || err.code === "ENOTDIR" ? undefined : Promise.reject(err)));
+  const stat = await lstat(path).catch((err: NodeJS.ErrnoException) =>
+    err.code === "ENOENT" || err.code === "ENOTDIR" ? undefined : Promise.reject(err),
+  );
   if (!stat) return undefined;
   if (!stat.isFile()) return null;
   const hash = createHash("sha256");
@@ -193,7 +237,9 @@ async function regularFileHash(path: string): Promise<{ sha256: string; bytes: n
 /** Removes every entry under `root` whose path is not wanted (nor a folder on the way to one), and folders left empty. */
 async function removeUnplanned(root: string, wanted: Set<string>, prefix = ""): Promise<string[]> {
   const removed: string[] = [];
-  const entries = await readdir(join(root, prefix), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? [] : Promise.reject(err)));
+  const entries = await readdir(join(root, prefix), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) =>
+    err.code === "ENOENT" ? [] : Promise.reject(err),
+  );
   for (const entry of entries) {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (wanted.has(path)) continue;

@@ -9,21 +9,55 @@ const delivery = (overrides: Record<string, unknown> = {}) => ({
   files: [{ path: "patientregistret.parquet", sha256: "b".repeat(64), capability: "v1.1.x" }],
   ...overrides,
 });
-const env = (staged: unknown[], extra: Record<string, string> = {}) => ({ SPE_PERMIT_ID: "SE-1", SPE_STAGING_URL: "http://orchestrator.spe-system.svc:8080/staging/spe-x/", SPE_STAGED: JSON.stringify(staged), ...extra });
+const env = (staged: unknown[], extra: Record<string, string> = {}) => ({
+  SPE_PERMIT_ID: "SE-1",
+  SPE_STAGING_URL: "http://orchestrator.spe-system.svc:8080/staging/spe-x/",
+  SPE_STAGED: JSON.stringify(staged),
+  ...extra,
+});
 
 describe("the loader's plan", () => {
   it("fetches each file from its delivery and puts it in its dataset's folder", () => {
-    const parsed = loaderEnvironment.parse(env([delivery(), delivery({ datasetId: "lakemedelsregistret", deliveryId: "00000000-0000-4000-8000-000000000002", files: [{ path: "part/1_a.parquet", sha256: "c".repeat(64) }] })]));
+    const parsed = loaderEnvironment.parse(
+      env([
+        delivery(),
+        delivery({
+          datasetId: "lakemedelsregistret",
+          deliveryId: "00000000-0000-4000-8000-000000000002",
+          files: [{ path: "part/1_a.parquet", sha256: "c".repeat(64) }],
+        }),
+      ]),
+    );
     expect(parsed.SPE_DATA_DIR).toBe("/data");
     expect(planLoad(parsed)).toEqual([
-      { url: "http://orchestrator.spe-system.svc:8080/staging/spe-x/00000000-0000-4000-8000-000000000001/patientregistret.parquet", capability: "v1.1.x", target: "patientregistret@2026-09/patientregistret.parquet", sha256: "b".repeat(64) },
-      { url: "http://orchestrator.spe-system.svc:8080/staging/spe-x/00000000-0000-4000-8000-000000000002/part/1_a.parquet", capability: undefined, target: "lakemedelsregistret@2026-09/part/1_a.parquet", sha256: "c".repeat(64) },
+      {
+        url: "http://orchestrator.spe-system.svc:8080/staging/spe-x/00000000-0000-4000-8000-000000000001/patientregistret.parquet",
+        capability: "v1.1.x",
+        target: "patientregistret@2026-09/patientregistret.parquet",
+        sha256: "b".repeat(64),
+      },
+      {
+        url: "http://orchestrator.spe-system.svc:8080/staging/spe-x/00000000-0000-4000-8000-000000000002/part/1_a.parquet",
+        capability: undefined,
+        target: "lakemedelsregistret@2026-09/part/1_a.parquet",
+        sha256: "c".repeat(64),
+      },
     ]);
-    expect(dataManifest(parsed, () => 7).datasets[1]).toEqual({ id: "lakemedelsregistret", version: "2026-09", deliveryId: "00000000-0000-4000-8000-000000000002", manifestSha256: "a".repeat(64), files: [{ path: "lakemedelsregistret@2026-09/part/1_a.parquet", sha256: "c".repeat(64), bytes: 7 }] });
+    expect(dataManifest(parsed, () => 7).datasets[1]).toEqual({
+      id: "lakemedelsregistret",
+      version: "2026-09",
+      deliveryId: "00000000-0000-4000-8000-000000000002",
+      manifestSha256: "a".repeat(64),
+      files: [{ path: "lakemedelsregistret@2026-09/part/1_a.parquet", sha256: "c".repeat(64), bytes: 7 }],
+    });
   });
 
   it.each([
-    ["a path out of the volume", [delivery({ files: [{ path: "../../etc/passwd", sha256: "b".repeat(64) }] })], /SPE_STAGED\.0\.files\.0\.path/],
+    [
+      "a path out of the volume",
+      [delivery({ files: [{ path: "../../etc/passwd", sha256: "b".repeat(64) }] })],
+      /SPE_STAGED\.0\.files\.0\.path/,
+    ],
     ["an absolute path", [delivery({ files: [{ path: "/etc/passwd", sha256: "b".repeat(64) }] })], /path/],
     ["a hidden file", [delivery({ files: [{ path: ".loading", sha256: "b".repeat(64) }] })], /path/],
     ["a dataset id with a slash", [delivery({ datasetId: "a/../b" })], /datasetId/],
@@ -41,7 +75,9 @@ describe("the loader's plan", () => {
   });
 
   it("refuses two files with one destination", () => {
-    const parsed = loaderEnvironment.parse(env([delivery(), delivery({ deliveryId: "00000000-0000-4000-8000-000000000002" })]));
+    const parsed = loaderEnvironment.parse(
+      env([delivery(), delivery({ deliveryId: "00000000-0000-4000-8000-000000000002" })]),
+    );
     expect(() => planLoad(parsed)).toThrow(/names one file twice/);
   });
 });

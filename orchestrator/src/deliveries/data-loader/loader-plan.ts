@@ -11,7 +11,15 @@ export const stagedForLoader = z.array(
     version: plain,
     deliveryId: z.uuid(),
     manifestSha256: sha256,
-    files: z.array(z.object({ path: z.string().refine(isSafeStagedPath, "a plain relative path"), sha256, capability: z.string().min(1).optional() })).min(1),
+    files: z
+      .array(
+        z.object({
+          path: z.string().refine(isSafeStagedPath, "a plain relative path"),
+          sha256,
+          capability: z.string().min(1).optional(),
+        }),
+      )
+      .min(1),
   }),
 );
 export type StagedForLoader = z.infer<typeof stagedForLoader>;
@@ -20,14 +28,17 @@ export const loaderEnvironment = z.object({
   SPE_PERMIT_ID: z.string().min(1),
   /** The staging endpoint for this environment: `<orchestrator>/staging/<namespace>`. */
   SPE_STAGING_URL: z.url({ protocol: /^https?$/ }),
-  SPE_STAGED: z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "is not JSON" });
-      return z.NEVER;
-    }
-  }).pipe(stagedForLoader),
+  SPE_STAGED: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "is not JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(stagedForLoader),
   /** The data volume; a folder of its own in tests. */
   SPE_DATA_DIR: z.string().min(1).default("/data"),
   /** How long one run keeps trying a file while the orchestrator answers "not now" or not at all. */
@@ -50,7 +61,10 @@ export const MANIFEST_FILE = "MANIFEST.json";
 export const PARTIAL_DIR = ".loading";
 
 /** What the data volume must hold once loading is done. Pure: the same staged list gives the same plan. */
-export function planLoad({ SPE_STAGING_URL, SPE_STAGED }: Pick<LoaderEnvironment, "SPE_STAGING_URL" | "SPE_STAGED">): PlannedFile[] {
+export function planLoad({
+  SPE_STAGING_URL,
+  SPE_STAGED,
+}: Pick<LoaderEnvironment, "SPE_STAGING_URL" | "SPE_STAGED">): PlannedFile[] {
   const base = SPE_STAGING_URL.replace(/\/+$/, "");
   const planned = SPE_STAGED.flatMap((d) =>
     d.files.map((f) => ({
@@ -66,7 +80,10 @@ export function planLoad({ SPE_STAGING_URL, SPE_STAGED }: Pick<LoaderEnvironment
 }
 
 /** `/data/MANIFEST.json`: what was loaded, by hash, for the researcher and for anyone checking the volume. No time in it, so reloading the same data writes the same bytes. */
-export function dataManifest(env: Pick<LoaderEnvironment, "SPE_PERMIT_ID" | "SPE_STAGED">, bytesOf: (target: string) => number) {
+export function dataManifest(
+  env: Pick<LoaderEnvironment, "SPE_PERMIT_ID" | "SPE_STAGED">,
+  bytesOf: (target: string) => number,
+) {
   return {
     manifestVersion: 1,
     permitId: env.SPE_PERMIT_ID,

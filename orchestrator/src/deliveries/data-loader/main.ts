@@ -9,16 +9,28 @@ import { loadData, LoaderError } from "./load-data";
 
 const env = loaderEnvironment.safeParse(process.env);
 if (!env.success) {
-  console.error(`Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  console.error(
+    `Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
   process.exit(2);
 }
 
-const log = (msg: string, fields: Record<string, unknown>) => console.log(JSON.stringify({ level: "info", msg, ...fields }));
+const log = (msg: string, fields: Record<string, unknown>) =>
+  console.log(JSON.stringify({ level: "info", msg, ...fields }));
 
 try {
   const outcome = await loadData(env.data, log);
-  log("Loaded data volume", { permit: env.data.SPE_PERMIT_ID, fetched: outcome.fetched.length, kept: outcome.kept.length, removed: outcome.removed.length });
+  log("Loaded data volume", {
+    permit: env.data.SPE_PERMIT_ID,
+    fetched: outcome.fetched.length,
+    kept: outcome.kept.length,
+    removed: outcome.removed.length,
+  });
 } catch (err) {
-  console.error(err instanceof LoaderError ? `${err.code}: ${err.message}` : `Loading failed: ${(err as Error).stack ?? String(err)}`);
+  console.error(
+    err instanceof LoaderError
+      ? `${err.code}: ${err.message}`
+      : `Loading failed: ${(err as Error).stack ?? String(err)}`,
+  );
   process.exit(1);
 }

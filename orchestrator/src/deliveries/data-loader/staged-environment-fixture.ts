@@ -25,12 +25,25 @@ export interface StagedEnvironment {
  * A permit valid now with its environment, and a synthetic extract of `rows` rows delivered, pseudonymised
  * and staged for it: into the stack's staging store, or the one `deliveries` names.
  */
-export async function stageEnvironment(stack: Stack, rows = 300, deliveries: DeliveryServices = stack.services.deliveries): Promise<StagedEnvironment> {
+export async function stageEnvironment(
+  stack: Stack,
+  rows = 300,
+  deliveries: DeliveryServices = stack.services.deliveries,
+): Promise<StagedEnvironment> {
   const { db } = stack.services.database;
-  const permit = examplePermit({ permitId: `SE-LOADER-${randomUUID().slice(0, 8)}`, validFrom: "2026-01-01T00:00:00Z", validUntil: "2030-01-01T00:00:00Z" });
+  const permit = examplePermit({
+    permitId: `SE-LOADER-${randomUUID().slice(0, 8)}`,
+    validFrom: "2026-01-01T00:00:00Z",
+    validUntil: "2030-01-01T00:00:00Z",
+  });
   const namespace = await insertEnvironment(db, permit);
   const holder: AuditActor = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null };
-  const { id } = await startDelivery(db, { permitId: permit.permitId, dataset: permit.datasets[0]! }, holder, deliveries.catalogue);
+  const { id } = await startDelivery(
+    db,
+    { permitId: permit.permitId, dataset: permit.datasets[0]! },
+    holder,
+    deliveries.catalogue,
+  );
   await receiveDelivery(db, deliveries, id, Readable.from(synthRegisterCsv({ rows, seed: 11 })), holder);
   const [staged] = await stagedDatasets(db, permit.permitId);
   if (staged?.deliveryId !== id) throw new Error(`The delivery ${id} was not staged`);

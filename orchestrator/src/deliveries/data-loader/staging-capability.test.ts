@@ -4,7 +4,12 @@ import { stagingCapabilities, type StagedFileClaim } from "./staging-capability"
 
 const key = randomBytes(32);
 const caps = stagingCapabilities(key);
-const claim: StagedFileClaim = { namespace: "spe-se-a-0123456789", deliveryId: "00000000-0000-4000-8000-000000000001", path: "patientregistret.parquet", sha256: "b".repeat(64) };
+const claim: StagedFileClaim = {
+  namespace: "spe-se-a-0123456789",
+  deliveryId: "00000000-0000-4000-8000-000000000001",
+  path: "patientregistret.parquet",
+  sha256: "b".repeat(64),
+};
 const until = new Date("2028-11-01T23:59:59Z");
 const before = new Date("2027-03-01T12:00:00Z");
 const token = caps.sign(claim, until);
@@ -39,7 +44,10 @@ describe("staging capabilities", () => {
     expect(caps.verify(token, claim, until)).toEqual({ ok: false, code: "STAGING_CAPABILITY_EXPIRED" });
     const past = caps.sign(claim, new Date("2026-01-01T00:00:00Z"));
     expect(caps.verify(past, claim, before)).toEqual({ ok: false, code: "STAGING_CAPABILITY_EXPIRED" });
-    expect(caps.verify(past, { ...claim, path: "x.parquet" }, before)).toEqual({ ok: false, code: "STAGING_CAPABILITY_INVALID" });
+    expect(caps.verify(past, { ...claim, path: "x.parquet" }, before)).toEqual({
+      ok: false,
+      code: "STAGING_CAPABILITY_INVALID",
+    });
   });
 
   it("keep the key out of anything they could be written into", () => {

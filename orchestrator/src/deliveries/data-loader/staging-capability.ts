@@ -19,7 +19,11 @@ export interface StagingCapabilities {
   /** A bearer token for exactly this file of this environment, valid until `expiresAt`. */
   sign(claim: StagedFileClaim, expiresAt: Date): string;
   /** Whether `token` was made by `sign` for this very claim and has not expired at `now`. */
-  verify(token: string, claim: StagedFileClaim, now: Date): { ok: true; expiresAt: Date } | { ok: false; code: CapabilityRefusal };
+  verify(
+    token: string,
+    claim: StagedFileClaim,
+    now: Date,
+  ): { ok: true; expiresAt: Date } | { ok: false; code: CapabilityRefusal };
 }
 
 const VERSION = "v1";
@@ -37,7 +41,8 @@ const claimText = (c: StagedFileClaim, expiresAtSeconds: number) =>
  */
 export function stagingCapabilities(key: Uint8Array): StagingCapabilities {
   if (key.length < 32) throw new Error(`The staging key has ${key.length} bytes; at least 32 are needed.`);
-  const mac = (claim: StagedFileClaim, expiresAtSeconds: number) => createHmac("sha256", key).update(claimText(claim, expiresAtSeconds)).digest();
+  const mac = (claim: StagedFileClaim, expiresAtSeconds: number) =>
+    createHmac("sha256", key).update(claimText(claim, expiresAtSeconds)).digest();
   return {
     sign(claim, expiresAt) {
       const seconds = Math.floor(expiresAt.getTime() / 1000);

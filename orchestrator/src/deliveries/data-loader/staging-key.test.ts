@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stagingCapabilitiesFrom } from "./staging-key";
 
-const claim = { namespace: "spe-x", deliveryId: "00000000-0000-4000-8000-000000000001", path: "a.parquet", sha256: "b".repeat(64) };
+const claim = {
+  namespace: "spe-x",
+  deliveryId: "00000000-0000-4000-8000-000000000001",
+  path: "a.parquet",
+  sha256: "b".repeat(64),
+};
 const until = new Date("2030-01-01T00:00:00Z");
 const now = new Date("2027-01-01T00:00:00Z");
 const dir = () => mkdtempSync(join(tmpdir(), "spe-staging-key-"));
@@ -32,11 +37,21 @@ describe("the staging key", () => {
   });
 
   it.each([
-    ["a key file that is not there", () => join(dir(), "missing.key"), /Cannot read the staging key file .*missing\.key: ENOENT/],
-    ["a key shorter than 32 bytes", () => keyFile(randomBytes(16).toString("hex")), /at least 32 bytes; make one with `openssl rand -hex 32`/],
+    [
+      "a key file that is not there",
+      () => join(dir(), "missing.key"),
+      /Cannot read the staging key file .*missing\.key: ENOENT/,
+    ],
+    [
+      "a key shorter than 32 bytes",
+      () => keyFile(randomBytes(16).toString("hex")),
+      /at least 32 bytes; make one with `openssl rand -hex 32`/,
+    ],
   ])("refuses %s with CONFIG_INVALID", (_, file, message) => {
     const DATA_DIR = dir();
-    expect(() => stagingCapabilitiesFrom({ DATA_DIR, STAGING_KEY_FILE: file() })).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringMatching(message) }));
+    expect(() => stagingCapabilitiesFrom({ DATA_DIR, STAGING_KEY_FILE: file() })).toThrow(
+      expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringMatching(message) }),
+    );
     // A configured key file is never made up: that would hide a broken deployment.
     expect(() => readFileSync(join(DATA_DIR, "keys", "staging.key"))).toThrow();
   });

@@ -9,5 +9,7 @@ import { stagingCapabilities, type StagingCapabilities } from "./staging-capabil
  * leaves the orchestrator: environments only ever see capabilities made with it.
  */
 export function stagingCapabilitiesFrom(config: Pick<Config, "STAGING_KEY_FILE" | "DATA_DIR">): StagingCapabilities {
-  return stagingCapabilities(readSecretKey(keyFileOrDefault(config.STAGING_KEY_FILE, config.DATA_DIR, "staging"), "staging key"));
+  return stagingCapabilities(
+    readSecretKey(keyFileOrDefault(config.STAGING_KEY_FILE, config.DATA_DIR, "staging"), "staging key"),
+  );
 }

@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy, V1PodSpec, V1ResourceQuota } from "@kubernetes/client-node";
+import type {
+  KubernetesObject,
+  V1Deployment,
+  V1Job,
+  V1NetworkPolicy,
+  V1PodSpec,
+  V1ResourceQuota,
+} from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { stagingCapabilities } from "../../deliveries/data-loader/staging-capability";
 import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
@@ -8,7 +15,8 @@ import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } f
 import { desiredObjects } from "./index";
 import { addQuantities } from "./quota";
 
-const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset => exampleStagedDataset({ manifestSha256, datasetId });
+const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset =>
+  exampleStagedDataset({ manifestSha256, datasetId });
 const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
   namespace: "spe-se-hdab-2026-0042-0123456789",
   permit: examplePermit(),
@@ -19,7 +27,9 @@ const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => (
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata?.name === name) as T;
 const podSpecs = (objects: KubernetesObject[]): V1PodSpec[] =>
-  objects.flatMap((o) => (o.kind === "Deployment" || o.kind === "Job" ? [(o as V1Deployment | V1Job).spec!.template.spec!] : []));
+  objects.flatMap((o) =>
+    o.kind === "Deployment" || o.kind === "Job" ? [(o as V1Deployment | V1Job).spec!.template.spec!] : [],
+  );
 
 describe("desiredObjects", () => {
   it("gives exactly the objects of an environment, namespace and isolation first", () => {
@@ -48,14 +58,20 @@ describe("desiredObjects", () => {
 
   it("marks every object as ours and places it in the environment's namespace", () => {
     for (const o of desiredObjects(input(), config)) {
-      expect(o.metadata?.labels).toMatchObject({ "app.kubernetes.io/managed-by": "spe-orchestrator", "spe.ehds.eu/environment": input().namespace });
+      expect(o.metadata?.labels).toMatchObject({
+        "app.kubernetes.io/managed-by": "spe-orchestrator",
+        "spe.ehds.eu/environment": input().namespace,
+      });
       if (o.kind !== "Namespace") expect(o.metadata?.namespace).toBe(input().namespace);
     }
   });
 
   it("labels the namespace Pod Security restricted and records the full permit id", () => {
     const ns = desiredObjects(input(), config)[0]!;
-    expect(ns.metadata?.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" });
+    expect(ns.metadata?.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+    });
     expect(ns.metadata?.annotations?.["spe.ehds.eu/permit-id"]).toBe("SE-HDAB-2026-0042");
   });
 
@@ -69,7 +85,12 @@ describe("desiredObjects", () => {
     expect(allow.spec?.egress).toBeUndefined();
     expect(allow.spec?.ingress).toEqual([
       {
-        _from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }],
+        _from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } },
+          },
+        ],
         ports: [{ protocol: "TCP", port: 8888 }],
       },
     ]);
@@ -80,11 +101,18 @@ describe("desiredObjects", () => {
     const allow = find<V1NetworkPolicy>(objects, "NetworkPolicy", "allow-orchestrator-to-airlock");
     expect(allow.spec?.ingress).toEqual([
       {
-        _from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }],
+        _from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } },
+          },
+        ],
         ports: [{ protocol: "TCP", port: 8090 }],
       },
     ]);
-    const agent = find<V1Deployment>(objects, "Deployment", "workspace").spec!.template.spec!.containers.find((c) => c.name === "airlock-agent")!;
+    const agent = find<V1Deployment>(objects, "Deployment", "workspace").spec!.template.spec!.containers.find(
+      (c) => c.name === "airlock-agent",
+    )!;
     expect(agent.volumeMounts).toEqual([{ name: "home", mountPath: "/outbox", subPath: "outbox", readOnly: true }]);
     expect(agent.env).toContainEqual({ name: "OUTBOX_DIR", value: "/outbox" });
   });
@@ -98,7 +126,12 @@ describe("desiredObjects", () => {
       expect(spec.hostNetwork ?? false).toBe(false);
       for (const c of spec.containers) {
         expect(c.image?.startsWith(`${config.imageRegistry}/`)).toBe(true);
-        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        });
       }
     }
   });
@@ -106,14 +139,21 @@ describe("desiredObjects", () => {
   it("mounts the data read-only in the workspace and sizes it from the permit", () => {
     const workspace = find<V1Deployment>(desiredObjects(input(), config), "Deployment", "workspace");
     const pod = workspace.spec!.template.spec!;
-    expect(pod.volumes?.find((v) => v.name === "data")?.persistentVolumeClaim).toEqual({ claimName: "data", readOnly: true });
+    expect(pod.volumes?.find((v) => v.name === "data")?.persistentVolumeClaim).toEqual({
+      claimName: "data",
+      readOnly: true,
+    });
     expect(pod.containers[0]!.volumeMounts?.find((m) => m.name === "data")?.readOnly).toBe(true);
     expect(pod.containers[0]!.resources?.limits).toEqual({ cpu: "4", memory: "16Gi" });
     expect(pod.containers[0]!.image).toBe(`${config.imageRegistry}/${config.images.jupyterlab}`);
   });
 
   it("tells the workspace its namespace and the one origin its API calls may come from, and no secret", () => {
-    const pod = find<V1Deployment>(desiredObjects(input(), { ...config, publicOrigin: "https://spe.scb.example" }), "Deployment", "workspace").spec!.template.spec!;
+    const pod = find<V1Deployment>(
+      desiredObjects(input(), { ...config, publicOrigin: "https://spe.scb.example" }),
+      "Deployment",
+      "workspace",
+    ).spec!.template.spec!;
     expect(pod.containers[0]!.env).toEqual([
       { name: "SPE_PERMIT_ID", value: "SE-HDAB-2026-0042" },
       { name: "SPE_NAMESPACE", value: "spe-se-hdab-2026-0042-0123456789" },
@@ -130,8 +170,14 @@ describe("desiredObjects", () => {
   });
 
   it.each([
-    [{ cpu: "4", memory: "16Gi", storage: "50Gi" }, { "requests.cpu": "4", "limits.memory": "16Gi", "requests.storage": "70Gi" }],
-    [{ cpu: "500m", memory: "512Mi", storage: "100Mi" }, { "limits.cpu": "500m", "requests.memory": "512Mi", "requests.storage": "20580Mi" }],
+    [
+      { cpu: "4", memory: "16Gi", storage: "50Gi" },
+      { "requests.cpu": "4", "limits.memory": "16Gi", "requests.storage": "70Gi" },
+    ],
+    [
+      { cpu: "500m", memory: "512Mi", storage: "100Mi" },
+      { "limits.cpu": "500m", "requests.memory": "512Mi", "requests.storage": "20580Mi" },
+    ],
   ])("caps the namespace at the permit's profile %o", (profile, expected) => {
     const permit = examplePermit({ environment: { tools: ["rstudio"], ...profile } });
     const quota = find<V1ResourceQuota>(desiredObjects(input({ permit }), config), "ResourceQuota", "environment");
@@ -139,7 +185,8 @@ describe("desiredObjects", () => {
   });
 
   it("starts a new data-loader Job for each new delivery, and none while nothing is staged", () => {
-    const jobs = (list: StagedDataset[]) => desiredObjects(input({ staged: list }), config).filter((o) => o.kind === "Job");
+    const jobs = (list: StagedDataset[]) =>
+      desiredObjects(input({ staged: list }), config).filter((o) => o.kind === "Job");
     expect(jobs([])).toEqual([]);
     const name = (list: StagedDataset[]) => jobs(list)[0]!.metadata!.name;
     expect(name([staged()])).toBe(name([staged()]));
@@ -154,28 +201,48 @@ describe("desiredObjects", () => {
     const caps = stagingCapabilities(key);
     const signing = { ...config, stagingCapabilities: caps };
     const loader = (objects: KubernetesObject[]) => objects.find((o): o is V1Job => o.kind === "Job")!;
-    const loaderEnv = (job: V1Job) => Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value!]));
+    const loaderEnv = (job: V1Job) =>
+      Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value!]));
 
     it("gives each staged file a capability for this namespace, that file and its hash, lapsing when the permit ends", () => {
       const env = loaderEnv(loader(desiredObjects(input(), signing)));
       expect(env.SPE_STAGING_URL).toBe(`${config.stagingUrl}/${input().namespace}`);
-      const [dataset] = JSON.parse(env.SPE_STAGED!) as Array<StagedDataset & { files: Array<{ path: string; sha256: string; capability: string }> }>;
+      const [dataset] = JSON.parse(env.SPE_STAGED!) as Array<
+        StagedDataset & { files: Array<{ path: string; sha256: string; capability: string }> }
+      >;
       const file = dataset!.files[0]!;
-      const claim = { namespace: input().namespace, deliveryId: staged().deliveryId, path: file.path, sha256: file.sha256 };
-      expect(caps.verify(file.capability, claim, new Date("2027-03-01T12:00:00Z"))).toEqual({ ok: true, expiresAt: new Date("2028-11-01T23:59:59Z") });
-      expect(caps.verify(file.capability, { ...claim, namespace: "spe-other" }, new Date("2027-03-01T12:00:00Z"))).toMatchObject({ ok: false });
-      expect(caps.verify(file.capability, claim, new Date("2028-11-02T00:00:00Z"))).toEqual({ ok: false, code: "STAGING_CAPABILITY_EXPIRED" });
+      const claim = {
+        namespace: input().namespace,
+        deliveryId: staged().deliveryId,
+        path: file.path,
+        sha256: file.sha256,
+      };
+      expect(caps.verify(file.capability, claim, new Date("2027-03-01T12:00:00Z"))).toEqual({
+        ok: true,
+        expiresAt: new Date("2028-11-01T23:59:59Z"),
+      });
+      expect(
+        caps.verify(file.capability, { ...claim, namespace: "spe-other" }, new Date("2027-03-01T12:00:00Z")),
+      ).toMatchObject({ ok: false });
+      expect(caps.verify(file.capability, claim, new Date("2028-11-02T00:00:00Z"))).toEqual({
+        ok: false,
+        code: "STAGING_CAPABILITY_EXPIRED",
+      });
     });
 
     it("puts the staging key into no object of the namespace, in any spelling", () => {
       const json = JSON.stringify(desiredObjects(input(), signing));
-      for (const spelling of [key.toString("hex"), key.toString("base64"), key.toString("base64url")]) expect(json).not.toContain(spelling);
+      for (const spelling of [key.toString("hex"), key.toString("base64"), key.toString("base64url")])
+        expect(json).not.toContain(spelling);
     });
 
     it("names the Job after everything it is told: another key or a prolonged permit make a new Job, the same input the same one", () => {
-      const name = (permit = examplePermit(), c = signing) => loader(desiredObjects(input({ permit }), c)).metadata!.name;
+      const name = (permit = examplePermit(), c = signing) =>
+        loader(desiredObjects(input({ permit }), c)).metadata!.name;
       expect(name()).toBe(name());
-      expect(name()).not.toBe(name(undefined, { ...config, stagingCapabilities: stagingCapabilities(randomBytes(32)) }));
+      expect(name()).not.toBe(
+        name(undefined, { ...config, stagingCapabilities: stagingCapabilities(randomBytes(32)) }),
+      );
       expect(name()).not.toBe(name(examplePermit({ validUntil: "2029-11-01T23:59:59Z" })));
     });
 
@@ -191,22 +258,47 @@ describe("desiredObjects", () => {
       ["https://orchestrator.spe-system.svc.cluster.local/staging", 443],
       ["http://orchestrator.spe-system.svc.cluster.local/staging", 80],
     ])("lets the loader reach the orchestrator only on the port of %s", (stagingUrl, port) => {
-      const policy = find<V1NetworkPolicy>(desiredObjects(input(), { ...config, stagingUrl }), "NetworkPolicy", "allow-loader-to-orchestrator");
+      const policy = find<V1NetworkPolicy>(
+        desiredObjects(input(), { ...config, stagingUrl }),
+        "NetworkPolicy",
+        "allow-loader-to-orchestrator",
+      );
       expect(policy.spec).toEqual({
         podSelector: { matchLabels: { "app.kubernetes.io/component": "data-loader" } },
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } } }], ports: [{ protocol: "TCP", port }] }],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spe-system" } },
+                podSelector: { matchLabels: { "app.kubernetes.io/component": "orchestrator" } },
+              },
+            ],
+            ports: [{ protocol: "TCP", port }],
+          },
+        ],
       });
     });
 
     it("lets the loader, and no other pod, ask the cluster DNS for names, on port 53 only", () => {
       const dns = { namespace: "dns-system", podLabels: { app: "coredns" } };
-      const policies = desiredObjects(input(), { ...config, clusterDns: dns }).filter((o): o is V1NetworkPolicy => o.kind === "NetworkPolicy");
-      const toDns = policies.filter((p) => p.spec?.egress?.some((r) => r.to?.some((peer) => peer.podSelector?.matchLabels?.app === "coredns")));
-      expect(toDns.map((p) => p.spec?.podSelector)).toEqual([{ matchLabels: { "app.kubernetes.io/component": "data-loader" } }]);
+      const policies = desiredObjects(input(), { ...config, clusterDns: dns }).filter(
+        (o): o is V1NetworkPolicy => o.kind === "NetworkPolicy",
+      );
+      const toDns = policies.filter((p) =>
+        p.spec?.egress?.some((r) => r.to?.some((peer) => peer.podSelector?.matchLabels?.app === "coredns")),
+      );
+      expect(toDns.map((p) => p.spec?.podSelector)).toEqual([
+        { matchLabels: { "app.kubernetes.io/component": "data-loader" } },
+      ]);
       expect(toDns[0]!.spec?.egress).toEqual([
         {
-          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dns-system" } }, podSelector: { matchLabels: { app: "coredns" } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dns-system" } },
+              podSelector: { matchLabels: { app: "coredns" } },
+            },
+          ],
           ports: [
             { protocol: "UDP", port: 53 },
             { protocol: "TCP", port: 53 },

@@ -22,5 +22,7 @@ export interface StagedDataset {
 
 /** The permit's datasets (id@version) that have no staged delivery yet. */
 export function datasetsAwaitingDelivery({ permit, staged = [] }: EnvironmentInput): string[] {
-  return permit.datasets.map((d) => `${d.id}@${d.version}`).filter((key) => !staged.some((s) => `${s.datasetId}@${s.version}` === key));
+  return permit.datasets
+    .map((d) => `${d.id}@${d.version}`)
+    .filter((key) => !staged.some((s) => `${s.datasetId}@${s.version}` === key));
 }

@@ -4,7 +4,14 @@ import type { EnvironmentInput } from "./environment-input";
 import { namespaceObject } from "./namespace";
 import { networkPolicies } from "./network-policies";
 import { limitRange, resourceQuota } from "./quota";
-import { airlockService, dataLoaderJob, serviceAccount, volumeClaims, workspaceDeployment, workspaceService } from "./workload";
+import {
+  airlockService,
+  dataLoaderJob,
+  serviceAccount,
+  volumeClaims,
+  workspaceDeployment,
+  workspaceService,
+} from "./workload";
 
 /**
  * Everything an environment consists of, in the order it is applied: the namespace first, isolation before

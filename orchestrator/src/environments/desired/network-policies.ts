@@ -39,7 +39,9 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
         policyTypes: ["Ingress"],
         // The gateway is part of the orchestrator (DESIGN §1): its pods are the ones to admit.
-        ingress: [{ _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.workspacePort }] }],
+        ingress: [
+          { _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.workspacePort }] },
+        ],
       },
     },
     {
@@ -49,7 +51,9 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
       spec: {
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
         policyTypes: ["Ingress"],
-        ingress: [{ _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.airlockPort }] }],
+        ingress: [
+          { _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.airlockPort }] },
+        ],
       },
     },
     {
@@ -59,7 +63,9 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
       spec: {
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "data-loader" } },
         policyTypes: ["Egress"],
-        egress: [{ to: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: stagingPort(config) }] }],
+        egress: [
+          { to: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: stagingPort(config) }] },
+        ],
       },
     },
     {
@@ -71,7 +77,12 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.clusterDns.namespace } }, podSelector: { matchLabels: config.clusterDns.podLabels } }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.clusterDns.namespace } },
+                podSelector: { matchLabels: config.clusterDns.podLabels },
+              },
+            ],
             ports: [
               { protocol: "UDP", port: 53 },
               { protocol: "TCP", port: 53 },

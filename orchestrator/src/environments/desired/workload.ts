@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import type { V1Container, V1Deployment, V1Job, V1PersistentVolumeClaim, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
+import type {
+  V1Container,
+  V1Deployment,
+  V1Job,
+  V1PersistentVolumeClaim,
+  V1Service,
+  V1ServiceAccount,
+} from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "./labels";
@@ -17,7 +24,10 @@ export function serviceAccount({ namespace }: EnvironmentInput): V1ServiceAccoun
   };
 }
 
-export function volumeClaims({ namespace, permit }: EnvironmentInput, config: EnvironmentConfig): V1PersistentVolumeClaim[] {
+export function volumeClaims(
+  { namespace, permit }: EnvironmentInput,
+  config: EnvironmentConfig,
+): V1PersistentVolumeClaim[] {
   const claim = (name: string, size: string): V1PersistentVolumeClaim => ({
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
@@ -37,7 +47,14 @@ export function loaderStaged({ namespace, permit, staged = [] }: EnvironmentInpu
   const expiresAt = new Date(permit.validUntil);
   return staged.map((s) => ({
     ...s,
-    files: s.files.map((f) => (signer ? { ...f, capability: signer.sign({ namespace, deliveryId: s.deliveryId, path: f.path, sha256: f.sha256 }, expiresAt) } : f)),
+    files: s.files.map((f) =>
+      signer
+        ? {
+            ...f,
+            capability: signer.sign({ namespace, deliveryId: s.deliveryId, path: f.path, sha256: f.sha256 }, expiresAt),
+          }
+        : f,
+    ),
   }));
 }
 
@@ -59,7 +76,11 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
   const job: V1Job = {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: `data-loader-${createHash("sha256").update(JSON.stringify(env)).digest("hex").slice(0, 10)}`, namespace, labels },
+    metadata: {
+      name: `data-loader-${createHash("sha256").update(JSON.stringify(env)).digest("hex").slice(0, 10)}`,
+      namespace,
+      labels,
+    },
     spec: {
       backoffLimit: 3,
       template: {
@@ -79,7 +100,10 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
               env,
               securityContext: containerSecurityContext,
               resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-              volumeMounts: [{ name: "data", mountPath: "/data" }, { name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "data", mountPath: "/data" },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
             },
           ],
           volumes: [

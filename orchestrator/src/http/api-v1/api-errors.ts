@@ -26,7 +26,8 @@ export function fieldIssues(where: string, error: z.ZodError): NonNullable<ApiEr
 
 /** The answer for a refused request, or undefined for an error that is ours (a bug, an outage). */
 export function errorBody(err: unknown): ApiErrorBody | undefined {
-  if (err instanceof ApiRequestError) return { error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) };
+  if (err instanceof ApiRequestError)
+    return { error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) };
   if (err instanceof IdempotencyError) return { error: err.code, message: err.message };
   if (err instanceof SpeError && isApiErrorCode(err.code)) {
     const body: ApiErrorBody = { error: err.code, message: err.message };
@@ -36,8 +37,13 @@ export function errorBody(err: unknown): ApiErrorBody | undefined {
   }
   // Fastify's own refusals of a body: a content type without a parser, a body over the limit, bad JSON.
   const fastify = err as Partial<FastifyError>;
-  if (fastify.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return { error: "MEDIA_TYPE_UNSUPPORTED", message: `${fastify.message}. See the operation's request body in /api/v1/openapi.json.` };
-  if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { error: "REQUEST_TOO_LARGE", message: "The body is larger than this operation takes." };
+  if (fastify.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+    return {
+      error: "MEDIA_TYPE_UNSUPPORTED",
+      message: `${fastify.message}. See the operation's request body in /api/v1/openapi.json.`,
+    };
+  if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+    return { error: "REQUEST_TOO_LARGE", message: "The body is larger than this operation takes." };
   if (typeof fastify.statusCode === "number" && fastify.statusCode >= 400 && fastify.statusCode < 500)
     return { error: "REQUEST_INVALID", message: `The request could not be read: ${fastify.message ?? "malformed"}.` };
   return undefined;

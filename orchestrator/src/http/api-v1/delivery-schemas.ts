@@ -10,15 +10,29 @@ export const extractReportSchema = z
     valid: z.boolean(),
     format: z.enum(["csv", "parquet"]),
     bytes: z.int(),
-    rows: z.int().nullable().meta({ description: "Data rows read; null when the columns did not match and no row was read." }),
+    rows: z
+      .int()
+      .nullable()
+      .meta({ description: "Data rows read; null when the columns did not match and no row was read." }),
     identifiers: z.object({ distinct: z.int(), invalid: z.int() }),
     issues: z.array(
       z.object({
-        code: z.enum(["COLUMN_MISSING", "COLUMN_UNEXPECTED", "COLUMN_DUPLICATE", "ROW_MALFORMED", "VALUE_MISSING", "VALUE_INVALID", "IDENTIFIER_INVALID", "PRIMARY_KEY_DUPLICATE"]),
+        code: z.enum([
+          "COLUMN_MISSING",
+          "COLUMN_UNEXPECTED",
+          "COLUMN_DUPLICATE",
+          "ROW_MALFORMED",
+          "VALUE_MISSING",
+          "VALUE_INVALID",
+          "IDENTIFIER_INVALID",
+          "PRIMARY_KEY_DUPLICATE",
+        ]),
         column: z.string().optional(),
         message: z.string().meta({ description: "Never quotes a value: extracts hold personal data." }),
         count: z.int().meta({ description: "How many rows have this problem in all." }),
-        rows: z.array(z.int()).meta({ description: "The first row numbers (1 is the first data row after the header)." }),
+        rows: z
+          .array(z.int())
+          .meta({ description: "The first row numbers (1 is the first data row after the header)." }),
       }),
     ),
   })
@@ -29,7 +43,10 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const reportMatches: Same<z.infer<typeof extractReportSchema>, ExtractReport> = true;
 void reportMatches;
 
-export const startDeliveryBodySchema = startDeliveryInput.meta({ id: "StartDelivery", example: { permitId: "DEMO-HDAB-2026-0001", dataset: { id: "patientregistret", version: "2026-09" } } });
+export const startDeliveryBodySchema = startDeliveryInput.meta({
+  id: "StartDelivery",
+  example: { permitId: "DEMO-HDAB-2026-0001", dataset: { id: "patientregistret", version: "2026-09" } },
+});
 
 export const deliveryStartedSchema = z
   .object({
@@ -45,7 +62,10 @@ export const deliverySchema = z
     permitId: z.string(),
     dataset: z.object({ id: z.string(), version: z.string() }),
     state: z.enum(["receiving", "staged", "rejected", "failed"]),
-    bytes: z.int().nullable().meta({ description: "The extract's size once received; 0 while an upload of it is under way; null before one began, and for a refused or failed one." }),
+    bytes: z.int().nullable().meta({
+      description:
+        "The extract's size once received; 0 while an upload of it is under way; null before one began, and for a refused or failed one.",
+    }),
     uploadSha256: sha256.nullable(),
     rows: z.int().nullable(),
     report: extractReportSchema.nullable().meta({ description: "For a rejected extract: every finding." }),
@@ -56,11 +76,19 @@ export const deliverySchema = z
   })
   .meta({ id: "Delivery" });
 
-export const deliveryIdParamsSchema = z.object({ id: z.uuid().meta({ description: "The delivery's id from POST /api/v1/deliveries." }) });
+export const deliveryIdParamsSchema = z.object({
+  id: z.uuid().meta({ description: "The delivery's id from POST /api/v1/deliveries." }),
+});
 
 export const validateQuerySchema = z.object({
   dataset: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}@[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "must be ID@VERSION, e.g. patientregistret@2026-09")
-    .meta({ description: "The dataset descriptor to check against, as ID@VERSION.", example: "patientregistret@2026-09" }),
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,62}@[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+      "must be ID@VERSION, e.g. patientregistret@2026-09",
+    )
+    .meta({
+      description: "The dataset descriptor to check against, as ID@VERSION.",
+      example: "patientregistret@2026-09",
+    }),
 });

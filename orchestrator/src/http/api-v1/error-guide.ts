@@ -4,7 +4,8 @@ import { API_V1_OPERATIONS } from "./operations";
 /** Which operations answer with each code, from the operations' own lists. */
 function operationsByCode(): Map<ApiErrorCode, string[]> {
   const uses = new Map<ApiErrorCode, string[]>();
-  for (const op of API_V1_OPERATIONS) for (const code of op.errors) uses.set(code, [...(uses.get(code) ?? []), `${op.method.toUpperCase()} ${op.path}`]);
+  for (const op of API_V1_OPERATIONS)
+    for (const code of op.errors) uses.set(code, [...(uses.get(code) ?? []), `${op.method.toUpperCase()} ${op.path}`]);
   return uses;
 }
 
@@ -24,7 +25,7 @@ export function errorGuideMarkdown(): string {
   return [
     "# Error codes and what to do about them",
     "",
-    "Every error of `/api/v1` answers with the HTTP status below and a JSON body `{ \"error\": CODE, \"message\": … }`. Match on `error`, never on `message`: codes are stable, messages are for people and may be reworded. `REQUEST_INVALID` and `PERMIT_SCHEMA_INVALID` add `issues` (each bad field); `DATASET_SCHEMA_MISMATCH` and `DELIVERY_INVALID` add `report` (every finding in the extract, with row numbers).",
+    'Every error of `/api/v1` answers with the HTTP status below and a JSON body `{ "error": CODE, "message": … }`. Match on `error`, never on `message`: codes are stable, messages are for people and may be reworded. `REQUEST_INVALID` and `PERMIT_SCHEMA_INVALID` add `issues` (each bad field); `DATASET_SCHEMA_MISMATCH` and `DELIVERY_INVALID` add `report` (every finding in the extract, with row numbers).',
     "",
     "This page is generated from the table the API answers with (`orchestrator/src/integrator/error-codes.ts`).",
     "",

@@ -16,7 +16,9 @@ export function renderMarkdown(source: string): string {
       const code: string[] = [];
       for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) code.push(lines[i]!);
       i++;
-      out.push(`<pre><code${fence[1] ? ` class="language-${fence[1]}"` : ""}>${escapeHtml(code.join("\n"))}</code></pre>`);
+      out.push(
+        `<pre><code${fence[1] ? ` class="language-${fence[1]}"` : ""}>${escapeHtml(code.join("\n"))}</code></pre>`,
+      );
       continue;
     }
     const heading = /^(#{1,4})\s+(.*)$/.exec(line);
@@ -49,7 +51,8 @@ export function renderMarkdown(source: string): string {
       continue;
     }
     const paragraph: string[] = [];
-    for (; i < lines.length && lines[i]!.trim() !== "" && !/^(#{1,4}\s|```|\||\s*([-*]|\d+\.)\s)/.test(lines[i]!); i++) paragraph.push(lines[i]!.trim());
+    for (; i < lines.length && lines[i]!.trim() !== "" && !/^(#{1,4}\s|```|\||\s*([-*]|\d+\.)\s)/.test(lines[i]!); i++)
+      paragraph.push(lines[i]!.trim());
     out.push(`<p>${inline(paragraph.join(" "))}</p>`);
   }
   return out.join("\n");
@@ -57,9 +60,22 @@ export function renderMarkdown(source: string): string {
 
 function table(rows: string[]): string {
   // A cell may hold an escaped pipe (`\|`): split only on the others.
-  const cells = (row: string) => row.replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
+  const cells = (row: string) =>
+    row
+      .replace(/^\||\|$/g, "")
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replace(/\\\|/g, "|"));
   const [head, , ...body] = rows;
-  return `<table><thead><tr>${cells(head!).map((c) => `<th>${inline(c)}</th>`).join("")}</tr></thead><tbody>${body.map((r) => `<tr>${cells(r).map((c) => `<td>${inline(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+  return `<table><thead><tr>${cells(head!)
+    .map((c) => `<th>${inline(c)}</th>`)
+    .join("")}</tr></thead><tbody>${body
+    .map(
+      (r) =>
+        `<tr>${cells(r)
+          .map((c) => `<td>${inline(c)}</td>`)
+          .join("")}</tr>`,
+    )
+    .join("")}</tbody></table>`;
 }
 
 /** Inline code first, so that `**` or `[` inside code stays literal. */
@@ -70,7 +86,10 @@ function inline(text: string): string {
       if (/^`[^`]+`$/.test(part)) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
       return escapeHtml(part)
         .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-        .replace(/\[([^\]]+)\]\(((?:https?:\/\/|\/|#)[^)\s]*)\)/g, (_m, label: string, href: string) => `<a href="${href}">${label}</a>`);
+        .replace(
+          /\[([^\]]+)\]\(((?:https?:\/\/|\/|#)[^)\s]*)\)/g,
+          (_m, label: string, href: string) => `<a href="${href}">${label}</a>`,
+        );
     })
     .join("");
 }

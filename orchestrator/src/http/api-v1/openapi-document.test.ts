@@ -20,13 +20,17 @@ describe("the OpenAPI document", () => {
     expect(result.valid).toBe(true);
     expect(document.openapi).toBe("3.1.0");
     // The validator does refuse: a response without its required description fails.
-    const broken = structuredClone(document) as unknown as { paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>> };
+    const broken = structuredClone(document) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, { description?: string }> }>>;
+    };
     delete broken.paths["/api/v1/permits"]!.post!.responses["201"]!.description;
     expect((await new Validator().validate(broken as never)).valid).toBe(false);
   });
 
   it("has exactly the operations the handlers register, each with every status its codes have", () => {
-    const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method} ${path}`));
+    const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+      Object.keys(item as object).map((method) => `${method} ${path}`),
+    );
     expect(documented.sort()).toEqual(API_V1_OPERATIONS.map((op) => `${op.method} ${op.path}`).sort());
     for (const op of API_V1_OPERATIONS) {
       const responses = (document.paths![op.path] as Record<string, { responses: Responses }>)[op.method]!.responses;
@@ -38,7 +42,9 @@ describe("the OpenAPI document", () => {
   });
 
   it("names the client-credentials token URL and each operation's scope", () => {
-    const scheme = document.components?.securitySchemes?.clientCredentials as { flows: { clientCredentials: { tokenUrl: string; scopes: Record<string, string> } } };
+    const scheme = document.components?.securitySchemes?.clientCredentials as {
+      flows: { clientCredentials: { tokenUrl: string; scopes: Record<string, string> } };
+    };
     expect(scheme.flows.clientCredentials.tokenUrl).toBe("http://localhost:8081/token");
     expect(Object.keys(scheme.flows.clientCredentials.scopes).sort()).toEqual(["deliveries", "permits"]);
     const push = (document.paths!["/api/v1/permits"] as Record<string, { security: unknown[] }>).post!;
@@ -58,7 +64,8 @@ describe("the guides", () => {
     const file = join(DOCS_DIR, "error-codes.md");
     if (process.env.UPDATE_DOCS === "1") writeFileSync(file, errorGuideMarkdown());
     expect(readFileSync(file, "utf8")).toBe(errorGuideMarkdown());
-    for (const code of Object.keys(API_ERRORS)) expect(errorGuideMarkdown()).toContain(`| \`${code}\` | ${API_ERRORS[code as ApiErrorCode].status} |`);
+    for (const code of Object.keys(API_ERRORS))
+      expect(errorGuideMarkdown()).toContain(`| \`${code}\` | ${API_ERRORS[code as ApiErrorCode].status} |`);
   });
 
   it.each(GUIDES.map((g) => [g.slug]))("%s renders with its title as the one h1", (slug) => {
@@ -68,7 +75,9 @@ describe("the guides", () => {
   });
 
   it("renders Markdown without letting it inject markup or script links", () => {
-    const html = renderMarkdown('# T\n\nA <script>alert(1)</script> [x](javascript:alert(1)) [ok](/developers) `<b>` **bold**\n\n| a | b \\| c |\n|---|---|\n| `1` | 2 |');
+    const html = renderMarkdown(
+      "# T\n\nA <script>alert(1)</script> [x](javascript:alert(1)) [ok](/developers) `<b>` **bold**\n\n| a | b \\| c |\n|---|---|\n| `1` | 2 |",
+    );
     expect(html).toContain("&lt;script&gt;");
     expect(html).not.toContain('href="javascript');
     expect(html).toContain('<a href="/developers">ok</a>');

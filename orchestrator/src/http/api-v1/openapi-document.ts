@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { createDocument, type oas31, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from "zod-openapi";
+import {
+  createDocument,
+  type oas31,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from "zod-openapi";
 import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/demo-accounts";
 import { API_ERRORS, type ApiErrorCode } from "../../integrator/error-codes";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../integrator/idempotency";
@@ -27,7 +33,8 @@ const idempotencyKey = () => {
 /** The operation's error answers, one per status, each naming its codes and what they mean. */
 function errorResponses(codes: readonly ApiErrorCode[]): ZodOpenApiResponsesObject {
   const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of codes) byStatus.set(API_ERRORS[code].status, [...(byStatus.get(API_ERRORS[code].status) ?? []), code]);
+  for (const code of codes)
+    byStatus.set(API_ERRORS[code].status, [...(byStatus.get(API_ERRORS[code].status) ?? []), code]);
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, group] of byStatus)
     responses[`${status}` as `4${string}`] = {
@@ -41,8 +48,18 @@ function errorResponses(codes: readonly ApiErrorCode[]): ZodOpenApiResponsesObje
 function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, { description, schema }] of Object.entries(op.responses)) {
-    const headers = op.idempotencyKey ? z.object({ "idempotent-replayed": z.literal("true").optional().meta({ description: "Present when this is the stored answer of an earlier request with the same Idempotency-Key." }) }) : undefined;
-    responses[status as `2${string}`] = { description, content: { "application/json": { schema } }, ...(headers ? { headers } : {}) };
+    const headers = op.idempotencyKey
+      ? z.object({
+          "idempotent-replayed": z.literal("true").optional().meta({
+            description: "Present when this is the stored answer of an earlier request with the same Idempotency-Key.",
+          }),
+        })
+      : undefined;
+    responses[status as `2${string}`] = {
+      description,
+      content: { "application/json": { schema } },
+      ...(headers ? { headers } : {}),
+    };
   }
   return {
     operationId: op.operationId,
@@ -55,7 +72,15 @@ function operationObject(op: ApiOperation): ZodOpenApiOperationObject {
       ...(op.query ? { query: op.query } : {}),
       ...(op.idempotencyKey ? { header: idempotencyKey() } : {}),
     },
-    ...(op.body ? { requestBody: { required: true, description: op.body.description, content: Object.fromEntries(op.body.mediaTypes.map((t) => [t, { schema: op.body!.schema }])) } } : {}),
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            description: op.body.description,
+            content: Object.fromEntries(op.body.mediaTypes.map((t) => [t, { schema: op.body!.schema }])),
+          },
+        }
+      : {}),
     responses: { ...responses, ...errorResponses(op.errors) },
   };
 }
@@ -76,17 +101,32 @@ export function openApiDocument(settings: OpenApiSettings): oas31.OpenAPIObject 
     info: { title: "SPE orchestrator integrator API", version: "1.0.0", description: DESCRIPTION },
     servers: [{ url: settings.serverUrl }],
     tags: [
-      { name: "Permits", description: "For the health data access body: push signed permits, read their environments' status." },
+      {
+        name: "Permits",
+        description: "For the health data access body: push signed permits, read their environments' status.",
+      },
       { name: "Deliveries", description: "For data holders: check and deliver extracts of a permit's datasets." },
     ],
     paths,
     components: {
-      schemas: { PermitPayload: permitPayloadSchema.meta({ description: "The payload a permit's compact JWS signs. Unknown fields are refused." }) },
+      schemas: {
+        PermitPayload: permitPayloadSchema.meta({
+          description: "The payload a permit's compact JWS signs. Unknown fields are refused.",
+        }),
+      },
       securitySchemes: {
         [SECURITY_SCHEME]: {
           type: "oauth2",
           description: "Client credentials at the identity provider; ask for this API as the resource (audience).",
-          flows: { clientCredentials: { tokenUrl: settings.tokenUrl, scopes: { [PERMITS_SCOPE]: "Read permits' environment status (the HDAB).", [DELIVERY_SCOPE]: "Check and deliver extracts (data holders)." } } },
+          flows: {
+            clientCredentials: {
+              tokenUrl: settings.tokenUrl,
+              scopes: {
+                [PERMITS_SCOPE]: "Read permits' environment status (the HDAB).",
+                [DELIVERY_SCOPE]: "Check and deliver extracts (data holders).",
+              },
+            },
+          },
         },
       },
     },

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/demo-accounts";
 import type { ApiErrorCode } from "../../integrator/error-codes";
-import { deliveryIdParamsSchema, deliverySchema, deliveryStartedSchema, extractReportSchema, startDeliveryBodySchema, validateQuerySchema } from "./delivery-schemas";
+import {
+  deliveryIdParamsSchema,
+  deliverySchema,
+  deliveryStartedSchema,
+  extractReportSchema,
+  startDeliveryBodySchema,
+  validateQuerySchema,
+} from "./delivery-schemas";
 import { permitIdParamsSchema, permitImportedSchema, permitStatusSchema, signedPermitSchema } from "./permit-schemas";
 
 /** How a caller proves who it is: the permit's own signature, or an access token with a scope. */
@@ -50,9 +57,30 @@ export const importPermitOperation = {
   body: { mediaTypes: ["application/jose"], schema: signedPermitSchema, description: "The compact JWS." },
   responses: {
     201: { description: "The permit is new: its environment is being provisioned.", schema: permitImportedSchema },
-    200: { description: "Identical re-import (`unchanged`), or an amendment or revocation (`amended`, `revoked`).", schema: permitImportedSchema },
+    200: {
+      description: "Identical re-import (`unchanged`), or an amendment or revocation (`amended`, `revoked`).",
+      schema: permitImportedSchema,
+    },
   },
-  errors: ["REQUEST_INVALID", "MEDIA_TYPE_UNSUPPORTED", "REQUEST_TOO_LARGE", "PERMIT_MALFORMED", "PERMIT_ALGORITHM_REFUSED", "PERMIT_ISSUER_UNKNOWN", "PERMIT_KEY_UNKNOWN", "PERMIT_SIGNATURE_INVALID", "PERMIT_SCHEMA_INVALID", "PERMIT_EXPIRED", "PERMIT_NOT_YET_VALID", "PERMIT_CONFLICT", "PERMIT_STALE", "PERMIT_ISSUER_MISMATCH", "PERMIT_TORN_DOWN", ...keyErrors, "INTERNAL_ERROR"],
+  errors: [
+    "REQUEST_INVALID",
+    "MEDIA_TYPE_UNSUPPORTED",
+    "REQUEST_TOO_LARGE",
+    "PERMIT_MALFORMED",
+    "PERMIT_ALGORITHM_REFUSED",
+    "PERMIT_ISSUER_UNKNOWN",
+    "PERMIT_KEY_UNKNOWN",
+    "PERMIT_SIGNATURE_INVALID",
+    "PERMIT_SCHEMA_INVALID",
+    "PERMIT_EXPIRED",
+    "PERMIT_NOT_YET_VALID",
+    "PERMIT_CONFLICT",
+    "PERMIT_STALE",
+    "PERMIT_ISSUER_MISMATCH",
+    "PERMIT_TORN_DOWN",
+    ...keyErrors,
+    "INTERNAL_ERROR",
+  ],
 } as const satisfies ApiOperation;
 
 export const getPermitStatusOperation = {
@@ -61,7 +89,8 @@ export const getPermitStatusOperation = {
   operationId: "getPermitStatus",
   tag: "Permits",
   summary: "A permit's validity and its environment's status",
-  description: "For the HDAB's system: whether the permit is in force and how far its environment is, with each status condition in words.",
+  description:
+    "For the HDAB's system: whether the permit is in force and how far its environment is, with each status condition in words.",
   security: { kind: "client-credentials", scope: PERMITS_SCOPE },
   params: permitIdParamsSchema,
   responses: { 200: { description: "The permit and its environment.", schema: permitStatusSchema } },
@@ -74,12 +103,22 @@ export const startDeliveryOperation = {
   operationId: "startDelivery",
   tag: "Deliveries",
   summary: "Open a delivery of one dataset for one permit",
-  description: "The permit must be granted and name the dataset, and the catalogue must list your client as a holder of it. Then PUT the extract to `upload`.",
+  description:
+    "The permit must be granted and name the dataset, and the catalogue must list your client as a holder of it. Then PUT the extract to `upload`.",
   security: { kind: "client-credentials", scope: DELIVERY_SCOPE },
   idempotencyKey: true,
   body: { mediaTypes: ["application/json"], schema: startDeliveryBodySchema, description: "Which permit and dataset." },
   responses: { 201: { description: "The delivery is open and waits for its extract.", schema: deliveryStartedSchema } },
-  errors: ["REQUEST_INVALID", "MEDIA_TYPE_UNSUPPORTED", ...keyErrors, ...tokenErrors, "PERMIT_NOT_FOUND", "DATASET_NOT_FOUND", "DATASET_NOT_IN_PERMIT", "INTERNAL_ERROR"],
+  errors: [
+    "REQUEST_INVALID",
+    "MEDIA_TYPE_UNSUPPORTED",
+    ...keyErrors,
+    ...tokenErrors,
+    "PERMIT_NOT_FOUND",
+    "DATASET_NOT_FOUND",
+    "DATASET_NOT_IN_PERMIT",
+    "INTERNAL_ERROR",
+  ],
 } as const satisfies ApiOperation;
 
 export const uploadExtractOperation = {
@@ -94,9 +133,29 @@ export const uploadExtractOperation = {
     "Once the permit is revoked or ended, or its environment torn down, the extract is refused with PERMIT_TORN_DOWN and nothing of it is kept.",
   security: { kind: "client-credentials", scope: DELIVERY_SCOPE },
   params: deliveryIdParamsSchema,
-  body: { mediaTypes: EXTRACT_MEDIA_TYPES, schema: extractBody, description: "CSV in the descriptor's delimiter and encoding, or Parquet." },
-  responses: { 200: { description: "Staged: pseudonymised, with the hashes of what came in and what was staged.", schema: deliverySchema } },
-  errors: ["MEDIA_TYPE_UNSUPPORTED", ...tokenErrors, "DELIVERY_NOT_FOUND", "DELIVERY_STATE_CONFLICT", "PERMIT_TORN_DOWN", "DELIVERY_TOO_LARGE", "DELIVERY_UNREADABLE", "DATASET_SCHEMA_MISMATCH", "DELIVERY_INVALID", "INTERNAL_ERROR"],
+  body: {
+    mediaTypes: EXTRACT_MEDIA_TYPES,
+    schema: extractBody,
+    description: "CSV in the descriptor's delimiter and encoding, or Parquet.",
+  },
+  responses: {
+    200: {
+      description: "Staged: pseudonymised, with the hashes of what came in and what was staged.",
+      schema: deliverySchema,
+    },
+  },
+  errors: [
+    "MEDIA_TYPE_UNSUPPORTED",
+    ...tokenErrors,
+    "DELIVERY_NOT_FOUND",
+    "DELIVERY_STATE_CONFLICT",
+    "PERMIT_TORN_DOWN",
+    "DELIVERY_TOO_LARGE",
+    "DELIVERY_UNREADABLE",
+    "DATASET_SCHEMA_MISMATCH",
+    "DELIVERY_INVALID",
+    "INTERNAL_ERROR",
+  ],
 } as const satisfies ApiOperation;
 
 export const getDeliveryOperation = {
@@ -118,14 +177,40 @@ export const validateExtractOperation = {
   operationId: "validateExtract",
   tag: "Deliveries",
   summary: "Check an extract against a dataset descriptor, storing nothing",
-  description: "A dry run before delivering: the same checks and row-numbered findings as a delivery, for any dataset of the catalogue. Nothing is kept; the upload is deleted after the check.",
+  description:
+    "A dry run before delivering: the same checks and row-numbered findings as a delivery, for any dataset of the catalogue. Nothing is kept; the upload is deleted after the check.",
   security: { kind: "client-credentials", scope: DELIVERY_SCOPE },
   idempotencyKey: true,
   query: validateQuerySchema,
-  body: { mediaTypes: EXTRACT_MEDIA_TYPES, schema: extractBody, description: "CSV in the descriptor's delimiter and encoding, or Parquet." },
-  responses: { 200: { description: "The check ran: `valid` says whether the extract would be accepted, `issues` lists every finding.", schema: extractReportSchema } },
-  errors: ["REQUEST_INVALID", "MEDIA_TYPE_UNSUPPORTED", ...keyErrors, ...tokenErrors, "DATASET_NOT_FOUND", "DELIVERY_TOO_LARGE", "DELIVERY_UNREADABLE", "INTERNAL_ERROR"],
+  body: {
+    mediaTypes: EXTRACT_MEDIA_TYPES,
+    schema: extractBody,
+    description: "CSV in the descriptor's delimiter and encoding, or Parquet.",
+  },
+  responses: {
+    200: {
+      description: "The check ran: `valid` says whether the extract would be accepted, `issues` lists every finding.",
+      schema: extractReportSchema,
+    },
+  },
+  errors: [
+    "REQUEST_INVALID",
+    "MEDIA_TYPE_UNSUPPORTED",
+    ...keyErrors,
+    ...tokenErrors,
+    "DATASET_NOT_FOUND",
+    "DELIVERY_TOO_LARGE",
+    "DELIVERY_UNREADABLE",
+    "INTERNAL_ERROR",
+  ],
 } as const satisfies ApiOperation;
 
 /** Every operation of `/api/v1`, in the order the document lists them. */
-export const API_V1_OPERATIONS: readonly ApiOperation[] = [importPermitOperation, getPermitStatusOperation, startDeliveryOperation, validateExtractOperation, uploadExtractOperation, getDeliveryOperation];
+export const API_V1_OPERATIONS: readonly ApiOperation[] = [
+  importPermitOperation,
+  getPermitStatusOperation,
+  startDeliveryOperation,
+  validateExtractOperation,
+  uploadExtractOperation,
+  getDeliveryOperation,
+];

@@ -12,7 +12,16 @@ import { getPermit } from "../../permits/permit-queries";
 import { MAX_PERMIT_JWS_LENGTH, verifyPermit } from "../../permits/verify-permit";
 import { getPermitStatusOperation as getStatus, importPermitOperation as importOp } from "./operations";
 import { onlyMediaTypes } from "./request-guards";
-import { answer, fastifyPath, idempotencyKeyOf, idempotently, operationName, parsePart, sendAnswer, sha256Hex } from "./request-parts";
+import {
+  answer,
+  fastifyPath,
+  idempotencyKeyOf,
+  idempotently,
+  operationName,
+  parsePart,
+  sendAnswer,
+  sha256Hex,
+} from "./request-parts";
 
 export interface PermitRoutesOptions {
   db: Db;
@@ -28,32 +37,53 @@ export interface PermitRoutesOptions {
 export function registerPermitRoutes(api: FastifyInstance, options: PermitRoutesOptions): void {
   const { db, permitIntake, environments } = options;
   // Room for the largest permit we accept; a larger body is refused before it is read into memory.
-  api.addContentTypeParser("application/jose", { parseAs: "string", bodyLimit: MAX_PERMIT_JWS_LENGTH + 1024 }, (_req, body, done) => done(null, body));
+  api.addContentTypeParser(
+    "application/jose",
+    { parseAs: "string", bodyLimit: MAX_PERMIT_JWS_LENGTH + 1024 },
+    (_req, body, done) => done(null, body),
+  );
 
   // Another media type (JSON) is refused before its parser reads it: the signature, the only credential here, is in the body.
-  api.post(fastifyPath(importOp.path), { onRequest: onlyMediaTypes(["application/jose"], "the signed permit (compact JWS) as the body") }, async (req, reply) => {
-    const jws = parsePart(importOp.body.schema, req.body, "body").trim();
-    const key = idempotencyKeyOf(req);
-    const sender = { address: req.ip };
-    const importIt = async () => {
-      const result = await importPermit(db, jws, { trustedIssuers: permitIntake.trustedIssuers, now: permitIntake.now() }, sender);
-      if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
-      return answer(importOp, result.outcome === "created" ? 201 : 200, result);
-    };
-    // The key belongs to the issuer the signature proves, never to the one a payload merely claims.
-    const identify = async () => {
-      const verified = await verifyPermit(jws, { trustedIssuers: permitIntake.trustedIssuers, now: permitIntake.now() });
-      return { clientId: verified.payload.issuer, operation: operationName(importOp), requestSha256: sha256Hex(jws) };
-    };
-    try {
-      return sendAnswer(reply, await idempotently(db, key, identify, importIt));
-    } catch (err) {
-      // A refused permit is evidence too (a forged signature, a replayed old sequence).
-      if (err instanceof SpeError && err.code.startsWith("PERMIT_"))
-        await recordAuditEvent(db, { actor: { subject: "unauthenticated", role: "anonymous", address: req.ip }, action: "permit.refused", target: "permit:unknown", details: { code: err.code, via: "api/v1" } });
-      throw err;
-    }
-  });
+  api.post(
+    fastifyPath(importOp.path),
+    { onRequest: onlyMediaTypes(["application/jose"], "the signed permit (compact JWS) as the body") },
+    async (req, reply) => {
+      const jws = parsePart(importOp.body.schema, req.body, "body").trim();
+      const key = idempotencyKeyOf(req);
+      const sender = { address: req.ip };
+      const importIt = async () => {
+        const result = await importPermit(
+          db,
+          jws,
+          { trustedIssuers: permitIntake.trustedIssuers, now: permitIntake.now() },
+          sender,
+        );
+        if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
+        return answer(importOp, result.outcome === "created" ? 201 : 200, result);
+      };
+      // The key belongs to the issuer the signature proves, never to the one a payload merely claims.
+      const identify = async () => {
+        const verified = await verifyPermit(jws, {
+          trustedIssuers: permitIntake.trustedIssuers,
+          now: permitIntake.now(),
+        });
+        return { clientId: verified.payload.issuer, operation: operationName(importOp), requestSha256: sha256Hex(jws) };
+      };
+      try {
+        return sendAnswer(reply, await idempotently(db, key, identify, importIt));
+      } catch (err) {
+        // A refused permit is evidence too (a forged signature, a replayed old sequence).
+        if (err instanceof SpeError && err.code.startsWith("PERMIT_"))
+          await recordAuditEvent(db, {
+            actor: { subject: "unauthenticated", role: "anonymous", address: req.ip },
+            action: "permit.refused",
+            target: "permit:unknown",
+            details: { code: err.code, via: "api/v1" },
+          });
+        throw err;
+      }
+    },
+  );
 
   api.get(fastifyPath(getStatus.path), async (req, reply) => {
     const client = await options.verifyToken(req.headers.authorization, PERMITS_SCOPE);
@@ -61,8 +91,16 @@ export function registerPermitRoutes(api: FastifyInstance, options: PermitRoutes
     const permit = await getPermit(db, id);
     // Another body's permit answers as an unknown one: its existence is not this client's to learn.
     if (!permitIntake.trustedIssuers.get(permit.issuer)?.clients.includes(client.clientId)) {
-      await recordAuditEvent(db, { actor: { subject: client.clientId, role: "hdab", address: req.ip }, action: "access.refused", target: `permit:${permit.permitId}`, details: { reason: "another issuer's permit" } });
-      throw new SpeError("PERMIT_NOT_FOUND", `No permit ${id} has been imported. Check the id, or import the permit first.`);
+      await recordAuditEvent(db, {
+        actor: { subject: client.clientId, role: "hdab", address: req.ip },
+        action: "access.refused",
+        target: `permit:${permit.permitId}`,
+        details: { reason: "another issuer's permit" },
+      });
+      throw new SpeError(
+        "PERMIT_NOT_FOUND",
+        `No permit ${id} has been imported. Check the id, or import the permit first.`,
+      );
     }
     return sendAnswer(reply, answer(getStatus, 200, permitStatusOf(permit, permitIntake.now())));
   });

@@ -3,17 +3,25 @@ import { MAX_PERMIT_JWS_LENGTH } from "../../permits/verify-permit";
 
 /** The permit id as the payload allows it. */
 export const permitIdParamsSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, dots, dashes or underscores, at most 128").meta({ description: "The permit's `permitId`.", example: "DEMO-HDAB-2026-0001" }),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, dots, dashes or underscores, at most 128")
+    .meta({ description: "The permit's `permitId`.", example: "DEMO-HDAB-2026-0001" }),
 });
 
-export const signedPermitSchema = z
-  .string()
-  .max(MAX_PERMIT_JWS_LENGTH)
-  .meta({ id: "SignedPermit", description: "The permit as a compact JWS (EdDSA or ES256, `kid` in the protected header) whose payload is a PermitPayload.", example: "eyJhbGciOiJFZERTQSIsImtpZCI6ImhkYWItMSJ9.eyJwZXJtaXRJZCI6Ii4uLiJ9.c2lnbmF0dXJl" });
+export const signedPermitSchema = z.string().max(MAX_PERMIT_JWS_LENGTH).meta({
+  id: "SignedPermit",
+  description:
+    "The permit as a compact JWS (EdDSA or ES256, `kid` in the protected header) whose payload is a PermitPayload.",
+  example: "eyJhbGciOiJFZERTQSIsImtpZCI6ImhkYWItMSJ9.eyJwZXJtaXRJZCI6Ii4uLiJ9.c2lnbmF0dXJl",
+});
 
 export const permitImportedSchema = z
   .object({
-    outcome: z.enum(["created", "unchanged", "amended", "revoked"]).meta({ description: "created (201); unchanged: an identical re-import (200); amended or revoked: a higher sequence (200)." }),
+    outcome: z.enum(["created", "unchanged", "amended", "revoked"]).meta({
+      description:
+        "created (201); unchanged: an identical re-import (200); amended or revoked: a higher sequence (200).",
+    }),
     permitId: z.string(),
     sequence: z.int(),
     namespace: z.string().meta({ description: "The environment's namespace." }),
@@ -42,7 +50,10 @@ export const permitStatusSchema = z
     environment: z
       .object({
         state: z.enum(["provisioning", "ready", "suspended", "torn-down"]),
-        summary: z.string().meta({ description: "The environment's state in words.", example: "Provisioning: DataStaged: waiting for patientregistret@2026-09 to be delivered." }),
+        summary: z.string().meta({
+          description: "The environment's state in words.",
+          example: "Provisioning: DataStaged: waiting for patientregistret@2026-09 to be delivered.",
+        }),
         conditions: z.array(conditionSchema),
       })
       .nullable(),

@@ -17,7 +17,11 @@ import { GUIDES } from "./portal-pages";
 
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "spe-examples-"));
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+const run = (
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: repo, env: { ...process.env, ...env } });
     let stdout = "";
@@ -49,9 +53,16 @@ afterAll(() => stack.stop());
 describe("the example clients in examples/, against a running orchestrator", () => {
   it("curl/integrator.sh pushes a permit, reads its status, checks and delivers an extract", async () => {
     // The script's own tools; CI must have them, or the docs would rot unseen.
-    for (const tool of ["curl", "jq"]) expect(spawnSync(tool, ["--version"]).status, `${tool} is needed to run the curl example`).toBe(0);
+    for (const tool of ["curl", "jq"])
+      expect(spawnSync(tool, ["--version"]).status, `${tool} is needed to run the curl example`).toBe(0);
     const permit = join(dir, "permit.jws");
-    writeFileSync(permit, await signPermit({ ...demoPermitPayload(new Date()), permitId: `EXAMPLE-CURL-${Date.now().toString(36)}` }, devHdabPrivateKey()));
+    writeFileSync(
+      permit,
+      await signPermit(
+        { ...demoPermitPayload(new Date()), permitId: `EXAMPLE-CURL-${Date.now().toString(36)}` },
+        devHdabPrivateKey(),
+      ),
+    );
     const result = await run("bash", ["examples/curl/integrator.sh"], { ...credentials, PERMIT_FILE: permit });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^permit EXAMPLE-CURL-\w+: created$/m);
@@ -64,7 +75,11 @@ describe("the example clients in examples/, against a running orchestrator", () 
     const payload = join(dir, "permit.json");
     const permitId = `EXAMPLE-TS-${Date.now().toString(36)}`;
     writeFileSync(payload, JSON.stringify({ ...demoPermitPayload(new Date()), permitId }));
-    const result = await run(process.execPath, ["--import", "tsx", "examples/typescript/integrator-client.ts"], { ...credentials, PERMIT_PAYLOAD_FILE: payload, SIGNING_KEY_FILE: devHdabKeyFile });
+    const result = await run(process.execPath, ["--import", "tsx", "examples/typescript/integrator-client.ts"], {
+      ...credentials,
+      PERMIT_PAYLOAD_FILE: payload,
+      SIGNING_KEY_FILE: devHdabKeyFile,
+    });
     expect(result.code, result.stderr).toBe(0);
     const outcome = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as ExampleResult;
     expect(outcome).toMatchObject({ permitId, outcome: "created", valid: true, deliveryState: "staged", rows: 300 });
@@ -72,8 +87,15 @@ describe("the example clients in examples/, against a running orchestrator", () 
 
   it("the TypeScript example reports a refusal with the API's code and exit 1", async () => {
     const payload = join(dir, "bad-permit.json");
-    writeFileSync(payload, JSON.stringify({ ...demoPermitPayload(new Date()), permitId: "EXAMPLE-BAD", validUntil: "2020-01-01T00:00:00Z" }));
-    const result = await run(process.execPath, ["--import", "tsx", "examples/typescript/integrator-client.ts"], { ...credentials, PERMIT_PAYLOAD_FILE: payload, SIGNING_KEY_FILE: devHdabKeyFile });
+    writeFileSync(
+      payload,
+      JSON.stringify({ ...demoPermitPayload(new Date()), permitId: "EXAMPLE-BAD", validUntil: "2020-01-01T00:00:00Z" }),
+    );
+    const result = await run(process.execPath, ["--import", "tsx", "examples/typescript/integrator-client.ts"], {
+      ...credentials,
+      PERMIT_PAYLOAD_FILE: payload,
+      SIGNING_KEY_FILE: devHdabKeyFile,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^422 PERMIT_SCHEMA_INVALID: .*\n- validUntil: must be after validFrom/m);
   });
@@ -121,8 +143,11 @@ describe("the developer portal at /developers", () => {
   });
 
   it("serves only its own assets", async () => {
-    expect((await fetch(`${stack.appUrl}/developers/assets/swagger-ui-bundle.js`)).headers.get("content-type")).toMatch(/^text\/javascript/);
-    for (const name of ["package.json", "..%2F..%2Fpackage.json", "index.html"]) expect((await fetch(`${stack.appUrl}/developers/assets/${name}`)).status).toBe(404);
+    expect((await fetch(`${stack.appUrl}/developers/assets/swagger-ui-bundle.js`)).headers.get("content-type")).toMatch(
+      /^text\/javascript/,
+    );
+    for (const name of ["package.json", "..%2F..%2Fpackage.json", "index.html"])
+      expect((await fetch(`${stack.appUrl}/developers/assets/${name}`)).status).toBe(404);
     expect((await fetch(`${stack.appUrl}/developers/guides/nosuch`)).status).toBe(404);
   });
 });

@@ -14,10 +14,14 @@ export type GuideSlug = (typeof GUIDES)[number]["slug"];
  * Scripts and styles only from our origin, nothing inline but style attributes (Swagger UI sets some),
  * no framing, no form posts: the portal is public and must not become a way in.
  */
-export const PORTAL_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PORTAL_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function layout(title: string, main: string, extraHead = ""): string {
-  const nav = [`<a href="/developers">API reference</a>`, ...GUIDES.map((g) => `<a href="/developers/guides/${g.slug}">${escapeHtml(g.title)}</a>`)].join("\n");
+  const nav = [
+    `<a href="/developers">API reference</a>`,
+    ...GUIDES.map((g) => `<a href="/developers/guides/${g.slug}">${escapeHtml(g.title)}</a>`),
+  ].join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · SPE developer portal</title>

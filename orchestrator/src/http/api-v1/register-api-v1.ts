@@ -47,7 +47,9 @@ export async function registerApiV1(app: FastifyInstance, options: ApiV1Options)
 
   await app.register(async (api) => {
     // Extracts stream straight to disk: no parser buffers them, and the size limit is ours, not Fastify's.
-    api.addContentTypeParser([...EXTRACT_MEDIA_TYPES], { bodyLimit: Number.MAX_SAFE_INTEGER }, (_req, payload, done) => done(null, payload));
+    api.addContentTypeParser([...EXTRACT_MEDIA_TYPES], { bodyLimit: Number.MAX_SAFE_INTEGER }, (_req, payload, done) =>
+      done(null, payload),
+    );
     api.setErrorHandler((err, req, reply) => {
       // Refused before the whole body arrived (too large, not authorised): the rest of it is still on this
       // connection, so it must not carry another request. Close it after the answer.
@@ -55,7 +57,10 @@ export async function registerApiV1(app: FastifyInstance, options: ApiV1Options)
       const body = errorBody(err);
       if (body) return sendApiError(reply, body);
       req.log.error({ err, url: req.routeOptions.url }, "Failed integrator API request");
-      return sendApiError(reply, { error: "INTERNAL_ERROR", message: "The request failed on our side and nothing was kept. Retry later with the same Idempotency-Key." });
+      return sendApiError(reply, {
+        error: "INTERNAL_ERROR",
+        message: "The request failed on our side and nothing was kept. Retry later with the same Idempotency-Key.",
+      });
     });
 
     api.get("/api/v1/openapi.json", async (_req, reply) => {

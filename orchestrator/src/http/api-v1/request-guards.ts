@@ -34,7 +34,8 @@ const mediaTypeOf = (req: FastifyRequest) => (req.headers["content-type"] ?? "")
  */
 export function onlyMediaTypes(mediaTypes: readonly string[], what: string): onRequestAsyncHookHandler {
   return async (req) => {
-    if (!mediaTypes.includes(mediaTypeOf(req))) throw new ApiRequestError("MEDIA_TYPE_UNSUPPORTED", `Send ${what} with Content-Type ${mediaTypes.join(" or ")}.`);
+    if (!mediaTypes.includes(mediaTypeOf(req)))
+      throw new ApiRequestError("MEDIA_TYPE_UNSUPPORTED", `Send ${what} with Content-Type ${mediaTypes.join(" or ")}.`);
   };
 }
 

@@ -2,7 +2,12 @@ import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Db } from "../../db/database";
-import { IDEMPOTENCY_KEY_PATTERN, runIdempotently, type IdempotentRequest, type StoredAnswer } from "../../integrator/idempotency";
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  runIdempotently,
+  type IdempotentRequest,
+  type StoredAnswer,
+} from "../../integrator/idempotency";
 import { ApiRequestError, fieldIssues } from "./api-errors";
 import type { ApiOperation } from "./operations";
 
@@ -10,9 +15,18 @@ import type { ApiOperation } from "./operations";
 export const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 
 /** Parses one part of the request with the operation's schema; a mismatch names each field. */
-export function parsePart<S extends z.ZodType>(schema: S, value: unknown, where: "path" | "query" | "body"): z.infer<S> {
+export function parsePart<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: "path" | "query" | "body",
+): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ApiRequestError("REQUEST_INVALID", `The request's ${where} is not what this operation takes; see issues.`, fieldIssues(where, parsed.error));
+  if (!parsed.success)
+    throw new ApiRequestError(
+      "REQUEST_INVALID",
+      `The request's ${where} is not what this operation takes; see issues.`,
+      fieldIssues(where, parsed.error),
+    );
   return parsed.data;
 }
 
@@ -21,7 +35,10 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   const value = req.headers["idempotency-key"];
   if (value === undefined) return undefined;
   if (typeof value !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(value))
-    throw new ApiRequestError("IDEMPOTENCY_KEY_INVALID", "The Idempotency-Key header must be 8 to 255 visible ASCII characters, once; a UUID is best.");
+    throw new ApiRequestError(
+      "IDEMPOTENCY_KEY_INVALID",
+      "The Idempotency-Key header must be 8 to 255 visible ASCII characters, once; a UUID is best.",
+    );
   return value;
 }
 
@@ -29,7 +46,12 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
  * Runs the operation once per Idempotency-Key when the request carries one; `identify` says whose key it is
  * and what the request was, and is only called then (a permit's issuer costs a signature check).
  */
-export async function idempotently(db: Db, key: string | undefined, identify: () => Omit<IdempotentRequest, "key"> | Promise<Omit<IdempotentRequest, "key">>, run: () => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed?: boolean }> {
+export async function idempotently(
+  db: Db,
+  key: string | undefined,
+  identify: () => Omit<IdempotentRequest, "key"> | Promise<Omit<IdempotentRequest, "key">>,
+  run: () => Promise<StoredAnswer>,
+): Promise<StoredAnswer & { replayed?: boolean }> {
   if (!key) return run();
   return runIdempotently(db, { ...(await identify()), key }, run);
 }

@@ -14,20 +14,34 @@ const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 const SECRET = "SECRET-OUTSIDE-THE-OUTBOX";
 
 /** A raw GET: the path goes on the wire exactly as given (fetch would resolve ".." first). */
-function get(port: number, path: string, method = "GET"): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  port: number,
+  path: string,
+  method = "GET",
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+      );
     });
     req.on("error", reject);
     req.end();
   });
 }
 
-function startAgent(env: NodeJS.ProcessEnv): { child: ChildProcess; started: Promise<void>; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", main], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function startAgent(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  started: Promise<void>;
+  exited: Promise<number | null>;
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, ["--import", "tsx", main], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -87,16 +101,34 @@ describe("airlock agent, as a real process over a real folder", () => {
     const res = await get(port, "/files");
     expect(res.status).toBe(200);
     const files = JSON.parse(res.body) as { path: string; size: number; modified: string }[];
-    expect(files.map((f) => f.path)).toEqual(["big.bin", "empty.txt", "sub/deeper/model.json", "table.csv", "with space & ü.csv"]);
-    expect(files.find((f) => f.path === "table.csv")).toEqual({ path: "table.csv", size: 18, modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) });
+    expect(files.map((f) => f.path)).toEqual([
+      "big.bin",
+      "empty.txt",
+      "sub/deeper/model.json",
+      "table.csv",
+      "with space & ü.csv",
+    ]);
+    expect(files.find((f) => f.path === "table.csv")).toEqual({
+      path: "table.csv",
+      size: 18,
+      modified: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
     expect(res.body).not.toContain("secret");
   });
 
   it("GET /files/<path> streams the bytes with content-length", async () => {
     const res = await get(port, "/files/sub/deeper/model.json");
-    expect(res).toMatchObject({ status: 200, body: '{"df_resid": 40}', headers: { "content-length": "16", "content-type": "application/octet-stream" } });
+    expect(res).toMatchObject({
+      status: 200,
+      body: '{"df_resid": 40}',
+      headers: { "content-length": "16", "content-type": "application/octet-stream" },
+    });
     expect((await get(port, "/files/with%20space%20%26%20%C3%BC.csv")).body).toBe("a,count\n1,10\n");
-    expect(await get(port, "/files/empty.txt")).toMatchObject({ status: 200, body: "", headers: { "content-length": "0" } });
+    expect(await get(port, "/files/empty.txt")).toMatchObject({
+      status: 200,
+      body: "",
+      headers: { "content-length": "0" },
+    });
   });
 
   it.each([
@@ -128,18 +160,24 @@ describe("airlock agent, as a real process over a real folder", () => {
   ])("refuses %s with 403 OUTBOX_PATH_REFUSED", async (path, message) => {
     const res = await get(port, path);
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body)).toEqual({ error: { code: "OUTBOX_PATH_REFUSED", message: expect.stringMatching(message) } });
+    expect(JSON.parse(res.body)).toEqual({
+      error: { code: "OUTBOX_PATH_REFUSED", message: expect.stringMatching(message) },
+    });
     expect(res.body).not.toContain(SECRET);
   });
 
-  it.each(["/files/missing.csv", "/files/table.csv/inside", "/files/nowhere/x.csv"])("404 OUTBOX_FILE_NOT_FOUND for %s", async (path) => {
-    const res = await get(port, path);
-    expect(res.status).toBe(404);
-    expect(JSON.parse(res.body).error.code).toBe("OUTBOX_FILE_NOT_FOUND");
-  });
+  it.each(["/files/missing.csv", "/files/table.csv/inside", "/files/nowhere/x.csv"])(
+    "404 OUTBOX_FILE_NOT_FOUND for %s",
+    async (path) => {
+      const res = await get(port, path);
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body).error.code).toBe("OUTBOX_FILE_NOT_FOUND");
+    },
+  );
 
   it("is read-only: other methods get 405; unknown routes 404", async () => {
-    for (const method of ["PUT", "DELETE", "POST"]) expect((await get(port, "/files/table.csv", method)).status).toBe(405);
+    for (const method of ["PUT", "DELETE", "POST"])
+      expect((await get(port, "/files/table.csv", method)).status).toBe(405);
     expect(existsSync(join(outbox, "table.csv"))).toBe(true);
     expect((await get(port, "/outside/secret.txt")).status).toBe(404);
   });
@@ -163,21 +201,33 @@ describe("airlock agent, as a real process over a real folder", () => {
 
     it("download() refuses to overwrite, and past maxBytes (leaving nothing behind)", async () => {
       writeFileSync(join(downloads, "taken.csv"), "mine");
-      await expect(client().download("table.csv", join(downloads, "taken.csv"))).rejects.toMatchObject({ code: "EEXIST" });
+      await expect(client().download("table.csv", join(downloads, "taken.csv"))).rejects.toMatchObject({
+        code: "EEXIST",
+      });
       expect(readFileSync(join(downloads, "taken.csv"), "utf8")).toBe("mine");
-      await expect(client().download("big.bin", join(downloads, "too-big.bin"), { maxBytes: 1024 })).rejects.toMatchObject({ code: "EXPORT_FILE_REFUSED" });
+      await expect(
+        client().download("big.bin", join(downloads, "too-big.bin"), { maxBytes: 1024 }),
+      ).rejects.toMatchObject({ code: "EXPORT_FILE_REFUSED" });
       expect(existsSync(join(downloads, "too-big.bin"))).toBe(false);
     });
 
     it("passes on the agent's refusals as SpeErrors with its codes", async () => {
-      await expect(client().download("link-to-secret.txt", join(downloads, "s.txt"))).rejects.toMatchObject({ code: "OUTBOX_PATH_REFUSED" });
-      await expect(client().download("missing.csv", join(downloads, "m.csv"))).rejects.toMatchObject({ code: "OUTBOX_FILE_NOT_FOUND" });
-      await expect(client().download("../outside/secret.txt", join(downloads, "t.txt"))).rejects.toMatchObject({ code: "OUTBOX_PATH_INVALID" });
+      await expect(client().download("link-to-secret.txt", join(downloads, "s.txt"))).rejects.toMatchObject({
+        code: "OUTBOX_PATH_REFUSED",
+      });
+      await expect(client().download("missing.csv", join(downloads, "m.csv"))).rejects.toMatchObject({
+        code: "OUTBOX_FILE_NOT_FOUND",
+      });
+      await expect(client().download("../outside/secret.txt", join(downloads, "t.txt"))).rejects.toMatchObject({
+        code: "OUTBOX_PATH_INVALID",
+      });
       expect(existsSync(join(downloads, "s.txt"))).toBe(false);
     });
 
     it("an agent that does not answer is AIRLOCK_AGENT_FAILED", async () => {
-      await expect(airlockAgentClient(`http://127.0.0.1:${await freePort()}`).list()).rejects.toMatchObject({ code: "AIRLOCK_AGENT_FAILED" });
+      await expect(airlockAgentClient(`http://127.0.0.1:${await freePort()}`).list()).rejects.toMatchObject({
+        code: "AIRLOCK_AGENT_FAILED",
+      });
     });
   });
 

@@ -12,7 +12,11 @@ export type { OutboxEntry } from "./outbox";
 
 const listing = z.array(z.object({ path: z.string().min(1), size: z.number().int().min(0), modified: z.string() }));
 const agentError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-const PASSED_ON: readonly string[] = ["OUTBOX_PATH_INVALID", "OUTBOX_PATH_REFUSED", "OUTBOX_FILE_NOT_FOUND"] satisfies SpeErrorCode[];
+const PASSED_ON: readonly string[] = [
+  "OUTBOX_PATH_INVALID",
+  "OUTBOX_PATH_REFUSED",
+  "OUTBOX_FILE_NOT_FOUND",
+] satisfies SpeErrorCode[];
 
 /** What was written by a download: the SHA-256 (hex) and size of exactly the bytes on disk. */
 export interface Download {
@@ -40,7 +44,11 @@ export function airlockAgentClient(baseUrl: string): AirlockAgentClient {
   const base = baseUrl.replace(/\/+$/, "");
   const get = async (route: string) => {
     const res = await fetch(`${base}${route}`).catch((err: unknown) => {
-      throw new SpeError("AIRLOCK_AGENT_FAILED", `The airlock agent at ${base} cannot be reached: ${(err as Error).message}`, { cause: err });
+      throw new SpeError(
+        "AIRLOCK_AGENT_FAILED",
+        `The airlock agent at ${base} cannot be reached: ${(err as Error).message}`,
+        { cause: err },
+      );
     });
     if (!res.ok) throw await refusal(res);
     return res;
@@ -48,7 +56,11 @@ export function airlockAgentClient(baseUrl: string): AirlockAgentClient {
   return {
     async list() {
       const parsed = listing.safeParse(await (await get("/files")).json());
-      if (!parsed.success) throw new SpeError("AIRLOCK_AGENT_FAILED", `The airlock agent's file list is not what was expected: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new SpeError(
+          "AIRLOCK_AGENT_FAILED",
+          `The airlock agent's file list is not what was expected: ${parsed.error.message}`,
+        );
       return parsed.data;
     },
     async download(path, destination, { maxBytes = Number.POSITIVE_INFINITY } = {}) {
@@ -58,7 +70,8 @@ export function airlockAgentClient(baseUrl: string): AirlockAgentClient {
         throw new SpeError("OUTBOX_PATH_INVALID", `${JSON.stringify(path)} is not a relative path inside the outbox.`);
       const res = await get(`/files/${segments.map(encodeURIComponent).join("/")}`);
       const announced = Number(res.headers.get("content-length"));
-      if (!res.body || !Number.isInteger(announced)) throw new SpeError("AIRLOCK_AGENT_FAILED", `The airlock agent sent ${path} without a length.`);
+      if (!res.body || !Number.isInteger(announced))
+        throw new SpeError("AIRLOCK_AGENT_FAILED", `The airlock agent sent ${path} without a length.`);
       if (announced > maxBytes) {
         await res.body.cancel();
         throw tooLarge(path, maxBytes);
@@ -74,13 +87,25 @@ export function airlockAgentClient(baseUrl: string): AirlockAgentClient {
         },
       });
       try {
-        await pipeline(Readable.fromWeb(res.body as WebReadableStream), measure, createWriteStream(destination, { flags: "wx", mode: 0o600 }));
-        if (size !== announced) throw new SpeError("AIRLOCK_AGENT_FAILED", `${path}: ${size} bytes arrived of ${announced} announced (did it change while being copied?).`);
+        await pipeline(
+          Readable.fromWeb(res.body as WebReadableStream),
+          measure,
+          createWriteStream(destination, { flags: "wx", mode: 0o600 }),
+        );
+        if (size !== announced)
+          throw new SpeError(
+            "AIRLOCK_AGENT_FAILED",
+            `${path}: ${size} bytes arrived of ${announced} announced (did it change while being copied?).`,
+          );
       } catch (err) {
         // "wx" failing means the destination was there before us: it is not ours to remove.
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") await rm(destination, { force: true });
         if (err instanceof SpeError || (err as NodeJS.ErrnoException).code === "EEXIST") throw err;
-        throw new SpeError("AIRLOCK_AGENT_FAILED", `Copying ${path} from the airlock agent failed: ${(err as Error).message}`, { cause: err });
+        throw new SpeError(
+          "AIRLOCK_AGENT_FAILED",
+          `Copying ${path} from the airlock agent failed: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       return { sha256: hash.digest("hex"), size };
     },
@@ -89,11 +114,15 @@ export function airlockAgentClient(baseUrl: string): AirlockAgentClient {
 
 async function refusal(res: Response): Promise<SpeError> {
   const body = agentError.safeParse(await res.json().catch(() => undefined));
-  if (body.success && PASSED_ON.includes(body.data.error.code)) return new SpeError(body.data.error.code as SpeErrorCode, body.data.error.message);
+  if (body.success && PASSED_ON.includes(body.data.error.code))
+    return new SpeError(body.data.error.code as SpeErrorCode, body.data.error.message);
   const detail = body.success ? `${body.data.error.code}: ${body.data.error.message}` : `HTTP ${res.status}`;
   return new SpeError("AIRLOCK_AGENT_FAILED", `The airlock agent refused: ${detail}`);
 }
 
 function tooLarge(path: string, maxBytes: number): SpeError {
-  return new SpeError("EXPORT_FILE_REFUSED", `${path} is larger than ${maxBytes} bytes, the most that may leave in one file.`);
+  return new SpeError(
+    "EXPORT_FILE_REFUSED",
+    `${path} is larger than ${maxBytes} bytes, the most that may leave in one file.`,
+  );
 }

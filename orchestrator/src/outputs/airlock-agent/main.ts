@@ -11,7 +11,9 @@ const env = z
   })
   .safeParse(process.env);
 if (!env.success) {
-  console.error(`Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  console.error(
+    `Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
   process.exit(2);
 }
 const { OUTBOX_DIR, PORT, HOST } = env.data;
@@ -20,7 +22,9 @@ let server: ReturnType<typeof createAirlockAgent>;
 try {
   server = createAirlockAgent({ outboxDir: OUTBOX_DIR });
 } catch (err) {
-  console.error(`Cannot serve OUTBOX_DIR ${OUTBOX_DIR}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  console.error(
+    `Cannot serve OUTBOX_DIR ${OUTBOX_DIR}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+  );
   process.exit(2);
 }
 server.listen(PORT, HOST, () => {

@@ -13,15 +13,20 @@ export function outboxPathSegments(raw: string): string[] {
   if (raw.length === 0) throw invalid("The path is empty.");
   if (raw.length > MAX_PATH_LENGTH) throw invalid(`The path is longer than ${MAX_PATH_LENGTH} characters.`);
   return raw.split("/").map((encoded) => {
-    if (encoded === "") throw invalid("The path has an empty segment (an absolute path or a doubled slash); give a path relative to the outbox.");
+    if (encoded === "")
+      throw invalid(
+        "The path has an empty segment (an absolute path or a doubled slash); give a path relative to the outbox.",
+      );
     let segment: string;
     try {
       segment = decodeURIComponent(encoded);
     } catch {
       throw invalid(`The path segment "${encoded}" is not valid percent-encoding.`);
     }
-    if (segment === "." || segment === "..") throw invalid("The path contains . or ..; only paths inside the outbox are served.");
-    if (segment.includes("/") || segment.includes("\\")) throw invalid("The path contains an encoded slash or a backslash.");
+    if (segment === "." || segment === "..")
+      throw invalid("The path contains . or ..; only paths inside the outbox are served.");
+    if (segment.includes("/") || segment.includes("\\"))
+      throw invalid("The path contains an encoded slash or a backslash.");
     if (segment.includes("\0")) throw invalid("The path contains a NUL byte.");
     return segment;
   });

@@ -105,7 +105,8 @@ async function openStep(dir: Directory, name: string, flags: number, shown: stri
     return await open(path, flags);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ELOOP" || code === "ENOTDIR" || code === "ENXIO") throw refused(`${shown} changed into a link or special file while being opened.`);
+    if (code === "ELOOP" || code === "ENOTDIR" || code === "ENXIO")
+      throw refused(`${shown} changed into a link or special file while being opened.`);
     if (code === "ENOENT") throw notFound(shown);
     throw err;
   }

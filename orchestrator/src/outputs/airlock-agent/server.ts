@@ -29,7 +29,10 @@ export function createAirlockAgent(options: { outboxDir: string }): Server {
       const status = err instanceof SpeError ? (STATUS[err.code] ?? 500) : 500;
       const code = err instanceof SpeError ? err.code : "INTERNAL";
       const message = err instanceof SpeError ? err.message : "The agent failed to serve the request.";
-      if (status === 500) console.error(JSON.stringify({ level: "error", msg: "Failed to serve request", url: req.url, err: String(err) }));
+      if (status === 500)
+        console.error(
+          JSON.stringify({ level: "error", msg: "Failed to serve request", url: req.url, err: String(err) }),
+        );
       sendJson(res, status, { error: { code, message } });
     });
   });
@@ -47,7 +50,9 @@ async function handle(outbox: Outbox, req: IncomingMessage, res: ServerResponse)
   if (path === "/healthz") return sendJson(res, 200, { status: "ok" });
   if (path === "/files" || path === "/files/") return sendJson(res, 200, await outbox.list());
   if (path.startsWith("/files/")) return sendFile(outbox, outboxPathSegments(path.slice("/files/".length)), res);
-  sendJson(res, 404, { error: { code: "ROUTE_NOT_FOUND", message: "Routes: GET /healthz, GET /files, GET /files/<path>." } });
+  sendJson(res, 404, {
+    error: { code: "ROUTE_NOT_FOUND", message: "Routes: GET /healthz, GET /files, GET /files/<path>." },
+  });
 }
 
 async function sendFile(outbox: Outbox, segments: string[], res: ServerResponse): Promise<void> {
@@ -71,6 +76,10 @@ async function sendFile(outbox: Outbox, segments: string[], res: ServerResponse)
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }

@@ -6,7 +6,11 @@ import { z } from "zod";
  */
 export const airlockLimitsSchema = z.object({
   maxFiles: z.coerce.number().int().min(1).max(1000).default(20),
-  maxFileBytes: z.coerce.number().int().min(1).default(16 * 1024 * 1024),
+  maxFileBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(16 * 1024 * 1024),
   maxCsvRows: z.coerce.number().int().min(1).default(5000),
 });
 export type AirlockLimits = z.infer<typeof airlockLimitsSchema>;

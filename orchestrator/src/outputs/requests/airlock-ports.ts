@@ -11,7 +11,12 @@ export interface OutboxFile {
 export interface Outbox {
   list(namespace: string): Promise<OutboxFile[]>;
   /** Streams one file to `destination`, hashing as it goes; refuses (throws) past `maxBytes`. */
-  copy(namespace: string, path: string, destination: string, maxBytes: number): Promise<{ sha256: string; size: number }>;
+  copy(
+    namespace: string,
+    path: string,
+    destination: string,
+    maxBytes: number,
+  ): Promise<{ sha256: string; size: number }>;
 }
 
 export type CheckStatus = "pass" | "review" | "fail";

@@ -18,38 +18,69 @@ export const outboxPath = z
   .string()
   .min(1)
   .max(1024)
-  .refine((p) => !p.startsWith("/") && !p.split("/").some((s) => s === "" || s === "." || s === "..") && !p.includes("\0"), "a relative path inside the outbox, without . or .. parts");
+  .refine(
+    (p) => !p.startsWith("/") && !p.split("/").some((s) => s === "" || s === "." || s === "..") && !p.includes("\0"),
+    "a relative path inside the outbox, without . or .. parts",
+  );
 
 export const newRequestInput = z.object({
   namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)"),
   title: z.string().trim().min(1).max(200),
-  justification: z.string().trim().min(10, "say in a sentence or two what the files show and why they can leave").max(5000),
+  justification: z
+    .string()
+    .trim()
+    .min(10, "say in a sentence or two what the files show and why they can leave")
+    .max(5000),
   files: z.array(z.object({ path: outboxPath, type: z.enum(OUTPUT_FILE_TYPES) })).min(1, "pick at least one file"),
 });
 export type NewRequest = z.infer<typeof newRequestInput>;
 
 /** Why a file may not be part of a request, before anything is copied. */
 function refuseFiles(files: NewRequest["files"], limits: AirlockLimits): void {
-  if (files.length > limits.maxFiles) throw new SpeError("EXPORT_FILE_REFUSED", `A request may hold at most ${limits.maxFiles} files; this one has ${files.length}. Split it.`);
+  if (files.length > limits.maxFiles)
+    throw new SpeError(
+      "EXPORT_FILE_REFUSED",
+      `A request may hold at most ${limits.maxFiles} files; this one has ${files.length}. Split it.`,
+    );
   const paths = new Set<string>();
   for (const file of files) {
     if (paths.has(file.path)) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is picked twice.`);
     paths.add(file.path);
     const allowed = ALLOWED_EXTENSIONS[file.type];
     if (!allowed.includes(extensionOf(file.path)))
-      throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} cannot leave as ${file.type}: a ${file.type} file must end in .${allowed.join(", .")}.`);
+      throw new SpeError(
+        "EXPORT_FILE_REFUSED",
+        `${file.path} cannot leave as ${file.type}: a ${file.type} file must end in .${allowed.join(", .")}.`,
+      );
   }
 }
 
 /** A draft request by a researcher named in the environment's permit, while the environment is active. */
-export async function createRequest(db: Db, input: NewRequest, limits: AirlockLimits, actor: AuditActor, now = new Date()): Promise<{ id: string }> {
+export async function createRequest(
+  db: Db,
+  input: NewRequest,
+  limits: AirlockLimits,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<{ id: string }> {
   const found = await loadEnvironment(db, input.namespace);
   if (!found || !found.permit.payload.authorisedPersons.some((p) => p.subject === actor.subject))
     throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no environment ${input.namespace} of yours.`);
-  const ended = permitEnded({ permitId: found.permit.permitId, status: found.permit.status, validUntil: found.permit.validUntil, environmentState: found.environment.desiredState }, now);
+  const ended = permitEnded(
+    {
+      permitId: found.permit.permitId,
+      status: found.permit.status,
+      validUntil: found.permit.validUntil,
+      environmentState: found.environment.desiredState,
+    },
+    now,
+  );
   if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
   if (found.environment.desiredState !== "active")
-    throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `${input.namespace} is ${found.environment.desiredState}: files can only be requested out of an active environment.`);
+    throw new SpeError(
+      "EXPORT_REQUEST_STATE_CONFLICT",
+      `${input.namespace} is ${found.environment.desiredState}: files can only be requested out of an active environment.`,
+    );
   refuseFiles(input.files, limits);
   const id = randomUUID();
   const { outputPolicy } = found.permit.payload;
@@ -67,8 +98,27 @@ export async function createRequest(db: Db, input: NewRequest, limits: AirlockLi
       createdAt: now,
       updatedAt: now,
     });
-    await tx.insert(exportFiles).values(input.files.map((f) => ({ requestId: id, path: f.path, version: 1, current: true, type: f.type, decision: "pending" as const, addedAt: now })));
-    await appendAuditEvent(tx, { actor, action: "export.created", target: `export:${id}`, details: { namespace: input.namespace, title: input.title, files: input.files } }, now);
+    await tx.insert(exportFiles).values(
+      input.files.map((f) => ({
+        requestId: id,
+        path: f.path,
+        version: 1,
+        current: true,
+        type: f.type,
+        decision: "pending" as const,
+        addedAt: now,
+      })),
+    );
+    await appendAuditEvent(
+      tx,
+      {
+        actor,
+        action: "export.created",
+        target: `export:${id}`,
+        details: { namespace: input.namespace, title: input.title, files: input.files },
+      },
+      now,
+    );
   });
   return { id };
 }
@@ -77,14 +127,24 @@ export async function createRequest(db: Db, input: NewRequest, limits: AirlockLi
  * Loads a request for its author, refusing anyone else on the permit and any state `event` cannot start
  * from. Once the permit has ended only withdrawing is left: nothing moves towards a release any more.
  */
-export async function loadForAuthor(db: Db, id: string, actor: AuditActor, eventFor: RequestEvent | ((state: RequestState) => RequestEvent), now = new Date()): Promise<LoadedRequest> {
+export async function loadForAuthor(
+  db: Db,
+  id: string,
+  actor: AuditActor,
+  eventFor: RequestEvent | ((state: RequestState) => RequestEvent),
+  now = new Date(),
+): Promise<LoadedRequest> {
   const loaded = await loadRequestFor(db, id, actor.subject);
-  if (loaded.request.requester !== actor.subject) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "Only the researcher who made this request can change it.");
+  if (loaded.request.requester !== actor.subject)
+    throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", "Only the researcher who made this request can change it.");
   const event = typeof eventFor === "function" ? eventFor(loaded.request.state) : eventFor;
   const ended = event === "withdraw" ? undefined : permitEnded(loaded.standing, now);
   if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
   if (!transition(loaded.request.state, event))
-    throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `This request is ${loaded.request.state}; that needs it ${statesAllowing(event).join(" or ")}.`);
+    throw new SpeError(
+      "EXPORT_REQUEST_STATE_CONFLICT",
+      `This request is ${loaded.request.state}; that needs it ${statesAllowing(event).join(" or ")}.`,
+    );
   return loaded;
 }
 
@@ -93,7 +153,11 @@ export async function withdrawRequest(db: Db, id: string, actor: AuditActor, now
   const { request } = await loadForAuthor(db, id, actor, "withdraw", now);
   await db.transaction(async (tx) => {
     await updateIfStill(tx, id, request.state, { state: "withdrawn", updatedAt: now }, "while you withdrew it");
-    await appendAuditEvent(tx, { actor, action: "export.withdrawn", target: `export:${id}`, details: { from: request.state } }, now);
+    await appendAuditEvent(
+      tx,
+      { actor, action: "export.withdrawn", target: `export:${id}`, details: { from: request.state } },
+      now,
+    );
   });
 }
 
@@ -101,7 +165,13 @@ export async function withdrawRequest(db: Db, id: string, actor: AuditActor, now
  * After changes were requested, the author marks a file for a new version: it will be copied afresh from
  * the outbox on resubmission, and its votes start again from none.
  */
-export async function reviseFile(db: Db, id: string, path: string, actor: AuditActor, now = new Date()): Promise<{ version: number }> {
+export async function reviseFile(
+  db: Db,
+  id: string,
+  path: string,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<{ version: number }> {
   const { request, files } = await loadForAuthor(db, id, actor, "resubmit", now);
   const file = files.find((f) => f.path === path);
   if (!file) throw new SpeError("EXPORT_FILE_REFUSED", `${path} is not part of this request.`);
@@ -109,9 +179,23 @@ export async function reviseFile(db: Db, id: string, path: string, actor: AuditA
   const version = file.version + 1;
   await db.transaction(async (tx) => {
     await updateIfStill(tx, id, request.state, { updatedAt: now }, "meanwhile");
-    await tx.update(exportFiles).set({ current: false }).where(and(eq(exportFiles.requestId, id), eq(exportFiles.path, path)));
-    await tx.insert(exportFiles).values({ requestId: id, path, version, current: true, type: file.type, decision: "pending", addedAt: now });
-    await appendAuditEvent(tx, { actor, action: "export.file-revised", target: `export:${id}`, details: { path, version, previous: { version: file.version, sha256: file.sha256, decision: file.decision } } }, now);
+    await tx
+      .update(exportFiles)
+      .set({ current: false })
+      .where(and(eq(exportFiles.requestId, id), eq(exportFiles.path, path)));
+    await tx
+      .insert(exportFiles)
+      .values({ requestId: id, path, version, current: true, type: file.type, decision: "pending", addedAt: now });
+    await appendAuditEvent(
+      tx,
+      {
+        actor,
+        action: "export.file-revised",
+        target: `export:${id}`,
+        details: { path, version, previous: { version: file.version, sha256: file.sha256, decision: file.decision } },
+      },
+      now,
+    );
   });
   return { version };
 }

@@ -29,34 +29,124 @@ const DECISION_EVENT = { approved: "approve", changes_requested: "request_change
  * its permit: the vote, the file's new decision, the request's (in review; decided once every file is), and when
  * files were approved their release with a signed record — each with its audit event.
  */
-export async function castVote(db: Db, signer: ReleaseSigner, input: VoteInput, actor: AuditActor, now = new Date()): Promise<{ decision: string; state: RequestState }> {
-  if (input.vote !== "approve" && !input.comment) throw new SpeError("EXPORT_VOTE_REFUSED", "Say in a comment what should change or why the file cannot leave.");
+export async function castVote(
+  db: Db,
+  signer: ReleaseSigner,
+  input: VoteInput,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<{ decision: string; state: RequestState }> {
+  if (input.vote !== "approve" && !input.comment)
+    throw new SpeError("EXPORT_VOTE_REFUSED", "Say in a comment what should change or why the file cannot leave.");
   return db.transaction(async (tx) => {
     const loaded = await loadRequest(tx, input.id, { lock: true });
     const { request, files, votes, permit } = loaded;
     const standing = await lockPermitStanding(tx, request.permitId);
-    const ended = standing ? permitEnded(standing, now) : `Permit ${request.permitId} has no environment: nothing leaves through it.`;
+    const ended = standing
+      ? permitEnded(standing, now)
+      : `Permit ${request.permitId} has no environment: nothing leaves through it.`;
     if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
-    if (!UNDER_REVIEW.includes(request.state)) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `This request is ${request.state}; only submitted requests take votes.`);
+    if (!UNDER_REVIEW.includes(request.state))
+      throw new SpeError(
+        "EXPORT_REQUEST_STATE_CONFLICT",
+        `This request is ${request.state}; only submitted requests take votes.`,
+      );
     const file = files.find((f) => f.path === input.path);
     if (!file) throw new SpeError("EXPORT_FILE_REFUSED", `${input.path} is not part of this request.`);
-    if (file.version !== input.version) throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `${input.path} has a newer version (${file.version}); review that one.`);
+    if (file.version !== input.version)
+      throw new SpeError(
+        "EXPORT_REQUEST_STATE_CONFLICT",
+        `${input.path} has a newer version (${file.version}); review that one.`,
+      );
     const onFile = votes.filter((v) => v.path === file.path);
-    const refusal = voteRefusal({ checker: actor.subject, requester: request.requester, permitPersons: permitPersons(permit), votedBy: onFile.map((v) => v.checker), decision: file.decision });
+    const refusal = voteRefusal({
+      checker: actor.subject,
+      requester: request.requester,
+      permitPersons: permitPersons(permit),
+      votedBy: onFile.map((v) => v.checker),
+      decision: file.decision,
+    });
     if (refusal) throw new SpeError("EXPORT_VOTE_REFUSED", refusal);
 
-    const vote = { requestId: request.id, path: file.path, version: file.version, checker: actor.subject, vote: input.vote, comment: input.comment, castAt: now };
+    const vote = {
+      requestId: request.id,
+      path: file.path,
+      version: file.version,
+      checker: actor.subject,
+      vote: input.vote,
+      comment: input.comment,
+      castAt: now,
+    };
     await tx.insert(exportVotes).values(vote);
-    const decision = fileDecision([...onFile, vote].map((v) => ({ checker: v.checker, vote: v.vote, at: v.castAt.toISOString() })), request.reviewersRequired);
-    await tx.update(exportFiles).set({ decision }).where(and(eq(exportFiles.requestId, request.id), eq(exportFiles.path, file.path), eq(exportFiles.version, file.version)));
+    const decision = fileDecision(
+      [...onFile, vote].map((v) => ({ checker: v.checker, vote: v.vote, at: v.castAt.toISOString() })),
+      request.reviewersRequired,
+    );
+    await tx
+      .update(exportFiles)
+      .set({ decision })
+      .where(
+        and(
+          eq(exportFiles.requestId, request.id),
+          eq(exportFiles.path, file.path),
+          eq(exportFiles.version, file.version),
+        ),
+      );
     const updatedFiles = files.map((f) => (f === file ? { ...f, decision } : f));
-    const { state, releaseRecordJws } = await settleRequest(tx, signer, { ...loaded, files: updatedFiles, votes: [...votes, vote] }, now);
+    const { state, releaseRecordJws } = await settleRequest(
+      tx,
+      signer,
+      { ...loaded, files: updatedFiles, votes: [...votes, vote] },
+      now,
+    );
 
-    await appendAuditEvent(tx, { actor, action: "export.vote-cast", target: `export:${request.id}`, details: { path: file.path, version: file.version, sha256: file.sha256, vote: input.vote, comment: input.comment, fileDecision: decision } }, now);
+    await appendAuditEvent(
+      tx,
+      {
+        actor,
+        action: "export.vote-cast",
+        target: `export:${request.id}`,
+        details: {
+          path: file.path,
+          version: file.version,
+          sha256: file.sha256,
+          vote: input.vote,
+          comment: input.comment,
+          fileDecision: decision,
+        },
+      },
+      now,
+    );
     if (state !== request.state && state !== "in_review")
-      await appendAuditEvent(tx, { actor, action: "export.decided", target: `export:${request.id}`, details: { outcome: state === "released" ? "approved" : state, files: updatedFiles.map((f) => ({ path: f.path, version: f.version, decision: f.decision })) } }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          actor,
+          action: "export.decided",
+          target: `export:${request.id}`,
+          details: {
+            outcome: state === "released" ? "approved" : state,
+            files: updatedFiles.map((f) => ({ path: f.path, version: f.version, decision: f.decision })),
+          },
+        },
+        now,
+      );
     if (releaseRecordJws)
-      await appendAuditEvent(tx, { actor, action: "export.released", target: `export:${request.id}`, details: { files: updatedFiles.filter((f) => f.decision === "approved").map((f) => ({ path: f.path, sha256: f.sha256 })), releaseRecord: releaseRecordJws } }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          actor,
+          action: "export.released",
+          target: `export:${request.id}`,
+          details: {
+            files: updatedFiles
+              .filter((f) => f.decision === "approved")
+              .map((f) => ({ path: f.path, sha256: f.sha256 })),
+            releaseRecord: releaseRecordJws,
+          },
+        },
+        now,
+      );
     return { decision, state };
   });
 }
@@ -65,7 +155,12 @@ export async function castVote(db: Db, signer: ReleaseSigner, input: VoteInput, 
  * The request's state after a vote: in review from the first vote; once every file is decided, approved
  * (and at once released, with the record signed), changes requested or rejected.
  */
-async function settleRequest(tx: Tx, signer: ReleaseSigner, loaded: LoadedRequest, now: Date): Promise<{ state: RequestState; releaseRecordJws: string | null }> {
+async function settleRequest(
+  tx: Tx,
+  signer: ReleaseSigner,
+  loaded: LoadedRequest,
+  now: Date,
+): Promise<{ state: RequestState; releaseRecordJws: string | null }> {
   const { request, files, votes } = loaded;
   let state: RequestState = transition(request.state, "review") ?? request.state;
   const outcome = requestDecision(files.map((f) => f.decision));
@@ -80,7 +175,12 @@ async function settleRequest(tx: Tx, signer: ReleaseSigner, loaded: LoadedReques
   if (state !== request.state)
     await tx
       .update(exportRequests)
-      .set({ state, updatedAt: now, ...(outcome ? { decidedAt: now } : {}), ...(releaseRecordJws ? { releaseRecord: releaseRecordJws } : {}) })
+      .set({
+        state,
+        updatedAt: now,
+        ...(outcome ? { decidedAt: now } : {}),
+        ...(releaseRecordJws ? { releaseRecord: releaseRecordJws } : {}),
+      })
       .where(eq(exportRequests.id, request.id));
   return { state, releaseRecordJws };
 }

@@ -45,11 +45,22 @@ export async function loadRequest(db: Db | Tx, id: string, { lock = false } = {}
 }
 
 /** Requests with the current version of each file and the votes on those versions (two queries for any number). */
-async function withCurrentFilesAndVotes(db: Db | Tx, rows: Array<Pick<LoadedRequest, "request" | "permit" | "standing">>): Promise<LoadedRequest[]> {
+async function withCurrentFilesAndVotes(
+  db: Db | Tx,
+  rows: Array<Pick<LoadedRequest, "request" | "permit" | "standing">>,
+): Promise<LoadedRequest[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.request.id);
-  const files = await db.select().from(exportFiles).where(and(inArray(exportFiles.requestId, ids), eq(exportFiles.current, true))).orderBy(asc(exportFiles.path));
-  const votes = await db.select().from(exportVotes).where(inArray(exportVotes.requestId, ids)).orderBy(asc(exportVotes.castAt));
+  const files = await db
+    .select()
+    .from(exportFiles)
+    .where(and(inArray(exportFiles.requestId, ids), eq(exportFiles.current, true)))
+    .orderBy(asc(exportFiles.path));
+  const votes = await db
+    .select()
+    .from(exportVotes)
+    .where(inArray(exportVotes.requestId, ids))
+    .orderBy(asc(exportVotes.castAt));
   const current = new Set(files.map((f) => `${f.requestId}\0${f.path}\0${f.version}`));
   return rows.map(({ request, permit, standing }) => ({
     request,
@@ -64,7 +75,13 @@ async function withCurrentFilesAndVotes(db: Db | Tx, rows: Array<Pick<LoadedRequ
  * Changes a request only if it is still in the state it was read in: two people acting on one request at
  * once cannot both succeed. Otherwise EXPORT_REQUEST_STATE_CONFLICT with `changedWhile` in the message.
  */
-export async function updateIfStill(tx: Tx, id: string, state: RequestState, set: Partial<ExportRequestRow>, changedWhile: string): Promise<void> {
+export async function updateIfStill(
+  tx: Tx,
+  id: string,
+  state: RequestState,
+  set: Partial<ExportRequestRow>,
+  changedWhile: string,
+): Promise<void> {
   const [row] = await tx
     .update(exportRequests)
     .set(set)
@@ -77,9 +94,15 @@ export async function updateIfStill(tx: Tx, id: string, state: RequestState, set
  * A request as a person on its permit may see it; anyone else gets the same answer as for a request that
  * does not exist, so request ids reveal nothing about other permits.
  */
-export async function loadRequestFor(db: Db | Tx, id: string, subject: string, options?: { lock?: boolean }): Promise<LoadedRequest> {
+export async function loadRequestFor(
+  db: Db | Tx,
+  id: string,
+  subject: string,
+  options?: { lock?: boolean },
+): Promise<LoadedRequest> {
   const loaded = await loadRequest(db, id, options);
-  if (!permitPersons(loaded.permit).includes(subject)) throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${id}.`);
+  if (!permitPersons(loaded.permit).includes(subject))
+    throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${id}.`);
   return loaded;
 }
 
@@ -100,7 +123,9 @@ export function requestsOf(db: Db, subject: string) {
     })
     .from(exportRequests)
     .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))
-    .where(sql`(${permits.payload}->'authorisedPersons' @> ${JSON.stringify([{ subject }])}::jsonb or ${permits.payload}->'principalInvestigator'->>'subject' = ${subject})`)
+    .where(
+      sql`(${permits.payload}->'authorisedPersons' @> ${JSON.stringify([{ subject }])}::jsonb or ${permits.payload}->'principalInvestigator'->>'subject' = ${subject})`,
+    )
     .orderBy(sql`${exportRequests.createdAt} desc`);
 }
 

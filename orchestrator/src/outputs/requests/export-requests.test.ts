@@ -25,13 +25,15 @@ describe("export requests through the API, with a real airlock agent", () => {
   let stack: Stack;
   let namespace: string;
   let alice: CookieClient, bob: CookieClient, karin: CookieClient, kalle: CookieClient, ida: CookieClient;
-  const call = (who: CookieClient, path: string, input?: unknown, method: "GET" | "POST" = "POST") => callTrpc(who, stack.appUrl, path, input, method);
+  const call = (who: CookieClient, path: string, input?: unknown, method: "GET" | "POST" = "POST") =>
+    callTrpc(who, stack.appUrl, path, input, method);
   const query = (who: CookieClient, path: string, input?: unknown) => call(who, path, input, "GET");
   const put = (name: string, content: string) => {
     mkdirSync(join(outbox, name, ".."), { recursive: true });
     writeFileSync(join(outbox, name), content);
   };
-  const quarantined = () => (existsSync(join(stack.config.DATA_DIR, "quarantine")) ? readdirSync(join(stack.config.DATA_DIR, "quarantine")) : []);
+  const quarantined = () =>
+    existsSync(join(stack.config.DATA_DIR, "quarantine")) ? readdirSync(join(stack.config.DATA_DIR, "quarantine")) : [];
 
   beforeAll(async () => {
     outbox = mkdtempSync(join(tmpdir(), "spe-outbox-"));
@@ -39,8 +41,17 @@ describe("export requests through the API, with a real airlock agent", () => {
     stack = await startStack({ AIRLOCK_AGENT_URL: agent.url });
     const bobPerson = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
     const permit = examplePermit({ permitId: `SE-EXPORT-${Date.now().toString(36)}` });
-    namespace = await insertEnvironment(stack.services.database.db, { ...permit, authorisedPersons: [permit.principalInvestigator, bobPerson] });
-    [alice, bob, karin, kalle, ida] = [await stack.signIn("alice"), await stack.signIn("bob"), await stack.signIn("karin"), await stack.signIn("kalle"), await stack.signIn("ida")];
+    namespace = await insertEnvironment(stack.services.database.db, {
+      ...permit,
+      authorisedPersons: [permit.principalInvestigator, bobPerson],
+    });
+    [alice, bob, karin, kalle, ida] = [
+      await stack.signIn("alice"),
+      await stack.signIn("bob"),
+      await stack.signIn("karin"),
+      await stack.signIn("kalle"),
+      await stack.signIn("ida"),
+    ];
   });
   afterAll(async () => {
     await stack?.stop();
@@ -48,7 +59,12 @@ describe("export requests through the API, with a real airlock agent", () => {
   });
 
   async function draft(files: Array<{ path: string; type: string }>, who = alice): Promise<string> {
-    const created = await call(who, "exports.create", { namespace, title: "Strokes per region", justification: "Counts of first strokes per county, 2015–2024.", files });
+    const created = await call(who, "exports.create", {
+      namespace,
+      title: "Strokes per region",
+      justification: "Counts of first strokes per county, 2015–2024.",
+      files,
+    });
     expect(created.error).toBeUndefined();
     return (created.data as { id: string }).id;
   }
@@ -57,7 +73,10 @@ describe("export requests through the API, with a real airlock agent", () => {
     put("tables/strokes.csv", SAFE_TABLE);
     put("tables/small.csv", SMALL_CELL_TABLE);
     const listed = await query(alice, "exports.outbox", { namespace });
-    expect((listed.data as Array<{ path: string }>).map((f) => f.path).sort()).toEqual(["tables/small.csv", "tables/strokes.csv"]);
+    expect((listed.data as Array<{ path: string }>).map((f) => f.path).sort()).toEqual([
+      "tables/small.csv",
+      "tables/strokes.csv",
+    ]);
     const pre = await call(alice, "exports.precheck", { namespace, path: "tables/small.csv", type: "frequency" });
     expect(pre.error).toBeUndefined();
     expect(pre.data).toMatchObject({ status: "fail" });
@@ -66,7 +85,10 @@ describe("export requests through the API, with a real airlock agent", () => {
     const stranger = await query(karin, "exports.outbox", { namespace });
     expect(stranger.error?.data.code).toBe("FORBIDDEN");
     const refused = await eventually("the refusal is recorded", async () => {
-      const events = (await query(ida, "audit.events", { action: "access.refused", actor: "karin" })).data as Array<{ target: string; details: { code: string } }>;
+      const events = (await query(ida, "audit.events", { action: "access.refused", actor: "karin" })).data as Array<{
+        target: string;
+        details: { code: string };
+      }>;
       return events.length > 0 && events;
     });
     expect(refused[0]).toMatchObject({ target: "procedure:exports.outbox", details: { code: "FORBIDDEN" } });
@@ -78,16 +100,38 @@ describe("export requests through the API, with a real airlock agent", () => {
     const leaky = `group,count\na,${secret} diabetes E11\nb,198512249876 HIV B20\nc,4\n`;
     put("tables/leaky.csv", leaky);
     const pre = await call(alice, "exports.precheck", { namespace, path: "tables/leaky.csv", type: "frequency" });
-    expect(pre.data).toMatchObject({ status: "fail", report: { cells: [{ row: 1, column: "count", status: "review" }, { row: 2, column: "count", status: "review" }, { row: 3 }] } });
+    expect(pre.data).toMatchObject({
+      status: "fail",
+      report: {
+        cells: [
+          { row: 1, column: "count", status: "review" },
+          { row: 2, column: "count", status: "review" },
+          { row: 3 },
+        ],
+      },
+    });
     expect(JSON.stringify(pre.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV|count 4\b/);
     expect(pre.data).toMatchObject({ report: { cells: [{}, {}, { reasons: ["a count below the threshold 10"] }] } });
     const refused = await call(alice, "exports.precheck", { namespace, path: "tables/absent.csv", type: "frequency" });
     expect(refused.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
 
-    const prechecks = (await query(ida, "audit.events", { action: "export.prechecked", actor: "alice" })).data as Array<{ target: string; details: Record<string, unknown> }>;
+    const prechecks = (await query(ida, "audit.events", { action: "export.prechecked", actor: "alice" }))
+      .data as Array<{ target: string; details: Record<string, unknown> }>;
     const checked = prechecks.find((e) => e.details.path === "tables/leaky.csv")!;
-    expect(checked).toMatchObject({ target: `environment:${namespace}`, details: { type: "frequency", sha256: sha256(leaky), size: leaky.length, status: "fail", cellsFailed: 1, cellsToReview: 2 } });
-    expect(prechecks.find((e) => e.details.path === "tables/absent.csv")).toMatchObject({ details: { status: "refused", code: "EXPORT_FILE_REFUSED" } });
+    expect(checked).toMatchObject({
+      target: `environment:${namespace}`,
+      details: {
+        type: "frequency",
+        sha256: sha256(leaky),
+        size: leaky.length,
+        status: "fail",
+        cellsFailed: 1,
+        cellsToReview: 2,
+      },
+    });
+    expect(prechecks.find((e) => e.details.path === "tables/absent.csv")).toMatchObject({
+      details: { status: "refused", code: "EXPORT_FILE_REFUSED" },
+    });
     expect(JSON.stringify(prechecks)).not.toMatch(/199001011234|diabetes/);
 
     // Submitted, the same file's report is what the researcher's page shows: no more of the file there.
@@ -96,9 +140,19 @@ describe("export requests through the API, with a real airlock agent", () => {
     const mine = await query(alice, "exports.get", { id });
     expect(mine.data).toMatchObject({ files: [{ checkStatus: "fail" }] });
     expect(JSON.stringify(mine.data)).not.toMatch(/199001011234|198512249876|diabetes|HIV|count 4\b/);
-    expect(mine.data).toMatchObject({ files: [{ checkReport: { cells: [{ reasons: ["not a whole-number count"] }, {}, { reasons: ["a count below the threshold 10"] }] } }] });
+    expect(mine.data).toMatchObject({
+      files: [
+        {
+          checkReport: {
+            cells: [{ reasons: ["not a whole-number count"] }, {}, { reasons: ["a count below the threshold 10"] }],
+          },
+        },
+      ],
+    });
     // The output checkers judge the same report with what the checks read there: the count, the text.
-    const checkers = (await query(karin, "reviews.get", { id })).data as { files: Array<{ checkReport: { cells: Array<{ row: number; reasons: string[] }> } }> };
+    const checkers = (await query(karin, "reviews.get", { id })).data as {
+      files: Array<{ checkReport: { cells: Array<{ row: number; reasons: string[] }> } }>;
+    };
     expect(checkers.files[0]!.checkReport.cells).toMatchObject([
       { row: 1, reasons: [`"${secret} diabetes E11" is not a whole-number count`] },
       { row: 2, reasons: ['"198512249876 HIV B20" is not a whole-number count'] },
@@ -108,16 +162,32 @@ describe("export requests through the API, with a real airlock agent", () => {
   });
 
   it("refuses files that may not leave, before anything is copied", async () => {
-    const notebook = await call(alice, "exports.create", { namespace, title: "Notebook", justification: "The whole analysis notebook please.", files: [{ path: "analysis.ipynb", type: "code" }] });
+    const notebook = await call(alice, "exports.create", {
+      namespace,
+      title: "Notebook",
+      justification: "The whole analysis notebook please.",
+      files: [{ path: "analysis.ipynb", type: "code" }],
+    });
     expect(notebook.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
     expect(notebook.error?.message).toMatch(/must end in \.py/);
-    const twice = await call(alice, "exports.create", { namespace, title: "Twice", justification: "The same table twice over.", files: [{ path: "a.csv", type: "frequency" }, { path: "a.csv", type: "frequency" }] });
+    const twice = await call(alice, "exports.create", {
+      namespace,
+      title: "Twice",
+      justification: "The same table twice over.",
+      files: [
+        { path: "a.csv", type: "frequency" },
+        { path: "a.csv", type: "frequency" },
+      ],
+    });
     expect(twice.error?.message).toMatch(/picked twice/);
   });
 
   it("takes a request through two blinded votes to a signed release, and serves exactly the bytes reviewed", async () => {
     put("fig.png", "\x89PNG fake figure bytes");
-    const id = await draft([{ path: "tables/strokes.csv", type: "frequency" }, { path: "fig.png", type: "figure" }]);
+    const id = await draft([
+      { path: "tables/strokes.csv", type: "frequency" },
+      { path: "fig.png", type: "figure" },
+    ]);
     const submitted = await call(alice, "exports.submit", { id });
     expect(submitted.data).toMatchObject({ state: "submitted" });
     // The outbox changes after submission: the request keeps what was submitted.
@@ -127,65 +197,133 @@ describe("export requests through the API, with a real airlock agent", () => {
     expect(queue.error).toBeUndefined();
     expect(queue.data).toEqual(expect.arrayContaining([expect.objectContaining({ id, files: 2, awaitingMe: 2 })]));
     const seen = await query(karin, "reviews.get", { id });
-    const files = (seen.data as { files: Array<{ path: string; version: number; checkStatus: string; sha256: string }> }).files;
-    expect(files.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ checkStatus: "pass", sha256: sha256(SAFE_TABLE) });
+    const files = (
+      seen.data as { files: Array<{ path: string; version: number; checkStatus: string; sha256: string }> }
+    ).files;
+    expect(files.find((f) => f.path === "tables/strokes.csv")).toMatchObject({
+      checkStatus: "pass",
+      sha256: sha256(SAFE_TABLE),
+    });
     expect(files.find((f) => f.path === "fig.png")).toMatchObject({ checkStatus: "review" });
 
-    const preview = await karin.request(`${stack.appUrl}/reviews/${id}/file?path=${encodeURIComponent("tables/strokes.csv")}`);
+    const preview = await karin.request(
+      `${stack.appUrl}/reviews/${id}/file?path=${encodeURIComponent("tables/strokes.csv")}`,
+    );
     expect(preview.headers.get("content-security-policy")).toContain("sandbox");
     expect(await preview.text()).toBe(SAFE_TABLE);
 
     // Researchers cannot vote at all; the requester's colleague on the permit neither.
-    expect((await call(bob, "reviews.vote", { id, path: "fig.png", version: 1, vote: "approve" })).error?.data.code).toBe("FORBIDDEN");
-    for (const f of files) expect((await call(karin, "reviews.vote", { id, path: f.path, version: f.version, vote: "approve" })).error).toBeUndefined();
-    expect((await call(karin, "reviews.vote", { id, path: "fig.png", version: 1, vote: "approve" })).error?.data.speCode).toBe("EXPORT_VOTE_REFUSED");
+    expect(
+      (await call(bob, "reviews.vote", { id, path: "fig.png", version: 1, vote: "approve" })).error?.data.code,
+    ).toBe("FORBIDDEN");
+    for (const f of files)
+      expect(
+        (await call(karin, "reviews.vote", { id, path: f.path, version: f.version, vote: "approve" })).error,
+      ).toBeUndefined();
+    expect(
+      (await call(karin, "reviews.vote", { id, path: "fig.png", version: 1, vote: "approve" })).error?.data.speCode,
+    ).toBe("EXPORT_VOTE_REFUSED");
 
     // Blinded: kalle sees that a vote is in, not what it was.
-    const blind = (await query(kalle, "reviews.get", { id })).data as { state: string; files: Array<{ votesIn: number; votes: unknown[] }> };
+    const blind = (await query(kalle, "reviews.get", { id })).data as {
+      state: string;
+      files: Array<{ votesIn: number; votes: unknown[] }>;
+    };
     expect(blind.state).toBe("in_review");
     expect(blind.files.every((f) => f.votesIn === 1 && f.votes.length === 0)).toBe(true);
-    for (const f of files) await call(kalle, "reviews.vote", { id, path: f.path, version: f.version, vote: "approve", comment: "Fine." });
+    for (const f of files)
+      await call(kalle, "reviews.vote", { id, path: f.path, version: f.version, vote: "approve", comment: "Fine." });
 
-    const released = (await query(alice, "exports.get", { id })).data as { state: string; released: boolean; files: Array<{ reviews: unknown[] }> };
+    const released = (await query(alice, "exports.get", { id })).data as {
+      state: string;
+      released: boolean;
+      files: Array<{ reviews: unknown[] }>;
+    };
     expect(released).toMatchObject({ state: "released", released: true });
     expect(released.files.every((f) => f.reviews.length === 2)).toBe(true);
 
-    const download = await alice.request(`${stack.appUrl}/exports/${id}/files?path=${encodeURIComponent("tables/strokes.csv")}`);
+    const download = await alice.request(
+      `${stack.appUrl}/exports/${id}/files?path=${encodeURIComponent("tables/strokes.csv")}`,
+    );
     expect(download.status).toBe(200);
     expect(await download.text()).toBe(SAFE_TABLE);
-    expect((await karin.request(`${stack.appUrl}/exports/${id}/files?path=${encodeURIComponent("tables/strokes.csv")}`)).status).toBe(404);
+    expect(
+      (await karin.request(`${stack.appUrl}/exports/${id}/files?path=${encodeURIComponent("tables/strokes.csv")}`))
+        .status,
+    ).toBe(404);
 
     const jws = await (await bob.request(`${stack.appUrl}/exports/${id}/release-record`)).text();
     const keys = (await (await fetch(`${stack.appUrl}/.well-known/spe-release-keys.json`)).json()) as { keys: [] };
     const { payload } = await compactVerify(jws, createLocalJWKSet(keys));
-    const record = JSON.parse(new TextDecoder().decode(payload)) as { released: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }> };
+    const record = JSON.parse(new TextDecoder().decode(payload)) as {
+      released: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }>;
+    };
     expect(record.released.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ sha256: sha256(SAFE_TABLE) });
     expect(record.released[0]!.reviews.map((r) => r.checker).sort()).toEqual(["kalle", "karin"]);
 
     const events = (await query(ida, "audit.events", { target: `export:${id}` })).data as Array<{ action: string }>;
     const actions = events.map((e) => e.action);
-    for (const action of ["export.created", "export.submitted", "export.viewed", "export.file-viewed", "export.vote-cast", "export.decided", "export.released", "export.downloaded"]) expect(actions).toContain(action);
+    for (const action of [
+      "export.created",
+      "export.submitted",
+      "export.viewed",
+      "export.file-viewed",
+      "export.vote-cast",
+      "export.decided",
+      "export.released",
+      "export.downloaded",
+    ])
+      expect(actions).toContain(action);
 
     // The supervisor's evidence report names the export, its files' hashes and who reviewed them.
-    const evidence = (await query(ida, "audit.evidence", { namespace })).data as { requirements: Array<{ requirement: string; evidence: { exports?: Array<{ id: string; released: boolean; files: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }> }> } }> };
+    const evidence = (await query(ida, "audit.evidence", { namespace })).data as {
+      requirements: Array<{
+        requirement: string;
+        evidence: {
+          exports?: Array<{
+            id: string;
+            released: boolean;
+            files: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }>;
+          }>;
+        };
+      }>;
+    };
     const exported = evidence.requirements.flatMap((r) => r.evidence.exports ?? []).find((e) => e.id === id)!;
     expect(exported.released).toBe(true);
-    expect(exported.files.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ sha256: sha256(SAFE_TABLE), reviews: [{ checker: "karin" }, { checker: "kalle" }] });
+    expect(exported.files.find((f) => f.path === "tables/strokes.csv")).toMatchObject({
+      sha256: sha256(SAFE_TABLE),
+      reviews: [{ checker: "karin" }, { checker: "kalle" }],
+    });
   });
 
   it("sends a request back for changes; a new version of a file starts its votes afresh", async () => {
     put("tables/small.csv", SMALL_CELL_TABLE);
     const id = await draft([{ path: "tables/small.csv", type: "frequency" }]);
     await call(alice, "exports.submit", { id });
-    expect((await call(karin, "reviews.vote", { id, path: "tables/small.csv", version: 1, vote: "request_changes" })).error?.data.speCode).toBe("EXPORT_VOTE_REFUSED");
-    for (const checker of [karin, kalle]) await call(checker, "reviews.vote", { id, path: "tables/small.csv", version: 1, vote: "request_changes", comment: "Suppress the cell under 10." });
+    expect(
+      (await call(karin, "reviews.vote", { id, path: "tables/small.csv", version: 1, vote: "request_changes" })).error
+        ?.data.speCode,
+    ).toBe("EXPORT_VOTE_REFUSED");
+    for (const checker of [karin, kalle])
+      await call(checker, "reviews.vote", {
+        id,
+        path: "tables/small.csv",
+        version: 1,
+        vote: "request_changes",
+        comment: "Suppress the cell under 10.",
+      });
     expect(((await query(alice, "exports.get", { id })).data as { state: string }).state).toBe("changes_requested");
     expect((await call(alice, "exports.submit", { id })).error?.message).toMatch(/revise it before resubmitting/);
 
     put("tables/small.csv", "region,count\n01,120\n12,<10\n");
     expect((await call(alice, "exports.revise", { id, path: "tables/small.csv" })).data).toEqual({ version: 2 });
-    expect((await call(alice, "exports.submit", { id })).data).toMatchObject({ state: "submitted", files: [{ version: 2 }] });
-    const again = (await query(karin, "reviews.get", { id })).data as { files: Array<{ version: number; votesIn: number; awaitingMe: boolean }> };
+    expect((await call(alice, "exports.submit", { id })).data).toMatchObject({
+      state: "submitted",
+      files: [{ version: 2 }],
+    });
+    const again = (await query(karin, "reviews.get", { id })).data as {
+      files: Array<{ version: number; votesIn: number; awaitingMe: boolean }>;
+    };
     expect(again.files).toEqual([expect.objectContaining({ version: 2, votesIn: 0, awaitingMe: true })]);
   });
 
@@ -200,7 +338,10 @@ describe("export requests through the API, with a real airlock agent", () => {
     put("ok.csv", SAFE_TABLE);
     put("huge.csv", `region,count\n${"01,10\n".repeat(5001)}`);
     const before = quarantined();
-    const id = await draft([{ path: "ok.csv", type: "frequency" }, { path: "huge.csv", type: "frequency" }]);
+    const id = await draft([
+      { path: "ok.csv", type: "frequency" },
+      { path: "huge.csv", type: "frequency" },
+    ]);
     const failed = await call(alice, "exports.submit", { id });
     expect(failed.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
     expect(failed.error?.message).toMatch(/5001 rows; at most 5000/);

@@ -18,18 +18,33 @@ describe("nothing leaves through a permit that has ended", () => {
   let stack: Stack;
   let alice: CookieClient, karin: CookieClient, kalle: CookieClient, ida: CookieClient;
   let serial = 0;
-  const call = (who: CookieClient, path: string, input?: unknown, method: "GET" | "POST" = "POST") => callTrpc(who, stack.appUrl, path, input, method);
+  const call = (who: CookieClient, path: string, input?: unknown, method: "GET" | "POST" = "POST") =>
+    callTrpc(who, stack.appUrl, path, input, method);
   const download = (who: CookieClient, id: string) => who.request(`${stack.appUrl}/exports/${id}/files?path=t.csv`);
-  const stateOf = async (id: string) => (await stack.services.database.db.select({ state: exportRequests.state }).from(exportRequests).where(eq(exportRequests.id, id)))[0]!.state;
+  const stateOf = async (id: string) =>
+    (
+      await stack.services.database.db
+        .select({ state: exportRequests.state })
+        .from(exportRequests)
+        .where(eq(exportRequests.id, id))
+    )[0]!.state;
 
   beforeAll(async () => {
     stack = await startStack();
-    [alice, karin, kalle, ida] = [await stack.signIn("alice"), await stack.signIn("karin"), await stack.signIn("kalle"), await stack.signIn("ida")];
+    [alice, karin, kalle, ida] = [
+      await stack.signIn("alice"),
+      await stack.signIn("karin"),
+      await stack.signIn("kalle"),
+      await stack.signIn("ida"),
+    ];
   });
   afterAll(() => stack?.stop());
 
   /** A permit with its environment and one request of alice's in `state`, its file in quarantine. */
-  async function requestUnder(state: RequestState, overrides: Partial<PermitPayload> = {}): Promise<{ id: string; payload: PermitPayload }> {
+  async function requestUnder(
+    state: RequestState,
+    overrides: Partial<PermitPayload> = {},
+  ): Promise<{ id: string; payload: PermitPayload }> {
     const db = stack.services.database.db;
     const payload = examplePermit({ permitId: `SE-ENDED-${Date.now().toString(36)}-${serial++}`, ...overrides });
     const namespace = await insertEnvironment(db, payload);
@@ -40,12 +55,43 @@ describe("nothing leaves through a permit that has ended", () => {
     const id = randomUUID();
     const now = new Date();
     const released = state === "released";
-    await db.insert(exportRequests).values({ id, permitId: payload.permitId, namespace, requester: "alice", title: "Ages", justification: "Counts of people per age band.", state, profile: "default", reviewersRequired: 2, createdAt: now, updatedAt: now, submittedAt: now, ...(released ? { decidedAt: now, releaseRecord: "a.b.c" } : {}) });
-    await db.insert(exportFiles).values({ requestId: id, path: "t.csv", version: 1, current: true, type: "frequency", size: TABLE.length, sha256, checkStatus: "pass", checkReport: {}, decision: released ? "approved" : state === "changes_requested" ? "changes_requested" : "pending", addedAt: now });
+    await db.insert(exportRequests).values({
+      id,
+      permitId: payload.permitId,
+      namespace,
+      requester: "alice",
+      title: "Ages",
+      justification: "Counts of people per age band.",
+      state,
+      profile: "default",
+      reviewersRequired: 2,
+      createdAt: now,
+      updatedAt: now,
+      submittedAt: now,
+      ...(released ? { decidedAt: now, releaseRecord: "a.b.c" } : {}),
+    });
+    await db.insert(exportFiles).values({
+      requestId: id,
+      path: "t.csv",
+      version: 1,
+      current: true,
+      type: "frequency",
+      size: TABLE.length,
+      sha256,
+      checkStatus: "pass",
+      checkReport: {},
+      decision: released ? "approved" : state === "changes_requested" ? "changes_requested" : "pending",
+      addedAt: now,
+    });
     return { id, payload };
   }
 
-  const revoke = (payload: PermitPayload) => amendEnvironment(stack.services.database.db, { ...payload, sequence: payload.sequence + 1, status: "revoked" }, "torn-down");
+  const revoke = (payload: PermitPayload) =>
+    amendEnvironment(
+      stack.services.database.db,
+      { ...payload, sequence: payload.sequence + 1, status: "revoked" },
+      "torn-down",
+    );
 
   it("takes no votes once the permit is revoked and its environment torn down, so two checkers cannot release it", async () => {
     const { id, payload } = await requestUnder("submitted");
@@ -56,7 +102,10 @@ describe("nothing leaves through a permit that has ended", () => {
       expect(vote.error?.message).toMatch(/was revoked/);
     }
     // A vote against release is no more welcome: nothing about the request moves any more.
-    expect((await call(karin, "reviews.vote", { id, path: "t.csv", version: 1, vote: "reject", comment: "No." })).error?.data.speCode).toBe("EXPORT_PERMIT_ENDED");
+    expect(
+      (await call(karin, "reviews.vote", { id, path: "t.csv", version: 1, vote: "reject", comment: "No." })).error?.data
+        .speCode,
+    ).toBe("EXPORT_PERMIT_ENDED");
     expect(await stateOf(id)).toBe("submitted");
     expect((await download(alice, id)).status).toBe(404);
     // It is no longer work for anyone, and the views say why.
@@ -67,7 +116,10 @@ describe("nothing leaves through a permit that has ended", () => {
   });
 
   it("takes no votes past the permit's validUntil, even before its environment is torn down", async () => {
-    const { id } = await requestUnder("in_review", { validFrom: "2025-01-01T00:00:00Z", validUntil: new Date(Date.now() - 1000).toISOString() });
+    const { id } = await requestUnder("in_review", {
+      validFrom: "2025-01-01T00:00:00Z",
+      validUntil: new Date(Date.now() - 1000).toISOString(),
+    });
     const vote = await call(karin, "reviews.vote", { id, path: "t.csv", version: 1, vote: "approve" });
     expect(vote.error?.data.speCode).toBe("EXPORT_PERMIT_ENDED");
     expect(vote.error?.message).toMatch(/ended at/);
@@ -91,8 +143,13 @@ describe("nothing leaves through a permit that has ended", () => {
     const after = await download(alice, id);
     expect(after.status).toBe(410);
     expect(await after.json()).toEqual({ error: "EXPORT_PERMIT_ENDED", message: expect.stringMatching(/was revoked/) });
-    const events = (await call(ida, "audit.events", { target: `export:${id}` }, "GET")).data as Array<{ action: string; details: { code?: string } }>;
-    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["export.downloaded", "export.download-refused"]));
+    const events = (await call(ida, "audit.events", { target: `export:${id}` }, "GET")).data as Array<{
+      action: string;
+      details: { code?: string };
+    }>;
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["export.downloaded", "export.download-refused"]),
+    );
     expect(events.find((e) => e.action === "export.download-refused")?.details.code).toBe("EXPORT_PERMIT_ENDED");
     // The signed record of what was released stays readable: it is evidence, not data.
     expect((await alice.request(`${stack.appUrl}/exports/${id}/release-record`)).status).toBe(200);
@@ -108,12 +165,22 @@ describe("nothing leaves through a permit that has ended", () => {
     const after = await preview();
     expect(after.status).toBe(410);
     expect(await after.json()).toEqual({ error: "EXPORT_PERMIT_ENDED", message: expect.stringMatching(/was revoked/) });
-    const events = (await call(ida, "audit.events", { target: `export:${id}` }, "GET")).data as Array<{ action: string; actor: { subject: string }; details: { code?: string } }>;
-    expect(events.find((e) => e.action === "export.file-view-refused")).toMatchObject({ actor: { subject: "karin" }, details: { code: "EXPORT_PERMIT_ENDED" } });
+    const events = (await call(ida, "audit.events", { target: `export:${id}` }, "GET")).data as Array<{
+      action: string;
+      actor: { subject: string };
+      details: { code?: string };
+    }>;
+    expect(events.find((e) => e.action === "export.file-view-refused")).toMatchObject({
+      actor: { subject: "karin" },
+      details: { code: "EXPORT_PERMIT_ENDED" },
+    });
   });
 
   it("stops showing it past the permit's validUntil too", async () => {
-    const { id } = await requestUnder("submitted", { validFrom: "2025-01-01T00:00:00Z", validUntil: new Date(Date.now() - 1000).toISOString() });
+    const { id } = await requestUnder("submitted", {
+      validFrom: "2025-01-01T00:00:00Z",
+      validUntil: new Date(Date.now() - 1000).toISOString(),
+    });
     const after = await kalle.request(`${stack.appUrl}/reviews/${id}/file?path=t.csv`);
     expect(after.status).toBe(410);
     expect(((await after.json()) as { message: string }).message).toMatch(/ended at/);
@@ -122,7 +189,9 @@ describe("nothing leaves through a permit that has ended", () => {
   it("leaves the author only withdrawing once the permit has ended", async () => {
     const { id, payload } = await requestUnder("changes_requested");
     await revoke(payload);
-    expect((await call(alice, "exports.revise", { id, path: "t.csv" })).error?.data.speCode).toBe("EXPORT_PERMIT_ENDED");
+    expect((await call(alice, "exports.revise", { id, path: "t.csv" })).error?.data.speCode).toBe(
+      "EXPORT_PERMIT_ENDED",
+    );
     expect((await call(alice, "exports.submit", { id })).error?.data.speCode).toBe("EXPORT_PERMIT_ENDED");
     expect((await call(alice, "exports.withdraw", { id })).error).toBeUndefined();
     expect(await stateOf(id)).toBe("withdrawn");

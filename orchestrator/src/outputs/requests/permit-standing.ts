@@ -20,13 +20,20 @@ export interface PermitStanding {
 export function permitEnded(standing: PermitStanding, now: Date): string | undefined {
   const permit = `Permit ${standing.permitId}`;
   if (standing.status === "revoked") return `${permit} was revoked: nothing more leaves its environment.`;
-  if (now >= standing.validUntil) return `${permit} ended at ${standing.validUntil.toISOString()}: nothing more leaves its environment.`;
-  if (standing.environmentState === "torn-down") return `${permit}'s environment is torn down or being torn down: nothing more leaves it.`;
+  if (now >= standing.validUntil)
+    return `${permit} ended at ${standing.validUntil.toISOString()}: nothing more leaves its environment.`;
+  if (standing.environmentState === "torn-down")
+    return `${permit}'s environment is torn down or being torn down: nothing more leaves it.`;
   return undefined;
 }
 
 /** The columns of a PermitStanding, for queries that join permits and environments. */
-export const standingColumns = { permitId: permits.permitId, status: permits.status, validUntil: permits.validUntil, environmentState: environments.desiredState };
+export const standingColumns = {
+  permitId: permits.permitId,
+  status: permits.status,
+  validUntil: permits.validUntil,
+  environmentState: environments.desiredState,
+};
 
 /**
  * The permit's standing, read under a share lock on the permit and its environment within `tx`: a

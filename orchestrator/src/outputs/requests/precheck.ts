@@ -21,7 +21,9 @@ export interface PrecheckInput {
 
 /** What the audit log keeps of a check's report: outcomes and counts, never a word of the file. */
 function reportSummary(check: FileCheck) {
-  const checks = Array.isArray(check.report.checks) ? (check.report.checks as Array<{ name?: unknown; status?: unknown }>) : [];
+  const checks = Array.isArray(check.report.checks)
+    ? (check.report.checks as Array<{ name?: unknown; status?: unknown }>)
+    : [];
   const cells = Array.isArray(check.report.cells) ? (check.report.cells as Array<{ status?: unknown }>) : [];
   return {
     status: check.status,
@@ -37,11 +39,26 @@ function reportSummary(check: FileCheck) {
  * file, its size and hash, and the outcome in counts. A report says something about a file that no one
  * has reviewed yet, so who asked for which, how often, is evidence a supervisor needs.
  */
-export async function precheckFile(db: Db, airlock: AirlockServices, input: PrecheckInput, actor: AuditActor, now = new Date()): Promise<FileCheck & { size: number }> {
+export async function precheckFile(
+  db: Db,
+  airlock: AirlockServices,
+  input: PrecheckInput,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<FileCheck & { size: number }> {
   const { namespace, path, type, profile, scratch } = input;
   let copied: { sha256: string; size: number } | undefined;
   const record = (outcome: Record<string, unknown>) =>
-    recordAuditEvent(db, { actor, action: "export.prechecked", target: `environment:${namespace}`, details: { path, type, profile, ...(copied ?? {}), ...outcome } }, now);
+    recordAuditEvent(
+      db,
+      {
+        actor,
+        action: "export.prechecked",
+        target: `environment:${namespace}`,
+        details: { path, type, profile, ...(copied ?? {}), ...outcome },
+      },
+      now,
+    );
   try {
     await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
     copied = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);

@@ -40,7 +40,8 @@ export function createQuarantine(dir: string): Quarantine {
     return join(dir, sha256);
   };
   /** Puts the held bytes under their hash unless they are there already (same hash, same bytes). */
-  const keep = (from: string, sha256: string) => link(from, pathOf(sha256)).catch((err: unknown) => (exists(err) ? undefined : Promise.reject(err)));
+  const keep = (from: string, sha256: string) =>
+    link(from, pathOf(sha256)).catch((err: unknown) => (exists(err) ? undefined : Promise.reject(err)));
   return {
     pathOf,
     async admit(copy) {

@@ -6,9 +6,26 @@ import type { ExportFileRow, ExportRequestRow, ExportVoteRow } from "./export-re
  * The machine-readable record that goes with released files (SATRE 3.3.09): which files, with which
  * hashes, which checks found what, who reviewed them and when. Pure: from the rows to a JSON object.
  */
-export function releaseRecord(request: ExportRequestRow, files: ExportFileRow[], votes: ExportVoteRow[], releasedAt: Date) {
-  const votesOn = (f: ExportFileRow) => votes.filter((v) => v.path === f.path && v.version === f.version).map((v) => ({ checker: v.checker, vote: v.vote, at: v.castAt.toISOString() }));
-  const describe = (f: ExportFileRow) => ({ path: f.path, version: f.version, type: f.type, sha256: f.sha256, size: f.size, checks: { profile: request.profile, status: f.checkStatus }, decision: f.decision, reviews: votesOn(f) });
+export function releaseRecord(
+  request: ExportRequestRow,
+  files: ExportFileRow[],
+  votes: ExportVoteRow[],
+  releasedAt: Date,
+) {
+  const votesOn = (f: ExportFileRow) =>
+    votes
+      .filter((v) => v.path === f.path && v.version === f.version)
+      .map((v) => ({ checker: v.checker, vote: v.vote, at: v.castAt.toISOString() }));
+  const describe = (f: ExportFileRow) => ({
+    path: f.path,
+    version: f.version,
+    type: f.type,
+    sha256: f.sha256,
+    size: f.size,
+    checks: { profile: request.profile, status: f.checkStatus },
+    decision: f.decision,
+    reviews: votesOn(f),
+  });
   return {
     type: "spe-release-record",
     version: 1,

@@ -3,7 +3,16 @@
  * goes through `transition`, so a step the table does not allow cannot happen anywhere.
  */
 
-export const REQUEST_STATES = ["draft", "submitted", "in_review", "approved", "changes_requested", "rejected", "released", "withdrawn"] as const;
+export const REQUEST_STATES = [
+  "draft",
+  "submitted",
+  "in_review",
+  "approved",
+  "changes_requested",
+  "rejected",
+  "released",
+  "withdrawn",
+] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export type RequestEvent =

@@ -39,7 +39,8 @@ const fileFields = (f: ExportFileRow) => ({
   decision: f.decision,
 });
 
-const votesOn = (votes: ExportVoteRow[], f: ExportFileRow) => votes.filter((v) => v.path === f.path && v.version === f.version);
+const votesOn = (votes: ExportVoteRow[], f: ExportFileRow) =>
+  votes.filter((v) => v.path === f.path && v.version === f.version);
 
 /**
  * The researchers' view: the checkers' votes and comments once a file is decided (a pending or conflicted
@@ -54,7 +55,12 @@ export function researcherView(loaded: LoadedRequest, now = new Date()) {
     files: files.map((f) => {
       const on = votesOn(votes, f);
       const decided = f.decision !== "pending" && f.decision !== "conflicted";
-      return { ...fileFields(f), checkReport: researcherReport(f.checkReport) ?? null, votesIn: on.length, reviews: decided ? on.map((v) => ({ vote: v.vote, comment: v.comment, at: v.castAt })) : [] };
+      return {
+        ...fileFields(f),
+        checkReport: researcherReport(f.checkReport) ?? null,
+        votesIn: on.length,
+        reviews: decided ? on.map((v) => ({ vote: v.vote, comment: v.comment, at: v.castAt })) : [],
+      };
     }),
   };
 }
@@ -90,7 +96,10 @@ export function checkerView(loaded: LoadedRequest, checker: string, now = new Da
  */
 export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now: Date) {
   return requests
-    .filter(({ request, permit, standing }) => request.requester !== checker && !permitPersons(permit).includes(checker) && !permitEnded(standing, now))
+    .filter(
+      ({ request, permit, standing }) =>
+        request.requester !== checker && !permitPersons(permit).includes(checker) && !permitEnded(standing, now),
+    )
     .map((loaded) => {
       const view = checkerView(loaded, checker, now);
       const submitted = loaded.request.submittedAt ?? loaded.request.createdAt;

@@ -92,7 +92,8 @@ export interface VoteContext {
 /** Why this checker may not vote on this file now, or undefined when they may. */
 export function voteRefusal(c: VoteContext): string | undefined {
   if (c.checker === c.requester) return "You made this request; its author can never review it.";
-  if (c.permitPersons.includes(c.checker)) return "You are named in this permit; people on the permit cannot review its outputs.";
+  if (c.permitPersons.includes(c.checker))
+    return "You are named in this permit; people on the permit cannot review its outputs.";
   if (c.votedBy.includes(c.checker)) return "You have already voted on this version of the file.";
   if (c.decision !== "pending" && c.decision !== "conflicted") return "This file is already decided.";
   return undefined;

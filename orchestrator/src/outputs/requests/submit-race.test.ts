@@ -45,7 +45,10 @@ describe("two submissions of the same bytes at once", () => {
     outboxDir = mkdtempSync(join(tmpdir(), "spe-outbox-"));
     agent = await startAirlockAgent(outboxDir);
     stack = await startStack({ AIRLOCK_AGENT_URL: agent.url });
-    namespace = await insertEnvironment(stack.services.database.db, examplePermit({ permitId: `SE-RACE-${Date.now().toString(36)}` }));
+    namespace = await insertEnvironment(
+      stack.services.database.db,
+      examplePermit({ permitId: `SE-RACE-${Date.now().toString(36)}` }),
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -58,7 +61,18 @@ describe("two submissions of the same bytes at once", () => {
     writeFileSync(join(outboxDir, "a-shared.csv"), SHARED);
     writeFileSync(join(outboxDir, "z-later.csv"), "region,count\n01,300\n");
     writeFileSync(join(outboxDir, "z-huge.csv"), `region,count\n${"01,10\n".repeat(airlock.limits.maxCsvRows + 1)}`);
-    const draft = (files: string[]) => createRequest(db, { namespace, title: "Strokes", justification: "Counts of strokes per county.", files: files.map((path) => ({ path, type: "frequency" as const })) }, airlock.limits, alice);
+    const draft = (files: string[]) =>
+      createRequest(
+        db,
+        {
+          namespace,
+          title: "Strokes",
+          justification: "Counts of strokes per county.",
+          files: files.map((path) => ({ path, type: "frequency" as const })),
+        },
+        airlock.limits,
+        alice,
+      );
     const { id: slow } = await draft(["a-shared.csv", "z-later.csv"]);
     const { id: failing } = await draft(["a-shared.csv", "z-huge.csv"]);
 

@@ -43,17 +43,38 @@ async function csvDataRows(path: string): Promise<number> {
  * Copies one file out of the outbox into quarantine and checks it there, through the submission's own
  * hold on it: what is checked is what is kept.
  */
-async function quarantineFile(airlock: AirlockServices, namespace: string, profile: string, file: ExportFileRow, listed: Map<string, number>, admitted: Admitted[]): Promise<Quarantined> {
+async function quarantineFile(
+  airlock: AirlockServices,
+  namespace: string,
+  profile: string,
+  file: ExportFileRow,
+  listed: Map<string, number>,
+  admitted: Admitted[],
+): Promise<Quarantined> {
   const { limits } = airlock;
   const size = listed.get(file.path);
-  if (size === undefined) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is not in the outbox (any more). Put it back or revise the request.`);
-  if (size > limits.maxFileBytes) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is ${size} bytes; at most ${limits.maxFileBytes} may leave in one file.`);
-  const kept = await airlock.quarantine.admit((destination) => airlock.outbox.copy(namespace, file.path, destination, limits.maxFileBytes));
+  if (size === undefined)
+    throw new SpeError(
+      "EXPORT_FILE_REFUSED",
+      `${file.path} is not in the outbox (any more). Put it back or revise the request.`,
+    );
+  if (size > limits.maxFileBytes)
+    throw new SpeError(
+      "EXPORT_FILE_REFUSED",
+      `${file.path} is ${size} bytes; at most ${limits.maxFileBytes} may leave in one file.`,
+    );
+  const kept = await airlock.quarantine.admit((destination) =>
+    airlock.outbox.copy(namespace, file.path, destination, limits.maxFileBytes),
+  );
   admitted.push(kept);
   const path = kept.hold;
   if (extensionOf(file.path) === "csv") {
     const rows = await csvDataRows(path);
-    if (rows > limits.maxCsvRows) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} has ${rows} rows; at most ${limits.maxCsvRows} may leave in one table. Aggregate further.`);
+    if (rows > limits.maxCsvRows)
+      throw new SpeError(
+        "EXPORT_FILE_REFUSED",
+        `${file.path} has ${rows} rows; at most ${limits.maxCsvRows} may leave in one table. Aggregate further.`,
+      );
   }
   const check = await airlock.checkOutputFile({ file: path, type: file.type, profile });
   return { file, sha256: kept.sha256, size: kept.size, check };
@@ -64,27 +85,49 @@ async function quarantineFile(airlock: AirlockServices, namespace: string, profi
  * file version is copied into quarantine, hashed and checked first; only when all of them succeeded does
  * the request change, in one transaction with its audit event. A failure leaves the request as it was.
  */
-export async function submitRequest(db: Db, airlock: AirlockServices, id: string, actor: AuditActor, now = new Date()): Promise<{ state: string; files: Array<{ path: string; version: number; sha256: string; check: FileCheck["status"] }> }> {
+export async function submitRequest(
+  db: Db,
+  airlock: AirlockServices,
+  id: string,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<{
+  state: string;
+  files: Array<{ path: string; version: number; sha256: string; check: FileCheck["status"] }>;
+}> {
   // A draft is submitted; a request sent back for changes is resubmitted.
-  const eventFor = (state: RequestState) => (state === "changes_requested" ? ("resubmit" as const) : ("submit" as const));
+  const eventFor = (state: RequestState) =>
+    state === "changes_requested" ? ("resubmit" as const) : ("submit" as const);
   const { request, files } = await loadForAuthor(db, id, actor, eventFor, now);
   const event = eventFor(request.state);
   const unrevised = files.filter((f) => f.sha256 !== null && f.decision === "changes_requested");
   if (unrevised.length)
-    throw new SpeError("EXPORT_REQUEST_STATE_CONFLICT", `Checkers asked for changes to ${unrevised.map((f) => f.path).join(", ")}: revise ${unrevised.length > 1 ? "them" : "it"} before resubmitting.`);
+    throw new SpeError(
+      "EXPORT_REQUEST_STATE_CONFLICT",
+      `Checkers asked for changes to ${unrevised.map((f) => f.path).join(", ")}: revise ${unrevised.length > 1 ? "them" : "it"} before resubmitting.`,
+    );
   const fresh = files.filter((f) => f.sha256 === null);
   const listed = new Map((await airlock.outbox.list(request.namespace)).map((f) => [f.path, f.size]));
   const quarantined: Quarantined[] = [];
   const admitted: Admitted[] = [];
   try {
-    for (const file of fresh) quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted));
+    for (const file of fresh)
+      quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted));
     await recordSubmission(db, id, request.state, event, quarantined, actor, now);
   } catch (err) {
     await forgetUnreferenced(db, airlock.quarantine, admitted);
     throw err;
   }
   for (const kept of admitted) await airlock.quarantine.settle(kept);
-  return { state: "submitted", files: quarantined.map((q) => ({ path: q.file.path, version: q.file.version, sha256: q.sha256, check: q.check.status })) };
+  return {
+    state: "submitted",
+    files: quarantined.map((q) => ({
+      path: q.file.path,
+      version: q.file.version,
+      sha256: q.sha256,
+      check: q.check.status,
+    })),
+  };
 }
 
 /**
@@ -92,21 +135,57 @@ export async function submitRequest(db: Db, airlock: AirlockServices, id: string
  * concurrent submission of the same bytes keeps them through its own hold (quarantine.ts).
  */
 async function forgetUnreferenced(db: Db, quarantine: Quarantine, admitted: Admitted[]): Promise<void> {
-  const isReferenced = (sha256: string) => async () => (await db.select({ sha256: exportFiles.sha256 }).from(exportFiles).where(eq(exportFiles.sha256, sha256)).limit(1)).length > 0;
+  const isReferenced = (sha256: string) => async () =>
+    (await db.select({ sha256: exportFiles.sha256 }).from(exportFiles).where(eq(exportFiles.sha256, sha256)).limit(1))
+      .length > 0;
   for (const kept of admitted) await quarantine.forget(kept, isReferenced(kept.sha256));
 }
 
-async function recordSubmission(db: Db, id: string, from: RequestState, event: "submit" | "resubmit", quarantined: Quarantined[], actor: AuditActor, now: Date): Promise<void> {
+async function recordSubmission(
+  db: Db,
+  id: string,
+  from: RequestState,
+  event: "submit" | "resubmit",
+  quarantined: Quarantined[],
+  actor: AuditActor,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
-    await updateIfStill(tx, id, from, { state: "submitted", submittedAt: now, updatedAt: now }, "while its files were copied");
+    await updateIfStill(
+      tx,
+      id,
+      from,
+      { state: "submitted", submittedAt: now, updatedAt: now },
+      "while its files were copied",
+    );
     for (const q of quarantined)
       await tx
         .update(exportFiles)
         .set({ sha256: q.sha256, size: q.size, checkStatus: q.check.status, checkReport: q.check.report })
-        .where(and(eq(exportFiles.requestId, id), eq(exportFiles.path, q.file.path), eq(exportFiles.version, q.file.version)));
+        .where(
+          and(
+            eq(exportFiles.requestId, id),
+            eq(exportFiles.path, q.file.path),
+            eq(exportFiles.version, q.file.version),
+          ),
+        );
     await appendAuditEvent(
       tx,
-      { actor, action: event === "submit" ? "export.submitted" : "export.resubmitted", target: `export:${id}`, details: { files: quarantined.map((q) => ({ path: q.file.path, version: q.file.version, type: q.file.type, sha256: q.sha256, size: q.size, check: q.check.status })) } },
+      {
+        actor,
+        action: event === "submit" ? "export.submitted" : "export.resubmitted",
+        target: `export:${id}`,
+        details: {
+          files: quarantined.map((q) => ({
+            path: q.file.path,
+            version: q.file.version,
+            type: q.file.type,
+            sha256: q.sha256,
+            size: q.size,
+            check: q.check.status,
+          })),
+        },
+      },
       now,
     );
   });

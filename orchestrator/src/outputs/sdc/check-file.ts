@@ -67,18 +67,26 @@ export async function checkOutputFile(input: CheckOutputFileInput): Promise<SdcR
   const profile = typeof input.profile === "string" ? loadSdcProfile(input.profile) : input.profile;
   const { type } = input;
   const findings = await findingsFor(input, profile);
-  const report: SdcReport = { status: combineStatus(findings.checks.map((c) => c.status)), type, profile: profile.name, ...findings };
+  const report: SdcReport = {
+    status: combineStatus(findings.checks.map((c) => c.status)),
+    type,
+    profile: profile.name,
+    ...findings,
+  };
   return input.detail ? report : plainReport(report);
 }
 
 async function findingsFor(input: CheckOutputFileInput, profile: SdcProfile): Promise<TableFindings> {
   const { type } = input;
-  if (type !== "frequency" && type !== "magnitude" && type !== "regression") return { checks: [personCheck(type)], cells: [] };
+  if (type !== "frequency" && type !== "magnitude" && type !== "regression")
+    return { checks: [personCheck(type)], cells: [] };
   const bytes = input.bytes ?? (input.path !== undefined ? await readFile(input.path) : undefined);
   if (!bytes) throw new TypeError("checkOutputFile needs a path or bytes");
   if (type === "regression") return checkRegression(decodeText(bytes), profile.regression);
   const table = readTable(bytes);
-  return type === "frequency" ? checkFrequencyTable(table, profile.frequency, input.countColumn ?? DEFAULT_COUNT_COLUMN) : checkMagnitudeTable(table, profile.magnitude);
+  return type === "frequency"
+    ? checkFrequencyTable(table, profile.frequency, input.countColumn ?? DEFAULT_COUNT_COLUMN)
+    : checkMagnitudeTable(table, profile.magnitude);
 }
 
 function personCheck(type: Exclude<SdcOutputType, "frequency" | "magnitude" | "regression">): SdcCheck {

@@ -32,7 +32,7 @@ describe("parseNumber", () => {
 describe("parseNumber's fast path", () => {
   it("gives the same double as Number() for short decimals", () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let i = 0; i < 20_000; i++) {
       const text = `${next() < 0.3 ? "-" : ""}${(next() * 10 ** Math.floor(next() * 13)).toFixed(Math.floor(next() * 6))}`;
       expect(parseNumber(text), text).toBe(Number(text));

@@ -6,7 +6,8 @@ import { readTable } from "./read-table";
 const defaults = loadSdcProfile("default").frequency;
 const redact7 = loadSdcProfile("redact7-round5").frequency;
 const counts = (...values: string[]) => readTable(["group,count", ...values.map((v, i) => `g${i},${v}`)].join("\n"));
-const status = (name: string, findings: ReturnType<typeof checkFrequencyTable>) => findings.checks.find((c) => c.name === name)?.status;
+const status = (name: string, findings: ReturnType<typeof checkFrequencyTable>) =>
+  findings.checks.find((c) => c.name === name)?.status;
 
 describe("frequency tables, default profile", () => {
   it.each<[string, "pass" | "fail"]>([
@@ -18,7 +19,11 @@ describe("frequency tables, default profile", () => {
   ])("count %s → threshold %s (fails below 10, 10 passes)", (count, expected) => {
     const findings = checkFrequencyTable(counts(count), defaults);
     expect(status("threshold", findings)).toBe(expected);
-    expect(findings.cells).toMatchObject(expected === "fail" ? [{ row: 1, column: "count", status: "fail", reasons: [`count ${Number(count)} is below the threshold 10`] }] : []);
+    expect(findings.cells).toMatchObject(
+      expected === "fail"
+        ? [{ row: 1, column: "count", status: "fail", reasons: [`count ${Number(count)} is below the threshold 10`] }]
+        : [],
+    );
   });
 
   it("follows the profile's threshold", () => {
@@ -32,7 +37,9 @@ describe("frequency tables, default profile", () => {
       { name: "threshold", status: "pass", message: "Every count is at least 10." },
       { name: "zeros", status: "fail", message: "Zero count (disclosive): 1 cell (row 2)." },
     ]);
-    expect(disclosive.cells).toMatchObject([{ row: 2, column: "count", status: "fail", reasons: [expect.stringContaining("nobody in this group")] }]);
+    expect(disclosive.cells).toMatchObject([
+      { row: 2, column: "count", status: "fail", reasons: [expect.stringContaining("nobody in this group")] },
+    ]);
     const harmless = checkFrequencyTable(counts("10", "0"), { ...defaults, zerosDisclosive: false });
     expect(harmless.checks.map((c) => c.status)).toEqual(["pass", "pass"]);
     expect(harmless.cells).toEqual([]);
@@ -41,14 +48,21 @@ describe("frequency tables, default profile", () => {
   it("names rows by data row (1 = first line after the header) and collects every reason of a cell", () => {
     const findings = checkFrequencyTable(counts("12", "12", "3", "40", "7"), { ...defaults, roundingBase: 5 });
     expect(findings.cells.map((c) => c.row)).toEqual([1, 2, 3, 5]);
-    expect(findings.cells[2]).toMatchObject({ row: 3, column: "count", status: "fail", reasons: ["count 3 is below the threshold 10", "count 3 is not a multiple of 5"] });
+    expect(findings.cells[2]).toMatchObject({
+      row: 3,
+      column: "count",
+      status: "fail",
+      reasons: ["count 3 is below the threshold 10", "count 3 is not a multiple of 5"],
+    });
     expect(findings.checks[0]!.message).toBe("Count below 10: 2 cells (rows 3, 5).");
   });
 
   it.each(["", "NA", "12.5", "-3", "1 200"])("a count of %j is left to review", (text) => {
     const findings = checkFrequencyTable(counts("10", text), defaults);
     expect(status("threshold", findings)).toBe("review");
-    expect(findings.cells).toMatchObject([{ row: 2, column: "count", status: "review", reasons: [`"${text}" is not a whole-number count`] }]);
+    expect(findings.cells).toMatchObject([
+      { row: 2, column: "count", status: "review", reasons: [`"${text}" is not a whole-number count`] },
+    ]);
   });
 
   it("[REDACTED] is not a count in the default profile", () => {
@@ -57,12 +71,16 @@ describe("frequency tables, default profile", () => {
 
   it("uses the named count column; without it the file goes to review", () => {
     const table = readTable("region,n_patients\nA,4\n");
-    expect(checkFrequencyTable(table, defaults).checks).toMatchObject([{ name: "threshold", status: "review", message: expect.stringContaining('No column named "count"') }]);
+    expect(checkFrequencyTable(table, defaults).checks).toMatchObject([
+      { name: "threshold", status: "review", message: expect.stringContaining('No column named "count"') },
+    ]);
     expect(status("threshold", checkFrequencyTable(table, defaults, "n_patients"))).toBe("fail");
   });
 
   it("a table without rows goes to review", () => {
-    expect(checkFrequencyTable(readTable("group,count\n"), defaults).checks).toMatchObject([{ name: "threshold", status: "review", message: "The table has no data rows." }]);
+    expect(checkFrequencyTable(readTable("group,count\n"), defaults).checks).toMatchObject([
+      { name: "threshold", status: "review", message: "The table has no data rows." },
+    ]);
   });
 });
 
@@ -89,6 +107,8 @@ describe("frequency tables, redact7-round5", () => {
   });
 
   it("says how many cells were redacted", () => {
-    expect(checkFrequencyTable(counts("[REDACTED]", "20"), redact7).checks[0]!.message).toBe("Every count is at least 8 (1 redacted).");
+    expect(checkFrequencyTable(counts("[REDACTED]", "20"), redact7).checks[0]!.message).toBe(
+      "Every count is at least 8 (1 redacted).",
+    );
   });
 });

@@ -22,11 +22,18 @@ const WHOLE = /^\d+(?:\.0*)?$/;
  * A cell holding one of the profile's redaction markers passes every check; a cell that is not a whole
  * number (empty, "NA", "12.5", a weighted count) is left to review.
  */
-export function checkFrequencyTable(table: Table, rules: SdcProfile["frequency"], countColumn = DEFAULT_COUNT_COLUMN): TableFindings {
+export function checkFrequencyTable(
+  table: Table,
+  rules: SdcProfile["frequency"],
+  countColumn = DEFAULT_COUNT_COLUMN,
+): TableFindings {
   const column = columnIndex(table, countColumn);
   if (column === -1) {
     const columns = table.columns.map((c) => `"${quoted(c)}"`).join(", ");
-    return { checks: [cannotRun("threshold", say("frequency-no-count-column", { column: countColumn }, { columns }))], cells: [] };
+    return {
+      checks: [cannotRun("threshold", say("frequency-no-count-column", { column: countColumn }, { columns }))],
+      cells: [],
+    };
   }
   if (table.rowCount === 0) return { checks: [cannotRun("threshold", say("no-rows"))], cells: [] };
 
@@ -56,21 +63,34 @@ export function checkFrequencyTable(table: Table, rules: SdcProfile["frequency"]
     if (count === 0) {
       zeroCells++;
       if (rules.zerosDisclosive) zeros.fail(row, name, say("frequency-cell-zero"));
-    } else if (count < rules.threshold) threshold.fail(row, name, say("frequency-cell-below", { threshold: rules.threshold }, { count }));
-    if (base !== null && count % base !== 0) rounding.fail(row, name, say("frequency-cell-not-rounded", { base }, { count }));
+    } else if (count < rules.threshold)
+      threshold.fail(row, name, say("frequency-cell-below", { threshold: rules.threshold }, { count }));
+    if (base !== null && count % base !== 0)
+      rounding.fail(row, name, say("frequency-cell-not-rounded", { base }, { count }));
     return count;
   });
 
   const limit = { threshold: rules.threshold };
   const checks = [
     threshold.result({
-      passed: redacted ? say("frequency-threshold-passed-redacted", { ...limit, redacted }) : say("frequency-threshold-passed", limit),
+      passed: redacted
+        ? say("frequency-threshold-passed-redacted", { ...limit, redacted })
+        : say("frequency-threshold-passed", limit),
       failed: say("frequency-threshold-failed", limit),
       reviewed: say("frequency-threshold-reviewed"),
     }),
-    zeros.result({ passed: zeroCells ? say("frequency-zeros-allowed", { zeros: zeroCells }) : say("frequency-zeros-none"), failed: say("frequency-zeros-failed") }),
+    zeros.result({
+      passed: zeroCells ? say("frequency-zeros-allowed", { zeros: zeroCells }) : say("frequency-zeros-none"),
+      failed: say("frequency-zeros-failed"),
+    }),
   ];
-  if (base !== null) checks.push(rounding.result({ passed: say("frequency-rounding-passed", { base }), failed: say("frequency-rounding-failed", { base }) }));
+  if (base !== null)
+    checks.push(
+      rounding.result({
+        passed: say("frequency-rounding-passed", { base }),
+        failed: say("frequency-rounding-failed", { base }),
+      }),
+    );
   if (rules.totalLabels.length) checks.push(checkTotals(table, column, counts, rules.totalLabels, cells));
   return { checks, cells: cells.list() };
 }

@@ -5,12 +5,21 @@ import { readTable } from "./read-table";
 
 const rules = loadSdcProfile("default").magnitude;
 /** One cell per argument: "value,n,max1,max2". */
-const table = (...cells: string[]) => readTable(["group,value,n,max1,max2", ...cells.map((c, i) => `g${i},${c}`)].join("\n"));
-const statuses = (...cells: string[]) => Object.fromEntries(checkMagnitudeTable(table(...cells), rules).checks.map((c) => [c.name, c.status]));
+const table = (...cells: string[]) =>
+  readTable(["group,value,n,max1,max2", ...cells.map((c, i) => `g${i},${c}`)].join("\n"));
+const statuses = (...cells: string[]) =>
+  Object.fromEntries(checkMagnitudeTable(table(...cells), rules).checks.map((c) => [c.name, c.status]));
 
 describe("magnitude tables, default profile", () => {
   it("a safe cell passes every check", () => {
-    expect(statuses("1000,20,100,90")).toEqual({ threshold: "pass", "nk-dominance": "pass", "p-ratio": "pass", "identical-values": "pass", "negative-values": "pass", values: "pass" });
+    expect(statuses("1000,20,100,90")).toEqual({
+      threshold: "pass",
+      "nk-dominance": "pass",
+      "p-ratio": "pass",
+      "identical-values": "pass",
+      "negative-values": "pass",
+      values: "pass",
+    });
   });
 
   it.each<[string, string]>([
@@ -33,7 +42,8 @@ describe("magnitude tables, default profile", () => {
 
   it("NK with n = 1 looks at the largest contribution only", () => {
     const one = { ...rules, nkDominance: { n: 1 as const, k: 0.5 } };
-    const check = (cell: string) => checkMagnitudeTable(table(cell), one).checks.find((c) => c.name === "nk-dominance")!.status;
+    const check = (cell: string) =>
+      checkMagnitudeTable(table(cell), one).checks.find((c) => c.name === "nk-dominance")!.status;
     expect(check("100,10,50,40")).toBe("fail");
     expect(check("100,10,49.9,40")).toBe("pass");
   });
@@ -52,30 +62,52 @@ describe("magnitude tables, default profile", () => {
     const loose = { ...rules, nkDominance: { n: 2 as const, k: 0.99 } };
     const report = checkMagnitudeTable(table("209.99,10,100,100", "210,10,100,100"), loose);
     expect(report.checks.find((c) => c.name === "nk-dominance")!.status).toBe("pass");
-    expect(report.cells).toMatchObject([{ row: 1, column: "value", status: "fail", reasons: [expect.stringContaining("less than 10 % of the largest contribution")] }]);
+    expect(report.cells).toMatchObject([
+      {
+        row: 1,
+        column: "value",
+        status: "fail",
+        reasons: [expect.stringContaining("less than 10 % of the largest contribution")],
+      },
+    ]);
   });
 
   it("all-identical contributions fail", () => {
     expect(statuses("500,10,50,50")["identical-values"]).toBe("fail");
     expect(statuses("0,12,0,0")["identical-values"]).toBe("fail");
     expect(statuses("501,10,50,50")["identical-values"]).toBe("pass");
-    expect(checkMagnitudeTable(table("500,10,50,50"), rules).cells[0]!.reasons).toEqual(["all 10 contributions are the same (50)"]);
+    expect(checkMagnitudeTable(table("500,10,50,50"), rules).cells[0]!.reasons).toEqual([
+      "all 10 contributions are the same (50)",
+    ]);
   });
 
-  it.each(["-100,20,10,5", "100,20,-10,-20", "100,20,50,-1"])("negative values %s → review, dominance skipped for the cell", (cell) => {
-    const report = checkMagnitudeTable(table(cell), rules);
-    expect(report.checks.find((c) => c.name === "negative-values")!.status).toBe("review");
-    expect(report.checks.find((c) => c.name === "nk-dominance")!.status).toBe("pass");
-    expect(report.cells).toMatchObject([{ row: 1, column: "value", status: "review", reasons: ["a negative value or contribution: dominance is undefined"] }]);
-  });
+  it.each(["-100,20,10,5", "100,20,-10,-20", "100,20,50,-1"])(
+    "negative values %s → review, dominance skipped for the cell",
+    (cell) => {
+      const report = checkMagnitudeTable(table(cell), rules);
+      expect(report.checks.find((c) => c.name === "negative-values")!.status).toBe("review");
+      expect(report.checks.find((c) => c.name === "nk-dominance")!.status).toBe("pass");
+      expect(report.cells).toMatchObject([
+        {
+          row: 1,
+          column: "value",
+          status: "review",
+          reasons: ["a negative value or contribution: dominance is undefined"],
+        },
+      ]);
+    },
+  );
 
   it("a negative cell below the threshold still fails", () => {
     expect(statuses("-100,3,10,5")).toMatchObject({ threshold: "fail", "negative-values": "review" });
   });
 
-  it.each(["100,20,30,60", "100,20,60,50", "NA,20,10,5", "100,20,10,"])("inconsistent or unreadable %s → review", (cell) => {
-    expect(statuses(cell).values).toBe("review");
-  });
+  it.each(["100,20,30,60", "100,20,60,50", "NA,20,10,5", "100,20,10,"])(
+    "inconsistent or unreadable %s → review",
+    (cell) => {
+      expect(statuses(cell).values).toBe("review");
+    },
+  );
 
   it("a single contributor may leave max2 empty, and fails", () => {
     expect(statuses("100,1,100,")).toMatchObject({ threshold: "fail", values: "pass", "nk-dominance": "fail" });
@@ -96,13 +128,26 @@ describe("magnitude tables, default profile", () => {
 
   it("without n the threshold cannot run", () => {
     const report = checkMagnitudeTable(readTable("group,value,max1,max2\na,100,10,5\n"), rules);
-    expect(report.checks[0]).toMatchObject({ name: "threshold", status: "review", message: expect.stringContaining("Needs the column n") });
+    expect(report.checks[0]).toMatchObject({
+      name: "threshold",
+      status: "review",
+      message: expect.stringContaining("Needs the column n"),
+    });
   });
 
   it("lists every reason of a cell once, with the row", () => {
     const report = checkMagnitudeTable(table("1000,20,100,90", "100,2,60,40"), rules);
     expect(report.cells).toMatchObject([
-      { row: 2, column: "value", status: "fail", reasons: ["2 contributors, below the threshold 10", "the largest two contributions make up 100 % of the total, at least 90 %", "the rest of the total (value − max1 − max2) is less than 10 % of the largest contribution"] },
+      {
+        row: 2,
+        column: "value",
+        status: "fail",
+        reasons: [
+          "2 contributors, below the threshold 10",
+          "the largest two contributions make up 100 % of the total, at least 90 %",
+          "the rest of the total (value − max1 − max2) is less than 10 % of the largest contribution",
+        ],
+      },
     ]);
   });
 });

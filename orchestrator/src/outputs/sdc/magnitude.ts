@@ -46,29 +46,51 @@ export function checkMagnitudeTable(table: Table, rules: Rules): TableFindings {
 
   const contributors = column("n");
   const threshold = contributors && checkThreshold(contributors, rules, cells);
-  const checks: SdcCheck[] = [threshold ? threshold.check : cannotRun("threshold", say("magnitude-needs-n", { threshold: rules.threshold }))];
+  const checks: SdcCheck[] = [
+    threshold ? threshold.check : cannotRun("threshold", say("magnitude-needs-n", { threshold: rules.threshold })),
+  ];
   const [values, max1s, max2s] = [column("value"), column("max1"), column("max2")];
-  if (threshold && values && max1s && max2s) checks.push(...checkDominance({ counts: threshold.counts, value: values, max1: max1s, max2: max2s }, rules, cells));
+  if (threshold && values && max1s && max2s)
+    checks.push(...checkDominance({ counts: threshold.counts, value: values, max1: max1s, max2: max2s }, rules, cells));
   else {
     const missing = (["value", "n", "max1", "max2"] as const).filter((c) => index[c] === -1);
-    const reason = say(missing.length > 1 ? "magnitude-needs-columns" : "magnitude-needs-column", { columns: missing.join(", ") });
-    checks.push(...["nk-dominance", "p-ratio", "identical-values", "negative-values", "values"].map((name) => cannotRun(name, reason)));
+    const reason = say(missing.length > 1 ? "magnitude-needs-columns" : "magnitude-needs-column", {
+      columns: missing.join(", "),
+    });
+    checks.push(
+      ...["nk-dominance", "p-ratio", "identical-values", "negative-values", "values"].map((name) =>
+        cannotRun(name, reason),
+      ),
+    );
   }
   return { checks, cells: cells.list() };
 }
 
 /** The threshold on contributors; also returns each cell's n (undefined where unreadable). */
-function checkThreshold(contributors: string[], rules: Rules, cells: CellFindings): { check: SdcCheck; counts: (number | undefined)[] } {
+function checkThreshold(
+  contributors: string[],
+  rules: Rules,
+  cells: CellFindings,
+): { check: SdcCheck; counts: (number | undefined)[] } {
   const tally = new CheckTally("threshold", cells);
   const counts = contributors.map((raw, i) => {
     const text = raw.trim();
-    if (!WHOLE.test(text)) return void tally.review(i + 1, COLUMN, say("magnitude-cell-n-unreadable", undefined, { text: quoted(text) }));
+    if (!WHOLE.test(text))
+      return void tally.review(i + 1, COLUMN, say("magnitude-cell-n-unreadable", undefined, { text: quoted(text) }));
     const n = Number(text);
-    if (n < rules.threshold) tally.fail(i + 1, COLUMN, say("magnitude-cell-few", { threshold: rules.threshold }, { n }));
+    if (n < rules.threshold)
+      tally.fail(i + 1, COLUMN, say("magnitude-cell-few", { threshold: rules.threshold }, { n }));
     return n;
   });
   const limit = { threshold: rules.threshold };
-  return { counts, check: tally.result({ passed: say("magnitude-threshold-passed", limit), failed: say("magnitude-threshold-failed", limit), reviewed: say("magnitude-threshold-reviewed") }) };
+  return {
+    counts,
+    check: tally.result({
+      passed: say("magnitude-threshold-passed", limit),
+      failed: say("magnitude-threshold-failed", limit),
+      reviewed: say("magnitude-threshold-reviewed"),
+    }),
+  };
 }
 
 interface Columns {
@@ -117,22 +139,45 @@ function checkDominance(columns: Columns, rules: Rules, cells: CellFindings): Sd
       unusable.review(row, COLUMN, say("magnitude-cell-inconsistent"));
       continue;
     }
-    if (n !== undefined && n >= 2 && m2OverM1 === 0 && (fastSign(v - n * m1, v + n * m1) ?? exactSign([plus(vText), minus(n, m1Text)])) === 0)
+    if (
+      n !== undefined &&
+      n >= 2 &&
+      m2OverM1 === 0 &&
+      (fastSign(v - n * m1, v + n * m1) ?? exactSign([plus(vText), minus(n, m1Text)])) === 0
+    )
       identical.fail(row, COLUMN, say("magnitude-cell-identical", undefined, { n, value: quoted(m1Text) }));
     // A total of 0 with no negative contributions means every contribution is 0: dominance says nothing
     // there (identical-values or the threshold decide).
     if (v === 0) continue;
     // NK: the largest nkN contributions reach k of the total or more → fail (≥ k, see above).
     const top = nkN === 2 ? m1 + m2 : m1;
-    const nkSign = fastSign(top - k * v, top + k * v) ?? exactSign([plus(m1Text), plus(nkN === 2 ? m2Text : "0"), minus(k, vText)]);
-    if (nkSign >= 0) nk.fail(row, COLUMN, say(nkN === 2 ? "magnitude-cell-dominated-2" : "magnitude-cell-dominated-1", { k: percentOf(k) }, { share: share(top, v) }));
+    const nkSign =
+      fastSign(top - k * v, top + k * v) ?? exactSign([plus(m1Text), plus(nkN === 2 ? m2Text : "0"), minus(k, vText)]);
+    if (nkSign >= 0)
+      nk.fail(
+        row,
+        COLUMN,
+        say(
+          nkN === 2 ? "magnitude-cell-dominated-2" : "magnitude-cell-dominated-1",
+          { k: percentOf(k) },
+          { share: share(top, v) },
+        ),
+      );
     // p-ratio: the rest, value − max1 − max2, below p·max1 → fail; exactly p·max1 passes.
-    const pSign = fastSign(v - m1 - m2 - p * m1, v + m1 + m2 + p * m1) ?? exactSign([plus(vText), minus(m1Text), minus(m2Text), minus(p, m1Text)]);
+    const pSign =
+      fastSign(v - m1 - m2 - p * m1, v + m1 + m2 + p * m1) ??
+      exactSign([plus(vText), minus(m1Text), minus(m2Text), minus(p, m1Text)]);
     if (pSign < 0) pRatio.fail(row, COLUMN, say("magnitude-cell-p-ratio", { p: percentOf(p) }));
   }
   return [
-    nk.result({ passed: say(nkN === 2 ? "magnitude-nk-passed-2" : "magnitude-nk-passed-1", { k: percentOf(k) }), failed: say("magnitude-nk-failed", { n: nkN, k: percentOf(k) }) }),
-    pRatio.result({ passed: say("magnitude-p-ratio-passed", { p: percentOf(p) }), failed: say("magnitude-p-ratio-failed", { p: percentOf(p) }) }),
+    nk.result({
+      passed: say(nkN === 2 ? "magnitude-nk-passed-2" : "magnitude-nk-passed-1", { k: percentOf(k) }),
+      failed: say("magnitude-nk-failed", { n: nkN, k: percentOf(k) }),
+    }),
+    pRatio.result({
+      passed: say("magnitude-p-ratio-passed", { p: percentOf(p) }),
+      failed: say("magnitude-p-ratio-failed", { p: percentOf(p) }),
+    }),
     identical.result({ passed: say("magnitude-identical-passed"), failed: say("magnitude-identical-failed") }),
     negative.result({ passed: say("magnitude-negative-passed"), reviewed: say("magnitude-negative-reviewed") }),
     unusable.result({ passed: say("magnitude-values-passed"), reviewed: say("magnitude-values-reviewed") }),

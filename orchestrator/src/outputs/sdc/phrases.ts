@@ -44,9 +44,12 @@ export const SDC_PHRASES = {
   "totals-cell-unreadable": "a total over cells that are not all whole-number counts",
   "totals-cell-wrong": "a total that is not the sum of its cells; compute totals from the published cells",
 
-  "magnitude-needs-n": "Needs the column n (the number of contributors to each cell) to check the threshold of {{threshold}}.",
-  "magnitude-needs-column": "Needs the column {{columns}} (cell total, contributors, two largest contributions); without it dominance cannot be checked.",
-  "magnitude-needs-columns": "Needs the columns {{columns}} (cell total, contributors, two largest contributions); without them dominance cannot be checked.",
+  "magnitude-needs-n":
+    "Needs the column n (the number of contributors to each cell) to check the threshold of {{threshold}}.",
+  "magnitude-needs-column":
+    "Needs the column {{columns}} (cell total, contributors, two largest contributions); without it dominance cannot be checked.",
+  "magnitude-needs-columns":
+    "Needs the columns {{columns}} (cell total, contributors, two largest contributions); without them dominance cannot be checked.",
   "magnitude-threshold-passed": "Every cell has at least {{threshold}} contributors.",
   "magnitude-threshold-failed": "fewer than {{threshold}} contributors",
   "magnitude-threshold-reviewed": "unreadable n",
@@ -58,7 +61,8 @@ export const SDC_PHRASES = {
   "magnitude-cell-identical": "all contributions are the same",
   "magnitude-cell-dominated-1": "the largest contribution makes up at least {{k}} of the total",
   "magnitude-cell-dominated-2": "the largest two contributions make up at least {{k}} of the total",
-  "magnitude-cell-p-ratio": "the rest of the total (value − max1 − max2) is less than {{p}} of the largest contribution",
+  "magnitude-cell-p-ratio":
+    "the rest of the total (value − max1 − max2) is less than {{p}} of the largest contribution",
   "magnitude-nk-passed-1": "No cell is dominated by its largest contributor ({{k}}).",
   "magnitude-nk-passed-2": "No cell is dominated by its two largest contributors ({{k}}).",
   "magnitude-nk-failed": "dominated (NK {{n}}, {{k}})",
@@ -71,7 +75,8 @@ export const SDC_PHRASES = {
   "magnitude-values-passed": "Every cell's value, max1 and max2 are numbers that fit together.",
   "magnitude-values-reviewed": "unreadable or inconsistent value, max1, max2",
 
-  "regression-missing": 'No df_resid found: a regression summary must carry the residual degrees of freedom (CSV column or JSON field "df_resid").',
+  "regression-missing":
+    'No df_resid found: a regression summary must carry the residual degrees of freedom (CSV column or JSON field "df_resid").',
   "regression-passed": "Every model has at least {{minimum}} residual degrees of freedom.",
   "regression-failed": "residual df below {{minimum}}",
   "regression-reviewed": "unreadable df_resid",
@@ -87,11 +92,13 @@ export type SdcPhraseKey = keyof typeof SDC_PHRASES;
  * a number. Each has the slots of its plain sentence and its phrase's `detail`. Never for a researcher.
  */
 export const SDC_DETAILED_PHRASES = {
-  "frequency-no-count-column": 'No column named "{{column}}" (the columns are {{columns}}); name the count column (CLI: --count-column).',
+  "frequency-no-count-column":
+    'No column named "{{column}}" (the columns are {{columns}}); name the count column (CLI: --count-column).',
   "frequency-cell-not-whole": '"{{text}}" is not a whole-number count',
   "frequency-cell-below": "count {{count}} is below the threshold {{threshold}}",
   "frequency-cell-not-rounded": "count {{count}} is not a multiple of {{base}}",
-  "totals-cell-wrong": "total {{total}} is not the sum of its {{members}} cells ({{sum}}); compute totals from the published cells",
+  "totals-cell-wrong":
+    "total {{total}} is not the sum of its {{members}} cells ({{sum}}); compute totals from the published cells",
   "magnitude-cell-n-unreadable": 'n "{{text}}" is not a whole number of contributors',
   "magnitude-cell-few": "{{n}} contributors, below the threshold {{threshold}}",
   "magnitude-cell-identical": "all {{n}} contributions are the same ({{value}})",
@@ -121,13 +128,16 @@ export type SdcSaying =
   | { flagged: Array<{ status: "fail" | "review"; label: SdcPhrase; count: number; rows: number[] }> }
   | { models: Array<{ path: string; jsonPath?: string; reason: SdcPhrase }> };
 
-const detailedTemplate = (key: SdcPhraseKey): string | undefined => (SDC_DETAILED_PHRASES as Partial<Record<SdcPhraseKey, string>>)[key];
+const detailedTemplate = (key: SdcPhraseKey): string | undefined =>
+  (SDC_DETAILED_PHRASES as Partial<Record<SdcPhraseKey, string>>)[key];
 
 /** The phrase in English, its slots filled: with its detail when it has some, as an output checker reads it. */
 export function english(phrase: SdcPhrase): string {
   const detailed = phrase.detail && detailedTemplate(phrase.key);
   // The profile's values first, then the file's: text from the file is never read as a slot.
-  return detailed ? fillTemplate(fillTemplate(detailed, phrase.values), phrase.detail) : fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
+  return detailed
+    ? fillTemplate(fillTemplate(detailed, phrase.values), phrase.detail)
+    : fillTemplate(SDC_PHRASES[phrase.key], phrase.values);
 }
 
 export function say(key: SdcPhraseKey, values?: SdcPhrase["values"], detail?: SdcPhrase["detail"]): SdcPhrase {
@@ -136,7 +146,12 @@ export function say(key: SdcPhraseKey, values?: SdcPhrase["values"], detail?: Sd
 }
 
 /** Each plain sentence's slots, found once. */
-const SLOTS = new Map(Object.entries(SDC_PHRASES).map(([key, template]) => [key, new Set([...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!))]));
+const SLOTS = new Map(
+  Object.entries(SDC_PHRASES).map(([key, template]) => [
+    key,
+    new Set([...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!)),
+  ]),
+);
 
 /**
  * The phrase as a researcher may read it: no detail, and only the values its plain sentence has slots for

@@ -37,26 +37,43 @@ describe("loading a profile", () => {
   const yaml = (profile: unknown) => JSON.stringify(profile); // JSON is YAML
 
   it.each<[string, unknown, RegExp]>([
-    ["k of 1", { ...valid, magnitude: { ...valid.magnitude, nkDominance: { n: 2, k: 1 } } }, /magnitude\.nkDominance\.k/],
-    ["NK over three contributors (the table carries two)", { ...valid, magnitude: { ...valid.magnitude, nkDominance: { n: 3, k: 0.9 } } }, /magnitude\.nkDominance\.n/],
+    [
+      "k of 1",
+      { ...valid, magnitude: { ...valid.magnitude, nkDominance: { n: 2, k: 1 } } },
+      /magnitude\.nkDominance\.k/,
+    ],
+    [
+      "NK over three contributors (the table carries two)",
+      { ...valid, magnitude: { ...valid.magnitude, nkDominance: { n: 3, k: 0.9 } } },
+      /magnitude\.nkDominance\.n/,
+    ],
     ["a threshold of 0", { ...valid, frequency: { ...valid.frequency, threshold: 0 } }, /frequency\.threshold/],
     ["an unknown setting", { ...valid, frequency: { ...valid.frequency, threshhold: 5 } }, /threshhold/],
     ["no regression rules", { ...valid, regression: undefined }, /regression/],
   ])("refuses %s", (_name, profile, path) => {
-    expect(() => parseSdcProfile(yaml(profile), "x.yaml")).toThrow(expect.objectContaining({ code: "SDC_PROFILE_INVALID", message: expect.stringMatching(path) }));
+    expect(() => parseSdcProfile(yaml(profile), "x.yaml")).toThrow(
+      expect.objectContaining({ code: "SDC_PROFILE_INVALID", message: expect.stringMatching(path) }),
+    );
   });
 
   it("refuses a file whose name is not its profile's name, and text that is not YAML", () => {
     const dir = mkdtempSync(join(tmpdir(), "spe-sdc-profile-"));
     writeFileSync(join(dir, "strict.yaml"), yaml({ ...valid, name: "lenient" }));
     writeFileSync(join(dir, "broken.yaml"), "name: [unclosed");
-    expect(() => loadSdcProfile("strict", dir)).toThrow(expect.objectContaining({ code: "SDC_PROFILE_INVALID", message: expect.stringContaining('"lenient"') }));
-    expect(() => loadSdcProfile("broken", dir)).toThrow(expect.objectContaining({ code: "SDC_PROFILE_INVALID", message: expect.stringContaining("not YAML") }));
+    expect(() => loadSdcProfile("strict", dir)).toThrow(
+      expect.objectContaining({ code: "SDC_PROFILE_INVALID", message: expect.stringContaining('"lenient"') }),
+    );
+    expect(() => loadSdcProfile("broken", dir)).toThrow(
+      expect.objectContaining({ code: "SDC_PROFILE_INVALID", message: expect.stringContaining("not YAML") }),
+    );
   });
 
-  it.each(["nonexistent", "../default", "Default", ""])("%j is not found, and the message lists the known profiles", (name) => {
-    expect(() => loadSdcProfile(name)).toThrow(expect.objectContaining({ code: "SDC_PROFILE_NOT_FOUND" }));
-  });
+  it.each(["nonexistent", "../default", "Default", ""])(
+    "%j is not found, and the message lists the known profiles",
+    (name) => {
+      expect(() => loadSdcProfile(name)).toThrow(expect.objectContaining({ code: "SDC_PROFILE_NOT_FOUND" }));
+    },
+  );
 
   it("an unknown name's message lists the profiles there are", () => {
     expect(() => loadSdcProfile("nonexistent")).toThrow(/known profiles: .*default.*redact7-round5/);

@@ -51,7 +51,9 @@ export function parseSdcProfile(text: string, file: string): SdcProfile {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new SpeError("SDC_PROFILE_INVALID", `The SDC profile ${file} is not YAML: ${(err as Error).message}`, { cause: err });
+    throw new SpeError("SDC_PROFILE_INVALID", `The SDC profile ${file} is not YAML: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const parsed = sdcProfileSchema.safeParse(data);
   if (!parsed.success) {
@@ -67,17 +69,22 @@ export function parseSdcProfile(text: string, file: string): SdcProfile {
  * schema or whose `name` is not its file name.
  */
 export function loadSdcProfile(name: string, dir = SDC_PROFILES_DIR): SdcProfile {
-  if (!PROFILE_NAME.test(name)) throw new SpeError("SDC_PROFILE_NOT_FOUND", `"${name}" is not a profile name (lower-case letters, digits and -).`);
+  if (!PROFILE_NAME.test(name))
+    throw new SpeError("SDC_PROFILE_NOT_FOUND", `"${name}" is not a profile name (lower-case letters, digits and -).`);
   const file = join(dir, `${name}.yaml`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    throw new SpeError("SDC_PROFILE_NOT_FOUND", `There is no SDC profile "${name}"; known profiles: ${sdcProfileNames(dir).join(", ")}.`);
+    throw new SpeError(
+      "SDC_PROFILE_NOT_FOUND",
+      `There is no SDC profile "${name}"; known profiles: ${sdcProfileNames(dir).join(", ")}.`,
+    );
   }
   const profile = parseSdcProfile(text, `${name}.yaml`);
-  if (profile.name !== name) throw new SpeError("SDC_PROFILE_INVALID", `The SDC profile ${name}.yaml names itself "${profile.name}".`);
+  if (profile.name !== name)
+    throw new SpeError("SDC_PROFILE_INVALID", `The SDC profile ${name}.yaml names itself "${profile.name}".`);
   return profile;
 }
 

@@ -2,7 +2,8 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { readTable } from "./read-table";
 
-const quoted = (rows: string[][]) => rows.map((r) => r.map((c) => `"${c.replaceAll('"', '""')}"`).join(",")).join("\r\n");
+const quoted = (rows: string[][]) =>
+  rows.map((r) => r.map((c) => `"${c.replaceAll('"', '""')}"`).join(",")).join("\r\n");
 const plain = (rows: string[][]) => rows.map((r) => r.join(",")).join("\n");
 
 describe("readTable", () => {
@@ -15,12 +16,21 @@ describe("readTable", () => {
   ];
 
   it("reads plain and quoted CSV alike", () => {
-    for (const input of [plain(records), `${plain(records)}\n`, plain(records).replaceAll("\n", "\r\n"), quoted(records), new TextEncoder().encode(`\uFEFF${quoted(records)}\r\n`)]) {
+    for (const input of [
+      plain(records),
+      `${plain(records)}\n`,
+      plain(records).replaceAll("\n", "\r\n"),
+      quoted(records),
+      new TextEncoder().encode(`\uFEFF${quoted(records)}\r\n`),
+    ]) {
       const table = readTable(input);
       expect(table.columns).toEqual(["region", "sex", "count"]);
       expect(table.rowCount).toBe(3);
       expect(table.records()).toEqual(records.slice(1));
-      expect(table.select([2, 0])).toEqual([["12", "", "0"], ["Norrbotten", "Skåne", " spaced "]]);
+      expect(table.select([2, 0])).toEqual([
+        ["12", "", "0"],
+        ["Norrbotten", "Skåne", " spaced "],
+      ]);
     }
   });
 
@@ -31,7 +41,7 @@ describe("readTable", () => {
     ['a,b\n"x,y",1\n', "a delimiter inside quotes"],
     ['a,b\n"x ""y""",1\n', "escaped quotes"],
     ['a,b\n"x\ny",1\n', "a line break inside quotes"],
-    ["a;b\n\"x\";1\n", "semicolons"],
+    ['a;b\n"x";1\n', "semicolons"],
   ])("reads %j (%s) as csv-parse does", (text) => {
     const delimiter = text.split("\n")[0]!.includes(",") ? "," : ";";
     const [header, ...rows] = parse(text, { delimiter, skip_empty_lines: true }) as string[][];
@@ -48,8 +58,14 @@ describe("readTable", () => {
   });
 
   it("skips blank lines, so rows count data lines", () => {
-    expect(readTable("a,count\n\n1,10\n\n2,11\n").records()).toEqual([["1", "10"], ["2", "11"]]);
-    expect(readTable('"a",count\n\n1,10\n\n2,11\n').records()).toEqual([["1", "10"], ["2", "11"]]);
+    expect(readTable("a,count\n\n1,10\n\n2,11\n").records()).toEqual([
+      ["1", "10"],
+      ["2", "11"],
+    ]);
+    expect(readTable('"a",count\n\n1,10\n\n2,11\n').records()).toEqual([
+      ["1", "10"],
+      ["2", "11"],
+    ]);
     expect(readTable("a,count\r\n\r\n1,10\r\n").records()).toEqual([["1", "10"]]);
   });
 
@@ -70,6 +86,8 @@ describe("readTable", () => {
     ["a column named twice, by position", "count,count\n1,2\n", /one column twice \(columns 1 and 2\)/],
     ["bytes that are not UTF-8", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]), /not UTF-8/],
   ])("throws OUTPUT_FILE_UNREADABLE for %s", (_name, input, message) => {
-    expect(() => readTable(input)).toThrow(expect.objectContaining({ code: "OUTPUT_FILE_UNREADABLE", message: expect.stringMatching(message) }));
+    expect(() => readTable(input)).toThrow(
+      expect.objectContaining({ code: "OUTPUT_FILE_UNREADABLE", message: expect.stringMatching(message) }),
+    );
   });
 });

@@ -71,7 +71,7 @@ function simpleTable(text: string, delimiter: string): Table | undefined {
   let header: string[] | undefined;
   let line = 0;
   // indexOf is native and fast on long strings; a loop over charCodeAt is several times slower here.
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     line++;
     const newline = text.indexOf("\n", start);
     const next = newline === -1 ? text.length : newline + 1;
@@ -85,8 +85,10 @@ function simpleTable(text: string, delimiter: string): Table | undefined {
       if (!header) header = text.slice(start, end).split(delimiter).map(unquote);
       else {
         let fields = 1;
-        for (let at = text.indexOf(delimiter, start); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1)) fields++;
-        if (fields !== header.length) throw unreadable(`Line ${line} has ${fields} fields, the header ${header.length}.`);
+        for (let at = text.indexOf(delimiter, start); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1))
+          fields++;
+        if (fields !== header.length)
+          throw unreadable(`Line ${line} has ${fields} fields, the header ${header.length}.`);
         starts.push(start);
         ends.push(end);
       }
@@ -107,7 +109,8 @@ function simpleTable(text: string, delimiter: string): Table | undefined {
         let stop = text.indexOf(delimiter, at);
         if (stop === -1 || stop > end) stop = end;
         const slot = slots[column]!;
-        if (slot !== -1) out[slot]![row] = text.charCodeAt(at) === 34 ? text.slice(at + 1, stop - 1) : text.slice(at, stop);
+        if (slot !== -1)
+          out[slot]![row] = text.charCodeAt(at) === 34 ? text.slice(at + 1, stop - 1) : text.slice(at, stop);
         at = stop + 1;
       }
     }
@@ -121,7 +124,7 @@ function simpleTable(text: string, delimiter: string): Table | undefined {
  * delimiter and no quote: then splitting at delimiters and dropping the pair reads the line right.
  */
 function simplyQuoted(text: string, start: number, end: number, delimiter: string): boolean {
-  for (let at = start; ; ) {
+  for (let at = start; ;) {
     if (text.charCodeAt(at) === 34) {
       const close = text.indexOf('"', at + 1);
       if (close === -1 || close >= end) return false; // unclosed, or a line break inside

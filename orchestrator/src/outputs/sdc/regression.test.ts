@@ -13,16 +13,50 @@ describe("regression summaries", () => {
   ])("CSV with df_resid %s → %s (below 10 fails, 10 passes)", (df, expected) => {
     const findings = checkRegression(`term,estimate,df_resid\nage,0.3,${df}\n`, rules);
     expect(findings.checks).toMatchObject([{ name: "residual-df", status: expected, message: expect.any(String) }]);
-    expect(findings.cells).toMatchObject(expected === "fail" ? [{ row: 1, column: "df_resid", status: "fail", reasons: [`${Number(df)} residual degrees of freedom, below 10`] }] : []);
+    expect(findings.cells).toMatchObject(
+      expected === "fail"
+        ? [
+            {
+              row: 1,
+              column: "df_resid",
+              status: "fail",
+              reasons: [`${Number(df)} residual degrees of freedom, below 10`],
+            },
+          ]
+        : [],
+    );
   });
 
   it("JSON: every df_resid at any depth, named by its place in the document and, for checkers, by its path", () => {
-    const findings = checkRegression(JSON.stringify({ models: [{ name: "m1", df_resid: 10 }, { name: "m2", fit: { df_resid: 9 } }, { df_resid: "many" }] }), rules);
-    expect(findings).toMatchObject({ checks: [{ name: "residual-df", status: "fail", message: '$.models[1].fit.df_resid: 9 residual degrees of freedom, below 10; $.models[2].df_resid: df_resid "many" is not a number of degrees of freedom.' }], cells: [] });
+    const findings = checkRegression(
+      JSON.stringify({
+        models: [{ name: "m1", df_resid: 10 }, { name: "m2", fit: { df_resid: 9 } }, { df_resid: "many" }],
+      }),
+      rules,
+    );
+    expect(findings).toMatchObject({
+      checks: [
+        {
+          name: "residual-df",
+          status: "fail",
+          message:
+            '$.models[1].fit.df_resid: 9 residual degrees of freedom, below 10; $.models[2].df_resid: df_resid "many" is not a number of degrees of freedom.',
+        },
+      ],
+      cells: [],
+    });
     expect(findings.checks[0]!.says).toEqual({
       models: [
-        { path: "#2 df_resid", jsonPath: "$.models[1].fit.df_resid", reason: { key: "regression-model-below", values: { minimum: 10 }, detail: { df: 9 } } },
-        { path: "#3 df_resid", jsonPath: "$.models[2].df_resid", reason: { key: "regression-model-unreadable", detail: { value: '"many"' } } },
+        {
+          path: "#2 df_resid",
+          jsonPath: "$.models[1].fit.df_resid",
+          reason: { key: "regression-model-below", values: { minimum: 10 }, detail: { df: 9 } },
+        },
+        {
+          path: "#3 df_resid",
+          jsonPath: "$.models[2].df_resid",
+          reason: { key: "regression-model-unreadable", detail: { value: '"many"' } },
+        },
       ],
     });
     expect(checkRegression('{"df_resid": 10}', rules).checks[0]!.status).toBe("pass");
@@ -39,6 +73,8 @@ describe("regression summaries", () => {
   });
 
   it("JSON that does not parse is unreadable", () => {
-    expect(() => checkRegression('{"df_resid": ', rules)).toThrow(expect.objectContaining({ code: "OUTPUT_FILE_UNREADABLE" }));
+    expect(() => checkRegression('{"df_resid": ', rules)).toThrow(
+      expect.objectContaining({ code: "OUTPUT_FILE_UNREADABLE" }),
+    );
   });
 });

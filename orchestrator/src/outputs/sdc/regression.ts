@@ -25,7 +25,8 @@ export function checkRegression(text: string, rules: Rules): TableFindings {
 function checkCsv(text: string, rules: Rules): TableFindings {
   const table = readTable(text);
   const column = columnIndex(table, RESIDUAL_DF);
-  if (column === -1 || table.rowCount === 0) return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
+  if (column === -1 || table.rowCount === 0)
+    return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
   const cells = new CellFindings();
   const tally = new CheckTally("residual-df", cells);
   table.select([column])[0]!.forEach((text, i) => {
@@ -34,7 +35,11 @@ function checkCsv(text: string, rules: Rules): TableFindings {
     if (verdict.status === "review") tally.review(i + 1, RESIDUAL_DF, verdict.reason);
   });
   const minimum = { minimum: rules.minResidualDf };
-  const check = tally.result({ passed: say("regression-passed", minimum), failed: say("regression-failed", minimum), reviewed: say("regression-reviewed") });
+  const check = tally.result({
+    passed: say("regression-passed", minimum),
+    failed: say("regression-failed", minimum),
+    reviewed: say("regression-reviewed"),
+  });
   return { checks: [check], cells: cells.list() };
 }
 
@@ -44,7 +49,9 @@ function checkJson(text: string, rules: Rules): TableFindings {
     data = JSON.parse(text);
   } catch (err) {
     // Not the parser's message: it quotes the text around the error.
-    throw new SpeError("OUTPUT_FILE_UNREADABLE", "The regression summary starts like JSON but is not valid JSON.", { cause: err });
+    throw new SpeError("OUTPUT_FILE_UNREADABLE", "The regression summary starts like JSON but is not valid JSON.", {
+      cause: err,
+    });
   }
   const found = residualDfs(data);
   if (found.length === 0) return { checks: [cannotRun("residual-df", say("regression-missing"))], cells: [] };
@@ -52,8 +59,17 @@ function checkJson(text: string, rules: Rules): TableFindings {
   // (and, for output checkers, by the keys on the way to it).
   const verdicts = found.map(({ path, jsonPath, value }) => ({ path, jsonPath, ...judge(value, rules) }));
   const failing = verdicts.filter((v) => v.status !== "pass");
-  const check = (status: SdcCheck["status"], says: SdcCheck["says"]): SdcCheck => ({ name: "residual-df", status, message: sayingEnglish(says), says });
-  if (failing.length === 0) return { checks: [check("pass", { phrase: say("regression-passed", { minimum: rules.minResidualDf }) })], cells: [] };
+  const check = (status: SdcCheck["status"], says: SdcCheck["says"]): SdcCheck => ({
+    name: "residual-df",
+    status,
+    message: sayingEnglish(says),
+    says,
+  });
+  if (failing.length === 0)
+    return {
+      checks: [check("pass", { phrase: say("regression-passed", { minimum: rules.minResidualDf }) })],
+      cells: [],
+    };
   const models = failing.map((v) => ({ path: v.path, jsonPath: v.jsonPath, reason: v.reason! }));
   return { checks: [check(combineStatus(failing.map((v) => v.status)), { models })], cells: [] };
 }
@@ -62,8 +78,13 @@ type Verdict = { status: "pass"; reason?: undefined } | { status: "fail" | "revi
 
 function judge(raw: unknown, rules: Rules): Verdict {
   const df = typeof raw === "number" ? raw : typeof raw === "string" ? parseNumber(raw) : undefined;
-  if (df === undefined || !Number.isFinite(df) || df < 0) return { status: "review", reason: say("regression-model-unreadable", undefined, { value: quoted(JSON.stringify(raw) ?? String(raw)) }) };
-  if (df < rules.minResidualDf) return { status: "fail", reason: say("regression-model-below", { minimum: rules.minResidualDf }, { df }) };
+  if (df === undefined || !Number.isFinite(df) || df < 0)
+    return {
+      status: "review",
+      reason: say("regression-model-unreadable", undefined, { value: quoted(JSON.stringify(raw) ?? String(raw)) }),
+    };
+  if (df < rules.minResidualDf)
+    return { status: "fail", reason: say("regression-model-below", { minimum: rules.minResidualDf }, { df }) };
   return { status: "pass" };
 }
 
@@ -83,5 +104,9 @@ function residualDfs(data: unknown): { path: string; jsonPath: string; value: un
       }
   };
   walk(data, "$");
-  return found.map(({ jsonPath, value }, i) => ({ path: `#${i + 1} ${RESIDUAL_DF}`, jsonPath: quoted(jsonPath, 160), value }));
+  return found.map(({ jsonPath, value }, i) => ({
+    path: `#${i + 1} ${RESIDUAL_DF}`,
+    jsonPath: quoted(jsonPath, 160),
+    value,
+  }));
 }

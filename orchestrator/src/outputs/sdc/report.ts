@@ -56,10 +56,31 @@ export class CheckTally {
    * ("count below 10: 2 cells (rows 3, 7)"); `passed` is the message when there are neither.
    */
   result(words: { passed: SdcPhrase; failed?: SdcPhrase; reviewed?: SdcPhrase }): SdcCheck {
-    const status = combineStatus([...(this.failRows.length ? ["fail" as const] : []), ...(this.reviewRows.length ? ["review" as const] : [])]);
+    const status = combineStatus([
+      ...(this.failRows.length ? ["fail" as const] : []),
+      ...(this.reviewRows.length ? ["review" as const] : []),
+    ]);
     const flagged = [
-      ...(this.failRows.length ? [{ status: "fail" as const, label: words.failed ?? say("cells-failed"), count: this.failRows.length, rows: this.failRows.slice(0, ROWS_NAMED) }] : []),
-      ...(this.reviewRows.length ? [{ status: "review" as const, label: words.reviewed ?? say("cells-reviewed"), count: this.reviewRows.length, rows: this.reviewRows.slice(0, ROWS_NAMED) }] : []),
+      ...(this.failRows.length
+        ? [
+            {
+              status: "fail" as const,
+              label: words.failed ?? say("cells-failed"),
+              count: this.failRows.length,
+              rows: this.failRows.slice(0, ROWS_NAMED),
+            },
+          ]
+        : []),
+      ...(this.reviewRows.length
+        ? [
+            {
+              status: "review" as const,
+              label: words.reviewed ?? say("cells-reviewed"),
+              count: this.reviewRows.length,
+              rows: this.reviewRows.slice(0, ROWS_NAMED),
+            },
+          ]
+        : []),
     ];
     const says: SdcSaying = flagged.length ? { flagged } : { phrase: words.passed };
     return { name: this.name, status, message: sayingEnglish(says), says };
@@ -111,5 +132,7 @@ function cellsText(count: number): string {
 
 function rowsText(named: number[], count: number): string {
   const word = count === 1 ? "row" : "rows";
-  return count > named.length ? `${word} ${named.join(", ")} and ${count - named.length} more` : `${word} ${named.join(", ")}`;
+  return count > named.length
+    ? `${word} ${named.join(", ")} and ${count - named.length} more`
+    : `${word} ${named.join(", ")}`;
 }

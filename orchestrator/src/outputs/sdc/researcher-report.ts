@@ -5,8 +5,17 @@ import { sayingEnglish, type SdcCell, type SdcCheck } from "./report";
 import type { SdcReport } from "./check-file";
 
 const values = z.record(z.string(), z.union([z.string(), z.number()]));
-const phrase = z.object({ key: z.enum(Object.keys(SDC_PHRASES) as [SdcPhraseKey, ...SdcPhraseKey[]]), values: values.optional(), detail: values.optional() });
-const flagged = z.object({ status: z.enum(["fail", "review"]), label: phrase, count: z.number(), rows: z.array(z.number()) });
+const phrase = z.object({
+  key: z.enum(Object.keys(SDC_PHRASES) as [SdcPhraseKey, ...SdcPhraseKey[]]),
+  values: values.optional(),
+  detail: values.optional(),
+});
+const flagged = z.object({
+  status: z.enum(["fail", "review"]),
+  label: phrase,
+  count: z.number(),
+  rows: z.array(z.number()),
+});
 const saying = z.union([
   z.object({ phrase }),
   z.object({ flagged: z.array(flagged) }),
@@ -17,7 +26,9 @@ const storedReport = z.object({
   type: z.string(),
   profile: z.string(),
   checks: z.array(z.object({ name: z.string(), status: z.enum(SDC_STATUSES), says: z.unknown() })),
-  cells: z.array(z.object({ row: z.number(), column: z.string(), status: z.enum(["fail", "review"]), says: z.unknown() })),
+  cells: z.array(
+    z.object({ row: z.number(), column: z.string(), status: z.enum(["fail", "review"]), says: z.unknown() }),
+  ),
 });
 
 /** A model's place by position only: "#2 df_resid". A report stored before then named it by its keys. */
@@ -40,10 +51,21 @@ export function researcherReport(stored: unknown): SdcReport | undefined {
   return cutDown(
     {
       status,
-    type: type as SdcReport["type"],
-    profile,
-      checks: checks.map(({ name, status, says }) => ({ name, status, message: "", says: (read(saying, says) as SdcSaying | undefined) ?? { flagged: [] } })),
-      cells: cells.map(({ row, column, status, says }) => ({ row, column, status, reasons: [], says: (read(z.array(phrase), says) as SdcPhrase[] | undefined) ?? [] })),
+      type: type as SdcReport["type"],
+      profile,
+      checks: checks.map(({ name, status, says }) => ({
+        name,
+        status,
+        message: "",
+        says: (read(saying, says) as SdcSaying | undefined) ?? { flagged: [] },
+      })),
+      cells: cells.map(({ row, column, status, says }) => ({
+        row,
+        column,
+        status,
+        reasons: [],
+        says: (read(z.array(phrase), says) as SdcPhrase[] | undefined) ?? [],
+      })),
     },
     { stored: true },
   );
@@ -65,7 +87,12 @@ function cutDown({ status, type, profile, checks, cells }: SdcReport, { stored }
     profile,
     checks: checks.map(({ name, status, says }): SdcCheck => {
       const plain = plainSaying(says);
-      return { name, status, message: "flagged" in plain && plain.flagged.length === 0 ? "" : sayingEnglish(plain), says: plain };
+      return {
+        name,
+        status,
+        message: "flagged" in plain && plain.flagged.length === 0 ? "" : sayingEnglish(plain),
+        says: plain,
+      };
     }),
     cells: cells.map(({ row, column, status, reasons, says }): SdcCell => {
       const plain = says.map(plainPhrase);
@@ -77,6 +104,14 @@ function cutDown({ status, type, profile, checks, cells }: SdcReport, { stored }
 
 function plainSaying(says: SdcSaying): SdcSaying {
   if ("phrase" in says) return { phrase: plainPhrase(says.phrase) };
-  if ("models" in says) return { models: says.models.map((m) => ({ path: POSITION.test(m.path) ? m.path : "df_resid", reason: plainPhrase(m.reason) })) };
-  return { flagged: says.flagged.map((f) => ({ status: f.status, label: plainPhrase(f.label), count: f.count, rows: f.rows })) };
+  if ("models" in says)
+    return {
+      models: says.models.map((m) => ({
+        path: POSITION.test(m.path) ? m.path : "df_resid",
+        reason: plainPhrase(m.reason),
+      })),
+    };
+  return {
+    flagged: says.flagged.map((f) => ({ status: f.status, label: plainPhrase(f.label), count: f.count, rows: f.rows })),
+  };
 }

@@ -16,12 +16,20 @@ const TOTAL = "\u0001total";
  * cells fails: the difference would reveal a redacted cell or unrounded counts. One level of margins only;
  * nested subtotals are not recognised.
  */
-export function checkTotals(table: Table, countColumn: number, counts: readonly CountCell[], labels: readonly string[], cells: CellFindings): SdcCheck {
+export function checkTotals(
+  table: Table,
+  countColumn: number,
+  counts: readonly CountCell[],
+  labels: readonly string[],
+  cells: CellFindings,
+): SdcCheck {
   const tally = new CheckTally("totals", cells);
   const name = table.columns[countColumn]!;
   const isLabel = new Set(labels.map((l) => l.trim().toLowerCase()));
   const categoryColumns = table.columns.map((_, i) => i).filter((i) => i !== countColumn);
-  const values = table.select(categoryColumns).map((column) => column.map((v) => (isLabel.has(v.trim().toLowerCase()) ? TOTAL : v.trim())));
+  const values = table
+    .select(categoryColumns)
+    .map((column) => column.map((v) => (isLabel.has(v.trim().toLowerCase()) ? TOTAL : v.trim())));
   const pattern = (row: number) => values.map((column) => (column[row] === TOTAL ? "1" : "0")).join("");
   const patterns = Array.from({ length: table.rowCount }, (_, row) => pattern(row));
   const totalRows = patterns.flatMap((p, row) => (p.includes("1") ? [row] : []));
@@ -45,7 +53,12 @@ export function checkTotals(table: Table, countColumn: number, counts: readonly 
       const total = counts[row];
       if (!entry || typeof total !== "number") continue; // nothing to add up, or the total itself redacted or unreadable
       if (entry.unreadable) tally.review(row + 1, name, say("totals-cell-unreadable"));
-      else if (total !== entry.sum) tally.fail(row + 1, name, say("totals-cell-wrong", undefined, { total, members: entry.members, sum: entry.sum }));
+      else if (total !== entry.sum)
+        tally.fail(
+          row + 1,
+          name,
+          say("totals-cell-wrong", undefined, { total, members: entry.members, sum: entry.sum }),
+        );
     }
   }
   return tally.result({ passed: say("totals-passed"), failed: say("totals-failed"), reviewed: say("totals-reviewed") });

@@ -20,7 +20,8 @@ export const errorWords = (error: unknown, t: TFunction): string | undefined => 
 };
 
 /** The server's own sentence, without the code in front. */
-export const serverSentence = (error: unknown) => (error instanceof Error ? error.message.replace(/^[A-Z][A-Z_]+:\s*/, "") : String(error));
+export const serverSentence = (error: unknown) =>
+  error instanceof Error ? error.message.replace(/^[A-Z][A-Z_]+:\s*/, "") : String(error);
 
 /** An API error as an alert: our words for its code, and the server's sentence for the details. */
 export function ApiError({ error, lead }: { error: unknown; lead?: string }) {

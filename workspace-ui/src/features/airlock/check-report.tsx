@@ -11,14 +11,23 @@ import { checkSaid, reasonsSaid } from "./sdc-words";
  * (they see it before anything has left the environment) and an output checker with them (the count below
  * the threshold, the share, the df), so the same words say as much as the reader may know.
  */
-export function CheckReport({ report, file, headline = true }: { report: SdcReport | undefined; file: string; headline?: boolean }) {
+export function CheckReport({
+  report,
+  file,
+  headline = true,
+}: {
+  report: SdcReport | undefined;
+  file: string;
+  headline?: boolean;
+}) {
   const { t } = useTranslation();
   if (!report) return <p className="muted">{t("checks.none")}</p>;
   return (
     <div className="check-report">
       {headline ? (
         <p>
-          <CheckStatusBadge status={report.status} prefix={t("checks.automatic")} /> <span className="muted">{t("checks.profile", { profile: report.profile })}</span>
+          <CheckStatusBadge status={report.status} prefix={t("checks.automatic")} />{" "}
+          <span className="muted">{t("checks.profile", { profile: report.profile })}</span>
         </p>
       ) : (
         <p className="muted">{t("checks.profileHeading", { profile: report.profile })}</p>
@@ -30,7 +39,9 @@ export function CheckReport({ report, file, headline = true }: { report: SdcRepo
               {t(`airlock.checkStatus.${c.status}.symbol`)}
             </span>
             <span>
-              <strong>{checkName(c.name, t)}</strong> <span className="visually-hidden">({t(`airlock.checkStatus.${c.status}.label`)})</span>— <Words said={checkSaid(c, t)} />
+              <strong>{checkName(c.name, t)}</strong>{" "}
+              <span className="visually-hidden">({t(`airlock.checkStatus.${c.status}.label`)})</span>—{" "}
+              <Words said={checkSaid(c, t)} />
             </span>
           </li>
         ))}

@@ -2,7 +2,8 @@ import type { TFunction } from "i18next";
 import { intlLocale } from "../../lib/i18n";
 
 /** The API sends dates as ISO strings (no transformer), typed as Date; both read the same here. */
-export const formatDateTime = (d: string | Date | null | undefined) => (d ? new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "–");
+export const formatDateTime = (d: string | Date | null | undefined) =>
+  d ? new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "–";
 
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return "–";
@@ -13,7 +14,8 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 /** A whole number as people read it in the chosen language ("20 000" or "20,000"). */
-export const formatCount = (n: number | null | undefined) => (n === null || n === undefined ? "–" : new Intl.NumberFormat(intlLocale()).format(n));
+export const formatCount = (n: number | null | undefined) =>
+  n === null || n === undefined ? "–" : new Intl.NumberFormat(intlLocale()).format(n);
 
 /** How long something has waited, in the unit people think in. */
 export function formatAge(hours: number, t: TFunction): string {

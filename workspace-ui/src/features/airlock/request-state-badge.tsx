@@ -12,7 +12,13 @@ const STATE_TONE: Record<RequestState, string> = {
   withdrawn: "gone",
 };
 
-const DECISION_TONE: Record<FileDecision, string> = { pending: "working", conflicted: "paused", approved: "ok", changes_requested: "paused", rejected: "problem" };
+const DECISION_TONE: Record<FileDecision, string> = {
+  pending: "working",
+  conflicted: "paused",
+  approved: "ok",
+  changes_requested: "paused",
+  rejected: "problem",
+};
 
 export function RequestStateBadge({ state }: { state: RequestState }) {
   const { t } = useTranslation();

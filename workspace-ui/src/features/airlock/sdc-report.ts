@@ -40,18 +40,44 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function readSdcReport(value: unknown): SdcReport | undefined {
   if (!isRecord(value) || !STATUSES.has(value.status as string) || !Array.isArray(value.checks)) return undefined;
   const checks = value.checks
-    .filter((c): c is Record<string, unknown> => isRecord(c) && typeof c.name === "string" && STATUSES.has(c.status as string))
-    .map((c): SdcCheck => ({ name: c.name as string, status: c.status as CheckStatus, message: String(c.message ?? ""), says: readSaying(c.says) }));
+    .filter(
+      (c): c is Record<string, unknown> =>
+        isRecord(c) && typeof c.name === "string" && STATUSES.has(c.status as string),
+    )
+    .map((c): SdcCheck => ({
+      name: c.name as string,
+      status: c.status as CheckStatus,
+      message: String(c.message ?? ""),
+      says: readSaying(c.says),
+    }));
   const cells = (Array.isArray(value.cells) ? value.cells : [])
-    .filter((c): c is Record<string, unknown> => isRecord(c) && typeof c.row === "number" && typeof c.column === "string" && (c.status === "fail" || c.status === "review"))
+    .filter(
+      (c): c is Record<string, unknown> =>
+        isRecord(c) &&
+        typeof c.row === "number" &&
+        typeof c.column === "string" &&
+        (c.status === "fail" || c.status === "review"),
+    )
     .map((c): SdcCell => {
       const reasons = Array.isArray(c.reasons) ? c.reasons.map(String) : [];
       const says = Array.isArray(c.says) ? c.says.map(readPhrase) : undefined;
       // Keys that do not all read, or do not match the English one for one, are not used: the English stays.
       const complete = says?.every((p) => p !== undefined) && says.length === reasons.length;
-      return { row: c.row as number, column: c.column as string, status: c.status as SdcCell["status"], reasons, says: complete ? (says as SdcPhrase[]) : undefined };
+      return {
+        row: c.row as number,
+        column: c.column as string,
+        status: c.status as SdcCell["status"],
+        reasons,
+        says: complete ? (says as SdcPhrase[]) : undefined,
+      };
     });
-  return { status: value.status as CheckStatus, type: String(value.type ?? ""), profile: String(value.profile ?? ""), checks, cells };
+  return {
+    status: value.status as CheckStatus,
+    type: String(value.type ?? ""),
+    profile: String(value.profile ?? ""),
+    checks,
+    cells,
+  };
 }
 
 /** Flagged cells by data row and column name, for highlighting a rendered table. */

@@ -23,7 +23,8 @@ export type SdcSaying =
 type PhraseKey = keyof typeof sv.sdc;
 const isKnown = (key: string): key is PhraseKey => Object.hasOwn(sv.sdc, key);
 const isDetailed = (key: string): key is keyof typeof sv.sdcDetailed => Object.hasOwn(sv.sdcDetailed, key);
-const isTemplateValues = (v: unknown): v is Record<string, string | number> => isRecord(v) && Object.values(v).every((x) => typeof x === "string" || typeof x === "number");
+const isTemplateValues = (v: unknown): v is Record<string, string | number> =>
+  isRecord(v) && Object.values(v).every((x) => typeof x === "string" || typeof x === "number");
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => typeof n === "number");
 
@@ -31,7 +32,8 @@ const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((n)
 export function readPhrase(value: unknown): SdcPhrase | undefined {
   if (!isRecord(value) || typeof value.key !== "string") return undefined;
   const { values, detail } = value;
-  if ((values !== undefined && !isTemplateValues(values)) || (detail !== undefined && !isTemplateValues(detail))) return undefined;
+  if ((values !== undefined && !isTemplateValues(values)) || (detail !== undefined && !isTemplateValues(detail)))
+    return undefined;
   return { key: value.key, ...(values && { values }), ...(detail && { detail }) };
 }
 
@@ -45,9 +47,13 @@ export function readSaying(value: unknown): SdcSaying | undefined {
   if (Array.isArray(value.flagged)) {
     const flagged = value.flagged.map((f) => {
       const label = isRecord(f) ? readPhrase(f.label) : undefined;
-      return label && (f.status === "fail" || f.status === "review") && typeof f.count === "number" && isNumbers(f.rows) ? { status: f.status, label, count: f.count, rows: f.rows } : undefined;
+      return label && (f.status === "fail" || f.status === "review") && typeof f.count === "number" && isNumbers(f.rows)
+        ? { status: f.status, label, count: f.count, rows: f.rows }
+        : undefined;
     });
-    return flagged.every((f) => f !== undefined) ? { flagged: flagged as Extract<SdcSaying, { flagged: unknown }>["flagged"] } : undefined;
+    return flagged.every((f) => f !== undefined)
+      ? { flagged: flagged as Extract<SdcSaying, { flagged: unknown }>["flagged"] }
+      : undefined;
   }
   if (Array.isArray(value.models)) {
     const models = value.models.map((m) => {
@@ -55,21 +61,29 @@ export function readSaying(value: unknown): SdcSaying | undefined {
       const jsonPath = typeof m.jsonPath === "string" ? { jsonPath: m.jsonPath } : {};
       return reason && typeof m.path === "string" ? { path: m.path, ...jsonPath, reason } : undefined;
     });
-    return models.every((m) => m !== undefined) ? { models: models as Extract<SdcSaying, { models: unknown }>["models"] } : undefined;
+    return models.every((m) => m !== undefined)
+      ? { models: models as Extract<SdcSaying, { models: unknown }>["models"] }
+      : undefined;
   }
   return undefined;
 }
 
 /** One phrase in the reader's language, or undefined when this UI does not know its key. */
 export function phraseText(phrase: SdcPhrase, t: TFunction): string | undefined {
-  if (phrase.detail && isDetailed(phrase.key)) return t(`sdcDetailed.${phrase.key}`, localValues({ ...phrase.values, ...phrase.detail }, t));
+  if (phrase.detail && isDetailed(phrase.key))
+    return t(`sdcDetailed.${phrase.key}`, localValues({ ...phrase.values, ...phrase.detail }, t));
   return isKnown(phrase.key) ? t(`sdc.${phrase.key}`, localValues(phrase.values ?? {}, t)) : undefined;
 }
 
 /** The checks write shares as "62.5 %"; in Swedish that is "62,5 %". Other values are the file's own text, kept as written. */
 function localValues(values: NonNullable<SdcPhrase["values"]>, t: TFunction): Record<string, string | number> {
   const point = t("checks.decimalPoint");
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" && /^-?\d+\.\d+ %$/.test(v) ? v.replace(".", point) : v]));
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [
+      k,
+      typeof v === "string" && /^-?\d+\.\d+ %$/.test(v) ? v.replace(".", point) : v,
+    ]),
+  );
 }
 
 /** What a check found, in the reader's language; its English message when any part is unknown. */
@@ -81,7 +95,9 @@ export function checkSaid(check: { message: string; says?: SdcSaying }, t: TFunc
 /** Why a cell was flagged, in the reader's language; its English reasons when any is unknown. */
 export function reasonsSaid(cell: { reasons: string[]; says?: SdcPhrase[] }, t: TFunction): Said {
   const texts = cell.says?.map((p) => phraseText(p, t));
-  return texts && texts.every((text) => text !== undefined) ? { text: texts.join("; ") } : { text: cell.reasons.join("; "), lang: "en" };
+  return texts && texts.every((text) => text !== undefined)
+    ? { text: texts.join("; ") }
+    : { text: cell.reasons.join("; "), lang: "en" };
 }
 
 function sayingText(saying: SdcSaying, t: TFunction): string | undefined {
@@ -103,5 +119,7 @@ function sayingText(saying: SdcSaying, t: TFunction): string | undefined {
 
 function rowsText(named: number[], count: number, t: TFunction): string {
   const rows = named.join(", ");
-  return count > named.length ? t("checks.rowsMore", { rows, more: count - named.length }) : t("checks.rows", { rows, count });
+  return count > named.length
+    ? t("checks.rowsMore", { rows, more: count - named.length })
+    : t("checks.rows", { rows, count });
 }

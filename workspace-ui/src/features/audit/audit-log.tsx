@@ -6,7 +6,6 @@ import { useTRPC } from "../../lib/trpc";
 import { ChainStatus } from "./chain-status";
 import { EvidenceLinks } from "./evidence-links";
 
-
 /** Auditors: the chain's state and a search over the log, newest first. */
 export function AuditLog() {
   const { t } = useTranslation();
@@ -14,7 +13,11 @@ export function AuditLog() {
   const timeFormat = new Intl.DateTimeFormat(intlLocale(), { dateStyle: "short", timeStyle: "medium" });
   const [filter, setFilter] = useState({ action: "", target: "" });
   const [applied, setApplied] = useState(filter);
-  const search = { limit: 50, ...(applied.action && { action: applied.action }), ...(applied.target && { target: applied.target }) };
+  const search = {
+    limit: 50,
+    ...(applied.action && { action: applied.action }),
+    ...(applied.target && { target: applied.target }),
+  };
   const events = useQuery({ ...trpc.audit.events.queryOptions(search), refetchInterval: 5000 });
   return (
     <>
@@ -29,11 +32,19 @@ export function AuditLog() {
       >
         <label>
           {t("audit.search.action")}
-          <input value={filter.action} placeholder="environment.*" onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
+          <input
+            value={filter.action}
+            placeholder="environment.*"
+            onChange={(e) => setFilter({ ...filter, action: e.target.value })}
+          />
         </label>
         <label>
           {t("audit.search.target")}
-          <input value={filter.target} placeholder="permit:SE-*" onChange={(e) => setFilter({ ...filter, target: e.target.value })} />
+          <input
+            value={filter.target}
+            placeholder="permit:SE-*"
+            onChange={(e) => setFilter({ ...filter, target: e.target.value })}
+          />
         </label>
         <button type="submit">{t("audit.search.submit")}</button>
       </form>

@@ -32,7 +32,10 @@ const DAY = 86_400_000;
  * Level-based like the reconciler: each day's counts are the state every environment had reached by
  * then, so a missed day cannot skew the next one.
  */
-export function environmentsByDay(transitions: readonly Transition[], { days, now }: { days: number; now: Date }): DayCount[] {
+export function environmentsByDay(
+  transitions: readonly Transition[],
+  { days, now }: { days: number; now: Date },
+): DayCount[] {
   const sorted = [...transitions].map((t) => ({ ...t, at: new Date(t.time).getTime() })).sort((a, b) => a.at - b.at);
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const state = new Map<string, EnvironmentCountState>();

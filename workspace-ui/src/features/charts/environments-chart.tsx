@@ -10,7 +10,8 @@ const STATES: EnvironmentCountState[] = ["active", "suspended", "tornDown"];
 /** Environments by state per day, stacked: loaded only on the statistics page (recharts is large). */
 export default function EnvironmentsChart({ days }: { days: DayCount[] }) {
   const { t } = useTranslation();
-  const dayLabel = (day: string) => new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(day));
+  const dayLabel = (day: string) =>
+    new Intl.DateTimeFormat(intlLocale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(day));
   return (
     <div className="chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -21,7 +22,17 @@ export default function EnvironmentsChart({ days }: { days: DayCount[] }) {
           <Tooltip labelFormatter={(day) => dayLabel(String(day))} />
           <Legend />
           {STATES.map((s) => (
-            <Area key={s} type="stepAfter" dataKey={s} name={t(`charts.states.${s}`)} stackId="states" stroke={COLOURS[s]} fill={COLOURS[s]} fillOpacity={0.35} isAnimationActive={false} />
+            <Area
+              key={s}
+              type="stepAfter"
+              dataKey={s}
+              name={t(`charts.states.${s}`)}
+              stackId="states"
+              stroke={COLOURS[s]}
+              fill={COLOURS[s]}
+              fillOpacity={0.35}
+              isAnimationActive={false}
+            />
           ))}
         </AreaChart>
       </ResponsiveContainer>

@@ -12,7 +12,10 @@ export function DeliveriesTable() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   // A delivery moves in seconds; while one is still being received, look again soon.
-  const list = useQuery({ ...trpc.deliveries.list.queryOptions(), refetchInterval: (q) => (q.state.data?.some((d) => d.state === "receiving") ? 2000 : 15_000) });
+  const list = useQuery({
+    ...trpc.deliveries.list.queryOptions(),
+    refetchInterval: (q) => (q.state.data?.some((d) => d.state === "receiving") ? 2000 : 15_000),
+  });
   if (list.isPending) return <p aria-busy="true">{t("deliveries.loading")}</p>;
   if (list.isError) return <ApiError error={list.error} lead={t("deliveries.failed")} />;
   if (list.data.length === 0) return <p>{t("deliveries.none")}</p>;
@@ -26,8 +29,12 @@ export function DeliveriesTable() {
             <th scope="col">{t("deliveries.environment")}</th>
             <th scope="col">{t("deliveries.from")}</th>
             <th scope="col">{t("deliveries.state")}</th>
-            <th scope="col" className="num">{t("deliveries.rows")}</th>
-            <th scope="col" className="num">{t("deliveries.size")}</th>
+            <th scope="col" className="num">
+              {t("deliveries.rows")}
+            </th>
+            <th scope="col" className="num">
+              {t("deliveries.size")}
+            </th>
             <th scope="col">{t("deliveries.progress")}</th>
             <th scope="col">{t("deliveries.started")}</th>
             <th scope="col">{t("deliveries.finished")}</th>
@@ -52,7 +59,9 @@ export function DeliveriesTable() {
                 </td>
                 <td>
                   <span className={`state state-${TONE[d.state]}`}>{t(`deliveries.states.${d.state}`)}</span>
-                  {d.findings !== null && <div className="small">{t("deliveries.findings", { count: d.findings })}</div>}
+                  {d.findings !== null && (
+                    <div className="small">{t("deliveries.findings", { count: d.findings })}</div>
+                  )}
                   {d.error && d.findings === null && (
                     <div className="small muted" lang="en">
                       {d.error}
@@ -62,7 +71,11 @@ export function DeliveriesTable() {
                 <td className="num">{formatCount(d.rows)}</td>
                 <td className="num">{formatBytes(d.bytes)}</td>
                 <td>
-                  <progress value={progress.step} max={progress.of} aria-label={t("deliveries.progressOf", { dataset })} />
+                  <progress
+                    value={progress.step}
+                    max={progress.of}
+                    aria-label={t("deliveries.progressOf", { dataset })}
+                  />
                   <div className="small">{t(`deliveries.steps.${d.state}`)}</div>
                 </td>
                 <td>{formatDateTime(d.createdAt)}</td>

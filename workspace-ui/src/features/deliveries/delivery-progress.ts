@@ -7,7 +7,11 @@ export type DeliveryState = "receiving" | "staged" | "rejected" | "failed";
  * step; one refused with findings got as far as the check; one refused without (too large, unreadable) or
  * failed stopped while it was received.
  */
-export function deliveryProgress(d: { state: DeliveryState; findings: number | null }): { step: number; of: number; done: boolean } {
+export function deliveryProgress(d: { state: DeliveryState; findings: number | null }): {
+  step: number;
+  of: number;
+  done: boolean;
+} {
   switch (d.state) {
     case "receiving":
       return { step: 1, of: 3, done: false };

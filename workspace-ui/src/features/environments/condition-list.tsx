@@ -15,7 +15,12 @@ export function ConditionList({ conditions }: { conditions: EnvironmentSummary["
           <span aria-hidden="true">{SYMBOL[c.status] ?? "?"}</span>
           <span>
             {conditionName(c.type, t)}
-            <span className="visually-hidden">: {c.status === "True" || c.status === "False" || c.status === "Unknown" ? t(`environmentState.conditionStatus.${c.status}`) : c.status}</span>
+            <span className="visually-hidden">
+              :{" "}
+              {c.status === "True" || c.status === "False" || c.status === "Unknown"
+                ? t(`environmentState.conditionStatus.${c.status}`)
+                : c.status}
+            </span>
             {c.status !== "True" && c.message && (
               <>
                 {" — "}

@@ -13,7 +13,8 @@ const isKnownType = (type: string): type is ConditionType => Object.hasOwn(sv.en
 const slotsOf = (template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
 
 /** A condition's name in words; one this UI does not know keeps the reconciler's name. */
-export const conditionName = (type: string, t: TFunction) => (isKnownType(type) ? t(`environmentState.conditions.${type}`) : type);
+export const conditionName = (type: string, t: TFunction) =>
+  isKnownType(type) ? t(`environmentState.conditions.${type}`) : type;
 
 /**
  * What a condition says, in the reader's language. A Ready that is not True names the conditions it waits
@@ -26,7 +27,13 @@ export function conditionSaid(condition: Condition, all: readonly Condition[], t
     if (waiting.length) return { text: t("environmentState.readyBlockedBy", { conditions: waiting.join(", ") }) };
   }
   const values = condition.values ?? {};
-  if (!isKnownReason(condition.reason) || !slotsOf(sv.environmentState.sentences[condition.reason]).every((slot) => Object.hasOwn(values, slot))) return { text: condition.message, lang: "en" };
-  const shown: Record<string, string | number> = values.validFrom ? { ...values, validFrom: formatDateTime(values.validFrom) } : values;
+  if (
+    !isKnownReason(condition.reason) ||
+    !slotsOf(sv.environmentState.sentences[condition.reason]).every((slot) => Object.hasOwn(values, slot))
+  )
+    return { text: condition.message, lang: "en" };
+  const shown: Record<string, string | number> = values.validFrom
+    ? { ...values, validFrom: formatDateTime(values.validFrom) }
+    : values;
   return { text: t(`environmentState.sentences.${condition.reason}`, shown) };
 }

@@ -5,7 +5,11 @@ import { formatCount } from "../airlock/format";
 export interface EnvironmentDataset {
   id: string;
   version: string;
-  delivered: { rows: number; columns: Array<{ name: string; type: string; role: string; pseudonymOf?: string }>; stagedAt: string } | null;
+  delivered: {
+    rows: number;
+    columns: Array<{ name: string; type: string; role: string; pseudonymOf?: string }>;
+    stagedAt: string;
+  } | null;
 }
 
 /** The permit's datasets in an environment: rows once delivered, and each column with its type and role. */
@@ -18,7 +22,9 @@ export function EnvironmentDatasets({ datasets }: { datasets: EnvironmentDataset
           <strong>
             {d.id}@{d.version}
           </strong>{" "}
-          {d.delivered ? t("environments.datasets.rows", { rows: formatCount(d.delivered.rows), count: d.delivered.rows }) : t("environments.datasets.awaited")}
+          {d.delivered
+            ? t("environments.datasets.rows", { rows: formatCount(d.delivered.rows), count: d.delivered.rows })
+            : t("environments.datasets.awaited")}
           {d.delivered && (
             <details>
               <summary>{t("environments.datasets.columns", { count: d.delivered.columns.length })}</summary>
@@ -38,7 +44,13 @@ export function EnvironmentDatasets({ datasets }: { datasets: EnvironmentDataset
                         <code>{c.name}</code>
                       </td>
                       <td>{c.type}</td>
-                      <td>{c.pseudonymOf ? t("environments.datasets.pseudonymOf", { column: c.pseudonymOf }) : t(`environments.datasets.roles.${c.role === "quasi-identifier" ? "quasiIdentifier" : c.role === "direct-identifier" ? "directIdentifier" : "attribute"}`)}</td>
+                      <td>
+                        {c.pseudonymOf
+                          ? t("environments.datasets.pseudonymOf", { column: c.pseudonymOf })
+                          : t(
+                              `environments.datasets.roles.${c.role === "quasi-identifier" ? "quasiIdentifier" : c.role === "direct-identifier" ? "directIdentifier" : "attribute"}`,
+                            )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { daysUntil, hoursSince, filterEnvironments, type EnvironmentFilter } from "./environment-filter";
 import type { EnvironmentSummary } from "./environment-state";
 
-const env = (permitId: string, createdAt: string, validUntil: string, overrides: Partial<EnvironmentSummary> = {}): EnvironmentSummary => ({
+const env = (
+  permitId: string,
+  createdAt: string,
+  validUntil: string,
+  overrides: Partial<EnvironmentSummary> = {},
+): EnvironmentSummary => ({
   namespace: `spe-${permitId.toLowerCase()}`,
   permitId,
   desiredState: "active",
@@ -15,7 +20,17 @@ const env = (permitId: string, createdAt: string, validUntil: string, overrides:
 
 const A = env("SE-A", "2026-01-01T00:00:00Z", "2027-06-01T00:00:00Z", { purpose: "Statiner och stroke" });
 const B = env("SE-B", "2026-03-01T00:00:00Z", "2026-12-01T00:00:00Z", { desiredState: "suspended" });
-const C = env("SE-C", "2026-02-01T00:00:00Z", "2030-01-01T00:00:00Z", { conditions: [{ type: "Ready", status: "False", reason: "ApplyFailed", message: "403", lastTransitionTime: "2026-02-01T00:00:00Z" }] });
+const C = env("SE-C", "2026-02-01T00:00:00Z", "2030-01-01T00:00:00Z", {
+  conditions: [
+    {
+      type: "Ready",
+      status: "False",
+      reason: "ApplyFailed",
+      message: "403",
+      lastTransitionTime: "2026-02-01T00:00:00Z",
+    },
+  ],
+});
 const ALL = [A, B, C];
 const f = (over: Partial<EnvironmentFilter>): EnvironmentFilter => ({ text: "", tone: "all", sort: "newest", ...over });
 const ids = (list: EnvironmentSummary[]) => list.map((e) => e.permitId);

@@ -22,7 +22,10 @@ const ORDER: Record<SortKey, (a: EnvironmentSummary, b: EnvironmentSummary) => n
 };
 
 /** The environments an operator asked to see, in the order they asked for; ties keep the namespace order. */
-export function filterEnvironments<T extends EnvironmentSummary>(environments: readonly T[], filter: EnvironmentFilter): T[] {
+export function filterEnvironments<T extends EnvironmentSummary>(
+  environments: readonly T[],
+  filter: EnvironmentFilter,
+): T[] {
   const needle = filter.text.trim().toLowerCase();
   return environments
     .filter((e) => !needle || [e.permitId, e.namespace, e.purpose ?? ""].some((s) => s.toLowerCase().includes(needle)))

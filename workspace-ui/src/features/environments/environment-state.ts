@@ -6,7 +6,14 @@ export interface EnvironmentSummary {
   namespace: string;
   permitId: string;
   desiredState: "active" | "suspended" | "torn-down";
-  conditions: Array<{ type: string; status: string; reason: string; message: string; values?: Record<string, string>; lastTransitionTime: string }>;
+  conditions: Array<{
+    type: string;
+    status: string;
+    reason: string;
+    message: string;
+    values?: Record<string, string>;
+    lastTransitionTime: string;
+  }>;
   validUntil: string | Date;
   createdAt: string | Date;
   purpose: string | null;
@@ -27,13 +34,19 @@ type KnownReason = keyof typeof REASON_TONES;
 const isKnownReason = (reason: string): reason is KnownReason => reason in REASON_TONES;
 
 /** Which words an environment's state takes, and its tone: pure, so it is table-tested without a language. */
-export function stateOf(e: Pick<EnvironmentSummary, "desiredState" | "conditions">): { key: "tornDown" | "tearingDown" | "suspended" | "notCreated" | "ready" | KnownReason | "other"; tone: Tone; message?: string } {
+export function stateOf(e: Pick<EnvironmentSummary, "desiredState" | "conditions">): {
+  key: "tornDown" | "tearingDown" | "suspended" | "notCreated" | "ready" | KnownReason | "other";
+  tone: Tone;
+  message?: string;
+} {
   const ready = e.conditions.find((c) => c.type === "Ready");
-  if (e.desiredState === "torn-down") return ready?.reason === "TornDown" ? { key: "tornDown", tone: "gone" } : { key: "tearingDown", tone: "working" };
+  if (e.desiredState === "torn-down")
+    return ready?.reason === "TornDown" ? { key: "tornDown", tone: "gone" } : { key: "tearingDown", tone: "working" };
   if (e.desiredState === "suspended") return { key: "suspended", tone: "paused" };
   if (!ready) return { key: "notCreated", tone: "working" };
   if (ready.status === "True") return { key: "ready", tone: "ok" };
-  if (isKnownReason(ready.reason)) return { key: ready.reason, tone: REASON_TONES[ready.reason], message: ready.message };
+  if (isKnownReason(ready.reason))
+    return { key: ready.reason, tone: REASON_TONES[ready.reason], message: ready.message };
   return { key: "other", tone: "working", message: ready.message };
 }
 
@@ -46,13 +59,22 @@ export function describeState(e: EnvironmentSummary, t: TFunction): { label: str
     case "suspended":
     case "notCreated":
     case "ready":
-      return { label: t(`environmentState.${state.key}.label`), detail: t(`environmentState.${state.key}.detail`), tone: state.tone };
+      return {
+        label: t(`environmentState.${state.key}.label`),
+        detail: t(`environmentState.${state.key}.detail`),
+        tone: state.tone,
+      };
     default: {
       const detail = t(`environmentState.reasonDetails.${state.key}`);
       // For a problem, the reconciler's own sentence (in English: it names objects) helps whoever reports it.
-      return { label: t(`environmentState.reasons.${state.key}`), detail: state.tone === "problem" && state.message ? `${detail} ${state.message}` : detail, tone: state.tone };
+      return {
+        label: t(`environmentState.reasons.${state.key}`),
+        detail: state.tone === "problem" && state.message ? `${detail} ${state.message}` : detail,
+        tone: state.tone,
+      };
     }
   }
 }
 
-export const formatDate = (d: string | Date) => new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));
+export const formatDate = (d: string | Date) =>
+  new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));

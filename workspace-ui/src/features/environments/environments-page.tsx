@@ -6,7 +6,15 @@ import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../airlock/api-error";
 import { formatAge } from "../airlock/format";
 import { ConditionList } from "./condition-list";
-import { daysUntil, hoursSince, filterEnvironments, SORTS, TONES, type EnvironmentFilter, type SortKey } from "./environment-filter";
+import {
+  daysUntil,
+  hoursSince,
+  filterEnvironments,
+  SORTS,
+  TONES,
+  type EnvironmentFilter,
+  type SortKey,
+} from "./environment-filter";
 import { formatDate, type EnvironmentSummary, type Tone } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { SuspendDialog } from "./suspend-dialog";
@@ -33,16 +41,30 @@ export function EnvironmentsPage() {
   return (
     <>
       <p className={`live ${live === "pending" ? "live-on" : ""}`} role="status">
-        {live === "pending" ? t("environments.page.live.live") : live === "error" ? t("environments.page.live.offline") : t("environments.page.live.connecting")}
+        {live === "pending"
+          ? t("environments.page.live.live")
+          : live === "error"
+            ? t("environments.page.live.offline")
+            : t("environments.page.live.connecting")}
       </p>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor={`${id}-q`}>
           {t("environments.page.search")}
-          <input id={`${id}-q`} type="search" value={filter.text} placeholder={t("environments.page.searchHint")} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
+          <input
+            id={`${id}-q`}
+            type="search"
+            value={filter.text}
+            placeholder={t("environments.page.searchHint")}
+            onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+          />
         </label>
         <label htmlFor={`${id}-tone`}>
           {t("environments.page.stateFilter")}
-          <select id={`${id}-tone`} value={filter.tone} onChange={(e) => setFilter({ ...filter, tone: e.target.value as Tone | "all" })}>
+          <select
+            id={`${id}-tone`}
+            value={filter.tone}
+            onChange={(e) => setFilter({ ...filter, tone: e.target.value as Tone | "all" })}
+          >
             <option value="all">{t("environments.page.all")}</option>
             {TONES.map((tone) => (
               <option key={tone} value={tone}>
@@ -53,7 +75,11 @@ export function EnvironmentsPage() {
         </label>
         <label htmlFor={`${id}-sort`}>
           {t("environments.page.sort")}
-          <select id={`${id}-sort`} value={filter.sort} onChange={(e) => setFilter({ ...filter, sort: e.target.value as SortKey })}>
+          <select
+            id={`${id}-sort`}
+            value={filter.sort}
+            onChange={(e) => setFilter({ ...filter, sort: e.target.value as SortKey })}
+          >
             {SORTS.map((s) => (
               <option key={s} value={s}>
                 {t(`environments.page.sortBy.${s}`)}
@@ -101,26 +127,46 @@ export function EnvironmentsPage() {
                     </td>
                     <td>
                       {formatDate(e.validUntil)}
-                      <div className="small muted">{left < 0 ? t("environments.page.expired") : t("environments.page.expiresIn", { count: left })}</div>
+                      <div className="small muted">
+                        {left < 0 ? t("environments.page.expired") : t("environments.page.expiresIn", { count: left })}
+                      </div>
                     </td>
                     <td>
                       <div className="actions">
                         {e.desiredState === "active" && (
-                          <button type="button" onClick={() => setDialog({ kind: "suspend", namespace: e.namespace })} aria-label={`${t("environments.suspend")} ${e.permitId}`}>
+                          <button
+                            type="button"
+                            onClick={() => setDialog({ kind: "suspend", namespace: e.namespace })}
+                            aria-label={`${t("environments.suspend")} ${e.permitId}`}
+                          >
                             {t("environments.suspend")}
                           </button>
                         )}
                         {e.desiredState === "suspended" && (
-                          <button type="button" disabled={resume.isPending} onClick={() => resume.mutate({ namespace: e.namespace })} aria-label={`${t("environments.resume")} ${e.permitId}`}>
+                          <button
+                            type="button"
+                            disabled={resume.isPending}
+                            onClick={() => resume.mutate({ namespace: e.namespace })}
+                            aria-label={`${t("environments.resume")} ${e.permitId}`}
+                          >
                             {t("environments.resume")}
                           </button>
                         )}
                         {e.desiredState !== "torn-down" && (
                           <>
-                            <Link className="button secondary-link" to="/operator/permits" title={t("environments.page.extendHint")}>
+                            <Link
+                              className="button secondary-link"
+                              to="/operator/permits"
+                              title={t("environments.page.extendHint")}
+                            >
                               {t("environments.page.extend")}
                             </Link>
-                            <button type="button" className="danger" onClick={() => setDialog({ kind: "teardown", namespace: e.namespace })} aria-label={`${t("environments.teardown")} ${e.permitId}`}>
+                            <button
+                              type="button"
+                              className="danger"
+                              onClick={() => setDialog({ kind: "teardown", namespace: e.namespace })}
+                              aria-label={`${t("environments.teardown")} ${e.permitId}`}
+                            >
                               {t("environments.teardown")}
                             </button>
                           </>
@@ -134,8 +180,12 @@ export function EnvironmentsPage() {
           </table>
         </div>
       )}
-      {dialog?.kind === "suspend" && <SuspendDialog namespace={dialog.namespace} onClose={() => setDialog(undefined)} />}
-      {dialog?.kind === "teardown" && <TeardownDialog namespace={dialog.namespace} onClose={() => setDialog(undefined)} />}
+      {dialog?.kind === "suspend" && (
+        <SuspendDialog namespace={dialog.namespace} onClose={() => setDialog(undefined)} />
+      )}
+      {dialog?.kind === "teardown" && (
+        <TeardownDialog namespace={dialog.namespace} onClose={() => setDialog(undefined)} />
+      )}
     </>
   );
 }

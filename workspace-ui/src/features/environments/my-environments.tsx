@@ -27,7 +27,11 @@ export function MyEnvironments() {
       },
     }),
   );
-  const mine = useQuery({ ...trpc.environments.mine.queryOptions(), staleTime: Infinity, refetchInterval: updates.status === "pending" ? false : 10_000 });
+  const mine = useQuery({
+    ...trpc.environments.mine.queryOptions(),
+    staleTime: Infinity,
+    refetchInterval: updates.status === "pending" ? false : 10_000,
+  });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
   if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
   const environments = mine.data;
@@ -53,10 +57,16 @@ export function MyEnvironments() {
           {e.desiredState === "active" && (
             <p className="environment-links">
               {/* Through the gateway: a full page load, not a route of this app. */}
-              <a href={`/workspaces/${e.namespace}/`} aria-label={t("environments.mine.openWorkspaceFor", { name: e.purpose ?? e.permitId })}>
+              <a
+                href={`/workspaces/${e.namespace}/`}
+                aria-label={t("environments.mine.openWorkspaceFor", { name: e.purpose ?? e.permitId })}
+              >
                 {t("environments.mine.openWorkspace")}
               </a>{" "}
-              <Link to={`/environments/${e.namespace}/outbox`} aria-label={t("environments.mine.outboxFor", { name: e.purpose ?? e.permitId })}>
+              <Link
+                to={`/environments/${e.namespace}/outbox`}
+                aria-label={t("environments.mine.outboxFor", { name: e.purpose ?? e.permitId })}
+              >
                 {t("environments.mine.outbox")}
               </Link>
             </p>

@@ -28,6 +28,10 @@ export function useLiveEnvironments() {
       },
     }),
   );
-  const list = useQuery({ ...trpc.environments.list.queryOptions(), staleTime: Infinity, refetchInterval: updates.status === "pending" ? false : 10_000 });
+  const list = useQuery({
+    ...trpc.environments.list.queryOptions(),
+    staleTime: Infinity,
+    refetchInterval: updates.status === "pending" ? false : 10_000,
+  });
   return { list, live: updates.status };
 }

@@ -30,7 +30,9 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
   const [draftId, setDraftId] = useState<string>();
   const create = useMutation(trpc.exports.create.mutationOptions());
   const submit = useMutation(trpc.exports.submit.mutationOptions());
-  const checks = useQueries({ queries: [...picked].map(([path, type]) => precheckQuery(client, namespace, path, type)) });
+  const checks = useQueries({
+    queries: [...picked].map(([path, type]) => precheckQuery(client, namespace, path, type)),
+  });
 
   const pick = (path: string, on: boolean) => {
     const next = new Map(picked);
@@ -49,7 +51,10 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
   const problems = {
     files: picked.size === 0 ? t("exports.form.pickOne") : undefined,
     title: title.trim() === "" ? t("exports.form.needTitle") : undefined,
-    justification: justification.trim().length < MIN_JUSTIFICATION ? t("exports.form.needJustification", { min: MIN_JUSTIFICATION }) : undefined,
+    justification:
+      justification.trim().length < MIN_JUSTIFICATION
+        ? t("exports.form.needJustification", { min: MIN_JUSTIFICATION })
+        : undefined,
   };
   const valid = !problems.files && !problems.title && !problems.justification;
   const flagged = checks.filter((c) => c.data && c.data.status !== "pass").length;
@@ -79,15 +84,17 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
       <section aria-labelledby={`${id}-files`}>
         <h2 id={`${id}-files`}>{t("exports.form.step1")}</h2>
         <OutboxPicker files={outbox.data} picked={picked} onPick={pick} onType={declare} />
-        {tried && problems.files && <p className="field-error" role="alert">{problems.files}</p>}
+        {tried && problems.files && (
+          <p className="field-error" role="alert">
+            {problems.files}
+          </p>
+        )}
       </section>
 
       {picked.size > 0 && (
         <section aria-labelledby={`${id}-checks`}>
           <h2 id={`${id}-checks`}>{t("exports.form.step2")}</h2>
-          <p className="muted">
-            {t("exports.form.step2Intro")}
-          </p>
+          <p className="muted">{t("exports.form.step2Intro")}</p>
           <div className="file-cards">
             {[...picked].map(([path, type]) => (
               <Precheck key={path} namespace={namespace} path={path} type={type} />
@@ -100,14 +107,35 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
         <h2 id={`${id}-why`}>{t("exports.form.step3")}</h2>
         <div className="field">
           <label htmlFor={`${id}-title`}>{t("exports.form.title")}</label>
-          <input id={`${id}-title`} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} aria-invalid={tried && !!problems.title} aria-describedby={`${id}-title-error`} />
-          <span id={`${id}-title-error`} className="field-error">{tried && problems.title}</span>
+          <input
+            id={`${id}-title`}
+            value={title}
+            maxLength={200}
+            onChange={(e) => setTitle(e.target.value)}
+            aria-invalid={tried && !!problems.title}
+            aria-describedby={`${id}-title-error`}
+          />
+          <span id={`${id}-title-error`} className="field-error">
+            {tried && problems.title}
+          </span>
         </div>
         <div className="field">
           <label htmlFor={`${id}-justification`}>{t("exports.form.justification")}</label>
-          <span id={`${id}-justification-hint`} className="muted small">{t("exports.form.justificationHint")}</span>
-          <textarea id={`${id}-justification`} rows={5} maxLength={5000} value={justification} onChange={(e) => setJustification(e.target.value)} aria-invalid={tried && !!problems.justification} aria-describedby={`${id}-justification-hint ${id}-justification-error`} />
-          <span id={`${id}-justification-error`} className="field-error">{tried && problems.justification}</span>
+          <span id={`${id}-justification-hint`} className="muted small">
+            {t("exports.form.justificationHint")}
+          </span>
+          <textarea
+            id={`${id}-justification`}
+            rows={5}
+            maxLength={5000}
+            value={justification}
+            onChange={(e) => setJustification(e.target.value)}
+            aria-invalid={tried && !!problems.justification}
+            aria-describedby={`${id}-justification-hint ${id}-justification-error`}
+          />
+          <span id={`${id}-justification-error`} className="field-error">
+            {tried && problems.justification}
+          </span>
         </div>
         {flagged > 0 && (
           <p className="notice">
@@ -119,11 +147,19 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
         {submit.isError && (
           <>
             <ApiError error={submit.error} lead={t("exports.form.submitFailed")} />
-            {draftId && <p><Link to={`/exports/${draftId}`}>{t("exports.form.openDraft")}</Link></p>}
+            {draftId && (
+              <p>
+                <Link to={`/exports/${draftId}`}>{t("exports.form.openDraft")}</Link>
+              </p>
+            )}
           </>
         )}
         <button type="submit" disabled={sending}>
-          {sending ? t("exports.form.sending") : picked.size ? t("exports.form.submitFiles", { count: picked.size }) : t("exports.form.submit")}
+          {sending
+            ? t("exports.form.sending")
+            : picked.size
+              ? t("exports.form.submitFiles", { count: picked.size })
+              : t("exports.form.submit")}
         </button>
       </section>
     </form>

@@ -7,7 +7,17 @@ import { typesFor } from "./file-types";
 export type Picked = ReadonlyMap<string, OutputFileType>;
 
 /** The outbox's files, each with a box to pick it and, once picked, what the researcher declares it to be. */
-export function OutboxPicker({ files, picked, onPick, onType }: { files: OutboxFile[]; picked: Picked; onPick: (path: string, on: boolean) => void; onType: (path: string, type: OutputFileType) => void }) {
+export function OutboxPicker({
+  files,
+  picked,
+  onPick,
+  onType,
+}: {
+  files: OutboxFile[];
+  picked: Picked;
+  onPick: (path: string, on: boolean) => void;
+  onType: (path: string, type: OutputFileType) => void;
+}) {
   const { t } = useTranslation();
   if (files.length === 0)
     return (
@@ -37,7 +47,17 @@ export function OutboxPicker({ files, picked, onPick, onType }: { files: OutboxF
   );
 }
 
-function OutboxRow({ file, type, onPick, onType }: { file: OutboxFile; type: OutputFileType | undefined; onPick: (path: string, on: boolean) => void; onType: (path: string, type: OutputFileType) => void }) {
+function OutboxRow({
+  file,
+  type,
+  onPick,
+  onType,
+}: {
+  file: OutboxFile;
+  type: OutputFileType | undefined;
+  onPick: (path: string, on: boolean) => void;
+  onType: (path: string, type: OutputFileType) => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const allowed = typesFor(file.path);
@@ -45,7 +65,13 @@ function OutboxRow({ file, type, onPick, onType }: { file: OutboxFile; type: Out
     <tr className={type ? "picked" : undefined}>
       <td>
         <label className="pick">
-          <input type="checkbox" checked={type !== undefined} disabled={allowed.length === 0} onChange={(e) => onPick(file.path, e.target.checked)} aria-describedby={allowed.length === 0 ? `${id}-no` : undefined} />
+          <input
+            type="checkbox"
+            checked={type !== undefined}
+            disabled={allowed.length === 0}
+            onChange={(e) => onPick(file.path, e.target.checked)}
+            aria-describedby={allowed.length === 0 ? `${id}-no` : undefined}
+          />
           <code>{file.path}</code>
         </label>
         {allowed.length === 0 && (
@@ -61,7 +87,12 @@ function OutboxRow({ file, type, onPick, onType }: { file: OutboxFile; type: Out
         <label className="visually-hidden" htmlFor={`${id}-type`}>
           {t("exports.outbox.typeOf", { path: file.path })}
         </label>
-        <select id={`${id}-type`} value={type ?? ""} disabled={type === undefined} onChange={(e) => onType(file.path, e.target.value as OutputFileType)}>
+        <select
+          id={`${id}-type`}
+          value={type ?? ""}
+          disabled={type === undefined}
+          onChange={(e) => onType(file.path, e.target.value as OutputFileType)}
+        >
           {type === undefined && <option value="">{t("exports.outbox.pickFirst")}</option>}
           {allowed.map((option) => (
             <option key={option} value={option}>

@@ -8,7 +8,12 @@ import { formatBytes } from "../airlock/format";
 import { readSdcReport } from "../airlock/sdc-report";
 
 /** The query behind a precheck, shared so the form can see every picked file's outcome. */
-export function precheckQuery(client: ReturnType<typeof useTRPCClient>, namespace: string, path: string, type: OutputFileType) {
+export function precheckQuery(
+  client: ReturnType<typeof useTRPCClient>,
+  namespace: string,
+  path: string,
+  type: OutputFileType,
+) {
   return {
     queryKey: ["exports.precheck", namespace, path, type],
     // A mutation in the API because it copies the file to run the checks; nothing is kept, so it reads like a query here.

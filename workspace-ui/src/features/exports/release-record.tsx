@@ -25,13 +25,19 @@ export function ReleaseRecord({ id }: { id: string }) {
   const check = useQuery({
     queryKey: ["release-record", id],
     queryFn: async () => {
-      const [jws, keys] = await Promise.all([fetchOk(url).then((r) => r.text()), fetchOk("/.well-known/spe-release-keys.json").then((r) => r.json() as Promise<{ keys: JsonWebKey[] }>)]);
+      const [jws, keys] = await Promise.all([
+        fetchOk(url).then((r) => r.text()),
+        fetchOk("/.well-known/spe-release-keys.json").then((r) => r.json() as Promise<{ keys: JsonWebKey[] }>),
+      ]);
       return verifyReleaseRecord(jws, keys.keys);
     },
     staleTime: Infinity,
     retry: false,
   });
-  const failure = check.error instanceof FetchFailed ? t("exports.record.answered", { url: check.error.url, status: check.error.status }) : check.error?.message;
+  const failure =
+    check.error instanceof FetchFailed
+      ? t("exports.record.answered", { url: check.error.url, status: check.error.status })
+      : check.error?.message;
   return (
     <section aria-labelledby="release-record-h" className="file-card">
       <h2 id="release-record-h">{t("exports.record.title")}</h2>
@@ -41,7 +47,9 @@ export function ReleaseRecord({ id }: { id: string }) {
       {check.data?.valid === false && (
         <p role="alert" className="state state-problem">
           <span aria-hidden="true">✗ </span>
-          {check.data.reason === "unknownAlgorithm" ? t("exports.record.unknownAlgorithm", { alg: check.data.alg }) : t(`exports.record.${check.data.reason}`)}
+          {check.data.reason === "unknownAlgorithm"
+            ? t("exports.record.unknownAlgorithm", { alg: check.data.alg })
+            : t(`exports.record.${check.data.reason}`)}
         </p>
       )}
       {check.data?.valid && (
@@ -51,8 +59,13 @@ export function ReleaseRecord({ id }: { id: string }) {
             {t("exports.record.valid", { kid: check.data.kid })}
           </p>
           <p>
-            {t("exports.record.released", { when: formatDateTime(check.data.record.releasedAt), files: check.data.record.released.map((f) => f.path).join(", ") })}
-            {check.data.record.withheld.length > 0 && t("exports.record.withheld", { files: check.data.record.withheld.map((f) => f.path).join(", ") })}.
+            {t("exports.record.released", {
+              when: formatDateTime(check.data.record.releasedAt),
+              files: check.data.record.released.map((f) => f.path).join(", "),
+            })}
+            {check.data.record.withheld.length > 0 &&
+              t("exports.record.withheld", { files: check.data.record.withheld.map((f) => f.path).join(", ") })}
+            .
           </p>
         </>
       )}

@@ -15,7 +15,10 @@ export function RequestDetail({ id }: { id: string }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const me = useMe();
-  const request = useQuery({ ...trpc.exports.get.queryOptions({ id }), refetchInterval: (q) => (q.state.data && ["submitted", "in_review"].includes(q.state.data.state) ? 5000 : false) });
+  const request = useQuery({
+    ...trpc.exports.get.queryOptions({ id }),
+    refetchInterval: (q) => (q.state.data && ["submitted", "in_review"].includes(q.state.data.state) ? 5000 : false),
+  });
   if (request.isPending) return <p aria-busy="true">{t("exports.detail.loading")}</p>;
   if (request.isError) return <ApiError error={request.error} lead={t("exports.detail.failed")} />;
   const r = request.data;
@@ -37,9 +40,7 @@ export function RequestDetail({ id }: { id: string }) {
           <code>{r.namespace}</code> {t("exports.detail.permitNote", { permitId: r.permitId })}
         </dd>
         <dt>{t("exports.detail.created")}</dt>
-        <dd>
-          {t("exports.detail.createdBy", { when: formatDateTime(r.createdAt), who: r.requester })}
-        </dd>
+        <dd>{t("exports.detail.createdBy", { when: formatDateTime(r.createdAt), who: r.requester })}</dd>
         <dt>{t("exports.detail.submitted")}</dt>
         <dd>{formatDateTime(r.submittedAt)}</dd>
         <dt>{t("exports.detail.decided")}</dt>
@@ -56,7 +57,11 @@ export function RequestDetail({ id }: { id: string }) {
         ))}
       </div>
       {r.released && <ReleaseRecord id={r.id} />}
-      {isAuthor ? <AuthorActions request={r} /> : <p className="muted">{t("exports.detail.onlyAuthor", { who: r.requester })}</p>}
+      {isAuthor ? (
+        <AuthorActions request={r} />
+      ) : (
+        <p className="muted">{t("exports.detail.onlyAuthor", { who: r.requester })}</p>
+      )}
     </article>
   );
 }
@@ -86,8 +91,16 @@ function AuthorActions({ request: r }: { request: ResearcherRequest }) {
       {withdraw.isError && <ApiError error={withdraw.error} lead={t("exports.detail.withdrawFailed")} />}
       <div className="actions">
         {canSubmit && (
-          <button type="button" disabled={submit.isPending || unrevised.length > 0} onClick={() => submit.mutate({ id: r.id })}>
-            {submit.isPending ? t("exports.detail.sending") : r.state === "draft" ? t("exports.detail.submit") : t("exports.detail.resubmit")}
+          <button
+            type="button"
+            disabled={submit.isPending || unrevised.length > 0}
+            onClick={() => submit.mutate({ id: r.id })}
+          >
+            {submit.isPending
+              ? t("exports.detail.sending")
+              : r.state === "draft"
+                ? t("exports.detail.submit")
+                : t("exports.detail.resubmit")}
           </button>
         )}
         {canWithdraw && !confirming && (
@@ -100,7 +113,12 @@ function AuthorActions({ request: r }: { request: ResearcherRequest }) {
         <div role="group" aria-label={t("exports.detail.confirm")} className="confirm">
           <p>{t("exports.detail.withdrawQuestion")}</p>
           <div className="actions">
-            <button type="button" className="danger" disabled={withdraw.isPending} onClick={() => withdraw.mutate({ id: r.id }, { onSettled: () => setConfirming(false) })}>
+            <button
+              type="button"
+              className="danger"
+              disabled={withdraw.isPending}
+              onClick={() => withdraw.mutate({ id: r.id }, { onSettled: () => setConfirming(false) })}
+            >
               {t("exports.detail.withdrawYes")}
             </button>
             <button type="button" className="secondary" autoFocus onClick={() => setConfirming(false)}>

@@ -10,11 +10,23 @@ import { DecisionBadge } from "../airlock/request-state-badge";
 import { readSdcReport } from "../airlock/sdc-report";
 
 /** One file of a request: its decision, the checkers' comments once decided, its check, and what can be done with it. */
-export function RequestFile({ request: r, file: f, isAuthor }: { request: ResearcherRequest; file: ResearcherFile; isAuthor: boolean }) {
+export function RequestFile({
+  request: r,
+  file: f,
+  isAuthor,
+}: {
+  request: ResearcherRequest;
+  file: ResearcherFile;
+  isAuthor: boolean;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const revise = useMutation(trpc.exports.revise.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.exports.pathKey() }) }));
+  const revise = useMutation(
+    trpc.exports.revise.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.exports.pathKey() }),
+    }),
+  );
   const report = readSdcReport(f.checkReport);
   // Released files are served only while the permit is in force; the request's page says why when it is not.
   const downloadable = r.state === "released" && f.decision === "approved" && !r.permitEnded;
@@ -75,7 +87,11 @@ export function RequestFile({ request: r, file: f, isAuthor }: { request: Resear
       {revise.isError && <ApiError error={revise.error} lead={t("exports.file.replaceFailed")} />}
       <div className="actions">
         {downloadable && (
-          <a className="button" href={`/exports/${r.id}/files?path=${encodeURIComponent(f.path)}`} download={baseName(f.path)}>
+          <a
+            className="button"
+            href={`/exports/${r.id}/files?path=${encodeURIComponent(f.path)}`}
+            download={baseName(f.path)}
+          >
             {t("exports.file.download", { name: baseName(f.path) })}
           </a>
         )}

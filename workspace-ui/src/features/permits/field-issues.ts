@@ -6,7 +6,11 @@ export interface FieldIssue {
   message: string;
 }
 
-const isIssue = (v: unknown): v is FieldIssue => typeof v === "object" && v !== null && typeof (v as FieldIssue).path === "string" && typeof (v as FieldIssue).message === "string";
+const isIssue = (v: unknown): v is FieldIssue =>
+  typeof v === "object" &&
+  v !== null &&
+  typeof (v as FieldIssue).path === "string" &&
+  typeof (v as FieldIssue).message === "string";
 
 /**
  * The field-by-field problems an API error carries in `data.issues` (a permit's bad fields, or our own

@@ -20,7 +20,11 @@ export function PermitUpload() {
   const summary = useRef<HTMLDivElement>(null);
   const upload = useMutation(
     trpc.permits.upload.mutationOptions({
-      onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.permits.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() })]),
+      onSuccess: () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.permits.list.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() }),
+        ]),
     }),
   );
   const issues = fieldIssues(upload.error);
@@ -45,7 +49,12 @@ export function PermitUpload() {
       <p className="muted">{t("permits.upload.intro")}</p>
       <div className="field">
         <label htmlFor={`${id}-file`}>{t("permits.upload.file")}</label>
-        <input id={`${id}-file`} type="file" accept=".jws,.jwt,.txt,application/jose" onChange={(e) => void readFile(e.target.files?.[0])} />
+        <input
+          id={`${id}-file`}
+          type="file"
+          accept=".jws,.jwt,.txt,application/jose"
+          onChange={(e) => void readFile(e.target.files?.[0])}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-jws`}>{t("permits.upload.paste")}</label>
@@ -98,7 +107,11 @@ export function PermitUpload() {
       )}
       {upload.isSuccess && (
         <p role="status" className="notice">
-          {t(`permits.upload.outcomes.${upload.data.outcome}`, { permitId: upload.data.permitId, namespace: upload.data.namespace, sequence: upload.data.sequence })}{" "}
+          {t(`permits.upload.outcomes.${upload.data.outcome}`, {
+            permitId: upload.data.permitId,
+            namespace: upload.data.namespace,
+            sequence: upload.data.sequence,
+          })}{" "}
           <Link to="/operator/environments">{t("permits.upload.showEnvironments")}</Link>
         </p>
       )}

@@ -35,14 +35,22 @@ export function PermitsList() {
                 <div className="small muted">{t("permits.list.version", { sequence: p.sequence })}</div>
               </th>
               <td>
-                <span className={`state ${p.status === "granted" ? "state-ok" : "state-gone"}`}>{t(`permits.list.statuses.${p.status}`)}</span>
+                <span className={`state ${p.status === "granted" ? "state-ok" : "state-gone"}`}>
+                  {t(`permits.list.statuses.${p.status}`)}
+                </span>
               </td>
               <td>{p.principalInvestigator.name}</td>
               <td>
                 {formatDate(p.validFrom)} – {formatDate(p.validUntil)}
               </td>
               <td>{formatDateTime(p.receivedAt)}</td>
-              <td>{p.environment ? <code>{p.environment.namespace}</code> : <span className="muted">{t("permits.list.noEnvironment")}</span>}</td>
+              <td>
+                {p.environment ? (
+                  <code>{p.environment.namespace}</code>
+                ) : (
+                  <span className="muted">{t("permits.list.noEnvironment")}</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -28,11 +28,17 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
     <div className="csv-preview">
       {cells.length > 0 && (
         <label className="inline">
-          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} /> {t("reviews.preview.onlyFlagged", { count: flaggedRows.size })}
+          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />{" "}
+          {t("reviews.preview.onlyFlagged", { count: flaggedRows.size })}
         </label>
       )}
       {table.damaged && <p className="notice">{t("reviews.preview.damaged")}</p>}
-      <div className="table-scroll tall" tabIndex={0} role="region" aria-label={t("reviews.preview.contentOf", { file })}>
+      <div
+        className="table-scroll tall"
+        tabIndex={0}
+        role="region"
+        aria-label={t("reviews.preview.contentOf", { file })}
+      >
         <table className="table data">
           <caption className="visually-hidden">{t("reviews.preview.caption", { file })}</caption>
           <thead>

@@ -9,10 +9,19 @@ import { CsvPreview } from "./csv-preview";
 const IMAGES = new Set(["png", "jpg", "jpeg", "svg"]);
 
 /** Where a checker's browser reads one quarantined file version (inert: no scripts, audited on each read). */
-export const previewUrl = (requestId: string, file: Pick<CheckerFile, "path" | "version">) => `/reviews/${requestId}/file?path=${encodeURIComponent(file.path)}&version=${file.version}`;
+export const previewUrl = (requestId: string, file: Pick<CheckerFile, "path" | "version">) =>
+  `/reviews/${requestId}/file?path=${encodeURIComponent(file.path)}&version=${file.version}`;
 
 /** The file as it was submitted: a CSV as a table with the flagged cells marked, an image inline, anything else as text. */
-export function FilePreview({ requestId, file, cells }: { requestId: string; file: CheckerFile; cells: readonly SdcCell[] }) {
+export function FilePreview({
+  requestId,
+  file,
+  cells,
+}: {
+  requestId: string;
+  file: CheckerFile;
+  cells: readonly SdcCell[];
+}) {
   const { t } = useTranslation();
   const url = previewUrl(requestId, file);
   const extension = extensionOf(file.path);

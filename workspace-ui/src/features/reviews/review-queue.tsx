@@ -35,11 +35,11 @@ export function ReviewQueue() {
                 <code className="muted small">{r.namespace}</code>
               </td>
               <td>
-                <span title={t("reviews.queue.submitted", { when: formatDateTime(r.submittedAt) })}>{formatAge(r.ageHours, t)}</span>
+                <span title={t("reviews.queue.submitted", { when: formatDateTime(r.submittedAt) })}>
+                  {formatAge(r.ageHours, t)}
+                </span>
               </td>
-              <td>
-                {t("reviews.queue.of", { count: r.awaitingMe, total: r.files })}
-              </td>
+              <td>{t("reviews.queue.of", { count: r.awaitingMe, total: r.files })}</td>
               <td>
                 {r.failedChecks > 0 ? (
                   <span className="state state-problem">

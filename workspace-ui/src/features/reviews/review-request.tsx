@@ -16,7 +16,11 @@ export function ReviewRequest({ id }: { id: string }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   // Every look is an audit event; the page refreshes only after a vote, not on a timer.
-  const request = useQuery({ ...trpc.reviews.get.queryOptions({ id }), refetchOnWindowFocus: false, staleTime: 60_000 });
+  const request = useQuery({
+    ...trpc.reviews.get.queryOptions({ id }),
+    refetchOnWindowFocus: false,
+    staleTime: 60_000,
+  });
   if (request.isPending) return <p aria-busy="true">{t("reviews.request.loading")}</p>;
   if (request.isError) return <ApiError error={request.error} lead={t("reviews.request.failed")} />;
   const r = request.data;
@@ -38,9 +42,7 @@ export function ReviewRequest({ id }: { id: string }) {
         <dt>{t("reviews.request.submitted")}</dt>
         <dd>{formatDateTime(r.submittedAt)}</dd>
         <dt>{t("reviews.request.rules")}</dt>
-        <dd>
-          {t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}
-        </dd>
+        <dd>{t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}</dd>
       </dl>
       <h2>{t("reviews.request.justification")}</h2>
       <p className="justification">{r.justification}</p>
@@ -63,7 +65,14 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
         <code>{f.path}</code>
       </h3>
       <p>
-        <DecisionBadge decision={f.decision} /> <span className="muted">{t("reviews.request.fileFacts", { type: t(`airlock.fileType.${f.type}`), version: f.version, size: formatBytes(f.size) })}</span>
+        <DecisionBadge decision={f.decision} />{" "}
+        <span className="muted">
+          {t("reviews.request.fileFacts", {
+            type: t(`airlock.fileType.${f.type}`),
+            version: f.version,
+            size: formatBytes(f.size),
+          })}
+        </span>
       </p>
       {f.sha256 && (
         <p className="muted small">
@@ -102,13 +111,12 @@ function Votes({ request: r, file: f }: { request: CheckerRequest; file: Checker
     <>
       {f.myVote && (
         <p>
-          <strong>{t("reviews.request.youVoted", { vote: t(`airlock.vote.${f.myVote.vote}.chosen`) })}</strong> <span className="muted small">{formatDateTime(f.myVote.at)}</span>
+          <strong>{t("reviews.request.youVoted", { vote: t(`airlock.vote.${f.myVote.vote}.chosen`) })}</strong>{" "}
+          <span className="muted small">{formatDateTime(f.myVote.at)}</span>
           {f.myVote.comment && <blockquote>{f.myVote.comment}</blockquote>}
         </p>
       )}
-      <p className="muted">
-        {t("reviews.request.blinded", { votes: f.votesIn, required: r.reviewersRequired })}
-      </p>
+      <p className="muted">{t("reviews.request.blinded", { votes: f.votesIn, required: r.reviewersRequired })}</p>
     </>
   );
 }

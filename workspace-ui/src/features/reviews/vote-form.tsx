@@ -19,12 +19,19 @@ export function VoteForm({ requestId, file, onVoted }: { requestId: string; file
   const cast = useMutation(
     trpc.reviews.vote.mutationOptions({
       onSuccess: async () => {
-        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.reviews.get.queryKey({ id: requestId }) }), queryClient.invalidateQueries({ queryKey: trpc.reviews.queue.queryKey() })]);
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.reviews.get.queryKey({ id: requestId }) }),
+          queryClient.invalidateQueries({ queryKey: trpc.reviews.queue.queryKey() }),
+        ]);
         onVoted?.();
       },
     }),
   );
-  const problem = !vote ? t("reviews.vote.pick") : vote !== "approve" && comment.trim() === "" ? t("reviews.vote.needComment") : undefined;
+  const problem = !vote
+    ? t("reviews.vote.pick")
+    : vote !== "approve" && comment.trim() === ""
+      ? t("reviews.vote.needComment")
+      : undefined;
   return (
     <form
       className="vote-form"
@@ -40,14 +47,28 @@ export function VoteForm({ requestId, file, onVoted }: { requestId: string; file
         <div className="choices">
           {VOTES.map((v) => (
             <label key={v} className={`choice choice-${v}`}>
-              <input type="radio" name={`${id}-vote`} value={v} checked={vote === v} onChange={() => setVote(v)} /> {t(`airlock.vote.${v}.choose`)}
+              <input type="radio" name={`${id}-vote`} value={v} checked={vote === v} onChange={() => setVote(v)} />{" "}
+              {t(`airlock.vote.${v}.choose`)}
             </label>
           ))}
         </div>
         <div className="field">
-          <label htmlFor={`${id}-comment`}>{t("reviews.vote.comment")}{vote && vote !== "approve" ? t("reviews.vote.required") : t("reviews.vote.optional")}</label>
-          <textarea id={`${id}-comment`} rows={3} maxLength={5000} value={comment} onChange={(e) => setComment(e.target.value)} aria-describedby={`${id}-hint ${id}-error`} aria-invalid={tried && !!problem && vote !== undefined} />
-          <span id={`${id}-hint`} className="muted small">{t("reviews.vote.hint")}</span>
+          <label htmlFor={`${id}-comment`}>
+            {t("reviews.vote.comment")}
+            {vote && vote !== "approve" ? t("reviews.vote.required") : t("reviews.vote.optional")}
+          </label>
+          <textarea
+            id={`${id}-comment`}
+            rows={3}
+            maxLength={5000}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            aria-describedby={`${id}-hint ${id}-error`}
+            aria-invalid={tried && !!problem && vote !== undefined}
+          />
+          <span id={`${id}-hint`} className="muted small">
+            {t("reviews.vote.hint")}
+          </span>
         </div>
         <p id={`${id}-error`} className="field-error" role={tried && problem ? "alert" : undefined}>
           {tried && problem}

@@ -17,7 +17,8 @@ export function RequireRole({ role, children }: { role: Role; children: ReactNod
     return (
       <p>
         {/* Back to this page after signing in: a link to a request or a review works before sign-in too. */}
-        <a href={`/auth/login?next=${encodeURIComponent(here.pathname + here.search)}`}>{t("session.signIn")}</a> {t("session.signInToSee")}
+        <a href={`/auth/login?next=${encodeURIComponent(here.pathname + here.search)}`}>{t("session.signIn")}</a>{" "}
+        {t("session.signInToSee")}
       </p>
     );
   if (!me.data.roles.includes(role)) return <p role="alert">{t("session.wrongRole", { role: roleName(role, t) })}</p>;

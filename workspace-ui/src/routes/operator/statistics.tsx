@@ -30,7 +30,10 @@ function EnvironmentsByState() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const transitions = useQuery(trpc.statistics.environmentTransitions.queryOptions());
-  const days = useMemo(() => (transitions.data ? environmentsByDay(transitions.data, { days: DAYS, now: new Date() }) : []), [transitions.data]);
+  const days = useMemo(
+    () => (transitions.data ? environmentsByDay(transitions.data, { days: DAYS, now: new Date() }) : []),
+    [transitions.data],
+  );
   return (
     <section className="card" aria-labelledby="env-chart-h">
       <h2 id="env-chart-h">{t("charts.environmentsTitle", { days: DAYS })}</h2>
@@ -50,9 +53,15 @@ function EnvironmentsByState() {
               <thead>
                 <tr>
                   <th scope="col">{t("charts.day")}</th>
-                  <th scope="col" className="num">{t("charts.states.active")}</th>
-                  <th scope="col" className="num">{t("charts.states.suspended")}</th>
-                  <th scope="col" className="num">{t("charts.states.tornDown")}</th>
+                  <th scope="col" className="num">
+                    {t("charts.states.active")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("charts.states.suspended")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("charts.states.tornDown")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -99,7 +108,9 @@ function ReviewTurnaround() {
               <thead>
                 <tr>
                   <th scope="col">{t("charts.bucket")}</th>
-                  <th scope="col" className="num">{t("charts.requests")}</th>
+                  <th scope="col" className="num">
+                    {t("charts.requests")}
+                  </th>
                 </tr>
               </thead>
               <tbody>

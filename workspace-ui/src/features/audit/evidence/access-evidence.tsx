@@ -18,24 +18,50 @@ export function AccessEvidenceView({ evidence }: { evidence: AccessEvidence }) {
       <p>{t("audit.evidence.access.rule")}</p>
       <EvidenceTable
         caption={t("audit.evidence.access.persons")}
-        columns={[t("audit.evidence.access.name"), t("audit.evidence.access.subject"), t("audit.evidence.access.email"), t("audit.evidence.access.role")]}
+        columns={[
+          t("audit.evidence.access.name"),
+          t("audit.evidence.access.subject"),
+          t("audit.evidence.access.email"),
+          t("audit.evidence.access.role"),
+        ]}
         rows={evidence.authorisedPersons}
         empty={t("audit.evidence.none")}
-        row={(p) => [p.name, <code key="s">{p.subject}</code>, p.email, p.subject === pi ? t("audit.evidence.access.principal") : t("audit.evidence.access.researcher")]}
+        row={(p) => [
+          p.name,
+          <code key="s">{p.subject}</code>,
+          p.email,
+          p.subject === pi ? t("audit.evidence.access.principal") : t("audit.evidence.access.researcher"),
+        ]}
       />
       <EvidenceTable
         caption={t("audit.evidence.access.sessions")}
         columns={[t("audit.evidence.when"), t("audit.evidence.access.who"), t("audit.evidence.access.kind")]}
         rows={evidence.workspaceSessions}
         empty={t("audit.evidence.access.noSessions")}
-        row={(s) => [formatDateTime(s.when), <code key="w">{s.who}</code>, s.action === "workspace.websocket-opened" ? t("audit.evidence.access.websocket") : t("audit.evidence.access.page")]}
+        row={(s) => [
+          formatDateTime(s.when),
+          <code key="w">{s.who}</code>,
+          s.action === "workspace.websocket-opened"
+            ? t("audit.evidence.access.websocket")
+            : t("audit.evidence.access.page"),
+        ]}
       />
       <EvidenceTable
         caption={t("audit.evidence.access.refusals")}
-        columns={[t("audit.evidence.when"), t("audit.evidence.access.who"), t("audit.evidence.access.kind"), t("audit.evidence.access.reason")]}
+        columns={[
+          t("audit.evidence.when"),
+          t("audit.evidence.access.who"),
+          t("audit.evidence.access.kind"),
+          t("audit.evidence.access.reason"),
+        ]}
         rows={evidence.workspaceRefusals}
         empty={t("audit.evidence.access.noRefusals")}
-        row={(r) => [formatDateTime(r.when), <code key="w">{r.who}</code>, t(REFUSAL_WORDS[r.action]), <code key="r">{r.reason}</code>]}
+        row={(r) => [
+          formatDateTime(r.when),
+          <code key="w">{r.who}</code>,
+          t(REFUSAL_WORDS[r.action]),
+          <code key="r">{r.reason}</code>,
+        ]}
       />
     </>
   );

@@ -10,15 +10,32 @@ export function DataEvidenceView({ evidence }: { evidence: DataEvidence }) {
   return (
     <>
       <p>
-        <strong>{t("audit.evidence.data.covered")}:</strong> {evidence.datasets.map((d) => `${d.id}@${d.version}`).join(", ") || t("audit.evidence.none")}
+        <strong>{t("audit.evidence.data.covered")}:</strong>{" "}
+        {evidence.datasets.map((d) => `${d.id}@${d.version}`).join(", ") || t("audit.evidence.none")}
       </p>
-      {evidence.awaitingDelivery.length > 0 && <p className="gaps">{t("audit.evidence.data.awaiting", { datasets: evidence.awaitingDelivery.join(", ") })}</p>}
+      {evidence.awaitingDelivery.length > 0 && (
+        <p className="gaps">{t("audit.evidence.data.awaiting", { datasets: evidence.awaitingDelivery.join(", ") })}</p>
+      )}
       <EvidenceTable
         caption={t("audit.evidence.data.deliveries")}
-        columns={[t("audit.evidence.data.dataset"), t("audit.evidence.data.state"), t("audit.evidence.data.by"), t("audit.evidence.data.rows"), t("audit.evidence.data.finished"), t("audit.evidence.data.uploadHash")]}
+        columns={[
+          t("audit.evidence.data.dataset"),
+          t("audit.evidence.data.state"),
+          t("audit.evidence.data.by"),
+          t("audit.evidence.data.rows"),
+          t("audit.evidence.data.finished"),
+          t("audit.evidence.data.uploadHash"),
+        ]}
         rows={evidence.deliveries}
         empty={t("audit.evidence.data.noDeliveries")}
-        row={(d) => [`${d.dataset}@${d.version}`, t(`deliveries.states.${d.state}`), <code key="b">{d.deliveredBy}</code>, formatCount(d.rows), d.finishedAt ? formatDateTime(d.finishedAt) : "–", <Hash key="h" value={d.uploadSha256} />]}
+        row={(d) => [
+          `${d.dataset}@${d.version}`,
+          t(`deliveries.states.${d.state}`),
+          <code key="b">{d.deliveredBy}</code>,
+          formatCount(d.rows),
+          d.finishedAt ? formatDateTime(d.finishedAt) : "–",
+          <Hash key="h" value={d.uploadSha256} />,
+        ]}
       />
       <EvidenceTable
         caption={t("audit.evidence.data.stagedFiles")}

@@ -30,7 +30,11 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
             <dt>{t("audit.evidence.duration.completed")}</dt>
             <dd>{teardown.completedAt ? formatDateTime(teardown.completedAt) : t("audit.evidence.duration.notYet")}</dd>
             <dt>{t("audit.evidence.duration.objects")}</dt>
-            <dd>{teardown.objects.length ? teardown.objects.map((o) => <code key={o}>{o} </code>) : t("audit.evidence.none")}</dd>
+            <dd>
+              {teardown.objects.length
+                ? teardown.objects.map((o) => <code key={o}>{o} </code>)
+                : t("audit.evidence.none")}
+            </dd>
             <dt>{t("audit.evidence.duration.staging")}</dt>
             <dd>{teardown.stagingDeleted ? t("audit.evidence.yes") : t("audit.evidence.no")}</dd>
           </dl>

@@ -4,7 +4,19 @@ import type { ReactNode } from "react";
  * A table of evidence: a caption, column headings and one row per item, or a sentence saying there is
  * none (an empty table proves nothing to a reader).
  */
-export function EvidenceTable<T>({ caption, columns, rows, empty, row }: { caption: string; columns: string[]; rows: readonly T[]; empty: string; row: (item: T) => ReactNode[] }) {
+export function EvidenceTable<T>({
+  caption,
+  columns,
+  rows,
+  empty,
+  row,
+}: {
+  caption: string;
+  columns: string[];
+  rows: readonly T[];
+  empty: string;
+  row: (item: T) => ReactNode[];
+}) {
   if (rows.length === 0)
     return (
       <p>
@@ -39,4 +51,5 @@ export function EvidenceTable<T>({ caption, columns, rows, empty, row }: { capti
 }
 
 /** A SHA-256 as evidence: whole, in a monospace font, breakable so that a printed page holds it. */
-export const Hash = ({ value }: { value: string | null | undefined }) => (value ? <code className="hash">{value}</code> : <>–</>);
+export const Hash = ({ value }: { value: string | null | undefined }) =>
+  value ? <code className="hash">{value}</code> : <>–</>;

@@ -11,4 +11,3 @@ export type DataEvidence = RequirementOf<"data">["evidence"];
 export type LogEvidence = RequirementOf<"logs">["evidence"];
 export type OutputEvidence = RequirementOf<"outputs">["evidence"];
 export type DurationEvidence = RequirementOf<"duration">["evidence"];
-

@@ -15,7 +15,13 @@ const POD_SECURITY = "pod-security.kubernetes.io/enforce";
 export function IsolationEvidenceView({ evidence }: { evidence: IsolationEvidence }) {
   const { t } = useTranslation();
   if (evidence.state === "deleted")
-    return <p>{evidence.teardown?.completedAt ? t("audit.evidence.isolation.deletedAt", { when: formatDateTime(evidence.teardown.completedAt) }) : t("audit.evidence.isolation.deleted")}</p>;
+    return (
+      <p>
+        {evidence.teardown?.completedAt
+          ? t("audit.evidence.isolation.deletedAt", { when: formatDateTime(evidence.teardown.completedAt) })
+          : t("audit.evidence.isolation.deleted")}
+      </p>
+    );
   if (evidence.state === "unknown")
     return (
       <p role="alert">
@@ -53,10 +59,20 @@ function Openings({ caption, connections }: { caption: string; connections: read
   return (
     <EvidenceTable
       caption={caption}
-      columns={[t("audit.evidence.isolation.policy"), t("audit.evidence.isolation.pods"), t("audit.evidence.isolation.peer"), t("audit.evidence.isolation.ports")]}
+      columns={[
+        t("audit.evidence.isolation.policy"),
+        t("audit.evidence.isolation.pods"),
+        t("audit.evidence.isolation.peer"),
+        t("audit.evidence.isolation.ports"),
+      ]}
       rows={connections}
       empty={t("audit.evidence.isolation.noOpenings")}
-      row={(c) => [<code key="p">{c.policy}</code>, <code key="s">{c.pods}</code>, <code key="r">{peerText(c.peer)}</code>, c.ports === "all" ? t("audit.evidence.isolation.allPorts") : c.ports.join(", ")]}
+      row={(c) => [
+        <code key="p">{c.policy}</code>,
+        <code key="s">{c.pods}</code>,
+        <code key="r">{peerText(c.peer)}</code>,
+        c.ports === "all" ? t("audit.evidence.isolation.allPorts") : c.ports.join(", "),
+      ]}
     />
   );
 }

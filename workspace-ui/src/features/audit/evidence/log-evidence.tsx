@@ -18,7 +18,13 @@ export function LogEvidenceView({ evidence }: { evidence: LogEvidence }) {
       )}
       <EvidenceTable
         caption={t("audit.evidence.logs.events", { count: evidence.events.length })}
-        columns={[t("audit.evidence.logs.sequence"), t("audit.evidence.when"), t("audit.evidence.logs.actor"), t("audit.evidence.logs.action"), t("audit.evidence.logs.target")]}
+        columns={[
+          t("audit.evidence.logs.sequence"),
+          t("audit.evidence.when"),
+          t("audit.evidence.logs.actor"),
+          t("audit.evidence.logs.action"),
+          t("audit.evidence.logs.target"),
+        ]}
         rows={evidence.events}
         empty={t("audit.evidence.none")}
         row={(e) => [

@@ -9,7 +9,9 @@ export function OutputEvidenceView({ evidence }: { evidence: OutputEvidence }) {
   const { outputPolicy, exports } = evidence;
   return (
     <>
-      <p>{t("audit.evidence.outputs.policy", { profile: outputPolicy.profile, count: outputPolicy.reviewersRequired })}</p>
+      <p>
+        {t("audit.evidence.outputs.policy", { profile: outputPolicy.profile, count: outputPolicy.reviewersRequired })}
+      </p>
       {exports.length === 0 && <p>{t("audit.evidence.outputs.none")}</p>}
       {exports.map((r) => (
         <section key={r.id} aria-label={r.title} className="evidence-export">
@@ -25,7 +27,13 @@ export function OutputEvidenceView({ evidence }: { evidence: OutputEvidence }) {
           </p>
           <EvidenceTable
             caption={t("audit.evidence.outputs.files")}
-            columns={[t("audit.evidence.outputs.file"), "SHA-256", t("audit.evidence.outputs.check"), t("audit.evidence.outputs.decision"), t("audit.evidence.outputs.reviews")]}
+            columns={[
+              t("audit.evidence.outputs.file"),
+              "SHA-256",
+              t("audit.evidence.outputs.check"),
+              t("audit.evidence.outputs.decision"),
+              t("audit.evidence.outputs.reviews"),
+            ]}
             rows={r.files}
             empty={t("audit.evidence.none")}
             row={(f) => [
@@ -35,7 +43,11 @@ export function OutputEvidenceView({ evidence }: { evidence: OutputEvidence }) {
               <Hash key="h" value={f.sha256} />,
               f.checkStatus ? t(`airlock.checkStatus.${f.checkStatus}.label`) : "–",
               t(`airlock.decision.${f.decision}`),
-              f.reviews.length ? f.reviews.map((v) => `${v.checker} ${t(`airlock.vote.${v.vote}.chosen`)} ${formatDateTime(v.at)}`).join("; ") : "–",
+              f.reviews.length
+                ? f.reviews
+                    .map((v) => `${v.checker} ${t(`airlock.vote.${v.vote}.chosen`)} ${formatDateTime(v.at)}`)
+                    .join("; ")
+                : "–",
             ]}
           />
         </section>
