@@ -25,7 +25,7 @@ import { createAirlock } from "./outputs/airlock";
 import { machineTokenVerifier } from "./auth/machine-tokens";
 import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
-import { stagingCapabilitiesFrom } from "./deliveries/data-loader/staging-key";
+import { stagingCapabilitiesFrom } from "./staging/staging-key";
 import { createMetrics } from "./metrics/metrics";
 import { serveMetrics } from "./metrics/metrics-server";
 

@@ -12,7 +12,7 @@ import { SessionStore } from "../src/auth/sessions";
 import { parseConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/database";
 import { deliveryServices } from "../src/deliveries/delivery-services";
-import { stagingCapabilitiesFrom } from "../src/deliveries/data-loader/staging-key";
+import { stagingCapabilitiesFrom } from "../src/staging/staging-key";
 import { EnvironmentController } from "../src/environments/controller";
 import type { Services } from "../src/api/context";
 import { buildApp } from "../src/http/app";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { StagingCapabilities } from "../deliveries/data-loader/staging-capability";
+import type { StagingCapabilities } from "../staging/staging-capability";
 
 /** How environments are built: images, sizes and who may talk to them. Fixed per installation. */
 export const environmentConfigSchema = z.object({

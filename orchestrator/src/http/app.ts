@@ -19,7 +19,7 @@ import { registerApiV1 } from "./api-v1/register-api-v1";
 import { requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
 import { registerTrpc } from "./trpc-route";
-import { stagingCapabilities, type StagingCapabilities } from "../deliveries/data-loader/staging-capability";
+import { stagingCapabilities, type StagingCapabilities } from "../staging/staging-capability";
 import type { Metrics } from "../metrics/metrics";
 
 export interface AppOptions {

@@ -12,12 +12,8 @@ import { eq } from "drizzle-orm";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { permits } from "../db/schema";
 import { stageEnvironment, type StagedEnvironment } from "../deliveries/data-loader/staged-environment-fixture";
-import {
-  stagingCapabilities,
-  type StagedFileClaim,
-  type StagingCapabilities,
-} from "../deliveries/data-loader/staging-capability";
-import { stagingCapabilitiesFrom } from "../deliveries/data-loader/staging-key";
+import { stagingCapabilities, type StagedFileClaim, type StagingCapabilities } from "../staging/staging-capability";
+import { stagingCapabilitiesFrom } from "../staging/staging-key";
 import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
 import { parseConfig } from "../config";
 import { synthRegisterCsv } from "../datasets/synth-register";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
-import type { StagingCapabilities } from "../deliveries/data-loader/staging-capability";
+import type { StagingCapabilities } from "../staging/staging-capability";
 import { isSafeStagedPath } from "../deliveries/data-loader/staged-file-path";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { loadEnvironment } from "../environments/environment-store";

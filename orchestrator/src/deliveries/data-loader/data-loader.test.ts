@@ -13,7 +13,7 @@ import { eventually } from "../../../test/eventually";
 import { startStack, type Stack } from "../../../test/stack";
 import { searchAuditEvents } from "../../audit/search-audit-events";
 import { stageEnvironment, type StagedEnvironment } from "./staged-environment-fixture";
-import { stagingCapabilitiesFrom } from "./staging-key";
+import { stagingCapabilitiesFrom } from "../../staging/staging-key";
 
 const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 

@@ -8,7 +8,7 @@ import type {
   V1ResourceQuota,
 } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { stagingCapabilities } from "../../deliveries/data-loader/staging-capability";
+import { stagingCapabilities } from "../../staging/staging-capability";
 import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";

@@ -1,5 +1,5 @@
-import type { Config } from "../../config";
-import { keyFileOrDefault, readSecretKey } from "../../keys/secret-key-file";
+import type { Config } from "../config";
+import { keyFileOrDefault, readSecretKey } from "../keys/secret-key-file";
 import { stagingCapabilities, type StagingCapabilities } from "./staging-capability";
 
 /**
