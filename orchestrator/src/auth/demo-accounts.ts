@@ -32,9 +32,6 @@ export const DEMO_DATA_HOLDER = {
   name: "Region Demo, registerenheten",
 } as const;
 
-/** The scope a data holder's access token must carry to deliver extracts. */
-export const DELIVERY_SCOPE = "deliveries";
-
 /**
  * The demo Health Data Access Body's system as an OAuth client: it pushes signed permits (the signature
  * is that call's credential) and reads its permits' environment status with an access token of scope
@@ -45,6 +42,3 @@ export const DEMO_HDAB_CLIENT = {
   clientSecret: "demo-hdab-secret",
   name: "Demo HDAB, permit system",
 } as const;
-
-/** The scope an HDAB's access token must carry to read its permits' environment status. */
-export const PERMITS_SCOPE = "permits";

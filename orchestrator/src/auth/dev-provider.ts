@@ -3,15 +3,8 @@ import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { SpeError } from "../errors";
-import {
-  DELIVERY_SCOPE,
-  DEMO_ACCOUNTS,
-  DEMO_DATA_HOLDER,
-  DEMO_HDAB_CLIENT,
-  DEMO_ONE_TIME_CODE,
-  DEMO_PASSWORD,
-  PERMITS_SCOPE,
-} from "./demo-accounts";
+import { DEMO_ACCOUNTS, DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
+import { DELIVERY_SCOPE, PERMITS_SCOPE } from "./machine-tokens";
 
 /** Swedish e-identification assurance levels (Digg's trust framework), as `acr` values. */
 const LOA2 = "http://id.elegnamnden.se/loa/1.0/loa2";

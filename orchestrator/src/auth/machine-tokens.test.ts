@@ -1,9 +1,9 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
-import { DELIVERY_SCOPE, DEMO_DATA_HOLDER } from "./demo-accounts";
+import { DEMO_DATA_HOLDER } from "./demo-accounts";
 import { startDevIdentityProvider, type DevIdentityProvider } from "./dev-provider";
-import { machineTokenVerifier, type MachineTokenVerifier } from "./machine-tokens";
+import { DELIVERY_SCOPE, machineTokenVerifier, type MachineTokenVerifier } from "./machine-tokens";
 
 const AUDIENCE = "http://localhost:8080/api/v1";
 

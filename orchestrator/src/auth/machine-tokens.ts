@@ -1,6 +1,12 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { SpeError } from "../errors";
 
+/** The scope a data holder's access token must carry to deliver extracts. */
+export const DELIVERY_SCOPE = "deliveries";
+
+/** The scope an HDAB's access token must carry to read its permits' environment status. */
+export const PERMITS_SCOPE = "permits";
+
 /** A system (a data holder) that presented a valid access token. */
 export interface MachineClient {
   clientId: string;

@@ -9,7 +9,8 @@ import { eventually } from "../../test/eventually";
 import { runSpe } from "../../test/run-spe";
 import { startStack, type Stack } from "../../test/stack";
 import { callTrpc } from "../../test/trpc-call";
-import { DELIVERY_SCOPE, DEMO_DATA_HOLDER } from "../auth/demo-accounts";
+import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
+import { DELIVERY_SCOPE } from "../auth/machine-tokens";
 import { synthRegisterCsv } from "../datasets/synth-register";
 import { examplePermit } from "../permits/test-fixtures";
 

@@ -6,7 +6,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponsesObject,
 } from "zod-openapi";
-import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/demo-accounts";
+import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/machine-tokens";
 import { API_ERRORS, type ApiErrorCode } from "../../integrator/error-codes";
 import { IDEMPOTENCY_KEY_PATTERN } from "../../integrator/idempotency";
 import { permitPayloadSchema } from "../../permits/permit";

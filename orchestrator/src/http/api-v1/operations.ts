@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/demo-accounts";
+import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/machine-tokens";
 import type { ApiErrorCode } from "../../integrator/error-codes";
 import {
   deliveryIdParamsSchema,

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { EnvironmentQueue } from "../../api/context";
 import { recordAuditEvent } from "../../audit/append-audit-event";
-import { PERMITS_SCOPE } from "../../auth/demo-accounts";
-import type { MachineTokenVerifier } from "../../auth/machine-tokens";
+import { PERMITS_SCOPE, type MachineTokenVerifier } from "../../auth/machine-tokens";
 import type { Db } from "../../db/database";
 import { SpeError } from "../../errors";
 import { permitStatusOf } from "../../integrator/permit-status";

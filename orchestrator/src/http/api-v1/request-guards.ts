@@ -1,8 +1,7 @@
 import type { Readable } from "node:stream";
 import type { FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import type { AuditActor } from "../../audit/audit-hash";
-import { DELIVERY_SCOPE } from "../../auth/demo-accounts";
-import type { MachineTokenVerifier } from "../../auth/machine-tokens";
+import { DELIVERY_SCOPE, type MachineTokenVerifier } from "../../auth/machine-tokens";
 import { ApiRequestError } from "./api-errors";
 
 // Checks that run in onRequest, before Fastify reads a byte of the body: a caller without a token, or with a
