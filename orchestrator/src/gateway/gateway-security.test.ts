@@ -11,7 +11,7 @@ import { amendEnvironment, insertEnvironment } from "../../test/environment-rows
 import { SessionStore } from "../auth/sessions";
 import { openDatabase, type Database } from "../db/database";
 import { auditEvents } from "../db/schema";
-import { SESSION_COOKIE } from "../http/auth-routes";
+import { SESSION_COOKIE } from "../auth/session-cookie";
 import type { PermitPayload } from "../permits/permit";
 import { examplePermit } from "../permits/test-fixtures";
 import { registerGateway } from "./gateway";

@@ -4,7 +4,7 @@ import { recordAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
-import { SESSION_COOKIE } from "../http/auth-routes";
+import { SESSION_COOKIE } from "../auth/session-cookie";
 import { SpeError } from "../errors";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
 import { pageLanguage, workspaceRefusalPage } from "./refusal-page";

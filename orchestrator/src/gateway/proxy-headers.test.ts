@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../http/auth-routes";
+import { SESSION_COOKIE } from "../auth/session-cookie";
 import {
   confineSetCookie,
   OUR_COOKIE_PREFIX,

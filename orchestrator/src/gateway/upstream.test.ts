@@ -9,7 +9,7 @@ import { freePort } from "@spe/infra/local-cluster";
 import { SessionStore } from "../auth/sessions";
 import { SpeError } from "../errors";
 import { openDatabase, type Database } from "../db/database";
-import { SESSION_COOKIE } from "../http/auth-routes";
+import { SESSION_COOKIE } from "../auth/session-cookie";
 import { examplePermit } from "../permits/test-fixtures";
 import { insertEnvironment } from "../../test/environment-rows";
 import { registerGateway } from "./gateway";

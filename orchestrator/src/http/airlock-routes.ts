@@ -10,7 +10,7 @@ import { outboxPath } from "../outputs/requests/author-actions";
 import { loadRequest, permitPersons, type ExportFileRow } from "../outputs/requests/export-request-store";
 import { extensionOf } from "../outputs/requests/output-file-type";
 import { permitEnded } from "../outputs/requests/permit-standing";
-import { SESSION_COOKIE } from "./auth-routes";
+import { SESSION_COOKIE } from "../auth/session-cookie";
 
 export interface AirlockRoutesOptions {
   db: Db;

@@ -6,6 +6,7 @@ import type { Db } from "../db/database";
 import { assuranceRefusal, type AssuranceRequirement } from "../auth/assurance";
 import { rolesFromClaims } from "../auth/roles";
 import type { OidcRelyingParty } from "../auth/oidc";
+import { SESSION_COOKIE } from "../auth/session-cookie";
 import type { SessionStore } from "../auth/sessions";
 import { SpeError } from "../errors";
 import { errorPage } from "./error-page";
@@ -24,7 +25,6 @@ export interface AuthRouteOptions {
   db: Db;
 }
 
-export const SESSION_COOKIE = "spe_session";
 const LOGIN_COOKIE = "spe_login";
 const LOGIN_TTL_S = 600;
 
