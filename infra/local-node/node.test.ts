@@ -11,7 +11,7 @@ import { startLocalCluster, type LocalCluster } from "../local-cluster/cluster";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { namespaceObject } from "../../orchestrator/src/environments/desired/namespace";
 import { DENY_ALL_POLICY, networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
-import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/environments/desired/labels";
+import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/kube/owned-labels";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
 import { examplePermit, issuerKey, TEST_ISSUER, trustOf } from "../../orchestrator/src/permits/test-fixtures";

@@ -1,7 +1,7 @@
 import type { V1Namespace, V1NetworkPolicy, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { networkPolicies } from "../../../orchestrator/src/environments/desired/network-policies";
-import { COMPONENT_LABEL, ownedLabels } from "../../../orchestrator/src/environments/desired/labels";
+import { COMPONENT_LABEL, ownedLabels } from "../../../orchestrator/src/kube/owned-labels";
 import { defaultEnvironmentConfig as config } from "../../../orchestrator/src/environments/environment-config";
 import { examplePermit } from "../../../orchestrator/src/permits/test-fixtures";
 import { inCidr, nftScript } from "./ruleset";

@@ -8,7 +8,7 @@ import { fingerprint } from "../kube/fingerprint";
 import { LeaderElector } from "../kube/leader-election";
 import { objectKey } from "../kube/managed-kinds";
 import { WatchCache, type WatchEvent } from "../kube/watch-cache";
-import { ENVIRONMENT_LABEL } from "./desired/labels";
+import { ENVIRONMENT_LABEL } from "../kube/owned-labels";
 import type { EnvironmentConfig } from "./environment-config";
 import { allNamespaces, namespacesBehind } from "./environment-store";
 import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";

@@ -1,5 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
-import { FIELD_MANAGER } from "../environments/desired/labels";
+import { FIELD_MANAGER } from "./owned-labels";
 
 /** Kinds whose every field matters: a rule someone else added (say, an allow-all ingress) must go too. */
 const EXACT_KINDS = new Set(["NetworkPolicy"]);

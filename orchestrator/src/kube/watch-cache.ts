@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import { managedSelector, ENVIRONMENT_LABEL } from "../environments/desired/labels";
+import { managedSelector, ENVIRONMENT_LABEL } from "./owned-labels";
 import { MANAGED_KINDS, type ManagedKind } from "./managed-kinds";
 
 export type WatchEvent = "add" | "update" | "delete";

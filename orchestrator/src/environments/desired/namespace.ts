@@ -1,6 +1,6 @@
 import type { V1Namespace } from "@kubernetes/client-node";
 import type { EnvironmentInput } from "./environment-input";
-import { ownedLabels, PERMIT_ANNOTATION } from "./labels";
+import { ownedLabels, PERMIT_ANNOTATION } from "../../kube/owned-labels";
 
 export function namespaceObject({ namespace, permit }: EnvironmentInput): V1Namespace {
   return {

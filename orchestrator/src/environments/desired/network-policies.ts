@@ -1,7 +1,7 @@
 import type { V1NetworkPolicy } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
-import { COMPONENT_LABEL, ownedLabels } from "./labels";
+import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
 
 export const DENY_ALL_POLICY = "deny-all";
 

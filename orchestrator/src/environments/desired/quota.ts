@@ -1,7 +1,7 @@
 import type { V1LimitRange, V1ResourceQuota } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
-import { ownedLabels } from "./labels";
+import { ownedLabels } from "../../kube/owned-labels";
 
 /** Adds two Kubernetes byte quantities in Mi/Gi/Ti (the only units a permit may use). */
 export function addQuantities(a: string, b: string): string {

@@ -9,7 +9,7 @@ import type {
 } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
-import { COMPONENT_LABEL, ownedLabels } from "./labels";
+import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 
 const SERVICE_ACCOUNT = "workspace";

@@ -1,3 +1,7 @@
+// What marks an object as ours: apply writes as our field manager, prune and the watch cache select by these
+// labels, and the desired-state builders put them on everything they make. They live beside apply and watch
+// so that this port to the API server imports nothing from the domain above it.
+
 /** The field manager of every server-side apply we make, and the label that marks what we own. */
 export const FIELD_MANAGER = "spe-orchestrator";
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": FIELD_MANAGER } as const;
