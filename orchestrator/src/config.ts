@@ -56,6 +56,8 @@ const schema = z
     /** The built UI the orchestrator serves (`npm start` builds it here; the browser journeys build their own). */
     UI_DIR: z.string().min(1).default(`${repoRoot}workspace-ui/dist`),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** The role that runs the migrations and owns the tables; DATABASE_URL's role then may not change the audit log. */
+    DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     KUBECONFIG: z.string().min(1).optional(),
     /** `0`: `npm start` runs no local node where it could; `1`: opted in (as the node tests need). Read by the cluster start-up; checked here so that a typo fails at once. */
     SPE_LOCAL_NODE: z.enum(["0", "1"], { error: 'must be "0" (no local node) or "1"' }).optional(),
@@ -188,6 +190,12 @@ const schema = z
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when OIDC_ISSUER is set" });
     }
+    if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL)
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_MIGRATION_URL"],
+        message: "is set without DATABASE_URL: the orchestrator's own role connects through DATABASE_URL",
+      });
     if (env.NODE_ENV === "production" && !env.PSEUDONYMISATION_KEY_FILE)
       ctx.addIssue({
         code: "custom",

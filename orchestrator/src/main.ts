@@ -63,8 +63,14 @@ async function main(): Promise<void> {
   // Closed after everything that stages or serves from it has stopped (stops run in reverse).
   stops.push(() => deliveries.staging.close());
   const database = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: pgliteDirIn(config.DATA_DIR) },
+    config.DATABASE_URL
+      ? { url: config.DATABASE_URL, migrationUrl: config.DATABASE_MIGRATION_URL }
+      : { pgliteDir: pgliteDirIn(config.DATA_DIR) },
   );
+  if (config.DATABASE_URL && !config.DATABASE_MIGRATION_URL)
+    log.warn(
+      "Ran the migrations as DATABASE_URL's role: it owns the audit table and could rewrite it (the signed checkpoints would show it). Set DATABASE_MIGRATION_URL to keep the orchestrator's role from changing the audit log",
+    );
   stops.push(() => database.close());
   if (config.NODE_ENV !== "production") {
     const demo = await importDemoPermit(database.db, {

@@ -1,6 +1,5 @@
-import { desc, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { auditEvents } from "../db/schema";
 import { auditEventHash, GENESIS_HASH, type AuditEvent, type AuditEventInput } from "./audit-hash";
 
 /** A transaction handle, as drizzle's `db.transaction(async (tx) => …)` passes it. */
@@ -12,14 +11,12 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * that lock last keeps the lock order the same everywhere (no deadlocks with row locks).
  */
 export async function appendAuditEvent(tx: Tx, input: AuditEventInput, now = new Date()): Promise<AuditEvent> {
-  // SHARE ROW EXCLUSIVE conflicts with itself and with inserts, not with reads: appends take turns, so
-  // two can never read the same last event and fork the chain; readers and `spe audit verify` go on.
-  await tx.execute(sql`lock table ${auditEvents} in share row exclusive mode`);
-  const [last] = await tx
-    .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.sequence))
-    .limit(1);
+  // Through the migration role's functions (migration 0010): the runtime role may not lock, insert into or
+  // change the table itself. The lock conflicts with itself and with inserts, not with reads: appends take
+  // turns until commit, so two can never read the same last event and fork the chain.
+  const head = await tx.execute(sql`select head_sequence, head_hash from audit_events_lock_head()`);
+  const [row] = rowsOf<{ head_sequence: string | number; head_hash: string }>(head);
+  const last = row ? { sequence: Number(row.head_sequence), hash: row.head_hash } : undefined;
   const event: Omit<AuditEvent, "hash"> = {
     sequence: (last?.sequence ?? 0) + 1,
     time: now.toISOString(),
@@ -31,20 +28,16 @@ export async function appendAuditEvent(tx: Tx, input: AuditEventInput, now = new
     previousHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = auditEventHash(event);
-  await tx.insert(auditEvents).values({
-    sequence: event.sequence,
-    time: now,
-    actorSubject: event.actor.subject,
-    actorRole: event.actor.role,
-    actorAddress: event.actor.address,
-    action: event.action,
-    target: event.target,
-    details: event.details,
-    previousHash: event.previousHash,
-    hash,
-  });
+  await tx.execute(
+    sql`select audit_events_append(${event.sequence}, ${event.time}::timestamptz, ${event.actor.subject}, ${event.actor.role},
+      ${event.actor.address}, ${event.action}, ${event.target}, ${JSON.stringify(event.details)}::jsonb,
+      ${event.previousHash}, ${hash})`,
+  );
   return { ...event, hash };
 }
+
+// Both drivers answer execute() with { rows }; the shared database type does not say so.
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
 /** Appends one event in a transaction of its own: for events that record no change, such as a refused sign-in. */
 export function recordAuditEvent(db: Db, input: AuditEventInput, now = new Date()): Promise<AuditEvent> {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { parseConfig } from "../config";
-import { openDatabase, pgliteDirIn, type Database } from "../db/database";
+import { openDatabase, pgliteDirIn, type Database, type DatabaseTarget } from "../db/database";
 import { SpeError } from "../errors";
 import { UsageError } from "./usage";
 
@@ -16,7 +16,8 @@ export async function openAuditDatabase(values: {
   "data-dir"?: string | undefined;
 }): Promise<Database> {
   const url = values["database-url"] ?? (values["data-dir"] ? undefined : process.env.DATABASE_URL || undefined);
-  if (url) return open({ url }, "");
+  // Read as the database is: the auditor's role may be one that can create nothing, and the orchestrator migrates.
+  if (url) return open({ url, migrate: false }, "");
   const dataDir = values["data-dir"] ?? parseConfig({ DATA_DIR: process.env.DATA_DIR }).DATA_DIR;
   const pgliteDir = pgliteDirIn(dataDir);
   // Opening a folder that does not exist would create an empty database and call its log intact.
@@ -30,7 +31,7 @@ export async function openAuditDatabase(values: {
   );
 }
 
-async function open(target: { url: string } | { pgliteDir: string }, hint: string): Promise<Database> {
+async function open(target: DatabaseTarget, hint: string): Promise<Database> {
   try {
     return await openDatabase(target);
   } catch (err) {

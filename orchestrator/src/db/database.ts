@@ -10,6 +10,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { SpeError } from "../errors";
 import { pgliteListener, postgresListener, registerListener } from "./notifications";
+import { assertRuntimeCannotRewriteAudit, currentRole, grantRuntimeRights } from "./runtime-role";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -24,7 +25,13 @@ export interface Database {
 
 export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
 
-export type DatabaseTarget = { url: string } | { pgliteDir: string } | { memory: true };
+/**
+ * PostgreSQL at `url` (the runtime role's), migrated as `migrationUrl`'s role when given (which then grants
+ * the runtime role its rights) or as the runtime role itself; `migrate: false` opens it as it is (for the
+ * CLI's readers, whose role may create nothing). Or embedded PGlite in a folder, or in memory.
+ */
+export type DatabaseTarget =
+  { url: string; migrationUrl?: string; migrate?: boolean } | { pgliteDir: string } | { memory: true };
 
 function describeUrl(url: string): string {
   const u = new URL(url);
@@ -37,7 +44,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
     try {
       const db = drizzlePg(pool, { schema });
-      await migratePg(db, { migrationsFolder });
+      if (target.migrationUrl) await migrateAsOwner(target.migrationUrl, pool);
+      else if (target.migrate !== false) await migratePg(db, { migrationsFolder });
       const listener = postgresListener(target.url);
       registerListener(db as unknown as Db, listener);
       const close = async () => {
@@ -47,6 +55,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       return { db: db as unknown as Db, kind: "postgres", location: describeUrl(target.url), close };
     } catch (err) {
       await pool.end();
+      if (err instanceof SpeError) throw err;
       throw new SpeError(
         "DATABASE_UNAVAILABLE",
         `Could not open PostgreSQL at ${describeUrl(target.url)}: ${(err as Error).message}. Check DATABASE_URL.`,
@@ -69,6 +78,27 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       `Could not open the embedded database in ${dir ?? "memory"}: ${(err as Error).message}`,
       { cause: err },
     );
+  }
+}
+
+/**
+ * Applies the migrations as the migration role, grants the runtime role (the pool's) its rights, and checks
+ * that the runtime role cannot rewrite the audit log after all.
+ */
+async function migrateAsOwner(migrationUrl: string, runtime: pg.Pool): Promise<void> {
+  const owner = new pg.Pool({ connectionString: migrationUrl, max: 1 });
+  try {
+    await migratePg(drizzlePg(owner), { migrationsFolder });
+    const [ownerRole, runtimeRole] = [await currentRole(owner), await currentRole(runtime)];
+    if (ownerRole === runtimeRole)
+      throw new SpeError(
+        "CONFIG_INVALID",
+        `DATABASE_URL and DATABASE_MIGRATION_URL are both the role ${runtimeRole}: give the orchestrator a role of its own.`,
+      );
+    await grantRuntimeRights(owner, runtimeRole);
+    await assertRuntimeCannotRewriteAudit(runtime);
+  } finally {
+    await owner.end();
   }
 }
 
