@@ -9,7 +9,7 @@ import { SpeError } from "../errors";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
 import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
 import { workspaceRoute, type BlockedRoute } from "./transfer-rules";
-import type { UpstreamResolver } from "./upstream";
+import type { UpstreamResolver } from "../environments/service-origin";
 import { decideWorkspaceAccess } from "./workspace-access";
 import { WorkspaceSockets } from "./workspace-sockets";
 

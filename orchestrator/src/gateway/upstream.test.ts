@@ -13,7 +13,7 @@ import { SESSION_COOKIE } from "../auth/session-cookie";
 import { examplePermit } from "../permits/test-fixtures";
 import { insertEnvironment } from "../../test/environment-rows";
 import { registerGateway } from "./gateway";
-import { templateUpstream } from "./upstream";
+import { templateUpstream } from "../environments/service-origin";
 
 describe("gateway upstream strategies", () => {
   let database: Database;

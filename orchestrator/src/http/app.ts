@@ -12,7 +12,7 @@ import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
-import { templateUpstream, type UpstreamResolver } from "../gateway/upstream";
+import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { SESSION_COOKIE } from "../auth/session-cookie";
 import { registerAuthRoutes } from "./auth-routes";

@@ -1,5 +1,5 @@
 import { SpeError } from "../errors";
-import type { UpstreamResolver } from "../gateway/upstream";
+import type { UpstreamResolver } from "../environments/service-origin";
 import { airlockAgentClient } from "./airlock-agent/client";
 import type { Outbox } from "./requests/airlock-ports";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Config } from "../config";
-import { templateUpstream, type UpstreamResolver } from "../gateway/upstream";
+import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { agentOutbox } from "./agent-outbox";
 import { airlockLimitsSchema } from "./requests/airlock-limits";
 import { createQuarantine } from "./requests/quarantine";
