@@ -5,7 +5,7 @@ import { expectation, invalidCondition } from "./column-sql";
 import type { ColumnDescriptor, DatasetDescriptor } from "./descriptor";
 import { firstLine, ident, sourceRelation, type ExtractFile } from "./extract-file";
 import type { ExtractIssue } from "./extract-issues";
-import { IDENTIFIER_TABLE } from "./identifier-table";
+import { IDENTIFIER_TABLE } from "./identifier-engine/identifier-table";
 import { IDENTIFIER_PROBLEMS, type IdentifierProblem } from "./personnummer";
 
 const ROW_CHECKS = "row_checks";

@@ -146,7 +146,7 @@ function daysInMonth(year: number, month: number): number {
 
 /**
  * parseIdentifierBytes as the source of one JavaScript expression, with the constants and helper it reads,
- * for a worker thread that has no TypeScript loader (see hmac-pool.ts). Beside the function, so that a
+ * for a worker thread that has no TypeScript loader (see identifier-engine/hmac-pool.ts). Beside the function, so that a
  * constant it comes to need is added here too; the pipeline's tests run it in the workers.
  */
 export const PARSE_IDENTIFIER_BYTES_SOURCE = `(() => {

@@ -13,7 +13,7 @@ import {
   buildIdentifierTableFromCsv,
   IDENTIFIER_TABLE,
   type IdentifierCounts,
-} from "./identifier-table";
+} from "./identifier-engine/identifier-table";
 import { sha256File, type DeliveryManifest, type ManifestColumn } from "./manifest";
 import { derivePermitKey } from "./pseudonym-key";
 import { DEFAULT_FIRST_ROWS, rejectWithDiagnosis } from "./validate-extract";

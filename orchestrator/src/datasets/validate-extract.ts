@@ -5,7 +5,7 @@ import { diagnoseExtract } from "./diagnose-extract";
 import { withDuckDb } from "./duckdb-session";
 import { columnIssues, firstLine, inspectExtract, sourceRelation, type ExtractFile } from "./extract-file";
 import { ExtractRejectedError, type ExtractReport } from "./extract-issues";
-import { buildIdentifierTable, type IdentifierCounts } from "./identifier-table";
+import { buildIdentifierTable, type IdentifierCounts } from "./identifier-engine/identifier-table";
 
 /** How many row numbers an issue lists; `count` says how many there are in all. */
 export const DEFAULT_FIRST_ROWS = 10;

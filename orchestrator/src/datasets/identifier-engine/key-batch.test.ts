@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { identifierKey } from "./csv-identifiers";
 import { HmacPool } from "./hmac-pool";
 import { keyBatch } from "./key-batch";
-import { luhnCheckDigit, parseIdentifier, referenceDay } from "./personnummer";
+import { luhnCheckDigit, parseIdentifier, referenceDay } from "../personnummer";
 
 const REFERENCE = new Date("2026-09-15T12:00:00Z");
 

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { hmacSha256Hex, instantiateSha256x4, SHA256X4_LAYOUT, SHA256X4_WASM } from "./hmac-sha256";
 import { CANONICAL_WIDTH, KEY_BATCH_SOURCE, type KeyBatch } from "./key-batch";
-import type { ReferenceDay } from "./personnummer";
+import type { ReferenceDay } from "../personnummer";
 
 // hmacSha256Hex in worker threads, so that hashing a register's millions of people runs beside the main
 // thread. Batches travel as transferred buffers (fixed-width messages in, hex out): no per-value copy or

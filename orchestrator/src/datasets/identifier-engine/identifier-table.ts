@@ -1,11 +1,11 @@
 import { availableParallelism } from "node:os";
 import { DuckDBConnection, type DuckDBInstance } from "@duckdb/node-api";
-import type { ColumnDescriptor } from "./descriptor";
-import { ident } from "./extract-file";
+import type { ColumnDescriptor } from "../descriptor";
+import { ident } from "../extract-file";
 import { HmacPool } from "./hmac-pool";
 import { distinctCsvValues, type DistinctValues } from "./csv-identifiers";
 import { CANONICAL_WIDTH, keyBatch } from "./key-batch";
-import { parseIdentifier, referenceDay } from "./personnummer";
+import { parseIdentifier, referenceDay } from "../personnummer";
 
 /**
  * The table that maps each distinct identifier text of the extract to its person: `raw` the text as

@@ -1,5 +1,5 @@
 import { keyText, KEY_MAX_LENGTH, KEY_TEXT_SOURCE } from "./csv-identifiers";
-import { parseIdentifierBytes, PARSE_IDENTIFIER_BYTES_SOURCE, type ReferenceDay } from "./personnummer";
+import { parseIdentifierBytes, PARSE_IDENTIFIER_BYTES_SOURCE, type ReferenceDay } from "../personnummer";
 
 /** Every canonical identifier has 12 digits (YYYYMMDDNNNC). */
 export const CANONICAL_WIDTH = 12;

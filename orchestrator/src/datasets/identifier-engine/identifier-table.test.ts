@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ColumnDescriptor } from "./descriptor";
-import { withDuckDb } from "./duckdb-session";
+import type { ColumnDescriptor } from "../descriptor";
+import { withDuckDb } from "../duckdb-session";
 import { buildIdentifierTable, buildIdentifierTableFromCsv, IDENTIFIER_TABLE } from "./identifier-table";
-import { luhnCheckDigit, parseIdentifier } from "./personnummer";
-import { pseudonymOf } from "./pseudonym-key";
+import { luhnCheckDigit, parseIdentifier } from "../personnummer";
+import { pseudonymOf } from "../pseudonym-key";
 
 const REF = new Date("2026-11-22T00:00:00Z");
 const KEY = Buffer.alloc(32, 3);
