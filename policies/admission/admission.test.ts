@@ -218,29 +218,6 @@ describe("admission policies of an environment namespace, against the real API s
       },
     );
 
-    it.each([
-      ["NodePort", { type: "NodePort" }, /type NodePort would expose the environment/],
-      ["LoadBalancer", { type: "LoadBalancer" }, /type LoadBalancer would expose the environment/],
-      [
-        "ExternalName",
-        { type: "ExternalName", externalName: "exfil.example.com", ports: undefined },
-        /type ExternalName/,
-      ],
-      [
-        "ClusterIP with externalIPs",
-        { externalIPs: ["203.0.113.7"] },
-        /externalIPs 203\.0\.113\.7 would route outside traffic/,
-      ],
-    ])("a Service of type %s: refused", async (_type, spec, message) => {
-      const body: k8s.V1Service = {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: { name: `svc-${unique()}`, namespace },
-        spec: { ports: [{ port: 80 }], ...spec },
-      };
-      await expectRefused(objects().create(body), "exposure", message);
-    });
-
     it("an Ingress: refused", async () => {
       const body: k8s.V1Ingress = {
         apiVersion: "networking.k8s.io/v1",
@@ -395,6 +372,34 @@ describe("admission policies of an environment namespace, against the real API s
         mergePatch,
       );
       expect(patched.metadata?.annotations?.["ops.example/note"]).toBe("checked");
+    });
+  });
+
+  describe("exposure, from anyone, the orchestrator included (whom the traffic policy lets make Services)", () => {
+    it.each([
+      ["NodePort", { type: "NodePort" }, /type NodePort would expose the environment/],
+      ["LoadBalancer", { type: "LoadBalancer" }, /type LoadBalancer would expose the environment/],
+      [
+        "ExternalName",
+        { type: "ExternalName", externalName: "exfil.example.com", ports: undefined },
+        /type ExternalName/,
+      ],
+      [
+        "ClusterIP with externalIPs",
+        { externalIPs: ["203.0.113.7"] },
+        /externalIPs 203\.0\.113\.7 would route outside traffic/,
+      ],
+    ])("a Service of type %s: refused", async (_type, spec, message) => {
+      const body: k8s.V1Service = {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: `svc-${unique()}`, namespace },
+        spec: { selector: { "app.kubernetes.io/component": "workspace" }, ports: [{ port: 80 }], ...spec },
+      };
+      const r = await refusal(applyObject(orchestrator, body));
+      expect(r.code).toBe(403);
+      expect(r.message).toContain("ValidatingAdmissionPolicy 'spe-environment-exposure'");
+      expect(r.message).toMatch(message);
     });
   });
 
