@@ -1,7 +1,35 @@
+import { readdirSync } from "node:fs";
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+
+// The UI's layers (bulletproof-react): shared code (components/, lib/, locales/) → features/<domain>/ → routes/
+// and app/. Imports flow only that way, and no feature imports another: what two features share moves down
+// into components/ or lib/. Read from the tree, so a new feature is fenced in without touching this file.
+const UI = "./workspace-ui/src";
+const UI_FEATURES = readdirSync(new URL("workspace-ui/src/features", import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const uiBoundaries = [
+  ...UI_FEATURES.map((feature) => ({
+    target: `${UI}/features/${feature}`,
+    from: `${UI}/features`,
+    except: [`./${feature}`],
+    message: "A feature imports no other feature: move what both need into components/ or lib/.",
+  })),
+  {
+    target: [`${UI}/components`, `${UI}/lib`, `${UI}/locales`],
+    from: [`${UI}/features`, `${UI}/routes`, `${UI}/app`],
+    message: "Shared code (components/, lib/, locales/) imports no feature, route or app code.",
+  },
+  {
+    target: `${UI}/features`,
+    from: [`${UI}/routes`, `${UI}/app`],
+    message: "A feature imports no route or app code: routes compose features, not the other way.",
+  },
+];
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", ".spe/**", "**/migrations/**", "coverage/**"] },
@@ -21,6 +49,9 @@ export default tseslint.config(
   {
     files: ["workspace-ui/src/**"],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { "import-x": importX },
+    settings: { "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js"] })] },
+    rules: { "import-x/no-restricted-paths": ["error", { zones: uiBoundaries }] },
   },
   // Layout is Prettier's (`prettier --check` in `npm run lint`): no ESLint rule may disagree with it.
   prettier,

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
-import { useMe } from "../features/session/use-me";
-import { RolePanels } from "../features/session/role-panels";
+import { useMe } from "../lib/use-me";
+import { RolePanels } from "./role-panels";
 
 export default function Home() {
   const { t } = useTranslation();

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../airlock/api-error";
-import { formatBytes, formatCount, formatDateTime } from "../airlock/format";
+import { ApiError } from "../../components/api-error";
+import { formatBytes, formatCount, formatDateTime } from "../../lib/format";
 import { deliveryProgress } from "./delivery-progress";
 
 const TONE = { receiving: "working", staged: "ok", rejected: "problem", failed: "problem" } as const;

@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import type { Said } from "../../lib/said";
 import { sv } from "../../locales/sv";
-import { formatDateTime } from "../airlock/format";
+import { formatDateTime } from "../../lib/format";
 import type { EnvironmentSummary } from "./environment-state";
 
 type Condition = EnvironmentSummary["conditions"][number];

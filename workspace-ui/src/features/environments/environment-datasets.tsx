@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatCount } from "../airlock/format";
+import { formatCount } from "../../lib/format";
 
 /** A dataset of the permit as the orchestrator reports it (environments.mine): awaited or delivered. */
 export interface EnvironmentDataset {

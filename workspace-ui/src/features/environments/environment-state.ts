@@ -1,5 +1,4 @@
 import type { TFunction } from "i18next";
-import { intlLocale } from "../../lib/i18n";
 
 /** The parts of an environment the UI describes; matches what the API returns. */
 export interface EnvironmentSummary {
@@ -75,6 +74,3 @@ export function describeState(e: EnvironmentSummary, t: TFunction): { label: str
     }
   }
 }
-
-export const formatDate = (d: string | Date) =>
-  new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));

@@ -3,8 +3,8 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../airlock/api-error";
-import { formatAge } from "../airlock/format";
+import { ApiError } from "../../components/api-error";
+import { formatAge, formatDate } from "../../lib/format";
 import { ConditionList } from "./condition-list";
 import {
   daysUntil,
@@ -15,7 +15,7 @@ import {
   type EnvironmentFilter,
   type SortKey,
 } from "./environment-filter";
-import { formatDate, type EnvironmentSummary, type Tone } from "./environment-state";
+import type { EnvironmentSummary, Tone } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { SuspendDialog } from "./suspend-dialog";
 import { TeardownDialog } from "./teardown-dialog";

@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { EnvironmentDatasets } from "./environment-datasets";
-import { describeState, formatDate } from "./environment-state";
+import { formatDate } from "../../lib/format";
+import { describeState } from "./environment-state";
 import { StateBadge } from "./state-badge";
 
 /**

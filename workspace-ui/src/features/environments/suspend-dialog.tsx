@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useRef } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../airlock/api-error";
+import { ApiError } from "../../components/api-error";
 
 /** Suspending stops a researcher's running workspace: the operator confirms, and Cancel has the focus. */
 export function SuspendDialog({ namespace, onClose }: { namespace: string; onClose: () => void }) {

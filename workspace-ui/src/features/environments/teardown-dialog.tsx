@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../airlock/api-error";
+import { ApiError } from "../../components/api-error";
 
 /** Tearing down deletes a researcher's work: the operator types the namespace to confirm. */
 export function TeardownDialog({ namespace, onClose }: { namespace: string; onClose: () => void }) {

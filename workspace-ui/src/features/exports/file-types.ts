@@ -1,8 +1,8 @@
 // The orchestrator's own table of allowed endings (a module of constants, no server code): the form never
 // offers a choice the orchestrator would refuse, and the two cannot drift apart.
 import { ALLOWED_EXTENSIONS } from "@spe/orchestrator/output-file-types";
-import type { OutputFileType } from "../airlock/airlock-api";
-import { extensionOf } from "../airlock/format";
+import type { OutputFileType } from "../../lib/api-types";
+import { extensionOf } from "../../lib/format";
 
 export const FILE_TYPES = Object.keys(ALLOWED_EXTENSIONS) as OutputFileType[];
 

@@ -2,9 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../airlock/api-error";
-import { formatDateTime } from "../airlock/format";
-import { RequestStateBadge } from "../airlock/request-state-badge";
+import { ApiError } from "../../components/api-error";
+import { formatDateTime } from "../../lib/format";
+import { RequestStateBadge } from "../../components/request-state-badge";
 
 /** Every export request of the permits that name me, newest first, with its state in words. */
 export function MyRequests() {

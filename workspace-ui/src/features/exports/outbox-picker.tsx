@@ -1,7 +1,7 @@
 import { useId } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import type { OutboxFile, OutputFileType } from "../airlock/airlock-api";
-import { formatBytes, formatDateTime } from "../airlock/format";
+import type { OutboxFile, OutputFileType } from "../../lib/api-types";
+import { formatBytes, formatDateTime } from "../../lib/format";
 import { typesFor } from "./file-types";
 
 export type Picked = ReadonlyMap<string, OutputFileType>;

@@ -1,11 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPCClient } from "../../lib/trpc";
-import type { OutputFileType } from "../airlock/airlock-api";
-import { ApiError } from "../airlock/api-error";
-import { CheckReport } from "../airlock/check-report";
-import { formatBytes } from "../airlock/format";
-import { readSdcReport } from "../airlock/sdc-report";
+import type { OutputFileType } from "../../lib/api-types";
+import { ApiError } from "../../components/api-error";
+import { CheckReport } from "../../components/check-report";
+import { formatBytes } from "../../lib/format";
+import { readSdcReport } from "../../lib/sdc/sdc-report";
 
 /** The query behind a precheck, shared so the form can see every picked file's outcome. */
 export function precheckQuery(

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../airlock/format";
+import { formatDateTime } from "../../lib/format";
 import { verifyReleaseRecord } from "./verify-release-record";
 
 class FetchFailed extends Error {

@@ -2,11 +2,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import type { ResearcherRequest } from "../airlock/airlock-api";
-import { ApiError } from "../airlock/api-error";
-import { formatDateTime } from "../airlock/format";
-import { RequestStateBadge } from "../airlock/request-state-badge";
-import { useMe } from "../session/use-me";
+import type { ResearcherRequest } from "../../lib/api-types";
+import { ApiError } from "../../components/api-error";
+import { formatDateTime } from "../../lib/format";
+import { RequestStateBadge } from "../../components/request-state-badge";
+import { useMe } from "../../lib/use-me";
 import { ReleaseRecord } from "./release-record";
 import { RequestFile } from "./request-file";
 

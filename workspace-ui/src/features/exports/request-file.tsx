@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import type { ResearcherFile, ResearcherRequest } from "../airlock/airlock-api";
-import { ApiError } from "../airlock/api-error";
-import { CheckReport } from "../airlock/check-report";
-import { CheckStatusBadge } from "../airlock/check-status";
-import { baseName, formatBytes, formatDateTime } from "../airlock/format";
-import { DecisionBadge } from "../airlock/request-state-badge";
-import { readSdcReport } from "../airlock/sdc-report";
+import type { ResearcherFile, ResearcherRequest } from "../../lib/api-types";
+import { ApiError } from "../../components/api-error";
+import { CheckReport } from "../../components/check-report";
+import { CheckStatusBadge } from "../../components/check-status";
+import { baseName, formatBytes, formatDateTime } from "../../lib/format";
+import { DecisionBadge } from "../../components/request-state-badge";
+import { readSdcReport } from "../../lib/sdc/sdc-report";
 
 /** One file of a request: its decision, the checkers' comments once decided, its check, and what can be done with it. */
 export function RequestFile({

@@ -3,7 +3,8 @@ import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError, errorWords } from "../airlock/api-error";
+import { ApiError } from "../../components/api-error";
+import { errorWords } from "../../lib/api-errors";
 import { fieldIssues } from "./field-issues";
 
 /**

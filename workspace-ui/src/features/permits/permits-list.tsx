@@ -1,9 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../airlock/api-error";
-import { formatDateTime } from "../airlock/format";
-import { formatDate } from "../environments/environment-state";
+import { ApiError } from "../../components/api-error";
+import { formatDate, formatDateTime } from "../../lib/format";
 
 /** Every permit received, with its version, validity, principal investigator and environment. */
 export function PermitsList() {

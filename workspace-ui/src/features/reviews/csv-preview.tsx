@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { cellIndex, cellKey, type SdcCell } from "../airlock/sdc-report";
-import { reasonsSaid } from "../airlock/sdc-words";
+import { cellIndex, cellKey, type SdcCell } from "../../lib/sdc/sdc-report";
+import { reasonsSaid } from "../../lib/sdc/sdc-words";
 import { Words } from "../../lib/said";
 import { parseCsv } from "./parse-csv";
 

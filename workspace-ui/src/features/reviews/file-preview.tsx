@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { CheckerFile } from "../airlock/airlock-api";
-import { extensionOf } from "../airlock/format";
-import type { SdcCell } from "../airlock/sdc-report";
+import type { CheckerFile } from "../../lib/api-types";
+import { extensionOf } from "../../lib/format";
+import type { SdcCell } from "../../lib/sdc/sdc-report";
 import { CsvPreview } from "./csv-preview";
 
 const IMAGES = new Set(["png", "jpg", "jpeg", "svg"]);

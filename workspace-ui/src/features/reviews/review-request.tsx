@@ -2,12 +2,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import type { CheckerFile, CheckerRequest } from "../airlock/airlock-api";
-import { ApiError } from "../airlock/api-error";
-import { CheckReport } from "../airlock/check-report";
-import { formatBytes, formatDateTime } from "../airlock/format";
-import { DecisionBadge, RequestStateBadge } from "../airlock/request-state-badge";
-import { readSdcReport } from "../airlock/sdc-report";
+import type { CheckerFile, CheckerRequest } from "../../lib/api-types";
+import { ApiError } from "../../components/api-error";
+import { CheckReport } from "../../components/check-report";
+import { formatBytes, formatDateTime } from "../../lib/format";
+import { DecisionBadge, RequestStateBadge } from "../../components/request-state-badge";
+import { readSdcReport } from "../../lib/sdc/sdc-report";
 import { FilePreview } from "./file-preview";
 import { VoteForm } from "./vote-form";
 

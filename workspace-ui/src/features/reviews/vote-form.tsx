@@ -2,8 +2,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
-import type { CheckerFile, Vote } from "../airlock/airlock-api";
-import { ApiError } from "../airlock/api-error";
+import type { CheckerFile, Vote } from "../../lib/api-types";
+import { ApiError } from "../../components/api-error";
 
 const VOTES: Vote[] = ["approve", "request_changes", "reject"];
 

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation } from "react-router";
 import { roleName } from "./role-names";
-import { useMe } from "./use-me";
+import { useMe } from "../../lib/use-me";
 
 type Role = NonNullable<ReturnType<typeof useMe>["data"]>["roles"][number];
 

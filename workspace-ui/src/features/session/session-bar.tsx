@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { roleName } from "./role-names";
 import { signOut } from "./sign-out";
-import { useMe } from "./use-me";
+import { useMe } from "../../lib/use-me";
 
 export function SessionBar() {
   const { t } = useTranslation();

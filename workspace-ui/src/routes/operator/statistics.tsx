@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../features/airlock/api-error";
-import { formatAge } from "../../features/airlock/format";
+import { ApiError } from "../../components/api-error";
+import { formatAge } from "../../lib/format";
 import { environmentsByDay } from "../../features/charts/environment-series";
 import { median, turnaroundBuckets, turnaroundHours } from "../../features/charts/review-turnaround";
 import { useTRPC } from "../../lib/trpc";

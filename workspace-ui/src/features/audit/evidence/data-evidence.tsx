@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatCount, formatDateTime } from "../../airlock/format";
+import { formatCount, formatDateTime } from "../../../lib/format";
 import { EvidenceTable, Hash } from "./evidence-table";
 import type { DataEvidence } from "./evidence-types";
 

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../airlock/format";
+import { formatDateTime } from "../../../lib/format";
 import { EvidenceTable } from "./evidence-table";
 import type { LogEvidence } from "./evidence-types";
 

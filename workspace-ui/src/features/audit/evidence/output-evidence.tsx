@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../airlock/format";
+import { formatDateTime } from "../../../lib/format";
 import { EvidenceTable, Hash } from "./evidence-table";
 import type { OutputEvidence } from "./evidence-types";
 

@@ -1,7 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import type { TFunction } from "i18next";
-import { useTranslation } from "react-i18next";
-import { sv } from "../../locales/sv";
+import { sv } from "../locales/sv";
 
 type KnownCode = keyof typeof sv.airlock.errors;
 const isKnownCode = (code: string | undefined): code is KnownCode => code !== undefined && code in sv.airlock.errors;
@@ -22,17 +21,3 @@ export const errorWords = (error: unknown, t: TFunction): string | undefined => 
 /** The server's own sentence, without the code in front. */
 export const serverSentence = (error: unknown) =>
   error instanceof Error ? error.message.replace(/^[A-Z][A-Z_]+:\s*/, "") : String(error);
-
-/** An API error as an alert: our words for its code, and the server's sentence for the details. */
-export function ApiError({ error, lead }: { error: unknown; lead?: string }) {
-  const { t } = useTranslation();
-  return (
-    <div role="alert" className="alert">
-      {lead && <strong>{lead} </strong>}
-      {errorWords(error, t) ?? t("app.somethingWrong")}{" "}
-      <span className="muted" lang="en">
-        {serverSentence(error)}
-      </span>
-    </div>
-  );
-}

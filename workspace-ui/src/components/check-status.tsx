@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { CheckStatus } from "./airlock-api";
+import type { CheckStatus } from "../lib/api-types";
 
 const TONE: Record<CheckStatus, string> = { pass: "ok", review: "paused", fail: "problem" };
 

@@ -1,7 +1,11 @@
 import type { TFunction } from "i18next";
-import { intlLocale } from "../../lib/i18n";
+import { intlLocale } from "./i18n";
 
 /** The API sends dates as ISO strings (no transformer), typed as Date; both read the same here. */
+export const formatDate = (d: string | Date) =>
+  new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));
+
+/** A moment to the minute, or a dash for none. */
 export const formatDateTime = (d: string | Date | null | undefined) =>
   d ? new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "–";
 

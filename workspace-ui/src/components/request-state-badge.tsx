@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { FileDecision, RequestState } from "./airlock-api";
+import type { FileDecision, RequestState } from "../lib/api-types";
 
 const STATE_TONE: Record<RequestState, string> = {
   draft: "working",

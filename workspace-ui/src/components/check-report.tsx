@@ -1,9 +1,9 @@
 import { useTranslation } from "react-i18next";
-import { checkName } from "./check-names";
+import { checkName } from "../lib/sdc/check-names";
 import { CheckStatusBadge } from "./check-status";
-import type { SdcReport } from "./sdc-report";
-import { Words } from "../../lib/said";
-import { checkSaid, reasonsSaid } from "./sdc-words";
+import type { SdcReport } from "../lib/sdc/sdc-report";
+import { Words } from "../lib/said";
+import { checkSaid, reasonsSaid } from "../lib/sdc/sdc-words";
 
 /**
  * The automated disclosure check of one file: the outcome, every check in words, and the cells that did

@@ -1,4 +1,4 @@
-import type { CheckStatus } from "./airlock-api";
+import type { CheckStatus } from "../api-types";
 import { readPhrase, readSaying, type SdcPhrase, type SdcSaying } from "./sdc-words";
 
 /**

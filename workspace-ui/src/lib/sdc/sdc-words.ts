@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import type { Said } from "../../lib/said";
+import type { Said } from "../said";
 import { sv } from "../../locales/sv";
 
 /**

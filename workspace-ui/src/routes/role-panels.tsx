@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { AuditLog } from "../audit/audit-log";
-import { EnvironmentsTable } from "../environments/environments-table";
-import { MyEnvironments } from "../environments/my-environments";
-import { ExportsSummary } from "../exports/exports-summary";
-import { OperatorNav } from "../operator/operator-nav";
-import { ReviewQueue } from "../reviews/review-queue";
-import { SystemStatus } from "../system/system-status";
+import { AuditLog } from "../features/audit/audit-log";
+import { EnvironmentsTable } from "../features/environments/environments-table";
+import { MyEnvironments } from "../features/environments/my-environments";
+import { ExportsSummary } from "../features/exports/exports-summary";
+import { OperatorNav } from "../features/operator/operator-nav";
+import { ReviewQueue } from "../features/reviews/review-queue";
+import { SystemStatus } from "../features/system/system-status";
 
 /** One panel per role the person has; later issues fill each with that role's work. */
 export function RolePanels({ roles }: { roles: string[] }) {
