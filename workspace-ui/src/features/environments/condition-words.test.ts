@@ -42,6 +42,7 @@ const CASES = {
   "tearing down": inactiveConditions("TearingDown"),
   "torn down": inactiveConditions("TornDown"),
 };
+type Condition = Parameters<typeof conditionSaid>[0];
 const asReceived = (conditions: unknown) =>
   JSON.parse(JSON.stringify(conditions)) as Parameters<typeof conditionSaid>[1];
 
@@ -100,19 +101,21 @@ describe("an environment's conditions in words", () => {
   });
 
   it("keep the English, marked as such, for a reason this UI does not know or a condition saved without its values", () => {
-    const unknown = {
+    const unknown: Condition = {
       type: "DataStaged",
       status: "False",
       reason: "SomethingNew",
       message: "Something new.",
+      observedGeneration: 1,
       lastTransitionTime: "",
     };
     expect(conditionSaid(unknown, [unknown], inSwedish)).toEqual({ text: "Something new.", lang: "en" });
-    const older = {
+    const older: Condition = {
       type: "DataStaged",
       status: "False",
       reason: "AwaitingDelivery",
       message: "Waiting for the data holder's delivery of x@1.",
+      observedGeneration: 1,
       lastTransitionTime: "",
     };
     expect(conditionSaid(older, [older], inSwedish)).toEqual({ text: older.message, lang: "en" });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { stateOf, type EnvironmentSummary } from "./environment-state";
+import { stateOf, type EnvironmentState } from "./environment-state";
 
-const ready = (status: string, reason: string, message = "") => [
-  { type: "Ready", status, reason, message, lastTransitionTime: "2026-11-23T00:00:00Z" },
+const ready = (status: "True" | "False", reason: string, message = "") => [
+  { type: "Ready", status, reason, message, observedGeneration: 1, lastTransitionTime: "2026-11-23T00:00:00Z" },
 ];
 
 describe("an environment's state in words", () => {
-  it.each<[string, Pick<EnvironmentSummary, "desiredState" | "conditions">, ReturnType<typeof stateOf>]>([
+  it.each<[string, EnvironmentState, ReturnType<typeof stateOf>]>([
     [
       "torn down and gone",
       { desiredState: "torn-down", conditions: ready("False", "TornDown") },

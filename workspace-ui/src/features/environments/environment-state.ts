@@ -1,22 +1,12 @@
+import type { AppRouter } from "@spe/orchestrator/api";
+import type { inferOutput, TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { TFunction } from "i18next";
 
-/** The parts of an environment the UI describes; matches what the API returns. */
-export interface EnvironmentSummary {
-  namespace: string;
-  permitId: string;
-  desiredState: "active" | "suspended" | "torn-down";
-  conditions: Array<{
-    type: string;
-    status: string;
-    reason: string;
-    message: string;
-    values?: Record<string, string>;
-    lastTransitionTime: string;
-  }>;
-  validUntil: string | Date;
-  createdAt: string | Date;
-  purpose: string | null;
-}
+/** An environment as operators' list shows it (a researcher's own list shows the same fields and more). */
+export type EnvironmentSummary = inferOutput<TRPCOptionsProxy<AppRouter>["environments"]["list"]>[number];
+
+/** What an environment's state is read from: the same in operators' and researchers' lists. */
+export type EnvironmentState = Pick<EnvironmentSummary, "desiredState" | "conditions">;
 
 export type Tone = "ok" | "working" | "paused" | "problem" | "gone";
 
@@ -33,7 +23,7 @@ type KnownReason = keyof typeof REASON_TONES;
 const isKnownReason = (reason: string): reason is KnownReason => reason in REASON_TONES;
 
 /** Which words an environment's state takes, and its tone: pure, so it is table-tested without a language. */
-export function stateOf(e: Pick<EnvironmentSummary, "desiredState" | "conditions">): {
+export function stateOf(e: EnvironmentState): {
   key: "tornDown" | "tearingDown" | "suspended" | "notCreated" | "ready" | KnownReason | "other";
   tone: Tone;
   message?: string;
@@ -50,7 +40,7 @@ export function stateOf(e: Pick<EnvironmentSummary, "desiredState" | "conditions
 }
 
 /** An environment's state in words people use, not in condition jargon. */
-export function describeState(e: EnvironmentSummary, t: TFunction): { label: string; detail: string; tone: Tone } {
+export function describeState(e: EnvironmentState, t: TFunction): { label: string; detail: string; tone: Tone } {
   const state = stateOf(e);
   switch (state.key) {
     case "tornDown":

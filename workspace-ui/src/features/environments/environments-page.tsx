@@ -6,16 +6,7 @@ import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { formatAge, formatDate } from "../../lib/format";
 import { ConditionList } from "./condition-list";
-import {
-  daysUntil,
-  hoursSince,
-  filterEnvironments,
-  SORTS,
-  TONES,
-  type EnvironmentFilter,
-  type SortKey,
-} from "./environment-filter";
-import type { EnvironmentSummary, Tone } from "./environment-state";
+import { daysUntil, hoursSince, filterEnvironments, SORTS, TONES, type EnvironmentFilter } from "./environment-filter";
 import { StateBadge } from "./state-badge";
 import { SuspendDialog } from "./suspend-dialog";
 import { TeardownDialog } from "./teardown-dialog";
@@ -36,7 +27,7 @@ export function EnvironmentsPage() {
 
   if (list.isPending) return <p aria-busy="true">{t("environments.loading")}</p>;
   if (list.isError) return <ApiError error={list.error} />;
-  const all = list.data as unknown as EnvironmentSummary[];
+  const all = list.data;
   const shown = filterEnvironments(all, filter);
   return (
     <>
@@ -63,7 +54,7 @@ export function EnvironmentsPage() {
           <select
             id={`${id}-tone`}
             value={filter.tone}
-            onChange={(e) => setFilter({ ...filter, tone: e.target.value as Tone | "all" })}
+            onChange={(e) => setFilter({ ...filter, tone: TONES.find((tone) => tone === e.target.value) ?? "all" })}
           >
             <option value="all">{t("environments.page.all")}</option>
             {TONES.map((tone) => (
@@ -78,7 +69,7 @@ export function EnvironmentsPage() {
           <select
             id={`${id}-sort`}
             value={filter.sort}
-            onChange={(e) => setFilter({ ...filter, sort: e.target.value as SortKey })}
+            onChange={(e) => setFilter({ ...filter, sort: SORTS.find((s) => s === e.target.value) ?? filter.sort })}
           >
             {SORTS.map((s) => (
               <option key={s} value={s}>

@@ -5,7 +5,6 @@ import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { formatDate } from "../../lib/format";
-import type { EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { TeardownDialog } from "./teardown-dialog";
 import { useLiveEnvironments } from "./use-live-environments";
@@ -26,7 +25,7 @@ export function EnvironmentsTable() {
 
   if (list.isPending) return <p aria-busy="true">{t("environments.loading")}</p>;
   if (list.isError) return <p role="alert">{t("environments.failed", { message: list.error.message })}</p>;
-  const environments = list.data as unknown as EnvironmentSummary[];
+  const environments = list.data;
   if (environments.length === 0) return <p>{t("environments.none")}</p>;
   const error = suspend.error ?? resume.error;
   return (

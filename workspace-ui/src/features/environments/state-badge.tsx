@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
-import { describeState, type EnvironmentSummary } from "./environment-state";
+import { describeState, type EnvironmentState } from "./environment-state";
 
-export function StateBadge({ environment }: { environment: EnvironmentSummary }) {
+export function StateBadge({ environment }: { environment: EnvironmentState }) {
   const { t } = useTranslation();
   const state = describeState(environment, t);
   return (

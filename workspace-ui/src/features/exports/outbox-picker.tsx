@@ -91,7 +91,10 @@ function OutboxRow({
           id={`${id}-type`}
           value={type ?? ""}
           disabled={type === undefined}
-          onChange={(e) => onType(file.path, e.target.value as OutputFileType)}
+          onChange={(e) => {
+            const chosen = allowed.find((option) => option === e.target.value);
+            if (chosen) onType(file.path, chosen);
+          }}
         >
           {type === undefined && <option value="">{t("exports.outbox.pickFirst")}</option>}
           {allowed.map((option) => (

@@ -33,46 +33,29 @@ export interface SdcCell {
   says?: SdcPhrase[];
 }
 
-const STATUSES = new Set(["pass", "review", "fail"]);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const isStatus = (v: unknown): v is CheckStatus => v === "pass" || v === "review" || v === "fail";
+const isFlagged = (v: unknown): v is SdcCell["status"] => v === "review" || v === "fail";
 
 /** The report, or undefined when there is none or it has a shape this UI does not know. */
 export function readSdcReport(value: unknown): SdcReport | undefined {
-  if (!isRecord(value) || !STATUSES.has(value.status as string) || !Array.isArray(value.checks)) return undefined;
-  const checks = value.checks
-    .filter(
-      (c): c is Record<string, unknown> =>
-        isRecord(c) && typeof c.name === "string" && STATUSES.has(c.status as string),
-    )
-    .map((c): SdcCheck => ({
-      name: c.name as string,
-      status: c.status as CheckStatus,
-      message: String(c.message ?? ""),
-      says: readSaying(c.says),
-    }));
-  const cells = (Array.isArray(value.cells) ? value.cells : [])
-    .filter(
-      (c): c is Record<string, unknown> =>
-        isRecord(c) &&
-        typeof c.row === "number" &&
-        typeof c.column === "string" &&
-        (c.status === "fail" || c.status === "review"),
-    )
-    .map((c): SdcCell => {
-      const reasons = Array.isArray(c.reasons) ? c.reasons.map(String) : [];
-      const says = Array.isArray(c.says) ? c.says.map(readPhrase) : undefined;
-      // Keys that do not all read, or do not match the English one for one, are not used: the English stays.
-      const complete = says?.every((p) => p !== undefined) && says.length === reasons.length;
-      return {
-        row: c.row as number,
-        column: c.column as string,
-        status: c.status as SdcCell["status"],
-        reasons,
-        says: complete ? (says as SdcPhrase[]) : undefined,
-      };
-    });
+  if (!isRecord(value) || !isStatus(value.status) || !Array.isArray(value.checks)) return undefined;
+  const checks = value.checks.flatMap((c): SdcCheck[] =>
+    isRecord(c) && typeof c.name === "string" && isStatus(c.status)
+      ? [{ name: c.name, status: c.status, message: String(c.message ?? ""), says: readSaying(c.says) }]
+      : [],
+  );
+  const cells = (Array.isArray(value.cells) ? value.cells : []).flatMap((c): SdcCell[] => {
+    if (!isRecord(c) || typeof c.row !== "number" || typeof c.column !== "string" || !isFlagged(c.status)) return [];
+    const reasons = Array.isArray(c.reasons) ? c.reasons.map(String) : [];
+    const says = Array.isArray(c.says) ? c.says.map(readPhrase) : undefined;
+    const known = says?.filter((p) => p !== undefined);
+    // Keys that do not all read, or do not match the English one for one, are not used: the English stays.
+    const complete = known?.length === says?.length && known?.length === reasons.length;
+    return [{ row: c.row, column: c.column, status: c.status, reasons, says: complete ? known : undefined }];
+  });
   return {
-    status: value.status as CheckStatus,
+    status: value.status,
     type: String(value.type ?? ""),
     profile: String(value.profile ?? ""),
     checks,

@@ -51,9 +51,8 @@ export function readSaying(value: unknown): SdcSaying | undefined {
         ? { status: f.status, label, count: f.count, rows: f.rows }
         : undefined;
     });
-    return flagged.every((f) => f !== undefined)
-      ? { flagged: flagged as Extract<SdcSaying, { flagged: unknown }>["flagged"] }
-      : undefined;
+    const read = flagged.filter((f) => f !== undefined);
+    return read.length === flagged.length ? { flagged: read } : undefined;
   }
   if (Array.isArray(value.models)) {
     const models = value.models.map((m) => {
@@ -61,9 +60,8 @@ export function readSaying(value: unknown): SdcSaying | undefined {
       const jsonPath = typeof m.jsonPath === "string" ? { jsonPath: m.jsonPath } : {};
       return reason && typeof m.path === "string" ? { path: m.path, ...jsonPath, reason } : undefined;
     });
-    return models.every((m) => m !== undefined)
-      ? { models: models as Extract<SdcSaying, { models: unknown }>["models"] }
-      : undefined;
+    const read = models.filter((m) => m !== undefined);
+    return read.length === models.length ? { models: read } : undefined;
   }
   return undefined;
 }
