@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const DOC = "docs/architecture.md";
+const TOP_FOLDERS = [
+  "orchestrator/",
+  "workspace-ui/",
+  "infra/",
+  "images/",
+  "policies/",
+  "catalogue/",
+  "scripts/",
+  "test/",
+  "e2e/",
+  "docs/",
+];
+
+/**
+ * The repository paths the architecture document names in code spans: `src/…` is short for
+ * `orchestrator/src/…`, a `#heading` is dropped; placeholders (`<name>`) and globs stand for many files and are left out.
+ */
+function pathsNamedIn(markdown: string): string[] {
+  const spans = [...markdown.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!);
+  return [
+    ...new Set(
+      spans
+        .map((span) => span.split("#", 1)[0]!)
+        .map((span) => (span.startsWith("src/") ? `orchestrator/${span}` : span))
+        .filter((path) => TOP_FOLDERS.some((top) => path.startsWith(top)) && !/[<*]/.test(path)),
+    ),
+  ];
+}
+
+describe("docs/architecture.md", () => {
+  const markdown = readFileSync(`${ROOT}${DOC}`, "utf8");
+
+  it("names only files and folders that exist, so that moving code means updating the map", () => {
+    const paths = pathsNamedIn(markdown);
+    expect(paths.length).toBeGreaterThan(50);
+    expect(paths.filter((path) => !existsSync(`${ROOT}${path}`))).toEqual([]);
+  });
+
+  it("links only to its own headings", () => {
+    const anchors = new Set(
+      [...markdown.matchAll(/^#+ (.+)$/gm)].map((m) =>
+        m[1]!
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, "")
+          .replace(/ /g, "-"),
+      ),
+    );
+    const links = [...markdown.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((link) => !anchors.has(link))).toEqual([]);
+  });
+});
