@@ -47,6 +47,32 @@ export default tseslint.config(
     },
   },
   {
+    // datasets/index.ts is the data pipeline's surface: nothing outside the folder reaches past it. The
+    // benchmark may, to time DuckDB alone as the engine's floor.
+    files: [
+      "orchestrator/**/*.ts",
+      "infra/**/*.ts",
+      "e2e/**/*.ts",
+      "test/**/*.ts",
+      "scripts/**/*.ts",
+      "images/**/*.ts",
+    ],
+    ignores: ["orchestrator/src/datasets/**", "orchestrator/bench/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/datasets/*"],
+              message: "Import the data pipeline from its surface, datasets/index.ts (CONVENTIONS: one index.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["workspace-ui/src/**"],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { "import-x": importX },

@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../orchestrator/test/stack";
 import { DEMO_DATA_HOLDER } from "../orchestrator/src/auth/demo-accounts";
-import { synthRegisterCsv } from "../orchestrator/src/datasets/synth-register";
+import { synthRegisterCsv } from "../orchestrator/src/datasets";
 import { exportRequests } from "../orchestrator/src/db/schema";
 import { namespaceFor } from "../orchestrator/src/environments/namespace-name";
 import { receiveDelivery } from "../orchestrator/src/deliveries/receive-delivery";

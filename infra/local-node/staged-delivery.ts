@@ -9,7 +9,7 @@ import { pino } from "pino";
 import type { AuditActor } from "../../orchestrator/src/audit/audit-hash";
 import { DEMO_DATA_HOLDER } from "../../orchestrator/src/auth/demo-accounts";
 import { parseConfig } from "../../orchestrator/src/config";
-import { synthRegisterCsv } from "../../orchestrator/src/datasets/synth-register";
+import { synthRegisterCsv } from "../../orchestrator/src/datasets";
 import type { Db } from "../../orchestrator/src/db/database";
 import { stagingCapabilitiesFrom } from "../../orchestrator/src/staging/staging-key";
 import type { StagingCapabilities } from "../../orchestrator/src/staging/staging-capability";

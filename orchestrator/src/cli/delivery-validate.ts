@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import { describeIssues } from "../datasets/extract-issues";
-import { validateExtract } from "../datasets/validate-extract";
+import { describeIssues, validateExtract } from "../datasets";
 import { SpeError } from "../errors";
 import { descriptorArgument, referenceDateArgument } from "./descriptor-argument";
 import { EXIT, UsageError } from "./usage";

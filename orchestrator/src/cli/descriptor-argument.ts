@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import { findDataset } from "../datasets/catalogue";
-import { parseDescriptor, type DatasetDescriptor } from "../datasets/descriptor";
+import { findDataset, parseDescriptor, type DatasetDescriptor } from "../datasets";
 import { SpeError } from "../errors";
 import { readArgumentFile, UsageError } from "./usage";
 

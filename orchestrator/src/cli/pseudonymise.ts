@@ -1,7 +1,5 @@
 import { parseArgs } from "node:util";
-import { ExtractRejectedError, describeIssues } from "../datasets/extract-issues";
-import { readMasterKeyFile } from "../datasets/pseudonym-key";
-import { pseudonymiseExtract } from "../datasets/pseudonymise-extract";
+import { ExtractRejectedError, describeIssues, readMasterKeyFile, pseudonymiseExtract } from "../datasets";
 import { SpeError } from "../errors";
 import { descriptorArgument, referenceDateArgument } from "./descriptor-argument";
 import { EXIT, UsageError } from "./usage";

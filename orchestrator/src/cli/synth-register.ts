@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { synthRegisterCsv } from "../datasets/synth-register";
+import { synthRegisterCsv } from "../datasets";
 import { EXIT, UsageError } from "./usage";
 
 /** `spe synth register --rows N --seed S > extract.csv`: a synthetic Patientregistret extract on standard output. */

@@ -11,7 +11,7 @@ import { startStack, type Stack } from "../../test/stack";
 import { callTrpc } from "../../test/trpc-call";
 import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
 import { DELIVERY_SCOPE } from "../auth/machine-tokens";
-import { synthRegisterCsv } from "../datasets/synth-register";
+import { synthRegisterCsv } from "../datasets";
 import { examplePermit } from "../permits/test-fixtures";
 
 const dir = mkdtempSync(join(tmpdir(), "spe-deliveries-"));

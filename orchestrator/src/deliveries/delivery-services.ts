@@ -1,8 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config";
-import { loadCatalogue } from "../datasets/catalogue";
-import { readMasterKeyFile } from "../datasets/pseudonym-key";
+import { loadCatalogue, readMasterKeyFile } from "../datasets";
 import { keyFileOrDefault } from "../keys/secret-key-file";
 import { stagingStoreFrom } from "../staging/staging-store-from-config";
 import type { DeliveryServices } from "./receive-delivery";

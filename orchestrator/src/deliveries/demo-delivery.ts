@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { AuditActor } from "../audit/audit-hash";
 import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
 import type { Db } from "../db/database";
-import { synthRegisterCsv } from "../datasets/synth-register";
+import { synthRegisterCsv } from "../datasets";
 import { DEMO_PERMIT_ID } from "../permits/demo-permit";
 import { receiveDelivery, type DeliveryServices } from "./receive-delivery";
 import { stagedDatasets } from "./staged-deliveries";

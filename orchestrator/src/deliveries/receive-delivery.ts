@@ -11,11 +11,13 @@ import type { Db } from "../db/database";
 import { deliveries } from "../db/schema";
 import { claimDelivery, refuseUnlessEnvironmentTakesData, stageIntoEnvironment } from "./delivery-claim";
 import { writeUpload } from "./write-upload";
-import { findDataset } from "../datasets/catalogue";
-import type { DatasetDescriptor } from "../datasets/descriptor";
-import { ExtractRejectedError } from "../datasets/extract-issues";
-import type { DeliveryManifest } from "../datasets/manifest";
-import { pseudonymiseExtract } from "../datasets/pseudonymise-extract";
+import {
+  findDataset,
+  type DatasetDescriptor,
+  ExtractRejectedError,
+  type DeliveryManifest,
+  pseudonymiseExtract,
+} from "../datasets";
 import { SpeError } from "../errors";
 import { deliveryPrefix, type StagingStore } from "../staging/staging-store";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { newestStagedDeliveries as newestStaged } from "../db/schema";
-import type { DeliveryManifest } from "../datasets/manifest";
+import type { DeliveryManifest } from "../datasets";
 import type { StagedDataset } from "../environments/desired/environment-input";
 
 /** The newest staged delivery of one dataset version for one permit. */

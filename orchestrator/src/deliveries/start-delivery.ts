@@ -5,8 +5,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { deliveries, environments, permits } from "../db/schema";
-import { findDataset } from "../datasets/catalogue";
-import type { DatasetDescriptor } from "../datasets/descriptor";
+import { findDataset, type DatasetDescriptor } from "../datasets";
 import { SpeError } from "../errors";
 
 export const startDeliveryInput = z.strictObject({

@@ -1,7 +1,7 @@
 import { desc, eq, sql, type Column, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { environments, newestStagedDeliveries, permits, type Condition } from "../db/schema";
-import type { ManifestColumn } from "../datasets/manifest";
+import type { ManifestColumn } from "../datasets";
 
 const summary = {
   namespace: environments.namespace,

@@ -16,7 +16,7 @@ import { stagingCapabilities, type StagedFileClaim, type StagingCapabilities } f
 import { stagingCapabilitiesFrom } from "../staging/staging-key";
 import { DEMO_DATA_HOLDER } from "../auth/demo-accounts";
 import { parseConfig } from "../config";
-import { synthRegisterCsv } from "../datasets/synth-register";
+import { synthRegisterCsv } from "../datasets";
 import { receiveDelivery } from "../deliveries/receive-delivery";
 import { startDelivery } from "../deliveries/start-delivery";
 import { stagingStoreFrom } from "../staging/staging-store-from-config";

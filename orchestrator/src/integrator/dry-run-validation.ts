@@ -2,9 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import type { ExtractReport } from "../datasets/extract-issues";
-import type { DatasetDescriptor } from "../datasets/descriptor";
-import { validateExtract } from "../datasets/validate-extract";
+import { type ExtractReport, type DatasetDescriptor, validateExtract } from "../datasets";
 import { writeUpload } from "../deliveries/write-upload";
 
 /** A received upload, on disk while it is checked. */

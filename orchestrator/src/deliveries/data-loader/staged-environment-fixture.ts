@@ -6,7 +6,7 @@ import type { Stack } from "../../../test/stack";
 import { insertEnvironment } from "../../../test/environment-rows";
 import type { AuditActor } from "../../audit/audit-hash";
 import { DEMO_DATA_HOLDER } from "../../auth/demo-accounts";
-import { synthRegisterCsv } from "../../datasets/synth-register";
+import { synthRegisterCsv } from "../../datasets";
 import type { StagedDataset } from "../../environments/desired/environment-input";
 import { examplePermit } from "../../permits/test-fixtures";
 import { receiveDelivery, type DeliveryServices } from "../receive-delivery";

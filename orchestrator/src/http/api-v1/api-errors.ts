@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from "fastify";
 import type { z } from "zod";
-import { ExtractRejectedError } from "../../datasets/extract-issues";
+import { ExtractRejectedError } from "../../datasets";
 import { SpeError } from "../../errors";
 import { API_ERRORS, isApiErrorCode, type ApiErrorCode } from "../../integrator/error-codes";
 import { IdempotencyError } from "../../integrator/idempotency";

@@ -7,7 +7,7 @@ import { startStack, type Stack } from "../../../test/stack";
 import { DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT } from "../../auth/demo-accounts";
 import { DELIVERY_SCOPE, PERMITS_SCOPE } from "../../auth/machine-tokens";
 import { deliveries, idempotencyKeys, permitRevisions } from "../../db/schema";
-import { synthRegisterCsv } from "../../datasets/synth-register";
+import { synthRegisterCsv } from "../../datasets";
 import { API_ERRORS, type ApiErrorCode } from "../../integrator/error-codes";
 import { demoPermitPayload } from "../../permits/demo-permit";
 import { devHdabPrivateKey } from "../../permits/dev-hdab";

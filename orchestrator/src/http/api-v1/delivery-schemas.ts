@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ExtractReport } from "../../datasets/extract-issues";
+import type { ExtractReport } from "../../datasets";
 import { startDeliveryInput } from "../../deliveries/start-delivery";
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);

@@ -8,7 +8,7 @@ import { launchChromium } from "../../../../e2e/browser";
 import type { ExampleResult } from "../../../../examples/typescript/integrator-client";
 import { startStack, type Stack } from "../../../test/stack";
 import { DEMO_DATA_HOLDER, DEMO_HDAB_CLIENT } from "../../auth/demo-accounts";
-import { synthRegisterCsv } from "../../datasets/synth-register";
+import { synthRegisterCsv } from "../../datasets";
 import { demoPermitPayload } from "../../permits/demo-permit";
 import { devHdabKeyFile, devHdabPrivateKey } from "../../permits/dev-hdab";
 import { signPermit } from "../../permits/sign-permit";

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { recordAuditEvent } from "../../audit/append-audit-event";
 import type { MachineTokenVerifier } from "../../auth/machine-tokens";
 import type { Db } from "../../db/database";
-import { findDataset } from "../../datasets/catalogue";
+import { findDataset } from "../../datasets";
 import type { DeliveryServices } from "../../deliveries/receive-delivery";
 import { receiveUpload, validateUpload } from "../../integrator/dry-run-validation";
 import { ApiRequestError } from "./api-errors";
