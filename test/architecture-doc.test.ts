@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -19,7 +19,8 @@ const TOP_FOLDERS = [
 
 /**
  * The repository paths the architecture document names in code spans: `src/…` is short for
- * `orchestrator/src/…`, a `#heading` is dropped; placeholders (`<name>`) and globs stand for many files and are left out.
+ * `orchestrator/src/…`, a `#heading` is dropped; placeholders (`<name>`) and globs stand for many files and
+ * are left out.
  */
 function pathsNamedIn(markdown: string): string[] {
   const spans = [...markdown.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!);
@@ -33,8 +34,29 @@ function pathsNamedIn(markdown: string): string[] {
   ];
 }
 
+/** The headings' anchors as GitHub makes them: lower case, spaces to hyphens, punctuation dropped. */
+const anchorsOf = (markdown: string) =>
+  new Set(
+    [...markdown.matchAll(/^#+ (.+)$/gm)].map((m) =>
+      m[1]!
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, "")
+        .replace(/ /g, "-"),
+    ),
+  );
+
+/** Every source file of the repository's own code, where comments may cite the document. */
+function sourceFiles(): string[] {
+  return TOP_FOLDERS.filter((top) => top !== "docs/").flatMap((top) =>
+    readdirSync(`${ROOT}${top}`, { recursive: true, encoding: "utf8" })
+      .filter((path) => /\.(ts|tsx|js|yaml|sh|py)$/.test(path) && !path.split("/").includes("node_modules"))
+      .map((path) => `${top}${path}`),
+  );
+}
+
 describe("docs/architecture.md", () => {
   const markdown = readFileSync(`${ROOT}${DOC}`, "utf8");
+  const anchors = anchorsOf(markdown);
 
   it("names only files and folders that exist, so that moving code means updating the map", () => {
     const paths = pathsNamedIn(markdown);
@@ -43,16 +65,18 @@ describe("docs/architecture.md", () => {
   });
 
   it("links only to its own headings", () => {
-    const anchors = new Set(
-      [...markdown.matchAll(/^#+ (.+)$/gm)].map((m) =>
-        m[1]!
-          .toLowerCase()
-          .replace(/[^a-z0-9 -]/g, "")
-          .replace(/ /g, "-"),
-      ),
-    );
     const links = [...markdown.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(0);
     expect(links.filter((link) => !anchors.has(link))).toEqual([]);
+  });
+
+  it("has every section that a comment in the code cites", () => {
+    const cited = sourceFiles().flatMap((path) =>
+      [...readFileSync(`${ROOT}${path}`, "utf8").matchAll(/docs\/architecture\.md#([a-z0-9-]+)/g)].map(
+        (m) => `${path}: #${m[1]!}`,
+      ),
+    );
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.filter((citation) => !anchors.has(citation.slice(citation.indexOf("#") + 1)))).toEqual([]);
   });
 });

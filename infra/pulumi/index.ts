@@ -1,5 +1,6 @@
 // The SPE platform in a cluster. Composition only: every part is a component in a file of its own.
-// The UI has no part here: the orchestrator's image serves it (DESIGN.md §2, orchestrator/src/main.ts).
+// The UI has no part here: the orchestrator's image serves it (docs/architecture.md#the-parts,
+// orchestrator/src/main.ts).
 import { AdmissionPolicies } from "./admission-policies";
 import { Orchestrator } from "./orchestrator";
 import { OrchestratorAccess } from "./orchestrator-access";

@@ -1,7 +1,7 @@
 // What the program declares, given to the real local API server: every object must be accepted as it is
 // (schema, CEL of the admission policies, Pod Security "restricted"), and applying it a second time must
-// change nothing. This stands in for `pulumi up` where the Pulumi engine and its Kubernetes provider cannot
-// be built (see the report on issue 9); the objects are the inputs the engine would hand the provider.
+// change nothing. This stands in for `pulumi up`, whose Kubernetes provider plugin cannot be fetched or built
+// here; the objects are the inputs the engine would hand the provider.
 import { randomBytes } from "node:crypto";
 import * as k8s from "@kubernetes/client-node";
 import * as pulumi from "@pulumi/pulumi";

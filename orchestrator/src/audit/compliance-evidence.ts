@@ -40,8 +40,8 @@ const WORKSPACE_REFUSALS = new Set<string>([
 const refusalReason = (details: Record<string, unknown>) => String(details.reason ?? details.route ?? "");
 
 /**
- * One EHDS requirement on a secure processing environment (DESIGN §1) and what shows it is met: `id` is
- * stable for programs and the UI, `requirement` says it in English.
+ * One EHDS requirement on a secure processing environment (Art. 73; docs/architecture.md#threat-model) and
+ * what shows it is met: `id` is stable for programs and the UI, `requirement` says it in English.
  */
 function requirement<Id extends string, Evidence>(
   id: Id,

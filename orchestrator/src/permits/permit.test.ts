@@ -14,7 +14,7 @@ const bob = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
 const without = (key: string) => Object.fromEntries(Object.entries(examplePermit()).filter(([k]) => k !== key));
 
 describe("permitPayloadSchema", () => {
-  it("accepts the example permit of issue 3, with and without conditions", () => {
+  it("accepts the example permit, with and without conditions", () => {
     expect(issuesOf(examplePermit())).toEqual([]);
     expect(issuesOf(without("conditions"))).toEqual([]);
     expect(issuesOf(examplePermit({ validFrom: "2026-11-02T01:00:00+01:00" }))).toEqual([]);

@@ -8,7 +8,7 @@ import type { StagedDataset } from "../environments/desired/environment-input";
 export const TEST_ISSUER = "https://hdab.example.se";
 export const OTHER_ISSUER = "https://findata.example.fi";
 
-/** The example permit of issue 3, valid from 2026-11-02 to 2028-11-01. */
+/** The example permit, valid from 2026-11-02 to 2028-11-01. */
 export function examplePermit(overrides: Partial<PermitPayload> = {}): PermitPayload {
   const alice = { subject: "alice", name: "Alice Andersson", email: "alice@uni.example" };
   return {

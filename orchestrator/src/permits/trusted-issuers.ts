@@ -3,7 +3,7 @@ import { z } from "zod";
 import { SpeError } from "../errors";
 import { formatIssuePath } from "./permit-issues";
 
-/** The only signature algorithms a permit may use (issue 3): no `none`, no shared secrets, no RSA. */
+/** The only signature algorithms a permit may use: no `none`, no shared secrets, no RSA. */
 export const PERMIT_ALGORITHMS = ["ES256", "EdDSA"] as const;
 export type PermitAlgorithm = (typeof PERMIT_ALGORITHMS)[number];
 

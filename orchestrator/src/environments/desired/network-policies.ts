@@ -38,7 +38,7 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
       spec: {
         podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
         policyTypes: ["Ingress"],
-        // The gateway is part of the orchestrator (DESIGN §1): its pods are the ones to admit.
+        // The gateway is part of the orchestrator (docs/architecture.md#the-gateway): its pods are the ones to admit.
         ingress: [
           { _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.workspacePort }] },
         ],

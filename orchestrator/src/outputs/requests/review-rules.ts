@@ -23,8 +23,8 @@ const OUTCOME: Record<Vote, Exclude<FileDecision, "pending" | "conflicted">> = {
 };
 
 /**
- * The fewest approvals that ever release a file: two human output checkers (DESIGN.md §5, the reference's
- * "a file is approved only with two approvals"), whatever a permit or a stored request says.
+ * The fewest approvals that ever release a file: two independent human output checkers, as output checking
+ * is practised (docs/architecture.md#data-out), whatever a permit or a stored request says.
  */
 export const MIN_APPROVALS = 2;
 

@@ -3,7 +3,7 @@ export const SDC_STATUSES = ["pass", "review", "fail"] as const;
 export type SdcStatus = (typeof SDC_STATUSES)[number];
 
 /**
- * Combines statuses the way the reference says: any `fail` → fail, else any `review` → review, else pass.
+ * Combines statuses as output checking does: any `fail` → fail, else any `review` → review, else pass.
  * Nothing to combine is a pass (no check objected); callers always add at least one check to a report.
  */
 export function combineStatus(statuses: Iterable<SdcStatus>): SdcStatus {

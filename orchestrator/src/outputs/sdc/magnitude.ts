@@ -14,15 +14,15 @@ const COLUMN = MAGNITUDE_COLUMNS.value;
 
 /**
  * Checks a magnitude table (category columns, `value` = the cell total, `n` = contributors, `max1` and
- * `max2` = the two largest contributions). Every boundary follows the reference (output-checking.md) and
+ * `max2` = the two largest contributions). Every boundary follows the rules as SDC guidance states them and
  * is decided exactly, also for decimals:
  * - threshold: fewer than `threshold` contributors fails; exactly `threshold` passes (ACRO: count < t).
  * - nk-dominance: fails when the largest n contributions make up k of the total or more
- *   ((max1 + max2) ≥ k·value); exactly k fails. The reference says "≥ k"; ACRO's code fails only "> k".
- *   We take the reference's side: at exactly 90 % the two largest units know the rest to within 10 %, which
+ *   ((max1 + max2) ≥ k·value); exactly k fails. The rule is stated "≥ k"; ACRO's code fails only "> k".
+ *   We take the rule's side: at exactly 90 % the two largest units know the rest to within 10 %, which
  *   a checker should see.
  * - p-ratio: fails when (value − max1 − max2) < p·max1, i.e. the second largest would learn the largest to
- *   within p; exactly p passes (reference and ACRO: ratio < p). With n = 2, k = 0.9 and p = 0.1 every
+ *   within p; exactly p passes (the rule and ACRO: ratio < p). With n = 2, k = 0.9 and p = 0.1 every
  *   p-ratio failure is also an NK failure; both are reported because profiles may set them apart.
  * - identical-values: n ≥ 2 contributions all equal (max1 = max2 and value = n·max1) fails: each unit's
  *   value is then known.
