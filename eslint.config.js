@@ -42,7 +42,10 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-restricted-syntax": [
         "error",
-        { selector: "ExportAllDeclaration", message: "Export names explicitly (CONVENTIONS: no export *)." },
+        {
+          selector: "ExportAllDeclaration",
+          message: "Export names explicitly: `export *` hides what a module offers and defeats tree shaking.",
+        },
       ],
     },
   },
@@ -65,7 +68,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ["**/datasets/*"],
-              message: "Import the data pipeline from its surface, datasets/index.ts (CONVENTIONS: one index.ts).",
+              message:
+                "Import the data pipeline from its surface, datasets/index.ts: it alone says what others may use.",
             },
           ],
         },
