@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
-import { MANAGED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
+import { FOREIGN_KINDS, MANAGED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
 import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
 import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
 
@@ -22,7 +22,7 @@ const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.s
 /** Kinds the typed clients in orchestrator/src name, beyond the managed kinds. A new one fails the test until it is added. */
 const OTHER_KIND_GROUPS: Record<string, string> = { Event: "", Lease: "coordination.k8s.io" };
 const kindGroup = (kind: string) => {
-  const managed = MANAGED_KINDS.find((k) => k.kind === kind);
+  const managed = [...MANAGED_KINDS, ...FOREIGN_KINDS].find((k) => k.kind === kind);
   if (managed) return groupOf(managed.apiVersion);
   if (kind in OTHER_KIND_GROUPS) return OTHER_KIND_GROUPS[kind]!;
   throw new Error(
@@ -81,6 +81,13 @@ function neededPermissions(): Set<string> {
   expect(source).toContain("client.delete(");
   for (const { kind } of MANAGED_KINDS)
     for (const verb of ["list", "watch", "delete"]) needed.add(permission(kind, verb));
+  // It also watches FOREIGN_KINDS for objects it did not make in environments, and deletes them
+  // (environments/foreign-objects.ts), saying so in a Kubernetes Event.
+  expect(source).toContain("foreignSelector");
+  for (const { kind } of FOREIGN_KINDS)
+    for (const verb of ["list", "watch", "delete"]) needed.add(permission(kind, verb));
+  expect(source).toContain('reason: "ForeignObjectsRemoved"');
+  needed.add(permission("Event", "create"));
   // applyObject replaces the kinds whose every field matters (EXACT_KINDS) when apply left someone's fields.
   const exact = /EXACT_KINDS = new Set\(\[([^\]]*)\]\)/.exec(source)?.[1] ?? "";
   for (const kind of exact.match(/\w+/g) ?? []) needed.add(permission(kind, "update"));
@@ -114,9 +121,11 @@ describe("orchestrator RBAC (policies/rbac/orchestrator.yaml)", () => {
     expect([...granted(leaderRole.rules)].sort()).toEqual([...needed].filter(isLease).sort());
   });
 
-  it("names no wildcard, no Secret, no pod, no RBAC object and no privilege verb", () => {
+  it("names no wildcard, no Secret, no RBAC object and no privilege verb; of pods only list, watch and delete", () => {
     const all = [...granted(clusterRole.rules), ...granted(leaderRole.rules)];
-    expect(all.filter((p) => /\*|secrets|pods|rbac|:(bind|escalate|impersonate)$/.test(p))).toEqual([]);
+    expect(all.filter((p) => /\*|secrets|rbac|:(bind|escalate|impersonate)$/.test(p))).toEqual([]);
+    // Never one pod read, made, changed or reached into (get, create, patch; exec, logs, port-forward).
+    expect(all.filter((p) => p.startsWith("/pods")).sort()).toEqual(["/pods:delete", "/pods:list", "/pods:watch"]);
     for (const rule of [...(clusterRole.rules ?? []), ...(leaderRole.rules ?? [])])
       expect(rule.resourceNames).toBeUndefined();
   });

@@ -8,6 +8,8 @@ import type { ConditionType, ObservedCondition } from "./conditions";
  */
 export const CONDITION_SENTENCES = {
   Applied: "Every object of the environment is in place.",
+  ForeignObjectsRemoved:
+    "Every object of the environment is in place; removed what the orchestrator did not make: {{objects}}.",
   ApplyFailed: "Could not create the environment's objects: {{error}}",
   NotYetValid: "The permit is valid from {{validFrom}}.",
   TearingDown: "The environment is being deleted.",

@@ -127,7 +127,11 @@ export class EnvironmentController {
       }
     };
     const client = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
-    const cache = new WatchCache(kubeConfig, client, log, onEvent);
+    // Something we did not make appeared in an environment: the reconciler removes it and says so.
+    const onForeign = (namespace: string) => {
+      if (cache.namespaces().includes(namespace)) this.queue?.add(namespace);
+    };
+    const cache: WatchCache = new WatchCache(kubeConfig, client, log, onEvent, onForeign);
     const deps: ReconcileDeps = {
       db,
       client: (this.options.wrapClient ?? ((c) => c))(client),

@@ -13,6 +13,8 @@ export interface Observation {
   awaitingDelivery?: readonly string[];
   /** Whether anything is staged for the loader to load. */
   anythingStaged?: boolean;
+  /** What this reconcile removed that the orchestrator did not make (kind/name). */
+  foreignRemoved?: readonly string[];
 }
 
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name?: string) =>
@@ -25,10 +27,13 @@ export function observeConditions({
   desiredState,
   awaitingDelivery = [],
   anythingStaged = false,
+  foreignRemoved = [],
 }: Observation): ObservedCondition[] {
   const provisioned = applyError
     ? condition("Provisioned", "False", "ApplyFailed", { error: applyError })
-    : condition("Provisioned", "True", "Applied");
+    : foreignRemoved.length > 0
+      ? condition("Provisioned", "True", "ForeignObjectsRemoved", { objects: foreignRemoved.join(", ") })
+      : condition("Provisioned", "True", "Applied");
 
   const deny = find<V1NetworkPolicy>(applied, "NetworkPolicy", DENY_ALL_POLICY);
   const selector = deny?.spec?.podSelector;

@@ -10,6 +10,7 @@ import { mergeConditions, type ObservedCondition } from "./conditions";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { datasetsAwaitingDelivery } from "./desired/environment-input";
 import { desiredObjects } from "./desired/index";
+import { removeForeignObjects } from "./foreign-objects";
 import type { StagingStore } from "../staging/staging-store";
 import type { EnvironmentConfig } from "./environment-config";
 import {
@@ -166,18 +167,20 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
     });
     if (applyError) break;
   }
+  let foreignRemoved: string[] = [];
   if (!applyError) {
     const wanted = new Set(desired.map(objectKey));
     for (const stale of deps.cache.objectsIn(namespace).filter((o) => !wanted.has(objectKey(o)))) {
       await deleteObject(deps.client, stale);
       deps.log.info({ ns: namespace, kind: stale.kind, name: stale.metadata?.name }, "Pruned object no longer desired");
     }
+    foreignRemoved = await removeForeignObjects(deps, namespace, deps.cache.foreignObjectsIn(namespace), now);
   }
   const data = { awaitingDelivery: datasetsAwaitingDelivery(input), anythingStaged: staged.length > 0 };
   await saveIfChanged(
     deps,
     environment,
-    observeConditions({ applied, applyError, desiredState: environment.desiredState, ...data }),
+    observeConditions({ applied, applyError, desiredState: environment.desiredState, foreignRemoved, ...data }),
     now,
   );
   if (applyError) throw new Error(`Reconciling ${namespace} failed: ${applyError}`);

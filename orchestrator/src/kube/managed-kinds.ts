@@ -24,6 +24,26 @@ export const MANAGED_KINDS: readonly ManagedKind[] = [
   { apiVersion: "v1", kind: "Service", path: "/api/v1/services", namespaced: true },
 ];
 
+/**
+ * The kinds in which the reconciler looks for objects in an environment that it did not make, to report and
+ * remove them: the namespaced kinds it makes, and every kind that runs containers. Admission keeps anyone
+ * else from taking our labels (policies/admission/environment-labels.yaml), so "not made by us" is "not
+ * labelled as ours". Kinds admission refuses to anyone else (NetworkPolicies, quota, limits, Services) are
+ * among them all the same: for objects made before the policies were in force, or by a break-glass administrator.
+ */
+export const FOREIGN_KINDS: readonly ManagedKind[] = [
+  ...MANAGED_KINDS.filter((k) => k.namespaced),
+  { apiVersion: "v1", kind: "Pod", path: "/api/v1/pods", namespaced: true },
+  { apiVersion: "v1", kind: "ReplicationController", path: "/api/v1/replicationcontrollers", namespaced: true },
+  { apiVersion: "apps/v1", kind: "ReplicaSet", path: "/apis/apps/v1/replicasets", namespaced: true },
+  { apiVersion: "apps/v1", kind: "StatefulSet", path: "/apis/apps/v1/statefulsets", namespaced: true },
+  { apiVersion: "apps/v1", kind: "DaemonSet", path: "/apis/apps/v1/daemonsets", namespaced: true },
+  { apiVersion: "batch/v1", kind: "CronJob", path: "/apis/batch/v1/cronjobs", namespaced: true },
+];
+
+/** What the cluster itself puts in every namespace: not ours, and not someone else's to remove. */
+export const CLUSTER_MADE = new Set(["ServiceAccount/default"]);
+
 /** Identifies an object within an environment. */
 export const objectKey = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) =>
   `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;

@@ -16,3 +16,5 @@ export function ownedLabels(namespace: string, component?: string): Record<strin
 }
 
 export const managedSelector = `app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
+/** Objects without our managed-by label (a missing label counts as different). */
+export const foreignSelector = `app.kubernetes.io/managed-by!=${FIELD_MANAGER}`;

@@ -1,21 +1,24 @@
 import * as k8s from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import { managedSelector, ENVIRONMENT_LABEL } from "./owned-labels";
-import { MANAGED_KINDS, type ManagedKind } from "./managed-kinds";
+import { foreignSelector, managedSelector, ENVIRONMENT_LABEL } from "./owned-labels";
+import { CLUSTER_MADE, FOREIGN_KINDS, MANAGED_KINDS, type ManagedKind } from "./managed-kinds";
 
 export type WatchEvent = "add" | "update" | "delete";
 export type WatchHandler = (event: WatchEvent, object: k8s.KubernetesObject) => void;
+/** Told the namespace of an object we did not make that appeared or changed (anywhere: the handler decides). */
+export type ForeignHandler = (namespace: string) => void;
+
+type CachingInformer = k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>;
 
 /**
  * Informers over every managed kind (only objects carrying our managed-by label): a cache for pruning and
- * status, and events for drift repair. client-node's informer does not restart itself after an error, so
- * this does, with backoff.
+ * status, and events for drift repair; and over FOREIGN_KINDS for objects without it, which the reconciler
+ * removes from environments. client-node's informer does not restart itself after an error, so this does,
+ * with backoff.
  */
 export class WatchCache {
-  private readonly informers = new Map<
-    string,
-    k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>
-  >();
+  private readonly informers = new Map<string, CachingInformer>();
+  private readonly foreign = new Map<string, CachingInformer>();
   private stopped = false;
 
   /** `objects` lists for the informers; sharing the reconciler's client also warms its API discovery cache. */
@@ -24,15 +27,31 @@ export class WatchCache {
     private readonly objects: k8s.KubernetesObjectApi,
     private readonly log: Logger,
     private readonly onEvent: WatchHandler,
+    private readonly onForeign: ForeignHandler = () => {},
   ) {}
 
   async start(): Promise<void> {
-    await Promise.all(MANAGED_KINDS.map((kind) => this.startKind(kind, this.objects)));
+    await Promise.all([
+      ...MANAGED_KINDS.map(async (kind) => {
+        const informer = this.makeInformer(kind, managedSelector);
+        for (const event of ["add", "update", "delete"] as const)
+          informer.on(event, (o) => this.onEvent(event, { ...o, kind: kind.kind, apiVersion: kind.apiVersion }));
+        this.informers.set(kind.kind, informer);
+        await informer.start();
+      }),
+      ...FOREIGN_KINDS.map(async (kind) => {
+        const informer = this.makeInformer(kind, foreignSelector);
+        for (const event of ["add", "update"] as const)
+          informer.on(event, (o) => o.metadata?.namespace && this.onForeign(o.metadata.namespace));
+        this.foreign.set(kind.kind, informer);
+        await informer.start();
+      }),
+    ]);
   }
 
-  private async startKind(kind: ManagedKind, objects: k8s.KubernetesObjectApi): Promise<void> {
+  private makeInformer(kind: ManagedKind, labelSelector: string): CachingInformer {
     const list = () =>
-      objects.list(
+      this.objects.list(
         kind.apiVersion,
         kind.kind,
         undefined,
@@ -40,11 +59,9 @@ export class WatchCache {
         undefined,
         undefined,
         undefined,
-        managedSelector,
+        labelSelector,
       ) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>;
-    const informer = k8s.makeInformer(this.kc, kind.path, list, managedSelector);
-    for (const event of ["add", "update", "delete"] as const)
-      informer.on(event, (o) => this.onEvent(event, { ...o, kind: kind.kind, apiVersion: kind.apiVersion }));
+    const informer = k8s.makeInformer(this.kc, kind.path, list, labelSelector);
     let failures = 0;
     informer.on("error", (err: unknown) => {
       if (this.stopped) return;
@@ -60,8 +77,7 @@ export class WatchCache {
         delay,
       );
     });
-    this.informers.set(kind.kind, informer);
-    await informer.start();
+    return informer;
   }
 
   /** The cached objects of one environment, every managed kind. */
@@ -80,6 +96,15 @@ export class WatchCache {
     return found;
   }
 
+  /** The objects in a namespace that we did not make (FOREIGN_KINDS), but for what the cluster puts everywhere. */
+  foreignObjectsIn(namespace: string): k8s.KubernetesObject[] {
+    return FOREIGN_KINDS.flatMap((kind) =>
+      (this.foreign.get(kind.kind)?.list(namespace) ?? [])
+        .map((o) => ({ ...o, kind: kind.kind, apiVersion: kind.apiVersion }))
+        .filter((o) => !CLUSTER_MADE.has(`${o.kind}/${o.metadata?.name}`) && !o.metadata?.deletionTimestamp),
+    );
+  }
+
   /** Every environment namespace the cluster holds that we made. */
   namespaces(): string[] {
     return (this.informers.get("Namespace")?.list() ?? []).map((n) => n.metadata!.name!);
@@ -87,6 +112,6 @@ export class WatchCache {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    await Promise.all([...this.informers.values(), ...this.foreign.values()].map((i) => i.stop()));
   }
 }

@@ -86,6 +86,8 @@ export const sv = {
     // Each reason's sentence, as the reconciler says it (its environments/condition-sentences.ts).
     sentences: {
       Applied: "Alla miljöns objekt finns på plats.",
+      ForeignObjectsRemoved:
+        "Alla miljöns objekt finns på plats; det som orkestreraren inte skapat togs bort: {{objects}}.",
       ApplyFailed: "Miljöns objekt kunde inte skapas: {{error}}",
       NotYetValid: "Beslutet gäller från {{validFrom}}.",
       TearingDown: "Miljön raderas.",

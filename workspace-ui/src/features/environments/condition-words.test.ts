@@ -38,6 +38,10 @@ const CASES = {
     desiredState: "suspended",
   }),
   "apply failed": observed({ applied: [], applyError: "Namespace spe-x: 403: forbidden" }),
+  "someone else's objects removed": observed({
+    applied: [deny, job({ succeeded: 1 }), deployment(1)],
+    foreignRemoved: ["Deployment/miner", "Pod/stray"],
+  }),
   "not yet valid": inactiveConditions("NotYetValid", { validFrom: "2027-01-01T00:00:00.000Z" }),
   "tearing down": inactiveConditions("TearingDown"),
   "torn down": inactiveConditions("TornDown"),
