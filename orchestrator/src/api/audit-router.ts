@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { TRPCError } from "@trpc/server";
 import { complianceEvidence } from "../audit/compliance-evidence";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { listEnvironments } from "../environments/environment-queries";
 import { verifyAuditChain } from "../audit/verify-audit-chain";
+import { SpeError } from "../errors";
 import { auditorProcedure, router } from "./trpc";
 
 const searchInput = z
@@ -49,11 +49,7 @@ export const auditRouter = router({
         new Date(),
         ctx.services.environmentConfig,
       );
-      if (!report)
-        throw new TRPCError({
-          code: "NOT_FOUND",
-          message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.`,
-        });
+      if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
       return report;
     }),
 });

@@ -1,4 +1,4 @@
-import { tracked, TRPCError } from "@trpc/server";
+import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
 import { environmentChanges } from "../environments/environment-events";
@@ -14,23 +14,13 @@ const namespaceInput = z.object({
   namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)"),
 });
 
-function toTrpcError(err: unknown): never {
-  if (err instanceof SpeError) {
-    const code = err.code === "ENVIRONMENT_NOT_FOUND" ? "NOT_FOUND" : "CONFLICT";
-    throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
-  }
-  throw err;
-}
-
 async function changeState(
   ctx: { services: Services; session: Session; address: string },
   namespace: string,
   action: LifecycleAction,
 ) {
   const operator = { subject: ctx.session.subject, role: "operator" as const, address: ctx.address };
-  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date(), operator).catch(
-    toTrpcError,
-  );
+  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date(), operator);
   ctx.services.environments.enqueue(namespace);
   return result;
 }
@@ -77,11 +67,7 @@ export const environmentsRouter = router({
     .subscription(({ ctx, input, signal }) => environmentUpdates(ctx.services.database.db, input?.lastEventId, signal)),
   get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
     const environment = await getEnvironment(ctx.services.database.db, input.namespace);
-    if (!environment)
-      throw new TRPCError({
-        code: "NOT_FOUND",
-        message: `ENVIRONMENT_NOT_FOUND: there is no environment ${input.namespace}.`,
-      });
+    if (!environment) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
     // Kubernetes' own account (a refused pod, a failed mount) helps operators; a torn-down namespace has none.
     const events =
       environment.desiredState === "torn-down" ? [] : await ctx.services.kube.events(input.namespace).catch(() => []);
@@ -96,10 +82,10 @@ export const environmentsRouter = router({
   teardown: operatorProcedure.input(namespaceInput.extend({ confirm: z.string() })).mutation(({ ctx, input }) => {
     // Tearing down deletes a researcher's work: the operator types the namespace to confirm.
     if (input.confirm !== input.namespace)
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: "ENVIRONMENT_CONFIRMATION_MISMATCH: type the environment's namespace to confirm its teardown.",
-      });
+      throw new SpeError(
+        "ENVIRONMENT_CONFIRMATION_MISMATCH",
+        "type the environment's namespace to confirm its teardown.",
+      );
     return changeState(ctx, input.namespace, "teardown");
   }),
   /** A researcher's own environments: only those whose permit names them. */

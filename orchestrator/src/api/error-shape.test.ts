@@ -12,6 +12,10 @@ const failing = router({
   ours: publicProcedure.query(() => {
     throw new SpeError("DATABASE_UNAVAILABLE", "The database cannot be reached; try again in a minute.");
   }),
+  gone: publicProcedure.query(async () => {
+    await Promise.resolve();
+    throw new SpeError("EXPORT_REQUEST_NOT_FOUND", "There is no export request 7.");
+  }),
   wrongInput: publicProcedure
     .input((v) => {
       if (typeof v !== "string") throw new Error("a text, please");
@@ -44,6 +48,14 @@ describe("error answers", () => {
       "DATABASE_UNAVAILABLE",
     ],
     ["bad input keeps its message", "wrongInput", 7, 400, "a text, please", undefined],
+    [
+      "a domain error gets its code from the table, and its message leads with our code",
+      "gone",
+      undefined,
+      404,
+      "EXPORT_REQUEST_NOT_FOUND: There is no export request 7.",
+      "EXPORT_REQUEST_NOT_FOUND",
+    ],
   ])("%s", async (_case, path, input, status, message, speCode) => {
     const answer = await ask(path, input);
     expect(answer).toEqual({ status, message, speCode });

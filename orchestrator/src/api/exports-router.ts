@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { AuditActor } from "../audit/audit-hash";
 import type { PermitRow } from "../environments/environment-store";
 import { decideWorkspaceAccess } from "../gateway/workspace-access";
-import { SpeError, type SpeErrorCode } from "../errors";
+import { SpeError } from "../errors";
 import {
   createRequest,
   newRequestInput,
@@ -22,22 +21,6 @@ import type { Session } from "../auth/sessions";
 import type { Services } from "./context";
 import { researcherProcedure, router } from "./trpc";
 
-const TRPC_CODES: Partial<Record<SpeErrorCode, TRPCError["code"]>> = {
-  EXPORT_REQUEST_NOT_FOUND: "NOT_FOUND",
-  EXPORT_REQUEST_STATE_CONFLICT: "CONFLICT",
-  EXPORT_FILE_REFUSED: "BAD_REQUEST",
-  EXPORT_VOTE_REFUSED: "FORBIDDEN",
-  EXPORT_PERMIT_ENDED: "CONFLICT",
-  OUTBOX_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-};
-
-/** SpeError → TRPCError at the edge; the message starts with the stable code for clients to match on. */
-export function exportError(err: unknown): never {
-  const code = err instanceof SpeError ? TRPC_CODES[err.code] : undefined;
-  if (!code || !(err instanceof SpeError)) throw err;
-  throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
-}
-
 const researcher = (session: Session, address: string): AuditActor => ({
   subject: session.subject,
   role: "researcher",
@@ -52,11 +35,7 @@ const namespace = newRequestInput.shape.namespace;
  */
 async function openOutbox(services: Services, ns: string, subject: string): Promise<PermitRow> {
   const access = await decideWorkspaceAccess(services.database.db, ns, subject, new Date());
-  if (!access.allowed)
-    throw new TRPCError({
-      code: access.status === 404 ? "NOT_FOUND" : "CONFLICT",
-      message: `${access.code}: ${access.message}`,
-    });
+  if (!access.allowed) throw new SpeError(access.code, access.message);
   return access.permit;
 }
 
@@ -66,12 +45,12 @@ export const exportsRouter = router({
   get: researcherProcedure
     .input(idInput)
     .query(async ({ ctx, input }) =>
-      researcherView(await loadRequestFor(ctx.services.database.db, input.id, ctx.session.subject).catch(exportError)),
+      researcherView(await loadRequestFor(ctx.services.database.db, input.id, ctx.session.subject)),
     ),
   /** What is in an environment's outbox now. */
   outbox: researcherProcedure.input(z.object({ namespace })).query(async ({ ctx, input }) => {
     await openOutbox(ctx.services, input.namespace, ctx.session.subject);
-    return ctx.services.airlock.outbox.list(input.namespace).catch(exportError);
+    return ctx.services.airlock.outbox.list(input.namespace);
   }),
   /** The automated checks on one outbox file, before anything is submitted; nothing is kept but the audit event. */
   precheck: researcherProcedure
@@ -86,38 +65,26 @@ export const exportsRouter = router({
         airlock,
         { ...input, profile, scratch },
         researcher(ctx.session, ctx.address),
-      ).catch(exportError);
+      );
     }),
   create: researcherProcedure
     .input(newRequestInput)
     .mutation(({ ctx, input }) =>
-      createRequest(
-        ctx.services.database.db,
-        input,
-        ctx.services.airlock.limits,
-        researcher(ctx.session, ctx.address),
-      ).catch(exportError),
+      createRequest(ctx.services.database.db, input, ctx.services.airlock.limits, researcher(ctx.session, ctx.address)),
     ),
   submit: researcherProcedure
     .input(idInput)
     .mutation(({ ctx, input }) =>
-      submitRequest(
-        ctx.services.database.db,
-        ctx.services.airlock,
-        input.id,
-        researcher(ctx.session, ctx.address),
-      ).catch(exportError),
+      submitRequest(ctx.services.database.db, ctx.services.airlock, input.id, researcher(ctx.session, ctx.address)),
     ),
   revise: researcherProcedure
     .input(idInput.extend({ path: outboxPath }))
     .mutation(({ ctx, input }) =>
-      reviseFile(ctx.services.database.db, input.id, input.path, researcher(ctx.session, ctx.address)).catch(
-        exportError,
-      ),
+      reviseFile(ctx.services.database.db, input.id, input.path, researcher(ctx.session, ctx.address)),
     ),
   withdraw: researcherProcedure
     .input(idInput)
     .mutation(({ ctx, input }) =>
-      withdrawRequest(ctx.services.database.db, input.id, researcher(ctx.session, ctx.address)).catch(exportError),
+      withdrawRequest(ctx.services.database.db, input.id, researcher(ctx.session, ctx.address)),
     ),
 });

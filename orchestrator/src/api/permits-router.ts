@@ -1,7 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
-import { SpeError, type SpeErrorCode } from "../errors";
+import { SpeError } from "../errors";
 import { importPermit, type PermitSender } from "../permits/import-permit";
 import { getPermit, listPermits } from "../permits/permit-queries";
 import { MAX_PERMIT_JWS_LENGTH } from "../permits/verify-permit";
@@ -11,24 +10,6 @@ import { operatorProcedure, router } from "./trpc";
 const signedPermit = z.object({
   jws: z.string().trim().min(1, "is empty: send the compact JWS").max(MAX_PERMIT_JWS_LENGTH),
 });
-
-// The permit is valid but does not fit what we hold; everything else is a bad request.
-const CONFLICTS: ReadonlySet<SpeErrorCode> = new Set([
-  "PERMIT_CONFLICT",
-  "PERMIT_STALE",
-  "PERMIT_ISSUER_MISMATCH",
-  "PERMIT_TORN_DOWN",
-]);
-
-/**
- * SpeError → TRPCError, here at the edge only. The message starts with our stable code
- * (`PERMIT_EXPIRED: …`) so that clients, the CLI among them, can match on it.
- */
-function toTrpcError(err: unknown): never {
-  if (!(err instanceof SpeError) || !err.code.startsWith("PERMIT_")) throw err;
-  const code = err.code === "PERMIT_NOT_FOUND" ? "NOT_FOUND" : CONFLICTS.has(err.code) ? "CONFLICT" : "BAD_REQUEST";
-  throw new TRPCError({ code, message: `${err.code}: ${err.message}`, cause: err });
-}
 
 /** A refused permit is evidence too (a forged signature, a replayed old sequence): it goes into the audit log. */
 async function recordRefusal(db: Services["database"]["db"], err: unknown, sender: PermitSender): Promise<never> {
@@ -45,7 +26,7 @@ async function recordRefusal(db: Services["database"]["db"], err: unknown, sende
       details: { code: err.code },
     });
   }
-  return toTrpcError(err);
+  throw err;
 }
 
 async function importSigned({ database, permitIntake, environments }: Services, jws: string, sender: PermitSender) {
@@ -69,5 +50,5 @@ export const permitsRouter = router({
   list: operatorProcedure.query(({ ctx }) => listPermits(ctx.services.database.db)),
   get: operatorProcedure
     .input(z.object({ permitId: z.string().min(1).max(128) }))
-    .query(({ ctx, input }) => getPermit(ctx.services.database.db, input.permitId).catch(toTrpcError)),
+    .query(({ ctx, input }) => getPermit(ctx.services.database.db, input.permitId)),
 });

@@ -6,7 +6,6 @@ import { castVote, voteInput } from "../outputs/requests/cast-vote";
 import { loadRequest, loadRequestsUnderReview, permitPersons } from "../outputs/requests/export-request-store";
 import { checkerView, reviewQueue } from "../outputs/requests/request-views";
 import { SpeError } from "../errors";
-import { exportError } from "./exports-router";
 import { checkerProcedure, router } from "./trpc";
 
 const checker = (session: Session, address: string): AuditActor => ({
@@ -23,11 +22,9 @@ export const reviewsRouter = router({
   /** One request as a checker sees it; every look is an audit event. */
   get: checkerProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
     const { db } = ctx.services.database;
-    const loaded = await loadRequest(db, input.id).catch(exportError);
+    const loaded = await loadRequest(db, input.id);
     if (loaded.request.state === "draft" || permitPersons(loaded.permit).includes(ctx.session.subject))
-      exportError(
-        new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${input.id} for you to review.`),
-      );
+      throw new SpeError("EXPORT_REQUEST_NOT_FOUND", `There is no export request ${input.id} for you to review.`);
     await recordAuditEvent(db, {
       actor: checker(ctx.session, ctx.address),
       action: "export.viewed",
@@ -39,8 +36,6 @@ export const reviewsRouter = router({
   vote: checkerProcedure
     .input(voteInput)
     .mutation(({ ctx, input }) =>
-      castVote(ctx.services.database.db, ctx.services.airlock.signer, input, checker(ctx.session, ctx.address)).catch(
-        exportError,
-      ),
+      castVote(ctx.services.database.db, ctx.services.airlock.signer, input, checker(ctx.session, ctx.address)),
     ),
 });

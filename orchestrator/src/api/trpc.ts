@@ -1,7 +1,7 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Role } from "../config";
-import { SpeError } from "../errors";
+import { SpeError, type SpeErrorCode } from "../errors";
 import { PermitSchemaError } from "../permits/permit-issues";
 import type { Context } from "./context";
 
@@ -44,8 +44,55 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/**
+ * Our domain errors as tRPC answers: the one place the API decides which failure is the caller's to fix and
+ * how. A code not listed is a failure of ours: tRPC answers 500, and the error formatter keeps its message
+ * and code (never a stack). Routers throw SpeError and never map it themselves.
+ */
+const TRPC_CODES: Partial<Record<SpeErrorCode, TRPC_ERROR_CODE_KEY>> = {
+  AUTH_UNAUTHENTICATED: "UNAUTHORIZED",
+  AUTH_FORBIDDEN: "FORBIDDEN",
+  ENVIRONMENT_NOT_FOUND: "NOT_FOUND",
+  ENVIRONMENT_STATE_CONFLICT: "CONFLICT",
+  ENVIRONMENT_CONFIRMATION_MISMATCH: "BAD_REQUEST",
+  WORKSPACE_NOT_FOUND: "NOT_FOUND",
+  WORKSPACE_UNAVAILABLE: "CONFLICT",
+  PERMIT_NOT_FOUND: "NOT_FOUND",
+  // The permit is valid but does not fit what we hold.
+  PERMIT_CONFLICT: "CONFLICT",
+  PERMIT_STALE: "CONFLICT",
+  PERMIT_ISSUER_MISMATCH: "CONFLICT",
+  PERMIT_TORN_DOWN: "CONFLICT",
+  // The permit itself is wrong: its sender must fix it.
+  PERMIT_MALFORMED: "BAD_REQUEST",
+  PERMIT_ALGORITHM_REFUSED: "BAD_REQUEST",
+  PERMIT_ISSUER_UNKNOWN: "BAD_REQUEST",
+  PERMIT_KEY_UNKNOWN: "BAD_REQUEST",
+  PERMIT_SIGNATURE_INVALID: "BAD_REQUEST",
+  PERMIT_SCHEMA_INVALID: "BAD_REQUEST",
+  PERMIT_EXPIRED: "BAD_REQUEST",
+  PERMIT_NOT_YET_VALID: "BAD_REQUEST",
+  PERMIT_SIGNING_KEY_INVALID: "BAD_REQUEST",
+  EXPORT_REQUEST_NOT_FOUND: "NOT_FOUND",
+  EXPORT_REQUEST_STATE_CONFLICT: "CONFLICT",
+  EXPORT_FILE_REFUSED: "BAD_REQUEST",
+  EXPORT_VOTE_REFUSED: "FORBIDDEN",
+  EXPORT_PERMIT_ENDED: "CONFLICT",
+  OUTBOX_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+/** SpeError → TRPCError by TRPC_CODES; the message starts with the stable code (`PERMIT_EXPIRED: …`) for clients to match on. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  const cause = result.ok ? undefined : result.error.cause;
+  const code = cause instanceof SpeError ? TRPC_CODES[cause.code] : undefined;
+  if (cause instanceof SpeError && code)
+    throw new TRPCError({ code, message: `${cause.code}: ${cause.message}`, cause });
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** The signed-in person, who must hold `role` when one is named; refused as tRPC answers otherwise. */
 function signedIn(ctx: Context, role?: Role) {
@@ -56,11 +103,11 @@ function signedIn(ctx: Context, role?: Role) {
 }
 
 /** Any signed-in person; narrows ctx.session to defined. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx) } }));
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx) } }));
 
 // One middleware that checks both, not the signed-in check and then the role's: every call of the API runs it.
 function roleProcedure(role: Role) {
-  return t.procedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx, role) } }));
+  return publicProcedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx, role) } }));
 }
 
 export const researcherProcedure = roleProcedure("researcher");

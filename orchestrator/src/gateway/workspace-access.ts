@@ -1,9 +1,10 @@
 import type { Db } from "../db/database";
+import type { SpeErrorCode } from "../errors";
 import { loadEnvironment, type PermitRow } from "../environments/environment-store";
 
 export type AccessDecision =
   | { allowed: true; permit: PermitRow }
-  | { allowed: false; status: 401 | 403 | 404 | 423; code: string; message: string };
+  | { allowed: false; status: 401 | 403 | 404 | 423; code: SpeErrorCode; message: string };
 
 /**
  * Who may open an environment's workspace: a signed-in person named in its permit, while the environment
