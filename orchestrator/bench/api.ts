@@ -27,6 +27,7 @@ import { examplePermit } from "../src/permits/test-fixtures";
 import { insertEnvironment } from "../test/environment-rows";
 import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { deliveryServices } from "../src/deliveries/delivery-services";
+import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { createAirlock } from "../src/outputs/airlock";
 
 const { values } = parseArgs({
@@ -57,12 +58,13 @@ const relyingParty = await createRelyingParty({
   postLogoutRedirectUri: `${config.publicUrl}/`,
 });
 const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
+const airlock = await createAirlock(config);
 const services = {
   database,
   kube: connectKube(cluster.orchestratorKubeconfig),
   permitIntake: createPermitIntake({ production: false }),
   environments: { enqueue: () => {} },
-  airlock: await createAirlock(config),
+  airlock,
   deliveries: deliveryServices(config, pino({ level: "silent" })),
   machineTokens: machineTokenVerifier({
     issuer: relyingParty.issuer,
@@ -70,6 +72,7 @@ const services = {
     audience: config.machineAudience,
   }),
   environmentConfig: config.environments,
+  auditCheckpoints: checkpointSourceOf(config, airlock.signer),
 };
 const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
 await app.listen({ host: "127.0.0.1", port });

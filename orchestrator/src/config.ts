@@ -93,6 +93,10 @@ const schema = z
       .int()
       .min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year")
       .default(3650),
+    /** The folder the signed checkpoints are published in (one file each, never rewritten); by default DATA_DIR/audit-checkpoints. */
+    AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+    /** How often the chain's head is signed, when it moved; and once more at shutdown. */
+    AUDIT_CHECKPOINT_SECONDS: positiveInt(60),
     /** Where the orchestrator reaches an environment's airlock agent (its outbox, read-only). */
     AIRLOCK_AGENT_URL: z
       .string()
@@ -104,7 +108,7 @@ const schema = z
     AIRLOCK_MAX_FILES: positiveInt(20),
     AIRLOCK_MAX_FILE_BYTES: positiveInt(16 * 1024 * 1024),
     AIRLOCK_MAX_CSV_ROWS: positiveInt(5000),
-    /** Private P-256 JWK that signs release records; by default made on first start under DATA_DIR (not in production). */
+    /** Private P-256 JWK that signs release records and audit checkpoints (each JWS typed); by default made on first start under DATA_DIR (not in production). */
     RELEASE_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** The pseudonymisation master key (hex or base64, ≥ 32 bytes); by default made on first start under DATA_DIR (not in production). */
     PSEUDONYMISATION_KEY_FILE: z.string().min(1).optional(),

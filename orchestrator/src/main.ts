@@ -10,6 +10,8 @@ import {
 import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-provider";
 import { createRelyingParty } from "./auth/oidc";
 import { SessionStore } from "./auth/sessions";
+import { startAuditCheckpoints } from "./audit/audit-checkpointer";
+import { checkpointSourceOf } from "./audit/checkpoint-settings";
 import { parseConfig } from "./config";
 import { openDatabase, pgliteDirIn } from "./db/database";
 import { EnvironmentController } from "./environments/controller";
@@ -143,6 +145,16 @@ async function main(): Promise<void> {
     jwksUri: relyingParty.jwksUri!,
     audience: config.machineAudience,
   });
+  // Signs the audit chain's head at an interval and at stop (before the database closes: stops run in reverse).
+  const auditCheckpoints = checkpointSourceOf(config, airlock.signer);
+  const checkpointer = await startAuditCheckpoints({
+    db: database.db,
+    key: airlock.signer,
+    store: auditCheckpoints.store,
+    intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    log,
+  });
+  stops.push(() => checkpointer.stop());
   const environments = { enqueue: (namespace: string) => controller?.enqueue(namespace) };
   const services = {
     database,
@@ -153,6 +165,7 @@ async function main(): Promise<void> {
     deliveries,
     machineTokens,
     environmentConfig,
+    auditCheckpoints,
   };
   const cookieSecret = readSecretKey(
     keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"),

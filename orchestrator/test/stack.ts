@@ -15,6 +15,7 @@ import { deliveryServices } from "../src/deliveries/delivery-services";
 import { stagingCapabilitiesFrom } from "../src/staging/staging-key";
 import { EnvironmentController } from "../src/environments/controller";
 import type { Services } from "../src/api/context";
+import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { buildApp } from "../src/http/app";
 import { createAirlock } from "../src/outputs/airlock";
 import { connectKube } from "../src/kube/client";
@@ -110,6 +111,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     deliveries,
     machineTokens,
     environmentConfig: config.environments,
+    auditCheckpoints: checkpointSourceOf(config, airlock.signer),
   };
   const app = await buildApp({
     config,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { complianceEvidence } from "../audit/compliance-evidence";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { listEnvironments } from "../environments/environment-queries";
-import { verifyAuditChain } from "../audit/verify-audit-chain";
+import { verifyAuditLog } from "../audit/verify-audit-log";
 import { SpeError } from "../errors";
 import { auditorProcedure, router } from "./trpc";
 
@@ -27,8 +27,8 @@ export const auditRouter = router({
       to: input.to ? new Date(input.to) : undefined,
     }),
   ),
-  /** Whether the hash chain is intact, and where it first breaks if not. */
-  verify: auditorProcedure.query(({ ctx }) => verifyAuditChain(ctx.services.database.db)),
+  /** Whether the hash chain is intact and holds the latest signed checkpoint, and where it first breaks if not. */
+  verify: auditorProcedure.query(({ ctx }) => verifyAuditLog(ctx.services.database.db, ctx.services.auditCheckpoints)),
   /** The environments there is evidence about (auditors never see their data). */
   environments: auditorProcedure.query(async ({ ctx }) =>
     (await listEnvironments(ctx.services.database.db)).map((e) => ({
@@ -48,6 +48,7 @@ export const auditRouter = router({
         input.namespace,
         new Date(),
         ctx.services.environmentConfig,
+        ctx.services.auditCheckpoints,
       );
       if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
       return report;

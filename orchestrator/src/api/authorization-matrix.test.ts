@@ -11,6 +11,7 @@ import { pino } from "pino";
 import { machineTokenVerifier } from "../auth/machine-tokens";
 import { deliveryServices } from "../deliveries/delivery-services";
 import { createAirlock } from "../outputs/airlock";
+import { checkpointSourceOf } from "../audit/checkpoint-settings";
 import { createPermitIntake } from "../permits/permit-intake";
 import { examplePermit } from "../permits/test-fixtures";
 import { exportRequests } from "../db/schema";
@@ -96,13 +97,14 @@ describe("authorization matrix", () => {
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
     const config = parseConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "spe-matrix-")) });
+    const airlock = await createAirlock(config);
     const services = {
       database,
       kube: connectKube(inject("orchestratorKubeconfig")),
       permitIntake: createPermitIntake({ production: false }),
       // No reconciler here: the matrix is about who may call, not what happens after.
       environments: { enqueue: () => {} },
-      airlock: await createAirlock(config),
+      airlock,
       deliveries: deliveryServices(config, pino({ level: "silent" })),
       // Machine tokens are for the delivery API, not tRPC: no procedure here asks for one.
       machineTokens: machineTokenVerifier({
@@ -111,6 +113,7 @@ describe("authorization matrix", () => {
         audience: config.machineAudience,
       }),
       environmentConfig: config.environments,
+      auditCheckpoints: checkpointSourceOf(config, airlock.signer),
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
   });

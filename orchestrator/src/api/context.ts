@@ -1,3 +1,4 @@
+import type { CheckpointSource } from "../audit/verify-audit-log";
 import type { Session } from "../auth/sessions";
 import type { Database } from "../db/database";
 import type { Kube } from "../kube/client";
@@ -24,6 +25,8 @@ export interface Services {
   machineTokens: MachineTokenVerifier;
   /** How environments are built here: what the compliance evidence compares the cluster with. */
   environmentConfig: EnvironmentConfig;
+  /** Where the signed audit checkpoints are, and the keys that sign them: what the log is verified against. */
+  auditCheckpoints: CheckpointSource;
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

@@ -21,11 +21,14 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
 }
 
 /**
- * Every event in sequence order (from `since` on, if given), a page at a time so that a long log is
+ * Every event in sequence order (from `since` on, and from event `fromSequence` on, if given), a page at a time so that a long log is
  * never held in memory at once.
  */
-export async function* auditEventsInOrder(db: Db, options: { since?: Date } = {}): AsyncGenerator<AuditEvent> {
-  let after = 0;
+export async function* auditEventsInOrder(
+  db: Db,
+  options: { since?: Date; fromSequence?: number } = {},
+): AsyncGenerator<AuditEvent> {
+  let after = (options.fromSequence ?? 1) - 1;
   for (;;) {
     const where = options.since
       ? [gt(auditEvents.sequence, after), gte(auditEvents.time, options.since)]

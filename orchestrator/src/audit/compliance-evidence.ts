@@ -14,6 +14,7 @@ import { exportsOfPermit } from "../outputs/requests/export-evidence";
 import { getPermit } from "../permits/permit-queries";
 import { toAuditEvent } from "./audit-events-query";
 import { verifyAuditChain } from "./verify-audit-chain";
+import { verifyAuditLog, type CheckpointSource } from "./verify-audit-log";
 
 /**
  * What teardown recorded, read defensively: environments/reconcile.ts writes it, but records written by
@@ -62,6 +63,7 @@ export async function complianceEvidence(
   namespace: string,
   now = new Date(),
   config: EnvironmentConfig = defaultEnvironmentConfig,
+  checkpoints?: CheckpointSource,
 ) {
   const environment = await getEnvironment(db, namespace);
   if (!environment) return undefined;
@@ -86,7 +88,7 @@ export async function complianceEvidence(
         ? `The Kubernetes API answered ${err.code}.`
         : "The Kubernetes API could not be reached.",
   }));
-  const chain = await verifyAuditChain(db);
+  const chain = checkpoints ? await verifyAuditLog(db, checkpoints) : await verifyAuditChain(db);
   const staged = await stagedDatasets(db, environment.permitId);
   const deliveryRecords = await db
     .select({

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { pino } from "pino";
 import { runSpe } from "../../test/run-spe";
+import { startAuditCheckpoints } from "../audit/audit-checkpointer";
+import { checkpointSourceOf } from "../audit/checkpoint-settings";
+import { forgeLog } from "../audit/test-tampering";
+import { parseConfig } from "../config";
+import { createAirlock } from "../outputs/airlock";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import { asSuperuser, freshPostgres } from "../audit/test-databases";
 import { openDatabase, pgliteDirIn, type Database } from "../db/database";
@@ -34,7 +40,9 @@ describe("spe audit on an embedded data directory", () => {
     const result = await run(["audit", "verify", "--data-dir", dataDir]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Intact: 3 audit events in .*; the last hash is [0-9a-f]{64}\.\n$/);
+    expect(result.stdout).toMatch(
+      /^Intact: 3 audit events in .*; the last hash is [0-9a-f]{64}\. There is no signed checkpoint in .*audit-checkpoints to hold it against: a cut-off tail or recomputed hashes would not show\.\n$/,
+    );
   });
 
   it("export: JSON Lines, all or from --since on", async () => {
@@ -82,7 +90,7 @@ describe("spe audit on an embedded data directory", () => {
     const result = await run(["audit", "verify", "--data-dir", dataDir]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^Broken at event 2: its content does not match its hash.*The 1 event\(s\) before it are intact\.\n$/,
+      /^Broken at event 2 \(changed\): its content does not match its hash.*The 1 event\(s\) before it are intact\.\n$/,
     );
   });
 });
@@ -97,6 +105,50 @@ describe("spe audit verify on PostgreSQL", () => {
     await asSuperuser(url, "DELETE FROM audit_events WHERE sequence = 1");
     const result = await run(["audit", "verify"], { DATABASE_URL: url });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("Broken at event 1: event 1 is missing: the next event is 2");
+    expect(result.stdout).toContain("Broken at event 1 (missing): event 1 is missing: the next event is 2");
+  });
+});
+
+describe("spe audit verify against the signed checkpoints", () => {
+  it("holds the log against the latest checkpoint in the data directory, and names a cut-off tail", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "spe-audit-checkpoints-"));
+    const config = parseConfig({ DATA_DIR: dataDir });
+    const key = (await createAirlock(config)).signer;
+    const database = await openDatabase({ pgliteDir: pgliteDirIn(dataDir) });
+    await appendThree(database);
+    const { store } = checkpointSourceOf(config, key);
+    const checkpointer = await startAuditCheckpoints({
+      db: database.db,
+      key,
+      store,
+      intervalMs: 3_600_000,
+      log: pino({ level: "silent" }),
+    });
+    await checkpointer.stop();
+    await database.close();
+    const intact = await run(["audit", "verify", "--data-dir", dataDir]);
+    expect(intact.code, intact.stdout).toBe(0);
+    expect(intact.stdout).toMatch(/It holds the checkpoint signed at \S+ for event 3 \(.*audit-checkpoints\)\.\n$/);
+
+    const again = await openDatabase({ pgliteDir: pgliteDirIn(dataDir) });
+    await forgeLog(again, (events) => events.slice(0, 1));
+    await again.close();
+    const truncated = await run(["audit", "verify", "--data-dir", dataDir]);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stdout).toMatch(
+      /^Broken at event 2 \(truncated\): the log ends at event 1, but the checkpoint signed at .* events 2 to 3 were cut off/,
+    );
+
+    // Checkpoints without the key to check them: a usage error, not a verdict.
+    const keyless = await run([
+      "audit",
+      "verify",
+      "--data-dir",
+      dataDir,
+      "--checkpoint-keys",
+      join(dataDir, "none.jwk"),
+    ]);
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toContain("no key to check them with");
   });
 });

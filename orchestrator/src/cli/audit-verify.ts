@@ -1,26 +1,74 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { verifyAuditChain } from "../audit/verify-audit-chain";
+import { checkpointDirOf } from "../audit/checkpoint-settings";
+import { directoryCheckpointStore } from "../audit/checkpoint-store";
+import { verifyAuditLog, type AuditLogVerification, type CheckpointSource } from "../audit/verify-audit-log";
+import { parseConfig } from "../config";
+import { SpeError } from "../errors";
+import { readPublicKeys, signingKeyFileOf } from "../keys/signing-key";
 import { AUDIT_DATABASE_OPTIONS, openAuditDatabase } from "./audit-database";
 import { EXIT, UsageError } from "./usage";
 
-/** `spe audit verify [--database-url URL | --data-dir DIR]`: 0 intact, 1 broken (names the first broken link), 2 usage. */
+const OPTIONS = {
+  ...AUDIT_DATABASE_OPTIONS,
+  checkpoints: { type: "string" },
+  "checkpoint-keys": { type: "string" },
+} as const;
+
+/**
+ * `spe audit verify [--database-url URL | --data-dir DIR] [--checkpoints DIR] [--checkpoint-keys FILE]`: 0 intact
+ * and holding the latest signed checkpoint, 1 broken (names the first broken link and the kind of tampering), 2 usage.
+ */
 export async function auditVerify(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: AUDIT_DATABASE_OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError("spe audit verify takes no arguments besides its options.");
+  const source = await checkpointSource(values);
   const database = await openAuditDatabase(values);
   try {
-    const result = await verifyAuditChain(database.db);
-    if (result.intact) {
-      console.log(
-        `Intact: ${result.events} audit events in ${database.location}; the last hash is ${result.lastHash}.`,
-      );
-      return EXIT.ok;
-    }
-    console.log(
-      `Broken at event ${result.brokenAt}: ${result.problem}. The ${result.events} event(s) before it are intact.`,
-    );
-    return EXIT.invalid;
+    const result = await verifyAuditLog(database.db, source);
+    console.log(describe(result, database.location));
+    return result.intact ? EXIT.ok : EXIT.invalid;
   } finally {
     await database.close();
+  }
+}
+
+function describe(result: AuditLogVerification, location: string): string {
+  if (!result.intact) {
+    if (result.tampering === "checkpoint-untrusted") return `Broken: ${result.problem}.`;
+    return `Broken at event ${result.brokenAt} (${result.tampering}): ${result.problem}. The ${result.events} event(s) before it are intact.`;
+  }
+  const intact = `Intact: ${result.events} audit events in ${location}; the last hash is ${result.lastHash}.`;
+  return result.checkpoint
+    ? `${intact} It holds the checkpoint signed at ${result.checkpoint.signedAt} for event ${result.checkpoint.sequence} (${result.checkpointLocation}).`
+    : `${intact} There is no signed checkpoint in ${result.checkpointLocation} to hold it against: a cut-off tail or recomputed hashes would not show.`;
+}
+
+/**
+ * The checkpoints as the orchestrator publishes them (--checkpoints, else AUDIT_CHECKPOINT_DIR, else under the data
+ * directory) and the keys they must be signed with (--checkpoint-keys: a JWK or a JWK Set, else the orchestrator's key).
+ */
+async function checkpointSource(values: {
+  "data-dir"?: string;
+  checkpoints?: string;
+  "checkpoint-keys"?: string;
+}): Promise<CheckpointSource> {
+  const config = parseConfig({
+    DATA_DIR: values["data-dir"] ?? process.env.DATA_DIR,
+    AUDIT_CHECKPOINT_DIR: values.checkpoints ?? process.env.AUDIT_CHECKPOINT_DIR,
+    RELEASE_SIGNING_KEY_FILE: values["checkpoint-keys"] ?? process.env.RELEASE_SIGNING_KEY_FILE,
+  });
+  const store = directoryCheckpointStore(checkpointDirOf(config));
+  const keyFile = signingKeyFileOf(config);
+  if (!store.latest()) return { store, keys: [] };
+  if (!existsSync(keyFile))
+    throw new UsageError(
+      `There are checkpoints in ${store.location} but no key to check them with at ${keyFile}: give --checkpoint-keys (the orchestrator's public key, a JWK or a JWK Set).`,
+    );
+  try {
+    return { store, keys: await readPublicKeys(keyFile, { what: "checkpoint key", setting: "--checkpoint-keys" }) };
+  } catch (err) {
+    if (err instanceof SpeError) throw new UsageError(err.message);
+    throw err;
   }
 }

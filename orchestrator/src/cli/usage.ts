@@ -10,8 +10,11 @@ export const USAGE = `Usage:
       Send a signed permit to a running orchestrator (default ${DEFAULT_ORCHESTRATOR_URL}) and print the outcome.
   spe permit sign --key KEY.jwk PAYLOAD.json
       Sign a permit payload with a private JWK (Ed25519 or P-256, with a kid); prints the compact JWS.
-  spe audit verify [--database-url URL | --data-dir DIR]
-      Walk the audit log's hash chain. Exit 0 intact, 1 broken (names the first broken event).
+  spe audit verify [--database-url URL | --data-dir DIR] [--checkpoints DIR] [--checkpoint-keys FILE]
+      Walk the audit log's hash chain and hold it against the latest signed checkpoint (in DIR, default
+      AUDIT_CHECKPOINT_DIR or DATA_DIR/audit-checkpoints; signed with a key in FILE, a JWK or a JWK Set,
+      default the orchestrator's signing key). Exit 0 intact, 1 broken (names the first broken event and
+      whether events were changed, rewritten, inserted, removed or cut off).
   spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
       Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
   spe output check FILE --type TYPE [--profile NAME] [--count-column NAME] [--json]

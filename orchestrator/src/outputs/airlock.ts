@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Config } from "../config";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
+import { signingKeyFileOf } from "../keys/signing-key";
 import { agentOutbox } from "./agent-outbox";
 import { airlockLimitsSchema } from "./requests/airlock-limits";
 import { createQuarantine } from "./requests/quarantine";
@@ -21,7 +22,7 @@ export interface Airlock extends AirlockServices {
  * where `agentUrlFor` finds them), the SDC checks, quarantine.
  */
 export async function createAirlock(config: Config, agentUrlFor?: UpstreamResolver): Promise<Airlock> {
-  const keyFile = config.RELEASE_SIGNING_KEY_FILE ?? join(config.DATA_DIR, "keys", "release-signing.jwk");
+  const keyFile = signingKeyFileOf(config);
   return {
     outbox: agentOutbox(agentUrlFor ?? templateUpstream(config.AIRLOCK_AGENT_URL)),
     checkOutputFile: sdcCheck,

@@ -662,6 +662,20 @@ export const sv = {
       failed: "Kedjan kunde inte kontrolleras: {{message}}",
       intact: "Kedjan är obruten: {{count}} händelser",
       broken: "Kedjan är bruten vid händelse {{at}}: {{problem}}",
+      checkpoint:
+        "Den stämmer med kontrollpunkten som signerades {{time}} för händelse {{sequence}}, som förvaras utanför databasen.",
+      noCheckpoint: "Ingen signerad kontrollpunkt ännu: avkapade eller omräknade händelser skulle inte synas.",
+      tampering: {
+        changed: "En händelse har ändrats efter att den skrevs",
+        relinked: "En händelse har länkats om",
+        missing: "En händelse saknas",
+        rewritten: "Historiken har skrivits om och hashvärdena räknats om",
+        inserted: "Händelser har lagts till i efterhand",
+        removed: "Händelser har tagits bort",
+        truncated: "De senaste händelserna har kapats bort",
+        "checkpoint-untrusted": "Den senaste kontrollpunkten är inte signerad av den här installationen",
+        other: "Loggen har manipulerats",
+      },
     },
     evidenceReports: "Efterlevnadsrapporter",
     search: {

@@ -1,5 +1,6 @@
 import canonicalize from "canonicalize";
-import { CompactSign, type CryptoKey, type JWK } from "jose";
+import { CompactSign } from "jose";
+import type { SigningKey } from "../../keys/signing-key";
 import type { ExportFileRow, ExportRequestRow, ExportVoteRow } from "./export-request-store";
 
 /**
@@ -45,11 +46,8 @@ export function releaseRecord(
 export type ReleaseRecord = ReturnType<typeof releaseRecord>;
 
 /** The orchestrator's key for release records; the public half is published for anyone to verify with. */
-export interface ReleaseSigner {
-  kid: string;
-  publicJwk: JWK;
-  privateKey: CryptoKey;
-}
+/** Release records are signed with a key kept as every signing key is (src/keys/signing-key.ts). */
+export type ReleaseSigner = SigningKey;
 
 /** A compact JWS over the record's canonical JSON (RFC 8785), so any verifier sees the same bytes we signed. */
 export function signReleaseRecord(record: ReleaseRecord, signer: ReleaseSigner): Promise<string> {

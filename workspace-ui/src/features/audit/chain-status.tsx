@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
+import { ChainVerdict } from "./chain-verdict";
 
 /** Whether the audit log's hash chain is intact: the first thing a supervisor wants to know. */
 export function ChainStatus() {
@@ -9,12 +10,5 @@ export function ChainStatus() {
   const verify = useQuery(trpc.audit.verify.queryOptions());
   if (verify.isPending) return <p aria-busy="true">{t("audit.chain.checking")}</p>;
   if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: verify.error.message })}</p>;
-  const result = verify.data;
-  return result.intact ? (
-    <p className="state state-ok">{t("audit.chain.intact", { count: result.events })}</p>
-  ) : (
-    <p className="state state-problem" role="alert">
-      {t("audit.chain.broken", { at: result.brokenAt, problem: result.problem })}
-    </p>
-  );
+  return <ChainVerdict result={verify.data} />;
 }

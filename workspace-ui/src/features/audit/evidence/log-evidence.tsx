@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../../lib/format";
+import { ChainVerdict } from "../chain-verdict";
 import { EvidenceTable } from "./evidence-table";
 import type { LogEvidence } from "./evidence-types";
 
@@ -9,13 +10,7 @@ export function LogEvidenceView({ evidence }: { evidence: LogEvidence }) {
   const { chain } = evidence;
   return (
     <>
-      {chain.intact ? (
-        <p className="state state-ok">{t("audit.chain.intact", { count: chain.events })}</p>
-      ) : (
-        <p className="state state-problem" role="alert">
-          {t("audit.chain.broken", { at: chain.brokenAt, problem: chain.problem })}
-        </p>
-      )}
+      <ChainVerdict result={chain} />
       <EvidenceTable
         caption={t("audit.evidence.logs.events", { count: evidence.events.length })}
         columns={[

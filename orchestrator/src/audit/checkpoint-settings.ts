@@ -1,0 +1,15 @@
+import { join } from "node:path";
+import type { Config } from "../config";
+import type { SigningKey } from "../keys/signing-key";
+import { directoryCheckpointStore } from "./checkpoint-store";
+import type { CheckpointSource } from "./verify-audit-log";
+
+/** Where the signed audit checkpoints are published: AUDIT_CHECKPOINT_DIR, else DATA_DIR/audit-checkpoints. */
+export const checkpointDirOf = (config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">): string =>
+  config.AUDIT_CHECKPOINT_DIR ?? join(config.DATA_DIR, "audit-checkpoints");
+
+/** The installation's checkpoints and the key that signs them, as the orchestrator and the auditors' page use them. */
+export const checkpointSourceOf = (
+  config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">,
+  key: SigningKey,
+): CheckpointSource => ({ store: directoryCheckpointStore(checkpointDirOf(config)), keys: [key.publicJwk] });
