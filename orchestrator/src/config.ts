@@ -73,14 +73,17 @@ const schema = z
     /** Authentication methods (`amr`, RFC 8176) of which a sign-in must show one, e.g. `mfa,otp,hwk`; empty: none required. */
     OIDC_REQUIRED_AMR: commaList,
     DEV_IDP_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
-    /** Where the gateway finds an environment's workspace; `{namespace}` is replaced by the environment's. */
+    /**
+     * Where the gateway finds an environment's workspace by name; `{namespace}` is replaced by the
+     * environment's. Unset: the orchestrator finds the pod it made itself (kube/owned-pod-origin.ts).
+     */
     WORKSPACE_UPSTREAM: z
       .string()
       .regex(
         /^https?:\/\/[^/]+$/,
         "must be an http(s) origin without a path, e.g. http://workspace.{namespace}.svc.cluster.local",
       )
-      .default("http://workspace.{namespace}.svc.cluster.local"),
+      .optional(),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_MAX_HOURS: positiveInt(12),
     /**
@@ -97,14 +100,17 @@ const schema = z
     AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
     /** How often the chain's head is signed, when it moved; and once more at shutdown. */
     AUDIT_CHECKPOINT_SECONDS: positiveInt(60),
-    /** Where the orchestrator reaches an environment's airlock agent (its outbox, read-only). */
+    /**
+     * Where the orchestrator reaches an environment's airlock agent (its outbox, read-only) by name.
+     * Unset: at the workspace pod it made itself, like the gateway.
+     */
     AIRLOCK_AGENT_URL: z
       .string()
       .regex(
         /^https?:\/\/[^/]+$/,
         "must be an http(s) origin without a path, e.g. http://airlock.{namespace}.svc.cluster.local:8090",
       )
-      .default("http://airlock.{namespace}.svc.cluster.local:8090"),
+      .optional(),
     AIRLOCK_MAX_FILES: positiveInt(20),
     AIRLOCK_MAX_FILE_BYTES: positiveInt(16 * 1024 * 1024),
     AIRLOCK_MAX_CSV_ROWS: positiveInt(5000),

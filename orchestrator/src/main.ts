@@ -20,6 +20,7 @@ import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
 import { connectKube } from "./kube/client";
 import { backgroundNode, connectCluster } from "./kube/local-or-configured";
+import { ownedPodOrigin } from "./kube/owned-pod-origin";
 import type { EnvironmentConfig } from "./environments/environment-config";
 import { importDemoPermit } from "./permits/demo-permit";
 import { createPermitIntake } from "./permits/permit-intake";
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     controller.start();
   };
   const localNode = cluster.node.available
-    ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress)
+    ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress, kube.config)
     : undefined;
 
   let devIdp: DevIdentityProvider | undefined;
@@ -138,8 +139,11 @@ async function main(): Promise<void> {
     idleMs: config.SESSION_IDLE_MINUTES * 60_000,
     absoluteMs: config.SESSION_MAX_HOURS * 3_600_000,
   });
-  // Without kube-proxy and cluster DNS on the local node, the gateway and the airlock find pods by address.
-  const airlock = await createAirlock(config, localNode?.upstream("airlock"));
+  // The gateway and the airlock reach the pod the orchestrator made itself, by address (on the local node,
+  // once it is up), unless an installation names where they go.
+  const originOf = (service: "workspace" | "airlock", named: string | undefined) =>
+    localNode?.upstream(service) ?? (named ? undefined : ownedPodOrigin(kube.config, service));
+  const airlock = await createAirlock(config, originOf("airlock", config.AIRLOCK_AGENT_URL));
   const machineTokens = machineTokenVerifier({
     issuer: relyingParty.issuer,
     jwksUri: relyingParty.jwksUri!,
@@ -179,7 +183,7 @@ async function main(): Promise<void> {
     cookieSecret,
     uiDir: config.UI_DIR,
     staging,
-    workspaceUpstream: localNode?.upstream("workspace"),
+    workspaceUpstream: originOf("workspace", config.WORKSPACE_UPSTREAM),
     metrics,
   });
   stops.push(() => app.close());

@@ -47,7 +47,7 @@ export interface AppOptions {
    * it a key of this process alone, so no loader gets anything (for servers that run no reconciler).
    */
   staging?: StagingCapabilities;
-  /** How the gateway finds a workspace; by default WORKSPACE_UPSTREAM, by name. */
+  /** How the gateway finds a workspace; without it, by WORKSPACE_UPSTREAM's name (or the Service's DNS name). */
   workspaceUpstream?: UpstreamResolver;
   /** Where each answered request is counted (served on a port of its own: src/metrics/). */
   metrics?: Pick<Metrics, "observeRequest">;
@@ -114,7 +114,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerGateway(app, {
     db: services.database.db,
     sessions,
-    upstreamFor: options.workspaceUpstream ?? templateUpstream(config.WORKSPACE_UPSTREAM),
+    upstreamFor:
+      options.workspaceUpstream ??
+      templateUpstream(config.WORKSPACE_UPSTREAM ?? "http://workspace.{namespace}.svc.cluster.local"),
     publicUrl: config.publicUrl,
   });
 

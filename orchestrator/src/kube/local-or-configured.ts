@@ -8,6 +8,8 @@ import {
   type NodeForOrchestrator,
   type OrchestratorAddress,
 } from "@spe/infra/local-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { ownedPodOrigin } from "./owned-pod-origin";
 import { SpeError } from "../errors";
 
 /** Whether pods of environments can run in the cluster through a local node of ours, and if not, why not. */
@@ -87,14 +89,20 @@ export function backgroundNode(
   choice: Extract<LocalNodeChoice, { available: true }>,
   orchestrator: OrchestratorAddress,
   progress: (line: string) => void,
+  /** The orchestrator's own identity: it finds the pods it made and reaches them on the node's bridge. */
+  kubeConfig: KubeConfig,
 ) {
+  const ownedOrigins = {
+    workspace: ownedPodOrigin(kubeConfig, "workspace"),
+    airlock: ownedPodOrigin(kubeConfig, "airlock"),
+  };
   let node: NodeForOrchestrator | undefined;
   let failed: string | undefined;
   let starting: Promise<NodeForOrchestrator | undefined> | undefined;
   let stopping = false;
   return {
     upstream: (service: "workspace" | "airlock") => (namespace: string) => {
-      if (node) return node.serviceUpstream(namespace, service);
+      if (node) return ownedOrigins[service](namespace);
       // Not "try again in a moment" forever: once the start failed, no pod of any environment will run.
       if (failed)
         return Promise.reject(

@@ -24,7 +24,9 @@ export interface Airlock extends AirlockServices {
 export async function createAirlock(config: Config, agentUrlFor?: UpstreamResolver): Promise<Airlock> {
   const keyFile = signingKeyFileOf(config);
   return {
-    outbox: agentOutbox(agentUrlFor ?? templateUpstream(config.AIRLOCK_AGENT_URL)),
+    outbox: agentOutbox(
+      agentUrlFor ?? templateUpstream(config.AIRLOCK_AGENT_URL ?? "http://airlock.{namespace}.svc.cluster.local:8090"),
+    ),
     checkOutputFile: sdcCheck,
     quarantine: createQuarantine(join(config.DATA_DIR, "quarantine")),
     scratchDir: join(config.DATA_DIR, "scratch"),

@@ -1,0 +1,101 @@
+// The gateway and the airlock reach the pod the orchestrator identified itself (its Deployment, by uid, its
+// ReplicaSet, by uid), not whatever carries the right labels — against the real API server, as the
+// orchestrator's own identity. There is no node here: the test writes the pods' status as a kubelet would.
+import * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventually } from "../../test/eventually";
+import { applyObject } from "./apply";
+import { ownedLabels } from "./owned-labels";
+import { examplePermit } from "../permits/test-fixtures";
+import { desiredObjects } from "../environments/desired/index";
+import { defaultEnvironmentConfig as config } from "../environments/environment-config";
+import { ownedPodOrigin } from "./owned-pod-origin";
+
+const kubeconfig = (path: string) => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(path);
+  return kc;
+};
+const namespace = `spe-origin-${Date.now().toString(36)}`;
+
+describe("ownedPodOrigin, against the real API server", () => {
+  let core: k8s.CoreV1Api;
+  let orchestrator: k8s.KubeConfig;
+
+  /** Marks a pod running and ready at `ip`, as the kubelet would. */
+  const run = async (name: string, ip: string) => {
+    const pod = await core.readNamespacedPod({ name, namespace });
+    const now = new Date();
+    await core.replaceNamespacedPodStatus({
+      name,
+      namespace,
+      body: {
+        ...pod,
+        status: {
+          phase: "Running",
+          podIP: ip,
+          podIPs: [{ ip }],
+          conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }],
+        },
+      },
+    });
+  };
+
+  beforeAll(async () => {
+    orchestrator = kubeconfig(inject("orchestratorKubeconfig"));
+    core = kubeconfig(inject("kubeconfig")).makeApiClient(k8s.CoreV1Api);
+    const objects = k8s.KubernetesObjectApi.makeApiClient(orchestrator);
+    for (const object of desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config))
+      await applyObject(objects, object);
+  });
+  afterAll(() => core.deleteNamespace({ name: namespace }).catch(() => {}));
+
+  it("says the workspace is not running until its own pod is ready, then leads there, on each service's port", async () => {
+    const workspace = ownedPodOrigin(orchestrator, "workspace");
+    await expect(workspace(namespace)).rejects.toThrow(/No ready pod of the orchestrator's workspace Deployment/);
+    const ours = await eventually("the workspace Deployment's pod exists", async () => {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/component=workspace" });
+      return pods.items[0]?.metadata?.name;
+    });
+    await run(ours, "10.244.0.10");
+    expect(await ownedPodOrigin(orchestrator, "workspace")(namespace)).toBe(
+      `http://10.244.0.10:${config.workspacePort}`,
+    );
+    expect(await ownedPodOrigin(orchestrator, "airlock")(namespace)).toBe(`http://10.244.0.10:${config.airlockPort}`);
+  });
+
+  it("never leads to a ready pod with the workspace's labels that the orchestrator's ReplicaSet did not make", async () => {
+    // A break-glass administrator (who alone may still put these labels on) makes an impostor, and our own
+    // pod goes away: the impostor is never chosen.
+    const spec: k8s.V1PodSpec = {
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "jupyterlab",
+          image: `${config.imageRegistry}/${config.images.jupyterlab}`,
+          ports: [{ name: "http", containerPort: config.workspacePort }],
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        },
+      ],
+    };
+    await core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: "impostor", labels: ownedLabels(namespace, "workspace") }, spec },
+    });
+    await run("impostor", "10.244.9.9");
+    await orchestrator
+      .makeApiClient(k8s.AppsV1Api)
+      .patchNamespacedDeployment(
+        { name: "workspace", namespace, body: { spec: { replicas: 0 } } },
+        k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+      );
+    await eventually("only the impostor is left", async () => {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/component=workspace" });
+      return pods.items.every((p) => p.metadata?.name === "impostor" || p.metadata?.deletionTimestamp) || undefined;
+    });
+    await expect(ownedPodOrigin(orchestrator, "workspace")(namespace)).rejects.toThrow(
+      /No ready pod of the orchestrator's workspace Deployment .* \([12] pod\(s\) labelled as its\)/,
+    );
+  });
+});
