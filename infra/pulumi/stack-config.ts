@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ROLES } from "../../orchestrator/src/auth/roles";
 import { ORCHESTRATOR_PORT } from "./names";
 
 /**
@@ -19,6 +20,8 @@ const cidr = z
     "must not be a /0: that is the whole internet; name the addresses of the service instead",
   );
 const port = z.int().min(1).max(65535);
+/** `group=role,…` with the orchestrator's roles (kebab-case names: nothing to escape). */
+const roleMappingPattern = new RegExp(`^[^=,]+=(${ROLES.join("|")})(,[^=,]+=(${ROLES.join("|")}))*$`);
 /** Where the orchestrator may send traffic: NetworkPolicies cannot name hosts, so addresses and a port. */
 const destination = (defaultPort: number) =>
   z.strictObject({ cidrs: z.array(cidr).min(1, "must list at least one CIDR"), port: port.default(defaultPort) });
@@ -118,10 +121,7 @@ const schema = z.strictObject({
     rolesClaim: z.string().min(1).optional(),
     roleMapping: z
       .string()
-      .regex(
-        /^[^=,]+=(researcher|operator|output-checker|auditor)(,[^=,]+=(researcher|operator|output-checker|auditor))*$/,
-        "must be group=role,… with roles researcher, operator, output-checker, auditor",
-      )
+      .regex(roleMappingPattern, `must be group=role,… with roles ${ROLES.join(", ")}`)
       .optional(),
     requiredAcr: z.array(z.string().min(1)).optional(),
     requiredAmr: z.array(z.string().min(1)).optional(),

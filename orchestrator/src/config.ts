@@ -2,11 +2,11 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { environmentConfigSchema, type EnvironmentConfig } from "./environments/environment-config";
 import { SpeError } from "./errors";
+import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from "./auth/roles";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-const role = z.enum(["researcher", "operator", "output-checker", "auditor"]);
-export type Role = z.infer<typeof role>;
+const role = z.enum(ROLES);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -65,9 +65,7 @@ const schema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_ROLES_CLAIM: z.string().min(1).default("groups"),
-    OIDC_ROLE_MAPPING: roleMapping.prefault(
-      "researcher=researcher,operator=operator,output-checker=output-checker,auditor=auditor",
-    ),
+    OIDC_ROLE_MAPPING: roleMapping.prefault(DEFAULT_ROLE_MAPPING),
     /** Assurance levels (`acr`) accepted at sign-in, comma-separated; empty: no requirement on the level. */
     OIDC_REQUIRED_ACR: commaList,
     /** Authentication methods (`amr`, RFC 8176) of which a sign-in must show one, e.g. `mfa,otp,hwk`; empty: none required. */

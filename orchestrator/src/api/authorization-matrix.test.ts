@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Session } from "../auth/sessions";
-import { parseConfig, type Role } from "../config";
+import { ROLES, type Role } from "../auth/roles";
+import { parseConfig } from "../config";
 import { openDatabase, type Database } from "../db/database";
 import { connectKube } from "../kube/client";
 import { pino } from "pino";
@@ -21,7 +22,7 @@ import { appRouter } from "./router";
 
 type Who = "anonymous" | Role;
 type Outcome = "allowed" | "denied";
-const WHO: Who[] = ["anonymous", "researcher", "operator", "output-checker", "auditor"];
+const WHO: Who[] = ["anonymous", ...ROLES];
 
 const NO_REQUEST = "00000000-0000-4000-8000-000000000000";
 const only = (...allowed: Who[]): Record<Who, Outcome> =>

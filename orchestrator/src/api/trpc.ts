@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { ZodError } from "zod";
-import type { Role } from "../config";
+import type { Role } from "../auth/roles";
 import { SpeError, type SpeErrorCode } from "../errors";
 import { PermitSchemaError } from "../permits/permit-issues";
 import type { Context } from "./context";

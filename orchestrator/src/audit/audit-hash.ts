@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { Role } from "../config";
+import type { Role } from "../auth/roles";
 
 /** The previous hash of the first event: there is nothing before it. */
 export const GENESIS_HASH = "0".repeat(64);

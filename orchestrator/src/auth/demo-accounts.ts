@@ -1,3 +1,5 @@
+import { ROLES, type Role } from "./roles";
+
 /**
  * Demo people for the development OpenID Provider, one or more per role. Development only: the provider
  * that serves them is refused when NODE_ENV=production.
@@ -6,20 +8,34 @@ export interface DemoAccount {
   subject: string;
   name: string;
   email: string;
-  groups: string[];
+  groups: Role[];
 }
 
 export const DEMO_PASSWORD = "demo";
 /** The development provider's second factor: any demo account that also gives this code signs in with two factors. */
 export const DEMO_ONE_TIME_CODE = "123456";
 
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+const NAMED_DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { subject: "alice", name: "Alice Andersson", email: "alice@uni.example", groups: ["researcher"] },
   { subject: "bob", name: "Bob Berg", email: "bob@uni.example", groups: ["researcher"] },
   { subject: "olof", name: "Olof Operatör", email: "olof@scb.example", groups: ["operator"] },
   { subject: "karin", name: "Karin Kontrollant", email: "karin@scb.example", groups: ["output-checker"] },
   { subject: "kalle", name: "Kalle Kontrollant", email: "kalle@scb.example", groups: ["output-checker"] },
   { subject: "ida", name: "Ida Inspektör", email: "ida@ivo.example", groups: ["auditor"] },
+];
+
+/**
+ * The named people, then one account named after each role that has none yet (its subject is the role's
+ * name), so that a role added to the registry can be signed in with at once.
+ */
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  ...NAMED_DEMO_ACCOUNTS,
+  ...ROLES.filter((role) => !NAMED_DEMO_ACCOUNTS.some((a) => a.groups.includes(role))).map((role) => ({
+    subject: role,
+    name: `Demo ${role}`,
+    email: `${role}@demo.example`,
+    groups: [role],
+  })),
 ];
 
 /**

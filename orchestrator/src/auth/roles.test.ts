@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Role } from "../config";
-import { rolesFromClaims } from "./roles";
+import { ROLES, rolesFromClaims, type Role } from "./roles";
 
-const identity: Record<string, Role> = {
-  researcher: "researcher",
-  operator: "operator",
-  "output-checker": "output-checker",
-  auditor: "auditor",
-};
+const identity: Record<string, Role> = Object.fromEntries(ROLES.map((r) => [r, r]));
 
 describe("rolesFromClaims", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, lt, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../audit/append-audit-event";
-import type { Role } from "../config";
+import type { Role } from "./roles";
 import type { Db } from "../db/database";
 import { sessions } from "../db/schema";
 import { sessionCacheFor, type SessionCache, type SessionRow } from "./session-cache";

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
-import type { Role } from "../config";
+import type { Role } from "../auth/roles";
 import type { Db } from "../db/database";
 import { assuranceRefusal, type AssuranceRequirement } from "../auth/assurance";
 import { rolesFromClaims } from "../auth/roles";

@@ -1,3 +1,5 @@
+import type { Role } from "@spe/orchestrator/roles";
+
 /**
  * Every word the UI shows, in Swedish: the default language, and the shape the English file must match
  * key for key (see `Messages`). Values of the API (states, votes, check names) are keys here, so a new
@@ -23,7 +25,13 @@ export const sv = {
     signOut: "Logga ut",
     signInToSee: "för att se sidan.",
     wrongRole: "Sidan är till för rollen {{role}}, som du inte har.",
-    roles: { researcher: "Forskare", operator: "Operatör", "output-checker": "Utdatagranskare", auditor: "Tillsyn" },
+    // Every role of the registry, and only those: a role added there does not compile until it has words here.
+    roles: {
+      researcher: "Forskare",
+      operator: "Operatör",
+      "output-checker": "Utdatagranskare",
+      auditor: "Tillsyn",
+    } satisfies Record<Role, string>,
   },
   home: {
     welcome: "Välkommen",
