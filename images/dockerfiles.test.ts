@@ -6,7 +6,6 @@ import { describe, expect, it } from "vitest";
 import { defaultEnvironmentConfig } from "../orchestrator/src/environments/environment-config";
 import { ORCHESTRATOR_UID } from "../infra/pulumi/orchestrator-pod";
 import { podSecurityContext } from "../orchestrator/src/environments/desired/security-context";
-import { namespaceFor } from "../orchestrator/src/environments/namespace-name";
 import { keyValues, parseDockerfile } from "./dockerfile-parser";
 import { checkImage, imageFolders, LISTENS_ON_LABEL, readImageFolder, REQUIRED_IGNORES } from "./dockerfile-rules";
 import { PROGRAMS } from "./programs";
@@ -237,29 +236,27 @@ describe("the workspace", () => {
     expect(config).toMatch(new RegExp(`^c\\.ServerApp\\.port = ${defaultEnvironmentConfig.workspacePort}\\b`, "m"));
   });
 
-  it.each(["DEMO-HDAB-2026-0001", "Permit/ÅÄÖ 17", "---", "a".repeat(80), "x--Y__z"])(
-    "serves under the gateway's path for permit %s, the namespace as the orchestrator names it",
-    (permitId) => {
-      const script =
-        "import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url({'SPE_PERMIT_ID': sys.argv[2]}))";
-      const baseUrl = execFileSync("python3", ["-c", script, dir, permitId], { encoding: "utf8" }).trim();
-      expect(baseUrl).toBe(`/workspaces/${namespaceFor(permitId)}/`);
-    },
-  );
-
-  it("prefers SPE_NAMESPACE and refuses to start without any namespace", () => {
-    const run = (env: string) =>
+  it("serves at the root of its workspace host and allows the Lab's calls from exactly the given origins", () => {
+    expect(text("jupyter_server_config.py")).toMatch(/^c\.ServerApp\.base_url = "\/"$/m);
+    const pattern = (origins?: string) =>
       execFileSync(
         "python3",
         [
           "-c",
-          `import sys; sys.path.insert(0, sys.argv[1]); from spe_namespace import gateway_base_url; print(gateway_base_url(${env}))`,
+          "import sys, os; sys.path.insert(0, sys.argv[1]); from spe_origins import allowed_origin_pattern; print(allowed_origin_pattern({} if len(sys.argv) < 3 else {'SPE_ALLOWED_ORIGINS': sys.argv[2]}))",
           dir,
+          ...(origins === undefined ? [] : [origins]),
         ],
         { encoding: "utf8", stdio: "pipe" },
       ).trim();
-    expect(run("{'SPE_NAMESPACE': 'spe-x-1', 'SPE_PERMIT_ID': 'P'}")).toBe("/workspaces/spe-x-1/");
-    expect(() => run("{}")).toThrow(/Set SPE_NAMESPACE or SPE_PERMIT_ID/);
-    expect(() => run("{'SPE_NAMESPACE': '../etc'}")).toThrow(/is not an environment namespace/);
+    const matches = (p: string, origin: string) => new RegExp(p).test(origin);
+    const two = pattern("http://a1.ws.localhost:8080 https://b2.ws.example");
+    expect(matches(two, "http://a1.ws.localhost:8080")).toBe(true);
+    expect(matches(two, "https://b2.ws.example")).toBe(true);
+    // Not a prefix, not another port, not another host: the escaped dot matches only a dot.
+    for (const other of ["http://a1.ws.localhost:80801", "http://a1.ws.localhost", "http://a1xws.localhost:8080"])
+      expect(matches(two, other)).toBe(false);
+    expect(matches(pattern(), "http://a1.ws.localhost:8080")).toBe(false);
+    expect(() => pattern("javascript:alert(1)")).toThrow(/is not an origin/);
   });
 });

@@ -153,17 +153,17 @@ smoke_test() {
       [[ "$status" = 1 && "$out" == *CONFIG_INVALID*PSEUDONYMISATION_KEY_FILE* ]] || fail "the orchestrator answered $status: $out"
       ;;
     workspace)
-      # JupyterLab under a gateway path on loopback, asked for its status and kernels; the libraries import;
+      # JupyterLab at the root of its host on loopback, asked for its status and kernels; the libraries import;
       # pip finds no index; R loads its packages; `spe` answers.
       # shellcheck disable=SC2016 # expanded by the container's shell, not here
-      local script='cd /tmp && HOME=/tmp SPE_NAMESPACE=spe-smoke-1 jupyter lab --port "$0" --ServerApp.ip=127.0.0.1 >/tmp/lab.log 2>&1 & lab=$!
+      local script='cd /tmp && HOME=/tmp jupyter lab --port "$0" --ServerApp.ip=127.0.0.1 >/tmp/lab.log 2>&1 & lab=$!
         python3 -c "import pandas, statsmodels.api, scipy, matplotlib, pyarrow; print(\"python libraries import\")"
         Rscript -e "for (p in c(\"data.table\", \"survival\", \"ggplot2\", \"dplyr\", \"readr\", \"broom\", \"lme4\", \"IRkernel\")) library(p, character.only = TRUE); cat(\"R packages load\n\")" 2>/dev/null
         pip download --quiet --dest /tmp/x six 2>/dev/null && echo "pip reached an index" || echo "pip finds no index"
         spe help >/dev/null 2>&1; echo "spe exit $?"
         python3 -c "
 import json, sys, time, urllib.request
-base = \"http://127.0.0.1:%s/workspaces/spe-smoke-1/\" % sys.argv[1]
+base = \"http://127.0.0.1:%s/\" % sys.argv[1]
 for _ in range(150):
     try:
         print(\"lab\", urllib.request.urlopen(base + \"lab\").status)

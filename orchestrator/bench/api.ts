@@ -20,6 +20,8 @@ import { createRelyingParty } from "../src/auth/oidc";
 import { SessionStore } from "../src/auth/sessions";
 import { parseConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
+import { workspaceHostKey, workspaceHosts } from "../src/gateway/workspace-hosts";
+import { uiCookies } from "../src/auth/session-cookie";
 import { buildApp } from "../src/http/app";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
@@ -74,7 +76,13 @@ const services = {
   environmentConfig: config.environments,
   auditCheckpoints: checkpointSourceOf(config, airlock.signer),
 };
-const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret: randomBytes(32).toString("hex") });
+const cookieSecret = randomBytes(32).toString("hex");
+const hosts = workspaceHosts({
+  publicUrl: config.publicUrl,
+  domain: config.workspaceDomain,
+  key: workspaceHostKey(cookieSecret),
+});
+const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, workspaceHosts: hosts });
 await app.listen({ host: "127.0.0.1", port });
 
 // 100 environments, every tenth naming the researcher: the query has something to filter.
@@ -91,7 +99,7 @@ const token = await sessions.create(
   undefined,
 );
 const trpcUrl = `${config.publicUrl}/trpc/environments.mine`;
-const check = await fetch(trpcUrl, { headers: { cookie: `spe_session=${token}` } });
+const check = await fetch(trpcUrl, { headers: { cookie: `${uiCookies(config.publicUrl).session}=${token}` } });
 const answer = await check.text();
 const found = (JSON.parse(answer) as { result: { data: unknown[] } }).result.data.length;
 console.log(
@@ -150,7 +158,17 @@ function autocannonRun(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [autocannon, "-c", String(connections), "-d", String(seconds), "-j", "-H", `cookie=spe_session=${token}`, url],
+      [
+        autocannon,
+        "-c",
+        String(connections),
+        "-d",
+        String(seconds),
+        "-j",
+        "-H",
+        `cookie=${uiCookies(config.publicUrl).session}=${token}`,
+        url,
+      ],
       { stdio: ["ignore", "pipe", "ignore"] },
     );
     let out = "";

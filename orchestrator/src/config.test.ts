@@ -28,6 +28,7 @@ describe("parseConfig", () => {
       PORT: 8080,
       HOST: "127.0.0.1",
       publicUrl: "http://localhost:8080",
+      workspaceDomain: "ws.localhost",
       OIDC_ROLES_CLAIM: "groups",
       DEV_IDP_PORT: 8081,
     });
@@ -42,6 +43,7 @@ describe("parseConfig", () => {
   });
 
   it.each([
+    [{ WORKSPACE_DOMAIN: "SPE-WS.Example" }, { workspaceDomain: "spe-ws.example" }],
     [{ PORT: "9090" }, { PORT: 9090, publicUrl: "http://localhost:9090" }],
     [{ PUBLIC_URL: "https://spe.scb.example/" }, { publicUrl: "https://spe.scb.example" }],
     [{ DATABASE_URL: "postgresql://u@db:5432/spe" }, { DATABASE_URL: "postgresql://u@db:5432/spe" }],
@@ -97,12 +99,7 @@ describe("parseConfig", () => {
       images: { jupyterlab: "workspace-jupyterlab:2.1.0", airlockAgent: "airlock-agent:1.0.0" },
       platformNamespace: "spe-system",
     });
-    // The workspace accepts API calls from the public origin alone, whatever the settings say.
-    expect(environments.publicOrigin).toBe("https://spe.scb.example");
-    expect(parseConfig({}).environments).toMatchObject({
-      imageRegistry: "registry.spe.internal/spe",
-      publicOrigin: "http://localhost:8080",
-    });
+    expect(parseConfig({}).environments).toMatchObject({ imageRegistry: "registry.spe.internal/spe" });
   });
 
   it.each([
@@ -127,6 +124,18 @@ describe("parseConfig", () => {
     [{ NODE_ENV: "production" }, /PSEUDONYMISATION_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /STAGING_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /COOKIE_SECRET_FILE: is required in production/],
+    [{ NODE_ENV: "production" }, /WORKSPACE_DOMAIN: is required in production/],
+    [{ WORKSPACE_DOMAIN: "localhost" }, /WORKSPACE_DOMAIN: must be a DNS domain of two labels/],
+    [{ WORKSPACE_DOMAIN: "https://ws.example" }, /WORKSPACE_DOMAIN: must be a DNS domain/],
+    [{ WORKSPACE_DOMAIN: "*.ws.example" }, /WORKSPACE_DOMAIN: must be a DNS domain/],
+    [
+      { PUBLIC_URL: "https://spe.example", WORKSPACE_DOMAIN: "spe.example" },
+      /WORKSPACE_DOMAIN: must not be PUBLIC_URL's host \(spe.example\)/,
+    ],
+    [
+      { PUBLIC_URL: "https://ui.spe.example", WORKSPACE_DOMAIN: "spe.example" },
+      /WORKSPACE_DOMAIN: must not be PUBLIC_URL's host \(ui.spe.example\) or hold it/,
+    ],
     [{ AIRLOCK_AGENT_URL: "http://airlock.{namespace}/outbox" }, /AIRLOCK_AGENT_URL: must be an http\(s\) origin/],
     [{ AIRLOCK_MAX_FILES: "0" }, /AIRLOCK_MAX_FILES: /],
     [{ SESSION_IDLE_MINUTES: "0" }, /SESSION_IDLE_MINUTES: /],

@@ -82,6 +82,18 @@ const schema = z
         "must be an http(s) origin without a path, e.g. http://workspace.{namespace}.svc.cluster.local",
       )
       .optional(),
+    /**
+     * The domain workspaces are served under, each on a host of its own (`<opaque label>.<domain>`); the
+     * scheme and port are PUBLIC_URL's. Locally `ws.localhost`, which browsers resolve to loopback.
+     */
+    WORKSPACE_DOMAIN: z
+      .string()
+      .toLowerCase()
+      .regex(
+        /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+        "must be a DNS domain of two labels or more, e.g. spe-workspaces.example",
+      )
+      .optional(),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_MAX_HOURS: positiveInt(12),
     /**
@@ -248,6 +260,20 @@ const schema = z
             message: "is set but STAGING_STORE is not s3: set STAGING_STORE=s3 to stage into the bucket",
           });
     }
+    if (env.NODE_ENV === "production" && !env.WORKSPACE_DOMAIN)
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKSPACE_DOMAIN"],
+        message:
+          "is required in production: workspaces are served on hosts of their own under it (a wildcard DNS name and certificate)",
+      });
+    const uiHost = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).hostname : "localhost";
+    if (env.WORKSPACE_DOMAIN && (uiHost === env.WORKSPACE_DOMAIN || uiHost.endsWith(`.${env.WORKSPACE_DOMAIN}`)))
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKSPACE_DOMAIN"],
+        message: `must not be PUBLIC_URL's host (${uiHost}) or hold it: the UI is never served on a workspace host`,
+      });
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
       ctx.addIssue({
         code: "custom",
@@ -256,8 +282,10 @@ const schema = z
       });
   });
 
-export type Config = Omit<z.infer<typeof schema>, "ENVIRONMENT_SETTINGS"> & {
+export type Config = Omit<z.infer<typeof schema>, "ENVIRONMENT_SETTINGS" | "WORKSPACE_DOMAIN"> & {
   publicUrl: string;
+  /** WORKSPACE_DOMAIN, or `ws.localhost` outside production. */
+  workspaceDomain: string;
   machineAudience: string;
   environments: EnvironmentConfig;
 };
@@ -272,11 +300,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = result.data;
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, "");
-  const { ENVIRONMENT_SETTINGS: settings, ...rest } = c;
+  const { ENVIRONMENT_SETTINGS: settings, WORKSPACE_DOMAIN, ...rest } = c;
   return {
     ...rest,
     publicUrl,
+    workspaceDomain: WORKSPACE_DOMAIN ?? "ws.localhost",
     machineAudience: c.MACHINE_TOKEN_AUDIENCE ?? `${publicUrl}/api/v1`,
-    environments: { ...settings, publicOrigin: new URL(publicUrl).origin },
+    environments: settings,
   };
 }

@@ -18,6 +18,7 @@ import { EnvironmentController } from "./environments/controller";
 import { keyFileOrDefault, readSecretKey } from "./keys/secret-key-file";
 import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
+import { workspaceHostKey, workspaceHosts } from "./gateway/workspace-hosts";
 import { connectKube } from "./kube/client";
 import { backgroundNode, connectCluster } from "./kube/local-or-configured";
 import { ownedPodOrigin } from "./kube/owned-pod-origin";
@@ -96,7 +97,21 @@ async function main(): Promise<void> {
   const kubeVersion = await kube.version();
   // Environments reconcile once the cluster can run their pods: at once, or when the local node is up
   // (its relay is the loaders' staging URL, so the controller must not build loader Jobs before it).
-  const environmentConfig: EnvironmentConfig = { ...config.environments, stagingCapabilities: staging };
+  const cookieSecret = readSecretKey(
+    keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"),
+    "cookie secret",
+  ).toString("hex");
+  // The same key on every replica names the same workspace hosts (the gateway's and the workspaces' own).
+  const hosts = workspaceHosts({
+    publicUrl: config.publicUrl,
+    domain: config.workspaceDomain,
+    key: workspaceHostKey(cookieSecret),
+  });
+  const environmentConfig: EnvironmentConfig = {
+    ...config.environments,
+    stagingCapabilities: staging,
+    workspaceHosts: hosts,
+  };
   let controller: EnvironmentController | undefined;
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
   const startEnvironments = (stagingUrl = environmentConfig.stagingUrl) => {
@@ -171,16 +186,13 @@ async function main(): Promise<void> {
     environmentConfig,
     auditCheckpoints,
   };
-  const cookieSecret = readSecretKey(
-    keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"),
-    "cookie secret",
-  ).toString("hex");
   const app = await buildApp({
     config,
     services,
     sessions,
     relyingParty,
     cookieSecret,
+    workspaceHosts: hosts,
     uiDir: config.UI_DIR,
     staging,
     workspaceUpstream: originOf("workspace", config.WORKSPACE_UPSTREAM),

@@ -1,6 +1,9 @@
+import { loopbackFetch } from "./loopback-fetch";
+
 /**
  * An HTTP client that keeps cookies per host and follows redirects one at a time, like a browser without
- * JavaScript. Enough to walk an OpenID Connect sign-in against real servers.
+ * JavaScript. Enough to walk an OpenID Connect sign-in, or a workspace's handshake, against real servers;
+ * `*.localhost` hosts reach loopback, as in a browser.
  */
 export class CookieClient {
   private readonly jar = new Map<string, Map<string, string>>();
@@ -15,7 +18,7 @@ export class CookieClient {
     const cookies = this.cookies(url);
     const headers = new Headers(init.headers);
     if (cookies.size) headers.set("cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(url, { ...init, headers, redirect: "manual" });
+    const res = await loopbackFetch(url, { ...init, headers, redirect: "manual" });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(";");
       const eq = pair!.indexOf("=");
@@ -35,7 +38,7 @@ export class CookieClient {
     init: RequestInit = {},
     stopAt: (url: string) => boolean = () => false,
   ): Promise<{ res: Response; url: string }> {
-    return this.followFrom(await this.request(url, init), url, stopAt);
+    return this.followFrom(await this.request(url, init), url, stopAt, { headers: init.headers });
   }
 
   /** Follows the redirects of a response already received from `url`. */
@@ -43,13 +46,15 @@ export class CookieClient {
     first: Response,
     url: string,
     stopAt: (url: string) => boolean = () => false,
+    /** What every following GET sends besides the cookies (an Accept, say). */
+    next: RequestInit = {},
   ): Promise<{ res: Response; url: string }> {
     let current = url;
     let res = first;
     for (let hops = 0; res.status >= 300 && res.status < 400 && hops < 20; hops++) {
       current = new URL(res.headers.get("location")!, current).href;
       if (stopAt(current)) break;
-      res = await this.request(current);
+      res = await this.request(current, { headers: next.headers });
     }
     return { res, url: current };
   }

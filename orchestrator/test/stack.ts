@@ -17,6 +17,7 @@ import { EnvironmentController } from "../src/environments/controller";
 import type { Services } from "../src/api/context";
 import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { buildApp } from "../src/http/app";
+import { workspaceHostKey, workspaceHosts, type WorkspaceHosts } from "../src/gateway/workspace-hosts";
 import { createAirlock } from "../src/outputs/airlock";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
@@ -28,6 +29,8 @@ export interface Stack {
   appUrl: string;
   idpUrl: string;
   config: Config;
+  /** Names the workspace hosts of this stack (its key). */
+  workspaceHosts: WorkspaceHosts;
   /** The services the API runs on, for tests that look behind it (the database, the airlock). */
   services: Services;
   /** GET /metrics, when METRICS_PORT was given. */
@@ -82,13 +85,19 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
   });
   const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
   const staging = stagingCapabilitiesFrom(config);
+  const cookieSecret = randomBytes(32).toString("hex");
+  const hosts = workspaceHosts({
+    publicUrl: config.publicUrl,
+    domain: config.workspaceDomain,
+    key: workspaceHostKey(cookieSecret),
+  });
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const deliveries = deliveryServices(config, pino({ level: "silent" }));
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
   const controller = new EnvironmentController({
     db: database.db,
     kubeConfig: kube.config,
-    config: { ...config.environments, stagingCapabilities: staging },
+    config: { ...config.environments, stagingCapabilities: staging, workspaceHosts: hosts },
     log: pino({ level: "silent" }),
     leaseName: `stack-${port}`,
     staging: deliveries.staging,
@@ -118,7 +127,8 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     services,
     sessions,
     relyingParty,
-    cookieSecret: randomBytes(32).toString("hex"),
+    cookieSecret,
+    workspaceHosts: hosts,
     uiDir: options.uiDir,
     staging,
     metrics,
@@ -152,6 +162,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     appUrl,
     idpUrl: idp.issuer,
     config,
+    workspaceHosts: hosts,
     services,
     metricsUrl: served?.url,
     submitLoginForm,

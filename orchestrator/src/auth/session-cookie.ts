@@ -1,7 +1,28 @@
+import { secureContext } from "../gateway/workspace-hosts";
+
 /**
- * The cookie that carries a person's session token. The sign-in routes set it, and everything that
- * serves a signed-in person reads it: the API, the airlock's file routes and the workspace gateway,
- * which must also strip it before a request reaches a workspace. It lives in auth/ so that none of
- * them imports another's HTTP routes for it.
+ * The names of the UI's cookies. Where the browser keeps `Secure` cookies (https, or `localhost` over http)
+ * they carry the `__Host-` prefix, which the browser accepts only from the UI's own host, with `Path=/` and
+ * no `Domain`: no other host (a workspace host under the same site, say) can set or shadow them. The server
+ * reads only the prefixed name then, so a same-named unprefixed cookie tossed from a sibling host is ignored.
+ * It lives in auth/ so that the API, the airlock's file routes and the sign-in read it without importing
+ * one another's routes.
  */
+export interface UiCookies {
+  /** The session token's cookie. */
+  session: string;
+  /** The sign-in transaction's (state, nonce, PKCE verifier; signed). */
+  login: string;
+  secure: boolean;
+}
+
+/** The base name of the session cookie; `__Host-` is put before it where the browser allows. */
 export const SESSION_COOKIE = "spe_session";
+const LOGIN_COOKIE = "spe_login";
+
+export function uiCookies(publicUrl: string): UiCookies {
+  const url = new URL(publicUrl);
+  const secure = secureContext(url.protocol, url.hostname);
+  const name = (base: string) => (secure ? `__Host-${base}` : base);
+  return { session: name(SESSION_COOKIE), login: name(LOGIN_COOKIE), secure };
+}

@@ -23,7 +23,7 @@ export interface Session extends SessionUser {
   expiresAt: Date;
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 // Refreshing last-seen on every request would make each read a write; a minute's granularity is enough.
 const TOUCH_AFTER_MS = 60_000;
 
@@ -92,7 +92,15 @@ export class SessionStore {
     { touch = true }: { touch?: boolean } = {},
   ): Promise<Session | undefined> {
     if (!token) return undefined;
-    const tokenHash = hashToken(token);
+    return this.getByHash(hashToken(token), now, { touch });
+  }
+
+  /** As get(), for a session known by its token's hash (a workspace host's session names its UI session so). */
+  async getByHash(
+    tokenHash: string,
+    now = new Date(),
+    { touch = true }: { touch?: boolean } = {},
+  ): Promise<Session | undefined> {
     let row = this.cache?.get(tokenHash);
     // A remembered row may be behind the database's last-seen time (another replica touched it): the
     // database decides whether a session is idle or due a touch, never a copy.

@@ -38,6 +38,49 @@ export const sessions = pgTable(
   (t) => [index("sessions_subject_idx").on(t.subject), index("sessions_expires_at_idx").on(t.expiresAt)],
 );
 
+/**
+ * One-time codes that carry a signed-in person from the UI to one workspace host (gateway/handshake.ts):
+ * bound to the person, the host and the UI session they came from, valid for a minute, used once. Only
+ * SHA-256 of the code is stored.
+ */
+export const workspaceCodes = pgTable(
+  "workspace_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    /** The workspace host's label (gateway/workspace-hosts.ts). */
+    label: text("label").notNull(),
+    namespace: text("namespace").notNull(),
+    subject: text("subject").notNull(),
+    /** The UI session it was made from: signing out there ends it. */
+    sessionHash: text("session_hash")
+      .notNull()
+      .references(() => sessions.tokenHash, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("workspace_codes_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Sessions of one workspace host, each made from a UI session by the handshake and ended with it (sign-out,
+ * idleness, expiry: the cascade). The cookie carries a random token; only its SHA-256 is stored. The names of
+ * the cookies the workspace set for its own host are kept: only those are forwarded to it.
+ */
+export const workspaceSessions = pgTable(
+  "workspace_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    label: text("label").notNull(),
+    namespace: text("namespace").notNull(),
+    subject: text("subject").notNull(),
+    sessionHash: text("session_hash")
+      .notNull()
+      .references(() => sessions.tokenHash, { onDelete: "cascade" }),
+    cookieNames: jsonb("cookie_names").$type<string[]>().notNull().default([]),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("workspace_sessions_session_hash_idx").on(t.sessionHash)],
+);
+
 /** The current version of every permit received: the highest sequence wins. */
 export const permits = pgTable("permits", {
   permitId: text("permit_id").primaryKey(),

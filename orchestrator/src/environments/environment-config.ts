@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { StagingCapabilities } from "../staging/staging-capability";
+import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 
 /** How environments are built: images, sizes and who may talk to them. Fixed per installation. */
 export const environmentConfigSchema = z.object({
@@ -31,11 +32,6 @@ export const environmentConfigSchema = z.object({
     .prefault({}),
   /** Where the airlock agent beside each workspace serves its outbox, read-only, to the orchestrator alone. */
   airlockPort: z.int().default(8090),
-  /**
-   * The orchestrator's public origin (from PUBLIC_URL): the workspace accepts the Lab's own API calls,
-   * which the browser sends from this origin through the gateway, and no other origin's.
-   */
-  publicOrigin: z.url().default("http://localhost:8080"),
   /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */
   dataVolumeSize: z.string().default("20Gi"),
 });
@@ -46,6 +42,11 @@ export type EnvironmentConfig = z.infer<typeof environmentConfigSchema> & {
    * carries no capabilities and the staging endpoint refuses the loader (tests that never run one).
    */
   stagingCapabilities?: Pick<StagingCapabilities, "sign">;
+  /**
+   * Names the workspace hosts: the workspace accepts the Lab's own API calls from the hosts of the permit's
+   * persons and no other origin. Without it, from none (tests that never open a workspace).
+   */
+  workspaceHosts?: Pick<WorkspaceHosts, "labelOf" | "originOf">;
 };
 
 export const defaultEnvironmentConfig: EnvironmentConfig = environmentConfigSchema.parse({});

@@ -1,9 +1,8 @@
 // The gateway's guards against a hostile page, a stale right and a leaking workspace: the real gateway on a
 // real port, a real database and sessions, and a real HTTP/WebSocket server standing in for the pod.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import cookie from "@fastify/cookie";
 import { and, eq } from "drizzle-orm";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { WebSocket, WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
@@ -11,10 +10,13 @@ import { amendEnvironment, insertEnvironment } from "../../test/environment-rows
 import { SessionStore } from "../auth/sessions";
 import { openDatabase, type Database } from "../db/database";
 import { auditEvents } from "../db/schema";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import type { PermitPayload } from "../permits/permit";
 import { examplePermit } from "../permits/test-fixtures";
-import { registerGateway } from "./gateway";
+import { gatewayApp } from "../../test/gateway-app";
+import { loopbackFetch, loopbackLookup, loopbackRequest } from "../../test/loopback-fetch";
+import { handshake } from "../../test/workspace-host";
+
+const fetch = loopbackFetch;
 
 type Seen = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
 
@@ -36,8 +38,9 @@ async function startWorkspace(): Promise<{ url: string; seen: Seen[]; server: Se
             "set-cookie": [
               "spe_session=planted; Path=/; HttpOnly",
               "=spe_session=nameless; Path=/",
-              "theme=dark; Path=/; Domain=127.0.0.1",
-              `_xsrf=abc; Path=${path.replace("set-cookies", "")}`,
+              "__Host-spe_workspace=planted; Path=/; Secure",
+              "theme=dark; Path=/; Domain=ws.localhost",
+              "_xsrf=abc; Path=/lab",
             ],
             "service-worker-allowed": "/",
             "clear-site-data": '"cookies"',
@@ -76,7 +79,7 @@ async function startWorkspace(): Promise<{ url: string; seen: Seen[]; server: Se
 
 function openSocket(url: string, headers: Record<string, string>): Promise<WebSocket | number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers, lookup: loopbackLookup as never });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
     ws.once("error", () => resolve(-1));
@@ -108,34 +111,38 @@ describe("workspace gateway security", () => {
   let appUrl: string;
   let namespace: string;
   let aliceCookie: string;
+  let sessionCookie: string;
+  /** alice's workspace host of the main environment, and its cookie there. */
+  let host: { origin: string; cookie: string };
 
   /** A gateway on a port of its own; the main one checks open sockets only when the database announces a change. */
   async function startGateway(socketRecheckMs: number): Promise<{ app: FastifyInstance; url: string }> {
     const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const app = Fastify();
-    await app.register(cookie);
-    await registerGateway(app, {
+    const url = `http://localhost:${port}`;
+    const built = await gatewayApp({
       db: database.db,
       sessions,
       upstreamFor: () => Promise.resolve(workspace.url),
       publicUrl: url,
       socketRecheckMs,
     });
-    await app.listen({ host: "127.0.0.1", port });
-    apps.push(app);
-    return { app, url };
+    sessionCookie = built.sessionCookie;
+    await built.app.listen({ host: "127.0.0.1", port });
+    apps.push(built.app);
+    return { app: built.app, url };
   }
+  /** A UI session's cookie for `subject`. */
   const signIn = async (subject = "alice") =>
-    `${SESSION_COOKIE}=${await sessions.create({ subject, name: subject, email: null, roles: ["researcher"] }, undefined)}`;
+    `${sessionCookie}=${await sessions.create({ subject, name: subject, email: null, roles: ["researcher"] }, undefined)}`;
+  /** The workspace host of `ns` for a UI session, through the handshake: its origin and its cookie. */
+  const open = (ns: string, uiCookie: string, base = appUrl) => handshake(base, uiCookie, ns);
   async function environment(
     overrides: Partial<PermitPayload> = {},
   ): Promise<{ payload: PermitPayload; namespace: string }> {
     const payload = examplePermit({ permitId: `SE-GWSEC-${Math.random().toString(36).slice(2, 10)}`, ...overrides });
     return { payload, namespace: await insertEnvironment(database.db, payload) };
   }
-  const socketUrl = (base: string, ns: string, path = "api/terminals/websocket/1") =>
-    `${base.replace("http", "ws")}/workspaces/${ns}/${path}`;
+  const socketUrl = (origin: string, path = "api/terminals/websocket/1") => `${origin.replace("http", "ws")}/${path}`;
   const events = async (action: string, ns: string) =>
     database.db
       .select()
@@ -149,6 +156,7 @@ describe("workspace gateway security", () => {
     appUrl = (await startGateway(3_600_000)).url;
     namespace = (await environment()).namespace;
     aliceCookie = await signIn();
+    host = await open(namespace, aliceCookie);
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -159,17 +167,23 @@ describe("workspace gateway security", () => {
   describe("WebSocket origin", () => {
     it("refuses a WebSocket opened by another site's page, or by no page, and records the refusal", async () => {
       const before = workspace.seen.length;
-      expect(
-        await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie, origin: "https://evil.example" }),
-      ).toBe(403);
-      expect(await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie })).toBe(403);
+      expect(await openSocket(socketUrl(host.origin), { cookie: host.cookie, origin: "https://evil.example" })).toBe(
+        403,
+      );
+      expect(await openSocket(socketUrl(host.origin), { cookie: host.cookie })).toBe(403);
+      // The UI's own pages are another origin to the workspace host, and so is another workspace host.
+      expect(await openSocket(socketUrl(host.origin), { cookie: host.cookie, origin: appUrl })).toBe(403);
+      const other = await open((await environment()).namespace, aliceCookie);
+      expect(await openSocket(socketUrl(host.origin), { cookie: host.cookie, origin: other.origin })).toBe(403);
       expect(workspace.seen.length).toBe(before);
       const refused = await events("workspace.websocket-refused", namespace);
       expect(refused.map((e) => [e.actorSubject, (e.details as { origin: string | null }).origin])).toEqual([
         ["alice", "https://evil.example"],
         ["alice", null],
+        ["alice", appUrl],
+        ["alice", other.origin],
       ]);
-      const ours = await openSocket(socketUrl(appUrl, namespace), { cookie: aliceCookie, origin: appUrl });
+      const ours = await openSocket(socketUrl(host.origin), { cookie: host.cookie, origin: host.origin });
       expect(ours).toBeInstanceOf(WebSocket);
       expect(await echo(ours as WebSocket, "hej")).toBe("echo:hej");
       (ours as WebSocket).close();
@@ -177,8 +191,9 @@ describe("workspace gateway security", () => {
   });
 
   describe("an open WebSocket authorised again", () => {
-    const openAs = async (ns: string, cookieHeader: string, base = appUrl) => {
-      const ws = await openSocket(socketUrl(base, ns), { cookie: cookieHeader, origin: base });
+    const openAs = async (ns: string, uiCookie: string, base = appUrl) => {
+      const { origin, cookie } = await open(ns, uiCookie, base);
+      const ws = await openSocket(socketUrl(origin), { cookie, origin });
       expect(ws).toBeInstanceOf(WebSocket);
       expect(await echo(ws as WebSocket, "before")).toBe("echo:before");
       return ws as WebSocket;
@@ -195,7 +210,7 @@ describe("workspace gateway security", () => {
       );
       expect(event).toMatchObject({
         actorSubject: "alice",
-        details: { path: "/workspaces/" + namespace + "/api/terminals/websocket/1" },
+        details: { path: "/api/terminals/websocket/1" },
       });
     });
 
@@ -248,8 +263,9 @@ describe("workspace gateway security", () => {
 
   describe("the socket between them", () => {
     it("lets the workspace choose among every subprotocol the browser offers, and gives the browser its choice", async () => {
-      const ws = new WebSocket(socketUrl(appUrl, namespace), ["a", "b"], {
-        headers: { cookie: aliceCookie, origin: appUrl },
+      const ws = new WebSocket(socketUrl(host.origin), ["a", "b"], {
+        headers: { cookie: host.cookie, origin: host.origin },
+        lookup: loopbackLookup as never,
       });
       await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
       expect(ws.protocol).toBe("b");
@@ -260,13 +276,14 @@ describe("workspace gateway security", () => {
 
     it("answers the browser in HTTP when the workspace refuses the socket, rather than opening one only to close it", async () => {
       expect(
-        await openSocket(socketUrl(appUrl, namespace, "api/kernels/1/refuse"), { cookie: aliceCookie, origin: appUrl }),
+        await openSocket(socketUrl(host.origin, "api/kernels/1/refuse"), { cookie: host.cookie, origin: host.origin }),
       ).toBe(502);
     });
 
     it("passes the workspace's ping to the browser and the browser's pong back, so each learns whether the other is alive", async () => {
-      const ws = new WebSocket(socketUrl(appUrl, namespace, "api/kernels/1/ping"), {
-        headers: { cookie: aliceCookie, origin: appUrl },
+      const ws = new WebSocket(socketUrl(host.origin, "api/kernels/1/ping"), {
+        headers: { cookie: host.cookie, origin: host.origin },
+        lookup: loopbackLookup as never,
       });
       const ping = await new Promise<string>((resolve) => ws.once("ping", (data) => resolve(data.toString())));
       expect(ping).toBe("from-workspace");
@@ -275,15 +292,47 @@ describe("workspace gateway security", () => {
   });
 
   describe("headers between the browser and the workspace", () => {
-    it("keeps the workspace's cookies inside its path and drops any that names one of ours", async () => {
-      const res = await fetch(`${appUrl}/workspaces/${namespace}/set-cookies`, { headers: { cookie: aliceCookie } });
+    it("keeps the workspace's cookies to its host, drops any that names one of ours, and forwards only its own", async () => {
+      const res = await fetch(`${host.origin}/set-cookies`, { headers: { cookie: host.cookie } });
       expect(res.status).toBe(200);
-      expect(res.headers.getSetCookie()).toEqual([
-        `theme=dark; Path=/workspaces/${namespace}/`,
-        `_xsrf=abc; Path=/workspaces/${namespace}/`,
-      ]);
-      expect(res.headers.get("service-worker-allowed")).toBeNull();
+      expect(res.headers.getSetCookie()).toEqual(["theme=dark; Path=/", "_xsrf=abc; Path=/lab"]);
       expect(res.headers.get("clear-site-data")).toBeNull();
+      await fetch(`${host.origin}/lab`, {
+        headers: { cookie: `${host.cookie}; theme=dark; _xsrf=abc; idp_session=sso; spe_session=tossed` },
+      });
+      expect(workspace.seen.at(-1)!.headers.cookie).toBe("theme=dark; _xsrf=abc");
+    });
+
+    it("refuses what another page would do or read on the workspace host: a write from another origin, a fetch or frame from another site", async () => {
+      const before = workspace.seen.length;
+      const other = await open((await environment()).namespace, aliceCookie);
+      const attempts: Array<[string, Record<string, string>, string]> = [
+        ["POST", { origin: other.origin, "sec-fetch-site": "same-site" }, "api/contents/a.ipynb"],
+        ["PUT", { origin: appUrl, "sec-fetch-site": "cross-site" }, "api/contents/a.ipynb"],
+        ["POST", { origin: "null" }, "api/kernels"],
+        ["GET", { "sec-fetch-site": "same-site", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" }, "api/contents"],
+        ["GET", { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "script" }, "lab"],
+        ["GET", { "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe" }, "lab"],
+      ];
+      for (const [method, headers, path] of attempts) {
+        const res = await loopbackRequest(`${host.origin}/${path}`, {
+          method,
+          headers: { cookie: host.cookie, ...headers },
+        });
+        expect([method, path, res.status]).toEqual([method, path, 403]);
+      }
+      expect(workspace.seen.length).toBe(before);
+      // A link followed from anywhere opens the page; the host's own pages do what they like.
+      const link = { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };
+      expect((await loopbackRequest(`${host.origin}/lab`, { headers: { cookie: host.cookie, ...link } })).status).toBe(
+        200,
+      );
+      const own = { origin: host.origin, "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" };
+      const write = await loopbackRequest(`${host.origin}/api/kernels`, {
+        method: "POST",
+        headers: { cookie: host.cookie, ...own },
+      });
+      expect(write.status).toBe(200);
     });
 
     it("passes neither the client's forwarded address nor its credentials to the workspace, over HTTP or WebSocket", async () => {
@@ -293,15 +342,15 @@ describe("workspace gateway security", () => {
         "x-forwarded-host": "evil.example",
         authorization: "Bearer smuggled",
       };
-      await fetch(`${appUrl}/workspaces/${namespace}/lab`, {
-        headers: { cookie: `${aliceCookie}; _xsrf=own`, ...smuggled },
+      await fetch(`${host.origin}/lab`, {
+        headers: { cookie: `${host.cookie}; _xsrf=own`, ...smuggled },
       });
       const http = workspace.seen.at(-1)!;
       expect(http.headers).toMatchObject({ "x-forwarded-for": "127.0.0.1", cookie: "_xsrf=own" });
       for (const name of ["x-real-ip", "x-forwarded-host", "authorization"]) expect(http.headers[name]).toBeUndefined();
-      const ws = (await openSocket(socketUrl(appUrl, namespace), {
-        cookie: aliceCookie,
-        origin: appUrl,
+      const ws = (await openSocket(socketUrl(host.origin), {
+        cookie: host.cookie,
+        origin: host.origin,
         ...smuggled,
       })) as WebSocket;
       await echo(ws, "x");
@@ -325,9 +374,9 @@ describe("workspace gateway security", () => {
       ["GET", "view/analys/register.csv"],
     ])("refuses %s %s before it reaches the workspace", async (method, path) => {
       const before = workspace.seen.length;
-      const res = await fetch(`${appUrl}/workspaces/${namespace}/${path}`, {
+      const res = await fetch(`${host.origin}/${path}`, {
         method,
-        headers: { cookie: aliceCookie },
+        headers: { cookie: host.cookie },
       });
       expect(res.status).toBe(403);
       if (method !== "HEAD")
@@ -339,23 +388,23 @@ describe("workspace gateway security", () => {
     });
 
     it("answers a download link opened in the browser with a page in words, and records the refusal", async () => {
-      const res = await fetch(`${appUrl}/workspaces/${namespace}/files/ut.csv?download=1`, {
-        headers: { cookie: aliceCookie, accept: "text/html", "accept-language": "en" },
+      const res = await fetch(`${host.origin}/files/ut.csv?download=1`, {
+        headers: { cookie: host.cookie, accept: "text/html", "accept-language": "en" },
       });
       expect(res.status).toBe(403);
       expect(await res.text()).toContain("<h1>Files do not leave the environment this way</h1>");
       const refused = await events("workspace.transfer-refused", namespace);
       expect(refused.at(-1)).toMatchObject({
         actorSubject: "alice",
-        details: { route: "files", path: `/workspaces/${namespace}/files/ut.csv`, method: "GET" },
+        details: { route: "files", path: "/files/ut.csv", method: "GET" },
       });
     });
 
     it("lets the contents API through untouched, notebooks and binaries alike: the Lab opens, saves and uploads through it", async () => {
       const contents = (path: string, init?: RequestInit) =>
-        fetch(`${appUrl}/workspaces/${namespace}/api/contents/${path}`, {
+        fetch(`${host.origin}/api/contents/${path}`, {
           ...init,
-          headers: { cookie: aliceCookie, "content-type": "application/json" },
+          headers: { cookie: host.cookie, "content-type": "application/json", origin: host.origin },
         });
       const text = await contents("analys/a.csv?type=file&format=text&content=1");
       expect(await text.json()).toMatchObject({ format: "text", content: "kommun;antal\n" });

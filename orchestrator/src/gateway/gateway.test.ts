@@ -1,13 +1,19 @@
 import { createServer, type Server } from "node:http";
 import { freePort } from "@spe/infra/local-cluster";
+import { eq } from "drizzle-orm";
 import { WebSocket, WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieClient } from "../../test/cookie-client";
+import { loopbackLookup } from "../../test/loopback-fetch";
 import { startStack, type Stack } from "../../test/stack";
+import { cookieHeader, openWorkspace } from "../../test/workspace-host";
+import { hashToken } from "../auth/sessions";
+import { auditEvents } from "../db/schema";
 import { demoPermitPayload } from "../permits/demo-permit";
 import { pushDevPermit } from "../../test/push-permit";
+import { WorkspaceSessionStore } from "./workspace-sessions";
 
-/** A stand-in for JupyterLab: answers HTTP with what it received, echoes WebSocket messages. */
+/** A stand-in for JupyterLab: answers HTTP with what it received, echoes WebSocket messages, sets a cookie on `/set`. */
 async function startUpstream(): Promise<{
   url: string;
   seen: Array<{ url: string; cookie?: string }>;
@@ -16,7 +22,8 @@ async function startUpstream(): Promise<{
   const seen: Array<{ url: string; cookie?: string }> = [];
   const server = createServer((req, res) => {
     seen.push({ url: req.url!, cookie: req.headers.cookie });
-    res.writeHead(200, { "content-type": "application/json" });
+    const cookie = req.url === "/set" ? { "set-cookie": "_xsrf=jupyter-own; Path=/" } : {};
+    res.writeHead(200, { "content-type": "application/json", ...cookie });
     res.end(JSON.stringify({ path: req.url }));
   });
   const wss = new WebSocketServer({ server });
@@ -29,14 +36,14 @@ async function startUpstream(): Promise<{
   return { url: `http://127.0.0.1:${port}`, seen, server };
 }
 
-/** A WebSocket as a page opens it: with the page's origin (the orchestrator's own unless given) and the browser's cookies. */
-function openSocket(
-  url: string,
-  cookie?: string,
-  origin = new URL(url.replace(/^ws/, "http")).origin,
-): Promise<WebSocket | { refused: number }> {
+/** A WebSocket as a page of `origin` opens it, with the browser's cookies for the socket's host. */
+function openSocket(url: string, cookie?: string, origin?: string): Promise<WebSocket | { refused: number }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers: cookie ? { cookie } : {}, origin });
+    const ws = new WebSocket(url, {
+      headers: cookie ? { cookie } : {},
+      origin: origin ?? new URL(url.replace(/^ws/, "http")).origin,
+      lookup: loopbackLookup as never,
+    });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => resolve({ refused: res.statusCode ?? 0 }));
     ws.once("error", () => resolve({ refused: -1 }));
@@ -49,8 +56,9 @@ describe("workspace gateway", () => {
   let namespace: string;
   let alice: CookieClient;
   let bob: CookieClient;
-  const cookieHeader = (client: CookieClient, url: string) =>
-    [...client.cookies(url)].map(([k, v]) => `${k}=${v}`).join("; ");
+  /** alice's workspace host of the environment. */
+  let origin: string;
+  const html = { accept: "text/html" };
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -58,27 +66,55 @@ describe("workspace gateway", () => {
     const payload = { ...demoPermitPayload(new Date()), permitId: `SE-GATEWAY-${Date.now().toString(36)}` };
     namespace = await pushDevPermit(stack.appUrl, payload);
     [alice, bob] = [await stack.signIn("alice"), await stack.signIn("bob")];
+    origin = (await openWorkspace(alice, stack.appUrl, namespace)).origin;
   });
   afterAll(async () => {
     await stack.stop();
     upstream.server.close();
   });
 
-  it("lets a person named in the permit through, without passing on our session cookie", async () => {
-    alice.cookies(stack.appUrl).set("_xsrf", "jupyter-own");
-    const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab?x=1`, {
-      headers: { accept: "text/html" },
-    });
+  it("opens the named person's workspace on an opaque host of its own, through the handshake, to the clean address", async () => {
+    const port = new URL(stack.appUrl).port;
+    expect(origin).toMatch(new RegExp(`^http://[0-9a-f]{32}\\.ws\\.localhost:${port}$`));
+    expect(origin).toBe(stack.workspaceHosts.originOf(stack.workspaceHosts.labelOf(namespace, "alice")));
+    const { res, url } = await openWorkspace(alice, stack.appUrl, namespace, "/lab?x=1");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ path: `/workspaces/${namespace}/lab?x=1` });
-    const last = upstream.seen.at(-1)!;
-    expect(last.cookie).toBe("_xsrf=jupyter-own");
+    expect(url).toBe(`${origin}/lab?x=1`);
+    expect(await res.json()).toEqual({ path: "/lab?x=1" });
+    // The host's session is a cookie of that host alone; the UI's session never went there.
+    expect([...alice.cookies(origin).keys()]).toEqual(["__Host-spe_workspace"]);
+    expect(upstream.seen.at(-1)!.cookie).toBeUndefined();
+  });
+
+  it("forwards the cookies the workspace set for its host, and nothing else the browser holds there", async () => {
+    await alice.request(`${origin}/set`);
+    expect(alice.cookies(origin).get("_xsrf")).toBe("jupyter-own");
+    // As a parent domain's cookie (the identity provider's, another workspace's tossed one) would arrive.
+    alice.cookies(origin).set("idp_session", "sso");
+    alice.cookies(origin).set("spe_session", "tossed");
+    await alice.request(`${origin}/api/contents`);
+    expect(upstream.seen.at(-1)).toEqual({ url: "/api/contents", cookie: "_xsrf=jupyter-own" });
+    alice.cookies(origin).delete("idp_session");
+    alice.cookies(origin).delete("spe_session");
+  });
+
+  it("answers the UI's routes on a workspace host with the workspace's, and the gateway's on the UI's host with nothing", async () => {
+    for (const path of ["/trpc/environments.mine", "/auth/login", "/healthz", "/api/v1/openapi.json", "/"]) {
+      const res = await alice.request(`${origin}${path}`);
+      expect(await res.json()).toEqual({ path });
+    }
+    const before = upstream.seen.length;
+    for (const path of ["/_workspace-host/lab", "/_workspace-host"]) {
+      const res = await alice.request(`${stack.appUrl}${path}`);
+      expect(res.status).toBe(404);
+    }
+    expect(upstream.seen.length).toBe(before);
   });
 
   it.each([
     ["nobody signed in", undefined, 401],
     ["a researcher the permit does not name", "bob", 404],
-  ] as const)("refuses %s", async (_name, who, status) => {
+  ] as const)("refuses to hand over to %s", async (_name, who, status) => {
     const client = who === "bob" ? bob : new CookieClient();
     const before = upstream.seen.length;
     const res = await client.request(`${stack.appUrl}/workspaces/${namespace}/lab`);
@@ -92,24 +128,90 @@ describe("workspace gateway", () => {
     expect(((await res.json()) as { error: string }).error).toBe("WORKSPACE_NOT_FOUND");
   });
 
-  it("sends a browser that is not signed in to sign in, and back to the workspace link after it", async () => {
+  it("sends a browser without a session to sign in, and on to the workspace host after it", async () => {
     const link = `${stack.appUrl}/workspaces/${namespace}/lab/tree?path=analys`;
     const client = new CookieClient();
-    const first = await client.request(link, { headers: { accept: "text/html" } });
+    const first = await client.request(link, { headers: html });
     expect(first.status).toBe(302);
     expect(first.headers.get("location")).toBe(
       `/auth/login?next=${encodeURIComponent(`/workspaces/${namespace}/lab/tree?path=analys`)}`,
     );
     const { res, url } = await stack.submitLoginForm(client, "alice", "demo", {}, link);
-    const back = await client.followFrom(res, url);
-    expect(back.url).toBe(link);
-    expect(await back.res.json()).toEqual({ path: `/workspaces/${namespace}/lab/tree?path=analys` });
+    const back = await client.followFrom(res, url, undefined, { headers: html });
+    expect(back.url).toBe(`${origin}/lab/tree?path=analys`);
+    expect(await back.res.json()).toEqual({ path: "/lab/tree?path=analys" });
+  });
+
+  it("sends a browser that comes to the workspace host without its session through the handshake again", async () => {
+    const client = await stack.signIn("alice");
+    const first = await client.request(`${origin}/lab/tree?path=x`, { headers: html });
+    expect(first.status).toBe(302);
+    const label = new URL(origin).hostname.split(".")[0]!;
+    expect(first.headers.get("location")).toBe(
+      `${stack.appUrl}/workspaces/open?host=${label}&next=${encodeURIComponent("/lab/tree?path=x")}`,
+    );
+    const back = await client.followFrom(first, `${origin}/lab/tree?path=x`, undefined, { headers: html });
+    expect(back.url).toBe(`${origin}/lab/tree?path=x`);
+    // A program gets a 401, not a page.
+    expect((await new CookieClient().request(`${origin}/api/kernels`)).status).toBe(401);
+  });
+
+  it("never hands over to another person's host: a host is found only among the person's own", async () => {
+    const bobsLabel = stack.workspaceHosts.labelOf(namespace, "bob");
+    const res = await alice.request(`${stack.appUrl}/workspaces/open?host=${bobsLabel}&next=/lab`, { headers: html });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("Ingen arbetsyta här");
+    // alice's host session is no key to any other host.
+    const other = stack.workspaceHosts.originOf(bobsLabel);
+    const res2 = await new CookieClient().request(`${other}/api/kernels`, {
+      headers: { cookie: cookieHeader(alice, origin) },
+    });
+    expect(res2.status).toBe(401);
+  });
+
+  it("refuses a code used twice, an expired one and one shown on another host, with a page in words and an audit event", async () => {
+    const store = new WorkspaceSessionStore(stack.services.database.db);
+    const label = stack.workspaceHosts.labelOf(namespace, "alice");
+    const first = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab`, { headers: html });
+    expect(first.status).toBe(303);
+    const handshake = first.headers.get("location")!;
+    expect(handshake).toMatch(new RegExp(`^${origin}/_spe/handshake\\?code=[\\w-]{43}&next=%2Flab$`));
+    expect(first.headers.get("referrer-policy")).toBe("no-referrer");
+    const fresh = new CookieClient();
+    expect((await fresh.request(handshake)).status).toBe(303);
+    const again = await new CookieClient().request(handshake, { headers: { ...html, "accept-language": "en" } });
+    expect(again.status).toBe(403);
+    expect(await again.text()).toContain("<h1>This link to the workspace is no longer valid</h1>");
+
+    const sessionHash = hashToken(alice.cookies(stack.appUrl).get("__Host-spe_session")!);
+    const grant = { label, namespace, subject: "alice", sessionHash };
+    const expired = await store.createCode(grant, new Date(Date.now() - 61_000));
+    expect((await new CookieClient().request(`${origin}/_spe/handshake?code=${expired}`)).status).toBe(403);
+    const elsewhere = await store.createCode(grant);
+    const otherHost = stack.workspaceHosts.originOf(stack.workspaceHosts.labelOf(namespace, "bob"));
+    expect((await new CookieClient().request(`${otherHost}/_spe/handshake?code=${elsewhere}`)).status).toBe(403);
+    // Spent on the wrong host, it is no good on its own either.
+    expect((await new CookieClient().request(`${origin}/_spe/handshake?code=${elsewhere}`)).status).toBe(403);
+
+    const refused = await stack.services.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "workspace.link-refused"));
+    // A code unknown (used, or never made) names nobody; one spent names whose it was.
+    const otherLabel = new URL(otherHost).hostname.split(".")[0];
+    expect(refused.map((e) => [e.actorSubject, e.target, (e.details as { reason: string }).reason])).toEqual([
+      ["anonymous", `workspace-host:${label}`, "unknown"],
+      ["alice", `environment:${namespace}`, "expired"],
+      ["alice", `environment:${namespace}`, "other-host"],
+      ["anonymous", `workspace-host:${label}`, "unknown"],
+    ]);
+    expect(otherLabel).not.toBe(label);
   });
 
   it("answers a refused page load with a page in words, in Swedish unless the browser prefers English", async () => {
     const page = async (language?: string) => {
       const res = await bob.request(`${stack.appUrl}/workspaces/${namespace}/lab`, {
-        headers: { accept: "text/html", ...(language ? { "accept-language": language } : {}) },
+        headers: { ...html, ...(language ? { "accept-language": language } : {}) },
       });
       return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
     };
@@ -121,30 +223,27 @@ describe("workspace gateway", () => {
     expect((await page()).text).toContain("<h1>Ingen arbetsyta här</h1>");
   });
 
-  it("proxies WebSockets for the named person and refuses them for others", async () => {
-    const wsUrl = `${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/api/kernels/k1/channels`;
-    const socket = await openSocket(wsUrl, cookieHeader(alice, stack.appUrl));
+  it("proxies WebSockets from the workspace host's own pages only", async () => {
+    const wsUrl = `${origin.replace("http", "ws")}/api/kernels/k1/channels`;
+    const socket = await openSocket(wsUrl, cookieHeader(alice, origin));
     expect(socket).toBeInstanceOf(WebSocket);
     const ws = socket as WebSocket;
     const reply = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
     ws.send("hello");
     expect(await reply).toBe("echo:hello");
     ws.close();
-    expect(upstream.seen.find((s) => s.url.startsWith("ws:"))?.cookie ?? "").not.toContain("spe_session");
-    expect(await openSocket(wsUrl, cookieHeader(bob, stack.appUrl))).toEqual({ refused: 404 });
+    expect(upstream.seen.find((s) => s.url.startsWith("ws:"))?.cookie).toBe("_xsrf=jupyter-own");
     expect(await openSocket(wsUrl)).toEqual({ refused: 401 });
-    // A page of another site, with alice's cookie, is refused: only the orchestrator's public origin may open one.
-    expect(await openSocket(wsUrl, cookieHeader(alice, stack.appUrl), "https://evil.example")).toEqual({
-      refused: 403,
-    });
+    // With alice's cookie, from another site's page, from the UI's and from another workspace host's: refused.
+    const otherHost = stack.workspaceHosts.originOf(stack.workspaceHosts.labelOf(namespace, "bob"));
+    for (const page of ["https://evil.example", stack.appUrl, otherHost])
+      expect(await openSocket(wsUrl, cookieHeader(alice, origin), page)).toEqual({ refused: 403 });
   });
 
-  it("closes an open WebSocket with 1008 when its person signs out", async () => {
+  it("closes an open WebSocket with 1008 when its person signs out of the UI, and ends the host's session", async () => {
     const second = await stack.signIn("alice");
-    const socket = await openSocket(
-      `${stack.appUrl.replace("http", "ws")}/workspaces/${namespace}/terminals/websocket/1`,
-      cookieHeader(second, stack.appUrl),
-    );
+    const host = (await openWorkspace(second, stack.appUrl, namespace)).origin;
+    const socket = await openSocket(`${host.replace("http", "ws")}/terminals/websocket/1`, cookieHeader(second, host));
     expect(socket).toBeInstanceOf(WebSocket);
     const closed = new Promise<number>((resolve) => (socket as WebSocket).once("close", (code) => resolve(code)));
     const out = await second.request(`${stack.appUrl}/auth/logout`, {
@@ -153,6 +252,7 @@ describe("workspace gateway", () => {
     });
     expect(out.status).toBe(200);
     expect(await closed).toBe(1008);
+    expect((await second.request(`${host}/api/kernels`)).status).toBe(401);
   });
 
   it("refuses while the environment is suspended, and records who opened what", async () => {
@@ -163,8 +263,8 @@ describe("workspace gateway", () => {
       body: JSON.stringify({ namespace }),
     });
     expect(suspend.status).toBe(200);
-    const res = await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab`);
-    expect(res.status).toBe(423);
+    expect((await alice.request(`${origin}/lab`)).status).toBe(423);
+    expect((await alice.request(`${stack.appUrl}/workspaces/${namespace}/lab`)).status).toBe(423);
     const ida = await stack.signIn("ida");
     const events = await ida.request(
       `${stack.appUrl}/trpc/audit.events?input=${encodeURIComponent(JSON.stringify({ action: "workspace.*" }))}`,
@@ -175,6 +275,10 @@ describe("workspace gateway", () => {
     expect(actions).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ action: "workspace.opened", actor: expect.objectContaining({ subject: "alice" }) }),
+        expect.objectContaining({
+          action: "workspace.session-created",
+          actor: expect.objectContaining({ subject: "alice" }),
+        }),
         expect.objectContaining({
           action: "workspace.websocket-opened",
           actor: expect.objectContaining({ subject: "alice" }),

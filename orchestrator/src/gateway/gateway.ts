@@ -1,32 +1,38 @@
-import proxy from "@fastify/http-proxy";
+import replyFrom from "@fastify/reply-from";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
+import type { UiCookies } from "../auth/session-cookie";
 import type { SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import { SpeError } from "../errors";
+import { registerHandshake } from "./handshake";
+import { hostPath, WORKSPACE_HOST_PREFIX } from "./host-dispatch";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
-import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
+import { isPageLoad, refuse } from "./refuse";
 import { workspaceRoute, type BlockedRoute } from "./transfer-rules";
 import type { UpstreamResolver } from "../environments/service-origin";
 import { decideWorkspaceAccess } from "./workspace-access";
+import type { WorkspaceHosts } from "./workspace-hosts";
+import { WorkspaceSessionStore, type WorkspaceSession } from "./workspace-sessions";
 import { WorkspaceSockets } from "./workspace-sockets";
+import { requestRefusal } from "./request-isolation";
 
 export interface GatewayOptions {
   db: Db;
   sessions: SessionStore;
   /** Finds the workspace of an environment, e.g. http://workspace.<namespace>.svc.cluster.local */
   upstreamFor: UpstreamResolver;
-  /** The orchestrator's public URL: workspace WebSockets are accepted only from pages of its origin. */
+  /** The orchestrator's public URL: where people sign in and open workspaces from. */
   publicUrl: string;
+  uiCookies: UiCookies;
+  hosts: WorkspaceHosts;
   /** How often every open workspace WebSocket is authorised again (default 30 s). */
   socketRecheckMs?: number;
 }
 
-const PREFIX = "/workspaces";
-const namespaceOf = (url: string) => /^\/workspaces\/(spe-[a-z0-9-]{1,59})(?:[/?]|$)/.exec(url)?.[1];
 const isWebSocket = (req: FastifyRequest) => req.headers.upgrade?.toLowerCase() === "websocket";
+const METHODS = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"] as const;
 
 const TRANSFER_BLOCKED = "WORKSPACE_TRANSFER_BLOCKED";
 const TRANSFER_MESSAGE =
@@ -34,167 +40,197 @@ const TRANSFER_MESSAGE =
 
 /** What an authorised request carries from the check to the proxy. */
 interface Grant {
-  namespace: string;
-  subject: string;
-  token: string;
+  hostSession: WorkspaceSession;
   upstream: string;
+  /** The path the browser asked the workspace host for. */
+  path: string;
   /** Taken before the session was read: the sockets check again if anything was announced since. */
   mark: number;
 }
 
 /**
- * `/workspaces/<namespace>/…`: an authenticated reverse proxy, HTTP and WebSocket, into an environment's
- * workspace. Every request is authorised, and every open WebSocket again while it is open; a WebSocket must
- * come from the orchestrator's own pages. Routes that carry files out of the workspace are refused: files
- * leave through the airlock. Each page load, each WebSocket opened or closed by a check, each refusal of a
- * WebSocket's origin and each refused transfer is an audit event.
+ * The gateway: each person's workspace of an environment on a host of its own (workspace-hosts.ts), reached
+ * through the handshake (handshake.ts), as an authenticated reverse proxy, HTTP and WebSocket. Every request
+ * is authorised by the host's session, and every open WebSocket again while it is open; a request from
+ * another origin that could act or read (another workspace's page, a page of any other site) is refused
+ * (request-isolation.ts). Routes that carry files out are refused: files leave through the airlock. Each page
+ * the workspace served, each WebSocket opened or closed by a check, each refusal of a request's origin and
+ * each refused transfer is an audit event.
  */
 export async function registerGateway(app: FastifyInstance, options: GatewayOptions): Promise<void> {
-  const ourOrigin = new URL(options.publicUrl).origin;
+  const { hosts, publicUrl } = options;
+  const home = `${publicUrl}/`;
+  const workspaceSessions = new WorkspaceSessionStore(options.db);
+  const workspaceCookie = hosts.secureCookies ? "__Host-spe_workspace" : "spe_workspace";
   const sockets = new WorkspaceSockets({
     db: options.db,
     sessions: options.sessions,
+    workspaceSessions,
     log: app.log,
     recheckIntervalMs: options.socketRecheckMs ?? 30_000,
   });
   sockets.attach(app);
   app.addHook("preClose", () => sockets.close());
-  // The proxy asks for the upstream synchronously; it is found (maybe through the API) once authorised.
+  registerHandshake(app, { ...options, workspaceSessions, workspaceCookie });
   const grants = new WeakMap<FastifyRequest, Grant>();
 
   const audit = (
     req: FastifyRequest,
     actor: Omit<AuditActor, "address">,
     action: string,
-    namespace: string,
+    target: string,
     details: Record<string, unknown>,
   ) =>
     recordAuditEvent(options.db, {
       actor: { ...actor, address: req.ip },
       action,
-      target: `environment:${namespace}`,
-      details: { path: req.url.split("?")[0], ...details },
+      target,
+      details: { path: hostPath(req.url).split("?")[0], ...details },
     });
-
-  /** A browser opening a link gets a page in words (or the sign-in, and back here after it); programs get JSON. */
-  const refuse = (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    error: string,
-    message: string,
-    retryS?: number,
-  ) => {
-    const pageLoad = req.method === "GET" && !req.headers.upgrade && req.headers.accept?.includes("text/html") === true;
-    if (retryS) reply.header("retry-after", String(retryS));
-    if (!pageLoad) return reply.code(status).send({ error, message });
-    if (status === 401) return reply.redirect(`/auth/login?next=${encodeURIComponent(req.url)}`);
-    return reply
-      .code(status)
-      .type("text/html; charset=utf-8")
-      .send(workspaceRefusalPage(error, message, pageLanguage(req.headers["accept-language"]), retryS));
-  };
 
   const refuseTransfer = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    namespace: string,
-    subject: string,
+    grant: WorkspaceSession,
     route: BlockedRoute,
   ) => {
-    await audit(req, { subject, role: "researcher" }, "workspace.transfer-refused", namespace, {
-      route,
-      method: req.method,
-    });
-    return refuse(req, reply, 403, TRANSFER_BLOCKED, TRANSFER_MESSAGE);
+    await audit(
+      req,
+      { subject: grant.subject, role: "researcher" },
+      "workspace.transfer-refused",
+      `environment:${grant.namespace}`,
+      {
+        route,
+        method: req.method,
+      },
+    );
+    return refuse(req, reply, 403, TRANSFER_BLOCKED, TRANSFER_MESSAGE, { home });
   };
 
   const authorise = async (req: FastifyRequest, reply: FastifyReply) => {
-    const namespace = namespaceOf(req.url);
-    if (!namespace) return refuse(req, reply, 404, "WORKSPACE_NOT_FOUND", "There is no workspace here for you.");
-    const websocket = isWebSocket(req);
+    const host = hosts.classify(req.headers.host);
+    const label = host.kind === "workspace" ? host.label : undefined;
+    if (!label) return refuse(req, reply, 404, "WORKSPACE_NOT_FOUND", "There is no workspace here for you.", { home });
+    const path = hostPath(req.url);
     const mark = sockets.mark();
-    const token = req.cookies[SESSION_COOKIE];
-    const session = await options.sessions.get(token);
-    // A page of another site can open a WebSocket with the researcher's cookie (no CORS for WebSockets):
-    // only our own pages may, and a browser always says whose page it is.
-    if (websocket && req.headers.origin !== ourOrigin) {
+    const hostSession = await workspaceSessions.find(req.cookies[workspaceCookie], label);
+    const session = hostSession && (await options.sessions.getByHash(hostSession.sessionHash));
+    // Another origin's request that could act or read here (a page of another workspace host, which is the
+    // same site, or of any other site) is refused before anything: only navigations and this host's own
+    // pages reach the workspace. Browsers say where a request comes from (Origin, Sec-Fetch-*).
+    const isolation = requestRefusal(req, hosts.originOf(label), isWebSocket(req));
+    if (isolation) {
       const actor: Omit<AuditActor, "address"> = session
         ? { subject: session.subject, role: "person" }
         : { subject: "anonymous", role: "anonymous" };
-      await audit(req, actor, "workspace.websocket-refused", namespace, {
+      const target = hostSession ? `environment:${hostSession.namespace}` : `workspace-host:${label}`;
+      await audit(req, actor, isWebSocket(req) ? "workspace.websocket-refused" : "workspace.request-refused", target, {
         reason: "origin",
         origin: req.headers.origin ?? null,
+        site: req.headers["sec-fetch-site"] ?? null,
       });
-      return refuse(
-        req,
-        reply,
-        403,
-        "WORKSPACE_ORIGIN_REFUSED",
-        "A workspace connection is accepted only from the orchestrator's own pages.",
-      );
+      return refuse(req, reply, 403, isolation.code, isolation.message, { home });
     }
-    const decision = await decideWorkspaceAccess(options.db, namespace, session?.subject, new Date());
-    if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message);
-    const subject = session!.subject;
-    const route = workspaceRoute(req.url, namespace);
-    if (route.kind === "blocked") return refuseTransfer(req, reply, namespace, subject, route.route);
+    if (!hostSession || !session || session.subject !== hostSession.subject) {
+      // No session of this host (or its UI session ended): a browser goes through the handshake again.
+      if (isPageLoad(req))
+        return reply.redirect(`${publicUrl}/workspaces/open?${new URLSearchParams({ host: label, next: path })}`);
+      return reply
+        .code(401)
+        .send({ error: "AUTH_UNAUTHENTICATED", message: "Open the workspace from the start page." });
+    }
+    const { namespace, subject } = hostSession;
+    const decision = await decideWorkspaceAccess(options.db, namespace, subject, new Date());
+    if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message, { home });
+    const route = workspaceRoute(path);
+    if (route.kind === "blocked") return refuseTransfer(req, reply, hostSession, route.route);
     let upstream: string;
     try {
       upstream = await options.upstreamFor(namespace);
     } catch (err) {
       req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
       // A strategy that knows the workspace will not come (the local node failed) says so, with no retry.
-      if (err instanceof SpeError) return refuse(req, reply, 503, err.code, err.message);
-      return refuse(
-        req,
-        reply,
-        503,
-        "WORKSPACE_STARTING",
-        "The workspace is not running yet; try again in a moment.",
-        5,
-      );
+      if (err instanceof SpeError) return refuse(req, reply, 503, err.code, err.message, { home });
+      return refuse(req, reply, 503, "WORKSPACE_STARTING", "The workspace is not running yet; try again in a moment.", {
+        retryS: 5,
+        home,
+      });
     }
-    grants.set(req, { namespace, subject, token: token!, upstream, mark });
-    const pageLoad = req.method === "GET" && !websocket && req.headers.accept?.includes("text/html") === true;
-    if (websocket || pageLoad)
-      await audit(
-        req,
-        { subject, role: "researcher" },
-        websocket ? "workspace.websocket-opened" : "workspace.opened",
-        namespace,
-        {},
-      );
+    grants.set(req, { hostSession, upstream, path, mark });
   };
 
-  await app.register(proxy, {
-    prefix: PREFIX,
-    rewritePrefix: PREFIX,
-    // Empty: the upstream is chosen per request, by namespace. WebSockets are the gateway's own (below).
-    upstream: "",
-    preHandler: authorise,
-    handler: (req, reply, dest, replyOptions) => {
+  await app.register(async (scope) => {
+    // Bodies go to the workspace as they came, unread.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
+    await scope.register(replyFrom, { undici: { headersTimeout: 60_000 } });
+    const proxy = async (req: FastifyRequest, reply: FastifyReply) => {
       const grant = grants.get(req)!;
+      const { hostSession } = grant;
       if (isWebSocket(req)) {
         reply.hijack();
-        const query = req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : "";
-        const target = `${grant.upstream.replace(/^http/, "ws")}${dest}${query}`;
         const holder = {
-          namespace: grant.namespace,
-          subject: grant.subject,
-          token: grant.token,
+          namespace: hostSession.namespace,
+          subject: hostSession.subject,
+          workspaceTokenHash: hostSession.tokenHash,
+          sessionHash: hostSession.sessionHash,
           address: req.ip,
-          path: dest,
+          path: grant.path.split("?")[0]!,
         };
-        sockets.accept(req.raw, target, workspaceSocketHeaders(req.headers.cookie, req.ip), holder, grant.mark);
+        const headers = workspaceSocketHeaders(req.headers.cookie, req.ip, hostSession.cookieNames);
+        sockets.accept(req.raw, `${grant.upstream.replace(/^http/, "ws")}${grant.path}`, headers, holder, grant.mark);
+        await audit(
+          req,
+          { subject: hostSession.subject, role: "researcher" },
+          "workspace.websocket-opened",
+          `environment:${hostSession.namespace}`,
+          {},
+        );
         return;
       }
-      return reply.from(dest, replyOptions);
-    },
-    replyOptions: {
-      getUpstream: (req) => grants.get(req as FastifyRequest)!.upstream,
-      rewriteRequestHeaders: (req, headers) => workspaceRequestHeaders(headers, req.ip),
-      rewriteHeaders: (headers, req) => workspaceResponseHeaders(headers, req && namespaceOf(req.url)),
-    },
+      let cookieNames: string[] = [];
+      return reply.from(`${grant.upstream}${grant.path}`, {
+        rewriteRequestHeaders: (_req, headers) => workspaceRequestHeaders(headers, req.ip, hostSession.cookieNames),
+        rewriteHeaders: (headers) => {
+          const rewritten = workspaceResponseHeaders(headers);
+          cookieNames = rewritten.cookieNames.filter((n) => !hostSession.cookieNames.includes(n));
+          return rewritten.headers;
+        },
+        onResponse: (_request, res, answer) => {
+          void (async () => {
+            // Kept before the browser has them: its next request carries them, and they must be forwarded.
+            if (cookieNames.length) await workspaceSessions.addCookieNames(hostSession.tokenHash, cookieNames);
+            // A page the workspace served, not one it failed to serve: the evidence lists sessions that happened.
+            if (isPageLoad(req) && res.statusCode < 400)
+              await audit(
+                req,
+                { subject: hostSession.subject, role: "researcher" },
+                "workspace.opened",
+                `environment:${hostSession.namespace}`,
+                {},
+              );
+          })().then(
+            () => res.send(answer.stream),
+            (err: unknown) => res.send(err),
+          );
+        },
+        onError: (res, { error }) => {
+          req.log.warn({ ns: hostSession.namespace, err: error.message }, "Failed to reach a workspace");
+          void refuse(
+            req,
+            res as FastifyReply,
+            502,
+            "WORKSPACE_UNREACHABLE",
+            "The workspace did not answer; try again in a moment.",
+            {
+              retryS: 10,
+              home,
+            },
+          );
+        },
+      });
+    };
+    for (const url of [WORKSPACE_HOST_PREFIX, `${WORKSPACE_HOST_PREFIX}/*`])
+      scope.route({ method: [...METHODS], url, preHandler: authorise, handler: proxy });
   });
 }

@@ -1,79 +1,76 @@
 import { describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../auth/session-cookie";
+import { SESSION_COOKIE, uiCookies } from "../auth/session-cookie";
 import {
-  confineSetCookie,
-  OUR_COOKIE_PREFIX,
-  withoutOurCookies,
+  isOurCookie,
+  ownSetCookie,
+  workspaceCookies,
   workspaceRequestHeaders,
   workspaceResponseHeaders,
 } from "./proxy-headers";
 
-const ns = "spe-se-2026-0042";
-const home = `/workspaces/${ns}/`;
-
-describe("confineSetCookie", () => {
+describe("ownSetCookie", () => {
   it.each([
-    ["the workspace's own cookie in its path", `_xsrf=2|ab; Path=${home}`, `_xsrf=2|ab; Path=${home}`],
-    ["a cookie for the path without its slash", `a=1; Path=/workspaces/${ns}`, `a=1; Path=/workspaces/${ns}`],
-    ["a cookie deeper in the workspace", `a=1; Path=${home}lab; HttpOnly`, `a=1; Path=${home}lab; HttpOnly`],
-    ["a cookie for the whole site", "a=1; Path=/; Secure; SameSite=Lax", `a=1; Path=${home}; Secure; SameSite=Lax`],
-    ["a cookie without a path", "a=1; HttpOnly", `a=1; Path=${home}; HttpOnly`],
-    ["a cookie for another workspace", "a=1; Path=/workspaces/spe-other/", `a=1; Path=${home}`],
-    ["a cookie for a sibling whose name starts the same", `a=1; Path=/workspaces/${ns}-x/`, `a=1; Path=${home}`],
-    ["a path that climbs out", `a=1; Path=${home}../../`, `a=1; Path=${home}`],
-    ["a path in another spelling", `a=1; Path=${home}%2e%2e/`, `a=1; Path=${home}`],
-    ["two paths, the last one outside", `a=1; Path=${home}; path=/`, `a=1; Path=${home}`],
-    ["a parent domain", "a=1; Domain=example.se; Path=/", `a=1; Path=${home}`],
-  ])("keeps %s inside the workspace", (_what, setCookie, kept) => {
-    expect(confineSetCookie(setCookie, ns)).toBe(kept);
+    ["the workspace's own cookie", "_xsrf=2|ab; Path=/", "_xsrf=2|ab; Path=/"],
+    ["a cookie deeper in the workspace", "a=1; Path=/lab; HttpOnly", "a=1; Path=/lab; HttpOnly"],
+    ["a cookie without a path", "a=1; HttpOnly", "a=1; HttpOnly"],
+    ["a cookie for a parent domain, kept to the host", "a=1; Domain=ws.example.se; Path=/", "a=1; Path=/"],
+    ["two Domain attributes", "a=1; domain=.localhost; DOMAIN=ws.localhost; Secure", "a=1; Secure"],
+  ])("keeps %s on the workspace's host", (_what, setCookie, kept) => {
+    expect(ownSetCookie(setCookie)?.cookie).toBe(kept);
   });
 
   it.each([
     ["our session cookie", `${SESSION_COOKIE}=planted; Path=/`],
-    ["our session cookie, even in the workspace's path", `${SESSION_COOKIE}=planted; Path=${home}`],
-    ["the sign-in cookie", "spe_login=x; Path=/auth"],
+    ["our session cookie with its prefix", `__Host-${SESSION_COOKIE}=planted; Path=/; Secure`],
+    ["our session cookie, prefixed in another case", `__HOST-${SESSION_COOKIE}=planted; Path=/; Secure`],
+    ["a workspace host's session", "__Host-spe_workspace=planted; Path=/; Secure"],
+    ["the sign-in cookie", "spe_login=x; Path=/"],
     ["a cookie with spaces before our name", "  spe_session=x"],
     ["a cookie with no name, which a browser sends as a bare value", "=spe_session=x; Path=/"],
     ["a cookie without =", "spe_session"],
   ])("drops %s", (_what, setCookie) => {
-    expect(confineSetCookie(setCookie, ns)).toBeUndefined();
+    expect(ownSetCookie(setCookie)).toBeUndefined();
   });
 
-  it("treats the session cookie as one of ours by its prefix", () => {
-    expect(SESSION_COOKIE.startsWith(OUR_COOKIE_PREFIX)).toBe(true);
+  it("treats every cookie name of the UI as one of ours", () => {
+    for (const url of ["http://localhost:8080", "https://spe.example", "http://10.0.0.1"]) {
+      const { session, login } = uiCookies(url);
+      expect([isOurCookie(session), isOurCookie(login)]).toEqual([true, true]);
+    }
   });
 });
 
 describe("workspaceResponseHeaders", () => {
-  it("confines every cookie, drops ours and the headers that reach beyond the workspace", () => {
-    const headers = workspaceResponseHeaders(
-      {
-        "content-type": "text/html",
-        "set-cookie": ["spe_session=x; Path=/", "a=1; Path=/"],
-        "service-worker-allowed": "/",
-        "clear-site-data": '"*"',
-      },
-      ns,
-    );
-    expect(headers).toEqual({ "content-type": "text/html", "set-cookie": [`a=1; Path=${home}`] });
-  });
-
-  it("drops the workspace's cookies when it cannot say whose they are", () => {
-    expect(workspaceResponseHeaders({ "set-cookie": ["a=1"] }, undefined)).toEqual({});
+  it("keeps cookies to the host, drops ours, CORS and the wiping of the host's data, and names what was set", () => {
+    const answer = workspaceResponseHeaders({
+      "content-type": "text/html",
+      "set-cookie": ["spe_session=x; Path=/", "a=1; Path=/; Domain=localhost", "b=2", "a=3"],
+      "access-control-allow-origin": "*",
+      "access-control-allow-credentials": "true",
+      "clear-site-data": '"*"',
+    });
+    expect(answer).toEqual({
+      headers: { "content-type": "text/html", "set-cookie": ["a=1; Path=/", "b=2", "a=3"] },
+      cookieNames: ["a", "b"],
+    });
   });
 });
 
 describe("headers to the workspace", () => {
-  it("strips our cookies and keeps the workspace's", () => {
-    expect(withoutOurCookies(`${SESSION_COOKIE}=t; _xsrf=x; spe_login=y`)).toBe("_xsrf=x");
-    expect(withoutOurCookies(`${SESSION_COOKIE}=t`)).toBeUndefined();
+  it("forwards only the cookies the workspace set for its own host, never ours", () => {
+    const sent = `__Host-${SESSION_COOKIE}=t; _xsrf=x; spe_workspace=w; idp_session=i; username-x=u; spe_login=y`;
+    expect(workspaceCookies(sent, ["_xsrf", "username-x"])).toBe("_xsrf=x; username-x=u");
+    // Even a name it once set that is one of ours (it cannot be: ownSetCookie drops it) is not forwarded.
+    expect(workspaceCookies(sent, ["spe_workspace", "spe_login"])).toBeUndefined();
+    expect(workspaceCookies(sent, [])).toBeUndefined();
+    expect(workspaceCookies("=bare; _xsrf", ["_xsrf", ""])).toBeUndefined();
   });
 
   it("replaces what the client claims about its address and drops its credentials", () => {
     const forwarded = workspaceRequestHeaders(
       {
         host: "orchestrator",
-        cookie: `${SESSION_COOKIE}=t`,
+        cookie: `__Host-${SESSION_COOKIE}=t; idp=1; _xsrf=x`,
         authorization: "Bearer x",
         "proxy-authorization": "Basic y",
         "x-forwarded-for": "6.6.6.6",
@@ -83,7 +80,13 @@ describe("headers to the workspace", () => {
         "x-xsrftoken": "x",
       },
       "10.0.0.7",
+      ["_xsrf"],
     );
-    expect(forwarded).toEqual({ host: "orchestrator", "x-xsrftoken": "x", "x-forwarded-for": "10.0.0.7" });
+    expect(forwarded).toEqual({
+      host: "orchestrator",
+      cookie: "_xsrf=x",
+      "x-xsrftoken": "x",
+      "x-forwarded-for": "10.0.0.7",
+    });
   });
 });

@@ -1,12 +1,18 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 /**
- * Every cookie of the orchestrator's own is named `spe_…` (the session, the sign-in transaction): the
- * workspace neither receives one nor may set one.
+ * Every cookie of the orchestrator's own is named `spe_…`, with or without a `__Host-`/`__Secure-` prefix
+ * (the UI's session and sign-in, a workspace host's session): the workspace neither receives one nor may
+ * set one. Browsers compare the prefixes without regard to case; so do we.
  */
 export const OUR_COOKIE_PREFIX = "spe_";
 
-const ours = (name: string) => name.trim().startsWith(OUR_COOKIE_PREFIX);
+export const isOurCookie = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/^__(host|secure)-/, "")
+    .startsWith(OUR_COOKIE_PREFIX);
 
 /**
  * What the client says about itself or holds for us stays here: a pod that trusts forwarded headers (Jupyter's
@@ -15,24 +21,36 @@ const ours = (name: string) => name.trim().startsWith(OUR_COOKIE_PREFIX);
  */
 const CLIENT_HEADERS_NOT_FORWARDED = ["authorization", "proxy-authorization", "x-real-ip", "forwarded", "x-scheme"];
 
-/** Our cookies are for us alone: the workspace never sees a researcher's session token. */
-export function withoutOurCookies(cookie: string | undefined): string | undefined {
+/**
+ * The cookies a workspace gets: only those it set for its own host through the gateway (their names are kept
+ * with the host's session), never one of ours. Whatever else the browser sends to a workspace host — a
+ * cookie of the identity provider or the UI for a parent domain, one tossed there by another workspace's
+ * page — is not the workspace's and stays here.
+ */
+export function workspaceCookies(cookie: string | undefined, own: readonly string[]): string | undefined {
   if (!cookie) return undefined;
   const kept = cookie
     .split(";")
     .map((c) => c.trim())
-    .filter((c) => c && !ours(c.split("=", 1)[0]!));
+    .filter((c) => {
+      const name = c.split("=", 1)[0]!.trim();
+      return c.includes("=") && name && !isOurCookie(name) && own.includes(name);
+    });
   return kept.length ? kept.join("; ") : undefined;
 }
 
-/** The headers an HTTP request takes to the workspace: the client's, less ours and less what it may not claim. */
-export function workspaceRequestHeaders(headers: IncomingHttpHeaders, clientAddress: string): IncomingHttpHeaders {
+/** The headers an HTTP request takes to the workspace: the client's, less cookies not its own and what it may not claim. */
+export function workspaceRequestHeaders(
+  headers: IncomingHttpHeaders,
+  clientAddress: string,
+  ownCookies: readonly string[],
+): IncomingHttpHeaders {
   const forwarded: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (CLIENT_HEADERS_NOT_FORWARDED.includes(name) || name.startsWith("x-forwarded-")) continue;
     forwarded[name] = value;
   }
-  const cookie = withoutOurCookies(headers.cookie);
+  const cookie = workspaceCookies(headers.cookie, ownCookies);
   if (cookie) forwarded.cookie = cookie;
   else delete forwarded.cookie;
   forwarded["x-forwarded-for"] = clientAddress;
@@ -40,56 +58,53 @@ export function workspaceRequestHeaders(headers: IncomingHttpHeaders, clientAddr
 }
 
 /** The headers a WebSocket takes to the workspace: the workspace's own cookies and the client's address, nothing else. */
-export function workspaceSocketHeaders(cookie: string | undefined, clientAddress: string): Record<string, string> {
-  const kept = withoutOurCookies(cookie);
+export function workspaceSocketHeaders(
+  cookie: string | undefined,
+  clientAddress: string,
+  ownCookies: readonly string[],
+): Record<string, string> {
+  const kept = workspaceCookies(cookie, ownCookies);
   return { ...(kept ? { cookie: kept } : {}), "x-forwarded-for": clientAddress };
 }
 
-/** The path every cookie of a workspace is kept inside. */
-export const workspacePath = (namespace: string) => `/workspaces/${namespace}/`;
-
 /**
- * A workspace's Set-Cookie as the browser may keep it, or undefined to drop it. The workspace's pages are
- * served from the orchestrator's own origin, so a cookie it sets is one of ours to the browser: it must not
- * name one of our cookies (or have no name, which a browser sends as a bare value that reads as any name),
- * must not leave the workspace's path, and must not widen itself to a parent domain.
+ * A workspace's Set-Cookie as the browser may keep it, with its name, or undefined to drop it. The workspace
+ * has its host to itself, so its cookies keep their paths; but a cookie may not name one of ours (or have no
+ * name, which a browser sends as a bare value that reads as any name) and may not widen itself to a parent
+ * domain (Domain is dropped: host-only), where it would reach other workspaces or the UI's site.
  */
-export function confineSetCookie(setCookie: string, namespace: string): string | undefined {
+export function ownSetCookie(setCookie: string): { name: string; cookie: string } | undefined {
   const [pair = "", ...attributes] = setCookie.split(";");
   const eq = pair.indexOf("=");
   const name = eq === -1 ? "" : pair.slice(0, eq).trim();
-  if (!name || ours(name)) return undefined;
-  const home = workspacePath(namespace);
-  let path: string | undefined;
-  const kept: string[] = [];
-  for (const attribute of attributes) {
-    const [key = "", ...rest] = attribute.split("=");
-    const lower = key.trim().toLowerCase();
-    // Like a browser, the last Path counts; Domain is dropped (host-only: the orchestrator's host alone).
-    if (lower === "path") path = rest.join("=").trim();
-    else if (lower !== "domain" && lower !== "") kept.push(attribute.trim());
-  }
-  const inside =
-    path !== undefined && (path === home.slice(0, -1) || path.startsWith(home)) && !/[%\\]|\/\.\.?(\/|$)/.test(path);
-  return [pair.trim(), `Path=${inside ? path : home}`, ...kept].join("; ");
+  if (!name || isOurCookie(name)) return undefined;
+  const kept = attributes.filter((a) => {
+    const key = a.split("=", 1)[0]!.trim().toLowerCase();
+    return key !== "domain" && key !== "";
+  });
+  return { name, cookie: [pair.trim(), ...kept.map((a) => a.trim())].join("; ") };
 }
 
 /**
- * Response headers a workspace may not send to the browser as they are: its cookies are confined to its path
- * (confineSetCookie), and it may neither widen a service worker's scope beyond its path
- * (Service-Worker-Allowed) nor wipe the orchestrator's cookies and storage (Clear-Site-Data). Without a
- * namespace to confine them to, its cookies are dropped.
+ * Response headers a workspace may not send to the browser as they are: its cookies are kept to its host
+ * (ownSetCookie), no other origin may read its answers (no CORS header passes: another workspace host is the
+ * same site, and its pages must not read this one), and it may not wipe the host's session (Clear-Site-Data).
+ * Returns the headers and the names of the cookies it set.
  */
-export function workspaceResponseHeaders(
-  headers: IncomingHttpHeaders,
-  namespace: string | undefined,
-): IncomingHttpHeaders {
-  const rest = { ...headers };
-  for (const name of ["set-cookie", "service-worker-allowed", "clear-site-data"]) delete rest[name];
+export function workspaceResponseHeaders(headers: IncomingHttpHeaders): {
+  headers: IncomingHttpHeaders;
+  cookieNames: string[];
+} {
+  const rest: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers))
+    if (name !== "set-cookie" && name !== "clear-site-data" && !name.startsWith("access-control-")) rest[name] = value;
   const setCookie = headers["set-cookie"];
-  if (setCookie === undefined || namespace === undefined) return rest;
+  if (setCookie === undefined) return { headers: rest, cookieNames: [] };
   const cookies = (Array.isArray(setCookie) ? setCookie : [String(setCookie)])
-    .map((c) => confineSetCookie(c, namespace))
+    .map(ownSetCookie)
     .filter((c) => c !== undefined);
-  return cookies.length ? { ...rest, "set-cookie": cookies } : rest;
+  return {
+    headers: cookies.length ? { ...rest, "set-cookie": cookies.map((c) => c.cookie) } : rest,
+    cookieNames: [...new Set(cookies.map((c) => c.name))],
+  };
 }

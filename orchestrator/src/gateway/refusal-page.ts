@@ -6,6 +6,9 @@ const REASONS = [
   "WORKSPACE_NOT_FOUND",
   "WORKSPACE_UNAVAILABLE",
   "WORKSPACE_TRANSFER_BLOCKED",
+  "WORKSPACE_UNREACHABLE",
+  "WORKSPACE_LINK_REFUSED",
+  "WORKSPACE_REQUEST_REFUSED",
 ] as const;
 type Reason = (typeof REASONS)[number] | "other";
 const reasonOf = (code: string): Reason => REASONS.find((r) => r === code) ?? "other";
@@ -28,6 +31,18 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
       title: "Filer lämnar inte miljön den här vägen",
       text: "Filer förs ut ur miljön bara med en exportförfrågan: lägg dem i utkorgen och begär export där. Binära filer kan inte laddas upp eller ned genom arbetsytan.",
     },
+    WORKSPACE_UNREACHABLE: {
+      title: "Arbetsytan svarar inte",
+      text: "Arbetsytan är igång men svarar inte just nu. Sidan försöker igen av sig själv om en stund; kvarstår det, kontakta driften.",
+    },
+    WORKSPACE_LINK_REFUSED: {
+      title: "Länken till arbetsytan gäller inte längre",
+      text: "Länken har redan använts eller är för gammal. Öppna arbetsytan igen från startsidan.",
+    },
+    WORKSPACE_REQUEST_REFUSED: {
+      title: "Förfrågan avvisades",
+      text: "Arbetsytan tar bara emot förfrågningar från sina egna sidor.",
+    },
     other: { title: "Arbetsytan går inte att nå", text: "Arbetsytan kan inte öppnas just nu." },
     back: "Till startsidan",
   },
@@ -48,6 +63,18 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
       title: "Files do not leave the environment this way",
       text: "Files leave the environment only through the airlock: put them in the outbox and request their export. Binary files cannot be uploaded or downloaded through the workspace.",
     },
+    WORKSPACE_UNREACHABLE: {
+      title: "The workspace does not answer",
+      text: "The workspace is running but does not answer right now. This page tries again by itself in a moment; if it goes on, ask the operators.",
+    },
+    WORKSPACE_LINK_REFUSED: {
+      title: "This link to the workspace is no longer valid",
+      text: "The link has been used already or is too old. Open the workspace again from the start page.",
+    },
+    WORKSPACE_REQUEST_REFUSED: {
+      title: "The request was refused",
+      text: "The workspace takes requests only from its own pages.",
+    },
     other: { title: "The workspace cannot be reached", text: "The workspace cannot be opened right now." },
     back: "Back to the start page",
   },
@@ -64,13 +91,20 @@ export function pageLanguage(acceptLanguage: string | undefined): Language {
 /**
  * What a person sees instead of JSON when a workspace link opened in the browser is refused: the reason in
  * their language, the orchestrator's own sentence beneath it, a way back, and, while the workspace is
- * starting, a reload every few seconds until it is there.
+ * starting, a reload every few seconds until it is there. `home` is the UI's start page (on a workspace host,
+ * another origin).
  */
-export function workspaceRefusalPage(code: string, detail: string, language: Language, reloadSeconds?: number): string {
+export function workspaceRefusalPage(
+  code: string,
+  detail: string,
+  language: Language,
+  reloadSeconds?: number,
+  home = "/",
+): string {
   const words = WORDS[language];
   const { title, text } = words[reasonOf(code)];
   const reload = reloadSeconds ? `<meta http-equiv="refresh" content="${reloadSeconds}">` : "";
   return `<!doctype html><html lang="${language}"><head><meta charset="utf-8">${reload}<title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2328}.detail{color:#57606a;font-size:.9rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p class="detail" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a href="/">${escapeHtml(words.back)}</a></p></body></html>`;
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p class="detail" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a href="${escapeHtml(home)}">${escapeHtml(words.back)}</a></p></body></html>`;
 }

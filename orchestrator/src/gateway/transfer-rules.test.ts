@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { workspaceRoute } from "./transfer-rules";
 
-const ns = "spe-se-2026-0042";
-const at = (path: string) => `/workspaces/${ns}/${path}`;
+// A workspace host serves its tool from the root.
+const at = (path: string) => `/${path}`;
 
 describe("workspaceRoute", () => {
   it.each([
@@ -19,7 +19,7 @@ describe("workspaceRoute", () => {
     ["POST", "nbconvert/pdf", "nbconvert"],
     ["GET", "view/a.html", "view"],
   ])("refuses %s %s", (_method, path, route) => {
-    expect(workspaceRoute(at(path), ns)).toEqual({ kind: "blocked", route });
+    expect(workspaceRoute(at(path))).toEqual({ kind: "blocked", route });
   });
 
   it.each([
@@ -32,6 +32,6 @@ describe("workspaceRoute", () => {
     ["PUT", "api/contents/a.ipynb", "pass"],
     ["GET", "lab/api/settings?files", "pass"],
   ])("%s %s is %s", (_method, path, kind) => {
-    expect(workspaceRoute(at(path), ns).kind).toBe(kind);
+    expect(workspaceRoute(at(path)).kind).toBe(kind);
   });
 });

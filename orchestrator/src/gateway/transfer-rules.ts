@@ -25,12 +25,12 @@ function decoded(path: string): string {
 }
 
 /**
- * The route of a request under `/workspaces/<namespace>`. Judged on the decoded path with empty and `.`
+ * The route of a request to a workspace host (its path from the host's root). Judged on the decoded path with empty and `.`
  * segments dropped and without regard to case, so that no spelling the workspace might still route the same
  * way (`%66iles`, `//files`, `./files`) slips past.
  */
-export function workspaceRoute(url: string, namespace: string): WorkspaceRoute {
-  const path = url.split("?", 1)[0]!.slice(`/workspaces/${namespace}`.length);
+export function workspaceRoute(url: string): WorkspaceRoute {
+  const path = url.split("?", 1)[0]!;
   const [first = ""] = decoded(path)
     .split(/[/\\]+/)
     .filter((s) => s !== "" && s !== ".")

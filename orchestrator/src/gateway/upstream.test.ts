@@ -2,17 +2,15 @@
 // does): it asks only after the person is authorised, proxies to what it answers, and says 503 while it
 // cannot answer.
 import { createServer, type Server } from "node:http";
-import cookie from "@fastify/cookie";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
 import { SessionStore } from "../auth/sessions";
 import { SpeError } from "../errors";
 import { openDatabase, type Database } from "../db/database";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import { examplePermit } from "../permits/test-fixtures";
 import { insertEnvironment } from "../../test/environment-rows";
-import { registerGateway } from "./gateway";
+import { gatewayApp } from "../../test/gateway-app";
 import { templateUpstream } from "../environments/service-origin";
 
 describe("gateway upstream strategies", () => {
@@ -21,7 +19,9 @@ describe("gateway upstream strategies", () => {
   let workspaceOrigin: string;
   let app: FastifyInstance;
   let namespace: string;
-  let aliceCookie: string;
+  /** alice's workspace host and its session cookie, after the handshake. */
+  let host: string;
+  let hostCookie: string;
   const asked: string[] = [];
   let answer: () => Promise<string>;
 
@@ -32,14 +32,15 @@ describe("gateway upstream strategies", () => {
       examplePermit({ permitId: `SE-UPSTREAM-${Date.now().toString(36)}` }),
     );
     const sessions = new SessionStore(database.db, { idleMs: 60_000, absoluteMs: 3_600_000 });
-    aliceCookie = `${SESSION_COOKIE}=${await sessions.create({ subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] }, undefined)}`;
+    const uiToken = await sessions.create(
+      { subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] },
+      undefined,
+    );
     workspace = createServer((req, res) => res.end(`pod answered ${req.url}`));
     const port = await freePort();
     await new Promise<void>((resolve) => workspace.listen(port, "127.0.0.1", resolve));
     workspaceOrigin = `http://127.0.0.1:${port}`;
-    app = Fastify();
-    await app.register(cookie);
-    await registerGateway(app, {
+    const built = await gatewayApp({
       db: database.db,
       sessions,
       publicUrl: "http://localhost:8080",
@@ -48,6 +49,16 @@ describe("gateway upstream strategies", () => {
         return answer();
       },
     });
+    app = built.app;
+    // The handshake by inject: the UI's link, then the code on the workspace host.
+    const first = await app.inject({
+      url: `/workspaces/${namespace}/`,
+      headers: { host: "localhost:8080", cookie: `${built.sessionCookie}=${uiToken}` },
+    });
+    const location = new URL(first.headers.location as string);
+    host = location.host;
+    const second = await app.inject({ url: location.pathname + location.search, headers: { host } });
+    hostCookie = (second.headers["set-cookie"] as string).split(";")[0]!;
   });
   afterAll(async () => {
     await app.close();
@@ -57,17 +68,17 @@ describe("gateway upstream strategies", () => {
 
   it("asks the strategy only for people it lets through, and proxies to the address it answers", async () => {
     answer = () => Promise.resolve(workspaceOrigin);
-    const refused = await app.inject({ url: `/workspaces/${namespace}/lab` });
+    const refused = await app.inject({ url: "/lab", headers: { host } });
     expect(refused.statusCode).toBe(401);
     expect(asked).toEqual([]);
-    const res = await app.inject({ url: `/workspaces/${namespace}/lab?x=1`, headers: { cookie: aliceCookie } });
-    expect(res.body).toBe(`pod answered /workspaces/${namespace}/lab?x=1`);
+    const res = await app.inject({ url: "/lab?x=1", headers: { host, cookie: hostCookie } });
+    expect(res.body).toBe("pod answered /lab?x=1");
     expect(asked).toEqual([namespace]);
   });
 
   it("answers 503 WORKSPACE_STARTING while the strategy cannot find the workspace", async () => {
     answer = () => Promise.reject(new Error("No pod of Service workspace is ready yet"));
-    const res = await app.inject({ url: `/workspaces/${namespace}/lab`, headers: { cookie: aliceCookie } });
+    const res = await app.inject({ url: "/lab", headers: { host, cookie: hostCookie } });
     expect(res.statusCode).toBe(503);
     expect(res.headers["retry-after"]).toBe("5");
     expect(res.json()).toMatchObject({ error: "WORKSPACE_STARTING" });
@@ -78,7 +89,7 @@ describe("gateway upstream strategies", () => {
       Promise.reject(
         new SpeError("LOCAL_NODE_FAILED", "No workspace runs here: the local node did not start (no runc)."),
       );
-    const res = await app.inject({ url: `/workspaces/${namespace}/lab`, headers: { cookie: aliceCookie } });
+    const res = await app.inject({ url: "/lab", headers: { host, cookie: hostCookie } });
     expect(res.statusCode).toBe(503);
     expect(res.headers["retry-after"]).toBeUndefined();
     expect(res.json()).toEqual({

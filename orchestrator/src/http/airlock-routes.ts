@@ -10,11 +10,12 @@ import { outboxPath } from "../outputs/requests/author-actions";
 import { loadRequest, permitPersons, type ExportFileRow } from "../outputs/requests/export-request-store";
 import { extensionOf } from "../outputs/requests/output-file-type";
 import { permitEnded } from "../outputs/requests/permit-standing";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 
 export interface AirlockRoutesOptions {
   db: Db;
   sessions: SessionStore;
+  /** The session cookie's name (auth/session-cookie.ts). */
+  sessionCookie: string;
   airlock: Airlock;
 }
 
@@ -69,7 +70,10 @@ function sendQuarantined(
  * output checkers for review. Every one is audited, and so is a download or preview refused because the
  * permit ended.
  */
-export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airlock }: AirlockRoutesOptions): void {
+export function registerAirlockRoutes(
+  app: FastifyInstance,
+  { db, sessions, sessionCookie, airlock }: AirlockRoutesOptions,
+): void {
   app.get("/.well-known/spe-release-keys.json", async () => ({ keys: [airlock.signer.publicJwk] }));
 
   const load = async (id: string) =>
@@ -77,7 +81,7 @@ export function registerAirlockRoutes(app: FastifyInstance, { db, sessions, airl
 
   /** Who asks about which request: undefined once the reply is sent (not signed in, or no such request). */
   const lookUp = async (req: FastifyRequest, reply: FastifyReply) => {
-    const session = await sessions.get(req.cookies[SESSION_COOKIE]);
+    const session = await sessions.get(req.cookies[sessionCookie]);
     if (!session) return void reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
     const params = idParams.safeParse(req.params);
     const loaded = params.success ? await load(params.data.id) : undefined;

@@ -14,8 +14,10 @@ import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { registerAirlockRoutes } from "./airlock-routes";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import { registerAuthRoutes } from "./auth-routes";
+import { uiCookies } from "../auth/session-cookie";
+import { dispatchByHost, onWorkspaceHost } from "../gateway/host-dispatch";
+import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import { registerApiV1 } from "./api-v1/register-api-v1";
 import { requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
@@ -40,6 +42,8 @@ export interface AppOptions {
   relyingParty: OidcRelyingParty;
   /** Signs the short-lived login cookie; random per process is fine. */
   cookieSecret: string;
+  /** Names the workspace hosts; the same key on every replica. */
+  workspaceHosts: WorkspaceHosts;
   /** The built UI (workspace-ui/dist); the API works without it. */
   uiDir?: string;
   /**
@@ -56,11 +60,14 @@ export interface AppOptions {
 /** The orchestrator's HTTP face: health, sign-in, the tRPC API and the UI, on one port. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, services, sessions } = options;
+  const cookies = uiCookies(config.publicUrl);
   // No line per request: people's actions become audit events; the log keeps what went wrong.
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // A workspace host's requests reach the gateway alone; nothing of the UI answers there.
+    rewriteUrl: dispatchByHost(options.workspaceHosts),
   });
   const { metrics } = options;
   // Before any route, so that every route and plugin inherits it. By the route's pattern, never the URL
@@ -75,7 +82,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ),
     );
   await app.register(cookie, { secret: options.cookieSecret });
-  app.addHook("onRequest", requireSameOrigin(config.publicUrl));
+  // The UI's answers: no page of another origin frames them, and no state-changing request of another
+  // origin (a workspace host's page included) is taken. Workspace hosts have their own rules (gateway/).
+  const sameOrigin = requireSameOrigin(config.publicUrl);
+  app.addHook("onRequest", async (req, reply) => {
+    if (onWorkspaceHost(req.url)) return;
+    reply.header("content-security-policy", "frame-ancestors 'none'").header("x-frame-options", "DENY");
+    return sameOrigin(req, reply);
+  });
 
   app.get("/healthz", async (_req, reply) => {
     try {
@@ -118,9 +132,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       options.workspaceUpstream ??
       templateUpstream(config.WORKSPACE_UPSTREAM ?? "http://workspace.{namespace}.svc.cluster.local"),
     publicUrl: config.publicUrl,
+    uiCookies: cookies,
+    hosts: options.workspaceHosts,
   });
 
-  registerAirlockRoutes(app, { db: services.database.db, sessions, airlock: services.airlock });
+  registerAirlockRoutes(app, {
+    db: services.database.db,
+    sessions,
+    sessionCookie: cookies.session,
+    airlock: services.airlock,
+  });
   await registerApiV1(app, {
     db: services.database.db,
     deliveries: services.deliveries,
@@ -136,7 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     router: appRouter,
     createContext: async (req) => ({
       services,
-      session: await sessions.get(req.cookies[SESSION_COOKIE]),
+      session: await sessions.get(req.cookies[cookies.session]),
       address: req.ip,
     }),
     onError: ({ error, path, ctx }) => {

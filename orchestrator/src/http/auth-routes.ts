@@ -6,8 +6,8 @@ import type { Db } from "../db/database";
 import { assuranceRefusal, type AssuranceRequirement } from "../auth/assurance";
 import { rolesFromClaims } from "../auth/roles";
 import type { OidcRelyingParty } from "../auth/oidc";
-import { SESSION_COOKIE } from "../auth/session-cookie";
 import type { SessionStore } from "../auth/sessions";
+import { uiCookies } from "../auth/session-cookie";
 import { SpeError } from "../errors";
 import { errorPage } from "./error-page";
 import { safeReturnPath } from "./return-path";
@@ -25,7 +25,6 @@ export interface AuthRouteOptions {
   db: Db;
 }
 
-const LOGIN_COOKIE = "spe_login";
 const LOGIN_TTL_S = 600;
 
 const transactionSchema = z.object({
@@ -36,8 +35,9 @@ const transactionSchema = z.object({
 });
 
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptions): void {
-  const secure = options.publicUrl.startsWith("https:");
-  const cookieBase = { httpOnly: true, secure, sameSite: "lax" as const };
+  const { session: SESSION_COOKIE, login: LOGIN_COOKIE, secure } = uiCookies(options.publicUrl);
+  // Host-only (no Domain) and, where the browser allows, __Host-: see auth/session-cookie.ts.
+  const cookieBase = { httpOnly: true, secure, sameSite: "lax" as const, path: "/" };
 
   const refuse = (reply: FastifyReply, status: number, title: string, message: string) =>
     reply.code(status).type("text/html; charset=utf-8").send(errorPage(title, message));
@@ -56,7 +56,6 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const next = safeReturnPath((req.query as Record<string, unknown>).next);
     reply.setCookie(LOGIN_COOKIE, JSON.stringify({ ...transaction, next }), {
       ...cookieBase,
-      path: "/auth",
       maxAge: LOGIN_TTL_S,
       signed: true,
     });
@@ -66,7 +65,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   app.get("/auth/callback", async (req, reply) => {
     const raw = req.cookies[LOGIN_COOKIE];
     const unsigned = raw ? req.unsignCookie(raw) : undefined;
-    reply.clearCookie(LOGIN_COOKIE, { path: "/auth" });
+    reply.clearCookie(LOGIN_COOKIE, cookieBase);
     const parsed = unsigned?.valid ? transactionSchema.safeParse(JSON.parse(unsigned.value ?? "null")) : undefined;
     if (!parsed?.success) {
       req.log.warn("Refused sign-in callback without a valid login transaction");
@@ -117,7 +116,6 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     );
     reply.setCookie(SESSION_COOKIE, token, {
       ...cookieBase,
-      path: "/",
       maxAge: Math.floor(options.absoluteSessionMs / 1000),
     });
     req.log.info({ subject, roles }, "Created session");
@@ -129,7 +127,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const token = req.cookies[SESSION_COOKIE];
     const session = await options.sessions.get(token);
     await options.sessions.delete(token, req.ip);
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    reply.clearCookie(SESSION_COOKIE, cookieBase);
     return { redirect: options.relyingParty.logoutUrl(session?.idToken ?? null) };
   });
 }

@@ -36,7 +36,7 @@ describe("sign-in round trip through the development OpenID Provider", () => {
 
   it("signs a researcher in with authorization code + PKCE and gives her a session with her role", async () => {
     const alice = await stack.signIn("alice");
-    const cookie = alice.cookies(stack.appUrl).get("spe_session");
+    const cookie = alice.cookies(stack.appUrl).get("__Host-spe_session");
     expect(cookie).toBeTruthy();
     const me = await trpcQuery(alice, stack.appUrl, "session.me");
     expect(me.body.result?.data).toMatchObject({
@@ -60,17 +60,34 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     });
   });
 
-  it("sets the session cookie HttpOnly and SameSite=Lax", async () => {
+  it("sets the session cookie __Host-, host-only, HttpOnly, Secure and SameSite=Lax", async () => {
     const client = new CookieClient();
     let { res, url } = await stack.submitLoginForm(client, "bob", "demo");
     while (!url.startsWith(`${stack.appUrl}/auth/callback`)) {
       url = new URL(res.headers.get("location")!, url).href;
       res = await client.request(url);
     }
-    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("spe_session="));
+    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("__Host-spe_session="));
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);
-    expect(setCookie).not.toMatch(/Secure/); // http://localhost: a Secure cookie would never come back
+    // http://localhost is a secure context to browsers: Secure cookies come back, so __Host- holds.
+    expect(setCookie).toMatch(/; Secure/);
+    expect(setCookie).toMatch(/; Path=\/(;|$)/);
+    expect(setCookie).not.toMatch(/Domain/i);
+  });
+
+  it("reads only the prefixed session cookie: an unprefixed one tossed from a sibling host is ignored", async () => {
+    const alice = await stack.signIn("alice");
+    const token = alice.cookies(stack.appUrl).get("__Host-spe_session")!;
+    const tossed = new CookieClient();
+    // A page of a sibling host can set `spe_session` for the parent domain; it reaches the UI, and is not read.
+    tossed.cookies(stack.appUrl).set("spe_session", token);
+    expect((await trpcQuery(tossed, stack.appUrl, "session.me")).body.result?.data).toBeNull();
+    // Next to the real one, first or last, it changes nothing either.
+    const both = new CookieClient();
+    both.cookies(stack.appUrl).set("spe_session", "attacker-session");
+    both.cookies(stack.appUrl).set("__Host-spe_session", token);
+    expect((await trpcQuery(both, stack.appUrl, "session.me")).body.result?.data).toMatchObject({ subject: "alice" });
   });
 
   it("refuses a wrong password at the provider and creates no session", async () => {
@@ -78,7 +95,7 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     const { res } = await stack.submitLoginForm(client, "alice", "wrong");
     expect(res.status).toBe(401);
     expect(await res.text()).toContain("wrong password");
-    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+    expect(client.cookies(stack.appUrl).has("__Host-spe_session")).toBe(false);
   });
 
   it("refuses a callback whose state was not issued to this browser", async () => {
@@ -86,7 +103,7 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     await client.request(`${stack.appUrl}/auth/login`); // holds a genuine login transaction
     const res = await client.request(`${stack.appUrl}/auth/callback?code=forged&state=forged`);
     expect(res.status).toBe(400);
-    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+    expect(client.cookies(stack.appUrl).has("__Host-spe_session")).toBe(false);
     // Without any login transaction the callback is refused too.
     const bare = await new CookieClient().request(`${stack.appUrl}/auth/callback?code=x&state=y`);
     expect(bare.status).toBe(400);
@@ -106,19 +123,19 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     const other = new CookieClient();
     await other.request(`${stack.appUrl}/auth/login`);
     expect((await other.request(callback)).status).toBe(400);
-    expect(other.cookies(stack.appUrl).has("spe_session")).toBe(false);
+    expect(other.cookies(stack.appUrl).has("__Host-spe_session")).toBe(false);
   });
 
   it("ignores a tampered session cookie", async () => {
     const alice = await stack.signIn("alice");
     const cookies = alice.cookies(stack.appUrl);
-    cookies.set("spe_session", cookies.get("spe_session")!.slice(0, -2) + "xx");
+    cookies.set("__Host-spe_session", cookies.get("__Host-spe_session")!.slice(0, -2) + "xx");
     expect((await trpcQuery(alice, stack.appUrl, "session.me")).body.result?.data).toBeNull();
   });
 
   it("logs out: the session ends for good and the provider's end-session URL comes back", async () => {
     const alice = await stack.signIn("alice");
-    const stolen = alice.cookies(stack.appUrl).get("spe_session")!;
+    const stolen = alice.cookies(stack.appUrl).get("__Host-spe_session")!;
     const res = await alice.request(`${stack.appUrl}/auth/logout`, {
       method: "POST",
       headers: { origin: stack.appUrl },
@@ -128,7 +145,7 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     expect(redirect.startsWith(`${stack.idpUrl}/session/end`)).toBe(true);
     expect(new URL(redirect).searchParams.get("id_token_hint")).toBeTruthy();
     const replay = new CookieClient();
-    replay.cookies(stack.appUrl).set("spe_session", stolen);
+    replay.cookies(stack.appUrl).set("__Host-spe_session", stolen);
     expect((await trpcQuery(replay, stack.appUrl, "session.me")).body.result?.data).toBeNull();
   });
 
@@ -157,7 +174,7 @@ describe("sign-in of a person without a role", () => {
     const { res } = await client.followFrom(submitted.res, submitted.url);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("has no role");
-    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+    expect(client.cookies(stack.appUrl).has("__Host-spe_session")).toBe(false);
   });
 });
 
@@ -176,7 +193,7 @@ describe("sign-in where a second factor is required", () => {
     const page = await res.text();
     expect(page).toContain("Stronger sign-in needed");
     expect(page).toContain("Yours used level http://id.elegnamnden.se/loa/1.0/loa2 and methods pwd");
-    expect(client.cookies(stack.appUrl).has("spe_session")).toBe(false);
+    expect(client.cookies(stack.appUrl).has("__Host-spe_session")).toBe(false);
   });
 
   it("signs in a person who gives the second factor", async () => {

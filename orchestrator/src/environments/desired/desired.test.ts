@@ -12,6 +12,7 @@ import { stagingCapabilities } from "../../staging/staging-capability";
 import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";
+import { workspaceHosts } from "../../gateway/workspace-hosts";
 import { desiredObjects } from "./index";
 import { addQuantities } from "./quota";
 
@@ -148,17 +149,52 @@ describe("desiredObjects", () => {
     expect(pod.containers[0]!.image).toBe(`${config.imageRegistry}/${config.images.jupyterlab}`);
   });
 
-  it("tells the workspace its namespace and the one origin its API calls may come from, and no secret", () => {
-    const pod = find<V1Deployment>(
-      desiredObjects(input(), { ...config, publicOrigin: "https://spe.scb.example" }),
-      "Deployment",
-      "workspace",
-    ).spec!.template.spec!;
-    expect(pod.containers[0]!.env).toEqual([
+  it("tells the workspace its namespace and the origins of its persons' workspace hosts, and no secret", () => {
+    const hosts = workspaceHosts({
+      publicUrl: "https://spe.scb.example",
+      domain: "ws.example",
+      key: Buffer.alloc(32, 7),
+    });
+    const env = (permitPersons?: string[]) =>
+      find<V1Deployment>(
+        desiredObjects(
+          permitPersons
+            ? input({
+                permit: {
+                  ...input().permit,
+                  authorisedPersons: permitPersons.map((subject) => ({
+                    subject,
+                    name: subject,
+                    email: `${subject}@example.org`,
+                  })),
+                },
+              })
+            : input(),
+          { ...config, workspaceHosts: hosts },
+        ),
+        "Deployment",
+        "workspace",
+      ).spec!.template.spec!.containers[0]!.env;
+    const namespace = "spe-se-hdab-2026-0042-0123456789";
+    const origins = input().permit.authorisedPersons.map((p) => hosts.originOf(hosts.labelOf(namespace, p.subject)));
+    expect(env()).toEqual([
       { name: "SPE_PERMIT_ID", value: "SE-HDAB-2026-0042" },
-      { name: "SPE_NAMESPACE", value: "spe-se-hdab-2026-0042-0123456789" },
-      { name: "SPE_PUBLIC_ORIGIN", value: "https://spe.scb.example" },
+      { name: "SPE_NAMESPACE", value: namespace },
+      { name: "SPE_ALLOWED_ORIGINS", value: origins.join(" ") },
     ]);
+    for (const origin of origins) expect(origin).toMatch(/^https:\/\/[0-9a-f]{32}\.ws\.example$/);
+    // A person added to the permit brings their host; nobody else's host is named.
+    expect(env(["alice", "carol"])!.at(-1)!.value!.split(" ")).toEqual(
+      ["alice", "carol"].map((s) => hosts.originOf(hosts.labelOf(namespace, s))),
+    );
+    // Without host names (no gateway), no origin at all.
+    expect(
+      find<V1Deployment>(
+        desiredObjects(input(), config),
+        "Deployment",
+        "workspace",
+      ).spec!.template.spec!.containers[0]!.env!.at(-1),
+    ).toEqual({ name: "SPE_ALLOWED_ORIGINS", value: "" });
   });
 
   it.each([

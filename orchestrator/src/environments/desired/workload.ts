@@ -117,6 +117,13 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
   return [job];
 }
 
+/** The origins of the permit's persons' workspace hosts for this environment, in the permit's order. */
+export function workspaceOrigins({ namespace, permit }: EnvironmentInput, config: EnvironmentConfig): string[] {
+  const hosts = config.workspaceHosts;
+  if (!hosts) return [];
+  return permit.authorisedPersons.map((p) => hosts.originOf(hosts.labelOf(namespace, p.subject)));
+}
+
 /** The researcher's workspace: the permit's first tool, its data read-only, a home with an outbox. */
 export function workspaceDeployment(input: EnvironmentInput, config: EnvironmentConfig): V1Deployment {
   const { namespace, permit } = input;
@@ -145,9 +152,9 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
               ports: [{ name: "http", containerPort: config.workspacePort }],
               env: [
                 { name: "SPE_PERMIT_ID", value: permit.permitId },
-                // Where the gateway serves it (/workspaces/<namespace>/) and the one origin its API calls come from.
                 { name: "SPE_NAMESPACE", value: namespace },
-                { name: "SPE_PUBLIC_ORIGIN", value: config.publicOrigin },
+                // The workspace hosts the gateway serves it on: the only origins its API calls may come from.
+                { name: "SPE_ALLOWED_ORIGINS", value: workspaceOrigins(input, config).join(" ") },
               ],
               securityContext: containerSecurityContext,
               resources: {
