@@ -79,4 +79,14 @@ describe("docs/architecture.md", () => {
     expect(cited.length).toBeGreaterThan(0);
     expect(cited.filter((citation) => !anchors.has(citation.slice(citation.indexOf("#") + 1)))).toEqual([]);
   });
+
+  it("is what comments cite, not a design brief or reference notes the repository does not hold", () => {
+    const outside = /\bDESIGN(\.md)?\s*§|\bDESIGN\.md\b|\bCONVENTIONS(\.md)?\b|shared\/reference|output-checking\.md/;
+    const citing = sourceFiles().flatMap((path) =>
+      readFileSync(`${ROOT}${path}`, "utf8")
+        .split("\n")
+        .flatMap((line, i) => (outside.test(line) ? [`${path}:${i + 1}`] : [])),
+    );
+    expect(citing).toEqual([]);
+  });
 });

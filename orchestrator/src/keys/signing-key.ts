@@ -6,7 +6,8 @@ import { SpeError } from "../errors";
 
 /**
  * A private P-256 key that signs what the orchestrator vouches for (release records, audit checkpoints),
- * with its public half as published: the one way signing keys are kept (DESIGN §9).
+ * with its public half as published: one way of keeping signing keys, so that every signed thing is checked
+ * the same way (docs/architecture.md#threat-model).
  */
 export interface SigningKey {
   /** The public key's RFC 7638 thumbprint: what a JWS header names. */
