@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { WebSocket, WebSocketServer } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieClient } from "../../test/cookie-client";
-import { loopbackLookup } from "../../test/loopback-fetch";
+import { loopbackFetch, loopbackLookup, loopbackRequest } from "../../test/loopback-fetch";
 import { startStack, type Stack } from "../../test/stack";
 import { cookieHeader, openWorkspace } from "../../test/workspace-host";
 import { hashToken } from "../auth/sessions";
@@ -109,6 +109,35 @@ describe("workspace gateway", () => {
       expect(res.status).toBe(404);
     }
     expect(upstream.seen.length).toBe(before);
+  });
+
+  it("answers nothing of the UI's API to a workspace host's page, and lets no page frame the UI", async () => {
+    const cookie = cookieHeader(alice, stack.appUrl);
+    const asWorkspacePage = { cookie, origin, "content-type": "application/json" };
+    // A write as alice from her workspace's page (same site in a shared-domain layout: her cookie goes along).
+    const write = await loopbackRequest(`${stack.appUrl}/trpc/exports.create`, {
+      method: "POST",
+      headers: { ...asWorkspacePage, "sec-fetch-site": "same-site", "sec-fetch-mode": "cors" },
+    });
+    expect([write.status, JSON.parse(write.body).error]).toEqual([403, "CSRF_ORIGIN_MISMATCH"]);
+    // A read: refused outright, and in any case with no CORS header that would let the page see it.
+    for (const site of ["same-site", "cross-site"]) {
+      const res = await loopbackFetch(`${stack.appUrl}/trpc/environments.mine`, {
+        headers: { cookie, "sec-fetch-site": site, "sec-fetch-dest": "empty" },
+      });
+      expect(res.status).toBe(403);
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    }
+    // The page of the UI itself, and a link to it from anywhere, still work; no page may frame it.
+    const own = await loopbackFetch(`${stack.appUrl}/trpc/environments.mine`, {
+      headers: { cookie, "sec-fetch-site": "same-origin" },
+    });
+    expect(own.status).toBe(200);
+    const link = await loopbackRequest(`${stack.appUrl}/`, {
+      headers: { cookie, "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
+    });
+    expect(link.status).not.toBe(403);
+    expect(own.headers.get("content-security-policy")).toBe("frame-ancestors 'none'");
   });
 
   it.each([

@@ -19,7 +19,7 @@ import { uiCookies } from "../auth/session-cookie";
 import { dispatchByHost, onWorkspaceHost } from "../gateway/host-dispatch";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import { registerApiV1 } from "./api-v1/register-api-v1";
-import { requireSameOrigin } from "./same-origin";
+import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
 import { registerTrpc } from "./trpc-route";
 import { stagingCapabilities, type StagingCapabilities } from "../staging/staging-capability";
@@ -85,10 +85,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The UI's answers: no page of another origin frames them, and no state-changing request of another
   // origin (a workspace host's page included) is taken. Workspace hosts have their own rules (gateway/).
   const sameOrigin = requireSameOrigin(config.publicUrl);
+  const isolated = refuseForeignSubresources();
   app.addHook("onRequest", async (req, reply) => {
     if (onWorkspaceHost(req.url)) return;
     reply.header("content-security-policy", "frame-ancestors 'none'").header("x-frame-options", "DENY");
-    return sameOrigin(req, reply);
+    await sameOrigin(req, reply);
+    if (!reply.sent) await isolated(req, reply);
+    if (reply.sent) return reply;
   });
 
   app.get("/healthz", async (_req, reply) => {

@@ -21,3 +21,28 @@ export function requireSameOrigin(publicUrl: string) {
     }
   };
 }
+
+/** Where other sites' pages and programs may read: public documents, machine clients' API, health. */
+const OPEN_TO_OTHER_SITES = ["/.well-known/", "/api/v1/", "/developers", "/staging/", "/healthz"];
+
+/**
+ * Refuses what a page of another site, or of another host of the same site (a workspace host, where it
+ * shares the UI's site), asks of the UI other than opening it as a page: a fetch, an image, a script, a
+ * frame (Fetch Metadata's resource isolation policy). SameSite cookies go along with same-site requests, so
+ * without this a workspace's page in such a layout would read nothing (no CORS) but could still make the
+ * browser send requests as the person; with it, nothing of the UI's API answers them. Browsers that send no
+ * Sec-Fetch-Site, and programs, pass on to their own authentication.
+ */
+export function refuseForeignSubresources() {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const site = req.headers["sec-fetch-site"];
+    if (site !== "cross-site" && site !== "same-site") return;
+    if (OPEN_TO_OTHER_SITES.some((p) => req.url.startsWith(p))) return;
+    const navigation = req.headers["sec-fetch-mode"] === "navigate" && req.headers["sec-fetch-dest"] === "document";
+    if (navigation && SAFE.has(req.method)) return;
+    req.log.warn({ site, url: req.url.split("?")[0] }, "Refused a request from another site's page");
+    return reply
+      .code(403)
+      .send({ error: "CSRF_ORIGIN_MISMATCH", message: "This request came from another site and was refused." });
+  };
+}
