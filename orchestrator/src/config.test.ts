@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ROLES } from "./auth/roles";
 import { parseConfig } from "./config";
 import { SpeError } from "./errors";
 
@@ -34,12 +35,9 @@ describe("parseConfig", () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.UI_DIR).toMatch(/workspace-ui\/dist$/);
-    expect(config.OIDC_ROLE_MAPPING).toEqual({
-      researcher: "researcher",
-      operator: "operator",
-      "output-checker": "output-checker",
-      auditor: "auditor",
-    });
+    // Each role of the registry from a group of its own name.
+    expect(config.OIDC_ROLE_MAPPING).toEqual(Object.fromEntries(ROLES.map((r) => [r, r])));
+    expect(config.OIDC_ROLE_MAPPING).toMatchObject({ researcher: "researcher", auditor: "auditor" });
   });
 
   it.each([

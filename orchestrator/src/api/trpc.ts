@@ -105,8 +105,11 @@ function signedIn(ctx: Context, role?: Role) {
 /** Any signed-in person; narrows ctx.session to defined. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx) } }));
 
-// One middleware that checks both, not the signed-in check and then the role's: every call of the API runs it.
-function roleProcedure(role: Role) {
+/**
+ * The base procedure of one role of the registry (auth/roles.ts). One middleware checks both, not the
+ * signed-in check and then the role's: every call of the API runs it.
+ */
+export function roleProcedure(role: Role) {
   return publicProcedure.use(({ ctx, next }) => next({ ctx: { session: signedIn(ctx, role) } }));
 }
 
