@@ -18,6 +18,7 @@ import type { Services } from "../src/api/context";
 import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { buildApp } from "../src/http/app";
 import { workspaceHostKey, workspaceHosts, type WorkspaceHosts } from "../src/gateway/workspace-hosts";
+import type { RefusalLimits } from "../src/staging/refusal-budget";
 import { createAirlock } from "../src/outputs/airlock";
 import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
@@ -53,7 +54,10 @@ export interface Stack {
  * The orchestrator as `npm start` wires it (real HTTP, the development OpenID Provider, PGlite, the shared
  * local cluster with the orchestrator's own identity), on free ports.
  */
-export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?: string } = {}): Promise<Stack> {
+export async function startStack(
+  env: NodeJS.ProcessEnv = {},
+  options: { uiDir?: string; strangerRefusalLimits?: RefusalLimits } = {},
+): Promise<Stack> {
   const [port, idpPort] = [await freePort(), await freePort()];
   // A data folder of its own: release keys and quarantined files of one test never meet another's.
   const config = parseConfig({
@@ -130,6 +134,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: { uiDir?:
     cookieSecret,
     workspaceHosts: hosts,
     uiDir: options.uiDir,
+    strangerRefusalLimits: options.strangerRefusalLimits,
     staging,
     metrics,
   });

@@ -16,6 +16,8 @@ import { decideWorkspaceAccess } from "./workspace-access";
 import type { WorkspaceHosts } from "./workspace-hosts";
 import { WorkspaceSessionStore, type WorkspaceSession } from "./workspace-sessions";
 import { WorkspaceSockets } from "./workspace-sockets";
+import type { RefusalBudget } from "../staging/refusal-budget";
+import { tooManyRefusals } from "../http/stranger-refusals";
 import { requestRefusal } from "./request-isolation";
 
 export interface GatewayOptions {
@@ -29,6 +31,8 @@ export interface GatewayOptions {
   hosts: WorkspaceHosts;
   /** How often every open workspace WebSocket is authorised again (default 30 s). */
   socketRecheckMs?: number;
+  /** The refusal budget strangers share (http/stranger-refusals.ts); without it every refusal is audited. */
+  strangers?: RefusalBudget;
 }
 
 const isWebSocket = (req: FastifyRequest) => req.headers.upgrade?.toLowerCase() === "websocket";
@@ -124,6 +128,13 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
         ? { subject: session.subject, role: "person" }
         : { subject: "anonymous", role: "anonymous" };
       const target = hostSession ? `environment:${hostSession.namespace}` : `workspace-host:${label}`;
+      // Any page on the web can make a visitor's browser try this: such refusals share the strangers' budget.
+      const verdict = (await options.strangers?.admit(req, isolation.code, target)) ?? { audit: true };
+      if (!verdict.audit)
+        return refuse(req, reply, 429, "REFUSALS_RATE_LIMITED", tooManyRefusals(verdict), {
+          retryS: verdict.retryAfterSeconds,
+          home,
+        });
       await audit(req, actor, isWebSocket(req) ? "workspace.websocket-refused" : "workspace.request-refused", target, {
         reason: "origin",
         origin: req.headers.origin ?? null,

@@ -11,6 +11,8 @@ import { isPageLoad, refuse } from "./refuse";
 import { decideWorkspaceAccess } from "./workspace-access";
 import type { WorkspaceHosts } from "./workspace-hosts";
 import type { WorkspaceSessionStore } from "./workspace-sessions";
+import type { RefusalBudget } from "../staging/refusal-budget";
+import { tooManyRefusals } from "../http/stranger-refusals";
 
 /** Where a workspace host takes a handshake's code; no workspace tool serves anything under `/_spe/`. */
 export const HANDSHAKE_PATH = "/_spe/handshake";
@@ -24,6 +26,8 @@ export interface HandshakeOptions {
   uiCookies: UiCookies;
   /** The name of a workspace host's session cookie (`__Host-` where the browser allows). */
   workspaceCookie: string;
+  /** The refusal budget strangers share (http/stranger-refusals.ts); without it every refusal is audited. */
+  strangers?: RefusalBudget;
 }
 
 const openQuery = z.object({ host: z.string().regex(/^[0-9a-f]{32}$/), next: z.string().optional() });
@@ -92,7 +96,15 @@ export function registerHandshake(app: FastifyInstance, options: HandshakeOption
           code: "WORKSPACE_NOT_FOUND",
           message: "There is no workspace here for you.",
         } as const);
-    if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message);
+    if (!decision.allowed) {
+      // A signed-in person refused an environment not theirs is part of the access log, as in tRPC.
+      if (decision.status === 404)
+        await audit(req, session.subject, "access.refused", `environment:${namespace.slice(0, 100)}`, {
+          code: decision.code,
+          roles: session.roles,
+        });
+      return refuse(req, reply, decision.status, decision.code, decision.message);
+    }
     // The rest of the old address (`/workspaces/<namespace>/lab/tree/x`) is where the host opens.
     const rest = req.url.slice(`/workspaces/${namespace}`.length);
     return handOver(
@@ -138,6 +150,15 @@ export function registerHandshake(app: FastifyInstance, options: HandshakeOption
     reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer");
     if (!redeemed.ok) {
       const grant = "grant" in redeemed ? redeemed.grant : undefined;
+      // A code nobody was given is anyone's to send: such refusals share the strangers' budget.
+      const verdict = grant
+        ? { audit: true as const }
+        : ((await options.strangers?.admit(req, "WORKSPACE_LINK_REFUSED", hostLabel)) ?? { audit: true as const });
+      if (!verdict.audit)
+        return refuse(req, reply, 429, "REFUSALS_RATE_LIMITED", tooManyRefusals(verdict), {
+          retryS: verdict.retryAfterSeconds,
+          home,
+        });
       await audit(
         req,
         grant?.subject ?? "anonymous",

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
-import type { SessionStore } from "../auth/sessions";
+import type { Session, SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { SpeError } from "../errors";
 import type { Airlock } from "../outputs/airlock";
@@ -79,13 +79,34 @@ export function registerAirlockRoutes(
   const load = async (id: string) =>
     loadRequest(db, id).catch((err: unknown) => (err instanceof SpeError ? undefined : Promise.reject(err)));
 
+  /**
+   * A signed-in person refused a request or a file (none such, or not theirs) is part of the access log, as
+   * tRPC's refusals are: with the id and the file asked for, so that someone probing others' exports shows.
+   */
+  const refused = async (req: FastifyRequest, reply: FastifyReply, session: Session) => {
+    const asked = String((req.params as { id?: unknown }).id ?? "").slice(0, 100);
+    const path = (req.query as { path?: unknown }).path;
+    await recordAuditEvent(db, {
+      actor: { subject: session.subject, role: "person", address: req.ip },
+      action: "access.refused",
+      target: `export:${asked}`,
+      details: {
+        code: "EXPORT_REQUEST_NOT_FOUND",
+        route: req.routeOptions.url,
+        path: typeof path === "string" ? path.slice(0, 300) : null,
+        roles: session.roles,
+      },
+    });
+    return notFound(reply);
+  };
+
   /** Who asks about which request: undefined once the reply is sent (not signed in, or no such request). */
   const lookUp = async (req: FastifyRequest, reply: FastifyReply) => {
     const session = await sessions.get(req.cookies[sessionCookie]);
     if (!session) return void reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
     const params = idParams.safeParse(req.params);
     const loaded = params.success ? await load(params.data.id) : undefined;
-    if (!loaded) return void notFound(reply);
+    if (!loaded) return void (await refused(req, reply, session));
     return { session, loaded, onPermit: permitPersons(loaded.permit).includes(session.subject) };
   };
 
@@ -98,7 +119,7 @@ export function registerAirlockRoutes(
       ? loaded.files.find((f) => f.path === query.data.path && f.decision === "approved")
       : undefined;
     if (!file || loaded.request.state !== "released" || !session.roles.includes("researcher") || !onPermit)
-      return notFound(reply);
+      return refused(req, reply, session);
     const actor = { subject: session.subject, role: "researcher" as const, address: req.ip };
     // Released files are served only while the permit they left under is in force.
     const ended = permitEnded(loaded.standing, new Date());
@@ -125,7 +146,7 @@ export function registerAirlockRoutes(
     if (!found) return reply;
     const { session, loaded, onPermit } = found;
     const mayRead = session.roles.includes("auditor") || (session.roles.includes("researcher") && onPermit);
-    if (!loaded.request.releaseRecord || !mayRead) return notFound(reply);
+    if (!loaded.request.releaseRecord || !mayRead) return refused(req, reply, session);
     return reply
       .header("content-type", "application/jose")
       .header("content-disposition", `attachment; filename="release-${loaded.request.id}.jws"`)
@@ -143,7 +164,7 @@ export function registerAirlockRoutes(
         )
       : undefined;
     if (!file?.sha256 || !session.roles.includes("output-checker") || onPermit || loaded.request.state === "draft")
-      return notFound(reply);
+      return refused(req, reply, session);
     const actor = { subject: session.subject, role: "output-checker" as const, address: req.ip };
     const details = { path: file.path, version: file.version, sha256: file.sha256 };
     // A checker looks at a file to vote on it, and an ended permit takes no votes: its quarantined bytes,

@@ -22,6 +22,8 @@ import { registerApiV1 } from "./api-v1/register-api-v1";
 import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
 import { registerTrpc } from "./trpc-route";
+import { strangerRefusalBudget } from "./stranger-refusals";
+import type { RefusalLimits } from "../staging/refusal-budget";
 import { stagingCapabilities, type StagingCapabilities } from "../staging/staging-capability";
 import type { Metrics } from "../metrics/metrics";
 
@@ -53,6 +55,8 @@ export interface AppOptions {
   staging?: StagingCapabilities;
   /** How the gateway finds a workspace; without it, by WORKSPACE_UPSTREAM's name (or the Service's DNS name). */
   workspaceUpstream?: UpstreamResolver;
+  /** How many refusals of strangers' requests are audited one by one (default: as /staging's). */
+  strangerRefusalLimits?: RefusalLimits;
   /** Where each answered request is counted (served on a port of its own: src/metrics/). */
   metrics?: Pick<Metrics, "observeRequest">;
 }
@@ -117,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     capabilities: options.staging ?? stagingCapabilities(randomBytes(32)),
   });
 
+  // What strangers can get the audit log to record, all routes together, is bounded (stranger-refusals.ts).
+  const strangers = await strangerRefusalBudget(app, services.database.db, options.strangerRefusalLimits);
   registerAuthRoutes(app, {
     relyingParty: options.relyingParty,
     sessions,
@@ -126,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     assurance: { acr: config.OIDC_REQUIRED_ACR, amr: config.OIDC_REQUIRED_AMR },
     absoluteSessionMs: config.SESSION_MAX_HOURS * 3_600_000,
     db: services.database.db,
+    strangers,
   });
 
   await registerGateway(app, {
@@ -137,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     uiCookies: cookies,
     hosts: options.workspaceHosts,
+    strangers,
   });
 
   registerAirlockRoutes(app, {
@@ -153,6 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     verifyToken: services.machineTokens,
     publicUrl: config.publicUrl,
     issuer: options.relyingParty.issuer,
+    strangers,
   });
 
   await registerTrpc<Context>(app, {

@@ -9,7 +9,9 @@ import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
 import { uiCookies } from "../auth/session-cookie";
 import { SpeError } from "../errors";
+import type { RefusalBudget } from "../staging/refusal-budget";
 import { errorPage } from "./error-page";
+import { tooManyRefusals } from "./stranger-refusals";
 import { safeReturnPath } from "./return-path";
 
 export interface AuthRouteOptions {
@@ -23,6 +25,8 @@ export interface AuthRouteOptions {
   absoluteSessionMs: number;
   /** Where refused sign-ins are recorded as audit events. */
   db: Db;
+  /** The refusal budget strangers share (stranger-refusals.ts); without it every refusal is audited. */
+  strangers?: RefusalBudget;
 }
 
 const LOGIN_TTL_S = 600;
@@ -69,6 +73,15 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const parsed = unsigned?.valid ? transactionSchema.safeParse(JSON.parse(unsigned.value ?? "null")) : undefined;
     if (!parsed?.success) {
       req.log.warn("Refused sign-in callback without a valid login transaction");
+      // Anyone can call this address bare: such refusals share the strangers' budget of audit events.
+      const verdict = (await options.strangers?.admit(req, "AUTH_LOGIN_FAILED", "sign-in")) ?? { audit: true };
+      if (!verdict.audit)
+        return refuse(
+          reply.header("retry-after", String(verdict.retryAfterSeconds)),
+          429,
+          "Sign-in refused",
+          tooManyRefusals(verdict),
+        );
       await recordRefusal(req, undefined, "no valid login transaction");
       return refuse(reply, 400, "Sign-in expired", "This sign-in was not started here or took too long. Start again.");
     }
@@ -77,6 +90,15 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       result = await options.relyingParty.finish(new URL(req.url, options.publicUrl), parsed.data);
     } catch (err) {
       req.log.warn({ code: err instanceof SpeError ? err.code : undefined }, "Refused sign-in callback");
+      // A login cookie is anyone's for the asking (/auth/login): this refusal is a stranger's too.
+      const verdict = (await options.strangers?.admit(req, "AUTH_LOGIN_FAILED", "sign-in")) ?? { audit: true };
+      if (!verdict.audit)
+        return refuse(
+          reply.header("retry-after", String(verdict.retryAfterSeconds)),
+          429,
+          "Sign-in refused",
+          tooManyRefusals(verdict),
+        );
       await recordRefusal(req, undefined, "identity provider's answer not verified");
       return refuse(reply, 400, "Sign-in failed", "The identity provider's answer could not be verified. Start again.");
     }

@@ -2,7 +2,7 @@ import type { SpeErrorCode } from "../errors";
 
 /** An error the integrator API answers with: its HTTP status, what it means and what the client should do. */
 export interface ApiErrorEntry {
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
   meaning: string;
   fix: string;
 }
@@ -159,6 +159,12 @@ export const API_ERRORS = {
     status: 422,
     meaning: "The extract cannot be read as CSV or Parquet at all.",
     fix: "Send a CSV in the descriptor's delimiter and encoding, or a Parquet file.",
+  },
+  REFUSALS_RATE_LIMITED: {
+    status: 429,
+    meaning:
+      "Too many requests from your address (or from all addresses together) were refused within a minute: this one is refused without being looked at.",
+    fix: "Fix what the earlier refusals said and retry after the `Retry-After` header's seconds; a valid permit is never counted.",
   },
   INTERNAL_ERROR: {
     status: 500,

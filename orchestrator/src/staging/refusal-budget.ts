@@ -46,12 +46,30 @@ interface Suppressed {
   namespaces: Set<string>;
 }
 
-/** Registers the limiter in `scope` (an encapsulated plugin, so nothing else is limited by it). */
+/** The one event a window's suppressed refusals become, and what they were, for the log line. */
+export interface RefusalSummary {
+  action: string;
+  target: string;
+  what: string;
+}
+
+export const STAGING_REFUSAL_SUMMARY: RefusalSummary = {
+  action: "staging.refusals-suppressed",
+  target: "staging:refusals",
+  what: "staging refusals",
+};
+
+/**
+ * Registers the limiter in `scope` (an encapsulated plugin, so nothing else is limited by it). The staging
+ * endpoint has a budget of its own; the requests anyone can send without credentials share another
+ * (http/stranger-refusals.ts).
+ */
 export async function refusalBudget(
   scope: FastifyInstance,
   db: Db,
   limits: RefusalLimits,
   log: FastifyBaseLogger,
+  summary: RefusalSummary = STAGING_REFUSAL_SUMMARY,
 ): Promise<RefusalBudget> {
   await scope.register(rateLimit, { global: false });
   const perAddress = scope.createRateLimit({ max: limits.perAddress, timeWindow: limits.windowMs });
@@ -87,14 +105,20 @@ export async function refusalBudget(
     };
     await recordAuditEvent(db, {
       actor: { subject: "system", role: "system", address: null },
-      action: "staging.refusals-suppressed",
-      target: "staging:refusals",
+      action: summary.action,
+      target: summary.target,
       details,
     });
-    log.warn({ count, addresses: byCount.length }, "Suppressed audit events of staging refusals over the limit");
+    log.warn(
+      { count, addresses: byCount.length, what: summary.what },
+      "Suppressed audit events of refusals over the limit",
+    );
   };
   const timer = setInterval(
-    () => void flush().catch((err: unknown) => log.error({ err }, "Failed to record suppressed staging refusals")),
+    () =>
+      void flush().catch((err: unknown) =>
+        log.error({ err, what: summary.what }, "Failed to record suppressed refusals"),
+      ),
     limits.windowMs,
   );
   timer.unref();

@@ -73,6 +73,7 @@ export const importPermitOperation = {
     "PERMIT_SIGNATURE_INVALID",
     "PERMIT_SCHEMA_INVALID",
     "PERMIT_EXPIRED",
+    "REFUSALS_RATE_LIMITED",
     "PERMIT_NOT_YET_VALID",
     "PERMIT_CONFLICT",
     "PERMIT_STALE",

@@ -9,6 +9,8 @@ import { importPermit } from "../../permits/import-permit";
 import type { PermitIntake } from "../../permits/permit-intake";
 import { getPermit } from "../../permits/permit-queries";
 import { MAX_PERMIT_JWS_LENGTH, verifyPermit } from "../../permits/verify-permit";
+import type { RefusalBudget } from "../../staging/refusal-budget";
+import { tooManyRefusals } from "../stranger-refusals";
 import { getPermitStatusOperation as getStatus, importPermitOperation as importOp } from "./operations";
 import { onlyMediaTypes } from "./request-guards";
 import {
@@ -27,6 +29,8 @@ export interface PermitRoutesOptions {
   permitIntake: PermitIntake;
   environments: EnvironmentQueue;
   verifyToken: MachineTokenVerifier;
+  /** The refusal budget strangers share (stranger-refusals.ts); without it every refusal is audited. */
+  strangers?: RefusalBudget;
 }
 
 /**
@@ -71,14 +75,21 @@ export function registerPermitRoutes(api: FastifyInstance, options: PermitRoutes
       try {
         return sendAnswer(reply, await idempotently(db, key, identify, importIt));
       } catch (err) {
-        // A refused permit is evidence too (a forged signature, a replayed old sequence).
-        if (err instanceof SpeError && err.code.startsWith("PERMIT_"))
+        // A refused permit is evidence too (a forged signature, a replayed old sequence), up to the budget
+        // strangers share: anyone can post garbage here.
+        if (err instanceof SpeError && err.code.startsWith("PERMIT_")) {
+          const verdict = (await options.strangers?.admit(req, err.code, "permits")) ?? { audit: true };
+          if (!verdict.audit) {
+            void reply.header("retry-after", String(verdict.retryAfterSeconds));
+            throw new SpeError("REFUSALS_RATE_LIMITED", tooManyRefusals(verdict), { cause: err });
+          }
           await recordAuditEvent(db, {
             actor: { subject: "unauthenticated", role: "anonymous", address: req.ip },
             action: "permit.refused",
             target: "permit:unknown",
             details: { code: err.code, via: "api/v1" },
           });
+        }
         throw err;
       }
     },

@@ -9,6 +9,7 @@ import { registerDeliveryRoutes } from "./delivery-routes";
 import { registerDeveloperPortal } from "./developer-portal";
 import { openApiDocument } from "./openapi-document";
 import { EXTRACT_MEDIA_TYPES } from "./operations";
+import type { RefusalBudget } from "../../staging/refusal-budget";
 import { registerPermitRoutes } from "./permit-routes";
 import { registerValidateRoute } from "./validate-route";
 
@@ -21,6 +22,8 @@ export interface ApiV1Options {
   publicUrl: string;
   /** The identity provider machine clients get tokens from; its discovery document names the token URL. */
   issuer: string;
+  /** The refusal budget strangers share (stranger-refusals.ts); without it every refusal is audited. */
+  strangers?: RefusalBudget;
 }
 
 /** The token endpoint from the provider's discovery document, fetched once, when the document is first asked for. */
