@@ -79,6 +79,41 @@ describe("local control plane", () => {
     expect(status).toBe(404);
   });
 
+  it("computes each ResourceQuota's usage (the quota controller runs), and quota admission refuses what is over it", async () => {
+    const namespace = unique("quota");
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    try {
+      await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "before" } } });
+      await core.createNamespacedResourceQuota({
+        namespace,
+        body: { metadata: { name: "q" }, spec: { hard: { configmaps: "3" } } },
+      });
+      // Counted, not assumed: what existed before the quota (the cluster's kube-root-ca.crt, if published, too).
+      const deadline = Date.now() + 30_000;
+      let used: string | undefined;
+      while (Date.now() < deadline && used === undefined) {
+        const existing = (await core.listNamespacedConfigMap({ namespace })).items.length;
+        const status = (await core.readNamespacedResourceQuota({ namespace, name: "q" })).status;
+        if (status?.used?.configmaps === String(existing)) used = status.used.configmaps;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(used).toBeDefined();
+      const created: string[] = [];
+      let refused: { code: number; message: string } | undefined;
+      for (let i = 0; i < 4 && !refused; i++)
+        refused = await core
+          .createNamespacedConfigMap({ namespace, body: { metadata: { name: `more-${i}` } } })
+          .then(() => void created.push(`more-${i}`), apiError);
+      expect(created).toHaveLength(3 - Number(used));
+      expect(refused?.code).toBe(403);
+      expect(refused?.message).toMatch(
+        /exceeded quota: q, requested: configmaps=1, used: configmaps=3, limited: configmaps=3/,
+      );
+    } finally {
+      await core.deleteNamespace({ name: namespace });
+    }
+  });
+
   it("enforces ValidatingAdmissionPolicies", async () => {
     const name = unique("deny-marked");
     const admission = admin.makeApiClient(k8s.AdmissionregistrationV1Api);

@@ -38,6 +38,25 @@ export interface StartOptions {
 
 const SERVICE_CIDR = "10.96.0.0/16";
 
+/**
+ * The controllers of kube-controller-manager that the environments need to behave as on a real cluster.
+ * The ResourceQuota controller computes each quota's usage: without it the API server's quota admission
+ * knows no usage and refuses every object a quota counts ("status unknown for quota"), so nothing would run.
+ */
+const CONTROLLERS = [
+  "namespace-controller",
+  "serviceaccount-controller",
+  "serviceaccount-token-controller",
+  "garbage-collector-controller",
+  "root-ca-certificate-publisher-controller",
+  "persistentvolumeclaim-protection-controller",
+  "persistentvolume-protection-controller",
+  "deployment-controller",
+  "replicaset-controller",
+  "job-controller",
+  "resourcequota-controller",
+];
+
 function writeSecret(path: string, content: string): string {
   writeFileSync(path, content, { mode: 0o600 });
   return path;
@@ -195,7 +214,7 @@ async function startOnce(
           binaries.kubeControllerManager,
           [
             `--kubeconfig=${kcmKubeconfig}`,
-            "--controllers=namespace-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,root-ca-certificate-publisher-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller,deployment-controller,replicaset-controller,job-controller",
+            `--controllers=${CONTROLLERS.join(",")}`,
             "--use-service-account-credentials=true",
             `--service-account-private-key-file=${files.saPrivate}`,
             `--root-ca-file=${files.caCert}`,
