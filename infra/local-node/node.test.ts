@@ -177,7 +177,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     // applied in its order by its identity (no staged delivery: no loader Job, the data volume is empty).
     const permit = examplePermit({
       permitId: `SE-HDAB-NODE-${envWorkspace}`,
-      environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" },
+      environment: { tools: ["jupyterlab"], cpu: "700m", memory: "1Gi", storage: "1Gi" },
     });
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
     for (const object of desiredObjects({ namespace: envWorkspace, permit, desiredState: "active" }, config))
@@ -230,7 +230,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       const hdab = await issuerKey("EdDSA", "node-test");
       const permit = examplePermit({
         permitId: `SE-HDAB-NODE-${unique()}`,
-        environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" },
+        environment: { tools: ["jupyterlab"], cpu: "700m", memory: "1Gi", storage: "1Gi" },
       });
       const { namespace } = await importPermit(database.db, await hdab.sign(permit), {
         trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
@@ -323,7 +323,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       const hdab = await issuerKey("EdDSA", "node-loader-test");
       const permit = examplePermit({
         permitId: `SE-HDAB-LOAD-${unique()}`,
-        environment: { tools: ["jupyterlab"], cpu: "500m", memory: "256Mi", storage: "1Gi" },
+        environment: { tools: ["jupyterlab"], cpu: "700m", memory: "1Gi", storage: "1Gi" },
       });
       const { namespace } = await importPermit(database.db, await hdab.sign(permit), {
         trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),

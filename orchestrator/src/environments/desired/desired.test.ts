@@ -14,7 +14,6 @@ import { defaultEnvironmentConfig as config } from "../environment-config";
 import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";
 import { workspaceHosts } from "../../gateway/workspace-hosts";
 import { desiredObjects } from "./index";
-import { addQuantities } from "./quota";
 
 const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset =>
   exampleStagedDataset({ manifestSha256, datasetId });
@@ -137,7 +136,7 @@ describe("desiredObjects", () => {
     }
   });
 
-  it("mounts the data read-only in the workspace and sizes it from the permit", () => {
+  it("mounts the data read-only in the workspace and sizes it from the permit, less the platform's containers", () => {
     const workspace = find<V1Deployment>(desiredObjects(input(), config), "Deployment", "workspace");
     const pod = workspace.spec!.template.spec!;
     expect(pod.volumes?.find((v) => v.name === "data")?.persistentVolumeClaim).toEqual({
@@ -145,7 +144,7 @@ describe("desiredObjects", () => {
       readOnly: true,
     });
     expect(pod.containers[0]!.volumeMounts?.find((m) => m.name === "data")?.readOnly).toBe(true);
-    expect(pod.containers[0]!.resources?.limits).toEqual({ cpu: "4", memory: "16Gi" });
+    expect(pod.containers[0]!.resources?.limits).toEqual({ cpu: "3700m", memory: "16000Mi" });
     expect(pod.containers[0]!.image).toBe(`${config.imageRegistry}/${config.images.jupyterlab}`);
   });
 
@@ -350,16 +349,5 @@ describe("desiredObjects", () => {
     ["another dataset staged", [staged(undefined, "lakemedelsregistret")], ["patientregistret@2026-09"]],
   ])("knows which datasets await delivery: %s", (_, list, expected) => {
     expect(datasetsAwaitingDelivery(input({ staged: list }))).toEqual(expected);
-  });
-});
-
-describe("addQuantities", () => {
-  it.each([
-    ["50Gi", "20Gi", "70Gi"],
-    ["512Mi", "512Mi", "1Gi"],
-    ["100Mi", "1Gi", "1124Mi"],
-    ["1Ti", "1Gi", "1025Gi"],
-  ])("%s + %s = %s", (a, b, sum) => {
-    expect(addQuantities(a, b)).toBe(sum);
   });
 });

@@ -2,19 +2,17 @@ import type { V1LimitRange, V1ResourceQuota } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { ownedLabels } from "../../kube/owned-labels";
+import { addQuantities } from "./resources";
 
-/** Adds two Kubernetes byte quantities in Mi/Gi/Ti (the only units a permit may use). */
-export function addQuantities(a: string, b: string): string {
-  const mi = (q: string) => {
-    const m = /^(\d+)(Mi|Gi|Ti)$/.exec(q);
-    if (!m) throw new Error(`unsupported quantity ${q}`);
-    return Number(m[1]) * { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as "Mi" | "Gi" | "Ti"];
-  };
-  const total = mi(a) + mi(b);
-  return total % 1024 === 0 ? `${total / 1024}Gi` : `${total}Mi`;
-}
-
-/** The permit's environment profile as a hard ceiling for the namespace. */
+/**
+ * The permit's environment profile as a hard ceiling for the namespace: its cpu and memory are the totals
+ * of every pod in it (workspace, airlock agent and data loader: see resources.ts), its storage that of the
+ * researchers' volumes, to which the read-only data volume the installation sizes is added. The counts
+ * are what the orchestrator creates, so nothing else fits: a ClusterIP Service each for the workspace and
+ * the airlock agent; the data and home claims; the workspace pod, a loader pod and, while a new delivery's
+ * Job replaces an old one, the old one's; the cluster's `kube-root-ca.crt` ConfigMap, which the
+ * controller manager puts into every namespace; and no Secret, since nothing in an environment needs one.
+ */
 export function resourceQuota({ namespace, permit }: EnvironmentInput, config: EnvironmentConfig): V1ResourceQuota {
   const { cpu, memory, storage } = permit.environment;
   return {
@@ -29,16 +27,21 @@ export function resourceQuota({ namespace, permit }: EnvironmentInput, config: E
         "limits.memory": memory,
         "requests.storage": addQuantities(storage, config.dataVolumeSize),
         persistentvolumeclaims: "2",
-        pods: "4",
-        services: "1",
+        pods: "3",
+        services: "2",
         "services.nodeports": "0",
         "services.loadbalancers": "0",
+        configmaps: "1",
+        secrets: "0",
       },
     },
   };
 }
 
-/** Defaults so that a container without requests or limits still fits the quota. */
+/**
+ * Defaults for a container that states no requests or limits, so that the quota can count it (the API
+ * server refuses a pod the quota cannot count). Every container the orchestrator makes states its own.
+ */
 export function limitRange({ namespace }: EnvironmentInput): V1LimitRange {
   return {
     apiVersion: "v1",

@@ -10,6 +10,7 @@ import type {
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
+import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, workspaceResources } from "./resources";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 
 const SERVICE_ACCOUNT = "workspace";
@@ -99,7 +100,7 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
               image: `${config.imageRegistry}/${config.images.dataLoader}`,
               env,
               securityContext: containerSecurityContext,
-              resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+              resources: DATA_LOADER_RESOURCES,
               volumeMounts: [
                 { name: "data", mountPath: "/data" },
                 { name: "tmp", mountPath: "/tmp" },
@@ -124,7 +125,10 @@ export function workspaceOrigins({ namespace, permit }: EnvironmentInput, config
   return permit.authorisedPersons.map((p) => hosts.originOf(hosts.labelOf(namespace, p.subject)));
 }
 
-/** The researcher's workspace: the permit's first tool, its data read-only, a home with an outbox. */
+/**
+ * The researcher's workspace: the permit's first tool, its data read-only, a home with an outbox; the
+ * permit's cpu and memory less what the platform's containers may take (resources.ts).
+ */
 export function workspaceDeployment(input: EnvironmentInput, config: EnvironmentConfig): V1Deployment {
   const { namespace, permit } = input;
   const tool = permit.environment.tools[0]!;
@@ -157,10 +161,7 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
                 { name: "SPE_ALLOWED_ORIGINS", value: workspaceOrigins(input, config).join(" ") },
               ],
               securityContext: containerSecurityContext,
-              resources: {
-                requests: { cpu: permit.environment.cpu, memory: permit.environment.memory },
-                limits: { cpu: permit.environment.cpu, memory: permit.environment.memory },
-              },
+              resources: workspaceResources(permit),
               readinessProbe: { tcpSocket: { port: config.workspacePort }, periodSeconds: 5 },
               volumeMounts: [
                 { name: "data", mountPath: "/data", readOnly: true },
@@ -196,7 +197,7 @@ function airlockAgentContainer(config: EnvironmentConfig): V1Container {
       { name: "HOST", value: "0.0.0.0" },
     ],
     securityContext: containerSecurityContext,
-    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+    resources: AIRLOCK_AGENT_RESOURCES,
     readinessProbe: { httpGet: { path: "/healthz", port: "airlock" }, periodSeconds: 10 },
     volumeMounts: [{ name: "home", mountPath: "/outbox", subPath: "outbox", readOnly: true }],
   };

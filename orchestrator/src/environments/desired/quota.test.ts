@@ -1,0 +1,134 @@
+import type {
+  KubernetesObject,
+  V1Container,
+  V1Deployment,
+  V1Job,
+  V1LimitRange,
+  V1PersistentVolumeClaim,
+  V1ResourceQuota,
+} from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { WORKSPACE_TOOLS, type PermitPayload } from "../../permits/permit";
+import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
+import { defaultEnvironmentConfig as config } from "../environment-config";
+import type { EnvironmentInput } from "./environment-input";
+import { desiredObjects } from "./index";
+import { addQuantities, mebibytes, milliCpu, workspaceResources } from "./resources";
+
+const namespace = "spe-se-hdab-2026-0042-0123456789";
+const of = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string) =>
+  objects.filter((o) => o.kind === kind) as T[];
+
+/** The containers of every pod the objects make at most at once: each Deployment's replicas and one pod per Job. */
+function podsAtOnce(objects: KubernetesObject[]): V1Container[][] {
+  const deployments = of<V1Deployment>(objects, "Deployment").flatMap((d) =>
+    Array.from({ length: d.spec!.replicas ?? 1 }, () => d.spec!.template.spec!.containers),
+  );
+  return [...deployments, ...of<V1Job>(objects, "Job").map((j) => j.spec!.template.spec!.containers)];
+}
+
+const total = (pods: V1Container[][], field: "requests" | "limits", resource: "cpu" | "memory") =>
+  pods.flat().reduce((sum, c) => {
+    const q = c.resources?.[field]?.[resource];
+    if (q === undefined) throw new Error(`${c.name} states no ${field}.${resource}`);
+    return sum + (resource === "cpu" ? milliCpu(q) : mebibytes(q));
+  }, 0);
+
+const profiles: Array<PermitPayload["environment"]> = [
+  { tools: ["jupyterlab"], cpu: "4", memory: "16Gi", storage: "50Gi" },
+  { tools: ["rstudio", "jupyterlab"], cpu: "1", memory: "4Gi", storage: "10Gi" },
+  { tools: ["vscode"], cpu: "1500m", memory: "1536Mi", storage: "100Mi" },
+];
+const cases = profiles.flatMap((profile) =>
+  WORKSPACE_TOOLS.flatMap((tool) =>
+    (["active", "suspended"] as const).flatMap((desiredState) =>
+      [true, false].map((loading) => ({ profile: { ...profile, tools: [tool] }, desiredState, loading })),
+    ),
+  ),
+);
+
+describe("the environment's quota", () => {
+  it.each(cases)(
+    "admits everything the orchestrator runs at once: $profile.tools.0, $profile.cpu CPU, $profile.memory, $desiredState, loader $loading",
+    ({ profile, desiredState, loading }) => {
+      const input: EnvironmentInput = {
+        namespace,
+        permit: examplePermit({ environment: profile }),
+        desiredState,
+        staged: loading ? [exampleStagedDataset()] : [],
+      };
+      const objects = desiredObjects(input, config);
+      const hard = of<V1ResourceQuota>(objects, "ResourceQuota")[0]!.spec!.hard!;
+      const pods = podsAtOnce(objects);
+      for (const field of ["requests", "limits"] as const) {
+        expect(total(pods, field, "cpu")).toBeLessThanOrEqual(milliCpu(hard[`${field}.cpu`]!));
+        expect(total(pods, field, "memory")).toBeLessThanOrEqual(mebibytes(hard[`${field}.memory`]!));
+      }
+      // The quota's totals are the permit's, not more.
+      expect([hard["limits.cpu"], hard["limits.memory"]]).toEqual([profile.cpu, profile.memory]);
+      const claims = of<V1PersistentVolumeClaim>(objects, "PersistentVolumeClaim");
+      expect(claims.length).toBeLessThanOrEqual(Number(hard.persistentvolumeclaims));
+      expect(claims.reduce((sum, c) => sum + mebibytes(c.spec!.resources!.requests!.storage!), 0)).toBe(
+        mebibytes(hard["requests.storage"]!),
+      );
+      expect(of(objects, "Service").length).toBe(Number(hard.services));
+      // A loader replaced by a new delivery's may still run beside the new one and the workspace.
+      expect(pods.length + (loading ? 1 : 0)).toBeLessThanOrEqual(Number(hard.pods));
+    },
+  );
+
+  it("gives the workspace what the platform's containers leave of the permit, requests equal to limits", () => {
+    const resources = workspaceResources(examplePermit());
+    expect(resources).toEqual({
+      requests: { cpu: "3700m", memory: "16000Mi" },
+      limits: { cpu: "3700m", memory: "16000Mi" },
+    });
+  });
+
+  it("keeps the workspace's pod the same whether a loader runs or not, so a delivery does not restart it", () => {
+    const workspace = (staged: EnvironmentInput["staged"]) =>
+      of<V1Deployment>(
+        desiredObjects({ namespace, permit: examplePermit(), desiredState: "active", staged }, config),
+        "Deployment",
+      )[0]!.spec!.template;
+    expect(workspace([exampleStagedDataset()])).toEqual(workspace([]));
+  });
+
+  it("counts only the Services, claims and ConfigMap the orchestrator and the cluster make, and no Secret", () => {
+    const hard = of<V1ResourceQuota>(
+      desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config),
+      "ResourceQuota",
+    )[0]!.spec!.hard!;
+    expect(hard).toMatchObject({
+      services: "2",
+      "services.nodeports": "0",
+      "services.loadbalancers": "0",
+      persistentvolumeclaims: "2",
+      configmaps: "1",
+      secrets: "0",
+    });
+  });
+
+  it("gives every container a default request and limit, so the quota can count one that states none", () => {
+    const limits = of<V1LimitRange>(
+      desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config),
+      "LimitRange",
+    )[0]!.spec!.limits;
+    const container = limits.find((l) => l.type === "Container")!;
+    for (const resource of ["cpu", "memory"]) {
+      expect(container._default?.[resource]).toBeDefined();
+      expect(container.defaultRequest?.[resource]).toBeDefined();
+    }
+  });
+});
+
+describe("addQuantities", () => {
+  it.each([
+    ["50Gi", "20Gi", "70Gi"],
+    ["512Mi", "512Mi", "1Gi"],
+    ["100Mi", "1Gi", "1124Mi"],
+    ["1Ti", "1Gi", "1025Gi"],
+  ])("%s + %s = %s", (a, b, sum) => {
+    expect(addQuantities(a, b)).toBe(sum);
+  });
+});

@@ -1,0 +1,87 @@
+import type { V1ResourceRequirements } from "@kubernetes/client-node";
+import type { PermitPayload } from "../../permits/permit";
+
+/**
+ * How the permit's cpu and memory, the environment's totals, are shared out. The platform's own
+ * containers are counted in them: the airlock agent beside the workspace and the data loader, which may run
+ * at the same time as the workspace. The workspace gets what they leave.
+ */
+
+/** Millicores of a permit's cpu ("4", "500m": the only forms the permit format allows). */
+export function milliCpu(quantity: string): number {
+  const m = /^(\d+)(m?)$/.exec(quantity);
+  if (!m) throw new Error(`unsupported cpu quantity ${quantity}`);
+  return m[2] ? Number(m[1]) : Number(m[1]) * 1000;
+}
+
+/** Mebibytes of a byte quantity in Mi, Gi or Ti (the only units a permit may use). */
+export function mebibytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi|Ti)$/.exec(quantity);
+  if (!m) throw new Error(`unsupported quantity ${quantity}`);
+  return Number(m[1]) * { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as "Mi" | "Gi" | "Ti"];
+}
+
+const cpuQuantity = (milli: number) => (milli % 1000 === 0 ? `${milli / 1000}` : `${milli}m`);
+const memoryQuantity = (mi: number) => (mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`);
+
+/** Adds two byte quantities in Mi/Gi/Ti. */
+export function addQuantities(a: string, b: string): string {
+  return memoryQuantity(mebibytes(a) + mebibytes(b));
+}
+
+interface Size {
+  cpu: string;
+  memory: string;
+}
+
+/** Serves the outbox, read-only: small files, streamed. */
+export const AIRLOCK_AGENT_RESOURCES = {
+  requests: { cpu: "10m", memory: "32Mi" },
+  limits: { cpu: "100m", memory: "128Mi" },
+} satisfies { requests: Size; limits: Size };
+
+/**
+ * Fetches, hashes and writes files as streams: its memory does not grow with a dataset's size, and a fifth
+ * of a core hashes faster than most staging links deliver.
+ */
+export const DATA_LOADER_RESOURCES = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "200m", memory: "256Mi" },
+} satisfies { requests: Size; limits: Size };
+
+/**
+ * The least a workspace is given, even when the permit leaves it less: its pod is then refused by the quota
+ * (a permit too small for an environment), rather than given a size no container could start with.
+ */
+export const WORKSPACE_MINIMUM = { cpu: "100m", memory: "128Mi" } satisfies Size;
+
+/**
+ * The workspace's share of the permit: its totals less the limits of the airlock agent and of the data
+ * loader, whether or not a loader runs now — a share that moved with every delivery would restart the
+ * workspace each time. Requests equal limits, so the workspace is guaranteed what it is given.
+ */
+export function workspaceResources(permit: PermitPayload): V1ResourceRequirements {
+  const platform = [AIRLOCK_AGENT_RESOURCES.limits, DATA_LOADER_RESOURCES.limits];
+  const left = (parse: (q: string) => number, total: string, minimum: string, used: string[]) =>
+    Math.max(parse(minimum), parse(total) - used.reduce((sum, q) => sum + parse(q), 0));
+  const { cpu, memory } = permit.environment;
+  const share = {
+    cpu: cpuQuantity(
+      left(
+        milliCpu,
+        cpu,
+        WORKSPACE_MINIMUM.cpu,
+        platform.map((s) => s.cpu),
+      ),
+    ),
+    memory: memoryQuantity(
+      left(
+        mebibytes,
+        memory,
+        WORKSPACE_MINIMUM.memory,
+        platform.map((s) => s.memory),
+      ),
+    ),
+  };
+  return { requests: share, limits: share };
+}
