@@ -22,6 +22,7 @@ import {
   type PermitRow,
 } from "./environment-store";
 import { inactiveConditions, observeConditions } from "./observe";
+import { untilQuotaUsageKnown } from "./quota-usage";
 
 export interface ReconcileDeps {
   db: Db;
@@ -43,12 +44,19 @@ export interface ReconcileResult {
 }
 
 /**
- * Objects in the order they may be applied: the namespace; then isolation, limits and storage; only then
- * anything that could run. Within a wave the applies go out together.
+ * Objects in the order they may be applied: the namespace; then isolation, quota and limits; once the quota
+ * counts (quota-usage.ts), storage; only then anything that could run. Within a wave the applies go out
+ * together.
  */
-const WAVE_OF_KIND: Record<string, number> = { Namespace: 0, Job: 2, Deployment: 2, Service: 2 };
+const WAVE_OF_KIND: Record<string, number> = {
+  Namespace: 0,
+  PersistentVolumeClaim: 2,
+  Job: 3,
+  Deployment: 3,
+  Service: 3,
+};
 export function applyWaves(objects: k8s.KubernetesObject[]): k8s.KubernetesObject[][] {
-  const waves: k8s.KubernetesObject[][] = [[], [], []];
+  const waves: k8s.KubernetesObject[][] = [[], [], [], []];
   for (const o of objects) waves[WAVE_OF_KIND[o.kind!] ?? 1]!.push(o);
   return waves.filter((w) => w.length > 0);
 }
@@ -165,6 +173,9 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
         applied.push(result.value);
       } else applyError ??= `${wave[i]!.kind} ${wave[i]!.metadata?.name}: ${describeKubeError(result.reason)}`;
     });
+    const quota = results.find((r) => r.status === "fulfilled" && r.value.kind === "ResourceQuota");
+    if (!applyError && quota?.status === "fulfilled")
+      applyError = await untilQuotaUsageKnown(deps.cache, quota.value as k8s.V1ResourceQuota);
     if (applyError) break;
   }
   let foreignRemoved: string[] = [];

@@ -1,0 +1,194 @@
+// The environment's ResourceQuota as the real API server enforces it: the quota controller of the local
+// control plane computes its usage, and quota admission refuses what does not fit.
+import * as k8s from "@kubernetes/client-node";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { amendEnvironment, environmentRow, insertEnvironment, stageDelivery } from "../../test/environment-rows";
+import { eventually } from "../../test/eventually";
+import { openDatabase, type Database } from "../db/database";
+import { deleteObject, describeKubeError } from "../kube/apply";
+import { WatchCache } from "../kube/watch-cache";
+import type { PermitPayload } from "../permits/permit";
+import { examplePermit } from "../permits/test-fixtures";
+import { mebibytes, milliCpu } from "./desired/resources";
+import { defaultEnvironmentConfig as config } from "./environment-config";
+import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
+
+const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+const kubeconfig = (path: string) => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(path);
+  return kc;
+};
+let seq = 0;
+const uniquePermit = (
+  environment: PermitPayload["environment"] = { tools: ["jupyterlab"], cpu: "2", memory: "4Gi", storage: "10Gi" },
+) =>
+  examplePermit({
+    permitId: `SE-QUOTA-${Date.now().toString(36)}-${seq++}`,
+    validFrom: "2026-01-01T00:00:00Z",
+    validUntil: "2030-01-01T00:00:00Z",
+    environment,
+  });
+
+/** Sums a resource over every container of the pods, as quota admission counts them. */
+const sumOf = (pods: k8s.V1Pod[], field: "requests" | "limits", resource: "cpu" | "memory") =>
+  pods
+    .flatMap((p) => p.spec!.containers)
+    .reduce((sum, c) => {
+      const q = c.resources![field]![resource]!;
+      return sum + (resource === "cpu" ? milliCpu(q) : mebibytes(q));
+    }, 0);
+
+describe("the environment's quota, enforced by the real API server", () => {
+  let database: Database;
+  let core: k8s.CoreV1Api;
+  let cache: WatchCache;
+  /** Every refusal the reconciler's client met, in words. */
+  const refusals: string[] = [];
+  let deps: ReconcileDeps;
+
+  beforeAll(async () => {
+    database = await openDatabase({ memory: true });
+    core = kubeconfig(inject("kubeconfig")).makeApiClient(k8s.CoreV1Api);
+    const orchestratorKc = kubeconfig(inject("orchestratorKubeconfig"));
+    const client = k8s.KubernetesObjectApi.makeApiClient(orchestratorKc);
+    const recording = new Proxy(client, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "patch" || typeof value !== "function") return value;
+        return (...args: unknown[]) =>
+          (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
+            refusals.push(describeKubeError(err));
+            throw err;
+          });
+      },
+    });
+    cache = new WatchCache(orchestratorKc, client, log, () => undefined);
+    await cache.start();
+    deps = { db: database.db, client: recording, cache, config, log, now: () => new Date(), lastApplied: new Map() };
+  });
+  afterAll(async () => {
+    await cache.stop();
+    await database.close();
+  });
+
+  const quotaOf = (namespace: string) => core.readNamespacedResourceQuota({ name: "environment", namespace });
+  const podsOf = async (namespace: string) => (await core.listNamespacedPod({ namespace })).items;
+  const provisioned = async (namespace: string) => {
+    await reconcileEnvironment(namespace, deps);
+    const row = await environmentRow(database.db, namespace);
+    expect(row.conditions.find((c) => c.type === "Provisioned")).toMatchObject({ status: "True" });
+  };
+
+  it("counts the workspace and the loader up to the permit's totals and refuses a pod beyond them", async () => {
+    const permit = uniquePermit();
+    const namespace = await insertEnvironment(database.db, permit);
+    await stageDelivery(database.db, permit);
+    await provisioned(namespace);
+    const pods = await eventually("the workspace and loader pods exist", async () => {
+      const items = await podsOf(namespace);
+      return items.length === 2 && items;
+    });
+    // The controller computed the usage from the pods the API server admitted: the permit, to the last core.
+    const used = await eventually("the quota's usage is computed", async () => {
+      const status = (await quotaOf(namespace)).status;
+      return status?.used?.pods === "2" && status.used;
+    });
+    expect(milliCpu(used["limits.cpu"]!)).toBe(sumOf(pods, "limits", "cpu"));
+    expect(mebibytes(used["limits.memory"]!)).toBe(sumOf(pods, "limits", "memory"));
+    expect([used["limits.cpu"], used["limits.memory"]]).toEqual([permit.environment.cpu, permit.environment.memory]);
+    expect(milliCpu(used["requests.cpu"]!)).toBe(sumOf(pods, "requests", "cpu"));
+    expect(used).toMatchObject({ services: "2", persistentvolumeclaims: "2", "requests.storage": "30Gi" });
+
+    // One more pod, however small and otherwise admissible, is over the permit.
+    const extra: k8s.V1Pod = {
+      metadata: { name: "one-more" },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+          {
+            name: "main",
+            image: `${config.imageRegistry}/${config.images.jupyterlab}`,
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            resources: { limits: { cpu: "10m", memory: "16Mi" } },
+          },
+        ],
+      },
+    };
+    const refused = await core.createNamespacedPod({ namespace, body: extra }).then(
+      () => "admitted",
+      (err: unknown) => describeKubeError(err),
+    );
+    expect(refused).toMatch(/^403: .*exceeded quota: environment, requested: limits.cpu=10m,limits.memory=16Mi/);
+  });
+
+  it("admits the workspace again when a suspended environment is resumed, for each tool", async () => {
+    for (const tool of ["jupyterlab", "rstudio", "vscode"] as const) {
+      const permit = uniquePermit({ tools: [tool], cpu: "1", memory: "2Gi", storage: "1Gi" });
+      const namespace = await insertEnvironment(database.db, permit);
+      await stageDelivery(database.db, permit);
+      await amendEnvironment(database.db, permit, "suspended");
+      await provisioned(namespace);
+      const component = (pods: k8s.V1Pod[]) => pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]);
+      const loader = await eventually("the loader pod exists", async () => {
+        const items = await podsOf(namespace);
+        return items.length === 1 && items;
+      });
+      expect(component(loader)).toEqual(["data-loader"]);
+      await amendEnvironment(database.db, permit, "active");
+      await provisioned(namespace);
+      const pods = await eventually(`${tool}'s workspace pod is admitted beside the loader`, async () => {
+        const items = await podsOf(namespace);
+        return items.length === 2 && items;
+      });
+      expect(component(pods).sort()).toEqual(["data-loader", "workspace"]);
+      await eventually("the quota counts both", async () => (await quotaOf(namespace)).status?.used?.pods === "2");
+    }
+  });
+
+  it("applies nothing the quota counts until its usage is known, then goes on: the environment does not fail", async () => {
+    const permit = uniquePermit();
+    const namespace = await insertEnvironment(database.db, permit);
+    await provisioned(namespace);
+    await deleteObject(deps.client, { apiVersion: "v1", kind: "Service", metadata: { name: "airlock", namespace } });
+    const counted = await eventually("the quota counts one Service", async () => {
+      const quota = await quotaOf(namespace);
+      return quota.status?.used?.services === "1" && quota;
+    });
+    // The usage of Services and ConfigMaps unknown, as right after the quota is made or changed, until the
+    // quota controller computes it (its informer ignores a change of a quota's status alone, so it stays so).
+    const { services, configmaps, ...usedOtherwise } = counted.status!.used!;
+    const withUsed = async (used: Record<string, string>) => {
+      const quota = await quotaOf(namespace);
+      await core.replaceNamespacedResourceQuotaStatus({
+        name: "environment",
+        namespace,
+        body: { ...quota, status: { hard: quota.status!.hard, used } },
+      });
+    };
+    await withUsed(usedOtherwise);
+    // Quota admission reads quotas through an informer: a ConfigMap, over the quota either way (and never
+    // created), shows when the unknown usage is in force there.
+    await eventually("quota admission knows the usage is unknown", async () => {
+      const answer = await core
+        .createNamespacedConfigMap({ namespace, body: { metadata: { name: "probe" } } })
+        .then(() => "created", describeKubeError);
+      return answer.includes("status unknown for quota");
+    });
+    refusals.length = 0;
+    let done = false;
+    const reconciled = reconcileEnvironment(namespace, deps).finally(() => (done = true));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(done).toBe(false);
+    await expect(core.readNamespacedService({ name: "airlock", namespace })).rejects.toMatchObject({ code: 404 });
+    await withUsed({ ...usedOtherwise, services: services!, configmaps: configmaps! });
+    await reconciled;
+    expect(refusals).toEqual([]);
+    const row = await environmentRow(database.db, namespace);
+    expect(row.conditions.find((c) => c.type === "Provisioned")).toMatchObject({ status: "True", reason: "Applied" });
+    expect((await core.readNamespacedService({ name: "airlock", namespace })).metadata?.name).toBe("airlock");
+    expect((await quotaOf(namespace)).status?.used?.services).toBe("2");
+  });
+});
