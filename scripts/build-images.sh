@@ -33,6 +33,8 @@ images=("$@")
 
 say() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 fail() { say "error: $*"; exit 1; }
+# Fails with what a step wrote last, so that the reason is in the error itself, not only in a log file.
+fail_with_log() { fail "$1; the end of $2:"$'\n'"$(tail -n "${3:-25}" "$2" 2>/dev/null)"; }
 
 [ "$(id -u)" = 0 ] || fail "run as root: buildah without a daemon needs it here (or set up subuids for rootless)."
 for tool in buildah debootstrap node; do
@@ -57,7 +59,7 @@ ensure_root() {
   say "Making a Debian $suite root with nodejs (debootstrap, a few minutes)"
   rm -rf "$root.tmp"
   debootstrap --variant=minbase --include=nodejs "$suite" "$root.tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 \
-    || fail "debootstrap failed; see $cache/debootstrap.log"
+    || fail_with_log "debootstrap failed (Debian $suite from $mirror)" "$cache/debootstrap.log"
   # Nothing a running image needs: package lists and archives, documentation.
   rm -rf "$root.tmp"/var/cache/apt/archives/*.deb "$root.tmp"/var/lib/apt/lists/* "$root.tmp"/usr/share/{doc,man,info}
   local version major; version=$(chroot "$root.tmp" node --version); major=${version#v}; major=${major%%.*}
@@ -115,10 +117,13 @@ build_image() {
   : >"$context/.dockerignore"
   say "Building $prefix/$image:$tag"
   local before; before=$(buildah containers --quiet --notruncate | sort)
+  # What the Dockerfile's steps print (apt, pip) goes to a log: on failure its end says why.
+  local log=$cache/build-$image.log
   buildah bud --quiet --layers --format oci \
     -f "$repo/images/$image/Dockerfile" --ignorefile "$context/.dockerignore" \
     --build-arg BUNDLE_FROM=bundle-on-host --build-arg NODE_RUNTIME_IMAGE="$base_ref" --build-arg NODE_BUILD_IMAGE="$base_ref" \
-    "${extra[@]}" -t "$prefix/$image:$tag" "$context" >/dev/null
+    "${extra[@]}" -t "$prefix/$image:$tag" "$context" >"$log" 2>&1 \
+    || fail_with_log "building $prefix/$image:$tag failed" "$log"
   # buildah 1.28 leaves the working container of a stage used only by COPY --from: remove what this build left.
   comm -13 <(echo "$before") <(buildah containers --quiet --notruncate | sort) | xargs -r buildah rm >/dev/null
   local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$prefix/$image:$tag")
