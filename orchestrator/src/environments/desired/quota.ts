@@ -40,7 +40,8 @@ export function resourceQuota({ namespace, permit }: EnvironmentInput, config: E
 
 /**
  * Defaults for a container that states no requests or limits, so that the quota can count it (the API
- * server refuses a pod the quota cannot count). Every container the orchestrator makes states its own.
+ * server refuses a pod the quota cannot count). Every container the orchestrator makes states its own; the
+ * defaults are small, so that one that states nothing takes little of the permit's totals.
  */
 export function limitRange({ namespace }: EnvironmentInput): V1LimitRange {
   return {
@@ -51,8 +52,8 @@ export function limitRange({ namespace }: EnvironmentInput): V1LimitRange {
       limits: [
         {
           type: "Container",
-          _default: { cpu: "500m", memory: "512Mi" },
-          defaultRequest: { cpu: "100m", memory: "128Mi" },
+          _default: { cpu: "100m", memory: "128Mi" },
+          defaultRequest: { cpu: "50m", memory: "64Mi" },
         },
       ],
     },
