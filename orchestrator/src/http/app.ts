@@ -22,6 +22,7 @@ import { registerApiV1 } from "./api-v1/register-api-v1";
 import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
 import { registerTrpc } from "./trpc-route";
+import { registerSecurityHeaders } from "./security-headers";
 import { strangerRefusalBudget } from "./stranger-refusals";
 import type { RefusalLimits } from "../staging/refusal-budget";
 import { stagingCapabilities, type StagingCapabilities } from "../staging/staging-capability";
@@ -97,21 +98,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!reply.sent) await isolated(req, reply);
     if (reply.sent) return reply;
   });
+  registerSecurityHeaders(app, config.publicUrl);
 
+  // Without credentials only whether it works (DESIGN §9): the API server's address and version, the database's
+  // kind and an error's words are for operators, not for whoever can reach the port.
   app.get("/healthz", async (_req, reply) => {
     try {
-      const version = await services.kube.version();
-      return {
-        status: "ok",
-        kubernetes: { server: services.kube.server, version },
-        database: { kind: services.database.kind },
-      };
+      await services.kube.version();
+      return { status: "ok" };
     } catch (err) {
-      return reply.code(503).send({
-        status: "degraded",
-        kubernetes: { server: services.kube.server, error: (err as Error).message },
-        database: { kind: services.database.kind },
-      });
+      app.log.warn({ err: (err as Error).message }, "Failed the health check: the Kubernetes API did not answer");
+      return reply.code(503).send({ status: "not ok" });
     }
   });
 

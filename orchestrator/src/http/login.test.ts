@@ -19,14 +19,10 @@ describe("sign-in round trip through the development OpenID Provider", () => {
   });
   afterAll(() => stack.stop());
 
-  it("answers /healthz with the connected API server's version", async () => {
+  it("answers /healthz without credentials with only whether it works", async () => {
     const res = await fetch(`${stack.appUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
-      status: "ok",
-      kubernetes: { version: KUBERNETES_VERSION },
-      database: { kind: "pglite" },
-    });
+    expect(await res.json()).toEqual({ status: "ok" });
   });
 
   it("knows nobody before sign-in", async () => {
