@@ -100,8 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerSecurityHeaders(app, config.publicUrl);
 
-  // Without credentials only whether it works (DESIGN §9): the API server's address and version, the database's
-  // kind and an error's words are for operators, not for whoever can reach the port.
+  // Without credentials only whether it works: the API server's address and version, the database's kind and an
+  // error's words are for operators, not for whoever can reach the port.
   app.get("/healthz", async (_req, reply) => {
     try {
       await services.kube.version();
