@@ -26,3 +26,20 @@ export function uiCookies(publicUrl: string): UiCookies {
   const name = (base: string) => (secure ? `__Host-${base}` : base);
   return { session: name(SESSION_COOKIE), login: name(LOGIN_COOKIE), secure };
 }
+
+/**
+ * The value of a session cookie in a Cookie header, or undefined when it is absent or there more than once.
+ * Two cookies of one name mean another host of the site set one for a parent domain (cookie tossing, which
+ * `__Host-` prevents only where the browser keeps Secure cookies): rather than guess which is ours — a tossed
+ * one can be made to come first — neither is taken, and the person is asked to sign in again.
+ */
+export function singleCookie(header: string | undefined, name: string): string | undefined {
+  let found: string | undefined;
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    if (found !== undefined) return undefined;
+    found = part.slice(eq + 1).trim();
+  }
+  return found || undefined;
+}

@@ -2,7 +2,7 @@ import replyFrom from "@fastify/reply-from";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
-import type { UiCookies } from "../auth/session-cookie";
+import { singleCookie, type UiCookies } from "../auth/session-cookie";
 import type { SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { SpeError } from "../errors";
@@ -117,7 +117,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     if (!label) return refuse(req, reply, 404, "WORKSPACE_NOT_FOUND", "There is no workspace here for you.", { home });
     const path = hostPath(req.url);
     const mark = sockets.mark();
-    const hostSession = await workspaceSessions.find(req.cookies[workspaceCookie], label);
+    const hostSession = await workspaceSessions.find(singleCookie(req.headers.cookie, workspaceCookie), label);
     const session = hostSession && (await options.sessions.getByHash(hostSession.sessionHash));
     // Another origin's request that could act or read here (a page of another workspace host, which is the
     // same site, or of any other site) is refused before anything: only navigations and this host's own

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
-import type { UiCookies } from "../auth/session-cookie";
+import { singleCookie, type UiCookies } from "../auth/session-cookie";
 import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { environmentsOf } from "../environments/environment-queries";
@@ -68,7 +68,7 @@ export function registerHandshake(app: FastifyInstance, options: HandshakeOption
     next: string,
   ) => {
     const label = hosts.labelOf(namespace, subject);
-    const sessionHash = hashToken(req.cookies[options.uiCookies.session]!);
+    const sessionHash = hashToken(singleCookie(req.headers.cookie, options.uiCookies.session)!);
     const code = await options.workspaceSessions.createCode({ label, namespace, subject, sessionHash });
     const target = `${hosts.originOf(label)}${HANDSHAKE_PATH}?${new URLSearchParams({ code, next })}`;
     // The code is in the address only for this one redirect: never cached, never sent on as a Referer.
@@ -77,7 +77,7 @@ export function registerHandshake(app: FastifyInstance, options: HandshakeOption
 
   /** The signed-in person, or undefined once a browser is sent to sign in (and back here) or a program refused. */
   const signedIn = async (req: FastifyRequest, reply: FastifyReply) => {
-    const session = await options.sessions.get(req.cookies[options.uiCookies.session]);
+    const session = await options.sessions.get(singleCookie(req.headers.cookie, options.uiCookies.session));
     if (session) return session;
     if (isPageLoad(req)) reply.redirect(`/auth/login?next=${encodeURIComponent(req.url)}`);
     else reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { recordAuditEvent } from "../audit/append-audit-event";
+import { singleCookie } from "../auth/session-cookie";
 import type { Session, SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { SpeError } from "../errors";
@@ -102,7 +103,7 @@ export function registerAirlockRoutes(
 
   /** Who asks about which request: undefined once the reply is sent (not signed in, or no such request). */
   const lookUp = async (req: FastifyRequest, reply: FastifyReply) => {
-    const session = await sessions.get(req.cookies[sessionCookie]);
+    const session = await sessions.get(singleCookie(req.headers.cookie, sessionCookie));
     if (!session) return void reply.code(401).send({ error: "AUTH_UNAUTHENTICATED", message: "Sign in first." });
     const params = idParams.safeParse(req.params);
     const loaded = params.success ? await load(params.data.id) : undefined;

@@ -15,7 +15,7 @@ import { registerGateway } from "../gateway/gateway";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes } from "./auth-routes";
-import { uiCookies } from "../auth/session-cookie";
+import { singleCookie, uiCookies } from "../auth/session-cookie";
 import { dispatchByHost, onWorkspaceHost } from "../gateway/host-dispatch";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import { registerApiV1 } from "./api-v1/register-api-v1";
@@ -166,7 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     router: appRouter,
     createContext: async (req) => ({
       services,
-      session: await sessions.get(req.cookies[cookies.session]),
+      session: await sessions.get(singleCookie(req.headers.cookie, cookies.session)),
       address: req.ip,
     }),
     onError: ({ error, path, ctx }) => {

@@ -7,7 +7,7 @@ import { assuranceRefusal, type AssuranceRequirement } from "../auth/assurance";
 import { rolesFromClaims } from "../auth/roles";
 import type { OidcRelyingParty } from "../auth/oidc";
 import type { SessionStore } from "../auth/sessions";
-import { uiCookies } from "../auth/session-cookie";
+import { singleCookie, uiCookies } from "../auth/session-cookie";
 import { SpeError } from "../errors";
 import type { RefusalBudget } from "../staging/refusal-budget";
 import { errorPage } from "./error-page";
@@ -146,7 +146,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
   });
 
   app.post("/auth/logout", async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
+    const token = singleCookie(req.headers.cookie, SESSION_COOKIE);
     const session = await options.sessions.get(token);
     await options.sessions.delete(token, req.ip);
     reply.clearCookie(SESSION_COOKIE, cookieBase);

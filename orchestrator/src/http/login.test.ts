@@ -79,11 +79,23 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     // A page of a sibling host can set `spe_session` for the parent domain; it reaches the UI, and is not read.
     tossed.cookies(stack.appUrl).set("spe_session", token);
     expect((await trpcQuery(tossed, stack.appUrl, "session.me")).body.result?.data).toBeNull();
-    // Next to the real one, first or last, it changes nothing either.
+    // Next to the real one, it changes nothing either.
     const both = new CookieClient();
     both.cookies(stack.appUrl).set("spe_session", "attacker-session");
     both.cookies(stack.appUrl).set("__Host-spe_session", token);
     expect((await trpcQuery(both, stack.appUrl, "session.me")).body.result?.data).toMatchObject({ subject: "alice" });
+  });
+
+  it("takes no session from a Cookie header that names the session cookie twice: one was tossed, and which is unknown", async () => {
+    const [alice, bob] = [await stack.signIn("alice"), await stack.signIn("bob")];
+    const [a, b] = [alice, bob].map((c) => c.cookies(stack.appUrl).get("__Host-spe_session")!);
+    for (const cookie of [
+      `__Host-spe_session=${b}; __Host-spe_session=${a}`,
+      `__Host-spe_session=${a}; __Host-spe_session=${b}`,
+    ]) {
+      const res = await fetch(`${stack.appUrl}/trpc/session.me`, { headers: { cookie } });
+      expect(((await res.json()) as { result: { data: unknown } }).result.data).toBeNull();
+    }
   });
 
   it("refuses a wrong password at the provider and creates no session", async () => {
