@@ -32,12 +32,13 @@ const teardownRecordSchema = z.object({
 });
 
 /** The gateway's refusals of a workspace's people (orchestrator/src/gateway): each is an audit event. */
-type WorkspaceRefusal = "workspace.websocket-refused" | "workspace.websocket-closed" | "workspace.transfer-refused";
-const WORKSPACE_REFUSALS = new Set<string>([
+const WORKSPACE_REFUSALS = [
   "workspace.websocket-refused",
   "workspace.websocket-closed",
   "workspace.transfer-refused",
-] satisfies WorkspaceRefusal[]);
+] as const;
+type WorkspaceRefusal = (typeof WORKSPACE_REFUSALS)[number];
+const isWorkspaceRefusal = (action: string): action is WorkspaceRefusal => WORKSPACE_REFUSALS.some((a) => a === action);
 const refusalReason = (details: Record<string, unknown>) => String(details.reason ?? details.route ?? "");
 
 /**
@@ -123,14 +124,9 @@ export async function complianceEvidence(
         .filter((e) => e.action === "workspace.opened" || e.action === "workspace.websocket-opened")
         .map((e) => ({ who: e.actor.subject, when: e.time, action: e.action })),
       // What the gateway held back: a socket from another site's page, one closed when its right ended, a download route.
-      workspaceRefusals: events
-        .filter((e) => WORKSPACE_REFUSALS.has(e.action))
-        .map((e) => ({
-          who: e.actor.subject,
-          when: e.time,
-          action: e.action as WorkspaceRefusal,
-          reason: refusalReason(e.details),
-        })),
+      workspaceRefusals: events.flatMap(({ actor, time, action, details }) =>
+        isWorkspaceRefusal(action) ? [{ who: actor.subject, when: time, action, reason: refusalReason(details) }] : [],
+      ),
     }),
     requirement(
       "isolation",
