@@ -31,6 +31,12 @@ const uiBoundaries = [
   },
 ];
 
+// datasets/index.ts is the data pipeline's surface: nothing outside the folder reaches past it.
+const datasetsSurface = {
+  group: ["**/datasets/*"],
+  message: "Import the data pipeline from its surface, datasets/index.ts: it alone says what others may use.",
+};
+
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", ".spe/**", "**/migrations/**", "coverage/**"] },
   js.configs.recommended,
@@ -50,8 +56,7 @@ export default tseslint.config(
     },
   },
   {
-    // datasets/index.ts is the data pipeline's surface: nothing outside the folder reaches past it. The
-    // benchmark may, to time DuckDB alone as the engine's floor.
+    // The benchmark alone may reach into datasets/, to time DuckDB alone as the engine's floor.
     files: [
       "orchestrator/**/*.ts",
       "infra/**/*.ts",
@@ -65,11 +70,25 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          patterns: [
+          patterns: [datasetsSurface],
+        },
+      ],
+    },
+  },
+  {
+    // Routers throw SpeError; api/trpc.ts alone turns it into a tRPC answer, by its one table (TRPC_CODES).
+    files: ["orchestrator/src/api/**/*.ts"],
+    ignores: ["orchestrator/src/api/trpc.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [datasetsSurface],
+          paths: [
             {
-              group: ["**/datasets/*"],
-              message:
-                "Import the data pipeline from its surface, datasets/index.ts: it alone says what others may use.",
+              name: "@trpc/server",
+              importNames: ["TRPCError"],
+              message: "Throw an SpeError: api/trpc.ts maps it to a tRPC code in its one table, TRPC_CODES.",
             },
           ],
         },
