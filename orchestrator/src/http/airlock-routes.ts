@@ -11,6 +11,7 @@ import { outboxPath } from "../outputs/requests/author-actions";
 import { loadRequest, permitPersons, type ExportFileRow } from "../outputs/requests/export-request-store";
 import { extensionOf } from "../outputs/requests/output-file-type";
 import { permitEnded } from "../outputs/requests/permit-standing";
+import { researcherCopy, signReleaseRecord, type ReleaseRecord } from "../outputs/requests/release-record";
 
 export interface AirlockRoutesOptions {
   db: Db;
@@ -39,6 +40,10 @@ const PREVIEW_TYPES: Record<string, string> = {
   jpeg: "image/jpeg",
   svg: "image/svg+xml",
 };
+
+/** The record inside a release record's JWS, as this orchestrator signed and stored it. */
+const recordOf = (jws: string) =>
+  JSON.parse(Buffer.from(jws.split(".")[1]!, "base64url").toString("utf8")) as ReleaseRecord;
 
 const notFound = (reply: FastifyReply) =>
   reply.code(404).send({ error: "EXPORT_REQUEST_NOT_FOUND", message: "There is no such file here for you." });
@@ -148,10 +153,14 @@ export function registerAirlockRoutes(
     const { session, loaded, onPermit } = found;
     const mayRead = session.roles.includes("auditor") || (session.roles.includes("researcher") && onPermit);
     if (!loaded.request.releaseRecord || !mayRead) return refused(req, reply, session);
+    // Auditors get the record as signed at release; a researcher a copy signed now that names no checker.
+    const jws = session.roles.includes("auditor")
+      ? loaded.request.releaseRecord
+      : await signReleaseRecord(researcherCopy(recordOf(loaded.request.releaseRecord)), airlock.signer);
     return reply
       .header("content-type", "application/jose")
       .header("content-disposition", `attachment; filename="release-${loaded.request.id}.jws"`)
-      .send(loaded.request.releaseRecord);
+      .send(jws);
   });
 
   app.get("/reviews/:id/file", async (req, reply) => {

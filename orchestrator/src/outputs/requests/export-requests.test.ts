@@ -259,7 +259,14 @@ describe("export requests through the API, with a real airlock agent", () => {
       released: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }>;
     };
     expect(record.released.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ sha256: sha256(SAFE_TABLE) });
-    expect(record.released[0]!.reviews.map((r) => r.checker).sort()).toEqual(["kalle", "karin"]);
+    // The researcher's copy names no checker (DESIGN §9); the auditor's, as signed at release, does.
+    expect(record.released[0]!.reviews).toHaveLength(2);
+    expect(JSON.stringify(record)).not.toMatch(/kalle|karin|checker/);
+    const whole = await (await ida.request(`${stack.appUrl}/exports/${id}/release-record`)).text();
+    const audited = JSON.parse(
+      new TextDecoder().decode((await compactVerify(whole, createLocalJWKSet(keys))).payload),
+    ) as typeof record;
+    expect(audited.released[0]!.reviews.map((r) => r.checker).sort()).toEqual(["kalle", "karin"]);
 
     const events = (await query(ida, "audit.events", { target: `export:${id}` })).data as Array<{ action: string }>;
     const actions = events.map((e) => e.action);

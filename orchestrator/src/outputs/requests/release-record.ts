@@ -45,12 +45,25 @@ export function releaseRecord(
 }
 export type ReleaseRecord = ReturnType<typeof releaseRecord>;
 
+/**
+ * The researcher's copy of a release record: the same files, hashes, checks, votes and times, but no
+ * checker named (DESIGN §9: checkers review independently of whom they review). Auditors get the whole.
+ */
+export function researcherCopy(record: ReleaseRecord) {
+  const withoutCheckers = (files: ReleaseRecord["released"]) =>
+    files.map((f) => ({ ...f, reviews: f.reviews.map(({ vote, at }) => ({ vote, at })) }));
+  return { ...record, released: withoutCheckers(record.released), withheld: withoutCheckers(record.withheld) };
+}
+
 /** The orchestrator's key for release records; the public half is published for anyone to verify with. */
 /** Release records are signed with a key kept as every signing key is (src/keys/signing-key.ts). */
 export type ReleaseSigner = SigningKey;
 
 /** A compact JWS over the record's canonical JSON (RFC 8785), so any verifier sees the same bytes we signed. */
-export function signReleaseRecord(record: ReleaseRecord, signer: ReleaseSigner): Promise<string> {
+export function signReleaseRecord(
+  record: ReleaseRecord | ReturnType<typeof researcherCopy>,
+  signer: ReleaseSigner,
+): Promise<string> {
   return new CompactSign(new TextEncoder().encode(canonicalize(record)))
     .setProtectedHeader({ alg: "ES256", kid: signer.kid, typ: "spe-release-record+jws", cty: "json" })
     .sign(signer.privateKey);
