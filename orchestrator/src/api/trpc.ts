@@ -4,6 +4,7 @@ import type { Role } from "../auth/roles";
 import { SpeError, type SpeErrorCode } from "../errors";
 import { PermitSchemaError } from "../permits/permit-issues";
 import type { Context } from "./context";
+import { controlCharacterAt } from "./plain-text";
 
 /** What a person is told of a failure that is not theirs to fix. */
 export const UNEXPECTED_MESSAGE =
@@ -91,8 +92,19 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Input with a control character in its text is refused as the caller's mistake (400), before any handler. */
+const plainTextInput = t.middleware(async ({ getRawInput, next }) => {
+  const at = controlCharacterAt(await getRawInput());
+  if (at !== undefined)
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `TEXT_CONTROL_CHARACTERS: ${at ? `the field ${at}` : "the input"} holds a control character (such as NUL); remove it and send again.`,
+    });
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(plainTextInput).use(domainErrors);
 
 /** The signed-in person, who must hold `role` when one is named; refused as tRPC answers otherwise. */
 function signedIn(ctx: Context, role?: Role) {
