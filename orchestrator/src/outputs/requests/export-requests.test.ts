@@ -259,7 +259,7 @@ describe("export requests through the API, with a real airlock agent", () => {
       released: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }>;
     };
     expect(record.released.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ sha256: sha256(SAFE_TABLE) });
-    // The researcher's copy names no checker (DESIGN §9); the auditor's, as signed at release, does.
+    // The researcher's copy names no checker (docs/architecture.md#data-out); the auditor's, as signed, does.
     expect(record.released[0]!.reviews).toHaveLength(2);
     expect(JSON.stringify(record)).not.toMatch(/kalle|karin|checker/);
     const whole = await (await ida.request(`${stack.appUrl}/exports/${id}/release-record`)).text();

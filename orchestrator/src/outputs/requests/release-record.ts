@@ -47,7 +47,7 @@ export type ReleaseRecord = ReturnType<typeof releaseRecord>;
 
 /**
  * The researcher's copy of a release record: the same files, hashes, checks, votes and times, but no
- * checker named (DESIGN §9: checkers review independently of whom they review). Auditors get the whole.
+ * checker named (checkers review independently of whom they review). Auditors get the whole.
  */
 export function researcherCopy(record: ReleaseRecord) {
   const withoutCheckers = (files: ReleaseRecord["released"]) =>
