@@ -4,6 +4,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyObject } from "../../orchestrator/src/kube/apply";
+import { eventually } from "../../orchestrator/test/eventually";
 import {
   attackEnvironment,
   expectRefused,
@@ -110,6 +111,39 @@ describe("the labels and annotations policies select on, against the real API se
       );
       expect(patched.metadata?.labels?.team).toBe("a");
     });
+  });
+
+  it("cluster-scoped objects are not an environment's: a ClusterRole and a Node carrying such labels, made by a cluster administrator who is not break-glass, are accepted", async () => {
+    const ops = `ops-${unique()}`;
+    const rbac = env.admin.makeApiClient(k8s.RbacAuthorizationV1Api);
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: ops },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+        subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: ops }],
+      },
+    });
+    const asOps = k8s.KubernetesObjectApi.makeApiClient(env.as(ops));
+    const role: k8s.V1ClusterRole = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: ops, labels: { "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/component": "x" } },
+      rules: [],
+    };
+    // A node registers with labels of its own (the local node's spe.ehds.eu/local-node, for one).
+    const node: k8s.V1Node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: ops, labels: { "spe.ehds.eu/local-node": "true" } },
+    };
+    try {
+      await eventually("the binding is in force", () => asOps.create(role).then(() => true), 30_000);
+      expect((await asOps.create(node)).metadata?.labels?.["spe.ehds.eu/local-node"]).toBe("true");
+    } finally {
+      await asOps.delete(node).catch(() => {});
+      await asOps.delete(role).catch(() => {});
+      await rbac.deleteClusterRoleBinding({ name: ops }).catch(() => {});
+    }
   });
 
   it("an environment label naming another namespace: refused, even from the orchestrator", async () => {
