@@ -176,6 +176,28 @@ describe("verifyPermit", () => {
       "PERMIT_MALFORMED",
       /could not be verified .*x-spe|Extension Header/,
     ],
+    [
+      "a payload that names a member twice, signed by the trusted key",
+      async () => {
+        // One reader would see "revoked", another the granted status after it: refused before either.
+        const payload = `{"status":"revoked",${JSON.stringify(examplePermit()).slice(1)}`;
+        const signingInput = `${b64({ alg: "EdDSA", kid: "se-1" })}.${b64(payload)}`;
+        const signature = sign(
+          null,
+          Buffer.from(signingInput),
+          createPrivateKey({ key: ed.privateJwk as JsonWebKey, format: "jwk" }),
+        );
+        return `${signingInput}.${signature.toString("base64url")}`;
+      },
+      "PERMIT_MALFORMED",
+      /payload names the member "status" twice/,
+    ],
+    [
+      "a header that names a member twice, however spelt",
+      async () => `${b64('{"alg":"EdDSA","kid":"se-1","\\u0061lg":"none"}')}.${b64(examplePermit())}.c2ln`,
+      "PERMIT_MALFORMED",
+      /protected header names the member "alg" twice/,
+    ],
     ["an oversized permit", async () => "a".repeat(MAX_PERMIT_JWS_LENGTH + 1), "PERMIT_MALFORMED", /at most/],
     [
       "a permit that ended",

@@ -1,4 +1,5 @@
 import { compactVerify, errors as joseErrors, importJWK } from "jose";
+import { duplicateMemberName } from "./duplicate-members";
 import { SpeError } from "../errors";
 import { permitPayloadSchema, type PermitPayload } from "./permit";
 import { permitErrorMap, permitIssuesOf, PermitSchemaError } from "./permit-issues";
@@ -99,11 +100,18 @@ function splitCompact(jws: string): [string, string, string] {
 
 function decodeJson(part: string, what: string): Record<string, unknown> {
   let value: unknown;
+  const text = Buffer.from(part, "base64url").toString("utf8");
   try {
-    value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    value = JSON.parse(text);
   } catch {
     throw new SpeError("PERMIT_MALFORMED", `The permit's ${what} is not base64url-encoded JSON.`);
   }
+  const repeated = duplicateMemberName(text);
+  if (repeated !== undefined)
+    throw new SpeError(
+      "PERMIT_MALFORMED",
+      `The permit's ${what} names the member "${repeated}" twice: readers would disagree on which counts. Ask the issuer to sign it with each name once.`,
+    );
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new SpeError("PERMIT_MALFORMED", `The permit's ${what} is not a JSON object.`);
   return value as Record<string, unknown>;
