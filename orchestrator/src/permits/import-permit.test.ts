@@ -252,3 +252,36 @@ describe("importPermit on PostgreSQL, concurrently", () => {
     }
   });
 });
+
+describe("a new permit's datasets, against the catalogue", () => {
+  const unknown = { id: "lakemedelsregistret", version: "2026-01" };
+
+  it.each([
+    ["none", [], "datasets: a new permit must name at least one dataset of the catalogue"],
+    [
+      "one the catalogue does not hold",
+      [{ id: "patientregistret", version: "2026-09" }, unknown],
+      "datasets[1]: lakemedelsregistret@2026-01 is not in the catalogue (patientregistret@2026-09)",
+    ],
+    [
+      "a version the catalogue does not hold",
+      [{ id: "patientregistret", version: "2025-01" }],
+      "datasets[0]: patientregistret@2025-01 is not in the catalogue",
+    ],
+  ])("refuses %s, naming it, and records nothing", async (_what, datasets, message) => {
+    const before = await tables();
+    const err = await importAt(examplePermit({ datasets })).catch((e: unknown) => e as SpeError);
+    expect(err).toMatchObject({ code: "PERMIT_SCHEMA_INVALID", message: expect.stringContaining(message) });
+    expect(await tables()).toEqual(before);
+  });
+
+  it("never blocks a revocation, nor an amendment of a permit already held", async () => {
+    await importAt(examplePermit());
+    // As a permit accepted before the catalogue was checked would: its amendment names what it names.
+    expect((await importAt(examplePermit({ sequence: 2, datasets: [unknown] }))).outcome).toBe("amended");
+    expect((await importAt(examplePermit({ sequence: 3, datasets: [], status: "revoked" }))).outcome).toBe("revoked");
+    // A revocation that is the first we hear of a permit lands too.
+    const other = examplePermit({ permitId: "SE-2026-REVOKED", datasets: [unknown], status: "revoked" });
+    expect((await importAt(other)).outcome).toBe("revoked");
+  });
+});

@@ -6,6 +6,7 @@ import { environments, permitRevisions, permits } from "../db/schema";
 import { namespaceFor } from "../environments/namespace-name";
 import { SpeError } from "../errors";
 import { permitPayloadHash } from "./payload-hash";
+import { assertDatasetsCatalogued } from "./permit-datasets";
 import { verifyPermit, type VerifiedPermit, type VerifyOptions } from "./verify-permit";
 
 export type ImportOutcome = "created" | "unchanged" | "amended" | "revoked";
@@ -110,6 +111,8 @@ async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promi
 
 async function create(tx: Tx, { payload, jws }: VerifiedPermit, hash: string, receivedAt: Date): Promise<ImportResult> {
   const namespace = namespaceFor(payload.permitId);
+  // A revocation may be the first we hear of a permit: it is recorded whatever it names.
+  if (payload.status !== "revoked") assertDatasetsCatalogued(payload);
   await tx.insert(permits).values(permitRow(payload, hash, receivedAt));
   await tx
     .insert(permitRevisions)
