@@ -222,6 +222,11 @@ async function startOnce(
             "--secure-port=0",
             "--concurrent-namespace-syncs=10",
             "--namespace-sync-period=1m",
+            // Each new environment waits for its quota's usage: at the default 20 requests/s and 5 workers a
+            // burst of a few hundred environments waited on the controllers' own rate limit, not on work.
+            "--concurrent-resource-quota-syncs=10",
+            "--kube-api-qps=100",
+            "--kube-api-burst=200",
           ],
           join(dir, "kube-controller-manager.log"),
         ),

@@ -14,8 +14,11 @@ export function quotaUsageKnown(hard: Record<string, string>, status: k8s.V1Reso
   return Object.entries(hard).every(([name, value]) => status?.hard?.[name] === value && name in (status.used ?? {}));
 }
 
-/** How long the quota controller may take to compute a quota's usage before the environment reports it. */
-const QUOTA_USAGE_WAIT_MS = 10_000;
+/**
+ * How long the quota controller may take to compute a quota's usage before the environment reports it:
+ * long enough for a burst of new environments, whose quotas it computes a few at a time.
+ */
+const QUOTA_USAGE_WAIT_MS = 60_000;
 
 /**
  * Waits, reading the watch cache, until the quota's usage is known for the spec the API server answered our
