@@ -234,7 +234,7 @@ describe("local control plane", () => {
     ["update", "leases", "coordination.k8s.io", "spe-system", true],
     ["update", "leases", "coordination.k8s.io", "kube-system", false],
     ["list", "events", "", "spe-x", true],
-    ["create", "events", "", "spe-x", false],
+    ["create", "events", "", "spe-x", true],
     ["get", "secrets", "", "spe-x", false],
     ["create", "pods", "", "spe-x", false],
     ["create", "pods/exec", "", "spe-x", false],
