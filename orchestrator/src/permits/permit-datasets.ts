@@ -6,8 +6,8 @@ import type { PermitPayload } from "./permit";
 /**
  * Refuses a new permit whose datasets cannot be delivered: none named, or one the catalogue does not hold
  * (an environment would wait for it for ever). Only a new permit: a revocation must always land, and an
- * amendment of a permit accepted before this check must not be blocked by it (DESIGN §9: every permit
- * accepted stays valid). Each dataset is named in an issue of its own, as the schema's are.
+ * amendment of a permit accepted before this check must not be blocked by it (the permit format only grows:
+ * every permit accepted stays valid). Each dataset is named in an issue of its own, as the schema's are.
  */
 export function assertDatasetsCatalogued(
   payload: Pick<PermitPayload, "datasets">,
