@@ -172,6 +172,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onError: ({ error, path, ctx }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
+      // What could not be reached (an airlock agent, say) is told to the person in words; why is logged here.
+      if (error.code === "SERVICE_UNAVAILABLE")
+        app.log.warn({ path, err: error.cause ?? error }, "Failed to reach a service for a tRPC procedure");
       // A signed-in person refused, or asking for what is not theirs (another permit's request, an
       // environment they are not named in), is part of the access log: IDOR attempts show up here.
       if (ctx?.session && (error.code === "FORBIDDEN" || error.code === "NOT_FOUND")) {

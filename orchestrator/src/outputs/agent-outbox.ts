@@ -3,13 +3,17 @@ import type { UpstreamResolver } from "../environments/service-origin";
 import { airlockAgentClient } from "./airlock-agent/client";
 import type { Outbox } from "./requests/airlock-ports";
 
-/** The agent's refusals in the words of an export request: a missing or refused file is the researcher's to fix. */
+/**
+ * The agent's refusals in the words of an export request: a missing or refused file is the researcher's to
+ * fix. An agent that cannot be reached is said in words only: the reason (its cluster address, a socket
+ * error) stays in the cause, for the log, and never reaches the person.
+ */
 function asExportError(err: unknown, namespace: string): unknown {
   if (!(err instanceof SpeError)) return err;
   if (err.code === "AIRLOCK_AGENT_FAILED")
     return new SpeError(
       "OUTBOX_UNAVAILABLE",
-      `The outbox of ${namespace} cannot be read now (${err.message}); try again when the workspace runs.`,
+      `The outbox of ${namespace} cannot be read now: its workspace is not running or not answering. Try again when the workspace runs.`,
       { cause: err },
     );
   if (err.code === "OUTBOX_FILE_NOT_FOUND" || err.code === "OUTBOX_PATH_REFUSED" || err.code === "OUTBOX_PATH_INVALID")
