@@ -23,6 +23,8 @@ export const EXAMPLE_TRUSTED_ISSUERS = {
 export function exampleStackConfig(): Record<string, string> {
   return {
     publicUrl: "https://spe.example.se",
+    // A registrable domain apart from the UI's, as the README recommends.
+    workspaceDomain: "spe-workspaces.example",
     images: JSON.stringify({ registry: "registry.spe.internal/spe", orchestrator: "orchestrator:1.0.0" }),
     replicas: "2",
     databaseUrl: EXAMPLE_SECRETS.databaseUrl,

@@ -37,6 +37,7 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     HOST: "0.0.0.0",
     PORT: String(ORCHESTRATOR_PORT),
     PUBLIC_URL: config.publicUrl,
+    WORKSPACE_DOMAIN: config.workspaceDomain,
     LOG_LEVEL: config.logLevel,
     // Shared by the replicas (a ReadWriteMany volume): deliveries, staged extracts, quarantined outputs.
     DATA_DIR: MOUNTS.dataDir,

@@ -270,10 +270,13 @@ describe("the orchestrator", () => {
       ]),
     );
     const parsed = parseConfig(env) as Record<string, unknown>;
-    // ENVIRONMENT_SETTINGS is parsed into `environments` (checked above, with the Service).
-    for (const name of Object.keys(env).filter((n) => n !== "HOME" && n !== "ENVIRONMENT_SETTINGS"))
+    // ENVIRONMENT_SETTINGS is parsed into `environments` (checked above, with the Service); WORKSPACE_DOMAIN
+    // into `workspaceDomain`.
+    const renamed = new Set(["HOME", "ENVIRONMENT_SETTINGS", "WORKSPACE_DOMAIN"]);
+    for (const name of Object.keys(env).filter((n) => !renamed.has(n)))
       expect(parsed, `${name} is not a setting of orchestrator/src/config.ts`).toHaveProperty(name);
     expect(parsed).toMatchObject({
+      workspaceDomain: exampleStackConfig().workspaceDomain,
       NODE_ENV: "production",
       DATABASE_URL: EXAMPLE_SECRETS.databaseUrl,
       OIDC_CLIENT_SECRET: EXAMPLE_SECRETS.oidcClientSecret,

@@ -78,6 +78,22 @@ describe("a bad stack configuration is refused, naming the config key", () => {
       (raw) => (raw.publicUrl = "http://spe.example.se"),
       /- spe:publicUrl: must be the https URL/,
     ],
+    ["no workspace domain", (raw) => delete raw.workspaceDomain, /- spe:workspaceDomain: is required/],
+    [
+      "a workspace domain that is not a DNS name",
+      (raw) => (raw.workspaceDomain = "https://ws.example"),
+      /- spe:workspaceDomain: must be a DNS domain/,
+    ],
+    [
+      "a workspace domain holding the UI's host",
+      (raw) => (raw.workspaceDomain = "example.se"),
+      /- spe:workspaceDomain: must not be the public URL's host \(spe\.example\.se\)/,
+    ],
+    [
+      "the UI's own host as workspace domain",
+      (raw) => (raw.workspaceDomain = "SPE.example.se"),
+      /- spe:workspaceDomain: must not be the public URL's host/,
+    ],
     ["one replica", (raw) => (raw.replicas = "1"), /- spe:replicas: must be at least 2/],
     [
       "a :latest image",

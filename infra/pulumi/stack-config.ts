@@ -11,7 +11,7 @@ import { ORCHESTRATOR_PORT } from "./names";
 /** Config keys whose values are credentials: they must be stored with `pulumi config set --secret`. */
 export const SECRET_KEYS = ["databaseUrl", "oidcClientSecret"] as const;
 /** Keys that hold plain strings; every other key holds JSON (objects, lists, numbers, booleans). */
-const STRING_KEYS = new Set<string>(["publicUrl", "logLevel", ...SECRET_KEYS]);
+const STRING_KEYS = new Set<string>(["publicUrl", "workspaceDomain", "logLevel", ...SECRET_KEYS]);
 
 const cidr = z
   .union([z.cidrv4(), z.cidrv6()], { error: "must be a CIDR such as 10.0.0.0/24 or fd00::/64" })
@@ -99,114 +99,142 @@ const quantity = z
   .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes quantity such as 500m, 512Mi or 2Gi");
 const resources = z.strictObject({ cpu: quantity, memory: quantity });
 
-const schema = z.strictObject({
-  publicUrl: z.url({ protocol: /^https$/, error: "must be the https URL people use, e.g. https://spe.example.org" }),
-  images: z.strictObject({
-    /** Must be the registry the orchestrator pulls environment images from (admission refuses others). */
-    registry: z
-      .string()
-      .regex(
-        /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
-        "must be a registry host and path without a trailing slash, e.g. registry.spe.internal/spe",
-      )
-      .default("registry.spe.internal/spe"),
-    orchestrator: imageName,
-  }),
-  // At least two: one holds the reconciler's Lease, the other serves the API and takes over the Lease.
-  replicas: z.int().min(2, "must be at least 2: the API stays up while one replica restarts").max(20).default(2),
-  databaseUrl: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }),
-  oidc: z.strictObject({
-    issuer: z.url({ protocol: /^https$/, error: "must be the https issuer URL of the OpenID Provider" }),
-    clientId: z.string().min(1),
-    rolesClaim: z.string().min(1).optional(),
-    roleMapping: z
-      .string()
-      .regex(roleMappingPattern, `must be group=role,… with roles ${ROLES.join(", ")}`)
-      .optional(),
-    requiredAcr: z.array(z.string().min(1)).optional(),
-    requiredAmr: z.array(z.string().min(1)).optional(),
-  }),
-  oidcClientSecret: z.string().min(16, "must be the client secret the OpenID Provider issued (at least 16 characters)"),
-  trustedIssuers: z
-    .record(
-      z.url(),
-      z.strictObject({
-        keys: z.array(publicJwk).min(1, "must list at least one public key"),
-        clients: z.array(z.string().min(1)).optional(),
-      }),
-    )
-    .refine((r) => Object.keys(r).length > 0, "must name at least one health data access body"),
-  /**
-   * Keys the orchestrator reads from files, each a Secret that already exists in spe-system: made and
-   * rotated outside Pulumi, so the pseudonymisation master key never lands in Pulumi's state.
-   */
-  keySecrets: z.strictObject({
-    pseudonymisation: secretRef,
-    releaseSigning: secretRef,
-    staging: secretRef,
-    cookie: secretRef,
-  }),
-  staging,
-  network: z.strictObject({
-    /** The API server's endpoint addresses (what a NetworkPolicy sees after the Service's DNAT). */
-    apiServer: destination(443),
-    postgres: destination(5432),
-    oidc: destination(443),
-  }),
-  /**
-   * Prometheus: the orchestrator serves GET /metrics on `port`, and only pods in the namespace
-   * `scraperNamespace` may reach it. Omitted: no metrics are served.
-   */
-  metrics: z
-    .strictObject({
-      port: z
-        .int()
-        .min(1024)
-        .max(65535)
-        .refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`)
-        .default(9464),
-      scraperNamespace: z
+/**
+ * Workspaces are served on hosts of their own under this domain (a wildcard DNS name and certificate for
+ * `*.<domain>` point at the orchestrator). Best a registrable domain apart from the UI's, as GitHub serves
+ * user content from a domain of its own: then the UI's cookies never even reach a workspace's site.
+ */
+const workspaceDomain = z
+  .string()
+  .toLowerCase()
+  .regex(
+    /^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be a DNS domain, best a registrable domain of its own, e.g. spe-workspaces.example",
+  );
+
+const schema = z
+  .strictObject({
+    publicUrl: z.url({ protocol: /^https$/, error: "must be the https URL people use, e.g. https://spe.example.org" }),
+    workspaceDomain,
+    images: z.strictObject({
+      /** Must be the registry the orchestrator pulls environment images from (admission refuses others). */
+      registry: z
         .string()
-        .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name, e.g. monitoring"),
-    })
-    .optional(),
-  admission: z
-    .strictObject({
-      breakGlassGroups: z
-        .array(
-          z
-            .string()
-            .min(1)
-            .regex(/^[^,]+$/, "must not contain a comma"),
+        .regex(
+          /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
+          "must be a registry host and path without a trailing slash, e.g. registry.spe.internal/spe",
         )
-        .min(1)
-        .default(["system:masters"]),
-      egressAllowedCidrs: z.array(cidr).default([]),
-    })
-    .prefault({}),
-  dataVolume: z
-    .strictObject({
-      size: quantity.default("100Gi"),
-      storageClassName: z.string().min(1).optional(),
-    })
-    .prefault({}),
-  resources: z
-    .strictObject({
-      requests: resources.default({ cpu: "250m", memory: "512Mi" }),
-      limits: resources.default({ cpu: "2", memory: "4Gi" }),
-    })
-    .prefault({}),
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
-  auditRetentionDays: z
-    .int()
-    .min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year")
-    .default(3650),
-  /**
-   * Only for a control plane without nodes (the tests'): do not wait for Deployments and Services to
-   * become ready, since no pod ever runs there.
-   */
-  skipAwait: z.boolean().default(false),
-});
+        .default("registry.spe.internal/spe"),
+      orchestrator: imageName,
+    }),
+    // At least two: one holds the reconciler's Lease, the other serves the API and takes over the Lease.
+    replicas: z.int().min(2, "must be at least 2: the API stays up while one replica restarts").max(20).default(2),
+    databaseUrl: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }),
+    oidc: z.strictObject({
+      issuer: z.url({ protocol: /^https$/, error: "must be the https issuer URL of the OpenID Provider" }),
+      clientId: z.string().min(1),
+      rolesClaim: z.string().min(1).optional(),
+      roleMapping: z
+        .string()
+        .regex(roleMappingPattern, `must be group=role,… with roles ${ROLES.join(", ")}`)
+        .optional(),
+      requiredAcr: z.array(z.string().min(1)).optional(),
+      requiredAmr: z.array(z.string().min(1)).optional(),
+    }),
+    oidcClientSecret: z
+      .string()
+      .min(16, "must be the client secret the OpenID Provider issued (at least 16 characters)"),
+    trustedIssuers: z
+      .record(
+        z.url(),
+        z.strictObject({
+          keys: z.array(publicJwk).min(1, "must list at least one public key"),
+          clients: z.array(z.string().min(1)).optional(),
+        }),
+      )
+      .refine((r) => Object.keys(r).length > 0, "must name at least one health data access body"),
+    /**
+     * Keys the orchestrator reads from files, each a Secret that already exists in spe-system: made and
+     * rotated outside Pulumi, so the pseudonymisation master key never lands in Pulumi's state.
+     */
+    keySecrets: z.strictObject({
+      pseudonymisation: secretRef,
+      releaseSigning: secretRef,
+      staging: secretRef,
+      cookie: secretRef,
+    }),
+    staging,
+    network: z.strictObject({
+      /** The API server's endpoint addresses (what a NetworkPolicy sees after the Service's DNAT). */
+      apiServer: destination(443),
+      postgres: destination(5432),
+      oidc: destination(443),
+    }),
+    /**
+     * Prometheus: the orchestrator serves GET /metrics on `port`, and only pods in the namespace
+     * `scraperNamespace` may reach it. Omitted: no metrics are served.
+     */
+    metrics: z
+      .strictObject({
+        port: z
+          .int()
+          .min(1024)
+          .max(65535)
+          .refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`)
+          .default(9464),
+        scraperNamespace: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a namespace name, e.g. monitoring"),
+      })
+      .optional(),
+    admission: z
+      .strictObject({
+        breakGlassGroups: z
+          .array(
+            z
+              .string()
+              .min(1)
+              .regex(/^[^,]+$/, "must not contain a comma"),
+          )
+          .min(1)
+          .default(["system:masters"]),
+        egressAllowedCidrs: z.array(cidr).default([]),
+      })
+      .prefault({}),
+    dataVolume: z
+      .strictObject({
+        size: quantity.default("100Gi"),
+        storageClassName: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    resources: z
+      .strictObject({
+        requests: resources.default({ cpu: "250m", memory: "512Mi" }),
+        limits: resources.default({ cpu: "2", memory: "4Gi" }),
+      })
+      .prefault({}),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+    auditRetentionDays: z
+      .int()
+      .min(365, "must be at least 365: EHDS requires access logs to be kept for at least one year")
+      .default(3650),
+    /**
+     * Only for a control plane without nodes (the tests'): do not wait for Deployments and Services to
+     * become ready, since no pod ever runs there.
+     */
+    skipAwait: z.boolean().default(false),
+  })
+  .superRefine((config, ctx) => {
+    // The UI on a workspace host would serve researchers' content with the UI's rights: the orchestrator refuses
+    // to start so, and the stack says it first.
+    const uiHost = new URL(config.publicUrl).hostname;
+    if (uiHost === config.workspaceDomain || uiHost.endsWith(`.${config.workspaceDomain}`))
+      ctx.addIssue({
+        code: "custom",
+        path: ["workspaceDomain"],
+        message: `must not be the public URL's host (${uiHost}) or a domain above it: workspaces never share the UI's host`,
+      });
+  });
 
 export type ParsedStackConfig = z.infer<typeof schema>;
 type SecretKey = (typeof SECRET_KEYS)[number];
