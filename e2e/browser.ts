@@ -1,7 +1,10 @@
 import { chromium, type Browser } from "playwright-core";
 
-/** Debian's Chromium, headless, with the flags this closed network needs (no background connections). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with the flags this closed network needs (no background connections), and
+ * any others a test needs (`--host-resolver-rules`, say).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -12,6 +15,7 @@ export function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }

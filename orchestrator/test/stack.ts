@@ -138,7 +138,8 @@ export async function startStack(
     staging,
     metrics,
   });
-  await app.listen({ host: "127.0.0.1", port });
+  // config.PORT: the given PORT when a test names one (a PUBLIC_URL under a name of its own needs it).
+  await app.listen({ host: "127.0.0.1", port: config.PORT });
   const served =
     metrics && (await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }));
   const appUrl = config.publicUrl;
