@@ -6,6 +6,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
 import { SessionStore } from "../auth/sessions";
+import { eq } from "drizzle-orm";
+import { auditEvents } from "../db/schema";
 import { SpeError } from "../errors";
 import { openDatabase, type Database } from "../db/database";
 import { examplePermit } from "../permits/test-fixtures";
@@ -96,6 +98,30 @@ describe("gateway upstream strategies", () => {
       error: "LOCAL_NODE_FAILED",
       message: "No workspace runs here: the local node did not start (no runc).",
     });
+  });
+
+  it("answers a workspace that does not answer with a page in words that tries again, and records no opening", async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    answer = () => Promise.resolve(nobody);
+    const opened = async () =>
+      (await database.db.select().from(auditEvents).where(eq(auditEvents.action, "workspace.opened"))).length;
+    const before = await opened();
+    const page = await app.inject({
+      url: "/lab",
+      headers: { host, cookie: hostCookie, accept: "text/html", "accept-language": "en" },
+    });
+    expect(page.statusCode).toBe(502);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.body).toContain("<h1>The workspace does not answer</h1>");
+    expect(page.body).toContain('<meta http-equiv="refresh" content="10">');
+    const program = await app.inject({ url: "/api/kernels", headers: { host, cookie: hostCookie } });
+    expect(program.json()).toMatchObject({ error: "WORKSPACE_UNREACHABLE" });
+    expect(await opened()).toBe(before);
+    // The same page load answered by the workspace is recorded as opened.
+    answer = () => Promise.resolve(workspaceOrigin);
+    const ok = await app.inject({ url: "/lab", headers: { host, cookie: hostCookie, accept: "text/html" } });
+    expect(ok.statusCode).toBe(200);
+    expect(await opened()).toBe(before + 1);
   });
 
   it("fills in the namespace wherever the production template names it", async () => {
