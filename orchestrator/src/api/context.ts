@@ -33,5 +33,7 @@ export interface Services {
 export interface Context {
   services: Services;
   session: Session | undefined;
+  /** The hash of the session's token, for what must end with the session (live streams). */
+  sessionHash?: string;
   address: string;
 }

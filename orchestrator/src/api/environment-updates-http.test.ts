@@ -78,3 +78,26 @@ describe("environments.updates over HTTP (server-sent events)", () => {
     expect(JSON.parse(event.data)).toMatchObject({ namespace, desiredState: "active" });
   });
 });
+
+describe("a live stream and its session", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.stop());
+
+  it("ends within moments of the person signing out", async () => {
+    const alice = await stack.signIn("alice");
+    const res = await alice.request(`${stack.appUrl}/trpc/environments.mineUpdates`, {
+      headers: { accept: "text/event-stream" },
+      signal: AbortSignal.timeout(20_000),
+    });
+    expect(res.status).toBe(200);
+    const ended = res.text().then(() => Date.now());
+    // Let the stream open (its procedure runs after the 200), then sign out.
+    await new Promise((r) => setTimeout(r, 1000));
+    const signedOut = Date.now();
+    expect((await alice.request(`${stack.appUrl}/auth/logout`, { method: "POST" })).status).toBe(200);
+    expect((await ended) - signedOut).toBeLessThan(5000);
+  });
+});

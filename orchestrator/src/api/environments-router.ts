@@ -1,3 +1,4 @@
+import { untilSessionEnds } from "./session-bound";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
@@ -64,7 +65,13 @@ export const environmentsRouter = router({
   /** Server-sent events over HTTP: each environment as the list shows it, whenever its row changes. */
   updates: operatorProcedure
     .input(z.object({ lastEventId: z.string().max(200).nullish() }).optional())
-    .subscription(({ ctx, input, signal }) => environmentUpdates(ctx.services.database.db, input?.lastEventId, signal)),
+    .subscription(({ ctx, input, signal }) =>
+      environmentUpdates(
+        ctx.services.database.db,
+        input?.lastEventId,
+        untilSessionEnds(ctx.services.database.db, ctx.sessionHash, signal),
+      ),
+    ),
   get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
     const environment = await getEnvironment(ctx.services.database.db, input.namespace);
     if (!environment) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
@@ -92,6 +99,10 @@ export const environmentsRouter = router({
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
   /** Server-sent events: the researcher's list again whenever it changes. */
   mineUpdates: researcherProcedure.subscription(({ ctx, signal }) =>
-    myEnvironmentUpdates(ctx.services.database.db, ctx.session.subject, signal),
+    myEnvironmentUpdates(
+      ctx.services.database.db,
+      ctx.session.subject,
+      untilSessionEnds(ctx.services.database.db, ctx.sessionHash, signal),
+    ),
   ),
 });

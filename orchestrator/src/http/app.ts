@@ -9,7 +9,7 @@ import { recordAuditEvent } from "../audit/append-audit-event";
 import { SpeError } from "../errors";
 import { appRouter } from "../api/router";
 import type { OidcRelyingParty } from "../auth/oidc";
-import type { SessionStore } from "../auth/sessions";
+import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
@@ -164,11 +164,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerTrpc<Context>(app, {
     prefix: "/trpc",
     router: appRouter,
-    createContext: async (req) => ({
-      services,
-      session: await sessions.get(singleCookie(req.headers.cookie, cookies.session)),
-      address: req.ip,
-    }),
+    createContext: async (req) => {
+      const token = singleCookie(req.headers.cookie, cookies.session);
+      const session = await sessions.get(token);
+      return { services, session, sessionHash: session && token ? hashToken(token) : undefined, address: req.ip };
+    },
     onError: ({ error, path, ctx }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         app.log.error({ path, err: error.cause ?? error }, "Failed tRPC procedure");
