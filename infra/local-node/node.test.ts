@@ -308,7 +308,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
 
   it("delivers an extract to the real data loader on the node, and the environment becomes Ready", async () => {
     const database = await openDatabase({ memory: true });
-    const staging = await startStagingOnHost(database.db, node.network.gateway);
+    const staging = await startStagingOnHost(database.db, node.network.gateway, load(cluster.orchestratorKubeconfig));
     let controller: EnvironmentController | undefined;
     try {
       // No cluster DNS and no Services here: the loader is pointed at the relay pod's address.

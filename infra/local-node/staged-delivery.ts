@@ -1,6 +1,7 @@
 // For the node's tests only: the orchestrator's delivery pipeline and staging endpoint, run on the host the
 // way `npm start` runs them, so that a real data loader Job on the node can fetch a real staged delivery.
 import { mkdtempSync, rmSync } from "node:fs";
+import type * as k8s from "@kubernetes/client-node";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -17,6 +18,7 @@ import { deliveryServices } from "../../orchestrator/src/deliveries/delivery-ser
 import { receiveDelivery } from "../../orchestrator/src/deliveries/receive-delivery";
 import { startDelivery } from "../../orchestrator/src/deliveries/start-delivery";
 import { registerStagingRoutes } from "../../orchestrator/src/http/staging-routes";
+import { tokenReviewLoaderIdentity } from "../../orchestrator/src/staging/loader-identity";
 import type { StagingStore } from "../../orchestrator/src/staging/staging-store";
 import type { PermitPayload } from "../../orchestrator/src/permits/permit";
 
@@ -31,13 +33,23 @@ export interface StagingOnHost {
   stop(): Promise<void>;
 }
 
-export async function startStagingOnHost(db: Db, listenOn: string): Promise<StagingOnHost> {
+/** `orchestrator`: the orchestrator's identity, which asks the API server whether a loader's token is its pod's. */
+export async function startStagingOnHost(
+  db: Db,
+  listenOn: string,
+  orchestrator: k8s.KubeConfig,
+): Promise<StagingOnHost> {
   const dataDir = mkdtempSync(join(tmpdir(), "spe-node-staging-"));
   const config = parseConfig({ LOG_LEVEL: "silent", DATA_DIR: dataDir });
   const deliveries = deliveryServices(config, pino({ level: "silent" }));
   const capabilities = stagingCapabilitiesFrom(config);
   const app = Fastify();
-  registerStagingRoutes(app, { db, store: deliveries.staging, capabilities });
+  registerStagingRoutes(app, {
+    db,
+    store: deliveries.staging,
+    capabilities,
+    loaderIdentity: tokenReviewLoaderIdentity(orchestrator),
+  });
   await app.listen({ host: listenOn, port: 0 });
   const { port } = app.server.address() as { port: number };
   const holder: AuditActor = { subject: DEMO_DATA_HOLDER.clientId, role: "data-holder", address: null };

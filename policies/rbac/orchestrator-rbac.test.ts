@@ -20,7 +20,11 @@ const [clusterRole, leaderRole] = parseAllDocuments(
 const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
 /** Kinds the typed clients in orchestrator/src name, beyond the managed kinds. A new one fails the test until it is added. */
-const OTHER_KIND_GROUPS: Record<string, string> = { Event: "", Lease: "coordination.k8s.io" };
+const OTHER_KIND_GROUPS: Record<string, string> = {
+  Event: "",
+  Lease: "coordination.k8s.io",
+  TokenReview: "authentication.k8s.io",
+};
 const kindGroup = (kind: string) => {
   const managed = [...MANAGED_KINDS, ...FOREIGN_KINDS].find((k) => k.kind === kind);
   if (managed) return groupOf(managed.apiVersion);

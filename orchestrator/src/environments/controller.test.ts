@@ -89,7 +89,7 @@ describe("environment controller against the real API server, as the orchestrato
     controller.enqueue(namespace);
     const row = await provisioned(namespace);
     // Nothing delivered yet: everything but the loader, and the conditions say what is awaited.
-    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(14);
+    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(15);
     const byType = Object.fromEntries(row.conditions.map((c) => [c.type, c]));
     expect(byType.NetworkIsolated).toMatchObject({ status: "True", reason: "DenyAllInForce" });
     expect(byType.DataStaged).toMatchObject({

@@ -21,6 +21,7 @@ import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import { registerApiV1 } from "./api-v1/register-api-v1";
 import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
 import { registerStagingRoutes } from "./staging-routes";
+import { tokenReviewLoaderIdentity } from "../staging/loader-identity";
 import { registerTrpc } from "./trpc-route";
 import { registerSecurityHeaders } from "./security-headers";
 import { strangerRefusalBudget } from "./stranger-refusals";
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: services.database.db,
     store: services.deliveries.staging,
     capabilities: options.staging ?? stagingCapabilities(randomBytes(32)),
+    loaderIdentity: tokenReviewLoaderIdentity(services.kube.config),
   });
 
   // What strangers can get the audit log to record, all routes together, is bounded (stranger-refusals.ts).

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { startLocalS3, type LocalS3 } from "@spe/infra/local-s3";
 import Fastify, { type FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startStack, type Stack } from "../../test/stack";
 import { eq } from "drizzle-orm";
 import { searchAuditEvents } from "../audit/search-audit-events";
@@ -22,6 +22,9 @@ import { startDelivery } from "../deliveries/start-delivery";
 import { stagingStoreFrom } from "../staging/staging-store-from-config";
 import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 import { registerStagingRoutes } from "./staging-routes";
+import * as k8s from "@kubernetes/client-node";
+import { LOADER_TOKEN_HEADER } from "../deliveries/data-loader/loader-plan";
+import { tokenReviewLoaderIdentity } from "../staging/loader-identity";
 
 /** A GET with the path exactly as written (fetch would resolve `..` before sending it), from `from` (a loopback address) if given. */
 function rawGet(
@@ -53,22 +56,36 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
   });
   const pathOf = (c: Pick<StagedFileClaim, "namespace" | "deliveryId" | "path">) =>
     `/staging/${c.namespace}/${c.deliveryId}/${c.path}`;
-  const get = (path: string, capability?: string) =>
-    rawGet(stack.appUrl, path, capability === undefined ? {} : { authorization: `Bearer ${capability}` });
+  /** The loader pod's token of each environment staged here, sent with every request for its files. */
+  const tokens = new Map<string, string>();
+  const stage = async (rows?: number) => {
+    const e = await stageEnvironment(stack, rows);
+    tokens.set(e.namespace, e.loaderToken);
+    return e;
+  };
+  const loaderHeader = (path: string): Record<string, string> => {
+    const token = tokens.get(/^\/staging\/([a-z0-9-]+)\//.exec(path)?.[1] ?? "");
+    return token ? { [LOADER_TOKEN_HEADER]: token } : {};
+  };
+  const get = (path: string, capability?: string, headers = loaderHeader(path)) =>
+    rawGet(stack.appUrl, path, {
+      ...headers,
+      ...(capability === undefined ? {} : { authorization: `Bearer ${capability}` }),
+    });
   const lastEvent = async (namespace: string, action: string) =>
     (await searchAuditEvents(stack.services.database.db, { target: `environment:${namespace}`, action, limit: 1 }))[0];
 
   beforeAll(async () => {
     stack = await startStack();
     caps = stagingCapabilitiesFrom(stack.config);
-    [a, b] = [await stageEnvironment(stack), await stageEnvironment(stack)];
+    [a, b] = [await stage(), await stage()];
   });
   afterAll(() => stack.stop());
 
   it("streams a staged file to the bearer of its capability, with its digest, and audits it with its hash", async () => {
     const claim = claimOf(a);
     const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, {
-      headers: { authorization: `Bearer ${caps.sign(claim, a.validUntil)}` },
+      headers: { authorization: `Bearer ${caps.sign(claim, a.validUntil)}`, ...loaderHeader(pathOf(claim)) },
     });
     expect(res.status).toBe(200);
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -78,6 +95,7 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     expect(await lastEvent(a.namespace, "staging.file-served")).toMatchObject({
       actor: { subject: `data-loader:${a.namespace}`, role: "system" },
       details: {
+        pod: expect.stringMatching(/^data-loader-[0-9a-f]{10}-/),
         deliveryId: claim.deliveryId,
         path: claim.path,
         sha256: claim.sha256,
@@ -212,7 +230,7 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
   });
 
   it("refuses a file of a permit whose validity has ended, before its teardown has begun", async () => {
-    const ended = await stageEnvironment(stack);
+    const ended = await stage();
     const claim = claimOf(ended);
     const capability = caps.sign(claim, new Date(Date.now() + 3_600_000));
     expect((await get(pathOf(claim), capability)).status).toBe(200);
@@ -223,6 +241,49 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     const res = await get(pathOf(claim), capability);
     expect(res.status).toBe(404);
     expect(JSON.parse(res.body)).toMatchObject({ error: "STAGING_NAMESPACE_UNKNOWN" });
+  });
+
+  it.each([
+    [
+      "without the loader pod's token (a capability copied from the Job)",
+      () => ({}),
+      401,
+      "STAGING_LOADER_TOKEN_MISSING",
+    ],
+    [
+      "with another environment's loader token",
+      () => ({ [LOADER_TOKEN_HEADER]: b.loaderToken }),
+      403,
+      "STAGING_NOT_THE_LOADER",
+    ],
+  ])("refuses a valid capability %s, and audits it as such", async (_what, headers, status, code) => {
+    const claim = claimOf(a);
+    const res = await get(pathOf(claim), caps.sign(claim, a.validUntil), headers());
+    expect(res.status, res.body).toBe(status);
+    expect(JSON.parse(res.body)).toMatchObject({ error: code });
+    expect(await lastEvent(a.namespace, "staging.refused")).toMatchObject({ details: { code } });
+  });
+
+  it("refuses the loader's token once its pod is gone: a copy outlives nothing", async () => {
+    const gone = await stage();
+    const claim = claimOf(gone);
+    expect((await get(pathOf(claim), caps.sign(claim, gone.validUntil))).status).toBe(200);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(inject("kubeconfig"));
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const pods = await core.listNamespacedPod({
+      namespace: gone.namespace,
+      labelSelector: "app.kubernetes.io/component=data-loader",
+    });
+    // A break-glass administrator's deletion, as a finished or evicted pod's: the Job makes a new one.
+    for (const pod of pods.items)
+      await core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: gone.namespace, gracePeriodSeconds: 0 });
+    await expect
+      .poll(async () => (await get(pathOf(claim), caps.sign(claim, gone.validUntil))).status, { timeout: 15_000 })
+      .toBe(403);
+    expect(await lastEvent(gone.namespace, "staging.refused")).toMatchObject({
+      details: { code: "STAGING_NOT_THE_LOADER" },
+    });
   });
 
   /** Flips a byte of the environment's staged file in the store, behind the manifest's back. */
@@ -255,13 +316,13 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
   });
 
   it("breaks off a large staged file that no longer matches its manifest before its last bytes", async () => {
-    const large = await stageEnvironment(stack, 60_000);
+    const large = await stage(60_000);
     const claim = claimOf(large);
     const changed = await tamper(large);
     // More than one read chunk (1 MiB): the first goes out before the mismatch can be known.
     expect(changed.bytes.length).toBeGreaterThan(1.5 * 1024 * 1024);
     const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, {
-      headers: { authorization: `Bearer ${caps.sign(claim, large.validUntil)}` },
+      headers: { authorization: `Bearer ${caps.sign(claim, large.validUntil)}`, ...loaderHeader(pathOf(claim)) },
     });
     expect(res.status).toBe(200);
     await expect(res.arrayBuffer()).rejects.toThrow();
@@ -299,6 +360,7 @@ describe("/staging under a flood of refused requests", () => {
       db: stack.services.database.db,
       store: stack.services.deliveries.staging,
       capabilities: caps,
+      loaderIdentity: tokenReviewLoaderIdentity(stack.services.kube.config),
       refusalLimits: limits,
     });
     await app.listen({ host: "127.0.0.1", port: 0 });
@@ -340,7 +402,10 @@ describe("/staging under a flood of refused requests", () => {
       sha256: staged.staged.files[0]!.sha256,
     };
     const res = await fetch(`${url}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
-      headers: { authorization: `Bearer ${caps.sign(claim, staged.validUntil)}` },
+      headers: {
+        authorization: `Bearer ${caps.sign(claim, staged.validUntil)}`,
+        [LOADER_TOKEN_HEADER]: staged.loaderToken,
+      },
     });
     expect(res.status).toBe(200);
     expect(
@@ -420,6 +485,7 @@ describe("/staging while the staging store cannot give files", () => {
       db: stack.services.database.db,
       store,
       capabilities: stagingCapabilitiesFrom(stack.config),
+      loaderIdentity: tokenReviewLoaderIdentity(stack.services.kube.config),
       refusalLimits: limits,
     });
     await app.listen({ host: "127.0.0.1", port: 0 });
@@ -445,6 +511,7 @@ describe("/staging while the staging store cannot give files", () => {
         (
           await rawGet(url, `/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
             authorization: `Bearer ${capability}`,
+            [LOADER_TOKEN_HEADER]: staged.loaderToken,
           })
         ).status,
       );
@@ -509,7 +576,10 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
       sha256: first.staged.files[0]!.sha256,
     };
     const res = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
-      headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` },
+      headers: {
+        authorization: `Bearer ${caps.sign(claim, first.validUntil)}`,
+        [LOADER_TOKEN_HEADER]: first.loaderToken,
+      },
     });
     expect(res.status).toBe(200);
     expect(
@@ -524,7 +594,10 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
     await replica.writeFile(ref, claim.path, Readable.from([Buffer.from("changed behind the manifest's back")]));
     await replica.close();
     const changed = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
-      headers: { authorization: `Bearer ${caps.sign(claim, first.validUntil)}` },
+      headers: {
+        authorization: `Bearer ${caps.sign(claim, first.validUntil)}`,
+        [LOADER_TOKEN_HEADER]: first.loaderToken,
+      },
     });
     expect(changed.status).toBe(503);
 

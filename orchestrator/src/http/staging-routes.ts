@@ -17,6 +17,8 @@ import {
   type RefusalLimits,
 } from "../staging/refusal-budget";
 import { NAMESPACE_NAME } from "../staging/staged-names";
+import type { LoaderIdentity } from "../staging/loader-identity";
+import { LOADER_TOKEN_HEADER } from "../deliveries/data-loader/loader-plan";
 import { StagedFileUnavailable, type StagingStore } from "../staging/staging-store";
 
 export interface StagingRoutesOptions {
@@ -24,6 +26,8 @@ export interface StagingRoutesOptions {
   /** Where the delivery pipeline staged the pseudonymised files: a folder or a bucket. */
   store: StagingStore;
   capabilities: StagingCapabilities;
+  /** Whether a request comes from the environment's data-loader pod (its projected token, by TokenReview). */
+  loaderIdentity: LoaderIdentity;
   now?: () => Date;
   /** How many refusals are audited one by one before they are answered 429 and summarised. */
   refusalLimits?: RefusalLimits;
@@ -35,6 +39,8 @@ export const STAGING_REFUSALS = {
   STAGING_CAPABILITY_MISSING: 401,
   STAGING_CAPABILITY_INVALID: 403,
   STAGING_CAPABILITY_EXPIRED: 403,
+  STAGING_LOADER_TOKEN_MISSING: 401,
+  STAGING_NOT_THE_LOADER: 403,
   STAGING_NAMESPACE_UNKNOWN: 404,
   STAGING_FILE_NOT_STAGED: 404,
   STAGING_FILE_UNAVAILABLE: 503,
@@ -51,6 +57,9 @@ const MESSAGES: Record<StagingRefusalCode, string> = {
   STAGING_CAPABILITY_INVALID:
     "The capability was not made for this file of this environment. Use the one the loader Job carries for it.",
   STAGING_CAPABILITY_EXPIRED: "The capability has expired; the permit it was made for has ended.",
+  STAGING_LOADER_TOKEN_MISSING: `Send the loader pod's projected token for the staging endpoint as '${LOADER_TOKEN_HEADER}'.`,
+  STAGING_NOT_THE_LOADER:
+    "The request does not come from this environment's data loader pod: a capability opens its file only together with the token the cluster gives that pod, for as long as the pod runs.",
   STAGING_NAMESPACE_UNKNOWN: "There is no active environment with this namespace.",
   STAGING_FILE_NOT_STAGED:
     "This file is not staged for this environment (a newer delivery may have replaced it; the reconciler starts a new loader Job).",
@@ -63,6 +72,11 @@ const stagingParams = z.object({
   "*": z.string().refine(isSafeStagedPath),
 });
 const bearer = z.string().regex(/^Bearer ([A-Za-z0-9._-]{1,200})$/);
+/** A projected ServiceAccount token: a JWT. */
+const loaderToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+  .max(8192);
 
 /** Request text as it may go into the audit log: bounded, and no control characters (jsonb refuses NUL). */
 const printable = (text: string | undefined) =>
@@ -102,8 +116,9 @@ const tooManyRefusals = (limit: RefusalLimitName, retryAfterSeconds: number) =>
  * data loader, streamed from the staging store. The loader pulls (rather than the orchestrator pushing into a listening
  * loader) so that a Job's retries, backoff and completion carry the loading, and nothing in the namespace
  * has to listen. It authenticates with a per-file capability the reconciler wrote into the Job (see
- * staging-capability.ts): no long-lived secret sits in the namespace, since a capability opens only a file
- * that namespace may hold anyway, and only until the permit ends. Every file served and every refusal is
+ * staging-capability.ts), which names a file that namespace may hold, until the permit ends, together with
+ * the loader pod's own projected token (staging/loader-identity.ts), so that a capability read from the
+ * Job's spec opens nothing outside that pod or after it. Every file served and every refusal is
  * an audit event, up to a limit per client address; past it, refusals are answered 429 and summarised in
  * one event per window, so that no one who can reach the endpoint can flood the audit log. A request whose
  * capability is valid never counts against that limit, even when the store cannot give its file.
@@ -172,7 +187,7 @@ function registerStagedFileRoute(app: FastifyInstance, options: StagingRoutesOpt
 async function serveStagedFile(
   req: FastifyRequest,
   reply: FastifyReply,
-  { db, store, capabilities }: StagingRoutesOptions,
+  { db, store, capabilities, loaderIdentity }: StagingRoutesOptions,
   now: Date,
 ) {
   const params = stagingParams.safeParse(req.params);
@@ -204,6 +219,11 @@ async function serveStagedFile(
     now,
   );
   if (!verdict.ok) throw new Refusal(verdict.code);
+  // The capability names the file; only the loader's own pod may use it (a copy from the Job's spec is worthless).
+  const podToken = loaderToken.safeParse(req.headers[LOADER_TOKEN_HEADER]);
+  if (!podToken.success) throw new Refusal("STAGING_LOADER_TOKEN_MISSING");
+  const identity = await loaderIdentity(podToken.data, namespace);
+  if (!identity.ok) throw new Refusal("STAGING_NOT_THE_LOADER", { reason: identity.reason });
 
   const ref = { namespace, datasetId: delivery.datasetId, datasetVersion: delivery.version, id: deliveryId };
   const opened = await store.openFile(ref, path).catch((err: unknown) => {
@@ -218,6 +238,7 @@ async function serveStagedFile(
   const audit = {
     target: `environment:${namespace}`,
     details: {
+      pod: identity.pod,
       deliveryId,
       dataset: { id: delivery.datasetId, version: delivery.version },
       path,

@@ -68,7 +68,15 @@ describe("the data loader, as a process, against a real orchestrator", () => {
       30_000,
     );
     const vars = Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value!]));
-    jobEnv = { ...vars, SPE_STAGING_URL: vars.SPE_STAGING_URL!.replace(/^https?:\/\/[^/]+/, stack.appUrl) };
+    // The token the kubelet would have projected into the loader's pod, where the Job says it is.
+    const tokenDir = mkdtempSync(join(tmpdir(), "spe-loader-token-"));
+    writeFileSync(join(tokenDir, "token"), env.loaderToken);
+    expect(vars.SPE_STAGING_TOKEN_FILE).toBe("/var/run/secrets/spe-staging/token");
+    jobEnv = {
+      ...vars,
+      SPE_STAGING_URL: vars.SPE_STAGING_URL!.replace(/^https?:\/\/[^/]+/, stack.appUrl),
+      SPE_STAGING_TOKEN_FILE: join(tokenDir, "token"),
+    };
   }, 120_000);
   afterAll(() => stack.stop());
 
@@ -166,6 +174,11 @@ describe("the data loader, as a process, against a real orchestrator", () => {
             )),
         ),
       /answered 403: STAGING_CAPABILITY_EXPIRED/,
+    ],
+    [
+      "no token of the loader's pod (the Job's capabilities copied and run elsewhere)",
+      () => Object.fromEntries(Object.entries(jobEnv).filter(([k]) => k !== "SPE_STAGING_TOKEN_FILE")),
+      /answered 401: STAGING_LOADER_TOKEN_MISSING/,
     ],
     [
       "another environment's staging URL",

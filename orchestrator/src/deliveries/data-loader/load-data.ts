@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream } from "node:stream/web";
 import {
   dataManifest,
+  LOADER_TOKEN_HEADER,
   MANIFEST_FILE,
   PARTIAL_DIR,
   planLoad,
@@ -99,7 +100,13 @@ export async function loadData(env: LoaderEnvironment, log: Log = () => {}): Pro
         bytes.set(file.target, present.bytes);
         continue;
       }
-      const fetched = await fetchPatiently(file, partial, env.SPE_RETRY_SECONDS * 1000, log);
+      const fetched = await fetchPatiently(
+        file,
+        partial,
+        env.SPE_RETRY_SECONDS * 1000,
+        log,
+        env.SPE_STAGING_TOKEN_FILE,
+      );
       await mkdir(dirname(destination), { recursive: true });
       if (present === null) await rm(destination, { recursive: true, force: true });
       await rename(fetched.path, destination);
@@ -133,11 +140,12 @@ async function fetchPatiently(
   partial: string,
   retryForMs: number,
   log: Log,
+  tokenFile: string | undefined,
 ): Promise<{ path: string; bytes: number }> {
   const deadline = Date.now() + retryForMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetchVerified(file, join(partial, randomUUID()));
+      return await fetchVerified(file, join(partial, randomUUID()), tokenFile);
     } catch (err) {
       if (!(err instanceof LoaderError) || !err.transient) throw err;
       const pauseMs = pauseBeforeRetry(attempt, err.retryAfterMs);
@@ -155,10 +163,21 @@ async function fetchPatiently(
 }
 
 /** GETs one staged file into `path` as it streams, hashing on the way; the file is whole, synced and right, or gone. */
-async function fetchVerified(file: PlannedFile, path: string): Promise<{ path: string; bytes: number }> {
+async function fetchVerified(
+  file: PlannedFile,
+  path: string,
+  tokenFile: string | undefined,
+): Promise<{ path: string; bytes: number }> {
   let res: Response;
   try {
-    res = await fetch(file.url, { headers: file.capability ? { authorization: `Bearer ${file.capability}` } : {} });
+    // Read for every request: the kubelet replaces the pod's token before it expires, so a retry sends a fresh one.
+    const token = tokenFile ? (await readFile(tokenFile, "utf8")).trim() : undefined;
+    res = await fetch(file.url, {
+      headers: {
+        ...(file.capability ? { authorization: `Bearer ${file.capability}` } : {}),
+        ...(token ? { [LOADER_TOKEN_HEADER]: token } : {}),
+      },
+    });
   } catch (err) {
     throw new LoaderError("LOADER_FETCH_FAILED", `GET ${file.url} failed: ${describe(err)}. The Job will try again.`, {
       cause: err,

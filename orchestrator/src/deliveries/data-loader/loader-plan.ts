@@ -41,6 +41,8 @@ export const loaderEnvironment = z.object({
     .pipe(stagedForLoader),
   /** The data volume; a folder of its own in tests. */
   SPE_DATA_DIR: z.string().min(1).default("/data"),
+  /** The pod's projected token for the staging endpoint (the kubelet keeps it fresh): proof of being the loader. */
+  SPE_STAGING_TOKEN_FILE: z.string().min(1).optional(),
   /** How long one run keeps trying a file while the orchestrator answers "not now" or not at all. */
   SPE_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
 });
@@ -54,6 +56,9 @@ export interface PlannedFile {
   target: string;
   sha256: string;
 }
+
+/** The header that carries the loader pod's token to the staging endpoint (the capability is the bearer). */
+export const LOADER_TOKEN_HEADER = "spe-loader-token";
 
 /** Fixed names in the data volume that are not a dataset's. */
 export const MANIFEST_FILE = "MANIFEST.json";

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Stack } from "../../../test/stack";
 import { insertEnvironment } from "../../../test/environment-rows";
+import { loaderTokenFor } from "../../../test/loader-token";
 import type { AuditActor } from "../../audit/audit-hash";
 import { DEMO_DATA_HOLDER } from "../../auth/demo-accounts";
 import { synthRegisterCsv } from "../../datasets";
@@ -19,6 +20,8 @@ export interface StagedEnvironment {
   /** The permit's end: the capabilities the reconciler makes expire then. */
   validUntil: Date;
   staged: StagedDataset;
+  /** A real projected token of the namespace's data-loader ServiceAccount, as its loader pod would send it. */
+  loaderToken: string;
 }
 
 /**
@@ -47,5 +50,6 @@ export async function stageEnvironment(
   await receiveDelivery(db, deliveries, id, Readable.from(synthRegisterCsv({ rows, seed: 11 })), holder);
   const [staged] = await stagedDatasets(db, permit.permitId);
   if (staged?.deliveryId !== id) throw new Error(`The delivery ${id} was not staged`);
-  return { permitId: permit.permitId, namespace, validUntil: new Date(permit.validUntil), staged };
+  const loaderToken = await loaderTokenFor(namespace);
+  return { permitId: permit.permitId, namespace, validUntil: new Date(permit.validUntil), staged, loaderToken };
 }

@@ -43,6 +43,7 @@ describe("desiredObjects", () => {
       "ResourceQuota/environment",
       "LimitRange/environment",
       "ServiceAccount/workspace",
+      "ServiceAccount/data-loader",
       "PersistentVolumeClaim/data",
       "PersistentVolumeClaim/home",
       expect.stringMatching(/^Job\/data-loader-[0-9a-f]{10}$/),

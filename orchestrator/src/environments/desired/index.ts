@@ -7,7 +7,7 @@ import { limitRange, resourceQuota } from "./quota";
 import {
   airlockService,
   dataLoaderJob,
-  serviceAccount,
+  serviceAccounts,
   volumeClaims,
   workspaceDeployment,
   workspaceService,
@@ -23,7 +23,7 @@ export function desiredObjects(input: EnvironmentInput, config: EnvironmentConfi
     ...networkPolicies(input, config),
     resourceQuota(input, config),
     limitRange(input),
-    serviceAccount(input),
+    ...serviceAccounts(input),
     ...volumeClaims(input, config),
     ...dataLoaderJob(input, config),
     workspaceDeployment(input, config),

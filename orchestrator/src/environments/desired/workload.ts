@@ -12,18 +12,26 @@ import type { EnvironmentInput } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
 import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, workspaceResources } from "./resources";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
+import { LOADER_SERVICE_ACCOUNT, STAGING_AUDIENCE } from "../../staging/loader-identity";
 
 const SERVICE_ACCOUNT = "workspace";
 
-export function serviceAccount({ namespace }: EnvironmentInput): V1ServiceAccount {
-  return {
+export function serviceAccounts({ namespace }: EnvironmentInput): V1ServiceAccount[] {
+  const account = (name: string): V1ServiceAccount => ({
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: SERVICE_ACCOUNT, namespace, labels: ownedLabels(namespace) },
+    metadata: { name, namespace, labels: ownedLabels(namespace) },
     // Nothing in an environment talks to the Kubernetes API.
     automountServiceAccountToken: false,
-  };
+  });
+  // The loader's own: its pod gets a token of it for the staging endpoint alone (dataLoaderJob).
+  return [account(SERVICE_ACCOUNT), account(LOADER_SERVICE_ACCOUNT)];
 }
+
+/** Where the loader's pod finds its projected token; the kubelet refreshes it before it expires. */
+const LOADER_TOKEN_DIR = "/var/run/secrets/spe-staging";
+/** The shortest life the API server gives a projected token: a copy is worth ten minutes at most. */
+const LOADER_TOKEN_SECONDS = 600;
 
 export function volumeClaims(
   { namespace, permit }: EnvironmentInput,
@@ -40,8 +48,9 @@ export function volumeClaims(
 
 /**
  * SPE_STAGED: what the loader must load, each file with its capability to fetch it from the staging
- * endpoint. A capability opens only that file for this namespace and lapses when the permit ends, so it
- * is no secret worth keeping out of the namespace; the key that makes them never enters it.
+ * endpoint. A capability names only that file for this namespace and lapses when the permit ends, and opens
+ * it only together with the loader pod's own token (staging/loader-identity.ts): a copy read from the Job
+ * is worthless elsewhere. The key that makes them never enters the namespace.
  */
 export function loaderStaged({ namespace, permit, staged = [] }: EnvironmentInput, config: EnvironmentConfig) {
   const signer = config.stagingCapabilities;
@@ -73,6 +82,7 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
     { name: "SPE_PERMIT_ID", value: permit.permitId },
     { name: "SPE_STAGING_URL", value: `${config.stagingUrl}/${namespace}` },
     { name: "SPE_STAGED", value: JSON.stringify(loaderStaged(input, config)) },
+    { name: "SPE_STAGING_TOKEN_FILE", value: `${LOADER_TOKEN_DIR}/token` },
   ];
   const job: V1Job = {
     apiVersion: "batch/v1",
@@ -91,7 +101,7 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
           // the DataStaged condition compares with backoffLimit to say LoadFailed (OnFailure restarts in
           // place and ends with one failed pod however often it tried).
           restartPolicy: "Never",
-          serviceAccountName: SERVICE_ACCOUNT,
+          serviceAccountName: LOADER_SERVICE_ACCOUNT,
           automountServiceAccountToken: false,
           securityContext: podSecurityContext,
           containers: [
@@ -104,12 +114,29 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
               volumeMounts: [
                 { name: "data", mountPath: "/data" },
                 { name: "tmp", mountPath: "/tmp" },
+                { name: "staging-token", mountPath: LOADER_TOKEN_DIR, readOnly: true },
               ],
             },
           ],
           volumes: [
             { name: "data", persistentVolumeClaim: { claimName: "data" } },
             { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+            // Proof of being this pod, for the staging endpoint only (not the Kubernetes API's audience): it
+            // lapses with the pod and within ten minutes, so the Job's capabilities are worthless without it.
+            {
+              name: "staging-token",
+              projected: {
+                sources: [
+                  {
+                    serviceAccountToken: {
+                      audience: STAGING_AUDIENCE,
+                      expirationSeconds: LOADER_TOKEN_SECONDS,
+                      path: "token",
+                    },
+                  },
+                ],
+              },
+            },
           ],
         },
       },
