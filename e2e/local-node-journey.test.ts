@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@spe/infra/local-cluster";
 import { builtWorkspaceArchive, nodeCapability } from "@spe/infra/local-node";
 import { DEMO_PERMIT_ID } from "../orchestrator/src/permits/demo-permit";
+import { namespaceFor } from "../orchestrator/src/environments/namespace-name";
 import { launchChromium } from "./browser";
 import { buildUi } from "./build-ui";
 import { checkPage } from "./page-check";
@@ -145,13 +146,14 @@ describe.skipIf(!capability.ok)(
       expect(await checkPage(page, "local-node-0-environment-ready")).toEqual([]);
 
       await environment.getByRole("link", { name: /^Öppna arbetsytan för/ }).click();
-      // The stand-in answers at the gateway's path; JupyterLab redirects it to its Lab under the same path.
-      await page.waitForURL(/\/workspaces\/spe-demo-hdab-2026-0001-[0-9a-f]+\/(lab)?$/, {
+      // The UI's link goes through the handshake to the workspace's own host (an opaque name under
+      // ws.localhost); the stand-in answers there, and JupyterLab redirects to its Lab at the host's root.
+      await page.waitForURL(/^http:\/\/[0-9a-f]{32}\.ws\.localhost:\d+\/(lab)?$/, {
         waitUntil: "commit",
         timeout: 60_000,
       });
-      const namespace = new URL(page.url()).pathname.split("/")[2]!;
-      workspaceUrl = `${appUrl}/workspaces/${namespace}/`;
+      const namespace = namespaceFor(DEMO_PERMIT_ID);
+      workspaceUrl = `${new URL(page.url()).origin}/`;
       if (jupyterLab) {
         await page.waitForURL(`${workspaceUrl}lab`, { timeout: 60_000 });
         await page.locator("#jp-main-dock-panel").waitFor({ timeout: 120_000 });
@@ -161,14 +163,15 @@ describe.skipIf(!capability.ok)(
           .toBe(`Workspace stand-in of ${namespace}`);
         expect(await page.locator("#permit").textContent()).toBe(DEMO_PERMIT_ID);
         expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[a-z0-9]+-[a-z0-9]+$/);
-        expect(await page.locator("#path").textContent()).toBe(`/workspaces/${namespace}/`);
+        expect(await page.locator("#path").textContent()).toBe("/");
         expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
       }
 
-      // The same address sends whoever is not signed in to sign in (and back after it), before anything reaches the pod.
+      // The same address sends a browser without the host's session through the UI: whoever is not signed in
+      // signs in there (and comes back after it), before anything reaches the pod.
       const anonymous = await browser.newPage();
       await anonymous.goto(page.url());
-      expect(anonymous.url()).not.toContain("/workspaces/");
+      expect(anonymous.url()).not.toContain(".ws.localhost");
       expect(await anonymous.getByLabel("User name").count()).toBe(1);
       await anonymous.close();
 
@@ -190,7 +193,9 @@ describe.skipIf(!capability.ok)(
         expect(workspaceUrl, "the first test opened the workspace").toBeDefined();
         const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
         await signIn(page, { appUrl }, "alice");
+        // A new browser context holds no session of the workspace host: the address goes through the handshake.
         await page.goto(`${workspaceUrl}lab`);
+        await page.waitForURL(`${workspaceUrl}lab`, { timeout: 60_000 });
         // JupyterLab is third-party UI: a screenshot for a person, no accessibility verdict of ours on it.
         await page.locator(".jp-LauncherCard").first().waitFor({ timeout: 120_000 });
         await checkPage(page, "local-node-3-jupyterlab");
