@@ -53,6 +53,28 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
       target: `person:${subject ?? "anonymous"}`,
       details: { reason },
     });
+  /**
+   * Refuses a sign-in callback anyone could make bare (no login transaction, or an answer that does not verify):
+   * such refusals share the strangers' budget of audit events, and past it get a 429 and no event.
+   */
+  const refuseStranger = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    reason: string,
+    title: string,
+    message: string,
+  ) => {
+    const verdict = (await options.strangers?.admit(req, "AUTH_LOGIN_FAILED", "sign-in")) ?? { audit: true };
+    if (!verdict.audit)
+      return refuse(
+        reply.header("retry-after", String(verdict.retryAfterSeconds)),
+        429,
+        "Sign-in refused",
+        tooManyRefusals(verdict),
+      );
+    await recordRefusal(req, undefined, reason);
+    return refuse(reply, 400, title, message);
+  };
 
   // `?next=/path` brings the person back to the page that sent them to sign in (a workspace link, say).
   app.get("/auth/login", async (req, reply) => {
@@ -73,17 +95,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     const parsed = unsigned?.valid ? transactionSchema.safeParse(JSON.parse(unsigned.value ?? "null")) : undefined;
     if (!parsed?.success) {
       req.log.warn("Refused sign-in callback without a valid login transaction");
-      // Anyone can call this address bare: such refusals share the strangers' budget of audit events.
-      const verdict = (await options.strangers?.admit(req, "AUTH_LOGIN_FAILED", "sign-in")) ?? { audit: true };
-      if (!verdict.audit)
-        return refuse(
-          reply.header("retry-after", String(verdict.retryAfterSeconds)),
-          429,
-          "Sign-in refused",
-          tooManyRefusals(verdict),
-        );
-      await recordRefusal(req, undefined, "no valid login transaction");
-      return refuse(reply, 400, "Sign-in expired", "This sign-in was not started here or took too long. Start again.");
+      return refuseStranger(
+        req,
+        reply,
+        "no valid login transaction",
+        "Sign-in expired",
+        "This sign-in was not started here or took too long. Start again.",
+      );
     }
     let result;
     try {
@@ -91,16 +109,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRouteOptio
     } catch (err) {
       req.log.warn({ code: err instanceof SpeError ? err.code : undefined }, "Refused sign-in callback");
       // A login cookie is anyone's for the asking (/auth/login): this refusal is a stranger's too.
-      const verdict = (await options.strangers?.admit(req, "AUTH_LOGIN_FAILED", "sign-in")) ?? { audit: true };
-      if (!verdict.audit)
-        return refuse(
-          reply.header("retry-after", String(verdict.retryAfterSeconds)),
-          429,
-          "Sign-in refused",
-          tooManyRefusals(verdict),
-        );
-      await recordRefusal(req, undefined, "identity provider's answer not verified");
-      return refuse(reply, 400, "Sign-in failed", "The identity provider's answer could not be verified. Start again.");
+      return refuseStranger(
+        req,
+        reply,
+        "identity provider's answer not verified",
+        "Sign-in failed",
+        "The identity provider's answer could not be verified. Start again.",
+      );
     }
     const { claims, idToken } = result;
     const roles = rolesFromClaims(claims, options.rolesClaim, options.roleMapping);
