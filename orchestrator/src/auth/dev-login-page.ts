@@ -1,4 +1,4 @@
-import { escapeHtml } from "../http/html";
+import { escapeHtml } from "../html";
 import { DEMO_ACCOUNTS, DEMO_ONE_TIME_CODE, DEMO_PASSWORD } from "./demo-accounts";
 
 /** The development provider's sign-in page, listing the demo accounts. */

@@ -1,5 +1,3 @@
-import { secureContext } from "../gateway/workspace-hosts";
-
 /**
  * The names of the UI's cookies. Where the browser keeps `Secure` cookies (https, or `localhost` over http)
  * they carry the `__Host-` prefix, which the browser accepts only from the UI's own host, with `Path=/` and
@@ -19,6 +17,15 @@ export interface UiCookies {
 /** The base name of the session cookie; `__Host-` is put before it where the browser allows. */
 export const SESSION_COOKIE = "spe_session";
 const LOGIN_COOKIE = "spe_login";
+
+/**
+ * Whether a browser keeps `Secure` cookies of this host over the given scheme: https, or `localhost` and
+ * `*.localhost`, which browsers treat as secure contexts over plain http. The UI's and the workspace hosts'
+ * cookies both ask it.
+ */
+export function secureContext(protocol: string, hostname: string): boolean {
+  return protocol === "https:" || hostname === "localhost" || hostname.endsWith(".localhost");
+}
 
 export function uiCookies(publicUrl: string): UiCookies {
   const url = new URL(publicUrl);

@@ -5,7 +5,7 @@ import { singleCookie, type UiCookies } from "../auth/session-cookie";
 import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Db } from "../db/database";
 import { environmentsOf } from "../environments/environment-queries";
-import { safeReturnPath } from "../http/return-path";
+import { safeReturnPath } from "../auth/return-path";
 import { WORKSPACE_HOST_PREFIX } from "./host-dispatch";
 import { isPageLoad, refuse } from "./refuse";
 import { decideWorkspaceAccess } from "./workspace-access";

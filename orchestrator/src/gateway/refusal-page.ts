@@ -1,4 +1,4 @@
-import { escapeHtml } from "../http/html";
+import { escapeHtml } from "../html";
 
 type Language = "sv" | "en";
 const REASONS = [

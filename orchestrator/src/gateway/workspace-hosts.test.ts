@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { secureContext, workspaceHostKey, workspaceHosts } from "./workspace-hosts";
+import { secureContext } from "../auth/session-cookie";
+import { workspaceHostKey, workspaceHosts } from "./workspace-hosts";
 
 const key = workspaceHostKey(Buffer.alloc(32, 1));
 const local = workspaceHosts({ publicUrl: "http://localhost:8080", domain: "ws.localhost", key });

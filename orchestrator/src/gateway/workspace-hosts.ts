@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from "node:crypto";
+import { secureContext } from "../auth/session-cookie";
 
 /** A label of a workspace host: 128 bits of a keyed hash, in hex (a DNS label of 32 characters). */
 const LABEL = /^[0-9a-f]{32}$/;
@@ -30,11 +31,6 @@ export interface WorkspaceHosts {
 export function workspaceHostKey(cookieSecret: Buffer | string): Buffer {
   const secret = typeof cookieSecret === "string" ? Buffer.from(cookieSecret, "hex") : cookieSecret;
   return Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), "spe workspace hosts", 32));
-}
-
-/** Whether a browser keeps `Secure` cookies of this host over the given scheme. */
-export function secureContext(protocol: string, hostname: string): boolean {
-  return protocol === "https:" || hostname === "localhost" || hostname.endsWith(".localhost");
 }
 
 const hostnameOf = (hostHeader: string) => hostHeader.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");

@@ -12,7 +12,7 @@ import { SpeError } from "../errors";
 import type { RefusalBudget } from "../staging/refusal-budget";
 import { errorPage } from "./error-page";
 import { tooManyRefusals } from "./stranger-refusals";
-import { safeReturnPath } from "./return-path";
+import { safeReturnPath } from "../auth/return-path";
 
 export interface AuthRouteOptions {
   relyingParty: OidcRelyingParty;

@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html";
+import { escapeHtml } from "../html";
 
 /** A plain page for errors that happen outside the single-page app, such as a failed sign-in. */
 export function errorPage(title: string, message: string): string {

@@ -1,4 +1,4 @@
-import { escapeHtml } from "../html";
+import { escapeHtml } from "../../html";
 
 /**
  * The Markdown our guides use, as HTML: headings, paragraphs, fenced code, lists, tables, inline code,

@@ -1,4 +1,4 @@
-import { escapeHtml } from "../html";
+import { escapeHtml } from "../../html";
 
 /** The guides of the portal, each a Markdown file in docs/. */
 export const GUIDES = [
