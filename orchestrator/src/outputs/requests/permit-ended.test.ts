@@ -13,6 +13,8 @@ import { examplePermit } from "../../permits/test-fixtures";
 import type { RequestState } from "./request-state";
 
 const TABLE = "age,count\n20-29,40\n30-39,55\n";
+/** base64url of a value's JSON, as in a compact JWS. */
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 describe("nothing leaves through a permit that has ended", () => {
   let stack: Stack;
@@ -68,7 +70,10 @@ describe("nothing leaves through a permit that has ended", () => {
       createdAt: now,
       updatedAt: now,
       submittedAt: now,
-      ...(released ? { decidedAt: now, releaseRecord: "a.b.c" } : {}),
+      // A JWS-shaped record with a JSON payload: a researcher's copy is read out of it and signed anew.
+      ...(released
+        ? { decidedAt: now, releaseRecord: `e30.${base64url({ requestId: id, released: [], withheld: [] })}.c2ln` }
+        : {}),
     });
     await db.insert(exportFiles).values({
       requestId: id,
