@@ -310,3 +310,40 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
+
+/**
+ * The record of activities inside workspaces (src/activity/): what the gateway saw each person do — code
+ * sent to a kernel, terminals, files opened and saved, transfers refused. Apart from the audit log because
+ * it is written far more often (in batches, not a table lock per cell) and may hold values from the data
+ * (the code itself): only auditors read it. Append-only like the audit log, and hash-chained over batches.
+ */
+export const activityBatches = pgTable("activity_batches", {
+  /** 1, 2, 3, … without gaps, like the audit log's sequence. */
+  sequence: bigint("sequence", { mode: "number" }).primaryKey(),
+  time: timestamp("time", { withTimezone: true }).notNull(),
+  /** How many entries the batch holds: positions 1 to this. */
+  entries: integer("entries").notNull(),
+  previousHash: text("previous_hash").notNull(),
+  /** SHA-256 over the batch's canonical JSON, its entries included (activity-hash.ts). */
+  hash: text("hash").notNull(),
+});
+
+export const activityEntries = pgTable(
+  "activity_entries",
+  {
+    batch: bigint("batch", { mode: "number" })
+      .notNull()
+      .references(() => activityBatches.sequence),
+    position: integer("position").notNull(),
+    time: timestamp("time", { withTimezone: true }).notNull(),
+    namespace: text("namespace").notNull(),
+    /** The signed-in person whose workspace host it was. */
+    subject: text("subject").notNull(),
+    kind: text("kind").notNull(),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.batch, t.position] }),
+    index("activity_entries_person_idx").on(t.namespace, t.subject, t.time),
+  ],
+);
