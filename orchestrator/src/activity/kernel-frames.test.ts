@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodeV1, type KernelMessage } from "../../test/kernel-upstream";
 import { KERNEL_V1_PROTOCOL, readKernelFrame, type KernelFrame } from "./kernel-frames";
 
 interface Message {
@@ -24,21 +25,8 @@ const message = (msgType: string, content: unknown, parentType = ""): Message =>
   content,
 });
 
-/** As JupyterLab's serializer writes the v1 protocol: uint64 LE count, uint64 LE offsets, then the parts. */
-function v1(msg: Message, buffers: Buffer[] = []): Buffer {
-  const parts = [
-    Buffer.from(msg.channel),
-    ...[msg.header, msg.parent_header, msg.metadata, msg.content].map((p) => Buffer.from(JSON.stringify(p))),
-    ...buffers,
-  ];
-  const count = parts.length + 1;
-  const offsets = [8 * (count + 1)];
-  for (const p of parts) offsets.push(offsets.at(-1)! + p.length);
-  const table = Buffer.alloc(8 * (count + 1));
-  table.writeBigUInt64LE(BigInt(count), 0);
-  offsets.forEach((o, i) => table.writeBigUInt64LE(BigInt(o), 8 * (i + 1)));
-  return Buffer.concat([table, ...parts]);
-}
+/** As JupyterLab's serializer writes the v1 protocol (test/kernel-upstream.ts). */
+const v1 = (msg: Message, buffers: Buffer[] = []) => encodeV1(msg as KernelMessage, buffers);
 
 /** The legacy binary framing: uint32 BE count, uint32 BE offsets, the message's JSON, then its buffers. */
 function legacyBinary(msg: Message, buffers: Buffer[]): Buffer {

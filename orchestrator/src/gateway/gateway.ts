@@ -19,6 +19,8 @@ import { WorkspaceSockets } from "./workspace-sockets";
 import type { RefusalBudget } from "../staging/refusal-budget";
 import { tooManyRefusals } from "../http/stranger-refusals";
 import { requestRefusal } from "./request-isolation";
+import { ActivityWriter, type ActivitySink } from "../activity/activity-writer";
+import { workspaceActivity } from "../activity/workspace-activity";
 
 export interface GatewayOptions {
   db: Db;
@@ -33,6 +35,8 @@ export interface GatewayOptions {
   socketRecheckMs?: number;
   /** The refusal budget strangers share (http/stranger-refusals.ts); without it every refusal is audited. */
   strangers?: RefusalBudget;
+  /** Where the record of activities goes (src/activity/); without it a writer of the gateway's own, to `db`. */
+  activity?: ActivitySink;
 }
 
 const isWebSocket = (req: FastifyRequest) => req.headers.upgrade?.toLowerCase() === "websocket";
@@ -66,15 +70,21 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
   const home = `${publicUrl}/`;
   const workspaceSessions = new WorkspaceSessionStore(options.db);
   const workspaceCookie = hosts.secureCookies ? "__Host-spe_workspace" : "spe_workspace";
+  const writer = options.activity ? undefined : new ActivityWriter(options.db, { log: app.log });
+  const activity = workspaceActivity(options.activity ?? writer!);
   const sockets = new WorkspaceSockets({
     db: options.db,
     sessions: options.sessions,
     workspaceSessions,
     log: app.log,
     recheckIntervalMs: options.socketRecheckMs ?? 30_000,
+    onOpened: (holder, pair) => activity.socketOpened(holder, holder.path, pair),
   });
   sockets.attach(app);
-  app.addHook("preClose", () => sockets.close());
+  app.addHook("preClose", async () => {
+    await sockets.close();
+    await writer?.close();
+  });
   registerHandshake(app, { ...options, workspaceSessions, workspaceCookie });
   const grants = new WeakMap<FastifyRequest, Grant>();
 
@@ -98,6 +108,8 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     grant: WorkspaceSession,
     route: BlockedRoute,
   ) => {
+    const path = hostPath(req.url).split("?")[0]!;
+    activity.transferRefused(grant, { route, method: req.method, path });
     await audit(
       req,
       { subject: grant.subject, role: "researcher" },
@@ -200,6 +212,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
         return;
       }
       let cookieNames: string[] = [];
+      const recordAnswer = activity.requestSent(hostSession, req.method, grant.path);
       return reply.from(`${grant.upstream}${grant.path}`, {
         rewriteRequestHeaders: (_req, headers) => workspaceRequestHeaders(headers, req.ip, hostSession.cookieNames),
         rewriteHeaders: (headers) => {
@@ -221,7 +234,12 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
                 {},
               );
           })().then(
-            () => res.send(answer.stream),
+            () => {
+              const encoding = res.getHeader("content-encoding");
+              res.send(
+                recordAnswer ? recordAnswer(answer.stream, res.statusCode, encoding?.toString()) : answer.stream,
+              );
+            },
             (err: unknown) => res.send(err),
           );
         },

@@ -37,6 +37,8 @@ export interface WorkspaceSocketsOptions {
   log: FastifyBaseLogger;
   /** How often every open socket is authorised again. */
   recheckIntervalMs: number;
+  /** Told of each socket once both its ends are open (the record of activities listens beside the relay). */
+  onOpened?: (holder: SocketHolder, pair: RelayedPair) => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class WorkspaceSockets {
       (pair) => {
         const entry = { holder, pair };
         this.open.add(entry);
+        this.options.onOpened?.(holder, pair);
         if (mark !== this.heard) void this.recheck((s) => s === entry);
       },
       (pair) => {
