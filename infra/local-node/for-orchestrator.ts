@@ -65,9 +65,10 @@ export async function importProgramImages(node: LocalNode, config: EnvironmentIm
 }
 
 /**
- * Starts a pod in the platform namespace, labelled as the orchestrator, relaying port 8080 to an
- * orchestrator listening on the pod network's gateway address, and returns the staging URL the data
- * loaders must be given (there is no cluster DNS and no Service routing on the local node).
+ * Starts a pod in the platform namespace, labelled as the orchestrator, relaying port 8080 to the
+ * orchestrator's staging listener (STAGING_PORT, which serves /staging alone) on the pod network's gateway
+ * address, and returns the staging URL the data loaders must be given (there is no cluster DNS and no
+ * Service routing on the local node).
  */
 export async function relayToOrchestrator(
   node: LocalNode,
@@ -85,7 +86,7 @@ export async function relayToOrchestrator(
   return `http://${relayIp}:8080/staging`;
 }
 
-/** Where the orchestrator of `npm start` listens on the host. */
+/** Where the staging listener of `npm start`'s orchestrator listens on the host (the loaders' only way in). */
 export interface OrchestratorAddress {
   host: string;
   port: number;

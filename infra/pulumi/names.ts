@@ -3,12 +3,17 @@
 /** The platform namespace: the orchestrator's environments admit traffic only from pods in it. */
 export const PLATFORM_NAMESPACE = "spe-system";
 
-/**
- * The Service name and port are fixed by the orchestrator's environment config: data loaders fetch staged
- * extracts from http://orchestrator.spe-system.svc.cluster.local:8080/staging.
- */
+/** The orchestrator's Service for people (behind your ingress) and its port. */
 export const ORCHESTRATOR_NAME = "orchestrator";
 export const ORCHESTRATOR_PORT = 8080;
+
+/**
+ * The data loaders' listener (STAGING_PORT), with a Service of its own so that an ingress pointed at the
+ * people's Service never reaches it: loaders fetch staged extracts from
+ * http://orchestrator-staging.spe-system.svc.cluster.local:8082/staging.
+ */
+export const STAGING_SERVICE_NAME = "orchestrator-staging";
+export const STAGING_PORT = 8082;
 
 /**
  * policies/README.md names this ServiceAccount's user as the orchestrator's identity in production; the

@@ -1,6 +1,14 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { MOUNTS, ORCHESTRATOR_NAME, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT, PLATFORM_NAMESPACE } from "./names";
+import {
+  MOUNTS,
+  ORCHESTRATOR_NAME,
+  ORCHESTRATOR_POD_LABELS,
+  ORCHESTRATOR_PORT,
+  PLATFORM_NAMESPACE,
+  STAGING_PORT,
+  STAGING_SERVICE_NAME,
+} from "./names";
 import { CREDENTIAL_KEYS, FILE_KEYS } from "./orchestrator-settings";
 import type { StackConfig } from "./stack-config";
 import { stagingEnvironment, stagingVolumeMounts, stagingVolumes } from "./staging-store";
@@ -36,6 +44,9 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     NODE_ENV: "production",
     HOST: "0.0.0.0",
     PORT: String(ORCHESTRATOR_PORT),
+    // The loaders' listener, on the pod's address for the loaders the NetworkPolicy lets in.
+    STAGING_PORT: String(STAGING_PORT),
+    STAGING_HOST: "0.0.0.0",
     PUBLIC_URL: config.publicUrl,
     WORKSPACE_DOMAIN: config.workspaceDomain,
     LOG_LEVEL: config.logLevel,
@@ -54,11 +65,11 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     // On the pod's address, for the scrapers the NetworkPolicy lets in (platform-network-policies.ts).
     METRICS_PORT: config.metrics && String(config.metrics.port),
     METRICS_HOST: config.metrics && "0.0.0.0",
-    // Environments pull from the registry admission allows, and their loaders fetch from this Service.
+    // Environments pull from the registry admission allows, and their loaders fetch from the staging Service.
     ENVIRONMENT_SETTINGS: JSON.stringify({
       imageRegistry: config.images.registry,
       platformNamespace: PLATFORM_NAMESPACE,
-      stagingUrl: `http://${ORCHESTRATOR_NAME}.${PLATFORM_NAMESPACE}.svc.cluster.local:${ORCHESTRATOR_PORT}/staging`,
+      stagingUrl: `http://${STAGING_SERVICE_NAME}.${PLATFORM_NAMESPACE}.svc.cluster.local:${STAGING_PORT}/staging`,
     }),
     ...stagingEnvironment(config.staging),
     // The root filesystem is read-only; anything that wants a home (DuckDB's extension cache) gets /tmp.
@@ -123,6 +134,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
           imagePullPolicy: "IfNotPresent",
           ports: [
             { name: "http", containerPort: ORCHESTRATOR_PORT, protocol: "TCP" },
+            { name: "staging", containerPort: STAGING_PORT, protocol: "TCP" },
             ...(config.metrics ? [{ name: "metrics", containerPort: config.metrics.port, protocol: "TCP" }] : []),
           ],
           env: environment(config, refs),

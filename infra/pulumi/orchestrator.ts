@@ -1,6 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ORCHESTRATOR_NAME, ORCHESTRATOR_POD_LABELS, ORCHESTRATOR_PORT } from "./names";
+import {
+  ORCHESTRATOR_NAME,
+  ORCHESTRATOR_POD_LABELS,
+  ORCHESTRATOR_PORT,
+  STAGING_PORT,
+  STAGING_SERVICE_NAME,
+} from "./names";
 import { orchestratorPodTemplate } from "./orchestrator-pod";
 import type { StackConfig } from "./stack-config";
 
@@ -16,8 +22,9 @@ export interface OrchestratorArgs {
  * The orchestrator: API, reconciler, gateway and the UI in one image (it serves the built workspace-ui
  * itself, so there is no second web server to install). At least two replicas — one holds the reconciler's
  * Lease, the others serve the API and take the Lease over — a PodDisruptionBudget that keeps one up
- * through node drains, a ClusterIP Service under the name data loaders expect, and the data volume the
- * replicas share.
+ * through node drains, a ClusterIP Service for people (put your ingress in front of it), another under the
+ * name data loaders expect for their staging listener alone (no ingress is to point at it), and the data
+ * volume the replicas share.
  */
 export class Orchestrator extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
@@ -69,6 +76,19 @@ export class Orchestrator extends pulumi.ComponentResource {
           // No session affinity: every replica signs sign-in cookies with the same key (COOKIE_SECRET_FILE)
           // and keeps sessions in PostgreSQL, so any replica may answer any request.
           ports: [{ name: "http", port: ORCHESTRATOR_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+      },
+      child,
+    );
+    // The loaders' port alone, under a name of its own: an ingress for people names the Service above.
+    new k8s.core.v1.Service(
+      `${name}-staging`,
+      {
+        metadata: { name: STAGING_SERVICE_NAME, namespace: args.namespace, labels, annotations },
+        spec: {
+          type: "ClusterIP",
+          selector: labels,
+          ports: [{ name: "staging", port: STAGING_PORT, targetPort: "staging", protocol: "TCP" }],
         },
       },
       child,

@@ -6,7 +6,9 @@ import {
   ORCHESTRATOR_POD_LABELS,
   ORCHESTRATOR_PORT,
   PART_OF,
+  STAGING_PORT,
   WORKSPACE_PORT,
+  COMPONENT_LABEL,
 } from "./names";
 import type { StackConfig } from "./stack-config";
 import { stagingEgress } from "./staging-store";
@@ -28,8 +30,9 @@ const toAddresses = ({ cidrs, port }: Destination) => ({
 
 /**
  * The platform namespace's own isolation: deny everything both ways, then open only what the orchestrator
- * needs. In: its HTTP port (people through the ingress, data loaders fetching staged extracts) and, if
- * configured, its metrics port from the scrapers' namespace alone. Out: DNS,
+ * needs. In: its HTTP port (people through the ingress), its staging port from environments' data loaders
+ * alone (they fetch staged extracts there) and, if configured, its metrics port from the scrapers' namespace
+ * alone. Out: DNS,
  * the Kubernetes API server, PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, and, inside environment namespaces, the
  * workspace port (the gateway proxies researchers there) and the airlock agent's port (exports are copied
  * from it). The outside services are addresses from the stack config: a NetworkPolicy cannot name a host.
@@ -54,6 +57,28 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
           podSelector: orchestratorPods,
           policyTypes: ["Ingress"],
           ingress: [{ ports: [{ protocol: "TCP", port: ORCHESTRATOR_PORT }] }],
+        },
+      },
+      { parent: this },
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-staging-ingress`,
+      {
+        metadata: metadata("allow-loaders-to-staging"),
+        spec: {
+          podSelector: orchestratorPods,
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchExpressions: [{ key: ENVIRONMENT_LABEL, operator: "Exists" }] },
+                  podSelector: { matchLabels: { [COMPONENT_LABEL]: "data-loader" } },
+                },
+              ],
+              ports: [{ protocol: "TCP", port: STAGING_PORT }],
+            },
+          ],
         },
       },
       { parent: this },

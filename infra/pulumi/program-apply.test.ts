@@ -137,6 +137,7 @@ describe("the program's objects against the real API server", () => {
       [
         "ConfigMap/spe-admission-parameters",
         "ConfigMap/spe-orchestrator-files",
+        "NetworkPolicy/allow-loaders-to-staging",
         "Deployment/orchestrator",
         "NetworkPolicy/allow-orchestrator-egress",
         "NetworkPolicy/allow-metrics-scrape",
@@ -148,6 +149,7 @@ describe("the program's objects against the real API server", () => {
         "RoleBinding/spe-orchestrator-leader-election",
         "Secret/spe-orchestrator-credentials",
         "Service/orchestrator",
+        "Service/orchestrator-staging",
         "ServiceAccount/spe-orchestrator",
       ].sort(),
     );

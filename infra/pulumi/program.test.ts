@@ -44,11 +44,26 @@ describe("the platform namespace", () => {
     expect(deny.spec.egress).toBeUndefined();
   });
 
-  it("lets traffic into the orchestrator only on its port, and into its metrics port only from the scrapers' namespace", () => {
+  it("lets traffic into the orchestrator only on its port, into its staging port only from environments' loaders, and into its metrics port only from the scrapers' namespace", () => {
     const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.spec.ingress);
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["allow-metrics-scrape", "allow-orchestrator-ingress"]);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+      "allow-loaders-to-staging",
+      "allow-metrics-scrape",
+      "allow-orchestrator-ingress",
+    ]);
     expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-orchestrator-ingress").spec.ingress).toEqual([
       { ports: [{ protocol: "TCP", port: 8080 }] },
+    ]);
+    expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-loaders-to-staging").spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchExpressions: [{ key: "spe.ehds.eu/environment", operator: "Exists" }] },
+            podSelector: { matchLabels: { "app.kubernetes.io/component": "data-loader" } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 8082 }],
+      },
     ]);
     expect(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-metrics-scrape").spec.ingress).toEqual([
       {
@@ -232,6 +247,7 @@ describe("the orchestrator", () => {
     expect(container.readinessProbe.httpGet).toMatchObject({ path: "/healthz", port: "http" });
     expect(container.ports).toEqual([
       { name: "http", containerPort: 8080, protocol: "TCP" },
+      { name: "staging", containerPort: 8082, protocol: "TCP" },
       { name: "metrics", containerPort: 9464, protocol: "TCP" },
     ]);
     const env = Object.fromEntries(
@@ -241,18 +257,28 @@ describe("the orchestrator", () => {
     expect(env).toMatchObject({ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" });
   });
 
-  it("is reachable where data loaders fetch staged extracts", () => {
-    const service = one("kubernetes:core/v1:Service", "orchestrator");
+  it("is reachable where data loaders fetch staged extracts, through a Service of the staging port alone", () => {
+    const people = one("kubernetes:core/v1:Service", "orchestrator");
+    expect(people.spec.type).toBe("ClusterIP");
+    expect(people.spec.sessionAffinity).toBeUndefined();
+    // The Service an ingress for people points at has no way to /staging's listener.
+    expect(people.spec.ports).toEqual([{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }]);
+    const service = one("kubernetes:core/v1:Service", "orchestrator-staging");
     expect(service.spec.type).toBe("ClusterIP");
-    expect(service.spec.sessionAffinity).toBeUndefined();
+    expect(service.spec.ports).toEqual([{ name: "staging", port: 8082, targetPort: "staging", protocol: "TCP" }]);
     const url = `http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}/`;
     const env = Object.fromEntries(
       podSpec()
         .containers[0].env.filter((e: any) => e.value !== undefined)
         .map((e: any) => [e.name, e.value]),
     );
-    const { environments } = parseConfig({ ENVIRONMENT_SETTINGS: env.ENVIRONMENT_SETTINGS });
+    const { environments, STAGING_PORT } = parseConfig({
+      ENVIRONMENT_SETTINGS: env.ENVIRONMENT_SETTINGS,
+      STAGING_PORT: env.STAGING_PORT,
+    });
     expect(environments.stagingUrl.startsWith(url)).toBe(true);
+    expect(STAGING_PORT).toBe(8082);
+    expect(env.STAGING_HOST).toBe("0.0.0.0");
     // The registry the environments pull from is the one the admission policies allow.
     expect(environments.imageRegistry).toBe(
       (JSON.parse(exampleStackConfig().images!) as { registry: string }).registry,

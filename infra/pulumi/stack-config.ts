@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ROLES } from "../../orchestrator/src/auth/roles";
-import { ORCHESTRATOR_PORT } from "./names";
+import { ORCHESTRATOR_PORT, STAGING_PORT } from "./names";
 
 /**
  * The stack's configuration: one zod schema over every key of the `spe:` namespace, parsed once before
@@ -181,6 +181,7 @@ const schema = z
           .min(1024)
           .max(65535)
           .refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`)
+          .refine((p) => p !== STAGING_PORT, `must not be ${STAGING_PORT}, the data loaders' staging port`)
           .default(9464),
         scraperNamespace: z
           .string()

@@ -50,6 +50,13 @@ const schema = z
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** The metrics listener's address: loopback, unless the scraper comes from elsewhere (e.g. the pod's address). */
     METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * Where the data loaders fetch staged files (GET /staging/…), on a listener of its own that serves nothing
+     * else, so that no ingress in front of PORT exposes it; environments' NetworkPolicies let only loaders in.
+     */
+    STAGING_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
+    /** The staging listener's address: loopback, unless loaders come from elsewhere (in a cluster, the pod's address). */
+    STAGING_HOST: z.string().min(1).default("127.0.0.1"),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DATA_DIR: z.string().min(1).default(`${repoRoot}.spe`),
@@ -205,6 +212,13 @@ const schema = z
         code: "custom",
         path: ["METRICS_PORT"],
         message: "must differ from PORT: the metrics are served apart from the users' port",
+      });
+    if (env.STAGING_PORT !== 0 && (env.STAGING_PORT === env.PORT || env.STAGING_PORT === env.METRICS_PORT))
+      ctx.addIssue({
+        code: "custom",
+        path: ["STAGING_PORT"],
+        message:
+          "must differ from PORT and METRICS_PORT: the data loaders' endpoint is served apart from everything else",
       });
     if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)

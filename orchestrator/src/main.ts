@@ -1,4 +1,5 @@
 // Composition root: parse config, build the services, start serving, stop everything on SIGINT/SIGTERM.
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import {
   DEMO_ACCOUNTS,
@@ -30,6 +31,8 @@ import { machineTokenVerifier } from "./auth/machine-tokens";
 import { deliverDemoExtract } from "./deliveries/demo-delivery";
 import { deliveryServices } from "./deliveries/delivery-services";
 import { stagingCapabilitiesFrom } from "./staging/staging-key";
+import { tokenReviewLoaderIdentity } from "./staging/loader-identity";
+import { buildStagingServer } from "./http/staging-server";
 import { createMetrics } from "./metrics/metrics";
 import { serveMetrics } from "./metrics/metrics-server";
 
@@ -95,6 +98,28 @@ async function main(): Promise<void> {
   stops.push(() => cluster.stop());
   const kube = connectKube(cluster.kubeconfig);
   const kubeVersion = await kube.version();
+  // The data loaders' listener, apart from the people's (http/staging-server.ts); before the local node,
+  // whose relay forwards to it. Its refusals and the people's listener's share one budget.
+  const stagingServer = await buildStagingServer({
+    config,
+    db: database.db,
+    store: deliveries.staging,
+    capabilities: staging,
+    loaderIdentity: tokenReviewLoaderIdentity(kube.config),
+  });
+  stops.push(() => stagingServer.server.close());
+  await stagingServer.server.listen({ host: config.STAGING_HOST, port: config.STAGING_PORT }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new SpeError(
+        "PORT_IN_USE",
+        `STAGING_PORT ${config.STAGING_PORT} is taken by another program. Stop it or set STAGING_PORT to a free port.`,
+      );
+    throw err;
+  });
+  const stagingAddress = {
+    host: config.STAGING_HOST,
+    port: (stagingServer.server.server.address() as AddressInfo).port,
+  };
   // Environments reconcile once the cluster can run their pods: at once, or when the local node is up
   // (its relay is the loaders' staging URL, so the controller must not build loader Jobs before it).
   const cookieSecret = readSecretKey(
@@ -128,7 +153,7 @@ async function main(): Promise<void> {
     controller.start();
   };
   const localNode = cluster.node.available
-    ? backgroundNode(cluster.node, { host: config.HOST, port: config.PORT }, progress, kube.config)
+    ? backgroundNode(cluster.node, stagingAddress, progress, kube.config)
     : undefined;
 
   let devIdp: DevIdentityProvider | undefined;
@@ -194,7 +219,7 @@ async function main(): Promise<void> {
     cookieSecret,
     workspaceHosts: hosts,
     uiDir: config.UI_DIR,
-    staging,
+    strangerRefusals: stagingServer.strangerRefusals,
     workspaceUpstream: originOf("workspace", config.WORKSPACE_UPSTREAM),
     metrics,
   });
@@ -237,6 +262,7 @@ async function main(): Promise<void> {
   console.log(
     `\nSPE orchestrator is running at ${config.publicUrl}\n` +
       `  Integrator API and developer portal: ${config.publicUrl}/developers\n` +
+      `  Data loaders' staging listener (not for people): http://${stagingAddress.host}:${stagingAddress.port}/staging\n` +
       `  Kubernetes ${kubeVersion} at ${kube.server} (${cluster.origin})${cluster.adminKubeconfig ? `; admin kubeconfig ${cluster.adminKubeconfig}` : ""}\n` +
       `  Database: ${database.kind} (${database.location})\n` +
       metricsLine +

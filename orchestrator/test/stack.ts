@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,8 @@ import { EnvironmentController } from "../src/environments/controller";
 import type { Services } from "../src/api/context";
 import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { buildApp } from "../src/http/app";
+import { buildStagingServer } from "../src/http/staging-server";
+import { tokenReviewLoaderIdentity } from "../src/staging/loader-identity";
 import { workspaceHostKey, workspaceHosts, type WorkspaceHosts } from "../src/gateway/workspace-hosts";
 import type { RefusalLimits } from "../src/staging/refusal-budget";
 import { createAirlock } from "../src/outputs/airlock";
@@ -28,6 +31,8 @@ import { CookieClient } from "./cookie-client";
 
 export interface Stack {
   appUrl: string;
+  /** The staging listener's origin (STAGING_PORT): the data loaders' /staging, and nothing else. */
+  stagingOrigin: string;
   idpUrl: string;
   config: Config;
   /** Names the workspace hosts of this stack (its key). */
@@ -63,6 +68,7 @@ export async function startStack(
   const config = parseConfig({
     PORT: String(port),
     DEV_IDP_PORT: String(idpPort),
+    STAGING_PORT: "0",
     LOG_LEVEL: "silent",
     DATA_DIR: mkdtempSync(join(tmpdir(), "spe-stack-")),
     ...env,
@@ -126,6 +132,16 @@ export async function startStack(
     environmentConfig: config.environments,
     auditCheckpoints: checkpointSourceOf(config, airlock.signer),
   };
+  const stagingServer = await buildStagingServer({
+    config,
+    db: database.db,
+    store: deliveries.staging,
+    capabilities: staging,
+    loaderIdentity: tokenReviewLoaderIdentity(kube.config),
+    strangerRefusalLimits: options.strangerRefusalLimits,
+  });
+  await stagingServer.server.listen({ host: "127.0.0.1", port: config.STAGING_PORT });
+  const stagingOrigin = `http://127.0.0.1:${(stagingServer.server.server.address() as AddressInfo).port}`;
   const app = await buildApp({
     config,
     services,
@@ -134,8 +150,7 @@ export async function startStack(
     cookieSecret,
     workspaceHosts: hosts,
     uiDir: options.uiDir,
-    strangerRefusalLimits: options.strangerRefusalLimits,
-    staging,
+    strangerRefusals: stagingServer.strangerRefusals,
     metrics,
   });
   // config.PORT: the given PORT when a test names one (a PUBLIC_URL under a name of its own needs it).
@@ -166,6 +181,7 @@ export async function startStack(
 
   return {
     appUrl,
+    stagingOrigin,
     idpUrl: idp.issuer,
     config,
     workspaceHosts: hosts,
@@ -181,6 +197,7 @@ export async function startStack(
     async stop() {
       await controller.stop();
       await app.close();
+      await stagingServer.server.close();
       await served?.close();
       await idp.stop();
       await database.close();

@@ -18,8 +18,11 @@ export const environmentConfigSchema = z.object({
     })
     .prefault({}),
   workspacePort: z.int().default(8888),
-  /** Where data loaders fetch staged deliveries: the orchestrator's staging endpoint, inside the cluster. */
-  stagingUrl: z.string().default("http://orchestrator.spe-system.svc.cluster.local:8080/staging"),
+  /**
+   * Where data loaders fetch staged deliveries: the orchestrator's staging listener (STAGING_PORT), inside the
+   * cluster, through a Service of its own that no ingress points at.
+   */
+  stagingUrl: z.string().default("http://orchestrator-staging.spe-system.svc.cluster.local:8082/staging"),
   /**
    * The cluster's DNS pods. Only the data loader may ask them (to resolve stagingUrl's host name); the
    * workspace has no DNS at all, so that no name lookup can carry data out.

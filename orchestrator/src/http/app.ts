@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import cookie from "@fastify/cookie";
@@ -20,13 +19,10 @@ import { dispatchByHost, onWorkspaceHost } from "../gateway/host-dispatch";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import { registerApiV1 } from "./api-v1/register-api-v1";
 import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
-import { registerStagingRoutes } from "./staging-routes";
-import { tokenReviewLoaderIdentity } from "../staging/loader-identity";
 import { registerTrpc } from "./trpc-route";
 import { registerSecurityHeaders } from "./security-headers";
 import { strangerRefusalBudget } from "./stranger-refusals";
-import type { RefusalLimits } from "../staging/refusal-budget";
-import { stagingCapabilities, type StagingCapabilities } from "../staging/staging-capability";
+import type { RefusalBudget, RefusalLimits } from "../staging/refusal-budget";
 import type { Metrics } from "../metrics/metrics";
 
 export interface AppOptions {
@@ -50,20 +46,23 @@ export interface AppOptions {
   workspaceHosts: WorkspaceHosts;
   /** The built UI (workspace-ui/dist); the API works without it. */
   uiDir?: string;
-  /**
-   * Verifies the data loaders' capabilities at /staging: the reconciler's, signed with the same key. Without
-   * it a key of this process alone, so no loader gets anything (for servers that run no reconciler).
-   */
-  staging?: StagingCapabilities;
   /** How the gateway finds a workspace; without it, by WORKSPACE_UPSTREAM's name (or the Service's DNS name). */
   workspaceUpstream?: UpstreamResolver;
-  /** How many refusals of strangers' requests are audited one by one (default: as /staging's). */
+  /**
+   * The budget of strangers' refusals, shared with the staging listener (http/staging-server.ts); without it,
+   * one of this app's own with `strangerRefusalLimits` (default: 30 a minute from an address, 300 from all).
+   */
+  strangerRefusals?: RefusalBudget;
   strangerRefusalLimits?: RefusalLimits;
   /** Where each answered request is counted (served on a port of its own: src/metrics/). */
   metrics?: Pick<Metrics, "observeRequest">;
 }
 
-/** The orchestrator's HTTP face: health, sign-in, the tRPC API and the UI, on one port. */
+/**
+ * The orchestrator's HTTP face for people and integrators: health, sign-in, the tRPC API, the integrator API,
+ * the gateway and the UI, on one port. The data loaders' /staging is not among them: it has a listener of
+ * its own (staging-server.ts) that no ingress for people reaches.
+ */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, services, sessions } = options;
   const cookies = uiCookies(config.publicUrl);
@@ -113,15 +112,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  registerStagingRoutes(app, {
-    db: services.database.db,
-    store: services.deliveries.staging,
-    capabilities: options.staging ?? stagingCapabilities(randomBytes(32)),
-    loaderIdentity: tokenReviewLoaderIdentity(services.kube.config),
-  });
-
   // What strangers can get the audit log to record, all routes together, is bounded (stranger-refusals.ts).
-  const strangers = await strangerRefusalBudget(app, services.database.db, options.strangerRefusalLimits);
+  const strangers =
+    options.strangerRefusals ?? (await strangerRefusalBudget(app, services.database.db, options.strangerRefusalLimits));
   registerAuthRoutes(app, {
     relyingParty: options.relyingParty,
     sessions,

@@ -23,7 +23,7 @@ export function requireSameOrigin(publicUrl: string) {
 }
 
 /** Where other sites' pages and programs may read: public documents, machine clients' API, health. */
-const OPEN_TO_OTHER_SITES = ["/.well-known/", "/api/v1/", "/developers", "/staging/", "/healthz"];
+const OPEN_TO_OTHER_SITES = ["/.well-known/", "/api/v1/", "/developers", "/healthz"];
 
 /**
  * Refuses what a page of another site, or of another host of the same site (a workspace host, where it

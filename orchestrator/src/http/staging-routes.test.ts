@@ -68,7 +68,7 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     return token ? { [LOADER_TOKEN_HEADER]: token } : {};
   };
   const get = (path: string, capability?: string, headers = loaderHeader(path)) =>
-    rawGet(stack.appUrl, path, {
+    rawGet(stack.stagingOrigin, path, {
       ...headers,
       ...(capability === undefined ? {} : { authorization: `Bearer ${capability}` }),
     });
@@ -84,7 +84,7 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
 
   it("streams a staged file to the bearer of its capability, with its digest, and audits it with its hash", async () => {
     const claim = claimOf(a);
-    const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, {
+    const res = await fetch(`${stack.stagingOrigin}${pathOf(claim)}`, {
       headers: { authorization: `Bearer ${caps.sign(claim, a.validUntil)}`, ...loaderHeader(pathOf(claim)) },
     });
     expect(res.status).toBe(200);
@@ -321,7 +321,7 @@ describe("GET /staging/<namespace>/<delivery>/<file> for data loaders", () => {
     const changed = await tamper(large);
     // More than one read chunk (1 MiB): the first goes out before the mismatch can be known.
     expect(changed.bytes.length).toBeGreaterThan(1.5 * 1024 * 1024);
-    const res = await fetch(`${stack.appUrl}${pathOf(claim)}`, {
+    const res = await fetch(`${stack.stagingOrigin}${pathOf(claim)}`, {
       headers: { authorization: `Bearer ${caps.sign(claim, large.validUntil)}`, ...loaderHeader(pathOf(claim)) },
     });
     expect(res.status).toBe(200);
@@ -575,7 +575,7 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
       path: first.staged.files[0]!.path,
       sha256: first.staged.files[0]!.sha256,
     };
-    const res = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
+    const res = await fetch(`${stack.stagingOrigin}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
       headers: {
         authorization: `Bearer ${caps.sign(claim, first.validUntil)}`,
         [LOADER_TOKEN_HEADER]: first.loaderToken,
@@ -593,7 +593,7 @@ describe("/staging serving from an S3-compatible bucket (a real versitygw server
     expect(await replica.listFiles(ref)).toEqual(await staging.listFiles(ref));
     await replica.writeFile(ref, claim.path, Readable.from([Buffer.from("changed behind the manifest's back")]));
     await replica.close();
-    const changed = await fetch(`${stack.appUrl}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
+    const changed = await fetch(`${stack.stagingOrigin}/staging/${claim.namespace}/${claim.deliveryId}/${claim.path}`, {
       headers: {
         authorization: `Bearer ${caps.sign(claim, first.validUntil)}`,
         [LOADER_TOKEN_HEADER]: first.loaderToken,

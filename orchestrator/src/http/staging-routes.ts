@@ -29,6 +29,11 @@ export interface StagingRoutesOptions {
   /** Whether a request comes from the environment's data-loader pod (its projected token, by TokenReview). */
   loaderIdentity: LoaderIdentity;
   now?: () => Date;
+  /**
+   * The budget its refusals count against: in the orchestrator, the one all strangers' refusals share
+   * (http/stranger-refusals.ts). Without it, one of its own with `refusalLimits` (tests, the local node's).
+   */
+  refusals?: RefusalBudget;
   /** How many refusals are audited one by one before they are answered 429 and summarised. */
   refusalLimits?: RefusalLimits;
 }
@@ -126,7 +131,9 @@ const tooManyRefusals = (limit: RefusalLimitName, retryAfterSeconds: number) =>
 export function registerStagingRoutes(app: FastifyInstance, options: StagingRoutesOptions): void {
   // Encapsulated: the rate limiter it registers applies to nothing else of the app.
   void app.register(async (scope) => {
-    const budget = await refusalBudget(scope, options.db, options.refusalLimits ?? DEFAULT_REFUSAL_LIMITS, scope.log);
+    const budget =
+      options.refusals ??
+      (await refusalBudget(scope, options.db, options.refusalLimits ?? DEFAULT_REFUSAL_LIMITS, scope.log));
     registerStagedFileRoute(scope, options, budget);
   });
 }

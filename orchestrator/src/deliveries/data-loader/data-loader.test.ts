@@ -74,14 +74,14 @@ describe("the data loader, as a process, against a real orchestrator", () => {
     expect(vars.SPE_STAGING_TOKEN_FILE).toBe("/var/run/secrets/spe-staging/token");
     jobEnv = {
       ...vars,
-      SPE_STAGING_URL: vars.SPE_STAGING_URL!.replace(/^https?:\/\/[^/]+/, stack.appUrl),
+      SPE_STAGING_URL: vars.SPE_STAGING_URL!.replace(/^https?:\/\/[^/]+/, stack.stagingOrigin),
       SPE_STAGING_TOKEN_FILE: join(tokenDir, "token"),
     };
   }, 120_000);
   afterAll(() => stack.stop());
 
   it("is told what to load by the Job, with a capability per file and not the staging key", () => {
-    expect(jobEnv.SPE_STAGING_URL).toBe(`${stack.appUrl}/staging/${env.namespace}`);
+    expect(jobEnv.SPE_STAGING_URL).toBe(`${stack.stagingOrigin}/staging/${env.namespace}`);
     const staged = JSON.parse(jobEnv.SPE_STAGED!) as Array<{
       deliveryId: string;
       files: Array<{ path: string; sha256: string; capability: string }>;
@@ -182,7 +182,7 @@ describe("the data loader, as a process, against a real orchestrator", () => {
     ],
     [
       "another environment's staging URL",
-      () => ({ ...jobEnv, SPE_STAGING_URL: `${stack.appUrl}/staging/spe-other-0123456789` }),
+      () => ({ ...jobEnv, SPE_STAGING_URL: `${stack.stagingOrigin}/staging/spe-other-0123456789` }),
       /answered 404: STAGING_NAMESPACE_UNKNOWN/,
     ],
     [
@@ -208,7 +208,7 @@ describe("the data loader, as a process, against a real orchestrator", () => {
           .writeHead(503, { "content-type": "application/json" })
           .end(JSON.stringify({ error: "RESTARTING", message: "Back soon." }));
       req.pipe(
-        request(`${stack.appUrl}${req.url}`, { method: req.method, headers: req.headers }, (up) =>
+        request(`${stack.stagingOrigin}${req.url}`, { method: req.method, headers: req.headers }, (up) =>
           up.pipe(res.writeHead(up.statusCode!, up.headers)),
         ),
       );
@@ -247,7 +247,7 @@ describe("the data loader, as a process, against a real orchestrator", () => {
           }),
         );
       req.pipe(
-        request(`${stack.appUrl}${req.url}`, { method: req.method, headers: req.headers }, (up) =>
+        request(`${stack.stagingOrigin}${req.url}`, { method: req.method, headers: req.headers }, (up) =>
           up.pipe(res.writeHead(up.statusCode!, up.headers)),
         ),
       );
