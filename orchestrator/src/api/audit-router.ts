@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { readActivity } from "../activity/read-activity";
+import { verifyActivityChain } from "../activity/verify-activity-chain";
 import { complianceEvidence } from "../audit/compliance-evidence";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { listEnvironments } from "../environments/environment-queries";
@@ -17,6 +19,18 @@ const searchInput = z
     limit: z.int().min(1).max(500).default(100),
   })
   .prefault({});
+
+const namespaceInput = z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)");
+
+const activityInput = z.strictObject({
+  namespace: namespaceInput,
+  subject: z.string().min(1).max(255).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,15}\.\d{1,9}$/, "an entry's id (batch.position)")
+    .optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
 
 export const auditRouter = router({
   /** Events by target, actor, action and time, newest first, a page at a time. */
@@ -38,19 +52,33 @@ export const auditRouter = router({
       createdAt: e.createdAt,
     })),
   ),
-  /** The compliance evidence report of one environment, requirement by requirement. */
-  evidence: auditorProcedure
-    .input(z.object({ namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)") }))
-    .query(async ({ ctx, input }) => {
-      const report = await complianceEvidence(
+  /**
+   * One environment's record of activities (code run, terminals, files), a person's or everyone's, newest
+   * first, with each person's counts. Auditors only, and each read is an audit event: the code may hold
+   * values from the data, so the record leaves through no export and no integrator API.
+   */
+  activity: auditorProcedure
+    .input(activityInput)
+    .query(({ ctx, input }) =>
+      readActivity(
         ctx.services.database.db,
-        ctx.services.kube,
-        input.namespace,
-        new Date(),
-        ctx.services.environmentConfig,
-        ctx.services.auditCheckpoints,
-      );
-      if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
-      return report;
-    }),
+        { subject: ctx.session.subject, role: "auditor", address: ctx.address },
+        input,
+      ),
+    ),
+  /** Whether the record of activities' hash chain is intact, and where it first breaks if not. */
+  activityVerify: auditorProcedure.query(({ ctx }) => verifyActivityChain(ctx.services.database.db)),
+  /** The compliance evidence report of one environment, requirement by requirement. */
+  evidence: auditorProcedure.input(z.object({ namespace: namespaceInput })).query(async ({ ctx, input }) => {
+    const report = await complianceEvidence(
+      ctx.services.database.db,
+      ctx.services.kube,
+      input.namespace,
+      new Date(),
+      ctx.services.environmentConfig,
+      ctx.services.auditCheckpoints,
+    );
+    if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
+    return report;
+  }),
 });

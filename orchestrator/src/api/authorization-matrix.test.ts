@@ -55,6 +55,9 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "audit.verify": { expected: only("auditor") },
   "audit.environments": { expected: only("auditor") },
   "audit.evidence": { expected: only("auditor"), input: { namespace: "spe-none" } },
+  // The code a person ran may quote the data: auditors alone read the record of activities.
+  "audit.activity": { expected: only("auditor"), input: { namespace: "spe-none" } },
+  "audit.activityVerify": { expected: only("auditor") },
   "exports.list": { expected: only("researcher") },
   "exports.get": { expected: only("researcher"), input: { id: NO_REQUEST } },
   "exports.outbox": { expected: only("researcher"), input: { namespace: "spe-none" } },

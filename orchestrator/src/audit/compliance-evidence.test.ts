@@ -7,6 +7,7 @@ import { complianceEvidence } from "./compliance-evidence";
 import { environments } from "../db/schema";
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "./append-audit-event";
+import { appendActivityBatch } from "../activity/append-activity-batch";
 
 describe("compliance evidence: network section", () => {
   let database: Database;
@@ -87,5 +88,34 @@ describe("compliance evidence: network section", () => {
       ["alice", "workspace.websocket-closed", "PERMIT_REVOKED"],
       ["alice", "workspace.transfer-refused", "files"],
     ]);
+  });
+
+  it("summarises the record of activities per person and kind, with its chain verified, and quotes no code", async () => {
+    const namespace = await insertEnvironment(
+      database.db,
+      examplePermit({ permitId: `SE-ACTIVITY-${Date.now().toString(36)}` }),
+    );
+    const time = new Date().toISOString();
+    const code = "df[df.personnummer == 'x']";
+    await appendActivityBatch(database.db, [
+      { time, namespace, subject: "alice", kind: "code.executed", details: { code } },
+      { time, namespace, subject: "alice", kind: "code.executed", details: { code: "1+1" } },
+      { time, namespace, subject: "bob", kind: "terminal.opened", details: { name: "1" } },
+      { time, namespace: "spe-elsewhere", subject: "carol", kind: "file.saved", details: { path: "x" } },
+    ]);
+    const report = await complianceEvidence(
+      database.db,
+      { isolationInForce: async () => undefined } as unknown as Kube,
+      namespace,
+    );
+    const logs = report!.requirements.find((r) => r.id === "logs")!.evidence;
+    expect(logs.activity).toEqual({
+      chain: expect.objectContaining({ intact: true, entries: 4 }),
+      persons: [
+        { subject: "alice", counts: { "code.executed": 2 }, total: 2 },
+        { subject: "bob", counts: { "terminal.opened": 1 }, total: 1 },
+      ],
+    });
+    expect(JSON.stringify(report)).not.toContain(code);
   });
 });

@@ -1,6 +1,8 @@
 import { eq, or } from "drizzle-orm";
 import * as k8s from "@kubernetes/client-node";
 import { z } from "zod";
+import { activityCounts } from "../activity/activity-queries";
+import { verifyActivityChain } from "../activity/verify-activity-chain";
 import type { Db } from "../db/database";
 import { auditEvents, deliveries } from "../db/schema";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
@@ -107,6 +109,8 @@ export async function complianceEvidence(
     .where(eq(deliveries.permitId, environment.permitId))
     .orderBy(deliveries.createdAt);
   const exports = await exportsOfPermit(db, environment.permitId);
+  // What each person did inside, as counts per kind: never the code itself, which only auditors read in the UI.
+  const activity = { chain: await verifyActivityChain(db), persons: await activityCounts(db, namespace) };
 
   // A record of no known shape at all still lets the report open: as a teardown nothing can be said of.
   const teardown = environment.teardown
@@ -144,7 +148,7 @@ export async function complianceEvidence(
       { datasets: payload.datasets, staged, deliveries: deliveryRecords, awaitingDelivery: awaiting },
       awaiting.map((d) => `${d} has not been delivered yet.`),
     ),
-    requirement("logs", "Identifiable, tamper-evident logs of access and activity", { chain, events }),
+    requirement("logs", "Identifiable, tamper-evident logs of access and activity", { chain, events, activity }),
     requirement("outputs", "Only non-personal outputs leave, after checks and two reviewers", {
       outputPolicy: payload.outputPolicy,
       exports,
