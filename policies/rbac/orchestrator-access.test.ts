@@ -51,6 +51,11 @@ describe("the orchestrator's identity cannot read credentials or escalate", () =
     ["delete", "validatingadmissionpolicybindings", "admissionregistration.k8s.io", undefined, undefined],
     ["update", "configmaps", "", "spe-system", undefined],
     ["update", "namespaces", "", undefined, undefined],
+    // Nodes it may only list and watch (to say whether any could run a pod): not change, drain or reach.
+    ["patch", "nodes", "", undefined, undefined],
+    ["delete", "nodes", "", undefined, undefined],
+    ["get", "nodes", "", undefined, "proxy"],
+    ["create", "pods", "", "spe-x", "eviction"],
   ])(
     "may not %s %s (group %j, namespace %s, subresource %s)",
     async (verb, resource, group, namespace, subresource) => {

@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
-import { FOREIGN_KINDS, MANAGED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
+import { FOREIGN_KINDS, MANAGED_KINDS, OBSERVED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
 import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
 import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
 
@@ -26,7 +26,7 @@ const OTHER_KIND_GROUPS: Record<string, string> = {
   TokenReview: "authentication.k8s.io",
 };
 const kindGroup = (kind: string) => {
-  const managed = [...MANAGED_KINDS, ...FOREIGN_KINDS].find((k) => k.kind === kind);
+  const managed = [...MANAGED_KINDS, ...FOREIGN_KINDS, ...Object.values(OBSERVED_KINDS)].find((k) => k.kind === kind);
   if (managed) return groupOf(managed.apiVersion);
   if (kind in OTHER_KIND_GROUPS) return OTHER_KIND_GROUPS[kind]!;
   throw new Error(
@@ -92,6 +92,11 @@ function neededPermissions(): Set<string> {
     for (const verb of ["list", "watch", "delete"]) needed.add(permission(kind, verb));
   expect(source).toContain('reason: "ForeignObjectsRemoved"');
   needed.add(permission("Event", "create"));
+  // It reads, never writes, what says why an environment is stuck: its own pods, refused pod creations
+  // (events) and the nodes (environments/workload-health.ts).
+  expect(source).toContain("OBSERVED_KINDS");
+  for (const { kind } of Object.values(OBSERVED_KINDS))
+    for (const verb of ["list", "watch"]) needed.add(permission(kind, verb));
   // applyObject replaces the kinds whose every field matters (EXACT_KINDS) when apply left someone's fields.
   const exact = /EXACT_KINDS = new Set\(\[([^\]]*)\]\)/.exec(source)?.[1] ?? "";
   for (const kind of exact.match(/\w+/g) ?? []) needed.add(permission(kind, "update"));

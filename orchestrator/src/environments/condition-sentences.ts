@@ -25,9 +25,51 @@ export const CONDITION_SENTENCES = {
   Available: "The workspace is running.",
   Starting: "The workspace is starting.",
   EnvironmentReady: "The environment is ready for its researchers.",
+  // Waiting for the cluster, and stuck (STUCK_REASONS): what Kubernetes says keeps a pod from running.
+  AwaitingQuotaUsage: "Waiting for the cluster to count the environment's quota; nothing runs before it has.",
+  QuotaUsageUnknown:
+    "The cluster has not counted the environment's quota since {{since}}, longer than the {{expected}} s expected (does it run the ResourceQuota controller?).",
+  ImagePullFailed: "The image {{image}} cannot be pulled: {{detail}}",
+  CrashLooping: "The container {{container}} keeps stopping: {{detail}}",
+  ContainerFailed: "The container {{container}} cannot be started: {{detail}}",
+  Unschedulable: "No node can run the pod {{pod}}: {{detail}}",
+  NoNodes: "The cluster has no node to run the pod {{pod}} on.",
+  NotScheduled:
+    "No node has been chosen for the pod {{pod}} since {{since}}, longer than the {{expected}} s expected (does the cluster run a scheduler?).",
+  QuotaRefused: "The environment's quota refused the pod: {{detail}}",
+  PodRefused: "The cluster refused to create the pod: {{detail}}",
+  LoaderFailing: "The data loader failed {{failures}} time(s) and is trying again: {{detail}}",
+  StartTooSlow: "The workspace has been starting since {{since}}, longer than the {{expected}} s expected: {{detail}}",
+  LoadTooSlow: "The datasets have been loading since {{since}}, longer than the {{expected}} s expected: {{detail}}",
 } as const;
 
 export type ConditionReason = keyof typeof CONDITION_SENTENCES;
+
+/**
+ * The reasons that mean an environment is stuck: it will not get further by itself, and operators must look.
+ * Ready takes its reason from one of these before any condition that is merely under way (conditions.ts), so
+ * that an environment waiting for data whose workspace cannot start counts as stuck, not as waiting.
+ */
+export const STUCK_REASONS = [
+  "ApplyFailed",
+  "LoadFailed",
+  "QuotaUsageUnknown",
+  "ImagePullFailed",
+  "CrashLooping",
+  "ContainerFailed",
+  "Unschedulable",
+  "NoNodes",
+  "NotScheduled",
+  "QuotaRefused",
+  "PodRefused",
+  "LoaderFailing",
+  "StartTooSlow",
+  "LoadTooSlow",
+] as const satisfies readonly ConditionReason[];
+export type StuckReason = (typeof STUCK_REASONS)[number];
+
+export const isStuckReason = (reason: string): reason is StuckReason =>
+  (STUCK_REASONS as readonly string[]).includes(reason);
 
 /** A condition whose message is its reason's sentence. */
 export function condition(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Condition } from "../db/schema";
 import { mergeConditions, withReady, type ObservedCondition } from "./conditions";
-import { observeConditions } from "./observe";
+import { observeConditions, observeEnvironment } from "./observe";
 
 const t0 = new Date("2026-11-22T10:00:00Z");
 const t1 = new Date("2026-11-22T10:05:00Z");
@@ -56,6 +56,11 @@ describe("withReady", () => {
     [[c("Provisioned", "True"), c("NetworkIsolated", "True")], "True", "EnvironmentReady"],
     [[c("Provisioned", "True"), c("DataStaged", "False", "Loading")], "False", "Loading"],
     [[c("Provisioned", "Unknown", "Waiting")], "False", "Waiting"],
+    [
+      [c("Provisioned", "True"), c("DataStaged", "False", "AwaitingDelivery"), c("WorkspaceReady", "False", "NoNodes")],
+      "False",
+      "NoNodes",
+    ],
   ])("%#: Ready is %s because %s", (conditions, status, reason) => {
     expect(withReady(conditions).at(-1)).toMatchObject({ type: "Ready", status, reason });
   });
@@ -156,5 +161,62 @@ describe("observeConditions", () => {
     });
     expect(conditions.map((x) => `${x.type}=${x.status}`)).toEqual(["Provisioned=False", "Ready=False"]);
     expect(conditions[0]!.message).toContain("403: forbidden");
+  });
+
+  it("waits for the quota's usage without saying it is stuck, until it has waited longer than expected", () => {
+    const since = new Date("2026-11-22T10:00:00Z");
+    const waiting = observeEnvironment({
+      applied: [deny],
+      desiredState: "active",
+      quotaUncountedSince: since,
+      now: new Date("2026-11-22T10:00:10Z"),
+    });
+    expect(waiting.conditions.map((x) => `${x.type}=${x.status}/${x.reason}`)).toEqual([
+      "Provisioned=False/AwaitingQuotaUsage",
+      "Ready=False/AwaitingQuotaUsage",
+    ]);
+    expect(waiting.recheckAt).toEqual(new Date("2026-11-22T10:01:00Z"));
+    const stuck = observeEnvironment({
+      applied: [deny],
+      desiredState: "active",
+      quotaUncountedSince: since,
+      now: new Date("2026-11-22T10:01:00Z"),
+    });
+    expect(stuck.conditions[0]).toMatchObject({
+      reason: "QuotaUsageUnknown",
+      values: { since: since.toISOString(), expected: "60" },
+    });
+    expect(stuck.recheckAt).toBeUndefined();
+  });
+
+  it("makes an environment waiting for data stuck when its workspace's image cannot be pulled", () => {
+    const pod = {
+      metadata: { name: "workspace-1", labels: { "app.kubernetes.io/component": "workspace" } },
+      spec: { nodeName: "n", containers: [{ name: "workspace", image: "img:1" }] },
+      status: {
+        phase: "Pending",
+        containerStatuses: [
+          {
+            name: "workspace",
+            image: "img:1",
+            imageID: "",
+            ready: false,
+            restartCount: 0,
+            state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "img:1"' } },
+          },
+        ],
+      },
+    };
+    const { conditions } = observeEnvironment({
+      applied: [deny, deployment(0)] as never,
+      desiredState: "active",
+      awaitingDelivery: ["patientregistret@2026-09"],
+      cluster: { pods: [pod], refusals: [], nodes: 1 },
+    });
+    expect(conditions.at(-1)).toMatchObject({
+      type: "Ready",
+      reason: "ImagePullFailed",
+      message: 'WorkspaceReady: The image img:1 cannot be pulled: Back-off pulling image "img:1"',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { Condition } from "../db/schema";
-import { condition } from "./condition-sentences";
+import { condition, isStuckReason } from "./condition-sentences";
 
 export const CONDITION_TYPES = ["Provisioned", "NetworkIsolated", "DataStaged", "WorkspaceReady", "Ready"] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
@@ -25,9 +25,14 @@ export function mergeConditions(
   });
 }
 
-/** Ready is the conjunction of the others; its reason names the first that is not True. */
+/**
+ * Ready is the conjunction of the others; its reason names the first that is stuck, or else the first that is
+ * not True: one stuck condition makes the environment stuck whatever else it is waiting for.
+ */
 export function withReady(conditions: ObservedCondition[]): ObservedCondition[] {
-  const blocking = conditions.find((c) => c.status !== "True");
+  const blocking =
+    conditions.find((c) => c.status !== "True" && isStuckReason(c.reason)) ??
+    conditions.find((c) => c.status !== "True");
   const ready: ObservedCondition = blocking
     ? { ...blocking, type: "Ready", status: "False", message: `${blocking.type}: ${blocking.message}` }
     : condition("Ready", "True", "EnvironmentReady");

@@ -13,6 +13,7 @@ import type { EnvironmentConfig } from "./environment-config";
 import { allNamespaces, namespacesBehind } from "./environment-store";
 import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
 import { WorkQueue } from "./work-queue";
+import { podFailures } from "./workload-health";
 
 export interface ControllerOptions {
   db: Db;
@@ -131,7 +132,23 @@ export class EnvironmentController {
     const onForeign = (namespace: string) => {
       if (cache.namespaces().includes(namespace)) this.queue?.add(namespace);
     };
-    const cache: WatchCache = new WatchCache(kubeConfig, client, log, onEvent, onForeign);
+    // A pod of ours whose failures changed (an image that cannot be pulled, a crash loop, a node found), or a
+    // pod a controller could not make: its environment's conditions may change. Pods that merely come and
+    // go change nothing the Deployment's and Job's own status do not already say.
+    const podPrints = new Map<string, string>();
+    const onObserved = (event: WatchEvent, object: k8s.KubernetesObject) => {
+      const namespace = object.metadata?.namespace;
+      if (!namespace || !cache.namespaces().includes(namespace)) return;
+      if (object.kind === "Pod") {
+        const key = objectKey(object);
+        const print = event === "delete" ? "" : podFailures(object as k8s.V1Pod);
+        if ((podPrints.get(key) ?? "") === print) return;
+        if (event === "delete") podPrints.delete(key);
+        else podPrints.set(key, print);
+      } else if (event === "delete") return;
+      this.queue?.add(namespace);
+    };
+    const cache: WatchCache = new WatchCache(kubeConfig, client, log, onEvent, onForeign, onObserved);
     const deps: ReconcileDeps = {
       db,
       client: (this.options.wrapClient ?? ((c) => c))(client),

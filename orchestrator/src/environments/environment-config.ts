@@ -37,6 +37,21 @@ export const environmentConfigSchema = z.object({
   airlockPort: z.int().default(8090),
   /** Size of the read-only data volume the loader fills with the permit's pseudonymised extracts. */
   dataVolumeSize: z.string().default("20Gi"),
+  /**
+   * How long each step may take, in seconds, before an environment still on it counts as stuck: the cluster
+   * counting a new quota's usage, a pod waiting for a node, the workspace starting (image pulls included),
+   * the datasets loading. Failures Kubernetes reports itself (an image that cannot be pulled, a crash loop,
+   * a pod the quota refused) count at once.
+   */
+  expectedSeconds: z
+    .object({
+      quotaUsage: z.number().nonnegative().default(60),
+      scheduling: z.number().nonnegative().default(60),
+      workspaceStart: z.number().nonnegative().default(300),
+      dataLoad: z.number().nonnegative().default(3600),
+    })
+    .strict()
+    .prefault({}),
 });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema> & {

@@ -2,6 +2,8 @@ import type { KubernetesObject, V1Deployment, V1Job, V1NetworkPolicy } from "@ku
 import { condition } from "./condition-sentences";
 import { withReady, type ObservedCondition } from "./conditions";
 import { DENY_ALL_POLICY } from "./desired/network-policies";
+import { defaultEnvironmentConfig, type EnvironmentConfig } from "./environment-config";
+import { emptyClusterView, loaderHealth, workspaceHealth, type ClusterView, type Health } from "./workload-health";
 
 export interface Observation {
   /** The objects as the API server answered our apply: with their current status. */
@@ -15,23 +17,62 @@ export interface Observation {
   anythingStaged?: boolean;
   /** What this reconcile removed that the orchestrator did not make (kind/name). */
   foreignRemoved?: readonly string[];
+  /**
+   * Since when the environment's ResourceQuota has been waiting for the cluster to count its usage; the
+   * reconciler applies nothing the quota counts before (quota-usage.ts).
+   */
+  quotaUncountedSince?: Date;
+  /** The environment's pods, refused pod creations and the cluster's nodes. */
+  cluster?: ClusterView;
+  now?: Date;
+  expected?: EnvironmentConfig["expectedSeconds"];
+}
+
+/** The conditions, and when to look again because a wait will then have lasted longer than expected. */
+export interface ObservedEnvironment {
+  conditions: ObservedCondition[];
+  recheckAt?: Date;
 }
 
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name?: string) =>
   objects.find((o) => o.kind === kind && (name === undefined || o.metadata?.name === name)) as T | undefined;
 
 /** The environment's conditions, in words people can act on, from what the API server told us. */
-export function observeConditions({
+export function observeConditions(observation: Observation): ObservedCondition[] {
+  return observeEnvironment(observation).conditions;
+}
+
+/**
+ * The environment's conditions, and when a wait will have lasted longer than expected: what keeps its pods
+ * from running (workload-health.ts) makes the condition they feed stuck.
+ */
+export function observeEnvironment({
   applied,
   applyError,
   desiredState,
   awaitingDelivery = [],
   anythingStaged = false,
   foreignRemoved = [],
-}: Observation): ObservedCondition[] {
-  const provisioned = applyError
-    ? condition("Provisioned", "False", "ApplyFailed", { error: applyError })
-    : foreignRemoved.length > 0
+  quotaUncountedSince,
+  cluster = emptyClusterView,
+  now = new Date(),
+  expected = defaultEnvironmentConfig.expectedSeconds,
+}: Observation): ObservedEnvironment {
+  if (applyError)
+    return { conditions: withReady([condition("Provisioned", "False", "ApplyFailed", { error: applyError })]) };
+  if (quotaUncountedSince) {
+    const due = new Date(quotaUncountedSince.getTime() + expected.quotaUsage * 1000);
+    const provisioned =
+      now < due
+        ? condition("Provisioned", "False", "AwaitingQuotaUsage")
+        : condition("Provisioned", "False", "QuotaUsageUnknown", {
+            since: quotaUncountedSince.toISOString(),
+            expected: String(expected.quotaUsage),
+          });
+    return { conditions: withReady([provisioned]), recheckAt: now < due ? due : undefined };
+  }
+  const provisioned =
+    foreignRemoved.length > 0
       ? condition("Provisioned", "True", "ForeignObjectsRemoved", { objects: foreignRemoved.join(", ") })
       : condition("Provisioned", "True", "Applied");
 
@@ -51,17 +92,27 @@ export function observeConditions({
     ? condition("NetworkIsolated", "True", "DenyAllInForce")
     : condition("NetworkIsolated", "False", "DenyAllMissing");
 
-  const data = dataCondition(find<V1Job>(applied, "Job"), awaitingDelivery, anythingStaged);
+  const job = find<V1Job>(applied, "Job");
+  const loading = job && !((job.status?.succeeded ?? 0) > 0) ? loaderHealth(job, cluster, now, expected) : {};
+  const data = dataCondition(job, awaitingDelivery, anythingStaged, loading);
 
   const deployment = find<V1Deployment>(applied, "Deployment", "workspace");
-  const workspace =
-    desiredState === "suspended"
-      ? condition("WorkspaceReady", "False", "Suspended")
-      : (deployment?.status?.availableReplicas ?? 0) > 0
-        ? condition("WorkspaceReady", "True", "Available")
-        : condition("WorkspaceReady", "False", "Starting");
-
-  return withReady(applyError ? [provisioned] : [provisioned, network, data, workspace]);
+  let starting: Health = {};
+  let workspace: ObservedCondition;
+  if (desiredState === "suspended") workspace = condition("WorkspaceReady", "False", "Suspended");
+  else if ((deployment?.status?.availableReplicas ?? 0) > 0)
+    workspace = condition("WorkspaceReady", "True", "Available");
+  else {
+    starting = workspaceHealth(deployment, cluster, now, expected);
+    workspace = starting.stall
+      ? condition("WorkspaceReady", "False", starting.stall.reason, starting.stall.values)
+      : condition("WorkspaceReady", "False", "Starting");
+  }
+  const rechecks = [loading.recheckAt, starting.recheckAt].filter((d): d is Date => d !== undefined);
+  return {
+    conditions: withReady([provisioned, network, data, workspace]),
+    recheckAt: rechecks.sort((a, b) => a.getTime() - b.getTime())[0],
+  };
 }
 
 /** Conditions of an environment that does not run: not yet valid, or torn down. */
@@ -77,9 +128,12 @@ function dataCondition(
   job: V1Job | undefined,
   awaitingDelivery: readonly string[],
   anythingStaged: boolean,
+  loading: Health,
 ): ObservedCondition {
   if ((job?.status?.failed ?? 0) > (job?.spec?.backoffLimit ?? 6))
     return condition("DataStaged", "False", "LoadFailed");
+  // A loader that cannot get on counts before datasets still awaited: it holds up what has been delivered.
+  if (loading.stall) return condition("DataStaged", "False", loading.stall.reason, loading.stall.values);
   if (awaitingDelivery.length > 0)
     return condition("DataStaged", "False", "AwaitingDelivery", { datasets: awaitingDelivery.join(", ") });
   if (!anythingStaged) return condition("DataStaged", "True", "NoDatasets");

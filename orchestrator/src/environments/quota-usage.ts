@@ -1,13 +1,12 @@
 import type * as k8s from "@kubernetes/client-node";
-import type { WatchCache } from "../kube/watch-cache";
+import { FIELD_MANAGER } from "../kube/owned-labels";
 
 // A new or changed ResourceQuota counts nothing until the quota controller has computed its usage: objects
 // made before then are admitted uncounted, and counted only at the controller's next full resync (minutes
 // later); objects it limits while their usage is missing from its status are refused ("status unknown for
-// quota"). So the reconciler applies nothing the quota counts until the quota's usage is known, and waits
-// for that instead of failing.
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// quota"). So the reconciler applies nothing the quota counts until the quota's usage is known. It does not
+// wait for that in a worker, which would hold up other environments: it records that it is waiting and is
+// queued again when the quota's status changes (the watch cache sees it) or the wait lasts too long.
 
 /** Whether the quota controller has computed the usage of every resource in `hard` (the quota's spec). */
 export function quotaUsageKnown(hard: Record<string, string>, status: k8s.V1ResourceQuotaStatus | undefined): boolean {
@@ -15,30 +14,12 @@ export function quotaUsageKnown(hard: Record<string, string>, status: k8s.V1Reso
 }
 
 /**
- * How long the quota controller may take to compute a quota's usage before the environment reports it:
- * long enough for a burst of new environments, whose quotas it computes a few at a time.
+ * Since when the quota, as the API server answered our apply, has been waiting for its usage: since our last
+ * change to it (our field manager's time), or since it was made. Undefined when its usage is known.
  */
-const QUOTA_USAGE_WAIT_MS = 60_000;
-
-/**
- * Waits, reading the watch cache, until the quota's usage is known for the spec the API server answered our
- * apply with. Returns why not, if it does not become known in time (no quota controller runs).
- */
-export async function untilQuotaUsageKnown(
-  cache: WatchCache,
-  applied: k8s.V1ResourceQuota,
-): Promise<string | undefined> {
-  const hard = applied.spec?.hard ?? {};
-  const namespace = applied.metadata!.namespace!;
-  const deadline = Date.now() + QUOTA_USAGE_WAIT_MS;
-  let status = applied.status;
-  while (!quotaUsageKnown(hard, status)) {
-    if (Date.now() > deadline)
-      return `the cluster computed no usage of its ResourceQuota ${applied.metadata?.name} within ${QUOTA_USAGE_WAIT_MS / 1000} s (does it run the ResourceQuota controller?)`;
-    await sleep(20);
-    const cached = cache.objectsIn(namespace).find((o) => o.kind === "ResourceQuota") as
-      k8s.V1ResourceQuota | undefined;
-    status = cached?.status ?? status;
-  }
-  return undefined;
+export function quotaUncountedSince(applied: k8s.V1ResourceQuota, now: Date): Date | undefined {
+  if (quotaUsageKnown(applied.spec?.hard ?? {}, applied.status)) return undefined;
+  const ours = applied.metadata?.managedFields?.find((f) => f.manager === FIELD_MANAGER && f.operation === "Apply");
+  const since = ours?.time ?? applied.metadata?.creationTimestamp;
+  return since === undefined ? now : new Date(since);
 }

@@ -21,8 +21,8 @@ import {
   type EnvironmentRow,
   type PermitRow,
 } from "./environment-store";
-import { inactiveConditions, observeConditions } from "./observe";
-import { untilQuotaUsageKnown } from "./quota-usage";
+import { inactiveConditions, observeEnvironment } from "./observe";
+import { quotaUncountedSince } from "./quota-usage";
 
 export interface ReconcileDeps {
   db: Db;
@@ -60,6 +60,9 @@ export function applyWaves(objects: k8s.KubernetesObject[]): k8s.KubernetesObjec
   for (const o of objects) waves[WAVE_OF_KIND[o.kind!] ?? 1]!.push(o);
   return waves.filter((w) => w.length > 0);
 }
+
+/** A recheck lands this long after its wait has lasted too long, so that it finds the wait over. */
+const RECHECK_MARGIN_MS = 50;
 
 /** How often to look again while a namespace is being deleted. */
 const TEARDOWN_POLL_MS = 1000;
@@ -165,6 +168,7 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   const desired = desiredObjects(input, deps.config);
   const applied: k8s.KubernetesObject[] = [];
   let applyError: string | undefined;
+  let quotaUncounted: Date | undefined;
   for (const wave of applyWaves(desired)) {
     const results = await Promise.allSettled(wave.map((object) => applyObject(deps.client, object)));
     results.forEach((result, i) => {
@@ -175,8 +179,9 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
     });
     const quota = results.find((r) => r.status === "fulfilled" && r.value.kind === "ResourceQuota");
     if (!applyError && quota?.status === "fulfilled")
-      applyError = await untilQuotaUsageKnown(deps.cache, quota.value as k8s.V1ResourceQuota);
-    if (applyError) break;
+      quotaUncounted = quotaUncountedSince(quota.value as k8s.V1ResourceQuota, now);
+    // The quota's status changing brings us back (the watch cache's fingerprint counts it): no worker waits.
+    if (applyError || quotaUncounted) break;
   }
   let foreignRemoved: string[] = [];
   if (!applyError) {
@@ -187,13 +192,21 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
     }
     foreignRemoved = await removeForeignObjects(deps, namespace, deps.cache.foreignObjectsIn(namespace), now);
   }
-  const data = { awaitingDelivery: datasetsAwaitingDelivery(input), anythingStaged: staged.length > 0 };
-  await saveIfChanged(
-    deps,
-    environment,
-    observeConditions({ applied, applyError, desiredState: environment.desiredState, foreignRemoved, ...data }),
+  const observed = observeEnvironment({
+    applied,
+    applyError,
+    desiredState: environment.desiredState,
+    foreignRemoved,
+    awaitingDelivery: datasetsAwaitingDelivery(input),
+    anythingStaged: staged.length > 0,
+    quotaUncountedSince: quotaUncounted,
+    cluster: deps.cache.observedIn(namespace),
     now,
-  );
+    expected: deps.config.expectedSeconds,
+  });
+  await saveIfChanged(deps, environment, observed.conditions, now);
   if (applyError) throw new Error(`Reconciling ${namespace} failed: ${applyError}`);
-  return { requeueAfterMs: permit.validUntil.getTime() - now.getTime() };
+  // Back when a wait will have lasted longer than expected, to say so; at the latest when the permit ends.
+  const until = Math.min(permit.validUntil.getTime(), observed.recheckAt?.getTime() ?? Infinity);
+  return { requeueAfterMs: Math.max(0, until - now.getTime()) + (observed.recheckAt ? RECHECK_MARGIN_MS : 0) };
 }

@@ -33,6 +33,16 @@ describe("fingerprint", () => {
     expect(fingerprint(other) === fingerprint(policy)).toBe(same);
   });
 
+  it("counts a quota's usage becoming known and a Deployment's refused pods, not how much is used", () => {
+    const quota = { kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { pods: "3" } } };
+    const counted = { ...quota, status: { hard: { pods: "3" }, used: { pods: "1" } } };
+    expect(fingerprint(counted)).not.toBe(fingerprint(quota));
+    expect(fingerprint({ ...quota, status: { hard: { pods: "3" }, used: { pods: "2" } } })).toBe(fingerprint(counted));
+    const deployment = { kind: "Deployment", metadata: { name: "d" }, spec: {}, status: { conditions: [] } };
+    const refused = { ...deployment, status: { conditions: [{ type: "ReplicaFailure", status: "True" }] } };
+    expect(fingerprint(refused)).not.toBe(fingerprint(deployment));
+  });
+
   it("counts the status fields that feed conditions, and only those", () => {
     const job = { kind: "Job", metadata: { name: "j" }, spec: {}, status: { succeeded: 0, startTime: "t1" } };
     expect(fingerprint({ ...job, status: { succeeded: 0, startTime: "t2" } })).toBe(fingerprint(job));

@@ -14,10 +14,23 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-/** The status fields whose change means work for the reconciler (they feed its conditions). */
-function statusThatMatters(object: KubernetesObject & { status?: Record<string, unknown> }): unknown {
-  if (object.kind === "Job") return { succeeded: object.status?.succeeded, failed: object.status?.failed };
-  if (object.kind === "Deployment") return { availableReplicas: object.status?.availableReplicas };
+type Status = Record<string, unknown> & { conditions?: { type: string; status: string }[] };
+
+/**
+ * The status fields whose change means work for the reconciler (they feed its conditions, or let it go on):
+ * a Deployment whose pods the cluster refused to make (ReplicaFailure), and a quota whose usage the cluster
+ * has computed for its spec (which resources it counts, not how much of each is used).
+ */
+function statusThatMatters(object: KubernetesObject & { status?: Status }): unknown {
+  const { status } = object;
+  if (object.kind === "Job") return { succeeded: status?.succeeded, failed: status?.failed };
+  if (object.kind === "Deployment")
+    return {
+      availableReplicas: status?.availableReplicas,
+      replicaFailure: status?.conditions?.some((c) => c.type === "ReplicaFailure" && c.status === "True"),
+    };
+  if (object.kind === "ResourceQuota")
+    return { hard: status?.hard, counted: Object.keys((status?.used as object | undefined) ?? {}).sort() };
   return undefined;
 }
 
@@ -26,7 +39,7 @@ function statusThatMatters(object: KubernetesObject & { status?: Record<string, 
  * the status fields that feed conditions. Finalizers, managedFields and resourceVersion do not count, so a
  * controller adding a finalizer does not look like drift.
  */
-export function fingerprint(object: KubernetesObject & { spec?: unknown; status?: Record<string, unknown> }): string {
+export function fingerprint(object: KubernetesObject & { spec?: unknown; status?: Status }): string {
   const { labels } = object.metadata ?? {};
   // Controllers annotate what they manage (a Deployment's revision, say); only our own annotations count.
   const annotations = Object.fromEntries(

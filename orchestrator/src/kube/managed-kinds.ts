@@ -41,6 +41,19 @@ export const FOREIGN_KINDS: readonly ManagedKind[] = [
   { apiVersion: "batch/v1", kind: "CronJob", path: "/apis/batch/v1/cronjobs", namespaced: true },
 ];
 
+/**
+ * What the reconciler reads but never writes, to say why an environment does not get further
+ * (environments/workload-health.ts): the pods its Deployments and Jobs made (by our labels), the pods
+ * controllers could not make (FailedCreate events, by field) and the nodes that could run them.
+ */
+export const OBSERVED_KINDS = {
+  pods: { apiVersion: "v1", kind: "Pod", path: "/api/v1/pods", namespaced: true },
+  refusals: { apiVersion: "v1", kind: "Event", path: "/api/v1/events", namespaced: true },
+  nodes: { apiVersion: "v1", kind: "Node", path: "/api/v1/nodes", namespaced: false },
+} as const satisfies Record<string, ManagedKind>;
+/** Only these events: a controller could not make a pod (the quota or an admission policy refused it). */
+export const REFUSAL_EVENTS = "reason=FailedCreate";
+
 /** What the cluster itself puts in every namespace: not ours, and not someone else's to remove. */
 export const CLUSTER_MADE = new Set(["ServiceAccount/default"]);
 

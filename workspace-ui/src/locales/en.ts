@@ -60,6 +60,16 @@ export const en: Messages = {
     suspended: { label: "Suspended", detail: "No workspace is running at the moment." },
     notCreated: { label: "Being prepared", detail: "The environment has not been created yet." },
     ready: { label: "Ready", detail: "The environment is ready to use." },
+    // Stuck: it will not get further by itself. Operators read the reconciler's sentence of the condition
+    // that is stuck; researchers read what it means for them.
+    stuck: {
+      label: "Stuck",
+      researcher: {
+        Provisioned: "The environment is stuck and cannot be set up. The operators can see this, and why.",
+        DataStaged: "The environment is stuck: the datasets cannot be loaded. The operators can see this, and why.",
+        WorkspaceReady: "The environment is stuck: the workspace cannot start. The operators can see this, and why.",
+      },
+    },
     reasons: {
       ApplyFailed: "Problem",
       LoadFailed: "Problem with the data",

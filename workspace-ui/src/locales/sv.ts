@@ -64,6 +64,16 @@ export const sv = {
     suspended: { label: "Pausad", detail: "Ingen arbetsyta körs just nu." },
     notCreated: { label: "Förbereds", detail: "Miljön har inte skapats ännu." },
     ready: { label: "Klar", detail: "Miljön är redo att användas." },
+    // Stuck: it will not get further by itself. Operators read the reconciler's sentence of the condition
+    // that is stuck; researchers read what it means for them.
+    stuck: {
+      label: "Fastnat",
+      researcher: {
+        Provisioned: "Miljön har fastnat och kan inte sättas upp. Driften ser det, och varför.",
+        DataStaged: "Miljön har fastnat: datamängderna kan inte laddas in. Driften ser det, och varför.",
+        WorkspaceReady: "Miljön har fastnat: arbetsytan kan inte starta. Driften ser det, och varför.",
+      },
+    },
     reasons: {
       ApplyFailed: "Problem",
       LoadFailed: "Problem med data",
@@ -111,6 +121,21 @@ export const sv = {
       Available: "Arbetsytan körs.",
       Starting: "Arbetsytan startar.",
       EnvironmentReady: "Miljön är klar för sina forskare.",
+      AwaitingQuotaUsage: "Väntar på att klustret räknar miljöns kvot; inget körs innan dess.",
+      QuotaUsageUnknown:
+        "Klustret har inte räknat miljöns kvot sedan {{since}}, längre än de {{expected}} s som väntas (kör det ResourceQuota-kontrollern?).",
+      ImagePullFailed: "Avbildningen {{image}} kan inte hämtas: {{detail}}",
+      CrashLooping: "Containern {{container}} stannar gång på gång: {{detail}}",
+      ContainerFailed: "Containern {{container}} kan inte startas: {{detail}}",
+      Unschedulable: "Ingen nod kan köra podden {{pod}}: {{detail}}",
+      NoNodes: "Klustret har ingen nod att köra podden {{pod}} på.",
+      NotScheduled:
+        "Ingen nod har valts för podden {{pod}} sedan {{since}}, längre än de {{expected}} s som väntas (kör klustret en schemaläggare?).",
+      QuotaRefused: "Miljöns kvot avvisade podden: {{detail}}",
+      PodRefused: "Klustret avvisade podden: {{detail}}",
+      LoaderFailing: "Dataladdaren har misslyckats {{failures}} gång(er) och försöker igen: {{detail}}",
+      StartTooSlow: "Arbetsytan har startat sedan {{since}}, längre än de {{expected}} s som väntas: {{detail}}",
+      LoadTooSlow: "Datamängderna har laddats sedan {{since}}, längre än de {{expected}} s som väntas: {{detail}}",
     },
     readyBlockedBy: "väntar på: {{conditions}}",
   },

@@ -6,6 +6,7 @@ import {
   observeConditions,
   type Observation,
 } from "../../../../orchestrator/src/environments/observe";
+import type { ClusterView } from "../../../../orchestrator/src/environments/workload-health";
 import { testTranslators } from "../../locales/test-translators";
 import { conditionSaid } from "./condition-words";
 
@@ -22,6 +23,43 @@ const deployment = (availableReplicas: number) => ({
 });
 const observed = (o: Partial<Observation> & { applied: object[] }) =>
   observeConditions({ desiredState: "active", anythingStaged: true, ...o, applied: o.applied as never });
+
+// Pods as the cluster reports them, for the reasons an environment is stuck.
+const t0 = new Date("2026-12-07T12:00:00Z");
+const late = new Date("2026-12-07T14:00:00Z");
+const workspacePod = (status: object, nodeName?: string, labels = { "app.kubernetes.io/component": "workspace" }) => ({
+  metadata: {
+    name: "workspace-1",
+    creationTimestamp: t0,
+    labels,
+    ownerReferences: [{ kind: "Job", name: "data-loader" }],
+  },
+  spec: { nodeName, containers: [{ name: "workspace", image: "img:1" }] },
+  status,
+});
+const waitingPod = (reason: string, message: string) =>
+  workspacePod(
+    {
+      phase: "Pending",
+      containerStatuses: [
+        {
+          name: "workspace",
+          image: "img:1",
+          state: { waiting: { reason, message } },
+          lastState: { terminated: { exitCode: 137, reason: "OOMKilled" } },
+        },
+      ],
+    },
+    "node-1",
+  );
+const cluster = (pods: object[], nodes = 1, refusals: object[] = []) =>
+  ({ pods, nodes, refusals }) as unknown as ClusterView;
+const refusedDeployment = (message: string) => ({
+  ...deployment(0),
+  status: { conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message }] },
+});
+const stuck = (cases: Partial<Observation> & { applied?: object[] }) =>
+  observed({ applied: [deny, deployment(0)], now: late, ...cases });
 
 /** Conditions as the reconciler makes them, through JSON as the UI receives them, for every reason it has. */
 const CASES = {
@@ -42,6 +80,34 @@ const CASES = {
     applied: [deny, job({ succeeded: 1 }), deployment(1)],
     foreignRemoved: ["Deployment/miner", "Pod/stray"],
   }),
+  "waiting for the quota's usage": stuck({ quotaUncountedSince: new Date(late.getTime() - 1000) }),
+  "the quota's usage never computed": stuck({ quotaUncountedSince: t0 }),
+  "an image that cannot be pulled": stuck({ cluster: cluster([waitingPod("ImagePullBackOff", "Back-off pulling")]) }),
+  "a crash loop": stuck({ cluster: cluster([waitingPod("CrashLoopBackOff", "back-off 40s")]) }),
+  "a container that cannot be made": stuck({ cluster: cluster([waitingPod("CreateContainerError", "no such file")]) }),
+  "a pod no node fits": stuck({
+    cluster: cluster([
+      workspacePod({
+        conditions: [
+          { type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/1 nodes are available" },
+        ],
+      }),
+    ]),
+  }),
+  "no node at all": stuck({ cluster: cluster([workspacePod({})], 0) }),
+  "no scheduler": stuck({ cluster: cluster([workspacePod({})], 2) }),
+  "a pod the quota refused": stuck({ applied: [deny, refusedDeployment("exceeded quota: environment")] }),
+  "a pod admission refused": stuck({ applied: [deny, refusedDeployment("violates PodSecurity")] }),
+  "a loader that fails and retries": stuck({
+    applied: [deny, job({ failed: 1 }), deployment(1)],
+    cluster: cluster([
+      workspacePod({ phase: "Failed", containerStatuses: [{ state: { terminated: { exitCode: 2 } } }] }, "n", {
+        "app.kubernetes.io/component": "data-loader",
+      }),
+    ]),
+  }),
+  "a slow start": stuck({ cluster: cluster([waitingPod("ContainerCreating", "")]) }),
+  "a slow load": stuck({ applied: [deny, job({ startTime: t0 }), deployment(1)] }),
   "not yet valid": inactiveConditions("NotYetValid", { validFrom: "2027-01-01T00:00:00.000Z" }),
   "tearing down": inactiveConditions("TearingDown"),
   "torn down": inactiveConditions("TornDown"),
@@ -63,10 +129,10 @@ describe("an environment's conditions in words", () => {
   });
 
   it.each(Object.entries(CASES))(
-    "read in English as the reconciler's message when %s (but for validFrom, which is a date)",
+    "read in English as the reconciler's message when %s (but for validFrom and since, which are dates)",
     (_, conditions) => {
       const received = asReceived(conditions);
-      for (const c of received.filter((c) => c.type !== "Ready" && c.reason !== "NotYetValid"))
+      for (const c of received.filter((c) => c.type !== "Ready" && c.reason !== "NotYetValid" && !c.values?.since))
         expect(conditionSaid(c, received, inEnglish)).toEqual({ text: c.message });
     },
   );

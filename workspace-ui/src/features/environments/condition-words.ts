@@ -32,8 +32,8 @@ export function conditionSaid(condition: Condition, all: readonly Condition[], t
     !slotsOf(sv.environmentState.sentences[condition.reason]).every((slot) => Object.hasOwn(values, slot))
   )
     return { text: condition.message, lang: "en" };
-  const shown: Record<string, string | number> = values.validFrom
-    ? { ...values, validFrom: formatDateTime(values.validFrom) }
-    : values;
+  // Times are kept as ISO strings; people read them in their own format.
+  const shown: Record<string, string | number> = { ...values };
+  for (const key of ["validFrom", "since"]) if (values[key]) shown[key] = formatDateTime(values[key]);
   return { text: t(`environmentState.sentences.${condition.reason}`, shown) };
 }

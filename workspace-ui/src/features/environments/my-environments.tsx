@@ -42,9 +42,9 @@ export function MyEnvironments() {
       {environments.map((e) => (
         <li key={e.namespace} className="environment">
           <div className="environment-head">
-            <strong>{e.purpose ?? e.permitId}</strong> <StateBadge environment={e} />
+            <strong>{e.purpose ?? e.permitId}</strong> <StateBadge environment={e} audience="researcher" />
           </div>
-          <p className="muted">{describeState(e, t).detail}</p>
+          <p className="muted">{describeState(e, t, "researcher").detail}</p>
           <dl className="facts">
             <dt>{t("environments.permit")}</dt>
             <dd>{e.permitId}</dd>
