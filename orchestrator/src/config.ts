@@ -205,6 +205,20 @@ const schema = z
     MACHINE_TOKEN_AUDIENCE: z.url().optional(),
     /** JSON `{ "<issuer>": { "keys": [JWK, …] } }`: the HDABs whose signed permits we accept. */
     TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
+    /** The SMTP server people's e-mail goes through (`smtp://host:port`, STARTTLS when offered, or `smtps://`); unset: no e-mail. */
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, error: "must be smtp://host:port or smtps://host:port" })
+      .refine(
+        (u) => !new URL(u).username && !new URL(u).password,
+        "must not carry credentials: put them in SMTP_CREDENTIALS_FILE",
+      )
+      .optional(),
+    /** JSON `{ "user", "pass" }` for an SMTP server that wants a sign-in: in a file, never in the environment. */
+    SMTP_CREDENTIALS_FILE: z.string().min(1).optional(),
+    /** The sender of the e-mails, e.g. `SPE <spe-noreply@scb.example>`. */
+    MAIL_FROM: z.string().min(3).max(320).optional(),
+    /** JSON `{ "<name>": { url, secretFile, events, dataHolders?, issuers? } }`: the systems told of events by signed webhooks. */
+    NOTIFICATION_WEBHOOKS_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
@@ -288,6 +302,11 @@ const schema = z
         path: ["WORKSPACE_DOMAIN"],
         message: `must not be PUBLIC_URL's host (${uiHost}) or hold it: the UI is never served on a workspace host`,
       });
+    if (env.SMTP_URL && !env.MAIL_FROM)
+      ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "is required when SMTP_URL is set" });
+    for (const key of ["MAIL_FROM", "SMTP_CREDENTIALS_FILE"] as const)
+      if (env[key] && !env.SMTP_URL)
+        ctx.addIssue({ code: "custom", path: [key], message: "is set without SMTP_URL: set SMTP_URL to send e-mail" });
     if (env.NODE_ENV === "production" && !env.OIDC_ISSUER)
       ctx.addIssue({
         code: "custom",

@@ -35,6 +35,9 @@ import { tokenReviewLoaderIdentity } from "./staging/loader-identity";
 import { buildStagingServer } from "./http/staging-server";
 import { createMetrics } from "./metrics/metrics";
 import { serveMetrics } from "./metrics/metrics-server";
+import { NotificationSender } from "./notifications/notification-sender";
+import { smtpSender } from "./notifications/send-email";
+import { readWebhookDestinations } from "./notifications/webhook-destinations";
 
 const stops: Array<() => Promise<void>> = [];
 
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
     trustedIssuersFile: config.TRUSTED_ISSUERS_FILE,
     production: config.NODE_ENV === "production",
   });
+  // Likewise: a malformed webhook destination stops the start, naming it.
+  const webhooks = readWebhookDestinations(config.NOTIFICATION_WEBHOOKS_FILE, config.NODE_ENV === "production");
 
   const log = pino({ level: config.LOG_LEVEL });
   const deliveries = deliveryServices(config, log);
@@ -79,6 +84,22 @@ async function main(): Promise<void> {
       "Ran the migrations as DATABASE_URL's role: it owns the audit table and could rewrite it (the signed checkpoints would show it). Set DATABASE_MIGRATION_URL to keep the orchestrator's role from changing the audit log",
     );
   stops.push(() => database.close());
+  // Sends what actions wrote into the notification outbox, after they commit; stopped before the database closes.
+  const mail = config.SMTP_URL
+    ? smtpSender({ url: config.SMTP_URL, from: config.MAIL_FROM!, credentialsFile: config.SMTP_CREDENTIALS_FILE })
+    : undefined;
+  const notificationSender = new NotificationSender({
+    db: database.db,
+    log,
+    publicUrl: config.publicUrl,
+    mail,
+    webhooks,
+  });
+  notificationSender.start();
+  stops.push(async () => {
+    await notificationSender.stop();
+    mail?.close();
+  });
   if (config.NODE_ENV !== "production") {
     const demo = await importDemoPermit(database.db, {
       trustedIssuers: permitIntake.trustedIssuers,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/database";
+import { notifyOfAuditEvent } from "../notifications/audit-notifications";
 import { auditEventHash, GENESIS_HASH, type AuditEvent, type AuditEventInput } from "./audit-hash";
 
 /** A transaction handle, as drizzle's `db.transaction(async (tx) => …)` passes it. */
@@ -33,6 +34,8 @@ export async function appendAuditEvent(tx: Tx, input: AuditEventInput, now = new
       ${event.actor.address}, ${event.action}, ${event.target}, ${JSON.stringify(event.details)}::jsonb,
       ${event.previousHash}, ${hash})`,
   );
+  // The notification outbox row, if the event calls for one, commits or rolls back with the event.
+  await notifyOfAuditEvent(tx, event, now);
   return { ...event, hash };
 }
 

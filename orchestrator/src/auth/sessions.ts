@@ -4,6 +4,7 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import type { Role } from "./roles";
 import type { Db } from "../db/database";
 import { sessions } from "../db/schema";
+import { rememberPerson } from "../notifications/person-settings";
 import { sessionCacheFor, type SessionCache, type SessionRow } from "./session-cache";
 
 export interface SessionUser {
@@ -66,6 +67,7 @@ export class SessionStore {
         lastSeenAt: now,
         expiresAt,
       });
+      await rememberPerson(tx, user, now);
       const actor = { subject: user.subject, role: "person" as const, address };
       await appendAuditEvent(
         tx,

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -16,6 +16,7 @@ import type { OutputFileType } from "../outputs/requests/output-file-type";
 import type { RequestState } from "../outputs/requests/request-state";
 import type { FileDecision, Vote } from "../outputs/requests/review-rules";
 import type { PermitPayload } from "../permits/permit";
+import type { NotificationAbout, NotificationKind } from "../notifications/notification-kinds";
 
 /**
  * Server-side sessions of people signed in through OIDC. The cookie carries a random token; only its
@@ -345,5 +346,84 @@ export const activityEntries = pgTable(
   (t) => [
     primaryKey({ columns: [t.batch, t.position] }),
     index("activity_entries_person_idx").on(t.namespace, t.subject, t.time),
+  ],
+);
+
+/**
+ * What the orchestrator knows of a person beyond a session: where to write to, and what they chose. Written at
+ * each sign-in (name, e-mail and roles from the identity provider) and by the person's own settings. Operators
+ * and output checkers are told of events through it; researchers' addresses come from their permits.
+ */
+export const people = pgTable(
+  "people",
+  {
+    subject: text("subject").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email"),
+    roles: jsonb("roles").$type<string[]>().notNull(),
+    /** The UI's and the e-mails' language; null until the person chooses one (Swedish then). */
+    language: text("language").$type<"sv" | "en">(),
+    /** Whether the person wants e-mail about events; on until they turn it off. */
+    emailNotifications: boolean("email_notifications").notNull().default(true),
+    signedInAt: timestamp("signed_in_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("people_roles_idx").using("gin", t.roles)],
+);
+
+/**
+ * The notification outbox: one row per event worth telling someone, written in the same transaction as the
+ * action it is about (so it exists exactly when the action does) and holding ids only, never data. The
+ * sender expands each into deliveries, one per recipient, after commit (src/notifications/).
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").$type<NotificationKind>().notNull(),
+    about: jsonb("about").$type<NotificationAbout>().notNull(),
+    /** Set for events that a sweep could find twice (a permit ending in 30 days): the second is not written. */
+    dedupeKey: text("dedupe_key").unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** When its deliveries were written; null while the sender has not got to it. */
+    expandedAt: timestamp("expanded_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("notifications_unexpanded_idx")
+      .on(t.createdAt)
+      .where(sql`${t.expandedAt} is null`),
+  ],
+);
+
+/**
+ * One message of a notification to one recipient, by e-mail or by webhook, retried with backoff until it is
+ * sent or given up (`failed`): what operators see when one does not arrive.
+ */
+export const notificationDeliveries = pgTable(
+  "notification_deliveries",
+  {
+    id: text("id").primaryKey(),
+    notificationId: text("notification_id")
+      .notNull()
+      .references(() => notifications.id),
+    channel: text("channel").$type<"email" | "webhook">().notNull(),
+    /** The e-mail address, or the webhook's name in the installation's configuration. */
+    recipient: text("recipient").notNull(),
+    /** The person written to (their OIDC subject), for e-mail. */
+    person: text("person"),
+    language: text("language").$type<"sv" | "en">().notNull(),
+    state: text("state").$type<"pending" | "sent" | "failed">().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
+    /** What went wrong the last time, in words for operators (no secret, no body). */
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("notification_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} = 'pending'`),
+    index("notification_deliveries_notification_idx").on(t.notificationId),
   ],
 );

@@ -3,6 +3,8 @@ import { appendAuditEvent } from "../audit/append-audit-event";
 import { SYSTEM_ACTOR } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { environments, permits, type Condition } from "../db/schema";
+import { conditionNotifications } from "../notifications/condition-notifications";
+import { recordNotification } from "../notifications/record-notification";
 
 export type EnvironmentRow = typeof environments.$inferSelect;
 export type PermitRow = typeof permits.$inferSelect;
@@ -21,7 +23,10 @@ export async function loadEnvironment(
   return row;
 }
 
-/** Records what the reconciler saw, for the generation it worked from. */
+/**
+ * Records what the reconciler saw, for the generation it worked from; a change worth telling (Ready, or with
+ * problems) writes its notification in the same transaction.
+ */
 export async function saveStatus(
   db: Db,
   namespace: string,
@@ -29,10 +34,20 @@ export async function saveStatus(
   observedGeneration: number,
   now: Date,
 ): Promise<void> {
-  await db
-    .update(environments)
-    .set({ conditions, observedGeneration, updatedAt: now })
-    .where(eq(environments.namespace, namespace));
+  await db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ permitId: environments.permitId, conditions: environments.conditions })
+      .from(environments)
+      .where(eq(environments.namespace, namespace))
+      .for("update");
+    await tx
+      .update(environments)
+      .set({ conditions, observedGeneration, updatedAt: now })
+      .where(eq(environments.namespace, namespace));
+    if (before)
+      for (const kind of conditionNotifications(before.conditions, conditions))
+        await recordNotification(tx, kind, { permitId: before.permitId, namespace }, now);
+  });
 }
 
 /** Marks an environment for teardown (expiry found by the reconciler): a new generation to work towards. */
