@@ -43,6 +43,19 @@ describe("which changes of conditions are told", () => {
     ["starting → loading failed", ready("False", "Starting"), ready("False", "LoadFailed"), ["environment-stuck"]],
     ["nothing → apply failed", [], ready("False", "ApplyFailed"), ["environment-stuck"]],
     ["problem → other problem", ready("False", "ApplyFailed"), ready("False", "LoadFailed"), []],
+    [
+      "starting → image not pulled",
+      ready("False", "Starting"),
+      ready("False", "ImagePullFailed"),
+      ["environment-stuck"],
+    ],
+    [
+      "waiting for quota → too slow",
+      ready("False", "AwaitingQuotaUsage"),
+      ready("False", "QuotaUsageUnknown"),
+      ["environment-stuck"],
+    ],
+    ["stuck → ready", ready("False", "NoNodes"), ready("True", "EnvironmentReady"), ["environment-ready"]],
     ["problem → starting", ready("False", "LoadFailed"), ready("False", "Starting"), []],
     ["starting → suspended", ready("False", "Starting"), ready("False", "Suspended"), []],
   ])("%s", (_, before, after, kinds) => {
