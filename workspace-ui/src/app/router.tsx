@@ -6,6 +6,7 @@ import { Layout } from "./layout";
 // Each role's pages load only when someone opens them.
 const Home = lazy(() => import("../routes/home"));
 const Evidence = lazy(() => import("../routes/evidence"));
+const Activity = lazy(() => import("../routes/activity"));
 const Outbox = lazy(() => import("../routes/researcher/outbox"));
 const MyExports = lazy(() => import("../routes/researcher/my-exports"));
 const ExportRequest = lazy(() => import("../routes/researcher/export-request"));
@@ -24,6 +25,7 @@ export function AppRouter() {
         <Suspense fallback={<p aria-busy="true">{t("app.loading")}</p>}>
           <Routes>
             <Route path="/evidence/:namespace" element={<Evidence />} />
+            <Route path="/activity/:namespace" element={<Activity />} />
             <Route path="/environments/:namespace/outbox" element={<Outbox />} />
             <Route path="/exports" element={<MyExports />} />
             <Route path="/exports/:id" element={<ExportRequest />} />

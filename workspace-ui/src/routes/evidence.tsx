@@ -52,14 +52,20 @@ export default function Evidence() {
       {r.requirements.map((requirement) => (
         // The data section says in its own words which datasets are still awaited: its gaps are those.
         <Requirement key={requirement.id} id={requirement.id} gaps={requirement.id === "data" ? [] : requirement.gaps}>
-          <EvidenceOf requirement={requirement} />
+          <EvidenceOf requirement={requirement} namespace={r.environment.namespace} />
         </Requirement>
       ))}
     </article>
   );
 }
 
-function EvidenceOf({ requirement }: { requirement: EvidenceReport["requirements"][number] }) {
+function EvidenceOf({
+  requirement,
+  namespace,
+}: {
+  requirement: EvidenceReport["requirements"][number];
+  namespace: string;
+}) {
   switch (requirement.id) {
     case "access":
       return <AccessEvidenceView evidence={requirement.evidence} />;
@@ -68,7 +74,7 @@ function EvidenceOf({ requirement }: { requirement: EvidenceReport["requirements
     case "data":
       return <DataEvidenceView evidence={requirement.evidence} />;
     case "logs":
-      return <LogEvidenceView evidence={requirement.evidence} />;
+      return <LogEvidenceView evidence={requirement.evidence} namespace={namespace} />;
     case "outputs":
       return <OutputEvidenceView evidence={requirement.evidence} />;
     case "duration":

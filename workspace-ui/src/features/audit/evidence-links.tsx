@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 
-/** One compliance evidence report per environment. */
+/** One compliance evidence report per environment, and its record of activities. */
 export function EvidenceLinks() {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -15,7 +15,8 @@ export function EvidenceLinks() {
       <ul>
         {environments.data.map((e) => (
           <li key={e.namespace}>
-            <Link to={`/evidence/${e.namespace}`}>{e.permitId}</Link> <span className="muted">({e.desiredState})</span>
+            <Link to={`/evidence/${e.namespace}`}>{e.permitId}</Link> <span className="muted">({e.desiredState})</span>{" "}
+            · <Link to={`/activity/${e.namespace}`}>{t("audit.activity.link")}</Link>
           </li>
         ))}
       </ul>

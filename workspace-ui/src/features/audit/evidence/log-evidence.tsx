@@ -1,13 +1,21 @@
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { formatDateTime } from "../../../lib/format";
+import { ActivityChainVerdict } from "../activity/activity-chain";
 import { ChainVerdict } from "../chain-verdict";
 import { EvidenceTable } from "./evidence-table";
 import type { LogEvidence } from "./evidence-types";
 
-/** Whether the whole audit log's chain holds, and every event about this environment and its permit. */
-export function LogEvidenceView({ evidence }: { evidence: LogEvidence }) {
+/**
+ * Whether the whole audit log's chain holds, and every event about this environment and its permit; then
+ * the record of activities: whether its chain holds and how much of each kind each person did.
+ */
+export function LogEvidenceView({ evidence, namespace }: { evidence: LogEvidence; namespace: string }) {
   const { t } = useTranslation();
-  const { chain } = evidence;
+  const { chain, activity } = evidence;
+  const kinds = [...new Set(activity.persons.flatMap((p) => Object.keys(p.counts)))].sort() as Array<
+    keyof (typeof activity.persons)[number]["counts"]
+  >;
   return (
     <>
       <ChainVerdict result={chain} />
@@ -32,6 +40,18 @@ export function LogEvidenceView({ evidence }: { evidence: LogEvidence }) {
           <code key="t">{e.target}</code>,
         ]}
       />
+      <h3>{t("audit.evidence.logs.activity")}</h3>
+      <ActivityChainVerdict result={activity.chain} />
+      <EvidenceTable
+        caption={t("audit.evidence.logs.activityCounts")}
+        columns={[t("audit.evidence.logs.actor"), ...kinds.map((k) => t(`audit.activity.kinds.${k}`))]}
+        rows={activity.persons}
+        empty={t("audit.evidence.logs.noActivity")}
+        row={(p) => [<code key="s">{p.subject}</code>, ...kinds.map((k) => p.counts[k] ?? 0)]}
+      />
+      <p className="no-print">
+        <Link to={`/activity/${namespace}`}>{t("audit.activity.link")}</Link>
+      </p>
     </>
   );
 }

@@ -1,0 +1,33 @@
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { useTRPC } from "../../../lib/trpc";
+import type { ActivityChain } from "./activity-types";
+
+/** Whether the record of activities' hash chain holds, and if not the first broken batch and how. */
+export function ActivityChainVerdict({ result }: { result: ActivityChain }) {
+  const { t } = useTranslation();
+  if (!result.intact)
+    return (
+      <div className="state state-problem" role="alert">
+        <p>
+          <strong>{t(`audit.activity.tampering.${result.tampering}`)}</strong>
+        </p>
+        <p>{t("audit.activity.broken", { at: result.brokenAt, problem: result.problem })}</p>
+      </div>
+    );
+  return (
+    <div className="state state-ok">
+      <p>{t("audit.activity.intact", { batches: result.batches, count: result.entries })}</p>
+    </div>
+  );
+}
+
+/** The record's chain, verified now. */
+export function ActivityChainStatus() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const verify = useQuery(trpc.audit.activityVerify.queryOptions());
+  if (verify.isPending) return <p aria-busy="true">{t("audit.chain.checking")}</p>;
+  if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: verify.error.message })}</p>;
+  return <ActivityChainVerdict result={verify.data} />;
+}
