@@ -7,6 +7,7 @@ import { startAirlockAgent, type AirlockAgentProcess } from "../orchestrator/tes
 import { insertEnvironment } from "../orchestrator/test/environment-rows";
 import { startStack, type Stack } from "../orchestrator/test/stack";
 import { examplePermit } from "../orchestrator/src/permits/test-fixtures";
+import { pngWithHiddenRows } from "../orchestrator/src/outputs/images/test-fixtures";
 import { launchChromium } from "./browser";
 import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
@@ -306,10 +307,8 @@ describe("the airlock in a real Chromium", () => {
     const title = "Figur och kod";
     mkdirSync(join(outboxDir, "figurer"));
     mkdirSync(join(outboxDir, "kod"));
-    writeFileSync(
-      join(outboxDir, "figurer/kurva.svg"),
-      '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#0b5c8a"/></svg>',
-    );
+    // A figure with 200 data rows hidden in a text chunk and after its end: the checker sees it re-encoded.
+    writeFileSync(join(outboxDir, "figurer/kurva.png"), await pngWithHiddenRows());
     writeFileSync(join(outboxDir, "kod/analys.py"), 'print("överlevnad per region")\n');
     const alice = await browser.newPage({ viewport: VIEWPORT });
     await signIn(alice, stack, "alice");
@@ -317,9 +316,9 @@ describe("the airlock in a real Chromium", () => {
       .getByRole("region", { name: "Mina miljöer" })
       .getByRole("link", { name: /Utkorg och ny exportförfrågan/ })
       .click();
-    await alice.getByRole("checkbox", { name: "figurer/kurva.svg" }).check();
+    await alice.getByRole("checkbox", { name: "figurer/kurva.png" }).check();
     await alice.getByRole("checkbox", { name: "kod/analys.py" }).check();
-    expect(await alice.getByLabel("Typ av figurer/kurva.svg").inputValue()).toBe("figure");
+    expect(await alice.getByLabel("Typ av figurer/kurva.png").inputValue()).toBe("figure");
     expect(await alice.getByLabel("Typ av kod/analys.py").inputValue()).toBe("code");
     // Figures and code are not checked automatically: a person looks at them.
     await expect.poll(() => alice.getByText("Automatisk kontroll: granskas manuellt").count()).toBe(2);
@@ -332,9 +331,14 @@ describe("the airlock in a real Chromium", () => {
     const karin = await browser.newPage({ viewport: VIEWPORT });
     await openFromQueue(karin, stack, "karin", title);
     const figure = karin
-      .getByRole("region", { name: "figurer/kurva.svg", exact: true })
-      .getByRole("img", { name: /figurer\/kurva\.svg/ });
-    await expect.poll(() => figure.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(120);
+      .getByRole("region", { name: "figurer/kurva.png", exact: true })
+      .getByRole("img", { name: /figurer\/kurva\.png/ });
+    await expect.poll(() => figure.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+    const figureCard = karin.getByRole("region", { name: "figurer/kurva.png", exact: true });
+    expect(await figureCard.getByText(/^Omkodad till enbart pixlar före granskningen/).count()).toBe(1);
+    expect(
+      await figureCard.getByText(/Bilden \(64 × 32 pixlar, PNG, \d+ byte\) innehöll mer än sina pixlar/).count(),
+    ).toBe(1);
     const code = karin.getByRole("region", { name: "kod/analys.py", exact: true });
     await expect.poll(() => code.locator("pre").textContent()).toBe('print("överlevnad per region")\n');
     await lookAt(karin, "5-checker-figure-and-code");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSpe } from "../../test/run-spe";
+import { plainPng } from "../outputs/images/test-fixtures";
 
 const dir = mkdtempSync(join(tmpdir(), "spe-output-check-"));
 
@@ -54,6 +55,7 @@ describe("spe output check", () => {
           message: "Count below 10: 1 cell (row 2); not a whole-number count: 1 cell (row 4).",
         },
         { name: "zeros", status: "fail", message: "Zero count (disclosive): 1 cell (row 3)." },
+        { name: "formula-cells", status: "pass" },
       ],
       cells: [
         { row: 2, column: "count", status: "fail", reasons: ["a count below the threshold 10"] },
@@ -69,18 +71,19 @@ describe("spe output check", () => {
   });
 
   it("exit 1 for review alone: a figure, a magnitude table without max1/max2", async () => {
-    const figure = await check(
-      file("plot.png", Uint8Array.from([0x89, 0x50, 0x4e, 0x47])),
-      "--type",
-      "figure",
-      "--json",
-    );
+    const figure = await check(file("plot.png", await plainPng()), "--type", "figure", "--json");
     expect(figure.code).toBe(1);
     expect(JSON.parse(figure.stdout)).toMatchObject({
       status: "review",
-      checks: [{ name: "manual-review", status: "review", message: expect.any(String) }],
+      checks: [
+        { name: "image-content", status: "pass" },
+        { name: "manual-review", status: "review", message: expect.any(String) },
+      ],
       cells: [],
     });
+    // An image that does not decode cannot be checked at all.
+    const broken = await check(file("broken.png", Uint8Array.from([0x89, 0x50, 0x4e, 0x47])), "--type", "figure");
+    expect(broken.code).toBe(2);
     const magnitude = await check(file("sums.csv", "g,value,n\na,1000,20\n"), "--type", "magnitude", "--json");
     expect(magnitude.code).toBe(1);
     expect(JSON.parse(magnitude.stdout).status).toBe("review");

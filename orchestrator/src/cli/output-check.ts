@@ -31,7 +31,7 @@ export async function outputCheck(args: string[]): Promise<number> {
 
   let report: SdcReport;
   try {
-    report = await checkOutputFile({ bytes, type, profile, countColumn: values["count-column"] });
+    report = await checkOutputFile({ bytes, name: file, type, profile, countColumn: values["count-column"] });
   } catch (err) {
     if (!(err instanceof SpeError && err.code === "OUTPUT_FILE_UNREADABLE")) throw err;
     console.error(`Cannot check ${file} as ${type}: ${err.code}: ${err.message}`);

@@ -214,6 +214,11 @@ export const exportFiles = pgTable(
     /** Set when the file is copied into quarantine on submit. */
     size: bigint("size", { mode: "number" }),
     sha256: text("sha256"),
+    /**
+     * The file as it came from the outbox, when what is kept differs from it: an image is re-encoded to a
+     * fresh raster, and `sha256` is that raster's (what checkers saw and what leaves).
+     */
+    submittedSha256: text("submitted_sha256"),
     checkStatus: text("check_status").$type<"pass" | "review" | "fail">(),
     checkReport: jsonb("check_report").$type<Record<string, unknown>>(),
     decision: text("decision").$type<FileDecision>().notNull(),

@@ -68,7 +68,7 @@ function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string
         <tbody>
           {cells.map((c) => (
             <tr key={`${c.row}:${c.column}`} className={`flag-${c.status}`}>
-              <td>{c.row}</td>
+              <td>{c.row === 0 ? t("checks.headerRow") : c.row}</td>
               <td>
                 <code>{c.column}</code>
               </td>

@@ -328,6 +328,9 @@ export const en: Messages = {
       values: "Values",
       "residual-df": "Residual degrees of freedom",
       "manual-review": "Manual review",
+      "formula-cells": "Formula cells",
+      "declared-type": "Declared type",
+      "image-content": "Image content",
     },
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "The request does not exist, or you may not see it.",
@@ -492,6 +495,7 @@ export const en: Messages = {
     profileHeading: "Rule profile {{profile}}",
     flagged: "Flagged cells in {{file}} ({{count}})",
     row: "Row",
+    headerRow: "header",
     column: "Column",
     assessment: "Assessment",
     reason: "Reason",
@@ -536,6 +540,8 @@ export const en: Messages = {
       justification: "Justification",
       files: "Files",
       fileFacts: "{{type}} · version {{version}} · {{size}}",
+      reencoded:
+        "Re-encoded to bare pixels before review: what you see is what leaves. Pixel values can still hide data, so look at the figure itself. Submitted as SHA-256",
       automatic: "Automated check",
       file: "The file",
       votes: "Votes",

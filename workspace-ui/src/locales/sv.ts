@@ -370,6 +370,9 @@ export const sv = {
       values: "Värden",
       "residual-df": "Residualfrihetsgrader",
       "manual-review": "Manuell granskning",
+      "formula-cells": "Formelceller",
+      "declared-type": "Angiven typ",
+      "image-content": "Bildinnehåll",
     },
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "Förfrågan finns inte, eller så får du inte se den.",
@@ -533,6 +536,7 @@ export const sv = {
     profileHeading: "Regelprofil {{profile}}",
     flagged: "Flaggade celler i {{file}} ({{count}})",
     row: "Rad",
+    headerRow: "rubrikrad",
     column: "Kolumn",
     assessment: "Bedömning",
     reason: "Skäl",
@@ -551,6 +555,20 @@ export const sv = {
     "not-checked-code": "En kodfil kontrolleras inte automatiskt; en utdatagranskare granskar den.",
     "not-checked-text": "En textfil kontrolleras inte automatiskt; en utdatagranskare granskar den.",
     "not-checked-other": "En fil av okänd typ kontrolleras inte automatiskt; en utdatagranskare granskar den.",
+    "formula-cells-none": "Ingen cell som ett kalkylprogram skulle köra som en formel.",
+    "formula-cells-found": "börjar som en kalkylbladsformel",
+    "formula-cell":
+      "börjar som en kalkylbladsformel (=, +, -, @): öppnad i ett kalkylprogram kan den köras eller skicka data till en webbadress",
+    "reads-as-frequency": "Angiven som en annan typ, men läses som en frekvenstabell: kontrollerad som en sådan.",
+    "reads-as-magnitude": "Angiven som en annan typ, men läses som en magnitudtabell: kontrollerad som en sådan.",
+    "reads-as-regression":
+      "Angiven som en annan typ, men läses som en regressionssammanfattning: kontrollerad som en sådan.",
+    "reads-as-table":
+      "Angiven som en annan typ, men läses som en tabell vars kolumner kontrollerna inte känner igen: en utdatagranskare granskar den som tabell.",
+    "image-pixels-only":
+      "Inget annat än pixlar hittades. Bilden kodades ändå om till en ny rasterbild; det är den granskarna ser och den som lämnas ut.",
+    "image-beyond-pixels":
+      "Bilden innehöll mer än sina pixlar (text, metadata, data efter bildens slut eller fler byte än pixlarna behöver). Den kodades om till en ny rasterbild, så inget av det lämnas ut; en utdatagranskare ser över varför det fanns där.",
     "frequency-no-count-column": 'Ingen kolumn heter "{{column}}"; ange antalskolumnen (CLI: --count-column).',
     "frequency-threshold-passed": "Alla antal är minst {{threshold}}.",
     "frequency-threshold-passed-redacted": "Alla antal är minst {{threshold}} ({{redacted}} undertryckta).",
@@ -623,6 +641,12 @@ export const sv = {
     "magnitude-cell-dominated-2": "de två största bidragen utgör {{share}} av summan, minst {{k}}",
     "regression-model-unreadable": "df_resid {{value}} är inte ett antal frihetsgrader",
     "regression-model-below": "{{df}} residualfrihetsgrader, under {{minimum}}",
+    "formula-cell":
+      '"{{text}}" börjar som en kalkylbladsformel (=, +, -, @): öppnad i ett kalkylprogram kan den köras eller skicka data till en webbadress',
+    "image-pixels-only":
+      "Inget annat än pixlar hittades ({{width}} × {{height}} pixlar, {{format}}, {{bytes}} byte). Bilden kodades ändå om till en ny rasterbild; det är den granskarna ser och den som lämnas ut.",
+    "image-beyond-pixels":
+      "Bilden ({{width}} × {{height}} pixlar, {{format}}, {{bytes}} byte) innehöll mer än sina pixlar: text {{text}} byte, metadata {{metadata}} byte, okända block {{unknown}} byte, efter bildens slut {{trailing}} byte ({{names}}); pixeldatan tar {{pixelBytes}} byte där högst {{bound}} behövs. Den kodades om till en ny rasterbild, så inget av det lämnas ut; se över varför det fanns där.",
   },
   reviews: {
     queue: {
@@ -655,6 +679,8 @@ export const sv = {
       justification: "Motivering",
       files: "Filer",
       fileFacts: "{{type}} · version {{version}} · {{size}}",
+      reencoded:
+        "Omkodad till enbart pixlar före granskningen: det du ser är det som lämnas ut. Pixelvärden kan ändå dölja data, så titta på själva figuren. Inlämnad som SHA-256",
       automatic: "Automatisk kontroll",
       file: "Filen",
       votes: "Omdömen",

@@ -25,7 +25,17 @@ export type CheckStatus = "pass" | "review" | "fail";
 export interface FileCheck {
   status: CheckStatus;
   report: Record<string, unknown>;
+  /** What is kept and released instead of the file as submitted: an image re-encoded to a fresh raster. */
+  released?: Uint8Array;
 }
 
-/** Runs the disclosure checks of a profile on a file already in quarantine. */
-export type CheckOutputFile = (input: { file: string; type: OutputFileType; profile: string }) => Promise<FileCheck>;
+/**
+ * Runs the disclosure checks of a profile on a file already in quarantine (`file`); `name` is its path in
+ * the outbox, whose ending its content must match.
+ */
+export type CheckOutputFile = (input: {
+  file: string;
+  name: string;
+  type: OutputFileType;
+  profile: string;
+}) => Promise<FileCheck>;

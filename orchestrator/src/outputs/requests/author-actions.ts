@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../environments/environment-store";
 import { SpeError } from "../../errors";
 import type { AirlockLimits } from "./airlock-limits";
 import { loadRequestFor, updateIfStill, type LoadedRequest } from "./export-request-store";
-import { ALLOWED_EXTENSIONS, extensionOf, OUTPUT_FILE_TYPES } from "./output-file-type";
+import { ALLOWED_EXTENSIONS, extensionOf, OUTPUT_FILE_TYPES, VECTOR_FIGURES } from "./output-file-type";
 import { permitEnded } from "./permit-standing";
 import { statesAllowing, transition, type RequestEvent, type RequestState } from "./request-state";
 
@@ -47,6 +47,11 @@ function refuseFiles(files: NewRequest["files"], limits: AirlockLimits): void {
     if (paths.has(file.path)) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is picked twice.`);
     paths.add(file.path);
     const allowed = ALLOWED_EXTENSIONS[file.type];
+    if (VECTOR_FIGURES.includes(extensionOf(file.path)))
+      throw new SpeError(
+        "EXPORT_FILE_REFUSED",
+        `${file.path} cannot leave: SVG and PDF figures can hold text and objects that are not drawn, so a checker cannot see all of it. Save the figure as PNG.`,
+      );
     if (!allowed.includes(extensionOf(file.path)))
       throw new SpeError(
         "EXPORT_FILE_REFUSED",

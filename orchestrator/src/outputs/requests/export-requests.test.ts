@@ -11,6 +11,7 @@ import { startStack, type Stack } from "../../../test/stack";
 import { eventually } from "../../../test/eventually";
 import { callTrpc } from "../../../test/trpc-call";
 import { examplePermit } from "../../permits/test-fixtures";
+import { HIDDEN_ROWS, pngWithHiddenRows } from "../images/test-fixtures";
 
 const sha256 = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -28,7 +29,7 @@ describe("export requests through the API, with a real airlock agent", () => {
   const call = (who: CookieClient, path: string, input?: unknown, method: "GET" | "POST" = "POST") =>
     callTrpc(who, stack.appUrl, path, input, method);
   const query = (who: CookieClient, path: string, input?: unknown) => call(who, path, input, "GET");
-  const put = (name: string, content: string) => {
+  const put = (name: string, content: string | Buffer) => {
     mkdirSync(join(outbox, name, ".."), { recursive: true });
     writeFileSync(join(outbox, name), content);
   };
@@ -180,10 +181,36 @@ describe("export requests through the API, with a real airlock agent", () => {
       ],
     });
     expect(twice.error?.message).toMatch(/picked twice/);
+    const vector = await call(alice, "exports.create", {
+      namespace,
+      title: "Curve",
+      justification: "The survival curve as a vector figure.",
+      files: [{ path: "figures/curve.svg", type: "figure" }],
+    });
+    expect(vector.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
+    expect(vector.error?.message).toMatch(/SVG and PDF figures .* Save the figure as PNG/);
+  });
+
+  it("refuses an image that does not decode, or a table named as an image, and keeps nothing", async () => {
+    put("broken.png", (await pngWithHiddenRows()).subarray(0, 300));
+    put("table.png", SAFE_TABLE);
+    const before = quarantined();
+    for (const [path, message] of [
+      ["broken.png", /The image cannot be read/],
+      ["table.png", /is text, but its name ends in \.png/],
+    ] as const) {
+      const id = await draft([{ path, type: "figure" }]);
+      const failed = await call(alice, "exports.submit", { id });
+      expect(failed.error?.data.speCode).toBe("EXPORT_FILE_REFUSED");
+      expect(failed.error?.message).toMatch(message);
+    }
+    expect(quarantined().sort()).toEqual(before.sort());
   });
 
   it("takes a request through two blinded votes to a signed release, and serves exactly the bytes reviewed", async () => {
-    put("fig.png", "\x89PNG fake figure bytes");
+    // The issue's figure: 200 data rows in a text chunk and after the image's end.
+    const figure = await pngWithHiddenRows();
+    put("fig.png", figure);
     const id = await draft([
       { path: "tables/strokes.csv", type: "frequency" },
       { path: "fig.png", type: "figure" },
@@ -204,7 +231,15 @@ describe("export requests through the API, with a real airlock agent", () => {
       checkStatus: "pass",
       sha256: sha256(SAFE_TABLE),
     });
-    expect(files.find((f) => f.path === "fig.png")).toMatchObject({ checkStatus: "review" });
+    // Checkers see (and the release will carry) the image re-encoded, with the hash of what was submitted.
+    const fig = files.find((f) => f.path === "fig.png") as (typeof files)[number] & { submittedSha256: string };
+    expect(fig).toMatchObject({ checkStatus: "review", submittedSha256: sha256(figure) });
+    expect(fig.sha256).not.toBe(sha256(figure));
+    expect(quarantined()).not.toContain(sha256(figure));
+    const figurePreview = Buffer.from(
+      await (await karin.request(`${stack.appUrl}/reviews/${id}/file?path=fig.png`)).arrayBuffer(),
+    );
+    expect(sha256(figurePreview)).toBe(fig.sha256);
 
     const preview = await karin.request(
       `${stack.appUrl}/reviews/${id}/file?path=${encodeURIComponent("tables/strokes.csv")}`,
@@ -247,6 +282,12 @@ describe("export requests through the API, with a real airlock agent", () => {
     );
     expect(download.status).toBe(200);
     expect(await download.text()).toBe(SAFE_TABLE);
+    const figureOut = Buffer.from(
+      await (await alice.request(`${stack.appUrl}/exports/${id}/files?path=fig.png`)).arrayBuffer(),
+    );
+    expect(sha256(figureOut)).toBe(fig.sha256);
+    expect(figureOut.subarray(0, 8)).toEqual(figure.subarray(0, 8));
+    expect(figureOut.includes(Buffer.from(HIDDEN_ROWS.slice(0, 30)))).toBe(false);
     expect(
       (await karin.request(`${stack.appUrl}/exports/${id}/files?path=${encodeURIComponent("tables/strokes.csv")}`))
         .status,
@@ -259,6 +300,10 @@ describe("export requests through the API, with a real airlock agent", () => {
       released: Array<{ path: string; sha256: string; reviews: Array<{ checker: string }> }>;
     };
     expect(record.released.find((f) => f.path === "tables/strokes.csv")).toMatchObject({ sha256: sha256(SAFE_TABLE) });
+    expect(record.released.find((f) => f.path === "fig.png")).toMatchObject({
+      sha256: fig.sha256,
+      submittedSha256: sha256(figure),
+    });
     // The researcher's copy names no checker (docs/architecture.md#data-out); the auditor's, as signed, does.
     expect(record.released[0]!.reviews).toHaveLength(2);
     expect(JSON.stringify(record)).not.toMatch(/kalle|karin|checker/);

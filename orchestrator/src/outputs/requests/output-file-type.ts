@@ -4,17 +4,26 @@ export type OutputFileType = (typeof OUTPUT_FILE_TYPES)[number];
 
 /**
  * File name endings allowed out per declared type (after OpenSAFELY's list, plus analysis code). Anything
- * else, a notebook with embedded outputs for one, is refused before it reaches a checker.
+ * else, a notebook with embedded outputs for one, is refused before it reaches a checker. Figures are
+ * raster images only, which are re-encoded to bare pixels before review (VECTOR_FIGURES says why not SVG).
  */
 export const ALLOWED_EXTENSIONS: Record<OutputFileType, readonly string[]> = {
   frequency: ["csv"],
   magnitude: ["csv"],
   regression: ["csv", "json"],
-  figure: ["png", "jpg", "jpeg", "svg"],
+  figure: ["png", "jpg", "jpeg"],
   code: ["py", "r", "sql", "do", "sas", "txt"],
   text: ["txt", "md"],
-  other: ["csv", "json", "txt", "md", "png", "jpg", "jpeg", "svg"],
+  other: ["csv", "json", "txt", "md", "png", "jpg", "jpeg"],
 };
+
+/**
+ * Vector figures are refused rather than rasterised: an SVG or PDF can carry text a viewer never draws
+ * (hidden layers, white-on-white, off-page objects, metadata, scripts, embedded files), so a checker cannot
+ * see all of what leaves, and rasterising it would mean parsing hostile XML or PDF inside the orchestrator.
+ * Every plotting library saves the same figure as PNG, which is re-encoded to bare pixels before review.
+ */
+export const VECTOR_FIGURES: readonly string[] = ["svg", "svgz", "pdf", "eps", "ps"];
 
 /** The lower-case ending of a file name, without the dot ("" when there is none). */
 export function extensionOf(path: string): string {

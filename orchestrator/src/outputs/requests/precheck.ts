@@ -62,7 +62,7 @@ export async function precheckFile(
   try {
     await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
     copied = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);
-    const check = await airlock.checkOutputFile({ file: scratch, type, profile });
+    const check = await airlock.checkOutputFile({ file: scratch, name: path, type, profile });
     await record(reportSummary(check));
     // The researcher reads this before anyone has reviewed the file: none of what the checks read in it.
     return { status: check.status, report: researcherReport(check.report) ?? {}, size: copied.size };

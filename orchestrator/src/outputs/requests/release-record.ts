@@ -22,6 +22,8 @@ export function releaseRecord(
     version: f.version,
     type: f.type,
     sha256: f.sha256,
+    // An image leaves re-encoded: the hash of the file as the researcher submitted it, beside the one released.
+    ...(f.submittedSha256 !== null && { submittedSha256: f.submittedSha256 }),
     size: f.size,
     checks: { profile: request.profile, status: f.checkStatus },
     decision: f.decision,

@@ -34,6 +34,7 @@ const fileFields = (f: ExportFileRow) => ({
   type: f.type,
   size: f.size,
   sha256: f.sha256,
+  submittedSha256: f.submittedSha256,
   checkStatus: f.checkStatus,
   checkReport: f.checkReport,
   decision: f.decision,

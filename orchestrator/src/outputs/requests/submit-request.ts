@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
@@ -22,8 +24,11 @@ export interface AirlockServices {
 
 interface Quarantined {
   file: ExportFileRow;
+  /** What is kept, checked and released: the file as submitted, or an image re-encoded. */
   sha256: string;
   size: number;
+  /** The file as it came from the outbox, when what is kept differs from it. */
+  submittedSha256: string | null;
   check: FileCheck;
 }
 
@@ -50,6 +55,7 @@ async function quarantineFile(
   file: ExportFileRow,
   listed: Map<string, number>,
   admitted: Admitted[],
+  replaced: Admitted[],
 ): Promise<Quarantined> {
   const { limits } = airlock;
   const size = listed.get(file.path);
@@ -76,8 +82,17 @@ async function quarantineFile(
         `${file.path} has ${rows} rows; at most ${limits.maxCsvRows} may leave in one table. Aggregate further.`,
       );
   }
-  const check = await airlock.checkOutputFile({ file: path, type: file.type, profile });
-  return { file, sha256: kept.sha256, size: kept.size, check };
+  const check = await airlock.checkOutputFile({ file: path, name: file.path, type: file.type, profile });
+  if (!check.released) return { file, sha256: kept.sha256, size: kept.size, submittedSha256: null, check };
+  // An image leaves as its fresh raster: that is kept (and shown to checkers); the original is not.
+  const released = check.released;
+  const fresh = await airlock.quarantine.admit(async (destination) => {
+    await writeFile(destination, released, { mode: 0o600 });
+    return { sha256: createHash("sha256").update(released).digest("hex"), size: released.byteLength };
+  });
+  admitted.push(fresh);
+  replaced.push(kept);
+  return { file, sha256: fresh.sha256, size: fresh.size, submittedSha256: kept.sha256, check };
 }
 
 /**
@@ -110,15 +125,21 @@ export async function submitRequest(
   const listed = new Map((await airlock.outbox.list(request.namespace)).map((f) => [f.path, f.size]));
   const quarantined: Quarantined[] = [];
   const admitted: Admitted[] = [];
+  const replaced: Admitted[] = [];
   try {
     for (const file of fresh)
-      quarantined.push(await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted));
+      quarantined.push(
+        await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted, replaced),
+      );
     await recordSubmission(db, id, request.state, event, quarantined, actor, now);
   } catch (err) {
     await forgetUnreferenced(db, airlock.quarantine, admitted);
     throw err;
   }
-  for (const kept of admitted) await airlock.quarantine.settle(kept);
+  const isReplaced = (kept: Admitted) => replaced.includes(kept);
+  for (const kept of admitted) if (!isReplaced(kept)) await airlock.quarantine.settle(kept);
+  // Images as submitted are not kept once their re-encoded raster is recorded (unless a request refers to those bytes).
+  await forgetUnreferenced(db, airlock.quarantine, replaced);
   return {
     state: "submitted",
     files: quarantined.map((q) => ({
@@ -161,7 +182,13 @@ async function recordSubmission(
     for (const q of quarantined)
       await tx
         .update(exportFiles)
-        .set({ sha256: q.sha256, size: q.size, checkStatus: q.check.status, checkReport: q.check.report })
+        .set({
+          sha256: q.sha256,
+          size: q.size,
+          submittedSha256: q.submittedSha256,
+          checkStatus: q.check.status,
+          checkReport: q.check.report,
+        })
         .where(
           and(
             eq(exportFiles.requestId, id),
@@ -182,6 +209,7 @@ async function recordSubmission(
             type: q.file.type,
             sha256: q.sha256,
             size: q.size,
+            ...(q.submittedSha256 && { submittedSha256: q.submittedSha256 }),
             check: q.check.status,
           })),
         },

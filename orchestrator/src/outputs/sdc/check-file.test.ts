@@ -18,6 +18,7 @@ describe("checkOutputFile", () => {
       checks: [
         { name: "threshold", status: "pass", message: "Every count is at least 10." },
         { name: "zeros", status: "pass", message: "No zero cells." },
+        { name: "formula-cells", status: "pass" },
       ],
       cells: [],
     });

@@ -1,13 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { OUTPUT_FILE_TYPES, type OutputFileType } from "../requests/output-file-type";
+import { imageContentCheck } from "../images/image-check";
+import { reencodeImage } from "../images/reencode-image";
+import { extensionOf, OUTPUT_FILE_TYPES, type OutputFileType } from "../requests/output-file-type";
 import { combineStatus, type SdcStatus } from "./combine-status";
+import { contentOf, requireContentMatchesName } from "./file-content";
+import { checkFormulaCells } from "./formula-cells";
 import { checkFrequencyTable, DEFAULT_COUNT_COLUMN } from "./frequency";
 import { checkMagnitudeTable } from "./magnitude";
 import { loadSdcProfile, type SdcProfile } from "./profile";
-import { decodeText, readTable } from "./read-table";
-import { checkRegression } from "./regression";
+import { decodeText, readTable, type Table } from "./read-table";
+import { checkRegression, RESIDUAL_DF } from "./regression";
 import { say } from "./phrases";
-import { cannotRun, type SdcCell, type SdcCheck, type TableFindings } from "./report";
+import { CellFindings, cannotRun, type SdcCell, type SdcCheck, type TableFindings } from "./report";
+import { asTable, tableKindOf } from "./table-kind";
 import { plainReport } from "./researcher-report";
 
 export type { SdcStatus } from "./combine-status";
@@ -41,6 +46,11 @@ export interface CheckOutputFileInput {
   /** The file to read; give either `path` or `bytes`. */
   path?: string;
   bytes?: Uint8Array;
+  /**
+   * The file's name as the researcher gave it (its outbox path), when `path` is not it (a quarantined
+   * copy): its ending must match the content. Without either name the content alone decides.
+   */
+  name?: string;
   type: SdcOutputType;
   /** A profile, or the name of one in policies/sdc/ (a permit's `outputPolicy.profile`). */
   profile: SdcProfile | string;
@@ -53,42 +63,108 @@ export interface CheckOutputFileInput {
   detail?: boolean;
 }
 
+/** The report on a file and, for an image, the bytes that are kept and released in its place. */
+export interface CheckedOutput {
+  report: SdcReport;
+  /** An image re-encoded to a fresh raster (reencode-image.ts): checkers see these bytes, and these leave. */
+  released?: Buffer;
+}
+
 /**
  * Runs the disclosure checks of `profile` for a file of type `type` (rules and table conventions:
  * policies/sdc/README.md). The report names cells by row and column; with `detail` it also says what the
  * checks read there, which only output checkers may see.
  *
  * Throws `SpeError` with code `OUTPUT_FILE_UNREADABLE` when a frequency or magnitude table is not a
- * readable CSV (or a regression summary not readable CSV or JSON): there is nothing to check, and the
- * researcher should fix the file. `SDC_PROFILE_NOT_FOUND` / `SDC_PROFILE_INVALID` for a profile name that
- * does not load. Missing columns are not errors: the checks that need them come back `review`.
+ * readable CSV (or a regression summary not readable CSV or JSON), when an image does not decode, and when
+ * a file's content is not what its name says: there is nothing to check, and the researcher should fix the
+ * file. `SDC_PROFILE_NOT_FOUND` / `SDC_PROFILE_INVALID` for a profile name that does not load. Missing
+ * columns are not errors: the checks that need them come back `review`.
  */
 export async function checkOutputFile(input: CheckOutputFileInput): Promise<SdcReport> {
+  return (await checkOutput(input)).report;
+}
+
+/** `checkOutputFile`, with the bytes that leave in place of an image. */
+export async function checkOutput(input: CheckOutputFileInput): Promise<CheckedOutput> {
   const profile = typeof input.profile === "string" ? loadSdcProfile(input.profile) : input.profile;
   const { type } = input;
-  const findings = await findingsFor(input, profile);
+  const bytes = input.bytes ?? (input.path !== undefined ? await readFile(input.path) : undefined);
+  if (!bytes) throw new TypeError("checkOutputFile needs a path or bytes");
+  const content = contentOf(bytes);
+  const extension = extensionOf(input.name ?? input.path ?? "");
+  if (extension) requireContentMatchesName(extension, content);
+  let findings: TableFindings | undefined;
+  let released: Buffer | undefined;
+  if (content === "png" || content === "jpeg") {
+    const image = await reencodeImage(bytes);
+    findings = { checks: [imageContentCheck(image.structure, bytes.length), personCheck(type)], cells: [] };
+    released = image.bytes;
+  } else if (content !== "text") requireContentMatchesName("txt", content);
+  findings ??= textFindings(decodeText(bytes), type, profile, input.countColumn);
   const report: SdcReport = {
     status: combineStatus(findings.checks.map((c) => c.status)),
     type,
     profile: profile.name,
     ...findings,
   };
-  return input.detail ? report : plainReport(report);
+  return { report: input.detail ? report : plainReport(report), ...(released && { released }) };
 }
 
-async function findingsFor(input: CheckOutputFileInput, profile: SdcProfile): Promise<TableFindings> {
-  const { type } = input;
-  if (type !== "frequency" && type !== "magnitude" && type !== "regression")
+/**
+ * The checks of a text file: by its declared type, and a file declared as anything else that reads as a
+ * table by what its columns say it is. Every table is also searched for cells that run as formulas.
+ */
+function textFindings(
+  text: string,
+  type: SdcOutputType,
+  profile: SdcProfile,
+  countColumn = DEFAULT_COUNT_COLUMN,
+): TableFindings {
+  if (type === "regression") {
+    const findings = checkRegression(text, profile.regression);
+    const table = /^\s*[[{]/.test(text) ? undefined : readTable(text);
+    return table ? withFormulaCheck(findings, table) : findings;
+  }
+  if (type === "frequency" || type === "magnitude") {
+    const table = readTable(text);
+    const findings =
+      type === "frequency"
+        ? checkFrequencyTable(table, profile.frequency, countColumn)
+        : checkMagnitudeTable(table, profile.magnitude);
+    return withFormulaCheck(findings, table);
+  }
+  const table = asTable(text);
+  if (!table) {
+    // A JSON summary of models declared as something else is still a regression summary.
+    if (/^\s*[[{]/.test(text) && text.includes(`"${RESIDUAL_DF}"`)) {
+      const findings = checkRegression(text, profile.regression);
+      return { checks: [cannotRun("declared-type", say("reads-as-regression")), ...findings.checks], cells: [] };
+    }
     return { checks: [personCheck(type)], cells: [] };
-  const bytes = input.bytes ?? (input.path !== undefined ? await readFile(input.path) : undefined);
-  if (!bytes) throw new TypeError("checkOutputFile needs a path or bytes");
-  if (type === "regression") return checkRegression(decodeText(bytes), profile.regression);
-  const table = readTable(bytes);
-  return type === "frequency"
-    ? checkFrequencyTable(table, profile.frequency, input.countColumn ?? DEFAULT_COUNT_COLUMN)
-    : checkMagnitudeTable(table, profile.magnitude);
+  }
+  const kind = tableKindOf(table.columns);
+  const findings =
+    kind.type === "frequency"
+      ? checkFrequencyTable(table, profile.frequency, kind.countColumn)
+      : kind.type === "magnitude"
+        ? checkMagnitudeTable(table, profile.magnitude)
+        : kind.type === "regression"
+          ? checkRegression(text, profile.regression)
+          : { checks: [], cells: [] };
+  const declared = cannotRun("declared-type", say(`reads-as-${kind.type}`));
+  return withFormulaCheck({ checks: [declared, ...findings.checks], cells: findings.cells }, table);
 }
 
-function personCheck(type: Exclude<SdcOutputType, "frequency" | "magnitude" | "regression">): SdcCheck {
+function withFormulaCheck(findings: TableFindings, table: Table): TableFindings {
+  const cells = new CellFindings();
+  for (const cell of findings.cells) cells.add(cell);
+  const formulas = checkFormulaCells(table, cells);
+  return { checks: [...findings.checks, formulas], cells: cells.list() };
+}
+
+function personCheck(type: SdcOutputType): SdcCheck {
+  if (type === "frequency" || type === "magnitude" || type === "regression")
+    return cannotRun("manual-review", say("not-checked-other"));
   return cannotRun("manual-review", say(`not-checked-${type}`));
 }

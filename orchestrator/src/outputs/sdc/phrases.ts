@@ -22,6 +22,22 @@ export const SDC_PHRASES = {
   "not-checked-text": "A text file is not checked automatically; an output checker reviews it.",
   "not-checked-other": "A file of no recognised type is not checked automatically; an output checker reviews it.",
 
+  "formula-cells-none": "No cell that a spreadsheet would run as a formula.",
+  "formula-cells-found": "starts like a spreadsheet formula",
+  "formula-cell":
+    "starts like a spreadsheet formula (=, +, -, @): opened in a spreadsheet it may run, or send data to a web address",
+
+  "reads-as-frequency": "Declared as another type, but it reads as a frequency table: checked as one.",
+  "reads-as-magnitude": "Declared as another type, but it reads as a magnitude table: checked as one.",
+  "reads-as-regression": "Declared as another type, but it reads as a regression summary: checked as one.",
+  "reads-as-table":
+    "Declared as another type, but it reads as a table whose columns the checks do not recognise: an output checker reviews it as a table.",
+
+  "image-pixels-only":
+    "Nothing but pixels was found. The image was re-encoded to a fresh raster all the same; that is what checkers see and what leaves.",
+  "image-beyond-pixels":
+    "The image carried more than its pixels (text, metadata, data after its end, or more bytes than its pixels need). It was re-encoded to a fresh raster, so none of that leaves; an output checker looks at why it was there.",
+
   "frequency-no-count-column": 'No column named "{{column}}"; name the count column (CLI: --count-column).',
   "frequency-threshold-passed": "Every count is at least {{threshold}}.",
   "frequency-threshold-passed-redacted": "Every count is at least {{threshold}} ({{redacted}} redacted).",
@@ -106,6 +122,12 @@ export const SDC_DETAILED_PHRASES = {
   "magnitude-cell-dominated-2": "the largest two contributions make up {{share}} of the total, at least {{k}}",
   "regression-model-unreadable": "df_resid {{value}} is not a number of degrees of freedom",
   "regression-model-below": "{{df}} residual degrees of freedom, below {{minimum}}",
+  "formula-cell":
+    '"{{text}}" starts like a spreadsheet formula (=, +, -, @): opened in a spreadsheet it may run, or send data to a web address',
+  "image-pixels-only":
+    "Nothing but pixels was found ({{width}} × {{height}} pixels, {{format}}, {{bytes}} bytes). The image was re-encoded to a fresh raster all the same; that is what checkers see and what leaves.",
+  "image-beyond-pixels":
+    "The image ({{width}} × {{height}} pixels, {{format}}, {{bytes}} bytes) carried more than its pixels: text {{text}} bytes, metadata {{metadata}} bytes, unknown chunks {{unknown}} bytes, after the image's end {{trailing}} bytes ({{names}}); its pixel data takes {{pixelBytes}} bytes where at most {{bound}} are needed. It was re-encoded to a fresh raster, so none of that leaves; look at why it was there.",
 } as const satisfies Partial<Record<SdcPhraseKey, string>>;
 
 /**

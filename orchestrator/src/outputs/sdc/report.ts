@@ -109,6 +109,11 @@ export class CellFindings {
     }
   }
 
+  /** A cell another check already flagged, so that each cell is listed once with all its reasons. */
+  add(cell: SdcCell): void {
+    cell.says.forEach((reason) => this.flag(cell.row, cell.column, cell.status, reason));
+  }
+
   list(): SdcCell[] {
     return [...this.byKey.values()].sort((a, b) => a.row - b.row);
   }

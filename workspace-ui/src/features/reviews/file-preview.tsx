@@ -6,6 +6,7 @@ import { extensionOf } from "../../lib/format";
 import type { SdcCell } from "../../lib/sdc/sdc-report";
 import { CsvPreview } from "./csv-preview";
 
+/** SVG no longer leaves (output-file-type.ts), but requests from before may still hold one. */
 const IMAGES = new Set(["png", "jpg", "jpeg", "svg"]);
 
 /** Where a checker's browser reads one quarantined file version (inert: no scripts, audited on each read). */

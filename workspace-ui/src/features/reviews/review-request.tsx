@@ -79,6 +79,11 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
           SHA-256 <code className="hash">{f.sha256}</code>
         </p>
       )}
+      {f.submittedSha256 && (
+        <p className="muted small">
+          {t("reviews.request.reencoded")} <code className="hash">{f.submittedSha256}</code>
+        </p>
+      )}
       <h4>{t("reviews.request.automatic")}</h4>
       <CheckReport report={report} file={f.path} />
       <h4>{t("reviews.request.file")}</h4>

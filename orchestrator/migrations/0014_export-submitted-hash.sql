@@ -1,0 +1,1 @@
+ALTER TABLE "export_files" ADD COLUMN "submitted_sha256" text;
