@@ -234,22 +234,27 @@ describe("workspace gateway security", () => {
           payload: { ...p, sequence: 2, status: "revoked" as const },
           state: "torn-down" as const,
         }),
+        "WORKSPACE_ENDED",
       ],
-      ["the environment is suspended", (p: PermitPayload) => ({ payload: p, state: "suspended" as const })],
-    ])("closes when %s", async (_what, change) => {
+      [
+        "the environment is suspended",
+        (p: PermitPayload) => ({ payload: p, state: "suspended" as const }),
+        "WORKSPACE_SUSPENDED",
+      ],
+    ])("closes when %s, saying which", async (_what, change, reason) => {
       const { payload, namespace: ns } = await environment();
       const ws = await openAs(ns, aliceCookie);
       const closed = closeOf(ws);
       const { payload: amended, state } = change(payload);
       await amendEnvironment(database.db, amended, state);
-      expect(await closed).toEqual({ code: 1008, reason: "WORKSPACE_UNAVAILABLE" });
+      expect(await closed).toEqual({ code: 1008, reason });
     });
 
     it("checks every open socket on a timer too: one closes when its permit's validity ends, which nothing announces", async () => {
       const timed = await startGateway(200);
       const { namespace: ns } = await environment({ validUntil: new Date(Date.now() + 1_500).toISOString() });
       const ws = await openAs(ns, aliceCookie, timed.url);
-      expect(await closeOf(ws)).toEqual({ code: 1008, reason: "WORKSPACE_UNAVAILABLE" });
+      expect(await closeOf(ws)).toEqual({ code: 1008, reason: "WORKSPACE_ENDED" });
     });
 
     it("closes every open socket when the gateway's app closes", async () => {

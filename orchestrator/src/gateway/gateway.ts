@@ -174,6 +174,12 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
       // A strategy that knows the workspace will not come (the local node failed) says so, with no retry.
       if (err instanceof SpeError) return refuse(req, reply, 503, err.code, err.message, { home });
+      // Stuck is not starting: it will not come by itself, so the page says so and looks again only slowly.
+      if (decision.stuck)
+        return refuse(req, reply, 503, "WORKSPACE_STUCK", `The environment is stuck (${decision.stuck}).`, {
+          retryS: 60,
+          home,
+        });
       return refuse(req, reply, 503, "WORKSPACE_STARTING", "The workspace is not running yet; try again in a moment.", {
         retryS: 5,
         home,

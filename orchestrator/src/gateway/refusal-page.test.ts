@@ -29,4 +29,24 @@ describe("workspaceRefusalPage", () => {
     expect(page).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(page).not.toContain("<script>");
   });
+
+  it("says starting, stuck, suspended, ended and not yet begun each in words of its own, in both languages", () => {
+    const codes = [
+      "WORKSPACE_STARTING",
+      "WORKSPACE_STUCK",
+      "WORKSPACE_SUSPENDED",
+      "WORKSPACE_ENDED",
+      "WORKSPACE_NOT_YET_VALID",
+    ];
+    for (const language of ["sv", "en"] as const) {
+      const titles = codes.map((code) => /<h1>(.*)<\/h1>/.exec(workspaceRefusalPage(code, "d", language))![1]);
+      expect(new Set(titles).size).toBe(codes.length);
+      expect(titles).not.toContain(
+        language === "sv" ? "Arbetsytan går inte att nå" : "The workspace cannot be reached",
+      );
+    }
+    expect(workspaceRefusalPage("WORKSPACE_STUCK", "The environment is stuck (ImagePullFailed).", "sv", 60)).toContain(
+      "<h1>Arbetsytan har fastnat</h1>",
+    );
+  });
 });

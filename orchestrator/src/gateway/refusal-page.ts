@@ -3,8 +3,11 @@ import { escapeHtml } from "../html";
 type Language = "sv" | "en";
 const REASONS = [
   "WORKSPACE_STARTING",
+  "WORKSPACE_STUCK",
   "WORKSPACE_NOT_FOUND",
-  "WORKSPACE_UNAVAILABLE",
+  "WORKSPACE_SUSPENDED",
+  "WORKSPACE_ENDED",
+  "WORKSPACE_NOT_YET_VALID",
   "WORKSPACE_TRANSFER_BLOCKED",
   "WORKSPACE_UNREACHABLE",
   "WORKSPACE_LINK_REFUSED",
@@ -19,13 +22,25 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
       title: "Arbetsytan startar",
       text: "Arbetsytan är inte igång än. Sidan laddas om av sig själv om några sekunder.",
     },
+    WORKSPACE_STUCK: {
+      title: "Arbetsytan har fastnat",
+      text: "Arbetsytan kan inte starta: miljön har fastnat. Driften ser det, och varför. Sidan försöker igen av sig själv om en minut.",
+    },
     WORKSPACE_NOT_FOUND: {
       title: "Ingen arbetsyta här",
       text: "Det finns ingen arbetsyta här för dig. Dina miljöer finns på startsidan.",
     },
-    WORKSPACE_UNAVAILABLE: {
-      title: "Arbetsytan går inte att öppna",
-      text: "Miljön är pausad, avvecklad eller utanför beslutets giltighetstid. Kontakta driften om du behöver den.",
+    WORKSPACE_SUSPENDED: {
+      title: "Miljön är pausad",
+      text: "Driften har pausat miljön, så ingen arbetsyta körs. Dina filer finns kvar. Be driften återuppta den om du behöver den.",
+    },
+    WORKSPACE_ENDED: {
+      title: "Miljön har avslutats",
+      text: "Beslutet har löpt ut eller återkallats, eller miljön har avvecklats. Arbetsytan kan inte öppnas igen.",
+    },
+    WORKSPACE_NOT_YET_VALID: {
+      title: "Miljön har inte börjat gälla",
+      text: "Beslutet gäller inte än. Arbetsytan kan öppnas när det börjar gälla.",
     },
     WORKSPACE_TRANSFER_BLOCKED: {
       title: "Filer lämnar inte miljön den här vägen",
@@ -51,13 +66,25 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
       title: "The workspace is starting",
       text: "The workspace is not running yet. This page reloads itself in a few seconds.",
     },
+    WORKSPACE_STUCK: {
+      title: "The workspace is stuck",
+      text: "The workspace cannot start: the environment is stuck. The operators can see this, and why. This page tries again by itself in a minute.",
+    },
     WORKSPACE_NOT_FOUND: {
       title: "No workspace here",
       text: "There is no workspace here for you. Your environments are on the start page.",
     },
-    WORKSPACE_UNAVAILABLE: {
-      title: "The workspace cannot be opened",
-      text: "The environment is suspended, torn down or outside its permit's validity. Ask the operators if you need it.",
+    WORKSPACE_SUSPENDED: {
+      title: "The environment is suspended",
+      text: "The operators have suspended the environment, so no workspace runs. Your files are kept. Ask the operators to resume it if you need it.",
+    },
+    WORKSPACE_ENDED: {
+      title: "The environment has ended",
+      text: "The permit has expired or been revoked, or the environment has been torn down. The workspace cannot be opened again.",
+    },
+    WORKSPACE_NOT_YET_VALID: {
+      title: "The environment has not begun",
+      text: "The permit is not valid yet. The workspace can be opened once it is.",
     },
     WORKSPACE_TRANSFER_BLOCKED: {
       title: "Files do not leave the environment this way",

@@ -14,6 +14,10 @@ import { examplePermit } from "../permits/test-fixtures";
 import { insertEnvironment } from "../../test/environment-rows";
 import { gatewayApp } from "../../test/gateway-app";
 import { templateUpstream } from "../environments/service-origin";
+import { mergeConditions } from "../environments/conditions";
+import { defaultEnvironmentConfig } from "../environments/environment-config";
+import { loadEnvironment, saveStatus } from "../environments/environment-store";
+import { observeConditions } from "../environments/observe";
 
 describe("gateway upstream strategies", () => {
   let database: Database;
@@ -84,6 +88,42 @@ describe("gateway upstream strategies", () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers["retry-after"]).toBe("5");
     expect(res.json()).toMatchObject({ error: "WORKSPACE_STARTING" });
+  });
+
+  it("says the workspace is stuck, not starting, when its environment is stuck, and looks again only slowly", async () => {
+    answer = () => Promise.reject(new Error("No ready pod of the orchestrator's workspace Deployment"));
+    const { environment } = (await loadEnvironment(database.db, namespace))!;
+    const stuck = observeConditions({
+      applied: [],
+      desiredState: "active",
+      cluster: {
+        nodes: 0,
+        refusals: [],
+        pods: [
+          {
+            metadata: { name: "workspace-1", labels: { "app.kubernetes.io/component": "workspace" } },
+            spec: { containers: [] },
+            status: { phase: "Pending" },
+          },
+        ],
+      },
+      expected: { ...defaultEnvironmentConfig.expectedSeconds, scheduling: 0 },
+    });
+    await saveStatus(database.db, namespace, mergeConditions([], stuck, 1, new Date()), 1, new Date());
+    try {
+      const res = await app.inject({
+        url: "/lab",
+        headers: { host, cookie: hostCookie, accept: "text/html", "accept-language": "en" },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers["retry-after"]).toBe("60");
+      expect(res.body).toContain("<h1>The workspace is stuck</h1>");
+      expect(res.body).toContain("The environment is stuck (NoNodes). (WORKSPACE_STUCK)");
+      // What the person may not read: Kubernetes' own words, which name pods and images.
+      expect(res.body).not.toContain("workspace-1");
+    } finally {
+      await saveStatus(database.db, namespace, environment.conditions, environment.observedGeneration, new Date());
+    }
   });
 
   it("passes on a strategy's stable refusal (the local node failed to start) without promising a retry", async () => {
