@@ -305,6 +305,8 @@ export const en: Messages = {
     fileType: {
       frequency: "Frequency table (counts)",
       magnitude: "Magnitude table (sums, means)",
+      histogram: "Histogram (bins and counts)",
+      survival: "Survival table (risk set and events)",
       regression: "Regression results",
       figure: "Figure",
       code: "Analysis code",
@@ -331,6 +333,9 @@ export const en: Messages = {
       "formula-cells": "Formula cells",
       "declared-type": "Declared type",
       "image-content": "Image content",
+      "extreme-edges": "Outermost bin edges",
+      "risk-set": "Risk set",
+      events: "Events",
     },
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "The request does not exist, or you may not see it.",

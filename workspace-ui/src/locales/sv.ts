@@ -347,6 +347,8 @@ export const sv = {
     fileType: {
       frequency: "Frekvenstabell (antal)",
       magnitude: "Magnitudtabell (summor, medelvärden)",
+      histogram: "Histogram (intervall och antal)",
+      survival: "Överlevnadstabell (riskmängd och händelser)",
       regression: "Regressionsresultat",
       figure: "Figur",
       code: "Analyskod",
@@ -373,6 +375,9 @@ export const sv = {
       "formula-cells": "Formelceller",
       "declared-type": "Angiven typ",
       "image-content": "Bildinnehåll",
+      "extreme-edges": "Yttersta intervallgränser",
+      "risk-set": "Riskmängd",
+      events: "Händelser",
     },
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "Förfrågan finns inte, eller så får du inte se den.",
@@ -549,6 +554,26 @@ export const sv = {
   },
   sdc: {
     "no-rows": "Tabellen har inga datarader.",
+    "histogram-needs-columns":
+      "Ett histogram behöver kolumnerna lower, upper och count (en rad per intervall); utan dem kan det inte kontrolleras.",
+    "histogram-threshold-passed": "Varje intervall rymmer minst {{threshold}}.",
+    "histogram-zeros-allowed": "Tomma intervall röjer inget i den här profilen.",
+    "histogram-bin-empty": "ett tomt intervall visar att ingen har ett värde i det",
+    "histogram-edges-open": "De yttersta intervallen är öppna: ingen gräns är ett minsta eller största värde.",
+    "histogram-edges-closed": "en yttersta gräns som kan vara det minsta eller största värdet",
+    "histogram-edge-lowest":
+      "det lägsta intervallets nedre gräns kan vara det minsta värdet i data; lämna den öppen (tom eller -Inf) eller visa att den inte är det",
+    "histogram-edge-highest":
+      "det högsta intervallets övre gräns kan vara det största värdet i data; lämna den öppen (tom eller Inf) eller visa att den inte är det",
+    "histogram-edge-unreadable": "en intervallgräns som inte är ett tal",
+    "survival-needs-columns":
+      "En överlevnadstabell behöver en kolumn för riskmängden (n_risk) och en för händelserna (n_event), en rad per steg; utan dem kan den inte kontrolleras.",
+    "survival-risk-passed": "Varje stegs riskmängd är minst {{threshold}}.",
+    "survival-risk-failed": "riskmängd under {{threshold}}",
+    "survival-events-passed": "Varje steg har inga händelser eller minst {{threshold}}.",
+    "survival-events-failed": "händelser under {{threshold}}",
+    "reads-as-histogram": "Angiven som en annan typ, men läses som ett histogram: kontrollerad som ett sådant.",
+    "reads-as-survival": "Angiven som en annan typ, men läses som en överlevnadstabell: kontrollerad som en sådan.",
     "cells-failed": "underkänd",
     "cells-reviewed": "att granska",
     "not-checked-figure": "En figur kontrolleras inte automatiskt; en utdatagranskare granskar den.",
@@ -601,7 +626,10 @@ export const sv = {
     "magnitude-cell-few": "färre bidragsgivare än tröskeln {{threshold}}",
     "magnitude-cell-not-numbers": "value, max1 och max2 måste vara tal",
     "magnitude-cell-negative": "ett negativt värde eller bidrag: dominans är odefinierad",
-    "magnitude-cell-inconsistent": "max1, max2 och value går inte ihop (max2 > max1 eller max1 + max2 > value)",
+    "magnitude-cell-negative-min":
+      "ett negativt minsta bidrag (min): de största bidragen kan då vara större än summan visar, så dominans är odefinierad",
+    "magnitude-cell-inconsistent":
+      "max1, max2, min och value går inte ihop (max2 > max1, min > max1 eller max1 + max2 > value)",
     "magnitude-cell-identical": "alla bidrag är lika stora",
     "magnitude-cell-dominated-1": "det största bidraget utgör minst {{k}} av summan",
     "magnitude-cell-dominated-2": "de två största bidragen utgör minst {{k}} av summan",

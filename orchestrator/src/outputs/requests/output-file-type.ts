@@ -1,5 +1,15 @@
 /** What a researcher declares a file to be; it decides which disclosure checks run on it. */
-export const OUTPUT_FILE_TYPES = ["frequency", "magnitude", "regression", "figure", "code", "text", "other"] as const;
+export const OUTPUT_FILE_TYPES = [
+  "frequency",
+  "magnitude",
+  "histogram",
+  "survival",
+  "regression",
+  "figure",
+  "code",
+  "text",
+  "other",
+] as const;
 export type OutputFileType = (typeof OUTPUT_FILE_TYPES)[number];
 
 /**
@@ -10,6 +20,8 @@ export type OutputFileType = (typeof OUTPUT_FILE_TYPES)[number];
 export const ALLOWED_EXTENSIONS: Record<OutputFileType, readonly string[]> = {
   frequency: ["csv"],
   magnitude: ["csv"],
+  histogram: ["csv"],
+  survival: ["csv"],
   regression: ["csv", "json"],
   figure: ["png", "jpg", "jpeg"],
   code: ["py", "r", "sql", "do", "sas", "txt"],

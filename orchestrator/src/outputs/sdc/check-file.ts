@@ -6,11 +6,13 @@ import { combineStatus, type SdcStatus } from "./combine-status";
 import { contentOf, requireContentMatchesName } from "./file-content";
 import { checkFormulaCells } from "./formula-cells";
 import { checkFrequencyTable, DEFAULT_COUNT_COLUMN } from "./frequency";
+import { checkHistogram } from "./histogram";
 import { checkMagnitudeTable } from "./magnitude";
 import { loadSdcProfile, type SdcProfile } from "./profile";
 import { decodeText, readTable, type Table } from "./read-table";
 import { checkRegression, RESIDUAL_DF } from "./regression";
 import { say } from "./phrases";
+import { checkSurvival } from "./survival";
 import { CellFindings, cannotRun, type SdcCell, type SdcCheck, type TableFindings } from "./report";
 import { asTable, tableKindOf } from "./table-kind";
 import { plainReport } from "./researcher-report";
@@ -126,12 +128,12 @@ function textFindings(
     const table = /^\s*[[{]/.test(text) ? undefined : readTable(text);
     return table ? withFormulaCheck(findings, table) : findings;
   }
-  if (type === "frequency" || type === "magnitude") {
+  if (type === "frequency" || type === "magnitude" || type === "histogram" || type === "survival") {
     const table = readTable(text);
     const findings =
       type === "frequency"
         ? checkFrequencyTable(table, profile.frequency, countColumn)
-        : checkMagnitudeTable(table, profile.magnitude);
+        : tableFindings(type, table, profile);
     return withFormulaCheck(findings, table);
   }
   const table = asTable(text);
@@ -147,13 +149,19 @@ function textFindings(
   const findings =
     kind.type === "frequency"
       ? checkFrequencyTable(table, profile.frequency, kind.countColumn)
-      : kind.type === "magnitude"
-        ? checkMagnitudeTable(table, profile.magnitude)
-        : kind.type === "regression"
-          ? checkRegression(text, profile.regression)
-          : { checks: [], cells: [] };
+      : kind.type === "regression"
+        ? checkRegression(text, profile.regression)
+        : kind.type === "table"
+          ? { checks: [], cells: [] }
+          : tableFindings(kind.type, table, profile);
   const declared = cannotRun("declared-type", say(`reads-as-${kind.type}`));
   return withFormulaCheck({ checks: [declared, ...findings.checks], cells: findings.cells }, table);
+}
+
+function tableFindings(type: "magnitude" | "histogram" | "survival", table: Table, profile: SdcProfile): TableFindings {
+  if (type === "magnitude") return checkMagnitudeTable(table, profile.magnitude);
+  if (type === "histogram") return checkHistogram(table, profile.frequency);
+  return checkSurvival(table, profile.frequency);
 }
 
 function withFormulaCheck(findings: TableFindings, table: Table): TableFindings {
@@ -164,7 +172,7 @@ function withFormulaCheck(findings: TableFindings, table: Table): TableFindings 
 }
 
 function personCheck(type: SdcOutputType): SdcCheck {
-  if (type === "frequency" || type === "magnitude" || type === "regression")
+  if (type !== "figure" && type !== "code" && type !== "text")
     return cannotRun("manual-review", say("not-checked-other"));
   return cannotRun("manual-review", say(`not-checked-${type}`));
 }

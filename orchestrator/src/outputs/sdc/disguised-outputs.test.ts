@@ -118,3 +118,14 @@ describe("images", () => {
     expect(released).toBeDefined();
   });
 });
+
+describe("histograms and survival tables declared as something else", () => {
+  it.each([
+    ["a histogram", "lower,upper,count\n,20,14\n20,30,4\n30,,11\n", "histogram", "threshold:fail"],
+    ["a survival table", "time,n_risk,n_event\n0,40,0\n5,38,2\n", "survival", "events:fail"],
+  ])("%s is checked as one", async (_, content, kind, failing) => {
+    const report = await checkOutputFile({ bytes: text(content), name: "x.csv", type: "other", profile: "default" });
+    expect(report.checks[0]!.says).toEqual({ phrase: { key: `reads-as-${kind}` } });
+    expect(names(report)).toContain(failing);
+  });
+});

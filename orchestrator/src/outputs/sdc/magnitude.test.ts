@@ -151,3 +151,37 @@ describe("magnitude tables, default profile", () => {
     ]);
   });
 });
+
+describe("magnitude tables with the smallest contribution (min)", () => {
+  const withMin = (...cells: string[]) =>
+    checkMagnitudeTable(
+      readTable(["group,value,n,max1,max2,min", ...cells.map((c, i) => `g${i},${c}`)].join("\n")),
+      rules,
+    );
+  const statusesWithMin = (...cells: string[]) =>
+    Object.fromEntries(withMin(...cells).checks.map((c) => [c.name, c.status]));
+
+  it.each<[string, string, string]>([
+    // A negative contribution below max2: the total hides how large the two largest really are.
+    ["1000,20,100,90,-400", "review", "pass"],
+    ["1000,20,100,90,0", "pass", "pass"],
+    ["1000,20,100,90,3.5", "pass", "pass"],
+    ["1000,20,100,90,", "pass", "pass"], // empty: not given for this cell
+    ["1000,20,100,90,x", "pass", "review"],
+    ["1000,20,100,90,101", "pass", "review"], // min above max1 contradicts itself
+  ])("%s → negative-values %s, values %s", (cell, negative, values) => {
+    expect(statusesWithMin(cell)).toMatchObject({ "negative-values": negative, values });
+  });
+
+  it("says why the negative min goes to review, and skips dominance for that cell", () => {
+    const { cells } = withMin("1000,20,950,30,-900");
+    expect(cells).toMatchObject([{ row: 1, column: "value", status: "review" }]);
+    expect(cells[0]!.reasons).toEqual([
+      "a negative smallest contribution (min): the largest contributions can exceed what the total shows, so dominance is undefined",
+    ]);
+  });
+
+  it("without min, the same table passes where the rules say review (the gap the column closes)", () => {
+    expect(statuses("1000,20,100,90")["negative-values"]).toBe("pass");
+  });
+});

@@ -5,7 +5,13 @@ import { columnIndex, type Table } from "./read-table";
 import { CellFindings, CheckTally, cannotRun, type SdcCheck, type TableFindings } from "./report";
 
 /** The columns a magnitude table carries besides its categories. */
-export const MAGNITUDE_COLUMNS = { value: "value", contributors: "n", largest: "max1", second: "max2" } as const;
+export const MAGNITUDE_COLUMNS = {
+  value: "value",
+  contributors: "n",
+  largest: "max1",
+  second: "max2",
+  smallest: "min",
+} as const;
 
 type Rules = SdcProfile["magnitude"];
 
@@ -27,7 +33,9 @@ const COLUMN = MAGNITUDE_COLUMNS.value;
  * - identical-values: n ≥ 2 contributions all equal (max1 = max2 and value = n·max1) fails: each unit's
  *   value is then known.
  * - negative-values: a negative value, max1 or max2 makes dominance undefined → review, and the dominance
- *   checks are skipped for that cell.
+ *   checks are skipped for that cell. So does a negative `min` (the optional smallest contribution): a
+ *   negative contribution below max2 lets the largest ones exceed what the total suggests, and without
+ *   `min` it is invisible (ACRO checks every contribution; a table of aggregates must say it).
  * Missing columns make the checks that need them `review`; unreadable or inconsistent numbers
  * (max2 > max1, max1 + max2 > value) make the cell `review`.
  */
@@ -38,9 +46,10 @@ export function checkMagnitudeTable(table: Table, rules: Rules): TableFindings {
     n: columnIndex(table, MAGNITUDE_COLUMNS.contributors),
     max1: columnIndex(table, MAGNITUDE_COLUMNS.largest),
     max2: columnIndex(table, MAGNITUDE_COLUMNS.second),
+    min: columnIndex(table, MAGNITUDE_COLUMNS.smallest),
   };
   const cells = new CellFindings();
-  const present = (["n", "value", "max1", "max2"] as const).filter((c) => index[c] !== -1);
+  const present = (["n", "value", "max1", "max2", "min"] as const).filter((c) => index[c] !== -1);
   const selected = table.select(present.map((c) => index[c]));
   const column = (name: (typeof present)[number]) => selected[present.indexOf(name)];
 
@@ -51,7 +60,13 @@ export function checkMagnitudeTable(table: Table, rules: Rules): TableFindings {
   ];
   const [values, max1s, max2s] = [column("value"), column("max1"), column("max2")];
   if (threshold && values && max1s && max2s)
-    checks.push(...checkDominance({ counts: threshold.counts, value: values, max1: max1s, max2: max2s }, rules, cells));
+    checks.push(
+      ...checkDominance(
+        { counts: threshold.counts, value: values, max1: max1s, max2: max2s, min: column("min") },
+        rules,
+        cells,
+      ),
+    );
   else {
     const missing = (["value", "n", "max1", "max2"] as const).filter((c) => index[c] === -1);
     const reason = say(missing.length > 1 ? "magnitude-needs-columns" : "magnitude-needs-column", {
@@ -98,6 +113,8 @@ interface Columns {
   value: string[];
   max1: string[];
   max2: string[];
+  /** The smallest contribution of each cell, when the table has the optional `min` column. */
+  min?: string[];
 }
 
 /**
@@ -130,6 +147,23 @@ function checkDominance(columns: Columns, rules: Rules, cells: CellFindings): Sd
     }
     if (v < 0 || m1 < 0 || m2 < 0) {
       negative.review(row, COLUMN, say("magnitude-cell-negative"));
+      continue;
+    }
+    const minText = columns.min?.[i]!.trim() ?? "";
+    const smallest = minText === "" ? undefined : parseNumber(minText);
+    if (minText !== "" && smallest === undefined) {
+      unusable.review(row, COLUMN, say("magnitude-cell-not-numbers"));
+      continue;
+    }
+    if (smallest !== undefined && smallest < 0) {
+      negative.review(row, COLUMN, say("magnitude-cell-negative-min"));
+      continue;
+    }
+    if (
+      smallest !== undefined &&
+      (fastSign(smallest - m1, smallest + m1) ?? exactSign([plus(minText), minus(m1Text)])) > 0
+    ) {
+      unusable.review(row, COLUMN, say("magnitude-cell-inconsistent"));
       continue;
     }
     // max2 ≤ max1 and max1 + max2 ≤ value, or the numbers contradict each other.

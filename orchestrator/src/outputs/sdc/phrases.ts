@@ -30,6 +30,8 @@ export const SDC_PHRASES = {
   "reads-as-frequency": "Declared as another type, but it reads as a frequency table: checked as one.",
   "reads-as-magnitude": "Declared as another type, but it reads as a magnitude table: checked as one.",
   "reads-as-regression": "Declared as another type, but it reads as a regression summary: checked as one.",
+  "reads-as-histogram": "Declared as another type, but it reads as a histogram: checked as one.",
+  "reads-as-survival": "Declared as another type, but it reads as a survival table: checked as one.",
   "reads-as-table":
     "Declared as another type, but it reads as a table whose columns the checks do not recognise: an output checker reviews it as a table.",
 
@@ -73,7 +75,10 @@ export const SDC_PHRASES = {
   "magnitude-cell-few": "fewer contributors than the threshold {{threshold}}",
   "magnitude-cell-not-numbers": "value, max1 and max2 must be numbers",
   "magnitude-cell-negative": "a negative value or contribution: dominance is undefined",
-  "magnitude-cell-inconsistent": "max1, max2 and value do not fit together (max2 > max1 or max1 + max2 > value)",
+  "magnitude-cell-negative-min":
+    "a negative smallest contribution (min): the largest contributions can exceed what the total shows, so dominance is undefined",
+  "magnitude-cell-inconsistent":
+    "max1, max2, min and value do not fit together (max2 > max1, min > max1 or max1 + max2 > value)",
   "magnitude-cell-identical": "all contributions are the same",
   "magnitude-cell-dominated-1": "the largest contribution makes up at least {{k}} of the total",
   "magnitude-cell-dominated-2": "the largest two contributions make up at least {{k}} of the total",
@@ -90,6 +95,26 @@ export const SDC_PHRASES = {
   "magnitude-negative-reviewed": "negative values (dominance undefined)",
   "magnitude-values-passed": "Every cell's value, max1 and max2 are numbers that fit together.",
   "magnitude-values-reviewed": "unreadable or inconsistent value, max1, max2",
+
+  "histogram-needs-columns":
+    "A histogram needs the columns lower, upper and count (one row per bin); without them it cannot be checked.",
+  "histogram-threshold-passed": "Every bin holds at least {{threshold}}.",
+  "histogram-zeros-allowed": "Empty bins are not disclosive in this profile.",
+  "histogram-bin-empty": "an empty bin shows that nobody has a value in this range",
+  "histogram-edges-open": "The outermost bins are open-ended: no edge is a smallest or largest value.",
+  "histogram-edges-closed": "an outermost edge that may be the smallest or largest value",
+  "histogram-edge-lowest":
+    "the lowest bin's lower edge may be the smallest value in the data; leave it open (empty or -Inf) or show it is not",
+  "histogram-edge-highest":
+    "the highest bin's upper edge may be the largest value in the data; leave it open (empty or Inf) or show it is not",
+  "histogram-edge-unreadable": "a bin edge that is not a number",
+
+  "survival-needs-columns":
+    "A survival table needs a risk-set column (n_risk) and an events column (n_event), one row per step; without them it cannot be checked.",
+  "survival-risk-passed": "Every step's risk set is at least {{threshold}}.",
+  "survival-risk-failed": "risk set below {{threshold}}",
+  "survival-events-passed": "Every step has no events or at least {{threshold}}.",
+  "survival-events-failed": "events below {{threshold}}",
 
   "regression-missing":
     'No df_resid found: a regression summary must carry the residual degrees of freedom (CSV column or JSON field "df_resid").',

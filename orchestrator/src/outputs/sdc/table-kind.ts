@@ -1,11 +1,18 @@
 import { DEFAULT_COUNT_COLUMN } from "./frequency";
+import { HISTOGRAM_COLUMNS } from "./histogram";
 import { MAGNITUDE_COLUMNS } from "./magnitude";
 import { readTable, type Table } from "./read-table";
 import { RESIDUAL_DF } from "./regression";
+import { survivalColumn } from "./survival";
 
 /** What a table declared as something else (`other`, `text`, `code`) turns out to be, by its columns. */
 export type TableKind =
-  { type: "frequency"; countColumn: string } | { type: "magnitude" } | { type: "regression" } | { type: "table" };
+  | { type: "frequency"; countColumn: string }
+  | { type: "histogram" }
+  | { type: "survival" }
+  | { type: "magnitude" }
+  | { type: "regression" }
+  | { type: "table" };
 
 /** Column names that hold counts, in R, pandas, Stata and Swedish spreadsheets (any case). */
 const COUNT_COLUMNS = [DEFAULT_COUNT_COLUMN, "n", "freq", "frequency", "antal", "count_n", "number"];
@@ -33,6 +40,9 @@ export function tableKindOf(columns: readonly string[]): TableKind {
   if (has(MAGNITUDE_COLUMNS.value) && has(MAGNITUDE_COLUMNS.contributors) && has(MAGNITUDE_COLUMNS.largest))
     return { type: "magnitude" };
   if (has(RESIDUAL_DF)) return { type: "regression" };
+  if (has(HISTOGRAM_COLUMNS.lower) && has(HISTOGRAM_COLUMNS.upper) && has(HISTOGRAM_COLUMNS.count))
+    return { type: "histogram" };
+  if (survivalColumn(columns, "risk") !== -1 && survivalColumn(columns, "events") !== -1) return { type: "survival" };
   const countColumn = columns.find((c) => COUNT_COLUMNS.includes(c.toLowerCase()));
   return countColumn !== undefined ? { type: "frequency", countColumn } : { type: "table" };
 }
