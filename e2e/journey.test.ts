@@ -72,9 +72,12 @@ describe("the UI in a real Chromium", () => {
     const operations = page.getByRole("region", { name: "Drift" });
     await expect.poll(() => operations.getByText(/v1\.34\.\d+/).count()).toBe(1);
     const row = operations.getByRole("row").filter({ hasText: permitId });
-    await row.getByRole("button", { name: "Pausa" }).click();
+    await row.getByRole("button", { name: /^Pausa/ }).click();
+    const dialog = page.getByRole("dialog", { name: "Pausa miljön?" });
+    await dialog.getByLabel("Skäl").fill("Planerat underhåll");
+    await dialog.getByRole("button", { name: "Pausa miljön" }).click();
     await expect.poll(() => row.getByText("Pausad", { exact: true }).count(), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => row.getByRole("button", { name: "Återuppta" }).count()).toBe(1);
+    await expect.poll(() => row.getByRole("button", { name: /^Återuppta/ }).count()).toBe(1);
     await lookAt(page, "2-operator-home");
     await page.close();
   });

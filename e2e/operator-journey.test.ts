@@ -19,6 +19,7 @@ import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
 import { pushDevPermit } from "../orchestrator/test/push-permit";
+import { searchAuditEvents } from "../orchestrator/src/audit/search-audit-events";
 
 /** A laptop's viewport, to see the pages as most people will. */
 const VIEWPORT = { width: 1366, height: 800 };
@@ -172,13 +173,17 @@ describe("the operators' pages in a real Chromium", () => {
     // Suspending asks first; Cancel changes nothing, confirming does, and the page shows it without a reload.
     await row.getByRole("button", { name: /^Pausa/ }).click();
     const dialog = watcher.getByRole("dialog", { name: "Pausa miljön?" });
-    // The safe choice has the focus, and Escape leaves like Cancel does.
-    await expect.poll(() => watcher.evaluate(() => document.activeElement?.textContent)).toBe("Avbryt");
+    // The reason has the focus (nothing can be confirmed without one), and Escape leaves like Cancel does.
+    await expect.poll(() => dialog.getByLabel("Skäl").evaluate((field) => field === document.activeElement)).toBe(true);
     await watcher.keyboard.press("Escape");
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await row.getByText("Väntar på data", { exact: true }).count()).toBe(1);
     await row.getByRole("button", { name: /^Pausa/ }).click();
-    await dialog.getByRole("button", { name: "Pausa miljön" }).click();
+    // Not without a reason: it goes into the audit log.
+    const confirm = dialog.getByRole("button", { name: "Pausa miljön" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel("Skäl").fill("Underhåll av noden");
+    await confirm.click();
     await expect.poll(() => row.getByText("Pausad", { exact: true }).count(), { timeout: 10_000 }).toBe(1);
     expect(await watcher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
@@ -190,6 +195,69 @@ describe("the operators' pages in a real Chromium", () => {
     await watcher.getByRole("searchbox", { name: "Sök" }).fill("uppladdat");
     await expect.poll(() => watcher.getByText(/^1 av \d+ miljöer$/).count()).toBe(1);
     await context.close();
+  });
+
+  it("filters the table through the URL, opens an environment's page and pauses it with a reason, which the audit log keeps", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "olof");
+    await page.goto(`${stack.appUrl}/operator/environments?q=${deliveredPermit}&sort=since`);
+    const table = page.getByRole("table", { name: "Behandlingsmiljöer" });
+    const row = table.getByRole("row").filter({ hasText: deliveredPermit });
+    await expect.poll(() => row.count()).toBe(1);
+    // The page reads its filter from the URL: one row, the search box and the sort say so.
+    expect(await table.getByRole("row").count()).toBe(2);
+    expect(await page.getByRole("searchbox", { name: "Sök" }).inputValue()).toBe(deliveredPermit);
+    expect(await page.getByLabel("Sortera").inputValue()).toBe("since");
+    expect(await page.getByText(/^Sida 1 av 1$/).count()).toBe(1);
+    // The conditions are behind an expander.
+    await row.getByText(/^\d+ villkor$/).click();
+    expect(await row.getByText("Nätverket är isolerat").count()).toBe(1);
+    await lookAt(page, "7-environments-filtered");
+
+    await row.getByRole("link", { name: deliveredPermit }).click();
+    const namespace = namespaceFor(deliveredPermit);
+    await expect.poll(() => heading(page)).toBe(`Miljön ${namespace}`);
+    expect(new URL(page.url()).pathname).toBe(`/operator/environments/${namespace}`);
+    const persons = page.getByRole("region", { name: "Personer och arbetsytor" });
+    await expect.poll(() => persons.getByRole("rowheader").filter({ hasText: "alice" }).count()).toBe(1);
+    const deliveriesHere = page.getByRole("region", { name: "Leveranser" });
+    expect(await deliveriesHere.getByRole("rowheader").allTextContents()).toEqual(["patientregistret@2026-09"]);
+    expect(await page.getByRole("region", { name: "Exportförfrågningar" }).getByText("Tabell 1").count()).toBe(1);
+    expect(await page.getByRole("region", { name: "Villkor över tid" }).getByRole("row").count()).toBeGreaterThan(1);
+
+    const reason = "Incident 42: misstänkt läcka utreds";
+    await page.getByRole("region", { name: "Läge" }).getByRole("button", { name: "Pausa" }).click();
+    const dialog = page.getByRole("dialog", { name: "Pausa miljön?" });
+    await dialog.getByLabel("Skäl").fill(reason);
+    await dialog.getByRole("button", { name: "Pausa miljön" }).click();
+    await expect
+      .poll(() => page.getByRole("region", { name: "Läge" }).getByText("Pausad", { exact: true }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    // The page's audit trail shows the pause with its reason, as the audit log holds it.
+    const trail = page.getByRole("region", { name: "Granskningslogg" });
+    const paused = trail.getByRole("row").filter({ hasText: "environment.suspended" });
+    await expect.poll(() => paused.filter({ hasText: reason }).filter({ hasText: "olof" }).count()).toBe(1);
+    const [event] = await searchAuditEvents(stack.services.database.db, {
+      target: `environment:${namespace}`,
+      action: "environment.suspended",
+      limit: 1,
+    });
+    expect(event).toMatchObject({ actor: { subject: "olof", role: "operator" }, details: { reason } });
+    await lookAt(page, "8-environment-page");
+
+    // Back in the table, filtered through the URL to the paused: there it is, and a reload keeps the filter.
+    await page.goto(`${stack.appUrl}/operator/environments?state=paused&q=${suffix}`);
+    await expect.poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(1);
+    await page.reload();
+    await expect.poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(1);
+    expect(await page.getByLabel("Läge").inputValue()).toBe("paused");
+    // Resumed in bulk, for the tests after this one: chosen by its box, and gone from the paused.
+    await table.getByRole("checkbox", { name: `Välj ${deliveredPermit}` }).check();
+    await page.getByRole("button", { name: "Återuppta 1 vald" }).click();
+    await expect.poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(0);
+    await page.close();
   });
 
   it("shows the data holder's delivery with its state, rows, size and progress", async () => {

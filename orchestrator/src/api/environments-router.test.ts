@@ -44,16 +44,19 @@ describe("environment lifecycle through the API", () => {
       return e.conditions.some((c) => c.type === "Provisioned" && c.status === "True") && e;
     });
     expect(environment.desiredState).toBe("active");
-    // Kubernetes' own events come along: here, the deployment controller scaling up the workspace.
-    const withEvents = await eventually("events are shown", async () => {
-      const e = (await call(olof, stack, "environments.get", { namespace }, "GET")).data as Environment & {
-        events: Array<{ reason: string; object: string }>;
-      };
-      return e.events.some((ev) => ev.object === "Deployment/workspace" && ev.reason === "ScalingReplicaSet") && e;
+    // Kubernetes' own events, beside the page: here, the deployment controller scaling up the workspace.
+    const events = await eventually("events are shown", async () => {
+      const e = (await call(olof, stack, "environments.events", { namespace }, "GET")).data as Array<{
+        reason: string;
+        object: string;
+      }>;
+      return e.some((ev) => ev.object === "Deployment/workspace" && ev.reason === "ScalingReplicaSet") && e;
     });
-    expect(withEvents.events.length).toBeGreaterThan(0);
-    const list = (await call(olof, stack, "environments.list", undefined, "GET")).data as Environment[];
-    expect(list.map((e) => e.namespace)).toContain(namespace);
+    expect(events.length).toBeGreaterThan(0);
+    const list = (await call(olof, stack, "environments.list", { text: namespace }, "GET")).data as {
+      rows: Environment[];
+    };
+    expect(list.rows.map((e) => e.namespace)).toEqual([namespace]);
   });
 
   it("shows researchers only the environments whose permit names them", async () => {
@@ -62,18 +65,22 @@ describe("environment lifecycle through the API", () => {
     ).toContain(namespace);
     expect((await call(bob, stack, "environments.mine", undefined, "GET")).data).toEqual([]);
     expect((await call(alice, stack, "environments.list", undefined, "GET")).status).toBe(403);
-    expect((await call(alice, stack, "environments.suspend", { namespace })).status).toBe(403);
+    expect((await call(alice, stack, "environments.suspend", { namespace, reason: "Not mine to pause" })).status).toBe(
+      403,
+    );
   });
 
   it("suspends (no workspace runs) and resumes", async () => {
-    expect((await call(olof, stack, "environments.suspend", { namespace })).data).toMatchObject({
+    expect(
+      (await call(olof, stack, "environments.suspend", { namespace, reason: "Node maintenance" })).data,
+    ).toMatchObject({
       desiredState: "suspended",
     });
     await eventually(
       "the workspace is scaled to zero",
       async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 0,
     );
-    const again = await call(olof, stack, "environments.suspend", { namespace });
+    const again = await call(olof, stack, "environments.suspend", { namespace, reason: "Node maintenance" });
     expect(again.status).toBe(409);
     expect(again.error?.message).toMatch(/^ENVIRONMENT_STATE_CONFLICT: Cannot suspend .* it is suspended/);
     expect(again.error?.data.speCode).toBe("ENVIRONMENT_STATE_CONFLICT");
@@ -118,10 +125,13 @@ describe("environment lifecycle through the API", () => {
   });
 
   it("tears down only when the operator confirms with the namespace, then certifies the deletion", async () => {
-    const unconfirmed = await call(olof, stack, "environments.teardown", { namespace, confirm: "yes" });
+    const reason = "The project has ended";
+    const unconfirmed = await call(olof, stack, "environments.teardown", { namespace, confirm: "yes", reason });
     expect(unconfirmed.status).toBe(400);
     expect((await get()).desiredState).toBe("active");
-    expect((await call(olof, stack, "environments.teardown", { namespace, confirm: namespace })).data).toMatchObject({
+    expect(
+      (await call(olof, stack, "environments.teardown", { namespace, confirm: namespace, reason })).data,
+    ).toMatchObject({
       desiredState: "torn-down",
     });
     const done = await eventually(

@@ -1,29 +1,38 @@
 import { untilSessionEnds } from "./session-bound";
 import { tracked } from "@trpc/server";
+import { complianceEvidence } from "../audit/compliance-evidence";
 import { z } from "zod";
-import { changeDesiredState, type LifecycleAction } from "../environments/lifecycle";
+import { changeDesiredStates, type LifecycleAction } from "../environments/lifecycle";
 import { environmentChanges } from "../environments/environment-events";
+import { environmentDetail } from "../environments/environment-detail";
 import { environmentsOf, getEnvironment, listEnvironments } from "../environments/environment-queries";
+import { environmentTable } from "../environments/environment-table";
 import { SpeError } from "../errors";
 import type { Session } from "../auth/sessions";
 import type { Services } from "./context";
 import { environmentEventId, instantOfEventId } from "./environment-event-id";
+import {
+  bulkInput,
+  namespaceInput,
+  operatorReason,
+  resumeInput,
+  suspendInput,
+  tableInput,
+  teardownInput,
+} from "./environment-inputs";
 import { myEnvironmentUpdates } from "./my-environment-updates";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
-const namespaceInput = z.object({
-  namespace: z.string().regex(/^spe-[a-z0-9-]{1,59}$/, "an environment namespace (spe-…)"),
-});
-
 async function changeState(
   ctx: { services: Services; session: Session; address: string },
-  namespace: string,
+  namespaces: string[],
   action: LifecycleAction,
+  reason: string | undefined,
 ) {
   const operator = { subject: ctx.session.subject, role: "operator" as const, address: ctx.address };
-  const result = await changeDesiredState(ctx.services.database.db, namespace, action, new Date(), operator);
-  ctx.services.environments.enqueue(namespace);
-  return result;
+  const changed = await changeDesiredStates(ctx.services.database.db, namespaces, action, new Date(), operator, reason);
+  for (const { namespace } of changed) ctx.services.environments.enqueue(namespace);
+  return changed;
 }
 
 type EnvironmentSummary = Awaited<ReturnType<typeof listEnvironments>>[number];
@@ -61,7 +70,10 @@ async function* environmentUpdates(
 }
 
 export const environmentsRouter = router({
-  list: operatorProcedure.query(({ ctx }) => listEnvironments(ctx.services.database.db)),
+  /** The operators' table: one page, filtered and sorted by the database, with the counts per state. */
+  list: operatorProcedure
+    .input(tableInput)
+    .query(({ ctx, input }) => environmentTable(ctx.services.database.db, input)),
   /** Server-sent events over HTTP: each environment as the list shows it, whenever its row changes. */
   updates: operatorProcedure
     .input(z.object({ lastEventId: z.string().max(200).nullish() }).optional())
@@ -72,28 +84,54 @@ export const environmentsRouter = router({
         untilSessionEnds(ctx.services.database.db, ctx.sessionHash, signal),
       ),
     ),
+  /** One environment's page: its permit, persons, conditions over time, deliveries, requests and audit trail. */
   get: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
+    const environment = await environmentDetail(ctx.services.database.db, input.namespace);
+    if (!environment) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
+    return environment;
+  }),
+  /** Kubernetes' own account of the namespace (a refused pod, a failed mount); a torn-down one has none. */
+  events: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
     const environment = await getEnvironment(ctx.services.database.db, input.namespace);
     if (!environment) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
-    // Kubernetes' own account (a refused pod, a failed mount) helps operators; a torn-down namespace has none.
-    const events =
-      environment.desiredState === "torn-down" ? [] : await ctx.services.kube.events(input.namespace).catch(() => []);
-    return { ...environment, events };
+    if (environment.desiredState === "torn-down") return [];
+    return ctx.services.kube.events(input.namespace).catch(() => []);
+  }),
+  /** Its compliance evidence, as auditors get it: the operators answer for the environment too. */
+  evidence: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
+    const { database, kube, environmentConfig, auditCheckpoints } = ctx.services;
+    const report = await complianceEvidence(
+      database.db,
+      kube,
+      input.namespace,
+      new Date(),
+      environmentConfig,
+      auditCheckpoints,
+    );
+    if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
+    return report;
   }),
   suspend: operatorProcedure
-    .input(namespaceInput)
-    .mutation(({ ctx, input }) => changeState(ctx, input.namespace, "suspend")),
+    .input(suspendInput)
+    .mutation(async ({ ctx, input }) => (await changeState(ctx, [input.namespace], "suspend", input.reason))[0]!),
   resume: operatorProcedure
-    .input(namespaceInput)
-    .mutation(({ ctx, input }) => changeState(ctx, input.namespace, "resume")),
-  teardown: operatorProcedure.input(namespaceInput.extend({ confirm: z.string() })).mutation(({ ctx, input }) => {
+    .input(resumeInput)
+    .mutation(async ({ ctx, input }) => (await changeState(ctx, [input.namespace], "resume", input.reason))[0]!),
+  /** Pauses every environment named, or none (ENVIRONMENT_STATE_CONFLICT names those that cannot be). */
+  suspendMany: operatorProcedure
+    .input(bulkInput.extend({ reason: operatorReason }))
+    .mutation(({ ctx, input }) => changeState(ctx, input.namespaces, "suspend", input.reason)),
+  resumeMany: operatorProcedure
+    .input(bulkInput.extend({ reason: operatorReason.optional() }))
+    .mutation(({ ctx, input }) => changeState(ctx, input.namespaces, "resume", input.reason)),
+  teardown: operatorProcedure.input(teardownInput).mutation(async ({ ctx, input }) => {
     // Tearing down deletes a researcher's work: the operator types the namespace to confirm.
     if (input.confirm !== input.namespace)
       throw new SpeError(
         "ENVIRONMENT_CONFIRMATION_MISMATCH",
         "type the environment's namespace to confirm its teardown.",
       );
-    return changeState(ctx, input.namespace, "teardown");
+    return (await changeState(ctx, [input.namespace], "teardown", input.reason))[0]!;
   }),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),

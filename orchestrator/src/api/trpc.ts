@@ -10,6 +10,16 @@ import { controlCharacterAt } from "./plain-text";
 export const UNEXPECTED_MESSAGE =
   "Something went wrong on our side. It has been logged; try again, and tell the operators if it keeps happening.";
 
+/**
+ * A stable code for one input check, carried in its zod issue's params (`refine(…, inputCode(code, message))`),
+ * so that clients match on the code rather than on the sentence.
+ */
+export const inputCode = (code: SpeErrorCode, error: string) => ({ error, params: { speCode: code } });
+
+const codeOfIssue = (issue: ZodError["issues"][number]): SpeErrorCode | undefined =>
+  issue.code === "custom" ? (issue.params as { speCode?: SpeErrorCode } | undefined)?.speCode : undefined;
+const codeOfInput = (error: ZodError) => error.issues.map(codeOfIssue).find((code) => code !== undefined);
+
 const t = initTRPC.context<Context>().create({
   // Stack traces would tell an attacker about our internals; they stay in the server's log.
   isDev: false,
@@ -31,12 +41,12 @@ const t = initTRPC.context<Context>().create({
       message: unexpected ? UNEXPECTED_MESSAGE : shape.message,
       data: {
         ...shape.data,
-        /** Our stable error code, for clients to match on. */
-        speCode: cause instanceof SpeError ? cause.code : undefined,
+        /** Our stable error code, for clients to match on; an input's, when its schema gives one (inputCode). */
+        speCode: cause instanceof SpeError ? cause.code : cause instanceof ZodError ? codeOfInput(cause) : undefined,
         /** Input problems field by field, for forms; a signed permit's bad fields too, for the upload page. */
         issues:
           cause instanceof ZodError
-            ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message }))
+            ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: codeOfIssue(i) }))
             : cause instanceof PermitSchemaError
               ? cause.issues.map((i) => ({ path: i.path, message: i.message }))
               : undefined,

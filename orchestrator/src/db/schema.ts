@@ -127,7 +127,32 @@ export const environments = pgTable("environments", {
   teardown: jsonb("teardown").$type<Record<string, unknown>>(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  /**
+   * Since when the environment has been in its present state (desired state and Ready's status and reason):
+   * kept by a trigger on every write, whoever writes (migrations/0015), for operators' "in this state since".
+   */
+  stateSince: timestamp("state_since", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Each change of an environment's conditions as the reconciler recorded it: a condition that appeared or
+ * changed its status or reason, with its sentence and when it was written. A trigger on environments appends
+ * them (migrations/0015), so operators see conditions over time without the reconciler keeping a history.
+ */
+export const environmentConditionChanges = pgTable(
+  "environment_condition_changes",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    namespace: text("namespace").notNull(),
+    type: text("type").notNull(),
+    status: text("status").notNull(),
+    reason: text("reason").notNull(),
+    message: text("message").notNull(),
+    values: jsonb("values").$type<Record<string, string>>(),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("environment_condition_changes_namespace_idx").on(t.namespace, t.changedAt)],
+);
 
 /**
  * The audit log: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and hash-chained, so that a

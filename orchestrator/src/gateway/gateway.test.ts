@@ -289,7 +289,7 @@ describe("workspace gateway", () => {
     const suspend = await olof.request(`${stack.appUrl}/trpc/environments.suspend`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: stack.appUrl },
-      body: JSON.stringify({ namespace }),
+      body: JSON.stringify({ namespace, reason: "Checking the gateway refuses" }),
     });
     expect(suspend.status).toBe(200);
     expect((await alice.request(`${origin}/lab`)).status).toBe(423);

@@ -14,6 +14,7 @@ const ReviewQueue = lazy(() => import("../routes/checker/review-queue"));
 const Review = lazy(() => import("../routes/checker/review"));
 const Permits = lazy(() => import("../routes/operator/permits"));
 const Environments = lazy(() => import("../routes/operator/environments"));
+const Environment = lazy(() => import("../routes/operator/environment"));
 const Deliveries = lazy(() => import("../routes/operator/deliveries"));
 const Statistics = lazy(() => import("../routes/operator/statistics"));
 
@@ -33,6 +34,8 @@ export function AppRouter() {
             <Route path="/reviews/:id" element={<Review />} />
             <Route path="/operator/permits" element={<Permits />} />
             <Route path="/operator/environments" element={<Environments />} />
+            <Route path="/operator/environments/:namespace" element={<Environment />} />
+            <Route path="/operator/environments/:namespace/evidence" element={<Evidence reader="operator" />} />
             <Route path="/operator/deliveries" element={<Deliveries />} />
             <Route path="/operator/statistics" element={<Statistics />} />
             <Route path="*" element={<Home />} />

@@ -17,11 +17,16 @@ import { useTRPC } from "../lib/trpc";
  * each EHDS requirement with its evidence as tables. The same report as JSON, with every detail, is a
  * download beside it.
  */
-export default function Evidence() {
+export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | "operator" }) {
   const { namespace = "" } = useParams();
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const report = useQuery(trpc.audit.evidence.queryOptions({ namespace }));
+  // The same report for the supervisor and for the operators who answer for the environment.
+  const report = useQuery(
+    reader === "operator"
+      ? trpc.environments.evidence.queryOptions({ namespace })
+      : trpc.audit.evidence.queryOptions({ namespace }),
+  );
   if (report.isPending) return <p aria-busy="true">{t("audit.evidence.loading")}</p>;
   if (report.isError) return <p role="alert">{t("audit.evidence.failed", { message: report.error.message })}</p>;
   const r = report.data;

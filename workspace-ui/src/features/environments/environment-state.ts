@@ -1,25 +1,17 @@
 import type { AppRouter } from "@spe/orchestrator/api";
+import { REASON_TONES, type Tone } from "@spe/orchestrator/environment-tones";
 import type { inferOutput, TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { TFunction } from "i18next";
 import { isStuckReason } from "@spe/orchestrator/condition-sentences";
 import { conditionSaid } from "./condition-words";
 
-/** An environment as operators' list shows it (a researcher's own list shows the same fields and more). */
-export type EnvironmentSummary = inferOutput<TRPCOptionsProxy<AppRouter>["environments"]["list"]>[number];
+/** An environment as a row of the operators' table shows it. */
+export type EnvironmentSummary = inferOutput<TRPCOptionsProxy<AppRouter>["environments"]["list"]>["rows"][number];
 
 /** What an environment's state is read from: the same in operators' and researchers' lists. */
 export type EnvironmentState = Pick<EnvironmentSummary, "desiredState" | "conditions">;
 
-export type Tone = "ok" | "working" | "paused" | "problem" | "gone";
-
-const REASON_TONES = {
-  ApplyFailed: "problem",
-  LoadFailed: "problem",
-  Loading: "working",
-  AwaitingDelivery: "working",
-  Starting: "working",
-  NotYetValid: "paused",
-} as const satisfies Record<string, Tone>;
+export type { Tone };
 
 type KnownReason = keyof typeof REASON_TONES;
 const isKnownReason = (reason: string): reason is KnownReason => reason in REASON_TONES;
