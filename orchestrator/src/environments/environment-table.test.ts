@@ -41,10 +41,11 @@ describe.each(bothDatabases("spe_table"))("the operators' table on %s", (_name, 
       });
       namespaces.push(await insertEnvironment(database.db, permit, at(n)));
     }
-    // Six ready, two failed, one suspended; the rest never reconciled.
+    // Six ready, two failed, one stuck (an image that cannot be pulled), one suspended; the rest never reconciled.
     for (const n of [0, 1, 2, 3, 4, 5])
       await saveStatus(database.db, namespaces[n]!, [ready("True", "Ready")], 1, at(40));
     for (const n of [6, 7]) await saveStatus(database.db, namespaces[n]!, [ready("False", "ApplyFailed")], 1, at(41));
+    await saveStatus(database.db, namespaces[10]!, [ready("False", "ImagePullFailed")], 1, at(41));
     await changeDesiredState(database.db, namespaces[8]!, "suspend", at(42), operator, "Maintenance of the node");
   });
   afterAll(() => database.close());
@@ -57,15 +58,15 @@ describe.each(bothDatabases("spe_table"))("the operators' table on %s", (_name, 
   it("pages newest first, and counts every environment in each state", async () => {
     const first = await mine({});
     expect(first.ids).toEqual(Array.from({ length: 25 }, (_, i) => id(29 - i)));
-    expect(first).toMatchObject({ all: 30, total: 30, counts: { ok: 6, problem: 2, paused: 1, working: 21, gone: 0 } });
+    expect(first).toMatchObject({ all: 30, total: 30, counts: { ok: 6, problem: 3, paused: 1, working: 20, gone: 0 } });
     expect((await mine({ page: 2 })).ids).toEqual([id(4), id(3), id(2), id(1), id(0)]);
     expect((await mine({ page: 3 })).rows).toEqual([]);
   });
 
   it("filters by state in the database, the same tone as the UI gives a row", async () => {
     const problems = await mine({ tone: "problem" });
-    expect(problems.ids).toEqual([id(7), id(6)]);
-    expect(problems.total).toBe(2);
+    expect(problems.ids).toEqual([id(10), id(7), id(6)]);
+    expect(problems.total).toBe(3);
     expect(problems.rows.every((r) => r.tone === "problem")).toBe(true);
     for (const row of (await mine({ size: 50 })).rows)
       expect(row.tone).toBe(
@@ -85,7 +86,7 @@ describe.each(bothDatabases("spe_table"))("the operators' table on %s", (_name, 
     expect((await mine({ sort: "permit" })).ids.slice(0, 2)).toEqual([id(0), id(1)]);
     // The never-reconciled have been in their state since they were made; the suspended one since minute 42.
     const since = await mine({ sort: "since", size: 100 });
-    expect(since.ids.slice(0, 2)).toEqual([id(9), id(10)]);
+    expect(since.ids.slice(0, 2)).toEqual([id(9), id(11)]);
     expect(since.ids.at(-1)).toBe(id(8));
   });
 

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { environments, permits } from "../db/schema";
-import { REASON_TONES, TONES, type Tone } from "./environment-tones";
+import { reasonsByTone, TONES, type Tone } from "./environment-tones";
 import type { TableSort } from "./table-options";
 
 /** One page of the operators' table, as the URL asks for it. */
@@ -19,11 +19,6 @@ export interface TableQuery {
 const ready = sql`jsonb_path_query_first(${environments.conditions}, '$[*] ? (@.type == "Ready")')`;
 const readyReason = sql`(${ready}->>'reason')`;
 
-const reasonsOf = (tone: Tone) =>
-  Object.entries(REASON_TONES)
-    .filter(([, t]) => t === tone)
-    .map(([reason]) => sql`${reason}`);
-
 /** environment-tones.ts' toneOf in SQL, so that the filter and the counts are the database's work. */
 const tone = sql<Tone>`case
   when ${environments.desiredState} = 'torn-down' then case when ${readyReason} = 'TornDown' then 'gone' else 'working' end
@@ -31,8 +26,12 @@ const tone = sql<Tone>`case
   when ${ready} is null then 'working'
   when ${ready}->>'status' = 'True' then 'ok'
   ${sql.join(
-    TONES.filter((t) => reasonsOf(t).length > 0).map(
-      (t) => sql`when ${readyReason} in (${sql.join(reasonsOf(t), sql`, `)}) then ${t}`,
+    reasonsByTone().map(
+      ([t, reasons]) =>
+        sql`when ${readyReason} in (${sql.join(
+          reasons.map((r) => sql`${r}`),
+          sql`, `,
+        )}) then ${t}`,
     ),
     sql` `,
   )}
