@@ -1,11 +1,156 @@
-import { nodeCapability } from "@spe/infra/local-node";
+// The time from "open" to a usable JupyterLab through the gateway, for a stopped workspace, on the local
+// node: `npm start`'s orchestrator in a process of its own (its control plane, the node, the demo permit
+// and its delivery), as in e2e/local-node-journey.test.ts. Today a workspace is stopped by suspending its
+// environment (its Deployment scaled to 0) and started by resuming it (scaled to 1, by the reconciler): an
+// open is the operator's resume until alice's JupyterLab answers `/api` through the gateway on her host.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as k8s from "@kubernetes/client-node";
+import { freePort } from "@spe/infra/local-cluster";
+import { builtWorkspaceArchive, nodeCapability } from "@spe/infra/local-node";
+import { namespaceFor } from "../../src/environments/namespace-name";
+import { COMPONENT_LABEL } from "../../src/kube/owned-labels";
+import { DEMO_PERMIT_ID } from "../../src/permits/demo-permit";
+import { CookieClient } from "../../test/cookie-client";
+import { callTrpc } from "../../test/trpc-call";
+import { openWorkspace } from "../../test/workspace-host";
 
 export type OpenMeasurement =
   { skipped: string } | { samples: number[]; p50: number; p95: number; max: number; what: string };
 
+const orchestratorDir = fileURLToPath(new URL("../../", import.meta.url));
+
 /** Opens of a stopped workspace through the gateway, on the local node; or why they were not measured. */
-export function measureWorkspaceOpens(_opens: number, _progress: (line: string) => void): Promise<OpenMeasurement> {
+export async function measureWorkspaceOpens(opens: number, progress: (line: string) => void): Promise<OpenMeasurement> {
   const capability = nodeCapability();
-  if (!capability.ok) return Promise.resolve({ skipped: capability.reason });
-  return Promise.resolve({ skipped: "this version measures only the gateway; opens on the local node come next" });
+  if (!capability.ok) return { skipped: capability.reason };
+  if (!builtWorkspaceArchive())
+    return { skipped: "the JupyterLab image is not built here (scripts/build-images.sh workspace)" };
+  const log: string[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), "spe-bench-opens-"));
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  const { KUBECONFIG: _ignored, ...inherited } = process.env;
+  let child: ChildProcess | undefined;
+  try {
+    child = await startOrchestrator(
+      {
+        ...inherited,
+        PORT: String(port),
+        DEV_IDP_PORT: String(await freePort()),
+        STAGING_PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "warn",
+        NODE_ENV: "development",
+      },
+      log,
+      progress,
+    );
+    const adminKubeconfig = log.map((l) => /admin kubeconfig (\S+)/.exec(l)?.[1]).find(Boolean);
+    if (!adminKubeconfig) return { skipped: "the orchestrator named no admin kubeconfig" };
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(adminKubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const namespace = namespaceFor(DEMO_PERMIT_ID);
+    const [alice, olof] = [await signIn(appUrl, "alice"), await signIn(appUrl, "olof")];
+    // alice's workspace host and its session, through the handshake (again, should it have ended).
+    let origin = "";
+    const answers = async () => {
+      if (!origin) origin = (await openWorkspace(alice, appUrl, namespace)).origin;
+      const res = await alice.request(`${origin}/api`, { headers: { accept: "application/json" } });
+      if (res.status >= 300 && res.status < 400) origin = "";
+      const body = await res.text();
+      return res.status === 200 && body.includes('"version"');
+    };
+    progress("waiting for the demo environment's JupyterLab to answer through the gateway (the node starts first)");
+    await until(answers, 900_000, 1_000);
+    const pods = async () =>
+      (await core.listNamespacedPod({ namespace, labelSelector: `${COMPONENT_LABEL}=workspace` })).items.length;
+    const change = async (to: "suspend" | "resume") => {
+      const answer = await callTrpc(olof, appUrl, `environments.${to}`, { namespace });
+      if (answer.status !== 200) throw new Error(`${to} answered ${answer.status}: ${answer.error?.message}`);
+    };
+    const samples: number[] = [];
+    for (let i = 0; i < opens; i++) {
+      await change("suspend");
+      await until(async () => (await pods()) === 0, 120_000, 250);
+      const start = performance.now();
+      await change("resume");
+      await until(answers, 300_000, 50);
+      samples.push(Math.round(performance.now() - start));
+      progress(`open ${i + 1}/${opens}: ${samples.at(-1)} ms`);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+    return {
+      samples,
+      p50: at(0.5),
+      p95: at(0.95),
+      max: sorted.at(-1)!,
+      what: "the environment resumed (workspace scaled 0 → 1) until JupyterLab's /api answers through the gateway",
+    };
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Signs in at the development provider's form, as a browser would, and comes back to the app. */
+async function signIn(appUrl: string, subject: string): Promise<CookieClient> {
+  const client = new CookieClient();
+  const { res, url } = await client.follow(`${appUrl}/auth/login`, { headers: { accept: "text/html" } });
+  const action = /action="([^"]+)"/.exec(await res.text())?.[1];
+  if (!action) throw new Error(`no sign-in form at ${url} (${res.status})`);
+  const formUrl = new URL(action, url).href;
+  const answer = await client.request(formUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: subject, password: "demo" }).toString(),
+  });
+  await client.followFrom(answer, formUrl, (next) => next === `${appUrl}/`);
+  return client;
+}
+
+function startOrchestrator(
+  env: NodeJS.ProcessEnv,
+  log: string[],
+  progress: (line: string) => void,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: orchestratorDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    for (const stream of [child.stdout!, child.stderr!])
+      stream.setEncoding("utf8").on("data", (chunk: string) => {
+        const lines = chunk.split("\n").filter(Boolean);
+        log.push(...lines);
+        for (const line of lines) if (/^(Local node|Starting the local node|The local node)/.test(line)) progress(line);
+        if (chunk.includes("SPE orchestrator is running at")) resolve(child);
+      });
+    child.once("exit", (code) =>
+      reject(new Error(`the orchestrator ended (${code}) before it served:\n${log.join("\n")}`)),
+    );
+  });
+}
+
+/** SIGTERM, as Ctrl-C would: the orchestrator stops the reconciler, the node and the control plane. */
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
 }
