@@ -35,6 +35,7 @@ import { tokenReviewLoaderIdentity } from "./staging/loader-identity";
 import { buildStagingServer } from "./http/staging-server";
 import { createMetrics } from "./metrics/metrics";
 import { serveMetrics } from "./metrics/metrics-server";
+import { readHealth } from "./http/health";
 import { NotificationSender } from "./notifications/notification-sender";
 import { smtpSender } from "./notifications/send-email";
 import { readWebhookDestinations } from "./notifications/webhook-destinations";
@@ -258,10 +259,9 @@ async function main(): Promise<void> {
 
   let metricsLine = "";
   if (metrics) {
-    const served = await serveMetrics(metrics.registry, {
-      host: config.METRICS_HOST,
-      port: config.METRICS_PORT!,
-    }).catch((err: NodeJS.ErrnoException) => {
+    const served = await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }, () =>
+      readHealth(kube, true),
+    ).catch((err: NodeJS.ErrnoException) => {
       if (err.code === "EADDRINUSE")
         throw new SpeError(
           "PORT_IN_USE",

@@ -27,6 +27,7 @@ import { connectKube } from "../src/kube/client";
 import { createPermitIntake } from "../src/permits/permit-intake";
 import { createMetrics } from "../src/metrics/metrics";
 import { serveMetrics } from "../src/metrics/metrics-server";
+import { readHealth } from "../src/http/health";
 import { CookieClient } from "./cookie-client";
 
 export interface Stack {
@@ -156,7 +157,10 @@ export async function startStack(
   // config.PORT: the given PORT when a test names one (a PUBLIC_URL under a name of its own needs it).
   await app.listen({ host: "127.0.0.1", port: config.PORT });
   const served =
-    metrics && (await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }));
+    metrics &&
+    (await serveMetrics(metrics.registry, { host: config.METRICS_HOST, port: config.METRICS_PORT! }, () =>
+      readHealth(kube, true),
+    ));
   const appUrl = config.publicUrl;
 
   // Opens the sign-in page and posts the provider's form; the redirects after it are the caller's.

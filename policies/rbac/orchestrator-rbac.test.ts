@@ -97,6 +97,10 @@ function neededPermissions(): Set<string> {
   expect(source).toContain("OBSERVED_KINDS");
   for (const { kind } of Object.values(OBSERVED_KINDS))
     for (const verb of ["list", "watch"]) needed.add(permission(kind, verb));
+  // The operators' health reads each node's capacity with client-node's topNodes (kube/cluster-capacity.ts),
+  // which lists nodes and, per node, the pods on it.
+  expect(source).toContain("k8s.topNodes(");
+  needed.add(permission("Node", "list")).add(permission("Pod", "list"));
   // applyObject replaces the kinds whose every field matters (EXACT_KINDS) when apply left someone's fields.
   const exact = /EXACT_KINDS = new Set\(\[([^\]]*)\]\)/.exec(source)?.[1] ?? "";
   for (const kind of exact.match(/\w+/g) ?? []) needed.add(permission(kind, "update"));

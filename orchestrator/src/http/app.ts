@@ -21,6 +21,7 @@ import { registerApiV1 } from "./api-v1/register-api-v1";
 import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
 import { registerTrpc } from "./trpc-route";
 import { registerSecurityHeaders } from "./security-headers";
+import { readHealth } from "./health";
 import { strangerRefusalBudget } from "./stranger-refusals";
 import type { RefusalBudget, RefusalLimits } from "../staging/refusal-budget";
 import type { Metrics } from "../metrics/metrics";
@@ -100,16 +101,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerSecurityHeaders(app, config.publicUrl);
 
-  // Without credentials only whether it works: the API server's address and version, the database's kind and an
-  // error's words are for operators, not for whoever can reach the port.
-  app.get("/healthz", async (_req, reply) => {
-    try {
-      await services.kube.version();
-      return { status: "ok" };
-    } catch (err) {
-      app.log.warn({ err: (err as Error).message }, "Failed the health check: the Kubernetes API did not answer");
-      return reply.code(503).send({ status: "not ok" });
-    }
+  // Without credentials only whether it works: the API server's address and version, the nodes' capacity and
+  // an error's words are for operators (signed in, or on the metrics listener), not for whoever can reach the port.
+  app.get("/healthz", async (req, reply) => {
+    const session = await sessions.get(singleCookie(req.headers.cookie, cookies.session));
+    const operator = session?.roles.includes("operator") ?? false;
+    const { report, error } = await readHealth(services.kube, operator);
+    if (error) app.log.warn({ err: error }, "Failed the health check: the Kubernetes API did not answer");
+    return reply
+      .code(report.status === "ok" ? 200 : 503)
+      .header("cache-control", "no-store")
+      .send(report);
   });
 
   // What strangers can get the audit log to record, all routes together, is bounded (stranger-refusals.ts).

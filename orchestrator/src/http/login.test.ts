@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { KUBERNETES_VERSION } from "@spe/infra/local-cluster";
 import { CookieClient } from "../../test/cookie-client";
 import { DEMO_ONE_TIME_CODE } from "../auth/demo-accounts";
@@ -23,6 +24,24 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     const res = await fetch(`${stack.appUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("answers /healthz in detail to a signed-in operator only: the API server and each node's capacity", async () => {
+    const researcher = await (await stack.signIn("alice")).request(`${stack.appUrl}/healthz`);
+    expect(await researcher.json()).toEqual({ status: "ok" });
+    const res = await (await stack.signIn("olof")).request(`${stack.appUrl}/healthz`);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { capacity: { nodes: { name: string }[]; usable: { nodes: number } } };
+    expect(report).toMatchObject({
+      status: "ok",
+      kubernetes: { version: KUBERNETES_VERSION },
+      capacity: { usable: { cpu: { allocatable: expect.any(Number), requested: expect.any(Number) } } },
+    });
+    // The nodes the API server holds, as an administrator lists them (none, or the local node's).
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(inject("kubeconfig"));
+    const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items.map((n) => n.metadata!.name!).sort();
+    expect(report.capacity.nodes.map((n) => n.name)).toEqual(nodes);
   });
 
   it("knows nobody before sign-in", async () => {
@@ -53,6 +72,8 @@ describe("sign-in round trip through the development OpenID Provider", () => {
     expect(status.body.result?.data).toMatchObject({
       kubernetes: { version: KUBERNETES_VERSION },
       database: { kind: "pglite" },
+      capacity: { nodes: expect.any(Array), usable: { nodes: expect.any(Number) } },
+      capacityError: null,
     });
   });
 

@@ -1,5 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
 import { SpeError } from "../errors";
+import { clusterCapacityReader, type ClusterCapacity } from "./cluster-capacity";
 
 /** The orchestrator's narrow port to one Kubernetes API server. */
 export interface Kube {
@@ -7,6 +8,8 @@ export interface Kube {
   server: string;
   /** The API server's gitVersion, read live. */
   version(): Promise<string>;
+  /** The cluster's nodes, what they offer pods and what running pods have requested (kept a few seconds). */
+  capacity(): Promise<ClusterCapacity>;
   /** What Kubernetes recorded about a namespace's objects lately (refused pods, failed mounts…), newest first. */
   events(namespace: string, limit?: number): Promise<KubeEvent[]>;
   /** A namespace's labels and its NetworkPolicies as the API server holds them now; undefined once it is gone. */
@@ -44,6 +47,7 @@ export function connectKube(kubeconfigPath: string): Kube {
   return {
     config,
     server,
+    capacity: clusterCapacityReader(config),
     async version() {
       try {
         return (await versionApi.getCode()).gitVersion;

@@ -46,6 +46,18 @@ describe("the orchestrator's metrics, on a port of their own", () => {
     expect(JSON.stringify(all)).not.toContain(unguessable);
   });
 
+  it("answer /healthz there in detail, for operators' probes: the API server and the nodes' capacity", async () => {
+    const res = await fetch(stack.metricsUrl!.replace(/\/metrics$/, "/healthz"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: "ok",
+      kubernetes: { version: expect.stringMatching(/^v1\./) },
+      capacity: { nodes: expect.any(Array), usable: { nodes: expect.any(Number) } },
+    });
+    // The users' port still says only whether it works.
+    expect(await (await fetch(`${stack.appUrl}/healthz`)).json()).toEqual({ status: "ok" });
+  });
+
   it("show the reconciler's work and the process's own health", async () => {
     await insertEnvironment(stack.services.database.db, examplePermit({ permitId: `SE-METRICS-${Date.now()}` }));
     await vi.waitFor(
