@@ -35,6 +35,9 @@ const everyone = only(...WHO);
  */
 const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }> = {
   "session.me": { expected: everyone },
+  "settings.get": { expected: only(...ROLES) },
+  "settings.update": { expected: only(...ROLES), input: { emailNotifications: true } },
+  "notifications.undelivered": { expected: only("operator") },
   "system.status": { expected: only("operator") },
   // The HDAB's system pushes over POST /api/v1/permits (its signature is the credential); here only operators.
   "permits.upload": { expected: only("operator"), input: { jws: "a.b.c" } },

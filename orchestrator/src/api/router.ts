@@ -2,9 +2,11 @@ import { auditRouter } from "./audit-router";
 import { deliveriesRouter } from "./deliveries-router";
 import { environmentsRouter } from "./environments-router";
 import { exportsRouter } from "./exports-router";
+import { notificationsRouter } from "./notifications-router";
 import { permitsRouter } from "./permits-router";
 import { reviewsRouter } from "./reviews-router";
 import { sessionRouter } from "./session-router";
+import { settingsRouter } from "./settings-router";
 import { statisticsRouter } from "./statistics-router";
 import { systemRouter } from "./system-router";
 import { router } from "./trpc";
@@ -14,9 +16,11 @@ export const appRouter = router({
   deliveries: deliveriesRouter,
   environments: environmentsRouter,
   exports: exportsRouter,
+  notifications: notificationsRouter,
   permits: permitsRouter,
   reviews: reviewsRouter,
   session: sessionRouter,
+  settings: settingsRouter,
   statistics: statisticsRouter,
   system: systemRouter,
 });

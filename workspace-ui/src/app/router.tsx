@@ -17,6 +17,7 @@ const Environments = lazy(() => import("../routes/operator/environments"));
 const Environment = lazy(() => import("../routes/operator/environment"));
 const Deliveries = lazy(() => import("../routes/operator/deliveries"));
 const Statistics = lazy(() => import("../routes/operator/statistics"));
+const Settings = lazy(() => import("../routes/settings"));
 
 export function AppRouter() {
   const { t } = useTranslation();
@@ -38,6 +39,7 @@ export function AppRouter() {
             <Route path="/operator/environments/:namespace/evidence" element={<Evidence reader="operator" />} />
             <Route path="/operator/deliveries" element={<Deliveries />} />
             <Route path="/operator/statistics" element={<Statistics />} />
+            <Route path="/settings" element={<Settings />} />
             <Route path="*" element={<Home />} />
           </Routes>
         </Suspense>

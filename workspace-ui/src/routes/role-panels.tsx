@@ -3,6 +3,7 @@ import { AuditLog } from "../features/audit/audit-log";
 import { EnvironmentsTable } from "../features/environments/environments-table";
 import { MyEnvironments } from "../features/environments/my-environments";
 import { ExportsSummary } from "../features/exports/exports-summary";
+import { UndeliveredNotifications } from "../features/notifications/undelivered-notifications";
 import { OperatorNav } from "../features/operator/operator-nav";
 import { ReviewQueue } from "../features/reviews/review-queue";
 import { SystemStatus } from "../features/system/system-status";
@@ -24,6 +25,7 @@ export function RolePanels({ roles }: { roles: string[] }) {
           <h2 id="operator-h">{t("home.operator")}</h2>
           <OperatorNav />
           <SystemStatus />
+          <UndeliveredNotifications />
           <h3>{t("home.operatorEnvironments")}</h3>
           <EnvironmentsTable />
         </section>

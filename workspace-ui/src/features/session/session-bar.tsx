@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { roleName } from "./role-names";
 import { signOut } from "./sign-out";
 import { useMe } from "../../lib/use-me";
@@ -15,6 +16,7 @@ export function SessionBar() {
           {roleName(r, t)}
         </span>
       ))}
+      <Link to="/settings">{t("session.settings")}</Link>
       <button type="button" onClick={() => void signOut()}>
         {t("session.signOut")}
       </button>
