@@ -19,6 +19,7 @@ new PlatformNetworkPolicies("spe-system", {
   network: config.network,
   staging: config.staging,
   metrics: config.metrics,
+  notifications: config.notifications,
 });
 const access = new OrchestratorAccess("spe-orchestrator", { namespace });
 new AdmissionPolicies("spe-admission", {

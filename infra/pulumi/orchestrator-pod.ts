@@ -9,6 +9,7 @@ import {
   STAGING_PORT,
   STAGING_SERVICE_NAME,
 } from "./names";
+import { notificationsEnvironment, notificationsVolumeMounts, notificationsVolumes } from "./notifications";
 import { CREDENTIAL_KEYS, FILE_KEYS } from "./orchestrator-settings";
 import type { StackConfig } from "./stack-config";
 import { stagingEnvironment, stagingVolumeMounts, stagingVolumes } from "./staging-store";
@@ -72,6 +73,7 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
       stagingUrl: `http://${STAGING_SERVICE_NAME}.${PLATFORM_NAMESPACE}.svc.cluster.local:${STAGING_PORT}/staging`,
     }),
     ...stagingEnvironment(config.staging),
+    ...notificationsEnvironment(config.notifications, `${MOUNTS.files}/${FILE_KEYS.webhooks}`),
     // The root filesystem is read-only; anything that wants a home (DuckDB's extension cache) gets /tmp.
     HOME: MOUNTS.tmp,
   };
@@ -164,6 +166,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
             { name: "files", mountPath: MOUNTS.files, readOnly: true },
             ...keyVolumes.map(({ name }) => ({ name, mountPath: `${MOUNTS.keys}/${name}`, readOnly: true })),
             ...stagingVolumeMounts(config.staging),
+            ...notificationsVolumeMounts(config.notifications),
           ],
         },
       ],
@@ -173,6 +176,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
         { name: "files", configMap: { name: refs.filesConfigMapName, defaultMode: 0o444 } },
         ...keyVolumes,
         ...stagingVolumes(config.staging),
+        ...notificationsVolumes(config.notifications),
       ],
     },
   };

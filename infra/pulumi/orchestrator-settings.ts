@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ORCHESTRATOR_POD_LABELS } from "./names";
+import { webhooksFileContent } from "./notifications";
 import type { StackConfig } from "./stack-config";
 
 export interface OrchestratorSettingsArgs {
@@ -12,7 +13,11 @@ export interface OrchestratorSettingsArgs {
 /** Keys of the credentials Secret; the Deployment refers to them with env `valueFrom.secretKeyRef`. */
 export const CREDENTIAL_KEYS = { databaseUrl: "database-url", oidcClientSecret: "oidc-client-secret" } as const;
 /** Keys of the files ConfigMap, mounted under /etc/spe/config (not nested with the key volumes). */
-export const FILE_KEYS = { trustedIssuers: "trusted-issuers.json", kubeconfig: "kubeconfig" } as const;
+export const FILE_KEYS = {
+  trustedIssuers: "trusted-issuers.json",
+  kubeconfig: "kubeconfig",
+  webhooks: "notification-webhooks.json",
+} as const;
 
 const serviceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -53,6 +58,7 @@ export class OrchestratorSettings extends pulumi.ComponentResource {
     super("spe:platform:OrchestratorSettings", name, {}, opts);
     const labels = { ...ORCHESTRATOR_POD_LABELS };
     const { secrets, trustedIssuers } = args.config;
+    const webhooks = webhooksFileContent(args.config.notifications);
 
     const credentials = new k8s.core.v1.Secret(
       `${name}-credentials`,
@@ -73,6 +79,7 @@ export class OrchestratorSettings extends pulumi.ComponentResource {
         data: {
           [FILE_KEYS.trustedIssuers]: JSON.stringify(trustedIssuers, null, 2),
           [FILE_KEYS.kubeconfig]: inClusterKubeconfig,
+          ...(webhooks ? { [FILE_KEYS.webhooks]: webhooks } : {}),
         },
       },
       { parent: this },

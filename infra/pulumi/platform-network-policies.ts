@@ -11,6 +11,7 @@ import {
   COMPONENT_LABEL,
 } from "./names";
 import type { StackConfig } from "./stack-config";
+import { notificationsEgress } from "./notifications";
 import { stagingEgress } from "./staging-store";
 
 export interface PlatformNetworkPoliciesArgs {
@@ -20,6 +21,8 @@ export interface PlatformNetworkPoliciesArgs {
   staging?: StackConfig["staging"];
   /** The metrics port, open to the scrapers' namespace alone. */
   metrics?: StackConfig["metrics"];
+  /** The SMTP server and the webhooks: more destinations, each by its addresses. */
+  notifications?: StackConfig["notifications"];
 }
 
 type Destination = StackConfig["network"]["apiServer"];
@@ -33,7 +36,8 @@ const toAddresses = ({ cidrs, port }: Destination) => ({
  * needs. In: its HTTP port (people through the ingress), its staging port from environments' data loaders
  * alone (they fetch staged extracts there) and, if configured, its metrics port from the scrapers' namespace
  * alone. Out: DNS,
- * the Kubernetes API server, PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, and, inside environment namespaces, the
+ * the Kubernetes API server, PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, the SMTP server
+ * and the webhooks the stack names for notifications, and, inside environment namespaces, the
  * workspace port (the gateway proxies researchers there) and the airlock agent's port (exports are copied
  * from it). The outside services are addresses from the stack config: a NetworkPolicy cannot name a host.
  */
@@ -131,6 +135,7 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
             toAddresses(postgres),
             toAddresses(oidc),
             ...stagingEgress(args.staging ?? { store: "directory" }),
+            ...notificationsEgress(args.notifications ?? { webhooks: {} }),
             {
               to: [{ namespaceSelector: { matchExpressions: [{ key: ENVIRONMENT_LABEL, operator: "Exists" }] } }],
               ports: [

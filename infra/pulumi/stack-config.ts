@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ROLES } from "../../orchestrator/src/auth/roles";
+import { NOTIFICATION_KIND_NAMES } from "../../orchestrator/src/notifications/notification-kinds";
 import { ORCHESTRATOR_PORT, STAGING_PORT } from "./names";
 
 /**
@@ -94,6 +95,44 @@ const staging = z
   )
   .default({ store: "directory" });
 
+const noCredentials = (u: string) => !new URL(u).username && !new URL(u).password;
+/**
+ * Whom the orchestrator tells of events: people by e-mail through an SMTP server, systems by signed webhooks.
+ * Each is a destination the platform's egress opens to, and nothing else is: the orchestrator sends no
+ * request to an address a person typed.
+ */
+const notifications = z
+  .strictObject({
+    smtp: z
+      .strictObject({
+        url: z
+          .url({ protocol: /^smtps?$/, error: "must be smtp://host:port or smtps://host:port" })
+          .refine(noCredentials, "must not carry credentials: they come from the credentials Secret"),
+        from: z.string().min(3).max(320),
+        /** A Secret in spe-system holding JSON { user, pass }, if the server wants a sign-in. */
+        credentials: secretRef.optional(),
+        network: destination(587),
+      })
+      .optional(),
+    webhooks: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, "a webhook's name is lower-case letters, digits and dashes"),
+        z.strictObject({
+          url: z
+            .url({ protocol: /^https$/, error: "must be an https URL" })
+            .refine(noCredentials, "must not carry credentials"),
+          events: z.array(z.enum(NOTIFICATION_KIND_NAMES)).min(1),
+          dataHolders: z.array(z.string().min(1)).min(1).optional(),
+          issuers: z.array(z.url()).min(1).optional(),
+          /** A Secret in spe-system holding the shared signing secret (at least 32 characters). */
+          secret: secretRef,
+          network: destination(443),
+        }),
+      )
+      .default({}),
+  })
+  .prefault({});
+
 const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes quantity such as 500m, 512Mi or 2Gi");
@@ -170,6 +209,7 @@ const schema = z
       postgres: destination(5432),
       oidc: destination(443),
     }),
+    notifications,
     /**
      * Prometheus: the orchestrator serves GET /metrics on `port`, and only pods in the namespace
      * `scraperNamespace` may reach it. Omitted: no metrics are served.
