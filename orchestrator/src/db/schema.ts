@@ -244,6 +244,12 @@ export const exportFiles = pgTable(
      * fresh raster, and `sha256` is that raster's (what checkers saw and what leaves).
      */
     submittedSha256: text("submitted_sha256"),
+    /**
+     * What the researcher declared of a frequency table for the differencing check: the population it
+     * counts and which of its columns are dimensions. Null when not declared.
+     */
+    population: text("population"),
+    dimensions: jsonb("dimensions").$type<string[]>(),
     checkStatus: text("check_status").$type<"pass" | "review" | "fail">(),
     checkReport: jsonb("check_report").$type<Record<string, unknown>>(),
     decision: text("decision").$type<FileDecision>().notNull(),

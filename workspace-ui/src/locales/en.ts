@@ -484,6 +484,7 @@ export const en: Messages = {
       "image-content": "Image content",
       "extreme-edges": "Outermost bin edges",
       "risk-set": "Risk set",
+      differencing: "Differencing",
       events: "Events",
     },
     errors: {

@@ -526,6 +526,7 @@ export const sv = {
       "image-content": "Bildinnehåll",
       "extreme-edges": "Yttersta intervallgränser",
       "risk-set": "Riskmängd",
+      differencing: "Differensröjande",
       events: "Händelser",
     },
     errors: {
@@ -723,6 +724,10 @@ export const sv = {
     "survival-risk-failed": "riskmängd under {{threshold}}",
     "survival-events-passed": "Varje steg har inga händelser eller minst {{threshold}}.",
     "survival-events-failed": "händelser under {{threshold}}",
+    "differencing-none":
+      "Inget antal under tröskeln följer av att kombinera den med de {{released}} tabeller som lämnats ut tidigare över samma population.",
+    "differencing-found":
+      "Kombinerad med en tabell som lämnats ut tidigare under beslutet röjer den ett antal under {{threshold}}: en utdatagranskare jämför dem.",
     "reads-as-histogram": "Angiven som en annan typ, men läses som ett histogram: kontrollerad som ett sådant.",
     "reads-as-survival": "Angiven som en annan typ, men läses som en överlevnadstabell: kontrollerad som en sådan.",
     "cells-failed": "underkänd",
@@ -822,6 +827,8 @@ export const sv = {
     "regression-model-below": "{{df}} residualfrihetsgrader, under {{minimum}}",
     "formula-cell":
       '"{{text}}" börjar som en kalkylbladsformel (=, +, -, @): öppnad i ett kalkylprogram kan den köras eller skicka data till en webbadress',
+    "differencing-found":
+      "Kombinerad med tabeller som lämnats ut tidigare under beslutet röjer den ett antal under {{threshold}}: {{found}}. Jämför dem.",
     "image-pixels-only":
       "Inget annat än pixlar hittades ({{width}} × {{height}} pixlar, {{format}}, {{bytes}} byte). Bilden kodades ändå om till en ny rasterbild; det är den granskarna ser och den som lämnas ut.",
     "image-beyond-pixels":

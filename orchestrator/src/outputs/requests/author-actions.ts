@@ -31,7 +31,18 @@ export const newRequestInput = z.object({
     .trim()
     .min(10, "say in a sentence or two what the files show and why they can leave")
     .max(5000),
-  files: z.array(z.object({ path: outboxPath, type: z.enum(OUTPUT_FILE_TYPES) })).min(1, "pick at least one file"),
+  files: z
+    .array(
+      z.object({
+        path: outboxPath,
+        type: z.enum(OUTPUT_FILE_TYPES),
+        /** For a frequency table: the population it counts, so that it is compared with earlier releases. */
+        population: z.string().trim().min(1).max(300).optional(),
+        /** For a frequency table: its dimensions (category columns), one or two. */
+        dimensions: z.array(z.string().trim().min(1).max(100)).min(1).max(2).optional(),
+      }),
+    )
+    .min(1, "pick at least one file"),
 });
 export type NewRequest = z.infer<typeof newRequestInput>;
 
@@ -47,6 +58,14 @@ function refuseFiles(files: NewRequest["files"], limits: AirlockLimits): void {
     if (paths.has(file.path)) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is picked twice.`);
     paths.add(file.path);
     const allowed = ALLOWED_EXTENSIONS[file.type];
+    if (
+      (file.population === undefined) !== (file.dimensions === undefined) ||
+      (file.population && file.type !== "frequency")
+    )
+      throw new SpeError(
+        "EXPORT_FILE_REFUSED",
+        `${file.path}: declare a population together with dimensions, and only for a frequency table.`,
+      );
     if (VECTOR_FIGURES.includes(extensionOf(file.path)))
       throw new SpeError(
         "EXPORT_FILE_REFUSED",
@@ -110,6 +129,8 @@ export async function createRequest(
         version: 1,
         current: true,
         type: f.type,
+        population: f.population ?? null,
+        dimensions: f.dimensions ?? null,
         decision: "pending" as const,
         addedAt: now,
       })),
@@ -188,9 +209,17 @@ export async function reviseFile(
       .update(exportFiles)
       .set({ current: false })
       .where(and(eq(exportFiles.requestId, id), eq(exportFiles.path, path)));
-    await tx
-      .insert(exportFiles)
-      .values({ requestId: id, path, version, current: true, type: file.type, decision: "pending", addedAt: now });
+    await tx.insert(exportFiles).values({
+      requestId: id,
+      path,
+      version,
+      current: true,
+      type: file.type,
+      population: file.population,
+      dimensions: file.dimensions,
+      decision: "pending",
+      addedAt: now,
+    });
     await appendAuditEvent(
       tx,
       {

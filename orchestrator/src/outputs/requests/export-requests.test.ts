@@ -189,6 +189,42 @@ describe("export requests through the API, with a real airlock agent", () => {
     expect(JSON.stringify(other)).not.toMatch(/HYPERLINK|x\.example/);
   });
 
+  it("flags a table that, with one released before over the same population, reveals a count of 3", async () => {
+    const population = "first strokes 2015-2024";
+    put("tables/age-a.csv", "age,count\n0-49,40\n50+,60\n");
+    put("tables/age-b.csv", "age,count\n0-44,37\n45+,63\n");
+    const declared = (path: string) => ({ path, type: "frequency", population, dimensions: ["age"] });
+    const first = await draft([declared("tables/age-a.csv")]);
+    await call(alice, "exports.submit", { id: first });
+    for (const checker of [karin, kalle])
+      await call(checker, "reviews.vote", { id: first, path: "tables/age-a.csv", version: 1, vote: "approve" });
+    expect(((await query(alice, "exports.get", { id: first })).data as { state: string }).state).toBe("released");
+
+    const second = await draft([declared("tables/age-b.csv")]);
+    await call(alice, "exports.submit", { id: second });
+    type Seen = { files: Array<{ checkStatus: string; checkReport: { checks: Array<Record<string, string>> } }> };
+    const checker = (await query(karin, "reviews.get", { id: second })).data as Seen;
+    expect(checker.files[0]!.checkStatus).toBe("review");
+    expect(checker.files[0]!.checkReport.checks.at(-1)).toMatchObject({
+      name: "differencing",
+      status: "review",
+      message: expect.stringContaining("age 45–49 (3) with tables/age-a.csv"),
+    });
+    // The researcher learns that the tables together go to a checker, not what they reveal.
+    const mine = (await query(alice, "exports.get", { id: second })).data as Seen;
+    expect(mine.files[0]!.checkReport.checks.at(-1)).toMatchObject({ name: "differencing", status: "review" });
+    expect(JSON.stringify(mine)).not.toMatch(/45–49|\(3\)/);
+    await call(alice, "exports.withdraw", { id: second });
+
+    const undeclared = await call(alice, "exports.create", {
+      namespace,
+      title: "Half declared",
+      justification: "A population without its dimensions.",
+      files: [{ path: "tables/age-b.csv", type: "frequency", population }],
+    });
+    expect(undeclared.error?.message).toMatch(/declare a population together with dimensions/);
+  });
+
   it("refuses files that may not leave, before anything is copied", async () => {
     const notebook = await call(alice, "exports.create", {
       namespace,

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { and, eq } from "drizzle-orm";
 import { appendAuditEvent } from "../../audit/append-audit-event";
 import type { AuditActor } from "../../audit/audit-hash";
 import type { Db } from "../../db/database";
 import { exportFiles } from "../../db/schema";
 import { SpeError } from "../../errors";
+import type { DeclaredTable } from "../differencing/declared-table";
+import { declaredTableOf, releasedTables as releasedTablesOf, withDifferencing } from "../differencing/release-history";
+import { loadSdcProfile } from "../sdc/profile";
 import type { AirlockLimits } from "./airlock-limits";
 import type { CheckOutputFile, FileCheck, Outbox } from "./airlock-ports";
 import { loadForAuthor } from "./author-actions";
@@ -56,6 +59,8 @@ async function quarantineFile(
   listed: Map<string, number>,
   admitted: Admitted[],
   replaced: Admitted[],
+  /** The permit's released frequency tables, for the differencing check (read once, when first needed). */
+  releasedTables?: () => Promise<DeclaredTable[]>,
 ): Promise<Quarantined> {
   const { limits } = airlock;
   const size = listed.get(file.path);
@@ -82,7 +87,15 @@ async function quarantineFile(
         `${file.path} has ${rows} rows; at most ${limits.maxCsvRows} may leave in one table. Aggregate further.`,
       );
   }
-  const check = await airlock.checkOutputFile({ file: path, name: file.path, type: file.type, profile });
+  let check = await airlock.checkOutputFile({ file: path, name: file.path, type: file.type, profile });
+  if (releasedTables && file.type === "frequency" && file.population && file.dimensions) {
+    const table = declaredTableOf(await readFile(path), {
+      name: file.path,
+      population: file.population,
+      dimensions: file.dimensions,
+    });
+    if (table) check = withDifferencing(check, table, await releasedTables(), loadSdcProfile(profile));
+  }
   if (!check.released) return { file, sha256: kept.sha256, size: kept.size, submittedSha256: null, check };
   // An image leaves as its fresh raster: that is kept (and shown to checkers); the original is not.
   const released = check.released;
@@ -126,10 +139,12 @@ export async function submitRequest(
   const quarantined: Quarantined[] = [];
   const admitted: Admitted[] = [];
   const replaced: Admitted[] = [];
+  let history: Promise<DeclaredTable[]> | undefined;
+  const released = () => (history ??= releasedTablesOf(db, airlock.quarantine, request.permitId));
   try {
     for (const file of fresh)
       quarantined.push(
-        await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted, replaced),
+        await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted, replaced, released),
       );
     await recordSubmission(db, id, request.state, event, quarantined, actor, now);
   } catch (err) {

@@ -116,6 +116,11 @@ export const SDC_PHRASES = {
   "survival-events-passed": "Every step has no events or at least {{threshold}}.",
   "survival-events-failed": "events below {{threshold}}",
 
+  "differencing-none":
+    "No count below the threshold follows from combining it with the {{released}} tables released before over the same population.",
+  "differencing-found":
+    "Combined with a table released before under this permit, it reveals a count below {{threshold}}: an output checker compares them.",
+
   "regression-missing":
     'No df_resid found: a regression summary must carry the residual degrees of freedom (CSV column or JSON field "df_resid").',
   "regression-passed": "Every model has at least {{minimum}} residual degrees of freedom.",
@@ -147,6 +152,8 @@ export const SDC_DETAILED_PHRASES = {
   "magnitude-cell-dominated-2": "the largest two contributions make up {{share}} of the total, at least {{k}}",
   "regression-model-unreadable": "df_resid {{value}} is not a number of degrees of freedom",
   "regression-model-below": "{{df}} residual degrees of freedom, below {{minimum}}",
+  "differencing-found":
+    "Combined with tables released before under this permit, it reveals a count below {{threshold}}: {{found}}. Compare them.",
   "formula-cell":
     '"{{text}}" starts like a spreadsheet formula (=, +, -, @): opened in a spreadsheet it may run, or send data to a web address',
   "image-pixels-only":

@@ -1,0 +1,2 @@
+ALTER TABLE "export_files" ADD COLUMN "population" text;--> statement-breakpoint
+ALTER TABLE "export_files" ADD COLUMN "dimensions" jsonb;
