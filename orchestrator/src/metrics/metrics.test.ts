@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../db/database";
-import { environments, exportRequests } from "../db/schema";
+import { environments, exportRequests, notificationDeliveries, notifications } from "../db/schema";
 import { examplePermit } from "../permits/test-fixtures";
 import { bothDatabases, freshPostgresUrl } from "../../test/fresh-postgres";
 import { amendEnvironment, insertEnvironment, stageDelivery } from "../../test/environment-rows";
@@ -70,6 +70,20 @@ describe.each(bothDatabases("spe_metrics"))("the metrics on %s", (_name, open) =
       { ...request, id: "r3", state: "released" },
     ]);
 
+    const notification = { id: "n1", kind: "environment-ready" as const, about: { permitId: ready.permitId } };
+    await database.db.insert(notifications).values({ ...notification, createdAt: new Date() });
+    await database.db.insert(notificationDeliveries).values({
+      id: "d1",
+      notificationId: "n1",
+      channel: "webhook",
+      recipient: "hdab",
+      language: "sv",
+      state: "failed",
+      attempts: 10,
+      nextAttemptAt: new Date(),
+      createdAt: new Date(),
+    });
+
     const all = await scrape();
     expect(valueOf(all, "spe_environments", { desired_state: "active", ready: "true" })).toBe(1);
     expect(valueOf(all, "spe_environments", { desired_state: "active", ready: "false" })).toBe(1);
@@ -78,6 +92,7 @@ describe.each(bothDatabases("spe_metrics"))("the metrics on %s", (_name, open) =
     expect(valueOf(all, "spe_deliveries", { state: "staged" })).toBe(2);
     expect(valueOf(all, "spe_export_requests", { state: "submitted" })).toBe(2);
     expect(valueOf(all, "spe_export_requests", { state: "released" })).toBe(1);
+    expect(valueOf(all, "spe_notification_deliveries", { state: "failed", channel: "webhook" })).toBe(1);
     // No permit, namespace or person is ever a label.
     const text = await createMetrics(database.db).registry.metrics();
     for (const secret of ["SE-M-1", "SE-M-2", "alice", "spe-se-m"]) expect(text).not.toContain(secret);

@@ -26,15 +26,20 @@ export interface Metrics {
 /** HTTP methods by name; anything else (a made-up method) counts as "other". */
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
-/** Per environment what is wanted and whether it is Ready; per delivery and per export request its state. */
+/**
+ * Per environment what is wanted and whether it is Ready; per delivery and per export request its state; per
+ * notification delivery its state and channel. `detail` is the readiness of environments and the channel of
+ * notifications.
+ */
 const stateCounts = (db: Db) =>
   db.execute(sql`
     select 'environment' as kind, desired_state as state,
-      (conditions @> '[{"type": "Ready", "status": "True"}]'::jsonb)::text as ready, count(*)::int as n
+      (conditions @> '[{"type": "Ready", "status": "True"}]'::jsonb)::text as detail, count(*)::int as n
       from environments group by 2, 3
     union all select 'delivery', state, null, count(*)::int from deliveries group by 2
-    union all select 'export_request', state, null, count(*)::int from export_requests group by 2`) as unknown as Promise<{
-    rows: Array<{ kind: string; state: string; ready: string | null; n: number }>;
+    union all select 'export_request', state, null, count(*)::int from export_requests group by 2
+    union all select 'notification', state, channel, count(*)::int from notification_deliveries group by 2, 3`) as unknown as Promise<{
+    rows: Array<{ kind: string; state: string; detail: string | null; n: number }>;
   }>;
 
 /** How long a scrape waits for the database's counts before it says the database is down. */
@@ -100,17 +105,18 @@ export function createMetrics(db: Db, { stateQueryTimeoutMs = STATE_QUERY_TIMEOU
   const countStates = () =>
     (counting = withTimeout(query(), stateQueryTimeoutMs).then(
       ({ rows }) => {
-        for (const gauge of [environments, deliveries, exportRequests]) gauge.reset();
-        for (const { kind, state, ready, n } of rows) {
-          if (kind === "environment") environments.set({ desired_state: state, ready: ready ?? "false" }, n);
+        for (const gauge of [environments, deliveries, exportRequests, notifications]) gauge.reset();
+        for (const { kind, state, detail, n } of rows) {
+          if (kind === "environment") environments.set({ desired_state: state, ready: detail ?? "false" }, n);
           else if (kind === "delivery") deliveries.set({ state }, n);
+          else if (kind === "notification") notifications.set({ state, channel: detail ?? "" }, n);
           else exportRequests.set({ state }, n);
         }
         database.set(1);
       },
       () => {
         // No numbers rather than the last known ones: a gap in the series says what happened.
-        for (const gauge of [environments, deliveries, exportRequests]) gauge.reset();
+        for (const gauge of [environments, deliveries, exportRequests, notifications]) gauge.reset();
         database.set(0);
       },
     ));
@@ -139,6 +145,13 @@ export function createMetrics(db: Db, { stateQueryTimeoutMs = STATE_QUERY_TIMEOU
     name: "spe_export_requests",
     help: "Export requests by state; submitted ones wait for output checkers (the database's count, the same on every replica).",
     labelNames: ["state"] as const,
+    registers: [registry],
+    collect: counted,
+  });
+  const notifications = new Gauge({
+    name: "spe_notification_deliveries",
+    help: "Notifications by e-mail or webhook by state: pending (waiting or being retried), sent, failed (given up); the database's count.",
+    labelNames: ["state", "channel"] as const,
     registers: [registry],
     collect: counted,
   });
