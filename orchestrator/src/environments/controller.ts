@@ -11,7 +11,7 @@ import { WatchCache, type WatchEvent } from "../kube/watch-cache";
 import { ENVIRONMENT_LABEL } from "../kube/owned-labels";
 import type { EnvironmentConfig } from "./environment-config";
 import { allNamespaces, namespacesBehind } from "./environment-store";
-import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
+import { reconcileEnvironment, refreshStatus, type ReconcileDeps } from "./reconcile";
 import { WorkQueue } from "./work-queue";
 import { podFailures } from "./workload-health";
 
@@ -47,6 +47,14 @@ export class EnvironmentController {
   private cache: WatchCache | undefined;
   private queue: WorkQueue | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** Per namespace: a status refresh asked for after a delay (a wait that will then have lasted too long). */
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
+  /**
+   * Namespaces queued only to say again what their pods do (refreshStatus), not to apply anything: a pod
+   * event, a recheck. Any other reason to queue one (a watch event on what we own, the database, a resync)
+   * makes it a full reconcile.
+   */
+  private readonly statusOnly = new Set<string>();
   readonly identity: string;
 
   constructor(private readonly options: ControllerOptions) {
@@ -79,7 +87,15 @@ export class EnvironmentController {
 
   /** Asks for a reconcile soon; a follower ignores it (the leader's database poll will see the change). */
   enqueue(namespace: string): void {
+    this.statusOnly.delete(namespace);
     this.queue?.add(namespace);
+  }
+
+  /** Asks for a look at what a namespace's pods do, unless a full reconcile is queued for it already. */
+  private refresh(namespace: string): void {
+    if (!this.queue) return;
+    if (!this.queue.isActive(namespace) && !this.queue.isWaiting(namespace)) this.statusOnly.add(namespace);
+    this.queue.add(namespace);
   }
 
   /** Resolves when no reconcile is queued or running (for tests and benchmarks). */
@@ -111,26 +127,40 @@ export class EnvironmentController {
         { ns: namespace, event, kind: object.kind, name: object.metadata?.name },
         "Queued environment after a watch event",
       );
-      this.queue?.add(namespace);
+      this.enqueue(namespace);
     };
     const reconcile = async (namespace: string) => {
       const started = performance.now();
       let outcome: "ok" | "error" = "error";
+      const statusOnly = this.statusOnly.delete(namespace);
       try {
-        const result = await reconcileEnvironment(namespace, deps);
+        const { recheckAfterMs, ...result } = await (statusOnly ? refreshStatus : reconcileEnvironment)(
+          namespace,
+          deps,
+        );
+        clearTimeout(this.rechecks.get(namespace));
+        this.rechecks.delete(namespace);
+        if (recheckAfterMs !== undefined) {
+          const timer = setTimeout(() => {
+            this.rechecks.delete(namespace);
+            this.refresh(namespace);
+          }, recheckAfterMs);
+          timer.unref();
+          this.rechecks.set(namespace, timer);
+        }
         outcome = "ok";
         return result;
       } finally {
         this.options.onReconciled?.((performance.now() - started) / 1000, outcome);
         const seen = seenDuringReconcile.get(namespace);
         seenDuringReconcile.delete(namespace);
-        if (seen && [...seen].some(([key, print]) => lastApplied.get(key) !== print)) this.queue?.add(namespace);
+        if (seen && [...seen].some(([key, print]) => lastApplied.get(key) !== print)) this.enqueue(namespace);
       }
     };
     const client = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
     // Something we did not make appeared in an environment: the reconciler removes it and says so.
     const onForeign = (namespace: string) => {
-      if (cache.namespaces().includes(namespace)) this.queue?.add(namespace);
+      if (cache.namespaces().includes(namespace)) this.enqueue(namespace);
     };
     // A pod of ours whose failures changed (an image that cannot be pulled, a crash loop, a node found), or a
     // pod a controller could not make: its environment's conditions may change. Pods that merely come and
@@ -146,7 +176,7 @@ export class EnvironmentController {
         if (event === "delete") podPrints.delete(key);
         else podPrints.set(key, print);
       } else if (event === "delete") return;
-      this.queue?.add(namespace);
+      this.refresh(namespace);
     };
     const cache: WatchCache = new WatchCache(kubeConfig, client, log, onEvent, onForeign, onObserved);
     const deps: ReconcileDeps = {
@@ -167,11 +197,14 @@ export class EnvironmentController {
     await cache.start();
     this.queue = queue;
     const resync = async () => {
-      for (const namespace of new Set([...(await allNamespaces(db)), ...cache.namespaces()])) queue.add(namespace);
+      for (const namespace of new Set([...(await allNamespaces(db)), ...cache.namespaces()])) this.enqueue(namespace);
     };
     const poll = async () => {
       // A reconcile in flight will record its generation; only what nobody is working on needs queueing.
-      for (const namespace of await namespacesBehind(db)) queue.add(namespace, { unlessActive: true });
+      for (const namespace of await namespacesBehind(db)) {
+        this.statusOnly.delete(namespace);
+        queue.add(namespace, { unlessActive: true });
+      }
     };
     await resync();
     this.timers = [
@@ -189,6 +222,9 @@ export class EnvironmentController {
   private async follow(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const t of this.rechecks.values()) clearTimeout(t);
+    this.rechecks.clear();
+    this.statusOnly.clear();
     const queue = this.queue;
     this.queue = undefined;
     await queue?.stop();

@@ -183,7 +183,7 @@ describe("the environment's quota, enforced by the real API server", () => {
     // It does not wait in the worker: it says what it waits for and asks to come back before that wait has
     // lasted longer than expected (the quota's status changing brings it back sooner, through the watch).
     const waiting = await reconcileEnvironment(namespace, deps);
-    expect(waiting.requeueAfterMs).toBeLessThanOrEqual(config.expectedSeconds.quotaUsage * 1000 + 100);
+    expect(waiting.recheckAfterMs).toBeLessThanOrEqual(config.expectedSeconds.quotaUsage * 1000 + 100);
     expect((await environmentRow(database.db, namespace)).conditions[0]).toMatchObject({
       type: "Provisioned",
       status: "False",

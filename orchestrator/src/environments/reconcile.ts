@@ -8,7 +8,7 @@ import { objectKey } from "../kube/managed-kinds";
 import type { WatchCache } from "../kube/watch-cache";
 import { mergeConditions, type ObservedCondition } from "./conditions";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
-import { datasetsAwaitingDelivery } from "./desired/environment-input";
+import { datasetsAwaitingDelivery, type EnvironmentInput } from "./desired/environment-input";
 import { desiredObjects } from "./desired/index";
 import { removeForeignObjects } from "./foreign-objects";
 import type { StagingStore } from "../staging/staging-store";
@@ -40,7 +40,10 @@ export interface ReconcileDeps {
 }
 
 export interface ReconcileResult {
+  /** Reconcile again after this long (applying everything). */
   requeueAfterMs?: number;
+  /** Look at the environment's status again after this long (refreshStatus: nothing applied, no API call). */
+  recheckAfterMs?: number;
 }
 
 /**
@@ -160,11 +163,8 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
     return { requeueAfterMs: permit.validFrom.getTime() - now.getTime() };
   }
 
-  // Only datasets the permit (still) grants: an amendment that drops one also drops its data.
-  const granted = (s: { datasetId: string; version: string }) =>
-    permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
-  const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
-  const input = { namespace, permit: permit.payload, desiredState: environment.desiredState, staged };
+  const input = await environmentInput(deps, { ...environment, desiredState: environment.desiredState }, permit);
+  const { staged = [] } = input;
   const desired = desiredObjects(input, deps.config);
   const applied: k8s.KubernetesObject[] = [];
   let applyError: string | undefined;
@@ -206,7 +206,58 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   });
   await saveIfChanged(deps, environment, observed.conditions, now);
   if (applyError) throw new Error(`Reconciling ${namespace} failed: ${applyError}`);
-  // Back when a wait will have lasted longer than expected, to say so; at the latest when the permit ends.
-  const until = Math.min(permit.validUntil.getTime(), observed.recheckAt?.getTime() ?? Infinity);
-  return { requeueAfterMs: Math.max(0, until - now.getTime()) + (observed.recheckAt ? RECHECK_MARGIN_MS : 0) };
+  return { requeueAfterMs: permit.validUntil.getTime() - now.getTime(), ...recheck(observed.recheckAt, now) };
+}
+
+/** Only datasets the permit (still) grants: an amendment that drops one also drops its data. */
+async function environmentInput(
+  deps: ReconcileDeps,
+  environment: EnvironmentRow & { desiredState: EnvironmentInput["desiredState"] },
+  permit: PermitRow,
+): Promise<EnvironmentInput> {
+  const granted = (s: { datasetId: string; version: string }) =>
+    permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
+  const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
+  return { namespace: environment.namespace, permit: permit.payload, desiredState: environment.desiredState, staged };
+}
+
+/** Back when a wait will have lasted longer than expected, to say so. */
+const recheck = (at: Date | undefined, now: Date) =>
+  at ? { recheckAfterMs: Math.max(0, at.getTime() - now.getTime()) + RECHECK_MARGIN_MS } : {};
+
+/**
+ * Says again what an environment's pods are doing, from the watch cache alone: a pod that failed, a wait that
+ * has now lasted too long. It applies nothing and calls no API: what its pods do changes often and is no
+ * reason to write the environment's objects again. Anything but an active, provisioned environment of the
+ * current generation gets the full reconcile instead.
+ */
+export async function refreshStatus(namespace: string, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const now = deps.now();
+  const found = await loadEnvironment(deps.db, namespace);
+  if (!found) return {};
+  const { environment, permit } = found;
+  const provisioned = environment.conditions.find((c) => c.type === "Provisioned");
+  if (
+    environment.desiredState === "torn-down" ||
+    environment.observedGeneration !== environment.generation ||
+    provisioned?.status !== "True" ||
+    permit.status === "revoked" ||
+    now < permit.validFrom ||
+    now >= permit.validUntil
+  )
+    return reconcileEnvironment(namespace, deps);
+  const input = await environmentInput(deps, { ...environment, desiredState: environment.desiredState }, permit);
+  const observed = observeEnvironment({
+    applied: deps.cache.objectsIn(namespace),
+    desiredState: environment.desiredState,
+    // What the last reconcile removed stays said until the next one.
+    foreignRemoved: provisioned.reason === "ForeignObjectsRemoved" ? provisioned.values?.objects?.split(", ") : [],
+    awaitingDelivery: datasetsAwaitingDelivery(input),
+    anythingStaged: (input.staged ?? []).length > 0,
+    cluster: deps.cache.observedIn(namespace),
+    now,
+    expected: deps.config.expectedSeconds,
+  });
+  await saveIfChanged(deps, environment, observed.conditions, now);
+  return recheck(observed.recheckAt, now);
 }

@@ -40,6 +40,11 @@ export class WorkQueue {
     return this.order.length + this.running;
   }
 
+  /** Whether the key waits for a worker. */
+  isWaiting(key: string): boolean {
+    return this.waiting.has(key);
+  }
+
   /** Whether a worker is handling the key right now. */
   isActive(key: string): boolean {
     return this.active.has(key);
