@@ -70,7 +70,8 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
     const pods = async () =>
       (await core.listNamespacedPod({ namespace, labelSelector: `${COMPONENT_LABEL}=workspace` })).items.length;
     const change = async (to: "suspend" | "resume") => {
-      const answer = await callTrpc(olof, appUrl, `environments.${to}`, { namespace });
+      const reason = "the workspace open benchmark stops and starts the workspace";
+      const answer = await callTrpc(olof, appUrl, `environments.${to}`, { namespace, reason });
       if (answer.status !== 200) throw new Error(`${to} answered ${answer.status}: ${answer.error?.message}`);
     };
     const samples: number[] = [];
