@@ -520,6 +520,13 @@ export const en: Messages = {
     source: "The server says:",
   },
   exports: {
+    declaration: {
+      legend: "Population and dimensions of {{file}} (optional)",
+      why: "Say what the table counts and by which columns, and it is compared with the tables released before under this permit: counts that two tables reveal together go to a checker.",
+      population: "Population (the same words as for earlier tables of the same people)",
+      dimensions: "Dimensions: one or two category columns, separated by a comma",
+      invalid: "Give both the population and one or two dimensions, or neither.",
+    },
     mine: "My export requests",
     mineIntro: "You make new requests from the outbox of one of your environments.",
     newTitle: "New export request",

@@ -562,6 +562,13 @@ export const sv = {
     source: "Serverns beskrivning:",
   },
   exports: {
+    declaration: {
+      legend: "Population och dimensioner för {{file}} (frivilligt)",
+      why: "Ange vad tabellen räknar och efter vilka kolumner, så jämförs den med tabeller som lämnats ut tidigare under beslutet: antal som två tabeller röjer tillsammans går till en granskare.",
+      population: "Population (samma ord som för tidigare tabeller över samma personer)",
+      dimensions: "Dimensioner: en eller två kategorikolumner, åtskilda med komma",
+      invalid: "Ange både population och en eller två dimensioner, eller ingetdera.",
+    },
     mine: "Mina exportförfrågningar",
     mineIntro: "Nya förfrågningar gör du från utkorgen i en av dina miljöer.",
     newTitle: "Ny exportförfrågan",

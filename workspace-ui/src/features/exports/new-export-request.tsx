@@ -7,6 +7,7 @@ import type { OutputFileType } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
 import { guessType } from "./file-types";
 import { OutboxPicker, type Picked } from "./outbox-picker";
+import { declarationInput, TableDeclarationFields, type TableDeclaration } from "./table-declaration";
 import { Precheck, precheckQuery } from "./precheck";
 
 const MIN_JUSTIFICATION = 10;
@@ -28,6 +29,7 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
   const [justification, setJustification] = useState("");
   const [tried, setTried] = useState(false);
   const [draftId, setDraftId] = useState<string>();
+  const [declarations, setDeclarations] = useState<Map<string, TableDeclaration>>(new Map());
   const create = useMutation(trpc.exports.create.mutationOptions());
   const submit = useMutation(trpc.exports.submit.mutationOptions());
   const checks = useQueries({
@@ -56,14 +58,17 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
         ? t("exports.form.needJustification", { min: MIN_JUSTIFICATION })
         : undefined,
   };
-  const valid = !problems.files && !problems.title && !problems.justification;
+  const declared = (path: string, type: OutputFileType) =>
+    type === "frequency" ? declarationInput(declarations.get(path)) : {};
+  const halfDeclared = [...picked].some(([path, type]) => declared(path, type) === undefined);
+  const valid = !problems.files && !problems.title && !problems.justification && !halfDeclared;
   const flagged = checks.filter((c) => c.data && c.data.status !== "pass").length;
   const sending = create.isPending || submit.isPending;
 
   const send = async () => {
     setTried(true);
     if (!valid) return;
-    const files = [...picked].map(([path, type]) => ({ path, type }));
+    const files = [...picked].map(([path, type]) => ({ path, type, ...declared(path, type) }));
     const draft = draftId ?? (await create.mutateAsync({ namespace, title, justification, files })).id;
     setDraftId(draft);
     await submit.mutateAsync({ id: draft });
@@ -97,7 +102,20 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
           <p className="muted">{t("exports.form.step2Intro")}</p>
           <div className="file-cards">
             {[...picked].map(([path, type]) => (
-              <Precheck key={path} namespace={namespace} path={path} type={type} />
+              <div key={path}>
+                <Precheck namespace={namespace} path={path} type={type} />
+                {type === "frequency" && (
+                  <TableDeclarationFields
+                    path={path}
+                    value={declarations.get(path)}
+                    showError={tried}
+                    onChange={(next) => {
+                      setDeclarations(new Map(declarations).set(path, next));
+                      setDraftId(undefined);
+                    }}
+                  />
+                )}
+              </div>
             ))}
           </div>
         </section>
