@@ -281,6 +281,58 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     }
   }, 180_000);
 
+  it("says within a minute that an environment whose workspace image cannot be pulled is stuck, and why", async () => {
+    const database = await openDatabase({ memory: true });
+    // An image nobody imported or could pull: the kubelet reports it, and that is news at once.
+    const missing = { ...config, images: { ...config.images, jupyterlab: `workspace-missing:${unique()}` } };
+    const controller = new EnvironmentController({
+      db: database.db,
+      kubeConfig: load(cluster.orchestratorKubeconfig),
+      config: missing,
+      log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+      leaseName: `node-test-${unique()}`,
+      resyncMs: 60_000,
+      pollMs: 100,
+    });
+    try {
+      const hdab = await issuerKey("EdDSA", "node-test");
+      const permit = examplePermit({
+        permitId: `SE-HDAB-NODE-${unique()}`,
+        environment: { tools: ["jupyterlab"], cpu: "700m", memory: "1Gi", storage: "1Gi" },
+      });
+      const { namespace } = await importPermit(database.db, await hdab.sign(permit), {
+        trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
+        now: new Date(),
+      });
+      const started = Date.now();
+      controller.start();
+      controller.enqueue(namespace);
+      let conditions: Awaited<ReturnType<typeof environmentRow>>["conditions"] = [];
+      while (Date.now() - started < 60_000) {
+        conditions = (await environmentRow(database.db, namespace)).conditions;
+        if (conditions.find((c) => c.type === "Ready")?.reason === "ImagePullFailed") break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      console.info(`An image that cannot be pulled: said after ${Date.now() - started} ms`);
+      const image = `${config.imageRegistry}/${missing.images.jupyterlab}`;
+      expect(
+        conditions.find((c) => c.type === "WorkspaceReady"),
+        JSON.stringify(conditions),
+      ).toMatchObject({
+        status: "False",
+        reason: "ImagePullFailed",
+        values: { image },
+        message: expect.stringContaining(`The image ${image} cannot be pulled: `),
+      });
+      // Stuck outweighs the data it also waits for: the environment is "with problems" for operators.
+      expect(conditions.at(-1)).toMatchObject({ type: "Ready", status: "False", reason: "ImagePullFailed" });
+      await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    } finally {
+      await controller.stop();
+      await database.close();
+    }
+  }, 120_000);
+
   it("lets the data loader reach an orchestrator on the host only through a relay pod labelled as the orchestrator", async () => {
     const orchestratorOnHost = createHttpServer((_req, res) => res.end("orchestrator on the host"));
     await new Promise<void>((resolve) => orchestratorOnHost.listen(0, node.network.gateway, resolve));
