@@ -19,7 +19,7 @@ type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 /** The orchestrator's key files (config.ts): which Secret of `spe:keySecrets` each comes from. */
 const KEY_FILES = [
   { secret: "pseudonymisation", env: "PSEUDONYMISATION_KEY_FILE" },
-  { secret: "releaseSigning", env: "RELEASE_SIGNING_KEY_FILE" },
+  { secret: "releaseSigning", env: "SIGNING_KEY_FILE" },
   { secret: "staging", env: "STAGING_KEY_FILE" },
   { secret: "cookie", env: "COOKIE_SECRET_FILE" },
 ] as const;

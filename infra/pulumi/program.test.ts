@@ -352,7 +352,7 @@ describe("credentials", () => {
     const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({
       PSEUDONYMISATION_KEY_FILE: "/etc/spe/keys/pseudonymisation-key/master.key",
-      RELEASE_SIGNING_KEY_FILE: "/etc/spe/keys/release-signing-key/release-signing.jwk",
+      SIGNING_KEY_FILE: "/etc/spe/keys/release-signing-key/release-signing.jwk",
       STAGING_KEY_FILE: "/etc/spe/keys/staging-key/staging.key",
       COOKIE_SECRET_FILE: "/etc/spe/keys/cookie-key/cookie.key",
     });

@@ -74,7 +74,7 @@ const services = {
     audience: config.machineAudience,
   }),
   environmentConfig: config.environments,
-  auditCheckpoints: checkpointSourceOf(config, airlock.signer),
+  auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
 };
 const cookieSecret = randomBytes(32).toString("hex");
 const hosts = workspaceHosts({

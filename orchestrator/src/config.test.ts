@@ -118,7 +118,12 @@ describe("parseConfig", () => {
       /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set[\s\S]*OIDC_CLIENT_SECRET: is required/,
     ],
     [{ NODE_ENV: "production" }, /OIDC_ISSUER: is required in production/],
-    [{ NODE_ENV: "production" }, /RELEASE_SIGNING_KEY_FILE: is required in production/],
+    [{ NODE_ENV: "production" }, /SIGNING_KEY_FILE: is required in production/],
+    [
+      { SIGNING_KEY_FILE: "/keys/new.jwk", RELEASE_SIGNING_KEY_FILE: "/keys/old.jwk" },
+      /RELEASE_SIGNING_KEY_FILE: names another file than SIGNING_KEY_FILE: it is SIGNING_KEY_FILE's deprecated name/,
+    ],
+    [{ PORT: "8090", STAGING_PORT: "8090" }, /STAGING_PORT: must differ from PORT and METRICS_PORT/],
     [{ NODE_ENV: "production" }, /PSEUDONYMISATION_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /STAGING_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /COOKIE_SECRET_FILE: is required in production/],

@@ -131,7 +131,14 @@ const schema = z
     AIRLOCK_MAX_FILES: positiveInt(20),
     AIRLOCK_MAX_FILE_BYTES: positiveInt(16 * 1024 * 1024),
     AIRLOCK_MAX_CSV_ROWS: positiveInt(5000),
-    /** Private P-256 JWK that signs release records and audit checkpoints (each JWS typed); by default made on first start under DATA_DIR (not in production). */
+    /**
+     * Private P-256 JWK that signs release records, audit checkpoints and compliance evidence reports (each
+     * JWS typed apart; keys/signing-keys.ts); by default made on first start under DATA_DIR (not in production).
+     */
+    SIGNING_KEY_FILE: z.string().min(1).optional(),
+    /** JWK Set of the public keys SIGNING_KEY_FILE replaced: what they signed still verifies, and they are published. */
+    SIGNING_RETIRED_KEYS_FILE: z.string().min(1).optional(),
+    /** Deprecated: the earlier name of SIGNING_KEY_FILE, still read when that is not set. */
     RELEASE_SIGNING_KEY_FILE: z.string().min(1).optional(),
     /** The pseudonymisation master key (hex or base64, ≥ 32 bytes); by default made on first start under DATA_DIR (not in production). */
     PSEUDONYMISATION_KEY_FILE: z.string().min(1).optional(),
@@ -250,11 +257,19 @@ const schema = z
         path: ["PSEUDONYMISATION_KEY_FILE"],
         message: "is required in production: the master key must be one you keep (and never in an environment)",
       });
-    if (env.NODE_ENV === "production" && !env.RELEASE_SIGNING_KEY_FILE)
+    if (env.NODE_ENV === "production" && !env.SIGNING_KEY_FILE && !env.RELEASE_SIGNING_KEY_FILE)
+      ctx.addIssue({
+        code: "custom",
+        path: ["SIGNING_KEY_FILE"],
+        message:
+          "is required in production: release records, audit checkpoints and evidence reports must be signed with a key you keep",
+      });
+    if (env.SIGNING_KEY_FILE && env.RELEASE_SIGNING_KEY_FILE && env.SIGNING_KEY_FILE !== env.RELEASE_SIGNING_KEY_FILE)
       ctx.addIssue({
         code: "custom",
         path: ["RELEASE_SIGNING_KEY_FILE"],
-        message: "is required in production: release records must be signed with a key you keep",
+        message:
+          "names another file than SIGNING_KEY_FILE: it is SIGNING_KEY_FILE's deprecated name; keep SIGNING_KEY_FILE only (put a replaced key's public half in SIGNING_RETIRED_KEYS_FILE)",
       });
     if (env.NODE_ENV === "production" && !env.STAGING_KEY_FILE)
       ctx.addIssue({

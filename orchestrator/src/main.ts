@@ -212,10 +212,11 @@ async function main(): Promise<void> {
     audience: config.machineAudience,
   });
   // Signs the audit chain's head at an interval and at stop (before the database closes: stops run in reverse).
-  const auditCheckpoints = checkpointSourceOf(config, airlock.signer);
+  const auditCheckpoints = checkpointSourceOf(config, airlock.signingKeys);
   const checkpointer = await startAuditCheckpoints({
     db: database.db,
     key: airlock.signer,
+    trusted: auditCheckpoints.keys,
     store: auditCheckpoints.store,
     intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
     log,

@@ -131,7 +131,7 @@ export async function startStack(
     deliveries,
     machineTokens,
     environmentConfig: config.environments,
-    auditCheckpoints: checkpointSourceOf(config, airlock.signer),
+    auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
   };
   const stagingServer = await buildStagingServer({
     config,

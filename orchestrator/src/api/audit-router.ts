@@ -2,6 +2,7 @@ import { z } from "zod";
 import { readActivity } from "../activity/read-activity";
 import { verifyActivityChain } from "../activity/verify-activity-chain";
 import { complianceEvidence } from "../audit/compliance-evidence";
+import { signEvidenceReport } from "../audit/evidence-signature";
 import { searchAuditEvents } from "../audit/search-audit-events";
 import { listEnvironments } from "../environments/environment-queries";
 import { verifyAuditLog } from "../audit/verify-audit-log";
@@ -80,5 +81,22 @@ export const auditRouter = router({
     );
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
     return report;
+  }),
+  /**
+   * The same report, made now and signed with the installation's key (a compact JWS, `typ`
+   * spe-compliance-evidence+jws), for the supervisor to keep: checked against /.well-known/spe-signing-keys.json.
+   */
+  signedEvidence: auditorProcedure.input(z.object({ namespace: namespaceInput })).query(async ({ ctx, input }) => {
+    const report = await complianceEvidence(
+      ctx.services.database.db,
+      ctx.services.kube,
+      input.namespace,
+      new Date(),
+      ctx.services.environmentConfig,
+      ctx.services.auditCheckpoints,
+    );
+    if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
+    const key = ctx.services.airlock.signer;
+    return { jws: await signEvidenceReport(report, key), kid: key.kid };
   }),
 });

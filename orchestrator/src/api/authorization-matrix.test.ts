@@ -68,6 +68,7 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "audit.verify": { expected: only("auditor") },
   "audit.environments": { expected: only("auditor") },
   "audit.evidence": { expected: only("auditor"), input: { namespace: "spe-none" } },
+  "audit.signedEvidence": { expected: only("auditor"), input: { namespace: "spe-none" } },
   // The code a person ran may quote the data: auditors alone read the record of activities.
   "audit.activity": { expected: only("auditor"), input: { namespace: "spe-none" } },
   "audit.activityVerify": { expected: only("auditor") },
@@ -130,7 +131,7 @@ describe("authorization matrix", () => {
         audience: config.machineAudience,
       }),
       environmentConfig: config.environments,
-      auditCheckpoints: checkpointSourceOf(config, airlock.signer),
+      auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
   });

@@ -1,4 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
+import type { JWK } from "jose";
+import { openEvidenceReport } from "../audit/evidence-signature";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { CookieClient } from "../../test/cookie-client";
 import { eventually } from "../../test/eventually";
@@ -122,6 +124,24 @@ describe("environment lifecycle through the API", () => {
     );
     expect(logs!.evidence.chain).toMatchObject({ intact: true });
     expect(report.requirements.every((r) => Array.isArray(r.gaps))).toBe(true);
+
+    // Signed with the installation's key, which anyone can check against the published keys.
+    const published = await fetch(`${stack.appUrl}/.well-known/spe-signing-keys.json`);
+    expect(published.headers.get("content-type")).toMatch(/^application\/jwk-set\+json/);
+    const { keys } = (await published.json()) as { keys: JWK[] };
+    expect(keys.every((k) => k.d === undefined)).toBe(true);
+    const ida = await stack.signIn("ida");
+    const signed = (await call(ida, stack, "audit.signedEvidence", { namespace }, "GET")).data as {
+      jws: string;
+      kid: string;
+    };
+    expect(keys[0]!.kid).toBe(signed.kid);
+    const opened = await openEvidenceReport(signed.jws, keys);
+    expect(opened).toMatchObject({ report: { environment: { namespace }, requirements: expect.any(Array) } });
+    // The same report as the page shows, but for when it was made.
+    const { generatedAt: _at, ...signedContent } = (opened as { report: Record<string, unknown> }).report;
+    const { generatedAt: _shown, ...shownContent } = JSON.parse(JSON.stringify(report)) as Record<string, unknown>;
+    expect(Object.keys(signedContent).sort()).toEqual(Object.keys(shownContent).sort());
   });
 
   it("tears down only when the operator confirms with the namespace, then certifies the deletion", async () => {

@@ -1,4 +1,5 @@
 import { desc } from "drizzle-orm";
+import type { JWK } from "jose";
 import type { Logger } from "pino";
 import type { Db } from "../db/database";
 import { auditEvents } from "../db/schema";
@@ -24,12 +25,14 @@ export interface AuditCheckpointer {
 export async function startAuditCheckpoints(options: {
   db: Db;
   key: SigningKey;
+  /** The keys a previous checkpoint may be signed with (after a rotation, the retired ones); default `key`'s alone. */
+  trusted?: JWK[];
   store: CheckpointStore;
   intervalMs: number;
   log: Pick<Logger, "info" | "error" | "warn">;
 }): Promise<AuditCheckpointer> {
   const { db, key, store, log } = options;
-  let previous = await previousCheckpoint(store, key, log);
+  let previous = await previousCheckpoint(store, options.trusted ?? [key.publicJwk], log);
   let running: Promise<Checkpoint | undefined> = Promise.resolve(undefined);
 
   const signHead = async (now: Date): Promise<Checkpoint | undefined> => {
@@ -73,15 +76,15 @@ export async function startAuditCheckpoints(options: {
   };
 }
 
-/** The newest published checkpoint, if this key signed it (after a rotation the first one starts afresh). */
+/** The newest published checkpoint, if a trusted key signed it (the current one, or one it replaced). */
 async function previousCheckpoint(
   store: CheckpointStore,
-  key: SigningKey,
+  trusted: JWK[],
   log: Pick<Logger, "warn">,
 ): Promise<Checkpoint | undefined> {
   const latest = store.latest();
   if (!latest) return undefined;
-  const opened = await openCheckpoint(latest.jws, [key.publicJwk]);
+  const opened = await openCheckpoint(latest.jws, trusted);
   if ("checkpoint" in opened) return opened.checkpoint;
   log.warn({ checkpoint: latest.name, problem: opened.problem }, "Did not continue from the latest audit checkpoint");
   return undefined;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Config } from "../config";
-import type { SigningKey } from "../keys/signing-key";
+import type { SigningKeys } from "../keys/signing-keys";
 import { directoryCheckpointStore } from "./checkpoint-store";
 import type { CheckpointSource } from "./verify-audit-log";
 
@@ -8,8 +8,11 @@ import type { CheckpointSource } from "./verify-audit-log";
 export const checkpointDirOf = (config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">): string =>
   config.AUDIT_CHECKPOINT_DIR ?? join(config.DATA_DIR, "audit-checkpoints");
 
-/** The installation's checkpoints and the key that signs them, as the orchestrator and the auditors' page use them. */
+/**
+ * The installation's checkpoints and the keys they may be signed with (the current one and those it replaced,
+ * so a rotation leaves earlier checkpoints verifiable), as the orchestrator and the auditors' page use them.
+ */
 export const checkpointSourceOf = (
   config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">,
-  key: SigningKey,
-): CheckpointSource => ({ store: directoryCheckpointStore(checkpointDirOf(config)), keys: [key.publicJwk] });
+  keys: SigningKeys,
+): CheckpointSource => ({ store: directoryCheckpointStore(checkpointDirOf(config)), keys: keys.published });

@@ -113,10 +113,11 @@ describe("spe audit verify against the signed checkpoints", () => {
   it("holds the log against the latest checkpoint in the data directory, and names a cut-off tail", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "spe-audit-checkpoints-"));
     const config = parseConfig({ DATA_DIR: dataDir });
-    const key = (await createAirlock(config)).signer;
+    const keys = (await createAirlock(config)).signingKeys;
+    const key = keys.current;
     const database = await openDatabase({ pgliteDir: pgliteDirIn(dataDir) });
     await appendThree(database);
-    const { store } = checkpointSourceOf(config, key);
+    const { store } = checkpointSourceOf(config, keys);
     const checkpointer = await startAuditCheckpoints({
       db: database.db,
       key,
@@ -129,6 +130,14 @@ describe("spe audit verify against the signed checkpoints", () => {
     const intact = await run(["audit", "verify", "--data-dir", dataDir]);
     expect(intact.code, intact.stdout).toBe(0);
     expect(intact.stdout).toMatch(/It holds the checkpoint signed at \S+ for event 3 \(.*audit-checkpoints\)\.\n$/);
+
+    // A rotated key: the checkpoint the old key signed still holds, through the retired keys.
+    const rotated = await run(["signing-key", "rotate", "--data-dir", dataDir]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain(`${key.kid} is retired to ${join(dataDir, "keys", "retired-signing-keys.jwks")}`);
+    const afterRotation = await run(["audit", "verify", "--data-dir", dataDir]);
+    expect(afterRotation.code, afterRotation.stdout).toBe(0);
+    expect(afterRotation.stdout).toMatch(/It holds the checkpoint signed at \S+ for event 3/);
 
     const again = await openDatabase({ pgliteDir: pgliteDirIn(dataDir) });
     await forgeLog(again, (events) => events.slice(0, 1));
@@ -150,5 +159,5 @@ describe("spe audit verify against the signed checkpoints", () => {
     ]);
     expect(keyless.code).toBe(2);
     expect(keyless.stderr).toContain("no key to check them with");
-  });
+  }, 180_000);
 });

@@ -5,7 +5,8 @@ import { directoryCheckpointStore } from "../audit/checkpoint-store";
 import { verifyAuditLog, type AuditLogVerification, type CheckpointSource } from "../audit/verify-audit-log";
 import { parseConfig } from "../config";
 import { SpeError } from "../errors";
-import { readPublicKeys, signingKeyFileOf } from "../keys/signing-key";
+import { readPublicKeys } from "../keys/signing-key";
+import { signingKeyFilesOf } from "../keys/signing-keys";
 import { AUDIT_DATABASE_OPTIONS, openAuditDatabase } from "./audit-database";
 import { EXIT, UsageError } from "./usage";
 
@@ -56,17 +57,23 @@ async function checkpointSource(values: {
   const config = parseConfig({
     DATA_DIR: values["data-dir"] ?? process.env.DATA_DIR,
     AUDIT_CHECKPOINT_DIR: values.checkpoints ?? process.env.AUDIT_CHECKPOINT_DIR,
-    RELEASE_SIGNING_KEY_FILE: values["checkpoint-keys"] ?? process.env.RELEASE_SIGNING_KEY_FILE,
+    SIGNING_KEY_FILE: values["checkpoint-keys"] ?? process.env.SIGNING_KEY_FILE,
+    RELEASE_SIGNING_KEY_FILE: values["checkpoint-keys"] ? undefined : process.env.RELEASE_SIGNING_KEY_FILE,
+    SIGNING_RETIRED_KEYS_FILE: values["checkpoint-keys"] ? undefined : process.env.SIGNING_RETIRED_KEYS_FILE,
   });
   const store = directoryCheckpointStore(checkpointDirOf(config));
-  const keyFile = signingKeyFileOf(config);
+  const { keyFile, retiredFile } = signingKeyFilesOf(config);
   if (!store.latest()) return { store, keys: [] };
   if (!existsSync(keyFile))
     throw new UsageError(
-      `There are checkpoints in ${store.location} but no key to check them with at ${keyFile}: give --checkpoint-keys (the orchestrator's public key, a JWK or a JWK Set).`,
+      `There are checkpoints in ${store.location} but no key to check them with at ${keyFile}: give --checkpoint-keys (the orchestrator's public keys, a JWK or a JWK Set, e.g. from /.well-known/spe-signing-keys.json).`,
     );
   try {
-    return { store, keys: await readPublicKeys(keyFile, { what: "checkpoint key", setting: "--checkpoint-keys" }) };
+    const name = { what: "checkpoint key", setting: "--checkpoint-keys" };
+    // The current key and, unless keys were given, those it replaced: a checkpoint a retired key signed still holds.
+    const retired =
+      !values["checkpoint-keys"] && existsSync(retiredFile) ? await readPublicKeys(retiredFile, name) : [];
+    return { store, keys: [...(await readPublicKeys(keyFile, name)), ...retired] };
   } catch (err) {
     if (err instanceof SpeError) throw new UsageError(err.message);
     throw err;

@@ -8,6 +8,7 @@ import { permitImport } from "./permit-import";
 import { permitSign } from "./permit-sign";
 import { permitValidate } from "./permit-validate";
 import { pseudonymise } from "./pseudonymise";
+import { signingKeyRotate } from "./signing-key-rotate";
 import { synthRegister } from "./synth-register";
 import { EXIT, USAGE, UsageError } from "./usage";
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command | Record<string, Command>> = {
   pseudonymise,
   delivery: { validate: deliveryValidate, upload: deliveryUpload },
   synth: { register: synthRegister },
+  "signing-key": { rotate: signingKeyRotate },
 };
 
 async function run(argv: string[]): Promise<number> {

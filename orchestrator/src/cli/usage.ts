@@ -13,10 +13,15 @@ export const USAGE = `Usage:
   spe audit verify [--database-url URL | --data-dir DIR] [--checkpoints DIR] [--checkpoint-keys FILE]
       Walk the audit log's hash chain and hold it against the latest signed checkpoint (in DIR, default
       AUDIT_CHECKPOINT_DIR or DATA_DIR/audit-checkpoints; signed with a key in FILE, a JWK or a JWK Set,
-      default the orchestrator's signing key). Exit 0 intact, 1 broken (names the first broken event and
+      default the orchestrator's signing key and its retired keys). Exit 0 intact, 1 broken (names the first broken event and
       whether events were changed, rewritten, inserted, removed or cut off).
   spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
       Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
+  spe signing-key rotate [--data-dir DIR | --key FILE --retired FILE]
+      Replace the orchestrator's signing key (release records, audit checkpoints, evidence reports) with a new
+      one; the old key's public half joins the retired keys (a JWK Set), which still verify and are published
+      at /.well-known/spe-signing-keys.json. Default: SIGNING_KEY_FILE and SIGNING_RETIRED_KEYS_FILE, else under
+      DATA_DIR/keys. The orchestrator signs with the new key from its next start.
   spe output check FILE --type TYPE [--profile NAME] [--count-column NAME] [--json]
       Run the automated disclosure checks on an output file. TYPE: frequency, magnitude, regression, figure,
       code, text or other; NAME: a profile in policies/sdc/ (default "default"); the count column of a

@@ -80,8 +80,6 @@ export function registerAirlockRoutes(
   app: FastifyInstance,
   { db, sessions, sessionCookie, airlock }: AirlockRoutesOptions,
 ): void {
-  app.get("/.well-known/spe-release-keys.json", async () => ({ keys: [airlock.signer.publicJwk] }));
-
   const load = async (id: string) =>
     loadRequest(db, id).catch((err: unknown) => (err instanceof SpeError ? undefined : Promise.reject(err)));
 

@@ -14,6 +14,7 @@ import { registerGateway } from "../gateway/gateway";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes } from "./auth-routes";
+import { registerSigningKeyRoutes } from "./signing-key-routes";
 import { singleCookie, uiCookies } from "../auth/session-cookie";
 import { dispatchByHost, onWorkspaceHost } from "../gateway/host-dispatch";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     strangers,
   });
 
+  registerSigningKeyRoutes(app, services.airlock.signingKeys);
   registerAirlockRoutes(app, {
     db: services.database.db,
     sessions,

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
-import type { Config } from "../config";
 import { SpeError } from "../errors";
 
 /**
- * A private P-256 key that signs what the orchestrator vouches for (release records, audit checkpoints),
+ * A private P-256 key that signs what the orchestrator vouches for (release records, audit checkpoints,
+ * compliance evidence reports),
  * with its public half as published: one way of keeping signing keys, so that every signed thing is checked
  * the same way (docs/architecture.md#threat-model).
  */
@@ -17,13 +17,6 @@ export interface SigningKey {
   privateKey: CryptoKey;
 }
 
-/**
- * The orchestrator's signing key (release records and audit checkpoints, each JWS typed apart):
- * RELEASE_SIGNING_KEY_FILE, else DATA_DIR/keys/release-signing.jwk, made there on first start.
- */
-export const signingKeyFileOf = (config: Pick<Config, "RELEASE_SIGNING_KEY_FILE" | "DATA_DIR">): string =>
-  config.RELEASE_SIGNING_KEY_FILE ?? join(config.DATA_DIR, "keys", "release-signing.jwk");
-
 /** Which key a file holds and the setting that names it, for errors that say what to do. */
 export interface SigningKeyName {
   what: string;
@@ -32,8 +25,8 @@ export interface SigningKeyName {
 
 /**
  * Loads a signing key (a private P-256 JWK) from `file`; with `createIfMissing` (the embedded default) a
- * new key is made there first, readable by this user only. Rotation: point the setting at a new file and
- * keep publishing the old public key where verifiers read keys (a JWK Set, see `readPublicKeys`).
+ * new key is made there first, readable by this user only. Rotation and the keys verifiers trust:
+ * signing-keys.ts.
  */
 export async function loadSigningKey(
   file: string,

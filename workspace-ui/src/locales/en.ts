@@ -825,6 +825,9 @@ export const en: Messages = {
       about: "Environment <code>{{namespace}}</code> · permit {{permitId}} ({{issuer}}) · produced {{when}}",
       print: "Print",
       download: "Download as JSON",
+      downloadSigned: "Download signed (JWS)",
+      signedWith:
+        "The signed report is a compact JWS made and signed by the orchestrator when you download it; check it against the keys published at <link>{{keys}}</link>.",
       none: "none",
       when: "When",
       yes: "yes",

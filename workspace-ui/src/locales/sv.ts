@@ -994,6 +994,9 @@ export const sv = {
       about: "Miljö <code>{{namespace}}</code> · beslut {{permitId}} ({{issuer}}) · framtagen {{when}}",
       print: "Skriv ut",
       download: "Ladda ner som JSON",
+      downloadSigned: "Ladda ner signerad (JWS)",
+      signedWith:
+        "Den signerade rapporten är en kompakt JWS som orkestreraren tar fram och signerar när du laddar ner den; kontrollera den mot nycklarna som publiceras på <link>{{keys}}</link>.",
       none: "inga",
       when: "När",
       yes: "ja",

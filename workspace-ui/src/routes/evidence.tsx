@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useParams } from "react-router";
@@ -21,6 +21,7 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
   const { namespace = "" } = useParams();
   const { t } = useTranslation();
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   // The same report for the supervisor and for the operators who answer for the environment.
   const report = useQuery(
     reader === "operator"
@@ -52,8 +53,30 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
         </button>{" "}
         <button type="button" className="secondary" onClick={() => download(r)}>
           {t("audit.evidence.download")}
-        </button>
+        </button>{" "}
+        {reader === "auditor" && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              void queryClient
+                .fetchQuery({ ...trpc.audit.signedEvidence.queryOptions({ namespace }), staleTime: 0 })
+                .then((signed: { jws: string }) => save(signed.jws, "application/jose", `${fileStem(r)}.jws`))
+            }
+          >
+            {t("audit.evidence.downloadSigned")}
+          </button>
+        )}
       </p>
+      {reader === "auditor" && (
+        <p className="muted no-print">
+          <Trans
+            i18nKey="audit.evidence.signedWith"
+            values={{ keys: SIGNING_KEYS }}
+            components={{ link: <a href={SIGNING_KEYS} /> }}
+          />
+        </p>
+      )}
       {r.requirements.map((requirement) => (
         // The data section says in its own words which datasets are still awaited: its gaps are those.
         <Requirement key={requirement.id} id={requirement.id} gaps={requirement.id === "data" ? [] : requirement.gaps}>
@@ -105,13 +128,20 @@ function Requirement({ id, gaps, children }: { id: RequirementId; gaps: readonly
   );
 }
 
+/** Where the orchestrator publishes the public keys its signatures are checked with. */
+const SIGNING_KEYS = "/.well-known/spe-signing-keys.json";
+
 /** The whole report as the API gave it, for the supervisor's own tools. */
 function download(report: EvidenceReport) {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: "application/json" }));
-  const link = Object.assign(document.createElement("a"), {
-    href: url,
-    download: `evidence-${report.environment.namespace}-${report.generatedAt.slice(0, 10)}.json`,
-  });
+  save(JSON.stringify(report, null, 2), "application/json", `${fileStem(report)}.json`);
+}
+
+const fileStem = (report: EvidenceReport) =>
+  `evidence-${report.environment.namespace}-${report.generatedAt.slice(0, 10)}`;
+
+function save(content: string, type: string, name: string) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
   link.click();
   URL.revokeObjectURL(url);
 }

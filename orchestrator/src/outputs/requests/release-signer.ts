@@ -6,5 +6,5 @@ import type { ReleaseSigner } from "./release-record";
  * embedded default) a new key is made there first, readable by this user only.
  */
 export function loadReleaseSigner(file: string, options: { createIfMissing: boolean }): Promise<ReleaseSigner> {
-  return loadSigningKey(file, { what: "release signing key", setting: "RELEASE_SIGNING_KEY_FILE" }, options);
+  return loadSigningKey(file, { what: "release signing key", setting: "SIGNING_KEY_FILE" }, options);
 }

@@ -27,7 +27,7 @@ export function ReleaseRecord({ id }: { id: string }) {
     queryFn: async () => {
       const [jws, keys] = await Promise.all([
         fetchOk(url).then((r) => r.text()),
-        fetchOk("/.well-known/spe-release-keys.json").then((r) => r.json() as Promise<{ keys: JsonWebKey[] }>),
+        fetchOk("/.well-known/spe-signing-keys.json").then((r) => r.json() as Promise<{ keys: JsonWebKey[] }>),
       ]);
       return verifyReleaseRecord(jws, keys.keys);
     },
