@@ -209,6 +209,29 @@ describe.skipIf(!capability.ok)(
         expect(await runInNewNotebook(page, "R", "1+1")).toBe("2");
         await checkPage(page, "local-node-5-r-kernel");
         await page.close();
+
+        // Both cells are in the record of activities with alice's name and each kernel's language, for the auditor.
+        const auditor = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+        await signIn(auditor, { appUrl }, "ida");
+        await auditor.goto(`${appUrl}/activity/${namespaceFor(DEMO_PERMIT_ID)}`);
+        await expect
+          .poll(async () => {
+            await auditor.reload();
+            await auditor.getByRole("group", { name: "Person" }).waitFor();
+            return auditor.getByRole("radio", { name: /alice/ }).count();
+          })
+          .toBe(1);
+        await auditor.getByRole("radio", { name: /alice/ }).check();
+        const cells = auditor
+          .getByRole("table", { name: "Aktiviteter för alice, senaste först" })
+          .getByRole("row")
+          .filter({ has: auditor.getByText("1+1", { exact: true }) });
+        await expect.poll(() => cells.count()).toBe(2);
+        expect(
+          (await cells.allTextContents()).map((row) => /^.*?alice.*?(python|R) · /s.exec(row)?.[1]).sort(),
+        ).toEqual(["R", "python"]);
+        expect(await checkPage(auditor, "local-node-6-activity")).toEqual([]);
+        await auditor.close();
       },
       300_000,
     );
