@@ -126,7 +126,7 @@ function textFindings(
   if (type === "regression") {
     const findings = checkRegression(text, profile.regression);
     const table = /^\s*[[{]/.test(text) ? undefined : readTable(text);
-    return table ? withFormulaCheck(findings, table) : findings;
+    return table ? withFormulaCheck(findings, table, text) : findings;
   }
   if (type === "frequency" || type === "magnitude" || type === "histogram" || type === "survival") {
     const table = readTable(text);
@@ -134,7 +134,7 @@ function textFindings(
       type === "frequency"
         ? checkFrequencyTable(table, profile.frequency, countColumn)
         : tableFindings(type, table, profile);
-    return withFormulaCheck(findings, table);
+    return withFormulaCheck(findings, table, text);
   }
   const table = asTable(text);
   if (!table) {
@@ -155,7 +155,7 @@ function textFindings(
           ? { checks: [], cells: [] }
           : tableFindings(kind.type, table, profile);
   const declared = cannotRun("declared-type", say(`reads-as-${kind.type}`));
-  return withFormulaCheck({ checks: [declared, ...findings.checks], cells: findings.cells }, table);
+  return withFormulaCheck({ checks: [declared, ...findings.checks], cells: findings.cells }, table, text);
 }
 
 function tableFindings(type: "magnitude" | "histogram" | "survival", table: Table, profile: SdcProfile): TableFindings {
@@ -164,10 +164,10 @@ function tableFindings(type: "magnitude" | "histogram" | "survival", table: Tabl
   return checkSurvival(table, profile.frequency);
 }
 
-function withFormulaCheck(findings: TableFindings, table: Table): TableFindings {
+function withFormulaCheck(findings: TableFindings, table: Table, text: string): TableFindings {
   const cells = new CellFindings();
   for (const cell of findings.cells) cells.add(cell);
-  const formulas = checkFormulaCells(table, cells);
+  const formulas = checkFormulaCells(table, cells, text);
   return { checks: [...findings.checks, formulas], cells: cells.list() };
 }
 
