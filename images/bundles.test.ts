@@ -70,7 +70,7 @@ describe("bundled programs", () => {
     expect(loader.stderr).toMatch(/SPE_STAGING_URL.*SPE_STAGED|SPE_STAGED.*SPE_STAGING_URL/);
   });
 
-  it("the orchestrator loads every module (DuckDB's addon, PGlite) and carries only the packages that cannot be bundled", async () => {
+  it("the orchestrator loads every module (DuckDB's addon, PGlite, sharp) and carries only the packages that cannot be bundled", async () => {
     // The built UI is only served, never imported: a checkout without it still bundles.
     const program = {
       ...PROGRAMS.orchestrator,
@@ -82,6 +82,6 @@ describe("bundled programs", () => {
     expect(orchestrator.stderr).toContain("PSEUDONYMISATION_KEY_FILE: is required in production");
     expect(orchestrator.status).toBe(1);
     const packages = readdirSync(join(work, "orchestrator", "node_modules")).sort();
-    expect(packages).toEqual(["@duckdb", "@electric-sql", "detect-libc", "swagger-ui-dist"]);
+    expect(packages).toEqual(["@duckdb", "@electric-sql", "@img", "detect-libc", "semver", "sharp", "swagger-ui-dist"]);
   });
 });

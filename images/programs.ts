@@ -9,7 +9,7 @@ export interface Program {
   bundle: string;
   /**
    * Packages left out of the bundle and copied whole, with what they depend on, into `node_modules/`:
-   * native addons (DuckDB's `.node` and shared library) and packages that load files next to their own
+   * native addons (DuckDB's `.node` and shared library, sharp's libvips) and packages that load files next to their own
    * modules (PGlite's WebAssembly). Nothing else needs a `node_modules` at run time.
    */
   external: string[];
@@ -23,7 +23,7 @@ export const PROGRAMS = {
   orchestrator: {
     entry: "orchestrator/src/main.ts",
     bundle: "orchestrator.mjs",
-    external: ["@duckdb/node-api", "@electric-sql/pglite"],
+    external: ["@duckdb/node-api", "@electric-sql/pglite", "sharp"],
     // The developer portal serves two of its files, found by require.resolve (its telemetry dependency stays out).
     servedPackages: ["swagger-ui-dist"],
     // The development HDAB's key (orchestrator/dev/) stays out: the image runs with NODE_ENV=production.
@@ -47,7 +47,8 @@ export const PROGRAMS = {
   "spe-workspace": {
     entry: "images/workspace/spe-cli.ts",
     bundle: "spe.mjs",
-    external: [],
+    // sharp (its addon and libvips): the output check re-encodes images as the airlock does.
+    external: ["sharp"],
     servedPackages: [],
     assets: ["policies/sdc"],
   },
