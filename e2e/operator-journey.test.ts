@@ -138,7 +138,7 @@ describe("the operators' pages in a real Chromium", () => {
     };
     const box = uploader.getByLabel("…eller klistra in det signerade beslutet");
     await box.fill(await signPermit(bad, devHdabPrivateKey()));
-    await uploader.getByRole("button", { name: "Ta emot beslutet" }).click();
+    await uploader.getByRole("button", { name: "Förhandsgranska beslutet" }).click();
     const fields = uploader.getByRole("table", { name: /Fel i beslutets fält/ });
     await expect
       .poll(() => fields.getByRole("rowheader").allTextContents())
@@ -151,7 +151,16 @@ describe("the operators' pages in a real Chromium", () => {
     expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
 
     await box.fill(await signPermit(good, devHdabPrivateKey()));
-    await uploader.getByRole("button", { name: "Ta emot beslutet" }).click();
+    await uploader.getByRole("button", { name: "Förhandsgranska beslutet" }).click();
+    // Read before it is accepted: what it grants, to whom, and what accepting it does; nothing is made yet.
+    const preview = uploader.getByRole("region", { name: "Förhandsgranskning av beslutet" });
+    await expect.poll(() => preview.getByText("Uppladdat beslut").count()).toBe(1);
+    expect(await preview.getByText(/^Tas beslutet emot skapas miljön spe-/).count()).toBe(1);
+    expect(await preview.getByText(good.authorisedPersons[0]!.name).count()).toBeGreaterThan(0);
+    expect(await preview.getByText("patientregistret@2026-09").count()).toBe(1);
+    expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
+    await lookAt(uploader, "2b-permit-preview");
+    await preview.getByRole("button", { name: "Ta emot beslutet" }).click();
     await expect
       .poll(() =>
         uploader

@@ -41,6 +41,7 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "system.status": { expected: only("operator") },
   // The HDAB's system pushes over POST /api/v1/permits (its signature is the credential); here only operators.
   "permits.upload": { expected: only("operator"), input: { jws: "a.b.c" } },
+  "permits.preview": { expected: only("operator"), input: { jws: "a.b.c" } },
   "permits.list": { expected: only("operator") },
   "permits.get": { expected: only("operator"), input: { permitId: "SE-NONE-1" } },
   "environments.list": { expected: only("operator") },

@@ -3,6 +3,7 @@ import { recordAuditEvent } from "../audit/append-audit-event";
 import { SpeError } from "../errors";
 import { importPermit, type PermitSender } from "../permits/import-permit";
 import { getPermit, listPermits } from "../permits/permit-queries";
+import { previewPermit } from "../permits/preview-permit";
 import { MAX_PERMIT_JWS_LENGTH } from "../permits/verify-permit";
 import type { Services } from "./context";
 import { operatorProcedure, router } from "./trpc";
@@ -47,6 +48,21 @@ export const permitsRouter = router({
       operator: { subject: ctx.session.subject, role: "operator", address: ctx.address },
     }),
   ),
+  /**
+   * The permit in words before it is accepted, checked as the upload checks it; nothing is kept, but a
+   * refusal is recorded as the upload's is (a forged permit is evidence whichever button sent it).
+   */
+  preview: operatorProcedure.input(signedPermit).mutation(({ ctx, input }) => {
+    const { database, permitIntake } = ctx.services;
+    return previewPermit(database.db, input.jws, {
+      trustedIssuers: permitIntake.trustedIssuers,
+      now: permitIntake.now(),
+    }).catch((err: unknown) =>
+      recordRefusal(database.db, err, {
+        operator: { subject: ctx.session.subject, role: "operator", address: ctx.address },
+      }),
+    );
+  }),
   list: operatorProcedure.query(({ ctx }) => listPermits(ctx.services.database.db)),
   get: operatorProcedure
     .input(z.object({ permitId: z.string().min(1).max(128) }))

@@ -88,6 +88,22 @@ async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promi
     sequence: payload.sequence,
     namespace: namespaceFor(payload.permitId),
   });
+  if (importChange(held, payload, hash) === "unchanged") return result("unchanged");
+  await amend(tx, verified, held, hash, receivedAt);
+  return result(payload.status === "revoked" ? "revoked" : "amended");
+}
+
+/**
+ * What a verified permit does to the one held under its id, if any: creates it, changes nothing (the same
+ * version again) or amends it; or the refusal an import answers (another issuer, an older or a conflicting
+ * version). Shared by the import and its preview, so that a preview says what the import will do.
+ */
+export function importChange(
+  held: Pick<HeldPermit, "issuer" | "sequence" | "payloadHash"> | undefined,
+  payload: VerifiedPermit["payload"],
+  hash: string,
+): "create" | "unchanged" | "amend" {
+  if (!held) return "create";
   if (held.issuer !== payload.issuer)
     throw new SpeError(
       "PERMIT_ISSUER_MISMATCH",
@@ -99,14 +115,13 @@ async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promi
       `Permit ${payload.permitId} sequence ${payload.sequence} is older than the sequence ${held.sequence} we hold; it was not applied. Send sequence ${held.sequence + 1} or later to amend.`,
     );
   if (payload.sequence === held.sequence) {
-    if (held.payloadHash === hash) return result("unchanged");
+    if (held.payloadHash === hash) return "unchanged";
     throw new SpeError(
       "PERMIT_CONFLICT",
       `Permit ${payload.permitId} sequence ${payload.sequence} differs from the sequence ${held.sequence} we already hold. An amendment needs a higher sequence; ask the issuer to send one.`,
     );
   }
-  await amend(tx, verified, held, hash, receivedAt);
-  return result(payload.status === "revoked" ? "revoked" : "amended");
+  return "amend";
 }
 
 async function create(tx: Tx, { payload, jws }: VerifiedPermit, hash: string, receivedAt: Date): Promise<ImportResult> {

@@ -6,10 +6,12 @@ import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { errorWords } from "../../lib/api-errors";
 import { fieldIssues } from "./field-issues";
+import { PermitPreview } from "./permit-preview";
 
 /**
  * An operator receives a signed permit that came as a file or in a message: pasted or picked, checked by
- * the same intake as the HDAB's push. A refusal lists each bad field of the permit on its own line.
+ * the same intake as the HDAB's push, and shown in words before it is accepted. A refusal lists each bad
+ * field of the permit on its own line.
  */
 export function PermitUpload() {
   const { t } = useTranslation();
@@ -24,18 +26,30 @@ export function PermitUpload() {
       onSuccess: () =>
         Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.permits.list.queryKey() }),
-          queryClient.invalidateQueries({ queryKey: trpc.environments.list.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.environments.list.pathKey() }),
         ]),
     }),
   );
-  const issues = fieldIssues(upload.error);
-  // After a refusal, keyboard and screen reader users land on what went wrong, not on the button.
+  const preview = useMutation(trpc.permits.preview.mutationOptions());
+  const failed = preview.isError ? preview : upload.isError ? upload : undefined;
+  const issues = fieldIssues(failed?.error);
+  const previewed = useRef<HTMLElement>(null);
+  // After a refusal, keyboard and screen reader users land on what went wrong, not on the button; after a
+  // preview, on the preview.
   useEffect(() => {
-    if (upload.isError) summary.current?.focus();
-  }, [upload.isError, upload.failureCount, upload.error]);
+    if (failed) summary.current?.focus();
+  }, [failed, failed?.failureCount, failed?.error]);
+  useEffect(() => {
+    if (preview.isSuccess) previewed.current?.focus();
+  }, [preview.isSuccess, preview.data]);
 
+  const change = (text: string) => {
+    setJws(text);
+    preview.reset();
+    upload.reset();
+  };
   const readFile = async (file: File | undefined) => {
-    if (file) setJws((await file.text()).trim());
+    if (file) change((await file.text()).trim());
   };
 
   return (
@@ -44,7 +58,8 @@ export function PermitUpload() {
       onSubmit={(e) => {
         e.preventDefault();
         setEmpty(jws.trim() === "");
-        if (jws.trim()) upload.mutate({ jws: jws.trim() });
+        upload.reset();
+        if (jws.trim()) preview.mutate({ jws: jws.trim() });
       }}
     >
       <p className="muted">{t("permits.upload.intro")}</p>
@@ -67,21 +82,21 @@ export function PermitUpload() {
           rows={5}
           spellCheck={false}
           value={jws}
-          onChange={(e) => setJws(e.target.value)}
-          aria-invalid={empty || upload.isError}
+          onChange={(e) => change(e.target.value)}
+          aria-invalid={empty || failed !== undefined}
           aria-describedby={`${id}-hint ${id}-error`}
         />
         <span id={`${id}-error`} className="field-error">
           {empty ? t("permits.upload.empty") : ""}
         </span>
       </div>
-      {upload.isError && (
+      {failed && (
         <div ref={summary} tabIndex={-1}>
           {issues.length === 0 ? (
-            <ApiError error={upload.error} lead={t("permits.upload.refused")} />
+            <ApiError error={failed.error} lead={t("permits.upload.refused")} />
           ) : (
             <div role="alert" className="alert">
-              <strong>{t("permits.upload.refused")}</strong> {errorWords(upload.error, t)}
+              <strong>{t("permits.upload.refused")}</strong> {errorWords(failed.error, t)}
               <table className="table field-errors">
                 <caption>{t("permits.upload.fieldsTitle", { count: issues.length })}</caption>
                 <thead>
@@ -116,9 +131,25 @@ export function PermitUpload() {
           <Link to="/operator/environments">{t("permits.upload.showEnvironments")}</Link>
         </p>
       )}
-      <button type="submit" disabled={upload.isPending}>
-        {upload.isPending ? t("permits.upload.sending") : t("permits.upload.submit")}
-      </button>
+      {preview.isSuccess && !upload.isSuccess && (
+        <section ref={previewed} tabIndex={-1} className="card" aria-labelledby={`${id}-preview`}>
+          <h3 id={`${id}-preview`}>{t("permits.preview.title")}</h3>
+          <PermitPreview preview={preview.data} />
+          <div className="actions">
+            <button type="button" disabled={upload.isPending} onClick={() => upload.mutate({ jws: jws.trim() })}>
+              {upload.isPending ? t("permits.upload.sending") : t("permits.upload.submit")}
+            </button>
+            <button type="button" className="secondary" onClick={() => preview.reset()}>
+              {t("app.cancel")}
+            </button>
+          </div>
+        </section>
+      )}
+      {!preview.isSuccess && (
+        <button type="submit" disabled={preview.isPending}>
+          {preview.isPending ? t("permits.upload.sending") : t("permits.preview.submit")}
+        </button>
+      )}
     </form>
   );
 }
