@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { environments, permits } from "../db/schema";
-import { reasonsByTone, TONES, type Tone } from "./environment-tones";
+import { reasonsByTone, toneOf, TONES, type Tone } from "./environment-tones";
 import type { TableSort } from "./table-options";
 
 /** One page of the operators' table, as the URL asks for it. */
@@ -15,20 +15,16 @@ export interface TableQuery {
   size: number;
 }
 
-/** The Ready condition of a row, or SQL null before the reconciler wrote one. */
-const ready = sql`jsonb_path_query_first(${environments.conditions}, '$[*] ? (@.type == "Ready")')`;
-const readyReason = sql`(${ready}->>'reason')`;
-
 /** environment-tones.ts' toneOf in SQL, so that the filter and the counts are the database's work. */
 const tone = sql<Tone>`case
-  when ${environments.desiredState} = 'torn-down' then case when ${readyReason} = 'TornDown' then 'gone' else 'working' end
+  when ${environments.desiredState} = 'torn-down' then case when ${environments.readyReason} = 'TornDown' then 'gone' else 'working' end
   when ${environments.desiredState} = 'suspended' then 'paused'
-  when ${ready} is null then 'working'
-  when ${ready}->>'status' = 'True' then 'ok'
+  when ${environments.readyStatus} is null then 'working'
+  when ${environments.readyStatus} = 'True' then 'ok'
   ${sql.join(
     reasonsByTone().map(
       ([t, reasons]) =>
-        sql`when ${readyReason} in (${sql.join(
+        sql`when ${environments.readyReason} in (${sql.join(
           reasons.map((r) => sql`${r}`),
           sql`, `,
         )}) then ${t}`,
@@ -37,13 +33,21 @@ const tone = sql<Tone>`case
   )}
   else 'working' end`;
 
+const stateColumns = {
+  desiredState: environments.desiredState,
+  status: environments.readyStatus,
+  reason: environments.readyReason,
+  count: sql<number>`count(*)::int`,
+};
+
+/** Each sort with its tie-breaker, in the order of the indexes that serve them. */
 const ORDER: Record<TableSort, SQL[]> = {
-  newest: [desc(environments.createdAt)],
-  oldest: [asc(environments.createdAt)],
-  expiry: [asc(permits.validUntil)],
+  newest: [desc(environments.createdAt), desc(environments.namespace)],
+  oldest: [asc(environments.createdAt), asc(environments.namespace)],
+  expiry: [asc(permits.validUntil), asc(environments.namespace)],
   permit: [asc(environments.permitId)],
   // Longest in its state first: what has waited longest is what an operator looks at.
-  since: [asc(environments.stateSince)],
+  since: [asc(environments.stateSince), asc(environments.namespace)],
 };
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
@@ -55,7 +59,7 @@ function matching(text: string | undefined): SQL | undefined {
   return or(
     ilike(environments.permitId, pattern),
     ilike(environments.namespace, pattern),
-    ilike(sql`${permits.payload}->'purpose'->>'description'`, pattern),
+    ilike(permits.purpose, pattern),
   );
 }
 
@@ -80,24 +84,28 @@ export async function environmentTable(db: Db, query: TableQuery) {
         validFrom: permits.validFrom,
         validUntil: permits.validUntil,
         permitStatus: permits.status,
-        purpose: sql<string | null>`${permits.payload}->'purpose'->>'description'`,
+        purpose: permits.purpose,
         tone,
       })
       .from(environments)
       .innerJoin(permits, eq(environments.permitId, permits.permitId))
       .where(and(text, query.tone ? sql`${tone} = ${query.tone}` : undefined))
-      .orderBy(...ORDER[query.sort], asc(environments.namespace))
+      .orderBy(...ORDER[query.sort])
       .limit(query.size)
       .offset((query.page - 1) * query.size),
-    db
-      .select({ tone, count: sql<number>`count(*)::int` })
-      .from(environments)
-      .innerJoin(permits, eq(environments.permitId, permits.permitId))
-      .where(text)
-      .groupBy(sql`1`),
+    // The counts need every row's state but, unless the text filter asks for the purpose, not its permit.
+    (text
+      ? db
+          .select(stateColumns)
+          .from(environments)
+          .innerJoin(permits, eq(environments.permitId, permits.permitId))
+          .where(text)
+      : db.select(stateColumns).from(environments)
+    ).groupBy(environments.desiredState, environments.readyStatus, environments.readyReason),
   ]);
   const counts = Object.fromEntries(TONES.map((t) => [t, 0])) as Record<Tone, number>;
-  for (const c of counted) counts[c.tone] = c.count;
+  for (const { desiredState, status, reason, count } of counted)
+    counts[toneOf({ desiredState, ready: status === null ? undefined : { status, reason: reason ?? "" } })] += count;
   const all = TONES.reduce((sum, t) => sum + counts[t], 0);
   return { rows, counts, all, total: query.tone ? counts[query.tone] : all, page: query.page, size: query.size };
 }
