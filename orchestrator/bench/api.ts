@@ -7,10 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 // same JSON from memory: what this machine allows before sessions, tRPC and the database cost anything.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { createRequire } from "node:module";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Fastify from "fastify";
 import { pino } from "pino";
@@ -30,6 +27,7 @@ import { insertEnvironment } from "../test/environment-rows";
 import { machineTokenVerifier } from "../src/auth/machine-tokens";
 import { deliveryServices } from "../src/deliveries/delivery-services";
 import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
+import { devIdentityProviderProcess } from "./support/dev-idp";
 import { createAirlock } from "../src/outputs/airlock";
 
 const { values } = parseArgs({
@@ -118,26 +116,6 @@ async function floorServer(body: string) {
   const floorPort = await freePort();
   await bare.listen({ host: "127.0.0.1", port: floorPort });
   return { url: `http://127.0.0.1:${floorPort}/floor`, close: () => bare.close() };
-}
-
-/** The development IdP in a child process (see support/dev-idp-process.ts): its async hooks stay out of the measured server. */
-async function devIdentityProviderProcess(idpPort: number, appUrl: string) {
-  const script = fileURLToPath(new URL("support/dev-idp-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, "--port", String(idpPort), "--app-url", appUrl], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const exited = once(child, "exit").then(([code]) =>
-    Promise.reject(new Error(`the development IdP exited (${code}) before it started`)),
-  );
-  const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), "line"), exited])) as [string];
-  exited.catch(() => {});
-  const started = JSON.parse(line) as { issuer: string; clientId: string; clientSecret: string };
-  const stop = async () => {
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    await exited;
-  };
-  return { ...started, stop };
 }
 
 const autocannon = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
