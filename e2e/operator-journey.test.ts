@@ -212,7 +212,7 @@ describe("the operators' pages in a real Chromium", () => {
     await page.goto(`${stack.appUrl}/operator/environments?q=${deliveredPermit}&sort=since`);
     const table = page.getByRole("table", { name: "Behandlingsmiljöer" });
     const row = table.getByRole("row").filter({ hasText: deliveredPermit });
-    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     // The page reads its filter from the URL: one row, the search box and the sort say so.
     expect(await table.getByRole("row").count()).toBe(2);
     expect(await page.getByRole("searchbox", { name: "Sök" }).inputValue()).toBe(deliveredPermit);
@@ -225,10 +225,12 @@ describe("the operators' pages in a real Chromium", () => {
 
     await row.getByRole("link", { name: deliveredPermit }).click();
     const namespace = namespaceFor(deliveredPermit);
-    await expect.poll(() => heading(page)).toBe(`Miljön ${namespace}`);
+    await expect.poll(() => heading(page), { timeout: 15_000 }).toBe(`Miljön ${namespace}`);
     expect(new URL(page.url()).pathname).toBe(`/operator/environments/${namespace}`);
     const persons = page.getByRole("region", { name: "Personer och arbetsytor" });
-    await expect.poll(() => persons.getByRole("rowheader").filter({ hasText: "alice" }).count()).toBe(1);
+    await expect
+      .poll(() => persons.getByRole("rowheader").filter({ hasText: "alice" }).count(), { timeout: 15_000 })
+      .toBe(1);
     const deliveriesHere = page.getByRole("region", { name: "Leveranser" });
     expect(await deliveriesHere.getByRole("rowheader").allTextContents()).toEqual(["patientregistret@2026-09"]);
     expect(await page.getByRole("region", { name: "Exportförfrågningar" }).getByText("Tabell 1").count()).toBe(1);
@@ -247,7 +249,9 @@ describe("the operators' pages in a real Chromium", () => {
     // The page's audit trail shows the pause with its reason, as the audit log holds it.
     const trail = page.getByRole("region", { name: "Granskningslogg" });
     const paused = trail.getByRole("row").filter({ hasText: "environment.suspended" });
-    await expect.poll(() => paused.filter({ hasText: reason }).filter({ hasText: "olof" }).count()).toBe(1);
+    await expect
+      .poll(() => paused.filter({ hasText: reason }).filter({ hasText: "olof" }).count(), { timeout: 15_000 })
+      .toBe(1);
     const [event] = await searchAuditEvents(stack.services.database.db, {
       target: `environment:${namespace}`,
       action: "environment.suspended",
@@ -258,14 +262,20 @@ describe("the operators' pages in a real Chromium", () => {
 
     // Back in the table, filtered through the URL to the paused: there it is, and a reload keeps the filter.
     await page.goto(`${stack.appUrl}/operator/environments?state=paused&q=${suffix}`);
-    await expect.poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(1);
+    await expect
+      .poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count(), { timeout: 15_000 })
+      .toBe(1);
     await page.reload();
-    await expect.poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(1);
+    await expect
+      .poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count(), { timeout: 15_000 })
+      .toBe(1);
     expect(await page.getByLabel("Läge").inputValue()).toBe("paused");
     // Resumed in bulk, for the tests after this one: chosen by its box, and gone from the paused.
     await table.getByRole("checkbox", { name: `Välj ${deliveredPermit}` }).check();
     await page.getByRole("button", { name: "Återuppta 1 vald" }).click();
-    await expect.poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count()).toBe(0);
+    await expect
+      .poll(() => table.getByRole("row").filter({ hasText: deliveredPermit }).count(), { timeout: 15_000 })
+      .toBe(0);
     await page.close();
   });
 
