@@ -43,6 +43,7 @@ describe("objects the orchestrator did not make, against the real API server", (
   let controller: EnvironmentController;
   let namespace: string;
   const insider = "mallory@uni.example";
+  const insiderBinding = `spe-test-insider-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
@@ -73,11 +74,11 @@ describe("objects the orchestrator did not make, against the real API server", (
         .readNamespacedDeployment({ name: "workspace", namespace })
         .then(() => true),
     );
-    // Someone is given every right in the namespace (what no one should be): what they make is not ours.
-    await admin.makeApiClient(k8s.RbacAuthorizationV1Api).createNamespacedRoleBinding({
-      namespace,
+    // Someone is given every namespaced right (what no one should be): what they make is not ours. Not by a
+    // RoleBinding in the environment: the reconciler would remove that too (as the last test shows).
+    await admin.makeApiClient(k8s.RbacAuthorizationV1Api).createClusterRoleBinding({
       body: {
-        metadata: { name: "insider" },
+        metadata: { name: insiderBinding },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
         subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: insider }],
       },
@@ -85,6 +86,10 @@ describe("objects the orchestrator did not make, against the real API server", (
   });
   afterAll(async () => {
     await controller.stop();
+    await kubeconfig(inject("kubeconfig"))
+      .makeApiClient(k8s.RbacAuthorizationV1Api)
+      .deleteClusterRoleBinding({ name: insiderBinding })
+      .catch(() => {});
     await kubeconfig(inject("kubeconfig"))
       .makeApiClient(k8s.CoreV1Api)
       .deleteNamespace({ name: namespace })
@@ -158,5 +163,65 @@ describe("objects the orchestrator did not make, against the real API server", (
     await apps.readNamespacedDeployment({ name: "workspace", namespace });
     await core.readNamespacedServiceAccount({ name: "default", namespace });
     await core.readNamespacedServiceAccount({ name: "workspace", namespace });
+  });
+  it("removes every other kind someone made there too: rights, budgets, scaling", async () => {
+    // (ConfigMaps, Secrets and the like the environment's quota already refuses: its one ConfigMap is the cluster's.)
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kubeconfig(inject("kubeconfig"), insider));
+    const admin = k8s.KubernetesObjectApi.makeApiClient(kubeconfig(inject("kubeconfig")));
+    const meta = (name: string) => ({ name, namespace });
+    const made: k8s.KubernetesObject[] = [
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "Role",
+        metadata: meta("reader"),
+        rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }],
+      } as k8s.V1Role,
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: meta("pin"),
+        spec: { minAvailable: 1, selector: { matchLabels: { "app.kubernetes.io/component": "workspace" } } },
+      } as k8s.V1PodDisruptionBudget,
+      {
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: meta("grow"),
+        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "workspace" }, maxReplicas: 5 },
+      } as k8s.V2HorizontalPodAutoscaler,
+    ];
+    for (const o of made) await objects.create(o);
+    // A RoleBinding is refused to the insider by admission; a break-glass administrator's is removed all the same.
+    await admin.create({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: meta("left-behind"),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "reader" },
+      subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: insider }],
+    } as k8s.V1RoleBinding);
+    const names = [...made.map((o) => `${o.kind}/${o.metadata!.name}`), "RoleBinding/left-behind"];
+
+    const gone = async (o: { apiVersion: string; kind: string; name: string }) =>
+      admin.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: meta(o.name) }).then(
+        () => false,
+        (err: { code?: number }) => err.code === 404,
+      );
+    await eventually("every one is removed", async () => {
+      for (const o of made)
+        if (!(await gone({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name! }))) return false;
+      return gone({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: "left-behind" });
+    });
+    const named = await eventually("each is named in the audit log", async () => {
+      const rows = await database.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.target, `environment:${namespace}`));
+      const all = rows
+        .filter((r) => r.action === "environment.foreign-objects-removed")
+        .flatMap((r) => (r.details as { objects: Array<{ object: string }> }).objects.map((o) => o.object));
+      return names.every((n) => all.includes(n)) && all;
+    });
+    expect(named).toEqual(expect.arrayContaining(names));
+    // What the cluster puts into every namespace stays.
+    await admin.read({ apiVersion: "v1", kind: "ConfigMap", metadata: meta("kube-root-ca.crt") });
   });
 });
