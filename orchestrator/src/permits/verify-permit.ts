@@ -145,9 +145,29 @@ async function checkSignature(
 
 function parsePayload(bytes: Uint8Array): PermitPayload {
   const json: unknown = JSON.parse(new TextDecoder().decode(bytes)); // decodeJson has parsed these bytes already
+  // No permit ever held NUL (the database cannot store it in text), so refusing it narrows nothing accepted.
+  const nulAt = textWith(json, "\u0000");
+  if (nulAt !== undefined)
+    throw new PermitSchemaError([
+      {
+        path: nulAt || "(payload)",
+        message: "holds a NUL character, which no text may hold; remove it and sign again",
+      },
+    ]);
   const result = permitPayloadSchema.safeParse(json, { error: permitErrorMap });
   if (!result.success) throw new PermitSchemaError(permitIssuesOf(result.error.issues));
   return result.data;
+}
+
+/** The path (`purpose.description`) of the first text or member name in `value` that holds `character`. */
+function textWith(value: unknown, character: string, path: string[] = []): string | undefined {
+  if (typeof value === "string") return value.includes(character) ? path.join(".") : undefined;
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = key.includes(character) ? [...path, key].join(".") : textWith(item, character, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function checkTimes(permit: PermitPayload, now: Date): void {

@@ -179,6 +179,16 @@ describe("POST /api/v1/permits", () => {
       /validUntil/,
     ],
     [
+      "a signed payload whose text holds NUL, naming the field (400-level, never a 500)",
+      async () => {
+        const payload = permitOf("NUL");
+        return push(await sign({ ...payload, purpose: { ...payload.purpose, description: "Cohort\u0000study" } }));
+      },
+      422,
+      "PERMIT_SCHEMA_INVALID",
+      /purpose\.description/,
+    ],
+    [
       "the JSON payload instead of the JWS",
       async () => push(JSON.stringify(permitOf("JSON"))),
       422,
@@ -313,6 +323,18 @@ describe("deliveries", () => {
   ];
   beforeAll(async () => {
     expect((await push(await sign(permit))).status).toBe(201);
+  });
+
+  it("refuses text with a control character as a 400 that names the field, before anything is stored", async () => {
+    const body = await expectDocumented(
+      start,
+      await startDelivery(`${permit.permitId}\u0000`, crypto.randomUUID()),
+      400,
+      "REQUEST_INVALID",
+    );
+    expect(body.issues).toEqual([
+      { path: "body.permitId", message: "holds a control character (such as NUL); remove it and send again" },
+    ]);
   });
 
   it("opens, stages and tells a delivery again", async () => {

@@ -8,6 +8,7 @@ import {
   type IdempotentRequest,
   type StoredAnswer,
 } from "../../integrator/idempotency";
+import { controlCharacterAt } from "../../api/plain-text";
 import { ApiRequestError, fieldIssues } from "./api-errors";
 import type { ApiOperation } from "./operations";
 
@@ -20,6 +21,15 @@ export function parsePart<S extends z.ZodType>(
   value: unknown,
   where: "path" | "query" | "body",
 ): z.infer<S> {
+  // Before the schema, whose words would be about something else: the database cannot hold such text (NUL).
+  const at = controlCharacterAt(value);
+  if (at !== undefined)
+    throw new ApiRequestError("REQUEST_INVALID", `The request's ${where} holds a control character; see issues.`, [
+      {
+        path: [where, at].filter(Boolean).join("."),
+        message: "holds a control character (such as NUL); remove it and send again",
+      },
+    ]);
   const parsed = schema.safeParse(value);
   if (!parsed.success)
     throw new ApiRequestError(
