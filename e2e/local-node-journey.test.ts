@@ -1,8 +1,9 @@
-// The researcher's way into a real workspace pod: `npm start` as it runs (the orchestrator's main, its own
+// The researchers' way into real workspace pods: `npm start` as it runs (the orchestrator's main, its own
 // control plane and the local node, the demo permit and its delivered dataset), the demo researcher signs in
-// at the development provider, waits for the demo environment to be Ready and opens its workspace through
-// the gateway in Chromium, which shows the page the pod serves, then its outbox, which the airlock agent in
-// the same pod serves to the orchestrator. When scripts/build-images.sh has built the real workspace image
+// at the development provider, waits for the demo environment to be Ready and opens her workspace through
+// the gateway in Chromium, which shows the page the pod serves, then the outbox, which the airlock agent's
+// own pod serves to the orchestrator. Her co-researcher bob opens his own workspace, a pod of its own on a
+// host of its own; each sees the project folder and the data, and neither can open the other's. When scripts/build-images.sh has built the real workspace image
 // here, the pod runs JupyterLab: the Lab loads through the gateway, and a Python and an R kernel start and run
 // `1+1` over the gateway's WebSocket proxy; otherwise the pod is the stand-in and that test says why it
 // skipped. Opt-in like infra/local-node/node.test.ts (SPE_LOCAL_NODE=1, root): elsewhere it says why it skipped.
@@ -71,6 +72,7 @@ describe.skipIf(!capability.ok)(
     let appUrl: string;
     let dataDir: string;
     let workspaceUrl: string | undefined;
+    let bobsUrl: string | undefined;
     let metricsPort: number;
 
     beforeAll(async () => {
@@ -163,7 +165,8 @@ describe.skipIf(!capability.ok)(
           .poll(() => page.getByRole("heading", { level: 1 }).textContent())
           .toBe(`Workspace stand-in of ${namespace}`);
         expect(await page.locator("#permit").textContent()).toBe(DEMO_PERMIT_ID);
-        expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[a-z0-9]+-[a-z0-9]+$/);
+        // A pod of alice's own workspace Deployment, named by its opaque id.
+        expect(await page.locator("#pod").textContent()).toMatch(/^workspace-[0-9a-f]{20}-[a-z0-9]+-[a-z0-9]+$/);
         expect(await page.locator("#path").textContent()).toBe("/");
         expect(await checkPage(page, "local-node-1-workspace")).toEqual([]);
       }
@@ -176,7 +179,7 @@ describe.skipIf(!capability.ok)(
       expect(await anonymous.getByLabel("User name").count()).toBe(1);
       await anonymous.close();
 
-      // The outbox is read from the airlock agent beside the workspace, found the same way (by the pod's address).
+      // The outbox is read from the airlock agent's own pod, found the same way (by the pod's address).
       await page.goto(appUrl);
       await environment.getByRole("link", { name: /^Utkorg och ny exportförfrågan för/ }).click();
       await expect
@@ -186,6 +189,70 @@ describe.skipIf(!capability.ok)(
         .toMatch(/^Utkorgen är tom\./);
       expect(await checkPage(page, "local-node-2-outbox")).toEqual([]);
       await page.close();
+    }, 600_000);
+
+    it("lets bob open his own workspace on his own host, both see the project folder and the data, and neither opens the other's", async () => {
+      expect(workspaceUrl, "the first test opened alice's workspace").toBeDefined();
+      const bob = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+      await signIn(bob, { appUrl }, "bob");
+      const environment = bob.locator("li.environment").filter({ hasText: DEMO_PERMIT_ID });
+      await environment.getByRole("link", { name: /^Öppna arbetsytan för/ }).click();
+      await bob.waitForURL(/^http:\/\/[0-9a-f]{32}\.ws\.localhost:\d+\/(lab)?$/, {
+        waitUntil: "commit",
+        timeout: 60_000,
+      });
+      bobsUrl = `${new URL(bob.url()).origin}/`;
+      expect(bobsUrl).not.toBe(workspaceUrl);
+      const alice = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+      await signIn(alice, { appUrl }, "alice");
+      await alice.goto(workspaceUrl!);
+      await alice.waitForURL(new RegExp(`^${workspaceUrl!.replaceAll(".", "\\.")}`), { timeout: 60_000 });
+      if (jupyterLab) {
+        await bob.waitForURL(`${bobsUrl}lab`, { timeout: 60_000 });
+        // What the Lab's file browser lists at its root, through the gateway, as the Lab itself asks.
+        const listing = (page: Page) =>
+          page.evaluate(async () => {
+            const res = await fetch("/api/contents/?content=1");
+            const body = (await res.json()) as { content: Array<{ name: string }> };
+            return body.content.map((c) => c.name).sort();
+          });
+        for (const page of [alice, bob])
+          expect(await listing(page)).toEqual(expect.arrayContaining(["data", "outbox", "project"]));
+        // alice saves a file in the project folder; bob sees it in his.
+        const saved = await alice.evaluate(async () => {
+          const xsrf = /(?:^|; )_xsrf=([^;]*)/.exec(document.cookie)?.[1] ?? "";
+          const res = await fetch("/api/contents/project/from-alice.txt", {
+            method: "PUT",
+            headers: { "content-type": "application/json", "x-xsrftoken": decodeURIComponent(xsrf) },
+            body: JSON.stringify({ type: "file", format: "text", content: "shared" }),
+          });
+          return res.status;
+        });
+        expect(saved).toBe(201);
+        const seen = await bob.evaluate(async () =>
+          (await fetch("/api/contents/project/from-alice.txt?content=1")).json(),
+        );
+        expect(seen).toMatchObject({ content: "shared" });
+        // The data is there, read-only (the loader put the manifest there).
+        const data = await bob.evaluate(async () => (await fetch("/api/contents/data?content=1")).json());
+        expect((data as { content: Array<{ name: string }> }).content.map((c) => c.name)).toContain("MANIFEST.json");
+      } else {
+        // Two pods, one each: the stand-ins name the pod that answered.
+        await expect.poll(() => bob.locator("#pod").textContent()).toMatch(/^workspace-[0-9a-f]{20}-/);
+        const pods = [await alice.locator("#pod").textContent(), await bob.locator("#pod").textContent()];
+        expect(pods[0]).not.toBe(pods[1]);
+      }
+      // Neither can open the other's: the other's host sends them back through the UI, which refuses.
+      for (const [page, other] of [
+        [alice, bobsUrl],
+        [bob, workspaceUrl!],
+      ] as const) {
+        const answer = await page.goto(other);
+        expect(page.url()).not.toContain(new URL(other).host);
+        expect(answer?.status()).toBe(404);
+      }
+      await alice.close();
+      await bob.close();
     }, 600_000);
 
     it.skipIf(!jupyterLab)(

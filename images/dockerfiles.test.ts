@@ -229,9 +229,30 @@ describe("the workspace", () => {
     expect(text("Dockerfile")).toMatch(/pip install [^\n]*--only-binary=:all:/);
   });
 
-  it("asks for no token, installs no extensions and serves on the orchestrator's workspace port", () => {
+  it("asks for the token the orchestrator gives it and leaves none for its kernels, installs no extensions and serves on the orchestrator's workspace port", () => {
     const config = text("jupyter_server_config.py");
-    expect(config).toMatch(/^c\.IdentityProvider\.token = ""$/m);
+    // The config as Jupyter runs it (get_config gives the config object), in a temporary home.
+    const run = (env: Record<string, string>) =>
+      JSON.parse(
+        execFileSync(
+          "python3",
+          [
+            "-c",
+            [
+              "import json, os, sys, tempfile",
+              "from types import SimpleNamespace as N",
+              "c = N(ServerApp=N(), IdentityProvider=N(), PasswordIdentityProvider=N(), ContentsManager=N(), LabApp=N())",
+              "os.environ['HOME'] = tempfile.mkdtemp()",
+              "exec(open(sys.argv[1]).read(), {'get_config': lambda: c, '__file__': sys.argv[1]})",
+              "print(json.dumps({'token': c.IdentityProvider.token, 'left': os.environ.get('SPE_WORKSPACE_TOKEN')}))",
+            ].join("\n"),
+            join(dir, "jupyter_server_config.py"),
+          ],
+          { encoding: "utf8", stdio: "pipe", env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: "1", ...env } },
+        ),
+      ) as { token: string; left: string | null };
+    expect(run({ SPE_WORKSPACE_TOKEN: "a".repeat(64) })).toEqual({ token: "a".repeat(64), left: null });
+    expect(run({})).toEqual({ token: "", left: null });
     expect(config).toMatch(/^c\.LabApp\.extension_manager = "readonly"$/m);
     expect(config).toMatch(new RegExp(`^c\\.ServerApp\\.port = ${defaultEnvironmentConfig.workspacePort}\\b`, "m"));
   });

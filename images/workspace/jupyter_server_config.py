@@ -1,5 +1,7 @@
-# JupyterLab inside an environment. The orchestrator's gateway authenticates every request and reaches the
-# pod alone (NetworkPolicy), so Jupyter asks for no token; it is served at the root of its own workspace host.
+# JupyterLab inside an environment: one person's workspace, served at the root of its own workspace host. The
+# orchestrator's gateway authenticates every request and reaches the pod alone (NetworkPolicy); the orchestrator
+# also gives the server a token of its own (SPE_WORKSPACE_TOKEN), which the gateway alone presents, so that no
+# other pod or person can use this server. Without one (the image's own start check) it asks for none.
 import os
 import sys
 
@@ -14,7 +16,8 @@ c.ServerApp.base_url = "/"
 c.ServerApp.open_browser = False
 c.ServerApp.allow_remote_access = True  # the Host is the Service's name, not localhost
 c.ServerApp.trust_xheaders = True
-c.IdentityProvider.token = ""
+# Taken out of the environment, so that kernels and terminals started by this server do not inherit it.
+c.IdentityProvider.token = os.environ.pop("SPE_WORKSPACE_TOKEN", "")
 c.PasswordIdentityProvider.hashed_password = ""
 # The gateway proxies with the Service's Host, so the browser's Origin (the workspace host's) is another host:
 # name the workspace hosts this pod is served on (SPE_ALLOWED_ORIGINS), or Jupyter refuses the Lab's API calls

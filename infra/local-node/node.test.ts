@@ -14,7 +14,13 @@ import { DENY_ALL_POLICY, networkPolicies } from "../../orchestrator/src/environ
 import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/kube/owned-labels";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
-import { examplePermit, issuerKey, TEST_ISSUER, trustOf } from "../../orchestrator/src/permits/test-fixtures";
+import {
+  examplePermit,
+  issuerKey,
+  TEST_ISSUER,
+  trustOf,
+  withPersons,
+} from "../../orchestrator/src/permits/test-fixtures";
 import { importPermit } from "../../orchestrator/src/permits/import-permit";
 import { openDatabase } from "../../orchestrator/src/db/database";
 import { EnvironmentController } from "../../orchestrator/src/environments/controller";
@@ -172,7 +178,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     expect(impostor).toEqual({ [workspace]: "timeout" });
   });
 
-  it("runs the environment the orchestrator applies: the workspace pod Ready, its data volume read-only", async () => {
+  it("runs the environment the orchestrator applies: the workspace pod Ready, its data volume read-only, its home and project writable", async () => {
     // A permit whose environment fits this two-core machine; everything else as the orchestrator builds it,
     // applied in its order by its identity (no staged delivery: no loader Job, the data volume is empty).
     const permit = examplePermit({
@@ -180,7 +186,10 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       environment: { tools: ["jupyterlab"], cpu: "700m", memory: "1Gi", storage: "1Gi" },
     });
     const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(cluster.orchestratorKubeconfig));
-    for (const object of desiredObjects({ namespace: envWorkspace, permit, desiredState: "active" }, config))
+    for (const object of desiredObjects(
+      withPersons({ namespace: envWorkspace, permit, desiredState: "active" }),
+      config,
+    ))
       await applyObject(orchestrator, object);
 
     const deadline = Date.now() + 90_000;
@@ -195,15 +204,14 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(pod?.status?.phase, JSON.stringify(pod?.status)).toBe("Running");
-    expect(pod!.status!.containerStatuses!.map((c) => [c.name, c.ready])).toEqual([
-      ["airlock-agent", true],
-      ["jupyterlab", true],
-    ]);
+    expect(pod!.status!.containerStatuses!.map((c) => [c.name, c.ready])).toEqual([["jupyterlab", true]]);
 
     // Asked through the one path the policies open (the gateway, the workspace port), the workspace itself
-    // says what it can write: its home, not the data.
+    // says what it can write: its home and the project folder in it, not the data.
     const base = `http://${pod!.status!.podIP}:${config.workspacePort}/`;
-    const urls = ["/data", "/home/researcher"].map((dir) => `${base}?write-check=${dir}`);
+    const urls = ["/home/researcher/data", "/home/researcher", "/home/researcher/project"].map(
+      (dir) => `${base}?write-check=${dir}`,
+    );
     const answers = await getFrom(
       core,
       config.platformNamespace,
@@ -213,6 +221,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     );
     expect(answers[urls[0]!]).toMatch(/^200 .*read-only file system/);
     expect(answers[urls[1]!]).toBe("200 writable");
+    expect(answers[urls[2]!]).toBe("200 writable");
   }, 180_000);
 
   it("imports a signed permit and the orchestrator's controller brings its workspace up on the node", async () => {

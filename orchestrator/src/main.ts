@@ -20,6 +20,7 @@ import { keyFileOrDefault, readSecretKey } from "./keys/secret-key-file";
 import { SpeError } from "./errors";
 import { buildApp } from "./http/app";
 import { workspaceHostKey, workspaceHosts } from "./gateway/workspace-hosts";
+import { workspaceIdentities } from "./gateway/workspace-identities";
 import { connectKube } from "./kube/client";
 import { backgroundNode, connectCluster } from "./kube/local-or-configured";
 import { ownedPodOrigin } from "./kube/owned-pod-origin";
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
     ...config.environments,
     stagingCapabilities: staging,
     workspaceHosts: hosts,
+    // The gateway derives the same from the same secret (http/app.ts).
+    workspaceIdentities: workspaceIdentities(cookieSecret),
   };
   let controller: EnvironmentController | undefined;
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);

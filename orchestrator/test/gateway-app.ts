@@ -4,14 +4,15 @@ import { uiCookies } from "../src/auth/session-cookie";
 import { registerGateway, type GatewayOptions } from "../src/gateway/gateway";
 import { dispatchByHost } from "../src/gateway/host-dispatch";
 import { workspaceHostKey, workspaceHosts, type WorkspaceHosts } from "../src/gateway/workspace-hosts";
+import { workspaceIdentities, type WorkspaceIdentities } from "../src/gateway/workspace-identities";
 
 /**
  * The gateway alone on an app as buildApp wires it (dispatch by Host, cookies), for `publicUrl`'s host and
  * `*.ws.localhost` workspace hosts. Returns the app, its hosts and the UI session cookie's name.
  */
 export async function gatewayApp(
-  options: Omit<GatewayOptions, "uiCookies" | "hosts">,
-): Promise<{ app: FastifyInstance; hosts: WorkspaceHosts; sessionCookie: string }> {
+  options: Omit<GatewayOptions, "uiCookies" | "hosts" | "identities">,
+): Promise<{ app: FastifyInstance; hosts: WorkspaceHosts; identities: WorkspaceIdentities; sessionCookie: string }> {
   const hosts = workspaceHosts({
     publicUrl: options.publicUrl,
     domain: "ws.localhost",
@@ -20,6 +21,7 @@ export async function gatewayApp(
   const app = Fastify({ rewriteUrl: dispatchByHost(hosts) });
   await app.register(cookie);
   const cookies = uiCookies(options.publicUrl);
-  await registerGateway(app, { ...options, uiCookies: cookies, hosts });
-  return { app, hosts, sessionCookie: cookies.session };
+  const identities = workspaceIdentities(Buffer.alloc(32, 3));
+  await registerGateway(app, { ...options, uiCookies: cookies, hosts, identities });
+  return { app, hosts, identities, sessionCookie: cookies.session };
 }

@@ -21,6 +21,7 @@ import { buildApp } from "../src/http/app";
 import { buildStagingServer } from "../src/http/staging-server";
 import { tokenReviewLoaderIdentity } from "../src/staging/loader-identity";
 import { workspaceHostKey, workspaceHosts, type WorkspaceHosts } from "../src/gateway/workspace-hosts";
+import { workspaceIdentities } from "../src/gateway/workspace-identities";
 import type { RefusalLimits } from "../src/staging/refusal-budget";
 import { createAirlock } from "../src/outputs/airlock";
 import { connectKube } from "../src/kube/client";
@@ -108,7 +109,12 @@ export async function startStack(
   const controller = new EnvironmentController({
     db: database.db,
     kubeConfig: kube.config,
-    config: { ...config.environments, stagingCapabilities: staging, workspaceHosts: hosts },
+    config: {
+      ...config.environments,
+      stagingCapabilities: staging,
+      workspaceHosts: hosts,
+      workspaceIdentities: workspaceIdentities(cookieSecret),
+    },
     log: pino({ level: "silent" }),
     leaseName: `stack-${port}`,
     staging: deliveries.staging,

@@ -9,7 +9,7 @@ import { desiredObjects } from "../../orchestrator/src/environments/desired/inde
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
 import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
-import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, exampleStagedDataset, withPersons } from "../../orchestrator/src/permits/test-fixtures";
 import { admissionObjects } from "../../infra/local-cluster/install-platform";
 
 const load = (path: string, impersonate?: string) => {
@@ -115,7 +115,10 @@ describe("admission policies of an environment namespace, against the real API s
   beforeAll(async () => {
     admin = load(inject("kubeconfig"));
     orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(inject("orchestratorKubeconfig")));
-    for (const object of desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config))
+    for (const object of desiredObjects(
+      withPersons({ namespace, permit: examplePermit(), desiredState: "active" }),
+      config,
+    ))
       await applyObject(orchestrator, object);
     // A break-glass administrator grants what no one should: the policies must hold regardless.
     const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
@@ -500,10 +503,10 @@ describe("admission policies of an environment namespace, against the real API s
       try {
         // With a delivery staged, so that the data loader is among what is applied.
         const staged = [exampleStagedDataset()];
-        for (const object of desiredObjects({ namespace: ns, permit, desiredState, staged }, config))
+        for (const object of desiredObjects(withPersons({ namespace: ns, permit, desiredState, staged }), config))
           await applyObject(orchestrator, object);
         const core = admin.makeApiClient(k8s.CoreV1Api);
-        const expected = desiredState === "active" ? ["data-loader", "workspace"] : ["data-loader"];
+        const expected = desiredState === "active" ? ["airlock", "data-loader", "workspace"] : ["data-loader"];
         const pods = await eventually(
           `${ns}'s pods exist`,
           async () => {
@@ -521,7 +524,10 @@ describe("admission policies of an environment namespace, against the real API s
 
   it("lets the orchestrator tear an environment down: the namespace controller may delete its isolation objects", async () => {
     const ns = `spe-gone-${unique()}`;
-    for (const object of desiredObjects({ namespace: ns, permit: examplePermit(), desiredState: "active" }, config))
+    for (const object of desiredObjects(
+      withPersons({ namespace: ns, permit: examplePermit(), desiredState: "active" }),
+      config,
+    ))
       await applyObject(orchestrator, object);
     await orchestrator.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
     const core = admin.makeApiClient(k8s.CoreV1Api);

@@ -8,7 +8,7 @@ import { eventually } from "../../orchestrator/test/eventually";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
-import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, exampleStagedDataset, withPersons } from "../../orchestrator/src/permits/test-fixtures";
 
 export const load = (path: string, impersonate?: string) => {
   const kc = new k8s.KubeConfig();
@@ -92,6 +92,8 @@ export const insidersOf = (namespace: string) =>
 
 export interface AttackEnvironment {
   namespace: string;
+  /** The name of the permit's person's workspace: its Deployment and Service (`workspace-<id>`). */
+  workspace: string;
   admin: k8s.KubeConfig;
   /** The orchestrator's own credential. */
   orchestrator: k8s.KubernetesObjectApi;
@@ -114,12 +116,12 @@ export async function attackEnvironment(
   const namespace = `${prefix}-${unique()}`;
   const admin = load(kubeconfig);
   const orchestrator = k8s.KubernetesObjectApi.makeApiClient(load(orchestratorKubeconfig));
-  const input = {
+  const input = withPersons({
     namespace,
     permit: examplePermit(),
     desiredState: "active" as const,
     staged: [exampleStagedDataset()],
-  };
+  });
   for (const object of desiredObjects(input, config)) await applyObject(orchestrator, object);
   // The permit's totals all go to the orchestrator's pods, so the quota would refuse every pod the insiders
   // make before a policy could: the break-glass administrator removes it, for these tests are of the policies.
@@ -150,6 +152,7 @@ export async function attackEnvironment(
   );
   return {
     namespace,
+    workspace: `workspace-${input.persons[0]!.id}`,
     admin,
     orchestrator,
     as: (user) => load(kubeconfig, user),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
-import { examplePermit } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, withPersons } from "../../orchestrator/src/permits/test-fixtures";
 import { expectRefused, goodSpec, load, mergePatch, unique, workload } from "./attack-environment";
 
 const ENVIRONMENT_LABEL = "spe.ehds.eu/environment";
@@ -27,7 +27,7 @@ describe("the orchestrator's credential and environment labels on namespaces, ag
     // Someone else's namespace, named as if it were an environment: the name alone must not make it one.
     await admin.createNamespace({ body: { metadata: { name: ordinary, labels: { team: "tenant" } } } });
     for (const object of desiredObjects(
-      { namespace: environment, permit: examplePermit(), desiredState: "active" },
+      withPersons({ namespace: environment, permit: examplePermit(), desiredState: "active" }),
       config,
     ))
       await applyObject(orchestrator, object);
@@ -38,7 +38,7 @@ describe("the orchestrator's credential and environment labels on namespaces, ag
   });
 
   const namespaceOf = (name: string): k8s.KubernetesObject =>
-    desiredObjects({ namespace: name, permit: examplePermit(), desiredState: "active" }, config)[0]!;
+    desiredObjects(withPersons({ namespace: name, permit: examplePermit(), desiredState: "active" }), config)[0]!;
 
   it("labelling an existing namespace as an environment: refused, by patch and by applying an environment onto it", async () => {
     await expectRefused(

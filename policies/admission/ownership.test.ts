@@ -44,26 +44,26 @@ describe("the orchestrator's objects in an environment, against the real API ser
       const namespace = env.namespace;
       await expectRefused(
         apps.patchNamespacedDeployment(
-          { name: "workspace", namespace, body: { metadata: { annotations: { note: "x" } } } },
+          { name: env.workspace, namespace, body: { metadata: { annotations: { note: "x" } } } },
           mergePatch,
         ),
         POLICY,
         new RegExp(
-          `Deployment workspace in ${namespace}: changing it was refused for ${user()}\\. The SPE orchestrator made it`,
+          `Deployment ${env.workspace} in ${namespace}: changing it was refused for ${user()}\\. The SPE orchestrator made it`,
         ),
       );
       await expectRefused(
         apps.patchNamespacedDeploymentScale(
-          { name: "workspace", namespace, body: { spec: { replicas: 3 } } },
+          { name: env.workspace, namespace, body: { spec: { replicas: 3 } } },
           mergePatch,
         ),
         POLICY,
         /: scaling it was refused/,
       );
       await expectRefused(
-        apps.deleteNamespacedDeployment({ name: "workspace", namespace }),
+        apps.deleteNamespacedDeployment({ name: env.workspace, namespace }),
         POLICY,
-        /Deployment workspace .*: deleting it was refused/,
+        new RegExp(`Deployment ${env.workspace} .*: deleting it was refused`),
       );
     });
 
@@ -102,7 +102,7 @@ describe("the orchestrator's objects in an environment, against the real API ser
           .makeApiClient(k8s.CoreV1Api)
           .patchNamespacedService(
             {
-              name: "workspace",
+              name: env.workspace,
               namespace: env.namespace,
               body: { metadata: { labels: { "app.kubernetes.io/managed-by": null } } },
             },
@@ -154,7 +154,7 @@ describe("the orchestrator's objects in an environment, against the real API ser
     const apps = env.admin.makeApiClient(k8s.AppsV1Api);
     const patched = await apps.patchNamespacedDeployment(
       {
-        name: "workspace",
+        name: env.workspace,
         namespace: env.namespace,
         body: { metadata: { annotations: { "ops.example/seen": "yes" } } },
       },

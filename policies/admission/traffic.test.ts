@@ -65,9 +65,9 @@ describe("traffic into an environment, against the real API server", () => {
 
     it("deleting the workspace Service: refused", async () => {
       await expectRefused(
-        core().deleteNamespacedService({ name: "workspace", namespace: env.namespace }),
+        core().deleteNamespacedService({ name: env.workspace, namespace: env.namespace }),
         POLICY,
-        /Service workspace .*: deleting it was refused/,
+        new RegExp(`Service ${env.workspace} .*: deleting it was refused`),
       );
     });
 

@@ -164,13 +164,13 @@ describe("volumes in an environment, against the real API server", () => {
   it("binding a claim later is the cluster's volume binder's: accepted from it, refused from an insider", async () => {
     const binder = env.as("system:serviceaccount:kube-system:persistent-volume-binder").makeApiClient(k8s.CoreV1Api);
     // Its role may update claims, not patch them.
-    const home = await binder.readNamespacedPersistentVolumeClaim({ name: "home", namespace: env.namespace });
+    const project = await binder.readNamespacedPersistentVolumeClaim({ name: "project", namespace: env.namespace });
     const bound = await binder.replaceNamespacedPersistentVolumeClaim({
-      name: "home",
+      name: "project",
       namespace: env.namespace,
-      body: { ...home, spec: { ...home.spec, volumeName: `spe-local-${env.namespace}-home` } },
+      body: { ...project, spec: { ...project.spec, volumeName: `spe-local-${env.namespace}-project` } },
     });
-    expect(bound.spec?.volumeName).toBe(`spe-local-${env.namespace}-home`);
+    expect(bound.spec?.volumeName).toBe(`spe-local-${env.namespace}-project`);
     const insider = env.as(insidersOf(env.namespace)[0][1]).makeApiClient(k8s.CoreV1Api);
     const r = await refusal(
       insider.patchNamespacedPersistentVolumeClaim(

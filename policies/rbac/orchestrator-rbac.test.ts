@@ -10,7 +10,7 @@ import { desiredObjects } from "../../orchestrator/src/environments/desired/inde
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { FOREIGN_KINDS, MANAGED_KINDS, OBSERVED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
 import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
-import { examplePermit, exampleStagedDataset } from "../../orchestrator/src/permits/test-fixtures";
+import { examplePermit, exampleStagedDataset, withPersons } from "../../orchestrator/src/permits/test-fixtures";
 
 const srcDir = fileURLToPath(new URL("../../orchestrator/src/", import.meta.url));
 const [clusterRole, leaderRole] = parseAllDocuments(
@@ -67,12 +67,12 @@ function neededPermissions(): Set<string> {
   for (const tool of WORKSPACE_TOOLS)
     for (const desiredState of ["active", "suspended"] as const)
       for (const o of desiredObjects(
-        {
+        withPersons({
           namespace: "spe-x",
           permit: examplePermit({ environment: { tools: [tool], cpu: "1", memory: "1Gi", storage: "1Gi" } }),
           desiredState,
           staged,
-        },
+        }),
         config,
       )) {
         expect(

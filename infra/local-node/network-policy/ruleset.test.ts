@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { networkPolicies } from "../../../orchestrator/src/environments/desired/network-policies";
 import { COMPONENT_LABEL, ownedLabels } from "../../../orchestrator/src/kube/owned-labels";
 import { defaultEnvironmentConfig as config } from "../../../orchestrator/src/environments/environment-config";
-import { examplePermit } from "../../../orchestrator/src/permits/test-fixtures";
 import { inCidr, nftScript } from "./ruleset";
 import { matchesSelector } from "./selectors";
 
@@ -27,7 +26,7 @@ const asWatched = (policy: V1NetworkPolicy) =>
   JSON.parse(JSON.stringify(policy).replaceAll('"_from"', '"from"')) as V1NetworkPolicy;
 
 const env = "spe-env-a";
-const policies = networkPolicies({ namespace: env, permit: examplePermit(), desiredState: "active" }, config);
+const policies = networkPolicies({ namespace: env }, config);
 const view = (asDelivered: (p: V1NetworkPolicy) => V1NetworkPolicy) => ({
   namespaces: [namespace(env), namespace(config.platformNamespace), namespace("elsewhere")],
   policies: policies.map(asDelivered),

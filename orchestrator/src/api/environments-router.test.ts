@@ -30,7 +30,13 @@ describe("environment lifecycle through the API", () => {
   beforeAll(async () => {
     stack = await startStack();
     [olof, alice, bob] = [await stack.signIn("olof"), await stack.signIn("alice"), await stack.signIn("bob")];
-    const payload = { ...demoPermitPayload(new Date()), permitId: `SE-LIFECYCLE-${Date.now().toString(36)}` };
+    const demo = demoPermitPayload(new Date());
+    // alice's alone: bob is a researcher the permit does not name.
+    const payload = {
+      ...demo,
+      authorisedPersons: demo.authorisedPersons.filter((p) => p.subject === "alice"),
+      permitId: `SE-LIFECYCLE-${Date.now().toString(36)}`,
+    };
     namespace = await pushDevPermit(stack.appUrl, payload);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(inject("kubeconfig"));
@@ -52,7 +58,7 @@ describe("environment lifecycle through the API", () => {
         reason: string;
         object: string;
       }>;
-      return e.some((ev) => ev.object === "Deployment/workspace" && ev.reason === "ScalingReplicaSet") && e;
+      return e.some((ev) => /^Deployment\/workspace-/.test(ev.object) && ev.reason === "ScalingReplicaSet") && e;
     });
     expect(events.length).toBeGreaterThan(0);
     const list = (await call(olof, stack, "environments.list", { text: namespace }, "GET")).data as {
@@ -72,16 +78,19 @@ describe("environment lifecycle through the API", () => {
     );
   });
 
+  /** The replicas all workspaces of the environment ask for, together. */
+  const workspaceReplicas = async () =>
+    (
+      await apps.listNamespacedDeployment({ namespace, labelSelector: "app.kubernetes.io/component=workspace" })
+    ).items.reduce((sum, d) => sum + (d.spec?.replicas ?? 0), 0);
+
   it("suspends (no workspace runs) and resumes", async () => {
     expect(
       (await call(olof, stack, "environments.suspend", { namespace, reason: "Node maintenance" })).data,
     ).toMatchObject({
       desiredState: "suspended",
     });
-    await eventually(
-      "the workspace is scaled to zero",
-      async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 0,
-    );
+    await eventually("the workspace is scaled to zero", async () => (await workspaceReplicas()) === 0);
     const again = await call(olof, stack, "environments.suspend", { namespace, reason: "Node maintenance" });
     expect(again.status).toBe(409);
     expect(again.error?.message).toMatch(/^ENVIRONMENT_STATE_CONFLICT: Cannot suspend .* it is suspended/);
@@ -90,10 +99,7 @@ describe("environment lifecycle through the API", () => {
     expect((await call(olof, stack, "environments.resume", { namespace })).data).toMatchObject({
       desiredState: "active",
     });
-    await eventually(
-      "the workspace is back",
-      async () => (await apps.readNamespacedDeployment({ name: "workspace", namespace })).spec?.replicas === 1,
-    );
+    await eventually("the workspace is back", async () => (await workspaceReplicas()) === 1);
   });
 
   type Evidence = { requirements: Array<{ requirement: string; evidence: Record<string, unknown>; gaps: string[] }> };

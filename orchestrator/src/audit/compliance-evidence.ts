@@ -116,7 +116,7 @@ export async function complianceEvidence(
   const teardown = environment.teardown
     ? (teardownRecordSchema.safeParse(environment.teardown).data ?? teardownRecordSchema.parse({}))
     : null;
-  const awaiting = datasetsAwaitingDelivery({ namespace, permit: payload, desiredState: "active", staged });
+  const awaiting = datasetsAwaitingDelivery({ permit: payload, staged });
 
   // A fixed order, so that a reader (and the UI) can take the requirements by position as well as by id.
   const requirements = [
@@ -179,11 +179,6 @@ export async function complianceEvidence(
     },
     requirements,
     /** What the NetworkPolicies the orchestrator applies to this environment let in and out, derived from them. */
-    network: analyseNetwork(
-      networkPolicies(
-        { namespace, permit: payload, desiredState: environment.desiredState === "suspended" ? "suspended" : "active" },
-        config,
-      ),
-    ),
+    network: analyseNetwork(networkPolicies({ namespace }, config)),
   };
 }

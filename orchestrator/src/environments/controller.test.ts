@@ -3,15 +3,17 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { amendEnvironment, environmentRow, insertEnvironment, stageDelivery } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
-import { examplePermit } from "../permits/test-fixtures";
+import { examplePermit, withPersons, TEST_WORKSPACE_IDENTITIES } from "../permits/test-fixtures";
 import { eq } from "drizzle-orm";
 import { openDatabase, type Database } from "../db/database";
 import { auditEvents } from "../db/schema";
 import { EnvironmentController } from "./controller";
 import { desiredObjects } from "./desired/index";
-import { defaultEnvironmentConfig as config } from "./environment-config";
+import { defaultEnvironmentConfig } from "./environment-config";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+// The reconciler's keys are the tests' own, so that the tests can name the objects it makes.
+const config = { ...defaultEnvironmentConfig, workspaceIdentities: TEST_WORKSPACE_IDENTITIES };
 const kubeconfig = (path: string) => {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(path);
@@ -68,7 +70,7 @@ describe("environment controller against the real API server, as the orchestrato
     });
   const resourceVersions = async (namespace: string, permit: ReturnType<typeof uniquePermit>) => {
     const versions: Record<string, string> = {};
-    for (const o of desiredObjects({ namespace, permit, desiredState: "active" }, config)) {
+    for (const o of desiredObjects(withPersons({ namespace, permit, desiredState: "active" }), config)) {
       const live = await admin.read({
         apiVersion: o.apiVersion!,
         kind: o.kind!,
@@ -89,7 +91,7 @@ describe("environment controller against the real API server, as the orchestrato
     controller.enqueue(namespace);
     const row = await provisioned(namespace);
     // Nothing delivered yet: everything but the loader, and the conditions say what is awaited.
-    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(15);
+    expect(Object.keys(await resourceVersions(namespace, permit))).toHaveLength(17);
     const byType = Object.fromEntries(row.conditions.map((c) => [c.type, c]));
     expect(byType.NetworkIsolated).toMatchObject({ status: "True", reason: "DenyAllInForce" });
     expect(byType.DataStaged).toMatchObject({
@@ -112,17 +114,18 @@ describe("environment controller against the real API server, as the orchestrato
     expect(ns.metadata?.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
   });
 
-  it("makes pods that Pod Security restricted admits (the workspace and the loader exist, waiting for a node)", async () => {
+  it("makes pods that Pod Security restricted admits (the workspace, the airlock agent and the loader exist, waiting for a node)", async () => {
     const permit = uniquePermit();
     const namespace = await insertEnvironment(database.db, permit);
     await stageDelivery(database.db, permit);
     controller.enqueue(namespace);
     await provisioned(namespace);
-    const pods = await eventually("the controllers created both pods", async () => {
+    const pods = await eventually("the controllers created the three pods", async () => {
       const items = (await adminCore.listNamespacedPod({ namespace })).items;
-      return items.length === 2 && items;
+      return items.length === 3 && items;
     });
     expect(pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]).sort()).toEqual([
+      "airlock",
       "data-loader",
       "workspace",
     ]);

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { StagingCapabilities } from "../staging/staging-capability";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
+import type { WorkspaceIdentities } from "../gateway/workspace-identities";
+
+const cpu = z.string().regex(/^\d+m?$/, 'a cpu quantity such as "2" or "500m"');
+const bytes = z.string().regex(/^\d+(Mi|Gi|Ti)$/, 'a size in Mi, Gi or Ti such as "4Gi"');
 
 /** How environments are built: images, sizes and who may talk to them. Fixed per installation. */
 export const environmentConfigSchema = z.object({
@@ -52,6 +56,20 @@ export const environmentConfigSchema = z.object({
     })
     .strict()
     .prefault({}),
+  /**
+   * One person's workspace (DESIGN §9): the permit's cpu, memory and storage are the environment's totals
+   * (its quota), shared by its persons' workspaces; this sizes one of them. A workspace gets this or what the
+   * permit leaves beside the platform's containers, whichever is less; a home gets this or an equal share
+   * with the project folder, whichever is less (desired/resources.ts).
+   */
+  workspace: z
+    .strictObject({ cpu: cpu.default("2"), memory: bytes.default("8Gi"), homeSize: bytes.default("5Gi") })
+    .prefault({}),
+  /**
+   * The storage class of the project folder, which every workspace of the environment mounts read-write at
+   * once: one that offers ReadWriteMany (NFS, CephFS, Azure Files, EFS…). Unset: the cluster's default.
+   */
+  projectStorageClass: z.string().min(1).optional(),
 });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema> & {
@@ -65,6 +83,11 @@ export type EnvironmentConfig = z.infer<typeof environmentConfigSchema> & {
    * persons and no other origin. Without it, from none (tests that never open a workspace).
    */
   workspaceHosts?: Pick<WorkspaceHosts, "labelOf" | "originOf">;
+  /**
+   * Names each person's workspace opaquely and gives its tool server a credential (the gateway's keys).
+   * Without it, a key of the process (tests that never open a workspace).
+   */
+  workspaceIdentities?: WorkspaceIdentities;
 };
 
 export const defaultEnvironmentConfig: EnvironmentConfig = environmentConfigSchema.parse({});

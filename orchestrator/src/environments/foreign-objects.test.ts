@@ -71,7 +71,7 @@ describe("objects the orchestrator did not make, against the real API server", (
     await eventually("the environment is provisioned", async () =>
       admin
         .makeApiClient(k8s.AppsV1Api)
-        .readNamespacedDeployment({ name: "workspace", namespace })
+        .readNamespacedDeployment({ name: "airlock", namespace })
         .then(() => true),
     );
     // Someone is given every namespaced right (what no one should be): what they make is not ours. Not by a
@@ -160,7 +160,7 @@ describe("objects the orchestrator did not make, against the real API server", (
     ).toMatch(/Removed what the SPE orchestrator did not make: .*(Deployment\/miner|Pod\/stray)/);
 
     // Its own objects and what the cluster puts in every namespace are left as they were.
-    await apps.readNamespacedDeployment({ name: "workspace", namespace });
+    await apps.readNamespacedDeployment({ name: "airlock", namespace });
     await core.readNamespacedServiceAccount({ name: "default", namespace });
     await core.readNamespacedServiceAccount({ name: "workspace", namespace });
   });

@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy, V1NetworkPolicySpec } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { examplePermit } from "../permits/test-fixtures";
+import { examplePermit, withPersons } from "../permits/test-fixtures";
 import { WORKSPACE_TOOLS } from "../permits/permit";
 import { desiredObjects } from "./desired/index";
 import { defaultEnvironmentConfig as config } from "./environment-config";
@@ -27,7 +27,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
     "$tool, $profile.cpu CPU, $desiredState: no internet, in only from the gateway and the orchestrator (airlock), out only to the orchestrator and DNS, and only from the loader",
     ({ tool, profile, desiredState }) => {
       const permit = examplePermit({ environment: { tools: [tool], ...profile } });
-      const policies = desiredObjects({ namespace: "spe-x", permit, desiredState }, config).filter(
+      const policies = desiredObjects(withPersons({ namespace: "spe-x", permit, desiredState }), config).filter(
         (o): o is V1NetworkPolicy => o.kind === "NetworkPolicy",
       );
       const analysis = analyseNetwork(policies);
@@ -64,7 +64,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
         },
         {
           policy: "allow-orchestrator-to-airlock",
-          pods: "app.kubernetes.io/component=workspace",
+          pods: "app.kubernetes.io/component=airlock",
           peer: {
             type: "pods",
             namespaces: "kubernetes.io/metadata.name=spe-system",
@@ -78,7 +78,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
         "pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system",
       ]);
       expect(analysis.sentences).toEqual([
-        "Ingress is denied to every pod except from: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=workspace, policy allow-orchestrator-to-airlock).",
+        "Ingress is denied to every pod except from: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=airlock, policy allow-orchestrator-to-airlock).",
         "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
         "No egress to the internet.",
       ]);

@@ -4,6 +4,7 @@ import { withReady, type ObservedCondition } from "./conditions";
 import { DENY_ALL_POLICY } from "./desired/network-policies";
 import { defaultEnvironmentConfig, type EnvironmentConfig } from "./environment-config";
 import { emptyClusterView, loaderHealth, workspaceHealth, type ClusterView, type Health } from "./workload-health";
+import { COMPONENT_LABEL } from "../kube/owned-labels";
 
 export interface Observation {
   /** The objects as the API server answered our apply: with their current status. */
@@ -96,14 +97,18 @@ export function observeEnvironment({
   const loading = job && !((job.status?.succeeded ?? 0) > 0) ? loaderHealth(job, cluster, now, expected) : {};
   const data = dataCondition(job, awaitingDelivery, anythingStaged, loading);
 
-  const deployment = find<V1Deployment>(applied, "Deployment", "workspace");
+  // Each person's workspace, and the airlock agent beside them: the first that is not available says why.
+  const deployments = applied.filter(
+    (o): o is V1Deployment =>
+      o.kind === "Deployment" && ["workspace", "airlock"].includes(o.metadata?.labels?.[COMPONENT_LABEL] ?? ""),
+  );
+  const unavailable = deployments.find((d) => !((d.status?.availableReplicas ?? 0) > 0));
   let starting: Health = {};
   let workspace: ObservedCondition;
   if (desiredState === "suspended") workspace = condition("WorkspaceReady", "False", "Suspended");
-  else if ((deployment?.status?.availableReplicas ?? 0) > 0)
-    workspace = condition("WorkspaceReady", "True", "Available");
+  else if (deployments.length > 0 && !unavailable) workspace = condition("WorkspaceReady", "True", "Available");
   else {
-    starting = workspaceHealth(deployment, cluster, now, expected);
+    starting = workspaceHealth(unavailable, cluster, now, expected);
     workspace = starting.stall
       ? condition("WorkspaceReady", "False", starting.stall.reason, starting.stall.values)
       : condition("WorkspaceReady", "False", "Starting");

@@ -83,25 +83,25 @@ describe("the environment's quota, enforced by the real API server", () => {
       return row.conditions.find((c) => c.type === "Provisioned")?.status === "True";
     });
 
-  it("counts the workspace and the loader up to the permit's totals and refuses a pod beyond them", async () => {
+  it("counts the workspace, the airlock agent and the loader up to the permit's totals and refuses a pod beyond them", async () => {
     const permit = uniquePermit();
     const namespace = await insertEnvironment(database.db, permit);
     await stageDelivery(database.db, permit);
     await provisioned(namespace);
-    const pods = await eventually("the workspace and loader pods exist", async () => {
+    const pods = await eventually("the workspace, airlock and loader pods exist", async () => {
       const items = await podsOf(namespace);
-      return items.length === 2 && items;
+      return items.length === 3 && items;
     });
     // The controller computed the usage from the pods the API server admitted: the permit, to the last core.
     const used = await eventually("the quota's usage is computed", async () => {
       const status = (await quotaOf(namespace)).status;
-      return status?.used?.pods === "2" && status.used;
+      return status?.used?.pods === "3" && status.used;
     });
     expect(milliCpu(used["limits.cpu"]!)).toBe(sumOf(pods, "limits", "cpu"));
     expect(mebibytes(used["limits.memory"]!)).toBe(sumOf(pods, "limits", "memory"));
     expect([used["limits.cpu"], used["limits.memory"]]).toEqual([permit.environment.cpu, permit.environment.memory]);
     expect(milliCpu(used["requests.cpu"]!)).toBe(sumOf(pods, "requests", "cpu"));
-    expect(used).toMatchObject({ services: "2", persistentvolumeclaims: "2", "requests.storage": "30Gi" });
+    expect(used).toMatchObject({ services: "2", persistentvolumeclaims: "3", "requests.storage": "30Gi" });
 
     // One more pod, however small and otherwise admissible, is over the permit.
     const extra: k8s.V1Pod = {
@@ -143,10 +143,10 @@ describe("the environment's quota, enforced by the real API server", () => {
       await provisioned(namespace);
       const pods = await eventually(`${tool}'s workspace pod is admitted beside the loader`, async () => {
         const items = await podsOf(namespace);
-        return items.length === 2 && items;
+        return items.length === 3 && items;
       });
-      expect(component(pods).sort()).toEqual(["data-loader", "workspace"]);
-      await eventually("the quota counts both", async () => (await quotaOf(namespace)).status?.used?.pods === "2");
+      expect(component(pods).sort()).toEqual(["airlock", "data-loader", "workspace"]);
+      await eventually("the quota counts all three", async () => (await quotaOf(namespace)).status?.used?.pods === "3");
     }
   });
 

@@ -9,6 +9,8 @@ import type { WatchCache } from "../kube/watch-cache";
 import { mergeConditions, type ObservedCondition } from "./conditions";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { datasetsAwaitingDelivery, type EnvironmentInput } from "./desired/environment-input";
+import { legacyHome } from "./legacy-home";
+import { workspacePersons } from "./workspace-persons";
 import { desiredObjects } from "./desired/index";
 import { removeForeignObjects } from "./foreign-objects";
 import type { StagingStore } from "../staging/staging-store";
@@ -166,10 +168,24 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   const input = await environmentInput(deps, { ...environment, desiredState: environment.desiredState }, permit);
   const { staged = [] } = input;
   const desired = desiredObjects(input, deps.config);
+  const wanted = new Set(desired.map(objectKey));
+  const prune = async (kinds?: readonly string[]) => {
+    const stale = deps.cache.objectsIn(namespace).filter((o) => !wanted.has(objectKey(o)));
+    for (const object of stale.filter((o) => !kinds || kinds.includes(o.kind!))) {
+      await deleteObject(deps.client, object);
+      deps.log.info(
+        { ns: namespace, kind: object.kind, name: object.metadata?.name },
+        "Pruned object no longer desired",
+      );
+    }
+  };
   const applied: k8s.KubernetesObject[] = [];
   let applyError: string | undefined;
   let quotaUncounted: Date | undefined;
   for (const wave of applyWaves(desired)) {
+    // Workspaces and Services are replaced, not added to: the stale ones (a person's who left the permit, the
+    // previous version's shared workspace) go before the new ones come, for the quota counts exactly what is wanted.
+    if (wave.some((o) => o.kind === "Deployment")) await prune(["Deployment", "Service"]);
     const results = await Promise.allSettled(wave.map((object) => applyObject(deps.client, object)));
     results.forEach((result, i) => {
       if (result.status === "fulfilled") {
@@ -185,11 +201,7 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   }
   let foreignRemoved: string[] = [];
   if (!applyError) {
-    const wanted = new Set(desired.map(objectKey));
-    for (const stale of deps.cache.objectsIn(namespace).filter((o) => !wanted.has(objectKey(o)))) {
-      await deleteObject(deps.client, stale);
-      deps.log.info({ ns: namespace, kind: stale.kind, name: stale.metadata?.name }, "Pruned object no longer desired");
-    }
+    await prune();
     foreignRemoved = await removeForeignObjects(deps, namespace, deps.cache.foreignObjectsIn(namespace), now);
   }
   const observed = observeEnvironment({
@@ -218,7 +230,15 @@ async function environmentInput(
   const granted = (s: { datasetId: string; version: string }) =>
     permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
   const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
-  return { namespace: environment.namespace, permit: permit.payload, desiredState: environment.desiredState, staged };
+  const { namespace } = environment;
+  return {
+    namespace,
+    permit: permit.payload,
+    desiredState: environment.desiredState,
+    staged,
+    persons: workspacePersons(namespace, permit.payload, deps.config),
+    projectClaim: legacyHome(deps.cache.objectsIn(namespace)) ? "home" : "project",
+  };
 }
 
 /** Back when a wait will have lasted longer than expected, to say so. */

@@ -131,7 +131,11 @@ export function workspaceHealth(
 ): Health {
   const failure = deployment?.status?.conditions?.find((c) => c.type === "ReplicaFailure" && c.status === "True");
   if (failure) return { stall: refusalStall(failure.message ?? failure.reason ?? "") };
-  const pods = view.pods.filter((p) => p.metadata?.labels?.[COMPONENT_LABEL] === "workspace" && live(p));
+  // The Deployment's own pods (one person's workspace, or the airlock agent), by its selector.
+  const selector = deployment?.spec?.selector?.matchLabels ?? { [COMPONENT_LABEL]: "workspace" };
+  const pods = view.pods.filter(
+    (p) => Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v) && live(p),
+  );
   // No pod yet: its controller makes one in a moment, and nothing tells us when; look again once it could
   // have waited too long for a node.
   if (pods.length === 0) return { recheckAt: after(now, expected.scheduling) };

@@ -63,7 +63,13 @@ describe("workspace gateway", () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     stack = await startStack({ WORKSPACE_UPSTREAM: upstream.url });
-    const payload = { ...demoPermitPayload(new Date()), permitId: `SE-GATEWAY-${Date.now().toString(36)}` };
+    const demo = demoPermitPayload(new Date());
+    // alice's alone: bob is the researcher the permit does not name.
+    const payload = {
+      ...demo,
+      authorisedPersons: demo.authorisedPersons.filter((p) => p.subject === "alice"),
+      permitId: `SE-GATEWAY-${Date.now().toString(36)}`,
+    };
     namespace = await pushDevPermit(stack.appUrl, payload);
     [alice, bob] = [await stack.signIn("alice"), await stack.signIn("bob")];
     origin = (await openWorkspace(alice, stack.appUrl, namespace)).origin;

@@ -14,6 +14,7 @@ import { workspaceRoute, type BlockedRoute } from "./transfer-rules";
 import type { UpstreamResolver } from "../environments/service-origin";
 import { decideWorkspaceAccess } from "./workspace-access";
 import type { WorkspaceHosts } from "./workspace-hosts";
+import type { WorkspaceIdentities } from "./workspace-identities";
 import { WorkspaceSessionStore, type WorkspaceSession } from "./workspace-sessions";
 import { WorkspaceSockets } from "./workspace-sockets";
 import type { RefusalBudget } from "../staging/refusal-budget";
@@ -25,12 +26,14 @@ import { workspaceActivity } from "../activity/workspace-activity";
 export interface GatewayOptions {
   db: Db;
   sessions: SessionStore;
-  /** Finds the workspace of an environment, e.g. http://workspace.<namespace>.svc.cluster.local */
+  /** Finds a person's workspace of an environment, e.g. http://workspace-<person>.<namespace>.svc.cluster.local */
   upstreamFor: UpstreamResolver;
   /** The orchestrator's public URL: where people sign in and open workspaces from. */
   publicUrl: string;
   uiCookies: UiCookies;
   hosts: WorkspaceHosts;
+  /** Each person's workspace id and the credential of its tool server, which the gateway alone presents. */
+  identities: WorkspaceIdentities;
   /** How often every open workspace WebSocket is authorised again (default 30 s). */
   socketRecheckMs?: number;
   /** The refusal budget strangers share (http/stranger-refusals.ts); without it every refusal is audited. */
@@ -50,6 +53,8 @@ const TRANSFER_MESSAGE =
 interface Grant {
   hostSession: WorkspaceSession;
   upstream: string;
+  /** The credential of the person's tool server (workspace-identities.ts): no one else's is ever sent there. */
+  authorization: string;
   /** The path the browser asked the workspace host for. */
   path: string;
   /** Taken before the session was read: the sockets check again if anything was announced since. */
@@ -167,9 +172,11 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message, { home });
     const route = workspaceRoute(path);
     if (route.kind === "blocked") return refuseTransfer(req, reply, hostSession, route.route);
+    const person = options.identities.personIdOf(namespace, subject);
+    const authorization = `token ${options.identities.tokenOf(namespace, person)}`;
     let upstream: string;
     try {
-      upstream = await options.upstreamFor(namespace);
+      upstream = await options.upstreamFor(namespace, person);
     } catch (err) {
       req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
       // A strategy that knows the workspace will not come (the local node failed) says so, with no retry.
@@ -185,7 +192,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
         home,
       });
     }
-    grants.set(req, { hostSession, upstream, path, mark });
+    grants.set(req, { hostSession, upstream, authorization, path, mark });
   };
 
   await app.register(async (scope) => {
@@ -206,7 +213,10 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
           address: req.ip,
           path: grant.path.split("?")[0]!,
         };
-        const headers = workspaceSocketHeaders(req.headers.cookie, req.ip, hostSession.cookieNames);
+        const headers = {
+          ...workspaceSocketHeaders(req.headers.cookie, req.ip, hostSession.cookieNames),
+          authorization: grant.authorization,
+        };
         sockets.accept(req.raw, `${grant.upstream.replace(/^http/, "ws")}${grant.path}`, headers, holder, grant.mark);
         await audit(
           req,
@@ -220,7 +230,10 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       let cookieNames: string[] = [];
       const recordAnswer = activity.requestSent(hostSession, req.method, grant.path);
       return reply.from(`${grant.upstream}${grant.path}`, {
-        rewriteRequestHeaders: (_req, headers) => workspaceRequestHeaders(headers, req.ip, hostSession.cookieNames),
+        rewriteRequestHeaders: (_req, headers) => ({
+          ...workspaceRequestHeaders(headers, req.ip, hostSession.cookieNames),
+          authorization: grant.authorization,
+        }),
         rewriteHeaders: (headers) => {
           const rewritten = workspaceResponseHeaders(headers);
           cookieNames = rewritten.cookieNames.filter((n) => !hostSession.cookieNames.includes(n));

@@ -18,6 +18,7 @@ import { mergeConditions } from "../environments/conditions";
 import { defaultEnvironmentConfig } from "../environments/environment-config";
 import { loadEnvironment, saveStatus } from "../environments/environment-store";
 import { observeConditions } from "../environments/observe";
+import type { WorkspaceIdentities } from "./workspace-identities";
 
 describe("gateway upstream strategies", () => {
   let database: Database;
@@ -28,7 +29,9 @@ describe("gateway upstream strategies", () => {
   /** alice's workspace host and its session cookie, after the handshake. */
   let host: string;
   let hostCookie: string;
-  const asked: string[] = [];
+  const asked: Array<[string, string | undefined]> = [];
+  const credentials: Array<string | undefined> = [];
+  let identities: WorkspaceIdentities;
   let answer: () => Promise<string>;
 
   beforeAll(async () => {
@@ -42,7 +45,10 @@ describe("gateway upstream strategies", () => {
       { subject: "alice", name: "Alice Andersson", email: null, roles: ["researcher"] },
       undefined,
     );
-    workspace = createServer((req, res) => res.end(`pod answered ${req.url}`));
+    workspace = createServer((req, res) => {
+      credentials.push(req.headers.authorization);
+      res.end(`pod answered ${req.url}`);
+    });
     const port = await freePort();
     await new Promise<void>((resolve) => workspace.listen(port, "127.0.0.1", resolve));
     workspaceOrigin = `http://127.0.0.1:${port}`;
@@ -50,12 +56,13 @@ describe("gateway upstream strategies", () => {
       db: database.db,
       sessions,
       publicUrl: "http://localhost:8080",
-      upstreamFor: (ns) => {
-        asked.push(ns);
+      upstreamFor: (ns, person) => {
+        asked.push([ns, person]);
         return answer();
       },
     });
     app = built.app;
+    identities = built.identities;
     // The handshake by inject: the UI's link, then the code on the workspace host.
     const first = await app.inject({
       url: `/workspaces/${namespace}/`,
@@ -72,14 +79,24 @@ describe("gateway upstream strategies", () => {
     await database.close();
   });
 
-  it("asks the strategy only for people it lets through, and proxies to the address it answers", async () => {
+  it("asks the strategy only for people it lets through, for their own workspace, and proxies to the address it answers", async () => {
     answer = () => Promise.resolve(workspaceOrigin);
     const refused = await app.inject({ url: "/lab", headers: { host } });
     expect(refused.statusCode).toBe(401);
     expect(asked).toEqual([]);
     const res = await app.inject({ url: "/lab?x=1", headers: { host, cookie: hostCookie } });
     expect(res.body).toBe("pod answered /lab?x=1");
-    expect(asked).toEqual([namespace]);
+    expect(asked).toEqual([[namespace, identities.personIdOf(namespace, "alice")]]);
+  });
+
+  it("presents alice's workspace credential to it, never what the browser sent", async () => {
+    answer = () => Promise.resolve(workspaceOrigin);
+    credentials.length = 0;
+    await app.inject({ url: "/lab", headers: { host, cookie: hostCookie, authorization: "token stolen" } });
+    const token = identities.tokenOf(namespace, identities.personIdOf(namespace, "alice"));
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(credentials).toEqual([`token ${token}`]);
+    expect(token).not.toBe(identities.tokenOf(namespace, identities.personIdOf(namespace, "bob")));
   });
 
   it("answers 503 WORKSPACE_STARTING while the strategy cannot find the workspace", async () => {
@@ -164,9 +181,9 @@ describe("gateway upstream strategies", () => {
     expect(await opened()).toBe(before + 1);
   });
 
-  it("fills in the namespace wherever the production template names it", async () => {
-    expect(await templateUpstream("http://workspace.{namespace}.svc.cluster.local")("spe-a")).toBe(
-      "http://workspace.spe-a.svc.cluster.local",
+  it("fills in the namespace and the person's id wherever the production template names them", async () => {
+    expect(await templateUpstream("http://workspace-{person}.{namespace}.svc.cluster.local")("spe-a", "0f")).toBe(
+      "http://workspace-0f.spe-a.svc.cluster.local",
     );
   });
 });

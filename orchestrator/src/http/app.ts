@@ -12,6 +12,7 @@ import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
+import { workspaceIdentities } from "../gateway/workspace-identities";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuthRoutes } from "./auth-routes";
 import { registerSigningKeyRoutes } from "./signing-key-routes";
@@ -135,10 +136,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions,
     upstreamFor:
       options.workspaceUpstream ??
-      templateUpstream(config.WORKSPACE_UPSTREAM ?? "http://workspace.{namespace}.svc.cluster.local"),
+      templateUpstream(config.WORKSPACE_UPSTREAM ?? "http://workspace-{person}.{namespace}.svc.cluster.local"),
     publicUrl: config.publicUrl,
     uiCookies: cookies,
     hosts: options.workspaceHosts,
+    // The same keys as the reconciler's (main.ts): both derive them from the cookie secret.
+    identities: workspaceIdentities(options.cookieSecret),
     strangers,
   });
 

@@ -101,8 +101,8 @@ export function backgroundNode(
   let starting: Promise<NodeForOrchestrator | undefined> | undefined;
   let stopping = false;
   return {
-    upstream: (service: "workspace" | "airlock") => (namespace: string) => {
-      if (node) return ownedOrigins[service](namespace);
+    upstream: (service: "workspace" | "airlock") => (namespace: string, person?: string) => {
+      if (node) return ownedOrigins[service](namespace, person);
       // Not "try again in a moment" forever: once the start failed, no pod of any environment will run.
       if (failed)
         return Promise.reject(

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../../test/eventually";
 import { applyObject } from "./apply";
 import { ownedLabels } from "./owned-labels";
-import { examplePermit } from "../permits/test-fixtures";
+import { examplePermit, TEST_WORKSPACE_IDENTITIES, withPersons } from "../permits/test-fixtures";
 import { desiredObjects } from "../environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../environments/environment-config";
 import { ownedPodOrigin } from "./owned-pod-origin";
@@ -17,6 +17,15 @@ const kubeconfig = (path: string) => {
   return kc;
 };
 const namespace = `spe-origin-${Date.now().toString(36)}`;
+const person = (subject: string) => ({ subject, name: subject, email: `${subject}@uni.example` });
+const permit = examplePermit({
+  authorisedPersons: [person("alice"), person("bob")],
+  principalInvestigator: person("alice"),
+});
+const [alice, bob] = ["alice", "bob"].map((s) => TEST_WORKSPACE_IDENTITIES.personIdOf(namespace, s)) as [
+  string,
+  string,
+];
 
 describe("ownedPodOrigin, against the real API server", () => {
   let core: k8s.CoreV1Api;
@@ -45,23 +54,34 @@ describe("ownedPodOrigin, against the real API server", () => {
     orchestrator = kubeconfig(inject("orchestratorKubeconfig"));
     core = kubeconfig(inject("kubeconfig")).makeApiClient(k8s.CoreV1Api);
     const objects = k8s.KubernetesObjectApi.makeApiClient(orchestrator);
-    for (const object of desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config))
+    for (const object of desiredObjects(withPersons({ namespace, permit, desiredState: "active" }), config))
       await applyObject(objects, object);
   });
   afterAll(() => core.deleteNamespace({ name: namespace }).catch(() => {}));
 
-  it("says the workspace is not running until its own pod is ready, then leads there, on each service's port", async () => {
-    const workspace = ownedPodOrigin(orchestrator, "workspace");
-    await expect(workspace(namespace)).rejects.toThrow(/No ready pod of the orchestrator's workspace Deployment/);
-    const ours = await eventually("the workspace Deployment's pod exists", async () => {
-      const pods = await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/component=workspace" });
+  const podOf = (selector: string) =>
+    eventually(`a pod of ${selector}`, async () => {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: selector });
       return pods.items[0]?.metadata?.name;
     });
-    await run(ours, "10.244.0.10");
-    expect(await ownedPodOrigin(orchestrator, "workspace")(namespace)).toBe(
+
+  it("says a person's workspace is not running until their own pod is ready, then leads there, and never to another's", async () => {
+    const workspace = ownedPodOrigin(orchestrator, "workspace");
+    await expect(workspace(namespace, alice)).rejects.toThrow(
+      new RegExp(`No ready pod of the orchestrator's Deployment workspace-${alice}`),
+    );
+    await run(await podOf(`spe.ehds.eu/person=${alice}`), "10.244.0.10");
+    expect(await ownedPodOrigin(orchestrator, "workspace")(namespace, alice)).toBe(
       `http://10.244.0.10:${config.workspacePort}`,
     );
-    expect(await ownedPodOrigin(orchestrator, "airlock")(namespace)).toBe(`http://10.244.0.10:${config.airlockPort}`);
+    // bob's pod is not ready: alice's, which is, is not where bob goes.
+    await expect(ownedPodOrigin(orchestrator, "workspace")(namespace, bob)).rejects.toThrow(/No ready pod/);
+    await expect(ownedPodOrigin(orchestrator, "workspace")(namespace)).rejects.toThrow(/by its person's id/);
+  });
+
+  it("leads the airlock to the agent's own pod, at its port", async () => {
+    await run(await podOf("app.kubernetes.io/component=airlock"), "10.244.0.11");
+    expect(await ownedPodOrigin(orchestrator, "airlock")(namespace)).toBe(`http://10.244.0.11:${config.airlockPort}`);
   });
 
   it("never leads to a ready pod with the workspace's labels that the orchestrator's ReplicaSet did not make", async () => {
@@ -81,21 +101,26 @@ describe("ownedPodOrigin, against the real API server", () => {
     };
     await core.createNamespacedPod({
       namespace,
-      body: { metadata: { name: "impostor", labels: ownedLabels(namespace, "workspace") }, spec },
+      body: {
+        metadata: { name: "impostor", labels: { ...ownedLabels(namespace, "workspace"), "spe.ehds.eu/person": alice } },
+        spec,
+      },
     });
     await run("impostor", "10.244.9.9");
     await orchestrator
       .makeApiClient(k8s.AppsV1Api)
       .patchNamespacedDeployment(
-        { name: "workspace", namespace, body: { spec: { replicas: 0 } } },
+        { name: `workspace-${alice}`, namespace, body: { spec: { replicas: 0 } } },
         k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
       );
     await eventually("only the impostor is left", async () => {
-      const pods = await core.listNamespacedPod({ namespace, labelSelector: "app.kubernetes.io/component=workspace" });
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: `spe.ehds.eu/person=${alice}` });
       return pods.items.every((p) => p.metadata?.name === "impostor" || p.metadata?.deletionTimestamp) || undefined;
     });
-    await expect(ownedPodOrigin(orchestrator, "workspace")(namespace)).rejects.toThrow(
-      /No ready pod of the orchestrator's workspace Deployment .* \([12] pod\(s\) labelled as its\)/,
+    await expect(ownedPodOrigin(orchestrator, "workspace")(namespace, alice)).rejects.toThrow(
+      new RegExp(
+        `No ready pod of the orchestrator's Deployment workspace-${alice} in .* \\(\\d workspace pod\\(s\\) there\\)`,
+      ),
     );
   });
 });

@@ -16,7 +16,7 @@ describe("the demo permit of the development HDAB", () => {
   });
   afterAll(() => database.close());
 
-  it("grants alice patientregistret 2026-09 in JupyterLab for a year from now", () => {
+  it("grants alice and bob patientregistret 2026-09 in JupyterLab for a year from now", () => {
     const payload = demoPermitPayload(now);
     expect(permitPayloadSchema.parse(payload)).toEqual(payload);
     expect(payload).toMatchObject({
@@ -24,9 +24,10 @@ describe("the demo permit of the development HDAB", () => {
       status: "granted",
       validFrom: "2026-11-22T10:15:30Z",
       validUntil: "2027-11-22T10:15:30Z",
-      authorisedPersons: [{ subject: "alice" }],
+      principalInvestigator: { subject: "alice" },
+      authorisedPersons: [{ subject: "alice" }, { subject: "bob" }],
       datasets: [{ id: "patientregistret", version: "2026-09" }],
-      environment: { tools: ["jupyterlab"], cpu: "1", memory: "4Gi", storage: "10Gi" },
+      environment: { tools: ["jupyterlab"], cpu: "1500m", memory: "4Gi", storage: "10Gi" },
     });
   });
 

@@ -12,10 +12,12 @@ export const DEMO_PERMIT_ID = "DEMO-HDAB-2026-0001";
 
 const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** The demo permit for the demo researcher alice, valid for a year from `now`. */
+/** The demo permit for the demo researchers alice (its investigator) and bob, valid for a year from `now`. */
 export function demoPermitPayload(now: Date, sequence = 1): PermitPayload {
-  const alice = DEMO_ACCOUNTS.find((a) => a.subject === "alice")!;
-  const person = { subject: alice.subject, name: alice.name, email: alice.email };
+  const [person, coResearcher] = ["alice", "bob"].map((subject) => {
+    const account = DEMO_ACCOUNTS.find((a) => a.subject === subject)!;
+    return { subject: account.subject, name: account.name, email: account.email };
+  }) as [PermitPayload["principalInvestigator"], PermitPayload["principalInvestigator"]];
   const until = new Date(now);
   until.setUTCFullYear(until.getUTCFullYear() + 1);
   return {
@@ -28,10 +30,11 @@ export function demoPermitPayload(now: Date, sequence = 1): PermitPayload {
     validUntil: isoSeconds(until),
     purpose: { category: "scientific-research", description: "Demonstration: statin use and stroke outcomes" },
     principalInvestigator: person,
-    authorisedPersons: [person],
+    authorisedPersons: [person, coResearcher],
     datasets: [{ id: "patientregistret", version: "2026-09" }],
-    // One core: the workspace and its airlock agent must fit the local node of a two-core machine.
-    environment: { tools: ["jupyterlab"], cpu: "1", memory: "4Gi", storage: "10Gi" },
+    // A core and a half: both workspaces (600m each), the airlock agent and the loader must fit the local node
+    // of a two-core machine.
+    environment: { tools: ["jupyterlab"], cpu: "1500m", memory: "4Gi", storage: "10Gi" },
     outputPolicy: { profile: "default", reviewersRequired: 2 },
     conditions: "Demonstration permit of the development HDAB. DEVELOPMENT ONLY.",
   };

@@ -3,7 +3,9 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { PermitPayload } from "./permit";
 import { signPermit } from "./sign-permit";
 import type { PublicSigningJwk, TrustedIssuers } from "./trusted-issuers";
-import type { StagedDataset } from "../environments/desired/environment-input";
+import type { EnvironmentInput, StagedDataset } from "../environments/desired/environment-input";
+import { workspaceIdentities } from "../gateway/workspace-identities";
+import { workspacePersons } from "../environments/workspace-persons";
 
 export const TEST_ISSUER = "https://hdab.example.se";
 export const OTHER_ISSUER = "https://findata.example.fi";
@@ -66,3 +68,14 @@ export const trustOf = (entries: Record<string, IssuerKey[]>): TrustedIssuers =>
       { keys: keys.map((k) => k.publicJwk), clients: [] as string[] },
     ]),
   );
+
+/** The identities of the tests' workspaces: a fixed key, so that ids and credentials are the same every run. */
+export const TEST_WORKSPACE_IDENTITIES = workspaceIdentities(Buffer.alloc(32, 7));
+
+/** An environment's input as the reconciler makes it: with a workspace for each of the permit's persons. */
+export function withPersons(input: Omit<EnvironmentInput, "persons">): EnvironmentInput {
+  return {
+    ...input,
+    persons: workspacePersons(input.namespace, input.permit, { workspaceIdentities: TEST_WORKSPACE_IDENTITIES }),
+  };
+}

@@ -4,26 +4,40 @@ import type {
   V1Deployment,
   V1Job,
   V1NetworkPolicy,
+  V1PersistentVolumeClaim,
   V1PodSpec,
   V1ResourceQuota,
+  V1Service,
 } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { stagingCapabilities } from "../../staging/staging-capability";
-import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
+import {
+  examplePermit,
+  exampleStagedDataset,
+  TEST_WORKSPACE_IDENTITIES as identities,
+  withPersons,
+} from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import { datasetsAwaitingDelivery, type EnvironmentInput, type StagedDataset } from "./environment-input";
 import { workspaceHosts } from "../../gateway/workspace-hosts";
+import { workspacePersons } from "../workspace-persons";
 import { desiredObjects } from "./index";
 
 const staged = (manifestSha256 = "a".repeat(64), datasetId = "patientregistret"): StagedDataset =>
   exampleStagedDataset({ manifestSha256, datasetId });
-const input = (overrides: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
-  namespace: "spe-se-hdab-2026-0042-0123456789",
-  permit: examplePermit(),
-  desiredState: "active",
-  staged: [staged()],
-  ...overrides,
-});
+const input = (overrides: Partial<Omit<EnvironmentInput, "persons">> = {}): EnvironmentInput =>
+  withPersons({
+    namespace: "spe-se-hdab-2026-0042-0123456789",
+    permit: examplePermit(),
+    desiredState: "active",
+    staged: [staged()],
+    ...overrides,
+  });
+const person = (subject: string) => ({ subject, name: `Name of ${subject}`, email: `${subject}@uni.example` });
+/** The example permit with more persons. */
+const permitOf = (...subjects: string[]) =>
+  examplePermit({ authorisedPersons: subjects.map(person), principalInvestigator: person(subjects[0]!) });
+const idOf = (subject: string) => identities.personIdOf("spe-se-hdab-2026-0042-0123456789", subject);
 const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
   objects.find((o) => o.kind === kind && o.metadata?.name === name) as T;
 const podSpecs = (objects: KubernetesObject[]): V1PodSpec[] =>
@@ -45,11 +59,13 @@ describe("desiredObjects", () => {
       "ServiceAccount/workspace",
       "ServiceAccount/data-loader",
       "PersistentVolumeClaim/data",
-      "PersistentVolumeClaim/home",
+      "PersistentVolumeClaim/project",
+      `PersistentVolumeClaim/home-${idOf("alice")}`,
       expect.stringMatching(/^Job\/data-loader-[0-9a-f]{10}$/),
-      "Deployment/workspace",
-      "Service/workspace",
+      "Deployment/airlock",
       "Service/airlock",
+      `Deployment/workspace-${idOf("alice")}`,
+      `Service/workspace-${idOf("alice")}`,
     ]);
   });
 
@@ -111,16 +127,18 @@ describe("desiredObjects", () => {
         ports: [{ protocol: "TCP", port: 8090 }],
       },
     ]);
-    const agent = find<V1Deployment>(objects, "Deployment", "workspace").spec!.template.spec!.containers.find(
-      (c) => c.name === "airlock-agent",
-    )!;
-    expect(agent.volumeMounts).toEqual([{ name: "home", mountPath: "/outbox", subPath: "outbox", readOnly: true }]);
+    expect(allow.spec?.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/component": "airlock" } });
+    const pod = find<V1Deployment>(objects, "Deployment", "airlock").spec!.template.spec!;
+    const agent = pod.containers.find((c) => c.name === "airlock-agent")!;
+    expect(pod.containers).toHaveLength(1);
+    expect(agent.volumeMounts).toEqual([{ name: "project", mountPath: "/outbox", subPath: "outbox", readOnly: true }]);
+    expect(pod.volumes).toEqual([{ name: "project", persistentVolumeClaim: { claimName: "project", readOnly: true } }]);
     expect(agent.env).toContainEqual({ name: "OUTBOX_DIR", value: "/outbox" });
   });
 
   it("runs every pod non-root, unprivileged, without a service account token, from the configured registry", () => {
     const specs = podSpecs(desiredObjects(input(), config));
-    expect(specs).toHaveLength(2);
+    expect(specs).toHaveLength(3);
     for (const spec of specs) {
       expect(spec.automountServiceAccountToken).toBe(false);
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
@@ -137,73 +155,130 @@ describe("desiredObjects", () => {
     }
   });
 
-  it("mounts the data read-only in the workspace and sizes it from the permit, less the platform's containers", () => {
-    const workspace = find<V1Deployment>(desiredObjects(input(), config), "Deployment", "workspace");
+  it("opens the workspace on the person's home, with the project folder, the outbox and the data (read-only) in it", () => {
+    const workspace = find<V1Deployment>(desiredObjects(input(), config), "Deployment", `workspace-${idOf("alice")}`);
     const pod = workspace.spec!.template.spec!;
-    expect(pod.volumes?.find((v) => v.name === "data")?.persistentVolumeClaim).toEqual({
-      claimName: "data",
-      readOnly: true,
-    });
-    expect(pod.containers[0]!.volumeMounts?.find((m) => m.name === "data")?.readOnly).toBe(true);
-    expect(pod.containers[0]!.resources?.limits).toEqual({ cpu: "3700m", memory: "16000Mi" });
+    expect(pod.volumes?.filter((v) => v.persistentVolumeClaim).map((v) => v.persistentVolumeClaim)).toEqual([
+      { claimName: `home-${idOf("alice")}` },
+      { claimName: "project" },
+      { claimName: "data", readOnly: true },
+    ]);
+    expect(pod.containers[0]!.volumeMounts).toEqual([
+      { name: "home", mountPath: "/home/researcher" },
+      { name: "project", mountPath: "/home/researcher/project" },
+      { name: "project", mountPath: "/home/researcher/outbox", subPath: "outbox" },
+      { name: "data", mountPath: "/home/researcher/data", readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ]);
     expect(pod.containers[0]!.image).toBe(`${config.imageRegistry}/${config.images.jupyterlab}`);
   });
 
-  it("tells the workspace its namespace and the origins of its persons' workspace hosts, and no secret", () => {
+  it.each([
+    [
+      { cpu: "4", memory: "16Gi" },
+      { cpu: "2", memory: "8Gi" },
+    ],
+    [
+      { cpu: "1", memory: "1Gi" },
+      { cpu: "700m", memory: "640Mi" },
+    ],
+  ])("sizes a workspace by the installation, within what the permit %o leaves the platform", (profile, expected) => {
+    const permit = examplePermit({ environment: { tools: ["jupyterlab"], storage: "50Gi", ...profile } });
+    const pod = find<V1Deployment>(
+      desiredObjects(input({ permit }), config),
+      "Deployment",
+      `workspace-${idOf("alice")}`,
+    );
+    expect(pod.spec!.template.spec!.containers[0]!.resources).toEqual({ requests: expected, limits: expected });
+  });
+
+  it("gives each person a workspace of their own: pod, home, Service and credential, named by an opaque id", () => {
+    const objects = desiredObjects(input({ permit: permitOf("alice", "bob") }), config);
+    const ids = [idOf("alice"), idOf("bob")];
+    expect(ids[0]).toMatch(/^[0-9a-f]{20}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+    for (const [i, id] of ids.entries()) {
+      const pod = find<V1Deployment>(objects, "Deployment", `workspace-${id}`).spec!.template;
+      expect(pod.metadata?.labels?.["spe.ehds.eu/person"]).toBe(id);
+      expect(pod.spec!.volumes?.find((v) => v.name === "home")?.persistentVolumeClaim?.claimName).toBe(`home-${id}`);
+      const token = identities.tokenOf(input().namespace, id);
+      expect(pod.spec!.containers[0]!.env).toContainEqual({ name: "SPE_WORKSPACE_TOKEN", value: token });
+      // Nobody else's credential is in this pod.
+      const other = identities.tokenOf(input().namespace, ids[1 - i]!);
+      expect(JSON.stringify(pod)).not.toContain(other);
+      const service = find<V1Service>(objects, "Service", `workspace-${id}`);
+      expect(service.spec?.selector).toEqual({ "app.kubernetes.io/component": "workspace", "spe.ehds.eu/person": id });
+    }
+    // No name, e-mail or subject of a person in any name, label or annotation.
+    const metadata = JSON.stringify(
+      objects.map((o) => [
+        o.metadata,
+        (o as V1Deployment).spec?.template?.metadata,
+        (o as V1Deployment).spec?.selector,
+        (o as V1Service).spec?.selector,
+      ]),
+    );
+    for (const word of ["alice", "bob", "Name of", "uni.example"]) expect(metadata).not.toContain(word);
+  });
+
+  it("shares the project folder read-write among the persons, of the storage class the installation names", () => {
+    const claims = (c = config) =>
+      desiredObjects(input({ permit: permitOf("alice", "bob") }), c).filter(
+        (o): o is V1PersistentVolumeClaim => o.kind === "PersistentVolumeClaim",
+      );
+    const project = claims().find((c) => c.metadata?.name === "project")!;
+    expect(project.spec).toEqual({ accessModes: ["ReadWriteMany"], resources: { requests: { storage: "40Gi" } } });
+    expect(
+      claims()
+        .filter((c) => c.metadata?.name?.startsWith("home-"))
+        .map((c) => c.spec),
+    ).toEqual([
+      { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } },
+      { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } },
+    ]);
+    const classed = claims({ ...config, projectStorageClass: "cephfs" }).find((c) => c.metadata?.name === "project")!;
+    expect(classed.spec?.storageClassName).toBe("cephfs");
+  });
+
+  it("tells each workspace its namespace and its own person's workspace host, and nobody else's", () => {
     const hosts = workspaceHosts({
       publicUrl: "https://spe.scb.example",
       domain: "ws.example",
       key: Buffer.alloc(32, 7),
     });
-    const env = (permitPersons?: string[]) =>
-      find<V1Deployment>(
-        desiredObjects(
-          permitPersons
-            ? input({
-                permit: {
-                  ...input().permit,
-                  authorisedPersons: permitPersons.map((subject) => ({
-                    subject,
-                    name: subject,
-                    email: `${subject}@example.org`,
-                  })),
-                },
-              })
-            : input(),
-          { ...config, workspaceHosts: hosts },
-        ),
-        "Deployment",
-        "workspace",
-      ).spec!.template.spec!.containers[0]!.env;
     const namespace = "spe-se-hdab-2026-0042-0123456789";
-    const origins = input().permit.authorisedPersons.map((p) => hosts.originOf(hosts.labelOf(namespace, p.subject)));
-    expect(env()).toEqual([
-      { name: "SPE_PERMIT_ID", value: "SE-HDAB-2026-0042" },
-      { name: "SPE_NAMESPACE", value: namespace },
-      { name: "SPE_ALLOWED_ORIGINS", value: origins.join(" ") },
-    ]);
-    for (const origin of origins) expect(origin).toMatch(/^https:\/\/[0-9a-f]{32}\.ws\.example$/);
-    // A person added to the permit brings their host; nobody else's host is named.
-    expect(env(["alice", "carol"])!.at(-1)!.value!.split(" ")).toEqual(
-      ["alice", "carol"].map((s) => hosts.originOf(hosts.labelOf(namespace, s))),
-    );
+    const permit = permitOf("alice", "carol");
+    const persons = workspacePersons(namespace, permit, { workspaceHosts: hosts, workspaceIdentities: identities });
+    const objects = desiredObjects({ ...input({ permit }), persons }, config);
+    for (const subject of ["alice", "carol"]) {
+      const origin = hosts.originOf(hosts.labelOf(namespace, subject));
+      expect(origin).toMatch(/^https:\/\/[0-9a-f]{32}\.ws\.example$/);
+      const env = find<V1Deployment>(objects, "Deployment", `workspace-${idOf(subject)}`).spec!.template.spec!
+        .containers[0]!.env;
+      expect(env).toEqual([
+        { name: "SPE_PERMIT_ID", value: "SE-HDAB-2026-0042" },
+        { name: "SPE_NAMESPACE", value: namespace },
+        { name: "SPE_ALLOWED_ORIGINS", value: origin },
+        { name: "SPE_WORKSPACE_TOKEN", value: identities.tokenOf(namespace, idOf(subject)) },
+      ]);
+    }
     // Without host names (no gateway), no origin at all.
-    expect(
-      find<V1Deployment>(
-        desiredObjects(input(), config),
-        "Deployment",
-        "workspace",
-      ).spec!.template.spec!.containers[0]!.env!.at(-1),
-    ).toEqual({ name: "SPE_ALLOWED_ORIGINS", value: "" });
+    const plain = find<V1Deployment>(desiredObjects(input(), config), "Deployment", `workspace-${idOf("alice")}`);
+    expect(plain.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: "SPE_ALLOWED_ORIGINS", value: "" });
   });
 
   it.each([
     ["active", 1],
     ["suspended", 0],
-  ] as const)("runs %s environments with %i workspace replicas", (desiredState, replicas) => {
-    const workspace = find<V1Deployment>(desiredObjects(input({ desiredState }), config), "Deployment", "workspace");
-    expect(workspace.spec?.replicas).toBe(replicas);
-  });
+  ] as const)(
+    "runs %s environments with %i replicas of each workspace and the airlock agent",
+    (desiredState, replicas) => {
+      const objects = desiredObjects(input({ desiredState, permit: permitOf("alice", "bob") }), config);
+      const deployments = objects.filter((o): o is V1Deployment => o.kind === "Deployment");
+      expect(deployments).toHaveLength(3);
+      for (const d of deployments) expect(d.spec?.replicas).toBe(replicas);
+    },
+  );
 
   it.each([
     [

@@ -8,6 +8,26 @@ export interface EnvironmentInput {
   desiredState: "active" | "suspended";
   /** The newest staged delivery of each of the permit's datasets that has one; none staged when absent. */
   staged?: readonly StagedDataset[];
+  /**
+   * A workspace each for the permit's persons, in the permit's order (environments/workspace-persons.ts):
+   * computed with the installation's keys outside, so that this stays pure and no identity reaches a name.
+   */
+  persons: readonly WorkspacePerson[];
+  /**
+   * The name of the project folder's claim. `home` for an environment made before each person had a
+   * workspace of their own: its one shared home becomes the project folder, so nothing anyone saved is lost.
+   */
+  projectClaim?: "project" | "home";
+}
+
+/** One person's workspace as Kubernetes may know it: no name, e-mail or subject. */
+export interface WorkspacePerson {
+  /** Opaque and stable (gateway/workspace-identities.ts): names the person's pod, claim and Service. */
+  id: string;
+  /** The credential of the person's tool server, which only the gateway presents. */
+  token: string;
+  /** The origin of the person's workspace host, the only one the tool accepts its own API calls from. */
+  origin?: string;
 }
 
 /** A pseudonymised delivery waiting in staging for the environment's data loader. */
@@ -21,7 +41,10 @@ export interface StagedDataset {
 }
 
 /** The permit's datasets (id@version) that have no staged delivery yet. */
-export function datasetsAwaitingDelivery({ permit, staged = [] }: EnvironmentInput): string[] {
+export function datasetsAwaitingDelivery({
+  permit,
+  staged = [],
+}: Pick<EnvironmentInput, "permit" | "staged">): string[] {
   return permit.datasets
     .map((d) => `${d.id}@${d.version}`)
     .filter((key) => !staged.some((s) => `${s.datasetId}@${s.version}` === key));

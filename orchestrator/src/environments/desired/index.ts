@@ -5,12 +5,12 @@ import { namespaceObject } from "./namespace";
 import { networkPolicies } from "./network-policies";
 import { limitRange, resourceQuota } from "./quota";
 import {
+  airlockDeployment,
   airlockService,
   dataLoaderJob,
   serviceAccounts,
   volumeClaims,
-  workspaceDeployment,
-  workspaceService,
+  workspaces,
 } from "./workload";
 
 /**
@@ -26,8 +26,8 @@ export function desiredObjects(input: EnvironmentInput, config: EnvironmentConfi
     ...serviceAccounts(input),
     ...volumeClaims(input, config),
     ...dataLoaderJob(input, config),
-    workspaceDeployment(input, config),
-    workspaceService(input),
+    airlockDeployment(input, config),
     airlockService(input, config),
+    ...workspaces(input, config),
   ];
 }

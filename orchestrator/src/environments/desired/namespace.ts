@@ -2,7 +2,7 @@ import type { V1Namespace } from "@kubernetes/client-node";
 import type { EnvironmentInput } from "./environment-input";
 import { ownedLabels, PERMIT_ANNOTATION } from "../../kube/owned-labels";
 
-export function namespaceObject({ namespace, permit }: EnvironmentInput): V1Namespace {
+export function namespaceObject({ namespace, permit }: Pick<EnvironmentInput, "namespace" | "permit">): V1Namespace {
   return {
     apiVersion: "v1",
     kind: "Namespace",

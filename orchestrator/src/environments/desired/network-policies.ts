@@ -17,12 +17,16 @@ export function stagingPort(config: EnvironmentConfig): number {
 }
 
 /**
- * Default deny both ways, then narrow openings: the gateway may reach the workspace port, the
- * orchestrator the airlock agent's port (to copy submitted outputs), and the data loader may reach the
+ * Default deny both ways, then narrow openings: the gateway may reach every person's workspace at its port
+ * (and nothing else may: not a co-researcher's workspace, which reaches nothing), the orchestrator the
+ * airlock agent's port (to copy submitted outputs), and the data loader may reach the
  * orchestrator to fetch the permit's staged extracts, and the cluster DNS to find it. Nothing else gets
  * in or out — no internet, no DNS for the workspace, no other environment.
  */
-export function networkPolicies({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1NetworkPolicy[] {
+export function networkPolicies(
+  { namespace }: Pick<EnvironmentInput, "namespace">,
+  config: EnvironmentConfig,
+): V1NetworkPolicy[] {
   const meta = (name: string) => ({ name, namespace, labels: ownedLabels(namespace) });
   return [
     {
@@ -49,7 +53,7 @@ export function networkPolicies({ namespace }: EnvironmentInput, config: Environ
       kind: "NetworkPolicy",
       metadata: meta("allow-orchestrator-to-airlock"),
       spec: {
-        podSelector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
+        podSelector: { matchLabels: { [COMPONENT_LABEL]: "airlock" } },
         policyTypes: ["Ingress"],
         ingress: [
           { _from: [platformPods(config, "orchestrator")], ports: [{ protocol: "TCP", port: config.airlockPort }] },

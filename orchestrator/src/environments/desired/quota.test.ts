@@ -9,11 +9,11 @@ import type {
 } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { WORKSPACE_TOOLS, type PermitPayload } from "../../permits/permit";
-import { examplePermit, exampleStagedDataset } from "../../permits/test-fixtures";
+import { examplePermit, exampleStagedDataset, withPersons } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { desiredObjects } from "./index";
-import { addQuantities, mebibytes, milliCpu, workspaceResources } from "./resources";
+import { addQuantities, mebibytes, milliCpu, storageShares, workspaceResources } from "./resources";
 
 const namespace = "spe-se-hdab-2026-0042-0123456789";
 const of = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string) =>
@@ -34,6 +34,9 @@ const total = (pods: V1Container[][], field: "requests" | "limits", resource: "c
     return sum + (resource === "cpu" ? milliCpu(q) : mebibytes(q));
   }, 0);
 
+const person = (subject: string) => ({ subject, name: subject, email: `${subject}@uni.example` });
+/** Two persons: each has a workspace, and all run at once within the permit's totals. */
+const persons = [person("alice"), person("bob")];
 const profiles: Array<PermitPayload["environment"]> = [
   { tools: ["jupyterlab"], cpu: "4", memory: "16Gi", storage: "50Gi" },
   { tools: ["rstudio", "jupyterlab"], cpu: "1", memory: "4Gi", storage: "10Gi" },
@@ -51,12 +54,12 @@ describe("the environment's quota", () => {
   it.each(cases)(
     "admits everything the orchestrator runs at once: $profile.tools.0, $profile.cpu CPU, $profile.memory, $desiredState, loader $loading",
     ({ profile, desiredState, loading }) => {
-      const input: EnvironmentInput = {
+      const input: EnvironmentInput = withPersons({
         namespace,
-        permit: examplePermit({ environment: profile }),
+        permit: examplePermit({ environment: profile, authorisedPersons: persons }),
         desiredState,
         staged: loading ? [exampleStagedDataset()] : [],
-      };
+      });
       const objects = desiredObjects(input, config);
       const hard = of<V1ResourceQuota>(objects, "ResourceQuota")[0]!.spec!.hard!;
       const pods = podsAtOnce(objects);
@@ -77,41 +80,63 @@ describe("the environment's quota", () => {
     },
   );
 
-  it("gives the workspace what the platform's containers leave of the permit, requests equal to limits", () => {
-    const resources = workspaceResources(examplePermit());
-    expect(resources).toEqual({
+  it("gives a workspace the installation's size, or what the platform's containers leave of the permit, requests equal to limits", () => {
+    expect(workspaceResources(examplePermit(), { cpu: "64", memory: "1Ti" })).toEqual({
       requests: { cpu: "3700m", memory: "16000Mi" },
       limits: { cpu: "3700m", memory: "16000Mi" },
     });
+    expect(workspaceResources(examplePermit(), config.workspace)).toEqual({
+      requests: { cpu: "2", memory: "8Gi" },
+      limits: { cpu: "2", memory: "8Gi" },
+    });
+    // Three persons share what the platform leaves: each workspace fits beside the others.
+    expect(workspaceResources(examplePermit(), config.workspace, 3)).toEqual({
+      requests: { cpu: "1233m", memory: "5333Mi" },
+      limits: { cpu: "1233m", memory: "5333Mi" },
+    });
   });
+
+  it.each([
+    ["50Gi", 2, "5Gi", { home: "5Gi", project: "40Gi" }],
+    ["9Gi", 2, "5Gi", { home: "3Gi", project: "3Gi" }],
+    ["100Mi", 1, "5Gi", { home: "50Mi", project: "50Mi" }],
+  ])(
+    "shares the permit's storage %s among %i homes of at most %s and the project folder",
+    (storage, n, home, expected) => {
+      expect(storageShares(storage, n, home)).toEqual(expected);
+    },
+  );
 
   it("keeps the workspace's pod the same whether a loader runs or not, so a delivery does not restart it", () => {
     const workspace = (staged: EnvironmentInput["staged"]) =>
       of<V1Deployment>(
-        desiredObjects({ namespace, permit: examplePermit(), desiredState: "active", staged }, config),
+        desiredObjects(withPersons({ namespace, permit: examplePermit(), desiredState: "active", staged }), config),
         "Deployment",
-      )[0]!.spec!.template;
+      ).find((d) => d.metadata!.name!.startsWith("workspace-"))!.spec!.template;
     expect(workspace([exampleStagedDataset()])).toEqual(workspace([]));
   });
 
-  it("counts only the Services, claims and ConfigMap the orchestrator and the cluster make, and no Secret", () => {
+  it("counts only the Services, claims, pods and ConfigMap the orchestrator and the cluster make, and no Secret", () => {
+    const permit = examplePermit({ authorisedPersons: [...persons, person("carol")] });
     const hard = of<V1ResourceQuota>(
-      desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config),
+      desiredObjects(withPersons({ namespace, permit, desiredState: "active" }), config),
       "ResourceQuota",
     )[0]!.spec!.hard!;
     expect(hard).toMatchObject({
-      services: "2",
+      services: "4",
       "services.nodeports": "0",
       "services.loadbalancers": "0",
-      persistentvolumeclaims: "2",
+      persistentvolumeclaims: "5",
+      pods: "6",
       configmaps: "1",
       secrets: "0",
+      "requests.storage": "70Gi",
     });
   });
 
   it("gives every container a default request and limit, so the quota can count one that states none", () => {
     const limits = of<V1LimitRange>(
-      desiredObjects({ namespace, permit: examplePermit(), desiredState: "active" }, config),
+      desiredObjects(withPersons({ namespace, permit: examplePermit(), desiredState: "active" }), config),
       "LimitRange",
     )[0]!.spec!.limits;
     const container = limits.find((l) => l.type === "Container")!;

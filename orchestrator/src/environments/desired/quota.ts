@@ -2,19 +2,27 @@ import type { V1LimitRange, V1ResourceQuota } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { ownedLabels } from "../../kube/owned-labels";
-import { addQuantities } from "./resources";
+import { addQuantities, storageShares } from "./resources";
 
 /**
  * The permit's environment profile as a hard ceiling for the namespace: its cpu and memory are the totals
- * of every pod in it (workspace, airlock agent and data loader: see resources.ts), its storage that of the
- * researchers' volumes, to which the read-only data volume the installation sizes is added. The counts
- * are what the orchestrator creates, so nothing else fits: a ClusterIP Service each for the workspace and
- * the airlock agent; the data and home claims; the workspace pod, a loader pod and, while a new delivery's
- * Job replaces an old one, the old one's; the cluster's `kube-root-ca.crt` ConfigMap, which the
- * controller manager puts into every namespace; and no Secret, since nothing in an environment needs one.
+ * of every pod in it (the persons' workspaces, the airlock agent and the data loader: see resources.ts), its
+ * storage that of the researchers' volumes (their homes and the project folder), to which the read-only
+ * data volume the installation sizes is added. The counts are what the orchestrator creates, so nothing
+ * else fits: a ClusterIP Service for each person's workspace and one for the airlock agent; the data and
+ * project claims and each person's home; each person's workspace pod, the airlock agent's, a loader pod and,
+ * while a new delivery's Job replaces an old one, the old one's; the cluster's `kube-root-ca.crt` ConfigMap,
+ * which the controller manager puts into every namespace; and no Secret, since nothing in an environment
+ * needs one.
  */
-export function resourceQuota({ namespace, permit }: EnvironmentInput, config: EnvironmentConfig): V1ResourceQuota {
-  const { cpu, memory, storage } = permit.environment;
+export function resourceQuota(input: EnvironmentInput, config: EnvironmentConfig): V1ResourceQuota {
+  const { namespace, permit, persons } = input;
+  const { cpu, memory } = permit.environment;
+  // An environment made before each person had a home keeps its shared home, the permit's whole storage, as
+  // the project folder (a claim cannot shrink): its persons' homes come on top of the permit's storage.
+  const legacyHomes = input.projectClaim === "home" ? persons.length : 0;
+  const { home } = storageShares(permit.environment.storage, persons.length, config.workspace.homeSize);
+  const storage = Array.from({ length: legacyHomes }, () => home).reduce(addQuantities, permit.environment.storage);
   return {
     apiVersion: "v1",
     kind: "ResourceQuota",
@@ -26,9 +34,9 @@ export function resourceQuota({ namespace, permit }: EnvironmentInput, config: E
         "requests.memory": memory,
         "limits.memory": memory,
         "requests.storage": addQuantities(storage, config.dataVolumeSize),
-        persistentvolumeclaims: "2",
-        pods: "3",
-        services: "2",
+        persistentvolumeclaims: String(persons.length + 2),
+        pods: String(persons.length + 3),
+        services: String(persons.length + 1),
         "services.nodeports": "0",
         "services.loadbalancers": "0",
         configmaps: "1",

@@ -56,32 +56,50 @@ export const DATA_LOADER_RESOURCES = {
 export const WORKSPACE_MINIMUM = { cpu: "100m", memory: "128Mi" } satisfies Size;
 
 /**
- * The workspace's share of the permit: its totals less the limits of the airlock agent and of the data
- * loader, whether or not a loader runs now — a share that moved with every delivery would restart the
- * workspace each time. Requests equal limits, so the workspace is guaranteed what it is given.
+ * One workspace's size: the installation's (DESIGN §9), or an equal share among the permit's persons of what
+ * the limits of the airlock agent and the data loader leave of its totals, whichever is less — whether or not
+ * a loader runs now, since a size that moved with every delivery would restart the workspaces each time. So
+ * every person's workspace fits the quota at once. Requests equal limits, so a running workspace is
+ * guaranteed what it is given.
  */
-export function workspaceResources(permit: PermitPayload): V1ResourceRequirements {
+export function workspaceResources(permit: PermitPayload, size: Size, persons = 1): V1ResourceRequirements {
   const platform = [AIRLOCK_AGENT_RESOURCES.limits, DATA_LOADER_RESOURCES.limits];
-  const left = (parse: (q: string) => number, total: string, minimum: string, used: string[]) =>
-    Math.max(parse(minimum), parse(total) - used.reduce((sum, q) => sum + parse(q), 0));
+  const share = (parse: (q: string) => number, total: string, minimum: string, installation: string, used: string[]) =>
+    Math.min(
+      parse(installation),
+      Math.max(parse(minimum), Math.floor((parse(total) - used.reduce((sum, q) => sum + parse(q), 0)) / persons)),
+    );
   const { cpu, memory } = permit.environment;
-  const share = {
+  const given = {
     cpu: cpuQuantity(
-      left(
+      share(
         milliCpu,
         cpu,
         WORKSPACE_MINIMUM.cpu,
+        size.cpu,
         platform.map((s) => s.cpu),
       ),
     ),
     memory: memoryQuantity(
-      left(
+      share(
         mebibytes,
         memory,
         WORKSPACE_MINIMUM.memory,
+        size.memory,
         platform.map((s) => s.memory),
       ),
     ),
   };
-  return { requests: share, limits: share };
+  return { requests: given, limits: given };
+}
+
+/**
+ * How the permit's storage, the researchers' volumes together, is shared: each person's home gets the
+ * installation's size, or an equal share with the project folder when the permit's storage is smaller, and
+ * the project folder the rest.
+ */
+export function storageShares(storage: string, persons: number, homeSize: string): { home: string; project: string } {
+  const total = mebibytes(storage);
+  const home = Math.min(mebibytes(homeSize), Math.floor(total / (persons + 1)));
+  return { home: memoryQuantity(home), project: memoryQuantity(total - home * persons) };
 }

@@ -8,9 +8,9 @@ import type {
   V1ServiceAccount,
 } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
-import type { EnvironmentInput } from "./environment-input";
+import type { EnvironmentInput, WorkspacePerson } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
-import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, workspaceResources } from "./resources";
+import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, storageShares, workspaceResources } from "./resources";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 import { LOADER_SERVICE_ACCOUNT, STAGING_AUDIENCE } from "../../staging/loader-identity";
 
@@ -33,18 +33,46 @@ const LOADER_TOKEN_DIR = "/var/run/secrets/spe-staging";
 /** The shortest life the API server gives a projected token: a copy is worth ten minutes at most. */
 const LOADER_TOKEN_SECONDS = 600;
 
-export function volumeClaims(
-  { namespace, permit }: EnvironmentInput,
-  config: EnvironmentConfig,
-): V1PersistentVolumeClaim[] {
-  const claim = (name: string, size: string): V1PersistentVolumeClaim => ({
+export function volumeClaims(input: EnvironmentInput, config: EnvironmentConfig): V1PersistentVolumeClaim[] {
+  const { namespace, permit, persons } = input;
+  const claim = (
+    name: string,
+    size: string,
+    labels: Record<string, string>,
+    spec: Partial<V1PersistentVolumeClaim["spec"]> = {},
+  ): V1PersistentVolumeClaim => ({
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: { name, namespace, labels: ownedLabels(namespace) },
-    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
+    metadata: { name, namespace, labels },
+    spec: { accessModes: ["ReadWriteOnce"], ...spec, resources: { requests: { storage: size } } },
   });
-  return [claim("data", config.dataVolumeSize), claim("home", permit.environment.storage)];
+  const shares = storageShares(permit.environment.storage, persons.length, config.workspace.homeSize);
+  // Every person's workspace mounts the project folder read-write at once, wherever it runs: ReadWriteMany,
+  // of the class the installation names. An environment's old shared home keeps what it was made with (a
+  // claim's access modes, class and size cannot be taken back): see quota.ts for its size.
+  const project =
+    input.projectClaim === "home"
+      ? claim("home", permit.environment.storage, ownedLabels(namespace, "project"))
+      : claim(PROJECT_CLAIM, shares.project, ownedLabels(namespace, "project"), {
+          accessModes: ["ReadWriteMany"],
+          ...(config.projectStorageClass ? { storageClassName: config.projectStorageClass } : {}),
+        });
+  return [
+    claim("data", config.dataVolumeSize, ownedLabels(namespace)),
+    project,
+    ...persons.map((p) => claim(homeClaimName(p), shares.home, personLabels(namespace, "home", p))),
+  ];
 }
+
+const PROJECT_CLAIM = "project";
+/** Marks what belongs to one person's workspace: their pod, home claim and Service, by opaque id. */
+export const PERSON_LABEL = "spe.ehds.eu/person";
+const personLabels = (namespace: string, component: string, person: WorkspacePerson) => ({
+  ...ownedLabels(namespace, component),
+  [PERSON_LABEL]: person.id,
+});
+export const homeClaimName = (person: Pick<WorkspacePerson, "id">) => `home-${person.id}`;
+export const workspaceName = (person: Pick<WorkspacePerson, "id">) => `workspace-${person.id}`;
 
 /**
  * SPE_STAGED: what the loader must load, each file with its capability to fetch it from the staging
@@ -145,30 +173,41 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
   return [job];
 }
 
-/** The origins of the permit's persons' workspace hosts for this environment, in the permit's order. */
-export function workspaceOrigins({ namespace, permit }: EnvironmentInput, config: EnvironmentConfig): string[] {
-  const hosts = config.workspaceHosts;
-  if (!hosts) return [];
-  return permit.authorisedPersons.map((p) => hosts.originOf(hosts.labelOf(namespace, p.subject)));
-}
+/**
+ * How the tool server learns its credential (gateway/workspace-identities.ts): from SPE_WORKSPACE_TOKEN in
+ * the pod spec, not from a Secret — the orchestrator may not write Secrets in an environment, and nothing
+ * there may read one. The pod spec is read only by the orchestrator, which computes the credential anyway,
+ * and by the cluster's administrators, who can reach every pod; researchers have no Kubernetes credentials
+ * and pods no ServiceAccount token. Inside, the tool takes it out of its environment as it starts
+ * (images/workspace/jupyter_server_config.py), so that kernels and terminals do not inherit it; it opens
+ * only this person's server, which the NetworkPolicy lets the gateway alone reach. JupyterHub's KubeSpawner
+ * hands its servers their token the same way, in the pod spec.
+ */
+const TOKEN_ENV = "SPE_WORKSPACE_TOKEN";
 
 /**
- * The researcher's workspace: the permit's first tool, its data read-only, a home with an outbox; the
- * permit's cpu and memory less what the platform's containers may take (resources.ts).
+ * One person's workspace: the permit's first tool, on their own home with the project folder and the data
+ * (read-only) inside it, where the tool opens; sized by the installation within the permit's totals
+ * (resources.ts). Its pod reaches nothing, and only the gateway reaches it (network-policies.ts).
  */
-export function workspaceDeployment(input: EnvironmentInput, config: EnvironmentConfig): V1Deployment {
+export function workspaceDeployment(
+  input: EnvironmentInput,
+  config: EnvironmentConfig,
+  person: WorkspacePerson,
+): V1Deployment {
   const { namespace, permit } = input;
   const tool = permit.environment.tools[0]!;
-  const labels = ownedLabels(namespace, "workspace");
+  const labels = personLabels(namespace, "workspace", person);
+  const home = "/home/researcher";
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "workspace", namespace, labels },
+    metadata: { name: workspaceName(person), namespace, labels },
     spec: {
       replicas: input.desiredState === "active" ? 1 : 0,
       // A single RWO home volume: never run the old and the new pod at once.
       strategy: { type: "Recreate" },
-      selector: { matchLabels: { [COMPONENT_LABEL]: "workspace" } },
+      selector: { matchLabels: { [COMPONENT_LABEL]: "workspace", [PERSON_LABEL]: person.id } },
       template: {
         metadata: { labels: { ...labels, "spe.ehds.eu/tool": tool } },
         spec: {
@@ -184,23 +223,28 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
               env: [
                 { name: "SPE_PERMIT_ID", value: permit.permitId },
                 { name: "SPE_NAMESPACE", value: namespace },
-                // The workspace hosts the gateway serves it on: the only origins its API calls may come from.
-                { name: "SPE_ALLOWED_ORIGINS", value: workspaceOrigins(input, config).join(" ") },
+                // The person's own workspace host: the only origin the tool's API calls may come from.
+                { name: "SPE_ALLOWED_ORIGINS", value: person.origin ?? "" },
+                { name: TOKEN_ENV, value: person.token },
               ],
               securityContext: containerSecurityContext,
-              resources: workspaceResources(permit),
+              resources: workspaceResources(permit, config.workspace, input.persons.length),
               readinessProbe: { tcpSocket: { port: config.workspacePort }, periodSeconds: 5 },
+              // The tool opens on the home, where the project folder and the data are folders beside the
+              // person's own files; the project's outbox is also at the home's top, where the airlock was found.
               volumeMounts: [
-                { name: "data", mountPath: "/data", readOnly: true },
-                { name: "home", mountPath: "/home/researcher" },
+                { name: "home", mountPath: home },
+                { name: "project", mountPath: `${home}/project` },
+                { name: "project", mountPath: `${home}/outbox`, subPath: OUTBOX },
+                { name: "data", mountPath: `${home}/data`, readOnly: true },
                 { name: "tmp", mountPath: "/tmp" },
               ],
             },
-            airlockAgentContainer(config),
           ],
           volumes: [
+            { name: "home", persistentVolumeClaim: { claimName: homeClaimName(person) } },
+            { name: "project", persistentVolumeClaim: { claimName: projectClaimName(input) } },
             { name: "data", persistentVolumeClaim: { claimName: "data", readOnly: true } },
-            { name: "home", persistentVolumeClaim: { claimName: "home" } },
             { name: "tmp", emptyDir: { sizeLimit: "2Gi" } },
           ],
         },
@@ -209,10 +253,55 @@ export function workspaceDeployment(input: EnvironmentInput, config: Environment
   };
 }
 
+/** Every person's workspace and its Service, in the permit's order. */
+export function workspaces(input: EnvironmentInput, config: EnvironmentConfig): Array<V1Deployment | V1Service> {
+  return input.persons.flatMap((person) => [
+    workspaceDeployment(input, config, person),
+    podService(input.namespace, workspaceName(person), personLabels(input.namespace, "workspace", person), {
+      name: "http",
+      port: 80,
+    }),
+  ]);
+}
+
+const projectClaimName = (input: EnvironmentInput) => input.projectClaim ?? PROJECT_CLAIM;
+
 /**
- * The airlock agent beside the workspace: it sees only the outbox (the home volume's `outbox` folder),
- * read-only, and serves it to the orchestrator, which copies files into quarantine on submission.
+ * The outbox is the project folder's `outbox`, not each person's: what a team exports is its shared result
+ * (each request still names who submitted it, and is copied into quarantine as it was then), and one airlock
+ * agent of the environment serves it while any or none of the persons' workspaces run, so a workspace
+ * stopped when idle stops no export.
  */
+const OUTBOX = "outbox";
+
+/**
+ * The airlock agent: it sees only the project folder's outbox, read-only, and serves it to the orchestrator,
+ * which copies files into quarantine on submission. A pod of its own, beside the workspaces.
+ */
+export function airlockDeployment(input: EnvironmentInput, config: EnvironmentConfig): V1Deployment {
+  const labels = ownedLabels(input.namespace, "airlock");
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "airlock", namespace: input.namespace, labels },
+    spec: {
+      replicas: input.desiredState === "active" ? 1 : 0,
+      selector: { matchLabels: { [COMPONENT_LABEL]: "airlock" } },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: SERVICE_ACCOUNT,
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext,
+          containers: [airlockAgentContainer(config)],
+          volumes: [{ name: "project", persistentVolumeClaim: { claimName: projectClaimName(input), readOnly: true } }],
+        },
+      },
+    },
+  };
+}
+
 function airlockAgentContainer(config: EnvironmentConfig): V1Container {
   return {
     name: "airlock-agent",
@@ -226,19 +315,25 @@ function airlockAgentContainer(config: EnvironmentConfig): V1Container {
     securityContext: containerSecurityContext,
     resources: AIRLOCK_AGENT_RESOURCES,
     readinessProbe: { httpGet: { path: "/healthz", port: "airlock" }, periodSeconds: 10 },
-    volumeMounts: [{ name: "home", mountPath: "/outbox", subPath: "outbox", readOnly: true }],
+    volumeMounts: [{ name: "project", mountPath: "/outbox", subPath: OUTBOX, readOnly: true }],
   };
 }
 
-/** A ClusterIP Service in front of one named port of the workspace pod. */
-function workspacePodService(namespace: string, name: string, port: { name: string; port: number }): V1Service {
+/** A ClusterIP Service in front of one named port of the pods with these labels. */
+function podService(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  port: { name: string; port: number },
+): V1Service {
+  const { [COMPONENT_LABEL]: component, [PERSON_LABEL]: person } = labels;
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name, namespace, labels: ownedLabels(namespace, "workspace") },
+    metadata: { name, namespace, labels },
     spec: {
       type: "ClusterIP",
-      selector: { [COMPONENT_LABEL]: "workspace" },
+      selector: { [COMPONENT_LABEL]: component!, ...(person ? { [PERSON_LABEL]: person } : {}) },
       ports: [{ name: port.name, port: port.port, targetPort: port.name }],
     },
   };
@@ -246,10 +341,8 @@ function workspacePodService(namespace: string, name: string, port: { name: stri
 
 /** The airlock agent's address inside the cluster (airlock.<namespace>.svc), for the orchestrator only. */
 export function airlockService({ namespace }: EnvironmentInput, config: EnvironmentConfig): V1Service {
-  return workspacePodService(namespace, "airlock", { name: "airlock", port: config.airlockPort });
-}
-
-/** The workspace's address for the gateway (workspace.<namespace>.svc). */
-export function workspaceService({ namespace }: EnvironmentInput): V1Service {
-  return workspacePodService(namespace, "workspace", { name: "http", port: 80 });
+  return podService(namespace, "airlock", ownedLabels(namespace, "airlock"), {
+    name: "airlock",
+    port: config.airlockPort,
+  });
 }

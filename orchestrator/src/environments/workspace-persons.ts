@@ -1,0 +1,29 @@
+import type { PermitPayload } from "../permits/permit";
+import type { EnvironmentConfig } from "./environment-config";
+import type { WorkspacePerson } from "./desired/environment-input";
+import { workspaceIdentities } from "../gateway/workspace-identities";
+import { randomBytes } from "node:crypto";
+
+/**
+ * Without an installation's keys (tests that never open a workspace) a key of this process: the ids stay the
+ * same while it runs, and mean nothing outside it.
+ */
+const processIdentities = workspaceIdentities(randomBytes(32));
+
+/** The workspace of each person the permit names, in its order, with the installation's keys. */
+export function workspacePersons(
+  namespace: string,
+  permit: Pick<PermitPayload, "authorisedPersons">,
+  config: Pick<EnvironmentConfig, "workspaceHosts" | "workspaceIdentities">,
+): WorkspacePerson[] {
+  const identities = config.workspaceIdentities ?? processIdentities;
+  const hosts = config.workspaceHosts;
+  return permit.authorisedPersons.map(({ subject }) => {
+    const id = identities.personIdOf(namespace, subject);
+    return {
+      id,
+      token: identities.tokenOf(namespace, id),
+      ...(hosts ? { origin: hosts.originOf(hosts.labelOf(namespace, subject)) } : {}),
+    };
+  });
+}
