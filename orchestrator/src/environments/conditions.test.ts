@@ -80,7 +80,7 @@ describe("observeConditions", () => {
   });
   const deployment = (availableReplicas: number) => ({
     kind: "Deployment",
-    metadata: { name: "workspace" },
+    metadata: { name: "workspace-0a", labels: { "app.kubernetes.io/component": "workspace" } },
     status: { availableReplicas },
   });
   const reasons = (

@@ -102,7 +102,11 @@ export function observeEnvironment({
     (o): o is V1Deployment =>
       o.kind === "Deployment" && ["workspace", "airlock"].includes(o.metadata?.labels?.[COMPONENT_LABEL] ?? ""),
   );
-  const unavailable = deployments.find((d) => !((d.status?.availableReplicas ?? 0) > 0));
+  const component = (d: V1Deployment) => d.metadata?.labels?.[COMPONENT_LABEL];
+  const unavailable = [
+    ...deployments.filter((d) => component(d) === "workspace"),
+    ...deployments.filter((d) => component(d) === "airlock"),
+  ].find((d) => !((d.status?.availableReplicas ?? 0) > 0));
   let starting: Health = {};
   let workspace: ObservedCondition;
   if (desiredState === "suspended") workspace = condition("WorkspaceReady", "False", "Suspended");
