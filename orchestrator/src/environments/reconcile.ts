@@ -9,6 +9,7 @@ import type { WatchCache } from "../kube/watch-cache";
 import { mergeConditions, type ObservedCondition } from "./conditions";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { datasetsAwaitingDelivery, type EnvironmentInput } from "./desired/environment-input";
+import { claimSizes, keptHomes } from "./kept-homes";
 import { legacyHome } from "./legacy-home";
 import { workspacePersons } from "./workspace-persons";
 import { desiredObjects } from "./desired/index";
@@ -231,13 +232,16 @@ async function environmentInput(
     permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
   const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
   const { namespace } = environment;
+  const persons = workspacePersons(namespace, permit.payload, deps.config);
   return {
     namespace,
     permit: permit.payload,
     desiredState: environment.desiredState,
     staged,
-    persons: workspacePersons(namespace, permit.payload, deps.config),
+    persons,
     projectClaim: legacyHome(deps.cache.objectsIn(namespace)) ? "home" : "project",
+    keptHomes: keptHomes(deps.cache.objectsIn(namespace), persons),
+    claimSizes: claimSizes(deps.cache.objectsIn(namespace)),
   };
 }
 

@@ -18,6 +18,22 @@ export interface EnvironmentInput {
    * workspace of their own: its one shared home becomes the project folder, so nothing anyone saved is lost.
    */
   projectClaim?: "project" | "home";
+  /**
+   * The homes of persons no longer in the permit: kept as they are until teardown (or until an operator
+   * deletes one), never pruned; their workspaces are gone.
+   */
+  keptHomes?: readonly KeptHome[];
+  /**
+   * The size each of the environment's claims has now, by name: a claim keeps it, since a claim cannot
+   * shrink and only some storage classes let it grow. Only new claims are sized from the permit.
+   */
+  claimSizes?: Readonly<Record<string, string>>;
+}
+
+/** A departed person's home claim, by its name and the size it has. */
+export interface KeptHome {
+  name: string;
+  storage: string;
 }
 
 /** One person's workspace as Kubernetes may know it: no name, e-mail or subject. */

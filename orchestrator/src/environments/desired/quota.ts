@@ -22,6 +22,9 @@ export function resourceQuota(input: EnvironmentInput, config: EnvironmentConfig
   // the project folder (a claim cannot shrink): its persons' homes come on top of the permit's storage.
   const legacyHomes = input.projectClaim === "home" ? persons.length : 0;
   const { home } = storageShares(permit.environment.storage, persons.length, config.workspace.homeSize);
+  // Departed persons' homes, kept until teardown, are counted among the claims; their storage was the
+  // permit's already when they were made.
+  const kept = input.keptHomes ?? [];
   const storage = Array.from({ length: legacyHomes }, () => home).reduce(addQuantities, permit.environment.storage);
   return {
     apiVersion: "v1",
@@ -34,7 +37,7 @@ export function resourceQuota(input: EnvironmentInput, config: EnvironmentConfig
         "requests.memory": memory,
         "limits.memory": memory,
         "requests.storage": addQuantities(storage, config.dataVolumeSize),
-        persistentvolumeclaims: String(persons.length + 2),
+        persistentvolumeclaims: String(persons.length + kept.length + 2),
         pods: String(persons.length + 3),
         services: String(persons.length + 1),
         "services.nodeports": "0",

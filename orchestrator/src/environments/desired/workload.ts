@@ -8,7 +8,7 @@ import type {
   V1ServiceAccount,
 } from "@kubernetes/client-node";
 import type { EnvironmentConfig } from "../environment-config";
-import type { EnvironmentInput, WorkspacePerson } from "./environment-input";
+import type { EnvironmentInput, KeptHome, WorkspacePerson } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
 import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, storageShares, workspaceResources } from "./resources";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
@@ -44,7 +44,11 @@ export function volumeClaims(input: EnvironmentInput, config: EnvironmentConfig)
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
     metadata: { name, namespace, labels },
-    spec: { accessModes: ["ReadWriteOnce"], ...spec, resources: { requests: { storage: size } } },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...spec,
+      resources: { requests: { storage: input.claimSizes?.[name] ?? size } },
+    },
   });
   const shares = storageShares(permit.environment.storage, persons.length, config.workspace.homeSize);
   // Every person's workspace mounts the project folder read-write at once, wherever it runs: ReadWriteMany,
@@ -61,6 +65,8 @@ export function volumeClaims(input: EnvironmentInput, config: EnvironmentConfig)
     claim("data", config.dataVolumeSize, ownedLabels(namespace)),
     project,
     ...persons.map((p) => claim(homeClaimName(p), shares.home, personLabels(namespace, "home", p))),
+    // Departed persons' homes, as they are: what they saved stays until teardown.
+    ...(input.keptHomes ?? []).map((h) => claim(h.name, h.storage, keptLabels(namespace, h))),
   ];
 }
 
@@ -72,6 +78,10 @@ const personLabels = (namespace: string, component: string, person: WorkspacePer
   [PERSON_LABEL]: person.id,
 });
 export const homeClaimName = (person: Pick<WorkspacePerson, "id">) => `home-${person.id}`;
+const keptLabels = (namespace: string, home: KeptHome) => ({
+  ...ownedLabels(namespace, "home"),
+  [PERSON_LABEL]: home.name.replace(/^home-/, ""),
+});
 export const workspaceName = (person: Pick<WorkspacePerson, "id">) => `workspace-${person.id}`;
 
 /**
