@@ -122,7 +122,7 @@ describe("/staging and the outside world", () => {
   it.each([
     ["the folder store", undefined],
     ["an S3 bucket", S3_STAGING],
-  ])("has no public door with %s: no Ingress, no Gateway route, only a ClusterIP Service", async (_, staging) => {
+  ])("has no public door with %s: no Ingress, no Gateway route, only ClusterIP Services", async (_, staging) => {
     const resources = await run(staging);
     const exposing = resources.filter(
       (r) =>
@@ -131,7 +131,11 @@ describe("/staging and the outside world", () => {
     );
     expect(exposing.map((r) => r.type)).toEqual([]);
     const services = ofType(resources, "kubernetes:core/v1:Service");
-    expect(services.map((s) => s.spec.type)).toEqual(["ClusterIP"]);
+    // The people's Service and the staging listener's own (orchestrator-staging), both inside the cluster only.
+    expect(services.map((s) => [s.metadata.name, s.spec.type]).sort()).toEqual([
+      ["orchestrator", "ClusterIP"],
+      ["orchestrator-staging", "ClusterIP"],
+    ]);
     for (const s of services) expect(s.spec.externalIPs ?? []).toEqual([]);
   });
 });

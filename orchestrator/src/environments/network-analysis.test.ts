@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { examplePermit, withPersons } from "../permits/test-fixtures";
 import { WORKSPACE_TOOLS } from "../permits/permit";
 import { desiredObjects } from "./desired/index";
+import { stagingPort } from "./desired/network-policies";
 import { defaultEnvironmentConfig as config } from "./environment-config";
 import { analyseNetwork, effectivePolicyTypes, isPrivateCidr } from "./network-analysis";
 
@@ -41,7 +42,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
             namespaces: "kubernetes.io/metadata.name=spe-system",
             pods: "app.kubernetes.io/component=orchestrator",
           },
-          ports: ["TCP/8080"],
+          ports: [`TCP/${stagingPort(config)}`],
         },
         {
           policy: "allow-loader-to-cluster-dns",
@@ -79,7 +80,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
       ]);
       expect(analysis.sentences).toEqual([
         "Ingress is denied to every pod except from: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8888 (pods app.kubernetes.io/component=workspace, policy allow-gateway-to-workspace); pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8090 (pods app.kubernetes.io/component=airlock, policy allow-orchestrator-to-airlock).",
-        "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8080 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
+        "No egress leaves the namespace except to: pods app.kubernetes.io/component=orchestrator in namespaces kubernetes.io/metadata.name=spe-system on TCP/8082 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-orchestrator); pods k8s-app=kube-dns in namespaces kubernetes.io/metadata.name=kube-system on UDP/53, TCP/53 (pods app.kubernetes.io/component=data-loader, policy allow-loader-to-cluster-dns).",
         "No egress to the internet.",
       ]);
     },
