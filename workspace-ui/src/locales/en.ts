@@ -853,7 +853,7 @@ export const en: Messages = {
       download: "Download as JSON",
       downloadSigned: "Download signed (JWS)",
       signedWith:
-        "The signed report is a compact JWS made and signed by the orchestrator when you download it; check it against the keys published at <link>{{keys}}</link>.",
+        "The signed report is a compact JWS made and signed by the orchestrator when you download it; check it against the keys published at",
       none: "none",
       when: "When",
       yes: "yes",

@@ -1022,7 +1022,7 @@ export const sv = {
       download: "Ladda ner som JSON",
       downloadSigned: "Ladda ner signerad (JWS)",
       signedWith:
-        "Den signerade rapporten är en kompakt JWS som orkestreraren tar fram och signerar när du laddar ner den; kontrollera den mot nycklarna som publiceras på <link>{{keys}}</link>.",
+        "Den signerade rapporten är en kompakt JWS som orkestreraren tar fram och signerar när du laddar ner den; kontrollera den mot nycklarna som publiceras på",
       none: "inga",
       when: "När",
       yes: "ja",

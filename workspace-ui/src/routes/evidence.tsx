@@ -70,11 +70,8 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
       </p>
       {reader === "auditor" && (
         <p className="muted no-print">
-          <Trans
-            i18nKey="audit.evidence.signedWith"
-            values={{ keys: SIGNING_KEYS }}
-            components={{ link: <a href={SIGNING_KEYS} /> }}
-          />
+          {/* The address is the link's own text (an interpolated link rendered empty, with no name). */}
+          {t("audit.evidence.signedWith")} <a href={SIGNING_KEYS}>{SIGNING_KEYS}</a>.
         </p>
       )}
       {r.requirements.map((requirement) => (
