@@ -124,7 +124,10 @@ describe("the orchestrator's rights", () => {
       expect(rule.resources).not.toContain("secrets");
       expect(rule.resources).not.toContain("*");
       expect(rule.apiGroups).not.toContain("*");
-      expect(rule.apiGroups).not.toContain("rbac.authorization.k8s.io");
+      // Roles and bindings someone else made in an environment are removed (foreign objects): reading and
+      // deleting them is all; creating, changing, binding or escalating would widen rights.
+      if (rule.apiGroups?.includes("rbac.authorization.k8s.io"))
+        expect(rule.verbs.filter((v: string) => !["get", "list", "watch", "delete"].includes(v))).toEqual([]);
       for (const verb of ["*", "bind", "escalate", "impersonate"]) expect(rule.verbs).not.toContain(verb);
     }
   });
