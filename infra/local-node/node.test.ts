@@ -10,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCluster, type LocalCluster } from "../local-cluster/cluster";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { namespaceObject } from "../../orchestrator/src/environments/desired/namespace";
-import { DENY_ALL_POLICY, networkPolicies } from "../../orchestrator/src/environments/desired/network-policies";
+import {
+  DENY_ALL_POLICY,
+  networkPolicies,
+  stagingPort,
+} from "../../orchestrator/src/environments/desired/network-policies";
 import { ownedLabels, COMPONENT_LABEL } from "../../orchestrator/src/kube/owned-labels";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
@@ -65,6 +69,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   let hostServer: Server;
   const hostPort = 18000 + Math.floor(Math.random() * 1000);
   const workspaceIp: Record<string, string> = {};
+  let airlockIp = "";
 
   beforeAll(async () => {
     // A control plane of its own: with a node in it, the pods other test files create in the shared cluster
@@ -89,10 +94,12 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
     }
     await core.createNamespace({ body: { metadata: { name: open } } });
     const ports = [config.workspacePort, config.airlockPort, 9999];
-    [workspaceIp[envA], workspaceIp[envB], workspaceIp[open]] = await Promise.all([
+    [workspaceIp[envA], workspaceIp[envB], workspaceIp[open], airlockIp] = await Promise.all([
       startServerPod(core, envA, "workspace", ownedLabels(envA, "workspace"), ports),
       startServerPod(core, envB, "workspace", ownedLabels(envB, "workspace"), ports),
       startServerPod(core, open, "server", {}, ports),
+      // The airlock agent runs in a pod of its own, beside the persons' workspaces.
+      startServerPod(core, envA, "airlock", ownedLabels(envA, "airlock"), ports),
     ]);
     // A server on the host, on the pod network's gateway address (the bridge exists once a pod runs).
     // The probes close at once after connecting: a reset from them is expected, not an error of the test.
@@ -153,15 +160,23 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
   it("lets the orchestrator (which serves the gateway) reach the workspace and airlock ports, and nothing else of the environment", async () => {
     const workspace = `${workspaceIp[envA]}:${config.workspacePort}`;
     const otherPort = `${workspaceIp[envA]}:9999`;
-    const airlock = `${workspaceIp[envA]}:${config.airlockPort}`;
+    const airlockOnWorkspace = `${workspaceIp[envA]}:${config.airlockPort}`;
+    const airlock = `${airlockIp}:${config.airlockPort}`;
+    const workspaceOnAirlock = `${airlockIp}:${config.workspacePort}`;
     const gateway = await probeFrom(
       core,
       config.platformNamespace,
       `gateway-${unique()}`,
       { [COMPONENT_LABEL]: "orchestrator" },
-      [workspace, otherPort, airlock],
+      [workspace, otherPort, airlockOnWorkspace, airlock, workspaceOnAirlock],
     );
-    expect(gateway).toEqual({ [workspace]: "connected", [otherPort]: "timeout", [airlock]: "connected" });
+    expect(gateway).toEqual({
+      [workspace]: "connected",
+      [otherPort]: "timeout",
+      [airlockOnWorkspace]: "timeout",
+      [airlock]: "connected",
+      [workspaceOnAirlock]: "timeout",
+    });
   });
 
   it("keeps out a platform pod that is not the orchestrator, and a pod outside the platform that calls itself one", async () => {
@@ -351,10 +366,10 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
         namespace: config.platformNamespace,
         name: `orchestrator-relay-${unique()}`,
         labels: { [COMPONENT_LABEL]: "orchestrator" },
-        port: 8080,
+        port: stagingPort(config),
         target: hostAddress,
       });
-      const viaRelay = `http://${relayIp}:8080/staging`;
+      const viaRelay = `http://${relayIp}:${stagingPort(config)}/staging`;
       const direct = `http://${hostAddress}/staging`;
       const loader = await getFrom(core, envA, "loader", ownedLabels(envA, "data-loader"), [viaRelay, direct]);
       expect(loader[viaRelay]).toBe("200 orchestrator on the host");

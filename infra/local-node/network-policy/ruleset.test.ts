@@ -32,6 +32,7 @@ const view = (asDelivered: (p: V1NetworkPolicy) => V1NetworkPolicy) => ({
   policies: policies.map(asDelivered),
   pods: [
     pod(env, "workspace", "10.244.0.10", ownedLabels(env, "workspace")),
+    pod(env, "airlock", "10.244.0.11", ownedLabels(env, "airlock")),
     pod(config.platformNamespace, "metrics", "10.244.0.20", { [COMPONENT_LABEL]: "metrics" }),
     pod(config.platformNamespace, "orchestrator", "10.244.0.21", { [COMPONENT_LABEL]: "orchestrator" }),
     pod("elsewhere", "impostor", "10.244.0.30", { [COMPONENT_LABEL]: "orchestrator" }),
@@ -46,13 +47,18 @@ describe("nftables rules from the orchestrator's NetworkPolicies", () => {
   ] as const) {
     it(`opens the workspace and airlock ports to the orchestrator's pods (which serve the gateway) alone, ${how}`, () => {
       const script = nftScript(view(asDelivered), CIDR, "spe-cni0");
-      const ingress = /chain in_10_244_0_10 \{\n([\s\S]*?)\n {2}\}/
-        .exec(script)?.[1]
-        ?.trim()
-        .split("\n")
-        .map((l) => l.trim());
-      expect(ingress).toEqual([
+      const ingressOf = (chain: string) =>
+        new RegExp(`chain ${chain} \\{\\n([\\s\\S]*?)\\n {2}\\}`)
+          .exec(script)?.[1]
+          ?.trim()
+          .split("\n")
+          .map((l) => l.trim());
+      // Each on its own pod: the workspace's port on the workspace, the agent's port on the airlock agent.
+      expect(ingressOf("in_10_244_0_10")).toEqual([
         "ip saddr { 10.244.0.21 } meta l4proto tcp th dport 8888 return",
+        "drop",
+      ]);
+      expect(ingressOf("in_10_244_0_11")).toEqual([
         `ip saddr { 10.244.0.21 } meta l4proto tcp th dport ${config.airlockPort} return`,
         "drop",
       ]);
@@ -77,7 +83,7 @@ describe("nftables rules from the orchestrator's NetworkPolicies", () => {
       CIDR,
       "spe-cni0",
     );
-    expect(script).toContain("elements = { 10.244.0.10, 10.244.0.20, 10.244.0.21, 10.244.0.30 }");
+    expect(script).toContain("elements = { 10.244.0.10, 10.244.0.11, 10.244.0.20, 10.244.0.21, 10.244.0.30 }");
     expect(script).toContain("ip saddr 10.244.0.0/24 ip saddr != @pods drop");
   });
 

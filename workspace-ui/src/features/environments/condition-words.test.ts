@@ -18,7 +18,8 @@ const deny = {
 const job = (status: object) => ({ kind: "Job", metadata: { name: "data-loader" }, spec: { backoffLimit: 3 }, status });
 const deployment = (availableReplicas: number) => ({
   kind: "Deployment",
-  metadata: { name: "workspace" },
+  // A person's workspace, found by its component label (each person has one, named by an opaque id).
+  metadata: { name: "workspace-0123456789abcdef0123", labels: { "app.kubernetes.io/component": "workspace" } },
   status: { availableReplicas },
 });
 const observed = (o: Partial<Observation> & { applied: object[] }) =>
