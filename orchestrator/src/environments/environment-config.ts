@@ -57,7 +57,7 @@ export const environmentConfigSchema = z.object({
     .strict()
     .prefault({}),
   /**
-   * One person's workspace (DESIGN §9): the permit's cpu, memory and storage are the environment's totals
+   * One person's workspace: the permit's cpu, memory and storage are the environment's totals
    * (its quota), shared by its persons' workspaces; this sizes one of them. A workspace gets this or what the
    * permit leaves beside the platform's containers, whichever is less; a home gets this or an equal share
    * with the project folder, whichever is less (desired/resources.ts).

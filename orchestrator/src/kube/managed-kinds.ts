@@ -105,7 +105,7 @@ export const FOREIGN_KINDS: readonly ManagedKind[] = [
  */
 export const FOREIGN_KINDS_LEFT_ALONE: Readonly<Record<string, string>> = {
   "/secrets":
-    "the orchestrator never reads Secrets (DESIGN §9), and admission refuses them to anyone else (policies/admission/environment-credentials.yaml); a foreign pod that could mount one is removed",
+    "the orchestrator never reads Secrets (its ClusterRole has no right on them), and admission refuses them to anyone else (policies/admission/environment-credentials.yaml); a foreign pod that could mount one is removed",
   "/events": "the cluster's and the orchestrator's own reports; they expire within the hour",
   "events.k8s.io/events": "the same Events as /events",
   "/endpoints":

@@ -56,7 +56,7 @@ export const DATA_LOADER_RESOURCES = {
 export const WORKSPACE_MINIMUM = { cpu: "100m", memory: "128Mi" } satisfies Size;
 
 /**
- * One workspace's size: the installation's (DESIGN §9), or an equal share among the permit's persons of what
+ * One workspace's size: the installation's setting, or an equal share among the permit's persons of what
  * the limits of the airlock agent and the data loader leave of its totals, whichever is less — whether or not
  * a loader runs now, since a size that moved with every delivery would restart the workspaces each time. So
  * every person's workspace fits the quota at once. Requests equal limits, so a running workspace is
