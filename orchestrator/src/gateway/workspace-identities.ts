@@ -13,6 +13,8 @@ export interface WorkspaceIdentities {
   personIdOf(namespace: string, subject: string): string;
   /** The credential the gateway presents to that workspace's tool server, and only it. */
   tokenOf(namespace: string, personId: string): string;
+  /** The credential that workspace's pip presents to the package mirror: it says whose install a file is for. */
+  mirrorTokenOf(namespace: string, personId: string): string;
 }
 
 /** Both keys, derived from the installation's cookie secret (the same on every replica), each for its use. */
@@ -21,9 +23,11 @@ export function workspaceIdentities(cookieSecret: Buffer | string): WorkspaceIde
   const key = (info: string) => Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), info, 32));
   const personKey = key("spe workspace persons");
   const tokenKey = key("spe workspace tokens");
+  const mirrorKey = key("spe package mirror");
   const mac = (k: Buffer, parts: string[]) => createHmac("sha256", k).update(JSON.stringify(parts)).digest("hex");
   return {
     personIdOf: (namespace, subject) => mac(personKey, [namespace, subject]).slice(0, 20),
     tokenOf: (namespace, personId) => mac(tokenKey, [namespace, personId]),
+    mirrorTokenOf: (namespace, personId) => mac(mirrorKey, [namespace, personId]),
   };
 }
