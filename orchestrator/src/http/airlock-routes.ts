@@ -11,6 +11,7 @@ import { outboxPath } from "../outputs/requests/author-actions";
 import { loadRequest, permitPersons, type ExportFileRow } from "../outputs/requests/export-request-store";
 import { extensionOf } from "../outputs/requests/output-file-type";
 import { permitEnded } from "../outputs/requests/permit-standing";
+import { requestStopped } from "../outputs/requests/requester-left";
 import { researcherCopy, signReleaseRecord, type ReleaseRecord } from "../outputs/requests/release-record";
 
 export interface AirlockRoutesOptions {
@@ -175,17 +176,17 @@ export function registerAirlockRoutes(
       return refused(req, reply, session);
     const actor = { subject: session.subject, role: "output-checker" as const, address: req.ip };
     const details = { path: file.path, version: file.version, sha256: file.sha256 };
-    // A checker looks at a file to vote on it, and an ended permit takes no votes: its quarantined bytes,
-    // never reviewed to the end, are not shown to anyone any more.
-    const ended = permitEnded(loaded.standing, new Date());
-    if (ended) {
+    // A checker looks at a file to vote on it, and an ended permit, or a request whose author the permit no
+    // longer names, takes no votes: its quarantined bytes, never reviewed to the end, are not shown any more.
+    const stopped = requestStopped(loaded, new Date());
+    if (stopped) {
       await recordAuditEvent(db, {
         actor,
         action: "export.file-view-refused",
         target: `export:${loaded.request.id}`,
-        details: { ...details, code: "EXPORT_PERMIT_ENDED" },
+        details: { ...details, code: stopped.code },
       });
-      return reply.code(410).send({ error: "EXPORT_PERMIT_ENDED", message: ended });
+      return reply.code(410).send({ error: stopped.code, message: stopped.message });
     }
     await recordAuditEvent(db, { actor, action: "export.file-viewed", target: `export:${loaded.request.id}`, details });
     return sendQuarantined(reply, airlock, file, "inline");

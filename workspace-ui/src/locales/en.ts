@@ -513,6 +513,8 @@ export const en: Messages = {
       differencing: "Differencing",
       events: "Events",
     },
+    /** A request whose author an amendment removed from the permit. */
+    requesterRemoved: "Person no longer in the permit",
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "The request does not exist, or you may not see it.",
       EXPORT_REQUEST_STATE_CONFLICT:
@@ -521,6 +523,8 @@ export const en: Messages = {
       EXPORT_VOTE_REFUSED: "The vote cannot be cast.",
       EXPORT_PERMIT_ENDED:
         "The permit has been revoked or has ended, or its environment is being torn down: nothing more can be released or downloaded under it.",
+      EXPORT_REQUESTER_REMOVED:
+        "The person who made this request is no longer named in the permit: it stays for the record, but it cannot be submitted, reviewed, released or downloaded.",
       OUTBOX_UNAVAILABLE: "The outbox cannot be read right now. It can be read while the workspace is running.",
       WORKSPACE_UNAVAILABLE: "The environment is not active, so the outbox cannot be used.",
       WORKSPACE_NOT_FOUND: "There is no such environment for you.",

@@ -555,6 +555,7 @@ export const sv = {
       differencing: "Differensröjande",
       events: "Händelser",
     },
+    requesterRemoved: "Personen finns inte längre med i beslutet",
     errors: {
       EXPORT_REQUEST_NOT_FOUND: "Förfrågan finns inte, eller så får du inte se den.",
       EXPORT_REQUEST_STATE_CONFLICT:
@@ -563,6 +564,8 @@ export const sv = {
       EXPORT_VOTE_REFUSED: "Omdömet kan inte lämnas.",
       EXPORT_PERMIT_ENDED:
         "Beslutet har återkallats eller löpt ut, eller så avvecklas miljön: inget mer kan lämnas ut eller laddas ner under det.",
+      EXPORT_REQUESTER_REMOVED:
+        "Personen som gjorde förfrågan finns inte längre med i beslutet: förfrågan sparas för spårbarheten, men den kan inte skickas in, granskas, lämnas ut eller laddas ner.",
       OUTBOX_UNAVAILABLE: "Utkorgen kan inte läsas just nu. Den går att läsa när arbetsytan är igång.",
       WORKSPACE_UNAVAILABLE: "Miljön är inte aktiv, så utkorgen kan inte användas.",
       WORKSPACE_NOT_FOUND: "Det finns ingen sådan miljö för dig.",

@@ -7,7 +7,8 @@ import { exportFiles, exportRequests, exportVotes } from "../../db/schema";
 import { SpeError } from "../../errors";
 import { outboxPath } from "./author-actions";
 import { loadRequest, permitPersons, type LoadedRequest } from "./export-request-store";
-import { lockPermitStanding, permitEnded } from "./permit-standing";
+import { lockPermitStanding } from "./permit-standing";
+import { requestStopped } from "./requester-left";
 import { releaseRecord, signReleaseRecord, type ReleaseSigner } from "./release-record";
 import { transition, UNDER_REVIEW, type RequestState } from "./request-state";
 import { fileDecision, requestDecision, voteRefusal, VOTES } from "./review-rules";
@@ -25,7 +26,7 @@ const DECISION_EVENT = { approved: "approve", changes_requested: "request_change
 
 /**
  * One output checker's vote on one version of one file, only while the request's permit is in force
- * (EXPORT_PERMIT_ENDED otherwise). In one transaction, under the request's row lock and a share lock on
+ * (EXPORT_PERMIT_ENDED otherwise) and names the request's author (EXPORT_REQUESTER_REMOVED). In one transaction, under the request's row lock and a share lock on
  * its permit: the vote, the file's new decision, the request's (in review; decided once every file is), and when
  * files were approved their release with a signed record — each with its audit event.
  */
@@ -40,12 +41,17 @@ export async function castVote(
     throw new SpeError("EXPORT_VOTE_REFUSED", "Say in a comment what should change or why the file cannot leave.");
   return db.transaction(async (tx) => {
     const loaded = await loadRequest(tx, input.id, { lock: true });
-    const { request, files, votes, permit } = loaded;
+    const { request, files, votes } = loaded;
     const standing = await lockPermitStanding(tx, request.permitId);
-    const ended = standing
-      ? permitEnded(standing, now)
-      : `Permit ${request.permitId} has no environment: nothing leaves through it.`;
-    if (ended) throw new SpeError("EXPORT_PERMIT_ENDED", ended);
+    if (!standing)
+      throw new SpeError(
+        "EXPORT_PERMIT_ENDED",
+        `Permit ${request.permitId} has no environment: nothing leaves through it.`,
+      );
+    // The permit as it stands under the lock, not as it was read with the request.
+    const permit = standing.payload;
+    const stopped = requestStopped({ permit, standing, request }, now);
+    if (stopped) throw new SpeError(stopped.code, stopped.message);
     if (!UNDER_REVIEW.includes(request.state))
       throw new SpeError(
         "EXPORT_REQUEST_STATE_CONFLICT",

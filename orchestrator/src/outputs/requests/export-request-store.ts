@@ -120,6 +120,8 @@ export function requestsOf(db: Db, subject: string) {
       submittedAt: exportRequests.submittedAt,
       decidedAt: exportRequests.decidedAt,
       files: sql<number>`(select count(*)::int from ${exportFiles} where ${exportFiles.requestId} = ${exportRequests.id} and ${exportFiles.current})`,
+      // Whether the permit no longer names the request's author (requesterLeft, in SQL).
+      requesterRemoved: sql<boolean>`not (${permits.payload}->'authorisedPersons' @> jsonb_build_array(jsonb_build_object('subject', ${exportRequests.requester})) or ${permits.payload}->'principalInvestigator'->>'subject' = ${exportRequests.requester})`,
     })
     .from(exportRequests)
     .innerJoin(permits, eq(exportRequests.permitId, permits.permitId))

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Tx } from "../../audit/append-audit-event";
 import { environments, permits } from "../../db/schema";
+import type { PermitPayload } from "../../permits/permit";
 
 /** What decides whether anything may still leave through a permit's airlock. */
 export interface PermitStanding {
@@ -36,13 +37,16 @@ export const standingColumns = {
 };
 
 /**
- * The permit's standing, read under a share lock on the permit and its environment within `tx`: a
- * revocation or teardown waits until the transaction that read it commits, so a release decided on a
- * permit in force cannot cross a revocation unnoticed.
+ * The permit's standing and its payload, read under a share lock on the permit and its environment within
+ * `tx`: a revocation, teardown or amendment waits until the transaction that read it commits, so a release
+ * decided on a permit in force, for a person it names, cannot cross either unnoticed.
  */
-export async function lockPermitStanding(tx: Tx, permitId: string): Promise<PermitStanding | undefined> {
+export async function lockPermitStanding(
+  tx: Tx,
+  permitId: string,
+): Promise<(PermitStanding & { payload: PermitPayload }) | undefined> {
   const [row] = await tx
-    .select(standingColumns)
+    .select({ ...standingColumns, payload: permits.payload })
     .from(permits)
     .innerJoin(environments, eq(environments.permitId, permits.permitId))
     .where(eq(permits.permitId, permitId))

@@ -2,6 +2,7 @@ import type { ExportFileRow, ExportRequestRow, ExportVoteRow, LoadedRequest } fr
 import { permitPersons } from "./export-request-store";
 import { researcherReport } from "../sdc/researcher-report";
 import { permitEnded } from "./permit-standing";
+import { requesterLeft } from "./requester-left";
 import { votesVisible } from "./review-rules";
 
 /**
@@ -25,8 +26,14 @@ const requestFields = (r: ExportRequestRow) => ({
   released: r.releaseRecord !== null,
 });
 
-/** Why nothing more leaves through this request's permit, or null while it is in force. */
-const endedFields = ({ standing }: LoadedRequest, now: Date) => ({ permitEnded: permitEnded(standing, now) ?? null });
+/**
+ * Why nothing more leaves through this request's permit, or null while it is in force; and why the request
+ * cannot proceed because the permit no longer names its author, or null while it does.
+ */
+const endedFields = ({ standing, permit, request }: LoadedRequest, now: Date) => ({
+  permitEnded: permitEnded(standing, now) ?? null,
+  requesterRemoved: requesterLeft(permit, request.requester) ?? null,
+});
 
 const fileFields = (f: ExportFileRow) => ({
   path: f.path,
@@ -79,13 +86,14 @@ export function checkerView(loaded: LoadedRequest, checker: string, now = new Da
     files: files.map((f) => {
       const on = votesOn(votes, f);
       const mine = on.find((v) => v.checker === checker);
+      const open = !requesterLeft(loaded.permit, request.requester);
       const visible = votesVisible(f.decision);
       return {
         ...fileFields(f),
         votesIn: on.length,
         myVote: mine ? { vote: mine.vote, comment: mine.comment, at: mine.castAt } : null,
         votes: visible ? on.map((v) => ({ checker: v.checker, vote: v.vote, comment: v.comment, at: v.castAt })) : [],
-        awaitingMe: !mine && (f.decision === "pending" || f.decision === "conflicted"),
+        awaitingMe: open && !mine && (f.decision === "pending" || f.decision === "conflicted"),
       };
     }),
   };
@@ -93,7 +101,8 @@ export function checkerView(loaded: LoadedRequest, checker: string, now = new Da
 
 /**
  * A checker's queue: requests under review they may vote on and have not finished, oldest first. Requests
- * whose permit has ended take no votes, so they are not work any more.
+ * whose permit has ended take no votes, so they are not work any more. Those of a person the permit no
+ * longer names take none either, but stay listed, marked, so checkers see why they do not move.
  */
 export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now: Date) {
   return requests
@@ -114,8 +123,9 @@ export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now
         files: view.files.length,
         awaitingMe: view.files.filter((f) => f.awaitingMe).length,
         failedChecks: view.files.filter((f) => f.checkStatus === "fail").length,
+        requesterRemoved: view.requesterRemoved !== null,
       };
     })
-    .filter((r) => r.awaitingMe > 0)
+    .filter((r) => r.awaitingMe > 0 || r.requesterRemoved)
     .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
 }

@@ -36,6 +36,12 @@ export function MyRequests() {
               </td>
               <td>
                 <RequestStateBadge state={r.state} />
+                {r.requesterRemoved && (
+                  <>
+                    <br />
+                    <span className="muted small">{t("airlock.requesterRemoved")}</span>
+                  </>
+                )}
               </td>
               <td>{r.files}</td>
               <td>{r.permitId}</td>

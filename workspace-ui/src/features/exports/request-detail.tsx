@@ -34,6 +34,11 @@ export function RequestDetail({ id }: { id: string }) {
           {t("airlock.errors.EXPORT_PERMIT_ENDED")}
         </p>
       )}
+      {r.requesterRemoved && (
+        <p className="alert" role="status">
+          {t("airlock.errors.EXPORT_REQUESTER_REMOVED")}
+        </p>
+      )}
       <dl className="facts">
         <dt>{t("exports.detail.environment")}</dt>
         <dd>

@@ -33,8 +33,16 @@ export function FilePreview({
     queryKey: ["reviews.file", requestId, file.path, file.version],
     queryFn: async () => {
       const res = await fetch(url, { credentials: "same-origin" });
-      // An ended permit's files are no longer shown: say so in words, not as a status number.
-      if (res.status === 410) throw new Error(t("airlock.errors.EXPORT_PERMIT_ENDED"));
+      // An ended permit's files, and those of a person it no longer names, are no longer shown: say so in
+      // words, not as a status number.
+      if (res.status === 410) {
+        const { error } = (await res.json().catch(() => ({}))) as { error?: string };
+        throw new Error(
+          error === "EXPORT_REQUESTER_REMOVED"
+            ? t("airlock.errors.EXPORT_REQUESTER_REMOVED")
+            : t("airlock.errors.EXPORT_PERMIT_ENDED"),
+        );
+      }
       if (!res.ok) throw new Error(t("reviews.preview.fetchFailed", { status: res.status }));
       return res.text();
     },

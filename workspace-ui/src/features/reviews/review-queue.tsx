@@ -39,7 +39,13 @@ export function ReviewQueue() {
                   {formatAge(r.ageHours, t)}
                 </span>
               </td>
-              <td>{t("reviews.queue.of", { count: r.awaitingMe, total: r.files })}</td>
+              <td>
+                {r.requesterRemoved ? (
+                  <span className="state state-problem">{t("airlock.requesterRemoved")}</span>
+                ) : (
+                  t("reviews.queue.of", { count: r.awaitingMe, total: r.files })
+                )}
+              </td>
               <td>
                 {r.failedChecks > 0 ? (
                   <span className="state state-problem">

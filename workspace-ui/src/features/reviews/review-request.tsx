@@ -32,6 +32,16 @@ export function ReviewRequest({ id }: { id: string }) {
         <RequestStateBadge state={r.state} /> {t(`airlock.requestState.${r.state}.detail`)}{" "}
         <strong>{left === 0 ? t("reviews.request.allDone") : t("reviews.request.left", { count: left })}</strong>
       </p>
+      {r.permitEnded && (
+        <p className="alert" role="status">
+          {t("airlock.errors.EXPORT_PERMIT_ENDED")}
+        </p>
+      )}
+      {r.requesterRemoved && (
+        <p className="alert" role="status">
+          {t("airlock.errors.EXPORT_REQUESTER_REMOVED")}
+        </p>
+      )}
       <dl className="facts">
         <dt>{t("reviews.request.researcher")}</dt>
         <dd>{r.requester}</dd>
