@@ -91,6 +91,7 @@ describe.skipIf(!capability.ok)(
         NODE_ENV: "development",
         METRICS_PORT: String(metricsPort),
         STAGING_PORT: String(await freePort()),
+        MIRROR_PORT: String(await freePort()),
       };
       [orchestrator, browser] = await Promise.all([startOrchestrator(env, log), launchChromium()]);
       // One local node per machine: when another test file holds it, this one's waits for it (node.ts).

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../orchestrator/test/stack";
-import { notificationDeliveries, notifications, people } from "../orchestrator/src/db/schema";
+import { auditEvents, notificationDeliveries, notifications, people } from "../orchestrator/src/db/schema";
 import { launchChromium } from "./browser";
 import { buildUi } from "./build-ui";
 import { checkPage } from "./page-check";
@@ -64,6 +64,34 @@ describe("a person's settings and the operators' notifications in a real Chromiu
     expect(await row.textContent()).toContain("Försöker igen efter 2 försök");
     expect(await row.textContent()).toContain("the webhook answered HTTP 500");
     expect(await checkPage(page, "settings-1-operator-notifications")).toEqual([]);
+    await page.close();
+  });
+
+  it("lets an operator keep the package allowlist, refusing a malformed line by its number, each change audited", async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "olof");
+    await page.getByRole("link", { name: "Paket" }).click();
+    await expect.poll(() => heading(page)).toBe("Paket");
+    const box = page.getByLabel("Tillåtna projekt, ett per rad");
+    const save = page.getByRole("button", { name: "Spara listan" });
+    await box.fill("pandas\nrequests==2.0\nsix");
+    await save.click();
+    const refused = page.getByRole("list", { name: "Rader att rätta" });
+    await expect.poll(() => refused.textContent()).toBe('Line 2: "requests==2.0" is not a project name.');
+    expect(await page.getByRole("alert").textContent()).toContain("Några rader är inte projektnamn");
+    expect(await checkPage(page, "settings-3-package-allowlist-refused")).toEqual([]);
+    await box.fill("# statistics\nPandas\nsix");
+    await save.click();
+    await expect.poll(() => page.getByText("Sparat: 2 tillagda, 0 borttagna.").count()).toBe(1);
+    await page.reload();
+    await expect.poll(() => box.inputValue()).toBe("pandas\nsix");
+    const changes = await stack.services.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, "mirror.allowlist-changed"));
+    expect(changes.map((e) => [e.actorSubject, e.details])).toEqual([
+      ["olof", { added: ["pandas", "six"], removed: [] }],
+    ]);
     await page.close();
   });
 

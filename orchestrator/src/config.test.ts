@@ -124,6 +124,11 @@ describe("parseConfig", () => {
       /RELEASE_SIGNING_KEY_FILE: names another file than SIGNING_KEY_FILE: it is SIGNING_KEY_FILE's deprecated name/,
     ],
     [{ PORT: "8090", STAGING_PORT: "8090" }, /STAGING_PORT: must differ from PORT and METRICS_PORT/],
+    [
+      { STAGING_PORT: "8090", MIRROR_PORT: "8090" },
+      /MIRROR_PORT: must differ from PORT, METRICS_PORT and STAGING_PORT/,
+    ],
+    [{ MIRROR_UPSTREAM: "ftp://pypi.example/simple/" }, /MIRROR_UPSTREAM/],
     [{ NODE_ENV: "production" }, /PSEUDONYMISATION_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /STAGING_KEY_FILE: is required in production/],
     [{ NODE_ENV: "production" }, /COOKIE_SECRET_FILE: is required in production/],

@@ -57,6 +57,15 @@ const schema = z
     STAGING_PORT: z.coerce.number().int().min(0).max(65535).default(8082),
     /** The staging listener's address: loopback, unless loaders come from elsewhere (in a cluster, the pod's address). */
     STAGING_HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * Where environments' pip reaches the package mirror (PyPI's simple index for allowlisted projects), on a
+     * listener of its own: workspaces are hostile callers, and their NetworkPolicy opens this port alone.
+     */
+    MIRROR_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
+    /** The mirror listener's address: loopback, unless workspaces come from elsewhere (in a cluster, the pod's address). */
+    MIRROR_HOST: z.string().min(1).default("127.0.0.1"),
+    /** The index the mirror asks for allowlisted projects (PEP 691 JSON), and only for them. */
+    MIRROR_UPSTREAM: z.url({ protocol: /^https?$/ }).default("https://pypi.org/simple/"),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DATA_DIR: z.string().min(1).default(`${repoRoot}.spe`),
@@ -240,6 +249,13 @@ const schema = z
         path: ["STAGING_PORT"],
         message:
           "must differ from PORT and METRICS_PORT: the data loaders' endpoint is served apart from everything else",
+      });
+    if (env.MIRROR_PORT !== 0 && [env.PORT, env.METRICS_PORT, env.STAGING_PORT].includes(env.MIRROR_PORT))
+      ctx.addIssue({
+        code: "custom",
+        path: ["MIRROR_PORT"],
+        message:
+          "must differ from PORT, METRICS_PORT and STAGING_PORT: workspaces' pip reaches this listener and nothing else",
       });
     if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
       for (const key of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const)

@@ -57,7 +57,8 @@ export type SpeErrorCode =
   | "DELIVERY_TOO_LARGE"
   | "DELIVERY_UNREADABLE"
   | "DELIVERY_OUTPUT_EXISTS"
-  | "PSEUDONYM_KEY_INVALID";
+  | "PSEUDONYM_KEY_INVALID"
+  | "PACKAGE_ALLOWLIST_INVALID";
 
 export class SpeError extends Error {
   constructor(

@@ -34,6 +34,10 @@ import { deliveryServices } from "./deliveries/delivery-services";
 import { stagingCapabilitiesFrom } from "./staging/staging-key";
 import { tokenReviewLoaderIdentity } from "./staging/loader-identity";
 import { buildStagingServer } from "./http/staging-server";
+import { databaseAllowlist } from "./mirror/allowlist-store";
+import { databaseMirrorClients } from "./mirror/mirror-clients";
+import { buildPackageMirror } from "./mirror/package-mirror";
+import { pypiUpstream } from "./mirror/pypi-upstream";
 import { createMetrics } from "./metrics/metrics";
 import { serveMetrics } from "./metrics/metrics-server";
 import { readHealth } from "./http/health";
@@ -149,6 +153,24 @@ async function main(): Promise<void> {
     keyFileOrDefault(config.COOKIE_SECRET_FILE, config.DATA_DIR, "cookie"),
     "cookie secret",
   ).toString("hex");
+  // The workspaces' package mirror, on a listener of its own (mirror/package-mirror.ts).
+  const mirror = await buildPackageMirror({
+    config,
+    db: database.db,
+    allowlist: databaseAllowlist(database.db),
+    upstream: pypiUpstream(config.MIRROR_UPSTREAM),
+    clients: databaseMirrorClients(database.db, workspaceIdentities(cookieSecret)),
+  });
+  stops.push(() => mirror.close());
+  await mirror.listen({ host: config.MIRROR_HOST, port: config.MIRROR_PORT }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new SpeError(
+        "PORT_IN_USE",
+        `MIRROR_PORT ${config.MIRROR_PORT} is taken by another program. Stop it or set MIRROR_PORT to a free port.`,
+      );
+    throw err;
+  });
+  const mirrorAddress = { host: config.MIRROR_HOST, port: (mirror.server.address() as AddressInfo).port };
   // The same key on every replica names the same workspace hosts (the gateway's and the workspaces' own).
   const hosts = workspaceHosts({
     publicUrl: config.publicUrl,
@@ -288,6 +310,7 @@ async function main(): Promise<void> {
     `\nSPE orchestrator is running at ${config.publicUrl}\n` +
       `  Integrator API and developer portal: ${config.publicUrl}/developers\n` +
       `  Data loaders' staging listener (not for people): http://${stagingAddress.host}:${stagingAddress.port}/staging\n` +
+      `  Workspaces' package mirror (not for people): http://${mirrorAddress.host}:${mirrorAddress.port}/simple/\n` +
       `  Kubernetes ${kubeVersion} at ${kube.server} (${cluster.origin})${cluster.adminKubeconfig ? `; admin kubeconfig ${cluster.adminKubeconfig}` : ""}\n` +
       `  Database: ${database.kind} (${database.location})\n` +
       metricsLine +

@@ -42,6 +42,7 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
         PORT: String(port),
         DEV_IDP_PORT: String(await freePort()),
         STAGING_PORT: String(await freePort()),
+        MIRROR_PORT: String(await freePort()),
         DATA_DIR: dataDir,
         LOG_LEVEL: "warn",
         NODE_ENV: "development",

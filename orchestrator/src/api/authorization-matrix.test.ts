@@ -39,6 +39,8 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "settings.update": { expected: only(...ROLES), input: { emailNotifications: true } },
   "notifications.undelivered": { expected: only("operator") },
   "system.status": { expected: only("operator") },
+  "packages.allowlist": { expected: only("operator") },
+  "packages.saveAllowlist": { expected: only("operator"), input: { text: "six" } },
   // The HDAB's system pushes over POST /api/v1/permits (its signature is the credential); here only operators.
   "permits.upload": { expected: only("operator"), input: { jws: "a.b.c" } },
   "permits.preview": { expected: only("operator"), input: { jws: "a.b.c" } },

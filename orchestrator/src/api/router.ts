@@ -3,6 +3,7 @@ import { deliveriesRouter } from "./deliveries-router";
 import { environmentsRouter } from "./environments-router";
 import { exportsRouter } from "./exports-router";
 import { notificationsRouter } from "./notifications-router";
+import { packagesRouter } from "./packages-router";
 import { permitsRouter } from "./permits-router";
 import { reviewsRouter } from "./reviews-router";
 import { sessionRouter } from "./session-router";
@@ -17,6 +18,7 @@ export const appRouter = router({
   environments: environmentsRouter,
   exports: exportsRouter,
   notifications: notificationsRouter,
+  packages: packagesRouter,
   permits: permitsRouter,
   reviews: reviewsRouter,
   session: sessionRouter,

@@ -487,3 +487,14 @@ export const notificationDeliveries = pgTable(
     index("notification_deliveries_notification_idx").on(t.notificationId),
   ],
 );
+
+/**
+ * The projects environments' workspaces may install from the package mirror, in PyPI's normal form (PEP 503).
+ * Operators keep it (each change an audit event); the mirror refuses every other name before asking upstream.
+ */
+export const packageAllowlist = pgTable("package_allowlist", {
+  name: text("name").primaryKey(),
+  /** Who put it on the list (an operator's subject) and when. */
+  addedBy: text("added_by").notNull(),
+  addedAt: timestamp("added_at", { withTimezone: true }).notNull(),
+});

@@ -17,6 +17,7 @@ const Environments = lazy(() => import("../routes/operator/environments"));
 const Environment = lazy(() => import("../routes/operator/environment"));
 const Deliveries = lazy(() => import("../routes/operator/deliveries"));
 const Statistics = lazy(() => import("../routes/operator/statistics"));
+const Packages = lazy(() => import("../routes/operator/packages"));
 const Settings = lazy(() => import("../routes/settings"));
 
 export function AppRouter() {
@@ -39,6 +40,7 @@ export function AppRouter() {
             <Route path="/operator/environments/:namespace/evidence" element={<Evidence reader="operator" />} />
             <Route path="/operator/deliveries" element={<Deliveries />} />
             <Route path="/operator/statistics" element={<Statistics />} />
+            <Route path="/operator/packages" element={<Packages />} />
             <Route path="/settings" element={<Settings />} />
             <Route path="*" element={<Home />} />
           </Routes>

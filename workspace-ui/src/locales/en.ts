@@ -390,6 +390,19 @@ export const en: Messages = {
       conditions: "Conditions",
     },
   },
+  packages: {
+    title: "Packages",
+    intro:
+      "The Python projects researchers may install with pip from the package mirror. The mirror refuses every other name before asking PyPI, so that a made-up name cannot carry data out; every file it serves is recorded with the environment and the person.",
+    loading: "Fetching the allowlist…",
+    failed: "Could not fetch the allowlist.",
+    label: "Allowlisted projects, one per line",
+    help: "A project's name as on PyPI (pandas, scikit-learn); # starts a comment. Every change is recorded in the audit log.",
+    save: "Save the allowlist",
+    saved: "Saved: {{added}} added, {{removed}} taken off.",
+    saveFailed: "The allowlist was not saved.",
+    refusedLines: "Lines to correct",
+  },
   deliveries: {
     title: "Deliveries",
     intro:
@@ -450,6 +463,7 @@ export const en: Messages = {
     environments: "Environments",
     deliveries: "Deliveries",
     statistics: "Statistics",
+    packages: "Packages",
   },
   airlock: {
     requestState: {
@@ -546,6 +560,7 @@ export const en: Messages = {
       PERMIT_STALE: "We already hold a newer version of the permit.",
       PERMIT_ISSUER_MISMATCH: "The permit was issued earlier by another body.",
       PERMIT_TORN_DOWN: "The permit's environment is already torn down; a new permit is needed.",
+      PACKAGE_ALLOWLIST_INVALID: "Some lines are not project names; nothing was saved.",
     },
     source: "The server says:",
   },

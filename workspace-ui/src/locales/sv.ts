@@ -432,6 +432,19 @@ export const sv = {
       conditions: "Villkor",
     },
   },
+  packages: {
+    title: "Paket",
+    intro:
+      "De Pythonprojekt som forskare får installera med pip från paketspegeln. Spegeln avvisar alla andra namn innan den frågar PyPI, så att ett påhittat namn inte kan föra ut data; varje fil den lämnar ut registreras med miljön och personen.",
+    loading: "Hämtar listan över tillåtna paket…",
+    failed: "Kunde inte hämta listan över tillåtna paket.",
+    label: "Tillåtna projekt, ett per rad",
+    help: "Projektets namn som på PyPI (pandas, scikit-learn); # inleder en kommentar. Varje ändring registreras i granskningsloggen.",
+    save: "Spara listan",
+    saved: "Sparat: {{added}} tillagda, {{removed}} borttagna.",
+    saveFailed: "Listan sparades inte.",
+    refusedLines: "Rader att rätta",
+  },
   deliveries: {
     title: "Leveranser",
     intro:
@@ -492,6 +505,7 @@ export const sv = {
     environments: "Miljöer",
     deliveries: "Leveranser",
     statistics: "Statistik",
+    packages: "Paket",
   },
   airlock: {
     requestState: {
@@ -587,6 +601,7 @@ export const sv = {
       PERMIT_STALE: "Vi har redan en nyare version av beslutet.",
       PERMIT_ISSUER_MISMATCH: "Beslutet utfärdades tidigare av en annan myndighet.",
       PERMIT_TORN_DOWN: "Beslutets miljö är redan avvecklad; ett nytt beslut behövs.",
+      PACKAGE_ALLOWLIST_INVALID: "Några rader är inte projektnamn; ingenting sparades.",
     },
     source: "Serverns beskrivning:",
   },

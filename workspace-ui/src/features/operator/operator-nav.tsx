@@ -6,6 +6,7 @@ const PAGES = [
   { to: "/operator/environments", key: "environments" },
   { to: "/operator/deliveries", key: "deliveries" },
   { to: "/operator/statistics", key: "statistics" },
+  { to: "/operator/packages", key: "packages" },
 ] as const;
 
 /** The operators' pages; the current one is marked for screen readers by NavLink's aria-current. */

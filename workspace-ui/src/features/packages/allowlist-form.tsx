@@ -1,0 +1,86 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../../components/api-error";
+import { isApiError } from "../../lib/api-errors";
+import { useTRPC } from "../../lib/trpc";
+
+/** The lines the server refused ("Line 3: … is not a project name"), from the input's issues. */
+function refusedLines(error: unknown): string[] {
+  if (!isApiError(error)) return [];
+  const issues: unknown = error.data?.issues;
+  return Array.isArray(issues)
+    ? issues.flatMap((i: unknown) =>
+        typeof i === "object" && i !== null && "message" in i && typeof i.message === "string" ? [i.message] : [],
+      )
+    : [];
+}
+
+/**
+ * The package mirror's allowlist as text, one project a line: an operator edits and saves it whole. A list with a
+ * bad line is refused with each such line named, and nothing of it is taken.
+ */
+export function AllowlistForm() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.packages.allowlist.queryOptions());
+  const save = useMutation(
+    trpc.packages.saveAllowlist.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.packages.allowlist.queryKey() }),
+    }),
+  );
+  const textId = useId();
+  const helpId = useId();
+  const [text, setText] = useState<string | undefined>(undefined);
+  if (list.isPending) return <p aria-busy="true">{t("packages.loading")}</p>;
+  if (list.isError) return <ApiError error={list.error} lead={t("packages.failed")} />;
+  const shown = text ?? list.data.entries.map((e) => e.name).join("\n");
+  const lines = refusedLines(save.error);
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ text: shown });
+      }}
+    >
+      <div className="field">
+        <label htmlFor={textId}>{t("packages.label")}</label>
+        <textarea
+          id={textId}
+          aria-describedby={helpId}
+          rows={16}
+          spellCheck={false}
+          value={shown}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <p id={helpId} className="small muted">
+          {t("packages.help")}
+        </p>
+      </div>
+      <p>
+        <button type="submit" disabled={save.isPending}>
+          {t("packages.save")}
+        </button>
+      </p>
+      <p role="status" className="small">
+        {save.isSuccess
+          ? t("packages.saved", { added: save.data.added.length, removed: save.data.removed.length })
+          : ""}
+      </p>
+      {save.isError && (
+        <>
+          <ApiError error={save.error} lead={t("packages.saveFailed")} />
+          {lines.length > 0 && (
+            <ul aria-label={t("packages.refusedLines")} lang="en">
+              {lines.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </form>
+  );
+}
