@@ -58,7 +58,9 @@ export type SpeErrorCode =
   | "DELIVERY_UNREADABLE"
   | "DELIVERY_OUTPUT_EXISTS"
   | "PSEUDONYM_KEY_INVALID"
-  | "PACKAGE_ALLOWLIST_INVALID";
+  | "PACKAGE_ALLOWLIST_INVALID"
+  | "AUDIT_EVENT_NOT_FOUND"
+  | "AUDIT_EXPORT_INVALID";
 
 export class SpeError extends Error {
   constructor(

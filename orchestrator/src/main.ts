@@ -258,6 +258,7 @@ async function main(): Promise<void> {
     machineTokens,
     environmentConfig,
     auditCheckpoints,
+    auditCheckpointer: checkpointer,
   };
   const app = await buildApp({
     config,

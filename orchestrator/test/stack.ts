@@ -16,6 +16,7 @@ import { deliveryServices } from "../src/deliveries/delivery-services";
 import { stagingCapabilitiesFrom } from "../src/staging/staging-key";
 import { EnvironmentController } from "../src/environments/controller";
 import type { Services } from "../src/api/context";
+import { startAuditCheckpoints } from "../src/audit/audit-checkpointer";
 import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { buildApp } from "../src/http/app";
 import { buildStagingServer } from "../src/http/staging-server";
@@ -128,6 +129,16 @@ export async function startStack(
     jwksUri: relyingParty.jwksUri!,
     audience: config.machineAudience,
   });
+  const auditCheckpoints = checkpointSourceOf(config, airlock.signingKeys);
+  // Signs only when asked (an export) and at stop: an hour's interval never comes in a test.
+  const auditCheckpointer = await startAuditCheckpoints({
+    db: database.db,
+    key: airlock.signer,
+    trusted: auditCheckpoints.keys,
+    store: auditCheckpoints.store,
+    intervalMs: 3_600_000,
+    log: pino({ level: "silent" }),
+  });
   const services: Services = {
     database,
     kube,
@@ -137,7 +148,8 @@ export async function startStack(
     deliveries,
     machineTokens,
     environmentConfig: config.environments,
-    auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
+    auditCheckpoints,
+    auditCheckpointer,
   };
   const stagingServer = await buildStagingServer({
     config,
@@ -210,6 +222,7 @@ export async function startStack(
       await stagingServer.server.close();
       await served?.close();
       await idp.stop();
+      await auditCheckpointer.stop();
       await database.close();
       await deliveries.staging.close();
     },

@@ -3,7 +3,9 @@ import { readActivity } from "../activity/read-activity";
 import { verifyActivityChain } from "../activity/verify-activity-chain";
 import { complianceEvidence } from "../audit/compliance-evidence";
 import { signEvidenceReport } from "../audit/evidence-signature";
-import { searchAuditEvents } from "../audit/search-audit-events";
+import { auditEventPlace } from "../audit/audit-event-place";
+import { auditFilterSchema, toAuditFilter } from "../audit/audit-filter-schema";
+import { auditPage, searchAuditEvents } from "../audit/search-audit-events";
 import { listEnvironments } from "../environments/environment-queries";
 import { verifyAuditLog } from "../audit/verify-audit-log";
 import { SpeError } from "../errors";
@@ -18,6 +20,15 @@ const searchInput = z
     to: z.iso.datetime({ offset: true }).optional(),
     before: z.int().positive().optional(),
     limit: z.int().min(1).max(500).default(100),
+  })
+  .prefault({});
+
+/** A page of the log: the filter, and where the page starts (before a sequence: older; after one: newer). */
+const pageInput = auditFilterSchema
+  .extend({
+    before: z.int().positive().optional(),
+    after: z.int().nonnegative().optional(),
+    limit: z.int().min(1).max(200).default(50),
   })
   .prefault({});
 
@@ -42,6 +53,17 @@ export const auditRouter = router({
       to: input.to ? new Date(input.to) : undefined,
     }),
   ),
+  /** The log filtered, a page at a time by sequence, newest first, saying whether there are older and newer pages. */
+  page: auditorProcedure.input(pageInput).query(({ ctx, input }) => {
+    const { before, after, limit, ...filter } = input;
+    return auditPage(ctx.services.database.db, { ...toAuditFilter(filter), before, after, limit });
+  }),
+  /** One event with its place in the chain: the hashes that link it to the events before and after it. */
+  event: auditorProcedure.input(z.strictObject({ sequence: z.int().positive() })).query(async ({ ctx, input }) => {
+    const place = await auditEventPlace(ctx.services.database.db, input.sequence, ctx.services.auditCheckpoints);
+    if (!place) throw new SpeError("AUDIT_EVENT_NOT_FOUND", `there is no audit event ${input.sequence}.`);
+    return place;
+  }),
   /** Whether the hash chain is intact and holds the latest signed checkpoint, and where it first breaks if not. */
   verify: auditorProcedure.query(({ ctx }) => verifyAuditLog(ctx.services.database.db, ctx.services.auditCheckpoints)),
   /** The environments there is evidence about (auditors never see their data). */

@@ -68,6 +68,8 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "statistics.environmentTransitions": { expected: only("operator") },
   "statistics.reviewTurnaround": { expected: only("operator") },
   "audit.events": { expected: only("auditor"), input: { action: "environment.*" } },
+  "audit.page": { expected: only("auditor"), input: { person: "alice" } },
+  "audit.event": { expected: only("auditor"), input: { sequence: 1 } },
   "audit.verify": { expected: only("auditor") },
   "audit.environments": { expected: only("auditor") },
   "audit.evidence": { expected: only("auditor"), input: { namespace: "spe-none" } },

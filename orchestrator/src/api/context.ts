@@ -27,6 +27,8 @@ export interface Services {
   environmentConfig: EnvironmentConfig;
   /** Where the signed audit checkpoints are, and the keys that sign them: what the log is verified against. */
   auditCheckpoints: CheckpointSource;
+  /** Signs the audit chain's head now (main.ts's checkpointer), so that an export is vouched for to its end. */
+  auditCheckpointer?: { checkpoint(): Promise<unknown> };
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

@@ -1,6 +1,6 @@
 import type { Db } from "../db/database";
 import { eventDigest, type Checkpoint } from "./audit-checkpoint";
-import { auditEventHash, GENESIS_HASH } from "./audit-hash";
+import { auditEventHash, GENESIS_HASH, type AuditEvent } from "./audit-hash";
 import { auditEventsInOrder } from "./audit-events-query";
 
 /**
@@ -20,7 +20,15 @@ export type AuditChainResult =
  * latest signed checkpoint, checks that the log still holds the head it vouched for. Answers with the first
  * problem: where, what, and which kind of tampering. Events checked before it were intact.
  */
-export async function verifyAuditChain(db: Db, checkpoint?: Checkpoint): Promise<AuditChainResult> {
+export function verifyAuditChain(db: Db, checkpoint?: Checkpoint): Promise<AuditChainResult> {
+  return verifyAuditEvents(auditEventsInOrder(db), checkpoint);
+}
+
+/** The same walk over events from anywhere in sequence order: the database, or a full export of it. */
+export async function verifyAuditEvents(
+  inOrder: AsyncIterable<AuditEvent>,
+  checkpoint?: Checkpoint,
+): Promise<AuditChainResult> {
   let expectedSequence = 1;
   let previousHash = GENESIS_HASH;
   let events = 0;
@@ -33,7 +41,7 @@ export async function verifyAuditChain(db: Db, checkpoint?: Checkpoint): Promise
     problem,
     tampering,
   });
-  for await (const event of auditEventsInOrder(db)) {
+  for await (const event of inOrder) {
     if (event.sequence !== expectedSequence)
       return broken(
         expectedSequence,

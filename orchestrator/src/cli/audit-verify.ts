@@ -8,12 +8,15 @@ import { SpeError } from "../errors";
 import { readPublicKeys } from "../keys/signing-key";
 import { signingKeyFilesOf } from "../keys/signing-keys";
 import { AUDIT_DATABASE_OPTIONS, openAuditDatabase } from "./audit-database";
+import { auditVerifyExport } from "./audit-verify-export";
 import { EXIT, UsageError } from "./usage";
 
 const OPTIONS = {
   ...AUDIT_DATABASE_OPTIONS,
   checkpoints: { type: "string" },
   "checkpoint-keys": { type: "string" },
+  export: { type: "string" },
+  against: { type: "string" },
 } as const;
 
 /**
@@ -23,6 +26,9 @@ const OPTIONS = {
 export async function auditVerify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError("spe audit verify takes no arguments besides its options.");
+  if (values.export !== undefined) return auditVerifyExport({ ...values, export: values.export });
+  if (values.against !== undefined)
+    throw new UsageError("--against goes with --export: the export to match against it.");
   const source = await checkpointSource(values);
   const database = await openAuditDatabase(values);
   try {

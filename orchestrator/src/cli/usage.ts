@@ -15,6 +15,11 @@ export const USAGE = `Usage:
       AUDIT_CHECKPOINT_DIR or DATA_DIR/audit-checkpoints; signed with a key in FILE, a JWK or a JWK Set,
       default the orchestrator's signing key and its retired keys). Exit 0 intact, 1 broken (names the first broken event and
       whether events were changed, rewritten, inserted, removed or cut off).
+  spe audit verify --export FILE [--against FULL-EXPORT | --database-url URL | --data-dir DIR] [--checkpoint-keys FILE]
+      Check an export the auditors' page made (JSON Lines or CSV): a full one as the chain it is, holding the
+      checkpoint it names; of a filtered one, that each event still gives its hash and, given the full chain
+      (a full export or the database), which events it holds with the same sequence and hash. Exit 0 nothing
+      wrong, 1 an event changed, unmatched or the chain broken.
   spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
       Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
   spe signing-key rotate [--data-dir DIR | --key FILE --retired FILE]

@@ -14,6 +14,7 @@ import { registerGateway } from "../gateway/gateway";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { workspaceIdentities } from "../gateway/workspace-identities";
 import { registerAirlockRoutes } from "./airlock-routes";
+import { registerAuditExportRoutes } from "./audit-export-routes";
 import { registerAuthRoutes } from "./auth-routes";
 import { registerSigningKeyRoutes } from "./signing-key-routes";
 import { singleCookie, uiCookies } from "../auth/session-cookie";
@@ -151,6 +152,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions,
     sessionCookie: cookies.session,
     airlock: services.airlock,
+  });
+  registerAuditExportRoutes(app, {
+    db: services.database.db,
+    sessions,
+    sessionCookie: cookies.session,
+    checkpoints: services.auditCheckpoints,
+    checkpointNow: services.auditCheckpointer && (() => services.auditCheckpointer!.checkpoint()),
   });
   await registerApiV1(app, {
     db: services.database.db,

@@ -542,6 +542,8 @@ export const en: Messages = {
       OUTBOX_UNAVAILABLE: "The outbox cannot be read right now. It can be read while the workspace is running.",
       WORKSPACE_UNAVAILABLE: "The environment is not active, so the outbox cannot be used.",
       WORKSPACE_NOT_FOUND: "There is no such environment for you.",
+      AUDIT_EVENT_NOT_FOUND: "There is no audit event with that number.",
+      AUDIT_EXPORT_INVALID: "The file is not an audit export of this system.",
       ENVIRONMENT_NOT_FOUND: "The environment does not exist.",
       ENVIRONMENT_STATE_CONFLICT: "The environment is already in another state. The page shows the current state.",
       ENVIRONMENT_CONFIRMATION_MISMATCH: "The name does not match the environment's name.",

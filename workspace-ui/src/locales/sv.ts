@@ -583,6 +583,8 @@ export const sv = {
       OUTBOX_UNAVAILABLE: "Utkorgen kan inte läsas just nu. Den går att läsa när arbetsytan är igång.",
       WORKSPACE_UNAVAILABLE: "Miljön är inte aktiv, så utkorgen kan inte användas.",
       WORKSPACE_NOT_FOUND: "Det finns ingen sådan miljö för dig.",
+      AUDIT_EVENT_NOT_FOUND: "Det finns ingen händelse i granskningsloggen med det numret.",
+      AUDIT_EXPORT_INVALID: "Filen är inte en export av granskningsloggen från det här systemet.",
       ENVIRONMENT_NOT_FOUND: "Miljön finns inte.",
       ENVIRONMENT_STATE_CONFLICT: "Miljön är redan i ett annat läge. Sidan visar det aktuella läget.",
       ENVIRONMENT_CONFIRMATION_MISMATCH: "Namnet stämmer inte med miljöns namn.",
