@@ -57,6 +57,10 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
     input: { namespaces: ["spe-none"], reason: "Node maintenance" },
   },
   "environments.resumeMany": { expected: only("operator"), input: { namespaces: ["spe-none"] } },
+  "environments.deleteHome": {
+    expected: only("operator"),
+    input: { namespace: "spe-none", subject: "bob", reason: "Asked to by the permit holder" },
+  },
   "environments.teardown": {
     expected: only("operator"),
     input: { namespace: "spe-none", confirm: "spe-none", reason: "The project has ended" },

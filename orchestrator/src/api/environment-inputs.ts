@@ -52,4 +52,9 @@ export const bulkInput = z.object({
 
 export const suspendInput = namespaceInput.extend({ reason: operatorReason });
 export const teardownInput = namespaceInput.extend({ confirm: z.string().max(100), reason: operatorReason });
+/** A departed person's home, by the person's subject as the permit named them. */
+export const deleteHomeInput = namespaceInput.extend({
+  subject: z.string().trim().min(1).max(200),
+  reason: operatorReason,
+});
 export const resumeInput = namespaceInput.extend({ reason: operatorReason.optional() });

@@ -3,6 +3,7 @@ import { tracked } from "@trpc/server";
 import { complianceEvidence } from "../audit/compliance-evidence";
 import { z } from "zod";
 import { changeDesiredStates, type LifecycleAction } from "../environments/lifecycle";
+import { deleteDepartedHome } from "../environments/departed-homes";
 import { environmentChanges } from "../environments/environment-events";
 import { environmentDetail } from "../environments/environment-detail";
 import { environmentsOf, getEnvironment, listEnvironments } from "../environments/environment-queries";
@@ -13,6 +14,7 @@ import type { Services } from "./context";
 import { environmentEventId, instantOfEventId } from "./environment-event-id";
 import {
   bulkInput,
+  deleteHomeInput,
   namespaceInput,
   operatorReason,
   resumeInput,
@@ -132,6 +134,13 @@ export const environmentsRouter = router({
         "type the environment's namespace to confirm its teardown.",
       );
     return (await changeState(ctx, [input.namespace], "teardown", input.reason))[0]!;
+  }),
+  /** Deletes a departed person's home before teardown (the reconciler removes the claim); never a current one's. */
+  deleteHome: operatorProcedure.input(deleteHomeInput).mutation(async ({ ctx, input }) => {
+    const operator = { subject: ctx.session.subject, role: "operator" as const, address: ctx.address };
+    const deleted = await deleteDepartedHome(ctx.services.database.db, input, operator, new Date());
+    ctx.services.environments.enqueue(input.namespace);
+    return deleted;
   }),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),

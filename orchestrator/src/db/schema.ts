@@ -117,6 +117,12 @@ export const permitRevisions = pgTable(
   (t) => [primaryKey({ columns: [t.permitId, t.sequence] })],
 );
 
+/** An operator's deletion of a departed person's home (environments.homeDeletions). */
+export interface HomeDeletion {
+  subject: string;
+  requestedAt: string;
+}
+
 /** One environment per permit: what we want of it and what the reconciler last saw. */
 export const environments = pgTable(
   "environments",
@@ -133,6 +139,11 @@ export const environments = pgTable(
     conditions: jsonb("conditions").$type<Condition[]>().notNull().default([]),
     /** What teardown deleted and when, once it has. */
     teardown: jsonb("teardown").$type<Record<string, unknown>>(),
+    /**
+     * Departed persons' homes an operator deleted before teardown: the reconciler removes the home the
+     * person had when it was asked (one made before `requestedAt`), and no later one.
+     */
+    homeDeletions: jsonb("home_deletions").$type<HomeDeletion[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     /**

@@ -11,6 +11,7 @@ import {
   permits,
   workspaceSessions,
 } from "../db/schema";
+import { departedPersons } from "./departed-homes";
 import { toneOf } from "./environment-tones";
 
 /** How much of an environment's history its page shows at once: the newest. */
@@ -31,7 +32,7 @@ export async function environmentDetail(db: Db, namespace: string) {
   if (!row) return undefined;
   const { environment, permit } = row;
   const targets = [`environment:${namespace}`, `permit:${permit.permitId}`];
-  const [sessions, opened, conditionChanges, deliveryRows, requests, trail] = await Promise.all([
+  const [sessions, opened, conditionChanges, deliveryRows, requests, trail, departed] = await Promise.all([
     db
       .select({ subject: workspaceSessions.subject, open: count() })
       .from(workspaceSessions)
@@ -93,6 +94,7 @@ export async function environmentDetail(db: Db, namespace: string) {
       .where(inArray(auditEvents.target, targets))
       .orderBy(desc(auditEvents.sequence))
       .limit(DETAIL_LIMITS.auditEvents),
+    departedPersons(db, permit.permitId, permit.payload),
   ]);
   const payload = permit.payload;
   const ready = environment.conditions.find((c) => c.type === "Ready");
@@ -128,6 +130,13 @@ export async function environmentDetail(db: Db, namespace: string) {
       principalInvestigator: p.subject === payload.principalInvestigator.subject,
       openSessions: sessions.find((s) => s.subject === p.subject)?.open ?? 0,
       lastOpened: opened.find((o) => o.subject === p.subject)?.at ?? null,
+    })),
+    /** Persons an amendment removed: their home is kept until teardown, or until an operator deleted it. */
+    departedPersons: departed.map((p) => ({
+      subject: p.subject,
+      name: p.name,
+      email: p.email,
+      homeDeletedAt: environment.homeDeletions.find((d) => d.subject === p.subject)?.requestedAt ?? null,
     })),
     conditionChanges,
     deliveries: deliveryRows,

@@ -11,7 +11,7 @@ import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { datasetsAwaitingDelivery, type EnvironmentInput } from "./desired/environment-input";
 import { claimSizes, keptHomes } from "./kept-homes";
 import { legacyHome } from "./legacy-home";
-import { workspacePersons } from "./workspace-persons";
+import { personIdOf, workspacePersons } from "./workspace-persons";
 import { desiredObjects } from "./desired/index";
 import { removeForeignObjects } from "./foreign-objects";
 import type { StagingStore } from "../staging/staging-store";
@@ -240,7 +240,14 @@ async function environmentInput(
     staged,
     persons,
     projectClaim: legacyHome(deps.cache.objectsIn(namespace)) ? "home" : "project",
-    keptHomes: keptHomes(deps.cache.objectsIn(namespace), persons),
+    keptHomes: keptHomes(
+      deps.cache.objectsIn(namespace),
+      persons,
+      environment.homeDeletions.map((d) => ({
+        id: personIdOf(namespace, d.subject, deps.config),
+        requestedAt: d.requestedAt,
+      })),
+    ),
     claimSizes: claimSizes(deps.cache.objectsIn(namespace)),
   };
 }

@@ -10,6 +10,15 @@ import { randomBytes } from "node:crypto";
  */
 const processIdentities = workspaceIdentities(randomBytes(32));
 
+/** A person's opaque id in an environment (WorkspacePerson.id), with the installation's keys. */
+export function personIdOf(
+  namespace: string,
+  subject: string,
+  config: Pick<EnvironmentConfig, "workspaceIdentities">,
+): string {
+  return (config.workspaceIdentities ?? processIdentities).personIdOf(namespace, subject);
+}
+
 /** The workspace of each person the permit names, in its order, with the installation's keys. */
 export function workspacePersons(
   namespace: string,

@@ -248,6 +248,20 @@ export const sv = {
       name: "Miljöns namn",
       confirm: "Avveckla",
     },
+    departed: {
+      title: "Personer som inte längre finns med i beslutet",
+      lead: "En ändring av beslutet tog bort dem: deras arbetsyta är borta, och deras hemmapp finns kvar tills miljön avvecklas, om inte en driftansvarig raderar den tidigare.",
+      home: "Hemmapp",
+      actions: "Åtgärder",
+      kept: "Finns kvar tills miljön avvecklas",
+      deleted: "Raderad {{when}}",
+      tornDown: "Raderad med miljön",
+      delete: "Radera hemmappen för {{name}}",
+      dialogTitle: "Radera hemmappen för {{name}}?",
+      dialogBody:
+        "Allt som sparats i hemmappen raderas och kan inte återställas. Projektmappen och de andras hemmappar lämnas som de är.",
+      confirm: "Radera hemmappen",
+    },
     suspendDialog: {
       title: "Pausa miljön?",
       body: "Arbetsytan i <code>{{namespace}}</code> stängs av och det som inte är sparat går förlorat. Data och utkorg finns kvar, och miljön kan återupptas.",
@@ -587,6 +601,9 @@ export const sv = {
       AUDIT_EXPORT_INVALID: "Filen är inte en export av granskningsloggen från det här systemet.",
       ENVIRONMENT_NOT_FOUND: "Miljön finns inte.",
       ENVIRONMENT_STATE_CONFLICT: "Miljön är redan i ett annat läge. Sidan visar det aktuella läget.",
+      ENVIRONMENT_HOME_IN_USE:
+        "Beslutet omfattar fortfarande personen: hemmappen används och finns kvar så länge de är med.",
+      ENVIRONMENT_PERSON_NOT_FOUND: "Beslutet har aldrig omfattat personen, så det finns ingen hemmapp att radera.",
       ENVIRONMENT_CONFIRMATION_MISMATCH: "Namnet stämmer inte med miljöns namn.",
       ENVIRONMENT_REASON_MISSING: "Skriv ett skäl med minst tre tecken: det förs in i granskningsloggen.",
       ENVIRONMENT_REASON_TOO_LONG: "Skälet är för långt: högst 500 tecken.",

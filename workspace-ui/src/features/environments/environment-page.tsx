@@ -5,6 +5,7 @@ import { ApiError } from "../../components/api-error";
 import { formatAge, formatDate, formatDateTime } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { ConditionList } from "./condition-list";
+import { DepartedPersons } from "./departed-persons";
 import {
   AuditTrail,
   ConditionHistory,
@@ -66,6 +67,7 @@ export function EnvironmentPage({ namespace }: { namespace: string }) {
       </section>
       <PermitFacts environment={e} />
       <PersonsOf environment={e} />
+      <DepartedPersons environment={e} />
       <ConditionHistory environment={e} />
       <KubernetesEvents namespace={namespace} tornDown={e.desiredState === "torn-down"} />
       <DeliveriesOf environment={e} />

@@ -1,0 +1,1 @@
+ALTER TABLE "environments" ADD COLUMN "home_deletions" jsonb DEFAULT '[]'::jsonb NOT NULL;
