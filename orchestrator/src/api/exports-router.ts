@@ -70,7 +70,7 @@ export const exportsRouter = router({
   create: researcherProcedure
     .input(newRequestInput)
     .mutation(({ ctx, input }) =>
-      createRequest(ctx.services.database.db, input, ctx.services.airlock.limits, researcher(ctx.session, ctx.address)),
+      createRequest(ctx.services.database.db, input, ctx.services.airlock, researcher(ctx.session, ctx.address)),
     ),
   submit: researcherProcedure
     .input(idInput)

@@ -515,6 +515,7 @@ export const en: Messages = {
       code: "Analysis code",
       text: "Text",
       other: "Other",
+      acro: "ACRO output (from an ACRO folder)",
     },
     checkStatus: {
       pass: { label: "Passed", lower: "passed", symbol: "✓" },
@@ -540,6 +541,9 @@ export const en: Messages = {
       "risk-set": "Risk set",
       differencing: "Differencing",
       events: "Events",
+      "acro-recheck": "Our check of the ACRO output",
+      "acro-status": "ACRO's verdict against ours",
+      "acro-config": "The ACRO session's settings",
     },
     /** A request whose author an amendment removed from the permit. */
     requesterRemoved: "Person no longer in the permit",
@@ -609,6 +613,14 @@ export const en: Messages = {
     fromOutbox: "From the outbox of",
     permitNote: " (permit {{permitId}})",
     copiedNote: ". The files are copied when you submit; later changes to the outbox do not affect the request.",
+    acro: {
+      legend: "ACRO output folders",
+      hint: "A folder that ACRO's finalise wrote goes as one unit: its outputs are the request's files, each checked against ACRO's checksums when you submit; results.json, config.json, checksums and the session summary stay behind.",
+      files_one: "({{count}} file in the folder)",
+      files_other: "({{count}} files in the folder)",
+      onSubmit:
+        "Checked as a whole when you submit: every output against its checksum, ACRO's settings against the permit's rules, and every table we can read by our own checks.",
+    },
     outbox: {
       reading: "Reading the outbox…",
       failed: "Could not read the outbox.",
@@ -776,6 +788,36 @@ export const en: Messages = {
       youVoted: "You {{vote}}",
       blinded:
         "{{votes}} of {{required}} votes cast. Other checkers' votes are shown only once all {{required}} are in, so that each vote is independent.",
+    },
+    acro: {
+      region: "ACRO's checks of {{file}}",
+      heading: "ACRO's own checks: evidence, not the decision",
+      intro:
+        "ACRO {{version}} wrote these in the researcher's session ({{folder}}, output {{uid}}), unsigned. Its checksums matched every file. Weigh them beside our checks above; they decide nothing.",
+      acroStatus: "ACRO's status",
+      flagged_one: "{{count}} cell flagged by ACRO ({{type}})",
+      flagged_other: "{{count}} cells flagged by ACRO ({{type}})",
+      ourStatus: "Our recheck",
+      how: {
+        crosstab: "the crosstab made long and checked as a frequency table",
+        regression: "the residual degrees of freedom read from the summary",
+        none: "our checks cannot read this kind of output: judge it yourself",
+      },
+      summary: "ACRO's summary",
+      comments: "The researcher's comments",
+      exception: "Exception request",
+      nothing: "none",
+      disagree: "ACRO and our recheck disagree about this output. Find out why before you vote.",
+      laxer: "The ACRO session ran with settings laxer than the permit's rule profile, so its verdicts say less:",
+      laxerSetting: "{{setting}}: ACRO {{acro}}, profile {{profile}}",
+      defectsHeading: "Known defects of ACRO {{version}}",
+      defects: {
+        missing: "It counts rows rather than contributors where values are missing.",
+        float: "It decides exactly-90 % dominance in floating point, so a cell exactly at the limit may pass.",
+        identical: "It never runs its all-values-identical check.",
+        negative: "It drops dominance for a whole table when one value is negative.",
+        survival: "It fails every survival table.",
+      },
     },
     preview: {
       onlyFlagged: "Show only rows with flagged cells ({{count}})",

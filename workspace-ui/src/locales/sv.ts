@@ -557,6 +557,7 @@ export const sv = {
       code: "Analyskod",
       text: "Text",
       other: "Annat",
+      acro: "ACRO-utdata (ur en ACRO-mapp)",
     },
     checkStatus: {
       pass: { label: "Godkänd", lower: "godkänd", symbol: "✓" },
@@ -582,6 +583,9 @@ export const sv = {
       "risk-set": "Riskmängd",
       differencing: "Differensröjande",
       events: "Händelser",
+      "acro-recheck": "Vår kontroll av ACRO-utdata",
+      "acro-status": "ACRO:s bedömning jämfört med vår",
+      "acro-config": "ACRO-sessionens inställningar",
     },
     requesterRemoved: "Personen finns inte längre med i beslutet",
     errors: {
@@ -651,6 +655,14 @@ export const sv = {
     fromOutbox: "Från utkorgen i",
     permitNote: " (beslut {{permitId}})",
     copiedNote: ". Filerna kopieras när du skickar in; senare ändringar i utkorgen påverkar inte förfrågan.",
+    acro: {
+      legend: "ACRO-mappar",
+      hint: "En mapp som ACRO:s finalise skrev skickas som en enhet: dess utdata blir förfrågans filer, var och en kontrollerad mot ACRO:s kontrollsummor när du skickar in; results.json, config.json, kontrollsummorna och sessionssammanfattningen stannar kvar.",
+      files_one: "({{count}} fil i mappen)",
+      files_other: "({{count}} filer i mappen)",
+      onSubmit:
+        "Kontrolleras som helhet när du skickar in: varje utdata mot sin kontrollsumma, ACRO:s inställningar mot beslutets regler och varje tabell vi kan läsa med våra egna kontroller.",
+    },
     outbox: {
       reading: "Läser utkorgen…",
       failed: "Utkorgen kunde inte läsas.",
@@ -806,6 +818,13 @@ export const sv = {
     "not-checked-code": "En kodfil kontrolleras inte automatiskt; en utdatagranskare granskar den.",
     "not-checked-text": "En textfil kontrolleras inte automatiskt; en utdatagranskare granskar den.",
     "not-checked-other": "En fil av okänd typ kontrolleras inte automatiskt; en utdatagranskare granskar den.",
+    "acro-not-rechecked": "Våra kontroller kan inte läsa den här sortens ACRO-utdata: en utdatagranskare granskar den.",
+    "acro-agrees": "ACRO:s status för utdatan är densamma som våra kontrollers.",
+    "acro-disagrees":
+      "ACRO:s status för utdatan skiljer sig från våra kontrollers: jämför ACRO:s underlag med vårt innan du bestämmer dig.",
+    "acro-config-as-strict": "ACRO-sessionens inställningar är minst lika stränga som beslutets regelprofil.",
+    "acro-config-laxer":
+      "ACRO-sessionen kördes med mildare inställningar än beslutets regelprofil ({{settings}}): dess bedömningar säger mindre än de verkar. Våra kontroller tillämpade profilen.",
     "formula-cells-none": "Ingen cell som ett kalkylprogram skulle köra som en formel.",
     "formula-cells-found": "börjar som en kalkylbladsformel",
     "formula-cell":
@@ -944,6 +963,37 @@ export const sv = {
       youVoted: "Du {{vote}}",
       blinded:
         "{{votes}} av {{required}} omdömen inlämnade. Andras omdömen visas först när alla {{required}} har lämnat sina, så att varje omdöme är oberoende.",
+    },
+    acro: {
+      region: "ACRO:s kontroller av {{file}}",
+      heading: "ACRO:s egna kontroller: underlag, inte beslut",
+      intro:
+        "ACRO {{version}} skrev dem i forskarens session ({{folder}}, utdata {{uid}}), osignerade. Kontrollsummorna stämde för varje fil. Väg dem mot våra kontroller ovan; de avgör ingenting.",
+      acroStatus: "ACRO:s status",
+      flagged_one: "{{count}} cell flaggad av ACRO ({{type}})",
+      flagged_other: "{{count}} celler flaggade av ACRO ({{type}})",
+      ourStatus: "Vår omkontroll",
+      how: {
+        crosstab: "korstabellen gjord lång och kontrollerad som frekvenstabell",
+        regression: "residualfrihetsgraderna lästa ur sammanfattningen",
+        none: "våra kontroller kan inte läsa den här sortens utdata: bedöm den själv",
+      },
+      summary: "ACRO:s sammanfattning",
+      comments: "Forskarens kommentarer",
+      exception: "Begäran om undantag",
+      nothing: "inga",
+      disagree: "ACRO och vår omkontroll är oense om den här utdatan. Ta reda på varför innan du röstar.",
+      laxer:
+        "ACRO-sessionen kördes med mildare inställningar än beslutets regelprofil, så dess bedömningar säger mindre:",
+      laxerSetting: "{{setting}}: ACRO {{acro}}, profilen {{profile}}",
+      defectsHeading: "Kända fel i ACRO {{version}}",
+      defects: {
+        missing: "Den räknar rader i stället för bidragsgivare där värden saknas.",
+        float: "Den avgör dominans på exakt 90 % med flyttal, så en cell precis vid gränsen kan godkännas.",
+        identical: "Den kör aldrig sin kontroll av att alla värden är lika.",
+        negative: "Den slutar kontrollera dominans för en hel tabell när ett värde är negativt.",
+        survival: "Den underkänner varje överlevnadstabell.",
+      },
     },
     preview: {
       onlyFlagged: "Visa bara rader med flaggade celler ({{count}})",

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadSdcProfile } from "../sdc/profile";
 import { laxerSettings } from "./acro-config";
 import { readAcroBundle } from "./acro-bundle";
-import { longFromWide } from "./acro-recheck";
+import { longFromWide, recheckAcroOutput } from "./acro-recheck";
+import { acroResultsSchema } from "./acro-results";
 
 const profile = loadSdcProfile("default");
 const MAKE = fileURLToPath(new URL("./make-acro-output.py", import.meta.url));
@@ -38,6 +39,27 @@ describe("laxerSettings and longFromWide", () => {
       { setting: "zeros_are_disclosive", acro: false, profile: true },
     ]);
     expect(laxerSettings({}, profile).map((l) => l.setting)).toHaveLength(6);
+  });
+
+  it("names what the recheck of a crosstab flags by the wide file's row and column", () => {
+    const output = acroResultsSchema.shape.results.valueType.parse({
+      uid: "output_0",
+      status: "pass",
+      type: "table",
+      properties: { method: "crosstab" },
+      files: [{ name: "t.csv" }],
+    });
+    const files = new Map([["t.csv", Buffer.from("region,F,M\neast,12,36\nnorth,4,81\n=HYPERLINK(1),20,30\n")]]);
+    const recheck = recheckAcroOutput(output, files, profile);
+    expect(recheck).toMatchObject({ status: "fail", method: "crosstab" });
+    expect(recheck.findings["t.csv"]!.cells.map((c) => [c.row, c.column, c.status])).toEqual([
+      [2, "F", "fail"],
+      [3, "region", "review"],
+    ]);
+    expect(recheck.findings["t.csv"]!.checks[0]).toMatchObject({
+      name: "threshold",
+      message: expect.stringContaining("row 2"),
+    });
   });
 
   it("makes a wide crosstab long, suppressed cells marked", () => {

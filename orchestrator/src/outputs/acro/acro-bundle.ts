@@ -4,7 +4,7 @@ import type { SdcStatus } from "../sdc/combine-status";
 import type { SdcProfile } from "../sdc/profile";
 import { laxerSettings, type LaxerSetting } from "./acro-config";
 import { parseAcroResults, type AcroOutput } from "./acro-results";
-import { recheckAcroOutput } from "./acro-recheck";
+import { recheckAcroOutput, type AcroRecheck } from "./acro-recheck";
 
 /** What never leaves an ACRO folder: ACRO's own bookkeeping and the summary it writes for checkers only. */
 export const ACRO_KEPT_BACK = /^(?:results\.json|config\.json|session_summary\..*|checksums\/.*)$/;
@@ -28,13 +28,15 @@ export interface AcroOutputReport {
   files: string[];
   acro: { status: SdcStatus; summary: string; comments: string[]; exception: string; flaggedCells: number };
   /** Our own check of what we can read (a crosstab made long, a regression's residual df); review otherwise. */
-  ours: { status: SdcStatus; how: string };
+  ours: AcroRecheck;
   /** ACRO and our recheck disagree: the checker should look at why. */
   disagree: boolean;
 }
 
 export interface AcroBundleReport {
   acroVersion: string;
+  /** The SHA-256 of results.json, verified against its checksum: the evidence the report was read from. */
+  resultsSha256: string;
   /** Files that leave if approved, with their SHA-256 (each verified against ACRO's checksum). */
   release: Array<{ name: string; sha256: string }>;
   /** Files kept back (results.json, config.json, session_summary.*, checksums/). */
@@ -73,6 +75,7 @@ export function readAcroBundle(files: ReadonlyMap<string, Uint8Array>, profile: 
   const keptBack = [...files.keys()].filter((name) => ACRO_KEPT_BACK.test(name)).sort();
   return {
     acroVersion: results.version,
+    resultsSha256: sha256(resultsBytes),
     release,
     keptBack,
     laxer,

@@ -7,11 +7,12 @@ import type { Db } from "../../db/database";
 import { exportFiles, exportRequests } from "../../db/schema";
 import { loadEnvironment } from "../../environments/environment-store";
 import { SpeError } from "../../errors";
-import type { AirlockLimits } from "./airlock-limits";
+import { acroFolderOutputs } from "../acro/acro-folder";
 import { loadRequestFor, updateIfStill, type LoadedRequest } from "./export-request-store";
 import { ALLOWED_EXTENSIONS, extensionOf, OUTPUT_FILE_TYPES, VECTOR_FIGURES } from "./output-file-type";
 import { permitEnded } from "./permit-standing";
 import { statesAllowing, transition, type RequestEvent, type RequestState } from "./request-state";
+import type { AirlockServices } from "./submit-request";
 
 /** A file's place in the outbox: a relative path without `..`, as the airlock agent names it. */
 export const outboxPath = z
@@ -34,6 +35,7 @@ export const newRequestInput = z.object({
   files: z
     .array(
       z.object({
+        /** A file in the outbox; for `acro`, an ACRO output folder, whose outputs become the request's files. */
         path: outboxPath,
         type: z.enum(OUTPUT_FILE_TYPES),
         /** For a frequency table: the population it counts, so that it is compared with earlier releases. */
@@ -47,16 +49,8 @@ export const newRequestInput = z.object({
 export type NewRequest = z.infer<typeof newRequestInput>;
 
 /** Why a file may not be part of a request, before anything is copied. */
-function refuseFiles(files: NewRequest["files"], limits: AirlockLimits): void {
-  if (files.length > limits.maxFiles)
-    throw new SpeError(
-      "EXPORT_FILE_REFUSED",
-      `A request may hold at most ${limits.maxFiles} files; this one has ${files.length}. Split it.`,
-    );
-  const paths = new Set<string>();
+function refuseFiles(files: NewRequest["files"]): void {
   for (const file of files) {
-    if (paths.has(file.path)) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is picked twice.`);
-    paths.add(file.path);
     const allowed = ALLOWED_EXTENSIONS[file.type];
     if (
       (file.population === undefined) !== (file.dimensions === undefined) ||
@@ -66,6 +60,8 @@ function refuseFiles(files: NewRequest["files"], limits: AirlockLimits): void {
         "EXPORT_FILE_REFUSED",
         `${file.path}: declare a population together with dimensions, and only for a frequency table.`,
       );
+    // An ACRO output folder is named as a whole; its files are listed when the request is made.
+    if (file.type === "acro") continue;
     if (VECTOR_FIGURES.includes(extensionOf(file.path)))
       throw new SpeError(
         "EXPORT_FILE_REFUSED",
@@ -79,11 +75,36 @@ function refuseFiles(files: NewRequest["files"], limits: AirlockLimits): void {
   }
 }
 
+/** The files of a request, ACRO folders listed file by file: at most the limit, none twice. */
+async function requestFiles(
+  namespace: string,
+  files: NewRequest["files"],
+  airlock: Pick<AirlockServices, "limits" | "outbox">,
+): Promise<NewRequest["files"]> {
+  const folders = files.filter((f) => f.type === "acro");
+  const listing = folders.length ? await airlock.outbox.list(namespace) : [];
+  const listed = files.flatMap((f) =>
+    f.type === "acro" ? acroFolderOutputs(listing, f.path).map((path) => ({ path, type: f.type })) : [f],
+  );
+  const { maxFiles } = airlock.limits;
+  if (listed.length > maxFiles)
+    throw new SpeError(
+      "EXPORT_FILE_REFUSED",
+      `A request may hold at most ${maxFiles} files; this one has ${listed.length}. Split it.`,
+    );
+  const paths = new Set<string>();
+  for (const file of listed) {
+    if (paths.has(file.path)) throw new SpeError("EXPORT_FILE_REFUSED", `${file.path} is picked twice.`);
+    paths.add(file.path);
+  }
+  return listed;
+}
+
 /** A draft request by a researcher named in the environment's permit, while the environment is active. */
 export async function createRequest(
   db: Db,
   input: NewRequest,
-  limits: AirlockLimits,
+  airlock: Pick<AirlockServices, "limits" | "outbox">,
   actor: AuditActor,
   now = new Date(),
 ): Promise<{ id: string }> {
@@ -105,7 +126,8 @@ export async function createRequest(
       "EXPORT_REQUEST_STATE_CONFLICT",
       `${input.namespace} is ${found.environment.desiredState}: files can only be requested out of an active environment.`,
     );
-  refuseFiles(input.files, limits);
+  refuseFiles(input.files);
+  const files = await requestFiles(input.namespace, input.files, airlock);
   const id = randomUUID();
   const { outputPolicy } = found.permit.payload;
   await db.transaction(async (tx) => {
@@ -123,7 +145,7 @@ export async function createRequest(
       updatedAt: now,
     });
     await tx.insert(exportFiles).values(
-      input.files.map((f) => ({
+      files.map((f) => ({
         requestId: id,
         path: f.path,
         version: 1,
@@ -141,7 +163,7 @@ export async function createRequest(
         actor,
         action: "export.created",
         target: `export:${id}`,
-        details: { namespace: input.namespace, title: input.title, files: input.files },
+        details: { namespace: input.namespace, title: input.title, files },
       },
       now,
     );

@@ -1,4 +1,7 @@
-/** What a researcher declares a file to be; it decides which disclosure checks run on it. */
+/**
+ * What a researcher declares a file to be; it decides which disclosure checks run on it. `acro` is a file of
+ * an ACRO output folder, submitted as one unit (acro/acro-folder.ts): ACRO's evidence beside our recheck.
+ */
 export const OUTPUT_FILE_TYPES = [
   "frequency",
   "magnitude",
@@ -9,6 +12,7 @@ export const OUTPUT_FILE_TYPES = [
   "code",
   "text",
   "other",
+  "acro",
 ] as const;
 export type OutputFileType = (typeof OUTPUT_FILE_TYPES)[number];
 
@@ -27,6 +31,8 @@ export const ALLOWED_EXTENSIONS: Record<OutputFileType, readonly string[]> = {
   code: ["py", "r", "sql", "do", "sas", "txt"],
   text: ["txt", "md"],
   other: ["csv", "json", "txt", "md", "png", "jpg", "jpeg"],
+  // Never a single file: a researcher names an ACRO output folder, whose outputs become the request's files.
+  acro: [],
 };
 
 /**

@@ -60,6 +60,11 @@ export async function precheckFile(
       now,
     );
   try {
+    if (type === "acro")
+      throw new SpeError(
+        "EXPORT_FILE_REFUSED",
+        `${path}: an ACRO output folder is checked as a whole when its request is submitted, not before.`,
+      );
     await mkdir(dirname(scratch), { recursive: true, mode: 0o700 });
     copied = await airlock.outbox.copy(namespace, path, scratch, airlock.limits.maxFileBytes);
     const check = await airlock.checkOutputFile({ file: scratch, name: path, type, profile });

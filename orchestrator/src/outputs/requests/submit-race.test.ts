@@ -70,7 +70,7 @@ describe("two submissions of the same bytes at once", () => {
           justification: "Counts of strokes per county.",
           files: files.map((path) => ({ path, type: "frequency" as const })),
         },
-        airlock.limits,
+        airlock,
         alice,
       );
     const { id: slow } = await draft(["a-shared.csv", "z-later.csv"]);

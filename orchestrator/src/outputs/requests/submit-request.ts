@@ -7,6 +7,7 @@ import type { AuditActor } from "../../audit/audit-hash";
 import type { Db } from "../../db/database";
 import { exportFiles } from "../../db/schema";
 import { SpeError } from "../../errors";
+import { acroFolderOf } from "../acro/acro-folder";
 import type { DeclaredTable } from "../differencing/declared-table";
 import { declaredTableOf, releasedTables as releasedTablesOf, withDifferencing } from "../differencing/release-history";
 import { loadSdcProfile } from "../sdc/profile";
@@ -17,6 +18,7 @@ import { updateIfStill, type ExportFileRow } from "./export-request-store";
 import { extensionOf } from "./output-file-type";
 import type { Admitted, Quarantine } from "./quarantine";
 import type { RequestState } from "./request-state";
+import { quarantineAcroFolder } from "./submit-acro-folder";
 
 export interface AirlockServices {
   outbox: Outbox;
@@ -25,7 +27,7 @@ export interface AirlockServices {
   limits: AirlockLimits;
 }
 
-interface Quarantined {
+export interface Quarantined {
   file: ExportFileRow;
   /** What is kept, checked and released: the file as submitted, or an image re-encoded. */
   sha256: string;
@@ -36,7 +38,7 @@ interface Quarantined {
 }
 
 /** Lines after the header of a CSV, counted without holding the file in memory. */
-async function csvDataRows(path: string): Promise<number> {
+export async function csvDataRows(path: string): Promise<number> {
   let newlines = 0;
   let last = 10;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
@@ -96,8 +98,22 @@ async function quarantineFile(
     });
     if (table) check = withDifferencing(check, table, await releasedTables(), loadSdcProfile(profile));
   }
+  return keepChecked(airlock, file, kept, check, admitted, replaced);
+}
+
+/**
+ * A checked file as it is kept: the copy from the outbox, or, for an image, its fresh raster, which is
+ * kept (and shown to checkers) in place of the original.
+ */
+export async function keepChecked(
+  airlock: AirlockServices,
+  file: ExportFileRow,
+  kept: Admitted,
+  check: FileCheck,
+  admitted: Admitted[],
+  replaced: Admitted[],
+): Promise<Quarantined> {
   if (!check.released) return { file, sha256: kept.sha256, size: kept.size, submittedSha256: null, check };
-  // An image leaves as its fresh raster: that is kept (and shown to checkers); the original is not.
   const released = check.released;
   const fresh = await airlock.quarantine.admit(async (destination) => {
     await writeFile(destination, released, { mode: 0o600 });
@@ -142,10 +158,17 @@ export async function submitRequest(
   let history: Promise<DeclaredTable[]> | undefined;
   const released = () => (history ??= releasedTablesOf(db, airlock.quarantine, request.permitId));
   try {
-    for (const file of fresh)
+    for (const file of fresh.filter((f) => f.type !== "acro"))
       quarantined.push(
         await quarantineFile(airlock, request.namespace, request.profile, file, listed, admitted, replaced, released),
       );
+    // An ACRO folder is verified as a whole whenever any of its files is new: its checksums cover them all.
+    const folders = new Set(fresh.filter((f) => f.type === "acro").map((f) => acroFolderOf(f.path)));
+    for (const folder of folders) {
+      const ofFolder = files.filter((f) => f.type === "acro" && acroFolderOf(f.path) === folder);
+      const hold = { admitted, replaced };
+      quarantined.push(...(await quarantineAcroFolder(airlock, request, folder, ofFolder, listed, hold)));
+    }
     await recordSubmission(db, id, request.state, event, quarantined, actor, now);
   } catch (err) {
     await forgetUnreferenced(db, airlock.quarantine, admitted);

@@ -22,6 +22,14 @@ export const SDC_PHRASES = {
   "not-checked-text": "A text file is not checked automatically; an output checker reviews it.",
   "not-checked-other": "A file of no recognised type is not checked automatically; an output checker reviews it.",
 
+  "acro-not-rechecked": "Our checks cannot read this kind of ACRO output: an output checker reviews it.",
+  "acro-agrees": "ACRO's status for this output is the same as our checks'.",
+  "acro-disagrees":
+    "ACRO's status for this output differs from our checks': compare ACRO's evidence with ours before deciding.",
+  "acro-config-as-strict": "The ACRO session's settings are at least as strict as the permit's rule profile.",
+  "acro-config-laxer":
+    "The ACRO session ran with settings laxer than the permit's rule profile ({{settings}}): its verdicts say less than they seem to. Our checks applied the profile.",
+
   "formula-cells-none": "No cell that a spreadsheet would run as a formula.",
   "formula-cells-found": "starts like a spreadsheet formula",
   "formula-cell":
