@@ -5,6 +5,7 @@ import { Link, useNavigate } from "react-router";
 import { useTRPC, useTRPCClient } from "../../lib/trpc";
 import type { OutputFileType } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
+import { AcroFolderCard, AcroFolderPicker, acroFoldersOf, inFolders } from "./acro-folders";
 import { guessType } from "./file-types";
 import { OutboxPicker, type Picked } from "./outbox-picker";
 import { declarationInput, TableDeclarationFields, type TableDeclaration } from "./table-declaration";
@@ -32,15 +33,25 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
   const [declarations, setDeclarations] = useState<Map<string, TableDeclaration>>(new Map());
   const create = useMutation(trpc.exports.create.mutationOptions());
   const submit = useMutation(trpc.exports.submit.mutationOptions());
+  // An ACRO folder is checked as a whole when submitted; only single files are prechecked.
   const checks = useQueries({
-    queries: [...picked].map(([path, type]) => precheckQuery(client, namespace, path, type)),
+    queries: [...picked]
+      .filter(([, type]) => type !== "acro")
+      .map(([path, type]) => precheckQuery(client, namespace, path, type)),
   });
+  const acroFolders = acroFoldersOf(outbox.data ?? []);
 
   const pick = (path: string, on: boolean) => {
     const next = new Map(picked);
     const type = guessType(path);
     if (on && type) next.set(path, type);
     else next.delete(path);
+    choose(next);
+  };
+  const pickFolder = (folder: string, on: boolean) => {
+    const next = new Map(picked);
+    if (on) next.set(folder, "acro");
+    else next.delete(folder);
     choose(next);
   };
   const declare = (path: string, type: OutputFileType) => choose(new Map(picked).set(path, type));
@@ -88,7 +99,18 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
     >
       <section aria-labelledby={`${id}-files`}>
         <h2 id={`${id}-files`}>{t("exports.form.step1")}</h2>
-        <OutboxPicker files={outbox.data} picked={picked} onPick={pick} onType={declare} />
+        <AcroFolderPicker
+          files={outbox.data}
+          folders={acroFolders}
+          picked={(folder) => picked.has(folder)}
+          onPick={pickFolder}
+        />
+        <OutboxPicker
+          files={outbox.data.filter((f) => !inFolders(f.path, acroFolders))}
+          picked={picked}
+          onPick={pick}
+          onType={declare}
+        />
         {tried && problems.files && (
           <p className="field-error" role="alert">
             {problems.files}
@@ -103,7 +125,11 @@ export function NewExportRequest({ namespace }: { namespace: string }) {
           <div className="file-cards">
             {[...picked].map(([path, type]) => (
               <div key={path}>
-                <Precheck namespace={namespace} path={path} type={type} />
+                {type === "acro" ? (
+                  <AcroFolderCard folder={path} />
+                ) : (
+                  <Precheck namespace={namespace} path={path} type={type} />
+                )}
                 {type === "frequency" && (
                   <TableDeclarationFields
                     path={path}

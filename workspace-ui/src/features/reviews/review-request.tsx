@@ -8,6 +8,7 @@ import { CheckReport } from "../../components/check-report";
 import { formatBytes, formatDateTime } from "../../lib/format";
 import { DecisionBadge, RequestStateBadge } from "../../components/request-state-badge";
 import { readSdcReport } from "../../lib/sdc/sdc-report";
+import { AcroEvidenceSection, readAcroEvidence } from "./acro-evidence";
 import { FilePreview } from "./file-preview";
 import { VoteForm } from "./vote-form";
 
@@ -67,6 +68,7 @@ export function ReviewRequest({ id }: { id: string }) {
 function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: CheckerFile }) {
   const { t } = useTranslation();
   const report = readSdcReport(f.checkReport);
+  const acro = readAcroEvidence(f.checkReport);
   // After a vote the form goes away; keyboard and screen reader users land on the votes instead of the page top.
   const votesHeading = useRef<HTMLHeadingElement>(null);
   return (
@@ -96,6 +98,7 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
       )}
       <h4>{t("reviews.request.automatic")}</h4>
       <CheckReport report={report} file={f.path} />
+      {acro && <AcroEvidenceSection evidence={acro} file={f.path} />}
       <h4>{t("reviews.request.file")}</h4>
       <FilePreview requestId={r.id} file={f} cells={report?.cells ?? []} />
       <h4 ref={votesHeading} tabIndex={-1}>
