@@ -159,7 +159,11 @@ async function main(): Promise<void> {
     db: database.db,
     allowlist: databaseAllowlist(database.db),
     upstream: pypiUpstream(config.MIRROR_UPSTREAM),
-    clients: databaseMirrorClients(database.db, workspaceIdentities(cookieSecret)),
+    clients: databaseMirrorClients(
+      database.db,
+      workspaceIdentities(cookieSecret),
+      config.environments.packageMirror.defaultSoftware,
+    ),
   });
   stops.push(() => mirror.close());
   await mirror.listen({ host: config.MIRROR_HOST, port: config.MIRROR_PORT }).catch((err: unknown) => {

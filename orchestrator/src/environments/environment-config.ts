@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+import { SOFTWARE_CHOICES } from "../permits/permit";
 import type { StagingCapabilities } from "../staging/staging-capability";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import type { WorkspaceIdentities } from "../gateway/workspace-identities";
@@ -64,6 +66,22 @@ export const environmentConfigSchema = z.object({
    */
   workspace: z
     .strictObject({ cpu: cpu.default("2"), memory: bytes.default("8Gi"), homeSize: bytes.default("5Gi") })
+    .prefault({}),
+  /**
+   * The package mirror (MIRROR_PORT) as workspaces reach it. `url` is an address, never a name: workspaces have
+   * no DNS, so that no lookup can carry data out; in a cluster, the fixed ClusterIP of the mirror's Service
+   * (`http://10.96.0.83:8083`). Unset: no environment's egress opens, whatever its permit says.
+   * `defaultSoftware` is what a permit that does not say (`environment.software`) gets.
+   */
+  packageMirror: z
+    .strictObject({
+      url: z
+        .url({ protocol: /^https?$/ })
+        .refine((u) => isIP(new URL(u).hostname.replace(/^\[|\]$/g, "")) !== 0, "an address, not a host name")
+        .refine((u) => new URL(u).pathname === "/" && !new URL(u).username, "a bare origin, without path or user")
+        .optional(),
+      defaultSoftware: z.enum(SOFTWARE_CHOICES).default("none"),
+    })
     .prefault({}),
   /**
    * The storage class of the project folder, which every workspace of the environment mounts read-write at

@@ -32,6 +32,7 @@ export function workspacePersons(
     return {
       id,
       token: identities.tokenOf(namespace, id),
+      mirrorPassword: identities.mirrorTokenOf(namespace, id),
       ...(hosts ? { origin: hosts.originOf(hosts.labelOf(namespace, subject)) } : {}),
     };
   });

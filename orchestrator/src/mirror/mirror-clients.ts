@@ -2,6 +2,9 @@ import { timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/database";
 import { loadEnvironment } from "../environments/environment-store";
 import type { WorkspaceIdentities } from "../gateway/workspace-identities";
+import type { SOFTWARE_CHOICES } from "../permits/permit";
+
+type SoftwareChoice = (typeof SOFTWARE_CHOICES)[number];
 
 /** Whose pip is asking: an environment that is active and one person its permit names. */
 export interface MirrorClient {
@@ -38,8 +41,15 @@ const sameText = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** Identifies callers by their workspace's credential, against the environments in the database. */
-export function databaseMirrorClients(db: Db, identities: WorkspaceIdentities): MirrorClients {
+/**
+ * Identifies callers by their workspace's credential, against the environments in the database. `defaultSoftware`
+ * is the installation's answer for a permit that does not say whether it allows installs.
+ */
+export function databaseMirrorClients(
+  db: Db,
+  identities: WorkspaceIdentities,
+  defaultSoftware: SoftwareChoice = "none",
+): MirrorClients {
   return {
     async identify(authorization) {
       const credential = basicCredential(authorization);
@@ -55,6 +65,8 @@ export function databaseMirrorClients(db: Db, identities: WorkspaceIdentities): 
       const { status, validFrom, validUntil } = found.permit;
       if (status === "revoked" || now < validFrom || now >= validUntil) return undefined;
       const permit = found.permit.payload;
+      // Its NetworkPolicy opens to the mirror only then; a credential from before an amendment closed it counts no more.
+      if ((permit.environment.software ?? defaultSoftware) !== "allowlisted") return undefined;
       const person = permit.authorisedPersons.find((p) => identities.personIdOf(namespace, p.subject) === personId);
       return person && { namespace, permitId: found.permit.permitId, subject: person.subject };
     },

@@ -74,6 +74,7 @@ describe("the package mirror, against the real PyPI", () => {
     namespace = await insertEnvironment(database.db, {
       ...permit,
       authorisedPersons: [...permit.authorisedPersons, bob],
+      environment: { ...permit.environment, software: "allowlisted" },
     });
     const recordingFetch: typeof fetch = async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
@@ -149,6 +150,15 @@ describe("the package mirror, against the real PyPI", () => {
     expect((await fetch(`${origin}/simple/six/`)).status).toBe(401);
     expect((await mirrorGet("alice", "/simple/six/", "0".repeat(64))).status).toBe(401);
     expect((await mirrorGet("carol", "/simple/six/")).status).toBe(401);
+    // A permit that does not allow installs: its persons' credentials open nothing, though the key made them.
+    const closed = await insertEnvironment(
+      database.db,
+      examplePermit({ permitId: `SE-NOSW-${Date.now().toString(36)}` }),
+    );
+    const credential = mirrorCredential(identities, closed, identities.personIdOf(closed, "alice"));
+    const basic = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
+    const res = await fetch(`${origin}/simple/six/`, { headers: { authorization: `Basic ${basic}` } });
+    expect(res.status).toBe(401);
     expect(upstreamAsked.length).toBe(asked);
   });
 

@@ -16,6 +16,8 @@ const without = (key: string) => Object.fromEntries(Object.entries(examplePermit
 describe("permitPayloadSchema", () => {
   it("accepts the example permit, with and without conditions", () => {
     expect(issuesOf(examplePermit())).toEqual([]);
+    for (const software of ["none", "allowlisted"] as const)
+      expect(issuesOf(examplePermit({ environment: { ...examplePermit().environment, software } }))).toEqual([]);
     expect(issuesOf(without("conditions"))).toEqual([]);
     expect(issuesOf(examplePermit({ validFrom: "2026-11-02T01:00:00+01:00" }))).toEqual([]);
   });
@@ -45,6 +47,12 @@ describe("permitPayloadSchema", () => {
       { environment: { ...examplePermit().environment, tools: ["emacs"] } },
       "environment.tools[0]",
       /jupyterlab/,
+    ],
+    [
+      "software other than none or allowlisted",
+      { environment: { ...examplePermit().environment, software: "anything" } },
+      "environment.software",
+      /allowlisted/,
     ],
     ["a status other than granted or revoked", { status: "pending" }, "status", /granted/],
     ["sequence 0", { sequence: 0 }, "sequence", /./],

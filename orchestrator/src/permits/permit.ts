@@ -14,6 +14,13 @@ export const PURPOSE_CATEGORIES = [
 
 export const WORKSPACE_TOOLS = ["jupyterlab", "rstudio", "vscode"] as const;
 
+/**
+ * What researchers may install in the environment: `none`, or `allowlisted` — packages from the installation's
+ * package mirror, which offers only the projects operators allow. Absent: the installation's default
+ * (ENVIRONMENT_SETTINGS `packageMirror.defaultSoftware`, itself `none`, which is what every permit meant before).
+ */
+export const SOFTWARE_CHOICES = ["none", "allowlisted"] as const;
+
 /** The same instant ten calendar years later (EHDS Art. 68: a permit lasts at most ten years). */
 function tenYearsAfter(ms: number): number {
   const d = new Date(ms);
@@ -59,6 +66,12 @@ export const permitPayloadSchema = z
     datasets: z.array(dataset).max(100),
     environment: z.strictObject({
       tools: z.array(z.enum(WORKSPACE_TOOLS)).min(1),
+      software: z
+        .enum(SOFTWARE_CHOICES)
+        .optional()
+        .describe(
+          "Whether researchers may install packages: `allowlisted` opens the environment to the installation's package mirror (projects operators allow), `none` keeps it closed. Absent: the installation's default, `none` unless it says otherwise.",
+        ),
       cpu,
       memory: bytes,
       storage: bytes,

@@ -42,6 +42,8 @@ export interface WorkspacePerson {
   id: string;
   /** The credential of the person's tool server, which only the gateway presents. */
   token: string;
+  /** The credential the person's pip presents to the package mirror (mirror/mirror-clients.ts). */
+  mirrorPassword?: string;
   /** The origin of the person's workspace host, the only one the tool accepts its own API calls from. */
   origin?: string;
 }

@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
 import { namespaceObject } from "./namespace";
 import { networkPolicies } from "./network-policies";
+import { mirrorEgressPolicy } from "./package-mirror";
 import { limitRange, resourceQuota } from "./quota";
 import {
   airlockDeployment,
@@ -21,6 +22,7 @@ export function desiredObjects(input: EnvironmentInput, config: EnvironmentConfi
   return [
     namespaceObject(input),
     ...networkPolicies(input, config),
+    ...mirrorEgressPolicy(input, config),
     resourceQuota(input, config),
     limitRange(input),
     ...serviceAccounts(input),

@@ -7,6 +7,7 @@ import type {
   V1Service,
   V1ServiceAccount,
 } from "@kubernetes/client-node";
+import { pipEnvironment } from "./package-mirror";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput, KeptHome, WorkspacePerson } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
@@ -236,6 +237,8 @@ export function workspaceDeployment(
                 // The person's own workspace host: the only origin the tool's API calls may come from.
                 { name: "SPE_ALLOWED_ORIGINS", value: person.origin ?? "" },
                 { name: TOKEN_ENV, value: person.token },
+                // Only when the permit allows installs: pip's index, the mirror (package-mirror.ts).
+                ...pipEnvironment(input, config, person),
               ],
               securityContext: containerSecurityContext,
               resources: workspaceResources(permit, config.workspace, input.persons.length),
