@@ -24,6 +24,7 @@ import {
   TEST_ISSUER,
   trustOf,
   withPersons,
+  openEveryWorkspace,
 } from "../../orchestrator/src/permits/test-fixtures";
 import { importPermit } from "../../orchestrator/src/permits/import-permit";
 import { openDatabase } from "../../orchestrator/src/db/database";
@@ -260,6 +261,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
         trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
         now: new Date(),
       });
+      await openEveryWorkspace(database.db, namespace, permit, config);
       controller.start();
       controller.enqueue(namespace);
       const deadline = Date.now() + 120_000;
@@ -328,6 +330,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
         trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
         now: new Date(),
       });
+      await openEveryWorkspace(database.db, namespace, permit, config);
       const started = Date.now();
       controller.start();
       controller.enqueue(namespace);
@@ -405,6 +408,7 @@ describe.skipIf(!capability.ok)("a local node running the orchestrator's environ
         trustedIssuers: trustOf({ [TEST_ISSUER]: [hdab] }),
         now: new Date(),
       });
+      await openEveryWorkspace(database.db, namespace, permit, environmentConfig);
       await staging.deliver(permit, 500);
       controller = new EnvironmentController({
         db: database.db,

@@ -107,15 +107,17 @@ export async function startStack(
   // A real reconciler, on a lease of its own so stacks in parallel test files do not wait for each other.
   const deliveries = deliveryServices(config, pino({ level: "silent" }));
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics(database.db);
+  // One configuration for the reconciler and the API, as main.ts has it: both name the same persons' workspaces.
+  const environmentConfig = {
+    ...config.environments,
+    stagingCapabilities: staging,
+    workspaceHosts: hosts,
+    workspaceIdentities: workspaceIdentities(cookieSecret),
+  };
   const controller = new EnvironmentController({
     db: database.db,
     kubeConfig: kube.config,
-    config: {
-      ...config.environments,
-      stagingCapabilities: staging,
-      workspaceHosts: hosts,
-      workspaceIdentities: workspaceIdentities(cookieSecret),
-    },
+    config: environmentConfig,
     log: pino({ level: "silent" }),
     leaseName: `stack-${port}`,
     staging: deliveries.staging,
@@ -147,7 +149,7 @@ export async function startStack(
     airlock,
     deliveries,
     machineTokens,
-    environmentConfig: config.environments,
+    environmentConfig,
     auditCheckpoints,
     auditCheckpointer,
   };

@@ -50,6 +50,11 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "environments.get": { expected: only("operator"), input: { namespace: "spe-none" } },
   "environments.events": { expected: only("operator"), input: { namespace: "spe-none" } },
   "environments.evidence": { expected: only("operator"), input: { namespace: "spe-none" } },
+  "environments.workspaces": { expected: only("operator"), input: { namespace: "spe-none" } },
+  "environments.stopWorkspace": {
+    expected: only("operator"),
+    input: { namespace: "spe-none", subject: "alice", reason: "Node maintenance" },
+  },
   "environments.suspend": { expected: only("operator"), input: { namespace: "spe-none", reason: "Node maintenance" } },
   "environments.resume": { expected: only("operator"), input: { namespace: "spe-none" } },
   "environments.suspendMany": {

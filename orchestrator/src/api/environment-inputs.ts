@@ -57,4 +57,9 @@ export const deleteHomeInput = namespaceInput.extend({
   subject: z.string().trim().min(1).max(200),
   reason: operatorReason,
 });
+/** One person's workspace to stop, by the person's subject as the permit names them. */
+export const stopWorkspaceInput = namespaceInput.extend({
+  subject: z.string().trim().min(1).max(200),
+  reason: operatorReason,
+});
 export const resumeInput = namespaceInput.extend({ reason: operatorReason.optional() });

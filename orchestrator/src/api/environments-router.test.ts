@@ -8,6 +8,9 @@ import { startStack, type Stack } from "../../test/stack";
 import { callTrpc } from "../../test/trpc-call";
 import { demoPermitPayload } from "../permits/demo-permit";
 import { pushDevPermit } from "../../test/push-permit";
+import { openWorkspace } from "../../test/workspace-host";
+import { and, eq } from "drizzle-orm";
+import { auditEvents } from "../db/schema";
 
 const call = (client: CookieClient, stack: Stack, path: string, input?: unknown, method: "GET" | "POST" = "POST") =>
   callTrpc(client, stack.appUrl, path, input, method);
@@ -52,13 +55,14 @@ describe("environment lifecycle through the API", () => {
       return e.conditions.some((c) => c.type === "Provisioned" && c.status === "True") && e;
     });
     expect(environment.desiredState).toBe("active");
-    // Kubernetes' own events, beside the page: here, the deployment controller scaling up the workspace.
+    // Kubernetes' own events, beside the page: here, the deployment controller scaling up the airlock agent
+    // (no workspace runs before its person opens it).
     const events = await eventually("events are shown", async () => {
       const e = (await call(olof, stack, "environments.events", { namespace }, "GET")).data as Array<{
         reason: string;
         object: string;
       }>;
-      return e.some((ev) => /^Deployment\/workspace-/.test(ev.object) && ev.reason === "ScalingReplicaSet") && e;
+      return e.some((ev) => ev.object === "Deployment/airlock" && ev.reason === "ScalingReplicaSet") && e;
     });
     expect(events.length).toBeGreaterThan(0);
     const list = (await call(olof, stack, "environments.list", { text: namespace }, "GET")).data as {
@@ -83,6 +87,73 @@ describe("environment lifecycle through the API", () => {
     (
       await apps.listNamespacedDeployment({ namespace, labelSelector: "app.kubernetes.io/component=workspace" })
     ).items.reduce((sum, d) => sum + (d.spec?.replicas ?? 0), 0);
+
+  it("starts a person's workspace when they open it, not before", async () => {
+    expect(await workspaceReplicas()).toBe(0);
+    const { res, url } = await openWorkspace(alice, stack.appUrl, namespace);
+    // The page that follows the start, in words, looking again every second.
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.text()).toContain('http-equiv="refresh" content="1"');
+    // Each of the page's reloads asks again, as a browser's would (a reconcile under way may have read the wish
+    // before it was there).
+    await eventually("alice's workspace is asked for", async () => {
+      await (await alice.request(url, { headers: { accept: "text/html" } })).text();
+      return (await workspaceReplicas()) === 1;
+    });
+    const [started] = await stack.services.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "workspace.started"), eq(auditEvents.target, `environment:${namespace}`)));
+    expect(started).toMatchObject({ actorSubject: "alice", details: { person: "alice" } });
+  });
+
+  type PersonWorkspace = { subject: string; state: string; reason: string | null; since: string | null };
+  const personWorkspaces = async () =>
+    (await call(olof, stack, "environments.workspaces", { namespace }, "GET")).data as PersonWorkspace[];
+
+  it("shows operators who runs what, and stops one person's workspace with a reason", async () => {
+    // No node runs pods here: alice's start waits, which is "starting" (the environment's Ready is not hers).
+    expect(await personWorkspaces()).toEqual([expect.objectContaining({ subject: "alice", state: "starting" })]);
+    const reasonless = await call(olof, stack, "environments.stopWorkspace", {
+      namespace,
+      subject: "alice",
+      reason: "",
+    });
+    expect(reasonless.error?.data.speCode).toBe("ENVIRONMENT_REASON_MISSING");
+    const stranger = await call(olof, stack, "environments.stopWorkspace", {
+      namespace,
+      subject: "bob",
+      reason: "Not in this permit",
+    });
+    expect(stranger.error?.data.speCode).toBe("WORKSPACE_NOT_FOUND");
+    const stop = { namespace, subject: "alice", reason: "Runs away with the node's memory" };
+    expect((await call(olof, stack, "environments.stopWorkspace", stop)).data).toEqual({
+      subject: "alice",
+      stopped: true,
+    });
+    await eventually("alice's workspace is scaled to zero", async () => (await workspaceReplicas()) === 0);
+    expect(await personWorkspaces()).toEqual([
+      expect.objectContaining({ subject: "alice", state: "stopped", reason: stop.reason }),
+    ]);
+    const again = await call(olof, stack, "environments.stopWorkspace", stop);
+    expect(again.error?.data.speCode).toBe("ENVIRONMENT_STATE_CONFLICT");
+    const [stopped] = await stack.services.database.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.action, "workspace.stopped-by-operator"),
+          eq(auditEvents.target, `environment:${namespace}`),
+        ),
+      );
+    expect(stopped).toMatchObject({ actorSubject: "olof", details: { person: "alice", reason: stop.reason } });
+    // She opens it again: it is asked for again.
+    await eventually("alice's workspace is asked for again", async () => {
+      await (await openWorkspace(alice, stack.appUrl, namespace)).res.text();
+      return (await workspaceReplicas()) === 1;
+    });
+  });
 
   it("suspends (no workspace runs) and resumes", async () => {
     expect(

@@ -18,11 +18,13 @@ import {
   namespaceInput,
   operatorReason,
   resumeInput,
+  stopWorkspaceInput,
   suspendInput,
   tableInput,
   teardownInput,
 } from "./environment-inputs";
 import { myEnvironmentUpdates } from "./my-environment-updates";
+import { personWorkspaces, stopPersonWorkspace } from "./person-workspaces";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
 async function changeState(
@@ -113,6 +115,14 @@ export const environmentsRouter = router({
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
     return report;
   }),
+  /** Each person's workspace: its state, since when, why and when last used (from the cluster, live). */
+  workspaces: operatorProcedure
+    .input(namespaceInput)
+    .query(({ ctx, input }) => personWorkspaces(ctx.services, input.namespace)),
+  /** Stops one person's workspace with a reason; their home is kept and they can open it again. */
+  stopWorkspace: operatorProcedure
+    .input(stopWorkspaceInput)
+    .mutation(({ ctx, input }) => stopPersonWorkspace(ctx, input)),
   suspend: operatorProcedure
     .input(suspendInput)
     .mutation(async ({ ctx, input }) => (await changeState(ctx, [input.namespace], "suspend", input.reason))[0]!),

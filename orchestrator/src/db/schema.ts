@@ -82,6 +82,30 @@ export const workspaceSessions = pgTable(
   (t) => [index("workspace_sessions_session_hash_idx").on(t.sessionHash)],
 );
 
+/**
+ * What each person wants of their own workspace in an environment (environments/workspace-wishes.ts): when
+ * they last opened it (started), when it was last stopped and why (idle, or an operator's reason), and when
+ * the gateway last saw it used. The Deployment runs while the newest of these is a start; the person's state
+ * (stopped, starting, running, idle-stopped, failed) is this and what the cluster says of the pod.
+ */
+export const workspaceWishes = pgTable(
+  "workspace_wishes",
+  {
+    namespace: text("namespace").notNull(),
+    /** The opaque id of the person's workspace (gateway/workspace-identities.ts). */
+    personId: text("person_id").notNull(),
+    /** Who it is, for operators' "who runs what": the permit names them anyway. */
+    subject: text("subject").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+    /** idle, operator, or what else stopped it last. */
+    stopCause: text("stop_cause").$type<"idle" | "operator">(),
+    stopReason: text("stop_reason"),
+    lastActivityAt: timestamp("last_activity_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.personId] })],
+);
+
 /** The current version of every permit received: the highest sequence wins. */
 export const permits = pgTable(
   "permits",

@@ -10,6 +10,8 @@ import { auditEvents } from "../db/schema";
 import { EnvironmentController } from "./controller";
 import { desiredObjects } from "./desired/index";
 import { defaultEnvironmentConfig } from "./environment-config";
+import { askToStart } from "./workspace-wishes";
+import { SYSTEM_ACTOR } from "../audit/audit-hash";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 // The reconciler's keys are the tests' own, so that the tests can name the objects it makes.
@@ -118,6 +120,10 @@ describe("environment controller against the real API server, as the orchestrato
     const permit = uniquePermit();
     const namespace = await insertEnvironment(database.db, permit);
     await stageDelivery(database.db, permit);
+    // The first person has opened their workspace: only then does it run.
+    const [first] = withPersons({ namespace, permit, desiredState: "active" }).persons;
+    const subject = permit.authorisedPersons[0]!.subject;
+    await askToStart(database.db, { namespace, personId: first!.id, subject }, SYSTEM_ACTOR, new Date());
     controller.enqueue(namespace);
     await provisioned(namespace);
     const pods = await eventually("the controllers created the three pods", async () => {

@@ -97,10 +97,14 @@ export function observeEnvironment({
   const loading = job && !((job.status?.succeeded ?? 0) > 0) ? loaderHealth(job, cluster, now, expected) : {};
   const data = dataCondition(job, awaitingDelivery, anythingStaged, loading);
 
-  // Each person's workspace, and the airlock agent beside them: the first that is not available says why.
+  // The airlock agent, and each person's workspace that is asked to run: the first that is not available says
+  // why. A workspace nobody has opened is no part of the environment's readiness: each person's has its own
+  // state (workspace-state.ts).
   const deployments = applied.filter(
     (o): o is V1Deployment =>
-      o.kind === "Deployment" && ["workspace", "airlock"].includes(o.metadata?.labels?.[COMPONENT_LABEL] ?? ""),
+      o.kind === "Deployment" &&
+      (o.metadata?.labels?.[COMPONENT_LABEL] === "airlock" ||
+        (o.metadata?.labels?.[COMPONENT_LABEL] === "workspace" && ((o as V1Deployment).spec?.replicas ?? 1) > 0)),
   );
   const component = (d: V1Deployment) => d.metadata?.labels?.[COMPONENT_LABEL];
   const unavailable = [

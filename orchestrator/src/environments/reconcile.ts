@@ -12,6 +12,7 @@ import { datasetsAwaitingDelivery, type EnvironmentInput } from "./desired/envir
 import { claimSizes, keptHomes } from "./kept-homes";
 import { legacyHome } from "./legacy-home";
 import { personIdOf, workspacePersons } from "./workspace-persons";
+import { wishesOf } from "./workspace-wishes";
 import { desiredObjects } from "./desired/index";
 import { removeForeignObjects } from "./foreign-objects";
 import type { StagingStore } from "../staging/staging-store";
@@ -232,7 +233,7 @@ async function environmentInput(
     permit.payload.datasets.some((d) => d.id === s.datasetId && d.version === s.version);
   const staged = (await stagedDatasets(deps.db, permit.permitId)).filter(granted);
   const { namespace } = environment;
-  const persons = workspacePersons(namespace, permit.payload, deps.config);
+  const persons = workspacePersons(namespace, permit.payload, deps.config, await wishesOf(deps.db, namespace));
   return {
     namespace,
     permit: permit.payload,

@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "./environment-config";
 import type { WorkspacePerson } from "./desired/environment-input";
 import { workspaceIdentities } from "../gateway/workspace-identities";
 import { randomBytes } from "node:crypto";
+import { wantsRunning, type WorkspaceWish } from "./workspace-wishes";
 
 /**
  * Without an installation's keys (tests that never open a workspace) a key of this process: the ids stay the
@@ -19,11 +20,15 @@ export function personIdOf(
   return (config.workspaceIdentities ?? processIdentities).personIdOf(namespace, subject);
 }
 
-/** The workspace of each person the permit names, in its order, with the installation's keys. */
+/**
+ * The workspace of each person the permit names, in its order, with the installation's keys; started when
+ * the person's wish (workspace-wishes.ts) says so.
+ */
 export function workspacePersons(
   namespace: string,
   permit: Pick<PermitPayload, "authorisedPersons">,
   config: Pick<EnvironmentConfig, "workspaceHosts" | "workspaceIdentities">,
+  wishes: ReadonlyMap<string, WorkspaceWish> = new Map(),
 ): WorkspacePerson[] {
   const identities = config.workspaceIdentities ?? processIdentities;
   const hosts = config.workspaceHosts;
@@ -33,6 +38,7 @@ export function workspacePersons(
       id,
       token: identities.tokenOf(namespace, id),
       mirrorPassword: identities.mirrorTokenOf(namespace, id),
+      started: wantsRunning(wishes.get(id)),
       ...(hosts ? { origin: hosts.originOf(hosts.labelOf(namespace, subject)) } : {}),
     };
   });

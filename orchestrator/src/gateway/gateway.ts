@@ -22,6 +22,9 @@ import { tooManyRefusals } from "../http/stranger-refusals";
 import { requestRefusal } from "./request-isolation";
 import { ActivityWriter, type ActivitySink } from "../activity/activity-writer";
 import { workspaceActivity } from "../activity/workspace-activity";
+import type { WorkspaceControl } from "../environments/workspace-control";
+import type { PersonWorkspaceState } from "../environments/workspace-state";
+import type { PersonWorkspace } from "../environments/workspace-wishes";
 
 export interface GatewayOptions {
   db: Db;
@@ -38,6 +41,8 @@ export interface GatewayOptions {
   socketRecheckMs?: number;
   /** The refusal budget strangers share (http/stranger-refusals.ts); without it every refusal is audited. */
   strangers?: RefusalBudget;
+  /** Starts a person's workspace when they open it (environments/workspace-control.ts); without it, it only waits. */
+  workspaces?: Pick<WorkspaceControl, "open" | "wanted" | "used">;
   /** Where the record of activities goes (src/activity/); without it a writer of the gateway's own, to `db`. */
   activity?: ActivitySink;
 }
@@ -128,6 +133,42 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     return refuse(req, reply, 403, TRANSFER_BLOCKED, TRANSFER_MESSAGE, { home });
   };
 
+  /**
+   * A request to a workspace that does not answer opens it: the person's wish to run is recorded and their
+   * Deployment scaled up, and the page says how far the start has got, looking again every second until
+   * JupyterLab answers (then the same address is the workspace itself). Nothing of the workspace is served.
+   */
+  const startWorkspace = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    workspace: PersonWorkspace,
+    environmentStuck: string | undefined,
+  ) => {
+    let state: PersonWorkspaceState | undefined;
+    try {
+      state = await options.workspaces?.open(workspace, {
+        subject: workspace.subject,
+        role: "researcher",
+        address: req.ip,
+      });
+    } catch (err) {
+      req.log.warn({ ns: workspace.namespace, err: (err as Error).message }, "Failed to start a person's workspace");
+    }
+    // Stuck is not starting: it will not come by itself, so the page says so and looks again only slowly.
+    const stuck =
+      state?.state === "failed"
+        ? `The workspace is stuck (${state.reason}).`
+        : !state && environmentStuck
+          ? `The environment is stuck (${environmentStuck}).`
+          : undefined;
+    if (stuck) return refuse(req, reply, 503, "WORKSPACE_STUCK", stuck, { retryS: 60, home });
+    return refuse(req, reply, 503, "WORKSPACE_STARTING", "The workspace is starting; this page follows it.", {
+      retryS: options.workspaces ? 1 : 5,
+      home,
+      step: state?.step ?? undefined,
+    });
+  };
+
   const authorise = async (req: FastifyRequest, reply: FastifyReply) => {
     const host = hosts.classify(req.headers.host);
     const label = host.kind === "workspace" ? host.label : undefined;
@@ -174,6 +215,10 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     if (route.kind === "blocked") return refuseTransfer(req, reply, hostSession, route.route);
     const person = options.identities.personIdOf(namespace, subject);
     const authorization = `token ${options.identities.tokenOf(namespace, person)}`;
+    const workspace = { namespace, personId: person, subject };
+    // Stopped (never opened, idle, or stopped by an operator): this request opens it.
+    if (options.workspaces && !(await options.workspaces.wanted(namespace, person)))
+      return startWorkspace(req, reply, workspace, decision.stuck);
     let upstream: string;
     try {
       upstream = await options.upstreamFor(namespace, person);
@@ -181,17 +226,9 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       req.log.warn({ ns: namespace, err: (err as Error).message }, "Failed to find the workspace of an environment");
       // A strategy that knows the workspace will not come (the local node failed) says so, with no retry.
       if (err instanceof SpeError) return refuse(req, reply, 503, err.code, err.message, { home });
-      // Stuck is not starting: it will not come by itself, so the page says so and looks again only slowly.
-      if (decision.stuck)
-        return refuse(req, reply, 503, "WORKSPACE_STUCK", `The environment is stuck (${decision.stuck}).`, {
-          retryS: 60,
-          home,
-        });
-      return refuse(req, reply, 503, "WORKSPACE_STARTING", "The workspace is not running yet; try again in a moment.", {
-        retryS: 5,
-        home,
-      });
+      return startWorkspace(req, reply, workspace, decision.stuck);
     }
+    options.workspaces?.used(namespace, person);
     grants.set(req, { hostSession, upstream, authorization, path, mark });
   };
 

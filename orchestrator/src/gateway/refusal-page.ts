@@ -1,4 +1,5 @@
 import { escapeHtml } from "../html";
+import type { StartingStep } from "../environments/workspace-state";
 
 type Language = "sv" | "en";
 const REASONS = [
@@ -20,7 +21,7 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
   sv: {
     WORKSPACE_STARTING: {
       title: "Arbetsytan startar",
-      text: "Arbetsytan är inte igång än. Sidan laddas om av sig själv om några sekunder.",
+      text: "Arbetsytan startar. Sidan följer starten och öppnar JupyterLab av sig själv när den svarar.",
     },
     WORKSPACE_STUCK: {
       title: "Arbetsytan har fastnat",
@@ -64,7 +65,7 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
   en: {
     WORKSPACE_STARTING: {
       title: "The workspace is starting",
-      text: "The workspace is not running yet. This page reloads itself in a few seconds.",
+      text: "The workspace is starting. This page follows the start and opens JupyterLab by itself when it answers.",
     },
     WORKSPACE_STUCK: {
       title: "The workspace is stuck",
@@ -107,6 +108,22 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
   },
 };
 
+/** How far a start has got, in words, for the page that follows it. */
+const STEP_WORDS: Record<Language, Record<StartingStep, string>> = {
+  sv: {
+    asked: "Arbetsytan har begärts.",
+    scheduling: "Arbetsytan väntar på en plats att köra på.",
+    preparing: "Hemkatalogen, projektmappen och data kopplas in.",
+    "starting-tool": "JupyterLab startar.",
+  },
+  en: {
+    asked: "The workspace has been asked for.",
+    scheduling: "The workspace is waiting for a place to run.",
+    preparing: "The home, the project folder and the data are being attached.",
+    "starting-tool": "JupyterLab is starting.",
+  },
+};
+
 /** Swedish unless the browser puts English before Swedish (the UI's own choice lives in the browser). */
 export function pageLanguage(acceptLanguage: string | undefined): Language {
   const tags = (acceptLanguage ?? "").split(",").map((t) => t.trim().toLowerCase());
@@ -127,11 +144,13 @@ export function workspaceRefusalPage(
   language: Language,
   reloadSeconds?: number,
   home = "/",
+  step?: StartingStep,
 ): string {
   const words = WORDS[language];
   const { title, text } = words[reasonOf(code)];
+  const progress = step ? `<p role="status">${escapeHtml(STEP_WORDS[language][step])}</p>` : "";
   const reload = reloadSeconds ? `<meta http-equiv="refresh" content="${reloadSeconds}">` : "";
   return `<!doctype html><html lang="${language}"><head><meta charset="utf-8">${reload}<title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2328}.detail{color:#57606a;font-size:.9rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p class="detail" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a href="${escapeHtml(home)}">${escapeHtml(words.back)}</a></p></body></html>`;
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${progress}<p class="detail" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a href="${escapeHtml(home)}">${escapeHtml(words.back)}</a></p></body></html>`;
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageLanguage, workspaceRefusalPage } from "./refusal-page";
+import type { StartingStep } from "../environments/workspace-state";
 
 /** Whether a request is a browser loading a page (a link opened, a reload), not a program's call. */
 export const isPageLoad = (req: FastifyRequest) =>
@@ -15,7 +16,7 @@ export function refuse(
   status: number,
   error: string,
   message: string,
-  options: { retryS?: number; home?: string } = {},
+  options: { retryS?: number; home?: string; step?: StartingStep } = {},
 ) {
   if (options.retryS) reply.header("retry-after", String(options.retryS));
   if (!isPageLoad(req)) return reply.code(status).send({ error, message });
@@ -24,6 +25,13 @@ export function refuse(
     .type("text/html; charset=utf-8")
     .header("cache-control", "no-store")
     .send(
-      workspaceRefusalPage(error, message, pageLanguage(req.headers["accept-language"]), options.retryS, options.home),
+      workspaceRefusalPage(
+        error,
+        message,
+        pageLanguage(req.headers["accept-language"]),
+        options.retryS,
+        options.home,
+        options.step,
+      ),
     );
 }

@@ -11,6 +11,7 @@ import type { OidcRelyingParty } from "../auth/oidc";
 import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
+import { workspacesOf } from "../environments/workspace-control";
 import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { workspaceIdentities } from "../gateway/workspace-identities";
 import { registerAirlockRoutes } from "./airlock-routes";
@@ -144,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The same keys as the reconciler's (main.ts): both derive them from the cookie secret.
     identities: workspaceIdentities(options.cookieSecret),
     strangers,
+    workspaces: workspacesOf(services),
   });
 
   registerSigningKeyRoutes(app, services.airlock.signingKeys);

@@ -6,6 +6,9 @@ import type { PublicSigningJwk, TrustedIssuers } from "./trusted-issuers";
 import type { EnvironmentInput, StagedDataset } from "../environments/desired/environment-input";
 import { workspaceIdentities } from "../gateway/workspace-identities";
 import { workspacePersons } from "../environments/workspace-persons";
+import { askToStart } from "../environments/workspace-wishes";
+import { SYSTEM_ACTOR } from "../audit/audit-hash";
+import type { Db } from "../db/database";
 
 export const TEST_ISSUER = "https://hdab.example.se";
 export const OTHER_ISSUER = "https://findata.example.fi";
@@ -72,10 +75,35 @@ export const trustOf = (entries: Record<string, IssuerKey[]>): TrustedIssuers =>
 /** The identities of the tests' workspaces: a fixed key, so that ids and credentials are the same every run. */
 export const TEST_WORKSPACE_IDENTITIES = workspaceIdentities(Buffer.alloc(32, 7));
 
-/** An environment's input as the reconciler makes it: with a workspace for each of the permit's persons. */
-export function withPersons(input: Omit<EnvironmentInput, "persons">): EnvironmentInput {
+/**
+ * An environment's input as the reconciler makes it: with a workspace for each of the permit's persons, each
+ * of whom has opened it (so that it runs), unless `started` is false.
+ */
+export function withPersons(input: Omit<EnvironmentInput, "persons">, started = true): EnvironmentInput {
   return {
     ...input,
-    persons: workspacePersons(input.namespace, input.permit, { workspaceIdentities: TEST_WORKSPACE_IDENTITIES }),
+    persons: workspacePersons(input.namespace, input.permit, { workspaceIdentities: TEST_WORKSPACE_IDENTITIES }).map(
+      (p) => ({ ...p, started }),
+    ),
   };
+}
+
+/**
+ * Records that every person of the permit has opened their workspace, as the gateway does on an open: the
+ * reconciler then runs each. With the identities of `config`, as the controller under test has them.
+ */
+export async function openEveryWorkspace(
+  db: Db,
+  namespace: string,
+  permit: PermitPayload,
+  config: Parameters<typeof workspacePersons>[2] = {},
+): Promise<void> {
+  const persons = workspacePersons(namespace, permit, config);
+  for (const [i, person] of persons.entries())
+    await askToStart(
+      db,
+      { namespace, personId: person.id, subject: permit.authorisedPersons[i]!.subject },
+      SYSTEM_ACTOR,
+      new Date(),
+    );
 }

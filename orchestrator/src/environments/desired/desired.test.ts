@@ -270,15 +270,24 @@ describe("desiredObjects", () => {
   it.each([
     ["active", 1],
     ["suspended", 0],
-  ] as const)(
-    "runs %s environments with %i replicas of each workspace and the airlock agent",
-    (desiredState, replicas) => {
-      const objects = desiredObjects(input({ desiredState, permit: permitOf("alice", "bob") }), config);
-      const deployments = objects.filter((o): o is V1Deployment => o.kind === "Deployment");
-      expect(deployments).toHaveLength(3);
-      for (const d of deployments) expect(d.spec?.replicas).toBe(replicas);
-    },
-  );
+  ] as const)("runs %s environments with %i replicas of the airlock agent", (desiredState, replicas) => {
+    const objects = desiredObjects(input({ desiredState, permit: permitOf("alice", "bob") }), config);
+    expect(find<V1Deployment>(objects, "Deployment", "airlock").spec?.replicas).toBe(replicas);
+  });
+
+  it.each([
+    ["active", "started", 1],
+    ["active", "not opened", 0],
+    ["suspended", "started", 0],
+  ] as const)("runs a workspace of a %s environment %s with %i replicas", (desiredState, wish, replicas) => {
+    const base = input({ desiredState, permit: permitOf("alice", "bob") });
+    // Only alice has opened hers: bob's stays at 0 whatever the environment does.
+    const persons = base.persons.map((p, i) => ({ ...p, started: i === 0 && wish === "started" }));
+    const deployments = desiredObjects({ ...base, persons }, config).filter(
+      (o): o is V1Deployment => o.kind === "Deployment" && o.metadata?.name !== "airlock",
+    );
+    expect(deployments.map((d) => d.spec?.replicas)).toEqual([replicas, 0]);
+  });
 
   it.each([
     [

@@ -46,6 +46,11 @@ export interface WorkspacePerson {
   mirrorPassword?: string;
   /** The origin of the person's workspace host, the only one the tool accepts its own API calls from. */
   origin?: string;
+  /**
+   * Whether the person has opened their workspace since it was last stopped (environments/workspace-wishes.ts):
+   * only then does it run. A workspace nobody uses holds no share of the environment's CPU and memory.
+   */
+  started?: boolean;
 }
 
 /** A pseudonymised delivery waiting in staging for the environment's data loader. */

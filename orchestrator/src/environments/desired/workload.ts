@@ -215,7 +215,7 @@ export function workspaceDeployment(
     kind: "Deployment",
     metadata: { name: workspaceName(person), namespace, labels },
     spec: {
-      replicas: input.desiredState === "active" ? 1 : 0,
+      replicas: input.desiredState === "active" && person.started ? 1 : 0,
       // A single RWO home volume: never run the old and the new pod at once.
       strategy: { type: "Recreate" },
       selector: { matchLabels: { [COMPONENT_LABEL]: "workspace", [PERSON_LABEL]: person.id } },
@@ -242,7 +242,9 @@ export function workspaceDeployment(
               ],
               securityContext: containerSecurityContext,
               resources: workspaceResources(permit, config.workspace, input.persons.length),
-              readinessProbe: { tcpSocket: { port: config.workspacePort }, periodSeconds: 5 },
+              // Looked at every second: the gateway sends the person on as soon as the pod is Ready, and a person
+              // waits on it whenever they open a stopped workspace.
+              readinessProbe: { tcpSocket: { port: config.workspacePort }, periodSeconds: 1 },
               // The tool opens on the home, where the project folder and the data are folders beside the
               // person's own files; the project's outbox is also at the home's top, where the airlock was found.
               volumeMounts: [

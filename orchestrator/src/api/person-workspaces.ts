@@ -1,0 +1,53 @@
+import { loadEnvironment } from "../environments/environment-store";
+import { workspacePersons } from "../environments/workspace-persons";
+import { workspacesOf } from "../environments/workspace-control";
+import { SpeError } from "../errors";
+import type { Services } from "./context";
+import type { Session } from "../auth/sessions";
+
+/** The environment and its persons' workspaces, each with who it is; refused when there is no environment. */
+async function personsOf(services: Services, namespace: string) {
+  const found = await loadEnvironment(services.database.db, namespace);
+  if (!found || found.environment.desiredState === "torn-down")
+    throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${namespace}.`);
+  const { authorisedPersons } = found.permit.payload;
+  const persons = workspacePersons(namespace, found.permit.payload, services.environmentConfig).map((p, i) => ({
+    personId: p.id,
+    subject: authorisedPersons[i]!.subject,
+    name: authorisedPersons[i]!.name,
+  }));
+  return { environment: found.environment, persons };
+}
+
+/**
+ * Who runs what in an environment, for operators: each person of the permit with their workspace's state
+ * (stopped, starting, running, idle-stopped, failed), since when, why, and when it was last used. This is
+ * each person's own; the environment's `Ready` says only that its isolation, data and platform are in place.
+ */
+export async function personWorkspaces(services: Services, namespace: string) {
+  const { environment, persons } = await personsOf(services, namespace);
+  const states = await workspacesOf(services).states(namespace, persons, environment.desiredState === "active");
+  return persons.map(({ personId, subject, name }) => ({ subject, name, ...states.get(personId)! }));
+}
+
+/** An operator stops one person's workspace, with a reason (audited); their home is kept. */
+export async function stopPersonWorkspace(
+  ctx: { services: Services; session: Session; address: string },
+  input: { namespace: string; subject: string; reason: string },
+) {
+  const { persons } = await personsOf(ctx.services, input.namespace);
+  const person = persons.find((p) => p.subject === input.subject);
+  if (!person)
+    throw new SpeError("WORKSPACE_NOT_FOUND", `${input.subject} is not a person of ${input.namespace}'s permit.`);
+  const stopped = await workspacesOf(ctx.services).stop(
+    { namespace: input.namespace, personId: person.personId, subject: person.subject },
+    {
+      cause: "operator",
+      reason: input.reason,
+      actor: { subject: ctx.session.subject, role: "operator", address: ctx.address },
+    },
+  );
+  if (!stopped)
+    throw new SpeError("ENVIRONMENT_STATE_CONFLICT", `${person.name}'s workspace is not running: nothing to stop.`);
+  return { subject: person.subject, stopped };
+}

@@ -1,0 +1,109 @@
+import { and, eq } from "drizzle-orm";
+import { appendAuditEvent } from "../audit/append-audit-event";
+import type { AuditActor } from "../audit/audit-hash";
+import type { Db } from "../db/database";
+import { workspaceWishes } from "../db/schema";
+
+export type WorkspaceWish = typeof workspaceWishes.$inferSelect;
+
+/** Whether the person wants their workspace to run: they opened it after it was last stopped. */
+export const wantsRunning = (wish: Pick<WorkspaceWish, "startedAt" | "stoppedAt"> | undefined): boolean =>
+  !!wish?.startedAt && (!wish.stoppedAt || wish.stoppedAt < wish.startedAt);
+
+/** Every wish of an environment's persons, by their workspace's opaque id. */
+export async function wishesOf(db: Db, namespace: string): Promise<Map<string, WorkspaceWish>> {
+  const rows = await db.select().from(workspaceWishes).where(eq(workspaceWishes.namespace, namespace));
+  return new Map(rows.map((r) => [r.personId, r]));
+}
+
+/** One person's wish, if they ever opened their workspace. */
+export async function wishOf(db: Db, namespace: string, personId: string): Promise<WorkspaceWish | undefined> {
+  const [row] = await db
+    .select()
+    .from(workspaceWishes)
+    .where(and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId)));
+  return row;
+}
+
+export interface PersonWorkspace {
+  namespace: string;
+  /** The workspace's opaque id (gateway/workspace-identities.ts). */
+  personId: string;
+  subject: string;
+}
+
+/**
+ * The person opened their workspace: it is to run. Only the first open after a stop counts (and is
+ * audited); the rest say nothing new. Returns whether this was such a start.
+ */
+export async function askToStart(db: Db, workspace: PersonWorkspace, actor: AuditActor, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(workspaceWishes)
+      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
+      .for("update");
+    if (wantsRunning(before)) return false;
+    await tx
+      .insert(workspaceWishes)
+      .values({ ...workspace, startedAt: now, lastActivityAt: now })
+      .onConflictDoUpdate({
+        target: [workspaceWishes.namespace, workspaceWishes.personId],
+        set: { startedAt: now, lastActivityAt: now },
+      });
+    await appendAuditEvent(
+      tx,
+      {
+        actor,
+        action: "workspace.started",
+        target: `environment:${workspace.namespace}`,
+        details: { person: workspace.subject },
+      },
+      now,
+    );
+    return true;
+  });
+}
+
+/**
+ * Stops a person's workspace: idle (the culler, no reason needed) or an operator's, with a reason. The home is
+ * kept. Returns whether it was running; a stopped one stays as it was, unaudited.
+ */
+export async function askToStop(
+  db: Db,
+  workspace: PersonWorkspace,
+  stop: { cause: "idle" | "operator"; reason?: string; actor: AuditActor },
+  now: Date,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(workspaceWishes)
+      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
+      .for("update");
+    if (!wantsRunning(before)) return false;
+    await tx
+      .update(workspaceWishes)
+      .set({ stoppedAt: now, stopCause: stop.cause, stopReason: stop.reason ?? null })
+      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)));
+    await appendAuditEvent(
+      tx,
+      {
+        actor: stop.actor,
+        action: stop.cause === "idle" ? "workspace.stopped-idle" : "workspace.stopped-by-operator",
+        target: `environment:${workspace.namespace}`,
+        details: { person: workspace.subject, ...(stop.reason ? { reason: stop.reason } : {}) },
+      },
+      now,
+    );
+    return true;
+  });
+}
+
+/** The gateway saw the workspace used (a request relayed, a socket open): the culler measures idleness from it. */
+export async function noteActivity(db: Db, namespace: string, personId: string, at: Date): Promise<void> {
+  await db
+    .update(workspaceWishes)
+    .set({ lastActivityAt: at })
+    .where(and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId)));
+}
