@@ -253,6 +253,9 @@ describe("environment lifecycle through the API", () => {
   it("refuses a malformed namespace with a message that says what is expected", async () => {
     const bad = await call(olof, stack, "environments.get", { namespace: "kube-system" }, "GET");
     expect(bad.status).toBe(400);
-    expect(bad.error?.data.issues).toEqual([{ path: "namespace", message: "an environment namespace (spe-…)" }]);
+    expect(bad.error?.data.issues).toEqual([
+      { path: "namespace", code: "INPUT_INVALID", problem: "wrong-form", message: "an environment namespace (spe-…)" },
+    ]);
+    expect(bad.error?.message).toBe("INPUT_INVALID: namespace: an environment namespace (spe-…).");
   });
 });

@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { SpeError } from "../errors";
 import type { Context } from "./context";
 import { publicProcedure, router, UNEXPECTED_MESSAGE } from "./trpc";
@@ -16,6 +17,7 @@ const failing = router({
     await Promise.resolve();
     throw new SpeError("EXPORT_REQUEST_NOT_FOUND", "There is no export request 7.");
   }),
+  byId: publicProcedure.input(z.object({ id: z.uuid() })).query(({ input }) => input.id),
   wrongInput: publicProcedure
     .input((v) => {
       if (typeof v !== "string") throw new Error("a text, please");
@@ -38,16 +40,31 @@ async function ask(path: string, input?: unknown): Promise<{ status: number; mes
 
 describe("error answers", () => {
   it.each([
-    ["an unexpected failure gives no detail of it", "databaseDown", undefined, 500, UNEXPECTED_MESSAGE, undefined],
+    ["an unexpected failure gives no detail of it", "databaseDown", undefined, 500, UNEXPECTED_MESSAGE, "UNEXPECTED"],
     [
-      "our own error keeps its message and code",
+      "a failure of ours keeps its code, and its sentence (which could name a host) stays in the log",
       "ours",
       undefined,
       500,
-      "The database cannot be reached; try again in a minute.",
+      `DATABASE_UNAVAILABLE: ${UNEXPECTED_MESSAGE}`,
       "DATABASE_UNAVAILABLE",
     ],
-    ["bad input keeps its message", "wrongInput", 7, 400, "a text, please", undefined],
+    [
+      "bad input not checked by zod says only that it could not be read",
+      "wrongInput",
+      7,
+      400,
+      "INPUT_INVALID: The request could not be read.",
+      "INPUT_INVALID",
+    ],
+    [
+      "a malformed id names the field and says it is not a valid id, without zod's pattern",
+      "byId",
+      { id: "../../etc/passwd" },
+      400,
+      "INPUT_INVALID: id: is not a valid id.",
+      "INPUT_INVALID",
+    ],
     [
       "a domain error gets its code from the table, and its message leads with our code",
       "gone",

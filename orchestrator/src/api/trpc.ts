@@ -1,8 +1,9 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Role } from "../auth/roles";
-import { SpeError, type SpeErrorCode } from "../errors";
-import { PermitSchemaError } from "../permits/permit-issues";
+import { SpeError, type ErrorValues, type SpeErrorCode } from "../errors";
+import { PermitSchemaError, type PermitIssue } from "../permits/permit-issues";
+import { inputIssuesOf, inputSentence, type InputIssue } from "../input-issues";
 import type { Context } from "./context";
 import { controlCharacterAt } from "./plain-text";
 
@@ -16,9 +17,41 @@ export const UNEXPECTED_MESSAGE =
  */
 export const inputCode = (code: SpeErrorCode, error: string) => ({ error, params: { speCode: code } });
 
-const codeOfIssue = (issue: ZodError["issues"][number]): SpeErrorCode | undefined =>
-  issue.code === "custom" ? (issue.params as { speCode?: SpeErrorCode } | undefined)?.speCode : undefined;
-const codeOfInput = (error: ZodError) => error.issues.map(codeOfIssue).find((code) => code !== undefined);
+/**
+ * What a failure tells the person, and nothing more: our code, the values its words need, the fields that are
+ * wrong, and a sentence in English for clients without words of their own. A failure that is ours (a code
+ * the API does not map, a bug, an outage) says only that it happened: its text can name hosts, files or
+ * values, and stays in the server's log.
+ */
+function answerOf(error: TRPCError): {
+  message: string;
+  speCode: SpeErrorCode;
+  values?: ErrorValues;
+  issues?: unknown;
+} {
+  const cause = error.cause;
+  if (cause instanceof ZodError) {
+    const issues = inputIssuesOf(cause.issues);
+    const first = issues.find((i) => i.code !== "INPUT_INVALID") ?? issues[0];
+    const speCode = first?.code ?? "INPUT_INVALID";
+    return {
+      message: `${speCode}: ${inputSentence(first)}`,
+      speCode,
+      values: first
+        ? { field: first.path, problem: first.problem, ...(first.limit === undefined ? {} : { limit: first.limit }) }
+        : undefined,
+      issues,
+    };
+  }
+  if (cause instanceof SpeError && TRPC_CODES[cause.code]) {
+    const issues = cause instanceof PermitSchemaError ? cause.issues : undefined;
+    return { message: error.message, speCode: cause.code, values: cause.values, issues };
+  }
+  if (cause instanceof SpeError) return { message: `${cause.code}: ${UNEXPECTED_MESSAGE}`, speCode: cause.code };
+  if (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR")
+    return { message: "INPUT_INVALID: The request could not be read.", speCode: "INPUT_INVALID" };
+  return { message: UNEXPECTED_MESSAGE, speCode: "UNEXPECTED" };
+}
 
 const t = initTRPC.context<Context>().create({
   // Stack traces would tell an attacker about our internals; they stay in the server's log.
@@ -32,24 +65,18 @@ const t = initTRPC.context<Context>().create({
     client: { reconnectAfterInactivityMs: 40_000 },
   },
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    // An unexpected failure (a database error, a bug) is logged in full by the server's onError; its text
-    // could name tables, hosts or values, so the person is told only that it happened.
-    const unexpected = error.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof SpeError);
+    const { message, speCode, values, issues } = answerOf(error);
     return {
       ...shape,
-      message: unexpected ? UNEXPECTED_MESSAGE : shape.message,
+      message,
       data: {
         ...shape.data,
-        /** Our stable error code, for clients to match on; an input's, when its schema gives one (inputCode). */
-        speCode: cause instanceof SpeError ? cause.code : cause instanceof ZodError ? codeOfInput(cause) : undefined,
+        /** Our stable code, for clients to match on and to word in their language. */
+        speCode,
+        /** What the code's words need (`{ id }`, `{ field }`), never more than the person may know. */
+        values,
         /** Input problems field by field, for forms; a signed permit's bad fields too, for the upload page. */
-        issues:
-          cause instanceof ZodError
-            ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: codeOfIssue(i) }))
-            : cause instanceof PermitSchemaError
-              ? cause.issues.map((i) => ({ path: i.path, message: i.message }))
-              : undefined,
+        issues: issues as InputIssue[] | PermitIssue[] | undefined,
       },
     };
   },
@@ -96,7 +123,12 @@ const TRPC_CODES: Partial<Record<SpeErrorCode, TRPC_ERROR_CODE_KEY>> = {
   EXPORT_PERMIT_ENDED: "CONFLICT",
   EXPORT_REQUESTER_REMOVED: "CONFLICT",
   OUTBOX_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  TEXT_CONTROL_CHARACTERS: "BAD_REQUEST",
 };
+
+/** A refusal before any handler ran, as the domain errors' middleware would have made it. */
+const refusal = (code: TRPC_ERROR_CODE_KEY, cause: SpeError) =>
+  new TRPCError({ code, message: `${cause.code}: ${cause.message}`, cause });
 
 /** SpeError → TRPCError by TRPC_CODES; the message starts with the stable code (`PERMIT_EXPIRED: …`) for clients to match on. */
 const domainErrors = t.middleware(async ({ next }) => {
@@ -112,10 +144,14 @@ const domainErrors = t.middleware(async ({ next }) => {
 const plainTextInput = t.middleware(async ({ getRawInput, next }) => {
   const at = controlCharacterAt(await getRawInput());
   if (at !== undefined)
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `TEXT_CONTROL_CHARACTERS: ${at ? `the field ${at}` : "the input"} holds a control character (such as NUL); remove it and send again.`,
-    });
+    throw refusal(
+      "BAD_REQUEST",
+      new SpeError(
+        "TEXT_CONTROL_CHARACTERS",
+        `${at ? `the field ${at}` : "the input"} holds a control character (such as NUL); remove it and send again.`,
+        { values: { field: at } },
+      ),
+    );
   return next();
 });
 
@@ -124,9 +160,9 @@ export const publicProcedure = t.procedure.use(plainTextInput).use(domainErrors)
 
 /** The signed-in person, who must hold `role` when one is named; refused as tRPC answers otherwise. */
 function signedIn(ctx: Context, role?: Role) {
-  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  if (!ctx.session) throw refusal("UNAUTHORIZED", new SpeError("AUTH_UNAUTHENTICATED", "Sign in first."));
   if (role && !ctx.session.roles.includes(role))
-    throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role.` });
+    throw refusal("FORBIDDEN", new SpeError("AUTH_FORBIDDEN", `This needs the ${role} role.`, { values: { role } }));
   return ctx.session;
 }
 

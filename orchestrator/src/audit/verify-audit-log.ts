@@ -10,10 +10,12 @@ export interface CheckpointSource {
   keys: JWK[];
 }
 
-/** The chain's verdict, with the checkpoint it was held against (none yet: `null`). */
+/**
+ * The chain's verdict, with the checkpoint it was held against (none yet: `null`). Auditors read it in the UI:
+ * where the store is on the server's disks is not theirs (the CLI, run by operators, says it).
+ */
 export type AuditLogVerification = AuditChainResult & {
   checkpoint: { name: string; sequence: number; signedAt: string } | null;
-  checkpointLocation: string;
 };
 
 /**
@@ -22,9 +24,8 @@ export type AuditLogVerification = AuditChainResult & {
  * does. A checkpoint that does not verify with the trusted keys is itself a finding.
  */
 export async function verifyAuditLog(db: Db, source: CheckpointSource): Promise<AuditLogVerification> {
-  const checkpointLocation = source.store.location;
   const latest = source.store.latest();
-  if (!latest) return { ...(await verifyAuditChain(db)), checkpoint: null, checkpointLocation };
+  if (!latest) return { ...(await verifyAuditChain(db)), checkpoint: null };
   const opened = await openCheckpoint(latest.jws, source.keys);
   if ("problem" in opened)
     return {
@@ -32,14 +33,12 @@ export async function verifyAuditLog(db: Db, source: CheckpointSource): Promise<
       events: 0,
       brokenAt: 0,
       tampering: "checkpoint-untrusted",
-      problem: `the latest checkpoint ${latest.name} in ${checkpointLocation} cannot be trusted: ${opened.problem}`,
+      problem: `the latest checkpoint ${latest.name} cannot be trusted: ${opened.problem}`,
       checkpoint: null,
-      checkpointLocation,
     };
   const { sequence, signedAt } = opened.checkpoint;
   return {
     ...(await verifyAuditChain(db, opened.checkpoint)),
     checkpoint: { name: latest.name, sequence, signedAt },
-    checkpointLocation,
   };
 }

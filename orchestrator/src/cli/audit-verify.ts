@@ -33,22 +33,22 @@ export async function auditVerify(args: string[]): Promise<number> {
   const database = await openAuditDatabase(values);
   try {
     const result = await verifyAuditLog(database.db, source);
-    console.log(describe(result, database.location));
+    console.log(describe(result, database.location, source.store.location));
     return result.intact ? EXIT.ok : EXIT.invalid;
   } finally {
     await database.close();
   }
 }
 
-function describe(result: AuditLogVerification, location: string): string {
+function describe(result: AuditLogVerification, location: string, checkpointLocation: string): string {
   if (!result.intact) {
-    if (result.tampering === "checkpoint-untrusted") return `Broken: ${result.problem}.`;
+    if (result.tampering === "checkpoint-untrusted") return `Broken: ${result.problem} (in ${checkpointLocation}).`;
     return `Broken at event ${result.brokenAt} (${result.tampering}): ${result.problem}. The ${result.events} event(s) before it are intact.`;
   }
   const intact = `Intact: ${result.events} audit events in ${location}; the last hash is ${result.lastHash}.`;
   return result.checkpoint
-    ? `${intact} It holds the checkpoint signed at ${result.checkpoint.signedAt} for event ${result.checkpoint.sequence} (${result.checkpointLocation}).`
-    : `${intact} There is no signed checkpoint in ${result.checkpointLocation} to hold it against: a cut-off tail or recomputed hashes would not show.`;
+    ? `${intact} It holds the checkpoint signed at ${result.checkpoint.signedAt} for event ${result.checkpoint.sequence} (${checkpointLocation}).`
+    : `${intact} There is no signed checkpoint in ${checkpointLocation} to hold it against: a cut-off tail or recomputed hashes would not show.`;
 }
 
 /**

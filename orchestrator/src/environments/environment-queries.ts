@@ -81,6 +81,13 @@ export interface ResearcherEnvironment {
 }
 
 /**
+ * The conditions without Kubernetes' own sentence and its values: they name images, nodes and cluster
+ * addresses, which are for operators. A researcher reads the reason in words (the UI's), and nothing more.
+ */
+const researcherConditions = sql`(select coalesce(jsonb_agg((c - 'values') || '{"message": ""}'::jsonb), '[]'::jsonb)
+  from jsonb_array_elements(${environments.conditions}) as c)`;
+
+/**
  * The environments whose permit names this person (by OIDC subject), newest first: a researcher's view.
  * PostgreSQL builds the answer's JSON itself, one value for the whole list: no row or field is mapped in
  * JavaScript and no Date made only to be written out again, on every researcher's page load.
@@ -94,7 +101,7 @@ const environmentsOfQuery = (db: Db) =>
         'desiredState', ${environments.desiredState},
         'generation', ${environments.generation},
         'observedGeneration', ${environments.observedGeneration},
-        'conditions', ${environments.conditions},
+        'conditions', ${researcherConditions},
         'teardown', ${environments.teardown},
         'createdAt', ${isoTime(environments.createdAt)},
         'updatedAt', ${isoTime(environments.updatedAt)},

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { SpeError } from "../errors";
+import { inputErrorMap } from "../input-issues";
 
 /** One thing wrong with a permit payload: where (`environment.memory`) and what. */
 export interface PermitIssue {
@@ -32,11 +33,11 @@ export function permitIssuesOf(issues: readonly z.core.$ZodIssue[]): PermitIssue
   });
 }
 
-/** Wording for zod's defaults that would otherwise read "expected string, received undefined". */
-export const permitErrorMap: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
-  return undefined;
-};
+/**
+ * Wording for zod's defaults, which would otherwise read "expected string, received undefined" or quote the
+ * regular expression a field must match: the HDAB's people and our operators read these.
+ */
+export const permitErrorMap: z.core.$ZodErrorMap = inputErrorMap;
 
 /** PERMIT_SCHEMA_INVALID with every bad field, for callers (the CLI's --json) that list them apart. */
 export class PermitSchemaError extends SpeError {

@@ -9,6 +9,7 @@ import {
   type StoredAnswer,
 } from "../../integrator/idempotency";
 import { controlCharacterAt } from "../../api/plain-text";
+import { inputErrorMap } from "../../input-issues";
 import { ApiRequestError, fieldIssues } from "./api-errors";
 import type { ApiOperation } from "./operations";
 
@@ -30,7 +31,8 @@ export function parsePart<S extends z.ZodType>(
         message: "holds a control character (such as NUL); remove it and send again",
       },
     ]);
-  const parsed = schema.safeParse(value);
+  // In our words, never zod's (which quote patterns and types); a schema's own message still wins.
+  const parsed = schema.safeParse(value, { error: inputErrorMap });
   if (!parsed.success)
     throw new ApiRequestError(
       "REQUEST_INVALID",
