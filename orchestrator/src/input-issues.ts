@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { SpeErrorCode } from "./errors";
 
 /**
@@ -43,7 +43,9 @@ type Problem = Pick<InputIssue, "problem" | "limit" | "options">;
 function problemOf(issue: Issue | RawIssue): Problem {
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return { problem: "required" };
+      // An issue as thrown no longer holds its input; its message still says what was received.
+      if ("input" in issue ? issue.input === undefined : / received undefined$/.test(issue.message ?? ""))
+        return { problem: "required" };
       return { problem: issue.expected === "int" ? "not-a-whole-number" : "wrong-type" };
     case "invalid_format":
       if (issue.format === "uuid" || issue.format === "guid") return { problem: "not-a-valid-id" };
@@ -92,11 +94,11 @@ export const inputErrorMap: z.core.$ZodErrorMap = (issue) => {
   return SENTENCES[problem](limit, options);
 };
 
-/** Whether an issue's message is zod's own (which can quote a pattern), not one a schema of ours gave. */
-function isZodsMessage(issue: Issue): boolean {
-  const said = z.config().localeError?.(issue as unknown as RawIssue);
-  return issue.message === (typeof said === "string" ? said : said?.message);
-}
+/**
+ * Whether an issue's message is zod's own (which can quote a pattern), not one a schema of ours gave: zod's
+ * English ones all start so.
+ */
+const isZodsMessage = (issue: Issue) => /^(Invalid|Too (small|big)|Unrecognized key)/.test(issue.message);
 
 /**
  * zod's issues in our words, field by field. A schema's own message, which we wrote for people, is kept; so

@@ -2,11 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import cookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from "fastify";
 import type { Context, Services } from "../api/context";
 import { recordAuditEvent } from "../audit/append-audit-event";
 import { SpeError } from "../errors";
 import { appRouter } from "../api/router";
+import { UNEXPECTED_MESSAGE } from "../api/trpc";
 import type { OidcRelyingParty } from "../auth/oidc";
 import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
@@ -104,6 +105,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (reply.sent) return reply;
   });
   registerSecurityHeaders(app, config.publicUrl);
+  // A failure of ours (a file gone from quarantine, a bug) says only that it happened: Fastify would answer
+  // its message, which can name a path or a host. Refusals (4xx) keep theirs; they are about the request.
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({ error: "INPUT_INVALID", message: err.message });
+    req.log.error({ err, url: req.routeOptions.url }, "Failed HTTP request");
+    return reply.code(status).send({ error: "UNEXPECTED", message: UNEXPECTED_MESSAGE });
+  });
 
   // Without credentials only whether it works: the API server's address and version, the nodes' capacity and
   // an error's words are for operators (signed in, or on the metrics listener), not for whoever can reach the port.
