@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../components/api-error";
-import { isApiError } from "../../lib/api-errors";
+import { errorWords, isApiError } from "../../lib/api-errors";
 import { useTRPC } from "../../lib/trpc";
 
 /** The lines the server refused ("Line 3: … is not a project name"), from the input's issues. */
@@ -69,18 +69,21 @@ export function AllowlistForm() {
           ? t("packages.saved", { added: save.data.added.length, removed: save.data.removed.length })
           : ""}
       </p>
-      {save.isError && (
-        <>
-          <ApiError error={save.error} lead={t("packages.saveFailed")} />
-          {lines.length > 0 && (
+      {save.isError &&
+        (lines.length > 0 ? (
+          // The lines themselves, not the server's sentence (which lists the same issues as JSON).
+          <div role="alert" className="alert">
+            <strong>{t("packages.saveFailed")} </strong>
+            {errorWords(save.error, t)}
             <ul aria-label={t("packages.refusedLines")} lang="en">
               {lines.map((line) => (
                 <li key={line}>{line}</li>
               ))}
             </ul>
-          )}
-        </>
-      )}
+          </div>
+        ) : (
+          <ApiError error={save.error} lead={t("packages.saveFailed")} />
+        ))}
     </form>
   );
 }
