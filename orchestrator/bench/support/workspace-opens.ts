@@ -1,8 +1,9 @@
 // The time from "open" to a usable JupyterLab through the gateway, for a stopped workspace, on the local
 // node: `npm start`'s orchestrator in a process of its own (its control plane, the node, the demo permit
-// and its delivery), as in e2e/local-node-journey.test.ts. Today a workspace is stopped by suspending its
-// environment (its Deployment scaled to 0) and started by resuming it (scaled to 1, by the reconciler): an
-// open is the operator's resume until alice's JupyterLab answers `/api` through the gateway on her host.
+// and its delivery), as in e2e/local-node-journey.test.ts. alice's workspace is stopped as an operator stops
+// it (environments.stopWorkspace: her Deployment at 0, the environment stays active); an open is the time from
+// the first request to her workspace host, which starts it, until her JupyterLab answers `/api` through the
+// gateway there.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,17 +71,22 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
     await until(answers, 900_000, 1_000);
     const pods = async () =>
       (await core.listNamespacedPod({ namespace, labelSelector: `${COMPONENT_LABEL}=workspace` })).items.length;
-    const change = async (to: "suspend" | "resume") => {
-      const reason = "the workspace open benchmark stops and starts the workspace";
-      const answer = await callTrpc(olof, appUrl, `environments.${to}`, { namespace, reason });
-      if (answer.status !== 200) throw new Error(`${to} answered ${answer.status}: ${answer.error?.message}`);
+    // Stopped as an operator stops it (the person's Deployment at 0, the environment active); opened by the
+    // first request to her workspace host, as her start page's button or a reload does.
+    const stop = async () => {
+      const reason = "the workspace open benchmark stops the workspace";
+      const answer = await callTrpc(olof, appUrl, "environments.stopWorkspace", {
+        namespace,
+        subject: "alice",
+        reason,
+      });
+      if (answer.status !== 200) throw new Error(`stopWorkspace answered ${answer.status}: ${answer.error?.message}`);
     };
     const samples: number[] = [];
     for (let i = 0; i < opens; i++) {
-      await change("suspend");
+      await stop();
       await until(async () => (await pods()) === 0, 120_000, 250);
       const start = performance.now();
-      await change("resume");
       await until(answers, 300_000, 50);
       samples.push(Math.round(performance.now() - start));
       progress(`open ${i + 1}/${opens}: ${samples.at(-1)} ms`);
@@ -92,7 +98,7 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
       p50: at(0.5),
       p95: at(0.95),
       max: sorted.at(-1)!,
-      what: "the environment resumed (workspace scaled 0 → 1) until JupyterLab's /api answers through the gateway",
+      what: "alice's stopped workspace opened by a request to her host until JupyterLab's /api answers through the gateway",
     };
   } finally {
     await stop(child);
