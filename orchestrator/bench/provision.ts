@@ -10,6 +10,7 @@ import { examplePermit } from "../src/permits/test-fixtures";
 import { openDatabase } from "../src/db/database";
 import { EnvironmentController } from "../src/environments/controller";
 import { defaultEnvironmentConfig } from "../src/environments/environment-config";
+import { waveOf } from "../src/environments/reconcile";
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +44,9 @@ const kubeConfig = new k8s.KubeConfig();
 kubeConfig.loadFromFile(cluster.orchestratorKubeconfig);
 
 let requests = 0;
+let reconciles = 0;
+/** Requests by what they did and to which wave their object belongs ("patch wave 1", "read wave 0"). */
+const byWave = new Map<string, number>();
 const counting = (client: k8s.KubernetesObjectApi) =>
   new Proxy(client, {
     get(target, prop, receiver) {
@@ -53,6 +57,8 @@ const counting = (client: k8s.KubernetesObjectApi) =>
       )
         return (...args: unknown[]) => {
           requests++;
+          const key = `${String(prop)} wave ${waveOf((args[0] as k8s.KubernetesObject | undefined)?.kind)}`;
+          byWave.set(key, (byWave.get(key) ?? 0) + 1);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       return value;
@@ -72,6 +78,7 @@ const controller = new EnvironmentController({
   log: pino({ level: process.env.BENCH_LOG_LEVEL ?? "warn" }),
   concurrency,
   wrapClient: counting,
+  onReconciled: () => reconciles++,
   onStatus: (namespace, conditions) => {
     const start = accepted.get(namespace);
     if (start === undefined || done.has(namespace)) return;
@@ -104,6 +111,10 @@ await finished;
 const wallS = (performance.now() - wallStart) / 1000;
 await controller.idle();
 const requestsPerEnv = requests / permits;
+const reconcilesPerEnv = reconciles / permits;
+const requestsByWave = Object.fromEntries(
+  [...byWave].sort(([a], [b]) => a.localeCompare(b)).map(([key, n]) => [key, Number((n / permits).toFixed(1))]),
+);
 
 // Drift: delete one environment's deny-all policy as an administrator; time until it is back.
 const adminKc = new k8s.KubeConfig();
@@ -130,7 +141,12 @@ latencies.sort((a, b) => a - b);
 const [p50, p95, p99] = [50, 95, 99].map((p) => Math.round(percentile(latencies, p)));
 console.log(`accepted → Provisioned: p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms`);
 console.log(
-  `wall time for ${permits}: ${wallS.toFixed(2)} s; API requests per environment: ${requestsPerEnv.toFixed(1)}`,
+  `wall time for ${permits}: ${wallS.toFixed(2)} s; API requests per environment: ${requestsPerEnv.toFixed(1)} in ${reconcilesPerEnv.toFixed(1)} reconciles`,
+);
+console.log(
+  `API requests per environment by wave: ${Object.entries(requestsByWave)
+    .map(([key, n]) => `${key}: ${n}`)
+    .join(", ")}`,
 );
 console.log(`drift repair (deny-all deleted → back): ${Math.round(driftMs)} ms`);
 console.log(
@@ -142,6 +158,8 @@ console.log(
     p99_ms: p99,
     wall_s: Number(wallS.toFixed(2)),
     requests_per_env: Number(requestsPerEnv.toFixed(1)),
+    requests_per_env_by_wave: requestsByWave,
+    reconciles_per_env: Number(reconcilesPerEnv.toFixed(1)),
     drift_repair_ms: Math.round(driftMs),
   }),
 );

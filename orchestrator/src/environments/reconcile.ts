@@ -62,9 +62,11 @@ const WAVE_OF_KIND: Record<string, number> = {
   Deployment: 3,
   Service: 3,
 };
+/** The wave an object of this kind is applied in (benchmarks count requests by it). */
+export const waveOf = (kind: string | undefined): number => WAVE_OF_KIND[kind ?? ""] ?? 1;
 export function applyWaves(objects: k8s.KubernetesObject[]): k8s.KubernetesObject[][] {
   const waves: k8s.KubernetesObject[][] = [[], [], [], []];
-  for (const o of objects) waves[WAVE_OF_KIND[o.kind!] ?? 1]!.push(o);
+  for (const o of objects) waves[waveOf(o.kind)]!.push(o);
   return waves.filter((w) => w.length > 0);
 }
 
