@@ -43,6 +43,18 @@ describe("fingerprint", () => {
     expect(fingerprint(refused)).not.toBe(fingerprint(deployment));
   });
 
+  it("sees a new object's first status, with nothing in it that matters, as no change", () => {
+    const deployment = { kind: "Deployment", metadata: { name: "d" }, spec: {}, status: {} };
+    const progressing = {
+      ...deployment,
+      status: { replicas: 1, conditions: [{ type: "Progressing", status: "True" }] },
+    };
+    expect(fingerprint(progressing)).toBe(fingerprint(deployment));
+    expect(fingerprint({ ...deployment, status: { availableReplicas: 1 } })).not.toBe(fingerprint(deployment));
+    const job = { kind: "Job", metadata: { name: "j" }, spec: {}, status: {} };
+    expect(fingerprint({ ...job, status: { active: 1, succeeded: 0 } })).toBe(fingerprint(job));
+  });
+
   it("counts the status fields that feed conditions, and only those", () => {
     const job = { kind: "Job", metadata: { name: "j" }, spec: {}, status: { succeeded: 0, startTime: "t1" } };
     expect(fingerprint({ ...job, status: { succeeded: 0, startTime: "t2" } })).toBe(fingerprint(job));

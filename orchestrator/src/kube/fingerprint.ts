@@ -23,11 +23,13 @@ type Status = Record<string, unknown> & { conditions?: { type: string; status: s
  */
 function statusThatMatters(object: KubernetesObject & { status?: Status }): unknown {
   const { status } = object;
-  if (object.kind === "Job") return { succeeded: status?.succeeded, failed: status?.failed };
+  // A field absent is the same as its zero: a new object's first status (a Deployment's first conditions, none
+  // of them a failure) is no change, and would otherwise bring every new environment back once more.
+  if (object.kind === "Job") return { succeeded: status?.succeeded ?? 0, failed: status?.failed ?? 0 };
   if (object.kind === "Deployment")
     return {
-      availableReplicas: status?.availableReplicas,
-      replicaFailure: status?.conditions?.some((c) => c.type === "ReplicaFailure" && c.status === "True"),
+      availableReplicas: status?.availableReplicas ?? 0,
+      replicaFailure: status?.conditions?.some((c) => c.type === "ReplicaFailure" && c.status === "True") ?? false,
     };
   if (object.kind === "ResourceQuota")
     return { hard: status?.hard, counted: Object.keys((status?.used as object | undefined) ?? {}).sort() };
