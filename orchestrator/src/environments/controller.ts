@@ -187,6 +187,7 @@ export class EnvironmentController {
       log,
       now: this.options.now ?? (() => new Date()),
       lastApplied,
+      quotaWaits: new Map(),
       onStatus: this.options.onStatus,
       staging: this.options.staging,
     };

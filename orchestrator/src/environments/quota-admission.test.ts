@@ -46,6 +46,8 @@ describe("the environment's quota, enforced by the real API server", () => {
   let cache: WatchCache;
   /** Every refusal the reconciler's client met, in words. */
   const refusals: string[] = [];
+  /** The kind of every object the reconciler's client applied. */
+  const patched: string[] = [];
   let deps: ReconcileDeps;
 
   beforeAll(async () => {
@@ -57,16 +59,27 @@ describe("the environment's quota, enforced by the real API server", () => {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (prop !== "patch" || typeof value !== "function") return value;
-        return (...args: unknown[]) =>
-          (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
+        return (...args: unknown[]) => {
+          patched.push((args[0] as k8s.KubernetesObject).kind!);
+          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
             refusals.push(describeKubeError(err));
             throw err;
           });
+        };
       },
     });
     cache = new WatchCache(orchestratorKc, client, log, () => undefined);
     await cache.start();
-    deps = { db: database.db, client: recording, cache, config, log, now: () => new Date(), lastApplied: new Map() };
+    deps = {
+      db: database.db,
+      client: recording,
+      cache,
+      config,
+      log,
+      now: () => new Date(),
+      lastApplied: new Map(),
+      quotaWaits: new Map(),
+    };
   });
   afterAll(async () => {
     await cache.stop();
@@ -148,6 +161,26 @@ describe("the environment's quota, enforced by the real API server", () => {
       expect(component(pods).sort()).toEqual(["airlock", "data-loader", "workspace"]);
       await eventually("the quota counts all three", async () => (await quotaOf(namespace)).status?.used?.pods === "3");
     }
+  });
+
+  it("applies a new environment's namespace, isolation and quota once, before and after the wait for its usage", async () => {
+    const namespace = await insertEnvironment(database.db, uniquePermit());
+    patched.length = 0;
+    await reconcileEnvironment(namespace, deps);
+    expect((await environmentRow(database.db, namespace)).conditions[0]).toMatchObject({
+      reason: "AwaitingQuotaUsage",
+    });
+    const before = [...patched];
+    expect(before).toContain("ResourceQuota");
+    expect(before).not.toContain("PersistentVolumeClaim");
+    await eventually("the watch cache has the quota's usage", async () =>
+      cache.objectsIn(namespace).some((o) => o.kind === "ResourceQuota" && (o as k8s.V1ResourceQuota).status?.used),
+    );
+    patched.length = 0;
+    await reconcileEnvironment(namespace, deps);
+    expect((await environmentRow(database.db, namespace)).conditions[0]).toMatchObject({ status: "True" });
+    // Only what the quota counts: nothing applied before the wait is applied again.
+    expect(new Set(patched)).toEqual(new Set(["PersistentVolumeClaim", "Deployment", "Service"]));
   });
 
   it("applies nothing the quota counts until its usage is known, without holding a worker, then goes on", async () => {

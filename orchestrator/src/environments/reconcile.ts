@@ -27,6 +27,7 @@ import {
 } from "./environment-store";
 import { inactiveConditions, observeEnvironment } from "./observe";
 import { quotaUncountedSince } from "./quota-usage";
+import { quotaWait, resumeAfterQuotaWait, type QuotaWait } from "./quota-wait";
 
 export interface ReconcileDeps {
   db: Db;
@@ -41,6 +42,8 @@ export interface ReconcileDeps {
   onStatus?: (namespace: string, conditions: Condition[]) => void;
   /** Where staged deliveries live, per namespace; deleted with the environment. */
   staging?: Pick<StagingStore, "deleteNamespace">;
+  /** Per namespace waiting for its quota's usage, what it applied before (quota-wait.ts); else all is applied again. */
+  quotaWaits?: Map<string, QuotaWait>;
 }
 
 export interface ReconcileResult {
@@ -148,6 +151,9 @@ async function teardown(
  */
 export async function reconcileEnvironment(namespace: string, deps: ReconcileDeps): Promise<ReconcileResult> {
   const now = deps.now();
+  // Taken whatever this reconcile does: only the next one after a wait may go on from it.
+  const wait = deps.quotaWaits?.get(namespace);
+  deps.quotaWaits?.delete(namespace);
   const found = await loadEnvironment(deps.db, namespace);
   if (!found) {
     deps.log.warn({ ns: namespace }, "Ignored Namespace with our label but no environment record");
@@ -186,7 +192,20 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
   const applied: k8s.KubernetesObject[] = [];
   let applyError: string | undefined;
   let quotaUncounted: Date | undefined;
-  for (const wave of applyWaves(desired)) {
+  const waves = applyWaves(desired);
+  const resumed = resumeAfterQuotaWait(wait, waves, deps.cache.objectsIn(namespace), deps.lastApplied);
+  if (resumed) {
+    // They stand as the watch shows them, the quota's computed usage included: that is what this reconcile goes
+    // on from, so those events are no reason for another.
+    for (const object of resumed.applied) deps.lastApplied.set(objectKey(object), fingerprint(object));
+    applied.push(...resumed.applied);
+    quotaUncounted = resumed.uncountedSince;
+    if (quotaUncounted) deps.quotaWaits?.set(namespace, wait!);
+  }
+  for (const [w, wave] of waves.entries()) {
+    // The quota's status changing brings us back (the watch cache's fingerprint counts it): no worker waits.
+    if (quotaUncounted) break;
+    if (w < (resumed?.waves ?? 0)) continue;
     // Workspaces and Services are replaced, not added to: the stale ones (a person's who left the permit, the
     // previous version's shared workspace) go before the new ones come, for the quota counts exactly what is wanted.
     if (wave.some((o) => o.kind === "Deployment")) await prune(["Deployment", "Service"]);
@@ -198,10 +217,11 @@ export async function reconcileEnvironment(namespace: string, deps: ReconcileDep
       } else applyError ??= `${wave[i]!.kind} ${wave[i]!.metadata?.name}: ${describeKubeError(result.reason)}`;
     });
     const quota = results.find((r) => r.status === "fulfilled" && r.value.kind === "ResourceQuota");
-    if (!applyError && quota?.status === "fulfilled")
+    if (!applyError && quota?.status === "fulfilled") {
       quotaUncounted = quotaUncountedSince(quota.value as k8s.V1ResourceQuota, now);
-    // The quota's status changing brings us back (the watch cache's fingerprint counts it): no worker waits.
-    if (applyError || quotaUncounted) break;
+      if (quotaUncounted) deps.quotaWaits?.set(namespace, quotaWait(waves.slice(0, w + 1), applied, quotaUncounted));
+    }
+    if (applyError) break;
   }
   let foreignRemoved: string[] = [];
   if (!applyError) {
