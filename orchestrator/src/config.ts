@@ -67,6 +67,18 @@ const schema = z
     /** The index the mirror asks for allowlisted projects (PEP 691 JSON), and only for them. */
     MIRROR_UPSTREAM: z.url({ protocol: /^https?$/ }).default("https://pypi.org/simple/"),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The installation's time zone: the UI shows every time in it, with its offset (an IANA name). */
+    TIME_ZONE: z
+      .string()
+      .default("Europe/Stockholm")
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat("en", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an IANA time zone such as Europe/Stockholm"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DATA_DIR: z.string().min(1).default(`${repoRoot}.spe`),
     /** The built UI the orchestrator serves (`npm start` builds it here; the browser journeys build their own). */

@@ -263,6 +263,7 @@ async function main(): Promise<void> {
     environmentConfig,
     auditCheckpoints,
     auditCheckpointer: checkpointer,
+    timeZone: config.TIME_ZONE,
   };
   const app = await buildApp({
     config,

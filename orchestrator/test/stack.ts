@@ -152,6 +152,7 @@ export async function startStack(
     environmentConfig,
     auditCheckpoints,
     auditCheckpointer,
+    timeZone: config.TIME_ZONE,
   };
   const stagingServer = await buildStagingServer({
     config,

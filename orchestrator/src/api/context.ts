@@ -29,6 +29,8 @@ export interface Services {
   auditCheckpoints: CheckpointSource;
   /** Signs the audit chain's head now (main.ts's checkpointer), so that an export is vouched for to its end. */
   auditCheckpointer?: { checkpoint(): Promise<unknown> };
+  /** The installation's time zone (TIME_ZONE), in which the UI shows times; Europe/Stockholm when not given. */
+  timeZone?: string;
 }
 
 /** What every procedure sees: the services, the signed-in person (if any) and where the request came from. */

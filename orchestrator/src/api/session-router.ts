@@ -5,6 +5,7 @@ export const sessionRouter = router({
   me: publicProcedure.query(({ ctx }) => {
     if (!ctx.session) return null;
     const { subject, name, email, roles, expiresAt } = ctx.session;
-    return { subject, name, email, roles, expiresAt: expiresAt.toISOString() };
+    const timeZone = ctx.services.timeZone ?? "Europe/Stockholm";
+    return { subject, name, email, roles, expiresAt: expiresAt.toISOString(), timeZone };
   }),
 });

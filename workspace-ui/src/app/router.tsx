@@ -7,6 +7,8 @@ import { Layout } from "./layout";
 const Home = lazy(() => import("../routes/home"));
 const Evidence = lazy(() => import("../routes/evidence"));
 const Activity = lazy(() => import("../routes/activity"));
+const Audit = lazy(() => import("../routes/audit"));
+const AuditEventPage = lazy(() => import("../routes/audit-event"));
 const Outbox = lazy(() => import("../routes/researcher/outbox"));
 const MyExports = lazy(() => import("../routes/researcher/my-exports"));
 const ExportRequest = lazy(() => import("../routes/researcher/export-request"));
@@ -29,6 +31,8 @@ export function AppRouter() {
           <Routes>
             <Route path="/evidence/:namespace" element={<Evidence />} />
             <Route path="/activity/:namespace" element={<Activity />} />
+            <Route path="/audit" element={<Audit />} />
+            <Route path="/audit/events/:sequence" element={<AuditEventPage />} />
             <Route path="/environments/:namespace/outbox" element={<Outbox />} />
             <Route path="/exports" element={<MyExports />} />
             <Route path="/exports/:id" element={<ExportRequest />} />

@@ -1,6 +1,68 @@
 import type { TFunction } from "i18next";
 import { intlLocale } from "./i18n";
 
+/** The installation's time zone (the server's TIME_ZONE, from session.me): every time shown is in it. */
+let installationTimeZone = "Europe/Stockholm";
+export const setTimeZone = (zone: string) => {
+  installationTimeZone = zone;
+};
+
+/** The zone's offset from UTC at that moment, as "+01:00" ("+00:00" for UTC itself). */
+export function zoneOffset(d: Date, zone = installationTimeZone): string {
+  const name = new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "longOffset" })
+    .formatToParts(d)
+    .find((p) => p.type === "timeZoneName")!.value;
+  return name === "GMT" ? "+00:00" : name.replace("GMT", "").replace("\u2212", "-");
+}
+
+/**
+ * A moment as the auditors' pages show it, in the installation's time zone with its offset, one format per
+ * language: ISO-like in Swedish ("2026-12-07 14:03:05 +01:00"), with the month in words in English
+ * ("7 Dec 2026, 14:03:05 +01:00"), which no reader takes for another day.
+ */
+export function formatMoment(d: string | Date, zone = installationTimeZone): string {
+  const date = new Date(d);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const time = `${parts.hour}:${parts.minute}:${parts.second} ${zoneOffset(date, zone)}`;
+  if (intlLocale() !== "en-GB") return `${parts.year}-${parts.month}-${parts.day} ${time}`;
+  const month = new Intl.DateTimeFormat("en-GB", { timeZone: zone, month: "short" }).format(date);
+  return `${Number(parts.day)} ${month} ${parts.year}, ${time}`;
+}
+
+/** The calendar day of a moment in the installation's time zone, as YYYY-MM-DD (a date field's value). */
+export function dayOf(d: string | Date, zone = installationTimeZone): string {
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: zone, dateStyle: "short" }).format(new Date(d));
+}
+
+/**
+ * Where a calendar day (YYYY-MM-DD) of the installation's time zone starts, as an instant: what a date filter
+ * means ("from the 7th" is from midnight there, wherever the reader's browser is).
+ */
+export function startOfDay(day: string, zone = installationTimeZone): Date {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const guess = Date.UTC(year, month - 1, date);
+  const offsetAt = (t: number) => {
+    const [sign, hours, minutes] = /^([+-])(\d\d):(\d\d)$/.exec(zoneOffset(new Date(t), zone))!.slice(1);
+    return (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
+  };
+  // Twice: the offset at the guess may differ from the one at the answer across a change of summer time.
+  const first = guess - offsetAt(guess);
+  return new Date(guess - offsetAt(first));
+}
+
 /** The API sends dates as ISO strings (no transformer), typed as Date; both read the same here. */
 export const formatDate = (d: string | Date) =>
   new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));

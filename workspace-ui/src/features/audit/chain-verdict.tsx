@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 
 /** The audit log's verification as the orchestrator answers it (audit/verify-audit-log.ts). */
 export type ChainVerdictResult =
@@ -28,7 +28,7 @@ export function ChainVerdict({ result }: { result: ChainVerdictResult }) {
         <p>
           {t("audit.chain.checkpoint", {
             sequence: result.checkpoint.sequence,
-            time: formatDateTime(result.checkpoint.signedAt),
+            time: formatMoment(result.checkpoint.signedAt),
           })}
         </p>
       ) : (

@@ -15,8 +15,9 @@ export function EvidenceLinks() {
       <ul>
         {environments.data.map((e) => (
           <li key={e.namespace}>
-            <Link to={`/evidence/${e.namespace}`}>{e.permitId}</Link> <span className="muted">({e.desiredState})</span>{" "}
-            · <Link to={`/activity/${e.namespace}`}>{t("audit.activity.link")}</Link>
+            <Link to={`/evidence/${e.namespace}`}>{e.permitId}</Link>{" "}
+            <span className="muted">({t(`audit.evidence.duration.desired.${e.desiredState}`)})</span> ·{" "}
+            <Link to={`/activity/${e.namespace}`}>{t("audit.activity.link")}</Link>
           </li>
         ))}
       </ul>
