@@ -27,6 +27,17 @@ const teardownRecordSchema = z.object({
   requestedAt: z.string().optional().catch(undefined),
   /** The objects in the namespace when its deletion was asked for, as Kind/name. */
   objects: z.array(z.string()).catch([]),
+  /** Every volume in it, with what it held, whose it was and its size (environments/deleted-volumes.ts). */
+  volumes: z
+    .array(
+      z.object({
+        claim: z.string(),
+        holds: z.enum(["data", "project", "home", "kept-home", "other"]).catch("other"),
+        person: z.string().optional(),
+        size: z.string(),
+      }),
+    )
+    .catch([]),
   /** What was staged into it, with each file's hash: the data the deletion removed. */
   stagedData: z.array(z.object({ datasetId: z.string(), version: z.string(), manifestSha256: z.string() })).catch([]),
   stagingDeleted: z.boolean().optional().catch(undefined),

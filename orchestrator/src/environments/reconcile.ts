@@ -10,6 +10,8 @@ import { mergeConditions, type ObservedCondition } from "./conditions";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
 import { datasetsAwaitingDelivery, type EnvironmentInput } from "./desired/environment-input";
 import { claimSizes, keptHomes } from "./kept-homes";
+import { deletedVolumes } from "./deleted-volumes";
+import { departedPersons } from "./departed-homes";
 import { legacyHome } from "./legacy-home";
 import { personIdOf, workspacePersons } from "./workspace-persons";
 import { wishesOf } from "./workspace-wishes";
@@ -107,6 +109,13 @@ async function teardown(
     const reason = permit.status === "revoked" ? "revoked" : now >= permit.validUntil ? "expired" : "operator";
     // What was staged into it, with the hashes of every file: the certificate names the data it deleted.
     const stagedData = await stagedDatasets(deps.db, permit.permitId);
+    // And every volume, with whose it was: the persons named now and those an amendment removed.
+    const persons = [
+      ...permit.payload.authorisedPersons,
+      ...(await departedPersons(deps.db, permit.permitId, permit.payload)),
+    ];
+    const subjects = new Map(persons.map((p) => [personIdOf(namespace, p.subject, deps.config), p.subject]));
+    const current = new Set(permit.payload.authorisedPersons.map((p) => personIdOf(namespace, p.subject, deps.config)));
     await saveTeardown(
       deps.db,
       namespace,
@@ -115,6 +124,7 @@ async function teardown(
         reason,
         requestedAt: now.toISOString(),
         objects: present.map((o) => `${o.kind}/${o.metadata?.name}`).sort(),
+        volumes: deletedVolumes(present, (id) => subjects.get(id), current),
         stagedData,
       },
       now,

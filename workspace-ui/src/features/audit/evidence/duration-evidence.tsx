@@ -39,6 +39,23 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
             <dd>{teardown.stagingDeleted ? t("audit.evidence.yes") : t("audit.evidence.no")}</dd>
           </dl>
           <EvidenceTable
+            caption={t("audit.evidence.duration.volumes")}
+            columns={[
+              t("audit.evidence.duration.claim"),
+              t("audit.evidence.duration.held"),
+              t("audit.evidence.duration.person"),
+              t("audit.evidence.duration.size"),
+            ]}
+            rows={teardown.volumes}
+            empty={t("audit.evidence.none")}
+            row={(v) => [
+              <code key="c">{v.claim}</code>,
+              t(`audit.evidence.duration.holds.${v.holds}`),
+              v.person ?? "–",
+              v.size,
+            ]}
+          />
+          <EvidenceTable
             caption={t("audit.evidence.duration.deletedData")}
             columns={[t("audit.evidence.data.dataset"), t("audit.evidence.duration.manifest")]}
             rows={teardown.stagedData}
