@@ -49,4 +49,17 @@ describe("workspaceRefusalPage", () => {
       "<h1>Arbetsytan har fastnat</h1>",
     );
   });
+
+  it("looks like the app: its header with the mark and name, linking home, on a page that fits a phone", () => {
+    const page = workspaceRefusalPage("WORKSPACE_SUSPENDED", "d", "sv", undefined, "https://spe.example/");
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(page).toMatch(
+      /<header class="top"><a class="brand" href="https:\/\/spe.example\/"><img src="data:image\/svg\+xml,/,
+    );
+    expect(page).toContain("<span>SPE · Säker behandlingsmiljö</span>");
+    expect(page).toContain("<title>Miljön är pausad · SPE</title>");
+    expect(workspaceRefusalPage("WORKSPACE_SUSPENDED", "d", "en")).toContain(
+      "<span>SPE · Secure processing environment</span>",
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { escapeHtml } from "../html";
 import type { StartingStep } from "../environments/workspace-state";
+import { BRAND_CSS, brandHeader, LOGO_DATA_URL } from "../http/brand";
 
 type Language = "sv" | "en";
 const REASONS = [
@@ -17,7 +18,7 @@ const REASONS = [
 type Reason = (typeof REASONS)[number] | "other";
 const reasonOf = (code: string): Reason => REASONS.find((r) => r === code) ?? "other";
 
-const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & { back: string }> = {
+const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & { back: string; brand: string }> = {
   sv: {
     WORKSPACE_STARTING: {
       title: "Arbetsytan startar",
@@ -61,6 +62,7 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
     },
     other: { title: "Arbetsytan går inte att nå", text: "Arbetsytan kan inte öppnas just nu." },
     back: "Till startsidan",
+    brand: "SPE · Säker behandlingsmiljö",
   },
   en: {
     WORKSPACE_STARTING: {
@@ -105,6 +107,7 @@ const WORDS: Record<Language, Record<Reason, { title: string; text: string }> & 
     },
     other: { title: "The workspace cannot be reached", text: "The workspace cannot be opened right now." },
     back: "Back to the start page",
+    brand: "SPE · Secure processing environment",
   },
 };
 
@@ -150,7 +153,10 @@ export function workspaceRefusalPage(
   const { title, text } = words[reasonOf(code)];
   const progress = step ? `<p role="status">${escapeHtml(STEP_WORDS[language][step])}</p>` : "";
   const reload = reloadSeconds ? `<meta http-equiv="refresh" content="${reloadSeconds}">` : "";
-  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8">${reload}<title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1f2328}.detail{color:#57606a;font-size:.9rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${progress}<p class="detail" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a href="${escapeHtml(home)}">${escapeHtml(words.back)}</a></p></body></html>`;
+  // The app's header, card and type, so that the page reads as ours and not as the workspace tool's.
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${reload}
+<title>${escapeHtml(title)} · SPE</title><link rel="icon" href="${LOGO_DATA_URL}">
+<style>${BRAND_CSS}.detail{font-size:.9rem;overflow-wrap:anywhere}</style></head>
+<body>${brandHeader(words.brand, home, escapeHtml)}
+<main><section class="card narrow"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${progress}<p class="detail muted" lang="en">${escapeHtml(detail)} (${escapeHtml(code)})</p><p><a class="button" href="${escapeHtml(home)}">${escapeHtml(words.back)}</a></p></section></main></body></html>`;
 }

@@ -1,4 +1,5 @@
 import { escapeHtml } from "../../html";
+import { BRAND_CSS, LOGO_DATA_URL } from "../brand";
 
 /** The guides of the portal, each a Markdown file in docs/. */
 export const GUIDES = [
@@ -25,9 +26,9 @@ function layout(title: string, main: string, extraHead = ""): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · SPE developer portal</title>
-<link rel="icon" href="/developers/assets/favicon-32x32.png">
+<link rel="icon" href="${LOGO_DATA_URL}">
 <link rel="stylesheet" href="/developers/assets/portal.css">${extraHead}</head>
-<body><header><strong>SPE developer portal</strong><nav aria-label="Portal">${nav}</nav></header>
+<body><header class="top"><a class="brand" href="/developers"><img src="${LOGO_DATA_URL}" alt="" width="28" height="28"><span>SPE developer portal</span></a><nav aria-label="Portal">${nav}</nav></header>
 <main>${main}</main></body></html>`;
 }
 
@@ -51,14 +52,12 @@ export const PORTAL_SCRIPT = `window.addEventListener("load", function () {
 });
 `;
 
-export const PORTAL_STYLES = `body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;line-height:1.5}
-header{display:flex;flex-wrap:wrap;gap:1rem;align-items:baseline;padding:.75rem 1.5rem;border-bottom:1px solid #ccc;background:#f6f7f9}
-nav{display:flex;flex-wrap:wrap;gap:1rem}
-main{max-width:72rem;margin:0 auto;padding:1rem 1.5rem 3rem}
-pre{background:#f3f3f3;padding:.75rem;overflow-x:auto}
-code{font-family:ui-monospace,monospace;font-size:.92em}
-table{border-collapse:collapse;width:100%}
-th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
-a{color:#0b57d0}
-a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
+/** The app's header, colours and type (the same as the UI's), and what a guide's Markdown needs beside them. */
+export const PORTAL_STYLES = `${BRAND_CSS}
+nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+main{max-width:72rem;background:#fff;padding:1rem 1.5rem 3rem}
+pre{background:#f6f8fa;padding:.75rem;overflow-x:auto}
+code{font-family:ui-monospace,monospace;font-size:.92em;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;display:block;overflow-x:auto}
+th,td{border:1px solid #d5dae0;padding:.35rem .5rem;text-align:left;vertical-align:top}
 `;
