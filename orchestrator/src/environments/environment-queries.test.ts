@@ -6,6 +6,7 @@ import type { Database } from "../db/database";
 import { deliveries, environments } from "../db/schema";
 import { examplePermit } from "../permits/test-fixtures";
 import { environmentsOf, listEnvironments } from "./environment-queries";
+import { changeDesiredState } from "./lifecycle";
 
 const at = (minute: number, ms = 0) => new Date(Date.UTC(2026, 10, 23, 8, minute, 0, ms));
 const columns = (name: string) => [{ name, type: "integer", role: "attribute" }];
@@ -130,9 +131,24 @@ describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_
       .where(eq(environments.permitId, older.permitId));
     const operators = JSON.parse(JSON.stringify(await listEnvironments(database.db))) as Array<{ permitId: string }>;
     for (const mine of await environmentsOf(database.db, carl.subject)) {
-      const { datasets: _datasets, ...fields } = mine;
+      const { datasets: _datasets, teardownReason: _reason, ...fields } = mine;
       expect(fields).toEqual(operators.find((e) => e.permitId === mine.permitId));
     }
     expect((await environmentsOf(database.db, carl.subject))[1]!.updatedAt).toBe("2026-11-23T08:00:00.123Z");
+  });
+
+  it("gives a torn-down environment the reason its operator gave, and none to one still running", async () => {
+    expect((await environmentsOf(database.db, dora.subject)).map((e) => e.teardownReason)).toEqual([null, null]);
+    const operator = { subject: "olle", role: "operator" as const, address: "127.0.0.1" };
+    const { namespace } = (await environmentsOf(database.db, dora.subject))[0]!;
+    await changeDesiredState(database.db, namespace, "suspend", at(10), operator, "Planerat underhåll");
+    expect((await environmentsOf(database.db, dora.subject))[0]!.teardownReason).toBeNull();
+    await changeDesiredState(database.db, namespace, "teardown", at(11), operator, "Projektet avslutat i förtid");
+    const [ended, running] = await environmentsOf(database.db, dora.subject);
+    expect([ended!.desiredState, ended!.teardownReason, running!.teardownReason]).toEqual([
+      "torn-down",
+      "Projektet avslutat i förtid",
+      null,
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { desc, eq, sql, type Column, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { environments, newestStagedDeliveries, permits, type Condition } from "../db/schema";
+import { auditEvents, environments, newestStagedDeliveries, permits, type Condition } from "../db/schema";
 import type { ManifestColumn } from "../datasets";
 
 const summary = {
@@ -62,6 +62,17 @@ const datasetsOfPermit = sql`coalesce((
   ) staged on true
 ), '[]'::json)`;
 
+/**
+ * The reason an operator gave when they tore the environment down: it is kept with its audit event only, and
+ * researchers are owed it (an expiry or a revocation needs no words: the teardown record names those).
+ */
+const teardownReason = sql`case when ${environments.desiredState} = 'torn-down' then (
+  select ${auditEvents.details}->>'reason' from ${auditEvents}
+  where ${auditEvents.target} = 'environment:' || ${environments.namespace}
+    and ${auditEvents.action} = 'environment.teardown-requested' and ${auditEvents.actorRole} = 'operator'
+  order by ${auditEvents.sequence} desc limit 1
+) end`;
+
 /** A researcher's environment as the API answers it: times as ISO 8601 strings, as JSON would have them. */
 export interface ResearcherEnvironment {
   namespace: string;
@@ -78,6 +89,8 @@ export interface ResearcherEnvironment {
   permitStatus: "granted" | "revoked";
   purpose: string;
   datasets: EnvironmentDataset[];
+  /** Why an operator tore the environment down, in their words; null for one that has not ended so. */
+  teardownReason: string | null;
 }
 
 /**
@@ -109,7 +122,8 @@ const environmentsOfQuery = (db: Db) =>
         'validUntil', ${isoTime(permits.validUntil)},
         'permitStatus', ${permits.status},
         'purpose', ${permits.payload}->'purpose'->>'description',
-        'datasets', ${datasetsOfPermit}
+        'datasets', ${datasetsOfPermit},
+        'teardownReason', ${teardownReason}
       ) order by ${environments.createdAt} desc), '[]'::json)`,
     })
     .from(environments)
