@@ -57,12 +57,12 @@ const MESSAGES: Record<Language, Record<NotificationKind, MessageText>> = {
   },
   sv: {
     "environment-ready": {
-      subject: "Din miljö för tillstånd {{permitId}} är klar",
-      body: ["Den säkra behandlingsmiljön för tillstånd {{permitId}} är klar att arbeta i.", "Öppna den: {{link}}"],
+      subject: "Din miljö för beslut {{permitId}} är klar",
+      body: ["Den säkra behandlingsmiljön för beslut {{permitId}} är klar att arbeta i.", "Öppna den: {{link}}"],
     },
     "environment-stuck": {
-      subject: "Miljön för tillstånd {{permitId}} har problem",
-      body: ["Miljön för tillstånd {{permitId}} kommer inte vidare; dess sida säger varför.", "Se den: {{link}}"],
+      subject: "Miljön för beslut {{permitId}} har problem",
+      body: ["Miljön för beslut {{permitId}} kommer inte vidare; dess sida säger varför.", "Se den: {{link}}"],
     },
     "environment-ending": {
       subject: "Tillstånd {{permitId}} upphör om {{days}} dagar",
@@ -72,35 +72,35 @@ const MESSAGES: Record<Language, Record<NotificationKind, MessageText>> = {
       ],
     },
     "environment-ended": {
-      subject: "Miljön för tillstånd {{permitId}} har raderats",
+      subject: "Miljön för beslut {{permitId}} har raderats",
       body: ["Tillståndet {{permitId}} har upphört och dess miljö har raderats.", "Se dina sidor: {{link}}"],
     },
     "delivery-staged": {
-      subject: "Leverans för tillstånd {{permitId}} förberedd",
+      subject: "Leverans för beslut {{permitId}} förberedd",
       body: [
-        "En leverans av data för tillstånd {{permitId}} kontrollerades, pseudonymiserades och förbereddes.",
+        "En leverans av data för beslut {{permitId}} kontrollerades, pseudonymiserades och förbereddes.",
         "Se den: {{link}}",
       ],
     },
     "delivery-refused": {
-      subject: "Leverans för tillstånd {{permitId}} avvisad",
-      body: ["En leverans av data för tillstånd {{permitId}} avvisades.", "Se varför: {{link}}"],
+      subject: "Leverans för beslut {{permitId}} avvisad",
+      body: ["En leverans av data för beslut {{permitId}} avvisades.", "Se varför: {{link}}"],
     },
     "export-submitted": {
-      subject: "En exportbegäran för tillstånd {{permitId}} väntar på granskning",
-      body: ["En exportbegäran för tillstånd {{permitId}} skickades in för utdatakontroll.", "Granska den: {{link}}"],
+      subject: "En exportförfrågan för beslut {{permitId}} väntar på granskning",
+      body: ["En exportförfrågan för beslut {{permitId}} skickades in för utdatakontroll.", "Granska den: {{link}}"],
     },
     "export-returned": {
-      subject: "Din exportbegäran för tillstånd {{permitId}} behöver ändras",
-      body: ["Utdatagranskarna bad om ändringar i din exportbegäran.", "Se vad som ska ändras: {{link}}"],
+      subject: "Din exportförfrågan för beslut {{permitId}} behöver ändras",
+      body: ["Utdatagranskarna bad om ändringar i din exportförfrågan.", "Se vad som ska ändras: {{link}}"],
     },
     "export-decided": {
-      subject: "Din exportbegäran för tillstånd {{permitId}} är avgjord",
-      body: ["Utdatagranskarna har fattat beslut om din exportbegäran.", "Se beslutet: {{link}}"],
+      subject: "Din exportförfrågan för beslut {{permitId}} är avgjord",
+      body: ["Utdatagranskarna har fattat beslut om din exportförfrågan.", "Se beslutet: {{link}}"],
     },
     "export-released": {
-      subject: "Din export för tillstånd {{permitId}} har lämnats ut",
-      body: ["Filer i din exportbegäran godkändes och lämnades ut.", "Hämta dem: {{link}}"],
+      subject: "Din export för beslut {{permitId}} har lämnats ut",
+      body: ["Filer i din exportförfrågan godkändes och lämnades ut.", "Hämta dem: {{link}}"],
     },
   },
 };

@@ -74,7 +74,7 @@ describe("messages", () => {
         expect(`${m.subject}${m.text}`).not.toMatch(/\{\{/);
       }
     expect(renderEmail("export-released", { permitId: "SE-1" }, "sv", { page: "", settings: "" }).subject).toBe(
-      "Din export för tillstånd SE-1 har lämnats ut",
+      "Din export för beslut SE-1 har lämnats ut",
     );
   });
 });

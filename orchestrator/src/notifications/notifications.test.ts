@@ -236,7 +236,7 @@ describe.each(bothDatabases("spe_notify"))("notifications on %s", (_name, open) 
     const ready = received.filter((m) => m.subject.includes("SE-NOTIFY-1") && /ready|klar/.test(m.subject));
     expect(ready.map((m) => [m.to, m.subject]).sort()).toEqual([
       [alice.email, "Your environment for permit SE-NOTIFY-1 is ready"],
-      [bengt.email, "Din miljö för tillstånd SE-NOTIFY-1 är klar"],
+      [bengt.email, "Din miljö för beslut SE-NOTIFY-1 är klar"],
     ]);
     const review = received.find((m) => m.to === "kalle@scb.example")!;
     expect(review.text).toContain(`${PUBLIC_URL}/reviews/${exportOf.en}`);
