@@ -195,7 +195,7 @@ describe("the airlock in a real Chromium", () => {
       .poll(() =>
         karin
           .getByRole("region", { name: "Granskningskö" })
-          .getByText("Inga utdataförfrågningar väntar på din granskning.")
+          .getByText("Inga exportförfrågningar väntar på din granskning.")
           .count(),
       )
       .toBe(1);
@@ -247,7 +247,7 @@ describe("the airlock in a real Chromium", () => {
 
     await page.goto(stack.appUrl);
     await expect
-      .poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnade").count())
+      .poll(() => page.getByRole("region", { name: "Mina miljöer" }).getByText("1 totalt, 1 utlämnad").count())
       .toBe(1);
     await lookAt(page, "4-researcher-home");
     await page.getByRole("link", { name: "Mina exportförfrågningar" }).click();

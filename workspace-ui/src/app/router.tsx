@@ -21,6 +21,7 @@ const Deliveries = lazy(() => import("../routes/operator/deliveries"));
 const Statistics = lazy(() => import("../routes/operator/statistics"));
 const Packages = lazy(() => import("../routes/operator/packages"));
 const Settings = lazy(() => import("../routes/settings"));
+const NotFound = lazy(() => import("../routes/not-found"));
 
 export function AppRouter() {
   const { t } = useTranslation();
@@ -46,7 +47,8 @@ export function AppRouter() {
             <Route path="/operator/statistics" element={<Statistics />} />
             <Route path="/operator/packages" element={<Packages />} />
             <Route path="/settings" element={<Settings />} />
-            <Route path="*" element={<Home />} />
+            <Route path="/" element={<Home />} />
+            <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>
       </Layout>

@@ -1,9 +1,10 @@
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { checkName } from "../lib/sdc/check-names";
 import { CheckStatusBadge } from "./check-status";
 import type { SdcReport } from "../lib/sdc/sdc-report";
 import { Words } from "../lib/said";
 import { checkSaid, reasonsSaid } from "../lib/sdc/sdc-words";
+import { TableScroll } from "./table-scroll";
 
 /**
  * The automated disclosure check of one file: the outcome, every check in words, and the cells that did
@@ -54,9 +55,11 @@ export function CheckReport({
 function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string }) {
   const { t } = useTranslation();
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("checks.flagged", { file, count: cells.length }).replace(/<\/?bdi>/g, "")}>
       <table className="table flagged-cells">
-        <caption>{t("checks.flagged", { file, count: cells.length })}</caption>
+        <caption>
+          <Trans i18nKey="checks.flagged" values={{ file }} count={cells.length} components={{ bdi: <bdi /> }} />
+        </caption>
         <thead>
           <tr>
             <th scope="col">{t("checks.row")}</th>
@@ -83,6 +86,6 @@ function FlaggedCells({ cells, file }: { cells: SdcReport["cells"]; file: string
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -19,11 +19,10 @@ function rememberedLanguage(): Language {
   }
 }
 
-/** Screen readers pick their voice from <html lang>, and the tab's title is ours too: both follow the language. */
+/** Screen readers pick their voice from <html lang> (the tab's title follows the page's heading: app/page-title). */
 function applyToDocument(language: string) {
   if (typeof document === "undefined") return; // unit tests of pure functions run without a page
   document.documentElement.lang = language;
-  document.title = i18n.t("app.title");
 }
 
 // Both languages are bundled: together they are a few kilobytes, less than a second request would cost.

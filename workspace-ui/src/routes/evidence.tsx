@@ -46,7 +46,9 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
           components={{ code: <code /> }}
         />
       </p>
-      <p>{r.permit.purpose.description}</p>
+      <p>
+        <bdi>{r.permit.purpose.description}</bdi>
+      </p>
       <p className="no-print">
         <button type="button" onClick={() => window.print()}>
           {t("audit.evidence.print")}

@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useMe } from "../lib/use-me";
 import { RolePanels } from "./role-panels";
 
@@ -19,7 +19,9 @@ export default function Home() {
     );
   return (
     <>
-      <h1>{t("home.hello", { name: me.data.name })}</h1>
+      <h1>
+        <Trans i18nKey="home.hello" values={{ name: me.data.name }} components={{ bdi: <bdi /> }} />
+      </h1>
       <RolePanels roles={me.data.roles} />
     </>
   );

@@ -4,6 +4,7 @@ import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { formatBytes, formatCount, formatDateTime } from "../../lib/format";
 import { deliveryProgress } from "./delivery-progress";
+import { TableScroll } from "../../components/table-scroll";
 
 const TONE = { receiving: "working", staged: "ok", rejected: "problem", failed: "problem" } as const;
 
@@ -20,7 +21,7 @@ export function DeliveriesTable() {
   if (list.isError) return <ApiError error={list.error} lead={t("deliveries.failed")} />;
   if (list.data.length === 0) return <p>{t("deliveries.none")}</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("deliveries.caption")}>
       <table className="table">
         <caption className="visually-hidden">{t("deliveries.caption")}</caption>
         <thead>
@@ -85,6 +86,6 @@ export function DeliveriesTable() {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -171,6 +171,22 @@ describe("an environment's conditions in words", () => {
     ).toBe("väntar på: Nätverket är isolerat, Data är på plats, Arbetsytan är igång");
   });
 
+  it("let the Ready of an environment that is off on purpose say why, not what it waits for", () => {
+    for (const [name, said] of [
+      ["torn down", "Miljön och allt i den är raderat."],
+      ["tearing down", "Miljön raderas."],
+    ] as const) {
+      const off = asReceived(CASES[name]);
+      expect(
+        conditionSaid(
+          off.find((c) => c.type === "Ready")!,
+          off,
+          inSwedish,
+        ).text,
+      ).toBe(said);
+    }
+  });
+
   it("keep the English, marked as such, for a reason this UI does not know or a condition saved without its values", () => {
     const unknown: Condition = {
       type: "DataStaged",

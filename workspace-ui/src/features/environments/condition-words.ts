@@ -10,6 +10,7 @@ type ConditionType = keyof typeof sv.environmentState.conditions;
 
 const isKnownReason = (reason: string): reason is Reason => Object.hasOwn(sv.environmentState.sentences, reason);
 const isKnownType = (type: string): type is ConditionType => Object.hasOwn(sv.environmentState.conditions, type);
+const OFF_REASONS: readonly string[] = ["TornDown", "TearingDown", "NotYetValid"];
 const slotsOf = (template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!);
 
 /** A condition's name in words; one this UI does not know keeps the reconciler's name. */
@@ -18,11 +19,12 @@ export const conditionName = (type: string, t: TFunction) =>
 
 /**
  * What a condition says, in the reader's language. A Ready that is not True names the conditions it waits
- * for (their own sentences are beside it). A reason this UI does not know, or a condition saved before the
+ * for (their own sentences are beside it), unless the environment is off on purpose. A reason this UI does not know, or a condition saved before the
  * reconciler kept its sentence's values, shows the reconciler's English.
  */
 export function conditionSaid(condition: Condition, all: readonly Condition[], t: TFunction): Said {
-  if (condition.type === "Ready" && condition.status !== "True") {
+  // An environment that is meant not to run (ended, or not begun) waits for nothing: its Ready says why it is off.
+  if (condition.type === "Ready" && condition.status !== "True" && !OFF_REASONS.includes(condition.reason)) {
     const waiting = all.filter((c) => c.type !== "Ready" && c.status !== "True").map((c) => conditionName(c.type, t));
     if (waiting.length) return { text: t("environmentState.readyBlockedBy", { conditions: waiting.join(", ") }) };
   }

@@ -47,14 +47,14 @@ export function EnvironmentPage({ namespace }: { namespace: string }) {
         <ConditionList conditions={e.conditions} />
         {actions.error && <ApiError error={actions.error} />}
         <div className="actions">
-          {e.desiredState === "active" && (
-            <button type="button" onClick={() => actions.suspend([namespace])}>
-              {t("environments.suspend")}
-            </button>
-          )}
-          {e.desiredState === "suspended" && (
-            <button type="button" disabled={actions.resuming} onClick={() => actions.resume([namespace])}>
-              {t("environments.resume")}
+          {/* Pause and resume share one button, so that focus stays on it when the one becomes the other. */}
+          {(e.desiredState === "active" || e.desiredState === "suspended") && (
+            <button
+              type="button"
+              disabled={e.desiredState === "suspended" && actions.resuming}
+              onClick={() => (e.desiredState === "active" ? actions.suspend : actions.resume)([namespace])}
+            >
+              {t(e.desiredState === "active" ? "environments.suspend" : "environments.resume")}
             </button>
           )}
           {e.desiredState !== "torn-down" && (
@@ -87,7 +87,9 @@ function PermitFacts({ environment: e }: { environment: EnvironmentDetail }) {
       <h2 id="env-permit-h">{t("environments.detail.permit", { permitId: e.permitId })}</h2>
       <dl className="facts">
         <dt>{t("environments.detail.purpose")}</dt>
-        <dd>{p.purpose.description}</dd>
+        <dd>
+          <bdi>{p.purpose.description}</bdi>
+        </dd>
         <dt>{t("environments.detail.issuer")}</dt>
         <dd>
           {p.issuer} ({t("environments.detail.sequence", { sequence: p.sequence })})

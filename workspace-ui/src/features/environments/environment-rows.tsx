@@ -5,6 +5,7 @@ import { ConditionList } from "./condition-list";
 import type { EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { daysUntil, hoursSince } from "./table-query";
+import { TableScroll } from "../../components/table-scroll";
 
 export type RowAction = { kind: "suspend" | "resume" | "teardown"; environment: EnvironmentSummary };
 
@@ -31,7 +32,7 @@ export function EnvironmentRows({
   const selecting = selected && onSelect;
   const allChosen = selecting && rows.length > 0 && rows.every((e) => selected.has(e.namespace));
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("environments.caption")}>
       <table className="table env-table">
         <caption className="visually-hidden">{t("environments.caption")}</caption>
         <thead>
@@ -76,7 +77,11 @@ export function EnvironmentRows({
                 <th scope="row">
                   <Link to={`/operator/environments/${e.namespace}`}>{e.permitId}</Link>{" "}
                   <code className="muted small">{e.namespace}</code>
-                  {e.purpose && <div className="small muted clip">{e.purpose}</div>}
+                  {e.purpose && (
+                    <div className="small muted clip">
+                      <bdi>{e.purpose}</bdi>
+                    </div>
+                  )}
                 </th>
                 <td>
                   <StateBadge environment={e} />
@@ -99,23 +104,17 @@ export function EnvironmentRows({
                 </td>
                 <td>
                   <div className="actions">
-                    {e.desiredState === "active" && (
+                    {/* Pause and resume share one button, so that focus stays on it when the one becomes the other. */}
+                    {(e.desiredState === "active" || e.desiredState === "suspended") && (
                       <button
                         type="button"
-                        onClick={() => onAction({ kind: "suspend", environment: e })}
-                        aria-label={`${t("environments.suspend")} ${e.permitId}`}
+                        disabled={e.desiredState === "suspended" && busy}
+                        onClick={() =>
+                          onAction({ kind: e.desiredState === "active" ? "suspend" : "resume", environment: e })
+                        }
+                        aria-label={`${t(e.desiredState === "active" ? "environments.suspend" : "environments.resume")} ${e.permitId}`}
                       >
-                        {t("environments.suspend")}
-                      </button>
-                    )}
-                    {e.desiredState === "suspended" && (
-                      <button
-                        type="button"
-                        disabled={busy}
-                        onClick={() => onAction({ kind: "resume", environment: e })}
-                        aria-label={`${t("environments.resume")} ${e.permitId}`}
-                      >
-                        {t("environments.resume")}
+                        {t(e.desiredState === "active" ? "environments.suspend" : "environments.resume")}
                       </button>
                     )}
                     {e.desiredState !== "torn-down" && (
@@ -135,6 +134,6 @@ export function EnvironmentRows({
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -8,6 +8,7 @@ import { formatBytes, formatCount, formatDateTime } from "../../lib/format";
 import { Words } from "../../lib/said";
 import { useTRPC } from "../../lib/trpc";
 import { conditionName, conditionSaid } from "./condition-words";
+import { TableScroll } from "../../components/table-scroll";
 
 export type EnvironmentDetail = inferOutput<TRPCOptionsProxy<AppRouter>["environments"]["get"]>;
 type Props = { environment: EnvironmentDetail };
@@ -19,7 +20,7 @@ function Section({ id, title, empty, children }: { id: string; title: string; em
   return (
     <section className="card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      {empty ? <p className="muted">{empty}</p> : <div className="table-scroll">{children}</div>}
+      {empty ? <p className="muted">{empty}</p> : <TableScroll label={title}>{children}</TableScroll>}
     </section>
   );
 }
@@ -44,7 +45,7 @@ export function PersonsOf({ environment: e }: Props) {
           {e.persons.map((p) => (
             <tr key={p.subject}>
               <th scope="row">
-                {p.name} <code className="muted small">{p.subject}</code>
+                <bdi>{p.name}</bdi> <code className="muted small">{p.subject}</code>
                 {p.principalInvestigator && <div className="small">{t("environments.detail.principal")}</div>}
               </th>
               <td>{p.email}</td>
@@ -230,11 +231,15 @@ export function RequestsOf({ environment: e }: Props) {
         <tbody>
           {e.exportRequests.map((r) => (
             <tr key={r.id}>
-              <th scope="row">{r.title}</th>
+              <th scope="row">
+                <bdi>{r.title}</bdi>
+              </th>
               <td>
                 <RequestStateBadge state={r.state} />
               </td>
-              <td>{r.requester}</td>
+              <td>
+                <bdi>{r.requester}</bdi>
+              </td>
               <td className="num">{r.files}</td>
               <td>{formatDateTime(r.submittedAt)}</td>
               <td>{formatDateTime(r.decidedAt)}</td>

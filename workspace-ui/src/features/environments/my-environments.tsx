@@ -1,4 +1,6 @@
+import type { AppRouter } from "@spe/orchestrator/api";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferOutput, TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -7,6 +9,7 @@ import { EnvironmentDatasets } from "./environment-datasets";
 import { formatDate } from "../../lib/format";
 import { describeState } from "./environment-state";
 import { StateBadge } from "./state-badge";
+import { EndedEnvironments } from "./ended-environments";
 
 /**
  * A researcher's environments: only those whose permit names them. The server sends the list again when it
@@ -35,19 +38,43 @@ export function MyEnvironments() {
   });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
   if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
-  const environments = mine.data;
-  if (environments.length === 0) return <p>{t("environments.mine.none")}</p>;
+  if (mine.data.length === 0) return <p>{t("environments.mine.none")}</p>;
+  // Ended environments go below the running ones: what someone can still work in comes first.
+  const running = mine.data.filter((e) => e.desiredState !== "torn-down");
+  const ended = mine.data.filter((e) => e.desiredState === "torn-down");
+  return (
+    <>
+      {running.length === 0 ? (
+        <p>{t("environments.mine.noneActive")}</p>
+      ) : (
+        <RunningEnvironments environments={running} />
+      )}
+      {ended.length > 0 && <EndedEnvironments environments={ended} />}
+    </>
+  );
+}
+
+type MyEnvironment = inferOutput<TRPCOptionsProxy<AppRouter>["environments"]["mine"]>[number];
+
+/** The environments someone can work in, or soon can: state, permit, datasets and the ways in. */
+function RunningEnvironments({ environments }: { environments: MyEnvironment[] }) {
+  const { t } = useTranslation();
   return (
     <ul className="environment-list">
       {environments.map((e) => (
         <li key={e.namespace} className="environment">
           <div className="environment-head">
-            <strong>{e.purpose ?? e.permitId}</strong> <StateBadge environment={e} audience="researcher" />
+            <strong>
+              <bdi>{e.purpose ?? e.permitId}</bdi>
+            </strong>{" "}
+            <StateBadge environment={e} audience="researcher" />
           </div>
           <p className="muted">{describeState(e, t, "researcher").detail}</p>
           <dl className="facts">
             <dt>{t("environments.permit")}</dt>
-            <dd>{e.permitId}</dd>
+            <dd>
+              <bdi>{e.permitId}</bdi>
+            </dd>
             <dt>{t("environments.validUntil")}</dt>
             <dd>{formatDate(e.validUntil)}</dd>
             <dt>{t("environments.mine.datasets")}</dt>

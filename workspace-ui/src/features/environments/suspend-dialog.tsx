@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
+import { useReturnFocus } from "../../lib/use-return-focus";
 import { ReasonField, reasonGiven } from "./reason-field";
 
 /** Pausing stops workspaces: the operator says why (it goes into the audit log) and confirms. One or many. */
@@ -13,6 +14,7 @@ export function SuspendDialog({ namespaces, onClose }: { namespaces: string[]; o
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState("");
   const suspend = useMutation(trpc.environments.suspendMany.mutationOptions({ onSuccess: () => onClose(true) }));
+  useReturnFocus();
   useEffect(() => dialog.current?.showModal(), []);
   const one = namespaces.length === 1;
   return (

@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
+import { useReturnFocus } from "../../lib/use-return-focus";
 import { ReasonField, reasonGiven } from "./reason-field";
 
 /** Tearing down deletes a researcher's work: the operator says why and types the namespace to confirm. */
@@ -14,6 +15,7 @@ export function TeardownDialog({ namespace, onClose }: { namespace: string; onCl
   const [typed, setTyped] = useState("");
   const [reason, setReason] = useState("");
   const teardown = useMutation(trpc.environments.teardown.mutationOptions({ onSuccess: () => onClose(true) }));
+  useReturnFocus();
   useEffect(() => dialog.current?.showModal(), []);
   return (
     <dialog ref={dialog} onClose={() => onClose(false)} aria-labelledby={`${id}-h`}>

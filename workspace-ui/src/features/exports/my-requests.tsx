@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { formatDateTime } from "../../lib/format";
 import { RequestStateBadge } from "../../components/request-state-badge";
+import { TableScroll } from "../../components/table-scroll";
 
 /** Every export request of the permits that name me, newest first, with its state in words. */
 export function MyRequests() {
@@ -15,7 +16,7 @@ export function MyRequests() {
   if (list.isError) return <ApiError error={list.error} lead={t("exports.list.failed")} />;
   if (list.data.length === 0) return <p>{t("exports.list.none")}</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("exports.list.caption")}>
       <table className="table">
         <caption className="visually-hidden">{t("exports.list.caption")}</caption>
         <thead>
@@ -31,8 +32,14 @@ export function MyRequests() {
           {list.data.map((r) => (
             <tr key={r.id}>
               <td>
-                <Link to={`/exports/${r.id}`}>{r.title}</Link>
-                {r.requester && <span className="muted small">{t("exports.list.by", { who: r.requester })}</span>}
+                <Link to={`/exports/${r.id}`}>
+                  <bdi>{r.title}</bdi>
+                </Link>
+                {r.requester && (
+                  <span className="muted small">
+                    <Trans i18nKey="exports.list.by" values={{ who: r.requester }} components={{ bdi: <bdi /> }} />
+                  </span>
+                )}
               </td>
               <td>
                 <RequestStateBadge state={r.state} />
@@ -50,6 +57,6 @@ export function MyRequests() {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

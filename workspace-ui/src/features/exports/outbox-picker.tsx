@@ -3,6 +3,7 @@ import { Trans, useTranslation } from "react-i18next";
 import type { OutboxFile, OutputFileType } from "../../lib/api-types";
 import { formatBytes, formatDateTime } from "../../lib/format";
 import { typesFor } from "./file-types";
+import { TableScroll } from "../../components/table-scroll";
 
 export type Picked = ReadonlyMap<string, OutputFileType>;
 
@@ -26,7 +27,7 @@ export function OutboxPicker({
       </p>
     );
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("exports.outbox.caption")}>
       <table className="table">
         <caption className="visually-hidden">{t("exports.outbox.caption")}</caption>
         <thead>
@@ -43,7 +44,7 @@ export function OutboxPicker({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -72,7 +73,9 @@ function OutboxRow({
             onChange={(e) => onPick(file.path, e.target.checked)}
             aria-describedby={allowed.length === 0 ? `${id}-no` : undefined}
           />
-          <code>{file.path}</code>
+          <code>
+            <bdi>{file.path}</bdi>
+          </code>
         </label>
         {allowed.length === 0 && (
           <span id={`${id}-no`} className="muted small">

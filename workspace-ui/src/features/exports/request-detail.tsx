@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { ResearcherRequest } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
@@ -25,7 +25,9 @@ export function RequestDetail({ id }: { id: string }) {
   const isAuthor = me.data?.subject === r.requester;
   return (
     <article className="request">
-      <h1>{r.title}</h1>
+      <h1>
+        <bdi>{r.title}</bdi>
+      </h1>
       <p className="state-line">
         <RequestStateBadge state={r.state} /> {t(`airlock.requestState.${r.state}.detail`)}
       </p>
@@ -54,7 +56,9 @@ export function RequestDetail({ id }: { id: string }) {
         <dd>{t("exports.detail.reviewers", { count: r.reviewersRequired })}</dd>
       </dl>
       <h2>{t("exports.detail.justification")}</h2>
-      <p className="justification">{r.justification}</p>
+      <p className="justification" dir="auto">
+        {r.justification}
+      </p>
       <h2>{t("exports.detail.files")}</h2>
       <div className="file-cards">
         {r.files.map((f) => (
@@ -65,7 +69,9 @@ export function RequestDetail({ id }: { id: string }) {
       {isAuthor ? (
         <AuthorActions request={r} />
       ) : (
-        <p className="muted">{t("exports.detail.onlyAuthor", { who: r.requester })}</p>
+        <p className="muted">
+          <Trans i18nKey="exports.detail.onlyAuthor" values={{ who: r.requester }} components={{ bdi: <bdi /> }} />
+        </p>
       )}
     </article>
   );

@@ -34,7 +34,9 @@ export function RequestFile({
   return (
     <section className="file-card" aria-label={f.path}>
       <h3>
-        <code>{f.path}</code>
+        <code>
+          <bdi>{f.path}</bdi>
+        </code>
       </h3>
       <p>
         <DecisionBadge decision={f.decision} />
@@ -70,7 +72,11 @@ export function RequestFile({
               <li key={i}>
                 <strong>{t("exports.file.reviewer", { n: i + 1, vote: t(`airlock.vote.${v.vote}.chosen`) })}</strong>{" "}
                 <span className="muted small">{formatDateTime(v.at)}</span>
-                {v.comment && <blockquote>{v.comment}</blockquote>}
+                {v.comment && (
+                  <blockquote>
+                    <bdi>{v.comment}</bdi>
+                  </blockquote>
+                )}
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 
 /** What a researcher declares of a frequency table so that it is compared with the permit's releases. */
 export interface TableDeclaration {
@@ -43,7 +43,9 @@ export function TableDeclarationFields({
   const invalid = showError && declarationInput(value) === undefined;
   return (
     <fieldset className="table-declaration">
-      <legend>{t("exports.declaration.legend", { file: path })}</legend>
+      <legend>
+        <Trans i18nKey="exports.declaration.legend" values={{ file: path }} components={{ bdi: <bdi /> }} />
+      </legend>
       <p className="muted small">{t("exports.declaration.why")}</p>
       <div className="field">
         <label htmlFor={`${id}-population`}>{t("exports.declaration.population")}</label>

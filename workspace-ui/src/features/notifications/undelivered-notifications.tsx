@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../../components/api-error";
 import { formatCount, formatDateTime } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
+import { TableScroll } from "../../components/table-scroll";
 
 /**
  * The notification outbox for operators: how much waits, was sent and was given up, and each e-mail or webhook
@@ -28,7 +29,7 @@ export function UndeliveredNotifications() {
       {deliveries.length === 0 ? (
         <p className="small muted">{t("notifications.none")}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label={t("notifications.caption")}>
           <table className="table">
             <caption className="visually-hidden">{t("notifications.caption")}</caption>
             <thead>
@@ -63,7 +64,7 @@ export function UndeliveredNotifications() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -33,17 +33,22 @@ export function PermitPreview({ preview }: { preview: PermitPreviewData }) {
           {formatDate(p.validFrom)} – {formatDate(p.validUntil)}
         </dd>
         <dt>{t("permits.preview.purpose")}</dt>
-        <dd>{p.purpose.description}</dd>
+        <dd>
+          <bdi>{p.purpose.description}</bdi>
+        </dd>
         <dt>{t("permits.preview.principal")}</dt>
         <dd>
-          {p.principalInvestigator.name} ({p.principalInvestigator.email})
+          <bdi>{p.principalInvestigator.name}</bdi> (<bdi>{p.principalInvestigator.email}</bdi>)
         </dd>
         <dt>{t("permits.preview.persons", { count: p.authorisedPersons.length })}</dt>
         <dd>
           <ul>
             {p.authorisedPersons.map((person) => (
               <li key={person.subject}>
-                {person.name} <span className="muted small">{person.email}</span>
+                <bdi>{person.name}</bdi>{" "}
+                <span className="muted small">
+                  <bdi>{person.email}</bdi>
+                </span>
               </li>
             ))}
           </ul>

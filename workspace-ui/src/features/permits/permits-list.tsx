@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { formatDate, formatDateTime } from "../../lib/format";
+import { TableScroll } from "../../components/table-scroll";
 
 /** Every permit received, with its version, validity, principal investigator and environment. */
 export function PermitsList() {
@@ -13,7 +14,7 @@ export function PermitsList() {
   if (permits.isError) return <ApiError error={permits.error} lead={t("permits.list.failed")} />;
   if (permits.data.length === 0) return <p>{t("permits.list.none")}</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("permits.list.caption")}>
       <table className="table">
         <caption className="visually-hidden">{t("permits.list.caption")}</caption>
         <thead>
@@ -38,7 +39,9 @@ export function PermitsList() {
                   {t(`permits.list.statuses.${p.status}`)}
                 </span>
               </td>
-              <td>{p.principalInvestigator.name}</td>
+              <td>
+                <bdi>{p.principalInvestigator.name}</bdi>
+              </td>
               <td>
                 {formatDate(p.validFrom)} – {formatDate(p.validUntil)}
               </td>
@@ -54,6 +57,6 @@ export function PermitsList() {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -5,6 +5,7 @@ import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
 import { formatAge, formatDateTime } from "../../lib/format";
 import { RequestStateBadge } from "../../components/request-state-badge";
+import { TableScroll } from "../../components/table-scroll";
 
 /** Requests awaiting my vote, oldest first: the longest wait is at the top. */
 export function ReviewQueue() {
@@ -15,7 +16,7 @@ export function ReviewQueue() {
   if (queue.isError) return <ApiError error={queue.error} lead={t("reviews.queue.failed")} />;
   if (queue.data.length === 0) return <p>{t("reviews.queue.none")}</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("reviews.queue.caption")}>
       <table className="table">
         <caption className="visually-hidden">{t("reviews.queue.caption")}</caption>
         <thead>
@@ -30,7 +31,10 @@ export function ReviewQueue() {
           {queue.data.map((r) => (
             <tr key={r.id}>
               <td>
-                <Link to={`/reviews/${r.id}`}>{r.title}</Link> <RequestStateBadge state={r.state} />
+                <Link to={`/reviews/${r.id}`}>
+                  <bdi>{r.title}</bdi>
+                </Link>{" "}
+                <RequestStateBadge state={r.state} />
                 <br />
                 <code className="muted small">{r.namespace}</code>
               </td>
@@ -60,6 +64,6 @@ export function ReviewQueue() {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRef } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { CheckerFile, CheckerRequest } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
@@ -28,7 +28,9 @@ export function ReviewRequest({ id }: { id: string }) {
   const left = r.files.filter((f) => f.awaitingMe).length;
   return (
     <article className="request">
-      <h1>{r.title}</h1>
+      <h1>
+        <bdi>{r.title}</bdi>
+      </h1>
       <p className="state-line">
         <RequestStateBadge state={r.state} /> {t(`airlock.requestState.${r.state}.detail`)}{" "}
         <strong>{left === 0 ? t("reviews.request.allDone") : t("reviews.request.left", { count: left })}</strong>
@@ -45,7 +47,9 @@ export function ReviewRequest({ id }: { id: string }) {
       )}
       <dl className="facts">
         <dt>{t("reviews.request.researcher")}</dt>
-        <dd>{r.requester}</dd>
+        <dd>
+          <bdi>{r.requester}</bdi>
+        </dd>
         <dt>{t("reviews.request.environment")}</dt>
         <dd>
           <code>{r.namespace}</code> {t("reviews.request.permitNote", { permitId: r.permitId })}
@@ -56,7 +60,9 @@ export function ReviewRequest({ id }: { id: string }) {
         <dd>{t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}</dd>
       </dl>
       <h2>{t("reviews.request.justification")}</h2>
-      <p className="justification">{r.justification}</p>
+      <p className="justification" dir="auto">
+        {r.justification}
+      </p>
       <h2>{t("reviews.request.files")}</h2>
       {r.files.map((f) => (
         <ReviewFile key={`${f.path}@${f.version}`} request={r} file={f} />
@@ -74,7 +80,9 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
   return (
     <section className="file-card review-file" aria-label={f.path}>
       <h3>
-        <code>{f.path}</code>
+        <code>
+          <bdi>{f.path}</bdi>
+        </code>
       </h3>
       <p>
         <DecisionBadge decision={f.decision} />{" "}
@@ -118,9 +126,19 @@ function Votes({ request: r, file: f }: { request: CheckerRequest; file: Checker
       <ul className="reviews">
         {f.votes.map((v) => (
           <li key={v.checker}>
-            <strong>{t("reviews.request.voted", { who: v.checker, vote: t(`airlock.vote.${v.vote}.chosen`) })}</strong>{" "}
+            <strong>
+              <Trans
+                i18nKey="reviews.request.voted"
+                values={{ who: v.checker, vote: t(`airlock.vote.${v.vote}.chosen`) }}
+                components={{ bdi: <bdi /> }}
+              />
+            </strong>{" "}
             <span className="muted small">{formatDateTime(v.at)}</span>
-            {v.comment && <blockquote>{v.comment}</blockquote>}
+            {v.comment && (
+              <blockquote>
+                <bdi>{v.comment}</bdi>
+              </blockquote>
+            )}
           </li>
         ))}
       </ul>
@@ -131,7 +149,11 @@ function Votes({ request: r, file: f }: { request: CheckerRequest; file: Checker
         <p>
           <strong>{t("reviews.request.youVoted", { vote: t(`airlock.vote.${f.myVote.vote}.chosen`) })}</strong>{" "}
           <span className="muted small">{formatDateTime(f.myVote.at)}</span>
-          {f.myVote.comment && <blockquote>{f.myVote.comment}</blockquote>}
+          {f.myVote.comment && (
+            <blockquote>
+              <bdi>{f.myVote.comment}</bdi>
+            </blockquote>
+          )}
         </p>
       )}
       <p className="muted">{t("reviews.request.blinded", { votes: f.votesIn, required: r.reviewersRequired })}</p>

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { CheckerFile, Vote } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
@@ -43,7 +43,9 @@ export function VoteForm({ requestId, file, onVoted }: { requestId: string; file
       }}
     >
       <fieldset>
-        <legend>{t("reviews.vote.legend", { file: file.path })}</legend>
+        <legend>
+          <Trans i18nKey="reviews.vote.legend" values={{ file: file.path }} components={{ bdi: <bdi /> }} />
+        </legend>
         <div className="choices">
           {VOTES.map((v) => (
             <label key={v} className={`choice choice-${v}`}>

@@ -10,7 +10,7 @@ export function SessionBar() {
   if (!me.data) return null;
   return (
     <div className="session">
-      <span>{me.data.name}</span>
+      <bdi className="session-name">{me.data.name}</bdi>
       {me.data.roles.map((r) => (
         <span key={r} className="badge">
           {roleName(r, t)}

@@ -28,7 +28,12 @@ function EnvironmentLine({ namespace }: { namespace: string }) {
   const environment = mine.data?.find((e) => e.namespace === namespace);
   return (
     <p className="muted">
-      {t("exports.fromOutbox")} {environment?.purpose ? <strong>{environment.purpose}</strong> : null}{" "}
+      {t("exports.fromOutbox")}{" "}
+      {environment?.purpose ? (
+        <strong>
+          <bdi>{environment.purpose}</bdi>
+        </strong>
+      ) : null}{" "}
       <code>{namespace}</code>
       {environment && t("exports.permitNote", { permitId: environment.permitId })}
       {t("exports.copiedNote")}
