@@ -186,13 +186,15 @@ describe("every role's pages on a phone, and the frame every page shares, in a r
     await lookAtOnAPhone(page, "5-checker-home");
   });
 
-  it("an auditor's start page", async () => {
+  it("an auditor's start page and the audit trail", async () => {
     const page = await phone("ida");
     await expect.poll(() => heading(page)).toBe("Hej Ida Inspektör");
-    await expect
-      .poll(() => page.getByRole("region", { name: "Granskningslogg" }).getByRole("row").count())
-      .toBeGreaterThan(1);
+    const start = page.getByRole("region", { name: "Granskningslogg" });
+    await expect.poll(() => start.getByRole("listitem").count()).toBeGreaterThan(0);
     await lookAtOnAPhone(page, "6-auditor-home");
+    await start.getByRole("link", { name: "Sök och bläddra i hela granskningsloggen" }).click();
+    await expect.poll(() => page.getByRole("row").count()).toBeGreaterThan(1);
+    await lookAtOnAPhone(page, "6-auditor-trail");
   });
 
   it("names each page in its tab, and says so when an address has no page", async () => {

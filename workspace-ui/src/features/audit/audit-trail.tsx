@@ -3,6 +3,7 @@ import { useId, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ApiError } from "../../components/api-error";
+import { TableScroll } from "../../components/table-scroll";
 import { formatMoment } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { filterOf, searchFromTrail, trailFromSearch, type TrailQuery } from "./audit-filter";
@@ -102,7 +103,7 @@ export function AuditTrail({ timeZone }: { timeZone: string }) {
       {events.length > 0 && (
         <>
           <p role="status">{t("audit.trail.range", { first: events.at(-1)!.sequence, last: events[0]!.sequence })}</p>
-          <div className="table-scroll">
+          <TableScroll label={t("audit.trail.caption", { zone: timeZone })}>
             <table className="table">
               <caption>{t("audit.trail.caption", { zone: timeZone })}</caption>
               <thead>
@@ -133,7 +134,7 @@ export function AuditTrail({ timeZone }: { timeZone: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
       <nav className="pager" aria-label={t("audit.trail.title")}>
