@@ -56,7 +56,7 @@ function environmentOf(
     summary = "Suspended by the operators: nobody can open the workspace until it is resumed.";
   } else if (current && ready?.status === "True") {
     state = "ready";
-    summary = "Ready: the researchers named in the permit can work in it.";
+    summary = "Ready: the researchers named in the permit can open their workspaces in it.";
   } else {
     state = "provisioning";
     summary =

@@ -49,7 +49,11 @@ export const permitStatusSchema = z
     }),
     environment: z
       .object({
-        state: z.enum(["provisioning", "ready", "suspended", "torn-down"]),
+        state: z.enum(["provisioning", "ready", "suspended", "torn-down"]).meta({
+          description:
+            "The environment's state, not a person's: `ready` means its isolation, data and platform objects are in " +
+            "place. Each person's workspace starts when they open it and stops when idle; its state is not reported here.",
+        }),
         summary: z.string().meta({
           description: "The environment's state in words.",
           example: "Provisioning: DataStaged: waiting for patientregistret@2026-09 to be delivered.",
