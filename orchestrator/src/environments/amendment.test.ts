@@ -1,21 +1,12 @@
 // A person removed from the permit by an amendment, against the real API server: their workspace stops at
 // once, their home is kept (never pruned) until teardown, and teardown's certificate lists every volume.
-import * as k8s from "@kubernetes/client-node";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { amendEnvironment, insertEnvironment } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
-import { openDatabase, type Database } from "../db/database";
-import { WatchCache } from "../kube/watch-cache";
+import { startReconcilerOnCluster, type ReconcilerOnCluster } from "../../test/reconciler-on-cluster";
 import { examplePermit, TEST_WORKSPACE_IDENTITIES as identities } from "../permits/test-fixtures";
 import { defaultEnvironmentConfig } from "./environment-config";
-import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
 
-const kubeconfig = (path: string) => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-};
 const config = { ...defaultEnvironmentConfig, workspaceIdentities: identities };
 const person = (subject: string) => ({ subject, name: subject, email: `${subject}@uni.example` });
 const gone = (read: Promise<unknown>) =>
@@ -25,27 +16,11 @@ const gone = (read: Promise<unknown>) =>
   );
 
 describe("a person removed from the permit", () => {
-  let database: Database;
-  let core: k8s.CoreV1Api;
-  let apps: k8s.AppsV1Api;
-  let cache: WatchCache;
-  let deps: ReconcileDeps;
-
+  let cluster: ReconcilerOnCluster;
   beforeAll(async () => {
-    database = await openDatabase({ memory: true });
-    const admin = kubeconfig(inject("kubeconfig"));
-    [core, apps] = [admin.makeApiClient(k8s.CoreV1Api), admin.makeApiClient(k8s.AppsV1Api)];
-    const orchestrator = kubeconfig(inject("orchestratorKubeconfig"));
-    const client = k8s.KubernetesObjectApi.makeApiClient(orchestrator);
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-    cache = new WatchCache(orchestrator, client, log, () => undefined);
-    await cache.start();
-    deps = { db: database.db, client, cache, config, log, now: () => new Date(), lastApplied: new Map() };
+    cluster = await startReconcilerOnCluster(config);
   });
-  afterAll(async () => {
-    await cache.stop();
-    await database.close();
-  });
+  afterAll(() => cluster.stop());
 
   it("loses their workspace at once, keeps their home until teardown, and the certificate lists every volume", async () => {
     const permit = examplePermit({
@@ -54,13 +29,10 @@ describe("a person removed from the permit", () => {
       validUntil: "2030-01-01T00:00:00Z",
       authorisedPersons: [person("alice"), person("bob")],
     });
+    const { database, core, apps, cache } = cluster;
     const namespace = await insertEnvironment(database.db, permit);
     const bob = identities.personIdOf(namespace, "bob");
-    await eventually("the environment is provisioned", async () => {
-      await reconcileEnvironment(namespace, deps);
-      const row = await environmentRow(database.db, namespace);
-      return row.conditions.find((c) => c.type === "Provisioned")?.status === "True" || undefined;
-    });
+    await cluster.provisioned(namespace);
     const home = await core.readNamespacedPersistentVolumeClaim({ name: `home-${bob}`, namespace });
     await apps.readNamespacedDeployment({ name: `workspace-${bob}`, namespace });
     await eventually("the cache has bob's home", async () =>
@@ -70,12 +42,7 @@ describe("a person removed from the permit", () => {
     // The amendment names alice alone.
     await amendEnvironment(database.db, { ...permit, sequence: 2, authorisedPersons: [person("alice")] });
     // Reconciled until provisioned (the cluster counts a changed quota's usage first), then once more.
-    for (let i = 0; i < 2; i++)
-      await eventually("the environment is provisioned", async () => {
-        await reconcileEnvironment(namespace, deps);
-        const row = await environmentRow(database.db, namespace);
-        return row.conditions.find((c) => c.type === "Provisioned")?.status === "True" || undefined;
-      });
+    for (let i = 0; i < 2; i++) await cluster.provisioned(namespace);
     await eventually(
       "bob's workspace and its Service are gone",
       async () =>
@@ -91,15 +58,7 @@ describe("a person removed from the permit", () => {
 
     // Teardown removes every volume with the namespace, and names each in the certificate.
     await amendEnvironment(database.db, { ...permit, sequence: 3, authorisedPersons: [person("alice")] }, "torn-down");
-    const row = await eventually(
-      "the environment is torn down",
-      async () => {
-        await reconcileEnvironment(namespace, deps);
-        const r = await environmentRow(database.db, namespace);
-        return (r.teardown as { completedAt?: string } | null)?.completedAt !== undefined && r;
-      },
-      60_000,
-    );
+    const row = await cluster.tornDown(namespace);
     const objects = (row.teardown as { objects: string[] }).objects;
     const alice = identities.personIdOf(namespace, "alice");
     for (const claim of ["data", "project", `home-${alice}`, `home-${bob}`])

@@ -1,28 +1,18 @@
 // An operator deletes a departed person's home before teardown, against the real API server: the reconciler
 // removes exactly that claim; a current person's home, or a person never named, is refused and nothing changes.
-import * as k8s from "@kubernetes/client-node";
 import { TRPCError } from "@trpc/server";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amendEnvironment, environmentRow, insertEnvironment } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
+import { startReconcilerOnCluster, type ReconcilerOnCluster } from "../../test/reconciler-on-cluster";
 import type { Context, Services } from "../api/context";
 import { appRouter } from "../api/router";
 import type { Session } from "../auth/sessions";
 import { searchAuditEvents } from "../audit/search-audit-events";
-import { openDatabase, type Database } from "../db/database";
-import { permitRevisions } from "../db/schema";
-import { WatchCache } from "../kube/watch-cache";
-import type { PermitPayload } from "../permits/permit";
 import { examplePermit, TEST_WORKSPACE_IDENTITIES as identities } from "../permits/test-fixtures";
 import { defaultEnvironmentConfig } from "./environment-config";
-import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
+import { reconcileEnvironment } from "./reconcile";
 
-const kubeconfig = (path: string) => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-};
 const config = { ...defaultEnvironmentConfig, workspaceIdentities: identities };
 const person = (subject: string) => ({ subject, name: `${subject} Name`, email: `${subject}@uni.example` });
 const operator: Session = {
@@ -50,48 +40,24 @@ async function refusal(call: Promise<unknown>) {
 }
 
 describe("an operator deletes a departed person's home", () => {
-  let database: Database;
-  let core: k8s.CoreV1Api;
-  let cache: WatchCache;
-  let deps: ReconcileDeps;
+  let cluster: ReconcilerOnCluster;
+  let database: ReconcilerOnCluster["database"];
+  let core: ReconcilerOnCluster["core"];
+  let cache: ReconcilerOnCluster["cache"];
+  let deps: ReconcilerOnCluster["deps"];
   let caller: ReturnType<typeof appRouter.createCaller>;
   const enqueued: string[] = [];
 
   beforeAll(async () => {
-    database = await openDatabase({ memory: true });
-    core = kubeconfig(inject("kubeconfig")).makeApiClient(k8s.CoreV1Api);
-    const orchestrator = kubeconfig(inject("orchestratorKubeconfig"));
-    const client = k8s.KubernetesObjectApi.makeApiClient(orchestrator);
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-    cache = new WatchCache(orchestrator, client, log, () => undefined);
-    await cache.start();
-    deps = { db: database.db, client, cache, config, log, now: () => new Date(), lastApplied: new Map() };
+    cluster = await startReconcilerOnCluster(config);
+    ({ database, core, cache, deps } = cluster);
     caller = appRouter.createCaller({
       services: { database, environments: { enqueue: (n: string) => enqueued.push(n) } } as unknown as Services,
       session: operator,
       address: "192.0.2.9",
     } satisfies Context);
   });
-  afterAll(async () => {
-    await cache.stop();
-    await database.close();
-  });
-
-  /** A revision as intake keeps it: the signed permit (its payload is what is read back). */
-  const recordRevision = (payload: PermitPayload) =>
-    database.db.insert(permitRevisions).values({
-      permitId: payload.permitId,
-      sequence: payload.sequence,
-      jws: `e30.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2ln`,
-      payloadHash: "0".repeat(64),
-      receivedAt: new Date(),
-    });
-  const provisioned = (namespace: string) =>
-    eventually("the environment is provisioned", async () => {
-      await reconcileEnvironment(namespace, deps);
-      const row = await environmentRow(database.db, namespace);
-      return row.conditions.find((c) => c.type === "Provisioned")?.status === "True" || undefined;
-    });
+  afterAll(() => cluster.stop());
 
   it("removes exactly that claim, audited with the reason, and refuses a current person's home", async () => {
     const permit = examplePermit({
@@ -101,9 +67,9 @@ describe("an operator deletes a departed person's home", () => {
       authorisedPersons: [person("alice"), person("bob")],
     });
     const namespace = await insertEnvironment(database.db, permit);
-    await recordRevision(permit);
+    await cluster.recordRevision(permit);
     const [alice, bob] = [identities.personIdOf(namespace, "alice"), identities.personIdOf(namespace, "bob")];
-    await provisioned(namespace);
+    await cluster.provisioned(namespace);
     await eventually("the cache has bob's home", async () =>
       cache.objectsIn(namespace).some((o) => o.metadata?.name === `home-${bob}`),
     );
@@ -113,8 +79,8 @@ describe("an operator deletes a departed person's home", () => {
 
     const amended = { ...permit, sequence: 2, authorisedPersons: [person("alice")] };
     await amendEnvironment(database.db, amended);
-    await recordRevision(amended);
-    for (let i = 0; i < 2; i++) await provisioned(namespace);
+    await cluster.recordRevision(amended);
+    for (let i = 0; i < 2; i++) await cluster.provisioned(namespace);
     await core.readNamespacedPersistentVolumeClaim({ name: `home-${bob}`, namespace });
 
     // The page names bob as departed, his home kept.

@@ -2,51 +2,27 @@
 // version's desiredObjects made them (fixtures/previous-version-objects.json, generated from it) — upgraded by
 // this version's reconciler against the real API server: the shared home is kept, whole, as the project folder,
 // and each person gets a workspace and an empty home of their own.
-import * as k8s from "@kubernetes/client-node";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { environmentRow, insertEnvironment } from "../../test/environment-rows";
+import type * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertEnvironment } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
-import { openDatabase, type Database } from "../db/database";
+import { startReconcilerOnCluster, type ReconcilerOnCluster } from "../../test/reconciler-on-cluster";
 import { applyObject } from "../kube/apply";
-import { WatchCache } from "../kube/watch-cache";
 import { examplePermit, TEST_WORKSPACE_IDENTITIES } from "../permits/test-fixtures";
 import { defaultEnvironmentConfig } from "./environment-config";
-import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
 import previousVersion from "./fixtures/previous-version-objects.json";
 
-const kubeconfig = (path: string) => {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-};
 const config = { ...defaultEnvironmentConfig, workspaceIdentities: TEST_WORKSPACE_IDENTITIES };
 /** The previous version's objects for `namespace` (the fixture was made for the namespace spe-previous-version). */
 const previousObjects = (namespace: string) =>
   JSON.parse(JSON.stringify(previousVersion).replaceAll("spe-previous-version", namespace)) as k8s.KubernetesObject[];
 
 describe("upgrading an environment the previous version made", () => {
-  let database: Database;
-  let core: k8s.CoreV1Api;
-  let apps: k8s.AppsV1Api;
-  let cache: WatchCache;
-  let deps: ReconcileDeps;
-
+  let cluster: ReconcilerOnCluster;
   beforeAll(async () => {
-    database = await openDatabase({ memory: true });
-    const admin = kubeconfig(inject("kubeconfig"));
-    [core, apps] = [admin.makeApiClient(k8s.CoreV1Api), admin.makeApiClient(k8s.AppsV1Api)];
-    const orchestrator = kubeconfig(inject("orchestratorKubeconfig"));
-    const client = k8s.KubernetesObjectApi.makeApiClient(orchestrator);
-    const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-    cache = new WatchCache(orchestrator, client, log, () => undefined);
-    await cache.start();
-    deps = { db: database.db, client, cache, config, log, now: () => new Date(), lastApplied: new Map() };
+    cluster = await startReconcilerOnCluster(config);
   });
-  afterAll(async () => {
-    await cache.stop();
-    await database.close();
-  });
+  afterAll(() => cluster.stop());
 
   it("keeps the shared home as the project folder, prunes the old workspace and gives each person an empty home", async () => {
     const person = (subject: string) => ({ subject, name: subject, email: `${subject}@uni.example` });
@@ -57,9 +33,9 @@ describe("upgrading an environment the previous version made", () => {
       // The amendment that comes with the upgrade names a co-researcher too.
       authorisedPersons: [person("alice"), person("bob")],
     });
+    const { database, core, apps, cache } = cluster;
     const namespace = await insertEnvironment(database.db, permit);
-    const orchestrator = k8s.KubernetesObjectApi.makeApiClient(kubeconfig(inject("orchestratorKubeconfig")));
-    for (const object of previousObjects(namespace)) await applyObject(orchestrator, object);
+    for (const object of previousObjects(namespace)) await applyObject(cluster.client, object);
     const before = await core.readNamespacedPersistentVolumeClaim({ name: "home", namespace });
     await eventually("the watch cache has the old home", async () =>
       cache.objectsIn(namespace).some((o) => o.kind === "PersistentVolumeClaim" && o.metadata?.name === "home"),
@@ -67,12 +43,7 @@ describe("upgrading an environment the previous version made", () => {
 
     // The first reconcile after the upgrade, and one more: the same outcome, level-based.
     // Reconciled until provisioned (the cluster counts a changed quota's usage first), then once more.
-    for (let i = 0; i < 2; i++)
-      await eventually("the environment is provisioned", async () => {
-        await reconcileEnvironment(namespace, deps);
-        const row = await environmentRow(database.db, namespace);
-        return row.conditions.find((c) => c.type === "Provisioned")?.status === "True" || undefined;
-      });
+    for (let i = 0; i < 2; i++) await cluster.provisioned(namespace);
 
     // The shared home is the same claim, not deleted, not replaced: everything saved in it is there.
     const kept = await core.readNamespacedPersistentVolumeClaim({ name: "home", namespace });
