@@ -86,7 +86,8 @@ describe("the UI in a real Chromium", () => {
     const page = await browser.newPage();
     await signIn(page, stack, "ida");
     const log = page.getByRole("region", { name: "Granskningslogg" });
-    await expect.poll(() => log.getByText(/Kedjan är obruten: \d+ händelser/).count()).toBe(1);
+    // The chain is verified against the latest signed checkpoint first, which can take a while on a busy machine.
+    await expect.poll(() => log.getByText(/Kedjan är obruten: \d+ händelser/).count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole("region", { name: "Drift" }).count()).toBe(0);
     await lookAt(page, "3-auditor-home");
     // The whole log, filtered by the kind of event, in words.
@@ -95,7 +96,7 @@ describe("the UI in a real Chromium", () => {
     await page.getByRole("button", { name: "Visa" }).click();
     await page.waitForURL(/action=environment\.\*/);
     const row = page.getByRole("row").filter({ hasText: "Miljön pausades" });
-    await expect.poll(() => row.filter({ hasText: "olof" }).count()).toBe(1);
+    await expect.poll(() => row.filter({ hasText: "olof" }).count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole("row").filter({ hasText: "Loggade in" }).count()).toBe(0);
     await page.goto(stack.appUrl);
     // The printable compliance report of the environment shows the isolation in force.
