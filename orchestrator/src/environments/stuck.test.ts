@@ -11,6 +11,8 @@ import { WatchCache } from "../kube/watch-cache";
 import { examplePermit } from "../permits/test-fixtures";
 import { defaultEnvironmentConfig } from "./environment-config";
 import { reconcileEnvironment, refreshStatus, type ReconcileDeps } from "./reconcile";
+import { workspacePersons } from "./workspace-persons";
+import { askToStart } from "./workspace-wishes";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 const config = {
@@ -56,6 +58,15 @@ describe("an environment whose pods cannot run, against the real API server", ()
       validUntil: "2030-01-01T00:00:00Z",
     });
     const namespace = await insertEnvironment(database.db, permit);
+    // Its person opens the workspace: until then it has no pod to wait for a node.
+    const [person] = workspacePersons(namespace, permit, config);
+    const { subject } = permit.authorisedPersons[0]!;
+    await askToStart(
+      database.db,
+      { namespace, personId: person!.id, subject },
+      { subject, role: "researcher" },
+      new Date(),
+    );
     await eventually("the environment is provisioned", async () => {
       await reconcileEnvironment(namespace, deps);
       const row = await environmentRow(database.db, namespace);
