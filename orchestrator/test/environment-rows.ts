@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../src/db/database";
 import { deliveries, environments, permits } from "../src/db/schema";
+import type { EnvironmentConfig } from "../src/environments/environment-config";
 import { namespaceFor } from "../src/environments/namespace-name";
+import { workspacePersons } from "../src/environments/workspace-persons";
+import { askToStart } from "../src/environments/workspace-wishes";
 import type { PermitPayload } from "../src/permits/permit";
 
 /** Writes a permit and its environment as intake would, without the signature: for reconciler tests. */
@@ -85,4 +88,17 @@ export async function stageDelivery(
     .set({ generation: sql`${environments.generation} + 1` })
     .where(eq(environments.permitId, payload.permitId));
   return id;
+}
+
+/** Each person of the permit opens their workspace, as the gateway records it: until then it has no pod. */
+export async function openWorkspaces(
+  db: Db,
+  namespace: string,
+  payload: PermitPayload,
+  config: Pick<EnvironmentConfig, "workspaceHosts" | "workspaceIdentities">,
+): Promise<void> {
+  for (const [i, person] of workspacePersons(namespace, payload, config).entries()) {
+    const { subject } = payload.authorisedPersons[i]!;
+    await askToStart(db, { namespace, personId: person.id, subject }, { subject, role: "researcher" }, new Date());
+  }
 }

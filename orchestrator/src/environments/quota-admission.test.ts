@@ -3,7 +3,13 @@
 import * as k8s from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { amendEnvironment, environmentRow, insertEnvironment, stageDelivery } from "../../test/environment-rows";
+import {
+  amendEnvironment,
+  environmentRow,
+  insertEnvironment,
+  openWorkspaces,
+  stageDelivery,
+} from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
 import { openDatabase, type Database } from "../db/database";
 import { deleteObject, describeKubeError } from "../kube/apply";
@@ -13,8 +19,6 @@ import { examplePermit } from "../permits/test-fixtures";
 import { mebibytes, milliCpu } from "./desired/resources";
 import { defaultEnvironmentConfig as config } from "./environment-config";
 import { reconcileEnvironment, type ReconcileDeps } from "./reconcile";
-import { askToStart } from "./workspace-wishes";
-import { workspacePersons } from "./workspace-persons";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 const kubeconfig = (path: string) => {
@@ -90,18 +94,6 @@ describe("the environment's quota, enforced by the real API server", () => {
 
   const quotaOf = (namespace: string) => core.readNamespacedResourceQuota({ name: "environment", namespace });
   const podsOf = async (namespace: string) => (await core.listNamespacedPod({ namespace })).items;
-  /** Each person of the permit opens their workspace: until then it has no pod. */
-  const opened = async (namespace: string, permit: PermitPayload) => {
-    for (const [i, person] of workspacePersons(namespace, permit, config).entries()) {
-      const { subject } = permit.authorisedPersons[i]!;
-      await askToStart(
-        database.db,
-        { namespace, personId: person.id, subject },
-        { subject, role: "researcher" },
-        new Date(),
-      );
-    }
-  };
   /** Reconciles as the work queue would: again until the quota's usage is known and everything is applied. */
   const provisioned = (namespace: string) =>
     eventually(`${namespace} is provisioned`, async () => {
@@ -114,7 +106,7 @@ describe("the environment's quota, enforced by the real API server", () => {
     const permit = uniquePermit();
     const namespace = await insertEnvironment(database.db, permit);
     await stageDelivery(database.db, permit);
-    await opened(namespace, permit);
+    await openWorkspaces(database.db, namespace, permit, config);
     await provisioned(namespace);
     const pods = await eventually("the workspace, airlock and loader pods exist", async () => {
       const items = await podsOf(namespace);
@@ -159,7 +151,7 @@ describe("the environment's quota, enforced by the real API server", () => {
       const permit = uniquePermit({ tools: [tool], cpu: "1", memory: "2Gi", storage: "1Gi" });
       const namespace = await insertEnvironment(database.db, permit);
       await stageDelivery(database.db, permit);
-      await opened(namespace, permit);
+      await openWorkspaces(database.db, namespace, permit, config);
       await amendEnvironment(database.db, permit, "suspended");
       await provisioned(namespace);
       const component = (pods: k8s.V1Pod[]) => pods.map((p) => p.metadata?.labels?.["app.kubernetes.io/component"]);

@@ -4,15 +4,13 @@
 import * as k8s from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { environmentRow, insertEnvironment } from "../../test/environment-rows";
+import { environmentRow, insertEnvironment, openWorkspaces } from "../../test/environment-rows";
 import { eventually } from "../../test/eventually";
 import { openDatabase, type Database } from "../db/database";
 import { WatchCache } from "../kube/watch-cache";
 import { examplePermit } from "../permits/test-fixtures";
 import { defaultEnvironmentConfig } from "./environment-config";
 import { reconcileEnvironment, refreshStatus, type ReconcileDeps } from "./reconcile";
-import { workspacePersons } from "./workspace-persons";
-import { askToStart } from "./workspace-wishes";
 
 const log = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 const config = {
@@ -59,14 +57,7 @@ describe("an environment whose pods cannot run, against the real API server", ()
     });
     const namespace = await insertEnvironment(database.db, permit);
     // Its person opens the workspace: until then it has no pod to wait for a node.
-    const [person] = workspacePersons(namespace, permit, config);
-    const { subject } = permit.authorisedPersons[0]!;
-    await askToStart(
-      database.db,
-      { namespace, personId: person!.id, subject },
-      { subject, role: "researcher" },
-      new Date(),
-    );
+    await openWorkspaces(database.db, namespace, permit, config);
     await eventually("the environment is provisioned", async () => {
       await reconcileEnvironment(namespace, deps);
       const row = await environmentRow(database.db, namespace);
