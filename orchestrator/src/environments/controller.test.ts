@@ -253,21 +253,22 @@ describe("environment controller against the real API server, as the orchestrato
   });
 
   it("tears down an environment whose permit has expired", async () => {
-    const permit = uniquePermit({ validUntil: new Date(Date.now() + 1500).toISOString() });
+    const permit = uniquePermit({ validUntil: new Date(Date.now() + 6000).toISOString() });
     const namespace = await insertEnvironment(database.db, permit);
     controller.enqueue(namespace);
-    await provisioned(namespace);
-    // The reconciler asked to come back at validUntil; nobody enqueues it here.
+    // The first reconcile provisions it and asks to come back at validUntil; nobody enqueues it again here.
+    // Not waiting for "provisioned": on a loaded machine the permit may expire while it provisions, and the
+    // reconciler must tear it down then too.
     const row = await eventually(
       "the expired environment is torn down",
       async () => {
         const r = await environmentRow(database.db, namespace);
         return r.teardown?.completedAt !== undefined && r;
       },
-      30_000,
+      90_000,
     );
     expect(row.teardown).toMatchObject({ reason: "expired" });
-  });
+  }, 120_000);
 
   it("waits for a permit that is not valid yet", async () => {
     const namespace = await insertEnvironment(database.db, uniquePermit({ validFrom: "2029-01-01T00:00:00Z" }));
