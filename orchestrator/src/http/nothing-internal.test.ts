@@ -5,10 +5,11 @@ import { z } from "zod";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CookieClient } from "../../test/cookie-client";
 import { insertEnvironment } from "../../test/environment-rows";
+import { insertExportRequest } from "../../test/export-request-rows";
 import { internalsIn } from "../../test/internal-leaks";
 import { startStack, type Stack } from "../../test/stack";
 import { appRouter } from "../api/router";
-import { environments, exportFiles, exportRequests } from "../db/schema";
+import { environments } from "../db/schema";
 import { eq } from "drizzle-orm";
 import { eventually } from "../../test/eventually";
 import { connectKube } from "../kube/client";
@@ -137,38 +138,19 @@ describe("nothing internal reaches a person", () => {
         authorisedPersons: [other],
       }),
     );
-    const now = new Date();
+    // Their file's quarantined copy is missing: the preview's failure must not name where it was looked for.
     for (const [id, state] of [
       [ids.request, "submitted"],
       [ids.draft, "draft"],
-    ] as const) {
-      await db.insert(exportRequests).values({
+    ] as const)
+      await insertExportRequest(db, {
         id,
         permitId,
         namespace: ids.namespace,
         requester: "alice",
-        title: "Ages",
-        justification: "Counts of people per age band.",
         state,
-        profile: "default",
-        reviewersRequired: 2,
-        createdAt: now,
-        updatedAt: now,
-        submittedAt: state === "draft" ? null : now,
+        quarantine: null,
       });
-      // A file whose quarantined copy is missing: the preview's failure must not name where it was looked for.
-      await db.insert(exportFiles).values({
-        requestId: id,
-        path: "t.csv",
-        type: "frequency",
-        version: 1,
-        current: true,
-        sha256: "0".repeat(64),
-        size: 3,
-        decision: "pending",
-        addedAt: now,
-      });
-    }
     writeFileSync(join(stack.config.DATA_DIR, "unrelated"), "");
     people = {
       researcher: await stack.signIn("alice"),

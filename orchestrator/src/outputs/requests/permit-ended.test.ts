@@ -1,20 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CookieClient } from "../../../test/cookie-client";
 import { amendEnvironment, insertEnvironment } from "../../../test/environment-rows";
+import { insertExportRequest, REQUEST_TABLE as TABLE } from "../../../test/export-request-rows";
 import { startStack, type Stack } from "../../../test/stack";
 import { callTrpc } from "../../../test/trpc-call";
-import { exportFiles, exportRequests } from "../../db/schema";
+import { exportRequests } from "../../db/schema";
 import type { PermitPayload } from "../../permits/permit";
 import { examplePermit } from "../../permits/test-fixtures";
 import type { RequestState } from "./request-state";
-
-const TABLE = "age,count\n20-29,40\n30-39,55\n";
-/** base64url of a value's JSON, as in a compact JWS. */
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 describe("nothing leaves through a permit that has ended", () => {
   let stack: Stack;
@@ -50,43 +44,13 @@ describe("nothing leaves through a permit that has ended", () => {
     const db = stack.services.database.db;
     const payload = examplePermit({ permitId: `SE-ENDED-${Date.now().toString(36)}-${serial++}`, ...overrides });
     const namespace = await insertEnvironment(db, payload);
-    const sha256 = createHash("sha256").update(TABLE).digest("hex");
-    const kept = stack.services.airlock.quarantine.pathOf(sha256);
-    mkdirSync(dirname(kept), { recursive: true });
-    writeFileSync(kept, TABLE);
-    const id = randomUUID();
-    const now = new Date();
-    const released = state === "released";
-    await db.insert(exportRequests).values({
-      id,
+    const quarantine = stack.services.airlock.quarantine;
+    const id = await insertExportRequest(db, {
       permitId: payload.permitId,
       namespace,
       requester: "alice",
-      title: "Ages",
-      justification: "Counts of people per age band.",
       state,
-      profile: "default",
-      reviewersRequired: 2,
-      createdAt: now,
-      updatedAt: now,
-      submittedAt: now,
-      // A JWS-shaped record with a JSON payload: a researcher's copy is read out of it and signed anew.
-      ...(released
-        ? { decidedAt: now, releaseRecord: `e30.${base64url({ requestId: id, released: [], withheld: [] })}.c2ln` }
-        : {}),
-    });
-    await db.insert(exportFiles).values({
-      requestId: id,
-      path: "t.csv",
-      version: 1,
-      current: true,
-      type: "frequency",
-      size: TABLE.length,
-      sha256,
-      checkStatus: "pass",
-      checkReport: {},
-      decision: released ? "approved" : state === "changes_requested" ? "changes_requested" : "pending",
-      addedAt: now,
+      quarantine,
     });
     return { id, payload };
   }

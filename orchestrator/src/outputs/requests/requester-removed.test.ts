@@ -1,19 +1,15 @@
-import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CookieClient } from "../../../test/cookie-client";
 import { amendEnvironment, insertEnvironment } from "../../../test/environment-rows";
+import { insertExportRequest, REQUEST_TABLE as TABLE } from "../../../test/export-request-rows";
 import { startStack, type Stack } from "../../../test/stack";
 import { callTrpc } from "../../../test/trpc-call";
-import { exportFiles, exportRequests } from "../../db/schema";
+import { exportRequests } from "../../db/schema";
 import type { PermitPayload } from "../../permits/permit";
 import { examplePermit } from "../../permits/test-fixtures";
 import type { RequestState } from "./request-state";
 
-const TABLE = "age,count\n20-29,40\n30-39,55\n";
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const bob = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
 
 describe("a person removed from the permit: their export requests stay but cannot proceed", () => {
@@ -49,42 +45,13 @@ describe("a person removed from the permit: their export requests stay but canno
     const base = examplePermit({ permitId: `SE-LEFT-${Date.now().toString(36)}-${serial++}` });
     const payload = { ...base, authorisedPersons: [...base.authorisedPersons, bob] };
     const namespace = await insertEnvironment(db, payload);
-    const sha256 = createHash("sha256").update(TABLE).digest("hex");
-    const kept = stack.services.airlock.quarantine.pathOf(sha256);
-    mkdirSync(dirname(kept), { recursive: true });
-    writeFileSync(kept, TABLE);
-    const id = randomUUID();
-    const now = new Date();
-    const released = state === "released";
-    await db.insert(exportRequests).values({
-      id,
+    const quarantine = stack.services.airlock.quarantine;
+    const id = await insertExportRequest(db, {
       permitId: payload.permitId,
       namespace,
       requester: "bob",
-      title: "Ages",
-      justification: "Counts of people per age band.",
       state,
-      profile: "default",
-      reviewersRequired: 2,
-      createdAt: now,
-      updatedAt: now,
-      submittedAt: state === "draft" ? null : now,
-      ...(released
-        ? { decidedAt: now, releaseRecord: `e30.${base64url({ requestId: id, released: [], withheld: [] })}.c2ln` }
-        : {}),
-    });
-    await db.insert(exportFiles).values({
-      requestId: id,
-      path: "t.csv",
-      version: 1,
-      current: true,
-      type: "frequency",
-      size: TABLE.length,
-      sha256: state === "draft" ? null : sha256,
-      checkStatus: state === "draft" ? null : "pass",
-      checkReport: state === "draft" ? null : {},
-      decision: released ? "approved" : "pending",
-      addedAt: now,
+      quarantine,
     });
     return { id, payload };
   }
