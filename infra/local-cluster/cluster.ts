@@ -34,6 +34,11 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Binaries to run instead of those ensureBinaries() finds or builds. */
   binaries?: ControlPlaneBinaries;
+  /**
+   * Whether to install the platform's namespace, roles and admission policies (install-platform.ts), as the
+   * orchestrator's tests need; false for a bare cluster that the Pulumi program installs into itself.
+   */
+  installPlatform?: boolean;
 }
 
 const SERVICE_CIDR = "10.96.0.0/16";
@@ -122,6 +127,7 @@ async function startOnce(
   binaries: ControlPlaneBinaries,
   pki: ClusterPki,
   readyTimeoutMs: number,
+  withPlatform: boolean,
 ): Promise<LocalCluster> {
   const files = writePki(dir, pki);
   const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -205,7 +211,7 @@ async function startOnce(
     await apiServerReady();
     const version = (JSON.parse((await get(`${server}/version`, tls)).body) as { gitVersion: string }).gitVersion;
     // The local cluster exists for the orchestrator: give its identity its roles right away.
-    await installPlatform(kubeconfig);
+    if (withPlatform) await installPlatform(kubeconfig);
 
     if (binaries.kubeControllerManager) {
       processes.push(
@@ -261,7 +267,13 @@ export async function startLocalCluster(options: StartOptions = {}): Promise<Loc
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
-      const cluster = await startOnce(dir, binaries, pki, options.readyTimeoutMs ?? 60_000);
+      const cluster = await startOnce(
+        dir,
+        binaries,
+        pki,
+        options.readyTimeoutMs ?? 60_000,
+        options.installPlatform ?? true,
+      );
       if (!temporary) return cluster;
       return {
         ...cluster,
