@@ -1,34 +1,18 @@
-import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
 // An authenticated read procedure (environments.mine) under increasing concurrency, on loopback.
 // Usage: npm run bench -- api [--seconds S] [--db postgres|pglite] [--floor] (postgres: a throw-away local server). autocannon runs in its own process so that the
 // load generator does not share the server's event loop. --floor measures, by the same method, a bare fastify route that answers the
 // same JSON from memory: what this machine allows before sessions, tRPC and the database cost anything.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import Fastify from "fastify";
-import { pino } from "pino";
 import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
 import { startLocalPostgres } from "@spe/infra/local-postgres";
-import { createRelyingParty } from "../src/auth/oidc";
-import { SessionStore } from "../src/auth/sessions";
-import { parseConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
-import { workspaceHostKey, workspaceHosts } from "../src/gateway/workspace-hosts";
 import { uiCookies } from "../src/auth/session-cookie";
-import { buildApp } from "../src/http/app";
-import { connectKube } from "../src/kube/client";
-import { createPermitIntake } from "../src/permits/permit-intake";
 import { examplePermit } from "../src/permits/test-fixtures";
 import { insertEnvironment } from "../test/environment-rows";
-import { machineTokenVerifier } from "../src/auth/machine-tokens";
-import { deliveryServices } from "../src/deliveries/delivery-services";
-import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
-import { devIdentityProviderProcess } from "./support/dev-idp";
-import { createAirlock } from "../src/outputs/airlock";
+import { startBenchServer } from "./support/bench-server";
 
 const { values } = parseArgs({
   options: {
@@ -46,42 +30,8 @@ if (!Number.isInteger(seconds) || seconds < 1 || !["pglite", "postgres"].include
 const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
 const postgres = values.db === "postgres" ? await startLocalPostgres() : undefined;
 const database = await openDatabase(postgres ? { url: postgres.url } : { memory: true });
-const [port, idpPort] = [await freePort(), await freePort()];
-const dataDir = mkdtempSync(join(tmpdir(), "spe-bench-api-"));
-const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: dataDir });
-const idp = await devIdentityProviderProcess(idpPort, config.publicUrl);
-const relyingParty = await createRelyingParty({
-  issuer: idp.issuer,
-  clientId: idp.clientId,
-  clientSecret: idp.clientSecret,
-  redirectUri: `${config.publicUrl}/auth/callback`,
-  postLogoutRedirectUri: `${config.publicUrl}/`,
-});
-const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const airlock = await createAirlock(config);
-const services = {
-  database,
-  kube: connectKube(cluster.orchestratorKubeconfig),
-  permitIntake: createPermitIntake({ production: false }),
-  environments: { enqueue: () => {} },
-  airlock,
-  deliveries: deliveryServices(config, pino({ level: "silent" })),
-  machineTokens: machineTokenVerifier({
-    issuer: relyingParty.issuer,
-    jwksUri: relyingParty.jwksUri!,
-    audience: config.machineAudience,
-  }),
-  environmentConfig: config.environments,
-  auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
-};
-const cookieSecret = randomBytes(32).toString("hex");
-const hosts = workspaceHosts({
-  publicUrl: config.publicUrl,
-  domain: config.workspaceDomain,
-  key: workspaceHostKey(cookieSecret),
-});
-const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, workspaceHosts: hosts });
-await app.listen({ host: "127.0.0.1", port });
+const server = await startBenchServer({ name: "api", database, kubeconfig: cluster.orchestratorKubeconfig });
+const { config, sessions } = server;
 
 // 100 environments, every tenth naming the researcher: the query has something to filter.
 const bob = { subject: "bob", name: "Bob Berg", email: "bob@uni.example" };
@@ -202,12 +152,9 @@ for (const concurrency of [1, 2, 4, 8, 16, 32, 64]) {
 // autocannon stops with requests still queued on the server; let them finish before the pool closes.
 await new Promise((resolve) => setTimeout(resolve, 1000));
 await floor?.close();
-await app.close();
-await services.deliveries.staging.close();
-await idp.stop();
+await server.stop();
 await database.close();
 await postgres?.stop();
-rmSync(dataDir, { recursive: true, force: true });
 // The issue's aim is throughput within a latency bound: the best concurrency is the one with the most
 // requests/s among those whose p99 stays within 20 ms (or, if none does, the one with the most requests/s).
 const P99_BOUND_MS = 20;

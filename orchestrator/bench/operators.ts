@@ -2,37 +2,24 @@
 // received to response written) of the tRPC calls behind the first page, a filtered page and an environment's
 // page, and in Chromium the time from navigation to the first page's rows being visible.
 // Usage: npm run bench -- operators [--environments N] [--requests R] [--renders K]
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { pino } from "pino";
 import { chromium } from "playwright-core";
 import { build } from "vite";
-import { freePort, startLocalCluster } from "@spe/infra/local-cluster";
+import { startLocalCluster } from "@spe/infra/local-cluster";
 import { startLocalPostgres } from "@spe/infra/local-postgres";
-import { createRelyingParty } from "../src/auth/oidc";
-import { SessionStore } from "../src/auth/sessions";
 import { uiCookies } from "../src/auth/session-cookie";
-import { machineTokenVerifier } from "../src/auth/machine-tokens";
-import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
 import { recordAuditEvent } from "../src/audit/append-audit-event";
-import { parseConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
-import { deliveryServices } from "../src/deliveries/delivery-services";
 import { saveStatus } from "../src/environments/environment-store";
 import { changeDesiredState } from "../src/environments/lifecycle";
-import { workspaceHostKey, workspaceHosts } from "../src/gateway/workspace-hosts";
-import { buildApp } from "../src/http/app";
-import { connectKube } from "../src/kube/client";
-import { createAirlock } from "../src/outputs/airlock";
-import { createPermitIntake } from "../src/permits/permit-intake";
 import { examplePermit } from "../src/permits/test-fixtures";
 import type { Condition } from "../src/db/schema";
 import { insertEnvironment, stageDelivery } from "../test/environment-rows";
-import { devIdentityProviderProcess } from "./support/dev-idp";
+import { startBenchServer } from "./support/bench-server";
 
 const { values } = parseArgs({
   options: {
@@ -60,50 +47,21 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 const cluster = await startLocalCluster({ progress: (l) => console.error(l) });
 const postgres = await startLocalPostgres();
 const database = await openDatabase({ url: postgres.url });
-const [port, idpPort] = [await freePort(), await freePort()];
-const dataDir = mkdtempSync(join(tmpdir(), "spe-bench-operators-"));
-const config = parseConfig({ PORT: String(port), DEV_IDP_PORT: String(idpPort), LOG_LEVEL: "warn", DATA_DIR: dataDir });
-const idp = await devIdentityProviderProcess(idpPort, config.publicUrl);
-const relyingParty = await createRelyingParty({
-  issuer: idp.issuer,
-  clientId: idp.clientId,
-  clientSecret: idp.clientSecret,
-  redirectUri: `${config.publicUrl}/auth/callback`,
-  postLogoutRedirectUri: `${config.publicUrl}/`,
-});
-const airlock = await createAirlock(config);
-const services = {
-  database,
-  kube: connectKube(cluster.orchestratorKubeconfig),
-  permitIntake: createPermitIntake({ production: false }),
-  environments: { enqueue: () => {} },
-  airlock,
-  deliveries: deliveryServices(config, pino({ level: "silent" })),
-  machineTokens: machineTokenVerifier({
-    issuer: relyingParty.issuer,
-    jwksUri: relyingParty.jwksUri!,
-    audience: config.machineAudience,
-  }),
-  environmentConfig: config.environments,
-  auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
-};
-const cookieSecret = randomBytes(32).toString("hex");
-const hosts = workspaceHosts({
-  publicUrl: config.publicUrl,
-  domain: config.workspaceDomain,
-  key: workspaceHostKey(cookieSecret),
-});
 const uiDir = await buildUi();
-const sessions = new SessionStore(database.db, { idleMs: 3_600_000, absoluteMs: 3_600_000 });
-const app = await buildApp({ config, services, sessions, relyingParty, cookieSecret, workspaceHosts: hosts, uiDir });
-
 // Server time as fastify counts it, from the request's arrival to the response's last byte written.
 const serverMs = new Map<string, number[]>();
-app.addHook("onResponse", async (request, reply) => {
-  const label = request.headers["x-bench"];
-  if (typeof label === "string") serverMs.set(label, [...(serverMs.get(label) ?? []), reply.elapsedTime]);
+const server = await startBenchServer({
+  name: "operators",
+  database,
+  kubeconfig: cluster.orchestratorKubeconfig,
+  uiDir,
+  beforeListen: (app) =>
+    app.addHook("onResponse", async (request, reply) => {
+      const label = request.headers["x-bench"];
+      if (typeof label === "string") serverMs.set(label, [...(serverMs.get(label) ?? []), reply.elapsedTime]);
+    }),
 });
-await app.listen({ host: "127.0.0.1", port });
+const { config, sessions } = server;
 
 // The environments: one in fifteen failing, one in ten paused with a reason, the rest ready or on their way;
 // each with its permit's import in the audit log and a staged delivery.
@@ -214,12 +172,9 @@ console.log(
   `first page's rows visible: ${Math.round(cold!)} ms the first time, median ${renderMs} ms of ${warm.length} after`,
 );
 
-await app.close();
-await services.deliveries.staging.close();
-await idp.stop();
+await server.stop();
 await database.close();
 await postgres.stop();
-rmSync(dataDir, { recursive: true, force: true });
 rmSync(dirname(uiDir), { recursive: true, force: true });
 console.log(
   JSON.stringify({
