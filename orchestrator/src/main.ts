@@ -24,6 +24,11 @@ import { workspaceIdentities } from "./gateway/workspace-identities";
 import { connectKube } from "./kube/client";
 import { backgroundNode, connectCluster } from "./kube/local-or-configured";
 import { ownedPodOrigin } from "./kube/owned-pod-origin";
+import { DEFAULT_WORKSPACE_UPSTREAM, templateUpstream } from "./environments/service-origin";
+import { startIdleCuller } from "./environments/idle-culler";
+import { workspacesOf } from "./environments/workspace-control";
+import { labActivityOf } from "./gateway/lab-activity";
+import { WorkspaceConnections } from "./gateway/workspace-connections";
 import type { EnvironmentConfig } from "./environments/environment-config";
 import { importDemoPermit } from "./permits/demo-permit";
 import { createPermitIntake } from "./permits/permit-intake";
@@ -265,6 +270,12 @@ async function main(): Promise<void> {
     auditCheckpointer: checkpointer,
     timeZone: config.TIME_ZONE,
   };
+  // The gateway and the idle culler reach each workspace the same way, and the culler sees what the gateway
+  // has open to it.
+  const workspaceUpstream =
+    originOf("workspace", config.WORKSPACE_UPSTREAM) ??
+    templateUpstream(config.WORKSPACE_UPSTREAM ?? DEFAULT_WORKSPACE_UPSTREAM);
+  const workspaceConnections = new WorkspaceConnections();
   const app = await buildApp({
     config,
     services,
@@ -274,10 +285,20 @@ async function main(): Promise<void> {
     workspaceHosts: hosts,
     uiDir: config.UI_DIR,
     strangerRefusals: stagingServer.strangerRefusals,
-    workspaceUpstream: originOf("workspace", config.WORKSPACE_UPSTREAM),
+    workspaceUpstream,
+    workspaceConnections,
     metrics,
   });
   stops.push(() => app.close());
+  const culler = startIdleCuller({
+    db: database.db,
+    control: workspacesOf(services),
+    connections: workspaceConnections,
+    labActivity: labActivityOf(workspaceUpstream, workspaceIdentities(cookieSecret)),
+    settings: environmentConfig.workspaceIdle,
+    log,
+  });
+  stops.push(() => culler.stop());
   try {
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (err) {

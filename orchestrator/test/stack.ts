@@ -23,6 +23,7 @@ import { buildStagingServer } from "../src/http/staging-server";
 import { tokenReviewLoaderIdentity } from "../src/staging/loader-identity";
 import { workspaceHostKey, workspaceHosts, type WorkspaceHosts } from "../src/gateway/workspace-hosts";
 import { workspaceIdentities } from "../src/gateway/workspace-identities";
+import { WorkspaceConnections } from "../src/gateway/workspace-connections";
 import type { RefusalLimits } from "../src/staging/refusal-budget";
 import { createAirlock } from "../src/outputs/airlock";
 import { connectKube } from "../src/kube/client";
@@ -42,6 +43,8 @@ export interface Stack {
   workspaceHosts: WorkspaceHosts;
   /** The services the API runs on, for tests that look behind it (the database, the airlock). */
   services: Services;
+  /** What the gateway has open to each person's workspace, as the idle culler reads it. */
+  connections: WorkspaceConnections;
   /** GET /metrics, when METRICS_PORT was given. */
   metricsUrl?: string;
   /** Opens the sign-in page and posts the provider's form; the redirects after it are the caller's. */
@@ -164,6 +167,7 @@ export async function startStack(
   });
   await stagingServer.server.listen({ host: "127.0.0.1", port: config.STAGING_PORT });
   const stagingOrigin = `http://127.0.0.1:${(stagingServer.server.server.address() as AddressInfo).port}`;
+  const connections = new WorkspaceConnections();
   const app = await buildApp({
     config,
     services,
@@ -173,6 +177,7 @@ export async function startStack(
     workspaceHosts: hosts,
     uiDir: options.uiDir,
     strangerRefusals: stagingServer.strangerRefusals,
+    workspaceConnections: connections,
     metrics,
   });
   // config.PORT: the given PORT when a test names one (a PUBLIC_URL under a name of its own needs it).
@@ -211,6 +216,7 @@ export async function startStack(
     config,
     workspaceHosts: hosts,
     services,
+    connections,
     metricsUrl: served?.url,
     submitLoginForm,
     async signIn(subject, password = "demo") {

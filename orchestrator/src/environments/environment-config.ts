@@ -84,6 +84,17 @@ export const environmentConfigSchema = z.object({
     })
     .prefault({}),
   /**
+   * When a person's workspace counts as idle and is stopped (its home kept), as JupyterHub's culler does it:
+   * nothing through the gateway and no sign of work in JupyterLab (environments/idle-culler.ts) for
+   * `afterSeconds`; `checkSeconds` is how often each orchestrator looks.
+   */
+  workspaceIdle: z
+    .strictObject({
+      afterSeconds: z.int().min(1).default(3600),
+      checkSeconds: z.int().min(1).default(60),
+    })
+    .prefault({}),
+  /**
    * The storage class of the project folder, which every workspace of the environment mounts read-write at
    * once: one that offers ReadWriteMany (NFS, CephFS, Azure Files, EFS…). Unset: the cluster's default.
    */

@@ -17,3 +17,6 @@ export function templateUpstream(template: string): UpstreamResolver {
   return (namespace, person = "") =>
     Promise.resolve(template.replaceAll("{namespace}", namespace).replaceAll("{person}", person));
 }
+
+/** Where the gateway finds a person's workspace by name when WORKSPACE_UPSTREAM does not say: its Service. */
+export const DEFAULT_WORKSPACE_UPSTREAM = "http://workspace-{person}.{namespace}.svc.cluster.local";

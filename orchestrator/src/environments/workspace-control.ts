@@ -30,10 +30,7 @@ export interface WorkspaceControl {
   /** The person opened their workspace: it is to run. Says how far its start has got. */
   open(workspace: PersonWorkspace, actor: AuditActor): Promise<PersonWorkspaceState>;
   /** Stops a person's workspace, keeping its home; false when it was not running. */
-  stop(
-    workspace: PersonWorkspace,
-    stop: { cause: "idle" | "operator"; reason?: string; actor: AuditActor },
-  ): Promise<boolean>;
+  stop(workspace: PersonWorkspace, stop: Parameters<typeof askToStop>[2]): Promise<boolean>;
   /**
    * Whether the person's workspace is to run (they opened it since it was last stopped). A yes is kept a few
    * seconds, so that a page's many requests do not each read the database; a no is read again each time.

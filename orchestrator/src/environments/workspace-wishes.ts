@@ -1,8 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { appendAuditEvent } from "../audit/append-audit-event";
 import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
-import { workspaceWishes } from "../db/schema";
+import { environments, workspaceWishes } from "../db/schema";
 
 export type WorkspaceWish = typeof workspaceWishes.$inferSelect;
 
@@ -14,6 +14,22 @@ export const wantsRunning = (wish: Pick<WorkspaceWish, "startedAt" | "stoppedAt"
 export async function wishesOf(db: Db, namespace: string): Promise<Map<string, WorkspaceWish>> {
   const rows = await db.select().from(workspaceWishes).where(eq(workspaceWishes.namespace, namespace));
   return new Map(rows.map((r) => [r.personId, r]));
+}
+
+/** Every workspace that is to run, in environments that are active: what the idle culler looks at. */
+export async function runningWishes(db: Db): Promise<WorkspaceWish[]> {
+  const rows = await db
+    .select({ wish: workspaceWishes })
+    .from(workspaceWishes)
+    .innerJoin(environments, eq(environments.namespace, workspaceWishes.namespace))
+    .where(
+      and(
+        eq(environments.desiredState, "active"),
+        isNotNull(workspaceWishes.startedAt),
+        or(isNull(workspaceWishes.stoppedAt), lt(workspaceWishes.stoppedAt, workspaceWishes.startedAt)),
+      ),
+    );
+  return rows.map((r) => r.wish);
 }
 
 /** One person's wish, if they ever opened their workspace. */
@@ -72,7 +88,13 @@ export async function askToStart(db: Db, workspace: PersonWorkspace, actor: Audi
 export async function askToStop(
   db: Db,
   workspace: PersonWorkspace,
-  stop: { cause: "idle" | "operator"; reason?: string; actor: AuditActor },
+  stop: {
+    cause: "idle" | "operator";
+    reason?: string;
+    actor: AuditActor;
+    /** The culler's: the last activity it judged by. Anything recorded since (an open meanwhile) keeps it. */
+    lastActivity?: Date;
+  },
   now: Date,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -82,6 +104,7 @@ export async function askToStop(
       .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
       .for("update");
     if (!wantsRunning(before)) return false;
+    if (stop.lastActivity && before!.lastActivityAt && before!.lastActivityAt > stop.lastActivity) return false;
     await tx
       .update(workspaceWishes)
       .set({ stoppedAt: now, stopCause: stop.cause, stopReason: stop.reason ?? null })
@@ -92,7 +115,11 @@ export async function askToStop(
         actor: stop.actor,
         action: stop.cause === "idle" ? "workspace.stopped-idle" : "workspace.stopped-by-operator",
         target: `environment:${workspace.namespace}`,
-        details: { person: workspace.subject, ...(stop.reason ? { reason: stop.reason } : {}) },
+        details: {
+          person: workspace.subject,
+          ...(stop.reason ? { reason: stop.reason } : {}),
+          ...(stop.lastActivity ? { lastActivity: stop.lastActivity.toISOString() } : {}),
+        },
       },
       now,
     );
@@ -100,10 +127,13 @@ export async function askToStop(
   });
 }
 
-/** The gateway saw the workspace used (a request relayed, a socket open): the culler measures idleness from it. */
+/**
+ * The workspace was used (the gateway relayed something, the Lab reported work): the culler measures idleness
+ * from it. Never moves back: two gateways and the culler write it, each what it saw.
+ */
 export async function noteActivity(db: Db, namespace: string, personId: string, at: Date): Promise<void> {
   await db
     .update(workspaceWishes)
-    .set({ lastActivityAt: at })
+    .set({ lastActivityAt: sql`greatest(${workspaceWishes.lastActivityAt}, ${at.toISOString()}::timestamptz)` })
     .where(and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId)));
 }

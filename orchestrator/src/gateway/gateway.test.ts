@@ -266,7 +266,11 @@ describe("workspace gateway", () => {
     const reply = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
     ws.send("hello");
     expect(await reply).toBe("echo:hello");
+    // While it is open, alice's workspace is in use: the idle culler keeps it.
+    const personId = stack.services.environmentConfig.workspaceIdentities!.personIdOf(namespace, "alice");
+    expect(stack.connections.count(namespace, personId)).toBe(1);
     ws.close();
+    await expect.poll(() => stack.connections.count(namespace, personId)).toBe(0);
     expect(upstream.seen.find((s) => s.url.startsWith("ws:"))?.cookie).toBe("_xsrf=jupyter-own");
     expect(await openSocket(wsUrl)).toEqual({ refused: 401 });
     // With alice's cookie, from another site's page, from the UI's and from another workspace host's: refused.

@@ -25,6 +25,7 @@ import { workspaceActivity } from "../activity/workspace-activity";
 import type { WorkspaceControl } from "../environments/workspace-control";
 import type { PersonWorkspaceState } from "../environments/workspace-state";
 import type { PersonWorkspace } from "../environments/workspace-wishes";
+import type { WorkspaceConnections } from "./workspace-connections";
 
 export interface GatewayOptions {
   db: Db;
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   workspaces?: Pick<WorkspaceControl, "open" | "wanted" | "used">;
   /** Where the record of activities goes (src/activity/); without it a writer of the gateway's own, to `db`. */
   activity?: ActivitySink;
+  /** Counts what is open to each person's workspace, for the idle culler (environments/idle-culler.ts). */
+  connections?: WorkspaceConnections;
 }
 
 const isWebSocket = (req: FastifyRequest) => req.headers.upgrade?.toLowerCase() === "websocket";
@@ -64,6 +67,7 @@ interface Grant {
   path: string;
   /** Taken before the session was read: the sockets check again if anything was announced since. */
   mark: number;
+  personId: string;
 }
 
 /**
@@ -229,7 +233,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       return startWorkspace(req, reply, workspace, decision.stuck);
     }
     options.workspaces?.used(namespace, person);
-    grants.set(req, { hostSession, upstream, authorization, path, mark });
+    grants.set(req, { hostSession, upstream, authorization, path, mark, personId: person });
   };
 
   await app.register(async (scope) => {
@@ -240,6 +244,9 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     const proxy = async (req: FastifyRequest, reply: FastifyReply) => {
       const grant = grants.get(req)!;
       const { hostSession } = grant;
+      // Open until its response is done, or its WebSocket (the connection it upgrades) has closed.
+      const ended = options.connections?.begin({ namespace: hostSession.namespace, personId: grant.personId });
+      if (ended) (isWebSocket(req) ? req.raw.socket : reply.raw).once("close", ended);
       if (isWebSocket(req)) {
         reply.hijack();
         const holder = {

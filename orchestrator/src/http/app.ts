@@ -13,7 +13,7 @@ import { hashToken, type SessionStore } from "../auth/sessions";
 import type { Config } from "../config";
 import { registerGateway } from "../gateway/gateway";
 import { workspacesOf } from "../environments/workspace-control";
-import { templateUpstream, type UpstreamResolver } from "../environments/service-origin";
+import { DEFAULT_WORKSPACE_UPSTREAM, templateUpstream, type UpstreamResolver } from "../environments/service-origin";
 import { workspaceIdentities } from "../gateway/workspace-identities";
 import { registerAirlockRoutes } from "./airlock-routes";
 import { registerAuditExportRoutes } from "./audit-export-routes";
@@ -22,6 +22,7 @@ import { registerSigningKeyRoutes } from "./signing-key-routes";
 import { singleCookie, uiCookies } from "../auth/session-cookie";
 import { dispatchByHost, onWorkspaceHost } from "../gateway/host-dispatch";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
+import type { WorkspaceConnections } from "../gateway/workspace-connections";
 import { registerApiV1 } from "./api-v1/register-api-v1";
 import { refuseForeignSubresources, requireSameOrigin } from "./same-origin";
 import { registerTrpc } from "./trpc-route";
@@ -60,6 +61,8 @@ export interface AppOptions {
    */
   strangerRefusals?: RefusalBudget;
   strangerRefusalLimits?: RefusalLimits;
+  /** Counts what the gateway has open to each workspace, for the idle culler (main.ts starts it). */
+  workspaceConnections?: WorkspaceConnections;
   /** Where each answered request is counted (served on a port of its own: src/metrics/). */
   metrics?: Pick<Metrics, "observeRequest">;
 }
@@ -145,9 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerGateway(app, {
     db: services.database.db,
     sessions,
-    upstreamFor:
-      options.workspaceUpstream ??
-      templateUpstream(config.WORKSPACE_UPSTREAM ?? "http://workspace-{person}.{namespace}.svc.cluster.local"),
+    upstreamFor: options.workspaceUpstream ?? templateUpstream(config.WORKSPACE_UPSTREAM ?? DEFAULT_WORKSPACE_UPSTREAM),
     publicUrl: config.publicUrl,
     uiCookies: cookies,
     hosts: options.workspaceHosts,
@@ -155,6 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     identities: workspaceIdentities(options.cookieSecret),
     strangers,
     workspaces: workspacesOf(services),
+    connections: options.workspaceConnections,
   });
 
   registerSigningKeyRoutes(app, services.airlock.signingKeys);
