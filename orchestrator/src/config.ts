@@ -67,6 +67,8 @@ const schema = z
     /** The index the mirror asks for allowlisted projects (PEP 691 JSON), and only for them. */
     MIRROR_UPSTREAM: z.url({ protocol: /^https?$/ }).default("https://pypi.org/simple/"),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The installation's name, as the signed compliance evidence names its issuer (with PUBLIC_URL). */
+    INSTALLATION_NAME: z.string().trim().min(1).max(200).default("Secure processing environment"),
     /** The installation's time zone: the UI shows every time in it, with its offset (an IANA name). */
     TIME_ZONE: z
       .string()

@@ -269,6 +269,7 @@ async function main(): Promise<void> {
     auditCheckpoints,
     auditCheckpointer: checkpointer,
     timeZone: config.TIME_ZONE,
+    issuer: { name: config.INSTALLATION_NAME, url: config.publicUrl },
   };
   // The gateway and the idle culler reach each workspace the same way, and the culler sees what the gateway
   // has open to it.

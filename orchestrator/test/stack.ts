@@ -156,6 +156,7 @@ export async function startStack(
     auditCheckpoints,
     auditCheckpointer,
     timeZone: config.TIME_ZONE,
+    issuer: { name: config.INSTALLATION_NAME, url: config.publicUrl },
   };
   const stagingServer = await buildStagingServer({
     config,

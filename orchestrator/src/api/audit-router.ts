@@ -93,14 +93,11 @@ export const auditRouter = router({
   activityVerify: auditorProcedure.query(({ ctx }) => verifyActivityChain(ctx.services.database.db)),
   /** The compliance evidence report of one environment, requirement by requirement. */
   evidence: auditorProcedure.input(z.object({ namespace: namespaceInput })).query(async ({ ctx, input }) => {
-    const report = await complianceEvidence(
-      ctx.services.database.db,
-      ctx.services.kube,
-      input.namespace,
-      new Date(),
-      ctx.services.environmentConfig,
-      ctx.services.auditCheckpoints,
-    );
+    const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace, {
+      config: ctx.services.environmentConfig,
+      checkpoints: ctx.services.auditCheckpoints,
+      issuer: ctx.services.issuer,
+    });
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
     return report;
   }),
@@ -109,14 +106,11 @@ export const auditRouter = router({
    * spe-compliance-evidence+jws), for the supervisor to keep: checked against /.well-known/spe-signing-keys.json.
    */
   signedEvidence: auditorProcedure.input(z.object({ namespace: namespaceInput })).query(async ({ ctx, input }) => {
-    const report = await complianceEvidence(
-      ctx.services.database.db,
-      ctx.services.kube,
-      input.namespace,
-      new Date(),
-      ctx.services.environmentConfig,
-      ctx.services.auditCheckpoints,
-    );
+    const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace, {
+      config: ctx.services.environmentConfig,
+      checkpoints: ctx.services.auditCheckpoints,
+      issuer: ctx.services.issuer,
+    });
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
     const key = ctx.services.airlock.signer;
     return { jws: await signEvidenceReport(report, key), kid: key.kid };

@@ -1,3 +1,4 @@
+import type { EvidenceIssuer } from "../audit/compliance-evidence";
 import type { CheckpointSource } from "../audit/verify-audit-log";
 import type { Session } from "../auth/sessions";
 import type { Database } from "../db/database";
@@ -29,6 +30,8 @@ export interface Services {
   auditCheckpoints: CheckpointSource;
   /** Signs the audit chain's head now (main.ts's checkpointer), so that an export is vouched for to its end. */
   auditCheckpointer?: { checkpoint(): Promise<unknown> };
+  /** Who the compliance evidence names as its issuer: INSTALLATION_NAME and PUBLIC_URL. */
+  issuer?: EvidenceIssuer;
   /** The installation's time zone (TIME_ZONE), in which the UI shows times; Europe/Stockholm when not given. */
   timeZone?: string;
 }

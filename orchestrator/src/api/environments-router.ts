@@ -103,15 +103,12 @@ export const environmentsRouter = router({
   }),
   /** Its compliance evidence, as auditors get it: the operators answer for the environment too. */
   evidence: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
-    const { database, kube, environmentConfig, auditCheckpoints } = ctx.services;
-    const report = await complianceEvidence(
-      database.db,
-      kube,
-      input.namespace,
-      new Date(),
-      environmentConfig,
-      auditCheckpoints,
-    );
+    const { database, kube, environmentConfig, auditCheckpoints, issuer } = ctx.services;
+    const report = await complianceEvidence(database.db, kube, input.namespace, {
+      config: environmentConfig,
+      checkpoints: auditCheckpoints,
+      issuer,
+    });
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
     return report;
   }),

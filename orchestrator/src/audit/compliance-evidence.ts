@@ -1,4 +1,4 @@
-import { eq, or } from "drizzle-orm";
+import { and, desc, eq, lte, or } from "drizzle-orm";
 import * as k8s from "@kubernetes/client-node";
 import { z } from "zod";
 import { activityCounts } from "../activity/activity-queries";
@@ -15,8 +15,9 @@ import type { Kube } from "../kube/client";
 import { exportsOfPermit } from "../outputs/requests/export-evidence";
 import { getPermit } from "../permits/permit-queries";
 import { toAuditEvent } from "./audit-events-query";
-import { verifyAuditChain } from "./verify-audit-chain";
-import { verifyAuditLog, type CheckpointSource } from "./verify-audit-log";
+import { GENESIS_HASH } from "./audit-hash";
+import { verifyAuditChain, type AuditChainResult } from "./verify-audit-chain";
+import { verifyAuditLog, type AuditLogVerification, type CheckpointSource } from "./verify-audit-log";
 
 /**
  * What teardown recorded, read defensively: environments/reconcile.ts writes it, but records written by
@@ -44,6 +45,16 @@ const teardownRecordSchema = z.object({
   completedAt: z.string().optional().catch(undefined),
 });
 
+/** The audit log's last event (sequence 0 and 64 zeros for an empty log). */
+async function auditChainHead(db: Db): Promise<{ sequence: number; hash: string }> {
+  const [last] = await db
+    .select({ sequence: auditEvents.sequence, hash: auditEvents.hash })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.sequence))
+    .limit(1);
+  return last ?? { sequence: 0, hash: GENESIS_HASH };
+}
+
 /** The gateway's refusals of a workspace's people (orchestrator/src/gateway): each is an audit event. */
 const WORKSPACE_REFUSALS = [
   "workspace.websocket-refused",
@@ -67,30 +78,48 @@ function requirement<Id extends string, Evidence>(
   return { id, requirement, evidence, gaps };
 }
 
+/** Who issues the report: the installation, by the name and address it is known by (INSTALLATION_NAME, PUBLIC_URL). */
+export interface EvidenceIssuer {
+  name: string;
+  url: string;
+}
+
+/** An installation that names itself nowhere: what the embedded default and tests report as. */
+export const UNNAMED_ISSUER: EvidenceIssuer = { name: "Secure processing environment", url: "http://localhost" };
+
+export interface EvidenceOptions {
+  now?: Date;
+  config?: EnvironmentConfig;
+  /** The signed audit checkpoints the log is verified against; without them only the chain itself is. */
+  checkpoints?: CheckpointSource;
+  issuer?: EvidenceIssuer;
+}
+
 /**
  * The compliance evidence for one environment, for the supervisory authority: each requirement with its
- * evidence, from the permit, the audit log and the cluster as it is now.
+ * evidence, from the permit, the audit log and the cluster as it is now. It names its issuer and the audit
+ * chain's head it was built from, so that a signed copy says whose it is and which log it stands on.
  */
-export async function complianceEvidence(
-  db: Db,
-  kube: Kube,
-  namespace: string,
-  now = new Date(),
-  config: EnvironmentConfig = defaultEnvironmentConfig,
-  checkpoints?: CheckpointSource,
-) {
+export async function complianceEvidence(db: Db, kube: Kube, namespace: string, options: EvidenceOptions = {}) {
+  const { now = new Date(), config = defaultEnvironmentConfig, checkpoints } = options;
+  const issuer = options.issuer ?? UNNAMED_ISSUER;
   const environment = await getEnvironment(db, namespace);
   if (!environment) return undefined;
   const permit = await getPermit(db, environment.permitId);
   const payload = permit.payload;
+  // The head first, and no event after it: what the report lists is exactly the log up to the head it names.
+  const head = await auditChainHead(db);
   const events = (
     await db
       .select()
       .from(auditEvents)
       .where(
-        or(
-          eq(auditEvents.target, `environment:${namespace}`),
-          eq(auditEvents.target, `permit:${environment.permitId}`),
+        and(
+          lte(auditEvents.sequence, head.sequence),
+          or(
+            eq(auditEvents.target, `environment:${namespace}`),
+            eq(auditEvents.target, `permit:${environment.permitId}`),
+          ),
         ),
       )
       .orderBy(auditEvents.sequence)
@@ -102,7 +131,9 @@ export async function complianceEvidence(
         ? `The Kubernetes API answered ${err.code}.`
         : "The Kubernetes API could not be reached.",
   }));
-  const chain = checkpoints ? await verifyAuditLog(db, checkpoints) : await verifyAuditChain(db);
+  const chain: AuditChainResult & Partial<Pick<AuditLogVerification, "checkpoint">> = checkpoints
+    ? await verifyAuditLog(db, checkpoints)
+    : await verifyAuditChain(db);
   const staged = await stagedDatasets(db, environment.permitId);
   const deliveryRecords = await db
     .select({
@@ -121,7 +152,10 @@ export async function complianceEvidence(
     .orderBy(deliveries.createdAt);
   const exports = await exportsOfPermit(db, environment.permitId);
   // What each person did inside, as counts per kind: never the code itself, which only auditors read in the UI.
-  const activity = { chain: await verifyActivityChain(db), persons: await activityCounts(db, namespace) };
+  const activity = {
+    chain: await verifyActivityChain(db),
+    persons: await activityCounts(db, namespace),
+  };
 
   // A record of no known shape at all still lets the report open: as a teardown nothing can be said of.
   const teardown = environment.teardown
@@ -173,7 +207,10 @@ export async function complianceEvidence(
     }),
   ] as const;
   return {
+    issuer: { name: issuer.name, url: issuer.url },
     generatedAt: now.toISOString(),
+    /** The audit log as the report was built from it: its last event, and the signed checkpoint it was held against. */
+    auditChain: { ...head, checkpoint: chain.checkpoint ?? null },
     environment: {
       namespace,
       permitId: environment.permitId,

@@ -1,5 +1,6 @@
 import canonicalize from "canonicalize";
 import { compactVerify, CompactSign, decodeProtectedHeader, importJWK, type JWK } from "jose";
+import { z } from "zod";
 import type { SigningKey } from "../keys/signing-key";
 
 /** The JWS type of a compliance evidence report: no release record or checkpoint passes for one, nor the reverse. */
@@ -17,8 +18,33 @@ export function signEvidenceReport(report: unknown, key: SigningKey): Promise<st
     .sign(key.privateKey);
 }
 
-/** The report in `jws` if one of `keys` signed it as an evidence report; otherwise why not, in words. */
-export async function openEvidenceReport(jws: string, keys: JWK[]): Promise<{ report: unknown } | { problem: string }> {
+/**
+ * What a signed report says of itself: who issued it, when, and the audit chain's head it was built from.
+ * Reports signed before they named these lack them: `null`, never a guess.
+ */
+const provenanceSchema = z.object({
+  issuer: z.object({ name: z.string(), url: z.string() }).nullable().catch(null),
+  generatedAt: z.string().nullable().catch(null),
+  auditChain: z
+    .object({
+      sequence: z.number(),
+      hash: z.string(),
+      checkpoint: z.object({ name: z.string(), sequence: z.number(), signedAt: z.string() }).nullable().catch(null),
+    })
+    .nullable()
+    .catch(null),
+});
+export type EvidenceProvenance = z.infer<typeof provenanceSchema>;
+
+/** A verified report's issuer, time and chain head. */
+export const evidenceProvenance = (report: unknown): EvidenceProvenance =>
+  provenanceSchema.parse(typeof report === "object" && report !== null ? report : {});
+
+/** The report in `jws` if one of `keys` signed it as an evidence report, with the key; otherwise why not, in words. */
+export async function openEvidenceReport(
+  jws: string,
+  keys: JWK[],
+): Promise<{ report: unknown; kid: string } | { problem: string }> {
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(jws).kid;
@@ -33,7 +59,7 @@ export async function openEvidenceReport(jws: string, keys: JWK[]): Promise<{ re
     });
     if (protectedHeader.typ !== EVIDENCE_TYPE)
       return { problem: `it is a ${protectedHeader.typ}, not an evidence report` };
-    return { report: JSON.parse(new TextDecoder().decode(payload)) };
+    return { report: JSON.parse(new TextDecoder().decode(payload)), kid: key.kid! };
   } catch {
     return { problem: "its signature does not verify" };
   }

@@ -3,6 +3,7 @@ import { auditExport } from "./audit-export";
 import { auditVerify } from "./audit-verify";
 import { deliveryUpload } from "./delivery-upload";
 import { deliveryValidate } from "./delivery-validate";
+import { evidenceVerify } from "./evidence-verify";
 import { outputCheck } from "./output-check";
 import { permitImport } from "./permit-import";
 import { permitSign } from "./permit-sign";
@@ -18,6 +19,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command | Record<string, Command>> = {
   permit: { validate: permitValidate, import: permitImport, sign: permitSign },
   audit: { verify: auditVerify, export: auditExport },
+  evidence: { verify: evidenceVerify },
   output: { check: outputCheck },
   pseudonymise,
   delivery: { validate: deliveryValidate, upload: deliveryUpload },

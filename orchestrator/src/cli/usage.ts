@@ -22,6 +22,11 @@ export const USAGE = `Usage:
       wrong, 1 an event changed, unmatched or the chain broken.
   spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
       Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
+  spe evidence verify FILE [--keys FILE|URL | --data-dir DIR]
+      Check a signed compliance evidence report (the .jws the auditors' page gives) against the published
+      signing keys (a JWK Set file, or the address of /.well-known/spe-signing-keys.json; default the
+      orchestrator's current and retired keys) and say who issued it, when, and the audit chain head it was
+      built from. Exit 0 verified, 1 not (a changed byte, another key, not an evidence report).
   spe signing-key rotate [--data-dir DIR | --key FILE --retired FILE]
       Replace the orchestrator's signing key (release records, audit checkpoints, evidence reports) with a new
       one; the old key's public half joins the retired keys (a JWK Set), which still verify and are published

@@ -45,7 +45,10 @@ describe("the signing key store", () => {
     expect(retired.keys[0]).not.toHaveProperty("d");
 
     expect(await openCheckpoint(oldCheckpoint, after.published)).toEqual({ checkpoint });
-    expect(await openEvidenceReport(oldReport, after.published)).toEqual({ report: { permit: "SE-1" } });
+    expect(await openEvidenceReport(oldReport, after.published)).toEqual({
+      report: { permit: "SE-1" },
+      kid: before.current.kid,
+    });
     // Without the retired keys (a verifier that only knows the new one), the old signature is not trusted.
     expect(await openCheckpoint(oldCheckpoint, [after.current.publicJwk])).toMatchObject({
       problem: expect.stringContaining(`signed by key ${before.current.kid}`),
