@@ -101,6 +101,12 @@ describe("environment lifecycle through the API", () => {
       await (await alice.request(url, { headers: { accept: "text/html" } })).text();
       return (await workspaceReplicas()) === 1;
     });
+    // Asked for, it is found by name (the Service of WORKSPACE_UPSTREAM's template) before it can answer: the
+    // page still follows the start, rather than saying it does not answer.
+    const following = await alice.request(url, { headers: { accept: "text/html", "accept-language": "en" } });
+    expect(following.status).toBe(503);
+    expect(following.headers.get("retry-after")).toBe("1");
+    expect(await following.text()).not.toContain("does not answer");
     const [started] = await stack.services.database.db
       .select()
       .from(auditEvents)

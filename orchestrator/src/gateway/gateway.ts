@@ -147,6 +147,8 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     reply: FastifyReply,
     workspace: PersonWorkspace,
     environmentStuck: string | undefined,
+    /** What to answer when it runs after all (it was found, and failed to answer). */
+    whenRunning?: () => unknown,
   ) => {
     let state: PersonWorkspaceState | undefined;
     try {
@@ -166,6 +168,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
           ? `The environment is stuck (${environmentStuck}).`
           : undefined;
     if (stuck) return refuse(req, reply, 503, "WORKSPACE_STUCK", stuck, { retryS: 60, home });
+    if (whenRunning && (!state || state.state === "running")) return whenRunning();
     return refuse(req, reply, 503, "WORKSPACE_STARTING", "The workspace is starting; this page follows it.", {
       retryS: options.workspaces ? 1 : 5,
       home,
@@ -308,17 +311,23 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
         },
         onError: (res, { error }) => {
           req.log.warn({ ns: hostSession.namespace, err: error.message }, "Failed to reach a workspace");
-          void refuse(
-            req,
-            res as FastifyReply,
-            502,
-            "WORKSPACE_UNREACHABLE",
-            "The workspace did not answer; try again in a moment.",
-            {
-              retryS: 10,
-              home,
-            },
-          );
+          const unreachable = () =>
+            refuse(
+              req,
+              res as FastifyReply,
+              502,
+              "WORKSPACE_UNREACHABLE",
+              "The workspace did not answer; try again in a moment.",
+              { retryS: 10, home },
+            );
+          // By name (WORKSPACE_UPSTREAM) a starting workspace is found before it can answer: its Service has
+          // no ready pod yet. That is a start under way, and the page follows it; only a running one failed.
+          const workspace = {
+            namespace: hostSession.namespace,
+            personId: grant.personId,
+            subject: hostSession.subject,
+          };
+          void startWorkspace(req, res as FastifyReply, workspace, undefined, unreachable);
         },
       });
     };
