@@ -1,6 +1,8 @@
 // The workspace benchmark (issue 21): what the gateway adds, with the record of activities, to each kernel
 // message it relays, against a direct connection to the same upstream; and, on the local node, the time
-// from "open" to a usable JupyterLab through the gateway for a stopped workspace (support/workspace-opens.ts).
+// from "open" to a usable JupyterLab through the gateway for a stopped workspace (support/workspace-opens.ts),
+// with where that time goes: the pod's milestones as a watch sees them and the kubelet's own log of the pod's
+// volumes, sandbox, container and probe (support/open-phases.ts).
 // Usage: npm run bench -- workspace [--messages N] [--db postgres|pglite] [--opens N]
 // The kernel upstream is a loopback WebSocket stand-in speaking JupyterLab's subprotocol
 // (v1.kernel.websocket.jupyter.org, test/kernel-upstream.ts), which answers each execute_request at once:
@@ -22,6 +24,7 @@ import { gatewayApp } from "../test/gateway-app";
 import { encodeV1, kernelMessage, startKernelUpstream } from "../test/kernel-upstream";
 import { loopbackLookup } from "../test/loopback-fetch";
 import { handshake } from "../test/workspace-host";
+import { phaseLines } from "./support/open-phases";
 import { measureWorkspaceOpens } from "./support/workspace-opens";
 
 const { values } = parseArgs({
@@ -52,6 +55,7 @@ if ("skipped" in open) console.log(`open: not measured: ${open.skipped}`);
 else
   console.log(
     `open: ${open.samples.length} opens of a stopped workspace (${open.what}): p50 ${open.p50} ms, p95 ${open.p95} ms, max ${open.max} ms`,
+    `\n  where the time goes (median of each phase over the opens, ms after the first request; +step):\n${phaseLines(open.phases).join("\n")}`,
   );
 console.log(
   JSON.stringify({

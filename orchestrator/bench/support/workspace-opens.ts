@@ -18,9 +18,10 @@ import { DEMO_PERMIT_ID } from "../../src/permits/demo-permit";
 import { CookieClient } from "../../test/cookie-client";
 import { callTrpc } from "../../test/trpc-call";
 import { openWorkspace } from "../../test/workspace-host";
+import { kubeletPhases, logMark, medianPhases, watchPodMilestones, type Phase } from "./open-phases";
 
 export type OpenMeasurement =
-  { skipped: string } | { samples: number[]; p50: number; p95: number; max: number; what: string };
+  { skipped: string } | { samples: number[]; p50: number; p95: number; max: number; what: string; phases: Phase[] };
 
 const orchestratorDir = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -46,6 +47,8 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
         MIRROR_PORT: String(await freePort()),
         DATA_DIR: dataDir,
         LOG_LEVEL: "warn",
+        // Volumes, sandbox, container and probe events with their times, for the phases (open-phases.ts).
+        SPE_KUBELET_VERBOSITY: process.env.SPE_KUBELET_VERBOSITY ?? "4",
         NODE_ENV: "development",
       },
       log,
@@ -82,15 +85,38 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
       });
       if (answer.status !== 200) throw new Error(`stopWorkspace answered ${answer.status}: ${answer.error?.message}`);
     };
+    const nodeDir = log.map((l) => /^Started node .* in (\S+)$/.exec(l)?.[1]).find(Boolean);
+    const kubeletLog = nodeDir && join(nodeDir, "kubelet", "kubelet.log");
+    const watch = await watchPodMilestones(kc, namespace, `${COMPONENT_LABEL}=workspace`);
     const samples: number[] = [];
+    const phases: Phase[][] = [];
     for (let i = 0; i < opens; i++) {
       await stop();
       await until(async () => (await pods()) === 0, 120_000, 250);
-      const start = performance.now();
-      await until(answers, 300_000, 50);
+      const mark = kubeletLog ? logMark(kubeletLog) : 0;
+      const [start, since] = [performance.now(), Date.now()];
+      let first: number | undefined;
+      await until(
+        async () => {
+          const answered = await answers();
+          first ??= Date.now() - since;
+          return answered;
+        },
+        300_000,
+        50,
+      );
       samples.push(Math.round(performance.now() - start));
+      const { pod, phases: seen } = watch.since(since);
+      const kubelet = kubeletLog && pod ? kubeletPhases(kubeletLog, mark, pod, since) : [];
+      phases.push([
+        { name: "gateway: first request answered (starting page)", at: first ?? 0 },
+        ...seen,
+        ...kubelet,
+        { name: "gateway: JupyterLab answered", at: samples.at(-1)! },
+      ]);
       progress(`open ${i + 1}/${opens}: ${samples.at(-1)} ms`);
     }
+    watch.stop();
     const sorted = [...samples].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
     return {
@@ -99,6 +125,7 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
       p95: at(0.95),
       max: sorted.at(-1)!,
       what: "alice's stopped workspace opened by a request to her host until JupyterLab's /api answers through the gateway",
+      phases: medianPhases(phases),
     };
   } finally {
     await stop(child);
