@@ -19,9 +19,21 @@ if (!binaries)
     `Skipping the real Pulumi engine test: the Pulumi CLI ${PULUMI_VERSION} and its Kubernetes provider ${PULUMI_KUBERNETES_VERSION} are not built. Run \`npm run pulumi:build\` (CI does).`,
   );
 
+/** The package mirror's Service at a fixed address of the local control plane's Service range (10.96.0.0/16). */
+const MIRROR_CLUSTER_IP = "10.96.0.83";
+
 /** Every `spe:` key of the example stack, the credentials as secrets, on a control plane without nodes. */
 function stackConfig(overrides: Record<string, string> = {}, secretKeys = EXAMPLE_SECRET_KEYS): ConfigMap {
-  const raw = { ...exampleStackConfig(), skipAwait: "true", ...overrides };
+  const raw = {
+    ...exampleStackConfig(),
+    skipAwait: "true",
+    // Documentation addresses for the index: nothing here ever connects to them.
+    packageMirror: JSON.stringify({
+      clusterIP: MIRROR_CLUSTER_IP,
+      upstream: { network: { cidrs: ["192.0.2.0/28"] } },
+    }),
+    ...overrides,
+  };
   return Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [`spe:${key}`, { value, secret: secretKeys.includes(key) }]),
   );
@@ -129,6 +141,9 @@ describe.skipIf(!binaries)("the program through the real Pulumi engine", () => {
       preview.changeSummary.create,
     );
     expect(up.outputs.platformNamespace?.value).toBe("spe-system");
+    // The API server gave the mirror's Service the address workspaces' pip is told.
+    const mirror = await core.readNamespacedService({ name: "orchestrator-mirror", namespace: "spe-system" });
+    expect(mirror.spec?.clusterIP).toBe(MIRROR_CLUSTER_IP);
 
     const again = await stack.up({ onOutput });
     expect(changed(again.summary.resourceChanges)).toEqual([]);

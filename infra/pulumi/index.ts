@@ -20,6 +20,7 @@ new PlatformNetworkPolicies("spe-system", {
   staging: config.staging,
   metrics: config.metrics,
   notifications: config.notifications,
+  packageMirror: config.packageMirror,
 });
 const access = new OrchestratorAccess("spe-orchestrator", { namespace });
 new AdmissionPolicies("spe-admission", {

@@ -16,6 +16,14 @@ export const STAGING_SERVICE_NAME = "orchestrator-staging";
 export const STAGING_PORT = 8082;
 
 /**
+ * The workspaces' package mirror (MIRROR_PORT), with a Service of its own whose ClusterIP the stack fixes:
+ * workspaces have no DNS, so their pip reaches it by address. The Service's port is the pod's, because an
+ * environment's NetworkPolicy opens the port in the mirror's URL and sees the pod's port after translation.
+ */
+export const MIRROR_SERVICE_NAME = "orchestrator-mirror";
+export const MIRROR_PORT = 8083;
+
+/**
  * policies/README.md names this ServiceAccount's user as the orchestrator's identity in production; the
  * admission policies trust exactly that user name.
  */

@@ -11,6 +11,7 @@ import {
 } from "./names";
 import { notificationsEnvironment, notificationsVolumeMounts, notificationsVolumes } from "./notifications";
 import { CREDENTIAL_KEYS, FILE_KEYS } from "./orchestrator-settings";
+import { packageMirrorContainerPorts, packageMirrorEnvironment, packageMirrorSettings } from "./package-mirror";
 import type { StackConfig } from "./stack-config";
 import { stagingEnvironment, stagingVolumeMounts, stagingVolumes } from "./staging-store";
 
@@ -66,12 +67,15 @@ function environment(config: StackConfig, refs: OrchestratorPodRefs) {
     // On the pod's address, for the scrapers the NetworkPolicy lets in (platform-network-policies.ts).
     METRICS_PORT: config.metrics && String(config.metrics.port),
     METRICS_HOST: config.metrics && "0.0.0.0",
-    // Environments pull from the registry admission allows, and their loaders fetch from the staging Service.
+    // Environments pull from the registry admission allows, their loaders fetch from the staging Service, and
+    // their workspaces' pip reaches the mirror's Service by its fixed address.
     ENVIRONMENT_SETTINGS: JSON.stringify({
       imageRegistry: config.images.registry,
       platformNamespace: PLATFORM_NAMESPACE,
       stagingUrl: `http://${STAGING_SERVICE_NAME}.${PLATFORM_NAMESPACE}.svc.cluster.local:${STAGING_PORT}/staging`,
+      ...packageMirrorSettings(config.packageMirror),
     }),
+    ...packageMirrorEnvironment(config.packageMirror),
     ...stagingEnvironment(config.staging),
     ...notificationsEnvironment(config.notifications, `${MOUNTS.files}/${FILE_KEYS.webhooks}`),
     // The root filesystem is read-only; anything that wants a home (DuckDB's extension cache) gets /tmp.
@@ -138,6 +142,7 @@ export function orchestratorPodTemplate(config: StackConfig, refs: OrchestratorP
             { name: "http", containerPort: ORCHESTRATOR_PORT, protocol: "TCP" },
             { name: "staging", containerPort: STAGING_PORT, protocol: "TCP" },
             ...(config.metrics ? [{ name: "metrics", containerPort: config.metrics.port, protocol: "TCP" }] : []),
+            ...packageMirrorContainerPorts(config.packageMirror),
           ],
           env: environment(config, refs),
           securityContext: {

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  MIRROR_PORT,
+  MIRROR_SERVICE_NAME,
   ORCHESTRATOR_NAME,
   ORCHESTRATOR_POD_LABELS,
   ORCHESTRATOR_PORT,
@@ -23,8 +25,8 @@ export interface OrchestratorArgs {
  * itself, so there is no second web server to install). At least two replicas — one holds the reconciler's
  * Lease, the others serve the API and take the Lease over — a PodDisruptionBudget that keeps one up
  * through node drains, a ClusterIP Service for people (put your ingress in front of it), another under the
- * name data loaders expect for their staging listener alone (no ingress is to point at it), and the data
- * volume the replicas share.
+ * name data loaders expect for their staging listener alone (no ingress is to point at it), one at the fixed
+ * address the stack gives the package mirror (workspaces have no DNS), and the data volume the replicas share.
  */
 export class Orchestrator extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
@@ -93,6 +95,21 @@ export class Orchestrator extends pulumi.ComponentResource {
       },
       child,
     );
+    // The mirror's port alone, at the address workspaces' pip is given (packageMirror.clusterIP).
+    if (config.packageMirror)
+      new k8s.core.v1.Service(
+        `${name}-mirror`,
+        {
+          metadata: { name: MIRROR_SERVICE_NAME, namespace: args.namespace, labels, annotations },
+          spec: {
+            type: "ClusterIP",
+            clusterIP: config.packageMirror.clusterIP,
+            selector: labels,
+            ports: [{ name: "mirror", port: MIRROR_PORT, targetPort: "mirror", protocol: "TCP" }],
+          },
+        },
+        child,
+      );
     new k8s.policy.v1.PodDisruptionBudget(
       name,
       { metadata: { name: ORCHESTRATOR_NAME, namespace: args.namespace, labels }, spec: { minAvailable: 1, selector } },

@@ -12,6 +12,7 @@ import {
 } from "./names";
 import type { StackConfig } from "./stack-config";
 import { notificationsEgress } from "./notifications";
+import { packageMirrorEgress, packageMirrorIngress } from "./package-mirror";
 import { stagingEgress } from "./staging-store";
 
 export interface PlatformNetworkPoliciesArgs {
@@ -23,6 +24,8 @@ export interface PlatformNetworkPoliciesArgs {
   metrics?: StackConfig["metrics"];
   /** The SMTP server and the webhooks: more destinations, each by its addresses. */
   notifications?: StackConfig["notifications"];
+  /** The package mirror: its port open to environments' workspaces, and the index it asks one more destination. */
+  packageMirror?: StackConfig["packageMirror"];
 }
 
 type Destination = StackConfig["network"]["apiServer"];
@@ -35,11 +38,12 @@ const toAddresses = ({ cidrs, port }: Destination) => ({
  * The platform namespace's own isolation: deny everything both ways, then open only what the orchestrator
  * needs. In: its HTTP port (people through the ingress), its staging port from environments' data loaders
  * alone (they fetch staged extracts there) and, if configured, its metrics port from the scrapers' namespace
- * alone. Out: DNS,
- * the Kubernetes API server, PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, the SMTP server
- * and the webhooks the stack names for notifications, and, inside environment namespaces, the
- * workspace port (the gateway proxies researchers there) and the airlock agent's port (exports are copied
- * from it). The outside services are addresses from the stack config: a NetworkPolicy cannot name a host.
+ * alone and its package mirror port from environments' workspaces alone. Out: DNS, the Kubernetes API server,
+ * PostgreSQL, the OpenID Provider, an S3 staging bucket if there is one, the SMTP server and the webhooks the
+ * stack names for notifications, the package mirror's upstream index if there is a mirror, and, inside
+ * environment namespaces, the workspace port (the gateway proxies researchers there) and the airlock agent's
+ * port (exports are copied from it). The outside services are addresses from the stack config: a
+ * NetworkPolicy cannot name a host.
  */
 export class PlatformNetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -87,6 +91,16 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const mirrorIngress = packageMirrorIngress(args.packageMirror);
+    if (mirrorIngress.length)
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-mirror-ingress`,
+        {
+          metadata: metadata("allow-workspaces-to-mirror"),
+          spec: { podSelector: orchestratorPods, policyTypes: ["Ingress"], ingress: mirrorIngress },
+        },
+        { parent: this },
+      );
     if (args.metrics)
       new k8s.networking.v1.NetworkPolicy(
         `${name}-metrics-scrape`,
@@ -136,6 +150,7 @@ export class PlatformNetworkPolicies extends pulumi.ComponentResource {
             toAddresses(oidc),
             ...stagingEgress(args.staging ?? { store: "directory" }),
             ...notificationsEgress(args.notifications ?? { webhooks: {} }),
+            ...packageMirrorEgress(args.packageMirror),
             {
               to: [{ namespaceSelector: { matchExpressions: [{ key: ENVIRONMENT_LABEL, operator: "Exists" }] } }],
               ports: [

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ROLES } from "../../orchestrator/src/auth/roles";
 import { NOTIFICATION_KIND_NAMES } from "../../orchestrator/src/notifications/notification-kinds";
-import { ORCHESTRATOR_PORT, STAGING_PORT } from "./names";
+import { SOFTWARE_CHOICES } from "../../orchestrator/src/permits/permit";
+import { MIRROR_PORT, ORCHESTRATOR_PORT, STAGING_PORT } from "./names";
 
 /**
  * The stack's configuration: one zod schema over every key of the `spe:` namespace, parsed once before
@@ -133,6 +134,31 @@ const notifications = z
   })
   .prefault({});
 
+/**
+ * The workspaces' package mirror: the fixed ClusterIP its Service gets (workspaces have no DNS, so they reach
+ * it by address), the index it asks for allowlisted projects and that index's addresses (the orchestrator's
+ * only new way out), and what a permit that does not say gets. Omitted: no Service, no new way in or out, and
+ * no environment can install packages whatever its permit says.
+ */
+const packageMirror = z
+  .strictObject({
+    clusterIP: z.union([z.ipv4(), z.ipv6()], {
+      error: "must be an address of the cluster's Service range that no Service holds, e.g. 10.96.0.83",
+    }),
+    upstream: z.strictObject({
+      // https, so that the SHA-256 the index states, against which every file is checked, is the index's own.
+      url: z
+        .url({ protocol: /^https$/, error: "must be the https URL of a PEP 691 simple index" })
+        .refine(noCredentials, "must not carry credentials")
+        // Omitted: the orchestrator's own default, PyPI's index (MIRROR_UPSTREAM).
+        .optional(),
+      /** The addresses of the index's host and of the host its files are on (PyPI's differ). */
+      network: destination(443),
+    }),
+    defaultSoftware: z.enum(SOFTWARE_CHOICES).default("none"),
+  })
+  .optional();
+
 const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "must be a Kubernetes quantity such as 500m, 512Mi or 2Gi");
@@ -210,6 +236,7 @@ const schema = z
       oidc: destination(443),
     }),
     notifications,
+    packageMirror,
     /**
      * Prometheus: the orchestrator serves GET /metrics on `port`, and only pods in the namespace
      * `scraperNamespace` may reach it. Omitted: no metrics are served.
@@ -222,6 +249,7 @@ const schema = z
           .max(65535)
           .refine((p) => p !== ORCHESTRATOR_PORT, `must not be ${ORCHESTRATOR_PORT}, the orchestrator's own port`)
           .refine((p) => p !== STAGING_PORT, `must not be ${STAGING_PORT}, the data loaders' staging port`)
+          .refine((p) => p !== MIRROR_PORT, `must not be ${MIRROR_PORT}, the workspaces' package mirror port`)
           .default(9464),
         scraperNamespace: z
           .string()
