@@ -11,7 +11,8 @@ from spe_origins import allowed_origin_pattern  # noqa: E402
 c = get_config()  # noqa: F821 (Jupyter provides it)
 
 c.ServerApp.ip = "0.0.0.0"
-c.ServerApp.port = 8888  # the orchestrator's config.workspacePort
+# The orchestrator's config.workspacePort, as the tools registry passes it (8888 in the image's own start check).
+c.ServerApp.port = int(os.environ.get("SPE_WORKSPACE_PORT", "8888"))
 c.ServerApp.base_url = "/"
 c.ServerApp.open_browser = False
 c.ServerApp.allow_remote_access = True  # the Host is the Service's name, not localhost

@@ -17,7 +17,7 @@ const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export interface EnvironmentImages {
   platformNamespace: string;
   imageRegistry: string;
-  images: { jupyterlab: string; rstudio: string; vscode: string; dataLoader: string; airlockAgent: string };
+  images: { jupyterlab: string; vscode: string; dataLoader: string; airlockAgent: string };
   workspacePort: number;
 }
 
@@ -28,9 +28,9 @@ export interface EnvironmentImages {
  */
 export function standInWorkspaceImages(
   config: EnvironmentImages,
-  except: ReadonlyArray<"jupyterlab" | "rstudio" | "vscode"> = [],
+  except: ReadonlyArray<"jupyterlab" | "vscode"> = [],
 ): ProbeImage[] {
-  return (["jupyterlab", "rstudio", "vscode"] as const)
+  return (["jupyterlab", "vscode"] as const)
     .filter((tool) => !except.includes(tool))
     .map((tool) => ({
       name: `${config.imageRegistry}/${config.images[tool]}`,

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   const permitIntake = createPermitIntake({
     trustedIssuersFile: config.TRUSTED_ISSUERS_FILE,
     production: config.NODE_ENV === "production",
+    offeredTools: config.environments.tools,
   });
   // Likewise: a malformed webhook destination stops the start, naming it.
   const webhooks = readWebhookDestinations(config.NOTIFICATION_WEBHOOKS_FILE, config.NODE_ENV === "production");

@@ -84,6 +84,7 @@ export async function startStack(
   const permitIntake = createPermitIntake({
     trustedIssuersFile: config.TRUSTED_ISSUERS_FILE,
     production: config.NODE_ENV === "production",
+    offeredTools: config.environments.tools,
   });
   const idp = await startDevIdentityProvider({
     host: "127.0.0.1",

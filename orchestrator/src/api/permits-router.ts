@@ -31,9 +31,9 @@ async function recordRefusal(db: Services["database"]["db"], err: unknown, sende
 }
 
 async function importSigned({ database, permitIntake, environments }: Services, jws: string, sender: PermitSender) {
-  const { trustedIssuers, now } = permitIntake;
-  const result = await importPermit(database.db, jws, { trustedIssuers, now: now() }, sender).catch((err: unknown) =>
-    recordRefusal(database.db, err, sender),
+  const { trustedIssuers, now, offeredTools } = permitIntake;
+  const result = await importPermit(database.db, jws, { trustedIssuers, now: now(), offeredTools }, sender).catch(
+    (err: unknown) => recordRefusal(database.db, err, sender),
   );
   if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
   return result;
@@ -57,6 +57,7 @@ export const permitsRouter = router({
     return previewPermit(database.db, input.jws, {
       trustedIssuers: permitIntake.trustedIssuers,
       now: permitIntake.now(),
+      offeredTools: permitIntake.offeredTools,
     }).catch((err: unknown) =>
       recordRefusal(database.db, err, {
         operator: { subject: ctx.session.subject, role: "operator", address: ctx.address },

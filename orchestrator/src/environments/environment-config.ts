@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { SOFTWARE_CHOICES } from "../permits/permit";
+import { SERVED_TOOL_NAMES, WORKSPACE_TOOLS } from "../tools/tool-registry";
 import type { StagingCapabilities } from "../staging/staging-capability";
 import type { WorkspaceHosts } from "../gateway/workspace-hosts";
 import type { WorkspaceIdentities } from "../gateway/workspace-identities";
@@ -16,13 +17,22 @@ export const environmentConfigSchema = z.object({
   imageRegistry: z.string().default("registry.spe.internal/spe"),
   images: z
     .object({
-      jupyterlab: z.string().default("workspace-jupyterlab:1.0.0"),
-      rstudio: z.string().default("workspace-rstudio:1.0.0"),
-      vscode: z.string().default("workspace-vscode:1.0.0"),
+      jupyterlab: z.string().default(WORKSPACE_TOOLS.jupyterlab.image),
+      vscode: z.string().default(WORKSPACE_TOOLS.vscode.image),
       dataLoader: z.string().default("data-loader:1.0.0"),
       airlockAgent: z.string().default("airlock-agent:1.0.0"),
     })
     .prefault({}),
+  /**
+   * The tools this installation offers (tools/tool-registry.ts): a new permit naming another is refused at
+   * intake, with the tool named. JupyterLab alone unless the installation has the others' images.
+   */
+  tools: z
+    .array(z.enum(SERVED_TOOL_NAMES))
+    .min(1)
+    .refine((t) => new Set(t).size === t.length, "each tool once")
+    .default(["jupyterlab"]),
+  /** The port every tool serves on inside its pod, whichever it is (the tool's entry says how it is told). */
   workspacePort: z.int().default(8888),
   /**
    * Where data loaders fetch staged deliveries: the orchestrator's staging listener (STAGING_PORT), inside the

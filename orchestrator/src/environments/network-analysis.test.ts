@@ -1,7 +1,7 @@
 import type { V1NetworkPolicy, V1NetworkPolicySpec } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { examplePermit, withPersons } from "../permits/test-fixtures";
-import { WORKSPACE_TOOLS } from "../permits/permit";
+import { PERMIT_TOOL_NAMES } from "../tools/tool-registry";
 import { desiredObjects } from "./desired/index";
 import { stagingPort } from "./desired/network-policies";
 import { defaultEnvironmentConfig as config } from "./environment-config";
@@ -19,7 +19,7 @@ describe("analyseNetwork on the policies desiredObjects applies", () => {
     { cpu: "4", memory: "16Gi", storage: "50Gi" },
     { cpu: "500m", memory: "512Mi", storage: "100Mi" },
   ];
-  const cases = WORKSPACE_TOOLS.flatMap((tool) =>
+  const cases = PERMIT_TOOL_NAMES.flatMap((tool) =>
     profiles.flatMap((profile) =>
       (["active", "suspended"] as const).map((desiredState) => ({ tool, profile, desiredState })),
     ),

@@ -10,7 +10,8 @@ import { registerHandshake } from "./handshake";
 import { hostPath, WORKSPACE_HOST_PREFIX } from "./host-dispatch";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
 import { isPageLoad, refuse } from "./refuse";
-import { workspaceRoute, type BlockedRoute } from "./transfer-rules";
+import { workspaceRoute } from "./transfer-rules";
+import { personTool, WORKSPACE_TOOLS } from "../tools/tool-registry";
 import type { UpstreamResolver } from "../environments/service-origin";
 import { decideWorkspaceAccess } from "./workspace-access";
 import type { WorkspaceHosts } from "./workspace-hosts";
@@ -61,8 +62,11 @@ const TRANSFER_MESSAGE =
 interface Grant {
   hostSession: WorkspaceSession;
   upstream: string;
-  /** The credential of the person's tool server (workspace-identities.ts): no one else's is ever sent there. */
-  authorization: string;
+  /**
+   * The headers that carry the credential of the person's tool server (workspace-identities.ts), in the form
+   * its tool demands, given the cookies forwarded: no one else's is ever sent there.
+   */
+  credential(cookie: string | undefined): Record<string, string>;
   /** The path the browser asked the workspace host for. */
   path: string;
   /** Taken before the session was read: the sockets check again if anything was announced since. */
@@ -116,12 +120,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       details: { path: hostPath(req.url).split("?")[0], ...details },
     });
 
-  const refuseTransfer = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    grant: WorkspaceSession,
-    route: BlockedRoute,
-  ) => {
+  const refuseTransfer = async (req: FastifyRequest, reply: FastifyReply, grant: WorkspaceSession, route: string) => {
     const path = hostPath(req.url).split("?")[0]!;
     activity.transferRefused(grant, { route, method: req.method, path });
     await audit(
@@ -218,10 +217,13 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     const { namespace, subject } = hostSession;
     const decision = await decideWorkspaceAccess(options.db, namespace, subject, new Date());
     if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message, { home });
-    const route = workspaceRoute(path);
+    // The tool the person's workspace runs (the same choice its Deployment makes): its routes, its credential.
+    const tool = WORKSPACE_TOOLS[personTool(decision.permit.payload.environment.tools)];
+    const route = workspaceRoute(path, tool);
     if (route.kind === "blocked") return refuseTransfer(req, reply, hostSession, route.route);
     const person = options.identities.personIdOf(namespace, subject);
-    const authorization = `token ${options.identities.tokenOf(namespace, person)}`;
+    const token = options.identities.tokenOf(namespace, person);
+    const credential = (cookie: string | undefined) => tool.credential.headers(token, cookie);
     const workspace = { namespace, personId: person, subject };
     // Stopped (never opened, idle, or stopped by an operator): this request opens it.
     if (options.workspaces && !(await options.workspaces.wanted(namespace, person)))
@@ -236,7 +238,7 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       return startWorkspace(req, reply, workspace, decision.stuck);
     }
     options.workspaces?.used(namespace, person);
-    grants.set(req, { hostSession, upstream, authorization, path, mark, personId: person });
+    grants.set(req, { hostSession, upstream, credential, path, mark, personId: person });
   };
 
   await app.register(async (scope) => {
@@ -260,10 +262,8 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
           address: req.ip,
           path: grant.path.split("?")[0]!,
         };
-        const headers = {
-          ...workspaceSocketHeaders(req.headers.cookie, req.ip, hostSession.cookieNames),
-          authorization: grant.authorization,
-        };
+        const forwarded = workspaceSocketHeaders(req.headers.cookie, req.ip, hostSession.cookieNames);
+        const headers = { ...forwarded, ...grant.credential(forwarded.cookie) };
         sockets.accept(req.raw, `${grant.upstream.replace(/^http/, "ws")}${grant.path}`, headers, holder, grant.mark);
         await audit(
           req,
@@ -277,10 +277,10 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
       let cookieNames: string[] = [];
       const recordAnswer = activity.requestSent(hostSession, req.method, grant.path);
       return reply.from(`${grant.upstream}${grant.path}`, {
-        rewriteRequestHeaders: (_req, headers) => ({
-          ...workspaceRequestHeaders(headers, req.ip, hostSession.cookieNames),
-          authorization: grant.authorization,
-        }),
+        rewriteRequestHeaders: (_req, headers) => {
+          const forwarded = workspaceRequestHeaders(headers, req.ip, hostSession.cookieNames);
+          return { ...forwarded, ...grant.credential(forwarded.cookie) };
+        },
         rewriteHeaders: (headers) => {
           const rewritten = workspaceResponseHeaders(headers);
           cookieNames = rewritten.cookieNames.filter((n) => !hostSession.cookieNames.includes(n));

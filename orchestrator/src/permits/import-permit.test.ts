@@ -285,3 +285,32 @@ describe("a new permit's datasets, against the catalogue", () => {
     expect((await importAt(other)).outcome).toBe("revoked");
   });
 });
+
+describe("a new permit's tools, against what the installation offers", () => {
+  const withTools = (tools: PermitPayload["environment"]["tools"], more: Partial<PermitPayload> = {}) =>
+    examplePermit({ environment: { ...examplePermit().environment, tools }, ...more });
+
+  it("refuses a tool the installation does not offer, naming it, and records nothing", async () => {
+    const before = await tables();
+    const err = await importAt(withTools(["jupyterlab", "vscode"])).catch((e: unknown) => e as SpeError);
+    expect(err).toMatchObject({
+      code: "PERMIT_SCHEMA_INVALID",
+      message: expect.stringContaining(
+        "environment.tools[1]: vscode is not offered by this installation (it offers jupyterlab)",
+      ),
+    });
+    expect(await tables()).toEqual(before);
+  });
+
+  it("accepts it where the installation offers it, and rstudio wherever JupyterLab is", async () => {
+    const jws = await se.sign(withTools(["vscode", "jupyterlab"]));
+    const offered = { trustedIssuers, now: DURING_PERMIT, offeredTools: ["jupyterlab", "vscode"] as const };
+    expect((await importPermit(database.db, jws, offered)).outcome).toBe("created");
+    expect((await importAt(withTools(["rstudio"], { permitId: "SE-2026-R" }))).outcome).toBe("created");
+  });
+
+  it("never blocks an amendment of a permit already held", async () => {
+    await importAt(examplePermit());
+    expect((await importAt(withTools(["vscode"], { sequence: 2 }))).outcome).toBe("amended");
+  });
+});

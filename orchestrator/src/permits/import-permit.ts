@@ -7,6 +7,8 @@ import { namespaceFor } from "../environments/namespace-name";
 import { SpeError } from "../errors";
 import { permitPayloadHash } from "./payload-hash";
 import { assertDatasetsCatalogued } from "./permit-datasets";
+import { assertToolsOffered } from "./permit-tools";
+import type { ServedToolName } from "../tools/tool-registry";
 import { verifyPermit, type VerifiedPermit, type VerifyOptions } from "./verify-permit";
 
 export type ImportOutcome = "created" | "unchanged" | "amended" | "revoked";
@@ -19,6 +21,11 @@ export interface ImportResult {
 }
 
 /** Who sent the permit: an operator who uploaded it, or else the issuing HDAB's machine client (from `address`). */
+/** How a permit is checked on intake: its signature, and the tools the installation offers (absent: JupyterLab). */
+export interface ImportOptions extends VerifyOptions {
+  offeredTools?: readonly ServedToolName[];
+}
+
 export interface PermitSender {
   operator?: AuditActor;
   address?: string | null;
@@ -35,19 +42,19 @@ type HeldPermit = typeof permits.$inferSelect;
 export async function importPermit(
   db: Db,
   jws: string,
-  options: VerifyOptions,
+  options: ImportOptions,
   sender: PermitSender = {},
 ): Promise<ImportResult> {
   // Verification touches no table, so it runs before the transaction and keeps it short.
   const verified = await verifyPermit(jws, options);
   const receivedAt = options.now;
   try {
-    return await db.transaction((tx) => recordAudited(tx, verified, receivedAt, sender));
+    return await db.transaction((tx) => recordAudited(tx, verified, receivedAt, sender, options.offeredTools));
   } catch (err) {
     // Two first imports of one permit at once (the HDAB's push and an operator's upload): the loser's
     // insert hits the primary key. Once more, it finds the winner's row and answers like any re-import.
     if (!isUniqueViolation(err)) throw err;
-    return db.transaction((tx) => recordAudited(tx, verified, receivedAt, sender));
+    return db.transaction((tx) => recordAudited(tx, verified, receivedAt, sender, options.offeredTools));
   }
 }
 
@@ -57,8 +64,9 @@ async function recordAudited(
   verified: VerifiedPermit,
   receivedAt: Date,
   sender: PermitSender,
+  offeredTools: ImportOptions["offeredTools"],
 ): Promise<ImportResult> {
-  const result = await record(tx, verified, receivedAt);
+  const result = await record(tx, verified, receivedAt, offeredTools);
   if (result.outcome === "unchanged") return result;
   const { issuer, sequence, status } = verified.payload;
   const actor = sender.operator ?? { subject: issuer, role: "hdab" as const, address: sender.address ?? null };
@@ -75,12 +83,17 @@ async function recordAudited(
   return result;
 }
 
-async function record(tx: Tx, verified: VerifiedPermit, receivedAt: Date): Promise<ImportResult> {
+async function record(
+  tx: Tx,
+  verified: VerifiedPermit,
+  receivedAt: Date,
+  offeredTools: ImportOptions["offeredTools"],
+): Promise<ImportResult> {
   const { payload } = verified;
   const hash = permitPayloadHash(payload);
   // FOR UPDATE: concurrent amendments of one permit take turns, each comparing with the latest sequence.
   const [held] = await tx.select().from(permits).where(eq(permits.permitId, payload.permitId)).for("update");
-  if (!held) return create(tx, verified, hash, receivedAt);
+  if (!held) return create(tx, verified, hash, receivedAt, offeredTools);
 
   const result = (outcome: ImportOutcome): ImportResult => ({
     outcome,
@@ -124,10 +137,19 @@ export function importChange(
   return "amend";
 }
 
-async function create(tx: Tx, { payload, jws }: VerifiedPermit, hash: string, receivedAt: Date): Promise<ImportResult> {
+async function create(
+  tx: Tx,
+  { payload, jws }: VerifiedPermit,
+  hash: string,
+  receivedAt: Date,
+  offeredTools: ImportOptions["offeredTools"],
+): Promise<ImportResult> {
   const namespace = namespaceFor(payload.permitId);
   // A revocation may be the first we hear of a permit: it is recorded whatever it names.
-  if (payload.status !== "revoked") assertDatasetsCatalogued(payload);
+  if (payload.status !== "revoked") {
+    assertDatasetsCatalogued(payload);
+    assertToolsOffered(payload, offeredTools);
+  }
   await tx.insert(permits).values(permitRow(payload, hash, receivedAt));
   await tx
     .insert(permitRevisions)

@@ -2,11 +2,14 @@ import { SpeError } from "../errors";
 import { DEV_HDAB_ISSUER, devHdabPublicKey, isDevHdabKey } from "./dev-hdab";
 import { DEMO_HDAB_CLIENT } from "../auth/demo-accounts";
 import { readTrustedIssuersFile, type TrustedIssuers } from "./trusted-issuers";
+import type { ServedToolName } from "../tools/tool-registry";
 
 /** What permit intake needs besides the database: whom to trust and what time it is. */
 export interface PermitIntake {
   trustedIssuers: TrustedIssuers;
   now(): Date;
+  /** The tools the installation offers (ENVIRONMENT_SETTINGS `tools`): a new permit naming another is refused. */
+  offeredTools?: readonly ServedToolName[];
 }
 
 export interface PermitIntakeOptions {
@@ -15,11 +18,16 @@ export interface PermitIntakeOptions {
   /** NODE_ENV=production: the development HDAB is never trusted, and a file that lists its key is refused. */
   production: boolean;
   now?: () => Date;
+  offeredTools?: readonly ServedToolName[];
 }
 
 /** Builds the trusted issuers once at start-up: the configured file, plus the development HDAB outside production. */
 export function createPermitIntake(options: PermitIntakeOptions): PermitIntake {
-  return { trustedIssuers: trustedIssuersFor(options), now: options.now ?? (() => new Date()) };
+  return {
+    trustedIssuers: trustedIssuersFor(options),
+    now: options.now ?? (() => new Date()),
+    ...(options.offeredTools ? { offeredTools: options.offeredTools } : {}),
+  };
 }
 
 export function trustedIssuersFor({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PERMIT_TOOL_NAMES } from "../tools/tool-registry";
 
 /** The secondary-use purposes of EHDS (Regulation (EU) 2025/327, Art. 53). */
 export const PURPOSE_CATEGORIES = [
@@ -11,8 +12,6 @@ export const PURPOSE_CATEGORIES = [
   "ai-training",
   "personalised-medicine",
 ] as const;
-
-export const WORKSPACE_TOOLS = ["jupyterlab", "rstudio", "vscode"] as const;
 
 /**
  * What researchers may install in the environment: `none`, or `allowlisted` — packages from the installation's
@@ -65,7 +64,7 @@ export const permitPayloadSchema = z
     authorisedPersons: z.array(person).min(1).max(200),
     datasets: z.array(dataset).max(100),
     environment: z.strictObject({
-      tools: z.array(z.enum(WORKSPACE_TOOLS)).min(1),
+      tools: z.array(z.enum(PERMIT_TOOL_NAMES)).min(1),
       software: z
         .enum(SOFTWARE_CHOICES)
         .optional()

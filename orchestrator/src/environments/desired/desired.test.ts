@@ -260,6 +260,7 @@ describe("desiredObjects", () => {
         { name: "SPE_NAMESPACE", value: namespace },
         { name: "SPE_ALLOWED_ORIGINS", value: origin },
         { name: "SPE_WORKSPACE_TOKEN", value: identities.tokenOf(namespace, idOf(subject)) },
+        { name: "SPE_WORKSPACE_PORT", value: String(config.workspacePort) },
       ]);
     }
     // Without host names (no gateway), no origin at all.

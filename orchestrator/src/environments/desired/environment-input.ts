@@ -1,3 +1,4 @@
+import type { ServedToolName } from "../../tools/tool-registry";
 import type { PermitPayload } from "../../permits/permit";
 
 /** What desiredObjects needs of an environment: its permit and what we want of it now. */
@@ -51,6 +52,8 @@ export interface WorkspacePerson {
    * only then does it run. A workspace nobody uses holds no share of the environment's CPU and memory.
    */
   started?: boolean;
+  /** The tool the person picked among the permit's (tools/tool-registry.ts); absent: the permit's first. */
+  tool?: ServedToolName;
 }
 
 /** A pseudonymised delivery waiting in staging for the environment's data loader. */

@@ -8,7 +8,8 @@ import type {
   V1ResourceQuota,
 } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { WORKSPACE_TOOLS, type PermitPayload } from "../../permits/permit";
+import type { PermitPayload } from "../../permits/permit";
+import { PERMIT_TOOL_NAMES } from "../../tools/tool-registry";
 import { examplePermit, exampleStagedDataset, withPersons } from "../../permits/test-fixtures";
 import { defaultEnvironmentConfig as config } from "../environment-config";
 import type { EnvironmentInput } from "./environment-input";
@@ -43,7 +44,7 @@ const profiles: Array<PermitPayload["environment"]> = [
   { tools: ["vscode"], cpu: "1500m", memory: "1536Mi", storage: "100Mi" },
 ];
 const cases = profiles.flatMap((profile) =>
-  WORKSPACE_TOOLS.flatMap((tool) =>
+  PERMIT_TOOL_NAMES.flatMap((tool) =>
     (["active", "suspended"] as const).flatMap((desiredState) =>
       [true, false].map((loading) => ({ profile: { ...profile, tools: [tool] }, desiredState, loading })),
     ),

@@ -14,6 +14,7 @@ import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
 import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, storageShares, workspaceResources } from "./resources";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 import { LOADER_SERVICE_ACCOUNT, STAGING_AUDIENCE } from "../../staging/loader-identity";
+import { personTool, WORKSPACE_TOOLS } from "../../tools/tool-registry";
 
 const SERVICE_ACCOUNT = "workspace";
 
@@ -184,20 +185,20 @@ export function dataLoaderJob(input: EnvironmentInput, config: EnvironmentConfig
   return [job];
 }
 
-/**
- * How the tool server learns its credential (gateway/workspace-identities.ts): from SPE_WORKSPACE_TOKEN in
- * the pod spec, not from a Secret — the orchestrator may not write Secrets in an environment, and nothing
- * there may read one. The pod spec is read only by the orchestrator, which computes the credential anyway,
+/*
+ * How the tool server learns its credential (gateway/workspace-identities.ts): from a variable in the pod spec
+ * that its entry in the tools registry names (SPE_WORKSPACE_TOKEN for JupyterLab), not from a Secret — the
+ * orchestrator may not write Secrets in an environment, and nothing there may read one. The pod spec is read only by the orchestrator, which computes the credential anyway,
  * and by the cluster's administrators, who can reach every pod; researchers have no Kubernetes credentials
  * and pods no ServiceAccount token. Inside, the tool takes it out of its environment as it starts
- * (images/workspace/jupyter_server_config.py), so that kernels and terminals do not inherit it; it opens
+ * (images/workspace/jupyter_server_config.py; code-server does so itself), so that kernels and terminals do not inherit it; it opens
  * only this person's server, which the NetworkPolicy lets the gateway alone reach. JupyterHub's KubeSpawner
  * hands its servers their token the same way, in the pod spec.
  */
-const TOKEN_ENV = "SPE_WORKSPACE_TOKEN";
 
 /**
- * One person's workspace: the permit's first tool, on their own home with the project folder and the data
+ * One person's workspace: the tool they picked (tools/tool-registry.ts; one at a time, so a new pick replaces the
+ * pod and keeps the home), on their own home with the project folder and the data
  * (read-only) inside it, where the tool opens; sized by the installation within the permit's totals
  * (resources.ts). Its pod reaches nothing, and only the gateway reaches it (network-policies.ts).
  */
@@ -207,7 +208,7 @@ export function workspaceDeployment(
   person: WorkspacePerson,
 ): V1Deployment {
   const { namespace, permit } = input;
-  const tool = permit.environment.tools[0]!;
+  const tool = WORKSPACE_TOOLS[person.tool ?? personTool(permit.environment.tools)];
   const labels = personLabels(namespace, "workspace", person);
   const home = "/home/researcher";
   return {
@@ -220,7 +221,7 @@ export function workspaceDeployment(
       strategy: { type: "Recreate" },
       selector: { matchLabels: { [COMPONENT_LABEL]: "workspace", [PERSON_LABEL]: person.id } },
       template: {
-        metadata: { labels: { ...labels, "spe.ehds.eu/tool": tool } },
+        metadata: { labels: { ...labels, "spe.ehds.eu/tool": tool.name } },
         spec: {
           serviceAccountName: SERVICE_ACCOUNT,
           automountServiceAccountToken: false,
@@ -228,15 +229,17 @@ export function workspaceDeployment(
           securityContext: podSecurityContext,
           containers: [
             {
-              name: tool,
-              image: `${config.imageRegistry}/${config.images[tool]}`,
+              name: tool.name,
+              image: `${config.imageRegistry}/${config.images[tool.name]}`,
               ports: [{ name: "http", containerPort: config.workspacePort }],
               env: [
                 { name: "SPE_PERMIT_ID", value: permit.permitId },
                 { name: "SPE_NAMESPACE", value: namespace },
                 // The person's own workspace host: the only origin the tool's API calls may come from.
                 { name: "SPE_ALLOWED_ORIGINS", value: person.origin ?? "" },
-                { name: TOKEN_ENV, value: person.token },
+                { name: tool.credential.env, value: person.token },
+                // Where the tool serves: the port the Service, the probe and the NetworkPolicy name.
+                ...Object.entries(tool.listenEnv(config.workspacePort)).map(([name, value]) => ({ name, value })),
                 // Only when the permit allows installs: pip's index, the mirror (package-mirror.ts).
                 ...pipEnvironment(input, config, person),
               ],

@@ -58,7 +58,11 @@ export function registerPermitRoutes(api: FastifyInstance, options: PermitRoutes
         const result = await importPermit(
           db,
           jws,
-          { trustedIssuers: permitIntake.trustedIssuers, now: permitIntake.now() },
+          {
+            trustedIssuers: permitIntake.trustedIssuers,
+            now: permitIntake.now(),
+            offeredTools: permitIntake.offeredTools,
+          },
           sender,
         );
         if (result.outcome !== "unchanged") environments.enqueue(result.namespace);
