@@ -8,7 +8,7 @@ import { eventually } from "../../orchestrator/test/eventually";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { applyObject } from "../../orchestrator/src/kube/apply";
-import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
+import { PERMIT_TOOL_NAMES } from "../../orchestrator/src/tools/tool-registry";
 import { examplePermit, exampleStagedDataset, withPersons } from "../../orchestrator/src/permits/test-fixtures";
 import { admissionObjects } from "../../infra/local-cluster/install-platform";
 
@@ -493,7 +493,7 @@ describe("admission policies of an environment namespace, against the real API s
   });
 
   describe.each(
-    WORKSPACE_TOOLS.flatMap((tool) =>
+    PERMIT_TOOL_NAMES.flatMap((tool) =>
       (["active", "suspended"] as const).map((desiredState) => ({ tool, desiredState })),
     ),
   )("everything the orchestrator applies for $tool ($desiredState)", ({ tool, desiredState }) => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { desiredObjects } from "../../orchestrator/src/environments/desired/index";
 import { defaultEnvironmentConfig as config } from "../../orchestrator/src/environments/environment-config";
 import { FOREIGN_KINDS, MANAGED_KINDS, OBSERVED_KINDS } from "../../orchestrator/src/kube/managed-kinds";
-import { WORKSPACE_TOOLS } from "../../orchestrator/src/permits/permit";
+import { PERMIT_TOOL_NAMES } from "../../orchestrator/src/tools/tool-registry";
 import { examplePermit, exampleStagedDataset, withPersons } from "../../orchestrator/src/permits/test-fixtures";
 
 const srcDir = fileURLToPath(new URL("../../orchestrator/src/", import.meta.url));
@@ -64,7 +64,7 @@ function neededPermissions(): Set<string> {
   expect(source).toContain("PatchStrategy.ServerSideApply");
   // With a delivery staged and without: the data loader Job exists only with one.
   const staged = [exampleStagedDataset()];
-  for (const tool of WORKSPACE_TOOLS)
+  for (const tool of PERMIT_TOOL_NAMES)
     for (const desiredState of ["active", "suspended"] as const)
       for (const o of desiredObjects(
         withPersons({
