@@ -12,7 +12,8 @@ import { startDevIdentityProvider, type DevIdentityProvider } from "./auth/dev-p
 import { createRelyingParty } from "./auth/oidc";
 import { SessionStore } from "./auth/sessions";
 import { startAuditCheckpoints } from "./audit/audit-checkpointer";
-import { checkpointSourceOf } from "./audit/checkpoint-settings";
+import { activityCheckpointSourceOf, checkpointSourceOf } from "./audit/checkpoint-settings";
+import { startActivityCheckpoints } from "./activity/activity-checkpointer";
 import { parseConfig } from "./config";
 import { openDatabase, pgliteDirIn } from "./db/database";
 import { EnvironmentController } from "./environments/controller";
@@ -257,6 +258,17 @@ async function main(): Promise<void> {
     log,
   });
   stops.push(() => checkpointer.stop());
+  // The record of activities' head too, at the same interval and with the same key: truncating or rewriting it shows.
+  const activityCheckpoints = activityCheckpointSourceOf(config, airlock.signingKeys);
+  const activityCheckpointer = await startActivityCheckpoints({
+    db: database.db,
+    key: airlock.signer,
+    trusted: activityCheckpoints.keys,
+    store: activityCheckpoints.store,
+    intervalMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    log,
+  });
+  stops.push(() => activityCheckpointer.stop());
   const environments = { enqueue: (namespace: string) => controller?.enqueue(namespace) };
   const services = {
     database,
@@ -269,6 +281,7 @@ async function main(): Promise<void> {
     environmentConfig,
     auditCheckpoints,
     auditCheckpointer: checkpointer,
+    activityCheckpoints,
     timeZone: config.TIME_ZONE,
     issuer: { name: config.INSTALLATION_NAME, url: config.publicUrl },
   };

@@ -17,7 +17,8 @@ import { stagingCapabilitiesFrom } from "../src/staging/staging-key";
 import { EnvironmentController } from "../src/environments/controller";
 import type { Services } from "../src/api/context";
 import { startAuditCheckpoints } from "../src/audit/audit-checkpointer";
-import { checkpointSourceOf } from "../src/audit/checkpoint-settings";
+import { activityCheckpointSourceOf, checkpointSourceOf } from "../src/audit/checkpoint-settings";
+import { startActivityCheckpoints } from "../src/activity/activity-checkpointer";
 import { buildApp } from "../src/http/app";
 import { buildStagingServer } from "../src/http/staging-server";
 import { tokenReviewLoaderIdentity } from "../src/staging/loader-identity";
@@ -145,6 +146,15 @@ export async function startStack(
     intervalMs: 3_600_000,
     log: pino({ level: "silent" }),
   });
+  const activityCheckpoints = activityCheckpointSourceOf(config, airlock.signingKeys);
+  const activityCheckpointer = await startActivityCheckpoints({
+    db: database.db,
+    key: airlock.signer,
+    trusted: activityCheckpoints.keys,
+    store: activityCheckpoints.store,
+    intervalMs: 3_600_000,
+    log: pino({ level: "silent" }),
+  });
   const services: Services = {
     database,
     kube,
@@ -156,6 +166,7 @@ export async function startStack(
     environmentConfig,
     auditCheckpoints,
     auditCheckpointer,
+    activityCheckpoints,
     timeZone: config.TIME_ZONE,
     issuer: { name: config.INSTALLATION_NAME, url: config.publicUrl },
   };
@@ -234,6 +245,7 @@ export async function startStack(
       await served?.close();
       await idp.stop();
       await auditCheckpointer.stop();
+      await activityCheckpointer.stop();
       await database.close();
       await deliveries.staging.close();
     },

@@ -22,9 +22,12 @@ export interface StoredBatch extends ActivityBatch {
   positions: number[];
 }
 
-/** Every batch with its entries in sequence order, a page at a time so that a long record is never held whole. */
-export async function* activityBatchesInOrder(db: Db): AsyncGenerator<StoredBatch> {
-  let after = 0;
+/**
+ * Every batch (from `fromSequence` on) with its entries in sequence order, a page at a time so that a long
+ * record is never held whole.
+ */
+export async function* activityBatchesInOrder(db: Db, fromSequence = 1): AsyncGenerator<StoredBatch> {
+  let after = fromSequence - 1;
   for (;;) {
     const batches = await db
       .select()

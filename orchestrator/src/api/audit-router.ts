@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readActivity } from "../activity/read-activity";
-import { verifyActivityChain } from "../activity/verify-activity-chain";
+import { activityVerification } from "../activity/verify-activity-record";
 import { complianceEvidence } from "../audit/compliance-evidence";
 import { signEvidenceReport } from "../audit/evidence-signature";
 import { auditEventPlace } from "../audit/audit-event-place";
@@ -90,12 +90,15 @@ export const auditRouter = router({
       ),
     ),
   /** Whether the record of activities' hash chain is intact, and where it first breaks if not. */
-  activityVerify: auditorProcedure.query(({ ctx }) => verifyActivityChain(ctx.services.database.db)),
+  activityVerify: auditorProcedure.query(({ ctx }) =>
+    activityVerification(ctx.services.database.db, ctx.services.activityCheckpoints),
+  ),
   /** The compliance evidence report of one environment, requirement by requirement. */
   evidence: auditorProcedure.input(z.object({ namespace: namespaceInput })).query(async ({ ctx, input }) => {
     const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace, {
       config: ctx.services.environmentConfig,
       checkpoints: ctx.services.auditCheckpoints,
+      activityCheckpoints: ctx.services.activityCheckpoints,
       issuer: ctx.services.issuer,
     });
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);
@@ -109,6 +112,7 @@ export const auditRouter = router({
     const report = await complianceEvidence(ctx.services.database.db, ctx.services.kube, input.namespace, {
       config: ctx.services.environmentConfig,
       checkpoints: ctx.services.auditCheckpoints,
+      activityCheckpoints: ctx.services.activityCheckpoints,
       issuer: ctx.services.issuer,
     });
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);

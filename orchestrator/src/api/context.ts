@@ -28,6 +28,8 @@ export interface Services {
   environmentConfig: EnvironmentConfig;
   /** Where the signed audit checkpoints are, and the keys that sign them: what the log is verified against. */
   auditCheckpoints: CheckpointSource;
+  /** Where the record of activities' signed checkpoints are, and their keys; without them only its chain is checked. */
+  activityCheckpoints?: CheckpointSource;
   /** Signs the audit chain's head now (main.ts's checkpointer), so that an export is vouched for to its end. */
   auditCheckpointer?: { checkpoint(): Promise<unknown> };
   /** Who the compliance evidence names as its issuer: INSTALLATION_NAME and PUBLIC_URL. */

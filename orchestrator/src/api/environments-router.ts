@@ -103,10 +103,11 @@ export const environmentsRouter = router({
   }),
   /** Its compliance evidence, as auditors get it: the operators answer for the environment too. */
   evidence: operatorProcedure.input(namespaceInput).query(async ({ ctx, input }) => {
-    const { database, kube, environmentConfig, auditCheckpoints, issuer } = ctx.services;
+    const { database, kube, environmentConfig, auditCheckpoints, activityCheckpoints, issuer } = ctx.services;
     const report = await complianceEvidence(database.db, kube, input.namespace, {
       config: environmentConfig,
       checkpoints: auditCheckpoints,
+      activityCheckpoints,
       issuer,
     });
     if (!report) throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace}.`);

@@ -16,3 +16,15 @@ export const checkpointSourceOf = (
   config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">,
   keys: SigningKeys,
 ): CheckpointSource => ({ store: directoryCheckpointStore(checkpointDirOf(config)), keys: keys.published });
+
+/**
+ * The record of activities' checkpoints: signed with the same keys and published beside the audit log's, in a
+ * folder of their own (`activity/` in the audit checkpoints' folder), so the two heads are never confused.
+ */
+export const activityCheckpointSourceOf = (
+  config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">,
+  keys: SigningKeys,
+): CheckpointSource => ({ store: activityCheckpointStoreOf(config), keys: keys.published });
+
+export const activityCheckpointStoreOf = (config: Pick<Config, "AUDIT_CHECKPOINT_DIR" | "DATA_DIR">) =>
+  directoryCheckpointStore(join(checkpointDirOf(config), "activity"));

@@ -1,13 +1,17 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Checkpoint } from "./audit-checkpoint";
+/** What a store needs of a checkpoint, audit or activity: its place and when it was signed. */
+interface Signed {
+  sequence: number;
+  signedAt: string;
+}
 
 /** Where signed checkpoints are published: somewhere the database's owner cannot rewrite. */
 export interface CheckpointStore {
   /** Where, in words (a folder), for messages. */
   location: string;
   /** Adds one signed checkpoint; never replaces one. */
-  append(checkpoint: Checkpoint, jws: string): void;
+  append(checkpoint: Signed, jws: string): void;
   /** The newest checkpoint: the one of the highest sequence, and of those the last signed. */
   latest(): { name: string; jws: string } | undefined;
 }

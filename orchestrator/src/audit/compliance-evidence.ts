@@ -2,7 +2,7 @@ import { and, desc, eq, lte, or } from "drizzle-orm";
 import * as k8s from "@kubernetes/client-node";
 import { z } from "zod";
 import { activityCounts } from "../activity/activity-queries";
-import { verifyActivityChain } from "../activity/verify-activity-chain";
+import { activityVerification } from "../activity/verify-activity-record";
 import type { Db } from "../db/database";
 import { auditEvents, deliveries } from "../db/schema";
 import { stagedDatasets } from "../deliveries/staged-deliveries";
@@ -92,6 +92,8 @@ export interface EvidenceOptions {
   config?: EnvironmentConfig;
   /** The signed audit checkpoints the log is verified against; without them only the chain itself is. */
   checkpoints?: CheckpointSource;
+  /** The record of activities' signed checkpoints, likewise. */
+  activityCheckpoints?: CheckpointSource;
   issuer?: EvidenceIssuer;
 }
 
@@ -101,7 +103,7 @@ export interface EvidenceOptions {
  * chain's head it was built from, so that a signed copy says whose it is and which log it stands on.
  */
 export async function complianceEvidence(db: Db, kube: Kube, namespace: string, options: EvidenceOptions = {}) {
-  const { now = new Date(), config = defaultEnvironmentConfig, checkpoints } = options;
+  const { now = new Date(), config = defaultEnvironmentConfig, checkpoints, activityCheckpoints } = options;
   const issuer = options.issuer ?? UNNAMED_ISSUER;
   const environment = await getEnvironment(db, namespace);
   if (!environment) return undefined;
@@ -153,7 +155,7 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
   const exports = await exportsOfPermit(db, environment.permitId);
   // What each person did inside, as counts per kind: never the code itself, which only auditors read in the UI.
   const activity = {
-    chain: await verifyActivityChain(db),
+    chain: await activityVerification(db, activityCheckpoints),
     persons: await activityCounts(db, namespace),
   };
 

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkpointDirOf } from "../audit/checkpoint-settings";
-import { directoryCheckpointStore } from "../audit/checkpoint-store";
+import { directoryCheckpointStore, type CheckpointStore } from "../audit/checkpoint-store";
 import { verifyAuditLog, type AuditLogVerification, type CheckpointSource } from "../audit/verify-audit-log";
-import { parseConfig } from "../config";
+import { parseConfig, type Config } from "../config";
 import { SpeError } from "../errors";
 import { readPublicKeys } from "../keys/signing-key";
 import { signingKeyFilesOf } from "../keys/signing-keys";
@@ -55,11 +55,14 @@ function describe(result: AuditLogVerification, location: string, checkpointLoca
  * The checkpoints as the orchestrator publishes them (--checkpoints, else AUDIT_CHECKPOINT_DIR, else under the data
  * directory) and the keys they must be signed with (--checkpoint-keys: a JWK or a JWK Set, else the orchestrator's key).
  */
-async function checkpointSource(values: {
-  "data-dir"?: string;
-  checkpoints?: string;
-  "checkpoint-keys"?: string;
-}): Promise<CheckpointSource> {
+export async function checkpointSource(
+  values: {
+    "data-dir"?: string;
+    checkpoints?: string;
+    "checkpoint-keys"?: string;
+  },
+  storeOf: (config: Config) => CheckpointStore = (config) => directoryCheckpointStore(checkpointDirOf(config)),
+): Promise<CheckpointSource> {
   const config = parseConfig({
     DATA_DIR: values["data-dir"] ?? process.env.DATA_DIR,
     AUDIT_CHECKPOINT_DIR: values.checkpoints ?? process.env.AUDIT_CHECKPOINT_DIR,
@@ -67,7 +70,7 @@ async function checkpointSource(values: {
     RELEASE_SIGNING_KEY_FILE: values["checkpoint-keys"] ? undefined : process.env.RELEASE_SIGNING_KEY_FILE,
     SIGNING_RETIRED_KEYS_FILE: values["checkpoint-keys"] ? undefined : process.env.SIGNING_RETIRED_KEYS_FILE,
   });
-  const store = directoryCheckpointStore(checkpointDirOf(config));
+  const store = storeOf(config);
   const { keyFile, retiredFile } = signingKeyFilesOf(config);
   if (!store.latest()) return { store, keys: [] };
   if (!existsSync(keyFile))

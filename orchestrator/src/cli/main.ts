@@ -1,4 +1,5 @@
 // The `spe` command (bin/spe.js runs this file through tsx).
+import { activityVerify } from "./activity-verify";
 import { auditExport } from "./audit-export";
 import { auditVerify } from "./audit-verify";
 import { deliveryUpload } from "./delivery-upload";
@@ -19,6 +20,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command | Record<string, Command>> = {
   permit: { validate: permitValidate, import: permitImport, sign: permitSign },
   audit: { verify: auditVerify, export: auditExport },
+  activity: { verify: activityVerify },
   evidence: { verify: evidenceVerify },
   output: { check: outputCheck },
   pseudonymise,

@@ -20,6 +20,10 @@ export const USAGE = `Usage:
       checkpoint it names; of a filtered one, that each event still gives its hash and, given the full chain
       (a full export or the database), which events it holds with the same sequence and hash. Exit 0 nothing
       wrong, 1 an event changed, unmatched or the chain broken.
+  spe activity verify [--database-url URL | --data-dir DIR] [--checkpoints DIR] [--checkpoint-keys FILE]
+      Walk the record of activities' hash chain and hold it against its latest signed checkpoint (in
+      DIR/activity, DIR as for audit verify). Exit 0 intact, 1 broken (names the first broken batch and
+      whether batches were changed, rewritten, inserted, removed or cut off).
   spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
       Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
   spe evidence verify FILE [--keys FILE|URL | --data-dir DIR]

@@ -1268,7 +1268,17 @@ export const sv = {
         relinked: "En omgång har länkats om",
         missing: "En omgång saknas",
         entries: "Poster har lagts till i eller tagits bort ur en omgång",
+        rewritten: "Loggen har skrivits om och dess hashvärden räknats om",
+        inserted: "Omgångar har lagts till",
+        removed: "Omgångar har tagits bort",
+        truncated: "De senaste omgångarna har klippts bort",
+        "checkpoint-untrusted":
+          "Den senaste kontrollpunkten för aktivitetsloggen är inte signerad av den här installationen",
       },
+      checkpoint:
+        "Den stämmer med kontrollpunkten som signerades {{time}} för omgång {{sequence}} och förvaras utanför databasen.",
+      noCheckpoint:
+        "Ingen signerad kontrollpunkt ännu: en bortklippt slutdel eller omräknade hashvärden skulle inte synas.",
       kinds: {
         "code.executed": "kod körd",
         "terminal.opened": "terminal öppnad",

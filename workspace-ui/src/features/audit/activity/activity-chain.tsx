@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { formatMoment } from "../../../lib/format";
 import { useTRPC } from "../../../lib/trpc";
 import type { ActivityChain } from "./activity-types";
 
@@ -15,9 +16,17 @@ export function ActivityChainVerdict({ result }: { result: ActivityChain }) {
         <p>{t("audit.activity.broken", { at: result.brokenAt, problem: result.problem })}</p>
       </div>
     );
+  const checkpoint = "checkpoint" in result ? result.checkpoint : undefined;
   return (
     <div className="state state-ok">
       <p>{t("audit.activity.intact", { batches: result.batches, count: result.entries })}</p>
+      {checkpoint === undefined ? null : checkpoint ? (
+        <p>
+          {t("audit.activity.checkpoint", { sequence: checkpoint.sequence, time: formatMoment(checkpoint.signedAt) })}
+        </p>
+      ) : (
+        <p>{t("audit.activity.noCheckpoint")}</p>
+      )}
     </div>
   );
 }
