@@ -79,6 +79,22 @@ export type SpeErrorCode = (typeof SPE_ERROR_CODES)[number];
  */
 export type ErrorValues = Readonly<Record<string, string | number>>;
 
+/** The values of an input check's answer: the field, its problem, and the bound it broke if it has one. */
+const INPUT_VALUES = ["field", "problem", "limit"] as const;
+
+/**
+ * The values each code is sent with, by name: the only ones its words may use (the UI's test holds them to
+ * this). A code not listed is sent with none, so its words must read whole without any.
+ */
+export const ERROR_VALUES: Partial<Record<SpeErrorCode, readonly string[]>> = {
+  AUTH_FORBIDDEN: ["role"],
+  TEXT_CONTROL_CHARACTERS: ["field"],
+  INPUT_INVALID: INPUT_VALUES,
+  ENVIRONMENT_REASON_MISSING: INPUT_VALUES,
+  ENVIRONMENT_REASON_TOO_LONG: INPUT_VALUES,
+  PACKAGE_ALLOWLIST_INVALID: INPUT_VALUES,
+};
+
 export class SpeError extends Error {
   readonly values?: ErrorValues;
   constructor(

@@ -18,6 +18,11 @@ export const INPUT_PROBLEMS = [
   "too-large",
   "not-an-option",
   "unknown-field",
+  "listed-twice",
+  "not-after-start",
+  "too-long-after-start",
+  "not-an-authorised-person",
+  "control-character",
   "invalid",
 ] as const;
 export type InputProblem = (typeof INPUT_PROBLEMS)[number];
@@ -31,6 +36,8 @@ export interface InputIssue {
   limit?: number;
   /** What a not-an-option field may be. */
   options?: string[];
+  /** What a check of ours says of the value, for its words (`{ line, entry }` of an allowlist line). */
+  values?: Record<string, string | number>;
   message: string;
 }
 
@@ -40,7 +47,8 @@ type RawIssue = z.core.$ZodRawIssue;
 
 type Problem = Pick<InputIssue, "problem" | "limit" | "options">;
 
-function problemOf(issue: Issue | RawIssue): Problem {
+/** What is wrong with one field, as words a client can translate: the same for our API's input and a permit's. */
+export function problemOf(issue: Issue | RawIssue): Problem {
   switch (issue.code) {
     case "invalid_type":
       // An issue as thrown no longer holds its input; its message still says what was received.
@@ -64,6 +72,11 @@ function problemOf(issue: Issue | RawIssue): Problem {
       return { problem: "not-an-option", options: issue.values.map(String) };
     case "unrecognized_keys":
       return { problem: "unknown-field" };
+    case "custom": {
+      // A check of ours names its problem in its params (`params: { problem: "listed-twice" }`).
+      const named = (issue.params as { problem?: InputProblem } | undefined)?.problem;
+      return { problem: named && INPUT_PROBLEMS.includes(named) ? named : "invalid" };
+    }
     default:
       return { problem: "invalid" };
   }
@@ -82,6 +95,11 @@ const SENTENCES: Record<InputProblem, (limit?: number, options?: string[]) => st
   "too-large": (n) => `is too large (at most ${n})`,
   "not-an-option": (_, options) => `is not one of: ${options?.join(", ")}`,
   "unknown-field": () => "is not a field here",
+  "listed-twice": () => "is listed twice",
+  "not-after-start": () => "must be after the start",
+  "too-long-after-start": () => "is too long after the start",
+  "not-an-authorised-person": () => "must also be an authorised person",
+  "control-character": () => "holds a control character (such as NUL)",
   invalid: () => "is not valid",
 };
 
@@ -100,6 +118,9 @@ export const inputErrorMap: z.core.$ZodErrorMap = (issue) => {
  */
 const isZodsMessage = (issue: Issue) => /^(Invalid|Too (small|big)|Unrecognized key)/.test(issue.message);
 
+/** What a check of ours puts in its issue's params: its code, and the values its words need. */
+type CustomParams = { speCode?: SpeErrorCode; values?: Record<string, string | number> };
+
 /**
  * zod's issues in our words, field by field. A schema's own message, which we wrote for people, is kept; so
  * is the code of a check of ours that carries one (`inputCode`).
@@ -107,14 +128,15 @@ const isZodsMessage = (issue: Issue) => /^(Invalid|Too (small|big)|Unrecognized 
 export function inputIssuesOf(issues: readonly Issue[]): InputIssue[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join(".");
-    const own = issue.code === "custom" ? (issue.params as { speCode?: SpeErrorCode } | undefined)?.speCode : undefined;
+    const params = issue.code === "custom" ? (issue.params as CustomParams | undefined) : undefined;
     const { problem, limit, options } = problemOf(issue);
     return {
       path,
-      code: own ?? "INPUT_INVALID",
+      code: params?.speCode ?? "INPUT_INVALID",
       problem,
       ...(limit === undefined ? {} : { limit }),
       ...(options === undefined ? {} : { options }),
+      ...(params?.values === undefined ? {} : { values: params.values }),
       message: isZodsMessage(issue) ? SENTENCES[problem](limit, options) : issue.message,
     };
   });

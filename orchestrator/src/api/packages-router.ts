@@ -12,11 +12,11 @@ const allowlistInput = z.object({
     .transform((text, ctx) => {
       const parsed = parseAllowlist(text);
       if (parsed.ok) return parsed.names;
-      for (const { line, message } of parsed.errors)
+      for (const { line, entry, message } of parsed.errors)
         ctx.addIssue({
           code: "custom",
           message: `Line ${line}: ${message}.`,
-          params: { speCode: "PACKAGE_ALLOWLIST_INVALID" satisfies SpeErrorCode },
+          params: { speCode: "PACKAGE_ALLOWLIST_INVALID" satisfies SpeErrorCode, values: { line, entry } },
         });
       return z.NEVER;
     }),

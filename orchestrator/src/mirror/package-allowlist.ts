@@ -1,8 +1,10 @@
 import { isProjectName, normalizeProjectName } from "./package-names";
 
-/** One refused line of an allowlist as an operator typed it: its number (from 1) and what is wrong. */
+/** One refused line of an allowlist as an operator typed it: its number (from 1), what it holds and what is wrong. */
 export interface AllowlistLineError {
   line: number;
+  /** The line without its comment, cut to 80 characters. */
+  entry: string;
   message: string;
 }
 
@@ -21,7 +23,11 @@ export function parseAllowlist(text: string): ParsedAllowlist {
     const entry = raw.replace(/#.*$/, "").trim();
     if (entry === "") return;
     if (!isProjectName(entry)) {
-      errors.push({ line: index + 1, message: `"${entry.slice(0, 80)}" is not a project name` });
+      errors.push({
+        line: index + 1,
+        entry: entry.slice(0, 80),
+        message: `"${entry.slice(0, 80)}" is not a project name`,
+      });
       return;
     }
     names.add(normalizeProjectName(entry));

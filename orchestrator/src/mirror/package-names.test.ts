@@ -41,8 +41,12 @@ describe("the allowlist as operators write it", () => {
     expect(parseAllowlist("six\nrequests==2.0\n\nhttps://evil.example/x.whl\nnumpy")).toEqual({
       ok: false,
       errors: [
-        { line: 2, message: '"requests==2.0" is not a project name' },
-        { line: 4, message: '"https://evil.example/x.whl" is not a project name' },
+        { line: 2, entry: "requests==2.0", message: '"requests==2.0" is not a project name' },
+        {
+          line: 4,
+          entry: "https://evil.example/x.whl",
+          message: '"https://evil.example/x.whl" is not a project name',
+        },
       ],
     });
   });

@@ -1,12 +1,14 @@
 import type { z } from "zod";
 import { SpeError } from "../errors";
-import { inputErrorMap } from "../input-issues";
+import { inputErrorMap, problemOf, type InputIssue } from "../input-issues";
 
-/** One thing wrong with a permit payload: where (`environment.memory`) and what. */
-export interface PermitIssue {
-  path: string;
-  message: string;
-}
+/**
+ * One thing wrong with a permit payload: where (`environment.memory`) and what, in our English and as a problem
+ * a client words itself (with its bound or choices).
+ */
+export type PermitIssue = { path: string; message: string } & Partial<
+  Pick<InputIssue, "problem" | "limit" | "options">
+>;
 
 /** `["authorisedPersons", 0, "email"]` → `authorisedPersons[0].email`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
@@ -23,13 +25,14 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
  * message names it rather than the object that holds it.
  */
 export function permitIssuesOf(issues: readonly z.core.$ZodIssue[]): PermitIssue[] {
-  return issues.flatMap((issue) => {
+  return issues.flatMap((issue): PermitIssue[] => {
     if (issue.code === "unrecognized_keys")
       return issue.keys.map((key) => ({
         path: formatIssuePath([...issue.path, key]),
         message: "is not a field of a permit: the issuer must remove it (unknown fields are refused, not ignored)",
+        problem: "unknown-field",
       }));
-    return [{ path: formatIssuePath(issue.path) || "(payload)", message: issue.message }];
+    return [{ path: formatIssuePath(issue.path) || "(payload)", message: issue.message, ...problemOf(issue) }];
   });
 }
 

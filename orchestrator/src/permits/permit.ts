@@ -84,31 +84,54 @@ export const permitPayloadSchema = z
   .superRefine((p, ctx) => {
     const from = Date.parse(p.validFrom);
     const until = Date.parse(p.validUntil);
-    if (until <= from) ctx.addIssue({ code: "custom", path: ["validUntil"], message: "must be after validFrom" });
+    if (until <= from)
+      ctx.addIssue({
+        code: "custom",
+        path: ["validUntil"],
+        message: "must be after validFrom",
+        params: { problem: "not-after-start" },
+      });
     if (until > tenYearsAfter(from))
       ctx.addIssue({
         code: "custom",
         path: ["validUntil"],
         message: "must be at most 10 years after validFrom (EHDS Art. 68)",
+        params: { problem: "too-long-after-start" },
       });
     const subjects = p.authorisedPersons.map((a) => a.subject);
     subjects.forEach((s, i) => {
       if (subjects.indexOf(s) !== i)
-        ctx.addIssue({ code: "custom", path: ["authorisedPersons", i, "subject"], message: `"${s}" is listed twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["authorisedPersons", i, "subject"],
+          message: `"${s}" is listed twice`,
+          params: { problem: "listed-twice" },
+        });
     });
     if (!subjects.includes(p.principalInvestigator.subject))
       ctx.addIssue({
         code: "custom",
         path: ["principalInvestigator", "subject"],
         message: "must also be one of authorisedPersons",
+        params: { problem: "not-an-authorised-person" },
       });
     const ids = p.datasets.map((d) => d.id);
     ids.forEach((id, i) => {
       if (ids.indexOf(id) !== i)
-        ctx.addIssue({ code: "custom", path: ["datasets", i, "id"], message: `"${id}" is listed twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["datasets", i, "id"],
+          message: `"${id}" is listed twice`,
+          params: { problem: "listed-twice" },
+        });
     });
     if (new Set(p.environment.tools).size !== p.environment.tools.length)
-      ctx.addIssue({ code: "custom", path: ["environment", "tools"], message: "lists a tool twice" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["environment", "tools"],
+        message: "lists a tool twice",
+        params: { problem: "listed-twice" },
+      });
   });
 
 export type PermitPayload = z.infer<typeof permitPayloadSchema>;

@@ -152,6 +152,7 @@ function parsePayload(bytes: Uint8Array): PermitPayload {
       {
         path: nulAt || "(payload)",
         message: "holds a NUL character, which no text may hold; remove it and sign again",
+        problem: "control-character",
       },
     ]);
   const result = permitPayloadSchema.safeParse(json, { error: permitErrorMap });

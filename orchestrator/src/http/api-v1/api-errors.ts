@@ -31,7 +31,8 @@ export function errorBody(err: unknown): ApiErrorBody | undefined {
   if (err instanceof IdempotencyError) return { error: err.code, message: err.message };
   if (err instanceof SpeError && isApiErrorCode(err.code)) {
     const body: ApiErrorBody = { error: err.code, message: err.message };
-    if (err instanceof PermitSchemaError) body.issues = [...err.issues];
+    // The integrator's answer keeps its documented form: each field's path and sentence.
+    if (err instanceof PermitSchemaError) body.issues = err.issues.map(({ path, message }) => ({ path, message }));
     if (err instanceof ExtractRejectedError) body.report = err.report;
     return body;
   }
