@@ -77,7 +77,7 @@ describe("a person's settings and the operators' notifications in a real Chromiu
     await box.fill("pandas\nrequests==2.0\nsix");
     await save.click();
     const refused = page.getByRole("list", { name: "Rader att rätta" });
-    await expect.poll(() => refused.textContent()).toBe('Line 2: "requests==2.0" is not a project name.');
+    await expect.poll(() => refused.textContent()).toBe("Rad 2: ”requests==2.0” är inget projektnamn.");
     expect(await page.getByRole("alert").textContent()).toContain("Några rader är inte projektnamn");
     expect(await checkPage(page, "settings-3-package-allowlist-refused")).toEqual([]);
     await box.fill("# statistics\nPandas\nsix");

@@ -15,7 +15,7 @@ export default function AuditEventPage() {
       {Number.isInteger(sequence) && sequence > 0 ? (
         <AuditEvent sequence={sequence} />
       ) : (
-        <p role="alert">{t("airlock.errors.AUDIT_EVENT_NOT_FOUND")}</p>
+        <p role="alert">{t("errors.codes.AUDIT_EVENT_NOT_FOUND")}</p>
       )}
     </article>
   );

@@ -11,6 +11,7 @@ import { LogEvidenceView } from "../features/audit/evidence/log-evidence";
 import { OutputEvidenceView } from "../features/audit/evidence/output-evidence";
 import { intlLocale } from "../lib/i18n";
 import { useTRPC } from "../lib/trpc";
+import { errorWords } from "../lib/api-errors";
 
 /**
  * The compliance evidence report of one environment, laid out to be read and printed by the supervisor:
@@ -29,7 +30,7 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
       : trpc.audit.evidence.queryOptions({ namespace }),
   );
   if (report.isPending) return <p aria-busy="true">{t("audit.evidence.loading")}</p>;
-  if (report.isError) return <p role="alert">{t("audit.evidence.failed", { message: report.error.message })}</p>;
+  if (report.isError) return <p role="alert">{t("audit.evidence.failed", { message: errorWords(report.error, t) })}</p>;
   const r = report.data;
   return (
     <article className="report">

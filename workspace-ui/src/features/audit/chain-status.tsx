@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { formatMoment } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { ChainVerdict } from "./chain-verdict";
+import { errorWords } from "../../lib/api-errors";
 
 /** Whether the audit log's hash chain is intact, and when that was checked: the first thing a supervisor wants to know. */
 export function ChainStatus() {
@@ -10,7 +11,7 @@ export function ChainStatus() {
   const trpc = useTRPC();
   const verify = useQuery(trpc.audit.verify.queryOptions());
   if (verify.isPending) return <p aria-busy="true">{t("audit.chain.checking")}</p>;
-  if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: verify.error.message })}</p>;
+  if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: errorWords(verify.error, t) })}</p>;
   return (
     <>
       <ChainVerdict result={verify.data} />

@@ -10,6 +10,7 @@ import { formatDate } from "../../lib/format";
 import { describeState } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { EndedEnvironments } from "./ended-environments";
+import { errorWords } from "../../lib/api-errors";
 
 /**
  * A researcher's environments: only those whose permit names them. The server sends the list again when it
@@ -37,7 +38,7 @@ export function MyEnvironments() {
     refetchInterval: updates.status === "pending" ? false : 10_000,
   });
   if (mine.isPending) return <p aria-busy="true">{t("environments.mine.loading")}</p>;
-  if (mine.isError) return <p role="alert">{t("environments.failed", { message: mine.error.message })}</p>;
+  if (mine.isError) return <p role="alert">{t("environments.failed", { message: errorWords(mine.error, t) })}</p>;
   if (mine.data.length === 0) return <p>{t("environments.mine.none")}</p>;
   // Ended environments go below the running ones: what someone can still work in comes first.
   const running = mine.data.filter((e) => e.desiredState !== "torn-down");

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../../lib/format";
 import { verifyReleaseRecord } from "./verify-release-record";
+import { errorWords } from "../../lib/api-errors";
 
 class FetchFailed extends Error {
   constructor(
@@ -37,7 +38,7 @@ export function ReleaseRecord({ id }: { id: string }) {
   const failure =
     check.error instanceof FetchFailed
       ? t("exports.record.answered", { url: check.error.url, status: check.error.status })
-      : check.error?.message;
+      : errorWords(check.error, t);
   return (
     <section aria-labelledby="release-record-h" className="file-card">
       <h2 id="release-record-h">{t("exports.record.title")}</h2>

@@ -1,20 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { ApiError } from "../../components/api-error";
-import { errorWords, isApiError } from "../../lib/api-errors";
+import { errorWords, fieldProblems } from "../../lib/api-errors";
 import { useTRPC } from "../../lib/trpc";
 
-/** The lines the server refused ("Line 3: … is not a project name"), from the input's issues. */
-function refusedLines(error: unknown): string[] {
-  if (!isApiError(error)) return [];
-  const issues: unknown = error.data?.issues;
-  return Array.isArray(issues)
-    ? issues.flatMap((i: unknown) =>
-        typeof i === "object" && i !== null && "message" in i && typeof i.message === "string" ? [i.message] : [],
-      )
-    : [];
-}
+/** The lines the server refused, by number and what they hold, from the input's issues. */
+const refusedLines = (error: unknown) =>
+  fieldProblems(error).flatMap(({ values }) =>
+    values && typeof values.line === "number" ? [{ line: values.line, entry: String(values.entry ?? "") }] : [],
+  );
 
 /**
  * The package mirror's allowlist as text, one project a line: an operator edits and saves it whole. A list with a
@@ -71,13 +66,15 @@ export function AllowlistForm() {
       </p>
       {save.isError &&
         (lines.length > 0 ? (
-          // The lines themselves, not the server's sentence (which lists the same issues as JSON).
+          // Each refused line by its number and what it holds, in our words.
           <div role="alert" className="alert">
             <strong>{t("packages.saveFailed")} </strong>
             {errorWords(save.error, t)}
-            <ul aria-label={t("packages.refusedLines")} lang="en">
-              {lines.map((line) => (
-                <li key={line}>{line}</li>
+            <ul aria-label={t("packages.refusedLines")}>
+              {lines.map(({ line, entry }) => (
+                <li key={line}>
+                  <Trans i18nKey="errors.allowlistLine" values={{ line, entry }} components={{ bdi: <bdi /> }} />
+                </li>
               ))}
             </ul>
           </div>

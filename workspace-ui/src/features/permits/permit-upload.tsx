@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
-import { ApiError } from "../../components/api-error";
-import { errorWords } from "../../lib/api-errors";
-import { fieldIssues } from "./field-issues";
+import { errorWords, fieldProblems, problemWords } from "../../lib/api-errors";
+import { fieldLabel } from "../../lib/field-labels";
+import { claimedPermitId } from "./claimed-permit-id";
 import { PermitPreview } from "./permit-preview";
 
 /**
@@ -32,7 +32,8 @@ export function PermitUpload() {
   );
   const preview = useMutation(trpc.permits.preview.mutationOptions());
   const failed = preview.isError ? preview : upload.isError ? upload : undefined;
-  const issues = fieldIssues(failed?.error);
+  const issues = fieldProblems(failed?.error);
+  const permitId = claimedPermitId(jws.trim());
   const previewed = useRef<HTMLElement>(null);
   // After a refusal, keyboard and screen reader users land on what went wrong, not on the button; after a
   // preview, on the preview.
@@ -91,12 +92,17 @@ export function PermitUpload() {
         </span>
       </div>
       {failed && (
-        <div ref={summary} tabIndex={-1}>
-          {issues.length === 0 ? (
-            <ApiError error={failed.error} lead={t("permits.upload.refused")} />
-          ) : (
-            <div role="alert" className="alert">
-              <strong>{t("permits.upload.refused")}</strong> {errorWords(failed.error, t)}
+        <div ref={summary} tabIndex={-1} role="alert" className="alert">
+          <strong>
+            {permitId ? (
+              <Trans i18nKey="permits.upload.refusedNamed" values={{ permitId }} components={{ bdi: <bdi /> }} />
+            ) : (
+              t("permits.upload.refused")
+            )}
+          </strong>{" "}
+          {errorWords(failed.error, t)}
+          {issues.length > 0 && (
+            <>
               <table className="table field-errors">
                 <caption>{t("permits.upload.fieldsTitle", { count: issues.length })}</caption>
                 <thead>
@@ -106,18 +112,18 @@ export function PermitUpload() {
                   </tr>
                 </thead>
                 <tbody>
-                  {issues.map((issue) => (
-                    <tr key={`${issue.path}:${issue.message}`}>
+                  {issues.map((issue, i) => (
+                    <tr key={i}>
                       <th scope="row">
-                        <code>{issue.path}</code>
+                        {fieldLabel(issue.path, t)} <code className="muted small">{issue.path}</code>
                       </th>
-                      <td lang="en">{issue.message}</td>
+                      <td>{problemWords(issue, t)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
               <p>{t("permits.upload.fixBy")}</p>
-            </div>
+            </>
           )}
         </div>
       )}

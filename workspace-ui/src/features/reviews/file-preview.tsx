@@ -39,8 +39,8 @@ export function FilePreview({
         const { error } = (await res.json().catch(() => ({}))) as { error?: string };
         throw new Error(
           error === "EXPORT_REQUESTER_REMOVED"
-            ? t("airlock.errors.EXPORT_REQUESTER_REMOVED")
-            : t("airlock.errors.EXPORT_PERMIT_ENDED"),
+            ? t("errors.codes.EXPORT_REQUESTER_REMOVED")
+            : t("errors.codes.EXPORT_PERMIT_ENDED"),
         );
       }
       if (!res.ok) throw new Error(t("reviews.preview.fetchFailed", { status: res.status }));

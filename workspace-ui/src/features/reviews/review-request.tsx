@@ -37,12 +37,12 @@ export function ReviewRequest({ id }: { id: string }) {
       </p>
       {r.permitEnded && (
         <p className="alert" role="status">
-          {t("airlock.errors.EXPORT_PERMIT_ENDED")}
+          {t("errors.codes.EXPORT_PERMIT_ENDED")}
         </p>
       )}
       {r.requesterRemoved && (
         <p className="alert" role="status">
-          {t("airlock.errors.EXPORT_REQUESTER_REMOVED")}
+          {t("errors.codes.EXPORT_REQUESTER_REMOVED")}
         </p>
       )}
       <dl className="facts">

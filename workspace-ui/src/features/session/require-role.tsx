@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useLocation } from "react-router";
 import { roleName } from "./role-names";
 import { useMe } from "../../lib/use-me";
+import { errorWords } from "../../lib/api-errors";
 
 type Role = NonNullable<ReturnType<typeof useMe>["data"]>["roles"][number];
 
@@ -12,7 +13,7 @@ export function RequireRole({ role, children }: { role: Role; children: ReactNod
   const me = useMe();
   const here = useLocation();
   if (me.isPending) return <p aria-busy="true">{t("app.loading")}</p>;
-  if (me.isError) return <p role="alert">{t("app.serverUnreachable", { message: me.error.message })}</p>;
+  if (me.isError) return <p role="alert">{t("app.serverUnreachable", { message: errorWords(me.error, t) })}</p>;
   if (!me.data)
     return (
       <p>

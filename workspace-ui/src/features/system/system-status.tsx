@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { intlLocale } from "../../lib/i18n";
 import { useTRPC } from "../../lib/trpc";
+import { errorWords } from "../../lib/api-errors";
 
 const GiB = 1024 ** 3;
 const number = (n: number) => new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 1 }).format(n);
@@ -12,7 +13,7 @@ export function SystemStatus() {
   const trpc = useTRPC();
   const status = useQuery(trpc.system.status.queryOptions());
   if (status.isPending) return <p aria-busy="true">{t("system.loading")}</p>;
-  if (status.isError) return <p role="alert">{t("system.failed", { message: status.error.message })}</p>;
+  if (status.isError) return <p role="alert">{t("system.failed", { message: errorWords(status.error, t) })}</p>;
   const { capacity, capacityError } = status.data;
   return (
     <>

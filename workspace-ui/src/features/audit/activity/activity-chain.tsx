@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { formatMoment } from "../../../lib/format";
 import { useTRPC } from "../../../lib/trpc";
 import type { ActivityChain } from "./activity-types";
+import { errorWords } from "../../../lib/api-errors";
 
 /** Whether the record of activities' hash chain holds, and if not the first broken batch and how. */
 export function ActivityChainVerdict({ result }: { result: ActivityChain }) {
@@ -37,6 +38,6 @@ export function ActivityChainStatus() {
   const trpc = useTRPC();
   const verify = useQuery(trpc.audit.activityVerify.queryOptions());
   if (verify.isPending) return <p aria-busy="true">{t("audit.chain.checking")}</p>;
-  if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: verify.error.message })}</p>;
+  if (verify.isError) return <p role="alert">{t("audit.chain.failed", { message: errorWords(verify.error, t) })}</p>;
   return <ActivityChainVerdict result={verify.data} />;
 }

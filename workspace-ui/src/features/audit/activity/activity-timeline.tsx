@@ -5,6 +5,7 @@ import { formatDateTime } from "../../../lib/format";
 import { useTRPC } from "../../../lib/trpc";
 import { ActivityChainStatus } from "./activity-chain";
 import { ActivityDetails } from "./activity-details";
+import { errorWords } from "../../../lib/api-errors";
 
 /**
  * An environment's record of activities for auditors: its persons with their counts, and one person's (or
@@ -34,7 +35,7 @@ export function ActivityTimeline({ namespace }: { namespace: string }) {
       <ActivityChainStatus />
       <p>{t("audit.activity.about")}</p>
       {page.isPending && <p aria-busy="true">{t("audit.activity.loading")}</p>}
-      {page.isError && <p role="alert">{t("audit.activity.failed", { message: page.error.message })}</p>}
+      {page.isError && <p role="alert">{t("audit.activity.failed", { message: errorWords(page.error, t) })}</p>}
       {page.data && (
         <>
           <fieldset className="persons">
