@@ -139,12 +139,24 @@ describe("the operators' pages in a real Chromium", () => {
     await box.fill(await signPermit(bad, devHdabPrivateKey()));
     await uploader.getByRole("button", { name: "Förhandsgranska beslutet" }).click();
     const fields = uploader.getByRole("table", { name: /Fel i beslutets fält/ });
+    // In Swedish, the permit named by its id and each field by its label (its path beside it, for the HDAB).
     await expect
       .poll(() => fields.getByRole("rowheader").allTextContents())
-      .toEqual(expect.arrayContaining(["environment.memory", "authorisedPersons[0].email"]));
-    expect(
-      await fields.getByRole("row").filter({ hasText: "environment.memory" }).getByRole("cell").textContent(),
-    ).toMatch(/Mi, Gi or Ti/);
+      .toEqual(
+        expect.arrayContaining([
+          "Miljöns minne environment.memory",
+          "Behörig persons e-post authorisedPersons[0].email",
+        ]),
+      );
+    expect(await fields.getByRole("row").filter({ hasText: "Miljöns minne" }).getByRole("cell").textContent()).toBe(
+      "har fel form: en storlek i Mi, Gi eller Ti (”16Gi”)",
+    );
+    expect(await fields.getByRole("row").filter({ hasText: "e-post" }).getByRole("cell").textContent()).toBe(
+      "är ingen giltig e-postadress",
+    );
+    expect(await uploader.getByRole("alert").filter({ has: fields }).textContent()).toMatch(
+      new RegExp(`^Beslutet ${uploadedPermit} togs inte emot\\. Beslutet har fel i sina fält\\.`),
+    );
     expect(await box.getAttribute("aria-invalid")).toBe("true");
     await lookAt(uploader, "2-permit-refused");
     expect(await watcher.getByRole("row").filter({ hasText: uploadedPermit }).count()).toBe(0);
@@ -190,6 +202,13 @@ describe("the operators' pages in a real Chromium", () => {
     // Not without a reason: it goes into the audit log.
     const confirm = dialog.getByRole("button", { name: "Pausa miljön" });
     expect(await confirm.isDisabled()).toBe(true);
+    // A reason the server refuses is said in Swedish, its field by its label, and nothing is paused.
+    await dialog.getByLabel("Skäl").fill("Underhåll\u0007 av noden");
+    await confirm.click();
+    await expect
+      .poll(() => dialog.getByRole("alert").textContent())
+      .toBe("Fältet ”Skäl” innehåller ett styrtecken (till exempel NUL). Ta bort det och skicka igen.");
+    await lookAt(watcher, "3b-reason-refused");
     await dialog.getByLabel("Skäl").fill("Underhåll av noden");
     await confirm.click();
     await expect.poll(() => row.getByText("Pausad", { exact: true }).count(), { timeout: 10_000 }).toBe(1);

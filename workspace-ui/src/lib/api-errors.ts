@@ -3,7 +3,7 @@ import { isRole } from "@spe/orchestrator/roles";
 import { isTRPCClientError, type TRPCClientError } from "@trpc/client";
 import type { TFunction } from "i18next";
 import { sv } from "../locales/sv";
-import { fieldLabel } from "./field-labels";
+import { fieldKey, fieldLabel } from "./field-labels";
 
 /** An error the API answered, with `data` typed by the orchestrator's error formatter (`speCode`, `issues`). */
 export type ApiClientError = TRPCClientError<AppRouter>;
@@ -49,8 +49,14 @@ export function fieldProblems(error: unknown): FieldProblem[] {
   return Array.isArray(issues) ? issues.filter(isFieldProblem) : [];
 }
 
-/** What is wrong with a field, in words ("är för långt (högst 500)"); a problem this UI does not know is "not valid". */
-export function problemWords(issue: Omit<FieldProblem, "path">, t: TFunction): string {
+/**
+ * What is wrong with a field, in words ("är för långt (högst 500)"), with the form it should have when it has
+ * one we can describe; a problem this UI does not know is "not valid".
+ */
+export function problemWords(issue: Omit<FieldProblem, "path"> & { path?: string }, t: TFunction): string {
+  const form = issue.path === undefined ? undefined : fieldKey(issue.path);
+  if (issue.problem === "wrong-form" && form !== undefined && Object.hasOwn(sv.errors.forms, form))
+    return t("errors.wrongFormAs", { form: t(`errors.forms.${form as keyof typeof sv.errors.forms}`) });
   const problem: Problem =
     issue.problem !== undefined && Object.hasOwn(sv.errors.problems, issue.problem)
       ? (issue.problem as Problem)

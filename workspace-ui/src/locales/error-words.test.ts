@@ -4,7 +4,7 @@ import { INPUT_PROBLEMS } from "@spe/orchestrator/input-issues";
 import { TRPCClientError } from "@trpc/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TFunction } from "i18next";
-import { errorWords, otherFieldProblems } from "../lib/api-errors";
+import { errorWords, otherFieldProblems, problemWords } from "../lib/api-errors";
 import { fieldKey, fieldLabel } from "../lib/field-labels";
 import { en } from "./en";
 import { sv } from "./sv";
@@ -46,6 +46,10 @@ describe("words for every error code", () => {
     const labels: Record<string, string> = locale.errors.fields;
     expect(inputFieldPaths().filter((path) => !labels[fieldKey(path)])).toEqual([]);
   });
+
+  it("describes a form only for a field that has a label", () => {
+    expect(Object.keys(sv.errors.forms).filter((key) => !Object.hasOwn(sv.errors.fields, key))).toEqual([]);
+  });
 });
 
 describe("an error in the reader's language", () => {
@@ -73,9 +77,13 @@ describe("an error in the reader's language", () => {
     expect(otherFieldProblems(error).map((i) => i.path)).toEqual(["title"]);
   });
 
-  it("names a permit's field from its path, whatever list position it is at", async () => {
+  it("names a permit's field from its path, whatever list position it is at, and the form it should have", () => {
     expect(fieldLabel("authorisedPersons[3].email", inSwedish)).toBe("Behörig persons e-post");
     expect(fieldLabel("no.such.field", inSwedish)).toBe("no.such.field");
+    expect(problemWords({ path: "environment.memory", problem: "wrong-form" }, inSwedish)).toBe(
+      "har fel form: en storlek i Mi, Gi eller Ti (”16Gi”)",
+    );
+    expect(problemWords({ path: "title", problem: "wrong-form" }, inEnglish)).toBe("is not in the expected form");
   });
 
   it("says a code it has no words for with the code, and never the server's sentence", () => {

@@ -199,6 +199,22 @@ export const sv = {
       version: "Version",
       vote: "Omdöme",
     },
+    /** What a field in the wrong form should look like, by the same keys as the labels. */
+    wrongFormAs: "har fel form: {{form}}",
+    forms: {
+      permitId: "bokstäver, siffror, punkter, bindestreck eller understreck, högst 128",
+      "datasets/id": "ett id av små bokstäver, siffror och bindestreck",
+      "datasets/version": "bokstäver, siffror, punkter, bindestreck eller understreck",
+      "environment/cpu": "hela kärnor (”4”) eller millikärnor (”500m”)",
+      "environment/memory": "en storlek i Mi, Gi eller Ti (”16Gi”)",
+      "environment/storage": "en storlek i Mi, Gi eller Ti (”16Gi”)",
+      "outputPolicy/profile": "ett regelnamn av små bokstäver, siffror och bindestreck",
+      namespace: "en miljö (spe-…)",
+      issuedAt: "en tidpunkt med tidszon (”2026-11-01T09:00:00Z”)",
+      validFrom: "en tidpunkt med tidszon (”2026-11-01T09:00:00Z”)",
+      validUntil: "en tidpunkt med tidszon (”2026-11-01T09:00:00Z”)",
+      issuer: "en webbadress",
+    },
     allowlistLine: "Rad {{line}}: ”<bdi>{{entry}}</bdi>” är inget projektnamn.",
   },
   session: {
