@@ -20,6 +20,7 @@ const notActions = new Set([
   "environment.storage",
   "environment.tools",
   "environment.software",
+  "environment.gpu",
   "environment.created",
 ]);
 

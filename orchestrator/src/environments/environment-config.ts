@@ -105,6 +105,23 @@ export const environmentConfigSchema = z.object({
     })
     .prefault({}),
   /**
+   * GPU nodes (a permit's `environment.gpu`): the extended resource their device plugin offers, which a
+   * workspace requests and the quota counts, and the taint that keeps other pods off them, which a GPU
+   * workspace tolerates.
+   */
+  gpu: z
+    .strictObject({
+      resourceName: z
+        .string()
+        .regex(
+          /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/,
+          "an extended resource such as nvidia.com/gpu",
+        )
+        .default("nvidia.com/gpu"),
+      taintKey: z.string().min(1).default("nvidia.com/gpu"),
+    })
+    .prefault({}),
+  /**
    * The storage class of the project folder, which every workspace of the environment mounts read-write at
    * once: one that offers ReadWriteMany (NFS, CephFS, Azure Files, EFS…). Unset: the cluster's default.
    */

@@ -146,6 +146,43 @@ describe("the environment's quota, enforced by the real API server", () => {
     expect(refused).toMatch(/^403: .*exceeded quota: environment, requested: limits.cpu=10m,limits.memory=16Mi/);
   });
 
+  // No node here has a GPU: what is checked is what the API server admits and counts, not a GPU pod running.
+  it("carries a GPU permit's quota line, request and toleration, and refuses a workspace beyond its GPUs", async () => {
+    const person = (subject: string) => ({ subject, name: subject, email: `${subject}@uni.example` });
+    const permit = {
+      ...uniquePermit({ tools: ["jupyterlab"], cpu: "8", memory: "32Gi", storage: "20Gi", gpu: 1 }),
+      principalInvestigator: person("alice"),
+      authorisedPersons: [person("alice"), person("bob")],
+    };
+    const namespace = await insertEnvironment(database.db, permit);
+    await openWorkspaces(database.db, namespace, permit, config);
+    await provisioned(namespace);
+    expect((await quotaOf(namespace)).spec!.hard!["requests.nvidia.com/gpu"]).toBe("1");
+    const workspaces = await eventually("one workspace pod is admitted", async () => {
+      const items = (await podsOf(namespace)).filter((p) => p.metadata?.name?.startsWith("workspace-"));
+      return items.length === 1 && items;
+    });
+    const spec = workspaces[0]!.spec!;
+    expect(spec.containers[0]!.resources).toMatchObject({
+      requests: { "nvidia.com/gpu": "1" },
+      limits: { "nvidia.com/gpu": "1" },
+    });
+    expect(spec.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" });
+    await eventually("the quota counts the one GPU", async () => {
+      return (await quotaOf(namespace)).status?.used?.["requests.nvidia.com/gpu"] === "1";
+    });
+    // The second person's pod asks for a GPU the quota has no more of: refused, as the ReplicaSet says.
+    const apps = kubeconfig(inject("kubeconfig")).makeApiClient(k8s.AppsV1Api);
+    const refusal = await eventually("the second workspace's pod is refused by the quota", async () => {
+      const sets = (await apps.listNamespacedReplicaSet({ namespace })).items;
+      const failure = sets
+        .flatMap((r) => r.status?.conditions ?? [])
+        .find((c) => c.type === "ReplicaFailure" && c.status === "True");
+      return failure?.message;
+    });
+    expect(refusal).toMatch(/exceeded quota: environment, requested: requests\.nvidia\.com\/gpu=1/);
+  });
+
   it("admits the workspace again when a suspended environment is resumed, for each tool", async () => {
     for (const tool of ["jupyterlab", "rstudio", "vscode"] as const) {
       const permit = uniquePermit({ tools: [tool], cpu: "1", memory: "2Gi", storage: "1Gi" });

@@ -18,6 +18,8 @@ describe("permitPayloadSchema", () => {
     expect(issuesOf(examplePermit())).toEqual([]);
     for (const software of ["none", "allowlisted"] as const)
       expect(issuesOf(examplePermit({ environment: { ...examplePermit().environment, software } }))).toEqual([]);
+    for (const gpu of [0, 1, 8])
+      expect(issuesOf(examplePermit({ environment: { ...examplePermit().environment, gpu } }))).toEqual([]);
     expect(issuesOf(without("conditions"))).toEqual([]);
     expect(issuesOf(examplePermit({ validFrom: "2026-11-02T01:00:00+01:00" }))).toEqual([]);
   });
@@ -54,6 +56,8 @@ describe("permitPayloadSchema", () => {
       "environment.software",
       /allowlisted/,
     ],
+    ["a fractional GPU", { environment: { ...examplePermit().environment, gpu: 0.5 } }, "environment.gpu", /int/i],
+    ["nine GPUs", { environment: { ...examplePermit().environment, gpu: 9 } }, "environment.gpu", /8/],
     ["a status other than granted or revoked", { status: "pending" }, "status", /granted/],
     ["sequence 0", { sequence: 0 }, "sequence", /./],
     ["a fractional sequence", { sequence: 1.5 }, "sequence", /int/i],

@@ -74,6 +74,14 @@ export const permitPayloadSchema = z
       cpu,
       memory: bytes,
       storage: bytes,
+      gpu: z
+        .int()
+        .min(0)
+        .max(8)
+        .optional()
+        .describe(
+          "How many GPUs the environment may use at once: each running workspace takes one, on a GPU node, until this many run. Absent or 0: none, as before the field existed.",
+        ),
     }),
     outputPolicy: z.strictObject({
       profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "a lower-case profile name"),

@@ -36,6 +36,8 @@ export function resourceQuota(input: EnvironmentInput, config: EnvironmentConfig
         "limits.cpu": cpu,
         "requests.memory": memory,
         "limits.memory": memory,
+        // Zero without a GPU in the permit: nothing in the environment may take one.
+        [`requests.${config.gpu.resourceName}`]: String(permit.environment.gpu ?? 0),
         "requests.storage": addQuantities(storage, config.dataVolumeSize),
         persistentvolumeclaims: String(persons.length + kept.length + 2),
         pods: String(persons.length + 3),

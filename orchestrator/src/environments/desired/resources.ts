@@ -1,5 +1,7 @@
 import type { V1ResourceRequirements } from "@kubernetes/client-node";
+import type { V1Toleration } from "@kubernetes/client-node";
 import type { PermitPayload } from "../../permits/permit";
+import type { EnvironmentConfig } from "../environment-config";
 
 /**
  * How the permit's cpu and memory, the environment's totals, are shared out. The platform's own
@@ -102,4 +104,20 @@ export function storageShares(storage: string, persons: number, homeSize: string
   const total = mebibytes(storage);
   const home = Math.min(mebibytes(homeSize), Math.floor(total / (persons + 1)));
   return { home: memoryQuantity(home), project: memoryQuantity(total - home * persons) };
+}
+
+/**
+ * The GPU a workspace asks for when its permit has any: one each, since a GPU cannot be shared out like
+ * cores. The quota (quota.ts) lets the permit's number of them run at once; one more is refused by the quota
+ * and shown stuck until another person's workspace stops.
+ */
+export function workspaceGpu(permit: PermitPayload, config: EnvironmentConfig): Record<string, string> {
+  return (permit.environment.gpu ?? 0) > 0 ? { [config.gpu.resourceName]: "1" } : {};
+}
+
+/** Lets a GPU workspace onto the GPU nodes, which their taint keeps every other pod off. */
+export function gpuTolerations(permit: PermitPayload, config: EnvironmentConfig): V1Toleration[] {
+  return (permit.environment.gpu ?? 0) > 0
+    ? [{ key: config.gpu.taintKey, operator: "Exists", effect: "NoSchedule" }]
+    : [];
 }

@@ -4,6 +4,7 @@ import type {
   V1Deployment,
   V1Job,
   V1PersistentVolumeClaim,
+  V1ResourceRequirements,
   V1Service,
   V1ServiceAccount,
 } from "@kubernetes/client-node";
@@ -11,7 +12,14 @@ import { pipEnvironment } from "./package-mirror";
 import type { EnvironmentConfig } from "../environment-config";
 import type { EnvironmentInput, KeptHome, WorkspacePerson } from "./environment-input";
 import { COMPONENT_LABEL, ownedLabels } from "../../kube/owned-labels";
-import { AIRLOCK_AGENT_RESOURCES, DATA_LOADER_RESOURCES, storageShares, workspaceResources } from "./resources";
+import {
+  AIRLOCK_AGENT_RESOURCES,
+  DATA_LOADER_RESOURCES,
+  gpuTolerations,
+  storageShares,
+  workspaceGpu,
+  workspaceResources,
+} from "./resources";
 import { containerSecurityContext, podSecurityContext } from "./security-context";
 import { LOADER_SERVICE_ACCOUNT, STAGING_AUDIENCE } from "../../staging/loader-identity";
 import { personTool, WORKSPACE_TOOLS } from "../../tools/tool-registry";
@@ -227,6 +235,7 @@ export function workspaceDeployment(
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: podSecurityContext,
+          ...(permit.environment.gpu ? { tolerations: gpuTolerations(permit, config) } : {}),
           containers: [
             {
               name: tool.name,
@@ -244,7 +253,7 @@ export function workspaceDeployment(
                 ...pipEnvironment(input, config, person),
               ],
               securityContext: containerSecurityContext,
-              resources: workspaceResources(permit, config.workspace, input.persons.length),
+              resources: withGpu(workspaceResources(permit, config.workspace, input.persons.length), permit, config),
               // Looked at every second: the gateway sends the person on as soon as the pod is Ready, and a person
               // waits on it whenever they open a stopped workspace.
               readinessProbe: { tcpSocket: { port: config.workspacePort }, periodSeconds: 1 },
@@ -269,6 +278,12 @@ export function workspaceDeployment(
       },
     },
   };
+}
+
+/** A workspace's size with the GPU its permit gives it (extended resources: requests equal limits). */
+function withGpu(size: V1ResourceRequirements, permit: EnvironmentInput["permit"], config: EnvironmentConfig) {
+  const gpu = workspaceGpu(permit, config);
+  return { requests: { ...size.requests, ...gpu }, limits: { ...size.limits, ...gpu } };
 }
 
 /** Every person's workspace and its Service, in the permit's order. */
