@@ -62,6 +62,11 @@ async function review(
       .filter({ has: page.getByRole("rowheader", { name: "2", exact: true }) })
       .textContent(),
   ).toContain("Norrland");
+  // Beside the preview: the table's shape and, per numeric column, how many counts are multiples of 5.
+  const summary = small.getByRole("region", { name: `Sammanfattning av ${SMALL_TABLE}` });
+  await expect.poll(() => summary.getByText("4 rader, 3 kolumner.").count()).toBe(1);
+  const counts = summary.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "count" }) });
+  expect((await counts.getByRole("cell").allTextContents()).slice(1)).toEqual(["3", "3", "310", "725", "1 av 4"]);
   await vote(small, votes.small);
 
   const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });

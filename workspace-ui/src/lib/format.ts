@@ -83,6 +83,10 @@ export function formatBytes(bytes: number | null | undefined): string {
 export const formatCount = (n: number | null | undefined) =>
   n === null || n === undefined ? "–" : new Intl.NumberFormat(intlLocale()).format(n);
 
+/** A value as a file gave it, with the language's grouping and no rounding a reader would have to undo. */
+export const formatDecimal = (n: number) =>
+  new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 20 }).format(n);
+
 /** How long something has waited, in the unit people think in. */
 export function formatAge(hours: number, t: TFunction): string {
   if (hours < 1) return t("format.lessThanHour");

@@ -4,6 +4,8 @@ import { cellIndex, cellKey, type SdcCell } from "../../lib/sdc/sdc-report";
 import { reasonsSaid } from "../../lib/sdc/sdc-words";
 import { Words } from "../../lib/said";
 import { parseCsv } from "./parse-csv";
+import { summariseCsv } from "./csv-summary";
+import { CsvSummaryTable } from "./csv-summary-table";
 
 /** Numbers line up on the right, as in a printed table; "1 234,5" and "-3.2" count. */
 const NUMBER = /^\s*[-+]?[\d\s]*[.,]?\d+\s*$/;
@@ -17,6 +19,7 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
   const { t } = useTranslation();
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const table = useMemo(() => parseCsv(text), [text]);
+  const summary = useMemo(() => summariseCsv(table), [table]);
   const flagged = useMemo(() => cellIndex(cells), [cells]);
   const flaggedRows = new Set(cells.map((c) => c.row));
   // Data rows are numbered from 1, as in the check report.
@@ -26,6 +29,7 @@ export function CsvPreview({ text, cells, file }: { text: string; cells: readonl
 
   return (
     <div className="csv-preview">
+      <CsvSummaryTable summary={summary} file={file} />
       {cells.length > 0 && (
         <label className="inline">
           <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />{" "}
