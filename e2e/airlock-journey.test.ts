@@ -67,6 +67,11 @@ async function review(
   await expect.poll(() => summary.getByText("4 rader, 3 kolumner.").count()).toBe(1);
   const counts = summary.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "count" }) });
   expect((await counts.getByRole("cell").allTextContents()).slice(1)).toEqual(["3", "3", "310", "725", "1 av 4"]);
+  // The profile's rules in words, and a checklist that is the checker's own and not a vote.
+  await expect.poll(() => page.getByRole("heading", { name: "Reglerna i profilen default" }).count()).toBe(1);
+  expect(await page.getByText("Ett antal godkänns när det är minst 10.").count()).toBe(1);
+  await small.getByRole("checkbox", { name: /^Motiveringen säger/ }).check();
+  expect(await small.getByRole("group", { name: /^Din checklista/ }).textContent()).toContain("(1 av 7)");
   await vote(small, votes.small);
 
   const safe = page.getByRole("region", { name: SAFE_TABLE, exact: true });

@@ -5,6 +5,7 @@ import type { Session } from "../auth/sessions";
 import { castVote, voteInput } from "../outputs/requests/cast-vote";
 import { loadRequest, loadRequestsUnderReview, permitPersons } from "../outputs/requests/export-request-store";
 import { checkerView, reviewQueue } from "../outputs/requests/request-views";
+import { loadSdcProfile } from "../outputs/sdc/profile";
 import { SpeError } from "../errors";
 import { checkerProcedure, router } from "./trpc";
 
@@ -31,7 +32,8 @@ export const reviewsRouter = router({
       target: `export:${input.id}`,
       details: { state: loaded.request.state },
     });
-    return checkerView(loaded, ctx.session.subject);
+    // The profile's thresholds beside the files, so the checker judges by the rules the checks applied.
+    return { ...checkerView(loaded, ctx.session.subject), rules: loadSdcProfile(loaded.request.profile) };
   }),
   vote: checkerProcedure
     .input(voteInput)

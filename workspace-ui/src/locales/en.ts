@@ -1027,6 +1027,33 @@ export const en: Messages = {
       ofNumbers_other: "{{divisible}} of {{total}}",
       unnamed: "column {{n}} (no name)",
     },
+    rules: {
+      heading: "The rules of profile {{profile}}",
+      threshold_one: "A count passes when it is at least {{count}}.",
+      threshold_other: "A count passes when it is at least {{count}}.",
+      zerosFail: "A count of 0 fails: it shows that nobody in a group has the attribute.",
+      zerosPass: "A count of 0 passes.",
+      rounding: "Every released count is a multiple of {{base}}; an unrounded count fails.",
+      redacted: "Cells reading {{markers}} stand for a suppressed count and pass.",
+      totals: "Rows labelled {{labels}} must equal the sum of their cells.",
+      magnitude:
+        "A sum or mean needs at least {{threshold}} contributors; its largest {{n}} may make up less than {{k}} % of it, and what is left after the two largest must be at least {{p}} % of the largest.",
+      regression: "A model needs at least {{df}} residual degrees of freedom.",
+    },
+    checklist: {
+      legend: "Your checklist for <bdi>{{file}}</bdi> ({{done}} of {{total}})",
+      hint: "Only for you, kept in this page while it is open: ticks are not a vote and nobody else sees them.",
+      items: {
+        context: "The justification says what every number is and whom it describes.",
+        threshold: "Every count and every group behind a statistic meets the threshold, or is redacted.",
+        rounding: "Every count is rounded as the profile requires (see the divisible-by-5 column).",
+        zeros: "No 0 or 100 % cell tells something about everyone in a group.",
+        secondary: "No suppressed cell can be worked out from totals, margins or other rows.",
+        unsafe: "No minimum, maximum, percentile or mode describes a single person.",
+        differencing: "Nothing can be subtracted from an earlier release or another file to reveal a small group.",
+        figures: "Every point, bar and step of a figure stands for enough people.",
+      },
+    },
     vote: {
       pick: "Choose a vote.",
       needComment: "Write what needs to change or why the file cannot be released.",

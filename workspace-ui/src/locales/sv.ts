@@ -1203,6 +1203,33 @@ export const sv = {
       ofNumbers_other: "{{divisible}} av {{total}}",
       unnamed: "kolumn {{n}} (utan namn)",
     },
+    rules: {
+      heading: "Reglerna i profilen {{profile}}",
+      threshold_one: "Ett antal godkänns när det är minst {{count}}.",
+      threshold_other: "Ett antal godkänns när det är minst {{count}}.",
+      zerosFail: "Antalet 0 underkänns: det visar att ingen i en grupp har egenskapen.",
+      zerosPass: "Antalet 0 godkänns.",
+      rounding: "Varje antal som lämnas ut är en multipel av {{base}}; ett oavrundat antal underkänns.",
+      redacted: "Celler med {{markers}} står för ett undertryckt antal och godkänns.",
+      totals: "Rader märkta {{labels}} måste vara lika med summan av sina celler.",
+      magnitude:
+        "En summa eller ett medelvärde kräver minst {{threshold}} bidragsgivare; de {{n}} största får utgöra mindre än {{k}} % av den, och det som återstår efter de två största måste vara minst {{p}} % av den största.",
+      regression: "En modell kräver minst {{df}} residualfrihetsgrader.",
+    },
+    checklist: {
+      legend: "Din checklista för <bdi>{{file}}</bdi> ({{done}} av {{total}})",
+      hint: "Bara för dig och sparas i sidan medan den är öppen: bockarna är inget omdöme och ingen annan ser dem.",
+      items: {
+        context: "Motiveringen säger vad varje tal är och vilka det beskriver.",
+        threshold: "Varje antal och varje grupp bakom ett mått når tröskeln eller är undertryckt.",
+        rounding: "Varje antal är avrundat som profilen kräver (se kolumnen delbara med 5).",
+        zeros: "Ingen cell med 0 eller 100 % säger något om alla i en grupp.",
+        secondary: "Ingen undertryckt cell kan räknas fram ur summor, marginaler eller andra rader.",
+        unsafe: "Inget minimum, maximum, percentil eller typvärde beskriver en enda person.",
+        differencing: "Inget kan dras ifrån ett tidigare utlämnande eller en annan fil så att en liten grupp syns.",
+        figures: "Varje punkt, stapel och trappsteg i en figur står för tillräckligt många personer.",
+      },
+    },
     vote: {
       pick: "Välj ett omdöme.",
       needComment: "Skriv vad som behöver ändras eller varför filen inte kan lämnas ut.",

@@ -9,7 +9,9 @@ import { formatBytes, formatDateTime } from "../../lib/format";
 import { DecisionBadge, RequestStateBadge } from "../../components/request-state-badge";
 import { readSdcReport } from "../../lib/sdc/sdc-report";
 import { AcroEvidenceSection, readAcroEvidence } from "./acro-evidence";
+import { FileChecklist } from "./file-checklist";
 import { FilePreview } from "./file-preview";
+import { ProfileRules } from "./profile-rules";
 import { VoteForm } from "./vote-form";
 
 /** One request as an output checker sees it: why, and per file the check, the file itself and a vote. */
@@ -59,6 +61,7 @@ export function ReviewRequest({ id }: { id: string }) {
         <dt>{t("reviews.request.rules")}</dt>
         <dd>{t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}</dd>
       </dl>
+      <ProfileRules rules={r.rules} />
       <h2>{t("reviews.request.justification")}</h2>
       <p className="justification" dir="auto">
         {r.justification}
@@ -109,6 +112,7 @@ function ReviewFile({ request: r, file: f }: { request: CheckerRequest; file: Ch
       {acro && <AcroEvidenceSection evidence={acro} file={f.path} />}
       <h4>{t("reviews.request.file")}</h4>
       <FilePreview requestId={r.id} file={f} cells={report?.cells ?? []} />
+      {f.awaitingMe && <FileChecklist file={f.path} rounding={r.rules.frequency.roundingBase !== null} />}
       <h4 ref={votesHeading} tabIndex={-1}>
         {t("reviews.request.votes")}
       </h4>
