@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
+import { LOCAL_NODE_NAME } from "../local-cluster/pki";
 
 /**
  * Each node component's identity: a ServiceAccount bound to the built-in ClusterRoles its job needs, no more.
@@ -39,6 +40,19 @@ const provisionerRole: k8s.V1ClusterRole = {
   ],
 };
 
+/**
+ * The kubelet may read any claim and volume, not only those of pods the Node authorizer has seen bound to it.
+ * Its pod watch and that authorizer's graph hear of a pod's binding independently: when the kubelet asks for
+ * the pod's claims first ("no relationship found between node and this object"), its sync fails and its pod
+ * worker tries again only after a fixed 10-15 s back-off, which was one workspace open in three here. Claims
+ * and volumes name storage, they hold none of it (the built-in system:node role grants the same); Secrets and
+ * ConfigMaps stay with the Node authorizer alone.
+ */
+const kubeletVolumeRole: k8s.V1ClusterRole = {
+  metadata: { name: "spe:local-node-volumes" },
+  rules: [{ apiGroups: [""], resources: ["persistentvolumeclaims", "persistentvolumes"], verbs: ["get"] }],
+};
+
 async function ignoreConflict(request: Promise<unknown>): Promise<void> {
   try {
     await request;
@@ -55,7 +69,21 @@ async function ignoreConflict(request: Promise<unknown>): Promise<void> {
 export async function nodeComponentTokens(admin: k8s.KubeConfig): Promise<Record<NodeComponent, string>> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
   const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
-  for (const role of [enforcerRole, provisionerRole]) await ignoreConflict(rbac.createClusterRole({ body: role }));
+  for (const role of [enforcerRole, provisionerRole, kubeletVolumeRole])
+    await ignoreConflict(rbac.createClusterRole({ body: role }));
+  await ignoreConflict(
+    rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: `${LOCAL_NODE_NAME}:local-node-volumes` },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: kubeletVolumeRole.metadata!.name!,
+        },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: `system:node:${LOCAL_NODE_NAME}` }],
+      },
+    }),
+  );
   const tokens = {} as Record<NodeComponent, string>;
   for (const [component, { serviceAccount, clusterRoles }] of Object.entries(NODE_COMPONENTS) as Array<
     [NodeComponent, (typeof NODE_COMPONENTS)[NodeComponent]]
