@@ -1,6 +1,7 @@
 // The gateway and the airlock reach the pod the orchestrator identified itself (its Deployment, by uid, its
 // ReplicaSet, by uid), not whatever carries the right labels — against the real API server, as the
 // orchestrator's own identity. There is no node here: the test writes the pods' status as a kubelet would.
+import { createServer } from "node:net";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../../test/eventually";
@@ -77,6 +78,46 @@ describe("ownedPodOrigin, against the real API server", () => {
     // bob's pod is not ready: alice's, which is, is not where bob goes.
     await expect(ownedPodOrigin(orchestrator, "workspace")(namespace, bob)).rejects.toThrow(/No ready pod/);
     await expect(ownedPodOrigin(orchestrator, "workspace")(namespace)).rejects.toThrow(/by its person's id/);
+  });
+
+  it("leads to a started pod that is not Ready yet as soon as its port accepts, not before", async () => {
+    const pod = await podOf(`spe.ehds.eu/person=${bob}`);
+    // A loopback address of its own stands for the pod's: nothing else here listens on the workspace port there.
+    const ip = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.7`;
+    const current = await core.readNamespacedPod({ name: pod, namespace });
+    await core.replaceNamespacedPodStatus({
+      name: pod,
+      namespace,
+      body: {
+        ...current,
+        status: {
+          phase: "Running",
+          podIP: ip,
+          podIPs: [{ ip }],
+          conditions: [{ type: "Ready", status: "False", lastTransitionTime: new Date() }],
+          containerStatuses: [
+            {
+              name: "jupyterlab",
+              image: "x",
+              imageID: "x",
+              ready: false,
+              restartCount: 0,
+              state: { running: { startedAt: new Date() } },
+            },
+          ],
+        },
+      },
+    });
+    await expect(ownedPodOrigin(orchestrator, "workspace")(namespace, bob)).rejects.toThrow(/No ready pod/);
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(config.workspacePort, ip, resolve));
+    try {
+      expect(await ownedPodOrigin(orchestrator, "workspace")(namespace, bob)).toBe(
+        `http://${ip}:${config.workspacePort}`,
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it("leads the airlock to the agent's own pod, at its port", async () => {
