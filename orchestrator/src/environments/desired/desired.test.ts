@@ -142,6 +142,8 @@ describe("desiredObjects", () => {
     for (const spec of specs) {
       expect(spec.automountServiceAccountToken).toBe(false);
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      // A home's files are not all chowned again at every start of its workspace.
+      expect(spec.securityContext).toMatchObject({ fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch" });
       expect(spec.hostNetwork ?? false).toBe(false);
       for (const c of spec.containers) {
         expect(c.image?.startsWith(`${config.imageRegistry}/`)).toBe(true);
