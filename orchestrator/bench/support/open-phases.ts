@@ -74,7 +74,10 @@ const KUBELET_PHASES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/"Creating PodSandbox for pod"/, () => "kubelet: sandbox creating"],
   [/"Created PodSandbox for pod"/, () => "kubelet: sandbox created"],
   // The kubelet's pod worker retries a failed sync only 10-15 s later (its fixed back-off).
-  [/"Error syncing pod, skipping"/, () => "kubelet: sync failed, retried after its back-off"],
+  [
+    /"Error syncing pod, skipping" err="(.{0,160})/,
+    (m) => `kubelet: sync failed, retried after its back-off: ${m[1]!.replace(/\\"/g, "'")}`,
+  ],
 ];
 
 /** klog's `I1207 22:54:38.123456` as Date.now() would say it (the node logs in UTC, as this machine runs). */

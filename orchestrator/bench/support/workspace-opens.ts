@@ -63,12 +63,18 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
     const [alice, olof] = [await signIn(appUrl, "alice"), await signIn(appUrl, "olof")];
     // alice's workspace host and its session, through the handshake (again, should it have ended).
     let origin = "";
+    // The last answer that was not JupyterLab's, and when it was asked: how long the gateway said "starting".
+    type Answer = { status: number; asked: number };
+    let last: Answer | undefined;
     const answers = async () => {
       if (!origin) origin = (await openWorkspace(alice, appUrl, namespace)).origin;
+      const asked = Date.now();
       const res = await alice.request(`${origin}/api`, { headers: { accept: "application/json" } });
       if (res.status >= 300 && res.status < 400) origin = "";
       const body = await res.text();
-      return res.status === 200 && body.includes('"version"');
+      const answered = res.status === 200 && body.includes('"version"');
+      if (!answered) last = { status: res.status, asked };
+      return answered;
     };
     progress("waiting for the demo environment's JupyterLab to answer through the gateway (the node starts first)");
     await until(answers, 900_000, 1_000);
@@ -94,6 +100,7 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
       await stop();
       await until(async () => (await pods()) === 0, 120_000, 250);
       const mark = kubeletLog ? logMark(kubeletLog) : 0;
+      last = undefined;
       const [start, since] = [performance.now(), Date.now()];
       let first: number | undefined;
       await until(
@@ -106,12 +113,17 @@ export async function measureWorkspaceOpens(opens: number, progress: (line: stri
         50,
       );
       samples.push(Math.round(performance.now() - start));
+      // Set by `answers` while it was awaited, which the compiler cannot follow.
+      const before = last as Answer | undefined;
       const { pod, phases: seen } = watch.since(since);
       const kubelet = kubeletLog && pod ? kubeletPhases(kubeletLog, mark, pod, since) : [];
       phases.push([
         { name: "gateway: first request answered (starting page)", at: first ?? 0 },
         ...seen,
         ...kubelet,
+        ...(before
+          ? [{ name: `gateway: last request not yet JupyterLab's (${before.status}) asked`, at: before.asked - since }]
+          : []),
         { name: "gateway: JupyterLab answered", at: samples.at(-1)! },
       ]);
       progress(`open ${i + 1}/${opens}: ${samples.at(-1)} ms`);
