@@ -24,7 +24,8 @@ import {
   teardownInput,
 } from "./environment-inputs";
 import { myEnvironmentUpdates } from "./my-environment-updates";
-import { personWorkspaces, stopPersonWorkspace } from "./person-workspaces";
+import { pickWorkspaceTool, personWorkspaces, stopPersonWorkspace } from "./person-workspaces";
+import { SERVED_TOOL_NAMES } from "../tools/tool-registry";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
 async function changeState(
@@ -150,6 +151,10 @@ export const environmentsRouter = router({
     ctx.services.environments.enqueue(input.namespace);
     return deleted;
   }),
+  /** A researcher picks the tool of their own workspace among the permit's (one at a time; the home is kept). */
+  pickTool: researcherProcedure
+    .input(z.object({ namespace: z.string().min(1).max(63), tool: z.enum(SERVED_TOOL_NAMES) }))
+    .mutation(({ ctx, input }) => pickWorkspaceTool(ctx, input)),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
   /** Server-sent events: the researcher's list again whenever it changes. */

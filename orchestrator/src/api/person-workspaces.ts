@@ -1,5 +1,7 @@
 import { loadEnvironment } from "../environments/environment-store";
-import { workspacePersons } from "../environments/workspace-persons";
+import { personIdOf, workspacePersons } from "../environments/workspace-persons";
+import { pickTool } from "../environments/workspace-wishes";
+import { permitTools, type ServedToolName } from "../tools/tool-registry";
 import { workspacesOf } from "../environments/workspace-control";
 import { SpeError } from "../errors";
 import type { Services } from "./context";
@@ -50,4 +52,34 @@ export async function stopPersonWorkspace(
   if (!stopped)
     throw new SpeError("ENVIRONMENT_STATE_CONFLICT", `${person.name}'s workspace is not running: nothing to stop.`);
   return { subject: person.subject, stopped };
+}
+
+/**
+ * A person picks the tool their own workspace runs, among those their permit offers (audited). Their running
+ * workspace is replaced by the new tool's at the next reconcile, which this asks for; the home is kept.
+ */
+export async function pickWorkspaceTool(
+  ctx: { services: Services; session: Session; address: string },
+  input: { namespace: string; tool: string },
+) {
+  const found = await loadEnvironment(ctx.services.database.db, input.namespace);
+  const person = found?.permit.payload.authorisedPersons.find((p) => p.subject === ctx.session.subject);
+  if (!found || !person || found.environment.desiredState === "torn-down")
+    throw new SpeError("ENVIRONMENT_NOT_FOUND", `there is no environment ${input.namespace} of yours.`);
+  const offered = permitTools(found.permit.payload.environment.tools);
+  if (!offered.includes(input.tool as ServedToolName))
+    throw new SpeError(
+      "WORKSPACE_TOOL_NOT_OFFERED",
+      `${input.tool} is not a tool of this environment's permit (it offers ${offered.join(", ")}).`,
+    );
+  const personId = personIdOf(input.namespace, person.subject, ctx.services.environmentConfig);
+  const changed = await pickTool(
+    ctx.services.database.db,
+    { namespace: input.namespace, personId, subject: person.subject },
+    input.tool,
+    { subject: ctx.session.subject, role: "researcher", address: ctx.address },
+    new Date(),
+  );
+  if (changed) ctx.services.environments.enqueue(input.namespace);
+  return { tool: input.tool as ServedToolName, changed };
 }

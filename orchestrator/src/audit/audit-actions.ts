@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   "workspace.started",
   "workspace.stopped-by-operator",
   "workspace.stopped-idle",
+  "workspace.tool-picked",
   "workspace.request-refused",
   "workspace.transfer-refused",
   "workspace.websocket-opened",

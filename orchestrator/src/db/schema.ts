@@ -102,6 +102,8 @@ export const workspaceWishes = pgTable(
     stopCause: text("stop_cause").$type<"idle" | "operator">(),
     stopReason: text("stop_reason"),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }),
+    /** The tool the person picked among the permit's (tools/tool-registry.ts); null: the permit's first. */
+    tool: text("tool"),
   },
   (t) => [primaryKey({ columns: [t.namespace, t.personId] })],
 );

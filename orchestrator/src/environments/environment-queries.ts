@@ -1,6 +1,14 @@
 import { desc, eq, sql, type Column, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
-import { auditEvents, environments, newestStagedDeliveries, permits, type Condition } from "../db/schema";
+import {
+  auditEvents,
+  environments,
+  newestStagedDeliveries,
+  permits,
+  workspaceWishes,
+  type Condition,
+} from "../db/schema";
+import { permitTools, personTool, type PermitToolName, type ServedToolName } from "../tools/tool-registry";
 import type { ManifestColumn } from "../datasets";
 
 const summary = {
@@ -91,7 +99,16 @@ export interface ResearcherEnvironment {
   datasets: EnvironmentDataset[];
   /** Why an operator tore the environment down, in their words; null for one that has not ended so. */
   teardownReason: string | null;
+  /** The tools the permit offers its persons (tools/tool-registry.ts), and the one this person's workspace runs. */
+  tools: ServedToolName[];
+  tool: ServedToolName;
 }
+
+/** As the query answers: the permit's tool names and what the person picked, if anything. */
+type ResearcherEnvironmentRow = Omit<ResearcherEnvironment, "tools" | "tool"> & {
+  tools: PermitToolName[];
+  pickedTool: string | null;
+};
 
 /**
  * The conditions without Kubernetes' own sentence and its values: they name images, nodes and cluster
@@ -108,7 +125,7 @@ const researcherConditions = sql`(select coalesce(jsonb_agg((c - 'values') || '{
 const environmentsOfQuery = (db: Db) =>
   db
     .select({
-      list: sql<ResearcherEnvironment[]>`coalesce(json_agg(json_build_object(
+      list: sql<ResearcherEnvironmentRow[]>`coalesce(json_agg(json_build_object(
         'namespace', ${environments.namespace},
         'permitId', ${environments.permitId},
         'desiredState', ${environments.desiredState},
@@ -123,7 +140,11 @@ const environmentsOfQuery = (db: Db) =>
         'permitStatus', ${permits.status},
         'purpose', ${permits.payload}->'purpose'->>'description',
         'datasets', ${datasetsOfPermit},
-        'teardownReason', ${teardownReason}
+        'teardownReason', ${teardownReason},
+        'tools', ${permits.payload}->'environment'->'tools',
+        'pickedTool', (select ${workspaceWishes.tool} from ${workspaceWishes}
+          where ${workspaceWishes.namespace} = ${environments.namespace}
+          and ${workspaceWishes.subject} = ${sql.placeholder("subject")})
       ) order by ${environments.createdAt} desc), '[]'::json)`,
     })
     .from(environments)
@@ -137,8 +158,12 @@ const preparedEnvironmentsOf = new WeakMap<Db, ReturnType<typeof environmentsOfQ
 export async function environmentsOf(db: Db, subject: string): Promise<ResearcherEnvironment[]> {
   let query = preparedEnvironmentsOf.get(db);
   if (!query) preparedEnvironmentsOf.set(db, (query = environmentsOfQuery(db)));
-  const [answer] = await query.execute({ persons: JSON.stringify([{ subject }]) });
-  return answer!.list;
+  const [answer] = await query.execute({ persons: JSON.stringify([{ subject }]), subject });
+  return answer!.list.map(({ tools, pickedTool, ...e }) => ({
+    ...e,
+    tools: permitTools(tools),
+    tool: personTool(tools, pickedTool),
+  }));
 }
 
 export async function getEnvironment(db: Db, namespace: string) {

@@ -4,6 +4,7 @@ import type { WorkspacePerson } from "./desired/environment-input";
 import { workspaceIdentities } from "../gateway/workspace-identities";
 import { randomBytes } from "node:crypto";
 import { wantsRunning, type WorkspaceWish } from "./workspace-wishes";
+import { personTool } from "../tools/tool-registry";
 
 /**
  * Without an installation's keys (tests that never open a workspace) a key of this process: the ids stay the
@@ -22,11 +23,11 @@ export function personIdOf(
 
 /**
  * The workspace of each person the permit names, in its order, with the installation's keys; started when
- * the person's wish (workspace-wishes.ts) says so.
+ * the person's wish (workspace-wishes.ts) says so, with the tool they picked.
  */
 export function workspacePersons(
   namespace: string,
-  permit: Pick<PermitPayload, "authorisedPersons">,
+  permit: Pick<PermitPayload, "authorisedPersons" | "environment">,
   config: Pick<EnvironmentConfig, "workspaceHosts" | "workspaceIdentities">,
   wishes: ReadonlyMap<string, WorkspaceWish> = new Map(),
 ): WorkspacePerson[] {
@@ -39,6 +40,7 @@ export function workspacePersons(
       token: identities.tokenOf(namespace, id),
       mirrorPassword: identities.mirrorTokenOf(namespace, id),
       started: wantsRunning(wishes.get(id)),
+      tool: personTool(permit.environment.tools, wishes.get(id)?.tool),
       ...(hosts ? { origin: hosts.originOf(hosts.labelOf(namespace, subject)) } : {}),
     };
   });

@@ -137,3 +137,40 @@ export async function noteActivity(db: Db, namespace: string, personId: string, 
     .set({ lastActivityAt: sql`greatest(${workspaceWishes.lastActivityAt}, ${at.toISOString()}::timestamptz)` })
     .where(and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId)));
 }
+
+/**
+ * The person picks the tool their workspace runs, among the permit's: one at a time, so a running workspace is
+ * replaced by the new tool's (the reconciler applies the new container; the home is kept). Audited when it
+ * changes anything; returns whether it did.
+ */
+export async function pickTool(
+  db: Db,
+  workspace: PersonWorkspace,
+  tool: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(workspaceWishes)
+      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
+      .for("update");
+    if (before?.tool === tool) return false;
+    await tx
+      .insert(workspaceWishes)
+      .values({ ...workspace, tool })
+      .onConflictDoUpdate({ target: [workspaceWishes.namespace, workspaceWishes.personId], set: { tool } });
+    await appendAuditEvent(
+      tx,
+      {
+        actor,
+        action: "workspace.tool-picked",
+        target: `environment:${workspace.namespace}`,
+        details: { person: workspace.subject, tool, ...(before?.tool ? { before: before.tool } : {}) },
+      },
+      now,
+    );
+    return true;
+  });
+}

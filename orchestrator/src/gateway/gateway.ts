@@ -11,7 +11,7 @@ import { hostPath, WORKSPACE_HOST_PREFIX } from "./host-dispatch";
 import { workspaceRequestHeaders, workspaceResponseHeaders, workspaceSocketHeaders } from "./proxy-headers";
 import { isPageLoad, refuse } from "./refuse";
 import { workspaceRoute } from "./transfer-rules";
-import { personTool, WORKSPACE_TOOLS } from "../tools/tool-registry";
+import { permitTools, WORKSPACE_TOOLS } from "../tools/tool-registry";
 import type { UpstreamResolver } from "../environments/service-origin";
 import { decideWorkspaceAccess } from "./workspace-access";
 import type { WorkspaceHosts } from "./workspace-hosts";
@@ -217,13 +217,20 @@ export async function registerGateway(app: FastifyInstance, options: GatewayOpti
     const { namespace, subject } = hostSession;
     const decision = await decideWorkspaceAccess(options.db, namespace, subject, new Date());
     if (!decision.allowed) return refuse(req, reply, decision.status, decision.code, decision.message, { home });
-    // The tool the person's workspace runs (the same choice its Deployment makes): its routes, its credential.
-    const tool = WORKSPACE_TOOLS[personTool(decision.permit.payload.environment.tools)];
-    const route = workspaceRoute(path, tool);
+    // Whichever of the permit's tools the person runs now (a pick replaces the pod while requests arrive), the
+    // routes any of them treats as a transfer are refused, and the credential goes in the form each demands.
+    const tools = permitTools(decision.permit.payload.environment.tools).map((t) => WORKSPACE_TOOLS[t]);
+    const route = workspaceRoute(path, { blockedRoutes: tools.flatMap((t) => t.blockedRoutes) });
     if (route.kind === "blocked") return refuseTransfer(req, reply, hostSession, route.route);
     const person = options.identities.personIdOf(namespace, subject);
     const token = options.identities.tokenOf(namespace, person);
-    const credential = (cookie: string | undefined) => tool.credential.headers(token, cookie);
+    const credential = (cookie: string | undefined) =>
+      tools.reduce<Record<string, string>>(
+        (headers, t) => ({ ...headers, ...t.credential.headers(token, headers.cookie) }),
+        {
+          ...(cookie ? { cookie } : {}),
+        },
+      );
     const workspace = { namespace, personId: person, subject };
     // Stopped (never opened, idle, or stopped by an operator): this request opens it.
     if (options.workspaces && !(await options.workspaces.wanted(namespace, person)))

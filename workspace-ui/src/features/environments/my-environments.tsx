@@ -11,6 +11,7 @@ import { describeState } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { EndedEnvironments } from "./ended-environments";
 import { errorWords } from "../../lib/api-errors";
+import { ToolPicker } from "./tool-picker";
 
 /**
  * A researcher's environments: only those whose permit names them. The server sends the list again when it
@@ -83,6 +84,7 @@ function RunningEnvironments({ environments }: { environments: MyEnvironment[] }
               <EnvironmentDatasets datasets={e.datasets} />
             </dd>
           </dl>
+          {e.desiredState === "active" && <ToolPicker environment={e} />}
           {e.desiredState === "active" && (
             <p className="environment-links">
               {/* Through the gateway: a full page load, not a route of this app. */}

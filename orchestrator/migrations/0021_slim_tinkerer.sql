@@ -1,0 +1,1 @@
+ALTER TABLE "workspace_wishes" ADD COLUMN "tool" text;
