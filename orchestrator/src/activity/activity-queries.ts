@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, lte, max, min, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/database";
 import { activityBatches, activityEntries } from "../db/schema";
 import type { ActivityEntry, ActivityKind } from "./activity-entry";
@@ -100,22 +100,39 @@ export async function activityTimeline(
   };
 }
 
-/** How many entries of each kind each person of an environment has, by person then kind. */
-export async function activityCounts(
-  db: Db,
-  namespace: string,
-): Promise<Array<{ subject: string; counts: Partial<Record<ActivityKind, number>>; total: number }>> {
+/** One person's activity in an environment, summarised: how much of each kind, and from when to when. */
+export interface PersonActivitySummary {
+  subject: string;
+  counts: Partial<Record<ActivityKind, number>>;
+  total: number;
+  /** The time of their first and last recorded entry. */
+  first: string;
+  last: string;
+}
+
+/** How many entries of each kind each person of an environment has, and their first and last, by person then kind. */
+export async function activityCounts(db: Db, namespace: string): Promise<PersonActivitySummary[]> {
   const rows = await db
-    .select({ subject: activityEntries.subject, kind: activityEntries.kind, n: count() })
+    .select({
+      subject: activityEntries.subject,
+      kind: activityEntries.kind,
+      n: count(),
+      first: min(activityEntries.time),
+      last: max(activityEntries.time),
+    })
     .from(activityEntries)
     .where(eq(activityEntries.namespace, namespace))
     .groupBy(activityEntries.subject, activityEntries.kind)
     .orderBy(asc(activityEntries.subject), asc(activityEntries.kind));
-  const persons = new Map<string, { subject: string; counts: Partial<Record<ActivityKind, number>>; total: number }>();
-  for (const { subject, kind, n } of rows) {
-    const person = persons.get(subject) ?? { subject, counts: {}, total: 0 };
+  const persons = new Map<string, PersonActivitySummary>();
+  for (const { subject, kind, n, first, last } of rows) {
+    // PGlite and PostgreSQL give min/max of a timestamp as a Date or as text: one ISO form for both.
+    const [from, to] = [new Date(first!).toISOString(), new Date(last!).toISOString()];
+    const person = persons.get(subject) ?? { subject, counts: {}, total: 0, first: from, last: to };
     person.counts[kind as ActivityKind] = n;
     person.total += n;
+    if (from < person.first) person.first = from;
+    if (to > person.last) person.last = to;
     persons.set(subject, person);
   }
   return [...persons.values()];

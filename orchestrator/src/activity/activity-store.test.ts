@@ -65,10 +65,28 @@ describe.each(bothDatabases("spe_activity"))("the record of activities on %s", (
       before: first.entries[1]!.id,
     });
     expect(next.entries.map((e) => e.details.n)).toEqual([1_191, 1_188]);
-    expect(await activityCounts(database.db, alice.namespace)).toEqual([
-      { subject: "alice", counts: { "code.executed": 800 }, total: 800 },
-      { subject: "bob", counts: { "code.executed": 400 }, total: 400 },
+    const counts = await activityCounts(database.db, alice.namespace);
+    expect(counts).toEqual([
+      {
+        subject: "alice",
+        counts: { "code.executed": 800 },
+        total: 800,
+        first: expect.any(String),
+        last: expect.any(String),
+      },
+      {
+        subject: "bob",
+        counts: { "code.executed": 400 },
+        total: 400,
+        first: expect.any(String),
+        last: expect.any(String),
+      },
     ]);
+    // Each person's first and last entry, as ISO times, on both databases.
+    for (const person of counts) {
+      expect(new Date(person.first).toISOString()).toBe(person.first);
+      expect(person.first <= person.last).toBe(true);
+    }
     expect(await activityCounts(database.db, "spe-other")).toEqual([]);
   });
 

@@ -96,10 +96,11 @@ describe("compliance evidence: network section", () => {
       examplePermit({ permitId: `SE-ACTIVITY-${Date.now().toString(36)}` }),
     );
     const time = new Date().toISOString();
+    const later = new Date(Date.parse(time) + 60_000).toISOString();
     const code = "df[df.personnummer == 'x']";
     await appendActivityBatch(database.db, [
       { time, namespace, subject: "alice", kind: "code.executed", details: { code } },
-      { time, namespace, subject: "alice", kind: "code.executed", details: { code: "1+1" } },
+      { time: later, namespace, subject: "alice", kind: "code.executed", details: { code: "1+1" } },
       { time, namespace, subject: "bob", kind: "terminal.opened", details: { name: "1" } },
       { time, namespace: "spe-elsewhere", subject: "carol", kind: "file.saved", details: { path: "x" } },
     ]);
@@ -112,8 +113,8 @@ describe("compliance evidence: network section", () => {
     expect(logs.activity).toEqual({
       chain: expect.objectContaining({ intact: true, entries: 4 }),
       persons: [
-        { subject: "alice", counts: { "code.executed": 2 }, total: 2 },
-        { subject: "bob", counts: { "terminal.opened": 1 }, total: 1 },
+        { subject: "alice", counts: { "code.executed": 2 }, total: 2, first: time, last: later },
+        { subject: "bob", counts: { "terminal.opened": 1 }, total: 1, first: time, last: time },
       ],
     });
     expect(JSON.stringify(report)).not.toContain(code);

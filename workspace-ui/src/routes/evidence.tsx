@@ -9,6 +9,7 @@ import type { EvidenceReport, RequirementId } from "../features/audit/evidence/e
 import { IsolationEvidenceView } from "../features/audit/evidence/isolation-evidence";
 import { LogEvidenceView } from "../features/audit/evidence/log-evidence";
 import { OutputEvidenceView } from "../features/audit/evidence/output-evidence";
+import { PrintedPageMarks, ReportProvenance } from "../features/audit/evidence/report-provenance";
 import { intlLocale } from "../lib/i18n";
 import { useTRPC } from "../lib/trpc";
 import { errorWords } from "../lib/api-errors";
@@ -34,7 +35,9 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
   const r = report.data;
   return (
     <article className="report">
+      <PrintedPageMarks report={r} />
       <h1>{t("audit.evidence.title")}</h1>
+      <ReportProvenance report={r} />
       <p>
         <Trans
           i18nKey="audit.evidence.about"

@@ -36,7 +36,10 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
                 : t("audit.evidence.none")}
             </dd>
             <dt>{t("audit.evidence.duration.staging")}</dt>
-            <dd>{teardown.stagingDeleted ? t("audit.evidence.yes") : t("audit.evidence.no")}</dd>
+            <dd>
+              {teardown.stagingDeleted ? t("audit.evidence.yes") : t("audit.evidence.no")}
+              <p className="small">{t("audit.evidence.duration.stagingWhy")}</p>
+            </dd>
           </dl>
           <EvidenceTable
             caption={t("audit.evidence.duration.volumes")}
@@ -59,7 +62,7 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
             caption={t("audit.evidence.duration.deletedData")}
             columns={[t("audit.evidence.data.dataset"), t("audit.evidence.duration.manifest")]}
             rows={teardown.stagedData}
-            empty={t("audit.evidence.none")}
+            empty={t("audit.evidence.duration.noDeletedData")}
             row={(d) => [`${d.datasetId}@${d.version}`, <Hash key="h" value={d.manifestSha256} />]}
           />
         </>

@@ -46,10 +46,36 @@ export function IsolationEvidenceView({ evidence }: { evidence: IsolationEvidenc
         <dt>{t("audit.evidence.isolation.internet")}</dt>
         <dd>{yesNo(analysis.egress.internet)}</dd>
         <dt>{t("audit.evidence.isolation.leaves")}</dt>
-        <dd>{yesNo(analysis.egress.leavesNamespace)}</dd>
+        <dd>{analysis.egress.leavesNamespace ? <WaysOut analysis={analysis} /> : yesNo(false)}</dd>
       </dl>
       <Openings caption={t("audit.evidence.isolation.inbound")} connections={analysis.ingress.allowed} />
       <Openings caption={t("audit.evidence.isolation.outbound")} connections={analysis.egress.allowed} />
+    </>
+  );
+}
+
+/** The data loader's label: its pods are the only ones the orchestrator's policies let out of the namespace. */
+const DATA_LOADER_PODS = "app.kubernetes.io/component=data-loader";
+
+/**
+ * Why "traffic can leave" is yes under "no traffic in or out": which pods the openings out are for. When
+ * they are the data loader's alone, the workspaces have no way out but the gateway and the export requests.
+ */
+function WaysOut({ analysis }: { analysis: Analysis }) {
+  const { t } = useTranslation();
+  const outward = analysis.egress.allowed.filter(
+    (c) => c.peer.type !== "pods" || c.peer.namespaces !== "this namespace",
+  );
+  const pods = [...new Set(outward.map((c) => c.pods))];
+  const loaderOnly = analysis.egress.defaultDeny && pods.length > 0 && pods.every((p) => p === DATA_LOADER_PODS);
+  return (
+    <>
+      {t("audit.evidence.yes")}
+      <p className="small">
+        {loaderOnly
+          ? t("audit.evidence.isolation.leavesLoaderOnly", { pods: DATA_LOADER_PODS })
+          : t("audit.evidence.isolation.leavesSee")}
+      </p>
     </>
   );
 }

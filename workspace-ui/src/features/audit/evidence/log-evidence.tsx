@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { formatDateTime } from "../../../lib/format";
+import { formatDateTime, formatMoment } from "../../../lib/format";
 import { ActivityChainVerdict } from "../activity/activity-chain";
 import { ChainVerdict } from "../chain-verdict";
 import { EvidenceTable } from "./evidence-table";
@@ -44,10 +44,20 @@ export function LogEvidenceView({ evidence, namespace }: { evidence: LogEvidence
       <ActivityChainVerdict result={activity.chain} />
       <EvidenceTable
         caption={t("audit.evidence.logs.activityCounts")}
-        columns={[t("audit.evidence.logs.actor"), ...kinds.map((k) => t(`audit.activity.kinds.${k}`))]}
+        columns={[
+          t("audit.evidence.logs.actor"),
+          ...kinds.map((k) => t(`audit.activity.kinds.${k}`)),
+          t("audit.evidence.logs.firstActivity"),
+          t("audit.evidence.logs.lastActivity"),
+        ]}
         rows={activity.persons}
         empty={t("audit.evidence.logs.noActivity")}
-        row={(p) => [<code key="s">{p.subject}</code>, ...kinds.map((k) => p.counts[k] ?? 0)]}
+        row={(p) => [
+          <code key="s">{p.subject}</code>,
+          ...kinds.map((k) => p.counts[k] ?? 0),
+          formatMoment(p.first),
+          formatMoment(p.last),
+        ]}
       />
       <p className="no-print">
         <Link to={`/activity/${namespace}`}>{t("audit.activity.link")}</Link>
