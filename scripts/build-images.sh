@@ -163,6 +163,7 @@ smoke_test() {
       # shellcheck disable=SC2016 # expanded by the container's shell, not here
       local script='cd /tmp && HOME=/tmp jupyter lab --port "$0" --ServerApp.ip=127.0.0.1 >/tmp/lab.log 2>&1 & lab=$!
         python3 -c "import pandas, statsmodels.api, scipy, matplotlib, pyarrow; print(\"python libraries import\")"
+        python3-acro -c "import acro, pandas; print(\"acro imports with pandas\", pandas.__version__)" 2>/dev/null
         Rscript -e "for (p in c(\"data.table\", \"survival\", \"ggplot2\", \"dplyr\", \"readr\", \"broom\", \"lme4\", \"IRkernel\")) library(p, character.only = TRUE); cat(\"R packages load\n\")" 2>/dev/null
         pip download --quiet --dest /tmp/x six 2>/dev/null && echo "pip reached an index" || echo "pip finds no index"
         spe help >/dev/null 2>&1; echo "spe exit $?"
@@ -179,7 +180,8 @@ for _ in range(150):
 " "$0"
         kill $lab; wait $lab 2>/dev/null; true'
       out=$(buildah run --tty=false "$ctr" -- /bin/sh -c "$script" "$smoke_port" 2>&1) || status=$?
-      for expected in "python libraries import" "R packages load" "pip finds no index" "spe exit 0" "lab 200" "kernels ['ir', 'python3']"; do
+      for expected in "python libraries import" "R packages load" "pip finds no index" "spe exit 0" "lab 200" \
+        "acro imports with pandas 2.3.3" "kernels ['ir', 'python3', 'python3-acro']"; do
         [[ "$out" == *"$expected"* ]] || fail "the workspace did not answer '$expected' ($status): $out"
       done
       ;;

@@ -67,7 +67,7 @@ export const WORKSPACE_TOOLS: Readonly<Record<ServedToolName, WorkspaceTool>> = 
     blockedRoutes: ["files", "nbconvert", "view"],
     activity: "jupyter",
     offers:
-      "Notebooks, a terminal and an editor; Python (pandas, statsmodels, scipy, matplotlib, pyarrow) and R (IRkernel with data.table, survival, ggplot2, dplyr, lme4)",
+      "Notebooks, a terminal and an editor; Python (pandas, statsmodels, scipy, matplotlib, pyarrow), ACRO in a Python (ACRO) kernel of its own, and R (IRkernel with data.table, survival, ggplot2, dplyr, lme4)",
   },
   vscode: {
     name: "vscode",
