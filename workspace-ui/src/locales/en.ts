@@ -144,6 +144,7 @@ export const en: Messages = {
       emailNotifications: "E-mail notifications",
       environment: "Environment",
       "environment/cpu": "Environment's CPU cores",
+      "environment/gpu": "Environment's GPUs",
       "environment/memory": "Environment's memory",
       "environment/software": "Software in the environment",
       "environment/storage": "Environment's storage",

@@ -148,6 +148,7 @@ export const sv = {
       emailNotifications: "Aviseringar per e-post",
       environment: "Miljö",
       "environment/cpu": "Miljöns processorkärnor",
+      "environment/gpu": "Miljöns grafikprocessorer (GPU)",
       "environment/memory": "Miljöns minne",
       "environment/software": "Programvara i miljön",
       "environment/storage": "Miljöns lagring",
