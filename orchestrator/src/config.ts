@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { environmentConfigSchema, type EnvironmentConfig } from "./environments/environment-config";
 import { SpeError } from "./errors";
+import { BUDGET_ACTIONS } from "./costs/budget-actions";
 import { DEFAULT_ROLE_MAPPING, ROLES, type Role } from "./auth/roles";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -249,6 +250,10 @@ const schema = z
     MAIL_FROM: z.string().min(3).max(320).optional(),
     /** JSON `{ "<name>": { url, secretFile, events, dataHolders?, issuers? } }`: the systems told of events by signed webhooks. */
     NOTIFICATION_WEBHOOKS_FILE: z.string().min(1).optional(),
+    /** JSON or YAML `{ currency, prices: [{ from, cpuHour, memoryGiBHour, storageGiBHour, gpuHour? }] }` (costs/price-list.ts); unset: no costs are shown. */
+    PRICE_LIST_FILE: z.string().min(1).optional(),
+    /** What happens when an environment has cost its permit's whole budget: `notify` its researchers, or also `pause` it. */
+    BUDGET_ACTION: z.enum(BUDGET_ACTIONS).default("notify"),
   })
   .superRefine((env, ctx) => {
     if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)

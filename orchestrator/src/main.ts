@@ -50,6 +50,9 @@ import { readHealth } from "./http/health";
 import { NotificationSender } from "./notifications/notification-sender";
 import { smtpSender } from "./notifications/send-email";
 import { readWebhookDestinations } from "./notifications/webhook-destinations";
+import { readPriceList } from "./costs/price-list";
+import { startBudgetWatch } from "./costs/budget-watch";
+import { fileURLToPath } from "node:url";
 
 const stops: Array<() => Promise<void>> = [];
 
@@ -69,6 +72,9 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** The development setup's made-up prices (never read in production). */
+const examplePriceListFile = fileURLToPath(new URL("../dev/development-price-list.yaml", import.meta.url));
+
 async function main(): Promise<void> {
   const config = parseConfig();
   const progress = (line: string) => console.error(line);
@@ -80,6 +86,11 @@ async function main(): Promise<void> {
   });
   // Likewise: a malformed webhook destination stops the start, naming it.
   const webhooks = readWebhookDestinations(config.NOTIFICATION_WEBHOOKS_FILE, config.NODE_ENV === "production");
+  // Likewise: a malformed price list stops the start, naming the line and the field.
+  // Outside production the example's prices, so that the demo shows costs; in production only the installation's own.
+  const priceList = readPriceList(
+    config.PRICE_LIST_FILE ?? (config.NODE_ENV === "production" ? undefined : examplePriceListFile),
+  );
 
   const log = pino({ level: config.LOG_LEVEL });
   const deliveries = deliveryServices(config, log);
@@ -270,6 +281,18 @@ async function main(): Promise<void> {
   });
   stops.push(() => activityCheckpointer.stop());
   const environments = { enqueue: (namespace: string) => controller?.enqueue(namespace) };
+  // Warns at 80 % of a permit's budget and acts at 100 % (BUDGET_ACTION); without prices there is no cost.
+  if (priceList) {
+    const budgets = startBudgetWatch({
+      db: database.db,
+      config: environmentConfig,
+      prices: priceList,
+      action: config.BUDGET_ACTION,
+      log,
+      onPaused: (namespace) => environments.enqueue(namespace),
+    });
+    stops.push(() => budgets.stop());
+  }
   const services = {
     database,
     kube,
@@ -284,6 +307,7 @@ async function main(): Promise<void> {
     activityCheckpoints,
     timeZone: config.TIME_ZONE,
     issuer: { name: config.INSTALLATION_NAME, url: config.publicUrl },
+    priceList,
   };
   // The gateway and the idle culler reach each workspace the same way, and the culler sees what the gateway
   // has open to it.

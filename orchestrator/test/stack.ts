@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readPriceList } from "../src/costs/price-list";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -169,6 +170,8 @@ export async function startStack(
     activityCheckpoints,
     timeZone: config.TIME_ZONE,
     issuer: { name: config.INSTALLATION_NAME, url: config.publicUrl },
+    // As main.ts reads it, but only when a test names a file: no prices, no costs shown.
+    priceList: readPriceList(config.PRICE_LIST_FILE),
   };
   const stagingServer = await buildStagingServer({
     config,

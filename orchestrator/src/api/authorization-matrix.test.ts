@@ -46,6 +46,13 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   "permits.preview": { expected: only("operator"), input: { jws: "a.b.c" } },
   "permits.list": { expected: only("operator") },
   "permits.get": { expected: only("operator"), input: { permitId: "SE-NONE-1" } },
+  "costs.spent": { expected: only("operator"), input: { namespaces: ["spe-none"] } },
+  "costs.environment": { expected: only("operator"), input: { namespace: "spe-none" } },
+  "costs.mine": { expected: only("researcher"), input: { namespace: "spe-none" } },
+  "costs.setBudget": {
+    expected: only("operator"),
+    input: { permitId: "SE-NONE-1", amount: 1000, reason: "Agreed with the HDAB" },
+  },
   "environments.list": { expected: only("operator") },
   "environments.get": { expected: only("operator"), input: { namespace: "spe-none" } },
   "environments.events": { expected: only("operator"), input: { namespace: "spe-none" } },
@@ -146,6 +153,11 @@ describe("authorization matrix", () => {
       }),
       environmentConfig: config.environments,
       auditCheckpoints: checkpointSourceOf(config, airlock.signingKeys),
+      // With prices, so that the costs' procedures answer rather than say there is no cost.
+      priceList: {
+        currency: "SEK",
+        prices: [{ from: "2026-01-01T00:00:00Z", cpuHour: 1, memoryGiBHour: 0.1, storageGiBHour: 0.001 }],
+      },
     };
     contextFor = (who) => ({ services, session: who === "anonymous" ? undefined : session(who), address: "127.0.0.1" });
   });
@@ -193,6 +205,7 @@ describe("authorization matrix", () => {
         justification: "Aggregate counts per region.",
         files: [{ path: "t.csv", type: "frequency" }],
       }),
+      "costs.mine": (t) => ({ namespace: t.namespace }),
       "exports.get": (t) => ({ id: t.id }),
       "exports.submit": (t) => ({ id: t.id }),
       "exports.revise": (t) => ({ id: t.id, path: "t.csv" }),

@@ -8,6 +8,7 @@ import type { MachineTokenVerifier } from "../auth/machine-tokens";
 import type { DeliveryServices } from "../deliveries/receive-delivery";
 import type { EnvironmentConfig } from "../environments/environment-config";
 import type { PermitIntake } from "../permits/permit-intake";
+import type { PriceList } from "../costs/price-list";
 
 /** Asks the reconciler to look at an environment soon (a no-op on replicas that do not lead). */
 export interface EnvironmentQueue {
@@ -34,6 +35,8 @@ export interface Services {
   auditCheckpointer?: { checkpoint(): Promise<unknown> };
   /** Who the compliance evidence names as its issuer: INSTALLATION_NAME and PUBLIC_URL. */
   issuer?: EvidenceIssuer;
+  /** The installation's prices (PRICE_LIST_FILE); without them no cost is shown. */
+  priceList?: PriceList;
   /** The installation's time zone (TIME_ZONE), in which the UI shows times; Europe/Stockholm when not given. */
   timeZone?: string;
 }

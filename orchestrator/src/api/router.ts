@@ -1,4 +1,5 @@
 import { auditRouter } from "./audit-router";
+import { costsRouter } from "./costs-router";
 import { deliveriesRouter } from "./deliveries-router";
 import { environmentsRouter } from "./environments-router";
 import { exportsRouter } from "./exports-router";
@@ -14,6 +15,7 @@ import { router } from "./trpc";
 
 export const appRouter = router({
   audit: auditRouter,
+  costs: costsRouter,
   deliveries: deliveriesRouter,
   environments: environmentsRouter,
   exports: exportsRouter,

@@ -2,6 +2,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -534,4 +535,20 @@ export const packageAllowlist = pgTable("package_allowlist", {
   /** Who put it on the list (an operator's subject) and when. */
   addedBy: text("added_by").notNull(),
   addedAt: timestamp("added_at", { withTimezone: true }).notNull(),
+});
+
+/**
+ * A permit's budget set by an operator, for a permit that carries none of its own (a permit's own is in its
+ * payload and wins): the amount in the price list's currency, who set it and why. Each change is an audit
+ * event too; a new amount arms the 80 % warning and the 100 % action again (costs/budget-watch.ts).
+ */
+export const permitBudgets = pgTable("permit_budgets", {
+  permitId: text("permit_id")
+    .primaryKey()
+    .references(() => permits.permitId),
+  amount: doublePrecision("amount").notNull(),
+  currency: text("currency").notNull(),
+  setBy: text("set_by").notNull(),
+  reason: text("reason").notNull(),
+  setAt: timestamp("set_at", { withTimezone: true }).notNull(),
 });

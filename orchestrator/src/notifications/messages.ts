@@ -30,6 +30,20 @@ const MESSAGES: Record<Language, Record<NotificationKind, MessageText>> = {
       subject: "The environment for permit {{permitId}} has been deleted",
       body: ["The permit {{permitId}} has ended and its environment has been deleted.", "See your pages: {{link}}"],
     },
+    "budget-warning": {
+      subject: "Permit {{permitId}} has used 80 % of its budget",
+      body: [
+        "The environment for permit {{permitId}} has cost 80 % of its budget so far.",
+        "See what it has cost: {{link}}",
+      ],
+    },
+    "budget-reached": {
+      subject: "Permit {{permitId}} has used its whole budget",
+      body: [
+        "The environment for permit {{permitId}} has cost its whole budget. The installation may pause it; an operator can raise the budget.",
+        "See what it has cost: {{link}}",
+      ],
+    },
     "delivery-staged": {
       subject: "Delivery for permit {{permitId}} staged",
       body: ["A delivery of data for permit {{permitId}} was checked, pseudonymised and staged.", "See it: {{link}}"],
@@ -74,6 +88,20 @@ const MESSAGES: Record<Language, Record<NotificationKind, MessageText>> = {
     "environment-ended": {
       subject: "Miljön för beslut {{permitId}} har raderats",
       body: ["Tillståndet {{permitId}} har upphört och dess miljö har raderats.", "Se dina sidor: {{link}}"],
+    },
+    "budget-warning": {
+      subject: "Beslut {{permitId}} har använt 80 % av sin budget",
+      body: [
+        "Miljön för beslut {{permitId}} har hittills kostat 80 % av sin budget.",
+        "Se vad den har kostat: {{link}}",
+      ],
+    },
+    "budget-reached": {
+      subject: "Beslut {{permitId}} har använt hela sin budget",
+      body: [
+        "Miljön för beslut {{permitId}} har kostat hela sin budget. Installationen kan pausa den; en driftansvarig kan höja budgeten.",
+        "Se vad den har kostat: {{link}}",
+      ],
     },
     "delivery-staged": {
       subject: "Leverans för beslut {{permitId}} förberedd",

@@ -31,6 +31,8 @@ export const NOTIFICATION_KINDS = {
   "environment-stuck": { audience: "operators", page: () => "/operator/environments", api: permitApi },
   "environment-ending": { audience: "permit-researchers", page: () => "/", api: permitApi },
   "environment-ended": { audience: "permit-researchers", page: () => "/", api: permitApi },
+  "budget-warning": { audience: "permit-researchers", page: () => "/", api: permitApi },
+  "budget-reached": { audience: "permit-researchers", page: () => "/", api: permitApi },
   "delivery-staged": {
     audience: "operators",
     page: () => "/operator/deliveries",

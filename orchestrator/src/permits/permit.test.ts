@@ -18,6 +18,7 @@ describe("permitPayloadSchema", () => {
     expect(issuesOf(examplePermit())).toEqual([]);
     for (const software of ["none", "allowlisted"] as const)
       expect(issuesOf(examplePermit({ environment: { ...examplePermit().environment, software } }))).toEqual([]);
+    expect(issuesOf(examplePermit({ budget: { amount: 25_000.5, currency: "SEK" } }))).toEqual([]);
     for (const gpu of [0, 1, 8])
       expect(issuesOf(examplePermit({ environment: { ...examplePermit().environment, gpu } }))).toEqual([]);
     expect(issuesOf(without("conditions"))).toEqual([]);
@@ -57,6 +58,8 @@ describe("permitPayloadSchema", () => {
       /allowlisted/,
     ],
     ["a fractional GPU", { environment: { ...examplePermit().environment, gpu: 0.5 } }, "environment.gpu", /int/i],
+    ["a budget of nothing", { budget: { amount: 0, currency: "SEK" } }, "budget.amount", /./],
+    ["a budget in no currency", { budget: { amount: 10, currency: "kr" } }, "budget.currency", /ISO 4217/],
     ["nine GPUs", { environment: { ...examplePermit().environment, gpu: 9 } }, "environment.gpu", /8/],
     ["a status other than granted or revoked", { status: "pending" }, "status", /granted/],
     ["sequence 0", { sequence: 0 }, "sequence", /./],

@@ -88,6 +88,15 @@ export const permitPayloadSchema = z
       reviewersRequired: z.int().min(2).max(10),
     }),
     conditions: z.string().max(10_000).optional(),
+    budget: z
+      .strictObject({
+        amount: z.number().positive().max(1e12),
+        currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code such as SEK or EUR"),
+      })
+      .optional()
+      .describe(
+        "What the work in the environment may cost, at the installation's prices (in their currency): its researchers are warned at 80 % and the installation acts at 100 %. Absent: an operator may set one.",
+      ),
   })
   .superRefine((p, ctx) => {
     const from = Date.parse(p.validFrom);

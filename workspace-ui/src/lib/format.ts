@@ -87,6 +87,10 @@ export const formatCount = (n: number | null | undefined) =>
 export const formatDecimal = (n: number) =>
   new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 20 }).format(n);
 
+/** An amount of money in the installation's currency, as people write it in the chosen language ("1 234,50 kr"). */
+export const formatMoney = (amount: number, currency: string) =>
+  new Intl.NumberFormat(intlLocale(), { style: "currency", currency }).format(amount);
+
 /** How long something has waited, in the unit people think in. */
 export function formatAge(hours: number, t: TFunction): string {
   if (hours < 1) return t("format.lessThanHour");

@@ -6,6 +6,7 @@ import { formatAge, formatDate, formatDateTime } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { ConditionList } from "./condition-list";
 import { DepartedPersons } from "./departed-persons";
+import { EnvironmentCostCard } from "./environment-cost";
 import {
   AuditTrail,
   ConditionHistory,
@@ -66,6 +67,7 @@ export function EnvironmentPage({ namespace }: { namespace: string }) {
         </div>
       </section>
       <PermitFacts environment={e} />
+      <EnvironmentCostCard namespace={namespace} permitId={e.permitId} />
       <PersonsOf environment={e} />
       <DepartedPersons environment={e} />
       <ConditionHistory environment={e} />

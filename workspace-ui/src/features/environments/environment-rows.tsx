@@ -6,6 +6,7 @@ import type { EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
 import { daysUntil, hoursSince } from "./table-query";
 import { TableScroll } from "../../components/table-scroll";
+import { useSpent } from "./environment-cost";
 
 export type RowAction = { kind: "suspend" | "resume" | "teardown"; environment: EnvironmentSummary };
 
@@ -31,6 +32,8 @@ export function EnvironmentRows({
   const now = new Date();
   const selecting = selected && onSelect;
   const allChosen = selecting && rows.length > 0 && rows.every((e) => selected.has(e.namespace));
+  // Without a price list the installation shows no costs, and the table no column for them.
+  const spentOn = useSpent(rows.map((r) => r.namespace));
   return (
     <TableScroll label={t("environments.caption")}>
       <table className="table env-table">
@@ -56,6 +59,11 @@ export function EnvironmentRows({
             <th scope="col">{t("environments.state")}</th>
             <th scope="col">{t("environments.table.since")}</th>
             <th scope="col">{t("environments.page.expires")}</th>
+            {spentOn && (
+              <th scope="col" className="num">
+                {t("costs.column")}
+              </th>
+            )}
             <th scope="col">{t("environments.actions")}</th>
           </tr>
         </thead>
@@ -102,6 +110,7 @@ export function EnvironmentRows({
                     {left < 0 ? t("environments.page.expired") : t("environments.page.expiresIn", { count: left })}
                   </span>
                 </td>
+                {spentOn && <td className="num">{spentOn(e.namespace)}</td>}
                 <td>
                   <div className="actions">
                     {/* Pause and resume share one button, so that focus stays on it when the one becomes the other. */}

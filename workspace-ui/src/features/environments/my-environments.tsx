@@ -12,6 +12,7 @@ import { StateBadge } from "./state-badge";
 import { EndedEnvironments } from "./ended-environments";
 import { errorWords } from "../../lib/api-errors";
 import { ToolPicker } from "./tool-picker";
+import { MyEnvironmentCost } from "./environment-cost";
 
 /**
  * A researcher's environments: only those whose permit names them. The server sends the list again when it
@@ -85,6 +86,7 @@ function RunningEnvironments({ environments }: { environments: MyEnvironment[] }
             </dd>
           </dl>
           {e.desiredState === "active" && <ToolPicker environment={e} />}
+          <MyEnvironmentCost namespace={e.namespace} />
           {e.desiredState === "active" && (
             <p className="environment-links">
               {/* Through the gateway: a full page load, not a route of this app. */}
