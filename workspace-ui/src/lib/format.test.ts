@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { formatMoment, startOfDay, zoneOffset } from "./format";
+import { formatDate, formatMoment, startOfDay, zoneOffset } from "./format";
 import { i18n } from "./i18n";
 
 const i18nForTest = (language: "sv" | "en") => void i18n.changeLanguage(language);
@@ -15,6 +15,19 @@ describe("times in the installation's time zone", () => {
   ] as const)("in %s, %s is %s in Stockholm", (language, moment, shown) => {
     i18nForTest(language);
     expect(formatMoment(moment)).toBe(shown);
+  });
+
+  it.each([
+    ["sv", "2026-12-31T23:30:00Z", "2027-01-01"],
+    ["en", "2026-12-31T23:30:00Z", "1 Jan 2027"],
+    ["en", "2026-12-07T13:03:05Z", "7 Dec 2026"],
+  ] as const)("in %s, the day of %s is %s in Stockholm, whatever the browser's zone", (language, moment, shown) => {
+    i18nForTest(language);
+    expect(formatDate(moment)).toBe(shown);
+  });
+
+  it("shows a dash for no moment", () => {
+    expect([formatMoment(null), formatMoment(undefined)]).toEqual(["–", "–"]);
   });
 
   it("shows another zone's offset, and UTC's", () => {

@@ -15,14 +15,9 @@ export function zoneOffset(d: Date, zone = installationTimeZone): string {
   return name === "GMT" ? "+00:00" : name.replace("GMT", "").replace("\u2212", "-");
 }
 
-/**
- * A moment as the auditors' pages show it, in the installation's time zone with its offset, one format per
- * language: ISO-like in Swedish ("2026-12-07 14:03:05 +01:00"), with the month in words in English
- * ("7 Dec 2026, 14:03:05 +01:00"), which no reader takes for another day.
- */
-export function formatMoment(d: string | Date, zone = installationTimeZone): string {
-  const date = new Date(d);
-  const parts = Object.fromEntries(
+/** A moment's parts (year … second) as the installation's time zone reads them, on a 24-hour clock. */
+function partsOf(date: Date, zone: string): Record<string, string> {
+  return Object.fromEntries(
     new Intl.DateTimeFormat("en-GB", {
       timeZone: zone,
       year: "numeric",
@@ -36,10 +31,36 @@ export function formatMoment(d: string | Date, zone = installationTimeZone): str
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
+}
+
+/** A day in words for English readers ("7 Dec 2026"): with the month named, no reader takes it for another day. */
+function englishDay(date: Date, parts: Record<string, string>, zone: string): string {
+  const month = new Intl.DateTimeFormat("en-GB", { timeZone: zone, month: "short" }).format(date);
+  return `${Number(parts.day)} ${month} ${parts.year}`;
+}
+
+/**
+ * A moment as every page shows it, in the installation's time zone with its offset, one format per language:
+ * ISO-like in Swedish ("2026-12-07 14:03:05 +01:00"), with the month in words in English
+ * ("7 Dec 2026, 14:03:05 +01:00"), which no reader takes for another day. A dash for none.
+ */
+export function formatMoment(d: string | Date | null | undefined, zone = installationTimeZone): string {
+  if (d === null || d === undefined) return "–";
+  const date = new Date(d);
+  const parts = partsOf(date, zone);
   const time = `${parts.hour}:${parts.minute}:${parts.second} ${zoneOffset(date, zone)}`;
   if (intlLocale() !== "en-GB") return `${parts.year}-${parts.month}-${parts.day} ${time}`;
-  const month = new Intl.DateTimeFormat("en-GB", { timeZone: zone, month: "short" }).format(date);
-  return `${Number(parts.day)} ${month} ${parts.year}, ${time}`;
+  return `${englishDay(date, parts, zone)}, ${time}`;
+}
+
+/**
+ * The day of a moment in the installation's time zone, in the same format as `formatMoment`: "2026-12-07" in
+ * Swedish, "7 Dec 2026" in English (the API sends dates as ISO strings, typed as Date; both read the same).
+ */
+export function formatDate(d: string | Date, zone = installationTimeZone): string {
+  const date = new Date(d);
+  const parts = partsOf(date, zone);
+  return intlLocale() !== "en-GB" ? `${parts.year}-${parts.month}-${parts.day}` : englishDay(date, parts, zone);
 }
 
 /** The calendar day of a moment in the installation's time zone, as YYYY-MM-DD (a date field's value). */
@@ -62,14 +83,6 @@ export function startOfDay(day: string, zone = installationTimeZone): Date {
   const first = guess - offsetAt(guess);
   return new Date(guess - offsetAt(first));
 }
-
-/** The API sends dates as ISO strings (no transformer), typed as Date; both read the same here. */
-export const formatDate = (d: string | Date) =>
-  new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium" }).format(new Date(d));
-
-/** A moment to the minute, or a dash for none. */
-export const formatDateTime = (d: string | Date | null | undefined) =>
-  d ? new Intl.DateTimeFormat(intlLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(d)) : "–";
 
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return "–";

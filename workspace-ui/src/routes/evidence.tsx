@@ -10,7 +10,7 @@ import { IsolationEvidenceView } from "../features/audit/evidence/isolation-evid
 import { LogEvidenceView } from "../features/audit/evidence/log-evidence";
 import { OutputEvidenceView } from "../features/audit/evidence/output-evidence";
 import { PrintedPageMarks, ReportProvenance } from "../features/audit/evidence/report-provenance";
-import { intlLocale } from "../lib/i18n";
+import { formatMoment } from "../lib/format";
 import { useTRPC } from "../lib/trpc";
 import { errorWords } from "../lib/api-errors";
 
@@ -45,7 +45,7 @@ export default function Evidence({ reader = "auditor" }: { reader?: "auditor" | 
             namespace: r.environment.namespace,
             permitId: r.permit.permitId,
             issuer: r.permit.issuer,
-            when: new Date(r.generatedAt).toLocaleString(intlLocale()),
+            when: formatMoment(r.generatedAt),
           }}
           components={{ code: <code /> }}
         />

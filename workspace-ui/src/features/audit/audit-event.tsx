@@ -4,9 +4,9 @@ import { Link } from "react-router";
 import { ApiError } from "../../components/api-error";
 import { formatMoment } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
-import { actionWords, roleWords, targetWords } from "./audit-words";
+import { actionWords, detailFieldWords, roleWords, targetWords } from "./audit-words";
 
-/** One audit event in words, with its details as recorded and its place in the hash chain. */
+/** One audit event in words, its details' fields too (their values as recorded), and its place in the hash chain. */
 export function AuditEvent({ sequence }: { sequence: number }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -51,7 +51,7 @@ export function AuditEvent({ sequence }: { sequence: number }) {
           <tbody>
             {details.map(([key, value]) => (
               <tr key={key}>
-                <td lang="en">{key}</td>
+                <td>{detailFieldWords(key, t) ?? <code lang="en">{key}</code>}</td>
                 <td>
                   <bdi className="wrap">{typeof value === "string" ? value : JSON.stringify(value)}</bdi>
                 </td>

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { en } from "../../locales/en";
 import { sv } from "../../locales/sv";
 import { i18n } from "../../lib/i18n";
-import { actionWords, roleWords, targetWords } from "./audit-words";
+import { actionWords, detailFieldWords, roleWords, targetWords } from "./audit-words";
 
 describe("audit events in words", () => {
   it.each([
@@ -23,5 +23,15 @@ describe("audit events in words", () => {
     await i18n.changeLanguage("sv");
     const t = i18n.t.bind(i18n);
     expect([actionWords(action, t), targetWords(target, t), roleWords(role, t)]).toEqual(words);
+  });
+
+  it("names a detail's field in words, and leaves one it does not know as recorded", async () => {
+    await i18n.changeLanguage("sv");
+    const t = i18n.t.bind(i18n);
+    expect([detailFieldWords("reason", t), detailFieldWords("permitId", t), detailFieldWords("x-new", t)]).toEqual([
+      "Skäl",
+      "Beslut",
+      undefined,
+    ]);
   });
 });

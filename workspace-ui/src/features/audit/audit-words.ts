@@ -1,5 +1,6 @@
 import { AUDIT_ACTIONS, type AuditAction } from "@spe/orchestrator/audit-actions";
 import type { TFunction } from "i18next";
+import { sv } from "../../locales/sv";
 
 const KNOWN_TARGETS = [
   "permit",
@@ -52,6 +53,16 @@ export function targetWords(target: string, t: TFunction): string {
 export function roleWords(role: string, t: TFunction): string {
   const known = oneOf(ACTOR_ROLES, role);
   return known ? t(`audit.actorRoles.${known}`) : role;
+}
+
+type DetailField = keyof typeof sv.auditDetails;
+
+/**
+ * A detail's field in words ("Skäl" for `reason`), or undefined for one this UI has no words for, which the
+ * page then shows as recorded.
+ */
+export function detailFieldWords(field: string, t: TFunction): string | undefined {
+  return Object.hasOwn(sv.auditDetails, field) ? t(`auditDetails.${field as DetailField}`) : undefined;
 }
 
 type ActionDomain = AuditAction extends `${infer Domain}.${string}` ? Domain : never;

@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
-import { formatBytes, formatCount, formatDateTime } from "../../lib/format";
+import { formatBytes, formatCount, formatMoment } from "../../lib/format";
 import { deliveryProgress } from "./delivery-progress";
 import { TableScroll } from "../../components/table-scroll";
 
@@ -79,8 +79,8 @@ export function DeliveriesTable() {
                   />
                   <div className="small">{t(`deliveries.steps.${d.state}`)}</div>
                 </td>
-                <td>{formatDateTime(d.createdAt)}</td>
-                <td>{formatDateTime(d.finishedAt)}</td>
+                <td>{formatMoment(d.createdAt)}</td>
+                <td>{formatMoment(d.finishedAt)}</td>
               </tr>
             );
           })}

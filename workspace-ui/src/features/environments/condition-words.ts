@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import type { Said } from "../../lib/said";
 import { sv } from "../../locales/sv";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 import type { EnvironmentSummary } from "./environment-state";
 
 type Condition = EnvironmentSummary["conditions"][number];
@@ -36,6 +36,6 @@ export function conditionSaid(condition: Condition, all: readonly Condition[], t
     return { text: condition.message, lang: "en" };
   // Times are kept as ISO strings; people read them in their own format.
   const shown: Record<string, string | number> = { ...values };
-  for (const key of ["validFrom", "since"]) if (values[key]) shown[key] = formatDateTime(values[key]);
+  for (const key of ["validFrom", "since"]) if (values[key]) shown[key] = formatMoment(values[key]);
   return { text: t(`environmentState.sentences.${condition.reason}`, shown) };
 }

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../components/api-error";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import type { EnvironmentDetail } from "./environment-sections";
 import { ReasonField, reasonGiven } from "./reason-field";
@@ -42,7 +42,7 @@ export function DepartedPersons({ environment: e }: { environment: EnvironmentDe
                 </th>
                 <td>
                   {p.homeDeletedAt
-                    ? t("environments.departed.deleted", { when: formatDateTime(p.homeDeletedAt) })
+                    ? t("environments.departed.deleted", { when: formatMoment(p.homeDeletedAt) })
                     : active
                       ? t("environments.departed.kept")
                       : t("environments.departed.tornDown")}

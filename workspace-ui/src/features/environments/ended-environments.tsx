@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 import { endingOf, type EndedEnvironment } from "./ending";
 import { StateBadge } from "./state-badge";
 import type { EnvironmentState } from "./environment-state";
@@ -28,7 +28,7 @@ export function EndedEnvironments({ environments }: { environments: Ended[] }) {
                 </strong>{" "}
                 <StateBadge environment={e} audience="researcher" />
               </div>
-              <p>{t(`environments.mine.endedBy.${ending.why}`, { when: formatDateTime(ending.at) })}</p>
+              <p>{t(`environments.mine.endedBy.${ending.why}`, { when: formatMoment(ending.at) })}</p>
               {ending.why === "operator" && ending.reason && (
                 <p>
                   {t("environments.mine.endedReason")}{" "}

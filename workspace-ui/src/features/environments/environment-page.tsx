@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../components/api-error";
-import { formatAge, formatDate, formatDateTime } from "../../lib/format";
+import { formatAge, formatDate, formatMoment } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { ConditionList } from "./condition-list";
 import { DepartedPersons } from "./departed-persons";
@@ -41,7 +41,7 @@ export function EnvironmentPage({ namespace }: { namespace: string }) {
         <h2 id="env-state-h">{t("environments.detail.state")}</h2>
         <p>
           <StateBadge environment={e} />{" "}
-          <span title={formatDateTime(e.stateSince)}>
+          <span title={formatMoment(e.stateSince)}>
             {t("environments.detail.since", { age: formatAge(hoursSince(e.stateSince, new Date()), t) })}
           </span>
         </p>

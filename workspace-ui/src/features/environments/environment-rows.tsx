@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { formatAge, formatDate, formatDateTime } from "../../lib/format";
+import { formatAge, formatDate, formatMoment } from "../../lib/format";
 import { ConditionList } from "./condition-list";
 import type { EnvironmentSummary } from "./environment-state";
 import { StateBadge } from "./state-badge";
@@ -101,7 +101,7 @@ export function EnvironmentRows({
                   )}
                 </td>
                 <td>
-                  <span title={formatDateTime(e.stateSince)}>{formatAge(hoursSince(e.stateSince, now), t)}</span>
+                  <span title={formatMoment(e.stateSince)}>{formatAge(hoursSince(e.stateSince, now), t)}</span>
                 </td>
                 <td>
                   {formatDate(e.validUntil)}

@@ -4,7 +4,7 @@ import type { inferOutput, TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { RequestStateBadge } from "../../components/request-state-badge";
-import { formatBytes, formatCount, formatDateTime } from "../../lib/format";
+import { formatBytes, formatCount, formatMoment } from "../../lib/format";
 import { Words } from "../../lib/said";
 import { useTRPC } from "../../lib/trpc";
 import { conditionName, conditionSaid } from "./condition-words";
@@ -50,7 +50,7 @@ export function PersonsOf({ environment: e }: Props) {
               </th>
               <td>{p.email}</td>
               <td className="num">{p.openSessions}</td>
-              <td>{p.lastOpened ? formatDateTime(p.lastOpened) : t("environments.detail.never")}</td>
+              <td>{p.lastOpened ? formatMoment(p.lastOpened) : t("environments.detail.never")}</td>
             </tr>
           ))}
         </tbody>
@@ -80,7 +80,7 @@ export function ConditionHistory({ environment: e }: Props) {
         <tbody>
           {e.conditionChanges.map((c, i) => (
             <tr key={i}>
-              <td>{formatDateTime(c.changedAt)}</td>
+              <td>{formatMoment(c.changedAt)}</td>
               <th scope="row">
                 <span aria-hidden="true">{SYMBOL[c.status] ?? "?"}</span> {conditionName(c.type, t)}
                 <span className="visually-hidden">
@@ -140,7 +140,7 @@ export function KubernetesEvents({ namespace, tornDown }: { namespace: string; t
         <tbody>
           {events.data?.map((ev, i) => (
             <tr key={i}>
-              <td>{formatDateTime(ev.time)}</td>
+              <td>{formatMoment(ev.time)}</td>
               <th scope="row">
                 <code>{ev.object}</code>
               </th>
@@ -196,7 +196,7 @@ export function DeliveriesOf({ environment: e }: Props) {
               <td className="num">{formatCount(d.rows)}</td>
               <td className="num">{formatBytes(d.bytes)}</td>
               <td>{d.deliveredBy}</td>
-              <td>{formatDateTime(d.finishedAt ?? d.createdAt)}</td>
+              <td>{formatMoment(d.finishedAt ?? d.createdAt)}</td>
             </tr>
           ))}
         </tbody>
@@ -241,8 +241,8 @@ export function RequestsOf({ environment: e }: Props) {
                 <bdi>{r.requester}</bdi>
               </td>
               <td className="num">{r.files}</td>
-              <td>{formatDateTime(r.submittedAt)}</td>
-              <td>{formatDateTime(r.decidedAt)}</td>
+              <td>{formatMoment(r.submittedAt)}</td>
+              <td>{formatMoment(r.decidedAt)}</td>
             </tr>
           ))}
         </tbody>
@@ -269,7 +269,7 @@ export function AuditTrail({ environment: e }: Props) {
         <tbody>
           {e.auditTrail.map((ev) => (
             <tr key={ev.sequence}>
-              <td>{formatDateTime(ev.time)}</td>
+              <td>{formatMoment(ev.time)}</td>
               <th scope="row">
                 <code>{ev.action}</code>
               </th>

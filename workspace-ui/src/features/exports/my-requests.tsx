@@ -3,7 +3,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 import { RequestStateBadge } from "../../components/request-state-badge";
 import { TableScroll } from "../../components/table-scroll";
 
@@ -52,7 +52,7 @@ export function MyRequests() {
               </td>
               <td>{r.files}</td>
               <td>{r.permitId}</td>
-              <td>{formatDateTime(r.createdAt)}</td>
+              <td>{formatMoment(r.createdAt)}</td>
             </tr>
           ))}
         </tbody>

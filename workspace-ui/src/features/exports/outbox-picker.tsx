@@ -1,7 +1,7 @@
 import { useId } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import type { OutboxFile, OutputFileType } from "../../lib/api-types";
-import { formatBytes, formatDateTime } from "../../lib/format";
+import { formatBytes, formatMoment } from "../../lib/format";
 import { typesFor } from "./file-types";
 import { TableScroll } from "../../components/table-scroll";
 
@@ -85,7 +85,7 @@ function OutboxRow({
         )}
       </td>
       <td>{formatBytes(file.size)}</td>
-      <td>{formatDateTime(file.modified)}</td>
+      <td>{formatMoment(file.modified)}</td>
       <td>
         <label className="visually-hidden" htmlFor={`${id}-type`}>
           {t("exports.outbox.typeOf", { path: file.path })}

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 import { verifyReleaseRecord } from "./verify-release-record";
 import { errorWords } from "../../lib/api-errors";
 
@@ -61,7 +61,7 @@ export function ReleaseRecord({ id }: { id: string }) {
           </p>
           <p>
             {t("exports.record.released", {
-              when: formatDateTime(check.data.record.releasedAt),
+              when: formatMoment(check.data.record.releasedAt),
               files: check.data.record.released.map((f) => f.path).join(", "),
             })}
             {check.data.record.withheld.length > 0 &&

@@ -4,7 +4,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import type { ResearcherRequest } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
-import { formatDateTime } from "../../lib/format";
+import { formatMoment } from "../../lib/format";
 import { RequestStateBadge } from "../../components/request-state-badge";
 import { useMe } from "../../lib/use-me";
 import { ReleaseRecord } from "./release-record";
@@ -47,11 +47,11 @@ export function RequestDetail({ id }: { id: string }) {
           <code>{r.namespace}</code> {t("exports.detail.permitNote", { permitId: r.permitId })}
         </dd>
         <dt>{t("exports.detail.created")}</dt>
-        <dd>{t("exports.detail.createdBy", { when: formatDateTime(r.createdAt), who: r.requester })}</dd>
+        <dd>{t("exports.detail.createdBy", { when: formatMoment(r.createdAt), who: r.requester })}</dd>
         <dt>{t("exports.detail.submitted")}</dt>
-        <dd>{formatDateTime(r.submittedAt)}</dd>
+        <dd>{formatMoment(r.submittedAt)}</dd>
         <dt>{t("exports.detail.decided")}</dt>
-        <dd>{formatDateTime(r.decidedAt)}</dd>
+        <dd>{formatMoment(r.decidedAt)}</dd>
         <dt>{t("exports.detail.review")}</dt>
         <dd>{t("exports.detail.reviewers", { count: r.reviewersRequired })}</dd>
       </dl>

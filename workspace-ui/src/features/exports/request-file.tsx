@@ -5,7 +5,7 @@ import type { ResearcherFile, ResearcherRequest } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
 import { CheckReport } from "../../components/check-report";
 import { CheckStatusBadge } from "../../components/check-status";
-import { baseName, formatBytes, formatDateTime } from "../../lib/format";
+import { baseName, formatBytes, formatMoment } from "../../lib/format";
 import { DecisionBadge } from "../../components/request-state-badge";
 import { readSdcReport } from "../../lib/sdc/sdc-report";
 
@@ -71,7 +71,7 @@ export function RequestFile({
             {f.reviews.map((v, i) => (
               <li key={i}>
                 <strong>{t("exports.file.reviewer", { n: i + 1, vote: t(`airlock.vote.${v.vote}.chosen`) })}</strong>{" "}
-                <span className="muted small">{formatDateTime(v.at)}</span>
+                <span className="muted small">{formatMoment(v.at)}</span>
                 {v.comment && (
                   <blockquote>
                     <bdi>{v.comment}</bdi>

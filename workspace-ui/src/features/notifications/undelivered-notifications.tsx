@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../components/api-error";
-import { formatCount, formatDateTime } from "../../lib/format";
+import { formatCount, formatMoment } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { TableScroll } from "../../components/table-scroll";
 
@@ -59,7 +59,7 @@ export function UndeliveredNotifications() {
                   <td className="small" lang="en">
                     {d.lastError}
                   </td>
-                  <td>{formatDateTime(d.nextAttemptAt)}</td>
+                  <td>{formatMoment(d.nextAttemptAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 import type { AppRouter } from "@spe/orchestrator/api";
 import type { inferOutput, TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { useTranslation } from "react-i18next";
-import { formatDate, formatDateTime } from "../../lib/format";
+import { formatDate, formatMoment } from "../../lib/format";
 
 export type PermitPreviewData = inferOutput<TRPCOptionsProxy<AppRouter>["permits"]["preview"]>;
 
@@ -26,7 +26,7 @@ export function PermitPreview({ preview }: { preview: PermitPreviewData }) {
         </dd>
         <dt>{t("permits.preview.issuer")}</dt>
         <dd>
-          {p.issuer}, {formatDateTime(p.issuedAt)}
+          {p.issuer}, {formatMoment(p.issuedAt)}
         </dd>
         <dt>{t("permits.preview.valid")}</dt>
         <dd>

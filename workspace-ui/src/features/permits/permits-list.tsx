@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
-import { formatDate, formatDateTime } from "../../lib/format";
+import { formatDate, formatMoment } from "../../lib/format";
 import { TableScroll } from "../../components/table-scroll";
 
 /** Every permit received, with its version, validity, principal investigator and environment. */
@@ -45,7 +45,7 @@ export function PermitsList() {
               <td>
                 {formatDate(p.validFrom)} – {formatDate(p.validUntil)}
               </td>
-              <td>{formatDateTime(p.receivedAt)}</td>
+              <td>{formatMoment(p.receivedAt)}</td>
               <td>
                 {p.environment ? (
                   <code>{p.environment.namespace}</code>

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useTRPC } from "../../lib/trpc";
 import { ApiError } from "../../components/api-error";
-import { formatAge, formatDateTime } from "../../lib/format";
+import { formatAge, formatMoment } from "../../lib/format";
 import { RequestStateBadge } from "../../components/request-state-badge";
 import { TableScroll } from "../../components/table-scroll";
 
@@ -39,7 +39,7 @@ export function ReviewQueue() {
                 <code className="muted small">{r.namespace}</code>
               </td>
               <td>
-                <span title={t("reviews.queue.submitted", { when: formatDateTime(r.submittedAt) })}>
+                <span title={t("reviews.queue.submitted", { when: formatMoment(r.submittedAt) })}>
                   {formatAge(r.ageHours, t)}
                 </span>
               </td>

@@ -5,7 +5,7 @@ import { useTRPC } from "../../lib/trpc";
 import type { CheckerFile, CheckerRequest } from "../../lib/api-types";
 import { ApiError } from "../../components/api-error";
 import { CheckReport } from "../../components/check-report";
-import { formatBytes, formatDateTime } from "../../lib/format";
+import { formatBytes, formatMoment } from "../../lib/format";
 import { DecisionBadge, RequestStateBadge } from "../../components/request-state-badge";
 import { readSdcReport } from "../../lib/sdc/sdc-report";
 import { AcroEvidenceSection, readAcroEvidence } from "./acro-evidence";
@@ -57,7 +57,7 @@ export function ReviewRequest({ id }: { id: string }) {
           <code>{r.namespace}</code> {t("reviews.request.permitNote", { permitId: r.permitId })}
         </dd>
         <dt>{t("reviews.request.submitted")}</dt>
-        <dd>{formatDateTime(r.submittedAt)}</dd>
+        <dd>{formatMoment(r.submittedAt)}</dd>
         <dt>{t("reviews.request.rules")}</dt>
         <dd>{t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}</dd>
       </dl>
@@ -137,7 +137,7 @@ function Votes({ request: r, file: f }: { request: CheckerRequest; file: Checker
                 components={{ bdi: <bdi /> }}
               />
             </strong>{" "}
-            <span className="muted small">{formatDateTime(v.at)}</span>
+            <span className="muted small">{formatMoment(v.at)}</span>
             {v.comment && (
               <blockquote>
                 <bdi>{v.comment}</bdi>
@@ -152,7 +152,7 @@ function Votes({ request: r, file: f }: { request: CheckerRequest; file: Checker
       {f.myVote && (
         <p>
           <strong>{t("reviews.request.youVoted", { vote: t(`airlock.vote.${f.myVote.vote}.chosen`) })}</strong>{" "}
-          <span className="muted small">{formatDateTime(f.myVote.at)}</span>
+          <span className="muted small">{formatMoment(f.myVote.at)}</span>
           {f.myVote.comment && (
             <blockquote>
               <bdi>{f.myVote.comment}</bdi>

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../../lib/format";
+import { formatMoment } from "../../../lib/format";
 import { useTRPC } from "../../../lib/trpc";
 import { ActivityChainStatus } from "./activity-chain";
 import { ActivityDetails } from "./activity-details";
@@ -68,7 +68,7 @@ export function ActivityTimeline({ namespace }: { namespace: string }) {
                 <tbody>
                   {page.data.entries.map((e) => (
                     <tr key={e.id}>
-                      <td>{formatDateTime(e.time)}</td>
+                      <td>{formatMoment(e.time)}</td>
                       <td>{e.subject}</td>
                       <td>{t(`audit.activity.kinds.${e.kind}`)}</td>
                       <td>

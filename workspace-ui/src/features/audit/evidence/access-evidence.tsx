@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../../lib/format";
+import { formatMoment } from "../../../lib/format";
 import { EvidenceTable } from "./evidence-table";
 import type { AccessEvidence } from "./evidence-types";
 
@@ -39,7 +39,7 @@ export function AccessEvidenceView({ evidence }: { evidence: AccessEvidence }) {
         rows={evidence.workspaceSessions}
         empty={t("audit.evidence.access.noSessions")}
         row={(s) => [
-          formatDateTime(s.when),
+          formatMoment(s.when),
           <code key="w">{s.who}</code>,
           s.action === "workspace.websocket-opened"
             ? t("audit.evidence.access.websocket")
@@ -57,7 +57,7 @@ export function AccessEvidenceView({ evidence }: { evidence: AccessEvidence }) {
         rows={evidence.workspaceRefusals}
         empty={t("audit.evidence.access.noRefusals")}
         row={(r) => [
-          formatDateTime(r.when),
+          formatMoment(r.when),
           <code key="w">{r.who}</code>,
           t(REFUSAL_WORDS[r.action]),
           <code key="r">{r.reason}</code>,

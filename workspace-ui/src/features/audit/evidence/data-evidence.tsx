@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatCount, formatDateTime } from "../../../lib/format";
+import { formatCount, formatMoment } from "../../../lib/format";
 import { EvidenceTable, Hash } from "./evidence-table";
 import type { DataEvidence } from "./evidence-types";
 
@@ -33,7 +33,7 @@ export function DataEvidenceView({ evidence }: { evidence: DataEvidence }) {
           t(`deliveries.states.${d.state}`),
           <code key="b">{d.deliveredBy}</code>,
           formatCount(d.rows),
-          d.finishedAt ? formatDateTime(d.finishedAt) : "–",
+          d.finishedAt ? formatMoment(d.finishedAt) : "–",
           <Hash key="h" value={d.uploadSha256} />,
         ]}
       />

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../../lib/format";
+import { formatMoment } from "../../../lib/format";
 import { EvidenceTable, Hash } from "./evidence-table";
 import type { DurationEvidence } from "./evidence-types";
 
@@ -12,7 +12,7 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
       <dl className="facts">
         <dt>{t("audit.evidence.duration.valid")}</dt>
         <dd>
-          {formatDateTime(evidence.validFrom)} – {formatDateTime(evidence.validUntil)}
+          {formatMoment(evidence.validFrom)} – {formatMoment(evidence.validUntil)}
         </dd>
         <dt>{t("audit.evidence.duration.permit")}</dt>
         <dd>{t(`audit.evidence.duration.permitStatus.${evidence.status}`)}</dd>
@@ -26,9 +26,9 @@ export function DurationEvidenceView({ evidence }: { evidence: DurationEvidence 
             <dt>{t("audit.evidence.duration.reason")}</dt>
             <dd>{teardown.reason ? t(`audit.evidence.duration.reasons.${teardown.reason}`) : "–"}</dd>
             <dt>{t("audit.evidence.duration.requested")}</dt>
-            <dd>{formatDateTime(teardown.requestedAt)}</dd>
+            <dd>{formatMoment(teardown.requestedAt)}</dd>
             <dt>{t("audit.evidence.duration.completed")}</dt>
-            <dd>{teardown.completedAt ? formatDateTime(teardown.completedAt) : t("audit.evidence.duration.notYet")}</dd>
+            <dd>{teardown.completedAt ? formatMoment(teardown.completedAt) : t("audit.evidence.duration.notYet")}</dd>
             <dt>{t("audit.evidence.duration.objects")}</dt>
             <dd>
               {teardown.objects.length

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../../lib/format";
+import { formatMoment } from "../../../lib/format";
 import { EvidenceTable } from "./evidence-table";
 import type { IsolationEvidence } from "./evidence-types";
 
@@ -18,7 +18,7 @@ export function IsolationEvidenceView({ evidence }: { evidence: IsolationEvidenc
     return (
       <p>
         {evidence.teardown?.completedAt
-          ? t("audit.evidence.isolation.deletedAt", { when: formatDateTime(evidence.teardown.completedAt) })
+          ? t("audit.evidence.isolation.deletedAt", { when: formatMoment(evidence.teardown.completedAt) })
           : t("audit.evidence.isolation.deleted")}
       </p>
     );

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { formatDateTime, formatMoment } from "../../../lib/format";
+import { formatMoment } from "../../../lib/format";
 import { ActivityChainVerdict } from "../activity/activity-chain";
 import { ChainVerdict } from "../chain-verdict";
 import { EvidenceTable } from "./evidence-table";
@@ -32,7 +32,7 @@ export function LogEvidenceView({ evidence, namespace }: { evidence: LogEvidence
         empty={t("audit.evidence.none")}
         row={(e) => [
           e.sequence,
-          formatDateTime(e.time),
+          formatMoment(e.time),
           <>
             <code>{e.actor.subject}</code> <span className="muted small">({e.actor.role})</span>
           </>,

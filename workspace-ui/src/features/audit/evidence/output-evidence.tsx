@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { formatDateTime } from "../../../lib/format";
+import { formatMoment } from "../../../lib/format";
 import { EvidenceTable, Hash } from "./evidence-table";
 import type { OutputEvidence } from "./evidence-types";
 
@@ -20,8 +20,8 @@ export function OutputEvidenceView({ evidence }: { evidence: OutputEvidence }) {
             {t("audit.evidence.outputs.request", {
               requester: r.requester,
               state: t(`airlock.requestState.${r.state}.label`),
-              submitted: r.submittedAt ? formatDateTime(r.submittedAt) : "–",
-              decided: r.decidedAt ? formatDateTime(r.decidedAt) : "–",
+              submitted: r.submittedAt ? formatMoment(r.submittedAt) : "–",
+              decided: r.decidedAt ? formatMoment(r.decidedAt) : "–",
             })}{" "}
             {r.released && <strong>{t("audit.evidence.outputs.released")}</strong>}
           </p>
@@ -45,7 +45,7 @@ export function OutputEvidenceView({ evidence }: { evidence: OutputEvidence }) {
               t(`airlock.decision.${f.decision}`),
               f.reviews.length
                 ? f.reviews
-                    .map((v) => `${v.checker} ${t(`airlock.vote.${v.vote}.chosen`)} ${formatDateTime(v.at)}`)
+                    .map((v) => `${v.checker} ${t(`airlock.vote.${v.vote}.chosen`)} ${formatMoment(v.at)}`)
                     .join("; ")
                 : "–",
             ]}
