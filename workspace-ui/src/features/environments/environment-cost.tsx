@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import type { inferOutput, TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../components/api-error";
-import { formatDateTime, formatMoney } from "../../lib/format";
+import { formatMoment, formatMoney } from "../../lib/format";
 import { useTRPC } from "../../lib/trpc";
 import { ReasonField, reasonGiven } from "./reason-field";
 
@@ -55,7 +55,7 @@ function CostFacts({ cost }: { cost: EnvironmentCost }) {
                 ? t("costs.budgetFromPermit")
                 : t("costs.budgetSetBy", {
                     who: cost.budget.setBy,
-                    when: formatDateTime(cost.budget.setAt),
+                    when: formatMoment(cost.budget.setAt),
                     reason: cost.budget.reason,
                   })}
             </span>
