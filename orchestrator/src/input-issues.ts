@@ -47,13 +47,15 @@ type RawIssue = z.core.$ZodRawIssue;
 
 type Problem = Pick<InputIssue, "problem" | "limit" | "options">;
 
+const missingIn = (message: string) => / received undefined$/.test(message) || message === SENTENCES.required();
+
 /** What is wrong with one field, as words a client can translate: the same for our API's input and a permit's. */
 export function problemOf(issue: Issue | RawIssue): Problem {
   switch (issue.code) {
     case "invalid_type":
-      // An issue as thrown no longer holds its input; its message still says what was received.
-      if ("input" in issue ? issue.input === undefined : / received undefined$/.test(issue.message ?? ""))
-        return { problem: "required" };
+      // An issue as thrown no longer holds its input; its message still says what was received, in zod's
+      // words or, once our error map has worded it, in ours.
+      if ("input" in issue ? issue.input === undefined : missingIn(issue.message ?? "")) return { problem: "required" };
       return { problem: issue.expected === "int" ? "not-a-whole-number" : "wrong-type" };
     case "invalid_format":
       if (issue.format === "uuid" || issue.format === "guid") return { problem: "not-a-valid-id" };

@@ -154,7 +154,9 @@ describe("permitPayloadSchema", () => {
   });
 
   it("names a missing field as required", () => {
-    expect(issuesOf(without("validUntil"))).toEqual([{ path: "validUntil", message: "is required" }]);
+    expect(issuesOf(without("validUntil"))).toEqual([
+      { path: "validUntil", message: "is required", problem: "required" },
+    ]);
   });
 
   it("accepts exactly ten calendar years", () => {
