@@ -78,6 +78,7 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
     input: { namespace: "spe-none", confirm: "spe-none", reason: "The project has ended" },
   },
   "environments.mine": { expected: only("researcher") },
+  "environments.myWorkspace": { expected: only("researcher"), input: { namespace: "spe-none" } },
   "environments.mineUpdates": { expected: only("researcher") },
   "environments.updates": { expected: only("operator") },
   "deliveries.list": { expected: only("operator") },
@@ -197,6 +198,7 @@ describe("authorization matrix", () => {
   describe("in and out of a researcher's scope", () => {
     type Target = { namespace: string; id: string };
     const SCOPED: Record<string, (t: Target) => unknown> = {
+      "environments.myWorkspace": (t) => ({ namespace: t.namespace }),
       "exports.outbox": (t) => ({ namespace: t.namespace }),
       "exports.precheck": (t) => ({ namespace: t.namespace, path: "t.csv", type: "frequency" }),
       "exports.create": (t) => ({

@@ -142,6 +142,12 @@ describe("environment lifecycle through the API", () => {
     expect(await personWorkspaces()).toEqual([
       expect.objectContaining({ subject: "alice", state: "stopped", reason: stop.reason }),
     ]);
+    // Alice sees the same on her start page, with the operator's reason; bob, not named, sees nothing.
+    const mine = await call(alice, stack, "environments.myWorkspace", { namespace }, "GET");
+    expect(mine.data).toMatchObject({ state: "stopped", reason: stop.reason });
+    expect(mine.data).not.toHaveProperty("detail");
+    const notHis = await call(bob, stack, "environments.myWorkspace", { namespace }, "GET");
+    expect(notHis.error?.data.speCode).toBe("WORKSPACE_NOT_FOUND");
     const again = await call(olof, stack, "environments.stopWorkspace", stop);
     expect(again.error?.data.speCode).toBe("ENVIRONMENT_STATE_CONFLICT");
     const [stopped] = await stack.services.database.db

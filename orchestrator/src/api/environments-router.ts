@@ -24,7 +24,7 @@ import {
   teardownInput,
 } from "./environment-inputs";
 import { myEnvironmentUpdates } from "./my-environment-updates";
-import { pickWorkspaceTool, personWorkspaces, stopPersonWorkspace } from "./person-workspaces";
+import { myWorkspace, pickWorkspaceTool, personWorkspaces, stopPersonWorkspace } from "./person-workspaces";
 import { SERVED_TOOL_NAMES } from "../tools/tool-registry";
 import { operatorProcedure, researcherProcedure, router } from "./trpc";
 
@@ -157,6 +157,10 @@ export const environmentsRouter = router({
     .mutation(({ ctx, input }) => pickWorkspaceTool(ctx, input)),
   /** A researcher's own environments: only those whose permit names them. */
   mine: researcherProcedure.query(({ ctx }) => environmentsOf(ctx.services.database.db, ctx.session.subject)),
+  /** The researcher's own workspace in one of their environments: stopped, starting, running, idle-stopped, failed. */
+  myWorkspace: researcherProcedure
+    .input(namespaceInput)
+    .query(({ ctx, input }) => myWorkspace(ctx.services, input.namespace, ctx.session.subject)),
   /** Server-sent events: the researcher's list again whenever it changes. */
   mineUpdates: researcherProcedure.subscription(({ ctx, signal }) =>
     myEnvironmentUpdates(

@@ -32,6 +32,21 @@ export async function personWorkspaces(services: Services, namespace: string) {
   return persons.map(({ personId, subject, name }) => ({ subject, name, ...states.get(personId)! }));
 }
 
+/**
+ * A researcher's own workspace in an environment, for their start page: its state, since when, how far a
+ * start has got and why it stopped or failed (a reason's code, which the UI words). Not Kubernetes' own
+ * detail, which names pods and images. Refused, as if there were no environment, when the permit does not
+ * name them.
+ */
+export async function myWorkspace(services: Services, namespace: string, subject: string) {
+  const found = await personsOf(services, namespace).catch(() => undefined);
+  const person = found?.persons.find((p) => p.subject === subject);
+  if (!found || !person) throw new SpeError("WORKSPACE_NOT_FOUND", "There is no workspace here for you.");
+  const states = await workspacesOf(services).states(namespace, [person], found.environment.desiredState === "active");
+  const { detail: _detail, ...state } = states.get(person.personId)!;
+  return state;
+}
+
 /** An operator stops one person's workspace, with a reason (audited); their home is kept. */
 export async function stopPersonWorkspace(
   ctx: { services: Services; session: Session; address: string },
