@@ -19,6 +19,7 @@ import { checkPage } from "./page-check";
 import { buildUi } from "./build-ui";
 import { signIn } from "./sign-in";
 import { pushDevPermit } from "../orchestrator/test/push-permit";
+import { openWorkspace } from "../orchestrator/test/workspace-host";
 import { searchAuditEvents } from "../orchestrator/src/audit/search-audit-events";
 
 /** A laptop's viewport, to see the pages as most people will. */
@@ -331,6 +332,55 @@ describe("the operators' pages in a real Chromium", () => {
     const workspace = environment.getByRole("link", { name: /^Öppna arbetsytan för / });
     expect(await workspace.getAttribute("href")).toMatch(/^\/workspaces\/spe-[a-z0-9-]+\/$/);
     await lookAt(page, "6-researcher-datasets");
+    await page.close();
+  });
+
+  it("shows a researcher her workspace's state beside the open button, and an operator who runs what, with a stop", async () => {
+    const namespace = namespaceFor(deliveredPermit);
+    const researcher = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(researcher, stack, "alice");
+    const environment = researcher
+      .getByRole("region", { name: "Mina miljöer" })
+      .getByRole("listitem")
+      .filter({ hasText: deliveredPermit })
+      .first();
+    const state = environment.getByRole("status");
+    await expect.poll(() => state.textContent(), { timeout: 15_000 }).toMatch(/^Din arbetsyta: Stoppad /);
+    // She opens it (as her browser would follow the button): no node runs it here, so it stays starting.
+    await (await openWorkspace(await stack.signIn("alice"), stack.appUrl, namespace)).res.text();
+    await researcher.reload();
+    await expect.poll(() => state.textContent(), { timeout: 15_000 }).toMatch(/^Din arbetsyta: Startar Just nu: /);
+    await lookAt(researcher, "9-researcher-workspace-starting");
+
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, stack, "olof");
+    await page.goto(`${stack.appUrl}/operator/environments/${namespace}`);
+    const workspaces = page.getByRole("region", { name: "Arbetsytor", exact: true });
+    const alice = workspaces.getByRole("row").filter({ hasText: "alice" });
+    await expect.poll(() => alice.getByRole("cell").first().textContent(), { timeout: 15_000 }).toBe("Startar");
+    await lookAt(page, "10-environment-workspaces");
+    await alice.getByRole("button", { name: /^Stoppa .*s arbetsyta$/ }).click();
+    const dialog = page.getByRole("dialog", { name: /^Stoppa .*s arbetsyta$/ });
+    const reason = "Nodens minne tar slut";
+    await dialog.getByLabel("Skäl").fill(reason);
+    await lookAt(page, "11-stop-workspace");
+    await dialog.getByRole("button", { name: "Stoppa arbetsytan" }).click();
+    await expect.poll(() => alice.getByRole("cell").first().textContent(), { timeout: 15_000 }).toBe("Stoppad");
+    expect(await alice.getByText(reason).count()).toBe(1);
+    const [event] = await searchAuditEvents(stack.services.database.db, {
+      target: `environment:${namespace}`,
+      action: "workspace.stopped-by-operator",
+      limit: 1,
+    });
+    expect(event).toMatchObject({ actor: { subject: "olof", role: "operator" }, details: { reason } });
+    // Her start page says who stopped it and why, and that her files are kept.
+    await researcher.reload();
+    await expect
+      .poll(() => state.textContent(), { timeout: 15_000 })
+      .toMatch(
+        new RegExp(`^Din arbetsyta: Stoppad Driften stoppade den .*: ”${reason}”\\. .*dina filer finns kvar\\.$`),
+      );
+    await researcher.close();
     await page.close();
   });
 

@@ -16,6 +16,7 @@ import {
   RequestsOf,
   type EnvironmentDetail,
 } from "./environment-sections";
+import { PersonWorkspaces } from "./person-workspaces";
 import { StateBadge } from "./state-badge";
 import { hoursSince } from "./table-query";
 import { useEnvironmentActions } from "./use-environment-actions";
@@ -69,6 +70,7 @@ export function EnvironmentPage({ namespace }: { namespace: string }) {
       <PermitFacts environment={e} />
       <EnvironmentCostCard namespace={namespace} permitId={e.permitId} />
       <PersonsOf environment={e} />
+      {e.desiredState !== "torn-down" && <PersonWorkspaces namespace={namespace} />}
       <DepartedPersons environment={e} />
       <ConditionHistory environment={e} />
       <KubernetesEvents namespace={namespace} tornDown={e.desiredState === "torn-down"} />

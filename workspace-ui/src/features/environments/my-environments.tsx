@@ -13,6 +13,7 @@ import { EndedEnvironments } from "./ended-environments";
 import { errorWords } from "../../lib/api-errors";
 import { ToolPicker } from "./tool-picker";
 import { MyEnvironmentCost } from "./environment-cost";
+import { MyWorkspace } from "./my-workspace";
 
 /**
  * A researcher's environments: only those whose permit names them. The server sends the list again when it
@@ -87,6 +88,7 @@ function RunningEnvironments({ environments }: { environments: MyEnvironment[] }
           </dl>
           {e.desiredState === "active" && <ToolPicker environment={e} />}
           <MyEnvironmentCost namespace={e.namespace} />
+          {e.desiredState === "active" && <MyWorkspace namespace={e.namespace} />}
           {e.desiredState === "active" && (
             <p className="environment-links">
               {/* Through the gateway: a full page load, not a route of this app. */}
