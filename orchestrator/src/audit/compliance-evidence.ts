@@ -217,7 +217,12 @@ export async function complianceEvidence(db: Db, kube: Kube, namespace: string, 
       namespace,
       permitId: environment.permitId,
       desiredState: environment.desiredState,
-      conditions: environment.conditions,
+      // Each condition's reason, not Kubernetes' own sentence and its values: those name images, nodes and
+      // cluster addresses, which are for operators and would travel with every signed copy of the report.
+      conditions: environment.conditions.map(({ message: _message, values: _values, ...condition }) => ({
+        ...condition,
+        message: "",
+      })),
       createdAt: environment.createdAt.toISOString(),
     },
     permit: {
