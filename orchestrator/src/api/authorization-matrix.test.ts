@@ -79,6 +79,7 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
   },
   "environments.mine": { expected: only("researcher") },
   "environments.myWorkspace": { expected: only("researcher"), input: { namespace: "spe-none" } },
+  "environments.pickTool": { expected: only("researcher"), input: { namespace: "spe-none", tool: "jupyterlab" } },
   "environments.mineUpdates": { expected: only("researcher") },
   "environments.updates": { expected: only("operator") },
   "deliveries.list": { expected: only("operator") },
@@ -199,6 +200,7 @@ describe("authorization matrix", () => {
     type Target = { namespace: string; id: string };
     const SCOPED: Record<string, (t: Target) => unknown> = {
       "environments.myWorkspace": (t) => ({ namespace: t.namespace }),
+      "environments.pickTool": (t) => ({ namespace: t.namespace, tool: "jupyterlab" }),
       "exports.outbox": (t) => ({ namespace: t.namespace }),
       "exports.precheck": (t) => ({ namespace: t.namespace, path: "t.csv", type: "frequency" }),
       "exports.create": (t) => ({
