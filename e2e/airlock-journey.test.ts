@@ -34,6 +34,14 @@ async function openFromQueue(page: Page, stack: Stack, checker: string, title: s
   await expect
     .poll(() => page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).count())
     .toBe(1);
+  // The first checker takes the request; the second sees that one other has, but not who.
+  const queue = page.getByRole("region", { name: "Granskningskö" });
+  if (title === TITLE && checker === "karin") {
+    await queue.getByRole("button", { name: `Jag tar den: ${title}` }).click();
+    await expect.poll(() => queue.getByText("Du har tagit den.").count()).toBe(1);
+  }
+  if (title === TITLE && checker === "kalle")
+    expect(await queue.getByText(/^1 annan granskare har tagit den \(2 behövs\)/).count()).toBe(1);
   await lookAt(page, `0-queue-${checker}`);
   await page.getByRole("region", { name: "Granskningskö" }).getByRole("link", { name: title }).click();
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
@@ -200,6 +208,13 @@ describe("the airlock in a real Chromium", () => {
     await expect.poll(() => small.getByText("Du avslog").count()).toBe(1);
     await expect.poll(() => small.getByText(/1 av 2 omdömen inlämnade/).count()).toBe(1);
     await lookAt(karin, "2-checker-review");
+    // Her own votes, newest first, in her history.
+    await karin.goto(`${stack.appUrl}/reviews/history`);
+    const history = karin.getByRole("table", { name: "Dina omdömen, nyast först, sida 1" });
+    await expect.poll(() => history.getByRole("row").count()).toBe(3);
+    expect(await history.getByRole("row").nth(1).textContent()).toContain("godkände");
+    expect(await history.getByRole("row").nth(2).textContent()).toContain("avslog");
+    await lookAt(karin, "2-checker-history");
     await karin.goto(stack.appUrl);
     await expect
       .poll(() =>

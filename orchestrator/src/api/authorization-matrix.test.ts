@@ -120,6 +120,9 @@ const MATRIX: Record<string, { expected: Record<Who, Outcome>; input?: unknown }
     expected: only("output-checker"),
     input: { id: NO_REQUEST, path: "t.csv", version: 1, vote: "approve" },
   },
+  "reviews.claim": { expected: only("output-checker"), input: { id: NO_REQUEST } },
+  "reviews.unclaim": { expected: only("output-checker"), input: { id: NO_REQUEST } },
+  "reviews.history": { expected: only("output-checker"), input: { page: 0 } },
 };
 
 const session = (role: Role): Session => ({

@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "export.file-view-refused",
   "export.file-revised",
   "export.vote-cast",
+  "export.claimed",
+  "export.unclaimed",
   "export.decided",
   "export.released",
   "export.downloaded",

@@ -342,6 +342,23 @@ export const exportVotes = pgTable(
 );
 
 /**
+ * A checker's "I take it" on a request under review, so that colleagues pick other work. It is advisory:
+ * it decides nothing and holds no one back from voting. Others learn only how many have taken a request,
+ * never who, so that a claim cannot tell anyone whose vote to expect (or to lobby) while votes are blinded.
+ */
+export const exportClaims = pgTable(
+  "export_claims",
+  {
+    requestId: text("request_id")
+      .notNull()
+      .references(() => exportRequests.id),
+    checker: text("checker").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.checker] })],
+);
+
+/**
  * A data holder's delivery of one dataset extract for one permit. The raw upload lives only until it is
  * validated; what stays is its hash, the validation report and, once staged, the pseudonymised manifest.
  */

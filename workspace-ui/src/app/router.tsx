@@ -13,6 +13,7 @@ const Outbox = lazy(() => import("../routes/researcher/outbox"));
 const MyExports = lazy(() => import("../routes/researcher/my-exports"));
 const ExportRequest = lazy(() => import("../routes/researcher/export-request"));
 const ReviewQueue = lazy(() => import("../routes/checker/review-queue"));
+const ReviewHistory = lazy(() => import("../routes/checker/review-history"));
 const Review = lazy(() => import("../routes/checker/review"));
 const Permits = lazy(() => import("../routes/operator/permits"));
 const Environments = lazy(() => import("../routes/operator/environments"));
@@ -38,6 +39,7 @@ export function AppRouter() {
             <Route path="/exports" element={<MyExports />} />
             <Route path="/exports/:id" element={<ExportRequest />} />
             <Route path="/reviews" element={<ReviewQueue />} />
+            <Route path="/reviews/history" element={<ReviewHistory />} />
             <Route path="/reviews/:id" element={<Review />} />
             <Route path="/operator/permits" element={<Permits />} />
             <Route path="/operator/environments" element={<Environments />} />

@@ -1,3 +1,4 @@
+import { claimsSeenBy, type ClaimsByRequest } from "./claims";
 import type { ExportFileRow, ExportRequestRow, ExportVoteRow, LoadedRequest } from "./export-request-store";
 import { permitPersons } from "./export-request-store";
 import { researcherReport } from "../sdc/researcher-report";
@@ -102,9 +103,15 @@ export function checkerView(loaded: LoadedRequest, checker: string, now = new Da
 /**
  * A checker's queue: requests under review they may vote on and have not finished, oldest first. Requests
  * whose permit has ended take no votes, so they are not work any more. Those of a person the permit no
- * longer names take none either, but stay listed, marked, so checkers see why they do not move.
+ * longer names take none either, but stay listed, marked, so checkers see why they do not move. With each,
+ * how many checkers have taken it and whether this one has (claimsSeenBy: never who).
  */
-export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now: Date) {
+export function reviewQueue(
+  requests: Array<LoadedRequest>,
+  checker: string,
+  now: Date,
+  claims: ClaimsByRequest = new Map(),
+) {
   return requests
     .filter(
       ({ request, permit, standing }) =>
@@ -117,13 +124,16 @@ export function reviewQueue(requests: Array<LoadedRequest>, checker: string, now
         id: view.id,
         title: view.title,
         namespace: view.namespace,
+        permitId: view.permitId,
         state: view.state,
+        reviewersRequired: view.reviewersRequired,
         submittedAt: submitted,
         ageHours: Math.floor((now.getTime() - submitted.getTime()) / 3_600_000),
         files: view.files.length,
         awaitingMe: view.files.filter((f) => f.awaitingMe).length,
         failedChecks: view.files.filter((f) => f.checkStatus === "fail").length,
         requesterRemoved: view.requesterRemoved !== null,
+        ...claimsSeenBy(claims, view.id, checker),
       };
     })
     .filter((r) => r.awaitingMe > 0 || r.requesterRemoved)

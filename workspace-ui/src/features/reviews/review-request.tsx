@@ -8,6 +8,7 @@ import { CheckReport } from "../../components/check-report";
 import { formatBytes, formatMoment } from "../../lib/format";
 import { DecisionBadge, RequestStateBadge } from "../../components/request-state-badge";
 import { readSdcReport } from "../../lib/sdc/sdc-report";
+import { ClaimButton, ClaimsSaid } from "./claim-button";
 import { AcroEvidenceSection, readAcroEvidence } from "./acro-evidence";
 import { FileChecklist } from "./file-checklist";
 import { FilePreview } from "./file-preview";
@@ -58,6 +59,13 @@ export function ReviewRequest({ id }: { id: string }) {
         </dd>
         <dt>{t("reviews.request.submitted")}</dt>
         <dd>{formatMoment(r.submittedAt)}</dd>
+        <dt>{t("reviews.queue.taken")}</dt>
+        <dd>
+          <ClaimsSaid claims={r.claims} claimedByMe={r.claimedByMe} required={r.reviewersRequired} />{" "}
+          {r.state === "submitted" || r.state === "in_review" ? (
+            <ClaimButton id={r.id} title={r.title} claimedByMe={r.claimedByMe} />
+          ) : null}
+        </dd>
         <dt>{t("reviews.request.rules")}</dt>
         <dd>{t("reviews.request.rulesText", { profile: r.profile, count: r.reviewersRequired })}</dd>
       </dl>
