@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -45,13 +45,14 @@ describe("spe audit on an embedded data directory", () => {
     );
   });
 
-  it("export: JSON Lines, all or from --since on", async () => {
+  it("export: JSON Lines after a header line naming the head, all or from --since on", async () => {
     const all = await run(["audit", "export", "--data-dir", dataDir]);
     expect(all.code, all.stderr).toBe(0);
-    const lines = all.stdout
+    const [header, ...lines] = all.stdout
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l) as { sequence: number; time: string; hash: string });
+    expect(header).toMatchObject({ type: "spe-audit-export", head: 3, filter: {}, checkpoint: null });
     expect(lines.map((l) => l.sequence)).toEqual([1, 2, 3]);
     expect(lines[1]).toMatchObject({
       time: "2026-01-02T00:00:00.000Z",
@@ -61,12 +62,26 @@ describe("spe audit on an embedded data directory", () => {
       details: { n: 2 },
     });
     const since = await run(["audit", "export", "--since", "2026-01-02T00:00:00Z"], { DATA_DIR: dataDir });
-    expect(
-      since.stdout
-        .trimEnd()
-        .split("\n")
-        .map((l) => (JSON.parse(l) as { sequence: number }).sequence),
-    ).toEqual([2, 3]);
+    const [sinceHeader, ...sinceLines] = since.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { sequence: number });
+    expect(sinceHeader).toMatchObject({ filter: { from: "2026-01-02T00:00:00.000Z" }, head: 3 });
+    expect(sinceLines.map((l) => l.sequence)).toEqual([2, 3]);
+  });
+
+  it("export: what it writes is what verify --export checks, whole or from --since on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "spe-audit-export-"));
+    for (const [name, extra] of [
+      ["full.jsonl", []],
+      ["since.jsonl", ["--since", "2026-01-02T00:00:00Z"]],
+    ] as const) {
+      const exported = await run(["audit", "export", "--data-dir", dataDir, ...extra]);
+      expect(exported.code, exported.stderr).toBe(0);
+      writeFileSync(join(dir, name), exported.stdout);
+      const verified = await run(["audit", "verify", "--export", join(dir, name), "--data-dir", dataDir]);
+      expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    }
   });
 
   it("exit 2 for usage errors: unknown option, bad --since, a folder without a database", async () => {

@@ -24,8 +24,9 @@ export const USAGE = `Usage:
       Walk the record of activities' hash chain and hold it against its latest signed checkpoint (in
       DIR/activity, DIR as for audit verify). Exit 0 intact, 1 broken (names the first broken batch and
       whether batches were changed, rewritten, inserted, removed or cut off).
-  spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR]
-      Write the audit events (from ISO-TIME on) to standard output as JSON Lines.
+  spe audit export [--since ISO-TIME] [--database-url URL | --data-dir DIR] [--checkpoints DIR] [--checkpoint-keys FILE]
+      Write the audit events (from ISO-TIME on) to standard output as JSON Lines, after a first line naming the
+      log's head and its latest signed checkpoint, as the auditors' download does: audit verify --export reads it.
   spe evidence verify FILE [--keys FILE|URL | --data-dir DIR]
       Check a signed compliance evidence report (the .jws the auditors' page gives) against the published
       signing keys (a JWK Set file, or the address of /.well-known/spe-signing-keys.json; default the
