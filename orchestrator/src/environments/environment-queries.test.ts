@@ -134,7 +134,9 @@ describe.each(bothDatabases("spe_mine"))("a researcher's environments on %s", (_
       conditions: Array<{ message: string }>;
     }>;
     for (const mine of await environmentsOf(database.db, carl.subject)) {
-      const { datasets: _datasets, teardownReason: _reason, ...fields } = mine;
+      // The tools the permit offers and the one this person picked are the researcher's own (the start page's).
+      const { datasets: _datasets, teardownReason: _reason, tools, tool, ...fields } = mine;
+      expect({ tools, tool }).toEqual({ tools: ["jupyterlab"], tool: "jupyterlab" });
       const theirs = operators.find((e) => e.permitId === mine.permitId)!;
       // The same, but a researcher never reads the cluster's own words (they may name its internals).
       expect(fields).toEqual({ ...theirs, conditions: theirs.conditions.map((c) => ({ ...c, message: "" })) });
