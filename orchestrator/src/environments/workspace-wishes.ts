@@ -4,6 +4,10 @@ import type { AuditActor } from "../audit/audit-hash";
 import type { Db } from "../db/database";
 import { environments, workspaceWishes } from "../db/schema";
 
+/** The one wishes row of a person's workspace in an environment. */
+const personRow = (namespace: string, personId: string) =>
+  and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId));
+
 export type WorkspaceWish = typeof workspaceWishes.$inferSelect;
 
 /** Whether the person wants their workspace to run: they opened it after it was last stopped. */
@@ -34,10 +38,7 @@ export async function runningWishes(db: Db): Promise<WorkspaceWish[]> {
 
 /** One person's wish, if they ever opened their workspace. */
 export async function wishOf(db: Db, namespace: string, personId: string): Promise<WorkspaceWish | undefined> {
-  const [row] = await db
-    .select()
-    .from(workspaceWishes)
-    .where(and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId)));
+  const [row] = await db.select().from(workspaceWishes).where(personRow(namespace, personId));
   return row;
 }
 
@@ -57,7 +58,7 @@ export async function askToStart(db: Db, workspace: PersonWorkspace, actor: Audi
     const [before] = await tx
       .select()
       .from(workspaceWishes)
-      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
+      .where(personRow(workspace.namespace, workspace.personId))
       .for("update");
     if (wantsRunning(before)) return false;
     await tx
@@ -101,14 +102,14 @@ export async function askToStop(
     const [before] = await tx
       .select()
       .from(workspaceWishes)
-      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
+      .where(personRow(workspace.namespace, workspace.personId))
       .for("update");
     if (!wantsRunning(before)) return false;
     if (stop.lastActivity && before!.lastActivityAt && before!.lastActivityAt > stop.lastActivity) return false;
     await tx
       .update(workspaceWishes)
       .set({ stoppedAt: now, stopCause: stop.cause, stopReason: stop.reason ?? null })
-      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)));
+      .where(personRow(workspace.namespace, workspace.personId));
     await appendAuditEvent(
       tx,
       {
@@ -135,7 +136,7 @@ export async function noteActivity(db: Db, namespace: string, personId: string, 
   await db
     .update(workspaceWishes)
     .set({ lastActivityAt: sql`greatest(${workspaceWishes.lastActivityAt}, ${at.toISOString()}::timestamptz)` })
-    .where(and(eq(workspaceWishes.namespace, namespace), eq(workspaceWishes.personId, personId)));
+    .where(personRow(namespace, personId));
 }
 
 /**
@@ -154,7 +155,7 @@ export async function pickTool(
     const [before] = await tx
       .select()
       .from(workspaceWishes)
-      .where(and(eq(workspaceWishes.namespace, workspace.namespace), eq(workspaceWishes.personId, workspace.personId)))
+      .where(personRow(workspace.namespace, workspace.personId))
       .for("update");
     if (before?.tool === tool) return false;
     await tx
